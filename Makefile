@@ -1,0 +1,50 @@
+# peercoach: two commands do all the set-up.
+#   make app    install what is needed and serve the apps with Voilà
+#   make test   install what is needed and run every test
+# Both create .venv when it is absent and reinstall only when pyproject.toml changed.
+
+PYTHON ?= python3
+VENV ?= .venv
+PEERCOACH_HOST ?= 127.0.0.1
+PEERCOACH_PORT ?= 8866
+
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: app test bench lint clean help
+
+help:
+	@echo "make app    serve the workbook on http://$(PEERCOACH_HOST):$(PEERCOACH_PORT)/ (demo data if the database is empty)"
+	@echo "make test   run every test (unit tests and every notebook under nbval)"
+	@echo "make bench  run the benchmarks and print their figures"
+	@echo "make lint   check code and notebooks with ruff"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "peercoach needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+# One stamp per set of extras, so that `make app` and `make test` never undo each other's work.
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(PIP) install --editable .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install --editable '.[test,dev]'
+	@touch $@ $(VENV)/.installed-app
+
+app: $(VENV)/.installed-app
+	$(BIN)/peercoach demo --if-empty
+	$(BIN)/peercoach serve --host $(PEERCOACH_HOST) --port $(PEERCOACH_PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/demo_scale.py
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check peercoach_lib tests benchmarks notebooks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache test-artifacts

@@ -1,0 +1,262 @@
+"""The store: the one way the workbook reads and writes its data.
+
+>>> store = Store("sqlite:///:memory:")
+>>> alice = store.save(Person(name="Alice"))
+>>> store.get(Person, alice.id).name
+'Alice'
+
+Every save runs in a transaction; :meth:`Store.transaction` groups several saves into one, so that
+either all of them are stored or none is. Reads return records, or pandas DataFrames for analysis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import pandas as pd
+import sqlalchemy as sa
+
+from peercoach_lib.config import database_url, describe
+from peercoach_lib.errors import NotFoundError
+from peercoach_lib.model import Person, Record
+from peercoach_lib.store import migrate, schema
+from peercoach_lib.store.engine import WRITE, create_engine
+from peercoach_lib.store.mapping import TABLE_MAPS, TableMap, table_map
+
+R = TypeVar("R", bound=Record)
+
+__all__ = ["Store", "Transaction"]
+
+
+class Transaction:
+    """Reads and writes inside one database transaction (see :meth:`Store.transaction`)."""
+
+    def __init__(self, connection: sa.Connection):
+        self.connection = connection
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def save(self, record: R) -> R:
+        """Insert a record without an id (returning it with its new id), or update one with an id.
+
+        Raises :class:`NotFoundError` when a record with an id is not in the store.
+        """
+        mapping = table_map(type(record))
+        now = dt.datetime.now(dt.UTC)
+        stamps = {}
+        if "updated_at" in type(record).model_fields:
+            stamps["updated_at"] = now
+        if record.id is None:
+            if "created_at" in type(record).model_fields and record.created_at is None:
+                stamps["created_at"] = now
+            record = record.model_copy(update=stamps) if stamps else record
+            row = mapping.to_row(record)
+            del row["id"]
+            new_id = self.connection.execute(
+                mapping.table.insert().values(row).returning(mapping.table.c.id)
+            ).scalar_one()
+            record = record.model_copy(update={"id": new_id})
+        else:
+            record = record.model_copy(update=stamps) if stamps else record
+            row = mapping.to_row(record)
+            table = mapping.table
+            result = self.connection.execute(
+                table.update().where(table.c.id == record.id).values(row)
+            )
+            if result.rowcount == 0:
+                raise NotFoundError(f"there is no {type(record).label().lower()} {record.id}")
+        self._write_children(mapping, record)
+        return record
+
+    def insert(self, record: R) -> R:
+        """Insert a record as it is, keeping its id if it has one (used by import)."""
+        mapping = table_map(type(record))
+        row = mapping.to_row(record)
+        if record.id is None:
+            del row["id"]
+        new_id = self.connection.execute(
+            mapping.table.insert().values(row).returning(mapping.table.c.id)
+        ).scalar_one()
+        record = record.model_copy(update={"id": new_id})
+        self._write_children(mapping, record)
+        return record
+
+    def save_all(self, records: Iterable[R]) -> list[R]:
+        """Save many records (any iterable, read lazily) in this transaction."""
+        return [self.save(record) for record in records]
+
+    def delete(self, kind: type[Record], record_id: int) -> None:
+        table = table_map(kind).table
+        result = self.connection.execute(table.delete().where(table.c.id == record_id))
+        if result.rowcount == 0:
+            raise NotFoundError(f"there is no {kind.label().lower()} {record_id}")
+
+    def insert_rows(self, table: str | sa.Table, rows: list[dict[str, Any]]) -> None:
+        """Bulk-insert plain rows (no validation): for generated data such as the demo cohort."""
+        if rows:
+            target = schema.metadata.tables[table] if isinstance(table, str) else table
+            self.connection.execute(target.insert(), rows)
+
+    def _write_children(self, mapping: TableMap, record: Record) -> None:
+        for child, rows in mapping.child_rows(record, record.id).items():
+            self.connection.execute(child.table.delete().where(child.table.c[child.fk] == record.id))
+            if rows:
+                self.connection.execute(child.table.insert(), rows)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def get(self, kind: type[R], record_id: int) -> R:
+        found = self.find(kind, id=record_id)
+        if not found:
+            raise NotFoundError(f"there is no {kind.label().lower()} {record_id}")
+        return found[0]
+
+    def find(self, kind: type[R], *, order_by: str = "id", **where: Any) -> list[R]:
+        """Records of ``kind`` whose columns equal the given values (a list means "any of")."""
+        mapping = table_map(kind)
+        table = mapping.table
+        query = sa.select(table).order_by(table.c[order_by], table.c.id)
+        for column, value in where.items():
+            if isinstance(value, list | tuple | set | frozenset):
+                query = query.where(table.c[column].in_(list(value)))
+            else:
+                query = query.where(table.c[column] == _plain(value))
+        rows = [row._asdict() for row in self.connection.execute(query)]
+        children = self._read_children(mapping, [row["id"] for row in rows])
+        return [mapping.from_row(row, children.get(row["id"])) for row in rows]
+
+    def _read_children(self, mapping: TableMap, ids: list[int]) -> dict[int, dict[str, list]]:
+        out: dict[int, dict[str, list]] = defaultdict(dict)
+        if not ids or not mapping.children:
+            return out
+        for child in mapping.children:
+            fk = child.table.c[child.fk]
+            grouped: dict[int, list] = defaultdict(list)
+            # Chunked, to stay under the database's limit on bound parameters.
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                query = sa.select(child.table).where(fk.in_(chunk)).order_by(fk, child.table.c.position)
+                for row in self.connection.execute(query):
+                    grouped[row._mapping[child.fk]].append(row._asdict())
+            for record_id in ids:
+                out[record_id][child.field] = grouped.get(record_id, [])
+        return out
+
+    def count(self, kind: type[Record] | str) -> int:
+        table = table_map(kind).table
+        return self.connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+    def frame(self, table: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """A whole table as a DataFrame, with dates as datetimes and statuses as categories."""
+        target = schema.metadata.tables[table]
+        selected = [target.c[name] for name in columns] if columns else list(target.c)
+        frame = pd.read_sql(sa.select(*selected), self.connection)
+        return _tidy(frame, target)
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def _tidy(frame: pd.DataFrame, table: sa.Table) -> pd.DataFrame:
+    for column in frame.columns:
+        kind = table.c[column].type
+        if isinstance(kind, sa.Date | sa.DateTime) and frame[column].dtype == object:
+            frame[column] = pd.to_datetime(frame[column], errors="coerce")
+        elif isinstance(kind, sa.Boolean):
+            frame[column] = frame[column].astype(bool)
+        elif isinstance(kind, sa.String) and column in ("status", "role"):
+            frame[column] = frame[column].astype("category")
+    return frame
+
+
+class Store:
+    """The workbook's database. ``url`` defaults to ``PEERCOACH_DB``, else ``data/peercoach.sqlite``.
+
+    Opening a store brings its schema up to date (migrations run once, under a write lock).
+    """
+
+    def __init__(self, url: str | None = None, *, upgrade: bool = True):
+        self.url = url or database_url()
+        self.engine = create_engine(self.url)
+        if upgrade:
+            migrate.upgrade(self.engine)
+
+    def __repr__(self) -> str:
+        return f"Store({describe(self.url)!r})"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """One write transaction: everything done in the block is stored, or nothing is."""
+        with self.engine.connect().execution_options(**{WRITE: True}) as connection:
+            with connection.begin():
+                yield Transaction(connection)
+
+    @contextmanager
+    def reading(self) -> Iterator[Transaction]:
+        """A read-only view in one transaction, so that several reads see one state."""
+        with self.engine.connect() as connection:
+            with connection.begin():
+                yield Transaction(connection)
+
+    # Single operations, each in a transaction of its own.
+
+    def save(self, record: R) -> R:
+        with self.transaction() as tx:
+            return tx.save(record)
+
+    def save_all(self, records: Iterable[R]) -> list[R]:
+        with self.transaction() as tx:
+            return tx.save_all(records)
+
+    def delete(self, kind: type[Record], record_id: int) -> None:
+        with self.transaction() as tx:
+            tx.delete(kind, record_id)
+
+    def get(self, kind: type[R], record_id: int) -> R:
+        with self.reading() as tx:
+            return tx.get(kind, record_id)
+
+    def find(self, kind: type[R], *, order_by: str = "id", **where: Any) -> list[R]:
+        with self.reading() as tx:
+            return tx.find(kind, order_by=order_by, **where)
+
+    def frame(self, table: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        with self.reading() as tx:
+            return tx.frame(table, columns)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, for every table the store keeps."""
+        with self.reading() as tx:
+            return {m.name: tx.count(m.record) for m in TABLE_MAPS}
+
+    def is_empty(self) -> bool:
+        with self.reading() as tx:
+            return tx.count(Person) == 0
+
+    def has_demo_data(self) -> bool:
+        with self.reading() as tx:
+            query = sa.select(sa.func.count()).where(schema.persons.c.is_demo)
+            return tx.connection.execute(query).scalar_one() > 0
+
+    @property
+    def schema_revision(self) -> str | None:
+        """The schema version recorded in the database."""
+        return migrate.current_revision(self.engine)
