@@ -1,0 +1,121 @@
+"""The home page: what is in this workbook, and the way to each app."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+import ipywidgets as widgets
+import sqlalchemy as sa
+
+from peercoach_lib.apps import registry
+from peercoach_lib.config import describe, notebooks_dir
+from peercoach_lib.errors import ConfigurationError
+from peercoach_lib.store import Store, schema
+
+log = logging.getLogger(__name__)
+
+
+def workbook_summary(store: Store) -> dict[str, object]:
+    """Counts for the home page: people, cohorts, partnerships, sessions held, last session."""
+    s, p = schema.sessions, schema.partnerships
+    with store.reading() as tx:
+        c = tx.connection
+        held = s.c.status == "held"
+        return {
+            "people": c.execute(sa.select(sa.func.count()).select_from(schema.persons)).scalar_one(),
+            "cohorts": c.execute(sa.select(sa.func.count()).select_from(schema.cohorts)).scalar_one(),
+            "partnerships": c.execute(
+                sa.select(sa.func.count()).where(p.c.ended_on.is_(None))).scalar_one(),
+            "sessions_held": c.execute(sa.select(sa.func.count()).where(held)).scalar_one(),
+            "last_held": c.execute(sa.select(sa.func.max(s.c.held_on))).scalar_one(),
+            "demo": c.execute(
+                sa.select(sa.func.count()).where(schema.persons.c.is_demo)).scalar_one() > 0,
+        }
+
+
+class HomeApp(widgets.VBox):
+    """The landing page of the workbook."""
+
+    def __init__(self, store: Store | None = None):
+        super().__init__(layout=widgets.Layout(max_width="960px", gap="12px"))
+        self.add_class("peercoach-home")
+        self.banner = widgets.HTML()
+        self.summary = widgets.HTML()
+        self.apps = widgets.HTML()
+        self.children = [self.banner, self.summary, self.apps]
+        try:
+            store = store or Store()
+            facts = workbook_summary(store)
+        except (ConfigurationError, sa.exc.SQLAlchemyError, OSError) as exc:
+            log.exception("cannot open the workbook's database")
+            self.banner.value = _notice(
+                "The workbook's database cannot be opened, so nothing can be shown yet. "
+                f"Ask whoever runs this workbook to check its set-up. ({html.escape(str(exc))})",
+                kind="error",
+            )
+            return
+        self.facts = facts
+        if facts["demo"]:
+            self.banner.value = _notice(
+                "<strong>Demo data.</strong> This workbook holds a made-up demo cohort so that "
+                "you can try every app. The people, notes and numbers are not real.",
+                kind="demo",
+            )
+        self.summary.value = _summary_html(facts, describe(store.url))
+        self.apps.value = _apps_html(registry.available(notebooks_dir()))
+
+
+def build_home(store: Store | None = None) -> HomeApp:
+    """The home page, ready to display."""
+    return HomeApp(store)
+
+
+_STYLES = {
+    "demo": "background:#fff4d6;border-left:6px solid #b26b00;color:#3d2a00",
+    "error": "background:#fde8e8;border-left:6px solid #b3261e;color:#410e0b",
+}
+
+
+def _notice(text: str, *, kind: str) -> str:
+    return (f'<div role="status" class="peercoach-notice peercoach-{kind}" '
+            f'style="{_STYLES[kind]};padding:10px 14px;border-radius:4px;font-size:14px">'
+            f"{text}</div>")
+
+
+def _summary_html(facts: dict[str, object], where: str) -> str:
+    if not facts["people"]:
+        return ("<p>This workbook is empty. Run <code>peercoach demo</code> to try it with a "
+                "demo cohort, or start with your partnership's first-session agreement.</p>")
+    last = facts["last_held"]
+    items = [
+        ("people", facts["people"]),
+        ("cohorts", facts["cohorts"]),
+        ("active partnerships", facts["partnerships"]),
+        ("sessions held", facts["sessions_held"]),
+    ]
+    cells = "".join(
+        f'<div style="padding:8px 14px;border:1px solid #c8c8c8;border-radius:6px;min-width:110px">'
+        f'<div style="font-size:22px;font-weight:600">{value:,}</div>'
+        f'<div style="font-size:13px;color:#444">{html.escape(label)}</div></div>'
+        for label, value in items
+    )
+    last_line = f" The most recent session was held on {last:%d %B %Y}." if last else ""
+    return (
+        "<h2 style='margin:4px 0'>In this workbook</h2>"
+        f'<div style="display:flex;gap:10px;flex-wrap:wrap">{cells}</div>'
+        f"<p style='font-size:13px;color:#444'>{last_line.strip()} "
+        f"Data is kept in <code>{html.escape(where)}</code>.</p>"
+    )
+
+
+def _apps_html(apps: list[registry.AppInfo]) -> str:
+    if not apps:
+        return ""
+    items = "".join(
+        f'<li style="margin:6px 0"><a href="{html.escape(app.notebook)}"><strong>'
+        f"{html.escape(app.title)}</strong></a> <span style='color:#444'>({html.escape(app.audience)})"
+        f"</span><br>{html.escape(app.summary)}</li>"
+        for app in apps
+    )
+    return f"<h2 style='margin:4px 0'>Apps</h2><ul style='padding-left:20px'>{items}</ul>"

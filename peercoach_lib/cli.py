@@ -1,0 +1,186 @@
+"""The ``peercoach`` command: serve the apps, make demo data, export and import."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from peercoach_lib import __version__
+from peercoach_lib.config import DB_VARIABLE, database_url, describe
+from peercoach_lib.errors import ConfigurationError, ImportRefused, NotFoundError
+
+EPILOG = f"""\
+Every command uses the database named by {DB_VARIABLE} (a database URL such as
+sqlite:////path/to/file.sqlite or postgresql+psycopg://user@host/db, or a plain file path),
+else data/peercoach.sqlite in the source checkout.
+"""
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be a port number from 1 to 65535")
+    return value
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a date such as 2026-03-01") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="peercoach",
+        description="A reflective workbook for peer-coaching partnerships.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"peercoach {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser(
+        "serve", help="serve the apps in the browser with Voilà",
+        description="Serve the workbook's apps with Voilà. Loopback only unless --host says "
+        "otherwise. Defaults come from PEERCOACH_HOST and PEERCOACH_PORT.",
+    )
+    serve.add_argument("--host", default=os.environ.get("PEERCOACH_HOST", "127.0.0.1"),
+                       help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=_port, default=os.environ.get("PEERCOACH_PORT", "8866"),
+                       help="port to listen on (default: %(default)s)")
+    serve.add_argument("--debug", action="store_true",
+                       help="show tracebacks in the apps and log verbosely")
+
+    demo = commands.add_parser(
+        "demo", help="write a synthetic demo cohort",
+        description="Write a synthetic demo cohort (marked as demo data everywhere). The same "
+        "seed and --as-of date give the same data.",
+    )
+    demo.add_argument("--pairs", type=_positive, default=12, help="pairs (default: %(default)s)")
+    demo.add_argument("--weeks", type=_positive, default=16,
+                      help="weeks of history (default: %(default)s)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
+    demo.add_argument("--as-of", type=_date, default=None,
+                      help="the day the history runs up to (default: today)")
+    demo.add_argument("--if-empty", action="store_true",
+                      help="do nothing when the database already holds people")
+
+    export = commands.add_parser(
+        "export", help="write the workbook as JSON (or CSV files)",
+        description="Write the whole workbook, or everything about one person, as JSON "
+        "(to standard output unless --output is given); or, with --csv, one CSV file per table.",
+    )
+    export.add_argument("--person", type=_positive, help="only what concerns this person id")
+    target = export.add_mutually_exclusive_group()
+    target.add_argument("--output", type=Path, help="JSON file to write")
+    target.add_argument("--csv", type=Path, metavar="DIR", help="folder for one CSV per table")
+
+    imp = commands.add_parser(
+        "import", help="load a JSON export into the database",
+        description="Load a JSON export. A malformed or conflicting file is refused with a "
+        "message and changes nothing.",
+    )
+    imp.add_argument("file", type=Path, help="a file written by `peercoach export`")
+
+    commands.add_parser("info", help="say which database is used and what it holds",
+                        description="Show the database in use, its schema version and counts.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (ConfigurationError, ImportRefused, NotFoundError) as exc:
+        print(f"peercoach {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "serve":
+        from peercoach_lib.serve import serve
+
+        serve(args.host, args.port, debug=args.debug)
+        return 0
+
+    from peercoach_lib.store import Store
+
+    store = Store()
+    try:
+        if args.command == "demo":
+            return _demo(store, args)
+        if args.command == "export":
+            return _export(store, args)
+        if args.command == "import":
+            return _import(store, args)
+        return _info(store)
+    finally:
+        store.close()
+
+
+def _demo(store, args) -> int:
+    from peercoach_lib import demo
+
+    if args.if_empty and not store.is_empty():
+        print(f"The database already holds data; no demo cohort added ({describe(store.url)}).")
+        return 0
+    summary = demo.generate(store, pairs=args.pairs, weeks=args.weeks, seed=args.seed,
+                            as_of=args.as_of)
+    print(f"Demo cohort {summary.cohort_id}: {summary.pairs} pairs, {summary.weeks} weeks up to "
+          f"{summary.as_of}, {summary.total_rows:,} rows written to {describe(store.url)}.")
+    return 0
+
+
+def _export(store, args) -> int:
+    from peercoach_lib import transfer
+
+    if args.csv is not None:
+        paths = transfer.export_csv(store, args.csv)
+        print(f"Wrote {len(paths)} CSV files to {args.csv}.", file=sys.stderr)
+        return 0
+    document = transfer.export_document(store, args.person)
+    text = transfer.write_json(document, args.output)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        count = sum(len(rows) for rows in document["records"].values())
+        print(f"Wrote {count:,} records to {args.output}.", file=sys.stderr)
+    return 0
+
+
+def _import(store, args) -> int:
+    from peercoach_lib import transfer
+
+    document = transfer.read_document(args.file)
+    added = transfer.import_document(store, document)
+    total = sum(added.values())
+    detail = ", ".join(f"{n} {name}" for name, n in added.items()) or "nothing new"
+    print(f"Imported {total:,} records from {args.file}: {detail}.")
+    return 0
+
+
+def _info(store) -> int:
+    print(f"Database: {describe(store.url)}")
+    print(f"Schema version: {store.schema_revision}")
+    print(f"Demo data: {'yes' if store.has_demo_data() else 'no'}")
+    for name, count in store.counts().items():
+        print(f"  {name:<16} {count:>10,}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

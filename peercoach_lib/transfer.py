@@ -1,0 +1,296 @@
+"""Export the workbook (or one person's part of it) as JSON or CSV, and import such JSON back.
+
+The JSON document::
+
+    {"format": "peercoach-export", "version": 1, "schema": "0001", "exported_at": "...",
+     "person": null, "records": {"persons": [...], "cohorts": [...], ...}}
+
+Each record is the JSON form of its domain record, so an import validates every one of them with
+the same rules the apps use. An import is all or nothing: a malformed or conflicting file is
+refused with a message that says where the problem is, and the database is left as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from peercoach_lib.errors import ImportRefused, ValidationError
+from peercoach_lib.model import Person, Record
+from peercoach_lib.store import Store, Transaction, schema
+from peercoach_lib.store.mapping import TABLE_MAPS, TableMap, all_tables
+
+FORMAT = "peercoach-export"
+VERSION = 1
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+def export_document(store: Store, person_id: int | None = None) -> dict[str, Any]:
+    """Everything in the store, or everything about one person, as a JSON-ready document.
+
+    For a person: their own records, the partnerships they are in with those partnerships'
+    sessions and agreements, and the people and cohorts those refer to (names only of others);
+    never another person's notes, preparations, plans, assessments or feedback.
+    """
+    with store.reading() as tx:
+        if person_id is None:
+            records = {m.name: tx.find(m.record) for m in TABLE_MAPS}
+        else:
+            records = _person_records(tx, person_id)
+        revision = store.schema_revision
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "schema": revision,
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "person": person_id,
+        "records": {
+            name: [r.model_dump(mode="json") for r in rows] for name, rows in records.items()
+        },
+    }
+
+
+def _person_records(tx: Transaction, person_id: int) -> dict[str, list[Record]]:
+    from peercoach_lib import model as m
+
+    me = tx.get(Person, person_id)
+    partnerships = [p for p in tx.find(m.Partnership) if person_id in p.members]
+    pair_ids = [p.id for p in partnerships]
+    sessions = tx.find(m.Session, partnership_id=pair_ids)
+    session_ids = [s.id for s in sessions]
+    plans = tx.find(m.ChangePlan, person_id=person_id)
+    others = {pid for p in partnerships for pid in p.members} - {person_id}
+    cohort_ids = {c for c in [me.cohort_id, *(p.cohort_id for p in partnerships)] if c}
+    cohorts = tx.find(m.Cohort, id=sorted(cohort_ids))
+    others |= {c.facilitator_id for c in cohorts if c.facilitator_id}
+    others -= {person_id}
+    # Other people appear by name only: enough to make the export whole, nothing more.
+    people = [me] + [
+        Person(id=p.id, name=p.name, role=p.role, cohort_id=p.cohort_id, is_demo=p.is_demo)
+        for p in tx.find(Person, id=sorted(others))
+    ]
+    return {
+        "persons": people,
+        "cohorts": cohorts,
+        "partnerships": partnerships,
+        "agreements": tx.find(m.Agreement, partnership_id=pair_ids),
+        "sessions": sessions,
+        "session_notes": tx.find(m.SessionNote, person_id=person_id, session_id=session_ids),
+        "session_preps": tx.find(m.SessionPrep, person_id=person_id),
+        "change_plans": plans,
+        "commitments": tx.find(m.Commitment, person_id=person_id),
+        "feedback": tx.find(m.Feedback, author_id=person_id),
+        "session_checks": tx.find(m.SessionCheck, person_id=person_id),
+        "lsi_assessments": tx.find(m.LsiAssessment, person_id=person_id),
+        "gas_ratings": tx.find(m.GasRating, plan_id=[p.id for p in plans]),
+    }
+
+
+def write_json(document: dict[str, Any], output: Path | None) -> str:
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    return text
+
+
+def export_csv(store: Store, folder: Path) -> list[Path]:
+    """One CSV file per table (child tables included), for analysis in any tool."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with store.reading() as tx:
+        for table in all_tables():
+            frame = pd.read_sql(sa.select(table), tx.connection)
+            for column in frame.columns:
+                if isinstance(table.c[column].type, sa.JSON):
+                    frame[column] = frame[column].map(json.dumps)
+            path = folder / f"{table.name}.csv"
+            frame.to_csv(path, index=False)
+            written.append(path)
+    return written
+
+
+# -- import --------------------------------------------------------------------------------------
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """Read and check the outer shape of an export file; raise :class:`ImportRefused` if wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ImportRefused(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportRefused(f"{path}: cannot be read as text ({exc})") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportRefused(f"{path}: not a peercoach export (no \"format\": \"{FORMAT}\")")
+    if document.get("version") != VERSION:
+        raise ImportRefused(
+            f"{path}: export version {document.get('version')!r} is not one this peercoach reads "
+            f"(it reads version {VERSION})"
+        )
+    if not isinstance(document.get("records"), dict):
+        raise ImportRefused(f"{path}: \"records\" must be an object of tables")
+    return document
+
+
+def parse_records(document: dict[str, Any]) -> dict[str, list[Record]]:
+    """Validate every record in the document; refuse with every problem found."""
+    known = {m.name: m for m in TABLE_MAPS}
+    problems: list[str] = []
+    unknown = sorted(set(document["records"]) - set(known))
+    if unknown:
+        problems.append(f"unknown tables: {', '.join(unknown)}")
+    parsed: dict[str, list[Record]] = {}
+    for mapping in TABLE_MAPS:
+        rows = document["records"].get(mapping.name, [])
+        if not isinstance(rows, list):
+            problems.append(f"{mapping.name}: must be a list of records")
+            continue
+        records = []
+        for index, row in enumerate(rows):
+            try:
+                record = mapping.record.model_validate(row)
+            except ValidationError as exc:
+                problems.extend(f"{mapping.name}[{index}] {e}" for e in exc.errors)
+                continue
+            if record.id is None:
+                problems.append(f"{mapping.name}[{index}] Id: is required in an export")
+                continue
+            records.append(record)
+        ids = [r.id for r in records]
+        if len(set(ids)) != len(ids):
+            problems.append(f"{mapping.name}: the same id appears more than once")
+        parsed[mapping.name] = records
+    if problems:
+        raise ImportRefused(_problem_list(problems))
+    return parsed
+
+
+def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
+    """Import a document in one transaction; returns how many records of each table were added.
+
+    A record whose id already exists is skipped when it is identical and refused when it differs.
+    """
+    parsed = parse_records(document)
+    added: dict[str, int] = {}
+    try:
+        with store.transaction() as tx:
+            conflicts: list[str] = []
+            pending: list[tuple[TableMap, Record]] = []
+            for mapping in TABLE_MAPS:
+                records = parsed[mapping.name]
+                existing = {r.id: r for r in tx.find(mapping.record, id=[r.id for r in records])}
+                for record in records:
+                    current = existing.get(record.id)
+                    if current is None:
+                        pending.append((mapping, record))
+                    elif _comparable(current) != _comparable(record):
+                        conflicts.append(
+                            f"{mapping.name} {record.id}: differs from the record with that id "
+                            "already in the database"
+                        )
+            if conflicts:
+                raise ImportRefused(_problem_list(conflicts))
+            missing = _missing_references(tx, pending)
+            if missing:
+                raise ImportRefused(_problem_list(missing))
+            _insert_all(tx, pending)
+            for mapping, _ in pending:
+                added[mapping.name] = added.get(mapping.name, 0) + 1
+            _reset_sequences(tx)
+    except sa.exc.IntegrityError as exc:
+        raise ImportRefused(f"the file does not fit the database: {exc.orig}") from None
+    return added
+
+
+def _comparable(record: Record) -> dict[str, Any]:
+    return record.model_dump(mode="json", exclude={"created_at", "updated_at"})
+
+
+def _insert_all(tx: Transaction, pending: list[tuple[TableMap, Record]]) -> None:
+    # Persons and cohorts refer to each other: persons go in without their cohort, which is set
+    # once the cohorts exist.
+    cohorts_of = {}
+    for mapping, record in pending:
+        if isinstance(record, Person) and record.cohort_id is not None:
+            cohorts_of[record.id] = record.cohort_id
+            record = record.model_copy(update={"cohort_id": None})
+        tx.insert(record)
+    for person_id, cohort_id in cohorts_of.items():
+        tx.connection.execute(
+            schema.persons.update().where(schema.persons.c.id == person_id).values(cohort_id=cohort_id)
+        )
+
+
+def _missing_references(tx: Transaction, pending: list[tuple[TableMap, Record]]) -> list[str]:
+    """References to records that are neither in the file nor in the database."""
+    incoming: dict[str, set[int]] = {}
+    for mapping, record in pending:
+        incoming.setdefault(mapping.name, set()).add(record.id)
+    problems = []
+    checked: dict[tuple[str, int], bool] = {}
+    for mapping, record in pending:
+        for column in mapping.table.c:
+            for fk in column.foreign_keys:
+                value = getattr(record, column.name, None)
+                target = fk.column.table
+                if value is None or value in incoming.get(target.name, ()):
+                    continue
+                key = (target.name, value)
+                if key not in checked:
+                    query = sa.select(sa.func.count()).where(target.c.id == value)
+                    checked[key] = tx.connection.execute(query).scalar_one() > 0
+                if not checked[key]:
+                    problems.append(
+                        f"{mapping.name} {record.id}: {column.name} refers to {target.name} "
+                        f"{value}, which is neither in the file nor in the database"
+                    )
+        # Child rows (session halves) refer to people too.
+        if hasattr(record, "halves"):
+            for half in record.halves:
+                for pid in (half.coach_id, half.client_id):
+                    if pid not in incoming.get("persons", ()) and not _exists(tx, pid):
+                        problems.append(
+                            f"{mapping.name} {record.id}: refers to person {pid}, which is "
+                            "neither in the file nor in the database"
+                        )
+    return problems
+
+
+def _exists(tx: Transaction, person_id: int) -> bool:
+    query = sa.select(sa.func.count()).where(schema.persons.c.id == person_id)
+    return tx.connection.execute(query).scalar_one() > 0
+
+
+def _reset_sequences(tx: Transaction) -> None:
+    """After inserting explicit ids, move PostgreSQL's id sequences past them."""
+    if tx.connection.dialect.name != "postgresql":
+        return
+    for mapping in TABLE_MAPS:
+        name = mapping.name
+        tx.connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+        )
+
+
+def _problem_list(problems: Iterable[str], limit: int = 20) -> str:
+    problems = list(problems)
+    shown = "\n".join(f"  - {p}" for p in problems[:limit])
+    more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
+    noun = "problem" if len(problems) == 1 else "problems"
+    return f"nothing was imported; {len(problems)} {noun}:\n{shown}{more}"

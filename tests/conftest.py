@@ -1,0 +1,58 @@
+"""Shared fixtures. No test ever touches the workbook's real database.
+
+``PEERCOACH_DB`` is pointed at a throwaway database before anything opens a store, so the CLI,
+the apps and the notebook kernels that nbval starts (which inherit the environment) all use it;
+that database holds a small demo cohort, as `make app` would give a new user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="peercoach-tests-"))
+os.environ["PEERCOACH_DB"] = f"sqlite:///{_SESSION_DIR / 'workbook.sqlite'}"
+
+from peercoach_lib import demo, model  # noqa: E402
+from peercoach_lib.store import Store  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    with Store() as store:
+        if store.is_empty():
+            demo.generate(store, pairs=4, weeks=16, seed=7, as_of=AS_OF)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """A new, empty store in a file of its own."""
+    with Store(f"sqlite:///{tmp_path / 'test.sqlite'}") as s:
+        yield s
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path):
+    """A store holding a small demo cohort."""
+    with Store(f"sqlite:///{tmp_path / 'demo.sqlite'}") as s:
+        demo.generate(s, pairs=6, weeks=16, seed=3, as_of=AS_OF)
+        yield s
+
+
+@pytest.fixture
+def pair(store: Store):
+    """Two people in a partnership, in a cohort with a facilitator."""
+    fay = store.save(model.Person(name="Fay Facilitator", role="facilitator"))
+    cohort = store.save(model.Cohort(name="Spring cohort", facilitator_id=fay.id))
+    alice = store.save(model.Person(name="Alice", email="alice@example.org", cohort_id=cohort.id,
+                                    time_zone="Europe/London"))
+    bob = store.save(model.Person(name="Bob", cohort_id=cohort.id, time_zone="America/New_York"))
+    partnership = store.save(model.Partnership(
+        cohort_id=cohort.id, person_a_id=alice.id, person_b_id=bob.id,
+        started_on=dt.date(2026, 1, 5)))
+    return {"fay": fay, "cohort": cohort, "alice": alice, "bob": bob, "partnership": partnership}
