@@ -8,6 +8,7 @@ the working directory except an explicitly relative ``PEERCOACH_DB``, which is m
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -53,23 +54,33 @@ def database_url(environ: Mapping[str, str] | None = None, *, cwd: Path | None =
     environ = os.environ if environ is None else environ
     raw = environ.get(DB_VARIABLE, "").strip()
     if not raw:
-        return sa.URL.create("sqlite", database=str(data_dir() / DEFAULT_FILENAME)).render_as_string()
+        return _sqlite_url(str(data_dir() / DEFAULT_FILENAME))
     if "://" not in raw:
         raw = "sqlite:///" + raw
     try:
         url = sa.make_url(raw)
-    except sa.exc.ArgumentError as exc:
+    except (sa.exc.ArgumentError, ValueError) as exc:
         raise ConfigurationError(f"{DB_VARIABLE}={raw!r} is not a database URL: {exc}") from None
-    if url.get_backend_name() == "sqlite":
-        database = url.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            path = Path(database).expanduser()
-            if not path.is_absolute():
-                path = (cwd or Path.cwd()) / path
-            url = url.set(database=str(path.resolve()))
-    return url.render_as_string(hide_password=False)
+    if url.get_backend_name() != "sqlite":
+        return url.render_as_string(hide_password=False)
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database).expanduser()
+        if not path.is_absolute():
+            path = (cwd or Path.cwd()) / path
+        database = str(path.resolve())
+    return _sqlite_url(database, url.query)
+
+
+def _sqlite_url(database: str, query: Mapping[str, object] | None = None) -> str:
+    # Rendered by hand: SQLAlchemy percent-escapes ":memory:" and drive letters.
+    params = urllib.parse.urlencode(dict(query or {}), doseq=True)
+    return f"sqlite:///{database}" + (f"?{params}" if params else "")
 
 
 def describe(url: str) -> str:
     """The database URL with any password hidden, for messages and logs."""
-    return sa.make_url(url).render_as_string(hide_password=True)
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return url
+    return parsed.render_as_string(hide_password=True)

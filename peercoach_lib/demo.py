@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pydantic_core
 import sqlalchemy as sa
 
 from peercoach_lib.model.lsi import DEFAULT_AREAS
@@ -506,11 +507,12 @@ class _Builder:
         }))
 
 
-def _partner_section(person_id: int, affirmed: pd.Timestamp | None, rng) -> dict:
+def _partner_section(person_id: int, affirmed: dt.datetime | None, rng) -> dict:
     return {
         "person_id": person_id,
         "confidentiality_meaning": "What I share stays between us unless I say otherwise.",
-        "affirmed_at": affirmed.isoformat() if affirmed is not None else None,
+        # Serialised exactly as the record itself would be, so exports compare equal.
+        "affirmed_at": pydantic_core.to_jsonable_python(affirmed),
         "hopes": str(rng.choice(["Clarity on my next career step",
                                  "Steadier energy and better boundaries",
                                  "Confidence in leading my team"])),

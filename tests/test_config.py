@@ -1,0 +1,41 @@
+"""Where the database is: the same answer for notebooks, the CLI and tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from peercoach_lib import config
+from peercoach_lib.errors import ConfigurationError
+
+
+def test_default_is_the_checkouts_data_folder():
+    url = config.database_url({})
+    root = config.repository_root()
+    assert root is not None
+    assert url == f"sqlite:///{root / 'data' / 'peercoach.sqlite'}"
+
+
+def test_a_plain_relative_path_is_made_absolute(tmp_path):
+    assert config.database_url({"PEERCOACH_DB": "x/work.sqlite"}, cwd=tmp_path) == (
+        f"sqlite:///{tmp_path / 'x' / 'work.sqlite'}")
+    assert config.database_url({"PEERCOACH_DB": "sqlite:///rel.sqlite"}, cwd=tmp_path) == (
+        f"sqlite:///{tmp_path / 'rel.sqlite'}")
+
+
+def test_other_urls_pass_through():
+    url = "postgresql+psycopg://coach:secret@db.example.org:5432/workbook"
+    assert config.database_url({"PEERCOACH_DB": url}) == url
+    assert "secret" not in config.describe(url)
+    assert config.database_url({"PEERCOACH_DB": "sqlite:///:memory:"}) == "sqlite:///:memory:"
+
+
+def test_a_malformed_url_is_explained():
+    with pytest.raises(ConfigurationError, match="is not a database URL"):
+        config.database_url({"PEERCOACH_DB": "postgresql://user@host:notaport/db"})
+
+
+def test_notebooks_live_in_the_checkout():
+    assert (config.notebooks_dir() / "index.ipynb").is_file()
+    assert Path(config.data_dir()).name == "data"

@@ -1,0 +1,98 @@
+"""The demo cohort: deterministic, valid, marked as demo, and varied enough to be useful."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from peercoach_lib import demo, model, transfer
+from peercoach_lib.store import Store
+from peercoach_lib.store.mapping import TABLE_MAPS
+from tests.conftest import AS_OF
+
+
+def _content(store: Store) -> dict:
+    document = transfer.export_document(store)
+    del document["exported_at"]
+    return document
+
+
+def test_same_seed_same_data_other_seed_other_data(tmp_path):
+    stores = [Store(f"sqlite:///{tmp_path / f'{n}.sqlite'}") for n in "abc"]
+    for store, seed in zip(stores, (5, 5, 6), strict=True):
+        demo.generate(store, pairs=5, weeks=10, seed=seed, as_of=AS_OF)
+    first, same, other = (_content(s) for s in stores)
+    assert first == same
+    assert first["records"]["sessions"] != other["records"]["sessions"]
+
+
+def test_every_demo_record_is_valid_and_marked(demo_store: Store):
+    counts = demo_store.counts()
+    for mapping in TABLE_MAPS:
+        records = demo_store.find(mapping.record)  # validates every one
+        assert len(records) == counts[mapping.name] > 0, mapping.name
+        assert all(r.is_demo for r in records), mapping.name
+    assert demo_store.has_demo_data()
+
+
+def test_the_cohort_has_the_shape_asked_for(demo_store: Store):
+    people = demo_store.find(model.Person)
+    assert len(people) == 2 * 6 + 1
+    assert [p.role for p in people].count(model.Role.FACILITATOR) == 1
+    (cohort,) = demo_store.find(model.Cohort)
+    assert all(p.cohort_id == cohort.id for p in people)
+    pairs = demo_store.find(model.Partnership)
+    assert len(pairs) == 6 and all(p.cohort_id == cohort.id for p in pairs)
+    sessions = demo_store.frame("sessions")
+    assert sessions["held_on"].max() <= pd.Timestamp(AS_OF)
+    assert sessions["scheduled_on"].min() >= pd.Timestamp(AS_OF - dt.timedelta(weeks=17))
+    # Some sessions are still to come, for the preparation app.
+    assert (sessions["status"] == "scheduled").any()
+    assert (sessions["scheduled_on"] > pd.Timestamp(AS_OF)).any()
+
+
+def test_the_cohort_is_varied(tmp_path):
+    """Enough pairs show every pattern the facilitator's dashboard looks for."""
+    with Store(f"sqlite:///{tmp_path / 'big.sqlite'}") as store:
+        demo.generate(store, pairs=120, weeks=26, seed=11, as_of=AS_OF)
+        sessions = store.frame("sessions")
+        statuses = set(sessions["status"])
+        assert {"held", "missed", "rescheduled", "scheduled"} <= statuses
+        assert (~sessions["planned"]).any()  # rescheduled sessions held unplanned
+        held = sessions[sessions["status"] == "held"]
+        last_held = held.groupby("partnership_id")["held_on"].max()
+        assert (pd.Timestamp(AS_OF) - last_held).dt.days.max() > 30  # someone lapsed
+        commitments = store.frame("commitments")
+        assert {"open", "done", "partly", "not done", "dropped"} <= set(commitments["status"])
+        rate = commitments[commitments["status"] != "open"].assign(
+            ok=lambda f: f["status"].isin(["done"])).groupby("partnership_id")["ok"].mean()
+        assert rate.min() < 0.5 < rate.max()
+        checks = store.frame("session_checks")
+        total = checks[["heard", "focus", "approach", "overall"]].sum(axis=1)
+        assert (total < 36).any() and (total >= 36).any()
+        halves = store.frame("session_halves")
+        assert halves["minutes"].min() < 25 and halves["minutes"].max() >= 45
+        gas = store.frame("gas_ratings")
+        assert set(gas["level"]) == {-2, -1, 0, 1, 2}
+        lsi = store.frame("lsi_assessments")
+        assert lsi.groupby("person_id").size().min() >= 2  # at the start and later
+
+
+def test_a_second_demo_cohort_sits_beside_the_first(demo_store: Store):
+    before = demo_store.counts()
+    summary = demo.generate(demo_store, pairs=2, weeks=4, seed=9, as_of=AS_OF)
+    after = demo_store.counts()
+    assert after["cohorts"] == before["cohorts"] + 1
+    assert after["persons"] == before["persons"] + 5
+    assert summary.rows["persons"] == 5 and summary.total_rows == sum(
+        after[name] - before.get(name, 0) for name in after) + summary.rows["session_halves"] \
+        + summary.rows["lsi_ratings"]
+
+
+@pytest.mark.parametrize(("pairs", "weeks"), [(0, 4), (2, 0), (2, 600)])
+def test_impossible_sizes_are_refused(store: Store, pairs, weeks):
+    with pytest.raises(ValueError):
+        demo.generate(store, pairs=pairs, weeks=weeks)
+    assert store.is_empty()

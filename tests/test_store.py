@@ -1,0 +1,189 @@
+"""The store: round trips of every record, reads, transactions, SQLite set-up and migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from peercoach_lib import model
+from peercoach_lib.errors import ConfigurationError, NotFoundError
+from peercoach_lib.store import Store, migrate, schema
+from peercoach_lib.store.mapping import TABLE_MAPS
+from tests.examples import complete_plan, complete_records, complete_session
+
+
+@pytest.fixture
+def everything(store: Store, pair):
+    """One of every record, saved, with every field filled."""
+    alice, bob, partnership = pair["alice"], pair["bob"], pair["partnership"]
+    plan = store.save(complete_plan(alice.id))
+    session = store.save(complete_session(partnership.id, alice.id, bob.id))
+    ids = {"alice": alice.id, "bob": bob.id, "partnership": partnership.id,
+           "session": session.id, "plan": plan.id, "cohort": pair["cohort"].id}
+    saved = [pair["fay"], pair["cohort"], alice, bob, partnership, plan, session]
+    saved += [store.save(r) for r in complete_records(ids)]
+    return saved
+
+
+def test_every_record_round_trips(store: Store, everything):
+    assert {type(r) for r in everything} == {m.record for m in TABLE_MAPS}
+    for record in everything:
+        assert record.id is not None
+        assert store.get(type(record), record.id) == record
+
+
+def test_save_stamps_creation_and_update_times(store: Store, pair):
+    before = dt.datetime.now(dt.UTC)
+    alice = pair["alice"]
+    assert alice.created_at is not None and alice.created_at.tzinfo is dt.UTC
+    plan = store.save(complete_plan(alice.id))
+    later = store.save(plan.replace(importance=3))
+    assert later.updated_at >= plan.updated_at >= before - dt.timedelta(seconds=1)
+    assert store.get(model.ChangePlan, plan.id).importance == 3
+
+
+def test_update_replaces_child_rows(store: Store, pair):
+    a, b = pair["alice"].id, pair["bob"].id
+    session = store.save(complete_session(pair["partnership"].id, a, b))
+    one_half = session.replace(halves=[model.SessionHalf(coach_id=b, client_id=a, minutes=50)])
+    store.save(one_half)
+    assert store.get(model.Session, session.id).halves == one_half.halves
+    with store.reading() as tx:
+        rows = tx.connection.execute(sa.select(schema.session_halves)).all()
+    assert [(r.position, r.coach_id, r.minutes) for r in rows] == [(0, b, 50)]
+
+
+def test_missing_records_are_reported(store: Store):
+    with pytest.raises(NotFoundError, match="there is no person 99"):
+        store.get(model.Person, 99)
+    with pytest.raises(NotFoundError):
+        store.save(model.Person(id=99, name="Ghost"))
+    with pytest.raises(NotFoundError):
+        store.delete(model.Person, 99)
+
+
+def test_find_filters_by_value_and_list(store: Store, pair):
+    people = store.find(model.Person, role=model.Role.PARTICIPANT)
+    assert [p.name for p in people] == ["Alice", "Bob"]
+    assert [p.name for p in store.find(model.Person, id=[pair["bob"].id, 999])] == ["Bob"]
+    assert store.find(model.Person, name="Nobody") == []
+
+
+def test_a_failed_transaction_stores_nothing(store: Store, pair):
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.save(model.Person(name="Carol"))
+        tx.save(model.Person(name="Dan"))
+        raise RuntimeError("the browser tab closed")
+    assert [p.name for p in store.find(model.Person, name=["Carol", "Dan"])] == []
+
+
+def test_foreign_keys_are_enforced(store: Store):
+    with pytest.raises(sa.exc.IntegrityError):
+        store.save(model.Session(partnership_id=12345, scheduled_on=dt.date(2026, 1, 1)))
+
+
+def test_deleting_a_partnership_removes_its_sessions(store: Store, pair):
+    a, b = pair["alice"].id, pair["bob"].id
+    session = store.save(complete_session(pair["partnership"].id, a, b))
+    store.delete(model.Partnership, pair["partnership"].id)
+    with pytest.raises(NotFoundError):
+        store.get(model.Session, session.id)
+    assert store.counts()["persons"] == 3
+
+
+def test_frames_have_analysis_ready_types(demo_store: Store):
+    frame = demo_store.frame("sessions")
+    assert len(frame) == demo_store.counts()["sessions"]
+    assert pd.api.types.is_datetime64_any_dtype(frame["scheduled_on"])
+    assert pd.api.types.is_datetime64_any_dtype(frame["held_on"])
+    assert isinstance(frame["status"].dtype, pd.CategoricalDtype)
+    assert frame["planned"].dtype == bool
+    assert set(frame["status"].cat.categories) <= {s.value for s in model.SessionStatus}
+    part = demo_store.frame("session_checks", ["session_id", "overall"])
+    assert list(part.columns) == ["session_id", "overall"]
+
+
+def test_sqlite_is_set_up_for_several_writers(store: Store):
+    with store.engine.connect() as connection:
+        pragma = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                  for name in ("journal_mode", "foreign_keys", "busy_timeout")}
+    assert pragma["journal_mode"] == "wal"
+    assert pragma["foreign_keys"] == 1
+    assert pragma["busy_timeout"] >= 5000
+
+
+# -- schema versions ---------------------------------------------------------------------------
+
+
+def test_schema_version_is_recorded(store: Store):
+    assert store.schema_revision == migrate.head_revision()
+    with store.engine.connect() as connection:
+        recorded = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert recorded == migrate.head_revision()
+
+
+def test_migrations_build_exactly_the_declared_schema(store: Store):
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, schema.metadata) == []
+
+
+def test_migration_from_the_first_version_keeps_data(tmp_path):
+    """A database made at the first schema version, with data, opens at the newest version."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    first = migrate.revisions()[0]
+    old = Store(url, upgrade=False)
+    migrate.upgrade(old.engine, first)
+    assert old.schema_revision == first
+    with old.engine.begin() as connection:
+        # Rows written as the first version's tables had them, with plain SQL.
+        connection.exec_driver_sql(
+            "INSERT INTO persons (id, name, email, role, time_zone, is_demo) "
+            "VALUES (1, 'Alice', '', 'participant', 'UTC', 0), (2, 'Bob', '', 'participant', 'UTC', 0)")
+        connection.exec_driver_sql(
+            "INSERT INTO partnerships (id, person_a_id, person_b_id, started_on, is_demo) "
+            "VALUES (1, 1, 2, '2026-01-05', 0)")
+        connection.exec_driver_sql(
+            "INSERT INTO sessions (id, partnership_id, planned, scheduled_on, status, held_on, "
+            "is_demo) VALUES (1, 1, 1, '2026-01-12', 'held', '2026-01-12', 0)")
+    old.close()
+
+    with Store(url) as store:
+        assert store.schema_revision == migrate.head_revision()
+        assert [p.name for p in store.find(model.Person)] == ["Alice", "Bob"]
+        assert store.get(model.Session, 1).held_on == dt.date(2026, 1, 12)
+        # And back down and up again, as a recovery would.
+        migrate.downgrade(store.engine, first)
+        migrate.upgrade(store.engine)
+        assert store.get(model.Partnership, 1).person_b_id == 2
+
+
+def test_every_migration_downgrades_cleanly(store: Store):
+    migrate.downgrade(store.engine, "base")
+    assert sa.inspect(store.engine).get_table_names() == ["alembic_version"]
+    migrate.upgrade(store.engine)
+    assert set(sa.inspect(store.engine).get_table_names()) >= set(schema.metadata.tables)
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'newer.sqlite'}"
+    Store(url).close()
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'f00dfeed'")
+    engine.dispose()
+    with pytest.raises(ConfigurationError, match="written by a newer peercoach"):
+        Store(url)
+
+
+def test_opening_a_store_at_the_newest_version_does_not_write(store: Store, tmp_path):
+    path = tmp_path / "test.sqlite"
+    store.close()
+    before = path.stat().st_mtime_ns
+    Store(f"sqlite:///{path}").close()
+    assert path.stat().st_mtime_ns == before

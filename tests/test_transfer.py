@@ -1,0 +1,129 @@
+"""Export and import: a round trip gives identical data; a bad file changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from peercoach_lib import model, transfer
+from peercoach_lib.errors import ImportRefused
+from peercoach_lib.store import Store
+from peercoach_lib.store.mapping import all_tables
+
+
+def _tables(store: Store) -> dict[str, pd.DataFrame]:
+    out = {}
+    with store.reading() as tx:
+        for table in all_tables():
+            frame = pd.read_sql(f"SELECT * FROM {table.name}", tx.connection)
+            out[table.name] = frame.sort_values(list(frame.columns[:2])).reset_index(drop=True)
+    return out
+
+
+def _write(tmp_path: Path, document) -> Path:
+    path = tmp_path / "in.json"
+    path.write_text(document if isinstance(document, str) else json.dumps(document))
+    return path
+
+
+def test_export_then_import_into_a_fresh_database_gives_identical_data(demo_store, tmp_path):
+    path = tmp_path / "all.json"
+    transfer.write_json(transfer.export_document(demo_store), path)
+    with Store(f"sqlite:///{tmp_path / 'fresh.sqlite'}") as fresh:
+        added = transfer.import_document(fresh, transfer.read_document(path))
+        assert added == {k: v for k, v in demo_store.counts().items() if v}
+        original, copy = _tables(demo_store), _tables(fresh)
+        for name in original:
+            pd.testing.assert_frame_equal(original[name], copy[name], obj=name)
+        # And importing the same file again adds nothing and changes nothing.
+        assert transfer.import_document(fresh, transfer.read_document(path)) == {}
+        for name, frame in _tables(fresh).items():
+            pd.testing.assert_frame_equal(original[name], frame, obj=name)
+
+
+def _valid(demo_store) -> dict:
+    return transfer.export_document(demo_store)
+
+
+MALFORMED = {
+    "not json": lambda d: "{ this is not json",
+    "not an export": lambda d: {"hello": "world"},
+    "wrong version": lambda d: {**d, "version": 99},
+    "records not an object": lambda d: {**d, "records": []},
+    "unknown table": lambda d: {**d, "records": {**d["records"], "secrets": []}},
+    "invalid record": lambda d: _edit(d, "session_checks", 0, heard=42),
+    "record without id": lambda d: _edit(d, "persons", 1, id=None),
+    "duplicate ids": lambda d: {**d, "records": {**d["records"], "persons": d["records"]["persons"][:2] * 2}},
+    "dangling reference": lambda d: _edit(d, "sessions", 0, partnership_id=99999),
+    "dangling person in a half": lambda d: _edit(d, "sessions", -1, status="held",
+                                                  held_on="2026-01-01", halves=[{"coach_id": 99999, "client_id": 1, "minutes": 30}]),
+}
+
+
+def _edit(document, table, index, **changes):
+    records = json.loads(json.dumps(document["records"]))
+    records[table][index].update(changes)
+    return {**document, "records": records}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_a_malformed_file_is_refused_and_changes_nothing(demo_store, tmp_path, case):
+    document = MALFORMED[case](_valid(demo_store))
+    with Store(f"sqlite:///{tmp_path / 'target.sqlite'}") as target:
+        target.save(model.Person(name="Already here"))
+        before = _tables(target)
+        with pytest.raises(ImportRefused) as caught:
+            transfer.import_document(target, transfer.read_document(_write(tmp_path, document)))
+        assert "\n" in str(caught.value) or "in.json" in str(caught.value)
+        for name, frame in _tables(target).items():
+            pd.testing.assert_frame_equal(before[name], frame, obj=name)
+
+
+def test_refusal_messages_say_where_the_problem_is(demo_store, tmp_path):
+    document = _edit(_valid(demo_store), "session_checks", 2, heard=42)
+    with pytest.raises(ImportRefused) as caught:
+        transfer.parse_records(document)
+    assert str(caught.value) == (
+        "nothing was imported; 1 problem:\n"
+        "  - session_checks[2] I felt heard and understood: must be from 0 to 10")
+
+
+def test_a_conflicting_record_is_refused(demo_store, tmp_path):
+    document = _edit(_valid(demo_store), "persons", 0, name="Someone Else")
+    before = _tables(demo_store)
+    with pytest.raises(ImportRefused, match="persons 1: differs from the record with that id"):
+        transfer.import_document(demo_store, document)
+    for name, frame in _tables(demo_store).items():
+        pd.testing.assert_frame_equal(before[name], frame, obj=name)
+
+
+def test_a_person_export_holds_their_records_and_no_one_elses_private_ones(demo_store):
+    alice = demo_store.find(model.Person, role="participant")[0]
+    partner = demo_store.find(model.Partnership, person_a_id=alice.id)[0].person_b_id
+    document = transfer.export_document(demo_store, alice.id)
+    records = document["records"]
+    assert document["person"] == alice.id
+    for table in ("session_notes", "session_preps", "change_plans", "commitments",
+                  "session_checks", "lsi_assessments"):
+        assert records[table], table
+        assert {r["person_id"] for r in records[table]} == {alice.id}, table
+    assert {r["author_id"] for r in records["feedback"]} == {alice.id}
+    others = [p for p in records["persons"] if p["id"] != alice.id]
+    assert {p["id"] for p in others} >= {partner}
+    assert all(p["email"] == "" for p in others)
+    # The person export is itself importable into an empty database.
+    with Store("sqlite:///:memory:") as empty:
+        transfer.import_document(empty, json.loads(json.dumps(document)))
+        assert empty.get(model.Person, alice.id) == alice
+
+
+def test_csv_export_writes_one_file_per_table(demo_store, tmp_path):
+    paths = transfer.export_csv(demo_store, tmp_path / "csv")
+    assert sorted(p.stem for p in paths) == sorted(t.name for t in all_tables())
+    sessions = pd.read_csv(tmp_path / "csv" / "sessions.csv")
+    assert len(sessions) == demo_store.counts()["sessions"]
+    agreements = pd.read_csv(tmp_path / "csv" / "agreements.csv")
+    assert isinstance(json.loads(agreements["partners"][0]), list)
