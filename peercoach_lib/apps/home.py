@@ -38,7 +38,7 @@ class HomeApp(widgets.VBox):
     """The landing page of the workbook."""
 
     def __init__(self, store: Store | None = None):
-        super().__init__(layout=widgets.Layout(max_width="960px", gap="12px"))
+        super().__init__(layout=widgets.Layout(max_width="960px"))
         self.add_class("peercoach-home")
         self.banner = widgets.HTML()
         self.summary = widgets.HTML()
@@ -102,7 +102,7 @@ def _summary_html(facts: dict[str, object], where: str) -> str:
     )
     last_line = f" The most recent session was held on {last:%d %B %Y}." if last else ""
     return (
-        "<h2 style='margin:4px 0'>In this workbook</h2>"
+        "<h2 style='margin:16px 0 8px'>In this workbook</h2>"
         f'<div style="display:flex;gap:10px;flex-wrap:wrap">{cells}</div>'
         f"<p style='font-size:13px;color:#444'>{last_line.strip()} "
         f"Data is kept in <code>{html.escape(where)}</code>.</p>"
@@ -118,4 +118,4 @@ def _apps_html(apps: list[registry.AppInfo]) -> str:
         f"</span><br>{html.escape(app.summary)}</li>"
         for app in apps
     )
-    return f"<h2 style='margin:4px 0'>Apps</h2><ul style='padding-left:20px'>{items}</ul>"
+    return f"<h2 style='margin:16px 0 8px'>Apps</h2><ul style='padding-left:20px'>{items}</ul>"

@@ -1,0 +1,89 @@
+"""Take a screenshot of every app, served by Voilà with a fresh demo cohort, in headless Chromium.
+
+    .venv/bin/python docs/screenshots.py        # writes docs/screenshots/<app>.png
+
+Needs Chromium (Debian's `chromium` at /usr/bin/chromium, or set CHROMIUM) and the `playwright`
+package; no browser download is needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# A closed network refuses Chromium's background connections; these flags stop it trying.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the server exited before it listened")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"nothing listened on port {port} within {seconds} s")
+
+
+def main() -> int:
+    from peercoach_lib import demo
+    from peercoach_lib.apps import registry
+    from peercoach_lib.config import notebooks_dir
+    from peercoach_lib.store import Store
+
+    pages = {"home": "index.ipynb"} | {
+        Path(app.notebook).stem: app.notebook for app in registry.available(notebooks_dir())}
+    out = HERE / "screenshots"
+    out.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/screenshots.sqlite"
+        with Store(url) as store:
+            demo.generate(store, pairs=12, weeks=16, seed=1, as_of=dt.date.today())
+        port = _free_port()
+        env = {**os.environ, "PEERCOACH_DB": url}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "peercoach_lib.cli", "serve", "--port", str(port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_for(port, server)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1200, "height": 900})
+                for name, notebook in pages.items():
+                    page.goto(f"http://127.0.0.1:{port}/voila/render/{notebook}")
+                    # Widgets are drawn by JavaScript after the page loads.
+                    page.wait_for_selector(".widget-html, .widget-vbox", timeout=60_000)
+                    page.wait_for_timeout(500)
+                    target = out / f"{name}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    print(f"wrote {target.relative_to(HERE.parent)}")
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
