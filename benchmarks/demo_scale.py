@@ -73,10 +73,14 @@ def main() -> int:
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    print(f"peercoach demo_scale: {args.weeks} weeks, SQLite, {platform.machine()}, "
-          f"{platform.python_implementation()} {platform.python_version()}")
-    header = (f"{'pairs':>7} {'rows':>11} {'write s':>8} {'rows/s':>9} {'sessions':>9} "
-              f"{'floor read s':>13} {'store read s':>13} {'ratio':>6}")
+    print(
+        f"peercoach demo_scale: {args.weeks} weeks, SQLite, {platform.machine()}, "
+        f"{platform.python_implementation()} {platform.python_version()}"
+    )
+    header = (
+        f"{'pairs':>7} {'rows':>11} {'write s':>8} {'rows/s':>9} {'sessions':>9} "
+        f"{'floor read s':>13} {'store read s':>13} {'ratio':>6}"
+    )
     print(header)
     print("-" * len(header))
     worst = 0.0
@@ -84,9 +88,11 @@ def main() -> int:
         for pairs in args.sizes:
             r = measure(pairs, args.weeks, Path(folder), args.repeats)
             worst = max(worst, r["ratio"])
-            print(f"{r['pairs']:>7,} {r['rows']:>11,} {r['write_s']:>8.1f} {r['rows_per_s']:>9,.0f} "
-                  f"{r['sessions']:>9,} {r['floor_read_s']:>13.3f} {r['store_read_s']:>13.3f} "
-                  f"{r['ratio']:>5.2f}x")
+            print(
+                f"{r['pairs']:>7,} {r['rows']:>11,} {r['write_s']:>8.1f} {r['rows_per_s']:>9,.0f} "
+                f"{r['sessions']:>9,} {r['floor_read_s']:>13.3f} {r['store_read_s']:>13.3f} "
+                f"{r['ratio']:>5.2f}x"
+            )
     verdict = "within" if worst <= READ_TARGET else "OVER"
     print(f"store read vs bare read_sql: worst {worst:.2f}x, {verdict} the {READ_TARGET}x target")
     return 0

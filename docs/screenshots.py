@@ -22,9 +22,15 @@ from playwright.sync_api import sync_playwright
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # A closed network refuses Chromium's background connections; these flags stop it trying.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -53,7 +59,8 @@ def main() -> int:
     from peercoach_lib.store import Store
 
     pages = {"home": "index.ipynb"} | {
-        Path(app.notebook).stem: app.notebook for app in registry.available(notebooks_dir())}
+        Path(app.notebook).stem: app.notebook for app in registry.available(notebooks_dir())
+    }
     out = HERE / "screenshots"
     out.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -64,7 +71,10 @@ def main() -> int:
         env = {**os.environ, "PEERCOACH_DB": url}
         server = subprocess.Popen(
             [sys.executable, "-m", "peercoach_lib.cli", "serve", "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             _wait_for(port, server)
             with sync_playwright() as p:

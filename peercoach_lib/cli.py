@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from peercoach_lib import __version__
-from peercoach_lib.config import DB_VARIABLE, database_url, describe
+from peercoach_lib.config import DB_VARIABLE, describe
 from peercoach_lib.errors import ConfigurationError, ImportRefused, NotFoundError
 
 EPILOG = f"""\
@@ -52,33 +52,47 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     serve = commands.add_parser(
-        "serve", help="serve the apps in the browser with Voilà",
+        "serve",
+        help="serve the apps in the browser with Voilà",
         description="Serve the workbook's apps with Voilà. Loopback only unless --host says "
         "otherwise. Defaults come from PEERCOACH_HOST and PEERCOACH_PORT.",
     )
-    serve.add_argument("--host", default=os.environ.get("PEERCOACH_HOST", "127.0.0.1"),
-                       help="address to listen on (default: %(default)s)")
-    serve.add_argument("--port", type=_port, default=os.environ.get("PEERCOACH_PORT", "8866"),
-                       help="port to listen on (default: %(default)s)")
-    serve.add_argument("--debug", action="store_true",
-                       help="show tracebacks in the apps and log verbosely")
+    serve.add_argument(
+        "--host",
+        default=os.environ.get("PEERCOACH_HOST", "127.0.0.1"),
+        help="address to listen on (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--port",
+        type=_port,
+        default=os.environ.get("PEERCOACH_PORT", "8866"),
+        help="port to listen on (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--debug", action="store_true", help="show tracebacks in the apps and log verbosely"
+    )
 
     demo = commands.add_parser(
-        "demo", help="write a synthetic demo cohort",
+        "demo",
+        help="write a synthetic demo cohort",
         description="Write a synthetic demo cohort (marked as demo data everywhere). The same "
         "seed and --as-of date give the same data.",
     )
     demo.add_argument("--pairs", type=_positive, default=12, help="pairs (default: %(default)s)")
-    demo.add_argument("--weeks", type=_positive, default=16,
-                      help="weeks of history (default: %(default)s)")
+    demo.add_argument(
+        "--weeks", type=_positive, default=16, help="weeks of history (default: %(default)s)"
+    )
     demo.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
-    demo.add_argument("--as-of", type=_date, default=None,
-                      help="the day the history runs up to (default: today)")
-    demo.add_argument("--if-empty", action="store_true",
-                      help="do nothing when the database already holds people")
+    demo.add_argument(
+        "--as-of", type=_date, default=None, help="the day the history runs up to (default: today)"
+    )
+    demo.add_argument(
+        "--if-empty", action="store_true", help="do nothing when the database already holds people"
+    )
 
     export = commands.add_parser(
-        "export", help="write the workbook as JSON (or CSV files)",
+        "export",
+        help="write the workbook as JSON (or CSV files)",
         description="Write the whole workbook, or everything about one person, as JSON "
         "(to standard output unless --output is given); or, with --csv, one CSV file per table.",
     )
@@ -88,14 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--csv", type=Path, metavar="DIR", help="folder for one CSV per table")
 
     imp = commands.add_parser(
-        "import", help="load a JSON export into the database",
+        "import",
+        help="load a JSON export into the database",
         description="Load a JSON export. A malformed or conflicting file is refused with a "
         "message and changes nothing.",
     )
     imp.add_argument("file", type=Path, help="a file written by `peercoach export`")
 
-    commands.add_parser("info", help="say which database is used and what it holds",
-                        description="Show the database in use, its schema version and counts.")
+    commands.add_parser(
+        "info",
+        help="say which database is used and what it holds",
+        description="Show the database in use, its schema version and counts.",
+    )
     return parser
 
 
@@ -138,10 +156,13 @@ def _demo(store, args) -> int:
     if args.if_empty and not store.is_empty():
         print(f"The database already holds data; no demo cohort added ({describe(store.url)}).")
         return 0
-    summary = demo.generate(store, pairs=args.pairs, weeks=args.weeks, seed=args.seed,
-                            as_of=args.as_of)
-    print(f"Demo cohort {summary.cohort_id}: {summary.pairs} pairs, {summary.weeks} weeks up to "
-          f"{summary.as_of}, {summary.total_rows:,} rows written to {describe(store.url)}.")
+    summary = demo.generate(
+        store, pairs=args.pairs, weeks=args.weeks, seed=args.seed, as_of=args.as_of
+    )
+    print(
+        f"Demo cohort {summary.cohort_id}: {summary.pairs} pairs, {summary.weeks} weeks up to "
+        f"{summary.as_of}, {summary.total_rows:,} rows written to {describe(store.url)}."
+    )
     return 0
 
 

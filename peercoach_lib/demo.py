@@ -24,30 +24,142 @@ import sqlalchemy as sa
 from peercoach_lib.model.lsi import DEFAULT_AREAS
 from peercoach_lib.store import Store, Transaction, schema
 
-FIRST_NAMES = (
-    "Ada Amara Ana Anouk Aya Bea Bilal Carmen Chen Chidi Dara Dev Elif Emeka Esra Farah Femi Gita "
-    "Hana Hugo Ines Ivan Jae Jonas Kai Kemal Lea Leila Lucas Maya Mei Mila Nadia Nia Noah Omar "
-    "Oona Priya Quinn Rafael Rania Rosa Sami Sara Sofia Tariq Tess Theo Uma Vera Wren Yara Yusuf "
-    "Zane Zoe"
-).split()
-LAST_NAMES = (
-    "Abe Adeyemi Almeida Bakker Banerjee Berg Castro Costa Dahl Diallo Duarte Eriksen Farouk "
-    "Fischer Garcia Haddad Hansen Ito Jansen Kaur Keller Kim Kowalski Larsen Lopez Mensah Meyer "
-    "Moreau Nakamura Ncube Novak Okafor Olsen Park Patel Quispe Rahman Rossi Santos Schmidt Silva "
-    "Singh Sousa Tanaka Torres Varga Walsh Weber Yilmaz Zhou"
-).split()
-TIME_ZONES = ("Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
-              "Africa/Lagos", "Asia/Kolkata", "Australia/Sydney")
+FIRST_NAMES = [
+    "Ada",
+    "Amara",
+    "Ana",
+    "Anouk",
+    "Aya",
+    "Bea",
+    "Bilal",
+    "Carmen",
+    "Chen",
+    "Chidi",
+    "Dara",
+    "Dev",
+    "Elif",
+    "Emeka",
+    "Esra",
+    "Farah",
+    "Femi",
+    "Gita",
+    "Hana",
+    "Hugo",
+    "Ines",
+    "Ivan",
+    "Jae",
+    "Jonas",
+    "Kai",
+    "Kemal",
+    "Lea",
+    "Leila",
+    "Lucas",
+    "Maya",
+    "Mei",
+    "Mila",
+    "Nadia",
+    "Nia",
+    "Noah",
+    "Omar",
+    "Oona",
+    "Priya",
+    "Quinn",
+    "Rafael",
+    "Rania",
+    "Rosa",
+    "Sami",
+    "Sara",
+    "Sofia",
+    "Tariq",
+    "Tess",
+    "Theo",
+    "Uma",
+    "Vera",
+    "Wren",
+    "Yara",
+    "Yusuf",
+    "Zane",
+    "Zoe",
+]
+LAST_NAMES = [
+    "Abe",
+    "Adeyemi",
+    "Almeida",
+    "Bakker",
+    "Banerjee",
+    "Berg",
+    "Castro",
+    "Costa",
+    "Dahl",
+    "Diallo",
+    "Duarte",
+    "Eriksen",
+    "Farouk",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Hansen",
+    "Ito",
+    "Jansen",
+    "Kaur",
+    "Keller",
+    "Kim",
+    "Kowalski",
+    "Larsen",
+    "Lopez",
+    "Mensah",
+    "Meyer",
+    "Moreau",
+    "Nakamura",
+    "Ncube",
+    "Novak",
+    "Okafor",
+    "Olsen",
+    "Park",
+    "Patel",
+    "Quispe",
+    "Rahman",
+    "Rossi",
+    "Santos",
+    "Schmidt",
+    "Silva",
+    "Singh",
+    "Sousa",
+    "Tanaka",
+    "Torres",
+    "Varga",
+    "Walsh",
+    "Weber",
+    "Yilmaz",
+    "Zhou",
+]
+TIME_ZONES = (
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "Africa/Lagos",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+)
 
 COMMITMENTS = (
-    "Block two mornings for deep work", "Ask my manager for feedback on the proposal",
-    "Walk thirty minutes on three days", "Draft the first page of the funding bid",
-    "Have the conversation with my co-founder about roles", "Say no to one new request",
-    "Book the health check I keep postponing", "Write down three wins every Friday",
-    "Call two people in my network", "Finish the budget review before Thursday",
-    "Leave work by six on four days", "Prepare the agenda for the team retreat",
-    "Read one chapter of the leadership book", "Delegate the weekly report",
-    "Spend an evening offline with family", "Sketch the plan for the new volunteer programme",
+    "Block two mornings for deep work",
+    "Ask my manager for feedback on the proposal",
+    "Walk thirty minutes on three days",
+    "Draft the first page of the funding bid",
+    "Have the conversation with my co-founder about roles",
+    "Say no to one new request",
+    "Book the health check I keep postponing",
+    "Write down three wins every Friday",
+    "Call two people in my network",
+    "Finish the budget review before Thursday",
+    "Leave work by six on four days",
+    "Prepare the agenda for the team retreat",
+    "Read one chapter of the leadership book",
+    "Delegate the weekly report",
+    "Spend an evening offline with family",
+    "Sketch the plan for the new volunteer programme",
 )
 CHANGES = (
     ("Lead meetings that end with clear decisions", "Work and career"),
@@ -61,26 +173,35 @@ CHANGES = (
 )
 PURPOSES = (
     "Decide how to raise the workload issue with my team",
-    "Plan the first month of the new role", "Understand why I keep postponing the bid",
+    "Plan the first month of the new role",
+    "Understand why I keep postponing the bid",
     "Prepare for a courageous conversation with a colleague",
-    "Learn from the launch that did not go well", "Get clear on my priorities for the quarter",
+    "Learn from the launch that did not go well",
+    "Get clear on my priorities for the quarter",
 )
 NOTES = (
     "Noticed I talk faster when the topic is money.",
     "Next time ask what support would look like this week.",
-    "The reframe about the deadline landed well.", "Felt rushed at the end; keep an eye on time.",
-    "Partner seemed tired; check in by message midweek.", "Good energy today, clear next steps.",
+    "The reframe about the deadline landed well.",
+    "Felt rushed at the end; keep an eye on time.",
+    "Partner seemed tired; check in by message midweek.",
+    "Good energy today, clear next steps.",
 )
 HELPFUL = (
-    "Your question about what I was avoiding.", "Summarising back what I said.",
-    "Keeping me on the outcome I came for.", "The silence after the hard question.",
+    "Your question about what I was avoiding.",
+    "Summarising back what I said.",
+    "Keeping me on the outcome I came for.",
+    "The silence after the hard question.",
 )
 LESS_HELPFUL = (
-    "The advice about my manager came too early.", "We ran out of time for next steps.",
-    "", "",
+    "The advice about my manager came too early.",
+    "We ran out of time for next steps.",
+    "",
+    "",
 )
 REFLECTIONS = (
-    "Listened more than I spoke.", "I jumped to solutions once; hold back next time.",
+    "Listened more than I spoke.",
+    "I jumped to solutions once; hold back next time.",
     "Tracking time worked; try a check-in question at the start.",
 )
 
@@ -140,8 +261,7 @@ class _Builder:
         # Start on the Monday `weeks` weeks back, so the history ends at as_of.
         start = self.as_of - pd.Timedelta(weeks=weeks)
         self.start = start - pd.Timedelta(days=start.weekday())
-        self.ids = {t.name: self._next_id(t) for t in schema.metadata.sorted_tables
-                    if "id" in t.c}
+        self.ids = {t.name: self._next_id(t) for t in schema.metadata.sorted_tables if "id" in t.c}
         self.rows: dict[str, int] = {}
 
     def _next_id(self, table: sa.Table) -> int:
@@ -176,30 +296,57 @@ class _Builder:
         first = self._pick(FIRST_NAMES, n_people)
         last = self._pick(LAST_NAMES, n_people)
         names = pd.Series(first) + " " + pd.Series(last)
-        emails = (pd.Series(first).str.lower() + "." + pd.Series(last).str.lower() + "."
-                  + pd.Series(pid).astype(str) + "@example.org")
+        emails = (
+            pd.Series(first).str.lower()
+            + "."
+            + pd.Series(last).str.lower()
+            + "."
+            + pd.Series(pid).astype(str)
+            + "@example.org"
+        )
         self.facilitator_id = int(pid[0])
         self.cohort_id = self.ids["cohorts"]
         created = _utc(self.start - pd.Timedelta(days=7))
-        people = pd.DataFrame({
-            "id": pid, "name": names, "email": emails,
-            "role": ["facilitator"] + ["participant"] * (n_people - 1),
-            "time_zone": self._pick(TIME_ZONES, n_people),
-            "cohort_id": None, "is_demo": True, "created_at": created,
-        })
+        people = pd.DataFrame(
+            {
+                "id": pid,
+                "name": names,
+                "email": emails,
+                "role": ["facilitator"] + ["participant"] * (n_people - 1),
+                "time_zone": self._pick(TIME_ZONES, n_people),
+                "cohort_id": None,
+                "is_demo": True,
+                "created_at": created,
+            }
+        )
         # Persons first, then the cohort that names its facilitator, then each person's cohort.
         self._insert(schema.persons, people)
-        self._insert(schema.cohorts, pd.DataFrame([{
-            "id": self.cohort_id,
-            "name": f"Demo cohort {self.as_of:%B %Y} (seed {self.seed})",
-            "facilitator_id": self.facilitator_id, "starts_on": self.start.date(),
-            "description": "Synthetic demo data: the people, notes and numbers are made up.",
-            "settings": {"check_total_below": 36, "check_item_below": 6, "lapse_factor": 1.5,
-                         "low_follow_through": 0.5},
-            "is_demo": True,
-        }]))
+        self._insert(
+            schema.cohorts,
+            pd.DataFrame(
+                [
+                    {
+                        "id": self.cohort_id,
+                        "name": f"Demo cohort {self.as_of:%B %Y} (seed {self.seed})",
+                        "facilitator_id": self.facilitator_id,
+                        "starts_on": self.start.date(),
+                        "description": (
+                            "Synthetic demo data: the people, notes and numbers are made up."
+                        ),
+                        "settings": {
+                            "check_total_below": 36,
+                            "check_item_below": 6,
+                            "lapse_factor": 1.5,
+                            "low_follow_through": 0.5,
+                        },
+                        "is_demo": True,
+                    }
+                ]
+            ),
+        )
         self.tx.connection.execute(
-            schema.persons.update().where(schema.persons.c.id.in_([int(i) for i in pid]))
+            schema.persons.update()
+            .where(schema.persons.c.id.in_([int(i) for i in pid]))
             .values(cohort_id=self.cohort_id)
         )
         self.participants = pid[1:]
@@ -217,14 +364,31 @@ class _Builder:
         self.profile = rng.choice(PROFILES.index.to_numpy(), n, p=[0.6, 0.25, 0.15])
         self.one_sided = rng.random(n) < 0.1
         self.low_quality = rng.random(n) < 0.1
-        self.pairs = pd.DataFrame({"pair": self.pair_id, "a": a, "b": b,
-                                   "profile": self.profile, "interval": self.interval,
-                                   "minutes": self.minutes})
-        self._insert(schema.partnerships, pd.DataFrame({
-            "id": self.pair_id, "cohort_id": self.cohort_id, "person_a_id": a, "person_b_id": b,
-            "started_on": self.first_day.date, "ended_on": None, "end_reason": None,
-            "is_demo": True,
-        }))
+        self.pairs = pd.DataFrame(
+            {
+                "pair": self.pair_id,
+                "a": a,
+                "b": b,
+                "profile": self.profile,
+                "interval": self.interval,
+                "minutes": self.minutes,
+            }
+        )
+        self._insert(
+            schema.partnerships,
+            pd.DataFrame(
+                {
+                    "id": self.pair_id,
+                    "cohort_id": self.cohort_id,
+                    "person_a_id": a,
+                    "person_b_id": b,
+                    "started_on": self.first_day.date,
+                    "ended_on": None,
+                    "end_reason": None,
+                    "is_demo": True,
+                }
+            ),
+        )
         # A few pairs have not both affirmed confidentiality yet: their agreement is not in force.
         affirmed_b = rng.random(n) > 0.05
         days = np.array(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"])
@@ -235,20 +399,34 @@ class _Builder:
                 _partner_section(int(a[i]), when, rng),
                 _partner_section(int(b[i]), when if affirmed_b[i] else None, rng),
             ]
-            rows.append({
-                "id": self.ids["agreements"] + i, "partnership_id": int(self.pair_id[i]),
-                "partners": partners, "medium": ["phone", "video", "in person"][i % 3],
-                "format": "weekly split" if split[i] else (
-                    "one-way, back to back" if i % 2 else "one-way, separate"),
-                "minutes_per_person": int(self.minutes[i]),
-                "frequency": ["weekly", "every two weeks", "monthly"][freq[i]],
-                "day": days[self.first_day[i].weekday() % 5], "time": dt.time(8 + i % 10, 0),
-                "time_zone": "Europe/London", "caller_id": int(a[i]),
-                "first_session_on": self.first_day[i].date(), "session_count": 8,
-                "goals": [{"text": "Meet on our agreed rhythm and keep our commitments",
-                           "change_plan_id": None}],
-                "updated_at": when, "updated_by": int(a[i]), "is_demo": True,
-            })
+            rows.append(
+                {
+                    "id": self.ids["agreements"] + i,
+                    "partnership_id": int(self.pair_id[i]),
+                    "partners": partners,
+                    "medium": ["phone", "video", "in person"][i % 3],
+                    "format": "weekly split"
+                    if split[i]
+                    else ("one-way, back to back" if i % 2 else "one-way, separate"),
+                    "minutes_per_person": int(self.minutes[i]),
+                    "frequency": ["weekly", "every two weeks", "monthly"][freq[i]],
+                    "day": days[self.first_day[i].weekday() % 5],
+                    "time": dt.time(8 + i % 10, 0),
+                    "time_zone": "Europe/London",
+                    "caller_id": int(a[i]),
+                    "first_session_on": self.first_day[i].date(),
+                    "session_count": 8,
+                    "goals": [
+                        {
+                            "text": "Meet on our agreed rhythm and keep our commitments",
+                            "change_plan_id": None,
+                        }
+                    ],
+                    "updated_at": when,
+                    "updated_by": int(a[i]),
+                    "is_demo": True,
+                }
+            )
         self._insert(schema.agreements, pd.DataFrame(rows))
 
     def _plans(self) -> None:
@@ -260,32 +438,63 @@ class _Builder:
         plan_id = self.ids["change_plans"] + np.arange(n)
         which = rng.integers(0, len(CHANGES), n)
         start = self.start.date()
-        milestones = [{"due_on": (self.start + pd.Timedelta(weeks=4 * k)).date().isoformat(),
-                       "description": f"Month {k}: review progress with my partner"}
-                      for k in (1, 2)]
+        milestones = [
+            {
+                "due_on": (self.start + pd.Timedelta(weeks=4 * k)).date().isoformat(),
+                "description": f"Month {k}: review progress with my partner",
+            }
+            for k in (1, 2)
+        ]
         baseline = np.where(rng.random(n) < 0.7, -1, -2)
+        deadline = start + dt.timedelta(weeks=12)
         rows = []
         for i in range(n):
             change, area = CHANGES[which[i]]
-            rows.append({
-                "id": int(plan_id[i]), "person_id": int(owner[i]), "change": change,
-                "why_it_matters": "It shapes how I feel at the end of every week.",
-                "importance": int(rng.integers(6, 11)), "confidence": int(rng.integers(4, 9)),
-                "lsi_area": area,
-                "goal_statement": f"{change}, three times a week, by {start + dt.timedelta(weeks=12):%d %B %Y}.",
-                "steps": [{"text": "Name the first small step", "by_when": (start + dt.timedelta(days=7)).isoformat()},
-                          {"text": "Review what worked with my partner", "by_when": (start + dt.timedelta(days=28)).isoformat()}],
-                "supports": "My peer coach; a colleague who has done this.",
-                "obstacles": [{"obstacle": "A busy month at work", "response": "Keep the smallest version going"}],
-                "evidence": "I see it in my calendar and my energy.",
-                "milestones": milestones,
-                "gas": {"much_less": "I have stopped trying", "somewhat_less": "I do it now and then",
-                        "expected": "I do it most weeks", "somewhat_more": "I do it every week",
-                        "much_more": "It has become part of who I am"},
-                "baseline_level": int(baseline[i]), "weight": 1.0, "status": "active",
-                "status_reason": "", "created_on": start, "updated_at": _utc(self.start),
-                "is_demo": True,
-            })
+            rows.append(
+                {
+                    "id": int(plan_id[i]),
+                    "person_id": int(owner[i]),
+                    "change": change,
+                    "why_it_matters": "It shapes how I feel at the end of every week.",
+                    "importance": int(rng.integers(6, 11)),
+                    "confidence": int(rng.integers(4, 9)),
+                    "lsi_area": area,
+                    "goal_statement": f"{change}, three times a week, by {deadline:%d %B %Y}.",
+                    "steps": [
+                        {
+                            "text": "Name the first small step",
+                            "by_when": (start + dt.timedelta(days=7)).isoformat(),
+                        },
+                        {
+                            "text": "Review what worked with my partner",
+                            "by_when": (start + dt.timedelta(days=28)).isoformat(),
+                        },
+                    ],
+                    "supports": "My peer coach; a colleague who has done this.",
+                    "obstacles": [
+                        {
+                            "obstacle": "A busy month at work",
+                            "response": "Keep the smallest version going",
+                        }
+                    ],
+                    "evidence": "I see it in my calendar and my energy.",
+                    "milestones": milestones,
+                    "gas": {
+                        "much_less": "I have stopped trying",
+                        "somewhat_less": "I do it now and then",
+                        "expected": "I do it most weeks",
+                        "somewhat_more": "I do it every week",
+                        "much_more": "It has become part of who I am",
+                    },
+                    "baseline_level": int(baseline[i]),
+                    "weight": 1.0,
+                    "status": "active",
+                    "status_reason": "",
+                    "created_on": start,
+                    "updated_at": _utc(self.start),
+                    "is_demo": True,
+                }
+            )
         self._insert(schema.change_plans, pd.DataFrame(rows))
         self.plans = pd.DataFrame({"plan": plan_id, "person": owner, "baseline": baseline})
 
@@ -296,48 +505,66 @@ class _Builder:
         count = ((horizon - first).dt.days // pairs["interval"]).to_numpy() + 1
         pair_index = np.repeat(np.arange(self.n), count)
         k = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-        planned = pd.DataFrame({
-            "pair_index": pair_index,
-            "date": np.repeat(self.first_day.to_numpy(), count)
-            + pd.to_timedelta(k * pairs["interval"].to_numpy()[pair_index], unit="D"),
-        })
+        planned = pd.DataFrame(
+            {
+                "pair_index": pair_index,
+                "date": np.repeat(self.first_day.to_numpy(), count)
+                + pd.to_timedelta(k * pairs["interval"].to_numpy()[pair_index], unit="D"),
+            }
+        )
         past = planned["date"] <= self.as_of
         profile = PROFILES.loc[pairs["profile"].to_numpy()[pair_index]]
         p_hold = profile["hold"].to_numpy().copy()
         # Lapsing pairs stop meeting somewhere in the second half of their history.
         lapse_day = self.first_day + pd.to_timedelta(
-            (rng.uniform(0.45, 0.8, self.n) * self.weeks * 7).astype(int), unit="D")
+            (rng.uniform(0.45, 0.8, self.n) * self.weeks * 7).astype(int), unit="D"
+        )
         lapsed = (pairs["profile"].to_numpy()[pair_index] == "lapsing") & (
-            planned["date"].to_numpy() > lapse_day.to_numpy()[pair_index])
+            planned["date"].to_numpy() > lapse_day.to_numpy()[pair_index]
+        )
         p_hold[lapsed] = 0.1
         u = rng.random(len(planned))
-        status = np.where(u < p_hold, "held", np.where(rng.random(len(planned)) < 0.7,
-                                                        "missed", "rescheduled"))
+        status = np.where(
+            u < p_hold, "held", np.where(rng.random(len(planned)) < 0.7, "missed", "rescheduled")
+        )
         status = np.where(past, status, "scheduled")
         planned["status"] = status
         planned["planned"] = True
         planned["scheduled_on"] = planned["date"]
         # Most rescheduled sessions happen a few days later, as an unplanned session.
         moved = planned[(planned["status"] == "rescheduled") & (rng.random(len(planned)) < 0.8)]
-        makeup = pd.DataFrame({
-            "pair_index": moved["pair_index"].to_numpy(),
-            "date": moved["date"].to_numpy() + pd.to_timedelta(rng.integers(2, 5, len(moved)),
-                                                               unit="D"),
-            "status": "held", "planned": False, "scheduled_on": pd.NaT,
-        })
+        makeup = pd.DataFrame(
+            {
+                "pair_index": moved["pair_index"].to_numpy(),
+                "date": moved["date"].to_numpy()
+                + pd.to_timedelta(rng.integers(2, 5, len(moved)), unit="D"),
+                "status": "held",
+                "planned": False,
+                "scheduled_on": pd.NaT,
+            }
+        )
         makeup = makeup[makeup["date"] <= self.as_of]
         sessions = pd.concat([planned, makeup], ignore_index=True)
         sessions = sessions.sort_values(["pair_index", "date"], kind="stable", ignore_index=True)
         sessions["id"] = self.ids["sessions"] + np.arange(len(sessions))
         sessions["pair"] = self.pair_id[sessions["pair_index"].to_numpy()]
         held = sessions["status"] == "held"
-        self._insert(schema.sessions, pd.DataFrame({
-            "id": sessions["id"], "partnership_id": sessions["pair"],
-            "planned": sessions["planned"], "scheduled_on": _dates(sessions["scheduled_on"]),
-            "scheduled_time": None, "status": sessions["status"],
-            "held_on": _dates(sessions["date"].where(held)),
-            "created_at": _utc(self.start), "is_demo": True,
-        }))
+        self._insert(
+            schema.sessions,
+            pd.DataFrame(
+                {
+                    "id": sessions["id"],
+                    "partnership_id": sessions["pair"],
+                    "planned": sessions["planned"],
+                    "scheduled_on": _dates(sessions["scheduled_on"]),
+                    "scheduled_time": None,
+                    "status": sessions["status"],
+                    "held_on": _dates(sessions["date"].where(held)),
+                    "created_at": _utc(self.start),
+                    "is_demo": True,
+                }
+            ),
+        )
         self.sessions = sessions
         self.held = sessions[held].reset_index(drop=True)
         h = self.held
@@ -354,21 +581,40 @@ class _Builder:
         first = np.clip(np.rint(agreed * rng.normal(1.0, 0.08, len(h))), 1, 240).astype(int)
         second = np.clip(np.rint(agreed * rng.normal(1.0, 0.08, len(h))), 1, 240)
         short = self.one_sided[h["pair_index"]] & (rng.random(len(h)) < 0.7)
-        second = np.where(short, np.maximum(1, np.rint(second * rng.uniform(0.2, 0.5, len(h)))),
-                          second).astype(int)
-        halves = pd.concat([
-            pd.DataFrame({"session_id": h["id"], "position": 0, "coach_id": h["a"],
-                          "client_id": h["b"], "minutes": first}),
-            pd.DataFrame({"session_id": h["id"], "position": 1, "coach_id": h["b"],
-                          "client_id": h["a"], "minutes": second}),
-        ], ignore_index=True)
+        second = np.where(
+            short, np.maximum(1, np.rint(second * rng.uniform(0.2, 0.5, len(h)))), second
+        ).astype(int)
+        halves = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "session_id": h["id"],
+                        "position": 0,
+                        "coach_id": h["a"],
+                        "client_id": h["b"],
+                        "minutes": first,
+                    }
+                ),
+                pd.DataFrame(
+                    {
+                        "session_id": h["id"],
+                        "position": 1,
+                        "coach_id": h["b"],
+                        "client_id": h["a"],
+                        "minutes": second,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
         self._insert(schema.session_halves, halves)
 
     def _both(self) -> pd.DataFrame:
         """One row per held session and partner (as the person being coached)."""
         h = self.held
-        return pd.concat([h.assign(person=h["a"]), h.assign(person=h["b"])],
-                         ignore_index=True).sort_values(["id", "person"], ignore_index=True)
+        return pd.concat(
+            [h.assign(person=h["a"]), h.assign(person=h["b"])], ignore_index=True
+        ).sort_values(["id", "person"], ignore_index=True)
 
     def _commitments(self) -> None:
         rng = self.rng
@@ -381,62 +627,122 @@ class _Builder:
         done_p = done_p.to_numpy()
         status = np.select(
             [u < done_p, u < done_p + (1 - done_p) * 0.4, u < done_p + (1 - done_p) * 0.85],
-            ["done", "partly", "not done"], "dropped")
+            ["done", "partly", "not done"],
+            "dropped",
+        )
         reviewed = rows["next_id"].notna().to_numpy()
         status = np.where(reviewed, status, "open")
-        obstacle = np.where(np.isin(status, ["not done", "dropped", "partly"]),
-                            self._pick(("Work took over", "I was ill for two days",
-                                        "It turned out bigger than I thought", ""), n), "")
+        obstacle = np.where(
+            np.isin(status, ["not done", "dropped", "partly"]),
+            self._pick(
+                (
+                    "Work took over",
+                    "I was ill for two days",
+                    "It turned out bigger than I thought",
+                    "",
+                ),
+                n,
+            ),
+            "",
+        )
         first_plan = self.plans.groupby("person")["plan"].first()
         goal = np.where(rng.random(n) < 0.5, first_plan.reindex(rows["person"]).to_numpy(), None)
         interval = self.interval[rows["pair_index"]]
-        self._insert(schema.commitments, pd.DataFrame({
-            "id": self.ids["commitments"] + np.arange(n), "partnership_id": rows["pair"],
-            "person_id": rows["person"], "made_in_session_id": rows["id"],
-            "text": self._pick(COMMITMENTS, n),
-            "by_when": _dates(rows["date"] + pd.to_timedelta(interval, unit="D")),
-            "goal_id": goal, "status": status, "obstacle": obstacle,
-            "reviewed_in_session_id": rows["next_id"].astype("Int64").astype(object)
-            .where(reviewed, None),
-            "is_demo": True,
-        }))
+        self._insert(
+            schema.commitments,
+            pd.DataFrame(
+                {
+                    "id": self.ids["commitments"] + np.arange(n),
+                    "partnership_id": rows["pair"],
+                    "person_id": rows["person"],
+                    "made_in_session_id": rows["id"],
+                    "text": self._pick(COMMITMENTS, n),
+                    "by_when": _dates(rows["date"] + pd.to_timedelta(interval, unit="D")),
+                    "goal_id": goal,
+                    "status": status,
+                    "obstacle": obstacle,
+                    "reviewed_in_session_id": rows["next_id"]
+                    .astype("Int64")
+                    .astype(object)
+                    .where(reviewed, None),
+                    "is_demo": True,
+                }
+            ),
+        )
 
     def _checks_feedback_notes(self) -> None:
         rng = self.rng
         rows = self._both()
         n = len(rows)
         quality = np.where(self.low_quality[rows["pair_index"]], 6.8, 8.7)
-        items = {name: np.clip(np.rint(quality + rng.normal(0, 0.9, n)), 0, 10).astype(int)
-                 for name in ("heard", "focus", "approach", "overall")}
-        self._insert(schema.session_checks, pd.DataFrame({
-            "id": self.ids["session_checks"] + np.arange(n), "session_id": rows["id"],
-            "person_id": rows["person"], **items, "total_below": 36, "item_below": 6,
-            "is_demo": True,
-        }))
+        items = {
+            name: np.clip(np.rint(quality + rng.normal(0, 0.9, n)), 0, 10).astype(int)
+            for name in ("heard", "focus", "approach", "overall")
+        }
+        self._insert(
+            schema.session_checks,
+            pd.DataFrame(
+                {
+                    "id": self.ids["session_checks"] + np.arange(n),
+                    "session_id": rows["id"],
+                    "person_id": rows["person"],
+                    **items,
+                    "total_below": 36,
+                    "item_below": 6,
+                    "is_demo": True,
+                }
+            ),
+        )
         gives = rows[rng.random(n) < 0.6]
-        self._insert(schema.feedback, pd.DataFrame({
-            "id": self.ids["feedback"] + np.arange(len(gives)), "session_id": gives["id"],
-            "author_id": gives["person"], "role": "client",
-            "most_helpful": self._pick(HELPFUL, len(gives)),
-            "less_helpful": self._pick(LESS_HELPFUL, len(gives)),
-            "what_worked": "", "try_next_time": "", "is_demo": True,
-        }))
+        self._insert(
+            schema.feedback,
+            pd.DataFrame(
+                {
+                    "id": self.ids["feedback"] + np.arange(len(gives)),
+                    "session_id": gives["id"],
+                    "author_id": gives["person"],
+                    "role": "client",
+                    "most_helpful": self._pick(HELPFUL, len(gives)),
+                    "less_helpful": self._pick(LESS_HELPFUL, len(gives)),
+                    "what_worked": "",
+                    "try_next_time": "",
+                    "is_demo": True,
+                }
+            ),
+        )
         reflects = rows[rng.random(n) < 0.3]
         # As coach, each partner reflects on the half in which they coached the other.
         coach = np.where(reflects["person"] == reflects["a"], reflects["b"], reflects["a"])
-        self._insert(schema.feedback, pd.DataFrame({
-            "id": self.ids["feedback"] + len(gives) + np.arange(len(reflects)),
-            "session_id": reflects["id"], "author_id": coach, "role": "coach",
-            "most_helpful": "", "less_helpful": "",
-            "what_worked": self._pick(REFLECTIONS, len(reflects)),
-            "try_next_time": "Open with a check-in question.", "is_demo": True,
-        }))
+        self._insert(
+            schema.feedback,
+            pd.DataFrame(
+                {
+                    "id": self.ids["feedback"] + len(gives) + np.arange(len(reflects)),
+                    "session_id": reflects["id"],
+                    "author_id": coach,
+                    "role": "coach",
+                    "most_helpful": "",
+                    "less_helpful": "",
+                    "what_worked": self._pick(REFLECTIONS, len(reflects)),
+                    "try_next_time": "Open with a check-in question.",
+                    "is_demo": True,
+                }
+            ),
+        )
         noted = rows[rng.random(n) < 0.5]
-        self._insert(schema.session_notes, pd.DataFrame({
-            "id": self.ids["session_notes"] + np.arange(len(noted)), "session_id": noted["id"],
-            "person_id": noted["person"], "text": self._pick(NOTES, len(noted)),
-            "shared": rng.random(len(noted)) < 0.2, "is_demo": True,
-        }))
+        self._insert(
+            schema.session_notes,
+            pd.DataFrame(
+                {
+                    "id": self.ids["session_notes"] + np.arange(len(noted)),
+                    "session_id": noted["id"],
+                    "person_id": noted["person"],
+                    "text": self._pick(NOTES, len(noted)),
+                    "shared": rng.random(len(noted)) < 0.2,
+                    "is_demo": True,
+                }
+            ),
+        )
 
     def _preps(self) -> None:
         rng = self.rng
@@ -444,23 +750,33 @@ class _Builder:
         past = rows[rng.random(len(rows)) < 0.4][["id", "person"]]
         nxt = self.next_scheduled
         pairs = self.pairs
-        upcoming = pd.concat([
-            pd.DataFrame({"id": nxt["id"], "person": pairs["a"].to_numpy()[nxt["pair_index"]]}),
-            pd.DataFrame({"id": nxt["id"], "person": pairs["b"].to_numpy()[nxt["pair_index"]]}),
-        ])
+        upcoming = pd.concat(
+            [
+                pd.DataFrame({"id": nxt["id"], "person": pairs["a"].to_numpy()[nxt["pair_index"]]}),
+                pd.DataFrame({"id": nxt["id"], "person": pairs["b"].to_numpy()[nxt["pair_index"]]}),
+            ]
+        )
         upcoming = upcoming[rng.random(len(upcoming)) < 0.5]
         preps = pd.concat([past, upcoming], ignore_index=True)
         n = len(preps)
-        self._insert(schema.session_preps, pd.DataFrame({
-            "id": self.ids["session_preps"] + np.arange(n), "session_id": preps["id"],
-            "person_id": preps["person"], "purpose": self._pick(PURPOSES, n),
-            "outcomes": "This session will be a success if I leave with one next step.",
-            "process": "Ten minutes on what happened, then options, then commitments.",
-            "pinned_questions": [["What is the opportunity here?"]] * n,
-            "shared": rng.random(n) < 0.6,
-            "private_notes": self._pick(("I am nervous about raising this.", ""), n),
-            "updated_at": _utc(self.start), "is_demo": True,
-        }))
+        self._insert(
+            schema.session_preps,
+            pd.DataFrame(
+                {
+                    "id": self.ids["session_preps"] + np.arange(n),
+                    "session_id": preps["id"],
+                    "person_id": preps["person"],
+                    "purpose": self._pick(PURPOSES, n),
+                    "outcomes": "This session will be a success if I leave with one next step.",
+                    "process": "Ten minutes on what happened, then options, then commitments.",
+                    "pinned_questions": [["What is the opportunity here?"]] * n,
+                    "shared": rng.random(n) < 0.6,
+                    "private_notes": self._pick(("I am nervous about raising this.", ""), n),
+                    "updated_at": _utc(self.start),
+                    "is_demo": True,
+                }
+            ),
+        )
 
     def _lsi(self) -> None:
         rng = self.rng
@@ -479,17 +795,30 @@ class _Builder:
             ids = next_id + np.arange(len(people))
             next_id += len(people)
             day = self.start + pd.Timedelta(weeks=int(week))
-            assessments.append(pd.DataFrame({
-                "id": ids, "person_id": people, "taken_on": min(day, self.as_of).date(),
-                "note": "", "created_at": _utc(day), "is_demo": True,
-            }))
+            assessments.append(
+                pd.DataFrame(
+                    {
+                        "id": ids,
+                        "person_id": people,
+                        "taken_on": min(day, self.as_of).date(),
+                        "note": "",
+                        "created_at": _utc(day),
+                        "is_demo": True,
+                    }
+                )
+            )
             sat = np.clip(np.rint(base + trend * frac + rng.normal(0, 0.6, base.shape)), 0, 10)
-            ratings.append(pd.DataFrame({
-                "assessment_id": np.repeat(ids, n_areas),
-                "position": np.tile(np.arange(n_areas), len(people)),
-                "area": np.tile(np.array(DEFAULT_AREAS, dtype=object), len(people)),
-                "satisfaction": sat.astype(int).ravel(), "importance": importance.ravel(),
-            }))
+            ratings.append(
+                pd.DataFrame(
+                    {
+                        "assessment_id": np.repeat(ids, n_areas),
+                        "position": np.tile(np.arange(n_areas), len(people)),
+                        "area": np.tile(np.array(DEFAULT_AREAS, dtype=object), len(people)),
+                        "satisfaction": sat.astype(int).ravel(),
+                        "importance": importance.ravel(),
+                    }
+                )
+            )
         self._insert(schema.lsi_assessments, pd.concat(assessments, ignore_index=True))
         self._insert(schema.lsi_ratings, pd.concat(ratings, ignore_index=True))
 
@@ -498,13 +827,22 @@ class _Builder:
         rows = self._both()[["id", "date", "t", "pair_index", "person"]]
         rated = rows.merge(self.plans, on="person")
         progress = PROFILES.loc[self.profile[rated["pair_index"]], "progress"].to_numpy()
-        level = np.rint(rated["baseline"] + progress * 2.5 * rated["t"]
-                        + rng.normal(0, 0.45, len(rated)))
-        self._insert(schema.gas_ratings, pd.DataFrame({
-            "id": self.ids["gas_ratings"] + np.arange(len(rated)), "plan_id": rated["plan"],
-            "session_id": rated["id"], "rated_on": _dates(rated["date"]),
-            "level": np.clip(level, -2, 2).astype(int), "is_demo": True,
-        }))
+        level = np.rint(
+            rated["baseline"] + progress * 2.5 * rated["t"] + rng.normal(0, 0.45, len(rated))
+        )
+        self._insert(
+            schema.gas_ratings,
+            pd.DataFrame(
+                {
+                    "id": self.ids["gas_ratings"] + np.arange(len(rated)),
+                    "plan_id": rated["plan"],
+                    "session_id": rated["id"],
+                    "rated_on": _dates(rated["date"]),
+                    "level": np.clip(level, -2, 2).astype(int),
+                    "is_demo": True,
+                }
+            ),
+        )
 
 
 def _partner_section(person_id: int, affirmed: dt.datetime | None, rng) -> dict:
@@ -513,9 +851,15 @@ def _partner_section(person_id: int, affirmed: dt.datetime | None, rng) -> dict:
         "confidentiality_meaning": "What I share stays between us unless I say otherwise.",
         # Serialised exactly as the record itself would be, so exports compare equal.
         "affirmed_at": pydantic_core.to_jsonable_python(affirmed),
-        "hopes": str(rng.choice(["Clarity on my next career step",
-                                 "Steadier energy and better boundaries",
-                                 "Confidence in leading my team"])),
+        "hopes": str(
+            rng.choice(
+                [
+                    "Clarity on my next career step",
+                    "Steadier energy and better boundaries",
+                    "Confidence in leading my team",
+                ]
+            )
+        ),
         "works_for_me": "Questions that make me think; being held to my word.",
         "does_not_work": "Quick advice before I have finished thinking.",
         "support_looks_like": "A short message midweek to ask how it is going.",
@@ -529,8 +873,9 @@ def _utc(moment: pd.Timestamp) -> dt.datetime:
 def _dates(values: pd.Series) -> pd.Series:
     """Python dates (or None), which every database driver accepts."""
     values = pd.to_datetime(values)
-    return pd.Series([v.date() if not pd.isna(v) else None for v in values], dtype=object,
-                     index=values.index)
+    return pd.Series(
+        [v.date() if not pd.isna(v) else None for v in values], dtype=object, index=values.index
+    )
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -41,7 +41,9 @@ class ValidationError(ValueError):
         """Messages keyed by field path (several for one field are joined)."""
         out: dict[str, str] = {}
         for error in self.errors:
-            out[error.path] = f"{out[error.path]}; {error.message}" if error.path in out else error.message
+            out[error.path] = (
+                f"{out[error.path]}; {error.message}" if error.path in out else error.message
+            )
         return out
 
 

@@ -136,14 +136,14 @@ def read_document(path: Path) -> dict[str, Any]:
             f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ImportRefused(f"{path}: not a peercoach export (no \"format\": \"{FORMAT}\")")
+        raise ImportRefused(f'{path}: not a peercoach export (no "format": "{FORMAT}")')
     if document.get("version") != VERSION:
         raise ImportRefused(
             f"{path}: export version {document.get('version')!r} is not one this peercoach reads "
             f"(it reads version {VERSION})"
         )
     if not isinstance(document.get("records"), dict):
-        raise ImportRefused(f"{path}: \"records\" must be an object of tables")
+        raise ImportRefused(f'{path}: "records" must be an object of tables')
     return document
 
 
@@ -225,14 +225,16 @@ def _insert_all(tx: Transaction, pending: list[tuple[TableMap, Record]]) -> None
     # Persons and cohorts refer to each other: persons go in without their cohort, which is set
     # once the cohorts exist.
     cohorts_of = {}
-    for mapping, record in pending:
+    for _, record in pending:
         if isinstance(record, Person) and record.cohort_id is not None:
             cohorts_of[record.id] = record.cohort_id
             record = record.model_copy(update={"cohort_id": None})
         tx.insert(record)
     for person_id, cohort_id in cohorts_of.items():
         tx.connection.execute(
-            schema.persons.update().where(schema.persons.c.id == person_id).values(cohort_id=cohort_id)
+            schema.persons.update()
+            .where(schema.persons.c.id == person_id)
+            .values(cohort_id=cohort_id)
         )
 
 

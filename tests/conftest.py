@@ -49,10 +49,18 @@ def pair(store: Store):
     """Two people in a partnership, in a cohort with a facilitator."""
     fay = store.save(model.Person(name="Fay Facilitator", role="facilitator"))
     cohort = store.save(model.Cohort(name="Spring cohort", facilitator_id=fay.id))
-    alice = store.save(model.Person(name="Alice", email="alice@example.org", cohort_id=cohort.id,
-                                    time_zone="Europe/London"))
+    alice = store.save(
+        model.Person(
+            name="Alice", email="alice@example.org", cohort_id=cohort.id, time_zone="Europe/London"
+        )
+    )
     bob = store.save(model.Person(name="Bob", cohort_id=cohort.id, time_zone="America/New_York"))
-    partnership = store.save(model.Partnership(
-        cohort_id=cohort.id, person_a_id=alice.id, person_b_id=bob.id,
-        started_on=dt.date(2026, 1, 5)))
+    partnership = store.save(
+        model.Partnership(
+            cohort_id=cohort.id,
+            person_a_id=alice.id,
+            person_b_id=bob.id,
+            started_on=dt.date(2026, 1, 5),
+        )
+    )
     return {"fay": fay, "cohort": cohort, "alice": alice, "bob": bob, "partnership": partnership}

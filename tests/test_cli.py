@@ -65,8 +65,10 @@ def test_a_bad_import_exits_non_zero_and_changes_nothing(db, tmp_path, capsys):
     with Store(db) as store:
         store.save(model.Person(name="Kept"))
     bad = tmp_path / "bad.json"
-    bad.write_text('{"format": "peercoach-export", "version": 1, "records": {"persons": '
-                   '[{"id": 5, "name": "", "role": "boss"}]}}')
+    bad.write_text(
+        '{"format": "peercoach-export", "version": 1, "records": {"persons": '
+        '[{"id": 5, "name": "", "role": "boss"}]}}'
+    )
     assert cli.main(["import", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "nothing was imported" in err and "Name: cannot be empty" in err
@@ -79,8 +81,11 @@ def test_a_bad_import_exits_non_zero_and_changes_nothing(db, tmp_path, capsys):
 def test_unknown_person_and_bad_arguments(db, capsys):
     assert cli.main(["export", "--person", "42"]) == 2
     assert "there is no person 42" in capsys.readouterr().err
-    for args in (["demo", "--pairs", "0"], ["demo", "--as-of", "2026-13-01"],
-                 ["serve", "--port", "70000"]):
+    for args in (
+        ["demo", "--pairs", "0"],
+        ["demo", "--as-of", "2026-13-01"],
+        ["serve", "--port", "70000"],
+    ):
         with pytest.raises(SystemExit) as exited:
             cli.main(args)
         assert exited.value.code == 2
@@ -93,6 +98,10 @@ def test_info_names_the_database(db, capsys):
 
 
 def test_the_installed_console_script_runs():
-    result = subprocess.run([sys.executable, "-m", "peercoach_lib.cli", "--version"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "peercoach_lib.cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stdout.startswith("peercoach ")

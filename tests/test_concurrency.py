@@ -28,8 +28,9 @@ def _set_up(url: str) -> tuple[int, int, int]:
     with Store(url) as store:
         a = store.save(model.Person(name="Alice"))
         b = store.save(model.Person(name="Bob"))
-        p = store.save(model.Partnership(person_a_id=a.id, person_b_id=b.id,
-                                         started_on=dt.date(2026, 1, 5)))
+        p = store.save(
+            model.Partnership(person_a_id=a.id, person_b_id=b.id, started_on=dt.date(2026, 1, 5))
+        )
     return a.id, b.id, p.id
 
 
@@ -42,9 +43,13 @@ def _writer(url: str, ids: tuple[int, int, int], writer: int, start_at: float) -
         saved = []
         for i in range(SAVES_EACH):
             session = model.Session(
-                partnership_id=partnership, planned=False, status="held",
+                partnership_id=partnership,
+                planned=False,
+                status="held",
                 held_on=dt.date(2026, 1, 1) + dt.timedelta(days=i % 300),
-                halves=[model.SessionHalf(coach_id=a, client_id=b, minutes=writer * 1000 % 240 + 1)],
+                halves=[
+                    model.SessionHalf(coach_id=a, client_id=b, minutes=writer * 1000 % 240 + 1)
+                ],
             )
             saved.append(store.save(session).id)
     return saved
@@ -101,7 +106,9 @@ def test_a_process_killed_mid_save_leaves_a_sound_database(tmp_path):
     a, b, partnership = _set_up(url)
     child = subprocess.Popen(
         [sys.executable, "-c", KILLED_WRITER, url, str(partnership), str(a), str(b)],
-        stdout=subprocess.PIPE, text=True, env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
     )
     try:
         assert child.stdout.readline().strip() == "committed"

@@ -19,9 +19,11 @@ def test_default_is_the_checkouts_data_folder():
 
 def test_a_plain_relative_path_is_made_absolute(tmp_path):
     assert config.database_url({"PEERCOACH_DB": "x/work.sqlite"}, cwd=tmp_path) == (
-        f"sqlite:///{tmp_path / 'x' / 'work.sqlite'}")
+        f"sqlite:///{tmp_path / 'x' / 'work.sqlite'}"
+    )
     assert config.database_url({"PEERCOACH_DB": "sqlite:///rel.sqlite"}, cwd=tmp_path) == (
-        f"sqlite:///{tmp_path / 'rel.sqlite'}")
+        f"sqlite:///{tmp_path / 'rel.sqlite'}"
+    )
 
 
 def test_other_urls_pass_through():

@@ -66,8 +66,12 @@ def test_the_cohort_is_varied(tmp_path):
         assert (pd.Timestamp(AS_OF) - last_held).dt.days.max() > 30  # someone lapsed
         commitments = store.frame("commitments")
         assert {"open", "done", "partly", "not done", "dropped"} <= set(commitments["status"])
-        rate = commitments[commitments["status"] != "open"].assign(
-            ok=lambda f: f["status"].isin(["done"])).groupby("partnership_id")["ok"].mean()
+        rate = (
+            commitments[commitments["status"] != "open"]
+            .assign(ok=lambda f: f["status"].isin(["done"]))
+            .groupby("partnership_id")["ok"]
+            .mean()
+        )
         assert rate.min() < 0.5 < rate.max()
         checks = store.frame("session_checks")
         total = checks[["heard", "focus", "approach", "overall"]].sum(axis=1)
@@ -86,9 +90,13 @@ def test_a_second_demo_cohort_sits_beside_the_first(demo_store: Store):
     after = demo_store.counts()
     assert after["cohorts"] == before["cohorts"] + 1
     assert after["persons"] == before["persons"] + 5
-    assert summary.rows["persons"] == 5 and summary.total_rows == sum(
-        after[name] - before.get(name, 0) for name in after) + summary.rows["session_halves"] \
+    assert (
+        summary.rows["persons"] == 5
+        and summary.total_rows
+        == sum(after[name] - before.get(name, 0) for name in after)
+        + summary.rows["session_halves"]
         + summary.rows["lsi_ratings"]
+    )
 
 
 @pytest.mark.parametrize(("pairs", "weeks"), [(0, 4), (2, 0), (2, 600)])

@@ -14,7 +14,8 @@ def test_home_shows_demo_banner_and_what_the_workbook_holds(demo_store):
     counts = demo_store.counts()
     assert f">{counts['persons']:,}<" in page.summary.value
     assert page.facts["sessions_held"] == int(
-        (demo_store.frame("sessions")["status"] == "held").sum())
+        (demo_store.frame("sessions")["status"] == "held").sum()
+    )
     assert "The most recent session was held on" in page.summary.value
 
 

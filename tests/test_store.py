@@ -23,8 +23,14 @@ def everything(store: Store, pair):
     alice, bob, partnership = pair["alice"], pair["bob"], pair["partnership"]
     plan = store.save(complete_plan(alice.id))
     session = store.save(complete_session(partnership.id, alice.id, bob.id))
-    ids = {"alice": alice.id, "bob": bob.id, "partnership": partnership.id,
-           "session": session.id, "plan": plan.id, "cohort": pair["cohort"].id}
+    ids = {
+        "alice": alice.id,
+        "bob": bob.id,
+        "partnership": partnership.id,
+        "session": session.id,
+        "plan": plan.id,
+        "cohort": pair["cohort"].id,
+    }
     saved = [pair["fay"], pair["cohort"], alice, bob, partnership, plan, session]
     saved += [store.save(r) for r in complete_records(ids)]
     return saved
@@ -110,8 +116,10 @@ def test_frames_have_analysis_ready_types(demo_store: Store):
 
 def test_sqlite_is_set_up_for_several_writers(store: Store):
     with store.engine.connect() as connection:
-        pragma = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-                  for name in ("journal_mode", "foreign_keys", "busy_timeout")}
+        pragma = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+        }
     assert pragma["journal_mode"] == "wal"
     assert pragma["foreign_keys"] == 1
     assert pragma["busy_timeout"] >= 5000
@@ -144,13 +152,17 @@ def test_migration_from_the_first_version_keeps_data(tmp_path):
         # Rows written as the first version's tables had them, with plain SQL.
         connection.exec_driver_sql(
             "INSERT INTO persons (id, name, email, role, time_zone, is_demo) "
-            "VALUES (1, 'Alice', '', 'participant', 'UTC', 0), (2, 'Bob', '', 'participant', 'UTC', 0)")
+            "VALUES (1, 'Alice', '', 'participant', 'UTC', 0), "
+            "(2, 'Bob', '', 'participant', 'UTC', 0)"
+        )
         connection.exec_driver_sql(
             "INSERT INTO partnerships (id, person_a_id, person_b_id, started_on, is_demo) "
-            "VALUES (1, 1, 2, '2026-01-05', 0)")
+            "VALUES (1, 1, 2, '2026-01-05', 0)"
+        )
         connection.exec_driver_sql(
             "INSERT INTO sessions (id, partnership_id, planned, scheduled_on, status, held_on, "
-            "is_demo) VALUES (1, 1, 1, '2026-01-12', 'held', '2026-01-12', 0)")
+            "is_demo) VALUES (1, 1, 1, '2026-01-12', 'held', '2026-01-12', 0)"
+        )
     old.close()
 
     with Store(url) as store:

@@ -56,10 +56,19 @@ MALFORMED = {
     "unknown table": lambda d: {**d, "records": {**d["records"], "secrets": []}},
     "invalid record": lambda d: _edit(d, "session_checks", 0, heard=42),
     "record without id": lambda d: _edit(d, "persons", 1, id=None),
-    "duplicate ids": lambda d: {**d, "records": {**d["records"], "persons": d["records"]["persons"][:2] * 2}},
+    "duplicate ids": lambda d: {
+        **d,
+        "records": {**d["records"], "persons": d["records"]["persons"][:2] * 2},
+    },
     "dangling reference": lambda d: _edit(d, "sessions", 0, partnership_id=99999),
-    "dangling person in a half": lambda d: _edit(d, "sessions", -1, status="held",
-                                                  held_on="2026-01-01", halves=[{"coach_id": 99999, "client_id": 1, "minutes": 30}]),
+    "dangling person in a half": lambda d: _edit(
+        d,
+        "sessions",
+        -1,
+        status="held",
+        held_on="2026-01-01",
+        halves=[{"coach_id": 99999, "client_id": 1, "minutes": 30}],
+    ),
 }
 
 
@@ -88,7 +97,8 @@ def test_refusal_messages_say_where_the_problem_is(demo_store, tmp_path):
         transfer.parse_records(document)
     assert str(caught.value) == (
         "nothing was imported; 1 problem:\n"
-        "  - session_checks[2] I felt heard and understood: must be from 0 to 10")
+        "  - session_checks[2] I felt heard and understood: must be from 0 to 10"
+    )
 
 
 def test_a_conflicting_record_is_refused(demo_store, tmp_path):
@@ -106,8 +116,14 @@ def test_a_person_export_holds_their_records_and_no_one_elses_private_ones(demo_
     document = transfer.export_document(demo_store, alice.id)
     records = document["records"]
     assert document["person"] == alice.id
-    for table in ("session_notes", "session_preps", "change_plans", "commitments",
-                  "session_checks", "lsi_assessments"):
+    for table in (
+        "session_notes",
+        "session_preps",
+        "change_plans",
+        "commitments",
+        "session_checks",
+        "lsi_assessments",
+    ):
         assert records[table], table
         assert {r["person_id"] for r in records[table]} == {alice.id}, table
     assert {r["author_id"] for r in records["feedback"]} == {alice.id}

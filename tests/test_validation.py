@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import types
 import typing
 
 import pytest
@@ -19,14 +20,30 @@ IDS = {"alice": 1, "bob": 2, "partnership": 3, "session": 4, "plan": 5, "cohort"
 
 def valid_examples() -> list[model.Record]:
     return [
-        model.Person(name="Alice", email="a@example.org", role="participant",
-                     time_zone="Europe/Paris", cohort_id=6, is_demo=True,
-                     created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)),
-        model.Cohort(name="Spring", facilitator_id=9, starts_on=dt.date(2026, 1, 5),
-                     description="First cohort", settings=model.CohortSettings()),
-        model.Partnership(cohort_id=6, person_a_id=1, person_b_id=2,
-                          started_on=dt.date(2026, 1, 5), ended_on=dt.date(2026, 6, 1),
-                          end_reason="programme completed"),
+        model.Person(
+            name="Alice",
+            email="a@example.org",
+            role="participant",
+            time_zone="Europe/Paris",
+            cohort_id=6,
+            is_demo=True,
+            created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        ),
+        model.Cohort(
+            name="Spring",
+            facilitator_id=9,
+            starts_on=dt.date(2026, 1, 5),
+            description="First cohort",
+            settings=model.CohortSettings(),
+        ),
+        model.Partnership(
+            cohort_id=6,
+            person_a_id=1,
+            person_b_id=2,
+            started_on=dt.date(2026, 1, 5),
+            ended_on=dt.date(2026, 6, 1),
+            end_reason="programme completed",
+        ),
         complete_plan(1),
         complete_session(3, 1, 2),
         *complete_records(IDS),
@@ -43,7 +60,8 @@ def bad_values(record: type[model.Record], name: str) -> list[tuple[object, str]
     info = record.model_fields[name]
     annotation = info.annotation
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    base = args[0] if typing.get_origin(annotation) in (typing.Union, __import__("types").UnionType) and args else annotation
+    optional = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    base = args[0] if optional and args else annotation
     lower = upper = longest = None
     metadata = list(info.metadata)
     for arg in typing.get_args(base):
@@ -63,19 +81,32 @@ def bad_values(record: type[model.Record], name: str) -> list[tuple[object, str]
         expected = " or ".join(expected.rsplit(", ", 1))
         return [("nonsense", f"must be one of: {expected}")]
     if base is int:
-        out: list[tuple[object, str]] = [("three", "must be a whole number" + (
-            f" from {lower} to {upper}" if lower is not None and upper is not None else ""))]
+        out: list[tuple[object, str]] = [
+            (
+                "three",
+                "must be a whole number"
+                + (f" from {lower} to {upper}" if lower is not None and upper is not None else ""),
+            )
+        ]
         if upper is not None:
             out.append((upper + 1, f"must be from {lower} to {upper}"))
         if lower is not None:
-            out.append((lower - 1, f"must be from {lower} to {upper}" if upper is not None
-                        else f"must be at least {lower}"))
+            out.append(
+                (
+                    lower - 1,
+                    f"must be from {lower} to {upper}"
+                    if upper is not None
+                    else f"must be at least {lower}",
+                )
+            )
         return out
     if base is float:
         return [("heavy", "must be a number"), (upper * 2, f"must be from {lower} to {upper}")]
     if base is dt.date:
-        return [("2026-02-30", "must be a real date, such as 2026-03-01"),
-                ("2206-01-01", "must be between 2000 and 2100")]
+        return [
+            ("2026-02-30", "must be a real date, such as 2026-03-01"),
+            ("2206-01-01", "must be between 2000 and 2100"),
+        ]
     if base is dt.datetime:
         return [("yesterday", "must be a real date and time, such as 2026-03-01 18:30")]
     if base is dt.time:
@@ -116,18 +147,24 @@ def test_every_field_rejects_bad_values_with_a_human_message(kind, name, value, 
 
 
 def test_every_example_is_valid_and_every_record_kind_is_covered():
-    assert set(EXAMPLES) == {m.record for m in __import__(
-        "peercoach_lib.store.mapping", fromlist=["TABLE_MAPS"]).TABLE_MAPS}
+    assert set(EXAMPLES) == {
+        m.record
+        for m in __import__("peercoach_lib.store.mapping", fromlist=["TABLE_MAPS"]).TABLE_MAPS
+    }
     for record in EXAMPLES.values():
         assert type(record).model_validate(record.model_dump()) == record
 
 
 def test_one_error_lists_every_failing_field_with_its_place():
     with pytest.raises(ValidationError) as caught:
-        model.LsiAssessment(person_id=0, taken_on="2026-02-30", areas=[
-            {"area": "Money", "satisfaction": 11},
-            {"area": "", "satisfaction": "high"},
-        ])
+        model.LsiAssessment(
+            person_id=0,
+            taken_on="2026-02-30",
+            areas=[
+                {"area": "Money", "satisfaction": 11},
+                {"area": "", "satisfaction": "high"},
+            ],
+        )
     assert [(e.path, e.label, e.message) for e in caught.value.errors] == [
         ("person_id", "Person", "must be at least 1"),
         ("taken_on", "Date", "must be a real date, such as 2026-03-01"),
@@ -135,66 +172,157 @@ def test_one_error_lists_every_failing_field_with_its_place():
         ("areas[1].area", "Area (area 2)", "cannot be empty"),
         ("areas[1].satisfaction", "Satisfaction (area 2)", "must be a whole number from 0 to 10"),
     ]
-    assert str(caught.value).startswith("Lsi assessment: 5 problems\n  - Person: must be at least 1")
+    assert str(caught.value).startswith(
+        "Lsi assessment: 5 problems\n  - Person: must be at least 1"
+    )
     assert caught.value.messages()["areas[1].area"] == "cannot be empty"
 
 
 @pytest.mark.parametrize(
     ("build", "path", "message"),
     [
-        (lambda: model.Partnership(person_a_id=1, person_b_id=1, started_on="2026-01-05"),
-         "person_b_id", "must be a different person from the first partner"),
-        (lambda: model.Partnership(person_a_id=1, person_b_id=2, started_on="2026-01-05",
-                                   ended_on="2026-01-04", end_reason="other"),
-         "ended_on", "cannot be before the start date"),
-        (lambda: model.Partnership(person_a_id=1, person_b_id=2, started_on="2026-01-05",
-                                   end_reason="other"),
-         "end_reason", "needs an end date as well"),
-        (lambda: model.Agreement(partnership_id=1, partners=[{"person_id": 1}, {"person_id": 1}]),
-         "partners", "each partner can appear only once"),
-        (lambda: model.Agreement(partnership_id=1, partners=[{"person_id": 1}], caller_id=2),
-         "caller_id", "must be one of the two partners"),
-        (lambda: model.Agreement(partnership_id=1, session_count=0),
-         "session_count", "must be from 1 to 104"),
-        (lambda: model.LsiAssessment(person_id=1, taken_on="2026-01-01", areas=[]),
-         "areas", "needs at least 1 entry"),
-        (lambda: model.LsiAssessment(person_id=1, taken_on="2026-01-01", areas=[
-            {"area": "Money", "satisfaction": 1}, {"area": "money", "satisfaction": 2}]),
-         "areas", "each area can appear only once"),
-        (lambda: model.ChangePlan(person_id=1, change="x", created_on="2026-01-01",
-                                  status="dropped"),
-         "status_reason", "say briefly why the plan was dropped"),
-        (lambda: model.Session(partnership_id=1),
-         "scheduled_on", "a planned session needs its booked date"),
-        (lambda: model.Session(partnership_id=1, planned=False, status="held"),
-         "held_on", "say on which date the session was held"),
-        (lambda: model.Session(partnership_id=1, planned=False, status="missed",
-                               held_on="2026-01-01"),
-         "held_on", "only a held session has a date held"),
-        (lambda: model.Session(partnership_id=1, planned=False, halves=[
-            {"coach_id": 1, "client_id": 2, "minutes": 30},
-            {"coach_id": 1, "client_id": 2, "minutes": 30}]),
-         "halves", "each partner coaches at most one half"),
-        (lambda: model.Session(partnership_id=1, planned=False, halves=[
-            {"coach_id": 1, "client_id": 2, "minutes": 30},
-            {"coach_id": 3, "client_id": 1, "minutes": 30}]),
-         "halves", "both halves must be between the same two partners"),
-        (lambda: model.SessionHalf(coach_id=1, client_id=1, minutes=30),
-         "client_id", "must be someone other than the coach"),
-        (lambda: model.Feedback(session_id=1, author_id=1, role="client"),
-         "try_next_time", "write at least one piece of feedback"),
-        (lambda: model.Feedback(session_id=1, author_id=1, role="client", what_worked="x"),
-         "what_worked", "is for the coach's reflection; as client use the first two fields"),
-        (lambda: model.Feedback(session_id=1, author_id=1, role="coach", most_helpful="x"),
-         "most_helpful", "is for the client's feedback; as coach use the last two fields"),
-        (lambda: model.SessionPrep(session_id=1, person_id=1, purpose="  "),
-         "purpose", "cannot be empty"),
-        (lambda: model.Person(name="A", email="not an address"),
-         "email", "must look like name@example.org"),
-        (lambda: model.Person(name="A", time_zone="Mars/Olympus"),
-         "time_zone", "must be a time zone name such as Europe/London or America/New_York"),
-        (lambda: model.Person(name="A", nickname="Al"),
-         "nickname", "is not a field of this record"),
+        (
+            lambda: model.Partnership(person_a_id=1, person_b_id=1, started_on="2026-01-05"),
+            "person_b_id",
+            "must be a different person from the first partner",
+        ),
+        (
+            lambda: model.Partnership(
+                person_a_id=1,
+                person_b_id=2,
+                started_on="2026-01-05",
+                ended_on="2026-01-04",
+                end_reason="other",
+            ),
+            "ended_on",
+            "cannot be before the start date",
+        ),
+        (
+            lambda: model.Partnership(
+                person_a_id=1, person_b_id=2, started_on="2026-01-05", end_reason="other"
+            ),
+            "end_reason",
+            "needs an end date as well",
+        ),
+        (
+            lambda: model.Agreement(
+                partnership_id=1, partners=[{"person_id": 1}, {"person_id": 1}]
+            ),
+            "partners",
+            "each partner can appear only once",
+        ),
+        (
+            lambda: model.Agreement(partnership_id=1, partners=[{"person_id": 1}], caller_id=2),
+            "caller_id",
+            "must be one of the two partners",
+        ),
+        (
+            lambda: model.Agreement(partnership_id=1, session_count=0),
+            "session_count",
+            "must be from 1 to 104",
+        ),
+        (
+            lambda: model.LsiAssessment(person_id=1, taken_on="2026-01-01", areas=[]),
+            "areas",
+            "needs at least 1 entry",
+        ),
+        (
+            lambda: model.LsiAssessment(
+                person_id=1,
+                taken_on="2026-01-01",
+                areas=[{"area": "Money", "satisfaction": 1}, {"area": "money", "satisfaction": 2}],
+            ),
+            "areas",
+            "each area can appear only once",
+        ),
+        (
+            lambda: model.ChangePlan(
+                person_id=1, change="x", created_on="2026-01-01", status="dropped"
+            ),
+            "status_reason",
+            "say briefly why the plan was dropped",
+        ),
+        (
+            lambda: model.Session(partnership_id=1),
+            "scheduled_on",
+            "a planned session needs its booked date",
+        ),
+        (
+            lambda: model.Session(partnership_id=1, planned=False, status="held"),
+            "held_on",
+            "say on which date the session was held",
+        ),
+        (
+            lambda: model.Session(
+                partnership_id=1, planned=False, status="missed", held_on="2026-01-01"
+            ),
+            "held_on",
+            "only a held session has a date held",
+        ),
+        (
+            lambda: model.Session(
+                partnership_id=1,
+                planned=False,
+                halves=[
+                    {"coach_id": 1, "client_id": 2, "minutes": 30},
+                    {"coach_id": 1, "client_id": 2, "minutes": 30},
+                ],
+            ),
+            "halves",
+            "each partner coaches at most one half",
+        ),
+        (
+            lambda: model.Session(
+                partnership_id=1,
+                planned=False,
+                halves=[
+                    {"coach_id": 1, "client_id": 2, "minutes": 30},
+                    {"coach_id": 3, "client_id": 1, "minutes": 30},
+                ],
+            ),
+            "halves",
+            "both halves must be between the same two partners",
+        ),
+        (
+            lambda: model.SessionHalf(coach_id=1, client_id=1, minutes=30),
+            "client_id",
+            "must be someone other than the coach",
+        ),
+        (
+            lambda: model.Feedback(session_id=1, author_id=1, role="client"),
+            "try_next_time",
+            "write at least one piece of feedback",
+        ),
+        (
+            lambda: model.Feedback(session_id=1, author_id=1, role="client", what_worked="x"),
+            "what_worked",
+            "is for the coach's reflection; as client use the first two fields",
+        ),
+        (
+            lambda: model.Feedback(session_id=1, author_id=1, role="coach", most_helpful="x"),
+            "most_helpful",
+            "is for the client's feedback; as coach use the last two fields",
+        ),
+        (
+            lambda: model.SessionPrep(session_id=1, person_id=1, purpose="  "),
+            "purpose",
+            "cannot be empty",
+        ),
+        (
+            lambda: model.Person(name="A", email="not an address"),
+            "email",
+            "must look like name@example.org",
+        ),
+        (
+            lambda: model.Person(name="A", time_zone="Mars/Olympus"),
+            "time_zone",
+            "must be a time zone name such as Europe/London or America/New_York",
+        ),
+        (
+            lambda: model.Person(name="A", nickname="Al"),
+            "nickname",
+            "is not a field of this record",
+        ),
     ],
 )
 def test_rules_across_fields(build, path, message):
@@ -223,7 +351,9 @@ def test_session_check_flags_follow_the_thresholds():
     low_item = check.replace(heard=10, focus=10, approach=5, overall=10, total_below=30)
     assert low_item.total == 35 and low_item.flag_reasons == ["below 6: The approach suited me"]
     assert check.replace(approach=5).flag_reasons == [
-        "total 32 is below 36", "below 6: The approach suited me"]
+        "total 32 is below 36",
+        "below 6: The approach suited me",
+    ]
     low_total = check.replace(overall=8)
     assert low_total.flag_reasons == ["total 35 is below 36"]
     assert check.replace(overall=8, total_below=30).flagged is False
@@ -232,22 +362,39 @@ def test_session_check_flags_follow_the_thresholds():
 # -- property: whatever comes in, the answer is a record or our ValidationError -------------------
 
 json_leaves = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-    st.text(max_size=30), st.sampled_from(["2026-01-05", "2026-02-30", "18:30", "Europe/London",
-                                           "held", "weekly", "client", "../..", "\x00"]),
-    st.dates().map(str), st.datetimes().map(str),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "2026-01-05",
+            "2026-02-30",
+            "18:30",
+            "Europe/London",
+            "held",
+            "weekly",
+            "client",
+            "../..",
+            "\x00",
+        ]
+    ),
+    st.dates().map(str),
+    st.datetimes().map(str),
 )
 json_values = st.recursive(
     json_leaves,
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8),
-                                                                      children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=8,
 )
 
 
 def _inputs(kind: type[model.Record]):
     example = EXAMPLES[kind].model_dump(mode="json")
-    names = list(kind.model_fields) + ["unknown"]
+    names = [*kind.model_fields, "unknown"]
     # Start from a valid record and spoil some fields, so both outcomes are explored.
     return st.dictionaries(st.sampled_from(names), json_values, max_size=6).map(
         lambda changes: {**example, **changes}

@@ -23,14 +23,21 @@ def workbook_summary(store: Store) -> dict[str, object]:
         c = tx.connection
         held = s.c.status == "held"
         return {
-            "people": c.execute(sa.select(sa.func.count()).select_from(schema.persons)).scalar_one(),
-            "cohorts": c.execute(sa.select(sa.func.count()).select_from(schema.cohorts)).scalar_one(),
+            "people": c.execute(
+                sa.select(sa.func.count()).select_from(schema.persons)
+            ).scalar_one(),
+            "cohorts": c.execute(
+                sa.select(sa.func.count()).select_from(schema.cohorts)
+            ).scalar_one(),
             "partnerships": c.execute(
-                sa.select(sa.func.count()).where(p.c.ended_on.is_(None))).scalar_one(),
+                sa.select(sa.func.count()).where(p.c.ended_on.is_(None))
+            ).scalar_one(),
             "sessions_held": c.execute(sa.select(sa.func.count()).where(held)).scalar_one(),
             "last_held": c.execute(sa.select(sa.func.max(s.c.held_on))).scalar_one(),
             "demo": c.execute(
-                sa.select(sa.func.count()).where(schema.persons.c.is_demo)).scalar_one() > 0,
+                sa.select(sa.func.count()).where(schema.persons.c.is_demo)
+            ).scalar_one()
+            > 0,
         }
 
 
@@ -78,15 +85,19 @@ _STYLES = {
 
 
 def _notice(text: str, *, kind: str) -> str:
-    return (f'<div role="status" class="peercoach-notice peercoach-{kind}" '
-            f'style="{_STYLES[kind]};padding:10px 14px;border-radius:4px;font-size:14px">'
-            f"{text}</div>")
+    return (
+        f'<div role="status" class="peercoach-notice peercoach-{kind}" '
+        f'style="{_STYLES[kind]};padding:10px 14px;border-radius:4px;font-size:14px">'
+        f"{text}</div>"
+    )
 
 
 def _summary_html(facts: dict[str, object], where: str) -> str:
     if not facts["people"]:
-        return ("<p>This workbook is empty. Run <code>peercoach demo</code> to try it with a "
-                "demo cohort, or start with your partnership's first-session agreement.</p>")
+        return (
+            "<p>This workbook is empty. Run <code>peercoach demo</code> to try it with a "
+            "demo cohort, or start with your partnership's first-session agreement.</p>"
+        )
     last = facts["last_held"]
     items = [
         ("people", facts["people"]),
@@ -114,8 +125,9 @@ def _apps_html(apps: list[registry.AppInfo]) -> str:
         return ""
     items = "".join(
         f'<li style="margin:6px 0"><a href="{html.escape(app.notebook)}"><strong>'
-        f"{html.escape(app.title)}</strong></a> <span style='color:#444'>({html.escape(app.audience)})"
-        f"</span><br>{html.escape(app.summary)}</li>"
+        f"{html.escape(app.title)}</strong></a> "
+        f"<span style='color:#444'>({html.escape(app.audience)})</span>"
+        f"<br>{html.escape(app.summary)}</li>"
         for app in apps
     )
     return f"<h2 style='margin:16px 0 8px'>Apps</h2><ul style='padding-left:20px'>{items}</ul>"

@@ -1,4 +1,4 @@
-"""The workbook's apps, as the home page lists them. An app is listed only once its notebook exists."""
+"""The workbook's apps as the home page lists them; an app is listed once its notebook exists."""
 
 from __future__ import annotations
 

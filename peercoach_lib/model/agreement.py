@@ -12,8 +12,8 @@ from peercoach_lib.model.base import (
     RecordId,
     ShortText,
     Text,
-    TimeZoneName,
     Timestamp,
+    TimeZoneName,
     WorkbookDate,
 )
 

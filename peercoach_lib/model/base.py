@@ -157,7 +157,9 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _locate(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, list[str], FieldInfo | None]:
+def _locate(
+    model: type[BaseModel], loc: tuple[Any, ...]
+) -> tuple[str, list[str], FieldInfo | None]:
     """Turn pydantic's ``loc`` into a field path, labels from outermost in, and the field's info."""
     path = ""
     labels: list[str] = []
@@ -237,8 +239,11 @@ def _message(error: dict[str, Any], field: FieldInfo | None) -> str:
     if kind == "missing":
         return "is required"
     if kind == "string_too_short":
-        return "cannot be empty" if ctx.get("min_length") == 1 else (
-            f"must be at least {ctx.get('min_length')} characters")
+        return (
+            "cannot be empty"
+            if ctx.get("min_length") == 1
+            else (f"must be at least {ctx.get('min_length')} characters")
+        )
     if kind == "string_too_long":
         return f"must be at most {ctx.get('max_length')} characters"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
@@ -246,7 +251,8 @@ def _message(error: dict[str, Any], field: FieldInfo | None) -> str:
     if kind.startswith("int_") or kind == "int_from_float":
         lower, upper = _bounds(field)
         return "must be a whole number" + (
-            f" from {lower} to {upper}" if lower is not None and upper is not None else "")
+            f" from {lower} to {upper}" if lower is not None and upper is not None else ""
+        )
     if kind.startswith("float_") or kind == "finite_number":
         return "must be a number"
     if kind.startswith("bool_"):

@@ -69,12 +69,16 @@ class ChangePlan(Record):
     )
     supports: Text = Field("", title="Who and what can help")
     obstacles: list[Obstacle] = Field(
-        default_factory=list, max_length=30, title="Obstacles",
+        default_factory=list,
+        max_length=30,
+        title="Obstacles",
         json_schema_extra={"item": "obstacle"},
     )
     evidence: Text = Field("", title="How I will know it is working")
     milestones: list[Milestone] = Field(
-        default_factory=list, max_length=60, title="Milestones",
+        default_factory=list,
+        max_length=60,
+        title="Milestones",
         json_schema_extra={"item": "milestone"},
     )
     gas: GasScale = Field(default_factory=GasScale, title="Goal attainment levels")

@@ -12,8 +12,8 @@ from peercoach_lib.model.base import (
     Record,
     RecordId,
     Text,
-    TimeZoneName,
     Timestamp,
+    TimeZoneName,
     WorkbookDate,
 )
 

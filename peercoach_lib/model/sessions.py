@@ -81,7 +81,8 @@ class Session(Record):
         if len({h.coach_id for h in value}) != len(value):
             raise ValueError("each partner coaches at most one half")
         if len(value) == 2 and {value[0].coach_id, value[0].client_id} != {
-            value[1].coach_id, value[1].client_id
+            value[1].coach_id,
+            value[1].client_id,
         }:
             raise ValueError("both halves must be between the same two partners")
         return value
@@ -108,7 +109,9 @@ class SessionPrep(Record):
     outcomes: Text = Field("", title="Outcomes")
     process: Text = Field("", title="Process")
     pinned_questions: list[ShortText] = Field(
-        default_factory=list, max_length=10, title="Questions for my coach",
+        default_factory=list,
+        max_length=10,
+        title="Questions for my coach",
         json_schema_extra={"item": "question"},
     )
     shared: bool = Field(False, title="Shared with my partner")
@@ -177,9 +180,9 @@ class Feedback(Record):
     @classmethod
     def _says_something(cls, value: str, info: ValidationInfo) -> str:
         data = info.data
-        if "role" in data and not (value or any(
-            data.get(k) for k in ("most_helpful", "less_helpful", "what_worked")
-        )):
+        if "role" in data and not (
+            value or any(data.get(k) for k in ("most_helpful", "less_helpful", "what_worked"))
+        ):
             raise ValueError("write at least one piece of feedback")
         return value
 
@@ -210,8 +213,11 @@ class SessionCheck(Record):
         reasons = []
         if self.total < self.total_below:
             reasons.append(f"total {self.total} is below {self.total_below}")
-        low = [type(self).model_fields[k].title for k in self.ITEMS
-               if getattr(self, k) < self.item_below]
+        low = [
+            type(self).model_fields[k].title
+            for k in self.ITEMS
+            if getattr(self, k) < self.item_below
+        ]
         if low:
             reasons.append(f"below {self.item_below}: " + "; ".join(low))
         return reasons

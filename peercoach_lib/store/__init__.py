@@ -104,7 +104,9 @@ class Transaction:
 
     def _write_children(self, mapping: TableMap, record: Record) -> None:
         for child, rows in mapping.child_rows(record, record.id).items():
-            self.connection.execute(child.table.delete().where(child.table.c[child.fk] == record.id))
+            self.connection.execute(
+                child.table.delete().where(child.table.c[child.fk] == record.id)
+            )
             if rows:
                 self.connection.execute(child.table.insert(), rows)
 
@@ -140,7 +142,9 @@ class Transaction:
             # Chunked, to stay under the database's limit on bound parameters.
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                query = sa.select(child.table).where(fk.in_(chunk)).order_by(fk, child.table.c.position)
+                query = (
+                    sa.select(child.table).where(fk.in_(chunk)).order_by(fk, child.table.c.position)
+                )
                 for row in self.connection.execute(query):
                     grouped[row._mapping[child.fk]].append(row._asdict())
             for record_id in ids:
@@ -191,7 +195,7 @@ def _tidy(frame: pd.DataFrame, table: sa.Table) -> pd.DataFrame:
 
 
 class Store:
-    """The workbook's database. ``url`` defaults to ``PEERCOACH_DB``, else ``data/peercoach.sqlite``.
+    """The workbook's database: ``url``, else ``PEERCOACH_DB``, else ``data/peercoach.sqlite``.
 
     Opening a store brings its schema up to date (migrations run once, under a write lock).
     """
@@ -221,16 +225,15 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """One write transaction: everything done in the block is stored, or nothing is."""
-        with self.engine.connect().execution_options(**{WRITE: True}) as connection:
-            with connection.begin():
-                yield Transaction(connection)
+        connection = self.engine.connect().execution_options(**{WRITE: True})
+        with connection, connection.begin():
+            yield Transaction(connection)
 
     @contextmanager
     def reading(self) -> Iterator[Transaction]:
         """A read-only view in one transaction, so that several reads see one state."""
-        with self.engine.connect() as connection:
-            with connection.begin():
-                yield Transaction(connection)
+        with self.engine.connect() as connection, connection.begin():
+            yield Transaction(connection)
 
     # Single operations, each in a transaction of its own.
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping as MappingABC
+from collections.abc import Iterable
+from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,8 +77,7 @@ class TableMap:
         for child in self.children:
             items = (children or {}).get(child.field, [])
             data[child.field] = [
-                {k: v for k, v in item.items() if k not in (child.fk, "position")}
-                for item in items
+                {k: v for k, v in item.items() if k not in (child.fk, "position")} for item in items
             ]
         return self.record.model_validate(data)
 
@@ -99,16 +99,22 @@ TABLE_MAPS: tuple[TableMap, ...] = (
     TableMap(model.Cohort, schema.cohorts),
     TableMap(model.Partnership, schema.partnerships),
     TableMap(model.Agreement, schema.agreements),
-    TableMap(model.Session, schema.sessions,
-             (Child("halves", schema.session_halves, "session_id", model.SessionHalf),)),
+    TableMap(
+        model.Session,
+        schema.sessions,
+        (Child("halves", schema.session_halves, "session_id", model.SessionHalf),),
+    ),
     TableMap(model.SessionNote, schema.session_notes),
     TableMap(model.SessionPrep, schema.session_preps),
     TableMap(model.ChangePlan, schema.change_plans),
     TableMap(model.Commitment, schema.commitments),
     TableMap(model.Feedback, schema.feedback),
     TableMap(model.SessionCheck, schema.session_checks),
-    TableMap(model.LsiAssessment, schema.lsi_assessments,
-             (Child("areas", schema.lsi_ratings, "assessment_id", model.LsiAreaRating),)),
+    TableMap(
+        model.LsiAssessment,
+        schema.lsi_assessments,
+        (Child("areas", schema.lsi_ratings, "assessment_id", model.LsiAreaRating),),
+    ),
     TableMap(model.GasRating, schema.gas_ratings),
 )
 

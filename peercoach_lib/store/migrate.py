@@ -57,18 +57,16 @@ def upgrade(engine: sa.Engine, target: str = "head") -> None:
             "not know: it was written by a newer peercoach. Upgrade peercoach to open it."
         )
     config = alembic_config()
-    with engine.connect().execution_options(**{WRITE: True}) as connection:
-        with connection.begin():
-            if MigrationContext.configure(connection).get_current_revision() == wanted:
-                return
-            config.attributes["connection"] = connection
-            command.upgrade(config, target)
+    with engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
+        if MigrationContext.configure(connection).get_current_revision() == wanted:
+            return
+        config.attributes["connection"] = connection
+        command.upgrade(config, target)
 
 
 def downgrade(engine: sa.Engine, target: str) -> None:
     """Take the schema back to ``target`` (for tests of migrations and for recovery)."""
     config = alembic_config()
-    with engine.connect().execution_options(**{WRITE: True}) as connection:
-        with connection.begin():
-            config.attributes["connection"] = connection
-            command.downgrade(config, target)
+    with engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.downgrade(config, target)

@@ -50,11 +50,20 @@ def _demo() -> sa.Column:
     return sa.Column("is_demo", sa.Boolean, nullable=False, server_default=sa.false())
 
 
-def _fk(name: str, target: str, *, nullable: bool = False, ondelete: str = "CASCADE",
-        use_alter: bool = False) -> sa.Column:
+def _fk(
+    name: str,
+    target: str,
+    *,
+    nullable: bool = False,
+    ondelete: str = "CASCADE",
+    use_alter: bool = False,
+) -> sa.Column:
     return sa.Column(
-        name, sa.Integer, sa.ForeignKey(f"{target}.id", ondelete=ondelete, use_alter=use_alter),
-        nullable=nullable, index=True,
+        name,
+        sa.Integer,
+        sa.ForeignKey(f"{target}.id", ondelete=ondelete, use_alter=use_alter),
+        nullable=nullable,
+        index=True,
     )
 
 
@@ -63,7 +72,8 @@ def _text(name: str) -> sa.Column:
 
 
 persons = sa.Table(
-    "persons", metadata,
+    "persons",
+    metadata,
     _id(),
     sa.Column("name", sa.String(120), nullable=False),
     sa.Column("email", sa.String(254), nullable=False, server_default=""),
@@ -76,7 +86,8 @@ persons = sa.Table(
 )
 
 cohorts = sa.Table(
-    "cohorts", metadata,
+    "cohorts",
+    metadata,
     _id(),
     sa.Column("name", sa.String(120), nullable=False),
     _fk("facilitator_id", "persons", nullable=True, ondelete="SET NULL"),
@@ -87,7 +98,8 @@ cohorts = sa.Table(
 )
 
 partnerships = sa.Table(
-    "partnerships", metadata,
+    "partnerships",
+    metadata,
     _id(),
     _fk("cohort_id", "cohorts", nullable=True, ondelete="SET NULL"),
     _fk("person_a_id", "persons"),
@@ -100,10 +112,16 @@ partnerships = sa.Table(
 )
 
 agreements = sa.Table(
-    "agreements", metadata,
+    "agreements",
+    metadata,
     _id(),
-    sa.Column("partnership_id", sa.Integer,
-              sa.ForeignKey("partnerships.id", ondelete="CASCADE"), nullable=False, unique=True),
+    sa.Column(
+        "partnership_id",
+        sa.Integer,
+        sa.ForeignKey("partnerships.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
     sa.Column("partners", sa.JSON, nullable=False),
     sa.Column("medium", sa.String(20), nullable=False),
     sa.Column("format", sa.String(40), nullable=False),
@@ -122,7 +140,8 @@ agreements = sa.Table(
 )
 
 sessions = sa.Table(
-    "sessions", metadata,
+    "sessions",
+    metadata,
     _id(),
     _fk("partnership_id", "partnerships"),
     sa.Column("planned", sa.Boolean, nullable=False),
@@ -135,9 +154,11 @@ sessions = sa.Table(
 )
 
 session_halves = sa.Table(
-    "session_halves", metadata,
-    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"),
-              primary_key=True),
+    "session_halves",
+    metadata,
+    sa.Column(
+        "session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("position", sa.Integer, primary_key=True),
     _fk("coach_id", "persons"),
     _fk("client_id", "persons"),
@@ -145,7 +166,8 @@ session_halves = sa.Table(
 )
 
 session_notes = sa.Table(
-    "session_notes", metadata,
+    "session_notes",
+    metadata,
     _id(),
     _fk("session_id", "sessions"),
     _fk("person_id", "persons"),
@@ -155,7 +177,8 @@ session_notes = sa.Table(
 )
 
 session_preps = sa.Table(
-    "session_preps", metadata,
+    "session_preps",
+    metadata,
     _id(),
     _fk("session_id", "sessions"),
     _fk("person_id", "persons"),
@@ -171,7 +194,8 @@ session_preps = sa.Table(
 )
 
 change_plans = sa.Table(
-    "change_plans", metadata,
+    "change_plans",
+    metadata,
     _id(),
     _fk("person_id", "persons"),
     sa.Column("change", sa.String(500), nullable=False),
@@ -196,7 +220,8 @@ change_plans = sa.Table(
 )
 
 commitments = sa.Table(
-    "commitments", metadata,
+    "commitments",
+    metadata,
     _id(),
     _fk("partnership_id", "partnerships"),
     _fk("person_id", "persons"),
@@ -211,7 +236,8 @@ commitments = sa.Table(
 )
 
 feedback = sa.Table(
-    "feedback", metadata,
+    "feedback",
+    metadata,
     _id(),
     _fk("session_id", "sessions"),
     _fk("author_id", "persons"),
@@ -224,7 +250,8 @@ feedback = sa.Table(
 )
 
 session_checks = sa.Table(
-    "session_checks", metadata,
+    "session_checks",
+    metadata,
     _id(),
     _fk("session_id", "sessions"),
     _fk("person_id", "persons"),
@@ -239,7 +266,8 @@ session_checks = sa.Table(
 )
 
 lsi_assessments = sa.Table(
-    "lsi_assessments", metadata,
+    "lsi_assessments",
+    metadata,
     _id(),
     _fk("person_id", "persons"),
     sa.Column("taken_on", sa.Date, nullable=False),
@@ -249,9 +277,14 @@ lsi_assessments = sa.Table(
 )
 
 lsi_ratings = sa.Table(
-    "lsi_ratings", metadata,
-    sa.Column("assessment_id", sa.Integer,
-              sa.ForeignKey("lsi_assessments.id", ondelete="CASCADE"), primary_key=True),
+    "lsi_ratings",
+    metadata,
+    sa.Column(
+        "assessment_id",
+        sa.Integer,
+        sa.ForeignKey("lsi_assessments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("area", sa.String(80), nullable=False),
     sa.Column("satisfaction", sa.Integer, nullable=False),
@@ -259,7 +292,8 @@ lsi_ratings = sa.Table(
 )
 
 gas_ratings = sa.Table(
-    "gas_ratings", metadata,
+    "gas_ratings",
+    metadata,
     _id(),
     _fk("plan_id", "change_plans"),
     _fk("session_id", "sessions", nullable=True, ondelete="SET NULL"),
