@@ -267,7 +267,18 @@ class _Builder:
     def _next_id(self, table: sa.Table) -> int:
         return (self.tx.connection.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0) + 1
 
+    def _take_ids(self, table: sa.Table, count: int) -> np.ndarray:
+        """The next ``count`` ids of ``table``; ids are never handed out twice."""
+        first = self.ids[table.name]
+        self.ids[table.name] = first + count
+        return first + np.arange(count)
+
     def _insert(self, table: sa.Table, frame: pd.DataFrame) -> None:
+        """Insert rows, giving them ids (unless they have theirs) and marking them as demo data."""
+        if "id" in table.c and "id" not in frame:
+            frame.insert(0, "id", self._take_ids(table, len(frame)))
+        if "is_demo" in table.c:
+            frame["is_demo"] = True
         records = _records(frame)
         self.tx.insert_rows(table, records)
         self.rows[table.name] = self.rows.get(table.name, 0) + len(records)
@@ -292,7 +303,7 @@ class _Builder:
 
     def _people(self) -> None:
         n_people = 2 * self.n + 1
-        pid = self.ids["persons"] + np.arange(n_people)
+        pid = self._take_ids(schema.persons, n_people)
         first = self._pick(FIRST_NAMES, n_people)
         last = self._pick(LAST_NAMES, n_people)
         names = pd.Series(first) + " " + pd.Series(last)
@@ -305,7 +316,7 @@ class _Builder:
             + "@example.org"
         )
         self.facilitator_id = int(pid[0])
-        self.cohort_id = self.ids["cohorts"]
+        self.cohort_id = int(self._take_ids(schema.cohorts, 1)[0])
         created = _utc(self.start - pd.Timedelta(days=7))
         people = pd.DataFrame(
             {
@@ -315,7 +326,6 @@ class _Builder:
                 "role": ["facilitator"] + ["participant"] * (n_people - 1),
                 "time_zone": self._pick(TIME_ZONES, n_people),
                 "cohort_id": None,
-                "is_demo": True,
                 "created_at": created,
             }
         )
@@ -339,7 +349,6 @@ class _Builder:
                             "lapse_factor": 1.5,
                             "low_follow_through": 0.5,
                         },
-                        "is_demo": True,
                     }
                 ]
             ),
@@ -354,7 +363,7 @@ class _Builder:
     def _partnerships(self) -> None:
         n, rng = self.n, self.rng
         a, b = self.participants[0::2], self.participants[1::2]
-        self.pair_id = self.ids["partnerships"] + np.arange(n)
+        self.pair_id = self._take_ids(schema.partnerships, n)
         offset = rng.integers(0, 7, n)
         self.first_day = self.start + pd.to_timedelta(offset, unit="D")
         freq = rng.choice(3, n, p=[0.55, 0.35, 0.10])
@@ -385,7 +394,6 @@ class _Builder:
                     "started_on": self.first_day.date,
                     "ended_on": None,
                     "end_reason": None,
-                    "is_demo": True,
                 }
             ),
         )
@@ -401,7 +409,6 @@ class _Builder:
             ]
             rows.append(
                 {
-                    "id": self.ids["agreements"] + i,
                     "partnership_id": int(self.pair_id[i]),
                     "partners": partners,
                     "medium": ["phone", "video", "in person"][i % 3],
@@ -424,7 +431,6 @@ class _Builder:
                     ],
                     "updated_at": when,
                     "updated_by": int(a[i]),
-                    "is_demo": True,
                 }
             )
         self._insert(schema.agreements, pd.DataFrame(rows))
@@ -435,7 +441,7 @@ class _Builder:
         second = rng.random(len(people)) < 0.4
         owner = np.concatenate([people, people[second]])
         n = len(owner)
-        plan_id = self.ids["change_plans"] + np.arange(n)
+        plan_id = self._take_ids(schema.change_plans, n)
         which = rng.integers(0, len(CHANGES), n)
         start = self.start.date()
         milestones = [
@@ -492,7 +498,6 @@ class _Builder:
                     "status_reason": "",
                     "created_on": start,
                     "updated_at": _utc(self.start),
-                    "is_demo": True,
                 }
             )
         self._insert(schema.change_plans, pd.DataFrame(rows))
@@ -546,7 +551,7 @@ class _Builder:
         makeup = makeup[makeup["date"] <= self.as_of]
         sessions = pd.concat([planned, makeup], ignore_index=True)
         sessions = sessions.sort_values(["pair_index", "date"], kind="stable", ignore_index=True)
-        sessions["id"] = self.ids["sessions"] + np.arange(len(sessions))
+        sessions["id"] = self._take_ids(schema.sessions, len(sessions))
         sessions["pair"] = self.pair_id[sessions["pair_index"].to_numpy()]
         held = sessions["status"] == "held"
         self._insert(
@@ -561,7 +566,6 @@ class _Builder:
                     "status": sessions["status"],
                     "held_on": _dates(sessions["date"].where(held)),
                     "created_at": _utc(self.start),
-                    "is_demo": True,
                 }
             ),
         )
@@ -652,7 +656,6 @@ class _Builder:
             schema.commitments,
             pd.DataFrame(
                 {
-                    "id": self.ids["commitments"] + np.arange(n),
                     "partnership_id": rows["pair"],
                     "person_id": rows["person"],
                     "made_in_session_id": rows["id"],
@@ -665,7 +668,6 @@ class _Builder:
                     .astype("Int64")
                     .astype(object)
                     .where(reviewed, None),
-                    "is_demo": True,
                 }
             ),
         )
@@ -683,13 +685,11 @@ class _Builder:
             schema.session_checks,
             pd.DataFrame(
                 {
-                    "id": self.ids["session_checks"] + np.arange(n),
                     "session_id": rows["id"],
                     "person_id": rows["person"],
                     **items,
                     "total_below": 36,
                     "item_below": 6,
-                    "is_demo": True,
                 }
             ),
         )
@@ -698,7 +698,6 @@ class _Builder:
             schema.feedback,
             pd.DataFrame(
                 {
-                    "id": self.ids["feedback"] + np.arange(len(gives)),
                     "session_id": gives["id"],
                     "author_id": gives["person"],
                     "role": "client",
@@ -706,7 +705,6 @@ class _Builder:
                     "less_helpful": self._pick(LESS_HELPFUL, len(gives)),
                     "what_worked": "",
                     "try_next_time": "",
-                    "is_demo": True,
                 }
             ),
         )
@@ -717,7 +715,6 @@ class _Builder:
             schema.feedback,
             pd.DataFrame(
                 {
-                    "id": self.ids["feedback"] + len(gives) + np.arange(len(reflects)),
                     "session_id": reflects["id"],
                     "author_id": coach,
                     "role": "coach",
@@ -725,7 +722,6 @@ class _Builder:
                     "less_helpful": "",
                     "what_worked": self._pick(REFLECTIONS, len(reflects)),
                     "try_next_time": "Open with a check-in question.",
-                    "is_demo": True,
                 }
             ),
         )
@@ -734,12 +730,10 @@ class _Builder:
             schema.session_notes,
             pd.DataFrame(
                 {
-                    "id": self.ids["session_notes"] + np.arange(len(noted)),
                     "session_id": noted["id"],
                     "person_id": noted["person"],
                     "text": self._pick(NOTES, len(noted)),
                     "shared": rng.random(len(noted)) < 0.2,
-                    "is_demo": True,
                 }
             ),
         )
@@ -763,7 +757,6 @@ class _Builder:
             schema.session_preps,
             pd.DataFrame(
                 {
-                    "id": self.ids["session_preps"] + np.arange(n),
                     "session_id": preps["id"],
                     "person_id": preps["person"],
                     "purpose": self._pick(PURPOSES, n),
@@ -773,7 +766,6 @@ class _Builder:
                     "shared": rng.random(n) < 0.6,
                     "private_notes": self._pick(("I am nervous about raising this.", ""), n),
                     "updated_at": _utc(self.start),
-                    "is_demo": True,
                 }
             ),
         )
@@ -789,11 +781,9 @@ class _Builder:
         gain = PROFILES.loc[self.profile[pair_index], "progress"].to_numpy()[:, None]
         trend = rng.normal(1.5, 1.0, (len(people), n_areas)) * gain
         assessments, ratings = [], []
-        next_id = self.ids["lsi_assessments"]
         for week in times:
             frac = week / max(self.weeks, 1)
-            ids = next_id + np.arange(len(people))
-            next_id += len(people)
+            ids = self._take_ids(schema.lsi_assessments, len(people))
             day = self.start + pd.Timedelta(weeks=int(week))
             assessments.append(
                 pd.DataFrame(
@@ -803,7 +793,6 @@ class _Builder:
                         "taken_on": min(day, self.as_of).date(),
                         "note": "",
                         "created_at": _utc(day),
-                        "is_demo": True,
                     }
                 )
             )
@@ -834,12 +823,10 @@ class _Builder:
             schema.gas_ratings,
             pd.DataFrame(
                 {
-                    "id": self.ids["gas_ratings"] + np.arange(len(rated)),
                     "plan_id": rated["plan"],
                     "session_id": rated["id"],
                     "rated_on": _dates(rated["date"]),
                     "level": np.clip(level, -2, 2).astype(int),
-                    "is_demo": True,
                 }
             ),
         )
