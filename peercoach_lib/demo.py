@@ -292,6 +292,7 @@ class _Builder:
         self._people()
         self._partnerships()
         self._plans()
+        self._history()
         self._sessions()
         self._halves()
         self._commitments()
@@ -433,7 +434,9 @@ class _Builder:
                     "updated_by": int(a[i]),
                 }
             )
-        self._insert(schema.agreements, pd.DataFrame(rows))
+        agreements = pd.DataFrame(rows)
+        self._insert(schema.agreements, agreements)
+        self.agreement_ids = agreements["id"].to_numpy()
 
     def _plans(self) -> None:
         rng = self.rng
@@ -502,6 +505,24 @@ class _Builder:
             )
         self._insert(schema.change_plans, pd.DataFrame(rows))
         self.plans = pd.DataFrame({"plan": plan_id, "person": owner, "baseline": baseline})
+
+    def _history(self) -> None:
+        """A "created" entry for each record kept in history, as the store writes on a save."""
+        made = [
+            ("cohorts", [self.cohort_id]),
+            ("partnerships", self.pair_id),
+            ("agreements", self.agreement_ids),
+            ("change_plans", self.plans["plan"].to_numpy()),
+        ]
+        entries = pd.concat(
+            [pd.DataFrame({"table_name": name, "record_id": ids}) for name, ids in made],
+            ignore_index=True,
+        )
+        entries["action"] = "created"
+        entries["changed_at"] = _utc(self.start)
+        entries["changed_by"] = None
+        entries["changes"] = [{} for _ in range(len(entries))]
+        self._insert(schema.record_history, entries)
 
     def _sessions(self) -> None:
         rng, pairs = self.rng, self.pairs

@@ -77,11 +77,22 @@ def _person_records(tx: Transaction, person_id: int) -> dict[str, list[Record]]:
         Person(id=p.id, name=p.name, role=p.role, cohort_id=p.cohort_id, is_demo=p.is_demo)
         for p in tx.find(Person, id=sorted(others))
     ]
+    agreements = tx.find(m.Agreement, partnership_id=pair_ids)
+    history = [
+        entry
+        for kind, records in (
+            (m.ChangePlan, plans),
+            (m.Agreement, agreements),
+            (m.Partnership, partnerships),
+        )
+        for record in records
+        for entry in tx.history(kind, record.id)
+    ]
     return {
         "persons": people,
         "cohorts": cohorts,
         "partnerships": partnerships,
-        "agreements": tx.find(m.Agreement, partnership_id=pair_ids),
+        "agreements": agreements,
         "sessions": sessions,
         "session_notes": tx.find(m.SessionNote, person_id=person_id, session_id=session_ids),
         "session_preps": tx.find(m.SessionPrep, person_id=person_id),
@@ -91,6 +102,7 @@ def _person_records(tx: Transaction, person_id: int) -> dict[str, list[Record]]:
         "session_checks": tx.find(m.SessionCheck, person_id=person_id),
         "lsi_assessments": tx.find(m.LsiAssessment, person_id=person_id),
         "gas_ratings": tx.find(m.GasRating, plan_id=[p.id for p in plans]),
+        "record_history": sorted(history, key=lambda e: e.id),
     }
 
 

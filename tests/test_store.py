@@ -33,6 +33,7 @@ def everything(store: Store, pair):
     }
     saved = [pair["fay"], pair["cohort"], alice, bob, partnership, plan, session]
     saved += [store.save(r) for r in complete_records(ids)]
+    saved += store.history(model.ChangePlan, plan.id)
     return saved
 
 
@@ -62,6 +63,30 @@ def test_update_replaces_child_rows(store: Store, pair):
     with store.reading() as tx:
         rows = tx.connection.execute(sa.select(schema.session_halves)).all()
     assert [(r.position, r.coach_id, r.minutes) for r in rows] == [(0, b, 50)]
+
+
+def test_history_says_what_changed_when_and_by_whom(store: Store, pair):
+    alice, bob = pair["alice"], pair["bob"]
+    plan = store.save(complete_plan(alice.id), by=alice.id)
+    store.save(plan.replace(importance=3, change="Protect two mornings"), by=bob.id)
+    store.save(plan.replace(importance=3, change="Protect two mornings"))  # no change: no entry
+    store.delete(model.ChangePlan, plan.id, by=alice.id)
+    entries = store.history(model.ChangePlan, plan.id)
+    assert [(e.action, e.changed_by) for e in entries] == [
+        (model.HistoryAction.CREATED, alice.id),
+        (model.HistoryAction.UPDATED, bob.id),
+        (model.HistoryAction.DELETED, alice.id),
+    ]
+    assert entries[1].changes == {
+        "change": model.FieldChange(
+            before="Protect time for deep work", after="Protect two mornings"
+        ),
+        "importance": model.FieldChange(before=9, after=3),
+    }
+    assert entries[0].changed_at <= entries[1].changed_at <= entries[2].changed_at
+    # Records not kept in history write none.
+    store.save(pair["alice"].replace(name="Alicia"))
+    assert store.history(model.Person, alice.id) == []
 
 
 def test_missing_records_are_reported(store: Store):
@@ -168,6 +193,9 @@ def test_migration_from_the_first_version_keeps_data(tmp_path):
     with Store(url) as store:
         assert store.schema_revision == migrate.head_revision()
         assert [p.name for p in store.find(model.Person)] == ["Alice", "Bob"]
+        # Version 0002 started the record history: older records get a "created" entry.
+        (entry,) = store.history(model.Partnership, 1)
+        assert entry.action is model.HistoryAction.CREATED and entry.changes == {}
         assert store.get(model.Session, 1).held_on == dt.date(2026, 1, 12)
         # And back down and up again, as a recovery would.
         migrate.downgrade(store.engine, first)

@@ -127,6 +127,10 @@ def test_a_person_export_holds_their_records_and_no_one_elses_private_ones(demo_
         assert records[table], table
         assert {r["person_id"] for r in records[table]} == {alice.id}, table
     assert {r["author_id"] for r in records["feedback"]} == {alice.id}
+    plans = {r["id"] for r in records["change_plans"]}
+    assert {
+        e["record_id"] for e in records["record_history"] if e["table_name"] == "change_plans"
+    } == plans
     others = [p for p in records["persons"] if p["id"] != alice.id]
     assert {p["id"] for p in others} >= {partner}
     assert all(p["email"] == "" for p in others)

@@ -46,6 +46,14 @@ def valid_examples() -> list[model.Record]:
         ),
         complete_plan(1),
         complete_session(3, 1, 2),
+        model.HistoryEntry(
+            table_name="change_plans",
+            record_id=5,
+            action="updated",
+            changed_at=dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC),
+            changed_by=1,
+            changes={"importance": model.FieldChange(before=9, after=3)},
+        ),
         *complete_records(IDS),
     ]
 
@@ -118,6 +126,8 @@ def bad_values(record: type[model.Record], name: str) -> list[tuple[object, str]
         return out
     if origin is list or typing.get_origin(annotation) is list:
         return [("not a list", "must be a list")]
+    if origin is dict:
+        return [("not a mapping", "must be a record with named fields")]
     if _inner_model(annotation) is not None:
         return [("flat text", "must be a record with named fields")]
     raise AssertionError(f"no bad value known for {record.__name__}.{name}: {annotation}")

@@ -19,6 +19,7 @@ from peercoach_lib.model.change_plan import (
     PlanStatus,
     PlanStep,
 )
+from peercoach_lib.model.history import FieldChange, HistoryAction, HistoryEntry
 from peercoach_lib.model.lsi import DEFAULT_AREAS, LsiAreaRating, LsiAssessment
 from peercoach_lib.model.people import Cohort, CohortSettings, EndReason, Partnership, Person, Role
 from peercoach_lib.model.sessions import (
@@ -45,9 +46,12 @@ __all__ = [
     "EndReason",
     "Feedback",
     "FeedbackRole",
+    "FieldChange",
     "Frequency",
     "GasRating",
     "GasScale",
+    "HistoryAction",
+    "HistoryEntry",
     "LsiAreaRating",
     "LsiAssessment",
     "Medium",

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from peercoach_lib.config import database_url, describe
 from peercoach_lib.errors import NotFoundError
-from peercoach_lib.model import Person, Record
+from peercoach_lib.model import FieldChange, HistoryAction, HistoryEntry, Person, Record
 from peercoach_lib.store import migrate, schema
 from peercoach_lib.store.engine import WRITE, create_engine
 from peercoach_lib.store.mapping import TABLE_MAPS, TableMap, table_map
@@ -41,10 +41,12 @@ class Transaction:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def save(self, record: R) -> R:
+    def save(self, record: R, *, by: int | None = None) -> R:
         """Insert a record without an id (returning it with its new id), or update one with an id.
 
-        Raises :class:`NotFoundError` when a record with an id is not in the store.
+        ``by`` is the person making the change; records kept in history (agreements, plans,
+        partnerships, cohorts) note it with what changed. Raises :class:`NotFoundError` when a
+        record with an id is not in the store.
         """
         mapping = table_map(type(record))
         now = dt.datetime.now(dt.UTC)
@@ -61,17 +63,41 @@ class Transaction:
                 mapping.table.insert().values(row).returning(mapping.table.c.id)
             ).scalar_one()
             record = record.model_copy(update={"id": new_id})
-        else:
-            record = record.model_copy(update=stamps) if stamps else record
-            row = mapping.to_row(record)
-            table = mapping.table
-            result = self.connection.execute(
-                table.update().where(table.c.id == record.id).values(row)
-            )
-            if result.rowcount == 0:
-                raise NotFoundError(f"there is no {type(record).label().lower()} {record.id}")
+            self._write_children(mapping, record)
+            if mapping.history:
+                self._note(mapping, record.id, HistoryAction.CREATED, now, by, {})
+            return record
+        before = self.find(type(record), id=record.id) if mapping.history else None
+        record = record.model_copy(update=stamps) if stamps else record
+        table = mapping.table
+        result = self.connection.execute(
+            table.update().where(table.c.id == record.id).values(mapping.to_row(record))
+        )
+        if result.rowcount == 0:
+            raise NotFoundError(f"there is no {type(record).label().lower()} {record.id}")
         self._write_children(mapping, record)
+        if before:
+            changes = _changes(before[0], record)
+            if changes:
+                self._note(mapping, record.id, HistoryAction.UPDATED, now, by, changes)
         return record
+
+    def _note(self, mapping, record_id, action, when, by, changes) -> None:
+        entry = HistoryEntry(
+            table_name=mapping.name,
+            record_id=record_id,
+            action=action,
+            changed_at=when,
+            changed_by=by,
+            changes=changes,
+        )
+        row = table_map(HistoryEntry).to_row(entry)
+        del row["id"]
+        self.connection.execute(schema.record_history.insert().values(row))
+
+    def history(self, kind: type[Record], record_id: int) -> list[HistoryEntry]:
+        """The changes to one record, oldest first."""
+        return self.find(HistoryEntry, table_name=table_map(kind).name, record_id=record_id)
 
     def insert(self, record: R) -> R:
         """Insert a record as it is, keeping its id if it has one (used by import)."""
@@ -90,11 +116,15 @@ class Transaction:
         """Save many records (any iterable, read lazily) in this transaction."""
         return [self.save(record) for record in records]
 
-    def delete(self, kind: type[Record], record_id: int) -> None:
-        table = table_map(kind).table
+    def delete(self, kind: type[Record], record_id: int, *, by: int | None = None) -> None:
+        mapping = table_map(kind)
+        table = mapping.table
         result = self.connection.execute(table.delete().where(table.c.id == record_id))
         if result.rowcount == 0:
             raise NotFoundError(f"there is no {kind.label().lower()} {record_id}")
+        if mapping.history:
+            now = dt.datetime.now(dt.UTC)
+            self._note(mapping, record_id, HistoryAction.DELETED, now, by, {})
 
     def insert_rows(self, table: str | sa.Table, rows: list[dict[str, Any]]) -> None:
         """Bulk-insert plain rows (no validation): for generated data such as the demo cohort."""
@@ -169,6 +199,19 @@ class Transaction:
         return _tidy(frame, target)
 
 
+#: Fields that change on every save and say nothing about what a person changed.
+_STAMPS = frozenset({"updated_at", "created_at", "updated_by"})
+
+
+def _changes(before: Record, after: Record) -> dict[str, FieldChange]:
+    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    return {
+        name: FieldChange(before=old[name], after=new[name])
+        for name in new
+        if name not in _STAMPS and old.get(name) != new[name]
+    }
+
+
 def _plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
@@ -237,17 +280,22 @@ class Store:
 
     # Single operations, each in a transaction of its own.
 
-    def save(self, record: R) -> R:
+    def save(self, record: R, *, by: int | None = None) -> R:
         with self.transaction() as tx:
-            return tx.save(record)
+            return tx.save(record, by=by)
 
     def save_all(self, records: Iterable[R]) -> list[R]:
         with self.transaction() as tx:
             return tx.save_all(records)
 
-    def delete(self, kind: type[Record], record_id: int) -> None:
+    def delete(self, kind: type[Record], record_id: int, *, by: int | None = None) -> None:
         with self.transaction() as tx:
-            tx.delete(kind, record_id)
+            tx.delete(kind, record_id, by=by)
+
+    def history(self, kind: type[Record], record_id: int) -> list[HistoryEntry]:
+        """The changes to one record, oldest first."""
+        with self.reading() as tx:
+            return tx.history(kind, record_id)
 
     def get(self, kind: type[R], record_id: int) -> R:
         with self.reading() as tx:

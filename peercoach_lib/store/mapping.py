@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import typing
 from collections.abc import Iterable
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ class TableMap:
     record: type[Record]
     table: sa.Table
     children: tuple[Child, ...] = ()
+    #: Whether every change is written to the record history.
+    history: bool = False
     json_fields: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -39,7 +42,7 @@ class TableMap:
             name
             for name, info in self.record.model_fields.items()
             if name not in child_fields
-            and (_inner_model(info.annotation) is not None or _is_list(info.annotation))
+            and (_inner_model(info.annotation) is not None or _is_container(info.annotation))
         )
         object.__setattr__(self, "json_fields", json_fields)
 
@@ -86,19 +89,17 @@ class TableMap:
         return frozenset(c.field for c in self.children)
 
 
-def _is_list(annotation: Any) -> bool:
-    import typing
-
-    return typing.get_origin(annotation) is list
+def _is_container(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (list, dict)
 
 
 #: Every record the store keeps, in an order where each table comes after those it refers to
 #: (but for the person → cohort key, which is filled in after cohorts exist).
 TABLE_MAPS: tuple[TableMap, ...] = (
     TableMap(model.Person, schema.persons),
-    TableMap(model.Cohort, schema.cohorts),
-    TableMap(model.Partnership, schema.partnerships),
-    TableMap(model.Agreement, schema.agreements),
+    TableMap(model.Cohort, schema.cohorts, history=True),
+    TableMap(model.Partnership, schema.partnerships, history=True),
+    TableMap(model.Agreement, schema.agreements, history=True),
     TableMap(
         model.Session,
         schema.sessions,
@@ -106,7 +107,7 @@ TABLE_MAPS: tuple[TableMap, ...] = (
     ),
     TableMap(model.SessionNote, schema.session_notes),
     TableMap(model.SessionPrep, schema.session_preps),
-    TableMap(model.ChangePlan, schema.change_plans),
+    TableMap(model.ChangePlan, schema.change_plans, history=True),
     TableMap(model.Commitment, schema.commitments),
     TableMap(model.Feedback, schema.feedback),
     TableMap(model.SessionCheck, schema.session_checks),
@@ -116,6 +117,7 @@ TABLE_MAPS: tuple[TableMap, ...] = (
         (Child("areas", schema.lsi_ratings, "assessment_id", model.LsiAreaRating),),
     ),
     TableMap(model.GasRating, schema.gas_ratings),
+    TableMap(model.HistoryEntry, schema.record_history),
 )
 
 BY_RECORD: dict[type[Record], TableMap] = {m.record: m for m in TABLE_MAPS}

@@ -301,3 +301,17 @@ gas_ratings = sa.Table(
     sa.Column("level", sa.Integer, nullable=False),
     _demo(),
 )
+
+# Added in schema version 0002: what changed in a kept-in-history record, when and by whom.
+record_history = sa.Table(
+    "record_history",
+    metadata,
+    _id(),
+    sa.Column("table_name", sa.String(40), nullable=False),
+    sa.Column("record_id", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(10), nullable=False),
+    sa.Column("changed_at", UtcDateTime, nullable=False),
+    _fk("changed_by", "persons", nullable=True, ondelete="SET NULL"),
+    sa.Column("changes", sa.JSON, nullable=False),
+    sa.Index("ix_record_history_record", "table_name", "record_id"),
+)
