@@ -188,6 +188,10 @@ def test_migration_from_the_first_version_keeps_data(tmp_path):
             "INSERT INTO sessions (id, partnership_id, planned, scheduled_on, status, held_on, "
             "is_demo) VALUES (1, 1, 1, '2026-01-12', 'held', '2026-01-12', 0)"
         )
+        connection.exec_driver_sql(
+            "INSERT INTO session_halves (session_id, position, coach_id, client_id, minutes) "
+            "VALUES (1, 0, 1, 2, 45), (1, 1, 2, 1, 40)"
+        )
     old.close()
 
     with Store(url) as store:
@@ -197,10 +201,12 @@ def test_migration_from_the_first_version_keeps_data(tmp_path):
         (entry,) = store.history(model.Partnership, 1)
         assert entry.action is model.HistoryAction.CREATED and entry.changes == {}
         assert store.get(model.Session, 1).held_on == dt.date(2026, 1, 12)
-        # And back down and up again, as a recovery would.
+        assert [h.minutes for h in store.get(model.Session, 1).halves] == [45, 40]
+        # And back down and up again, as a recovery would: nothing may be lost on the way.
         migrate.downgrade(store.engine, first)
         migrate.upgrade(store.engine)
         assert store.get(model.Partnership, 1).person_b_id == 2
+        assert [h.minutes for h in store.get(model.Session, 1).halves] == [45, 40]
 
 
 def test_every_migration_downgrades_cleanly(store: Store):

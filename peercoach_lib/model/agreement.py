@@ -96,6 +96,7 @@ class Agreement(Record):
     caller_id: RecordId | None = Field(None, title="Who calls")
     first_session_on: WorkbookDate | None = Field(None, title="First session")
     session_count: int = Field(8, ge=1, le=104, title="Number of sessions")
+    last_session_on: WorkbookDate | None = Field(None, title="Until")
     goals: list[PartnershipGoal] = Field(
         default_factory=list, max_length=20, title="Goals", json_schema_extra={"item": "goal"}
     )
@@ -117,6 +118,14 @@ class Agreement(Record):
         partners = info.data.get("partners")
         if value is not None and partners and value not in {p.person_id for p in partners}:
             raise ValueError("must be one of the two partners")
+        return value
+
+    @field_validator("last_session_on")
+    @classmethod
+    def _ends_after_start(cls, value, info: ValidationInfo):
+        first = info.data.get("first_session_on")
+        if value is not None and first is not None and value < first:
+            raise ValueError("cannot be before the first session")
         return value
 
     @property

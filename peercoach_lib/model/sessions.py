@@ -55,6 +55,8 @@ class Session(Record):
     halves: list[SessionHalf] = Field(
         default_factory=list, max_length=2, title="Halves", json_schema_extra={"item": "half"}
     )
+    #: Raised each time the booked date or time changes, so calendars update their entry.
+    calendar_sequence: int = Field(0, ge=0, le=10_000, title="Calendar revision")
     created_at: Timestamp | None = None
     is_demo: bool = Field(False, title="Demo data")
 

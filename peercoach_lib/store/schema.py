@@ -133,6 +133,8 @@ agreements = sa.Table(
     _fk("caller_id", "persons", nullable=True, ondelete="SET NULL"),
     sa.Column("first_session_on", sa.Date),
     sa.Column("session_count", sa.Integer, nullable=False),
+    # Added in schema version 0003.
+    sa.Column("last_session_on", sa.Date),
     sa.Column("goals", sa.JSON, nullable=False),
     sa.Column("updated_at", UtcDateTime),
     _fk("updated_by", "persons", nullable=True, ondelete="SET NULL"),
@@ -149,6 +151,8 @@ sessions = sa.Table(
     sa.Column("scheduled_time", sa.Time),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("held_on", sa.Date),
+    # Added in schema version 0003.
+    sa.Column("calendar_sequence", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", UtcDateTime),
     _demo(),
 )
