@@ -109,6 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file", type=Path, help="a file written by `peercoach export`")
 
+    calendar = commands.add_parser(
+        "calendar",
+        help="write a partnership's sessions as an iCalendar (.ics) file",
+        description="Write the booked sessions of a partnership as an iCalendar file, with "
+        "reminders. Downloading it again updates the entries instead of duplicating them.",
+    )
+    calendar.add_argument("--partnership", type=_positive, required=True, help="partnership id")
+    calendar.add_argument("--output", type=Path, help=".ics file to write (default: stdout)")
+
     commands.add_parser(
         "info",
         help="say which database is used and what it holds",
@@ -145,6 +154,8 @@ def _run(args: argparse.Namespace) -> int:
             return _export(store, args)
         if args.command == "import":
             return _import(store, args)
+        if args.command == "calendar":
+            return _calendar(store, args)
         return _info(store)
     finally:
         store.close()
@@ -191,6 +202,21 @@ def _import(store, args) -> int:
     total = sum(added.values())
     detail = ", ".join(f"{n} {name}" for name, n in added.items()) or "nothing new"
     print(f"Imported {total:,} records from {args.file}: {detail}.")
+    return 0
+
+
+def _calendar(store, args) -> int:
+    from peercoach_lib.calendar import partnership_calendar
+
+    data = partnership_calendar(store, args.partnership)
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        return 0
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_bytes(data)
+    print(
+        f"Wrote the schedule of partnership {args.partnership} to {args.output}.", file=sys.stderr
+    )
     return 0
 
 

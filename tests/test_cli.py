@@ -25,7 +25,7 @@ def test_help_documents_every_command(capsys):
         cli.main(["--help"])
     assert exited.value.code == 0
     out = capsys.readouterr().out
-    for command in ("serve", "demo", "export", "import", "info"):
+    for command in ("serve", "demo", "export", "import", "calendar", "info"):
         assert command in out
     assert "PEERCOACH_DB" in out
     for command in ("serve", "demo", "export", "import"):

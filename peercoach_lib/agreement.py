@@ -1,0 +1,306 @@
+"""The first-session agreement: its schedule, the guide's checks, saving it, and reading it.
+
+The guide asks partners at their first session to affirm confidentiality, share expectations, agree
+logistics and book several sessions ahead. This module turns an :class:`~peercoach_lib.model.Agreement`
+into booked sessions, checks it against the guide (warnings) and against what is possible (errors),
+saves it with its schedule in one transaction, and writes it out as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import mistune
+
+from peercoach_lib.model import (
+    Agreement,
+    Frequency,
+    Partnership,
+    Person,
+    Session,
+    SessionFormat,
+    SessionStatus,
+)
+from peercoach_lib.store import Store, Transaction
+
+#: Days between sessions for each frequency. "Monthly" is every four weeks, so every session
+#: falls on the agreed weekday.
+STEP_DAYS = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14, Frequency.MONTHLY: 28}
+#: The guide's recommendations.
+MIN_ONE_WAY_MINUTES = 45
+MAX_GAP_DAYS = 31
+MIN_BOOKED = 3
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One planned session in the schedule being edited.
+
+    ``session_id`` is set once the session is stored; ``cancelled`` keeps the slot (and its
+    calendar entry, which is then cancelled) without a meeting.
+    """
+
+    on: dt.date
+    session_id: int | None = None
+    cancelled: bool = False
+
+
+@dataclass
+class Findings:
+    """What the checks found, keyed by field path: errors block a save, warnings do not."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def schedule_dates(
+    first: dt.date, frequency: Frequency, *, count: int | None = None, until: dt.date | None = None
+) -> list[dt.date]:
+    """The booked dates from ``first``, either ``count`` of them or every one up to ``until``."""
+    step = dt.timedelta(days=STEP_DAYS[frequency])
+    if until is not None:
+        if until < first:
+            return []
+        return [first + k * step for k in range((until - first) // step + 1)]
+    return [first + k * step for k in range(max(count or 0, 0))]
+
+
+def rebook(bookings: Sequence[Booking], dates: Sequence[dt.date]) -> list[Booking]:
+    """Lay new dates over an existing schedule, reusing stored sessions in order.
+
+    Reusing keeps each session's id, and so its calendar entry: a re-downloaded calendar moves
+    the entry instead of adding a second one.
+    """
+    stored = [b.session_id for b in bookings if b.session_id is not None]
+    out = [
+        Booking(on=day, session_id=stored[k] if k < len(stored) else None)
+        for k, day in enumerate(dates)
+    ]
+    # Stored sessions no longer needed stay in the schedule, cancelled.
+    out += [
+        Booking(on=b.on, session_id=b.session_id, cancelled=True)
+        for b in bookings
+        if b.session_id is not None and b.session_id not in stored[: len(dates)]
+    ]
+    return out
+
+
+def check(
+    agreement: Agreement,
+    bookings: Sequence[Booking],
+    *,
+    partners: Sequence[int | None] = (),
+) -> Findings:
+    """The guide's checks (warnings) and the impossible (errors), by field.
+
+    ``partners`` are the two people chosen for the partnership, if it is being created.
+    """
+    found = Findings()
+    if partners and (len({p for p in partners if p}) < 2):
+        found.errors["partners"] = "choose two different people for the partnership"
+    active = sorted(b.on for b in bookings if not b.cancelled)
+    if not active:
+        found.errors["session_count"] = "book at least one session"
+    if agreement.first_session_on is None and not active:
+        found.errors["first_session_on"] = "choose the date of the first session"
+    first = agreement.first_session_on
+    if first is not None:
+        early = [b.on for b in bookings if not b.cancelled and b.on < first]
+        if early:
+            found.errors["schedule"] = (
+                f"a session is booked on {early[0]:%d %b %Y}, before the first session"
+            )
+    if agreement.format.is_one_way and agreement.minutes_per_person < MIN_ONE_WAY_MINUTES:
+        found.warnings["minutes_per_person"] = (
+            f"the guide recommends at least {MIN_ONE_WAY_MINUTES} minutes of coaching each "
+            "for one-way sessions"
+        )
+    if 0 < len(active) < MIN_BOOKED:
+        found.warnings["session_count"] = (
+            f"only {len(active)} booked: the guide suggests booking at least {MIN_BOOKED} "
+            "sessions ahead"
+        )
+    gaps = [(a, b) for a, b in zip(active, active[1:], strict=False) if (b - a).days > MAX_GAP_DAYS]
+    if gaps:
+        a, b = max(gaps, key=lambda pair: pair[1] - pair[0])
+        found.warnings["schedule"] = (
+            f"{(b - a).days} days between {a:%d %b} and {b:%d %b}: the guide suggests meeting "
+            "at least every month"
+        )
+    if first is not None and agreement.day is not None and first.weekday() != agreement.day.number:
+        found.warnings["first_session_on"] = (
+            f"this is a {first:%A}, but the agreed day is {agreement.day.value}"
+        )
+    return found
+
+
+def current_bookings(tx: Transaction, partnership_id: int) -> list[Booking]:
+    """The partnership's planned sessions that can still be moved or cancelled."""
+    sessions = tx.find(
+        Session, partnership_id=partnership_id, planned=True, order_by="scheduled_on"
+    )
+    return [
+        Booking(on=s.scheduled_on, session_id=s.id, cancelled=s.status is SessionStatus.CANCELLED)
+        for s in sessions
+        if s.status in (SessionStatus.SCHEDULED, SessionStatus.CANCELLED)
+    ]
+
+
+def load(store: Store, partnership_id: int) -> tuple[Agreement | None, list[Booking]]:
+    """The partnership's agreement (None before the first save) and its editable schedule."""
+    with store.reading() as tx:
+        found = tx.find(Agreement, partnership_id=partnership_id)
+        return (found[0] if found else None), current_bookings(tx, partnership_id)
+
+
+def save(
+    store: Store,
+    agreement: Agreement,
+    bookings: Sequence[Booking],
+    *,
+    by: int | None = None,
+) -> tuple[Agreement, list[Booking]]:
+    """Save the agreement and its schedule together: both are stored, or neither is."""
+    with store.transaction() as tx:
+        existing = tx.find(Agreement, partnership_id=agreement.partnership_id)
+        if existing and agreement.id is None:
+            agreement = agreement.model_copy(update={"id": existing[0].id})
+        active = sum(not b.cancelled for b in bookings)
+        agreement = tx.save(agreement.replace(session_count=max(active, 1), updated_by=by), by=by)
+        saved = []
+        for booking in bookings:
+            saved.append(_book(tx, agreement, booking))
+        return agreement, saved
+
+
+def _book(tx: Transaction, agreement: Agreement, booking: Booking) -> Booking:
+    status = SessionStatus.CANCELLED if booking.cancelled else SessionStatus.SCHEDULED
+    if booking.session_id is None:
+        session = tx.save(
+            Session(
+                partnership_id=agreement.partnership_id,
+                planned=True,
+                scheduled_on=booking.on,
+                scheduled_time=agreement.time,
+                status=status,
+            )
+        )
+        return Booking(on=booking.on, session_id=session.id, cancelled=booking.cancelled)
+    session = tx.get(Session, booking.session_id)
+    if session.status not in (SessionStatus.SCHEDULED, SessionStatus.CANCELLED):
+        return booking  # held or missed: history, not schedule
+    changed = (session.scheduled_on, session.scheduled_time, session.status) != (
+        booking.on,
+        agreement.time,
+        status,
+    )
+    if changed:
+        tx.save(
+            session.replace(
+                scheduled_on=booking.on,
+                scheduled_time=agreement.time,
+                status=status,
+                calendar_sequence=session.calendar_sequence + 1,
+            )
+        )
+    return booking
+
+
+# -- reading the agreement ----------------------------------------------------------------------
+
+#: Markdown to HTML with raw HTML escaped: what people wrote is shown, never run as markup.
+_RENDER = mistune.create_markdown(escape=True)
+
+
+def markdown(
+    agreement: Agreement,
+    partnership: Partnership,
+    people: dict[int, Person],
+    bookings: Sequence[Booking],
+) -> str:
+    """The agreement as a readable Markdown document."""
+
+    def name(person_id: int | None) -> str:
+        return people[person_id].name if person_id in people else "(not chosen)"
+
+    a, b = partnership.members
+    lines = [
+        f"# Peer-coaching agreement: {name(a)} and {name(b)}",
+        "",
+        f"Partnership since {partnership.started_on:%d %B %Y}. "
+        + (
+            "**In force**: both partners have affirmed confidentiality."
+            if agreement.in_force
+            else "**Not yet in force**: both partners must affirm confidentiality."
+        ),
+        "",
+        "## Confidentiality",
+        "",
+    ]
+    sections = {p.person_id: p for p in agreement.partners}
+    for person_id in (a, b):
+        section = sections.get(person_id)
+        meaning = section.confidentiality_meaning if section else ""
+        affirmed = section.affirmed_at if section else None
+        lines += [
+            f"**{name(person_id)}**: {meaning or '(not written yet)'}",
+            "",
+            f"- Affirmed the ground rule on {affirmed:%d %B %Y at %H:%M} UTC"
+            if affirmed
+            else "- Has not affirmed the ground rule yet",
+            "",
+        ]
+    lines += ["## Expectations", ""]
+    for person_id in (a, b):
+        section = sections.get(person_id)
+        lines += [f"### {name(person_id)}", ""]
+        for label, value in (
+            ("What I hope to get out of peer coaching", section.hopes if section else ""),
+            ("What tends to work for me when coached", section.works_for_me if section else ""),
+            ("What does not work for me", section.does_not_work if section else ""),
+            ("What support looks like for me", section.support_looks_like if section else ""),
+        ):
+            lines += [f"- **{label}:** {value or '-'}"]
+        lines += [""]
+    time = f"{agreement.time:%H:%M}" if agreement.time else "(time to agree)"
+    lines += [
+        "## Logistics",
+        "",
+        f"- **Medium:** {agreement.medium.value}",
+        f"- **Format:** {agreement.format.value}, {agreement.minutes_per_person} minutes each",
+        f"- **Frequency:** {agreement.frequency.value}"
+        + (f", on {agreement.day.value}s" if agreement.day else ""),
+        f"- **Time:** {time} ({agreement.time_zone})",
+        f"- **Who calls:** {name(agreement.caller_id)}"
+        if agreement.caller_id
+        else "- **Who calls:** (to agree)",
+        "",
+        "## Sessions booked",
+        "",
+    ]
+    for k, booking in enumerate(sorted(bookings, key=lambda x: x.on), start=1):
+        note = " (cancelled)" if booking.cancelled else ""
+        lines.append(f"{k}. {booking.on:%A %d %B %Y}{note}")
+    lines += ["", "## Goals for the partnership", ""]
+    lines += [f"- {goal.text}" for goal in agreement.goals] or ["- (none written yet)"]
+    return "\n".join(lines) + "\n"
+
+
+def html_document(markdown_text: str, title: str) -> str:
+    """A standalone, printable HTML page from the agreement's Markdown."""
+    body = _RENDER(markdown_text)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
+        "padding:0 1rem;line-height:1.5;color:#1a1a1a}h1{font-size:1.6rem}"
+        "h2{margin-top:2rem;border-bottom:1px solid #ccc}</style></head>"
+        f"<body><main>{body}</main></body></html>\n"
+    )

@@ -1,0 +1,69 @@
+"""The coaching question deck: questions from the guides, grouped, kept in ``data/``."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from pydantic import Field, field_validator
+
+from peercoach_lib.config import data_dir
+from peercoach_lib.errors import ConfigurationError, ValidationError
+from peercoach_lib.model.base import Record, ShortText
+
+FILENAME = "question_deck.json"
+FORMAT = "peercoach-question-deck"
+
+
+class QuestionGroup(Record):
+    name: ShortText = Field(title="Group")
+    questions: list[ShortText] = Field(
+        min_length=1, title="Questions", json_schema_extra={"item": "question"}
+    )
+
+
+class QuestionDeck(Record):
+    """A deck of coaching questions in named groups."""
+
+    format: str = Field(FORMAT, pattern=f"^{FORMAT}$", title="Format")
+    version: int = Field(1, ge=1, le=1, title="Version")
+    about: str = Field("", title="About")
+    groups: list[QuestionGroup] = Field(
+        min_length=1, title="Groups", json_schema_extra={"item": "group"}
+    )
+
+    @field_validator("groups")
+    @classmethod
+    def _distinct(cls, value: list[QuestionGroup]) -> list[QuestionGroup]:
+        names = [g.name.casefold() for g in value]
+        if len(set(names)) != len(names):
+            raise ValueError("each group name can appear only once")
+        return value
+
+    @property
+    def group_names(self) -> list[str]:
+        return [g.name for g in self.groups]
+
+    def questions(self, group: str | None = None) -> list[str]:
+        """Every question, or those of one group."""
+        return [q for g in self.groups if group in (None, g.name) for q in g.questions]
+
+    def draw(self, rng: random.Random, group: str | None = None) -> str:
+        """One question at random (from one group, if named)."""
+        return rng.choice(self.questions(group))
+
+
+def load(path: Path | None = None) -> QuestionDeck:
+    """Read the deck; a missing or malformed file is explained, never half-read."""
+    path = path or data_dir() / FILENAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigurationError(f"the question deck {path} is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigurationError(f"the question deck {path} cannot be read: {exc}") from None
+    try:
+        return QuestionDeck.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigurationError(f"the question deck {path} is not valid: {exc}") from None

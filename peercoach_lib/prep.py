@@ -1,0 +1,116 @@
+"""Preparing for a session (the POP model: Purpose, Outcomes, Process) and following up last time's
+commitments.
+
+The guide's "single most important thing" is a few minutes of preparation before each session.
+A preparation belongs to one person and one session; it is private unless the person shares it,
+and its private notes are never shared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from peercoach_lib.errors import FieldError, ValidationError
+from peercoach_lib.model import (
+    Commitment,
+    CommitmentStatus,
+    Partnership,
+    Person,
+    Session,
+    SessionPrep,
+    SessionStatus,
+)
+from peercoach_lib.store import Store
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """A session a person can prepare for, with the partner's name for display."""
+
+    session: Session
+    partnership: Partnership
+    partner: Person
+
+    @property
+    def label(self) -> str:
+        when = (
+            f"{self.session.scheduled_on:%a %d %b %Y}" if self.session.scheduled_on else "unplanned"
+        )
+        return f"{when} with {self.partner.name}"
+
+
+def upcoming_sessions(
+    store: Store, person_id: int, *, today: dt.date | None = None, include_recent_days: int = 7
+) -> list[Upcoming]:
+    """The person's booked sessions from a week ago on, soonest first.
+
+    A few recent days are included, so that a session held yesterday can still be prepared
+    for in hindsight (or its commitments followed up).
+    """
+    today = today or dt.date.today()
+    since = today - dt.timedelta(days=include_recent_days)
+    with store.reading() as tx:
+        pairs = [p for p in tx.find(Partnership) if person_id in p.members and p.is_active]
+        if not pairs:
+            return []
+        partners = {p.id: p for p in tx.find(Person, id=[q.partner_of(person_id) for q in pairs])}
+        sessions = tx.find(
+            Session,
+            partnership_id=[p.id for p in pairs],
+            planned=True,
+            status=SessionStatus.SCHEDULED,
+            order_by="scheduled_on",
+        )
+    by_id = {p.id: p for p in pairs}
+    return [
+        Upcoming(
+            s, by_id[s.partnership_id], partners[by_id[s.partnership_id].partner_of(person_id)]
+        )
+        for s in sessions
+        if s.scheduled_on is not None and s.scheduled_on >= since
+    ]
+
+
+def open_commitments(store: Store, person_id: int, partnership_id: int) -> list[Commitment]:
+    """What the person committed to and has not yet followed up, oldest first."""
+    return store.find(
+        Commitment, person_id=person_id, partnership_id=partnership_id, status=CommitmentStatus.OPEN
+    )
+
+
+def load(store: Store, session_id: int, person_id: int) -> SessionPrep | None:
+    found = store.find(SessionPrep, session_id=session_id, person_id=person_id)
+    return found[0] if found else None
+
+
+def save(store: Store, prep: SessionPrep, reviews: Sequence[Commitment] = ()) -> SessionPrep:
+    """Save the preparation and the follow-up of commitments together.
+
+    Raises :class:`ValidationError` if the person is not in the session's partnership, or a
+    commitment reviewed is not theirs.
+    """
+    with store.transaction() as tx:
+        session = tx.get(Session, prep.session_id)
+        partnership = tx.get(Partnership, session.partnership_id)
+        problems = []
+        if prep.person_id not in partnership.members:
+            problems.append(
+                FieldError("person_id", "Person", "is not in the partnership of this session")
+            )
+        for k, commitment in enumerate(reviews):
+            if commitment.person_id != prep.person_id:
+                problems.append(
+                    FieldError(f"reviews[{k}]", f"Commitment {k + 1}", "belongs to someone else")
+                )
+        if problems:
+            raise ValidationError(SessionPrep.label(), problems)
+        existing = tx.find(SessionPrep, session_id=prep.session_id, person_id=prep.person_id)
+        if existing:
+            prep = prep.model_copy(update={"id": existing[0].id})
+        prep = tx.save(prep)
+        for commitment in reviews:
+            reviewed = None if commitment.status is CommitmentStatus.OPEN else session.id
+            tx.save(commitment.replace(reviewed_in_session_id=reviewed))
+        return prep

@@ -1,0 +1,220 @@
+"""The agreement's schedule, its checks against the guide, saving, and reading it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from peercoach_lib import agreement as ag
+from peercoach_lib import ValidationError, model
+from peercoach_lib.model import Frequency, SessionStatus
+
+MON = dt.date(2026, 3, 2)  # a Monday
+
+
+def test_schedule_by_count_and_until():
+    assert ag.schedule_dates(MON, Frequency.WEEKLY, count=3) == [
+        MON,
+        MON + dt.timedelta(7),
+        MON + dt.timedelta(14),
+    ]
+    assert ag.schedule_dates(MON, Frequency.FORTNIGHTLY, count=2)[-1] == MON + dt.timedelta(14)
+    monthly = ag.schedule_dates(MON, Frequency.MONTHLY, count=8)
+    assert len(monthly) == 8 and {d.weekday() for d in monthly} == {0}
+    assert ag.schedule_dates(MON, Frequency.WEEKLY, until=MON + dt.timedelta(20)) == [
+        MON,
+        MON + dt.timedelta(7),
+        MON + dt.timedelta(14),
+    ]
+    assert ag.schedule_dates(MON, Frequency.WEEKLY, until=MON - dt.timedelta(1)) == []
+    assert ag.schedule_dates(MON, Frequency.WEEKLY, count=0) == []
+
+
+def test_rebooking_reuses_stored_sessions_and_cancels_the_rest():
+    old = [
+        ag.Booking(MON, 11),
+        ag.Booking(MON + dt.timedelta(7), 12),
+        ag.Booking(MON + dt.timedelta(14), 13),
+    ]
+    new = ag.rebook(old, [MON + dt.timedelta(1), MON + dt.timedelta(8)])
+    assert new == [
+        ag.Booking(MON + dt.timedelta(1), 11),
+        ag.Booking(MON + dt.timedelta(8), 12),
+        ag.Booking(MON + dt.timedelta(14), 13, cancelled=True),
+    ]
+    grown = ag.rebook(old[:1], [MON, MON + dt.timedelta(7)])
+    assert grown == [ag.Booking(MON, 11), ag.Booking(MON + dt.timedelta(7), None)]
+
+
+def _agreement(**changes) -> model.Agreement:
+    base = dict(
+        partnership_id=1,
+        format="one-way, back to back",
+        minutes_per_person=45,
+        frequency="weekly",
+        day="Monday",
+        first_session_on=MON,
+    )
+    return model.Agreement(**{**base, **changes})
+
+
+def _weekly(n: int) -> list[ag.Booking]:
+    return [ag.Booking(d) for d in ag.schedule_dates(MON, Frequency.WEEKLY, count=n)]
+
+
+def test_a_good_agreement_raises_nothing():
+    found = ag.check(_agreement(), _weekly(8), partners=(1, 2))
+    assert found.errors == {} and found.warnings == {} and found.ok
+
+
+# Each rule: a case that triggers it and a near case that does not.
+RULES = [
+    (
+        "warning",
+        "minutes_per_person",
+        dict(minutes_per_person=40),
+        None,
+        "the guide recommends at least 45 minutes of coaching each for one-way sessions",
+    ),
+    (
+        "no warning",
+        "minutes_per_person",
+        dict(minutes_per_person=15, format="weekly split"),
+        None,
+        None,
+    ),
+    (
+        "warning",
+        "session_count",
+        {},
+        _weekly(2),
+        "only 2 booked: the guide suggests booking at least 3 sessions ahead",
+    ),
+    ("no warning", "session_count", {}, _weekly(3), None),
+    (
+        "warning",
+        "schedule",
+        {},
+        [ag.Booking(MON), ag.Booking(MON + dt.timedelta(32)), ag.Booking(MON + dt.timedelta(39))],
+        "32 days between 02 Mar and 03 Apr: the guide suggests meeting at least every month",
+    ),
+    (
+        "no warning",
+        "schedule",
+        {},
+        [ag.Booking(MON), ag.Booking(MON + dt.timedelta(31)), ag.Booking(MON + dt.timedelta(38))],
+        None,
+    ),
+    (
+        "warning",
+        "first_session_on",
+        dict(day="Tuesday"),
+        None,
+        "this is a Monday, but the agreed day is Tuesday",
+    ),
+    ("error", "partners", {}, None, "choose two different people for the partnership"),
+    ("error", "session_count", {}, [ag.Booking(MON, cancelled=True)], "book at least one session"),
+    ("no error", "session_count", {}, [ag.Booking(MON)], None),
+    (
+        "error",
+        "schedule",
+        {},
+        [ag.Booking(MON - dt.timedelta(3)), *_weekly(3)],
+        "a session is booked on 27 Feb 2026, before the first session",
+    ),
+    (
+        "error",
+        "first_session_on",
+        dict(first_session_on=None),
+        [],
+        "choose the date of the first session",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "changes", "bookings", "message"),
+    RULES,
+    ids=[f"{r[0]}-{r[1]}-{i}" for i, r in enumerate(RULES)],
+)
+def test_each_rule_fires_when_it_should_and_only_then(kind, path, changes, bookings, message):
+    partners = (1, 1) if path == "partners" and kind == "error" else (1, 2)
+    found = ag.check(
+        _agreement(**changes), _weekly(8) if bookings is None else bookings, partners=partners
+    )
+    messages = found.errors if "error" in kind else found.warnings
+    assert messages.get(path) == message
+
+
+def test_end_before_start_is_refused_by_the_record():
+    with pytest.raises(ValidationError) as caught:
+        _agreement(last_session_on=MON - dt.timedelta(1))
+    assert caught.value.messages() == {"last_session_on": "cannot be before the first session"}
+
+
+def test_saving_books_moves_and_cancels_sessions(store, pair):
+    p = pair["partnership"]
+    agreement = _agreement(partnership_id=p.id, time=dt.time(18, 30))
+    saved, bookings = ag.save(store, agreement, _weekly(4), by=pair["alice"].id)
+    assert saved.id and saved.session_count == 4
+    sessions = store.find(model.Session, partnership_id=p.id)
+    assert [s.scheduled_on for s in sessions] == [b.on for b in _weekly(4)]
+    assert {s.status for s in sessions} == {SessionStatus.SCHEDULED}
+    # Move one date and cancel another: the same sessions change, the calendar revision rises.
+    moved = [
+        bookings[0],
+        ag.Booking(MON + dt.timedelta(9), bookings[1].session_id),
+        ag.Booking(bookings[2].on, bookings[2].session_id, cancelled=True),
+        bookings[3],
+    ]
+    again, _ = ag.save(store, saved, moved, by=pair["bob"].id)
+    assert again.id == saved.id and again.session_count == 3
+    after = {s.id: s for s in store.find(model.Session, partnership_id=p.id)}
+    assert len(after) == 4
+    assert after[bookings[1].session_id].scheduled_on == MON + dt.timedelta(9)
+    assert after[bookings[1].session_id].calendar_sequence == 1
+    assert after[bookings[2].session_id].status is SessionStatus.CANCELLED
+    assert after[bookings[0].session_id].calendar_sequence == 0
+    history = store.history(model.Agreement, saved.id)
+    assert [(e.action.value, e.changed_by) for e in history] == [
+        ("created", pair["alice"].id),
+        ("updated", pair["bob"].id),
+    ]
+    assert history[1].changes["session_count"] == model.FieldChange(before=4, after=3)
+
+
+def test_held_sessions_are_not_rebooked(store, pair):
+    p = pair["partnership"]
+    saved, bookings = ag.save(store, _agreement(partnership_id=p.id), _weekly(3))
+    held = store.get(model.Session, bookings[0].session_id)
+    store.save(held.replace(status="held", held_on=held.scheduled_on))
+    _, current = ag.load(store, p.id)
+    assert [b.session_id for b in current] == [b.session_id for b in bookings[1:]]
+
+
+def test_the_agreement_reads_well(store, pair):
+    p, alice, bob = pair["partnership"], pair["alice"], pair["bob"]
+    agreement = _agreement(
+        partnership_id=p.id,
+        caller_id=alice.id,
+        time=dt.time(7, 5),
+        partners=[
+            model.PartnerSection(
+                person_id=alice.id,
+                confidentiality_meaning="Nothing <b>leaves</b>",
+                affirmed_at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC),
+            )
+        ],
+        goals=[model.PartnershipGoal(text="Meet every week")],
+    )
+    text = ag.markdown(agreement, p, {alice.id: alice, bob.id: bob}, _weekly(2))
+    assert text.startswith("# Peer-coaching agreement: Alice and Bob\n")
+    assert "**Not yet in force**" in text
+    assert "- Affirmed the ground rule on 02 March 2026 at 09:00 UTC" in text
+    assert "- Has not affirmed the ground rule yet" in text
+    assert "- **Who calls:** Alice" in text and "07:05 (UTC)" in text
+    assert "1. Monday 02 March 2026" in text and "- Meet every week" in text
+    page = ag.html_document(text, "Agreement")
+    assert page.startswith("<!DOCTYPE html>") and "<main>" in page
+    assert "<b>leaves</b>" not in page  # what people write is shown, never run as HTML

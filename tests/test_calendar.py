@@ -1,0 +1,107 @@
+"""The schedule as iCalendar: parses back with the right times, alarms and stable UIDs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import icalendar
+import pytest
+
+from peercoach_lib import agreement as ag
+from peercoach_lib import calendar, cli, model
+from peercoach_lib.model import Frequency
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def booked(store, pair):
+    """Weekly sessions at 18:30 London time across the clocks going forward (29 March 2026)."""
+    first = dt.date(2026, 3, 17)
+    agreement = model.Agreement(
+        partnership_id=pair["partnership"].id,
+        frequency="weekly",
+        time=dt.time(18, 30),
+        time_zone="Europe/London",
+        minutes_per_person=45,
+        caller_id=pair["alice"].id,
+        first_session_on=first,
+    )
+    dates = ag.schedule_dates(first, Frequency.WEEKLY, count=4)
+    saved, bookings = ag.save(store, agreement, [ag.Booking(d) for d in dates])
+    return saved, bookings
+
+
+def _events(data: bytes) -> list[icalendar.Event]:
+    return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
+
+
+def test_events_keep_local_time_across_daylight_saving(store, pair, booked):
+    events = _events(calendar.partnership_calendar(store, pair["partnership"].id))
+    assert len(events) == 4
+    starts = [e.decoded("dtstart") for e in events]
+    assert [s.astimezone(LONDON).time() for s in starts] == [dt.time(18, 30)] * 4
+    assert [s.utcoffset() for s in starts] == [dt.timedelta(0)] * 2 + [dt.timedelta(hours=1)] * 2
+    assert [s.astimezone(dt.UTC).hour for s in starts] == [18, 18, 17, 17]
+    assert all(
+        e.decoded("dtend") - e.decoded("dtstart") == dt.timedelta(minutes=90) for e in events
+    )
+    text = calendar.partnership_calendar(store, pair["partnership"].id).decode()
+    assert "BEGIN:VTIMEZONE" in text and "TZID:Europe/London" in text
+
+
+def test_every_booked_event_has_a_reminder(store, pair, booked):
+    for event in _events(calendar.partnership_calendar(store, pair["partnership"].id)):
+        (alarm,) = event.walk("VALARM")
+        assert alarm["action"] == "DISPLAY"
+        assert alarm.decoded("trigger") == -dt.timedelta(minutes=30)
+
+
+def test_a_second_export_keeps_the_uids_and_a_move_raises_the_sequence(store, pair, booked):
+    saved, bookings = booked
+    first = _events(calendar.partnership_calendar(store, pair["partnership"].id))
+    again = _events(calendar.partnership_calendar(store, pair["partnership"].id))
+    assert [str(e["uid"]) for e in first] == [str(e["uid"]) for e in again]
+    assert len({str(e["uid"]) for e in first}) == 4
+    moved = [
+        bookings[0],
+        ag.Booking(bookings[1].on + dt.timedelta(days=1), bookings[1].session_id),
+        ag.Booking(bookings[2].on, bookings[2].session_id, cancelled=True),
+        bookings[3],
+    ]
+    ag.save(store, saved, moved)
+    after = _events(calendar.partnership_calendar(store, pair["partnership"].id))
+    assert [str(e["uid"]) for e in after] == [str(e["uid"]) for e in first]
+    assert [int(e["sequence"]) for e in after] == [0, 1, 1, 0]
+    assert [str(e["status"]) for e in after] == ["CONFIRMED", "CONFIRMED", "CANCELLED", "CONFIRMED"]
+    assert after[2].walk("VALARM") == []
+
+
+def test_without_a_time_sessions_are_all_day(store, pair):
+    agreement = model.Agreement(
+        partnership_id=pair["partnership"].id, first_session_on=dt.date(2026, 5, 4)
+    )
+    ag.save(store, agreement, [ag.Booking(dt.date(2026, 5, 4))])
+    (event,) = _events(calendar.partnership_calendar(store, pair["partnership"].id))
+    assert event.decoded("dtstart") == dt.date(2026, 5, 4)
+
+
+def test_the_command_line_writes_the_same_file(store, pair, booked, tmp_path, monkeypatch):
+    monkeypatch.setenv("PEERCOACH_DB", store.url)
+    out = tmp_path / "sessions.ics"
+    assert (
+        cli.main(["calendar", "--partnership", str(pair["partnership"].id), "--output", str(out)])
+        == 0
+    )
+    from_cli = _events(out.read_bytes())
+    from_app = _events(calendar.partnership_calendar(store, pair["partnership"].id))
+    assert [(str(e["uid"]), e.decoded("dtstart")) for e in from_cli] == [
+        (str(e["uid"]), e.decoded("dtstart")) for e in from_app
+    ]
+
+
+def test_no_agreement_is_explained(store, pair, monkeypatch, capsys):
+    monkeypatch.setenv("PEERCOACH_DB", store.url)
+    assert cli.main(["calendar", "--partnership", str(pair["partnership"].id)]) == 2
+    assert "has no agreement yet" in capsys.readouterr().err
