@@ -1,15 +1,16 @@
 """The first-session agreement: its schedule, the guide's checks, saving it, and reading it.
 
-The guide asks partners at their first session to affirm confidentiality, share expectations, agree
-logistics and book several sessions ahead. This module turns an :class:`~peercoach_lib.model.Agreement`
-into booked sessions, checks it against the guide (warnings) and against what is possible (errors),
-saves it with its schedule in one transaction, and writes it out as Markdown or HTML.
+The guide asks partners at their first session to affirm confidentiality, share expectations,
+agree logistics and book several sessions ahead. This module turns an agreement into booked
+sessions, checks it against the guide (warnings) and against what is possible (errors), saves it
+with its schedule in one transaction, and writes it out as Markdown or HTML.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -21,7 +22,6 @@ from peercoach_lib.model import (
     Partnership,
     Person,
     Session,
-    SessionFormat,
     SessionStatus,
 )
 from peercoach_lib.store import Store, Transaction
@@ -127,7 +127,7 @@ def check(
             f"only {len(active)} booked: the guide suggests booking at least {MIN_BOOKED} "
             "sessions ahead"
         )
-    gaps = [(a, b) for a, b in zip(active, active[1:], strict=False) if (b - a).days > MAX_GAP_DAYS]
+    gaps = [(a, b) for a, b in itertools.pairwise(active) if (b - a).days > MAX_GAP_DAYS]
     if gaps:
         a, b = max(gaps, key=lambda pair: pair[1] - pair[0])
         found.warnings["schedule"] = (

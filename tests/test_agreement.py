@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from peercoach_lib import agreement as ag
 from peercoach_lib import ValidationError, model
+from peercoach_lib import agreement as ag
 from peercoach_lib.model import Frequency, SessionStatus
 
 MON = dt.date(2026, 3, 2)  # a Monday
@@ -186,7 +186,7 @@ def test_saving_books_moves_and_cancels_sessions(store, pair):
 
 def test_held_sessions_are_not_rebooked(store, pair):
     p = pair["partnership"]
-    saved, bookings = ag.save(store, _agreement(partnership_id=p.id), _weekly(3))
+    _, bookings = ag.save(store, _agreement(partnership_id=p.id), _weekly(3))
     held = store.get(model.Session, bookings[0].session_id)
     store.save(held.replace(status="held", held_on=held.scheduled_on))
     _, current = ag.load(store, p.id)

@@ -1,4 +1,4 @@
-"""Schedules: an optional last date for an agreement's sessions, and a calendar revision per session.
+"""Schedules: an agreement's optional last session date, and a calendar revision per session.
 
 Revision ID: 0003
 Revises: 0002
