@@ -33,6 +33,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: What to choose in each app before the screenshot: the first real option of each dropdown.
+CHOOSE = {
+    "first_session_agreement": ("Partnership", "I am"),
+    "session_prep": ("I am",),
+}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -85,9 +92,20 @@ def main() -> int:
                     # Widgets are drawn by JavaScript after the page loads.
                     page.wait_for_selector(".widget-html, .widget-vbox", timeout=60_000)
                     page.wait_for_timeout(500)
+                    # Choose as a person would, so the picture shows the app in use.
+                    for label in CHOOSE.get(name, ()):
+                        page.get_by_label(label, exact=True).first.select_option(index=1)
+                        page.wait_for_timeout(1500)
+                    # Voilà scrolls inside the page: size the window to the content instead.
+                    height = page.evaluate(
+                        "Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"
+                    )
+                    page.set_viewport_size({"width": 1200, "height": min(height + 40, 6000)})
+                    page.wait_for_timeout(300)
                     target = out / f"{name}.png"
                     page.screenshot(path=str(target), full_page=True)
                     print(f"wrote {target.relative_to(HERE.parent)}")
+                    page.set_viewport_size({"width": 1200, "height": 900})
                 browser.close()
         finally:
             server.terminate()

@@ -46,6 +46,7 @@ class HomeApp(widgets.VBox):
 
     def __init__(self, store: Store | None = None):
         super().__init__(layout=widgets.Layout(max_width="960px"))
+        self.add_class("peercoach-app")
         self.add_class("peercoach-home")
         self.banner = widgets.HTML()
         self.summary = widgets.HTML()

@@ -15,7 +15,22 @@ class AppInfo:
 
 
 #: Every app of the workbook, in the order a partnership meets them.
-APPS: tuple[AppInfo, ...] = ()
+APPS: tuple[AppInfo, ...] = (
+    AppInfo(
+        "first_session_agreement.ipynb",
+        "First-session agreement",
+        "both partners",
+        "Confidentiality, expectations, logistics and goals; book your sessions and take them "
+        "to your calendar.",
+    ),
+    AppInfo(
+        "session_prep.ipynb",
+        "Prepare for a session",
+        "the person being coached",
+        "Purpose, outcomes and process for your next session; follow up last time's "
+        "commitments; pick questions for your coach.",
+    ),
+)
 
 
 def available(notebooks: Path) -> list[AppInfo]:

@@ -1,0 +1,661 @@
+"""The first-session agreement app: confidentiality, expectations, logistics, schedule and goals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import zoneinfo
+
+import ipywidgets as widgets
+
+from peercoach_lib import agreement as ag
+from peercoach_lib import calendar
+from peercoach_lib.apps import forms
+from peercoach_lib.errors import ValidationError
+from peercoach_lib.model import (
+    Agreement,
+    Frequency,
+    Medium,
+    PartnerSection,
+    Partnership,
+    Person,
+    Session,
+    SessionFormat,
+    Weekday,
+)
+from peercoach_lib.store import Store
+
+log = logging.getLogger(__name__)
+
+NEW = "new"
+SPLIT_MINUTES = 15
+
+
+class PartnerPanel(widgets.VBox):
+    """One partner's part: what confidentiality means to them, their affirmation, expectations."""
+
+    def __init__(self, index: int):
+        prefix = f"partners[{index}]"
+        self.person: Person | None = None
+        self.affirmed_at: dt.datetime | None = None
+        self.meaning = forms.textarea(
+            "What confidentiality means to me",
+            f"{prefix}.confidentiality_meaning",
+            placeholder="For example: what I share stays between us unless I say otherwise.",
+        )
+        self.affirm = widgets.Checkbox(
+            description="I affirm the ground rule: what we share in our sessions stays between us",
+            indent=False,
+            layout=widgets.Layout(width="auto", margin="4px 0 0 240px"),
+        )
+        self.affirmed_line = widgets.HTML(layout=widgets.Layout(margin="0 0 8px 240px"))
+        self.hopes = forms.textarea("What I hope to get out of peer coaching", f"{prefix}.hopes")
+        self.works = forms.textarea(
+            "What tends to work for me when coached", f"{prefix}.works_for_me"
+        )
+        self.not_working = forms.textarea("What does not work for me", f"{prefix}.does_not_work")
+        self.support = forms.textarea(
+            "What support looks like for me", f"{prefix}.support_looks_like"
+        )
+        super().__init__(
+            [
+                forms.heading("Confidentiality", 4),
+                self.meaning,
+                self.affirm,
+                self.affirmed_line,
+                forms.heading("Expectations", 4),
+                self.hopes,
+                self.works,
+                self.not_working,
+                self.support,
+            ]
+        )
+        self.affirm.observe(self._on_affirm, names="value")
+
+    @property
+    def fields(self) -> list[forms.Field]:
+        return [self.meaning, self.hopes, self.works, self.not_working, self.support]
+
+    def load(self, person: Person, section: PartnerSection | None) -> None:
+        self.person = person
+        section = section or PartnerSection(person_id=person.id)
+        self.meaning.value = section.confidentiality_meaning
+        self.hopes.value = section.hopes
+        self.works.value = section.works_for_me
+        self.not_working.value = section.does_not_work
+        self.support.value = section.support_looks_like
+        # The time first: the checkbox's observer keeps an existing affirmation's date.
+        self.affirmed_at = section.affirmed_at
+        self.affirm.value = section.affirmed_at is not None
+        self._show_affirmation()
+
+    def allow_affirming(self, allowed: bool) -> None:
+        """Only the partner themself can affirm (or withdraw) their own affirmation."""
+        self.affirm.disabled = not allowed
+
+    def section(self) -> dict:
+        return {
+            "person_id": self.person.id,
+            "confidentiality_meaning": self.meaning.value,
+            "affirmed_at": self.affirmed_at,
+            "hopes": self.hopes.value,
+            "works_for_me": self.works.value,
+            "does_not_work": self.not_working.value,
+            "support_looks_like": self.support.value,
+        }
+
+    def _on_affirm(self, change) -> None:
+        if change["new"] and self.affirmed_at is None:
+            self.affirmed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        elif not change["new"]:
+            self.affirmed_at = None
+        self._show_affirmation()
+
+    def _show_affirmation(self) -> None:
+        name = html.escape(self.person.name) if self.person else "This partner"
+        self.affirmed_line.value = (
+            f"<span style='font-size:13px'>{name} affirmed the ground rule on "
+            f"{self.affirmed_at:%d %B %Y at %H:%M} UTC.</span>"
+            if self.affirmed_at
+            else f"<span style='font-size:13px'>{name} has not affirmed the ground rule yet.</span>"
+        )
+
+
+class NewPartnership(widgets.VBox):
+    """Create a partnership: pick two people, or add someone new."""
+
+    def __init__(self, app: AgreementApp):
+        self.app = app
+        self.first = forms.dropdown("First partner", "person_a_id", [])
+        self.first_name = forms.text("Name of the new person", "person_a_name")
+        self.second = forms.dropdown("Second partner", "person_b_id", [])
+        self.second_name = forms.text("Name of the new person", "person_b_name")
+        self.started = forms.date("Starting on", "started_on", value=app.today)
+        self.create = widgets.Button(
+            description="Create partnership",
+            button_style="primary",
+            icon="plus",
+            layout=widgets.Layout(margin="6px 0 0 240px"),
+        )
+        self.result = widgets.HTML()
+        super().__init__(
+            [
+                self.first,
+                self.first_name,
+                self.second,
+                self.second_name,
+                self.started,
+                self.create,
+                self.result,
+            ]
+        )
+        for chooser in (self.first, self.second):
+            chooser.control.observe(self._toggle_names, names="value")
+        self.create.on_click(self._on_create)
+        self.refresh()
+
+    def refresh(self) -> None:
+        people = self.app.store.find(Person, role="participant", order_by="name")
+        options = [("Choose…", None), *((p.name, p.id) for p in people), ("Someone new…", NEW)]
+        for chooser in (self.first, self.second):
+            chooser.control.options = options
+            chooser.value = None
+        self._toggle_names()
+
+    def _toggle_names(self, _change=None) -> None:
+        for chooser, name in ((self.first, self.first_name), (self.second, self.second_name)):
+            name.layout.display = "flex" if chooser.value == NEW else "none"
+
+    def _on_create(self, _button) -> None:
+        errors: dict[str, str] = {}
+        people = []
+        for chooser, name in ((self.first, self.first_name), (self.second, self.second_name)):
+            if chooser.value is None:
+                errors[chooser.path] = "choose a person, or add someone new"
+            elif chooser.value == NEW:
+                try:
+                    people.append(Person(name=name.value))
+                except ValidationError as exc:
+                    errors[name.path] = exc.errors[0].message
+            else:
+                people.append(chooser.value)
+        if len(people) == 2 and people[0] == people[1]:
+            errors[self.second.path] = "choose a different person from the first partner"
+        if self.started.value is None:
+            errors[self.started.path] = "choose the date the partnership starts"
+        fields = {
+            f.path: f
+            for f in (self.first, self.first_name, self.second, self.second_name, self.started)
+        }
+        forms.show_messages(fields, errors)
+        if errors:
+            self.result.value = forms.notice(
+                "error", "Nothing was created: see the fields marked Error."
+            )
+            return
+        with self.app.store.transaction() as tx:
+            ids = [tx.save(p).id if isinstance(p, Person) else p for p in people]
+            partnership = tx.save(
+                Partnership(person_a_id=ids[0], person_b_id=ids[1], started_on=self.started.value)
+            )
+        self.result.value = ""
+        self.app.refresh_partnerships(select=partnership.id)
+
+
+class AgreementApp(widgets.VBox):
+    """Fill in, save and export a partnership's first-session agreement."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        partnership_id: int | None = None,
+        person_id: int | None = None,
+        today: dt.date | None = None,
+    ):
+        super().__init__(layout=widgets.Layout(max_width="1000px"))
+        self.add_class("peercoach-app")
+        self.add_class("peercoach-agreement")
+        self.store = store or Store()
+        self.today = today or dt.date.today()
+        self.partnership: Partnership | None = None
+        self.people: dict[int, Person] = {}
+        self.saved: Agreement | None = None
+        self.bookings: list[ag.Booking] = []
+        self.person_id = person_id
+        self._loading = False
+
+        self.chooser = forms.dropdown("Partnership", "partnership_id", [])
+        self.new = NewPartnership(self)
+        self.new_box = widgets.Accordion(children=[self.new], titles=("Start a new partnership",))
+        self.acting = forms.dropdown("I am", "acting", [])
+        self.status = widgets.HTML()
+        self.demo = widgets.HTML()
+        self.panels = [PartnerPanel(0), PartnerPanel(1)]
+        self.partner_tabs = widgets.Tab(children=self.panels)
+
+        self.medium = forms.dropdown(
+            "Medium", "medium", [(m.value.capitalize(), m) for m in Medium]
+        )
+        self.format = forms.dropdown(
+            "Format",
+            "format",
+            [
+                ("One-way sessions, back to back", SessionFormat.ONE_WAY_BACK_TO_BACK),
+                ("One-way sessions, at separate times", SessionFormat.ONE_WAY_SEPARATE),
+                ("Weekly split: 30 minutes, 15 each", SessionFormat.WEEKLY_SPLIT),
+            ],
+        )
+        self.minutes = forms.integer(
+            "Minutes of coaching each", "minutes_per_person", low=1, high=240, value=45
+        )
+        self.frequency = forms.dropdown(
+            "How often",
+            "frequency",
+            [
+                ("Every week", Frequency.WEEKLY),
+                ("Every two weeks", Frequency.FORTNIGHTLY),
+                ("Every four weeks", Frequency.MONTHLY),
+            ],
+        )
+        self.day = forms.dropdown(
+            "Day", "day", [("(not agreed)", None), *((d.value, d) for d in Weekday)]
+        )
+        self.time = forms.Field(
+            widgets.TimePicker(description="Time", style=forms._STYLE, step=60), "time"
+        )
+        self.zone = forms.Field(
+            widgets.Combobox(
+                description="Time zone",
+                options=sorted(zoneinfo.available_timezones()),
+                ensure_option=False,
+                placeholder="For example Europe/London",
+                style=forms._STYLE,
+                layout=widgets.Layout(width="min(100%, 520px)"),
+            ),
+            "time_zone",
+        )
+        self.caller = forms.dropdown("Who calls whom", "caller_id", [])
+
+        self.first_date = forms.date("First session", "first_session_on")
+        self.count = forms.integer("Number of sessions", "session_count", low=0, high=104, value=8)
+        self.until = forms.date("Or book until (optional)", "last_session_on")
+        self.rows = widgets.VBox()
+        self.schedule_field = forms.Field(self.rows, "schedule")
+        self.goals = forms.textarea("Goals for the partnership (one per line)", "goals", rows=4)
+
+        self.save_button = widgets.Button(
+            description="Save agreement",
+            button_style="primary",
+            icon="save",
+            layout=widgets.Layout(margin="12px 0 0 240px"),
+        )
+        self.result = widgets.HTML()
+        self.downloads = widgets.HTML()
+        self.history = widgets.HTML()
+
+        self.fields = {
+            f.path: f
+            for f in (
+                self.acting,
+                self.medium,
+                self.format,
+                self.minutes,
+                self.frequency,
+                self.day,
+                self.time,
+                self.zone,
+                self.caller,
+                self.first_date,
+                self.count,
+                self.until,
+                self.schedule_field,
+                self.goals,
+                *[f for p in self.panels for f in p.fields],
+            )
+        }
+        self.form = widgets.VBox(
+            [
+                self.demo,
+                self.acting,
+                self.status,
+                forms.heading("Confidentiality and expectations"),
+                self.partner_tabs,
+                forms.heading("Logistics"),
+                self.medium,
+                self.format,
+                self.minutes,
+                self.frequency,
+                self.day,
+                self.time,
+                self.zone,
+                self.caller,
+                forms.heading("Schedule"),
+                self.first_date,
+                self.count,
+                self.until,
+                self.schedule_field,
+                forms.heading("Goals"),
+                self.goals,
+                self.save_button,
+                self.result,
+                forms.heading("Take it with you", 3),
+                self.downloads,
+                forms.heading("Changes", 3),
+                self.history,
+            ]
+        )
+        self.children = [forms.stylesheet(), self.chooser, self.new_box, self.form]
+
+        self.chooser.control.observe(self._on_partnership, names="value")
+        self.acting.control.observe(self._on_acting, names="value")
+        self.format.control.observe(self._on_format, names="value")
+        for field in (self.first_date, self.count, self.until, self.frequency):
+            field.control.observe(self._on_schedule_input, names="value")
+        for field in (self.minutes, self.day, self.format):
+            field.control.observe(self._on_change, names="value")
+        self.save_button.on_click(self._on_save)
+        self.refresh_partnerships(select=partnership_id)
+
+    # -- choosing the partnership ----------------------------------------------------------------
+
+    def refresh_partnerships(self, select: int | None = None) -> None:
+        pairs = [p for p in self.store.find(Partnership, order_by="started_on") if p.is_active]
+        people = {p.id: p for p in self.store.find(Person)}
+        options = [("Choose a partnership…", None)] + [
+            (
+                f"{people[p.person_a_id].name} & {people[p.person_b_id].name} "
+                f"(since {p.started_on:%d %b %Y})",
+                p.id,
+            )
+            for p in pairs
+        ]
+        self.chooser.control.options = options
+        self.new.refresh()
+        ids = [p.id for p in pairs]
+        self.chooser.value = select if select in ids else None
+        self._on_partnership()
+
+    def _on_partnership(self, _change=None) -> None:
+        pid = self.chooser.value
+        self.form.layout.display = "none" if pid is None else "flex"
+        self.new_box.selected_index = 0 if pid is None else None
+        if pid is None:
+            self.partnership = None
+            return
+        self.load(pid)
+
+    def load(self, partnership_id: int) -> None:
+        """Show the partnership's agreement as stored (or a fresh one)."""
+        self._loading = True
+        try:
+            self.partnership = self.store.get(Partnership, partnership_id)
+            members = self.partnership.members
+            self.people = {p.id: p for p in self.store.find(Person, id=list(members))}
+            saved, bookings = ag.load(self.store, partnership_id)
+            self.saved = saved
+            self.demo.value = forms.demo_notice() if self.partnership.is_demo else ""
+            first = self.people[members[0]]
+            agreement = saved or Agreement(
+                partnership_id=partnership_id,
+                time_zone=first.time_zone,
+                first_session_on=max(self.partnership.started_on, self.today),
+            )
+            names = [(self.people[m].name, m) for m in members]
+            self.acting.control.options = [("Choose who you are…", None), *names]
+            self.acting.value = self.person_id if self.person_id in members else None
+            self.caller.control.options = [("(to agree)", None), *names]
+            sections = {s.person_id: s for s in agreement.partners}
+            for k, (panel, member) in enumerate(zip(self.panels, members, strict=True)):
+                panel.load(self.people[member], sections.get(member))
+                self.partner_tabs.set_title(k, self.people[member].name)
+            self.medium.value = agreement.medium
+            self.format.value = agreement.format
+            self.minutes.value = agreement.minutes_per_person
+            self.frequency.value = agreement.frequency
+            self.day.value = agreement.day
+            self.time.value = agreement.time
+            self.zone.value = agreement.time_zone
+            self.caller.value = agreement.caller_id
+            self.first_date.value = agreement.first_session_on
+            self.until.value = agreement.last_session_on
+            self.goals.value = "\n".join(g.text for g in agreement.goals)
+            if saved is None:
+                self.count.value = agreement.session_count
+                self.bookings = []
+                self._regenerate()
+            else:
+                self.bookings = bookings
+                self.count.value = sum(not b.cancelled for b in bookings)
+            self._render_rows()
+            self._on_acting()
+            self.result.value = ""
+        finally:
+            self._loading = False
+        self.check()
+        self._refresh_outputs()
+
+    def _on_acting(self, _change=None) -> None:
+        if self.acting.value is not None:
+            self.person_id = self.acting.value
+            self.acting.show()
+        for panel in self.panels:
+            panel.allow_affirming(panel.person is not None and panel.person.id == self.acting.value)
+
+    # -- the schedule ----------------------------------------------------------------------------
+
+    def _on_format(self, change) -> None:
+        if not self._loading and change["new"] is SessionFormat.WEEKLY_SPLIT:
+            self.minutes.value = SPLIT_MINUTES
+            self.frequency.value = Frequency.WEEKLY
+
+    def _on_schedule_input(self, _change) -> None:
+        if not self._loading:
+            self._regenerate()
+            self._render_rows()
+            self.check()
+
+    def _on_change(self, _change) -> None:
+        if not self._loading:
+            self.check()
+
+    def _regenerate(self) -> None:
+        first = self.first_date.value
+        if first is None:
+            self.bookings = ag.rebook(self.bookings, [])
+            return
+        dates = ag.schedule_dates(
+            first, self.frequency.value, count=self.count.value, until=self.until.value
+        )
+        self.bookings = ag.rebook(self.bookings, dates)
+        if self.until.value is not None:
+            # The count follows the end date; no regeneration while it is set.
+            self._loading = True
+            self.count.value = len(dates)
+            self._loading = False
+
+    def _render_rows(self) -> None:
+        rows = []
+        for k, booking in enumerate(self.bookings):
+            picker = widgets.DatePicker(
+                value=booking.on,
+                description=f"Session {k + 1}",
+                style=forms._STYLE,
+                layout=widgets.Layout(width="410px"),
+            )
+            cancel = widgets.Checkbox(
+                value=booking.cancelled,
+                description="cancelled",
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+            )
+            picker.observe(self._row_changed(k, "on"), names="value")
+            cancel.observe(self._row_changed(k, "cancelled"), names="value")
+            rows.append(widgets.HBox([picker, cancel]))
+        self.rows.children = rows
+
+    def _row_changed(self, index: int, name: str):
+        def update(change) -> None:
+            if change["new"] is None and name == "on":
+                return
+            bookings = list(self.bookings)
+            booking = bookings[index]
+            bookings[index] = ag.Booking(
+                on=change["new"] if name == "on" else booking.on,
+                session_id=booking.session_id,
+                cancelled=change["new"] if name == "cancelled" else booking.cancelled,
+            )
+            self.bookings = bookings
+            self.check()
+
+        return update
+
+    # -- checking and saving ---------------------------------------------------------------------
+
+    def values(self) -> dict:
+        goals = [line.strip() for line in self.goals.value.splitlines() if line.strip()]
+        return {
+            "id": self.saved.id if self.saved else None,
+            "partnership_id": self.partnership.id,
+            "partners": [panel.section() for panel in self.panels],
+            "medium": self.medium.value,
+            "format": self.format.value,
+            "minutes_per_person": self.minutes.value,
+            "frequency": self.frequency.value,
+            "day": self.day.value,
+            "time": self.time.value.replace(second=0, microsecond=0) if self.time.value else None,
+            "time_zone": self.zone.value,
+            "caller_id": self.caller.value,
+            "first_session_on": self.first_date.value,
+            "session_count": max(sum(not b.cancelled for b in self.bookings), 1),
+            "last_session_on": self.until.value,
+            "goals": [{"text": g} for g in goals],
+            "is_demo": self.saved.is_demo if self.saved else False,
+        }
+
+    def check(self, *, saving: bool = False) -> tuple[Agreement | None, ag.Findings]:
+        """Validate what is on screen; show each error and warning next to its field."""
+        findings = ag.Findings()
+        agreement = None
+        try:
+            agreement = Agreement.model_validate(self.values())
+        except ValidationError as exc:
+            findings.errors.update(exc.messages())
+        if self.count.value == 0:
+            findings.errors["session_count"] = "book at least one session"
+        if saving and self.acting.value is None:
+            findings.errors["acting"] = "choose who you are: every change is kept with a name"
+        if agreement is not None:
+            found = ag.check(agreement, self.bookings)
+            findings.warnings.update(found.warnings)
+            for path, message in found.errors.items():
+                findings.errors.setdefault(path, message)
+        forms.show_messages(self.fields, findings.errors, findings.warnings)
+        self._show_status(agreement)
+        return agreement, findings
+
+    def _on_save(self, _button=None) -> None:
+        agreement, findings = self.check(saving=True)
+        if findings.errors or agreement is None:
+            count = len(findings.errors)
+            self.result.value = forms.notice(
+                "error",
+                f"Nothing was saved: {count} {'field needs' if count == 1 else 'fields need'}"
+                " attention (marked Error).",
+            )
+            return
+        try:
+            self.saved, self.bookings = ag.save(
+                self.store, agreement, self.bookings, by=self.acting.value
+            )
+        except Exception:
+            log.exception("saving the agreement failed")
+            self.result.value = forms.notice(
+                "error",
+                "The agreement could not be saved, so nothing was changed. Try again; "
+                "if it keeps happening, tell whoever runs this workbook.",
+            )
+            return
+        self.load(self.partnership.id)
+        self.result.value = forms.notice(
+            "ok",
+            f"Saved at {dt.datetime.now():%H:%M}. "
+            + (
+                "The agreement is in force."
+                if self.saved.in_force
+                else "It comes into force once both partners have affirmed confidentiality."
+            ),
+        )
+
+    def _show_status(self, agreement: Agreement | None) -> None:
+        if agreement is None:
+            return
+        if agreement.in_force:
+            self.status.value = forms.notice(
+                "ok",
+                "<strong>In force.</strong> Both partners have "
+                "affirmed the ground rule of confidentiality.",
+            )
+            return
+        waiting = [html.escape(p.person.name) for p in self.panels if p.affirmed_at is None]
+        self.status.value = forms.notice(
+            "info",
+            "<strong>Not in force yet.</strong> Waiting for "
+            + " and ".join(waiting)
+            + " to affirm the ground rule of confidentiality.",
+        )
+
+    def _refresh_outputs(self) -> None:
+        if self.saved is None:
+            self.downloads.value = "<p>Save the agreement to download it and its calendar.</p>"
+            self.history.value = ""
+            return
+        text = ag.markdown(self.saved, self.partnership, self.people, self.bookings)
+        names = "-".join(self.people[m].name.split()[0].lower() for m in self.partnership.members)
+        sessions = self.store.find(Session, partnership_id=self.partnership.id, planned=True)
+        ics = calendar.schedule_ics(self.saved, self.partnership, self.people, sessions)
+        self.downloads.value = (
+            forms.download_link(
+                "Agreement (Markdown)", f"agreement-{names}.md", text.encode(), "text/markdown"
+            )
+            + forms.download_link(
+                "Agreement (web page)",
+                f"agreement-{names}.html",
+                ag.html_document(text, "Peer-coaching agreement").encode(),
+                "text/html",
+            )
+            + forms.download_link(
+                "Sessions for my calendar (.ics)", f"sessions-{names}.ics", ics, "text/calendar"
+            )
+        )
+        self.history.value = self._history_html()
+
+    def _history_html(self) -> str:
+        entries = self.store.history(Agreement, self.saved.id)[-10:]
+        rows = []
+        for entry in reversed(entries):
+            who = self.people.get(entry.changed_by)
+            fields = (
+                ", ".join((Agreement.model_fields[name].title or name) for name in entry.changes)
+                or "—"
+            )
+            rows.append(
+                f"<tr><td>{entry.changed_at:%d %b %Y %H:%M}</td>"
+                f"<td>{html.escape(who.name) if who else 'not recorded'}</td>"
+                f"<td>{entry.action.value}</td><td>{html.escape(fields)}</td></tr>"
+            )
+        return (
+            "<table style='font-size:13px;border-collapse:collapse'>"
+            "<thead><tr><th style='text-align:left;padding-right:14px'>When (UTC)</th>"
+            "<th style='text-align:left;padding-right:14px'>Who</th>"
+            "<th style='text-align:left;padding-right:14px'>What</th>"
+            "<th style='text-align:left'>Fields</th></tr></thead><tbody>"
+            + "".join(rows)
+            + "</tbody></table>"
+        )
+
+
+def build_agreement_app(store: Store | None = None, **kwargs) -> AgreementApp:
+    """The agreement app, ready to display."""
+    return AgreementApp(store, **kwargs)

@@ -1,0 +1,195 @@
+"""Small building blocks shared by the apps: labelled fields with a message line, and notices.
+
+Every input carries its label as ``description`` (a real ``<label>`` in the page) and sits above a
+message line where an error (red, "Error:") or a guide's warning (amber, "Note:") appears next to
+the field it concerns. Words say what colour also says.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Iterable, Mapping
+
+import ipywidgets as widgets
+
+LABEL_WIDTH = "240px"
+_STYLE = {"description_width": LABEL_WIDTH}
+_WIDE = widgets.Layout(width="min(100%, 760px)")
+
+MESSAGE_STYLE = {
+    "error": ("#b3261e", "Error"),
+    "warning": ("#8a5300", "Note"),
+    "ok": ("#1b6e2a", "Saved"),
+}
+
+
+class Field(widgets.VBox):
+    """An input with a message line beneath it."""
+
+    def __init__(self, control: widgets.Widget, path: str):
+        self.control = control
+        self.path = path
+        self.message = widgets.HTML(layout=widgets.Layout(margin=f"0 0 4px {LABEL_WIDTH}"))
+        super().__init__([control, self.message])
+        self.add_class("peercoach-field")
+
+    @property
+    def value(self):
+        return self.control.value
+
+    @value.setter
+    def value(self, new) -> None:
+        if isinstance(self.control, widgets.Dropdown):
+            select(self.control, new)
+        else:
+            self.control.value = new
+
+    def show(self, kind: str | None = None, text: str = "") -> None:
+        """Show an error or warning under the field, or clear it (``kind=None``)."""
+        self.message.value = message_html(kind, text) if kind else ""
+
+
+def select(control: widgets.Dropdown, value) -> None:
+    """Select the option whose value is ``value``, by index.
+
+    Setting ``value = None`` on a dropdown whose value is already None leaves nothing selected,
+    even when an option ("Choose…") has the value None; selecting by index always shows it.
+    """
+    values = [o[1] if isinstance(o, tuple) else o for o in control.options]
+    control.index = values.index(value) if value in values else None
+
+
+def message_html(kind: str, text: str) -> str:
+    colour, word = MESSAGE_STYLE[kind]
+    role = "alert" if kind == "error" else "status"
+    return (
+        f'<div role="{role}" class="peercoach-{kind}" style="color:{colour};font-size:13px">'
+        f"<strong>{word}:</strong> {html.escape(text)}</div>"
+    )
+
+
+def text(label: str, path: str, *, placeholder: str = "", value: str = "") -> Field:
+    return Field(
+        widgets.Text(
+            value=value, description=label, placeholder=placeholder, style=_STYLE, layout=_WIDE
+        ),
+        path,
+    )
+
+
+def textarea(label: str, path: str, *, placeholder: str = "", rows: int = 3) -> Field:
+    return Field(
+        widgets.Textarea(
+            description=label, placeholder=placeholder, rows=rows, style=_STYLE, layout=_WIDE
+        ),
+        path,
+    )
+
+
+def dropdown(label: str, path: str, options: Iterable, *, value=None) -> Field:
+    options = list(options)
+    control = widgets.Dropdown(
+        options=options,
+        description=label,
+        style=_STYLE,
+        layout=widgets.Layout(width="min(100%, 620px)"),
+    )
+    field = Field(control, path)
+    if options:
+        field.value = value
+    return field
+
+
+def integer(label: str, path: str, *, low: int, high: int, value: int) -> Field:
+    return Field(
+        widgets.BoundedIntText(
+            value=value,
+            min=low,
+            max=high,
+            description=label,
+            style=_STYLE,
+            layout=widgets.Layout(width="340px"),
+        ),
+        path,
+    )
+
+
+def date(label: str, path: str, *, value=None) -> Field:
+    return Field(
+        widgets.DatePicker(
+            value=value, description=label, style=_STYLE, layout=widgets.Layout(width="410px")
+        ),
+        path,
+    )
+
+
+#: Labels wrap instead of being cut off with an ellipsis (ipywidgets' default).
+_CSS = """
+.peercoach-app .widget-label, .peercoach-app .widget-label-basic {
+  white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.25;
+  height: auto; min-height: var(--jp-widgets-inline-height);
+}
+.peercoach-app .widget-inline-hbox .widget-label { align-self: flex-start; padding-top: 4px; }
+"""
+
+
+def stylesheet() -> widgets.HTML:
+    """The apps' few style rules; put it first in every app (which carries ``peercoach-app``)."""
+    return widgets.HTML(f"<style>{_CSS}</style>", layout=widgets.Layout(display="none"))
+
+
+def heading(text_: str, level: int = 2) -> widgets.HTML:
+    return widgets.HTML(f"<h{level} style='margin:18px 0 6px'>{html.escape(text_)}</h{level}>")
+
+
+def notice(kind: str, text_html: str) -> str:
+    """A boxed notice (``text_html`` must already be escaped)."""
+    styles = {
+        "demo": "background:#fff4d6;border-left:6px solid #b26b00;color:#3d2a00",
+        "error": "background:#fde8e8;border-left:6px solid #b3261e;color:#410e0b",
+        "ok": "background:#e6f4ea;border-left:6px solid #1b6e2a;color:#0b2e13",
+        "info": "background:#e8f0fe;border-left:6px solid #1a56b0;color:#0b1f44",
+    }
+    role = "alert" if kind == "error" else "status"
+    return (
+        f'<div role="{role}" class="peercoach-notice peercoach-{kind}" '
+        f'style="{styles[kind]};padding:10px 14px;border-radius:4px;font-size:14px">'
+        f"{text_html}</div>"
+    )
+
+
+def demo_notice() -> str:
+    return notice(
+        "demo",
+        "<strong>Demo data.</strong> This is part of a made-up demo cohort, for "
+        "trying the workbook: the people and what they wrote are not real.",
+    )
+
+
+def show_messages(
+    fields: Mapping[str, Field],
+    errors: Mapping[str, str],
+    warnings: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Put each message under its field; return the messages no field claimed (for a summary)."""
+    unplaced = []
+    for field in fields.values():
+        field.show()
+    for kind, messages in (("warning", warnings or {}), ("error", errors)):
+        for path, text_ in messages.items():
+            field = fields.get(path) or fields.get(path.split("[")[0].split(".")[0])
+            if field is None:
+                unplaced.append(text_)
+            else:
+                field.show(kind, text_)
+    return unplaced
+
+
+def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
+    """An HTML link that downloads ``data`` as ``filename`` (no server round trip)."""
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f'<a download="{html.escape(filename)}" href="data:{mime};base64,{encoded}" '
+        f'style="margin-right:16px">{html.escape(label)}</a>'
+    )

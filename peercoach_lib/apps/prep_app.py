@@ -1,0 +1,363 @@
+"""The session preparation app: Purpose, Outcomes, Process; last time's commitments; questions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import random
+
+import ipywidgets as widgets
+
+from peercoach_lib import deck, prep
+from peercoach_lib.apps import forms
+from peercoach_lib.errors import ConfigurationError, ValidationError
+from peercoach_lib.model import Commitment, CommitmentStatus, Person, SessionPrep
+from peercoach_lib.store import Store
+
+log = logging.getLogger(__name__)
+
+ALL_GROUPS = "All questions"
+MAX_PINNED = 10
+
+
+class CommitmentRow(widgets.VBox):
+    """An open commitment to follow up: done, partly, not done or dropped; what got in the way."""
+
+    def __init__(self, commitment: Commitment):
+        self.commitment = commitment
+        due = f" (by {commitment.by_when:%d %b})" if commitment.by_when else ""
+        self.status = widgets.Dropdown(
+            options=[
+                ("Not followed up yet", CommitmentStatus.OPEN),
+                ("Done", CommitmentStatus.DONE),
+                ("Partly", CommitmentStatus.PARTLY),
+                ("Not done", CommitmentStatus.NOT_DONE),
+                ("Dropped", CommitmentStatus.DROPPED),
+            ],
+            value=commitment.status,
+            description=commitment.text[:60] + due,
+            description_allow_html=False,
+            style=forms._STYLE,
+            layout=widgets.Layout(width="min(100%, 560px)"),
+        )
+        self.obstacle = widgets.Text(
+            value=commitment.obstacle,
+            description="What got in the way",
+            placeholder="Optional",
+            style=forms._STYLE,
+            layout=widgets.Layout(width="min(100%, 760px)"),
+        )
+        super().__init__([self.status, self.obstacle], layout=widgets.Layout(margin="0 0 8px"))
+
+    def reviewed(self) -> Commitment:
+        return self.commitment.replace(status=self.status.value, obstacle=self.obstacle.value)
+
+
+class SessionPrepApp(widgets.VBox):
+    """Prepare for an upcoming session, and follow up what was committed to last time."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        person_id: int | None = None,
+        today: dt.date | None = None,
+        rng: random.Random | None = None,
+    ):
+        super().__init__(layout=widgets.Layout(max_width="1000px"))
+        self.add_class("peercoach-app")
+        self.add_class("peercoach-prep")
+        self.store = store or Store()
+        self.today = today or dt.date.today()
+        self.rng = rng or random.Random()
+        self.upcoming: list[prep.Upcoming] = []
+        self.current: SessionPrep | None = None
+        self.pinned: list[str] = []
+
+        self.person = forms.dropdown("I am", "person_id", [])
+        self.session = forms.dropdown("Session", "session_id", [])
+        self.intro = widgets.HTML()
+        self.demo = widgets.HTML()
+        self.purpose = forms.text(
+            "Purpose: why this session?",
+            "purpose",
+            placeholder="Start with a verb: decide, plan, understand…",
+        )
+        self.outcomes = forms.textarea(
+            "Outcomes", "outcomes", placeholder="This session will be a success if…"
+        )
+        self.process = forms.textarea(
+            "Process: how to use the time",
+            "process",
+            placeholder="For example: ten minutes on what happened, then options, then next steps.",
+        )
+        self.commitments = widgets.VBox()
+        self.deck_box = widgets.VBox()
+        self.shared = widgets.Checkbox(
+            description="Share this preparation with my partner (private notes stay private)",
+            indent=False,
+            layout=widgets.Layout(width="auto", margin="8px 0 0 240px"),
+        )
+        self.private = forms.textarea("Private notes (never shared)", "private_notes")
+        self.save_button = widgets.Button(
+            description="Save preparation",
+            button_style="primary",
+            icon="save",
+            layout=widgets.Layout(margin="12px 0 0 240px"),
+        )
+        self.result = widgets.HTML()
+        self.fields = {
+            f.path: f
+            for f in (
+                self.person,
+                self.session,
+                self.purpose,
+                self.outcomes,
+                self.process,
+                self.private,
+            )
+        }
+        self.form = widgets.VBox(
+            [
+                self.session,
+                self.intro,
+                forms.heading("Purpose, outcomes, process"),
+                self.purpose,
+                self.outcomes,
+                self.process,
+                forms.heading("Commitments from last time"),
+                self.commitments,
+                forms.heading("Questions for my coach"),
+                self.deck_box,
+                forms.heading("Sharing"),
+                self.shared,
+                self.private,
+                self.save_button,
+                self.result,
+            ]
+        )
+        self.children = [forms.stylesheet(), self.demo, self.person, self.form]
+        self._build_deck()
+
+        people = self.store.find(Person, role="participant", order_by="name")
+        self.person.control.options = [
+            ("Choose who you are…", None),
+            *((p.name, p.id) for p in people),
+        ]
+        self.person.control.observe(self._on_person, names="value")
+        self.session.control.observe(self._on_session, names="value")
+        self.save_button.on_click(self._on_save)
+        self.person.value = person_id if person_id in {p.id for p in people} else None
+        self._on_person()
+
+    # -- the question deck -----------------------------------------------------------------------
+
+    def _build_deck(self) -> None:
+        try:
+            self.deck = deck.load()
+        except ConfigurationError as exc:
+            log.exception("the question deck cannot be loaded")
+            self.deck = None
+            self.deck_box.children = [
+                widgets.HTML(
+                    forms.notice(
+                        "error", f"The question deck is not available: {html.escape(str(exc))}"
+                    )
+                )
+            ]
+            return
+        self.group = widgets.Dropdown(
+            options=[ALL_GROUPS, *self.deck.group_names],
+            description="Group",
+            style=forms._STYLE,
+            layout=widgets.Layout(width="min(100%, 520px)"),
+        )
+        self.questions = widgets.Select(
+            options=self.deck.questions(),
+            rows=6,
+            description="Questions",
+            style=forms._STYLE,
+            layout=widgets.Layout(width="min(100%, 760px)"),
+        )
+        self.draw = widgets.Button(
+            description="Draw one at random", layout=widgets.Layout(width="auto"), icon="random"
+        )
+        self.pin = widgets.Button(
+            description="Pin for my coach", layout=widgets.Layout(width="auto"), icon="thumb-tack"
+        )
+        self.pinned_list = widgets.Select(
+            options=[],
+            rows=4,
+            description="Pinned",
+            style=forms._STYLE,
+            layout=widgets.Layout(width="min(100%, 760px)"),
+        )
+        self.unpin = widgets.Button(
+            description="Remove from pinned", layout=widgets.Layout(width="auto"), icon="times"
+        )
+        self.deck_message = widgets.HTML()
+        buttons = widgets.HBox([self.draw, self.pin], layout=widgets.Layout(margin="4px 0 0 240px"))
+        self.deck_box.children = [
+            self.group,
+            self.questions,
+            buttons,
+            self.deck_message,
+            self.pinned_list,
+            widgets.HBox([self.unpin], layout=widgets.Layout(margin="4px 0 0 240px")),
+        ]
+        self.group.observe(self._on_group, names="value")
+        self.draw.on_click(self._on_draw)
+        self.pin.on_click(self._on_pin)
+        self.unpin.on_click(self._on_unpin)
+
+    def _on_group(self, change) -> None:
+        group = None if change["new"] == ALL_GROUPS else change["new"]
+        self.questions.options = self.deck.questions(group)
+
+    def _on_draw(self, _button) -> None:
+        group = None if self.group.value == ALL_GROUPS else self.group.value
+        self.questions.value = self.deck.draw(self.rng, group)
+        self.deck_message.value = (
+            f"<p style='margin-left:240px'><em>Drawn:</em> {html.escape(self.questions.value)}</p>"
+        )
+
+    def _on_pin(self, _button) -> None:
+        question = self.questions.value
+        if question is None:
+            self.deck_message.value = forms.message_html("warning", "choose a question to pin")
+        elif question in self.pinned:
+            self.deck_message.value = forms.message_html(
+                "warning", "that question is pinned already"
+            )
+        elif len(self.pinned) >= MAX_PINNED:
+            self.deck_message.value = forms.message_html(
+                "warning", f"pin at most {MAX_PINNED} questions"
+            )
+        else:
+            self.set_pinned([*self.pinned, question])
+            self.deck_message.value = ""
+
+    def _on_unpin(self, _button) -> None:
+        if self.pinned_list.value is not None:
+            self.set_pinned([q for q in self.pinned if q != self.pinned_list.value])
+
+    def set_pinned(self, questions: list[str]) -> None:
+        self.pinned = list(questions)
+        if self.deck is not None:
+            self.pinned_list.options = self.pinned
+
+    # -- person and session ----------------------------------------------------------------------
+
+    def _on_person(self, _change=None) -> None:
+        person_id = self.person.value
+        self.form.layout.display = "none" if person_id is None else "flex"
+        me = self.store.get(Person, person_id) if person_id is not None else None
+        self.demo.value = forms.demo_notice() if me is not None and me.is_demo else ""
+        if person_id is None:
+            return
+        self.upcoming = prep.upcoming_sessions(self.store, person_id, today=self.today)
+        self.session.control.options = [(u.label, u.session.id) for u in self.upcoming]
+        if not self.upcoming:
+            self.intro.value = forms.notice(
+                "info", "No sessions are booked for you. Book some in the first-session agreement."
+            )
+            self.session.value = None
+        else:
+            soonest = next(
+                (u for u in self.upcoming if u.session.scheduled_on >= self.today),
+                self.upcoming[-1],
+            )
+            self.session.value = soonest.session.id
+        self._on_session()
+
+    def _selected(self) -> prep.Upcoming | None:
+        return next((u for u in self.upcoming if u.session.id == self.session.value), None)
+
+    def _on_session(self, _change=None) -> None:
+        chosen = self._selected()
+        for field in self.fields.values():
+            field.show()
+        self.result.value = ""
+        if chosen is None:
+            self.commitments.children = []
+            return
+        self.intro.value = ""
+        self.current = prep.load(self.store, chosen.session.id, self.person.value)
+        current = self.current
+        self.purpose.value = current.purpose if current else ""
+        self.outcomes.value = current.outcomes if current else ""
+        self.process.value = current.process if current else ""
+        self.shared.value = current.shared if current else False
+        self.private.value = current.private_notes if current else ""
+        self.set_pinned(current.pinned_questions if current else [])
+        still_open = prep.open_commitments(self.store, self.person.value, chosen.partnership.id)
+        reviewed_here = [
+            c
+            for c in self.store.find(
+                Commitment, person_id=self.person.value, reviewed_in_session_id=chosen.session.id
+            )
+        ]
+        rows = [CommitmentRow(c) for c in [*reviewed_here, *still_open]]
+        self.commitments.children = rows or [
+            widgets.HTML(
+                "<p style='margin-left:240px'>No open commitments: nothing to follow up.</p>"
+            )
+        ]
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def _on_save(self, _button=None) -> None:
+        chosen = self._selected()
+        if self.person.value is None or chosen is None:
+            self.result.value = forms.notice("error", "Choose who you are and a session first.")
+            return
+        errors: dict[str, str] = {}
+        try:
+            draft = SessionPrep(
+                id=self.current.id if self.current else None,
+                session_id=chosen.session.id,
+                person_id=self.person.value,
+                purpose=self.purpose.value,
+                outcomes=self.outcomes.value,
+                process=self.process.value,
+                pinned_questions=self.pinned,
+                shared=self.shared.value,
+                private_notes=self.private.value,
+            )
+        except ValidationError as exc:
+            errors.update(exc.messages())
+            draft = None
+        reviews = [
+            row.reviewed() for row in self.commitments.children if isinstance(row, CommitmentRow)
+        ]
+        forms.show_messages(self.fields, errors)
+        if draft is None:
+            self.result.value = forms.notice(
+                "error", "Nothing was saved: see the fields marked Error."
+            )
+            return
+        try:
+            self.current = prep.save(self.store, draft, reviews)
+        except ValidationError as exc:
+            self.result.value = forms.notice(
+                "error", "Nothing was saved: " + html.escape("; ".join(str(e) for e in exc.errors))
+            )
+            return
+        except Exception:
+            log.exception("saving the preparation failed")
+            self.result.value = forms.notice(
+                "error", "The preparation could not be saved, so nothing was changed. Try again."
+            )
+            return
+        shared = (
+            "Your partner can see it (not your private notes)."
+            if self.current.shared
+            else "It is private to you."
+        )
+        self.result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}. {shared}")
+
+
+def build_prep_app(store: Store | None = None, **kwargs) -> SessionPrepApp:
+    """The session preparation app, ready to display."""
+    return SessionPrepApp(store, **kwargs)

@@ -1,0 +1,211 @@
+"""The agreement app, driven through its widgets as a person would."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+
+import icalendar
+import pytest
+
+from peercoach_lib import model
+from peercoach_lib.apps.agreement_app import NEW, AgreementApp
+from peercoach_lib.model import Frequency, Medium, SessionFormat, Weekday
+
+TODAY = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def app(store, pair):
+    return AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+
+
+def fill_everything(app: AgreementApp, pair) -> None:
+    alice, bob = pair["alice"], pair["bob"]
+    app.acting.value = alice.id
+    first, second = app.panels
+    first.meaning.value = "Nothing leaves the call unless I say so."
+    first.affirm.value = True
+    first.hopes.value = "Clarity about my next role"
+    first.works.value = "Open questions"
+    first.not_working.value = "Being told what to do"
+    first.support.value = "A text on Wednesdays"
+    second.meaning.value = "Same for me, and no notes kept."
+    second.hopes.value = "Better boundaries"
+    app.medium.value = Medium.VIDEO
+    app.format.value = SessionFormat.ONE_WAY_SEPARATE
+    app.minutes.value = 50
+    app.frequency.value = Frequency.FORTNIGHTLY
+    app.day.value = Weekday.TUESDAY
+    app.time.value = dt.time(18, 30)
+    app.zone.value = "Europe/Berlin"
+    app.caller.value = bob.id
+    app.first_date.value = dt.date(2026, 3, 3)
+    app.count.value = 6
+    app.goals.value = "Meet every fortnight\n\nKeep our commitments\n"
+
+
+def test_a_whole_agreement_is_saved_and_found_again(store, pair, app):
+    fill_everything(app, pair)
+    # Move the third session and cancel the fifth, as a person would in the schedule.
+    third, fifth = app.rows.children[2], app.rows.children[4]
+    third.children[0].value = dt.date(2026, 4, 2)
+    fifth.children[1].value = True
+    app.save_button.click()
+    assert "Saved at" in app.result.value and "comes into force once both" in app.result.value
+
+    again = AgreementApp(
+        store, partnership_id=pair["partnership"].id, person_id=pair["bob"].id, today=TODAY
+    )
+    first, second = again.panels
+    assert first.meaning.value == "Nothing leaves the call unless I say so."
+    assert first.affirm.value is True and first.affirmed_at is not None
+    assert (first.hopes.value, first.works.value, first.not_working.value, first.support.value) == (
+        "Clarity about my next role",
+        "Open questions",
+        "Being told what to do",
+        "A text on Wednesdays",
+    )
+    assert second.meaning.value == "Same for me, and no notes kept."
+    assert second.affirm.value is False and second.hopes.value == "Better boundaries"
+    assert again.medium.value is Medium.VIDEO
+    assert again.format.value is SessionFormat.ONE_WAY_SEPARATE
+    assert again.minutes.value == 50
+    assert again.frequency.value is Frequency.FORTNIGHTLY
+    assert again.day.value is Weekday.TUESDAY
+    assert again.time.value == dt.time(18, 30)
+    assert again.zone.value == "Europe/Berlin"
+    assert again.caller.value == pair["bob"].id
+    assert again.first_date.value == dt.date(2026, 3, 3)
+    assert again.goals.value == "Meet every fortnight\nKeep our commitments"
+    dates = [row.children[0].value for row in again.rows.children]
+    cancelled = [row.children[1].value for row in again.rows.children]
+    expected = [dt.date(2026, 3, 3) + dt.timedelta(weeks=2 * k) for k in range(6)]
+    expected[2] = dt.date(2026, 4, 2)
+    assert dates == expected
+    assert cancelled == [False, False, False, False, True, False]
+    assert again.count.value == 5
+    assert "Not in force yet" in again.status.value and "Bob" in again.status.value
+    # Stored as the record says, and Bob's own affirmation brings it into force.
+    again.panels[1].affirm.value = True
+    again.save_button.click()
+    stored = store.find(model.Agreement, partnership_id=pair["partnership"].id)[0]
+    assert stored.in_force
+    assert (
+        "In force"
+        in AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY).status.value
+    )
+    history = store.history(model.Agreement, stored.id)
+    assert [e.changed_by for e in history] == [pair["alice"].id, pair["bob"].id]
+    assert "partners" in history[1].changes
+
+
+def test_only_the_partner_themself_can_affirm(app, pair):
+    app.acting.value = pair["alice"].id
+    assert app.panels[0].affirm.disabled is False
+    assert app.panels[1].affirm.disabled is True
+    app.acting.value = pair["bob"].id
+    assert app.panels[0].affirm.disabled is True and app.panels[1].affirm.disabled is False
+
+
+def test_saving_needs_to_know_who_you_are(store, app):
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value
+    assert "choose who you are" in app.acting.message.value
+    assert store.find(model.Agreement) == []
+
+
+def test_warnings_show_next_to_their_field_and_do_not_block_saving(store, pair, app):
+    fill_everything(app, pair)
+    app.minutes.value = 30
+    assert "at least 45 minutes" in app.minutes.message.value
+    assert "Note:" in app.minutes.message.value
+    app.count.value = 2
+    assert "only 2 booked" in app.count.message.value
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    app.minutes.value = 45
+    assert app.minutes.message.value == ""
+
+
+def test_errors_show_next_to_their_field_and_nothing_is_saved(store, pair, app):
+    fill_everything(app, pair)
+    app.count.value = 0
+    assert "book at least one session" in app.count.message.value
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value
+    app.count.value = 4
+    app.until.value = dt.date(2026, 3, 1)  # before the first session
+    assert app.until.message.value.count("cannot be before the first session") == 1
+    app.save_button.click()
+    app.until.value = None
+    app.zone.value = "Moon/Base"
+    app.save_button.click()
+    assert "time zone name" in app.zone.message.value
+    assert store.find(model.Agreement) == []
+    assert store.find(model.Session) == []
+
+
+def test_until_sets_the_number_of_sessions(app, pair):
+    fill_everything(app, pair)
+    app.until.value = dt.date(2026, 4, 28)  # fortnightly from 3 March: five dates
+    assert app.count.value == 5 and len(app.rows.children) == 5
+
+
+def test_downloads_are_the_agreement_and_a_calendar(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    links = dict(
+        re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', app.downloads.value)
+    )
+    assert set(links) == {
+        "agreement-alice-bob.md",
+        "agreement-alice-bob.html",
+        "sessions-alice-bob.ics",
+    }
+    text = base64.b64decode(links["agreement-alice-bob.md"]).decode()
+    assert text.startswith("# Peer-coaching agreement: Alice and Bob")
+    events = icalendar.Calendar.from_ical(base64.b64decode(links["sessions-alice-bob.ics"]))
+    assert len(list(events.walk("VEVENT"))) == 6
+
+
+def test_a_new_partnership_with_a_new_person(store, pair):
+    app = AgreementApp(store, today=TODAY)
+    assert app.form.layout.display == "none"
+    creator = app.new
+    creator.first.value = pair["alice"].id
+    creator.second.value = NEW
+    creator.second_name.value = "Carmen Castro"
+    creator.create.click()
+    carmen = store.find(model.Person, name="Carmen Castro")[0]
+    created = next(p for p in store.find(model.Partnership) if carmen.id in p.members)
+    assert created.members == (pair["alice"].id, carmen.id)
+    assert app.chooser.value == created.id and app.form.layout.display == "flex"
+    assert [title for title in app.partner_tabs.titles] == ["Alice", "Carmen Castro"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "name", "where", "message"),
+    [
+        (None, None, "", "first", "choose a person, or add someone new"),
+        ("alice", "alice", "", "second", "choose a different person from the first partner"),
+        ("alice", NEW, "   ", "second_name", "cannot be empty"),
+    ],
+)
+def test_creating_a_partnership_needs_two_people(store, pair, first, second, name, where, message):
+    app = AgreementApp(store, today=TODAY)
+    creator = app.new
+    creator.first.value = pair[first].id if first else None
+    creator.second.value = pair[second].id if second in pair else second
+    creator.second_name.value = name
+    creator.create.click()
+    assert message in getattr(creator, where).message.value
+    assert len(store.find(model.Partnership)) == 1
+    assert "Nothing was created" in creator.result.value
+
+
+def test_demo_partnerships_are_marked(demo_store):
+    pid = demo_store.find(model.Partnership)[0].id
+    app = AgreementApp(demo_store, partnership_id=pid, today=TODAY)
+    assert "Demo data" in app.demo.value

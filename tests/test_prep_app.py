@@ -1,0 +1,127 @@
+"""The session preparation app, driven through its widgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from peercoach_lib import deck, model
+from peercoach_lib.apps.prep_app import CommitmentRow, SessionPrepApp
+
+TODAY = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def booked(store, pair):
+    p = pair["partnership"]
+    sessions = [
+        store.save(model.Session(partnership_id=p.id, scheduled_on=day))
+        for day in (dt.date(2026, 3, 3), dt.date(2026, 3, 10))
+    ]
+    commitments = [
+        store.save(model.Commitment(partnership_id=p.id, person_id=pair["alice"].id, text=text))
+        for text in ("Draft the bid", "Call the funder", "Walk three times")
+    ]
+    store.save(model.Commitment(partnership_id=p.id, person_id=pair["bob"].id, text="Bob's own"))
+    return sessions, commitments
+
+
+def test_a_whole_preparation_is_saved_and_found_again(store, pair, booked):
+    sessions, _commitments = booked
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY, rng=random.Random(3))
+    assert app.session.value == sessions[0].id
+    rows = [r for r in app.commitments.children if isinstance(r, CommitmentRow)]
+    assert [r.commitment.text for r in rows] == [
+        "Draft the bid",
+        "Call the funder",
+        "Walk three times",
+    ]
+    app.purpose.value = "Decide whether to apply"
+    app.outcomes.value = "This session will be a success if I leave with a yes or a no."
+    app.process.value = "Options first, then the decision."
+    rows[0].status.value = model.CommitmentStatus.DONE
+    rows[1].status.value = model.CommitmentStatus.NOT_DONE
+    rows[1].obstacle.value = "The funder was away"
+    app.group.value = "Honesty"
+    app.draw.click()
+    drawn = app.questions.value
+    assert drawn in deck.load().questions("Honesty") and drawn in app.deck_message.value
+    app.pin.click()
+    app.questions.value = app.questions.options[0]
+    app.pin.click()
+    app.shared.value = True
+    app.private.value = "I am nervous about this one."
+    app.save_button.click()
+    assert "Saved at" in app.result.value and "Your partner can see it" in app.result.value
+
+    again = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert again.purpose.value == "Decide whether to apply"
+    assert again.outcomes.value.startswith("This session will be a success if")
+    assert again.process.value == "Options first, then the decision."
+    assert again.pinned == app.pinned and len(again.pinned) == 2
+    assert again.shared.value is True
+    assert again.private.value == "I am nervous about this one."
+    statuses = {
+        r.commitment.text: (r.status.value, r.obstacle.value) for r in again.commitments.children
+    }
+    assert statuses == {
+        "Draft the bid": (model.CommitmentStatus.DONE, ""),
+        "Call the funder": (model.CommitmentStatus.NOT_DONE, "The funder was away"),
+        "Walk three times": (model.CommitmentStatus.OPEN, ""),
+    }
+    stored = {c.text: c for c in store.find(model.Commitment, person_id=pair["alice"].id)}
+    assert stored["Draft the bid"].reviewed_in_session_id == sessions[0].id
+    assert stored["Walk three times"].reviewed_in_session_id is None
+
+
+def test_an_empty_purpose_is_an_error_and_nothing_is_saved(store, pair, booked):
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.save_button.click()
+    assert "cannot be empty" in app.purpose.message.value
+    assert "Nothing was saved" in app.result.value
+    assert store.find(model.SessionPrep) == []
+
+
+def test_pinning_is_limited_and_can_be_undone(store, pair, booked):
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.pin.click()
+    first = app.questions.value
+    assert app.pinned == [first]
+    app.pin.click()
+    assert "pinned already" in app.deck_message.value
+    for question in app.deck.questions()[1:11]:
+        app.questions.value = question
+        app.pin.click()
+    assert len(app.pinned) == 10 and "at most 10" in app.deck_message.value
+    app.pinned_list.value = first
+    app.unpin.click()
+    assert first not in app.pinned and len(app.pinned) == 9
+
+
+def test_each_session_has_its_own_preparation(store, pair, booked):
+    sessions, _ = booked
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.purpose.value = "First"
+    app.save_button.click()
+    app.session.value = sessions[1].id
+    assert app.purpose.value == ""
+    app.purpose.value = "Second"
+    app.save_button.click()
+    app.session.value = sessions[0].id
+    assert app.purpose.value == "First"
+    assert len(store.find(model.SessionPrep)) == 2
+
+
+def test_someone_with_nothing_booked_is_told_so(store, pair):
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert "No sessions are booked for you" in app.intro.value
+    app.save_button.click()
+    assert "Choose who you are and a session first" in app.result.value
+
+
+def test_demo_people_see_the_demo_notice(demo_store):
+    person = demo_store.find(model.Person, role="participant")[0]
+    app = SessionPrepApp(demo_store, person_id=person.id)
+    assert "Demo data" in app.demo.value
