@@ -121,11 +121,14 @@ def _summary_html(facts: dict[str, object], where: str) -> str:
     )
 
 
+LINK = "color:#1a56b0;text-decoration:underline"
+
+
 def _apps_html(apps: list[registry.AppInfo]) -> str:
     if not apps:
         return ""
     items = "".join(
-        f'<li style="margin:6px 0"><a href="{html.escape(app.notebook)}"><strong>'
+        f'<li style="margin:6px 0"><a href="{html.escape(app.notebook)}" style="{LINK}"><strong>'
         f"{html.escape(app.title)}</strong></a> "
         f"<span style='color:#444'>({html.escape(app.audience)})</span>"
         f"<br>{html.escape(app.summary)}</li>"
