@@ -9,12 +9,9 @@ with its schedule in one transaction, and writes it out as Markdown or HTML.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import mistune
 
 from peercoach_lib.model import (
     Agreement,
@@ -215,9 +212,6 @@ def _book(tx: Transaction, agreement: Agreement, booking: Booking) -> Booking:
 
 # -- reading the agreement ----------------------------------------------------------------------
 
-#: Markdown to HTML with raw HTML escaped: what people wrote is shown, never run as markup.
-_RENDER = mistune.create_markdown(escape=True)
-
 
 def markdown(
     agreement: Agreement,
@@ -291,16 +285,3 @@ def markdown(
     lines += ["", "## Goals for the partnership", ""]
     lines += [f"- {goal.text}" for goal in agreement.goals] or ["- (none written yet)"]
     return "\n".join(lines) + "\n"
-
-
-def html_document(markdown_text: str, title: str) -> str:
-    """A standalone, printable HTML page from the agreement's Markdown."""
-    body = _RENDER(markdown_text)
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
-        "padding:0 1rem;line-height:1.5;color:#1a1a1a}h1{font-size:1.6rem}"
-        "h2{margin-top:2rem;border-bottom:1px solid #ccc}</style></head>"
-        f"<body><main>{body}</main></body></html>\n"
-    )

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from peercoach_lib import ValidationError, model
+from peercoach_lib import ValidationError, documents, model
 from peercoach_lib import agreement as ag
 from peercoach_lib.model import Frequency, SessionStatus
 
@@ -215,6 +215,6 @@ def test_the_agreement_reads_well(store, pair):
     assert "- Has not affirmed the ground rule yet" in text
     assert "- **Who calls:** Alice" in text and "07:05 (UTC)" in text
     assert "1. Monday 02 March 2026" in text and "- Meet every week" in text
-    page = ag.html_document(text, "Agreement")
+    page = documents.html_page(text, "Agreement")
     assert page.startswith("<!DOCTYPE html>") and "<main>" in page
     assert "<b>leaves</b>" not in page  # what people write is shown, never run as HTML

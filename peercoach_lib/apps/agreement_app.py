@@ -10,7 +10,7 @@ import zoneinfo
 import ipywidgets as widgets
 
 from peercoach_lib import agreement as ag
-from peercoach_lib import calendar
+from peercoach_lib import calendar, documents
 from peercoach_lib.apps import forms
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import (
@@ -622,7 +622,7 @@ class AgreementApp(widgets.VBox):
             + forms.download_link(
                 "Agreement (web page)",
                 f"agreement-{names}.html",
-                ag.html_document(text, "Peer-coaching agreement").encode(),
+                documents.html_page(text, "Peer-coaching agreement").encode(),
                 "text/html",
             )
             + forms.download_link(

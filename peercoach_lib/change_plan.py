@@ -1,0 +1,241 @@
+"""The Personal Change Plan: the SMART helper, default milestones, and the plan as a document.
+
+The SMART helper points out what a goal statement seems to lack. It reads words, not minds: its
+hints never block a save, and a person can ignore any of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from peercoach_lib import gas
+from peercoach_lib.model import ChangePlan, Milestone
+
+#: Months between default milestones, and how long the eight sessions take when nothing is booked.
+MILESTONE_WEEKS = 4
+DEFAULT_SPAN_WEEKS = 16
+LOW_CONFIDENCE = 5
+
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+]
+_NUMBER_WORDS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "twelve",
+    "fifteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "hundred",
+    "half",
+    "twice",
+    "once",
+    "daily",
+    "weekly",
+    "monthly",
+    "every",
+    "each",
+]
+_SEASONS = ["spring", "summer", "autumn", "fall", "winter", "christmas", "easter"]
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+#: A deadline: "by 31 March", "within eight weeks", "before the end of June", "until Friday".
+_DEADLINE = re.compile(
+    r"\b(?:by|until|till|before|within|in)\s+(?:the\s+)?(?:end|next|\d+|"
+    + "|".join(_NUMBER_WORDS[:12] + _MONTHS + _SEASONS + _WEEKDAYS)
+    + r")\b|\b(?:deadline|today|tomorrow|tonight)\b",
+    re.IGNORECASE,
+)
+_VAGUE = [
+    "better",
+    "more",
+    "less",
+    "improve",
+    "good",
+    "great",
+    "nicer",
+    "happier",
+    "healthier",
+    "somehow",
+    "stuff",
+    "things",
+    "try",
+]
+
+
+@dataclass(frozen=True)
+class SmartHint:
+    """One SMART criterion the statement seems to miss, and what to add."""
+
+    criterion: str
+    hint: str
+
+
+def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
+    """What the goal statement seems to lack, letter by letter of SMART (empty when nothing)."""
+    plan = plan_or_statement if isinstance(plan_or_statement, ChangePlan) else None
+    statement = plan.goal_statement if plan else plan_or_statement
+    text = statement.strip()
+    words = re.findall(r"[a-z']+", text.lower())
+    if not text:
+        return [
+            SmartHint(
+                "Specific", "write the goal as one sentence: what will be different, and by when"
+            )
+        ]
+    hints = []
+    concrete = [w for w in words if len(w) > 3 and w not in _VAGUE]
+    if len(words) < 5 or len(concrete) < 3:
+        hints.append(
+            SmartHint(
+                "Specific",
+                "say exactly what you will do or change, not only that it will be better",
+            )
+        )
+    has_number = bool(re.search(r"\d", text)) or any(w in _NUMBER_WORDS for w in words)
+    if not has_number:
+        hints.append(
+            SmartHint(
+                "Measurable",
+                "add a number you can count or check, such as 'three times a week' or '2 hours'",
+            )
+        )
+    if plan is not None and plan.confidence < LOW_CONFIDENCE:
+        hints.append(
+            SmartHint(
+                "Achievable",
+                f"you rated your confidence {plan.confidence}/10: "
+                "a smaller first step may serve you better",
+            )
+        )
+    if plan is not None and not (plan.why_it_matters or plan.lsi_area):
+        hints.append(
+            SmartHint("Relevant", "say why it matters to you, or which life area it serves")
+        )
+    has_date = (
+        bool(re.search(r"\d{1,4}[-/.]\d{1,2}", text))
+        or any(w in _MONTHS for w in words)
+        or bool(_DEADLINE.search(text))
+    )
+    if not has_date:
+        hints.append(
+            SmartHint(
+                "Time-bound",
+                "add a date or a time frame, such as 'by 31 March' or 'within eight weeks'",
+            )
+        )
+    return hints
+
+
+def default_milestones(start: dt.date, sessions: Sequence[dt.date] = ()) -> list[Milestone]:
+    """Monthly milestones across the partnership's sessions (or sixteen weeks when none booked)."""
+    end = max(sessions) if sessions else start + dt.timedelta(weeks=DEFAULT_SPAN_WEEKS)
+    out = []
+    k = 1
+    while (due := start + dt.timedelta(weeks=MILESTONE_WEEKS * k)) <= end:
+        out.append(Milestone(due_on=due, description=f"Month {k}: review progress with my partner"))
+        k += 1
+    return out
+
+
+def markdown(plan: ChangePlan, person_name: str) -> str:
+    """The plan as a readable Markdown document."""
+    status = plan.status.value + (f": {plan.status_reason}" if plan.status_reason else "")
+    lines = [
+        f"# Personal Change Plan: {plan.change}",
+        "",
+        f"{person_name}, started {plan.created_on:%d %B %Y}. Status: {status}.",
+        "",
+        "## Why it matters to me",
+        "",
+        plan.why_it_matters or "-",
+        "",
+        f"- **Importance:** {plan.importance}/10",
+        f"- **Confidence that I can do it:** {plan.confidence}/10",
+        f"- **Life area it serves:** {plan.lsi_area or '-'}",
+        "",
+        "## Goal",
+        "",
+        plan.goal_statement or "-",
+        "",
+        "## Steps",
+        "",
+    ]
+    lines += [
+        f"{k}. {s.text}" + (f" (by {s.by_when:%d %b %Y})" if s.by_when else "")
+        for k, s in enumerate(plan.steps, start=1)
+    ] or ["-"]
+    lines += [
+        "",
+        "## Who and what can help",
+        "",
+        plan.supports or "-",
+        "",
+        "## What could get in the way, and what I will do then",
+        "",
+    ]
+    lines += [f"- {o.obstacle}: {o.response or '(to think about)'}" for o in plan.obstacles] or [
+        "-"
+    ]
+    lines += [
+        "",
+        "## How I will know it is working",
+        "",
+        plan.evidence or "-",
+        "",
+        "## Milestones",
+        "",
+    ]
+    lines += [f"- {m.due_on:%d %b %Y}: {m.description or '-'}" for m in plan.milestones] or ["-"]
+    lines += [
+        "",
+        "## Goal attainment levels",
+        "",
+        f"Where I start: {plan.baseline_level:+d} ({gas.LEVELS[plan.baseline_level]}).",
+        "",
+    ]
+    scale = plan.gas
+    for level, text in (
+        (2, scale.much_more),
+        (1, scale.somewhat_more),
+        (0, scale.expected),
+        (-1, scale.somewhat_less),
+        (-2, scale.much_less),
+    ):
+        lines.append(f"- **{level:+d}** ({gas.LEVELS[level]}): {text or '-'}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,119 @@
+"""Scoring the Lifestyle Satisfaction Index, and the list of areas it is taken with.
+
+A self-reflection aid in the spirit of the "wheel of life", not a validated clinical measure.
+For each area a person rates satisfaction (0-10) and importance (0-10, 5 when not given):
+
+- index = mean satisfaction x 10, from 0 to 100, to one decimal;
+- spread = highest minus lowest satisfaction;
+- priority gap of an area = importance - satisfaction;
+- suggested focus areas = the three largest positive gaps (ties: lower satisfaction first).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from pydantic import Field, field_validator
+
+from peercoach_lib.config import data_dir
+from peercoach_lib.errors import ConfigurationError, ValidationError
+from peercoach_lib.model import LsiAssessment
+from peercoach_lib.model.base import Record
+
+AREAS_FILE = "lsi_areas.json"
+FOCUS_COUNT = 3
+DISCLAIMER = (
+    "The Lifestyle Satisfaction Index is a self-reflection aid to help you choose what to work on. "
+    "It is not a validated psychological or clinical measure, and its numbers are not a diagnosis."
+)
+
+
+class AreaList(Record):
+    format: str = Field("peercoach-lsi-areas", pattern="^peercoach-lsi-areas$")
+    version: int = Field(1, ge=1, le=1)
+    about: str = ""
+    areas: list[str] = Field(
+        min_length=1, max_length=30, title="Areas", json_schema_extra={"item": "area"}
+    )
+
+    @field_validator("areas")
+    @classmethod
+    def _clean(cls, value: list[str]) -> list[str]:
+        cleaned = [a.strip() for a in value]
+        if any(not a or len(a) > 80 for a in cleaned):
+            raise ValueError("each area needs a name of 1 to 80 characters")
+        if len({a.casefold() for a in cleaned}) != len(cleaned):
+            raise ValueError("each area can appear only once")
+        return cleaned
+
+
+def load_areas(path: Path | None = None) -> list[str]:
+    """The areas to assess, from ``data/lsi_areas.json``; a broken file is explained."""
+    path = path or data_dir() / AREAS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigurationError(f"the list of LSI areas {path} is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigurationError(f"the list of LSI areas {path} cannot be read: {exc}") from None
+    try:
+        return AreaList.model_validate(data).areas
+    except ValidationError as exc:
+        raise ConfigurationError(f"the list of LSI areas {path} is not valid: {exc}") from None
+
+
+def frame(assessment: LsiAssessment) -> pd.DataFrame:
+    """One row per area: satisfaction, importance and priority gap, in the assessment's order."""
+    out = pd.DataFrame(
+        [(a.area, a.satisfaction, a.importance) for a in assessment.areas],
+        columns=["area", "satisfaction", "importance"],
+    )
+    out["gap"] = out["importance"] - out["satisfaction"]
+    return out
+
+
+def index(assessment: LsiAssessment) -> float:
+    """Mean satisfaction x 10, to one decimal (0-100)."""
+    ratings = [a.satisfaction for a in assessment.areas]
+    return round(10 * sum(ratings) / len(ratings), 1)
+
+
+def spread(assessment: LsiAssessment) -> int:
+    ratings = [a.satisfaction for a in assessment.areas]
+    return max(ratings) - min(ratings)
+
+
+def priority_gaps(assessment: LsiAssessment) -> dict[str, int]:
+    return {a.area: a.importance - a.satisfaction for a in assessment.areas}
+
+
+def focus_areas(assessment: LsiAssessment, count: int = FOCUS_COUNT) -> list[str]:
+    """The largest positive gaps; ties go to the lower satisfaction, then to the list's order."""
+    ranked = sorted(
+        (
+            (a.importance - a.satisfaction, -a.satisfaction, -k, a.area)
+            for k, a in enumerate(assessment.areas)
+        ),
+        reverse=True,
+    )
+    return [area for gap, _, _, area in ranked if gap > 0][:count]
+
+
+def compare(before: LsiAssessment, after: LsiAssessment) -> pd.DataFrame:
+    """Area by area: satisfaction before and after and the change (areas in either, in order).
+
+    An area only one of the two assessments has shows a blank on the other side.
+    """
+    first, second = frame(before), frame(after)
+    areas = list(dict.fromkeys([*second["area"], *first["area"]]))
+    out = pd.DataFrame({"area": areas})
+    out["before"] = out["area"].map(first.set_index("area")["satisfaction"]).astype("Int64")
+    out["after"] = out["area"].map(second.set_index("area")["satisfaction"]).astype("Int64")
+    out["change"] = out["after"] - out["before"]
+    return out
+
+
+def index_change(before: LsiAssessment, after: LsiAssessment) -> float:
+    return round(index(after) - index(before), 1)

@@ -1,0 +1,61 @@
+"""Charts are checked for what they show: bars, labels, values, titles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from peercoach_lib import charts
+from tests.test_scoring import assessment
+
+AREAS = ["Work and career", "Money", "Health and energy", "Personal growth and learning"]
+
+
+def _bars(ax, gid=None):
+    return [
+        p for p in ax.patches if isinstance(p, Rectangle) and (gid is None or p.get_gid() == gid)
+    ]
+
+
+def test_the_wheel_has_one_bar_per_area_with_its_value():
+    a = assessment(3, 7, 5, 10, areas=AREAS)
+    figure = charts.lsi_wheel(a)
+    assert isinstance(figure, Figure)
+    (ax,) = figure.axes
+    bars = _bars(ax, "lsi-area")
+    assert [b.get_height() for b in bars] == [3, 7, 5, 10]
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
+    assert labels == AREAS
+    values = [t.get_text() for t in ax.texts]
+    assert values == ["3", "7", "5", "10"]
+    assert "index 62.5 of 100" in ax.get_title()
+    # Colours follow satisfaction: the fullest bar is the darkest of the colour-blind-safe map.
+    assert bars[3].get_facecolor() != bars[0].get_facecolor()
+
+
+def test_the_wheel_draws_a_zero_and_a_single_area():
+    figure = charts.lsi_wheel(assessment(0, areas=["Only area"]))
+    (ax,) = figure.axes
+    assert [b.get_height() for b in _bars(ax, "lsi-area")] == [0]
+    assert charts.to_png(figure).startswith(b"\x89PNG")
+
+
+def test_the_comparison_shows_before_after_and_the_change():
+    before = assessment(4, 6, 5, areas=["Work", "Money", "Fun"], on=dt.date(2026, 1, 5))
+    after = assessment(7, 6, 8, areas=["Work", "Money", "Health"], on=dt.date(2026, 3, 2))
+    figure = charts.lsi_comparison(before, after)
+    (ax,) = figure.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Work", "Money", "Health", "Fun"]
+    assert [b.get_width() for b in _bars(ax, "before")] == [4, 6, 0, 5]
+    assert [b.get_width() for b in _bars(ax, "after")] == [7, 6, 8, 0]
+    assert [t.get_text() for t in ax.texts] == ["+3", "±0", "new", "new"]
+    assert ax.get_title() == "Index 50.0 → 70.0 (+20.0)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["05 Jan 2026", "02 Mar 2026"]
+
+
+def test_charts_draw_into_a_given_axes():
+    figure = Figure()
+    ax = figure.add_subplot(projection="polar")
+    assert charts.lsi_wheel(assessment(5, 6), ax=ax) is figure
