@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from peercoach_lib import gas
-from peercoach_lib.model import ChangePlan, Milestone
+from peercoach_lib.agreement import STEP_DAYS
+from peercoach_lib.model import ChangePlan, Frequency, Milestone
 
 #: Months between default milestones, and how long the eight sessions take when nothing is booked.
 MILESTONE_WEEKS = 4
 DEFAULT_SPAN_WEEKS = 16
+SESSIONS = 8
 LOW_CONFIDENCE = 5
 
 _MONTHS = [
@@ -162,9 +163,16 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
     return hints
 
 
-def default_milestones(start: dt.date, sessions: Sequence[dt.date] = ()) -> list[Milestone]:
-    """Monthly milestones across the partnership's sessions (or sixteen weeks when none booked)."""
-    end = max(sessions) if sessions else start + dt.timedelta(weeks=DEFAULT_SPAN_WEEKS)
+def eight_sessions_end(start: dt.date, frequency: Frequency | None) -> dt.date:
+    """When eight sessions on the agreed rhythm end (sixteen weeks when none is agreed)."""
+    if frequency is None:
+        return start + dt.timedelta(weeks=DEFAULT_SPAN_WEEKS)
+    return start + dt.timedelta(days=SESSIONS * STEP_DAYS[frequency])
+
+
+def default_milestones(start: dt.date, until: dt.date | None = None) -> list[Milestone]:
+    """Four-weekly milestones from ``start`` up to ``until`` (sixteen weeks by default)."""
+    end = until or start + dt.timedelta(weeks=DEFAULT_SPAN_WEEKS)
     out = []
     k = 1
     while (due := start + dt.timedelta(weeks=MILESTONE_WEEKS * k)) <= end:

@@ -38,16 +38,21 @@ def test_smart_hints_use_the_rest_of_the_plan():
     assert cp.smart_hints(plan.replace(confidence=7, why_it_matters="Focus")) == []
 
 
-def test_default_milestones_are_monthly_across_the_sessions():
+def test_default_milestones_are_monthly_across_eight_sessions():
     start = dt.date(2026, 3, 2)
-    sessions = [start + dt.timedelta(weeks=2 * k) for k in range(8)]  # fortnightly: 14 weeks
-    assert [m.due_on for m in cp.default_milestones(start, sessions)] == [
+    fortnightly = cp.eight_sessions_end(start, model.Frequency.FORTNIGHTLY)
+    assert fortnightly == start + dt.timedelta(weeks=16)
+    assert [m.due_on for m in cp.default_milestones(start, fortnightly)] == [
         dt.date(2026, 3, 30),
         dt.date(2026, 4, 27),
         dt.date(2026, 5, 25),
+        dt.date(2026, 6, 22),
     ]
-    assert len(cp.default_milestones(start)) == 4  # sixteen weeks when nothing is booked
-    assert cp.default_milestones(start, [start]) == []
+    weekly = cp.eight_sessions_end(start, model.Frequency.WEEKLY)
+    assert len(cp.default_milestones(start, weekly)) == 2
+    assert len(cp.default_milestones(start, cp.eight_sessions_end(start, None))) == 4
+    assert cp.default_milestones(start, start) == []
+    assert cp.default_milestones(start)[0].description == "Month 1: review progress with my partner"
 
 
 def test_the_plan_reads_well():

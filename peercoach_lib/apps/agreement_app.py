@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from peercoach_lib import agreement as ag
 from peercoach_lib import calendar, documents
-from peercoach_lib.apps import forms
+from peercoach_lib.apps import context, forms
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import (
     Agreement,
@@ -632,30 +632,12 @@ class AgreementApp(widgets.VBox):
         self.history.value = self._history_html()
 
     def _history_html(self) -> str:
-        entries = self.store.history(Agreement, self.saved.id)[-10:]
-        rows = []
-        for entry in reversed(entries):
-            who = self.people.get(entry.changed_by)
-            fields = (
-                ", ".join((Agreement.model_fields[name].title or name) for name in entry.changes)
-                or "—"
-            )
-            rows.append(
-                f"<tr><td>{entry.changed_at:%d %b %Y %H:%M}</td>"
-                f"<td>{html.escape(who.name) if who else 'not recorded'}</td>"
-                f"<td>{entry.action.value}</td><td>{html.escape(fields)}</td></tr>"
-            )
-        return (
-            "<table style='font-size:13px;border-collapse:collapse'>"
-            "<thead><tr><th style='text-align:left;padding-right:14px'>When (UTC)</th>"
-            "<th style='text-align:left;padding-right:14px'>Who</th>"
-            "<th style='text-align:left;padding-right:14px'>What</th>"
-            "<th style='text-align:left'>Fields</th></tr></thead><tbody>"
-            + "".join(rows)
-            + "</tbody></table>"
-        )
+        names = {pid: person.name for pid, person in self.people.items()}
+        return forms.history_table(self.store.history(Agreement, self.saved.id), Agreement, names)
 
 
 def build_agreement_app(store: Store | None = None, **kwargs) -> AgreementApp:
-    """The agreement app, ready to display."""
+    """The agreement app; the partnership and person come from the page's URL when not given."""
+    kwargs.setdefault("partnership_id", context.int_param("partnership"))
+    kwargs.setdefault("person_id", context.int_param("person"))
     return AgreementApp(store, **kwargs)

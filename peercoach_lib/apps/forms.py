@@ -13,9 +13,14 @@ from collections.abc import Iterable, Mapping
 
 import ipywidgets as widgets
 
+from peercoach_lib.errors import ValidationError
+
 LABEL_WIDTH = "240px"
 _STYLE = {"description_width": LABEL_WIDTH}
 _WIDE = widgets.Layout(width="min(100%, 760px)")
+
+#: Links look like links (Voilà's page styles make them plain text otherwise).
+LINK = "color:#1a56b0;text-decoration:underline"
 
 MESSAGE_STYLE = {
     "error": ("#b3261e", "Error"),
@@ -167,6 +172,15 @@ def demo_notice() -> str:
     )
 
 
+def error_messages(exc: ValidationError) -> dict[str, str]:
+    """A record's errors by field path; an error inside a list names its row ("Step (step 2)")."""
+    out: dict[str, str] = {}
+    for error in exc.errors:
+        text = f"{error.label}: {error.message}" if "[" in error.path else error.message
+        out[error.path] = f"{out[error.path]}; {text}" if error.path in out else text
+    return out
+
+
 def show_messages(
     fields: Mapping[str, Field],
     errors: Mapping[str, str],
@@ -192,4 +206,78 @@ def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
     return (
         f'<a download="{html.escape(filename)}" href="data:{mime};base64,{encoded}" '
         f'style="margin-right:16px">{html.escape(label)}</a>'
+    )
+
+
+class RowList(widgets.VBox):
+    """An editable list of rows (steps, obstacles, milestones): add a row, remove one, read all.
+
+    ``make_row(item)`` returns the row's controls by field name, filled from ``item`` (a dict)
+    or empty when ``item`` is None.
+    """
+
+    def __init__(self, label: str, path: str, make_row, *, add_label: str):
+        self.path = path
+        self.make_row = make_row
+        self.rows: list[dict[str, widgets.Widget]] = []
+        self.box = widgets.VBox()
+        self.add = widgets.Button(
+            description=add_label, icon="plus", layout=widgets.Layout(width="auto")
+        )
+        self.message = widgets.HTML(layout=widgets.Layout(margin=f"0 0 4px {LABEL_WIDTH}"))
+        title = widgets.HTML(
+            f"<div style='width:{LABEL_WIDTH};text-align:right;padding-right:8px;"
+            f"font-size:var(--jp-widgets-font-size)'>{html.escape(label)}</div>"
+        )
+        super().__init__([widgets.HBox([title, widgets.VBox([self.box, self.add])]), self.message])
+        self.add_class("peercoach-rowlist")
+        self.add.on_click(lambda _button: self.append())
+
+    def append(self, item: dict | None = None) -> dict[str, widgets.Widget]:
+        controls = self.make_row(item)
+        remove = widgets.Button(
+            description="Remove",
+            icon="times",
+            layout=widgets.Layout(width="auto"),
+            tooltip="Remove this row",
+        )
+        self.rows = [*self.rows, controls]
+        row = widgets.HBox([*controls.values(), remove])
+        remove.on_click(lambda _button: self._remove(controls, row))
+        self.box.children = [*self.box.children, row]
+        return controls
+
+    def _remove(self, controls: dict, row: widgets.HBox) -> None:
+        self.rows = [r for r in self.rows if r is not controls]
+        self.box.children = [c for c in self.box.children if c is not row]
+
+    def load(self, items: list[dict]) -> None:
+        self.rows = []
+        self.box.children = []
+        for item in items:
+            self.append(item)
+
+    def items(self) -> list[dict]:
+        return [{name: control.value for name, control in row.items()} for row in self.rows]
+
+    def show(self, kind: str | None = None, text: str = "") -> None:
+        self.message.value = message_html(kind, text) if kind else ""
+
+
+def history_table(entries, record: type, names: Mapping[int, str] | None = None) -> str:
+    """The latest changes to a record, newest first: when, who (if known), what, which fields."""
+    rows = []
+    for entry in list(reversed(entries))[:10]:
+        fields = ", ".join(record.model_fields[n].title or n for n in entry.changes) or "-"
+        who = (names or {}).get(entry.changed_by, "not recorded")
+        rows.append(
+            f"<tr><td>{entry.changed_at:%d %b %Y %H:%M}</td><td>{html.escape(who)}</td>"
+            f"<td>{entry.action.value}</td><td>{html.escape(fields)}</td></tr>"
+        )
+    cell = "text-align:left;padding-right:14px"
+    return (
+        "<table style='font-size:13px;border-collapse:collapse'><thead><tr>"
+        f"<th style='{cell}'>When (UTC)</th><th style='{cell}'>Who</th>"
+        f"<th style='{cell}'>What</th><th style='{cell}'>Fields</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )

@@ -8,7 +8,7 @@ import logging
 import ipywidgets as widgets
 import sqlalchemy as sa
 
-from peercoach_lib.apps import registry
+from peercoach_lib.apps import forms, registry
 from peercoach_lib.config import describe, notebooks_dir
 from peercoach_lib.errors import ConfigurationError
 from peercoach_lib.store import Store, schema
@@ -121,14 +121,12 @@ def _summary_html(facts: dict[str, object], where: str) -> str:
     )
 
 
-LINK = "color:#1a56b0;text-decoration:underline"
-
-
 def _apps_html(apps: list[registry.AppInfo]) -> str:
     if not apps:
         return ""
     items = "".join(
-        f'<li style="margin:6px 0"><a href="{html.escape(app.notebook)}" style="{LINK}"><strong>'
+        f'<li style="margin:6px 0">'
+        f'<a href="{html.escape(app.notebook)}" style="{forms.LINK}"><strong>'
         f"{html.escape(app.title)}</strong></a> "
         f"<span style='color:#444'>({html.escape(app.audience)})</span>"
         f"<br>{html.escape(app.summary)}</li>"

@@ -10,7 +10,7 @@ import random
 import ipywidgets as widgets
 
 from peercoach_lib import deck, prep
-from peercoach_lib.apps import forms
+from peercoach_lib.apps import context, forms
 from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import Commitment, CommitmentStatus, Person, SessionPrep
 from peercoach_lib.store import Store
@@ -359,5 +359,6 @@ class SessionPrepApp(widgets.VBox):
 
 
 def build_prep_app(store: Store | None = None, **kwargs) -> SessionPrepApp:
-    """The session preparation app, ready to display."""
+    """The preparation app; the person comes from the page's URL when not given."""
+    kwargs.setdefault("person_id", context.int_param("person"))
     return SessionPrepApp(store, **kwargs)

@@ -24,6 +24,20 @@ APPS: tuple[AppInfo, ...] = (
         "to your calendar.",
     ),
     AppInfo(
+        "lifestyle_satisfaction_index.ipynb",
+        "Lifestyle Satisfaction Index",
+        "each person",
+        "Rate how satisfied you are with each area of your life and how much it matters; see "
+        "where to focus, and how it changed since last time.",
+    ),
+    AppInfo(
+        "personal_change_plan.ipynb",
+        "Personal Change Plan",
+        "each person",
+        "Plan the change you want to make: goal, steps, support, obstacles, milestones and "
+        "what success looks like at five levels.",
+    ),
+    AppInfo(
         "session_prep.ipynb",
         "Prepare for a session",
         "the person being coached",

@@ -236,7 +236,7 @@ def _range_text(field: FieldInfo | None, ctx: dict[str, Any]) -> str:
 def _message(error: dict[str, Any], field: FieldInfo | None) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    if kind == "missing":
+    if kind == "missing" or (kind.endswith("_type") and error.get("input", "") is None):
         return "is required"
     if kind == "string_too_short":
         return (

@@ -1,0 +1,474 @@
+"""The Personal Change Plan app: plan a change so that progress can be seen, and keep it current."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+
+import ipywidgets as widgets
+
+from peercoach_lib import change_plan as cp
+from peercoach_lib import documents, gas, lsi
+from peercoach_lib.apps import context, forms
+from peercoach_lib.errors import ConfigurationError, ValidationError
+from peercoach_lib.model import (
+    Agreement,
+    ChangePlan,
+    Partnership,
+    Person,
+    PlanStatus,
+)
+from peercoach_lib.store import Store
+
+log = logging.getLogger(__name__)
+
+NEW = "new"
+#: A new plan's change before the person names it (the record needs one; the form shows blank).
+UNNAMED = "(name the change)"
+GAS_FIELDS = (  # (field, level), best first, as people usually write them
+    ("much_more", 2),
+    ("somewhat_more", 1),
+    ("expected", 0),
+    ("somewhat_less", -1),
+    ("much_less", -2),
+)
+_ROW = widgets.Layout(width="min(100%, 420px)")
+
+
+def _step_row(item: dict | None) -> dict:
+    item = item or {}
+    return {
+        "text": widgets.Text(
+            value=item.get("text", ""), placeholder="A step", description="Step", layout=_ROW
+        ),
+        "by_when": widgets.DatePicker(
+            value=item.get("by_when"), description="By when", layout=widgets.Layout(width="260px")
+        ),
+    }
+
+
+def _obstacle_row(item: dict | None) -> dict:
+    item = item or {}
+    return {
+        "obstacle": widgets.Text(
+            value=item.get("obstacle", ""),
+            description="Obstacle",
+            placeholder="What could get in the way",
+            layout=_ROW,
+        ),
+        "response": widgets.Text(
+            value=item.get("response", ""),
+            description="Then I will",
+            placeholder="What I will do then",
+            layout=_ROW,
+        ),
+    }
+
+
+def _milestone_row(item: dict | None) -> dict:
+    item = item or {}
+    return {
+        "due_on": widgets.DatePicker(
+            value=item.get("due_on"), description="Date", layout=widgets.Layout(width="260px")
+        ),
+        "description": widgets.Text(
+            value=item.get("description", ""), description="Milestone", layout=_ROW
+        ),
+    }
+
+
+class ChangePlanApp(widgets.VBox):
+    """Write, revise and close Personal Change Plans; several per person."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        person_id: int | None = None,
+        focus: list[str] | None = None,
+        today: dt.date | None = None,
+    ):
+        super().__init__(layout=widgets.Layout(max_width="1000px"))
+        self.add_class("peercoach-app")
+        self.add_class("peercoach-change-plan")
+        self.store = store or Store()
+        self.today = today or dt.date.today()
+        self.focus = list(focus or [])
+        self.saved: ChangePlan | None = None
+        try:
+            self.areas = lsi.load_areas()
+        except ConfigurationError:
+            log.exception("the LSI areas cannot be loaded")
+            self.areas = []
+
+        self.person = forms.dropdown("I am", "person_id", [])
+        self.plan = forms.dropdown("Plan", "plan_id", [])
+        self.demo = widgets.HTML()
+        self.change = forms.text("The change I want to make", "change")
+        self.why = forms.textarea("Why it matters to me", "why_it_matters")
+        self.importance = forms.Field(
+            widgets.IntSlider(
+                value=5,
+                min=0,
+                max=10,
+                description="How important is it? (0-10)",
+                style=forms._STYLE,
+                layout=widgets.Layout(width="min(100%, 640px)"),
+            ),
+            "importance",
+        )
+        self.confidence = forms.Field(
+            widgets.IntSlider(
+                value=5,
+                min=0,
+                max=10,
+                description="How confident am I that I can do it? (0-10)",
+                style=forms._STYLE,
+                layout=widgets.Layout(width="min(100%, 640px)"),
+            ),
+            "confidence",
+        )
+        self.area = forms.dropdown("Life area it serves", "lsi_area", [("(none)", None)])
+        self.goal = forms.textarea(
+            "My goal, in one sentence",
+            "goal_statement",
+            placeholder="For example: walk to work three times a week by the end of April.",
+        )
+        self.smart = widgets.HTML(layout=widgets.Layout(margin=f"0 0 6px {forms.LABEL_WIDTH}"))
+        self.steps = forms.RowList("Steps", "steps", _step_row, add_label="Add a step")
+        self.supports = forms.textarea("Who and what can help", "supports")
+        self.obstacles = forms.RowList(
+            "What could get in the way", "obstacles", _obstacle_row, add_label="Add an obstacle"
+        )
+        self.evidence = forms.textarea("How I will know it is working", "evidence")
+        self.milestones = forms.RowList(
+            "Milestones", "milestones", _milestone_row, add_label="Add a milestone"
+        )
+        self.monthly = widgets.Button(
+            description="Fill in monthly milestones",
+            icon="calendar",
+            layout=widgets.Layout(width="auto", margin=f"0 0 0 {forms.LABEL_WIDTH}"),
+        )
+        self.gas_intro = widgets.HTML(
+            "<p>Describe, before you start, what each level of success would look like for you. "
+            "At each session you will say which level you reached.</p>"
+        )
+        self.gas_levels = {
+            name: forms.textarea(f"{level:+d}: {gas.LEVELS[level]}", f"gas.{name}", rows=2)
+            for name, level in GAS_FIELDS
+        }
+        self.baseline = forms.dropdown(
+            "Where I start",
+            "baseline_level",
+            [(f"{lv:+d}: {gas.LEVELS[lv]}", lv) for lv in (-2, -1, 0)],
+            value=-1,
+        )
+        self.weight = forms.Field(
+            widgets.BoundedFloatText(
+                value=1.0,
+                min=0.1,
+                max=100,
+                step=0.5,
+                description="Weight against my other goals",
+                style=forms._STYLE,
+                layout=widgets.Layout(width="340px"),
+            ),
+            "weight",
+        )
+        self.status = forms.dropdown(
+            "Status",
+            "status",
+            [
+                ("Active", PlanStatus.ACTIVE),
+                ("Achieved", PlanStatus.ACHIEVED),
+                ("Dropped", PlanStatus.DROPPED),
+            ],
+            value=PlanStatus.ACTIVE,
+        )
+        self.reason = forms.text(
+            "Reason", "status_reason", placeholder="Why it was dropped, or what achieving it meant"
+        )
+        self.save_button = widgets.Button(
+            description="Save plan",
+            button_style="primary",
+            icon="save",
+            layout=widgets.Layout(margin=f"12px 0 0 {forms.LABEL_WIDTH}"),
+        )
+        self.result = widgets.HTML()
+        self.downloads = widgets.HTML()
+        self.history = widgets.HTML()
+
+        self.fields = {
+            f.path: f
+            for f in (
+                self.person,
+                self.change,
+                self.why,
+                self.importance,
+                self.confidence,
+                self.area,
+                self.goal,
+                self.steps,
+                self.supports,
+                self.obstacles,
+                self.evidence,
+                self.milestones,
+                *self.gas_levels.values(),
+                self.baseline,
+                self.weight,
+                self.status,
+                self.reason,
+            )
+        }
+        self.form = widgets.VBox(
+            [
+                self.demo,
+                forms.heading("The change"),
+                self.change,
+                self.why,
+                self.importance,
+                self.confidence,
+                self.area,
+                forms.heading("Goal"),
+                self.goal,
+                self.smart,
+                forms.heading("How I will get there"),
+                self.steps,
+                self.supports,
+                self.obstacles,
+                self.evidence,
+                self.milestones,
+                self.monthly,
+                forms.heading("Goal attainment levels"),
+                self.gas_intro,
+                *self.gas_levels.values(),
+                self.baseline,
+                self.weight,
+                forms.heading("Status"),
+                self.status,
+                self.reason,
+                self.save_button,
+                self.result,
+                forms.heading("Take it with you", 3),
+                self.downloads,
+                forms.heading("Changes", 3),
+                self.history,
+            ]
+        )
+        self.children = [forms.stylesheet(), self.person, self.plan, self.form]
+
+        self.goal.control.observe(self._on_goal, names="value")
+        for field in (self.confidence, self.why, self.area):
+            field.control.observe(self._on_goal, names="value")
+        self.person.control.observe(self._on_person, names="value")
+        self.plan.control.observe(self._on_plan, names="value")
+        self.monthly.on_click(self._on_monthly)
+        self.save_button.on_click(self._on_save)
+        people = self.store.find(Person, role="participant", order_by="name")
+        self.person.control.options = [
+            ("Choose who you are…", None),
+            *((p.name, p.id) for p in people),
+        ]
+        self.person.value = person_id if person_id in {p.id for p in people} else None
+        self._on_person()
+
+    # -- choosing ----------------------------------------------------------------------------------
+
+    def _on_person(self, _change=None, select: int | str | None = None) -> None:
+        person_id = self.person.value
+        for widget in (self.plan, self.form):
+            widget.layout.display = "none" if person_id is None else "flex"
+        if person_id is None:
+            return
+        me = self.store.get(Person, person_id)
+        self.demo.value = forms.demo_notice() if me.is_demo else ""
+        plans = self.store.find(ChangePlan, person_id=person_id, order_by="created_on")
+        labels = {
+            PlanStatus.ACTIVE: "",
+            PlanStatus.ACHIEVED: " (achieved)",
+            PlanStatus.DROPPED: " (dropped)",
+        }
+        self.plan.control.options = [("Start a new plan…", NEW)] + [
+            (f"{p.change}{labels[p.status]}", p.id) for p in reversed(plans)
+        ]
+        if select is None:
+            active = [p.id for p in reversed(plans) if p.status is PlanStatus.ACTIVE]
+            select = NEW if self.focus or not active else active[0]
+        self.plan.value = select
+        self._on_plan()
+
+    def _on_plan(self, _change=None) -> None:
+        if self.person.value is None:
+            return
+        if self.plan.value == NEW:
+            self.saved = None
+            self.show(self._new_plan())
+        else:
+            self.saved = self.store.get(ChangePlan, self.plan.value)
+            self.show(self.saved)
+        self.result.value = ""
+        forms.show_messages(self.fields, {})
+        self._refresh_outputs()
+
+    def _new_plan(self) -> ChangePlan:
+        """A fresh plan; the focus areas picked in the LSI app come along."""
+        area = self.focus[0] if self.focus else None
+        change = f"Make more of {area.lower()}" if area else UNNAMED
+        milestones = cp.default_milestones(self.today, self._eight_sessions_end(self.today))
+        return ChangePlan(
+            person_id=self.person.value,
+            change=change,
+            lsi_area=area,
+            created_on=self.today,
+            milestones=milestones,
+        )
+
+    def _eight_sessions_end(self, start: dt.date) -> dt.date:
+        """The end of eight sessions on the rhythm agreed in the person's partnership."""
+        with self.store.reading() as tx:
+            pairs = [
+                p.id for p in tx.find(Partnership) if self.person.value in p.members and p.is_active
+            ]
+            agreements = tx.find(Agreement, partnership_id=pairs) if pairs else []
+        frequency = agreements[0].frequency if agreements else None
+        return cp.eight_sessions_end(start, frequency)
+
+    def show(self, plan: ChangePlan) -> None:
+        self.change.value = "" if plan.change == UNNAMED else plan.change
+        self.why.value = plan.why_it_matters
+        self.importance.value = plan.importance
+        self.confidence.value = plan.confidence
+        areas = list(dict.fromkeys([*self.areas, *([plan.lsi_area] if plan.lsi_area else [])]))
+        self.area.control.options = [("(none)", None), *((a, a) for a in areas)]
+        self.area.value = plan.lsi_area
+        self.goal.value = plan.goal_statement
+        self.steps.load([s.model_dump() for s in plan.steps])
+        self.supports.value = plan.supports
+        self.obstacles.load([o.model_dump() for o in plan.obstacles])
+        self.evidence.value = plan.evidence
+        self.milestones.load([m.model_dump() for m in plan.milestones])
+        for name, field in self.gas_levels.items():
+            field.value = getattr(plan.gas, name)
+        self.baseline.value = plan.baseline_level
+        self.weight.value = plan.weight
+        self.status.value = plan.status
+        self.reason.value = plan.status_reason
+        self._on_goal()
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _on_goal(self, _change=None) -> None:
+        draft = self.draft()
+        hints = cp.smart_hints(draft if draft is not None else self.goal.value)
+        if not hints:
+            self.smart.value = (
+                (
+                    "<div style='color:#1b6e2a;font-size:13px'><strong>SMART:</strong> "
+                    "specific, measurable, achievable, relevant and time-bound. "
+                    "Well put.</div>"
+                )
+                if self.goal.value.strip()
+                else ""
+            )
+            return
+        items = "".join(
+            f"<li><strong>{h.criterion}:</strong> {html.escape(h.hint)}</li>" for h in hints
+        )
+        self.smart.value = (
+            "<div role='status' style='color:#8a5300;font-size:13px'>"
+            "<strong>Note (SMART helper, does not stop you saving):</strong>"
+            f"<ul style='margin:2px 0'>{items}</ul></div>"
+        )
+
+    def _on_monthly(self, _button) -> None:
+        start = self.saved.created_on if self.saved else self.today
+        milestones = cp.default_milestones(start, self._eight_sessions_end(start))
+        self.milestones.load([m.model_dump() for m in milestones])
+
+    # -- saving ------------------------------------------------------------------------------------
+
+    def values(self) -> dict:
+        return {
+            "id": self.saved.id if self.saved else None,
+            "person_id": self.person.value,
+            "change": self.change.value,
+            "why_it_matters": self.why.value,
+            "importance": self.importance.value,
+            "confidence": self.confidence.value,
+            "lsi_area": self.area.value,
+            "goal_statement": self.goal.value,
+            "steps": self.steps.items(),
+            "supports": self.supports.value,
+            "obstacles": self.obstacles.items(),
+            "evidence": self.evidence.value,
+            "milestones": self.milestones.items(),
+            "gas": {name: field.value for name, field in self.gas_levels.items()},
+            "baseline_level": self.baseline.value,
+            "weight": self.weight.value,
+            "status": self.status.value,
+            "status_reason": self.reason.value,
+            "created_on": self.saved.created_on if self.saved else self.today,
+            "is_demo": self.saved.is_demo if self.saved else False,
+        }
+
+    def draft(self) -> ChangePlan | None:
+        try:
+            return ChangePlan.model_validate(self.values())
+        except ValidationError:
+            return None
+
+    def _on_save(self, _button=None) -> None:
+        try:
+            plan = ChangePlan.model_validate(self.values())
+        except ValidationError as exc:
+            errors = forms.error_messages(exc)
+            forms.show_messages(self.fields, errors)
+            count = len(errors)
+            self.result.value = forms.notice(
+                "error",
+                f"Nothing was saved: {count} "
+                f"{'field needs' if count == 1 else 'fields need'} attention (marked Error).",
+            )
+            return
+        forms.show_messages(self.fields, {})
+        try:
+            self.saved = self.store.save(plan, by=self.person.value)
+        except Exception:
+            log.exception("saving the change plan failed")
+            self.result.value = forms.notice(
+                "error", "The plan could not be saved, so nothing was changed. Try again."
+            )
+            return
+        self.focus = []
+        self._on_person(select=self.saved.id)
+        hints = cp.smart_hints(self.saved)
+        extra = " The SMART helper has a suggestion or two above." if hints else ""
+        self.result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}.{extra}")
+
+    def _refresh_outputs(self) -> None:
+        if self.saved is None:
+            self.downloads.value = "<p>Save the plan to download it.</p>"
+            self.history.value = ""
+            return
+        me = self.store.get(Person, self.saved.person_id)
+        text = cp.markdown(self.saved, me.name)
+        stem = f"change-plan-{self.saved.id}"
+        self.downloads.value = forms.download_link(
+            "Plan (Markdown)", f"{stem}.md", text.encode(), "text/markdown"
+        ) + forms.download_link(
+            "Plan (web page)",
+            f"{stem}.html",
+            documents.html_page(text, "Personal Change Plan").encode(),
+            "text/html",
+        )
+        self.history.value = forms.history_table(
+            self.store.history(ChangePlan, self.saved.id), ChangePlan, {me.id: me.name}
+        )
+
+
+def build_change_plan_app(store: Store | None = None, **kwargs) -> ChangePlanApp:
+    """The change plan app; the person and focus areas come from the page's URL when not given."""
+    kwargs.setdefault("person_id", context.int_param("person"))
+    kwargs.setdefault("focus", context.list_param("focus"))
+    return ChangePlanApp(store, **kwargs)

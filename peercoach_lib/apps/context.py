@@ -1,0 +1,42 @@
+"""The page's context from its URL (``?person=3&partnership=2``), so links keep a person's place.
+
+Voilà hands the query string to the kernel as ``QUERY_STRING``. Values that are not what they
+should be (``?person=abc``) are ignored, never an error.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from collections.abc import Mapping
+
+
+def url_params(environ: Mapping[str, str] | None = None) -> dict[str, list[str]]:
+    environ = os.environ if environ is None else environ
+    return urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=False)
+
+
+def int_param(name: str, environ: Mapping[str, str] | None = None) -> int | None:
+    values = url_params(environ).get(name, [])
+    try:
+        value = int(values[0]) if values else None
+    except ValueError:
+        return None
+    return value if value is not None and value > 0 else None
+
+
+def list_param(name: str, environ: Mapping[str, str] | None = None) -> list[str]:
+    return [v.strip() for v in url_params(environ).get(name, []) if v.strip()]
+
+
+def link(notebook: str, **params: object) -> str:
+    """A relative link to another app, carrying the given context."""
+    query = urllib.parse.urlencode(
+        [
+            (k, v)
+            for k, values in params.items()
+            if values is not None
+            for v in (values if isinstance(values, list | tuple) else [values])
+        ]
+    )
+    return notebook + (f"?{query}" if query else "")

@@ -1,0 +1,329 @@
+"""The Lifestyle Satisfaction Index app: rate each life area, see the results as you go, save."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+
+import ipywidgets as widgets
+
+from peercoach_lib import charts, lsi
+from peercoach_lib.apps import context, forms
+from peercoach_lib.errors import ConfigurationError, ValidationError
+from peercoach_lib.model import LsiAreaRating, LsiAssessment, Person
+from peercoach_lib.store import Store
+
+log = logging.getLogger(__name__)
+
+CHANGE_PLAN_APP = "personal_change_plan.ipynb"
+SATISFACTION = "Satisfaction now (0 = not at all, 10 = completely)"
+IMPORTANCE = "How much it matters to me (0 = not at all, 10 = hugely)"
+
+
+class AreaRow(widgets.VBox):
+    """One life area: how satisfied I am with it, and how much it matters to me."""
+
+    def __init__(self, area: str):
+        self.area = area
+        self.satisfaction = widgets.IntSlider(
+            value=5,
+            min=0,
+            max=10,
+            description=SATISFACTION,
+            continuous_update=False,
+            style=forms._STYLE,
+            layout=widgets.Layout(width="min(100%, 640px)"),
+        )
+        self.importance = widgets.IntSlider(
+            value=5,
+            min=0,
+            max=10,
+            description=IMPORTANCE,
+            continuous_update=False,
+            style=forms._STYLE,
+            layout=widgets.Layout(width="min(100%, 640px)"),
+        )
+        super().__init__(
+            [
+                widgets.HTML(f"<h4 style='margin:10px 0 2px'>{html.escape(area)}</h4>"),
+                self.satisfaction,
+                self.importance,
+            ]
+        )
+
+    def rating(self) -> LsiAreaRating:
+        return LsiAreaRating(
+            area=self.area, satisfaction=self.satisfaction.value, importance=self.importance.value
+        )
+
+
+class LsiApp(widgets.VBox):
+    """Take the Lifestyle Satisfaction Index, compare it with the last one, and pick a focus."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        person_id: int | None = None,
+        today: dt.date | None = None,
+    ):
+        super().__init__(layout=widgets.Layout(max_width="1000px"))
+        self.add_class("peercoach-app")
+        self.add_class("peercoach-lsi")
+        self.store = store or Store()
+        self.today = today or dt.date.today()
+        self.history: list[LsiAssessment] = []
+        self._loading = False
+
+        self.person = forms.dropdown("I am", "person_id", [])
+        self.demo = widgets.HTML()
+        self.about = widgets.HTML(forms.notice("info", html.escape(lsi.DISCLAIMER)))
+        self.taken_on = forms.date("Date", "taken_on", value=self.today)
+        self.rows_box = widgets.VBox()
+        self.note = forms.textarea("A note to myself (private)", "note")
+        self.results = widgets.HTML()
+        self.wheel = widgets.Image(format="png", layout=widgets.Layout(max_width="560px"))
+        self.comparison_title = widgets.HTML()
+        self.comparison = widgets.Image(format="png", layout=widgets.Layout(max_width="640px"))
+        self.focus = widgets.SelectMultiple(
+            options=[],
+            rows=5,
+            description="Focus on",
+            style=forms._STYLE,
+            layout=widgets.Layout(width="min(100%, 640px)"),
+        )
+        self.plan_link = widgets.HTML()
+        self.save_button = widgets.Button(
+            description="Save assessment",
+            button_style="primary",
+            icon="save",
+            layout=widgets.Layout(margin=f"12px 0 0 {forms.LABEL_WIDTH}"),
+        )
+        self.result = widgets.HTML()
+        self.history_table = widgets.HTML()
+        self.fields = {f.path: f for f in (self.person, self.taken_on, self.note)}
+        self.form = widgets.VBox(
+            [
+                self.about,
+                self.taken_on,
+                forms.heading("Rate each area of your life"),
+                self.rows_box,
+                self.note,
+                self.save_button,
+                self.result,
+                forms.heading("Your results"),
+                self.results,
+                self.wheel,
+                self.comparison_title,
+                self.comparison,
+                forms.heading("What to work on"),
+                self.focus,
+                self.plan_link,
+                forms.heading("Your assessments"),
+                self.history_table,
+            ]
+        )
+        self.children = [forms.stylesheet(), self.demo, self.person, self.form]
+
+        try:
+            self.areas = lsi.load_areas()
+        except ConfigurationError as exc:
+            log.exception("the LSI areas cannot be loaded")
+            self.areas = []
+            self.children = [
+                forms.stylesheet(),
+                widgets.HTML(
+                    forms.notice(
+                        "error", f"The list of life areas is not available: {html.escape(str(exc))}"
+                    )
+                ),
+            ]
+            return
+        self.rows = [AreaRow(area) for area in self.areas]
+        self.rows_box.children = self.rows
+        for row in self.rows:
+            row.satisfaction.observe(self._on_rating, names="value")
+            row.importance.observe(self._on_rating, names="value")
+        self.focus.observe(self._on_focus, names="value")
+        self.save_button.on_click(self._on_save)
+        people = self.store.find(Person, role="participant", order_by="name")
+        self.person.control.options = [
+            ("Choose who you are…", None),
+            *((p.name, p.id) for p in people),
+        ]
+        self.person.control.observe(self._on_person, names="value")
+        self.person.value = person_id if person_id in {p.id for p in people} else None
+        self._on_person()
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def _on_person(self, _change=None) -> None:
+        person_id = self.person.value
+        self.form.layout.display = "none" if person_id is None else "flex"
+        if person_id is None:
+            return
+        me = self.store.get(Person, person_id)
+        self.demo.value = forms.demo_notice() if me.is_demo else ""
+        self.history = self.store.find(LsiAssessment, person_id=person_id, order_by="taken_on")
+        latest = self.history[-1] if self.history else None
+        previous = {a.area: a for a in latest.areas} if latest else {}
+        # Start from where I was last time, so that I move only what has changed; draw once.
+        self._loading = True
+        try:
+            for row in self.rows:
+                earlier = previous.get(row.area)
+                row.satisfaction.value = earlier.satisfaction if earlier else 5
+                row.importance.value = earlier.importance if earlier else 5
+        finally:
+            self._loading = False
+        self.result.value = ""
+        self._show_history()
+        self.refresh()
+
+    # -- live results ----------------------------------------------------------------------------
+
+    def draft(self) -> LsiAssessment | None:
+        """The assessment as the sliders show it (None when the date is not valid)."""
+        try:
+            return LsiAssessment(
+                person_id=self.person.value,
+                taken_on=self.taken_on.value,
+                areas=[row.rating() for row in self.rows],
+                note=self.note.value,
+            )
+        except ValidationError:
+            return None
+
+    def _on_rating(self, _change) -> None:
+        if not self._loading:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the scores and redraw the charts from the sliders."""
+        # Scored as drawn on screen; the person and date matter only when it is saved.
+        current = LsiAssessment(
+            person_id=self.person.value or 1,
+            taken_on=self.today,
+            areas=[row.rating() for row in self.rows],
+        )
+        suggested = lsi.focus_areas(current)
+        gaps = lsi.priority_gaps(current)
+        gap_rows = "".join(
+            f"<tr><td>{html.escape(area)}</td><td style='text-align:right'>{gap:+d}</td></tr>"
+            for area, gap in sorted(gaps.items(), key=lambda kv: -kv[1])
+            if gap > 0
+        )
+        focus_text = (
+            ", ".join(html.escape(a) for a in suggested)
+            if suggested
+            else "none: every area is at least as satisfying as it is important"
+        )
+        self.results.value = (
+            f"<p style='font-size:15px'><strong>Index: {lsi.index(current):.1f}</strong> of 100 "
+            f"&nbsp;·&nbsp; <strong>Spread:</strong> {lsi.spread(current)} points between your "
+            f"most and least satisfying areas</p>"
+            f"<p><strong>Suggested focus:</strong> {focus_text}</p>"
+            + (
+                f"<table style='font-size:13px'><thead><tr><th style='text-align:left;"
+                f"padding-right:14px'>Area</th><th>Priority gap (importance − satisfaction)</th>"
+                f"</tr></thead><tbody>{gap_rows}</tbody></table>"
+                if gap_rows
+                else ""
+            )
+        )
+        self.wheel.value = charts.to_png(charts.lsi_wheel(current))
+        earlier = self._earlier()
+        if earlier is None:
+            self.comparison_title.value = ""
+            self.comparison.layout.display = "none"
+        else:
+            self.comparison.layout.display = "block"
+            change = lsi.index(current) - lsi.index(earlier)
+            self.comparison_title.value = (
+                f"<p>Compared with {earlier.taken_on:%d %B %Y}: index "
+                f"{lsi.index(earlier):.1f} → {lsi.index(current):.1f} ({change:+.1f}).</p>"
+            )
+            self.comparison.value = charts.to_png(
+                charts.lsi_comparison(
+                    earlier,
+                    current.model_copy(update={"taken_on": self.taken_on.value or self.today}),
+                )
+            )
+        self.focus.options = [a.area for a in current.areas]
+        self.focus.value = tuple(suggested)
+        self._on_focus()
+
+    def _earlier(self) -> LsiAssessment | None:
+        """The latest saved assessment before the date being edited."""
+        day = self.taken_on.value or self.today
+        before = [a for a in self.history if a.taken_on <= day]
+        return before[-1] if before else (self.history[-1] if self.history else None)
+
+    def _on_focus(self, _change=None) -> None:
+        chosen = list(self.focus.value)
+        if not chosen or self.person.value is None:
+            self.plan_link.value = (
+                "<p style='margin-left:240px'>Choose one or more areas to start a change plan.</p>"
+            )
+            return
+        href = context.link(CHANGE_PLAN_APP, person=self.person.value, focus=chosen)
+        self.plan_link.value = (
+            f"<p style='margin-left:240px'><a href='{html.escape(href)}' style='{forms.LINK}'>"
+            f"Start a Personal Change Plan for {html.escape(', '.join(chosen))}</a></p>"
+        )
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def _on_save(self, _button=None) -> None:
+        try:
+            assessment = LsiAssessment(
+                person_id=self.person.value,
+                taken_on=self.taken_on.value,
+                areas=[row.rating() for row in self.rows],
+                note=self.note.value,
+            )
+        except ValidationError as exc:
+            forms.show_messages(self.fields, forms.error_messages(exc))
+            self.result.value = forms.notice(
+                "error", "Nothing was saved: see the fields marked Error."
+            )
+            return
+        forms.show_messages(self.fields, {})
+        if self.taken_on.value > self.today:
+            self.taken_on.show("error", "cannot be in the future")
+            self.result.value = forms.notice(
+                "error", "Nothing was saved: see the fields marked Error."
+            )
+            return
+        saved = self.store.save(assessment)
+        self.history = sorted([*self.history, saved], key=lambda a: (a.taken_on, a.id))
+        self._show_history()
+        self.result.value = forms.notice(
+            "ok",
+            f"Saved your assessment of {saved.taken_on:%d %B %Y} (index {lsi.index(saved):.1f}).",
+        )
+
+    def _show_history(self) -> None:
+        if not self.history:
+            self.history_table.value = "<p>This will be your first assessment.</p>"
+            return
+        rows = "".join(
+            f"<tr><td>{a.taken_on:%d %b %Y}</td><td style='text-align:right'>{lsi.index(a):.1f}"
+            f"</td><td style='text-align:right'>{lsi.spread(a)}</td>"
+            f"<td>{html.escape(', '.join(lsi.focus_areas(a)) or '-')}</td></tr>"
+            for a in reversed(self.history)
+        )
+        self.history_table.value = (
+            "<table style='font-size:13px;border-collapse:collapse'><thead><tr>"
+            "<th style='text-align:left;padding-right:14px'>Date</th>"
+            "<th style='padding-right:14px'>Index</th><th style='padding-right:14px'>Spread</th>"
+            "<th style='text-align:left'>Suggested focus</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+
+
+def build_lsi_app(store: Store | None = None, **kwargs) -> LsiApp:
+    """The LSI app, ready to display; the person comes from the page's URL when not given."""
+    kwargs.setdefault("person_id", context.int_param("person"))
+    return LsiApp(store, **kwargs)

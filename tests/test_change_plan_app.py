@@ -1,0 +1,155 @@
+"""The change plan app, driven through its widgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from peercoach_lib import model
+from peercoach_lib.apps.change_plan_app import NEW, ChangePlanApp
+from peercoach_lib.apps.context import int_param, link, list_param
+
+TODAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture
+def app(store, pair):
+    return ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY)
+
+
+def fill(app: ChangePlanApp) -> None:
+    app.change.value = "Protect time for deep work"
+    app.why.value = "My best work needs long stretches"
+    app.importance.value = 9
+    app.confidence.value = 6
+    app.area.value = "Pace of life"
+    app.goal.value = "Two 2-hour focus blocks a week by 30 April 2026"
+    app.steps.append({"text": "Block Tuesday mornings", "by_when": dt.date(2026, 3, 9)})
+    app.steps.append({"text": "Tell the team", "by_when": None})
+    app.supports.value = "My manager"
+    app.obstacles.append({"obstacle": "Urgent requests", "response": "Defer to the afternoon"})
+    app.evidence.value = "The calendar shows the blocks"
+    for name, text in (
+        ("much_more", "Four blocks"),
+        ("somewhat_more", "Three blocks"),
+        ("expected", "Two blocks"),
+        ("somewhat_less", "One block"),
+        ("much_less", "None"),
+    ):
+        app.gas_levels[name].value = text
+    app.baseline.value = -2
+    app.weight.value = 2.0
+
+
+def test_a_whole_plan_is_saved_and_found_again(store, pair, app):
+    assert app.plan.value == NEW
+    assert [m["due_on"] for m in app.milestones.items()] == [
+        TODAY + dt.timedelta(weeks=4 * k) for k in (1, 2, 3, 4)
+    ]
+    fill(app)
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    (saved,) = store.find(model.ChangePlan, person_id=pair["alice"].id)
+
+    again = ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert again.plan.value == saved.id
+    assert again.change.value == "Protect time for deep work"
+    assert (again.why.value, again.importance.value, again.confidence.value) == (
+        "My best work needs long stretches",
+        9,
+        6,
+    )
+    assert again.area.value == "Pace of life"
+    assert again.goal.value == "Two 2-hour focus blocks a week by 30 April 2026"
+    assert again.steps.items() == [
+        {"text": "Block Tuesday mornings", "by_when": dt.date(2026, 3, 9)},
+        {"text": "Tell the team", "by_when": None},
+    ]
+    assert again.obstacles.items() == [
+        {"obstacle": "Urgent requests", "response": "Defer to the afternoon"}
+    ]
+    assert again.supports.value == "My manager"
+    assert again.evidence.value == "The calendar shows the blocks"
+    assert len(again.milestones.items()) == 4
+    assert again.gas_levels["expected"].value == "Two blocks"
+    assert again.gas_levels["much_less"].value == "None"
+    assert (again.baseline.value, again.weight.value) == (-2, 2.0)
+    assert again.status.value is model.PlanStatus.ACTIVE
+    assert "change-plan-" in again.downloads.value
+
+
+def test_the_smart_helper_points_out_gaps_without_blocking(store, pair, app):
+    fill(app)
+    app.goal.value = "Be calmer"
+    assert "Measurable" in app.smart.value and "Time-bound" in app.smart.value
+    assert "does not stop you saving" in app.smart.value
+    app.save_button.click()
+    assert "Saved at" in app.result.value and "SMART helper" in app.result.value
+    app.goal.value = "Two 2-hour focus blocks a week by 30 April 2026"
+    assert "Well put" in app.smart.value
+
+
+def test_dropping_a_plan_needs_a_reason_and_is_kept_in_history(store, pair, app):
+    fill(app)
+    app.save_button.click()
+    app.status.value = model.PlanStatus.DROPPED
+    app.save_button.click()
+    assert "say briefly why the plan was dropped" in app.reason.message.value
+    app.reason.value = "Changed role"
+    app.save_button.click()
+    plan = store.find(model.ChangePlan)[0]
+    assert (plan.status, plan.status_reason) == (model.PlanStatus.DROPPED, "Changed role")
+    entries = store.history(model.ChangePlan, plan.id)
+    assert [e.action.value for e in entries] == ["created", "updated"]
+    assert set(entries[1].changes) == {"status", "status_reason"}
+    assert "Status, Reason" in app.history.value
+    assert "(dropped)" in dict((v, k) for k, v in app.plan.control.options)[plan.id]
+
+
+def test_several_plans_per_person(store, pair, app):
+    fill(app)
+    app.save_button.click()
+    app.plan.value = NEW
+    assert app.change.value == "" and app.steps.items() == []
+    app.change.value = "Walk to work"
+    app.save_button.click()
+    assert [p.change for p in store.find(model.ChangePlan)] == [
+        "Protect time for deep work",
+        "Walk to work",
+    ]
+
+
+def test_errors_in_rows_are_shown_and_nothing_is_saved(store, pair, app):
+    fill(app)
+    app.steps.append(None)  # an empty step
+    app.milestones.rows[0]["due_on"].value = None
+    app.save_button.click()
+    assert "Step (step 3): cannot be empty" in app.steps.message.value
+    assert "Date (milestone 1): is required" in app.milestones.message.value
+    assert store.find(model.ChangePlan) == []
+
+
+def test_rows_can_be_removed(app):
+    fill(app)
+    remove = app.steps.box.children[0].children[-1]
+    remove.click()
+    assert [s["text"] for s in app.steps.items()] == ["Tell the team"]
+
+
+def test_focus_areas_from_the_lsi_start_a_new_plan(store, pair):
+    app = ChangePlanApp(store, person_id=pair["alice"].id, focus=["Money", "Family"], today=TODAY)
+    assert app.plan.value == NEW
+    assert app.area.value == "Money" and app.change.value == "Make more of money"
+
+
+def test_the_url_gives_the_context():
+    environ = {"QUERY_STRING": "person=3&focus=Money&focus=Pace+of+life&partnership=x"}
+    assert int_param("person", environ) == 3
+    assert int_param("partnership", environ) is None
+    assert int_param("missing", environ) is None
+    assert list_param("focus", environ) == ["Money", "Pace of life"]
+    assert link("a.ipynb", person=3, focus=["Money", "Pace of life"]) == (
+        "a.ipynb?person=3&focus=Money&focus=Pace+of+life"
+    )
+    assert link("a.ipynb") == "a.ipynb"

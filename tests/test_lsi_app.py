@@ -1,0 +1,108 @@
+"""The LSI app, driven through its sliders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import urllib.parse
+
+import pytest
+
+from peercoach_lib import lsi, model
+from peercoach_lib.apps.lsi_app import LsiApp
+
+TODAY = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def app(store, pair):
+    return LsiApp(store, person_id=pair["alice"].id, today=TODAY)
+
+
+def rate(app: LsiApp, satisfaction: list[int], importance: list[int]) -> None:
+    for row, s, i in zip(app.rows, satisfaction, importance, strict=True):
+        row.satisfaction.value = s
+        row.importance.value = i
+
+
+SAT = [3, 7, 4, 8, 6, 9, 5, 5, 7, 2]
+IMP = [9, 6, 9, 8, 5, 9, 7, 4, 6, 8]
+
+
+def test_rating_updates_results_and_saving_keeps_them(store, pair, app):
+    assert [row.area for row in app.rows] == lsi.load_areas()
+    rate(app, SAT, IMP)
+    # index 5.6 * 10; gaps: Pace of life +6, Work +6 (tie: lower satisfaction first), Health +5
+    assert "Index: 56.0" in app.results.value and "Spread:</strong> 7" in app.results.value
+    assert app.focus.value == ("Pace of life", "Work and career", "Health and energy")
+    assert bytes(app.wheel.value).startswith(b"\x89PNG")
+    app.note.value = "A tiring month"
+    app.save_button.click()
+    assert "Saved your assessment of 01 March 2026 (index 56.0)" in app.result.value
+    (saved,) = store.find(model.LsiAssessment, person_id=pair["alice"].id)
+    assert [a.satisfaction for a in saved.areas] == SAT
+    assert [a.importance for a in saved.areas] == IMP
+    assert [a.area for a in saved.areas] == lsi.load_areas() and saved.note == "A tiring month"
+    # Reopened, the sliders start where I was, and the history lists the assessment.
+    again = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert [r.satisfaction.value for r in again.rows] == SAT
+    assert [r.importance.value for r in again.rows] == IMP
+    assert "01 Mar 2026" in again.history_table.value and "56.0" in again.history_table.value
+
+
+def test_a_later_assessment_is_compared_with_the_earlier_one(store, pair):
+    earlier = model.LsiAssessment(
+        person_id=pair["alice"].id,
+        taken_on=dt.date(2026, 1, 5),
+        areas=[{"area": a, "satisfaction": 4} for a in lsi.load_areas()],
+    )
+    store.save(earlier)
+    app = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert app.comparison.layout.display == "block"
+    app.rows[2].satisfaction.value = 9
+    assert "Compared with 05 January 2026: index 40.0 → 45.0 (+5.0)" in app.comparison_title.value
+    assert bytes(app.comparison.value).startswith(b"\x89PNG")
+
+
+def test_a_first_assessment_has_no_comparison(app):
+    assert app.comparison.layout.display == "none"
+    assert "This will be your first assessment" in app.history_table.value
+
+
+def test_the_app_says_it_is_not_a_clinical_measure(app):
+    assert "not a validated psychological or clinical measure" in app.about.value
+
+
+def test_focus_areas_lead_to_a_change_plan(app, pair):
+    rate(app, SAT, IMP)
+    app.focus.value = ("Money", "Family")
+    href = html.unescape(app.plan_link.value.split("href='")[1].split("'")[0])
+    path, query = href.split("?")
+    assert path == "personal_change_plan.ipynb"
+    assert urllib.parse.parse_qs(query) == {
+        "person": [str(pair["alice"].id)],
+        "focus": ["Money", "Family"],
+    }
+
+
+def test_a_future_date_is_refused_and_nothing_is_saved(store, app):
+    app.taken_on.value = TODAY + dt.timedelta(days=3)
+    app.save_button.click()
+    assert "cannot be in the future" in app.taken_on.message.value
+    app.taken_on.value = None
+    app.save_button.click()
+    assert "is required" in app.taken_on.message.value
+    assert store.find(model.LsiAssessment) == []
+
+
+def test_an_assessment_keeps_the_areas_it_was_taken_with(store, pair, monkeypatch):
+    monkeypatch.setattr(lsi, "load_areas", lambda: ["Work", "Rest"])
+    app = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
+    rate(app, [2, 8], [9, 9])
+    app.save_button.click()
+    monkeypatch.setattr(lsi, "load_areas", lambda: ["Work", "Play"])
+    later = LsiApp(store, person_id=pair["alice"].id, today=TODAY + dt.timedelta(days=30))
+    assert [r.area for r in later.rows] == ["Work", "Play"]
+    assert [r.satisfaction.value for r in later.rows] == [2, 5]  # "Play" is new: starts at 5
+    (saved,) = store.find(model.LsiAssessment)
+    assert [a.area for a in saved.areas] == ["Work", "Rest"]
