@@ -37,6 +37,8 @@ CHROMIUM_ARGS = [
 CHOOSE = {
     "first_session_agreement": ("Partnership", "I am"),
     "session_prep": ("I am",),
+    "lifestyle_satisfaction_index": ("I am",),
+    "personal_change_plan": ("I am",),
 }
 
 

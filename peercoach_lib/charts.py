@@ -1,7 +1,7 @@
 """Charts as pure functions: data in, a matplotlib ``Figure`` out (pyplot is never used).
 
-Colours come from the Okabe-Ito palette and the cividis map, both readable with the common forms
-of colour blindness; every value that a colour shows is also written as a number or a word.
+Colours come from the Okabe-Ito palette and a single-hue blue ramp, both readable with the common
+forms of colour blindness; every value that a colour shows is also written as a number or a word.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def lsi_wheel(assessment: LsiAssessment, *, ax: Axes | None = None) -> Figure:
     n = len(table)
     angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
     width = 2 * np.pi / n * 0.9
-    colours = [_cividis(v / 10) for v in table["satisfaction"]]
+    colours = [_blues(v / 10) for v in table["satisfaction"]]
     bars = ax.bar(
         angles,
         table["satisfaction"],
@@ -139,8 +139,9 @@ def to_png(figure: Figure, *, dpi: int = 100) -> bytes:
     return buffer.getvalue()
 
 
-def _cividis(fraction: float) -> tuple[float, float, float, float]:
+def _blues(fraction: float) -> tuple[float, float, float, float]:
     from matplotlib import colormaps
 
-    # The light end of cividis is too pale on white; stay within its darker 85 %.
-    return colormaps["cividis"](0.1 + 0.75 * fraction)
+    # One hue from light to dark reads the same with every common colour-vision deficiency;
+    # the palest end is left out so that every bar stands out from the white background.
+    return colormaps["Blues"](0.35 + 0.55 * fraction)

@@ -21,6 +21,11 @@ LEVELS = {
 }
 
 
+def sign(level: int) -> str:
+    """A level as people write it: −2, −1, 0, +1, +2 (with a real minus sign)."""
+    return f"{level:+d}".replace("-", "−") if level else "0"
+
+
 def t_score(
     levels: Sequence[int], weights: Sequence[float] | None = None, *, rho: float = DEFAULT_RHO
 ) -> float | None:

@@ -148,20 +148,22 @@ class ChangePlanApp(widgets.VBox):
         self.monthly = widgets.Button(
             description="Fill in monthly milestones",
             icon="calendar",
-            layout=widgets.Layout(width="auto", margin=f"0 0 0 {forms.LABEL_WIDTH}"),
+            layout=widgets.Layout(
+                width="auto", align_self="flex-start", margin=f"0 0 0 {forms.LABEL_WIDTH}"
+            ),
         )
         self.gas_intro = widgets.HTML(
             "<p>Describe, before you start, what each level of success would look like for you. "
             "At each session you will say which level you reached.</p>"
         )
         self.gas_levels = {
-            name: forms.textarea(f"{level:+d}: {gas.LEVELS[level]}", f"gas.{name}", rows=2)
+            name: forms.textarea(f"{gas.sign(level)}: {gas.LEVELS[level]}", f"gas.{name}", rows=2)
             for name, level in GAS_FIELDS
         }
         self.baseline = forms.dropdown(
             "Where I start",
             "baseline_level",
-            [(f"{lv:+d}: {gas.LEVELS[lv]}", lv) for lv in (-2, -1, 0)],
+            [(f"{gas.sign(lv)}: {gas.LEVELS[lv]}", lv) for lv in (-2, -1, 0)],
             value=-1,
         )
         self.weight = forms.Field(

@@ -222,7 +222,9 @@ class RowList(widgets.VBox):
         self.rows: list[dict[str, widgets.Widget]] = []
         self.box = widgets.VBox()
         self.add = widgets.Button(
-            description=add_label, icon="plus", layout=widgets.Layout(width="auto")
+            description=add_label,
+            icon="plus",
+            layout=widgets.Layout(width="auto", align_self="flex-start"),
         )
         self.message = widgets.HTML(layout=widgets.Layout(margin=f"0 0 4px {LABEL_WIDTH}"))
         title = widgets.HTML(
@@ -238,11 +240,13 @@ class RowList(widgets.VBox):
         remove = widgets.Button(
             description="Remove",
             icon="times",
-            layout=widgets.Layout(width="auto"),
             tooltip="Remove this row",
+            layout=widgets.Layout(width="auto", min_width="96px"),
         )
         self.rows = [*self.rows, controls]
-        row = widgets.HBox([*controls.values(), remove])
+        row = widgets.HBox(
+            [*controls.values(), remove], layout=widgets.Layout(flex_flow="row wrap")
+        )
         remove.on_click(lambda _button: self._remove(controls, row))
         self.box.children = [*self.box.children, row]
         return controls

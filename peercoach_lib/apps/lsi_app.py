@@ -17,8 +17,13 @@ from peercoach_lib.store import Store
 log = logging.getLogger(__name__)
 
 CHANGE_PLAN_APP = "personal_change_plan.ipynb"
-SATISFACTION = "Satisfaction now (0 = not at all, 10 = completely)"
-IMPORTANCE = "How much it matters to me (0 = not at all, 10 = hugely)"
+SATISFACTION = "How satisfied I am now"
+IMPORTANCE = "How much it matters to me"
+SCALE = (
+    "<p>For each area, move the first slider to how satisfied you are with it now, and the "
+    "second to how much it matters to you: <strong>0</strong> means not at all, "
+    "<strong>10</strong> means completely.</p>"
+)
 
 
 class AreaRow(widgets.VBox):
@@ -108,6 +113,7 @@ class LsiApp(widgets.VBox):
                 self.about,
                 self.taken_on,
                 forms.heading("Rate each area of your life"),
+                widgets.HTML(SCALE),
                 self.rows_box,
                 self.note,
                 self.save_button,
@@ -255,10 +261,10 @@ class LsiApp(widgets.VBox):
         self._on_focus()
 
     def _earlier(self) -> LsiAssessment | None:
-        """The latest saved assessment before the date being edited."""
+        """The latest saved assessment from before the date being edited, if any."""
         day = self.taken_on.value or self.today
-        before = [a for a in self.history if a.taken_on <= day]
-        return before[-1] if before else (self.history[-1] if self.history else None)
+        before = [a for a in self.history if a.taken_on < day]
+        return before[-1] if before else None
 
     def _on_focus(self, _change=None) -> None:
         chosen = list(self.focus.value)
