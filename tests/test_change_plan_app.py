@@ -141,6 +141,7 @@ def test_focus_areas_from_the_lsi_start_a_new_plan(store, pair):
     app = ChangePlanApp(store, person_id=pair["alice"].id, focus=["Money", "Family"], today=TODAY)
     assert app.plan.value == NEW
     assert app.area.value == "Money" and app.change.value == "Make more of money"
+    assert app.why.value == "My Lifestyle Satisfaction Index suggested these areas: Money, Family."
 
 
 def test_the_url_gives_the_context():

@@ -322,6 +322,11 @@ class ChangePlanApp(widgets.VBox):
             person_id=self.person.value,
             change=change,
             lsi_area=area,
+            why_it_matters=(
+                f"My Lifestyle Satisfaction Index suggested these areas: {', '.join(self.focus)}."
+                if self.focus
+                else ""
+            ),
             created_on=self.today,
             milestones=milestones,
         )
