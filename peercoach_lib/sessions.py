@@ -37,12 +37,13 @@ def reviewed(commitments: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
     when = pd.to_datetime(by_id["held_on"]).fillna(pd.to_datetime(by_id["scheduled_on"]))
     out = commitments[commitments["status"].astype(str) != "open"].copy()
     # reindex, not map: pandas cannot map an empty float column through dates.
-    out["reviewed_on"] = when.reindex(out["reviewed_in_session_id"].to_numpy()).to_numpy()
+    reviewer = out["reviewed_in_session_id"].to_numpy()
+    out["reviewed_on"] = when.reindex(reviewer).to_numpy()
     return out.dropna(subset=["reviewed_on"])
 
 
 def follow_through_by_week(reviewed_commitments: pd.DataFrame) -> pd.DataFrame:
-    """Per week (starting Monday) of review: the counts of each status and the rate (NaN if none)."""
+    """Per week (from Monday) of review: how many of each status, and the rate (NaN if none)."""
     frame = reviewed_commitments
     columns = ["week", "done", "partly", "not done", "dropped", "rate"]
     if frame.empty:

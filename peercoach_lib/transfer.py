@@ -103,6 +103,7 @@ def _person_records(tx: Transaction, person_id: int) -> dict[str, list[Record]]:
         "lsi_assessments": tx.find(m.LsiAssessment, person_id=person_id),
         "gas_ratings": tx.find(m.GasRating, plan_id=[p.id for p in plans]),
         "record_history": sorted(history, key=lambda e: e.id),
+        "drafts": tx.find(m.Draft, person_id=person_id),
     }
 
 

@@ -34,6 +34,16 @@ def everything(store: Store, pair):
     saved = [pair["fay"], pair["cohort"], alice, bob, partnership, plan, session]
     saved += [store.save(r) for r in complete_records(ids)]
     saved += store.history(model.ChangePlan, plan.id)
+    saved.append(
+        store.save(
+            model.Draft(
+                person_id=alice.id,
+                kind="session_log",
+                key=f"session:{session.id}",
+                data={"notes": "half"},
+            )
+        )
+    )
     return saved
 
 

@@ -46,6 +46,12 @@ def valid_examples() -> list[model.Record]:
         ),
         complete_plan(1),
         complete_session(3, 1, 2),
+        model.Draft(
+            person_id=1,
+            kind="session_log",
+            key="session:4",
+            data={"notes": "half written", "minutes": [45, 40]},
+        ),
         model.HistoryEntry(
             table_name="change_plans",
             record_id=5,

@@ -19,6 +19,7 @@ from peercoach_lib.model.change_plan import (
     PlanStatus,
     PlanStep,
 )
+from peercoach_lib.model.drafts import Draft
 from peercoach_lib.model.history import FieldChange, HistoryAction, HistoryEntry
 from peercoach_lib.model.lsi import DEFAULT_AREAS, LsiAreaRating, LsiAssessment
 from peercoach_lib.model.people import Cohort, CohortSettings, EndReason, Partnership, Person, Role
@@ -43,6 +44,7 @@ __all__ = [
     "CohortSettings",
     "Commitment",
     "CommitmentStatus",
+    "Draft",
     "EndReason",
     "Feedback",
     "FeedbackRole",

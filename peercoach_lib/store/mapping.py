@@ -118,6 +118,7 @@ TABLE_MAPS: tuple[TableMap, ...] = (
     ),
     TableMap(model.GasRating, schema.gas_ratings),
     TableMap(model.HistoryEntry, schema.record_history),
+    TableMap(model.Draft, schema.drafts),
 )
 
 BY_RECORD: dict[type[Record], TableMap] = {m.record: m for m in TABLE_MAPS}

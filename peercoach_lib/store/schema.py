@@ -319,3 +319,16 @@ record_history = sa.Table(
     sa.Column("changes", sa.JSON, nullable=False),
     sa.Index("ix_record_history_record", "table_name", "record_id"),
 )
+
+# Added in schema version 0004: forms as a person left them, until saved.
+drafts = sa.Table(
+    "drafts",
+    metadata,
+    _id(),
+    _fk("person_id", "persons"),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("key", sa.String(120), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("updated_at", UtcDateTime),
+    sa.UniqueConstraint("person_id", "kind", "key", name="uq_drafts_person_kind_key"),
+)

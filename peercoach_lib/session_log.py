@@ -1,0 +1,158 @@
+"""Logging a session: one person's record of what happened, saved whole or not at all.
+
+Each partner logs the session from their side: the shared facts (held or not, when, who coached
+whom for how long) and their own part: notes, the follow-up of their commitments, new commitments,
+the level of each of their goals, their feedback and their session check. Everything is saved in
+one transaction, so a half-filled log is never stored as a session; until then the form is kept
+as a :class:`~peercoach_lib.model.Draft`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from peercoach_lib.model import (
+    ChangePlan,
+    Commitment,
+    CommitmentStatus,
+    Draft,
+    Feedback,
+    GasRating,
+    Partnership,
+    PlanStatus,
+    Session,
+    SessionCheck,
+    SessionNote,
+    SessionStatus,
+)
+from peercoach_lib.store import Store, Transaction
+
+DRAFT_KIND = "session_log"
+
+
+@dataclass
+class SessionEntry:
+    """Everything one person logs about one session (session ids are filled in on saving)."""
+
+    session: Session
+    note: SessionNote | None = None
+    reviews: Sequence[Commitment] = ()
+    new_commitments: Sequence[Commitment] = ()
+    ratings: Sequence[GasRating] = ()
+    feedback: Sequence[Feedback] = ()
+    check: SessionCheck | None = None
+
+
+def loggable_sessions(
+    store: Store, partnership_id: int, *, today: dt.date, days_ahead: int = 7
+) -> list[Session]:
+    """Planned sessions up to a week ahead, and every session already logged, newest first."""
+    horizon = today + dt.timedelta(days=days_ahead)
+    sessions = store.find(Session, partnership_id=partnership_id)
+    out = [
+        s
+        for s in sessions
+        if s.status is not SessionStatus.CANCELLED
+        and ((s.scheduled_on or s.held_on or today) <= horizon)
+    ]
+    return sorted(out, key=lambda s: (s.held_on or s.scheduled_on or today, s.id), reverse=True)
+
+
+def active_plans(store: Store, person_id: int) -> list[ChangePlan]:
+    return store.find(ChangePlan, person_id=person_id, status=PlanStatus.ACTIVE)
+
+
+def open_commitments(
+    store: Store, person_id: int, partnership_id: int, session_id: int | None
+) -> list[Commitment]:
+    """The person's commitments to follow up in this session: still open, or reviewed in it."""
+    mine = store.find(Commitment, person_id=person_id, partnership_id=partnership_id)
+    return [
+        c
+        for c in mine
+        if (c.status is CommitmentStatus.OPEN and c.made_in_session_id != session_id)
+        or (session_id is not None and c.reviewed_in_session_id == session_id)
+    ]
+
+
+def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
+    """Store the whole entry in one transaction, and drop the person's draft of it."""
+    with store.transaction() as tx:
+        partnership = tx.get(Partnership, entry.session.partnership_id)
+        if person_id not in partnership.members:
+            raise PermissionError("only the partners can log their sessions")
+        session = tx.save(entry.session)
+        sid = session.id
+        _replace(tx, SessionNote, sid, person_id, [entry.note] if entry.note else [])
+        for commitment in entry.reviews:
+            reviewed = None if commitment.status is CommitmentStatus.OPEN else sid
+            tx.save(commitment.replace(reviewed_in_session_id=reviewed))
+        # New commitments made in this session replace any this person logged for it before.
+        for old in tx.find(Commitment, person_id=person_id, made_in_session_id=sid):
+            tx.delete(Commitment, old.id)
+        for commitment in entry.new_commitments:
+            tx.save(commitment.replace(made_in_session_id=sid))
+        mine = [p.id for p in tx.find(ChangePlan, person_id=person_id)]
+        for old in tx.find(GasRating, session_id=sid, plan_id=mine):
+            tx.delete(GasRating, old.id)
+        for rating in entry.ratings:
+            if rating.plan_id not in mine:
+                raise PermissionError("a goal can only be rated by its owner")
+            tx.save(rating.replace(session_id=sid))
+        for old in tx.find(Feedback, session_id=sid, author_id=person_id):
+            tx.delete(Feedback, old.id)
+        for item in entry.feedback:
+            tx.save(item.replace(session_id=sid))
+        _replace(tx, SessionCheck, sid, person_id, [entry.check] if entry.check else [])
+        for draft in tx.find(
+            Draft,
+            person_id=person_id,
+            kind=DRAFT_KIND,
+            key=[draft_key(partnership.id, entry.session.id), draft_key(partnership.id, sid)],
+        ):
+            tx.delete(Draft, draft.id)
+        return session
+
+
+def _replace(tx: Transaction, kind, session_id: int, person_id: int, records) -> None:
+    """Keep at most one record of ``kind`` per session and person: the one given."""
+    existing = tx.find(kind, session_id=session_id, person_id=person_id)
+    for old in existing[len(records) :]:
+        tx.delete(kind, old.id)
+    for old, new in zip(existing, records, strict=False):
+        tx.save(new.replace(id=old.id, session_id=session_id))
+    for new in records[len(existing) :]:
+        tx.save(new.replace(session_id=session_id))
+
+
+# -- drafts ------------------------------------------------------------------------------------
+
+
+def draft_key(partnership_id: int, session_id: int | None) -> str:
+    return f"partnership:{partnership_id}:session:{session_id or 'unplanned'}"
+
+
+def save_draft(store: Store, person_id: int, key: str, data: dict) -> Draft:
+    with store.transaction() as tx:
+        found = tx.find(Draft, person_id=person_id, kind=DRAFT_KIND, key=key)
+        draft = Draft(
+            id=found[0].id if found else None,
+            person_id=person_id,
+            kind=DRAFT_KIND,
+            key=key,
+            data=data,
+        )
+        return tx.save(draft)
+
+
+def load_draft(store: Store, person_id: int, key: str) -> Draft | None:
+    found = store.find(Draft, person_id=person_id, kind=DRAFT_KIND, key=key)
+    return found[0] if found else None
+
+
+def discard_draft(store: Store, person_id: int, key: str) -> None:
+    with store.transaction() as tx:
+        for draft in tx.find(Draft, person_id=person_id, kind=DRAFT_KIND, key=key):
+            tx.delete(Draft, draft.id)
