@@ -8,7 +8,8 @@ import random
 import pytest
 
 from peercoach_lib import deck, model
-from peercoach_lib.apps.prep_app import CommitmentRow, SessionPrepApp
+from peercoach_lib.apps.commitments import CommitmentRow
+from peercoach_lib.apps.prep_app import SessionPrepApp
 
 TODAY = dt.date(2026, 3, 1)
 

@@ -11,47 +11,15 @@ import ipywidgets as widgets
 
 from peercoach_lib import deck, prep
 from peercoach_lib.apps import context, forms
+from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConfigurationError, ValidationError
-from peercoach_lib.model import Commitment, CommitmentStatus, Person, SessionPrep
+from peercoach_lib.model import Commitment, Person, SessionPrep
 from peercoach_lib.store import Store
 
 log = logging.getLogger(__name__)
 
 ALL_GROUPS = "All questions"
 MAX_PINNED = 10
-
-
-class CommitmentRow(widgets.VBox):
-    """An open commitment to follow up: done, partly, not done or dropped; what got in the way."""
-
-    def __init__(self, commitment: Commitment):
-        self.commitment = commitment
-        due = f" (by {commitment.by_when:%d %b})" if commitment.by_when else ""
-        self.status = widgets.Dropdown(
-            options=[
-                ("Not followed up yet", CommitmentStatus.OPEN),
-                ("Done", CommitmentStatus.DONE),
-                ("Partly", CommitmentStatus.PARTLY),
-                ("Not done", CommitmentStatus.NOT_DONE),
-                ("Dropped", CommitmentStatus.DROPPED),
-            ],
-            value=commitment.status,
-            description=commitment.text[:60] + due,
-            description_allow_html=False,
-            style=forms._STYLE,
-            layout=widgets.Layout(width="min(100%, 560px)"),
-        )
-        self.obstacle = widgets.Text(
-            value=commitment.obstacle,
-            description="What got in the way",
-            placeholder="Optional",
-            style=forms._STYLE,
-            layout=widgets.Layout(width="min(100%, 760px)"),
-        )
-        super().__init__([self.status, self.obstacle], layout=widgets.Layout(margin="0 0 8px"))
-
-    def reviewed(self) -> Commitment:
-        return self.commitment.replace(status=self.status.value, obstacle=self.obstacle.value)
 
 
 class SessionPrepApp(widgets.VBox):

@@ -38,6 +38,13 @@ APPS: tuple[AppInfo, ...] = (
         "what success looks like at five levels.",
     ),
     AppInfo(
+        "session_log.ipynb",
+        "Session log",
+        "both partners, after each session",
+        "Record the session: held or not, who coached whom, commitments kept and made, your "
+        "goals' levels, feedback and the session check.",
+    ),
+    AppInfo(
         "session_prep.ipynb",
         "Prepare for a session",
         "the person being coached",

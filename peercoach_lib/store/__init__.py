@@ -148,7 +148,7 @@ class Transaction:
             raise NotFoundError(f"there is no {kind.label().lower()} {record_id}")
         return found[0]
 
-    def find(self, kind: type[R], *, order_by: str = "id", **where: Any) -> list[R]:
+    def find(self, kind: type[R], /, *, order_by: str = "id", **where: Any) -> list[R]:
         """Records of ``kind`` whose columns equal the given values (a list means "any of")."""
         mapping = table_map(kind)
         table = mapping.table
@@ -301,7 +301,7 @@ class Store:
         with self.reading() as tx:
             return tx.get(kind, record_id)
 
-    def find(self, kind: type[R], *, order_by: str = "id", **where: Any) -> list[R]:
+    def find(self, kind: type[R], /, *, order_by: str = "id", **where: Any) -> list[R]:
         with self.reading() as tx:
             return tx.find(kind, order_by=order_by, **where)
 

@@ -1,0 +1,43 @@
+"""Following up a commitment: done, partly, not done or dropped, and what got in the way."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from peercoach_lib.apps import forms
+from peercoach_lib.model import Commitment, CommitmentStatus
+
+STATUS_OPTIONS = [
+    ("Not followed up yet", CommitmentStatus.OPEN),
+    ("Done", CommitmentStatus.DONE),
+    ("Partly", CommitmentStatus.PARTLY),
+    ("Not done", CommitmentStatus.NOT_DONE),
+    ("Dropped", CommitmentStatus.DROPPED),
+]
+
+
+class CommitmentRow(widgets.VBox):
+    """An open commitment to follow up: done, partly, not done or dropped; what got in the way."""
+
+    def __init__(self, commitment: Commitment):
+        self.commitment = commitment
+        due = f" (by {commitment.by_when:%d %b})" if commitment.by_when else ""
+        self.status = widgets.Dropdown(
+            options=STATUS_OPTIONS,
+            value=commitment.status,
+            description=commitment.text[:60] + due,
+            description_allow_html=False,
+            style=forms._STYLE,
+            layout=widgets.Layout(width="min(100%, 560px)"),
+        )
+        self.obstacle = widgets.Text(
+            value=commitment.obstacle,
+            description="What got in the way",
+            placeholder="Optional",
+            style=forms._STYLE,
+            layout=widgets.Layout(width="min(100%, 760px)"),
+        )
+        super().__init__([self.status, self.obstacle], layout=widgets.Layout(margin="0 0 8px"))
+
+    def reviewed(self) -> Commitment:
+        return self.commitment.replace(status=self.status.value, obstacle=self.obstacle.value)

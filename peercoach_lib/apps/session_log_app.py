@@ -1,0 +1,715 @@
+"""The session log app: what happened in a session, what was committed, how it went."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import ipywidgets as widgets
+
+from peercoach_lib import gas, session_log
+from peercoach_lib.apps import context, forms
+from peercoach_lib.apps.commitments import CommitmentRow
+from peercoach_lib.errors import ValidationError
+from peercoach_lib.model import (
+    Agreement,
+    Cohort,
+    CohortSettings,
+    Commitment,
+    Feedback,
+    FeedbackRole,
+    GasRating,
+    Partnership,
+    Person,
+    Session,
+    SessionCheck,
+    SessionHalf,
+    SessionNote,
+    SessionStatus,
+)
+from peercoach_lib.store import Store
+
+log = logging.getLogger(__name__)
+
+UNPLANNED = "unplanned"
+CHECK_ITEMS = [(name, SessionCheck.model_fields[name].title) for name in SessionCheck.ITEMS]
+_NARROW = widgets.Layout(width="min(100%, 420px)")
+
+
+def _commitment_row(goals: list[tuple[str, int | None]]):
+    def make(item: dict | None) -> dict:
+        item = item or {}
+        goal = widgets.Dropdown(options=goals, description="Goal", layout=_NARROW)
+        forms.select(goal, item.get("goal_id"))
+        return {
+            "text": widgets.Text(
+                value=item.get("text", ""),
+                description="I will",
+                placeholder="What I commit to before next time",
+                layout=_NARROW,
+            ),
+            "by_when": widgets.DatePicker(
+                value=item.get("by_when"),
+                description="By when",
+                layout=widgets.Layout(width="260px"),
+            ),
+            "goal_id": goal,
+        }
+
+    return make
+
+
+class SessionLogApp(widgets.VBox):
+    """Log a session from my side; saved whole, kept as a draft until then."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        person_id: int | None = None,
+        partnership_id: int | None = None,
+        today: dt.date | None = None,
+    ):
+        super().__init__(layout=widgets.Layout(max_width="1000px"))
+        self.add_class("peercoach-app")
+        self.add_class("peercoach-session-log")
+        self.store = store or Store()
+        self.today = today or dt.date.today()
+        self.partnership: Partnership | None = None
+        self.agreement: Agreement | None = None
+        self.people: dict[int, Person] = {}
+        self.plans = []
+        self.settings = CohortSettings()
+        self._loading = False
+        self._watched: set[str] = set()
+        self._wanted_partnership = partnership_id
+
+        self.person = forms.dropdown("I am", "person_id", [])
+        self.pair = forms.dropdown("Partnership", "partnership_id", [])
+        self.session = forms.dropdown("Session", "session_id", [])
+        self.demo = widgets.HTML()
+        self.draft_notice = widgets.HTML()
+        self.discard = widgets.Button(
+            description="Discard the draft",
+            icon="trash",
+            layout=widgets.Layout(width="auto", display="none"),
+        )
+        self.held_on = forms.date("Date", "held_on")
+        self.status = forms.Field(
+            widgets.ToggleButtons(
+                options=[
+                    ("Held", SessionStatus.HELD),
+                    ("Missed", SessionStatus.MISSED),
+                    ("Rescheduled", SessionStatus.RESCHEDULED),
+                ],
+                description="What happened",
+                style=forms._STYLE,
+            ),
+            "status",
+        )
+        self.first_half = forms.integer("Minutes", "halves[0]", low=0, high=240, value=45)
+        self.second_half = forms.integer("Minutes", "halves[1]", low=0, high=240, value=45)
+        self.agreed = widgets.HTML()
+        self.note = forms.textarea("My notes (private)", "note", rows=4)
+        self.share_note = widgets.Checkbox(
+            description="Share these notes with my partner",
+            indent=False,
+            layout=widgets.Layout(width="auto", margin=f"0 0 6px {forms.LABEL_WIDTH}"),
+        )
+        self.reviews = widgets.VBox()
+        self.new_commitments = forms.RowList(
+            "New commitments",
+            "new_commitments",
+            _commitment_row([("(no goal)", None)]),
+            add_label="Add a commitment",
+        )
+        self.levels = widgets.VBox()
+        self.most_helpful = forms.textarea("What was most helpful", "most_helpful", rows=2)
+        self.less_helpful = forms.textarea("What was less helpful", "less_helpful", rows=2)
+        self.what_worked = forms.textarea("What worked", "what_worked", rows=2)
+        self.try_next = forms.textarea("What to try next time", "try_next_time", rows=2)
+        self.check = {
+            name: forms.dropdown(
+                title, f"check.{name}", [("—", None), *((str(v), v) for v in range(11))]
+            )
+            for name, title in CHECK_ITEMS
+        }
+        self.check_total = widgets.HTML(layout=widgets.Layout(margin=f"0 0 0 {forms.LABEL_WIDTH}"))
+        self.save_button = widgets.Button(
+            description="Save session",
+            button_style="primary",
+            icon="save",
+            layout=widgets.Layout(margin=f"12px 0 0 {forms.LABEL_WIDTH}"),
+        )
+        self.result = widgets.HTML()
+
+        self.held_box = widgets.VBox(
+            [
+                forms.heading("Who coached whom"),
+                self.agreed,
+                self.first_half,
+                self.second_half,
+                forms.heading("Commitments from last time"),
+                self.reviews,
+                forms.heading("Commitments for next time"),
+                self.new_commitments,
+                forms.heading("My goals today"),
+                self.levels,
+                forms.heading("Feedback"),
+                widgets.HTML("<p>As the person coached, to your coach:</p>"),
+                self.most_helpful,
+                self.less_helpful,
+                widgets.HTML("<p>As coach, your own reflection:</p>"),
+                self.what_worked,
+                self.try_next,
+                forms.heading("Session check (as the person coached)"),
+                widgets.HTML("<p>0 means not at all, 10 completely. Answer all four, or none.</p>"),
+                *self.check.values(),
+                self.check_total,
+            ]
+        )
+        self.form = widgets.VBox(
+            [
+                self.demo,
+                self.draft_notice,
+                self.discard,
+                self.held_on,
+                self.status,
+                self.note,
+                self.share_note,
+                self.held_box,
+                self.save_button,
+                self.result,
+            ]
+        )
+        self.children = [forms.stylesheet(), self.person, self.pair, self.session, self.form]
+        self.fields = {
+            f.path: f
+            for f in (
+                self.held_on,
+                self.status,
+                self.first_half,
+                self.second_half,
+                self.note,
+                self.new_commitments,
+                self.most_helpful,
+                self.less_helpful,
+                self.what_worked,
+                self.try_next,
+                *self.check.values(),
+            )
+        }
+
+        self.person.control.observe(self._on_person, names="value")
+        self.pair.control.observe(self._on_pair, names="value")
+        self.session.control.observe(self._on_session, names="value")
+        self.status.control.observe(self._on_status, names="value")
+        for control in (self.first_half.control, self.second_half.control):
+            control.observe(self._on_minutes, names="value")
+        for field in self.check.values():
+            field.control.observe(self._on_check, names="value")
+        self.new_commitments.add.on_click(lambda _b: self._watch_rows())
+        for widget in (
+            self.held_on.control,
+            self.status.control,
+            self.first_half.control,
+            self.second_half.control,
+            self.note.control,
+            self.share_note,
+            self.most_helpful.control,
+            self.less_helpful.control,
+            self.what_worked.control,
+            self.try_next.control,
+            *(f.control for f in self.check.values()),
+        ):
+            widget.observe(self._on_edit, names="value")
+        self.discard.on_click(self._on_discard)
+        self.save_button.on_click(self._on_save)
+
+        people = self.store.find(Person, role="participant", order_by="name")
+        self.person.control.options = [
+            ("Choose who you are…", None),
+            *((p.name, p.id) for p in people),
+        ]
+        self.person.value = person_id if person_id in {p.id for p in people} else None
+        self._on_person()
+
+    # -- choosing ----------------------------------------------------------------------------------
+
+    def _on_person(self, _change=None) -> None:
+        person_id = self.person.value
+        for widget in (self.pair, self.session, self.form):
+            widget.layout.display = "none" if person_id is None else "flex"
+        if person_id is None:
+            return
+        pairs = [p for p in self.store.find(Partnership) if person_id in p.members and p.is_active]
+        names = {p.id: p.name for p in self.store.find(Person)}
+        self.pair.control.options = [
+            (f"With {names[p.partner_of(person_id)]}", p.id) for p in pairs
+        ]
+        wanted = self._wanted_partnership
+        self.pair.value = (
+            wanted if wanted in {p.id for p in pairs} else (pairs[0].id if pairs else None)
+        )
+        if not pairs:
+            self.form.layout.display = "none"
+            self.session.layout.display = "none"
+        self._on_pair()
+
+    def _on_pair(self, _change=None) -> None:
+        if self.pair.value is None:
+            return
+        self.partnership = self.store.get(Partnership, self.pair.value)
+        self.people = {p.id: p for p in self.store.find(Person, id=list(self.partnership.members))}
+        found = self.store.find(Agreement, partnership_id=self.partnership.id)
+        self.agreement = found[0] if found else None
+        cohort = (
+            self.store.get(Cohort, self.partnership.cohort_id)
+            if self.partnership.cohort_id
+            else None
+        )
+        self.settings = cohort.settings if cohort else CohortSettings()
+        self.demo.value = forms.demo_notice() if self.partnership.is_demo else ""
+        sessions = session_log.loggable_sessions(self.store, self.partnership.id, today=self.today)
+        options = [(self._label(s), s.id) for s in sessions]
+        self.session.control.options = [*options, ("An unplanned session", UNPLANNED)]
+        due = [
+            s
+            for s in sessions
+            if s.status is SessionStatus.SCHEDULED and (s.scheduled_on or self.today) <= self.today
+        ]
+        self.session.value = due[0].id if due else (sessions[0].id if sessions else UNPLANNED)
+        self._on_session()
+
+    def _label(self, session: Session) -> str:
+        day = session.held_on or session.scheduled_on
+        when = f"{day:%a %d %b %Y}" if day else "undated"
+        kind = "" if session.planned else ", unplanned"
+        return f"{when} ({session.status.value}{kind})"
+
+    def _session(self) -> Session | None:
+        value = self.session.value
+        return None if value in (None, UNPLANNED) else self.store.get(Session, value)
+
+    def _on_session(self, _change=None) -> None:
+        """Show the session as logged (or as planned), or my unsaved draft of it."""
+        if self.partnership is None:
+            return
+        me = self.person.value
+        session = self._session()
+        self.plans = session_log.active_plans(self.store, me)
+        self._loading = True
+        try:
+            self._show_saved(session)
+            draft = session_log.load_draft(self.store, me, self._draft_key())
+            if draft is not None:
+                self.apply(draft.data)
+                self.draft_notice.value = forms.notice(
+                    "info",
+                    f"Restored your unsaved draft from "
+                    f"{draft.updated_at:%d %b %Y %H:%M} UTC. Save the session to keep it.",
+                )
+                self.discard.layout.display = "flex"
+            else:
+                self.draft_notice.value = ""
+                self.discard.layout.display = "none"
+        finally:
+            self._loading = False
+        forms.show_messages(self.fields, {})
+        self.result.value = ""
+        self._on_status()
+        self._on_minutes()
+        self._on_check()
+
+    def _show_saved(self, session: Session | None) -> None:
+        me = self.person.value
+        a, b = self.partnership.members
+        self.first_half.control.description = f"{self.people[a].name} coached {self.people[b].name}"
+        self.second_half.control.description = (
+            f"{self.people[b].name} coached {self.people[a].name}"
+        )
+        agreed = self.agreement.minutes_per_person if self.agreement else 45
+        self.agreed.value = (
+            f"<p style='margin-left:{forms.LABEL_WIDTH}'>Agreed: {agreed} minutes each.</p>"
+        )
+        halves = {(h.coach_id, h.client_id): h.minutes for h in (session.halves if session else [])}
+        self.first_half.value = halves.get((a, b), agreed)
+        self.second_half.value = halves.get((b, a), agreed)
+        self.held_on.value = (session.held_on or session.scheduled_on) if session else self.today
+        self.status.value = (
+            session.status
+            if session
+            and session.status
+            in (SessionStatus.HELD, SessionStatus.MISSED, SessionStatus.RESCHEDULED)
+            else SessionStatus.HELD
+        )
+        sid = session.id if session else None
+        notes = self.store.find(SessionNote, session_id=sid, person_id=me) if sid else []
+        self.note.value = notes[0].text if notes else ""
+        self.share_note.value = notes[0].shared if notes else False
+        reviews = session_log.open_commitments(self.store, me, self.partnership.id, sid)
+        self.reviews.children = [CommitmentRow(c) for c in reviews] or [
+            widgets.HTML(f"<p style='margin-left:{forms.LABEL_WIDTH}'>Nothing to follow up.</p>")
+        ]
+        for row in self._review_rows():
+            row.status.observe(self._on_edit, names="value")
+            row.obstacle.observe(self._on_edit, names="value")
+        goals = [("(no goal)", None), *((p.change, p.id) for p in self.plans)]
+        self.new_commitments.make_row = _commitment_row(goals)
+        made = self.store.find(Commitment, person_id=me, made_in_session_id=sid) if sid else []
+        self.new_commitments.load([c.model_dump() for c in made])
+        self._watch_rows()
+        rated = {
+            r.plan_id: r.level for r in (self.store.find(GasRating, session_id=sid) if sid else [])
+        }
+        self.levels.children = [
+            self._level_picker(plan, rated.get(plan.id)) for plan in self.plans
+        ] or [
+            widgets.HTML(
+                f"<p style='margin-left:{forms.LABEL_WIDTH}'>No active goals: start "
+                "one in the Personal Change Plan.</p>"
+            )
+        ]
+        given = {
+            f.role: f
+            for f in (self.store.find(Feedback, session_id=sid, author_id=me) if sid else [])
+        }
+        client, coach = given.get(FeedbackRole.CLIENT), given.get(FeedbackRole.COACH)
+        self.most_helpful.value = client.most_helpful if client else ""
+        self.less_helpful.value = client.less_helpful if client else ""
+        self.what_worked.value = coach.what_worked if coach else ""
+        self.try_next.value = coach.try_next_time if coach else ""
+        checks = self.store.find(SessionCheck, session_id=sid, person_id=me) if sid else []
+        for name, field in self.check.items():
+            field.value = getattr(checks[0], name) if checks else None
+
+    def _level_picker(self, plan, level: int | None) -> forms.Field:
+        descriptions = {
+            -2: plan.gas.much_less,
+            -1: plan.gas.somewhat_less,
+            0: plan.gas.expected,
+            1: plan.gas.somewhat_more,
+            2: plan.gas.much_more,
+        }
+        options = [("Not rated today", None)] + [
+            (f"{gas.sign(lv)}: {descriptions[lv] or gas.LEVELS[lv]}", lv)
+            for lv in (2, 1, 0, -1, -2)
+        ]
+        field = forms.dropdown(plan.change, f"levels.{plan.id}", options, value=level)
+        field.plan_id = plan.id
+        field.control.observe(self._on_edit, names="value")
+        return field
+
+    def _review_rows(self) -> list[CommitmentRow]:
+        return [r for r in self.reviews.children if isinstance(r, CommitmentRow)]
+
+    def _watch_rows(self) -> None:
+        for row in self.new_commitments.rows:
+            for control in row.values():
+                if control.model_id not in self._watched:
+                    control.observe(self._on_edit, names="value")
+                    self._watched.add(control.model_id)
+
+    # -- live feedback -----------------------------------------------------------------------------
+
+    def _on_status(self, _change=None) -> None:
+        held = self.status.value is SessionStatus.HELD
+        self.held_box.layout.display = "flex" if held else "none"
+
+    def _on_minutes(self, _change=None) -> None:
+        agreed = self.agreement.minutes_per_person if self.agreement else None
+        for field in (self.first_half, self.second_half):
+            if agreed and 0 < field.value < agreed:
+                field.show("warning", f"ran short: {field.value} of the agreed {agreed} minutes")
+            else:
+                field.show()
+
+    def _on_check(self, _change=None) -> None:
+        answers = [f.value for f in self.check.values()]
+        if None in answers:
+            self.check_total.value = ""
+            return
+        check = SessionCheck(
+            session_id=1,
+            person_id=1,
+            **dict(zip(SessionCheck.ITEMS, answers, strict=True)),
+            total_below=self.settings.check_total_below,
+            item_below=self.settings.check_item_below,
+        )
+        if check.flagged:
+            self.check_total.value = forms.message_html(
+                "warning",
+                f"total {check.total} of 40. This raises a flag ("
+                + "; ".join(check.flag_reasons)
+                + "): talk about it together; your facilitator "
+                "sees only that a flag was raised, never your answers.",
+            )
+        else:
+            self.check_total.value = f"<p style='font-size:13px'>Total {check.total} of 40.</p>"
+
+    # -- drafts ---------------------------------------------------------------------------------
+
+    def _draft_key(self) -> str:
+        session = self.session.value
+        return session_log.draft_key(self.partnership.id, None if session == UNPLANNED else session)
+
+    def values(self) -> dict:
+        """The form as JSON, for the draft."""
+        day = self.held_on.value
+        return {
+            "held_on": day.isoformat() if day else None,
+            "status": self.status.value.value if self.status.value else None,
+            "halves": [self.first_half.value, self.second_half.value],
+            "note": self.note.value,
+            "share_note": self.share_note.value,
+            "reviews": {
+                str(r.commitment.id): [r.status.value.value, r.obstacle.value]
+                for r in self._review_rows()
+            },
+            "new_commitments": [
+                {
+                    "text": i["text"],
+                    "by_when": i["by_when"].isoformat() if i["by_when"] else None,
+                    "goal_id": i["goal_id"],
+                }
+                for i in self.new_commitments.items()
+            ],
+            "levels": {
+                str(f.plan_id): f.value for f in self.levels.children if isinstance(f, forms.Field)
+            },
+            "feedback": [
+                self.most_helpful.value,
+                self.less_helpful.value,
+                self.what_worked.value,
+                self.try_next.value,
+            ],
+            "check": {name: f.value for name, f in self.check.items()},
+        }
+
+    def apply(self, data: dict) -> None:
+        """Put a draft back into the form."""
+        if data.get("held_on"):
+            self.held_on.value = dt.date.fromisoformat(data["held_on"])
+        if data.get("status"):
+            self.status.value = SessionStatus(data["status"])
+        self.first_half.value, self.second_half.value = data.get("halves", [45, 45])
+        self.note.value = data.get("note", "")
+        self.share_note.value = bool(data.get("share_note"))
+        reviews = data.get("reviews", {})
+        for row in self._review_rows():
+            status, obstacle = reviews.get(str(row.commitment.id), [None, None])
+            if status:
+                row.status.value = type(row.status.value)(status)
+                row.obstacle.value = obstacle or ""
+        self.new_commitments.load(
+            [
+                {
+                    **item,
+                    "by_when": dt.date.fromisoformat(item["by_when"])
+                    if item.get("by_when")
+                    else None,
+                }
+                for item in data.get("new_commitments", [])
+            ]
+        )
+        self._watch_rows()
+        levels = data.get("levels", {})
+        for field in self.levels.children:
+            if isinstance(field, forms.Field) and str(field.plan_id) in levels:
+                field.value = levels[str(field.plan_id)]
+        (
+            self.most_helpful.value,
+            self.less_helpful.value,
+            self.what_worked.value,
+            self.try_next.value,
+        ) = data.get("feedback", ["", "", "", ""])
+        for name, value in data.get("check", {}).items():
+            self.check[name].value = value
+
+    def _on_edit(self, _change=None) -> None:
+        if self._loading or self.partnership is None or self.person.value is None:
+            return
+        try:
+            session_log.save_draft(self.store, self.person.value, self._draft_key(), self.values())
+        except Exception:
+            log.exception("the draft could not be kept")  # the form itself is still there
+            return
+        self.discard.layout.display = "flex"
+
+    def _on_discard(self, _button) -> None:
+        session_log.discard_draft(self.store, self.person.value, self._draft_key())
+        self._on_session()
+        self.result.value = forms.notice("info", "Draft discarded: this is the session as saved.")
+
+    # -- saving ---------------------------------------------------------------------------------
+
+    def entry(self) -> tuple[session_log.SessionEntry | None, dict[str, str]]:
+        """The log as records, or the errors by field."""
+        errors: dict[str, str] = {}
+        me = self.person.value
+        planned = self._session()
+        status = self.status.value
+        held = status is SessionStatus.HELD
+        a, b = self.partnership.members
+
+        def build(path, make):
+            try:
+                return make()
+            except ValidationError as exc:
+                for key, text in forms.error_messages(exc).items():
+                    errors[path if path else key] = text
+                return None
+
+        if self.held_on.value is None:
+            errors["held_on"] = "is required"
+        elif self.held_on.value > self.today and held:
+            errors["held_on"] = "a session cannot be held in the future"
+        halves = []
+        if held:
+            for k, (field, coach, client) in enumerate(
+                ((self.first_half, a, b), (self.second_half, b, a))
+            ):
+                if field.value > 0:
+                    half = build(
+                        f"halves[{k}]",
+                        lambda c=coach, cl=client, m=field.value: SessionHalf(
+                            coach_id=c, client_id=cl, minutes=m
+                        ),
+                    )
+                    halves.append(half)
+            if not halves:
+                errors["halves[0]"] = "a held session has at least one half with its minutes"
+        base = (
+            planned.model_dump()
+            if planned
+            else {"partnership_id": self.partnership.id, "planned": False}
+        )
+        base.update(
+            status=status,
+            held_on=self.held_on.value if held else None,
+            halves=[h.model_dump() for h in halves if h],
+        )
+        session = build("status", lambda: Session.model_validate(base))
+        note = None
+        if self.note.value.strip():
+            note = build(
+                "note",
+                lambda: SessionNote(
+                    session_id=1, person_id=me, text=self.note.value, shared=self.share_note.value
+                ),
+            )
+        reviews = [r.reviewed() for r in self._review_rows()] if held else []
+        new = []
+        if held:
+            for item in self.new_commitments.items():
+                made = build(
+                    "new_commitments",
+                    lambda i=item: Commitment(
+                        partnership_id=self.partnership.id,
+                        person_id=me,
+                        text=i["text"],
+                        by_when=i["by_when"],
+                        goal_id=i["goal_id"],
+                    ),
+                )
+                new.append(made)
+            if (
+                any(c and c.by_when and c.by_when < self.held_on.value for c in new if c)
+                and self.held_on.value
+            ):
+                errors["new_commitments"] = "a commitment cannot be due before the session"
+        ratings = [
+            GasRating(plan_id=f.plan_id, rated_on=self.held_on.value or self.today, level=f.value)
+            for f in self.levels.children
+            if held and isinstance(f, forms.Field) and f.value is not None
+        ]
+        feedback = []
+        if held and (self.most_helpful.value.strip() or self.less_helpful.value.strip()):
+            feedback.append(
+                build(
+                    "most_helpful",
+                    lambda: Feedback(
+                        session_id=1,
+                        author_id=me,
+                        role=FeedbackRole.CLIENT,
+                        most_helpful=self.most_helpful.value,
+                        less_helpful=self.less_helpful.value,
+                    ),
+                )
+            )
+        if held and (self.what_worked.value.strip() or self.try_next.value.strip()):
+            feedback.append(
+                build(
+                    "what_worked",
+                    lambda: Feedback(
+                        session_id=1,
+                        author_id=me,
+                        role=FeedbackRole.COACH,
+                        what_worked=self.what_worked.value,
+                        try_next_time=self.try_next.value,
+                    ),
+                )
+            )
+        check = None
+        answers = {name: f.value for name, f in self.check.items()}
+        if held and any(v is not None for v in answers.values()):
+            missing = [name for name, v in answers.items() if v is None]
+            for name in missing:
+                errors[f"check.{name}"] = "answer all four items, or none"
+            if not missing:
+                check = SessionCheck(
+                    session_id=1,
+                    person_id=me,
+                    **answers,
+                    total_below=self.settings.check_total_below,
+                    item_below=self.settings.check_item_below,
+                )
+        if errors or session is None:
+            return None, errors
+        return session_log.SessionEntry(
+            session=session,
+            note=note,
+            reviews=reviews,
+            new_commitments=new,
+            ratings=ratings,
+            feedback=feedback,
+            check=check,
+        ), errors
+
+    def _on_save(self, _button=None) -> None:
+        entry, errors = self.entry()
+        forms.show_messages(self.fields, errors)
+        if entry is None:
+            count = len(errors)
+            self.result.value = forms.notice(
+                "error",
+                f"Nothing was saved: {count} "
+                f"{'field needs' if count == 1 else 'fields need'} attention (marked Error). "
+                "Your draft is kept.",
+            )
+            return
+        try:
+            saved = session_log.save(self.store, self.person.value, entry)
+        except Exception:
+            log.exception("saving the session failed")
+            self.result.value = forms.notice(
+                "error",
+                "The session could not be saved, so nothing "
+                "was changed; your draft is kept. Try again.",
+            )
+            return
+        self._on_pair()
+        self.session.value = saved.id
+        self._on_session()
+        self.result.value = forms.notice(
+            "ok",
+            f"Saved the {saved.status.value} session of "
+            f"{(saved.held_on or saved.scheduled_on or self.today):%d %B %Y}.",
+        )
+
+
+def build_session_log_app(store: Store | None = None, **kwargs) -> SessionLogApp:
+    """The session log; the person and partnership come from the page's URL when not given."""
+    kwargs.setdefault("person_id", context.int_param("person"))
+    kwargs.setdefault("partnership_id", context.int_param("partnership"))
+    return SessionLogApp(store, **kwargs)

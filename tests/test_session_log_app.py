@@ -1,0 +1,217 @@
+"""The session log, driven through its widgets: three sessions of a demo pair, end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from peercoach_lib import demo, model, session_log, sessions
+from peercoach_lib.apps.session_log_app import UNPLANNED, SessionLogApp
+from peercoach_lib.model import CommitmentStatus as CS
+from peercoach_lib.model import SessionStatus
+from peercoach_lib.store import Store
+
+AS_OF = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo_pair(tmp_path):
+    """A demo cohort, and a pair whose first partner has exactly one active goal."""
+    store = Store(f"sqlite:///{tmp_path / 'log.sqlite'}")
+    demo.generate(store, pairs=8, weeks=8, seed=4, as_of=AS_OF)
+    for pair in store.find(model.Partnership):
+        plans = session_log.active_plans(store, pair.person_a_id)
+        upcoming = [
+            s
+            for s in store.find(model.Session, partnership_id=pair.id)
+            if s.status is SessionStatus.SCHEDULED
+        ]
+        if len(plans) == 1 and len(upcoming) >= 3:
+            yield store, pair, plans[0], sorted(upcoming, key=lambda s: s.scheduled_on)[:3]
+            store.close()
+            return
+    pytest.fail("the demo has no pair with one goal and three sessions ahead")
+
+
+def log(store, pair, session, *, reviews, new, level, check=None):
+    app = SessionLogApp(
+        store, person_id=pair.person_a_id, partnership_id=pair.id, today=session.scheduled_on
+    )
+    app.session.value = session.id
+    app.status.value = SessionStatus.HELD
+    app.held_on.value = session.scheduled_on
+    rows = {r.commitment.text: r for r in app._review_rows()}
+    for text, status in reviews.items():
+        rows[text].status.value = status
+    for row in rows.values():  # anything else left from the demo history is dropped
+        if row.commitment.text not in reviews:
+            row.status.value = CS.DROPPED
+    for text in new:
+        controls = app.new_commitments.append()
+        controls["text"].value = text
+        controls["by_when"].value = session.scheduled_on + dt.timedelta(days=7)
+    (level_field,) = app.levels.children
+    level_field.value = level
+    for name, value in (check or {}).items():
+        app.check[name].value = value
+    app.save_button.click()
+    assert "Saved the held session" in app.result.value, app.result.value
+    return app
+
+
+def test_three_sessions_logged_through_the_widgets(demo_pair):
+    store, pair, plan, (s1, s2, s3) = demo_pair
+    me = pair.person_a_id
+    log(store, pair, s1, reviews={}, new=["Draft the bid", "Call the funder"], level=-1)
+    log(
+        store,
+        pair,
+        s2,
+        reviews={"Draft the bid": CS.DONE, "Call the funder": CS.PARTLY},
+        new=["Book the venue", "Walk three times", "Read the report"],
+        level=0,
+    )
+    log(
+        store,
+        pair,
+        s3,
+        reviews={
+            "Book the venue": CS.NOT_DONE,
+            "Walk three times": CS.DONE,
+            "Read the report": CS.DROPPED,
+        },
+        new=["Send the bid"],
+        level=1,
+        check={"heard": 9, "focus": 8, "approach": 9, "overall": 9},
+    )
+
+    mine = {c.text: c for c in store.find(model.Commitment, person_id=me, partnership_id=pair.id)}
+    assert (mine["Draft the bid"].status, mine["Draft the bid"].reviewed_in_session_id) == (
+        CS.DONE,
+        s2.id,
+    )
+    assert mine["Call the funder"].status is CS.PARTLY
+    assert (mine["Book the venue"].status, mine["Book the venue"].reviewed_in_session_id) == (
+        CS.NOT_DONE,
+        s3.id,
+    )
+    assert mine["Read the report"].status is CS.DROPPED
+    assert (mine["Send the bid"].status, mine["Send the bid"].made_in_session_id) == (
+        CS.OPEN,
+        s3.id,
+    )
+
+    # Follow-through over the reviews of sessions 2 and 3, by hand:
+    # done, partly | not done, done (dropped left out): (1 + 0.5 + 0 + 1) / 4 = 0.625.
+    frames = {t: store.frame(t) for t in ("commitments", "sessions")}
+    c = frames["commitments"]
+    c = c[(c["person_id"] == me) & c["reviewed_in_session_id"].isin([s2.id, s3.id])]
+    done = sessions.reviewed(c, frames["sessions"])
+    assert sessions.follow_through(done["status"].astype(str)) == 0.625
+    weekly = sessions.follow_through_by_week(done)
+    assert list(weekly["rate"]) == [0.75, 0.5]  # week 2: (1 + .5)/2; week 3: (0 + 1)/2
+
+    # One goal, weight 1: T = 50 + 10 x level.
+    ratings = store.frame("gas_ratings")
+    ratings = ratings[ratings["session_id"].isin([s1.id, s2.id, s3.id])]
+    series = sessions.gas_series(ratings)
+    assert list(series["t_score"]) == [40.0, 50.0, 60.0]
+    assert list(series["rated_on"]) == [pd.Timestamp(s.scheduled_on) for s in (s1, s2, s3)]
+
+    held = store.get(model.Session, s3.id)
+    assert held.status is SessionStatus.HELD and len(held.halves) == 2
+    (check,) = store.find(model.SessionCheck, session_id=s3.id, person_id=me)
+    assert (check.total, check.flagged) == (35, True)
+
+
+def test_a_draft_survives_closing_the_tab_and_is_dropped_on_saving(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    first = SessionLogApp(
+        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
+    )
+    first.session.value = s1.id
+    first.note.value = "Half-written thoughts"
+    first.most_helpful.value = "The reframe"
+    first.check["heard"].value = 7
+    # The tab closes; a new one opens on the same session.
+    second = SessionLogApp(
+        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
+    )
+    assert second.session.value == s1.id
+    assert "Restored your unsaved draft" in second.draft_notice.value
+    assert (second.note.value, second.most_helpful.value) == (
+        "Half-written thoughts",
+        "The reframe",
+    )
+    assert second.check["heard"].value == 7
+    # Nothing of it is a stored session yet.
+    assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
+    assert store.find(model.SessionNote, session_id=s1.id) == []
+    # The half-filled check is an error, so nothing is saved and the draft stays.
+    second.save_button.click()
+    assert "answer all four items, or none" in second.check["focus"].message.value
+    assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
+    assert len(store.find(model.Draft)) == 1
+    second.check["heard"].value = None
+    second.save_button.click()
+    assert store.find(model.Draft) == []
+    assert store.find(model.SessionNote, session_id=s1.id)[0].text == "Half-written thoughts"
+
+
+def test_discarding_a_draft(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    app = SessionLogApp(
+        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
+    )
+    app.note.value = "Never mind"
+    app.discard.click()
+    assert app.note.value == "" and store.find(model.Draft) == []
+
+
+def test_a_missed_session_records_only_that(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    app = SessionLogApp(
+        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
+    )
+    app.status.value = SessionStatus.MISSED
+    assert app.held_box.layout.display == "none"
+    app.save_button.click()
+    saved = store.get(model.Session, s1.id)
+    assert (saved.status, saved.held_on, saved.halves) == (SessionStatus.MISSED, None, [])
+
+
+def test_an_unplanned_session_and_a_short_half(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    app = SessionLogApp(
+        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
+    )
+    app.session.value = UNPLANNED
+    app.held_on.value = s1.scheduled_on - dt.timedelta(days=2)
+    agreed = app.agreement.minutes_per_person
+    app.second_half.value = 1
+    assert f"ran short: 1 of the agreed {agreed} minutes" in app.second_half.message.value
+    before = len(store.find(model.Session, partnership_id=pair.id))
+    app.save_button.click()
+    after = store.find(model.Session, partnership_id=pair.id, planned=False)
+    assert len(store.find(model.Session, partnership_id=pair.id)) == before + 1
+    newest = max(after, key=lambda s: s.id)
+    assert [h.minutes for h in newest.halves] == [agreed, 1]
+
+
+def test_impossible_input_is_refused_next_to_the_field(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    app = SessionLogApp(
+        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
+    )
+    app.held_on.value = s1.scheduled_on + dt.timedelta(days=3)
+    app.first_half.value = 0
+    app.second_half.value = 0
+    controls = app.new_commitments.append()
+    controls["text"].value = ""
+    app.save_button.click()
+    assert "cannot be held in the future" in app.held_on.message.value
+    assert "at least one half" in app.first_half.message.value
+    assert "cannot be empty" in app.new_commitments.message.value
+    assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
