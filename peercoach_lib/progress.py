@@ -1,0 +1,215 @@
+"""A person's progress across sessions: the tables behind each chart, and what they say.
+
+Only the person's own records and their partnership's sessions are read: never the partner's
+notes, goals, feedback or checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from peercoach_lib import lsi, sessions
+from peercoach_lib.model import (
+    Agreement,
+    ChangePlan,
+    CohortSettings,
+    LsiAssessment,
+    Partnership,
+    Person,
+)
+from peercoach_lib.store import Store
+
+
+@dataclass
+class Progress:
+    person: Person
+    partnership: Partnership | None
+    interval_days: int
+    as_of: pd.Timestamp
+    gas_levels: pd.DataFrame  # rated_on, goal, level
+    gas_scores: pd.DataFrame  # rated_on, goals, t_score
+    milestones: pd.DataFrame  # due_on, goal, description
+    follow_weekly: pd.DataFrame  # week, done, partly, not done, dropped, rate
+    follow_recent: float | None  # the last four weeks
+    follow_overall: float | None
+    sessions: pd.DataFrame  # date, status, planned
+    gaps: pd.DataFrame  # from, to, days, too_long, still_open
+    held: int
+    planned: int
+    lsi_index: pd.DataFrame  # taken_on, index
+    lsi_change: pd.DataFrame  # area, first, latest, change
+    checks: pd.DataFrame  # date, total, flagged
+    check_threshold: int
+
+    @property
+    def is_empty(self) -> bool:
+        return self.sessions.empty and self.lsi_index.empty and self.gas_levels.empty
+
+
+def load(
+    store: Store,
+    person_id: int,
+    *,
+    as_of: dt.date | None = None,
+    settings: CohortSettings | None = None,
+) -> Progress:
+    as_of = pd.Timestamp(as_of or dt.date.today())
+    settings = settings or CohortSettings()
+    with store.reading() as tx:
+        person = tx.get(Person, person_id)
+        pairs = [p for p in tx.find(Partnership) if person_id in p.members]
+        pair = next((p for p in reversed(pairs) if p.is_active), pairs[-1] if pairs else None)
+        agreement = tx.find(Agreement, partnership_id=pair.id) if pair else []
+        plans = tx.find(ChangePlan, person_id=person_id)
+        assessments = tx.find(LsiAssessment, person_id=person_id, order_by="taken_on")
+        frames = {
+            name: tx.frame(name)
+            for name in ("sessions", "commitments", "gas_ratings", "session_checks")
+        }
+    interval = agreement[0].frequency.interval_days if agreement else 14
+    all_sessions = frames["sessions"]
+    mine = all_sessions[all_sessions["partnership_id"] == (pair.id if pair else -1)]
+
+    goal_names = {p.id: p.change for p in plans}
+    ratings = frames["gas_ratings"]
+    ratings = ratings[ratings["plan_id"].isin(list(goal_names))]
+    weights = pd.Series({p.id: p.weight for p in plans}, dtype=float)
+    gas_levels = ratings.assign(goal=ratings["plan_id"].map(goal_names))[
+        ["rated_on", "plan_id", "goal", "level"]
+    ].sort_values(["rated_on", "plan_id"])
+    milestones = pd.DataFrame(
+        [(pd.Timestamp(m.due_on), p.change, m.description) for p in plans for m in p.milestones],
+        columns=["due_on", "goal", "description"],
+    )
+
+    commitments = frames["commitments"]
+    commitments = commitments[commitments["person_id"] == person_id]
+    reviewed = sessions.reviewed(commitments, all_sessions)
+    recent = sessions.follow_through_since(reviewed, as_of - pd.Timedelta(weeks=4))
+
+    held, planned = sessions.held_and_planned(mine, as_of)
+    timeline = (
+        mine.assign(date=mine["held_on"].fillna(mine["scheduled_on"]))[
+            ["date", "status", "planned"]
+        ]
+        .sort_values("date")
+        .reset_index(drop=True)
+    )
+
+    lsi_index = pd.DataFrame(
+        {
+            "taken_on": [pd.Timestamp(a.taken_on) for a in assessments],
+            "index": [lsi.index(a) for a in assessments],
+        }
+    )
+    if len(assessments) >= 2:
+        table = lsi.compare(assessments[0], assessments[-1])
+        lsi_change = table.rename(columns={"before": "first", "after": "latest"})
+    else:
+        lsi_change = pd.DataFrame(columns=["area", "first", "latest", "change"])
+
+    checks = frames["session_checks"]
+    checks = checks[checks["person_id"] == person_id]
+    when = all_sessions.set_index("id")["held_on"]
+    totals = checks[["heard", "focus", "approach", "overall"]].sum(axis=1)
+    low_item = checks[["heard", "focus", "approach", "overall"]].min(axis=1) < checks["item_below"]
+    check_table = (
+        pd.DataFrame(
+            {
+                "date": when.reindex(checks["session_id"].to_numpy()).to_numpy(),
+                "total": totals.to_numpy(),
+                "flagged": ((totals < checks["total_below"]) | low_item).to_numpy(),
+            }
+        )
+        .sort_values("date")
+        .reset_index(drop=True)
+    )
+
+    return Progress(
+        person=person,
+        partnership=pair,
+        interval_days=interval,
+        as_of=as_of,
+        gas_levels=gas_levels.reset_index(drop=True),
+        gas_scores=sessions.gas_series(ratings, weights),
+        milestones=milestones,
+        follow_weekly=sessions.follow_through_by_week(reviewed),
+        follow_recent=recent,
+        follow_overall=sessions.follow_through(reviewed["status"].astype(str)),
+        sessions=timeline,
+        gaps=sessions.cadence(mine, interval, as_of)
+        if pair
+        else sessions.cadence(mine.iloc[0:0], interval, as_of),
+        held=held,
+        planned=planned,
+        lsi_index=lsi_index,
+        lsi_change=lsi_change,
+        checks=check_table,
+        check_threshold=settings.check_total_below,
+    )
+
+
+# -- what each chart says, in plain words --------------------------------------------------------
+
+
+def read_gas(p: Progress) -> str:
+    if p.gas_scores.empty:
+        return "No goal has been rated yet: rate your goals in the session log after a session."
+    first, last = p.gas_scores["t_score"].iloc[0], p.gas_scores["t_score"].iloc[-1]
+    trend = "rose" if last > first else "fell" if last < first else "stayed"
+    return (
+        f"Your goal attainment score {trend} from {first:.0f} to {last:.0f} over "
+        f"{len(p.gas_scores)} rated sessions; 50 means every goal is where you expected."
+    )
+
+
+def read_follow_through(p: Progress) -> str:
+    if p.follow_overall is None:
+        return "No commitment has been followed up yet."
+    recent = sessions.rate_text(p.follow_recent)
+    return (
+        f"You kept {p.follow_overall:.0%} of your commitments overall (partly kept counts "
+        f"half), and {recent} over the last four weeks."
+    )
+
+
+def read_cadence(p: Progress) -> str:
+    if p.sessions.empty:
+        return "No sessions yet: book them in the first-session agreement."
+    long_gaps = p.gaps[p.gaps["too_long"]]
+    gaps = (
+        f" {len(long_gaps)} gap{'s' if len(long_gaps) != 1 else ''} ran longer than your "
+        f"agreed {p.interval_days} days."
+        if len(long_gaps)
+        else " Every gap stayed within your agreed interval."
+    )
+    return f"You held {p.held} of {p.planned} planned sessions so far.{gaps}"
+
+
+def read_lsi(p: Progress) -> str:
+    if p.lsi_index.empty:
+        return "No Lifestyle Satisfaction Index yet."
+    if len(p.lsi_index) == 1:
+        return f"Your index is {p.lsi_index['index'].iloc[0]:.1f}; take it again to see change."
+    first, last = p.lsi_index["index"].iloc[0], p.lsi_index["index"].iloc[-1]
+    changes = p.lsi_change.dropna(subset=["change"])
+    best = changes.sort_values("change", ascending=False).iloc[0] if len(changes) else None
+    gain = (
+        f"; largest gain: {best['area']} ({int(best['change']):+d})"
+        if (best is not None and best["change"] > 0)
+        else ""
+    )
+    return f"Your index went from {first:.1f} to {last:.1f}{gain}."
+
+
+def read_checks(p: Progress) -> str:
+    if p.checks.empty:
+        return "No session checks yet: answer the four questions at the end of a session."
+    flagged = int(p.checks["flagged"].sum())
+    return (
+        f"{len(p.checks)} session checks, average total {p.checks['total'].mean():.1f} of 40; "
+        f"{flagged} raised a flag (below {p.check_threshold}, or an item below the line)."
+    )
