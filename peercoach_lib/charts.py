@@ -145,3 +145,211 @@ def _blues(fraction: float) -> tuple[float, float, float, float]:
     # One hue from light to dark reads the same with every common colour-vision deficiency;
     # the palest end is left out so that every bar stands out from the white background.
     return colormaps["Blues"](0.35 + 0.55 * fraction)
+
+
+# -- progress across sessions ------------------------------------------------------------------
+
+_SERIES = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky")]
+_MARKERS = ["o", "s", "^", "D", "v", "P"]
+
+
+def _dates(ax: Axes) -> None:
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def gas_progress(levels, scores, milestones, *, figure: Figure | None = None) -> Figure:
+    """Each goal's level by session (top) and the GAS T-score (bottom), milestones marked."""
+    figure = figure or Figure(figsize=(7.6, 5.6), layout="constrained")
+    top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+    for k, (goal, rows) in enumerate(levels.groupby("goal", sort=False)):
+        top.plot(
+            rows["rated_on"],
+            rows["level"],
+            marker=_MARKERS[k % 6],
+            color=_SERIES[k % 6],
+            label=textwrap.shorten(goal, 40),
+            gid="gas-goal",
+        )
+    top.set_yticks(
+        [-2, -1, 0, 1, 2],
+        ["−2 much less", "−1 less", "0 expected", "+1 more", "+2 much more"],
+        fontsize=8,
+    )
+    top.set_ylim(-2.4, 2.4)
+    top.axhline(0, color="#bbbbbb", linewidth=1)
+    top.set_title("Goal attainment by session", fontsize=11, color=TEXT)
+    bottom.plot(
+        scores["rated_on"], scores["t_score"], marker="o", color=OKABE_ITO["black"], gid="t-score"
+    )
+    bottom.axhline(50, color=OKABE_ITO["grey"], linestyle="--", linewidth=1)
+    bottom.text(
+        0.01,
+        50,
+        " 50 = as expected",
+        transform=bottom.get_yaxis_transform(),
+        fontsize=8,
+        color="#555555",
+        va="bottom",
+    )
+    bottom.set_ylabel("T-score")
+    for ax in (top, bottom):
+        for k, due in enumerate(milestones["due_on"].drop_duplicates()):
+            ax.axvline(
+                due,
+                color=OKABE_ITO["green"],
+                linestyle=":",
+                linewidth=1.2,
+                gid="milestone",
+                label="milestone" if k == 0 and ax is top else None,
+            )
+        _dates(ax)
+    if len(levels) or len(milestones):
+        top.legend(fontsize=8, loc="upper left", frameon=False)
+    return figure
+
+
+def follow_through_chart(weekly, recent: float | None, *, ax: Axes | None = None) -> Figure:
+    """Follow-through per week (bars, percent written on each) and over the last four weeks."""
+    ax = _figure((7.6, 3.4), ax=ax)
+    rates = weekly["rate"].astype(float)
+    bars = ax.bar(
+        weekly["week"], (rates * 100).fillna(0), width=5, color=OKABE_ITO["blue"], gid="week"
+    )
+    for bar, rate in zip(bars, rates, strict=True):
+        label = "–" if pd.isna(rate) else f"{rate:.0%}"
+        ax.text(
+            bar.get_x() + bar.get_width() / 2,
+            bar.get_height() + 2,
+            label,
+            ha="center",
+            fontsize=8,
+            color=TEXT,
+        )
+    if recent is not None:
+        ax.axhline(
+            recent * 100, color=OKABE_ITO["orange"], linestyle="--", linewidth=1.5, gid="recent"
+        )
+        ax.text(
+            0.99,
+            recent * 100 + 2,
+            f"last 4 weeks: {recent:.0%}",
+            ha="right",
+            transform=ax.get_yaxis_transform(),
+            fontsize=8,
+            color=OKABE_ITO["vermillion"],
+        )
+    ax.set_ylim(0, 112)
+    ax.set_ylabel("Commitments kept (%)")
+    ax.set_title("Follow-through by week", fontsize=11, color=TEXT)
+    _dates(ax)
+    return ax.figure
+
+
+_STATUS_STYLE = {
+    "held": ("o", OKABE_ITO["blue"], "held"),
+    "missed": ("X", OKABE_ITO["vermillion"], "missed"),
+    "rescheduled": ("D", OKABE_ITO["orange"], "rescheduled"),
+    "scheduled": ("o", "none", "booked"),
+    "cancelled": ("_", OKABE_ITO["grey"], "cancelled"),
+}
+
+
+def cadence_chart(timeline, gaps, interval_days: int, *, ax: Axes | None = None) -> Figure:
+    """Sessions on a time line by what happened, with gaps over the agreed interval shaded."""
+    ax = _figure((7.6, 2.6), ax=ax)
+    for _, gap in gaps[gaps["too_long"]].iterrows():
+        ax.axvspan(gap["from"], gap["to"], color=OKABE_ITO["yellow"], alpha=0.35, gid="long-gap")
+        middle = gap["from"] + (gap["to"] - gap["from"]) / 2
+        ax.text(middle, 1.32, f"{int(gap['days'])} days", ha="center", fontsize=8, color=TEXT)
+    for status, (marker, colour, label) in _STATUS_STYLE.items():
+        rows = timeline[timeline["status"].astype(str) == status]
+        if len(rows):
+            ax.scatter(
+                rows["date"],
+                [1] * len(rows),
+                marker=marker,
+                s=70,
+                label=label,
+                facecolors=colour,
+                edgecolors=OKABE_ITO["blue"] if colour == "none" else colour,
+                gid=f"session-{status}",
+            )
+    ax.set_yticks([])
+    ax.set_ylim(0.6, 1.45)
+    ax.legend(loc="lower center", ncols=5, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.02))
+    ax.set_title(
+        f"Sessions (shaded: gaps over the agreed {interval_days} days)", fontsize=11, color=TEXT
+    )
+    _dates(ax)
+    ax.spines["left"].set_visible(False)
+    return ax.figure
+
+
+def lsi_trend_chart(index, change, *, figure: Figure | None = None) -> Figure:
+    """The LSI index over time (left) and each area's change since the first assessment (right)."""
+    figure = figure or Figure(figsize=(8.4, 3.8), layout="constrained")
+    left, right = figure.subplots(1, 2, width_ratios=[2, 3])
+    left.plot(index["taken_on"], index["index"], marker="o", color=OKABE_ITO["blue"], gid="index")
+    for day, value in zip(index["taken_on"], index["index"], strict=True):
+        left.text(day, value + 2.5, f"{value:.0f}", ha="center", fontsize=8, color=TEXT)
+    left.set_ylim(0, 105)
+    left.set_title("Index (0–100)", fontsize=11, color=TEXT)
+    _dates(left)
+    rows = change.dropna(subset=["change"]).iloc[::-1]
+    values = rows["change"].astype(int)
+    colours = [OKABE_ITO["blue"] if v >= 0 else OKABE_ITO["vermillion"] for v in values]
+    right.barh(rows["area"], values, color=colours, gid="area-change")
+    for y, v in enumerate(values):
+        right.text(
+            v + (0.15 if v >= 0 else -0.15),
+            y,
+            f"{v:+d}",
+            va="center",
+            ha="left" if v >= 0 else "right",
+            fontsize=8,
+            color=TEXT,
+        )
+    right.axvline(0, color="#888888", linewidth=1)
+    right.set_title("Change per area since the first", fontsize=11, color=TEXT)
+    right.tick_params(axis="y", labelsize=8)
+    right.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def checks_chart(checks, threshold: int, *, ax: Axes | None = None) -> Figure:
+    """Session-check totals over time, the flag line drawn, flagged sessions marked and named."""
+    ax = _figure((7.6, 3.2), ax=ax)
+    ax.plot(checks["date"], checks["total"], color=OKABE_ITO["blue"], marker="o", gid="totals")
+    flagged = checks[checks["flagged"]]
+    ax.scatter(
+        flagged["date"],
+        flagged["total"],
+        marker="v",
+        s=80,
+        color=OKABE_ITO["vermillion"],
+        zorder=3,
+        label="flag raised",
+        gid="flagged",
+    )
+    ax.axhline(
+        threshold, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.2, gid="threshold"
+    )
+    ax.text(
+        0.01,
+        threshold + 0.5,
+        f"flag below {threshold}",
+        transform=ax.get_yaxis_transform(),
+        fontsize=8,
+        color=OKABE_ITO["vermillion"],
+    )
+    ax.set_ylim(0, 41)
+    ax.set_ylabel("Total (0–40)")
+    ax.set_title("Session check", fontsize=11, color=TEXT)
+    if len(flagged):
+        ax.legend(fontsize=8, frameon=False, loc="lower right")
+    _dates(ax)
+    return ax.figure
