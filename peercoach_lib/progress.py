@@ -45,6 +45,15 @@ class Progress:
     check_threshold: int
 
     @property
+    def gas_table(self) -> pd.DataFrame:
+        """Each goal's level by date, with the T-score of that date."""
+        scores = self.gas_scores.assign(rated_on=pd.to_datetime(self.gas_scores["rated_on"]))
+        levels = self.gas_levels.assign(rated_on=pd.to_datetime(self.gas_levels["rated_on"]))
+        return levels.merge(scores, on="rated_on", how="left")[
+            ["rated_on", "goal", "level", "t_score"]
+        ]
+
+    @property
     def is_empty(self) -> bool:
         return self.sessions.empty and self.lsi_index.empty and self.gas_levels.empty
 

@@ -47,7 +47,9 @@ def follow_through_by_week(reviewed_commitments: pd.DataFrame) -> pd.DataFrame:
     frame = reviewed_commitments
     columns = ["week", "done", "partly", "not done", "dropped", "rate"]
     if frame.empty:
-        return pd.DataFrame(columns=columns)
+        empty = {name: pd.Series(dtype="int64") for name in columns}
+        empty.update(week=pd.Series(dtype="datetime64[ns]"), rate=pd.Series(dtype="float64"))
+        return pd.DataFrame(empty)[columns]
     day = pd.to_datetime(frame["reviewed_on"])
     week = (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.normalize()
     counts = pd.crosstab(week, frame["status"].astype(str))
@@ -103,7 +105,13 @@ def gas_series(
     (1 when missing). Returns one row per date with ``goals`` (how many counted) and ``t_score``.
     """
     if ratings.empty:
-        return pd.DataFrame(columns=["rated_on", "goals", "t_score"])
+        return pd.DataFrame(
+            {
+                "rated_on": pd.Series(dtype="datetime64[ns]"),
+                "goals": pd.Series(dtype="int64"),
+                "t_score": pd.Series(dtype="float64"),
+            }
+        )
     levels = (
         ratings.sort_values(["rated_on", "plan_id"])
         .pivot_table(index="rated_on", columns="plan_id", values="level", aggfunc="last")

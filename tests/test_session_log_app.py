@@ -62,7 +62,7 @@ def log(store, pair, session, *, reviews, new, level, check=None):
 
 
 def test_three_sessions_logged_through_the_widgets(demo_pair):
-    store, pair, plan, (s1, s2, s3) = demo_pair
+    store, pair, _plan, (s1, s2, s3) = demo_pair
     me = pair.person_a_id
     log(store, pair, s1, reviews={}, new=["Draft the bid", "Call the funder"], level=-1)
     log(

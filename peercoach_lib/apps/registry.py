@@ -38,6 +38,13 @@ APPS: tuple[AppInfo, ...] = (
         "what success looks like at five levels.",
     ),
     AppInfo(
+        "session_prep.ipynb",
+        "Prepare for a session",
+        "the person being coached",
+        "Purpose, outcomes and process for your next session; follow up last time's "
+        "commitments; pick questions for your coach.",
+    ),
+    AppInfo(
         "session_log.ipynb",
         "Session log",
         "both partners, after each session",
@@ -45,11 +52,11 @@ APPS: tuple[AppInfo, ...] = (
         "goals' levels, feedback and the session check.",
     ),
     AppInfo(
-        "session_prep.ipynb",
-        "Prepare for a session",
-        "the person being coached",
-        "Purpose, outcomes and process for your next session; follow up last time's "
-        "commitments; pick questions for your coach.",
+        "my_progress.ipynb",
+        "My progress",
+        "each person and their partner",
+        "Charts across sessions: goal attainment, commitments kept, meeting regularly, life "
+        "satisfaction and session checks, each in words and numbers too.",
     ),
 )
 

@@ -1,0 +1,180 @@
+"""My progress: charts across sessions, each with what it says in words and its numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import ipywidgets as widgets
+import pandas as pd
+
+from peercoach_lib import charts, progress
+from peercoach_lib.apps import context, forms
+from peercoach_lib.model import Cohort, CohortSettings, Person
+from peercoach_lib.store import Store
+
+
+class ChartSection(widgets.VBox):
+    """One chart: its title, a plain-language reading, the picture, and its table on request."""
+
+    def __init__(self, title: str, key: str):
+        self.key = key
+        self.reading = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="780px"))
+        self.toggle = widgets.ToggleButton(
+            description="Show the numbers", icon="table", layout=widgets.Layout(width="auto")
+        )
+        self.table = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.downloads = widgets.HTML()
+        super().__init__(
+            [
+                forms.heading(title),
+                self.reading,
+                self.image,
+                widgets.HBox([self.toggle]),
+                self.table,
+                self.downloads,
+            ]
+        )
+        self.toggle.observe(self._on_toggle, names="value")
+
+    def show(self, reading: str, figure, table: pd.DataFrame, stem: str) -> None:
+        self.reading.value = f"<p style='font-size:14px'>{html.escape(reading)}</p>"
+        empty = figure is None or table.empty
+        for widget in (self.image, self.toggle, self.downloads):
+            widget.layout.display = "none" if empty else "flex"
+        if empty:
+            self.table.layout.display = "none"
+            return
+        png = charts.to_png(figure)
+        self.image.value = png
+        self.image.layout.display = "block"
+        shown = table.copy()
+        for column in shown.columns:
+            if pd.api.types.is_datetime64_any_dtype(shown[column]):
+                shown[column] = shown[column].dt.strftime("%d %b %Y")
+        self.table.value = shown.to_html(
+            index=False,
+            na_rep="–",
+            float_format="{:.2f}".format,
+            classes="peercoach-table",
+            border=0,
+        )
+        self.downloads.value = forms.download_link(
+            "Chart (PNG)", f"{stem}-{self.key}.png", png, "image/png"
+        ) + forms.download_link(
+            "Numbers (CSV)",
+            f"{stem}-{self.key}.csv",
+            table.to_csv(index=False).encode(),
+            "text/csv",
+        )
+        self._on_toggle()
+
+    def _on_toggle(self, _change=None) -> None:
+        self.table.layout.display = "block" if self.toggle.value else "none"
+        self.toggle.description = "Hide the numbers" if self.toggle.value else "Show the numbers"
+
+
+class ProgressApp(widgets.VBox):
+    """Charts of one person's progress across sessions."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        person_id: int | None = None,
+        today: dt.date | None = None,
+    ):
+        super().__init__(layout=widgets.Layout(max_width="1000px"))
+        self.add_class("peercoach-app")
+        self.add_class("peercoach-progress")
+        self.store = store or Store()
+        self.today = today or dt.date.today()
+        self.progress: progress.Progress | None = None
+        self.person = forms.dropdown("I am", "person_id", [])
+        self.demo = widgets.HTML()
+        self.summary = widgets.HTML()
+        self.sections = {
+            "goals": ChartSection("My goals", "goals"),
+            "follow_through": ChartSection("Keeping my commitments", "follow-through"),
+            "sessions": ChartSection("Meeting regularly", "sessions"),
+            "lsi": ChartSection("Lifestyle Satisfaction Index", "lsi"),
+            "checks": ChartSection("How my sessions went", "session-checks"),
+        }
+        self.body = widgets.VBox([self.demo, self.summary, *self.sections.values()])
+        self.children = [forms.stylesheet(), self.person, self.body]
+        people = self.store.find(Person, role="participant", order_by="name")
+        self.person.control.options = [
+            ("Choose who you are…", None),
+            *((p.name, p.id) for p in people),
+        ]
+        self.person.control.observe(self._on_person, names="value")
+        self.person.value = person_id if person_id in {p.id for p in people} else None
+        self._on_person()
+
+    def _on_person(self, _change=None) -> None:
+        person_id = self.person.value
+        self.body.layout.display = "none" if person_id is None else "flex"
+        if person_id is None:
+            return
+        me = self.store.get(Person, person_id)
+        cohort = self.store.get(Cohort, me.cohort_id) if me.cohort_id else None
+        p = progress.load(
+            self.store,
+            person_id,
+            as_of=self.today,
+            settings=cohort.settings if cohort else CohortSettings(),
+        )
+        self.progress = p
+        self.demo.value = forms.demo_notice() if me.is_demo else ""
+        if p.is_empty:
+            self.summary.value = forms.notice(
+                "info",
+                "<strong>Nothing to chart yet.</strong> Your progress appears here once "
+                "you have logged a session, taken the Lifestyle Satisfaction Index or rated a "
+                "goal. Start with the first-session agreement and your change plan.",
+            )
+        else:
+            self.summary.value = ""
+        stem = f"progress-{me.name.split()[0].lower()}-{self.today:%Y%m%d}"
+        s = self.sections
+        s["goals"].show(
+            progress.read_gas(p),
+            charts.gas_progress(p.gas_levels, p.gas_scores, p.milestones)
+            if len(p.gas_scores)
+            else None,
+            p.gas_table,
+            stem,
+        )
+        s["follow_through"].show(
+            progress.read_follow_through(p),
+            charts.follow_through_chart(p.follow_weekly, p.follow_recent)
+            if len(p.follow_weekly)
+            else None,
+            p.follow_weekly,
+            stem,
+        )
+        s["sessions"].show(
+            progress.read_cadence(p),
+            charts.cadence_chart(p.sessions, p.gaps, p.interval_days) if len(p.sessions) else None,
+            p.sessions,
+            stem,
+        )
+        s["lsi"].show(
+            progress.read_lsi(p),
+            charts.lsi_trend_chart(p.lsi_index, p.lsi_change) if len(p.lsi_index) else None,
+            p.lsi_change if len(p.lsi_change) else p.lsi_index,
+            stem,
+        )
+        s["checks"].show(
+            progress.read_checks(p),
+            charts.checks_chart(p.checks, p.check_threshold) if len(p.checks) else None,
+            p.checks,
+            stem,
+        )
+
+
+def build_progress_app(store: Store | None = None, **kwargs) -> ProgressApp:
+    """The progress app; the person comes from the page's URL when not given."""
+    kwargs.setdefault("person_id", context.int_param("person"))
+    return ProgressApp(store, **kwargs)

@@ -1,0 +1,127 @@
+"""My progress: the tables and readings for an empty history and for 16 weeks of demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from peercoach_lib import charts, demo, model, progress
+from peercoach_lib.apps.progress_app import ProgressApp
+from peercoach_lib.store import Store
+from tests.conftest import AS_OF
+
+
+@pytest.fixture(scope="module")
+def sixteen_weeks(tmp_path_factory):
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('progress') / 'p.sqlite'}")
+    demo.generate(store, pairs=4, weeks=16, seed=5, as_of=AS_OF)
+    yield store
+    store.close()
+
+
+def test_a_person_with_no_history_gets_a_friendly_empty_page(store):
+    newcomer = store.save(model.Person(name="Newcomer"))
+    app = ProgressApp(store, person_id=newcomer.id, today=AS_OF)
+    assert "Nothing to chart yet" in app.summary.value
+    for section in app.sections.values():
+        assert section.image.layout.display == "none"
+        assert section.reading.value  # a sentence, never a traceback
+        assert "Traceback" not in section.reading.value
+    assert "No goal has been rated yet" in app.sections["goals"].reading.value
+
+
+def test_sixteen_weeks_of_demo_history(sixteen_weeks):
+    person = sixteen_weeks.find(model.Person, role="participant")[0]
+    app = ProgressApp(sixteen_weeks, person_id=person.id, today=AS_OF)
+    assert app.summary.value == ""
+    for key, section in app.sections.items():
+        assert section.image.layout.display == "block", key
+        assert bytes(section.image.value).startswith(b"\x89PNG"), key
+        links = re.findall(r'download="([^"]+)"', section.downloads.value)
+        assert [name.rsplit(".", 1)[1] for name in links] == ["png", "csv"], key
+        assert "<table" in section.table.value
+    section = app.sections["sessions"]
+    assert section.table.layout.display == "none"
+    section.toggle.value = True
+    assert section.table.layout.display == "block"
+    assert section.toggle.description == "Hide the numbers"
+
+
+def test_progress_tables_agree_with_the_records(sixteen_weeks):
+    person = sixteen_weeks.find(model.Person, role="participant")[0]
+    p = progress.load(sixteen_weeks, person.id, as_of=AS_OF)
+    sessions = sixteen_weeks.find(model.Session, partnership_id=p.partnership.id)
+    held = [s for s in sessions if s.status is model.SessionStatus.HELD]
+    assert p.held == len(held)
+    assert p.planned == sum(
+        1
+        for s in sessions
+        if s.planned and s.scheduled_on <= AS_OF and s.status is not model.SessionStatus.CANCELLED
+    )
+    assert len(p.sessions) == len(sessions)
+    checks = sixteen_weeks.find(model.SessionCheck, person_id=person.id)
+    assert len(p.checks) == len(checks)
+    assert int(p.checks["flagged"].sum()) == sum(c.flagged for c in checks)
+    assert len(p.lsi_index) == 3  # weeks 0, 8 and 16
+    assert f"held {p.held} of {p.planned}" in progress.read_cadence(p)
+    # Only this person's goals appear.
+    plans = {c.change for c in sixteen_weeks.find(model.ChangePlan, person_id=person.id)}
+    assert set(p.gas_levels["goal"]) <= plans
+
+
+def test_progress_charts_show_what_the_tables_hold(sixteen_weeks):
+    person = sixteen_weeks.find(model.Person, role="participant")[1]
+    p = progress.load(sixteen_weeks, person.id, as_of=AS_OF)
+    figure = charts.gas_progress(p.gas_levels, p.gas_scores, p.milestones)
+    top, bottom = figure.axes
+    goal_lines = [line for line in top.get_lines() if line.get_gid() == "gas-goal"]
+    assert len(goal_lines) == p.gas_levels["goal"].nunique()
+    (t_line,) = [line for line in bottom.get_lines() if line.get_gid() == "t-score"]
+    assert list(t_line.get_ydata()) == list(p.gas_scores["t_score"])
+    assert len([ln for ln in top.get_lines() if ln.get_gid() == "milestone"]) == len(
+        p.milestones["due_on"].unique()
+    )
+    (ax,) = charts.checks_chart(p.checks, 36).axes
+    (threshold,) = [ln for ln in ax.get_lines() if ln.get_gid() == "threshold"]
+    assert list(threshold.get_ydata()) == [36, 36]
+    (ax,) = charts.follow_through_chart(p.follow_weekly, p.follow_recent).axes
+    assert len([b for b in ax.patches if b.get_gid() == "week"]) == len(p.follow_weekly)
+    (ax,) = charts.cadence_chart(p.sessions, p.gaps, p.interval_days).axes
+    shaded = [patch for patch in ax.patches if patch.get_gid() == "long-gap"]
+    assert len(shaded) == int(p.gaps["too_long"].sum())
+    _left, right = charts.lsi_trend_chart(p.lsi_index, p.lsi_change).axes
+    assert len([b for b in right.patches if b.get_gid() == "area-change"]) == int(
+        p.lsi_change["change"].notna().sum()
+    )
+
+
+def test_a_partners_private_records_do_not_reach_my_progress(store, pair):
+    alice, bob = pair["alice"], pair["bob"]
+    session = store.save(
+        model.Session(
+            partnership_id=pair["partnership"].id,
+            planned=False,
+            status="held",
+            held_on=dt.date(2026, 2, 2),
+        )
+    )
+    store.save(
+        model.SessionCheck(
+            session_id=session.id, person_id=bob.id, heard=1, focus=1, approach=1, overall=1
+        )
+    )
+    bobs_plan = store.save(
+        model.ChangePlan(
+            person_id=bob.id, change="Bob's secret goal", created_on=dt.date(2026, 1, 1)
+        )
+    )
+    store.save(
+        model.GasRating(
+            plan_id=bobs_plan.id, session_id=session.id, rated_on=dt.date(2026, 2, 2), level=2
+        )
+    )
+    p = progress.load(store, alice.id, as_of=dt.date(2026, 3, 1))
+    assert p.checks.empty and p.gas_levels.empty
+    assert p.held == 1  # the shared session itself is ours
