@@ -39,6 +39,8 @@ CHOOSE = {
     "session_prep": ("I am",),
     "lifestyle_satisfaction_index": ("I am",),
     "personal_change_plan": ("I am",),
+    "session_log": ("I am",),
+    "my_progress": ("I am",),
 }
 
 

@@ -231,17 +231,15 @@ def follow_through_chart(weekly, recent: float | None, *, ax: Axes | None = None
         )
     if recent is not None:
         ax.axhline(
-            recent * 100, color=OKABE_ITO["orange"], linestyle="--", linewidth=1.5, gid="recent"
+            recent * 100,
+            color=OKABE_ITO["orange"],
+            linestyle="--",
+            linewidth=1.5,
+            gid="recent",
+            label=f"last 4 weeks: {recent:.0%}",
         )
-        ax.text(
-            0.99,
-            recent * 100 + 2,
-            f"last 4 weeks: {recent:.0%}",
-            ha="right",
-            transform=ax.get_yaxis_transform(),
-            fontsize=8,
-            color=OKABE_ITO["vermillion"],
-        )
+        # In a legend above the bars, where it never covers a bar's own label.
+        ax.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1, 1.0))
     ax.set_ylim(0, 112)
     ax.set_ylabel("Commitments kept (%)")
     ax.set_title("Follow-through by week", fontsize=11, color=TEXT)

@@ -205,7 +205,7 @@ def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
     encoded = base64.b64encode(data).decode("ascii")
     return (
         f'<a download="{html.escape(filename)}" href="data:{mime};base64,{encoded}" '
-        f'style="margin-right:16px">{html.escape(label)}</a>'
+        f'style="margin-right:16px;{LINK}">{html.escape(label)}</a>'
     )
 
 
