@@ -215,3 +215,14 @@ def test_impossible_input_is_refused_next_to_the_field(demo_pair):
     assert "at least one half" in app.first_half.message.value
     assert "cannot be empty" in app.new_commitments.message.value
     assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
+
+
+def test_with_no_session_due_the_log_starts_as_an_unplanned_session_today(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    day_before = s1.scheduled_on - dt.timedelta(days=1)
+    app = SessionLogApp(store, person_id=pair.person_a_id, partnership_id=pair.id, today=day_before)
+    assert app.session.value == UNPLANNED and app.held_on.value == day_before
+    on_the_day = SessionLogApp(
+        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
+    )
+    assert on_the_day.session.value == s1.id

@@ -278,7 +278,9 @@ class SessionLogApp(widgets.VBox):
             for s in sessions
             if s.status is SessionStatus.SCHEDULED and (s.scheduled_on or self.today) <= self.today
         ]
-        self.session.value = due[0].id if due else (sessions[0].id if sessions else UNPLANNED)
+        # The booked session now due; with none due (all logged, or the next one still ahead), a
+        # session held today that was not booked.
+        self.session.value = due[0].id if due else UNPLANNED
         self._on_session()
 
     def _label(self, session: Session) -> str:
