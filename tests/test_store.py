@@ -36,6 +36,16 @@ def everything(store: Store, pair):
     saved += store.history(model.ChangePlan, plan.id)
     saved.append(
         store.save(
+            model.FlagFollowUp(
+                partnership_id=partnership.id,
+                rule="one-sided",
+                followed_up_on=dt.date(2026, 2, 1),
+                by=pair["fay"].id,
+            )
+        )
+    )
+    saved.append(
+        store.save(
             model.Draft(
                 person_id=alice.id,
                 kind="session_log",

@@ -46,6 +46,9 @@ def valid_examples() -> list[model.Record]:
         ),
         complete_plan(1),
         complete_session(3, 1, 2),
+        model.FlagFollowUp(
+            partnership_id=3, rule="lapsing", followed_up_on=dt.date(2026, 2, 1), by=9
+        ),
         model.Draft(
             person_id=1,
             kind="session_log",

@@ -20,6 +20,7 @@ from peercoach_lib.model.change_plan import (
     PlanStep,
 )
 from peercoach_lib.model.drafts import Draft
+from peercoach_lib.model.flags import FlagFollowUp, FlagRule
 from peercoach_lib.model.history import FieldChange, HistoryAction, HistoryEntry
 from peercoach_lib.model.lsi import DEFAULT_AREAS, LsiAreaRating, LsiAssessment
 from peercoach_lib.model.people import Cohort, CohortSettings, EndReason, Partnership, Person, Role
@@ -49,6 +50,8 @@ __all__ = [
     "Feedback",
     "FeedbackRole",
     "FieldChange",
+    "FlagFollowUp",
+    "FlagRule",
     "Frequency",
     "GasRating",
     "GasScale",

@@ -119,6 +119,7 @@ TABLE_MAPS: tuple[TableMap, ...] = (
     TableMap(model.GasRating, schema.gas_ratings),
     TableMap(model.HistoryEntry, schema.record_history),
     TableMap(model.Draft, schema.drafts),
+    TableMap(model.FlagFollowUp, schema.flag_follow_ups),
 )
 
 BY_RECORD: dict[type[Record], TableMap] = {m.record: m for m in TABLE_MAPS}

@@ -332,3 +332,15 @@ drafts = sa.Table(
     sa.Column("updated_at", UtcDateTime),
     sa.UniqueConstraint("person_id", "kind", "key", name="uq_drafts_person_kind_key"),
 )
+
+# Added in schema version 0005: flags a facilitator has followed up.
+flag_follow_ups = sa.Table(
+    "flag_follow_ups",
+    metadata,
+    _id(),
+    _fk("partnership_id", "partnerships"),
+    sa.Column("rule", sa.String(30), nullable=False),
+    sa.Column("followed_up_on", sa.Date, nullable=False),
+    _fk("by", "persons", nullable=True, ondelete="SET NULL"),
+    sa.Column("created_at", UtcDateTime),
+)
