@@ -1,0 +1,517 @@
+"""The facilitator's view of a cohort: per-pair figures, flags, headline numbers.
+
+Privacy is built into the queries: every one aggregates in the database and groups by pair (or by
+person for goal and LSI numbers, which are reduced to a change before use), and none selects a
+text column. No note, preparation, feedback or plan text can reach the facilitator's kernel, and
+figures that would average fewer than three people are withheld ("too few to show").
+
+Speed is built in the same way: the work is done by a handful of grouped SQL queries and
+vectorised pandas, never by Python loops over rows, so 10,000 pairs take about as long as reading
+one count per pair.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from peercoach_lib.model import Cohort, CohortSettings, FlagRule
+from peercoach_lib.store import Store, schema
+
+MIN_GROUP = 3
+RECENT = dt.timedelta(weeks=4)
+ONE_SIDED_SHARE = 1 / 3
+TOO_FEW = "too few to show"
+ACTION = "Suggest a courageous conversation"
+INTERVAL_DAYS = {"weekly": 7, "every two weeks": 14, "monthly": 30}
+
+p, s, h, c, k = (
+    schema.partnerships,
+    schema.sessions,
+    schema.session_halves,
+    schema.commitments,
+    schema.session_checks,
+)
+
+
+@dataclass
+class CohortView:
+    cohort: Cohort
+    start: dt.date
+    end: dt.date
+    pairs: pd.DataFrame
+    flags: pd.DataFrame
+    people: int
+
+    def headline(self) -> dict[str, str]:
+        """The headline figures as people read them; averages of fewer than 3 people withheld."""
+        return headline(self.pairs, self.people)
+
+
+def _count(condition) -> sa.ColumnElement:
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def _frame(connection, query) -> pd.DataFrame:
+    return pd.read_sql(query, connection)
+
+
+def load(
+    store: Store, cohort_id: int, *, start: dt.date | None = None, end: dt.date | None = None
+) -> CohortView:
+    """Every per-pair figure of the cohort between ``start`` and ``end`` (inclusive)."""
+    end = end or dt.date.today()
+    with store.reading() as tx:
+        cohort = tx.get(Cohort, cohort_id)
+        start = start or cohort.starts_on or end - dt.timedelta(weeks=52)
+        frames = _queries(tx.connection, cohort_id, start, end)
+        follow_ups = tx.frame("flag_follow_ups")
+    pairs = _pairs(frames, start, end, cohort.settings)
+    flags = find_flags(pairs, cohort.settings, follow_ups)
+    people = int(pd.unique(pairs[["person_a_id", "person_b_id"]].to_numpy().ravel()).size)
+    return CohortView(cohort, start, end, pairs, flags, people)
+
+
+def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[str, pd.DataFrame]:
+    in_cohort = s.c.partnership_id.in_(sa.select(p.c.id).where(p.c.cohort_id == cohort_id))
+    day = sa.func.coalesce(s.c.held_on, s.c.scheduled_on)
+    in_range = day.between(start, end)
+    recent_from = end - RECENT
+    held = s.c.status == "held"
+    out: dict[str, pd.DataFrame] = {}
+
+    # Sessions per pair (with each pair's agreed frequency, a setting, not text anyone wrote).
+    out["pairs"] = _frame(
+        connection,
+        sa.select(
+            p.c.id.label("pair"),
+            p.c.person_a_id,
+            p.c.person_b_id,
+            p.c.started_on,
+            p.c.ended_on,
+            p.c.end_reason,
+            sa.select(schema.agreements.c.frequency)
+            .where(schema.agreements.c.partnership_id == p.c.id)
+            .scalar_subquery()
+            .label("frequency"),
+        ).where(p.c.cohort_id == cohort_id),
+    )
+    out["sessions"] = _frame(
+        connection,
+        sa.select(
+            s.c.partnership_id.label("pair"),
+            _count(sa.and_(held, in_range)).label("held"),
+            _count(
+                sa.and_(
+                    s.c.planned, s.c.scheduled_on.between(start, end), s.c.status != "cancelled"
+                )
+            ).label("planned"),
+            _count(sa.and_(s.c.status == "missed", in_range)).label("missed"),
+            sa.func.max(sa.case((sa.and_(held, s.c.held_on <= end), s.c.held_on))).label(
+                "last_held"
+            ),
+        )
+        .where(in_cohort)
+        .group_by(s.c.partnership_id),
+    )
+
+    # The last two planned sessions that were due: both missed?
+    order = sa.func.row_number().over(
+        partition_by=s.c.partnership_id, order_by=(s.c.scheduled_on.desc(), s.c.id.desc())
+    )
+    due = (
+        sa.select(s.c.partnership_id, s.c.status, order.label("rn"))
+        .where(
+            in_cohort,
+            s.c.planned,
+            s.c.scheduled_on.between(start, end),
+            s.c.status.in_(["held", "missed", "rescheduled"]),
+        )
+        .subquery()
+    )
+    out["missed_in_a_row"] = _frame(
+        connection,
+        sa.select(
+            due.c.partnership_id.label("pair"),
+            _count(due.c.status == "missed").label("last_two_missed"),
+        )
+        .where(due.c.rn <= 2)
+        .group_by(due.c.partnership_id),
+    )
+
+    # Follow-through: statuses only, never the commitment's words.
+    reviewer = s.alias("reviewer")
+    reviewed_on = sa.func.coalesce(reviewer.c.held_on, reviewer.c.scheduled_on)
+    recent = reviewed_on >= recent_from
+    out["commitments"] = _frame(
+        connection,
+        sa.select(
+            c.c.partnership_id.label("pair"),
+            _count(c.c.status == "done").label("done"),
+            _count(c.c.status == "partly").label("partly"),
+            _count(c.c.status == "not done").label("not_done"),
+            _count(sa.and_(c.c.status == "done", recent)).label("done_recent"),
+            _count(sa.and_(c.c.status == "partly", recent)).label("partly_recent"),
+            _count(sa.and_(c.c.status == "not done", recent)).label("not_done_recent"),
+        )
+        .select_from(c.join(reviewer, reviewer.c.id == c.c.reviewed_in_session_id))
+        .where(
+            c.c.partnership_id.in_(sa.select(p.c.id).where(p.c.cohort_id == cohort_id)),
+            reviewed_on.between(start, end),
+        )
+        .group_by(c.c.partnership_id),
+    )
+
+    # Coaching minutes each partner received over the pair's last four held sessions.
+    latest = sa.func.row_number().over(
+        partition_by=s.c.partnership_id, order_by=(s.c.held_on.desc(), s.c.id.desc())
+    )
+    last_four = (
+        sa.select(s.c.id, s.c.partnership_id, latest.label("rn"))
+        .where(in_cohort, held, s.c.held_on.between(start, end))
+        .subquery()
+    )
+    out["minutes"] = _frame(
+        connection,
+        sa.select(
+            last_four.c.partnership_id.label("pair"),
+            sa.func.sum(sa.case((h.c.client_id == p.c.person_a_id, h.c.minutes), else_=0)).label(
+                "minutes_a"
+            ),
+            sa.func.sum(sa.case((h.c.client_id == p.c.person_b_id, h.c.minutes), else_=0)).label(
+                "minutes_b"
+            ),
+        )
+        .select_from(
+            last_four.join(h, h.c.session_id == last_four.c.id).join(
+                p, p.c.id == last_four.c.partnership_id
+            )
+        )
+        .where(last_four.c.rn <= 4)
+        .group_by(last_four.c.partnership_id),
+    )
+
+    # Session checks: totals and flags, counted per pair; no one's answers leave the database.
+    total = k.c.heard + k.c.focus + k.c.approach + k.c.overall
+    flagged = sa.or_(
+        total < k.c.total_below,
+        k.c.heard < k.c.item_below,
+        k.c.focus < k.c.item_below,
+        k.c.approach < k.c.item_below,
+        k.c.overall < k.c.item_below,
+    )
+    out["checks"] = _frame(
+        connection,
+        sa.select(
+            s.c.partnership_id.label("pair"),
+            sa.func.count().label("checks"),
+            sa.func.sum(total).label("check_total_sum"),
+            _count(flagged).label("flagged_checks"),
+            _count(sa.and_(flagged, day >= recent_from)).label("flagged_recent"),
+        )
+        .select_from(k.join(s, s.c.id == k.c.session_id))
+        .where(in_cohort, in_range)
+        .group_by(s.c.partnership_id),
+    )
+
+    # GAS: each goal's first and latest level in the range, with its weight.
+    g, plans = schema.gas_ratings, schema.change_plans
+    members = (
+        sa.select(p.c.person_a_id.label("person"))
+        .where(p.c.cohort_id == cohort_id)
+        .union(sa.select(p.c.person_b_id).where(p.c.cohort_id == cohort_id))
+        .subquery()
+    )
+    first = sa.func.row_number().over(partition_by=g.c.plan_id, order_by=(g.c.rated_on, g.c.id))
+    last = sa.func.row_number().over(
+        partition_by=g.c.plan_id, order_by=(g.c.rated_on.desc(), g.c.id.desc())
+    )
+    ranked = (
+        sa.select(g.c.plan_id, g.c.level, first.label("first"), last.label("last"))
+        .where(
+            g.c.rated_on.between(start, end),
+            g.c.plan_id.in_(sa.select(plans.c.id).where(plans.c.person_id.in_(sa.select(members)))),
+        )
+        .subquery()
+    )
+    out["goals"] = _frame(
+        connection,
+        sa.select(
+            plans.c.person_id.label("person"),
+            plans.c.weight,
+            sa.func.max(sa.case((ranked.c.first == 1, ranked.c.level))).label("first_level"),
+            sa.func.max(sa.case((ranked.c.last == 1, ranked.c.level))).label("last_level"),
+        )
+        .select_from(ranked.join(plans, plans.c.id == ranked.c.plan_id))
+        .group_by(ranked.c.plan_id, plans.c.person_id, plans.c.weight),
+    )
+
+    # LSI: each assessment's index, then each person's first and latest in the range.
+    a, r = schema.lsi_assessments, schema.lsi_ratings
+    index = (
+        sa.select(
+            a.c.person_id,
+            a.c.taken_on,
+            a.c.id,
+            (sa.func.avg(r.c.satisfaction) * 10).label("lsi_index"),
+        )
+        .select_from(a.join(r, r.c.assessment_id == a.c.id))
+        .where(a.c.taken_on.between(start, end), a.c.person_id.in_(sa.select(members)))
+        .group_by(a.c.id, a.c.person_id, a.c.taken_on)
+        .subquery()
+    )
+    first_lsi = sa.func.row_number().over(
+        partition_by=index.c.person_id, order_by=(index.c.taken_on, index.c.id)
+    )
+    last_lsi = sa.func.row_number().over(
+        partition_by=index.c.person_id, order_by=(index.c.taken_on.desc(), index.c.id.desc())
+    )
+    ordered = sa.select(
+        index.c.person_id, index.c.lsi_index, first_lsi.label("first"), last_lsi.label("last")
+    ).subquery()
+    out["lsi"] = _frame(
+        connection,
+        sa.select(
+            ordered.c.person_id.label("person"),
+            sa.func.max(sa.case((ordered.c.first == 1, ordered.c.lsi_index))).label("first_index"),
+            sa.func.max(sa.case((ordered.c.last == 1, ordered.c.lsi_index))).label("last_index"),
+            sa.func.count().label("assessments"),
+        ).group_by(ordered.c.person_id),
+    )
+    return out
+
+
+def _t_scores(
+    levels: pd.Series, weights: pd.Series, people: pd.Series, rho: float = 0.3
+) -> pd.Series:
+    """The GAS T-score per person from one level per goal (vectorised over every person)."""
+    parts = (
+        pd.DataFrame({"person": people, "wx": weights * levels, "w2": weights**2, "w": weights})
+        .groupby("person")
+        .sum()
+    )
+    return 50 + 10 * parts["wx"] / np.sqrt((1 - rho) * parts["w2"] + rho * parts["w"] ** 2)
+
+
+def _pairs(
+    frames: dict[str, pd.DataFrame], start: dt.date, end: dt.date, settings: CohortSettings
+) -> pd.DataFrame:
+    pairs = frames["pairs"].copy()
+    for name in ("sessions", "missed_in_a_row", "commitments", "minutes", "checks"):
+        pairs = pairs.merge(frames[name], on="pair", how="left")
+    counts = [
+        "held",
+        "planned",
+        "missed",
+        "last_two_missed",
+        "done",
+        "partly",
+        "not_done",
+        "done_recent",
+        "partly_recent",
+        "not_done_recent",
+        "minutes_a",
+        "minutes_b",
+        "checks",
+        "check_total_sum",
+        "flagged_checks",
+        "flagged_recent",
+    ]
+    pairs[counts] = pairs[counts].fillna(0).astype("int64")
+    end_ts = pd.Timestamp(end)
+    for column in ("started_on", "ended_on", "last_held"):
+        pairs[column] = pd.to_datetime(pairs[column])
+    pairs["active"] = pairs["ended_on"].isna() | (pairs["ended_on"] > end_ts)
+    pairs["interval_days"] = pairs["frequency"].map(INTERVAL_DAYS).fillna(14).astype(int)
+    since = pairs["last_held"].fillna(pairs["started_on"])
+    pairs["days_since_last"] = (end_ts - since).dt.days
+    counted = pairs["done"] + pairs["partly"] + pairs["not_done"]
+    pairs["follow_through"] = (pairs["done"] + 0.5 * pairs["partly"]) / counted.replace(0, np.nan)
+    recent = pairs["done_recent"] + pairs["partly_recent"] + pairs["not_done_recent"]
+    pairs["follow_through_recent"] = (
+        pairs["done_recent"] + 0.5 * pairs["partly_recent"]
+    ) / recent.replace(0, np.nan)
+    minutes = pairs["minutes_a"] + pairs["minutes_b"]
+    pairs["minute_balance"] = np.minimum(pairs["minutes_a"], pairs["minutes_b"]) / minutes.replace(
+        0, np.nan
+    )
+    pairs["check_mean"] = pairs["check_total_sum"] / pairs["checks"].replace(0, np.nan)
+
+    # GAS and LSI change per person, then the pair's mean (what the facilitator sees).
+    person_pair = (
+        pd.concat(
+            [
+                pairs[["pair", "person_a_id"]].rename(columns={"person_a_id": "person"}),
+                pairs[["pair", "person_b_id"]].rename(columns={"person_b_id": "person"}),
+            ]
+        )
+        .drop_duplicates("person", keep="last")
+        .set_index("person")["pair"]
+    )
+    goals = frames["goals"]
+    if len(goals):
+        change = _t_scores(goals["last_level"], goals["weight"], goals["person"]) - _t_scores(
+            goals["first_level"], goals["weight"], goals["person"]
+        )
+        pairs["gas_change"] = pairs["pair"].map(change.groupby(person_pair).mean())
+    else:
+        pairs["gas_change"] = np.nan
+    lsi = frames["lsi"]
+    lsi = lsi[lsi["assessments"] >= 2]
+    if len(lsi):
+        change = (lsi["last_index"] - lsi["first_index"]).set_axis(lsi["person"])
+        pairs["lsi_change"] = pairs["pair"].map(change.groupby(person_pair).mean())
+    else:
+        pairs["lsi_change"] = np.nan
+    return pairs.sort_values("days_since_last", ascending=False, kind="stable").reset_index(
+        drop=True
+    )
+
+
+def find_flags(
+    pairs: pd.DataFrame, settings: CohortSettings, follow_ups: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per flag raised: the pair, the rule, the numbers behind it, the suggested action."""
+    active = pairs[pairs["active"]]
+    lapse_days = settings.lapse_factor * active["interval_days"]
+    quiet = active["days_since_last"] > lapse_days
+    two_missed = active["last_two_missed"] >= 2
+    lapsing = active[quiet | two_missed]
+    rows = [
+        pd.DataFrame(
+            {
+                "pair": lapsing["pair"],
+                "rule": FlagRule.LAPSING.value,
+                "numbers": np.where(
+                    quiet[quiet | two_missed],
+                    "no held session for "
+                    + lapsing["days_since_last"].astype(str)
+                    + " days (agreed: every "
+                    + lapsing["interval_days"].astype(str)
+                    + " days)",
+                    "the last two planned sessions were missed",
+                ),
+                "action": ACTION + " about meeting regularly",
+            }
+        )
+    ]
+    low = active[active["follow_through_recent"] < settings.low_follow_through]
+    rows.append(
+        pd.DataFrame(
+            {
+                "pair": low["pair"],
+                "rule": FlagRule.LOW_FOLLOW_THROUGH.value,
+                "numbers": "follow-through "
+                + (low["follow_through_recent"] * 100).round().astype(int).astype(str)
+                + "% over the last four weeks",
+                "action": ACTION + " about the commitments you make",
+            }
+        )
+    )
+    one_sided = active[active["minute_balance"] < ONE_SIDED_SHARE]
+    rows.append(
+        pd.DataFrame(
+            {
+                "pair": one_sided["pair"],
+                "rule": FlagRule.ONE_SIDED.value,
+                "numbers": "one partner received "
+                + (one_sided["minute_balance"] * 100).round().astype(int).astype(str)
+                + "% of the coaching minutes over the last four sessions",
+                "action": ACTION + " about sharing the time",
+            }
+        )
+    )
+    checked = active[active["flagged_recent"] > 0]
+    rows.append(
+        pd.DataFrame(
+            {
+                "pair": checked["pair"],
+                "rule": FlagRule.LOW_SESSION_CHECK.value,
+                "numbers": checked["flagged_recent"].astype(str)
+                + " session check(s) below the line in the last four weeks",
+                "action": ACTION + " about how the sessions feel",
+            }
+        )
+    )
+    flags = pd.concat(rows, ignore_index=True)
+    flags["pair"] = flags["pair"].astype("int64")
+    if follow_ups is not None and len(follow_ups):
+        latest = (
+            follow_ups.sort_values("followed_up_on")
+            .groupby(["partnership_id", "rule"])["followed_up_on"]
+            .last()
+        )
+        keys = pd.MultiIndex.from_frame(flags[["pair", "rule"]].astype({"rule": str}))
+        flags["followed_up_on"] = latest.reindex(keys).to_numpy()
+    else:
+        flags["followed_up_on"] = pd.NaT
+    return flags
+
+
+def _median(values: pd.Series, people: int, fmt: str) -> str:
+    values = values.dropna()
+    if people < MIN_GROUP or values.empty:
+        return TOO_FEW if people < MIN_GROUP else "no data yet"
+    return fmt.format(values.median())
+
+
+def headline(pairs: pd.DataFrame, people: int) -> dict[str, str]:
+    """The headline figures; any average or median of fewer than three people is withheld."""
+
+    def contributors(column: str) -> int:
+        return 2 * int(pairs[column].notna().sum())
+
+    active = pairs[pairs["active"]]
+    checks = int(pairs["checks"].sum())
+    share = f"{pairs['flagged_checks'].sum() / checks:.0%}" if checks else "no data yet"
+    return {
+        "Pairs active": f"{int((active['held'] > 0).sum())} of {len(active)}",
+        "Sessions held / planned": f"{int(pairs['held'].sum())} / {int(pairs['planned'].sum())}",
+        "Median follow-through": _median(
+            pairs["follow_through"], min(people, contributors("follow_through")), "{:.0%}"
+        ),
+        "Sessions with a low check": share if people >= MIN_GROUP else TOO_FEW,
+        "Median GAS T-score change": _median(
+            pairs["gas_change"], min(people, contributors("gas_change")), "{:+.1f}"
+        ),
+        "Median LSI change": _median(
+            pairs["lsi_change"], min(people, contributors("lsi_change")), "{:+.1f}"
+        ),
+    }
+
+
+def week_grid(store: Store, pair_ids: list[int], start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Pair x week: 'held', 'missed', 'rescheduled', 'booked' or 'none planned', for some pairs."""
+    weeks = pd.date_range(
+        pd.Timestamp(start) - pd.Timedelta(days=pd.Timestamp(start).weekday()),
+        pd.Timestamp(end),
+        freq="W-MON",
+    )
+    with store.reading() as tx:
+        rows = _frame(
+            tx.connection,
+            sa.select(
+                s.c.partnership_id.label("pair"),
+                s.c.status,
+                sa.func.coalesce(s.c.held_on, s.c.scheduled_on).label("day"),
+            ).where(
+                s.c.partnership_id.in_(pair_ids),
+                s.c.status != "cancelled",
+                sa.func.coalesce(s.c.held_on, s.c.scheduled_on).between(start, end),
+            ),
+        )
+    grid = pd.DataFrame("none planned", index=pd.Index(pair_ids, name="pair"), columns=weeks)
+    if rows.empty:
+        return grid
+    day = pd.to_datetime(rows["day"])
+    rows["week"] = (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.normalize()
+    rank = {"none planned": 0, "booked": 1, "rescheduled": 2, "missed": 3, "held": 4}
+    rows["status"] = rows["status"].astype(str).replace({"scheduled": "booked"})
+    rows["rank"] = rows["status"].map(rank)
+    best = rows.sort_values("rank").groupby(["pair", "week"])["status"].last()
+    table = best.unstack("week").reindex(index=pair_ids, columns=weeks)
+    return table.fillna("none planned")
