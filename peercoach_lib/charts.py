@@ -351,3 +351,127 @@ def checks_chart(checks, threshold: int, *, ax: Axes | None = None) -> Figure:
         ax.legend(fontsize=8, frameon=False, loc="lower right")
     _dates(ax)
     return ax.figure
+
+
+# -- the cohort ------------------------------------------------------------------------------
+
+WEEK_STATES = {  # state: (colour, marker letter); the letters carry what the colours show
+    "held": (OKABE_ITO["blue"], "●"),
+    "missed": (OKABE_ITO["vermillion"], "✕"),
+    "rescheduled": (OKABE_ITO["orange"], "↻"),
+    "booked": ("#cfe3f3", "○"),
+    "none planned": ("#f2f2f2", ""),
+}
+
+
+def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
+    """Pairs (rows) by week (columns): held, missed, rescheduled, booked or none planned."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    states = list(WEEK_STATES)
+    codes = grid.apply(lambda col: col.map(states.index)).to_numpy(dtype=float)
+    rows, cols = codes.shape
+    # A fixed width, drawn at the size it is shown: scaling a small figure up blurs it.
+    ax = _figure((10.4, 1.0 + 0.3 * max(rows, 1)), ax=ax)
+    cmap = ListedColormap([WEEK_STATES[state][0] for state in states])
+    ax.imshow(
+        codes,
+        aspect="auto",
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(states) - 0.5,
+        interpolation="nearest",
+        gid="weeks",
+    )
+    if rows * cols <= 2500:
+        for (r, col), code in np.ndenumerate(codes):
+            letter = WEEK_STATES[states[int(code)]][1]
+            if letter:
+                ax.text(
+                    col,
+                    r,
+                    letter,
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white" if states[int(code)] in ("held", "missed") else TEXT,
+                )
+    ax.set_yticks(range(rows), labels, fontsize=8)
+    step = max(1, -(-cols // 10))
+    ax.set_xticks(
+        range(0, cols, step), [f"{w:%d %b}" for w in list(grid.columns)[::step]], fontsize=8
+    )
+    ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1)
+    ax.tick_params(which="minor", length=0)
+    ax.legend(
+        handles=[
+            Patch(
+                facecolor=WEEK_STATES[s_][0],
+                edgecolor="#999999",
+                label=f"{WEEK_STATES[s_][1]} {s_}".strip(),
+            )
+            for s_ in states
+        ],
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=5,
+        fontsize=8,
+        frameon=False,
+    )
+    return ax.figure
+
+
+DISTRIBUTIONS = {
+    "follow_through": ("Follow-through", 100, "%"),
+    "minute_balance": ("Share of minutes to the partner coached less", 100, "%"),
+    "check_mean": ("Average session-check total (0–40)", 1, ""),
+    "gas_change": ("GAS T-score change", 1, ""),
+    "lsi_change": ("LSI change", 1, ""),
+}
+
+
+def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None) -> Figure:
+    """How the pairs spread on each measure; a measure of too few people shows a note instead."""
+    figure = figure or Figure(figsize=(9.6, 5.6), layout="constrained")
+    axes = figure.subplots(2, 3).ravel()
+    for ax, (column, (title, scale, unit)) in zip(axes, DISTRIBUTIONS.items(), strict=False):
+        ax.set_title(title, fontsize=9, color=TEXT)
+        ax.spines[["top", "right"]].set_visible(False)
+        values = (pairs[column].dropna() * scale) if shown.get(column) else pd.Series(dtype=float)
+        if values.empty:
+            ax.text(
+                0.5,
+                0.5,
+                "too few to show" if not shown.get(column) else "no data yet",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+                color="#555555",
+            )
+            ax.set_xticks([])
+            ax.set_yticks([])
+            continue
+        ax.hist(
+            values,
+            bins=min(20, max(5, len(values) // 3)),
+            color=OKABE_ITO["blue"],
+            edgecolor="white",
+            gid=f"hist-{column}",
+        )
+        ax.axvline(values.median(), color=OKABE_ITO["orange"], linestyle="--", linewidth=1.5)
+        ax.text(
+            0.98,
+            0.95,
+            f"median {values.median():.0f}{unit}",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8,
+            color=TEXT,
+        )
+        ax.set_ylabel("pairs", fontsize=8)
+    axes[-1].set_visible(False)
+    return figure

@@ -26,6 +26,7 @@ MIN_GROUP = 3
 RECENT = dt.timedelta(weeks=4)
 ONE_SIDED_SHARE = 1 / 3
 TOO_FEW = "too few to show"
+NO_DATA = "no data yet"
 ACTION = "Suggest a courageous conversation"
 INTERVAL_DAYS = {"weekly": 7, "every two weeks": 14, "monthly": 30}
 
@@ -454,8 +455,10 @@ def find_flags(
 
 def _median(values: pd.Series, people: int, fmt: str) -> str:
     values = values.dropna()
-    if people < MIN_GROUP or values.empty:
-        return TOO_FEW if people < MIN_GROUP else "no data yet"
+    if values.empty:
+        return NO_DATA
+    if people < MIN_GROUP:
+        return TOO_FEW
     return fmt.format(values.median())
 
 
@@ -514,4 +517,4 @@ def week_grid(store: Store, pair_ids: list[int], start: dt.date, end: dt.date) -
     rows["rank"] = rows["status"].map(rank)
     best = rows.sort_values("rank").groupby(["pair", "week"])["status"].last()
     table = best.unstack("week").reindex(index=pair_ids, columns=weeks)
-    return table.fillna("none planned")
+    return table.astype(object).fillna("none planned")

@@ -58,6 +58,13 @@ APPS: tuple[AppInfo, ...] = (
         "Charts across sessions: goal attainment, commitments kept, meeting regularly, life "
         "satisfaction and session checks, each in words and numbers too.",
     ),
+    AppInfo(
+        "cohort_dashboard.ipynb",
+        "Cohort dashboard",
+        "facilitators",
+        "Who meets regularly, who keeps commitments, who is lapsing: headline figures, a week "
+        "grid, distributions and flags, without anyone's private notes.",
+    ),
 )
 
 

@@ -1,0 +1,299 @@
+"""The facilitator's cohort dashboard: who meets, who follows through, who needs a conversation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import ipywidgets as widgets
+import pandas as pd
+import sqlalchemy as sa
+
+from peercoach_lib import charts, cohort
+from peercoach_lib.apps import context, forms
+from peercoach_lib.model import Cohort, FlagFollowUp
+from peercoach_lib.store import Store, schema
+
+SHOWN_PAIRS = 30
+SHOWN_FLAGS = 40
+PRIVACY = (
+    "This dashboard shows counts, rates and flags only. It never reads what anyone wrote "
+    "(notes, preparations, feedback, plans), and any average of fewer than three people "
+    "is shown as “too few to show”."
+)
+
+
+class CohortDashboardApp(widgets.VBox):
+    """Cohort figures, the week grid, distributions and flags, for one cohort and date range."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        cohort_id: int | None = None,
+        today: dt.date | None = None,
+    ):
+        super().__init__(layout=widgets.Layout(max_width="1100px"))
+        self.add_class("peercoach-app")
+        self.add_class("peercoach-cohort")
+        self.store = store or Store()
+        self.today = today or dt.date.today()
+        self.view: cohort.CohortView | None = None
+        self.names: dict[int, str] = {}
+
+        self.chooser = forms.dropdown("Cohort", "cohort_id", [])
+        self.start = forms.date("From", "start")
+        self.end = forms.date("To", "end", value=self.today)
+        self.demo = widgets.HTML()
+        self.privacy = widgets.HTML(forms.notice("info", html.escape(PRIVACY)))
+        self.headline = widgets.HTML()
+        self.sort = widgets.ToggleButtons(
+            options=[("Longest without a session first", "days"), ("By name", "name")],
+            description="Order",
+            style={**forms._STYLE, "button_width": "auto"},
+        )
+        self.grid_image = widgets.Image(format="png", layout=widgets.Layout(max_width="1060px"))
+        self.grid_note = widgets.HTML()
+        self.spread_image = widgets.Image(format="png", layout=widgets.Layout(max_width="960px"))
+        self.flags_box = widgets.VBox()
+        self.downloads = widgets.HTML()
+        self.body = widgets.VBox(
+            [
+                self.demo,
+                self.privacy,
+                self.start,
+                self.end,
+                self.headline,
+                forms.heading("Who meets"),
+                self.sort,
+                self.grid_note,
+                self.grid_image,
+                forms.heading("How the pairs spread"),
+                self.spread_image,
+                forms.heading("Flags"),
+                self.flags_box,
+                forms.heading("Take the tables with you", 3),
+                self.downloads,
+            ]
+        )
+        self.children = [forms.stylesheet(), self.chooser, self.body]
+
+        cohorts = self.store.find(Cohort, order_by="name")
+        self.chooser.control.options = [
+            ("Choose a cohort…", None),
+            *((c.name, c.id) for c in cohorts),
+        ]
+        self.chooser.control.observe(self._on_cohort, names="value")
+        for field in (self.start, self.end):
+            field.control.observe(self._on_range, names="value")
+        self.sort.observe(lambda _c: self._draw_grid(), names="value")
+        self.chooser.value = (
+            cohort_id
+            if cohort_id in {c.id for c in cohorts}
+            else (cohorts[0].id if len(cohorts) == 1 else None)
+        )
+        self._on_cohort()
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def _on_cohort(self, _change=None) -> None:
+        cohort_id = self.chooser.value
+        self.body.layout.display = "none" if cohort_id is None else "flex"
+        if cohort_id is None:
+            return
+        chosen = self.store.get(Cohort, cohort_id)
+        self.demo.value = forms.demo_notice() if chosen.is_demo else ""
+        self._quiet = True
+        self.start.value = chosen.starts_on or self.today - dt.timedelta(weeks=16)
+        self.end.value = self.today
+        self._quiet = False
+        self.refresh()
+
+    def _on_range(self, _change) -> None:
+        if getattr(self, "_quiet", False) or self.chooser.value is None:
+            return
+        self.refresh()
+
+    def refresh(self) -> None:
+        start, end = self.start.value, self.end.value
+        for field in (self.start, self.end):
+            field.show()
+        if start is None or end is None or end < start:
+            (self.end if start else self.start).show(
+                "error", "choose a start and an end date, the end after the start"
+            )
+            return
+        self.view = cohort.load(self.store, self.chooser.value, start=start, end=end)
+        self.names = self._pair_names(self.view.pairs)
+        self._show_headline()
+        self._draw_grid()
+        self._draw_spread()
+        self._show_flags()
+        self._offer_downloads()
+
+    def _pair_names(self, pairs: pd.DataFrame) -> dict[int, str]:
+        people = pd.unique(pairs[["person_a_id", "person_b_id"]].to_numpy().ravel()).tolist()
+        names: dict[int, str] = {}
+        with self.store.reading() as tx:
+            for chunk in range(0, len(people), 500):
+                rows = tx.connection.execute(
+                    sa.select(schema.persons.c.id, schema.persons.c.name).where(
+                        schema.persons.c.id.in_(people[chunk : chunk + 500])
+                    )
+                )
+                names.update(dict(rows.all()))
+        return {
+            int(r.pair): f"{names.get(r.person_a_id, '?')} & {names.get(r.person_b_id, '?')}"
+            for r in pairs.itertuples()
+        }
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    def _show_headline(self) -> None:
+        cells = "".join(
+            f"<div style='padding:8px 14px;border:1px solid #c8c8c8;border-radius:6px;"
+            f"min-width:150px'><div style='font-size:20px;font-weight:600'>{html.escape(value)}"
+            f"</div><div style='font-size:13px;color:#444'>{html.escape(label)}</div></div>"
+            for label, value in self.view.headline().items()
+        )
+        self.headline.value = (
+            f"<div style='display:flex;gap:10px;flex-wrap:wrap;margin:8px 0'>{cells}</div>"
+        )
+
+    def _draw_grid(self) -> None:
+        if self.view is None:
+            return
+        pairs = self.view.pairs
+        if self.sort.value == "name":
+            pairs = pairs.assign(label=pairs["pair"].map(self.names)).sort_values("label")
+        shown = pairs.head(SHOWN_PAIRS)
+        if shown.empty:
+            self.grid_image.layout.display = "none"
+            self.grid_note.value = "<p>No pairs in this cohort yet.</p>"
+            return
+        grid = cohort.week_grid(
+            self.store, [int(x) for x in shown["pair"]], self.view.start, self.view.end
+        )
+        labels = [
+            f"{self.names[int(pid)]} ({days} d)"
+            for pid, days in zip(shown["pair"], shown["days_since_last"], strict=True)
+        ]
+        self.grid_image.value = charts.to_png(charts.week_heatmap(grid, labels))
+        self.grid_image.layout.display = "block"
+        more = len(pairs) - len(shown)
+        note = f" Showing {len(shown)} of {len(pairs)} pairs; the CSV has them all." if more else ""
+        self.grid_note.value = (
+            "<p>Each row is a pair, with the days since their last held session; each column "
+            f"a week.{note}</p>"
+        )
+
+    def _draw_spread(self) -> None:
+        pairs = self.view.pairs
+        shown = {
+            column: 2 * int(pairs[column].notna().sum()) >= cohort.MIN_GROUP
+            and self.view.people >= cohort.MIN_GROUP
+            for column in charts.DISTRIBUTIONS
+        }
+        self.spread_image.value = charts.to_png(charts.distributions(pairs, shown))
+
+    def _show_flags(self) -> None:
+        flags = self.view.flags
+        if flags.empty:
+            self.flags_box.children = [
+                widgets.HTML("<p>No flags: every pair is within the guide's rules.</p>")
+            ]
+            return
+        rows = [
+            widgets.HTML(
+                f"<p>{len(flags)} flag{'s' if len(flags) != 1 else ''} on "
+                f"{flags['pair'].nunique()} pair{'s' if flags['pair'].nunique() != 1 else ''}."
+                + (
+                    f" Showing the first {SHOWN_FLAGS}; the CSV has them all."
+                    if len(flags) > SHOWN_FLAGS
+                    else ""
+                )
+                + "</p>"
+            )
+        ]
+        for flag in flags.head(SHOWN_FLAGS).itertuples():
+            done = not pd.isna(flag.followed_up_on)
+            text = widgets.HTML(
+                f"<div style='font-size:13px'><strong>⚑ {html.escape(flag.rule.capitalize())}"
+                f"</strong>: {html.escape(self.names.get(flag.pair, str(flag.pair)))}. "
+                f"{html.escape(flag.numbers)}. <em>{html.escape(flag.action)}.</em>"
+                + (
+                    f" <span style='color:#1b6e2a'>✓ Followed up on "
+                    f"{pd.Timestamp(flag.followed_up_on):%d %b %Y}.</span>"
+                    if done
+                    else ""
+                )
+                + "</div>",
+                layout=widgets.Layout(width="820px"),
+            )
+            button = widgets.Button(
+                description="Mark followed up",
+                icon="check",
+                disabled=done,
+                layout=widgets.Layout(width="auto"),
+                tooltip=f"{flag.rule}: {self.names.get(flag.pair, '')}",
+            )
+            button.on_click(self._follow_up(int(flag.pair), flag.rule))
+            rows.append(
+                widgets.HBox(
+                    [text, button],
+                    layout=widgets.Layout(border_bottom="1px solid #e0e0e0", padding="4px 0"),
+                )
+            )
+        self.flags_box.children = rows
+
+    def _follow_up(self, pair: int, rule: str):
+        def mark(_button) -> None:
+            chosen = self.store.get(Cohort, self.chooser.value)
+            self.store.save(
+                FlagFollowUp(
+                    partnership_id=pair,
+                    rule=rule,
+                    followed_up_on=self.today,
+                    by=chosen.facilitator_id,
+                )
+            )
+            self.refresh()
+
+        return mark
+
+    def _offer_downloads(self) -> None:
+        pairs = self.view.pairs.assign(pair_name=self.view.pairs["pair"].map(self.names))
+        columns = [
+            "pair",
+            "pair_name",
+            "active",
+            "interval_days",
+            "held",
+            "planned",
+            "missed",
+            "days_since_last",
+            "follow_through",
+            "follow_through_recent",
+            "minute_balance",
+            "checks",
+            "flagged_checks",
+            "check_mean",
+            "gas_change",
+            "lsi_change",
+        ]
+        flags = self.view.flags.assign(pair_name=self.view.flags["pair"].map(self.names))
+        stem = f"cohort-{self.chooser.value}-{self.view.end:%Y%m%d}"
+        self.downloads.value = forms.download_link(
+            "Pairs (CSV)",
+            f"{stem}-pairs.csv",
+            pairs[columns].to_csv(index=False).encode(),
+            "text/csv",
+        ) + forms.download_link(
+            "Flags (CSV)", f"{stem}-flags.csv", flags.to_csv(index=False).encode(), "text/csv"
+        )
+
+
+def build_cohort_app(store: Store | None = None, **kwargs) -> CohortDashboardApp:
+    """The cohort dashboard; the cohort comes from the page's URL when not given."""
+    kwargs.setdefault("cohort_id", context.int_param("cohort"))
+    return CohortDashboardApp(store, **kwargs)

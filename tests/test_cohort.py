@@ -1,0 +1,216 @@
+"""The cohort view on a small hand-built cohort whose answers are known."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from peercoach_lib import cohort, model
+from peercoach_lib.apps.cohort_app import CohortDashboardApp
+from peercoach_lib.model import CommitmentStatus as CS
+
+D = dt.date
+START, END = D(2026, 3, 1), D(2026, 3, 30)
+
+
+def _pair(store, cohort_id, a, b, *, frequency="weekly", started=START, ended=None):
+    pair = store.save(
+        model.Partnership(
+            cohort_id=cohort_id,
+            person_a_id=a.id,
+            person_b_id=b.id,
+            started_on=started,
+            ended_on=ended,
+            end_reason="life change" if ended else None,
+        )
+    )
+    store.save(
+        model.Agreement(partnership_id=pair.id, frequency=frequency, first_session_on=started)
+    )
+    return pair
+
+
+def _session(store, pair, day, status="held", minutes=(45, 45), planned=True):
+    a, b = pair.members
+    held = status == "held"
+    return store.save(
+        model.Session(
+            partnership_id=pair.id,
+            planned=planned,
+            scheduled_on=day,
+            status=status,
+            held_on=day if held else None,
+            halves=[
+                model.SessionHalf(coach_id=a, client_id=b, minutes=minutes[0]),
+                model.SessionHalf(coach_id=b, client_id=a, minutes=minutes[1]),
+            ]
+            if held
+            else [],
+        )
+    )
+
+
+@pytest.fixture
+def known(store):
+    """Four pairs with known figures (see each comment)."""
+    fay = store.save(model.Person(name="Fay", role="facilitator"))
+    c = store.save(model.Cohort(name="Known", facilitator_id=fay.id, starts_on=START))
+    people = [store.save(model.Person(name=f"P{k}", cohort_id=c.id)) for k in range(8)]
+    # P1: weekly, four held sessions, even minutes, follow-through (1 + .5)/2, one good check.
+    p1 = _pair(store, c.id, people[0], people[1])
+    s1 = [_session(store, p1, D(2026, 3, d)) for d in (2, 9, 16, 23)]
+    for status, reviewer in ((CS.DONE, s1[2]), (CS.PARTLY, s1[3])):
+        store.save(
+            model.Commitment(
+                partnership_id=p1.id,
+                person_id=people[0].id,
+                text="x",
+                made_in_session_id=s1[0].id,
+                status=status,
+                reviewed_in_session_id=reviewer.id,
+            )
+        )
+    store.save(
+        model.SessionCheck(
+            session_id=s1[3].id, person_id=people[0].id, heard=9, focus=9, approach=9, overall=9
+        )
+    )
+    plan = store.save(model.ChangePlan(person_id=people[0].id, change="Goal", created_on=START))
+    for day, level in ((D(2026, 3, 2), -1), (D(2026, 3, 23), 1)):
+        store.save(model.GasRating(plan_id=plan.id, rated_on=day, level=level))
+    # P2: fortnightly; held once (10 of 55 minutes to one partner), then two missed; nothing
+    # kept; a low check.
+    p2 = _pair(store, c.id, people[2], people[3], frequency="every two weeks")
+    held = _session(store, p2, D(2026, 3, 2), minutes=(45, 10))
+    _session(store, p2, D(2026, 3, 16), "missed")
+    _session(store, p2, D(2026, 3, 30), "missed")
+    for _ in range(2):
+        store.save(
+            model.Commitment(
+                partnership_id=p2.id,
+                person_id=people[3].id,
+                text="y",
+                status=CS.NOT_DONE,
+                reviewed_in_session_id=held.id,
+            )
+        )
+    store.save(
+        model.SessionCheck(
+            session_id=held.id, person_id=people[3].id, heard=5, focus=5, approach=5, overall=5
+        )
+    )
+    # P3: weekly, no sessions at all. P4: ended on 10 March after one session.
+    p3 = _pair(store, c.id, people[4], people[5])
+    p4 = _pair(store, c.id, people[6], people[7], ended=D(2026, 3, 10))
+    _session(store, p4, D(2026, 3, 2))
+    return c, {"p1": p1, "p2": p2, "p3": p3, "p4": p4}
+
+
+def test_per_pair_figures(store, known):
+    c, pairs = known
+    view = cohort.load(store, c.id, start=START, end=END)
+    by = view.pairs.set_index("pair")
+    p1, p2, p3, p4 = (by.loc[pairs[k].id] for k in ("p1", "p2", "p3", "p4"))
+    assert (p1.held, p1.planned, p1.days_since_last) == (4, 4, 7)
+    assert (p1.follow_through, p1.minute_balance, p1.check_mean) == (0.75, 0.5, 36)
+    assert p1.gas_change == pytest.approx(20.0)  # one goal: T 40 -> 60
+    assert (p2.held, p2.planned, p2.missed, p2.last_two_missed) == (1, 3, 2, 2)
+    assert p2.follow_through == 0.0 and p2.minute_balance == pytest.approx(10 / 55)
+    assert (p3.held, p3.planned, p3.days_since_last) == (0, 0, 29)
+    assert not p4.active and p4.held == 1
+
+
+def test_each_flag_rule(store, known):
+    c, pairs = known
+    view = cohort.load(store, c.id, start=START, end=END)
+    raised = {(int(f.pair), f.rule): f.numbers for f in view.flags.itertuples()}
+    p1, p2, p3, p4 = (pairs[k].id for k in ("p1", "p2", "p3", "p4"))
+    assert raised == {
+        (p2, "lapsing"): "no held session for 28 days (agreed: every 14 days)",
+        (p2, "low follow-through"): "follow-through 0% over the last four weeks",
+        (p2, "one-sided"): "one partner received 18% of the coaching minutes over the last "
+        "four sessions",
+        (p2, "low session check"): "1 session check(s) below the line in the last four weeks",
+        (p3, "lapsing"): "no held session for 29 days (agreed: every 7 days)",
+    }
+    assert all(a.startswith("Suggest a courageous conversation") for a in view.flags["action"])
+    # Two missed in a row is enough on its own, even when the last held session is recent.
+    later = cohort.load(store, c.id, start=START, end=D(2026, 3, 30))
+    assert (p2, "lapsing") in {(int(f.pair), f.rule) for f in later.flags.itertuples()}
+    del p1, p4
+
+
+def test_headline_figures_and_suppression(store, known):
+    c, _ = known
+    view = cohort.load(store, c.id, start=START, end=END)
+    assert view.headline() == {
+        "Pairs active": "2 of 3",
+        "Sessions held / planned": "6 / 8",
+        "Median follow-through": "38%",  # pairs at 75% and 0%
+        "Sessions with a low check": "50%",
+        "Median GAS T-score change": "too few to show",  # one person has goals
+        "Median LSI change": "no data yet",
+    }
+
+
+def test_a_cohort_of_two_people_shows_no_averages(store):
+    c = store.save(model.Cohort(name="Tiny", starts_on=START))
+    a = store.save(model.Person(name="A", cohort_id=c.id))
+    b = store.save(model.Person(name="B", cohort_id=c.id))
+    pair = _pair(store, c.id, a, b)
+    s = _session(store, pair, D(2026, 3, 2))
+    store.save(
+        model.Commitment(
+            partnership_id=pair.id,
+            person_id=a.id,
+            text="z",
+            status=CS.DONE,
+            reviewed_in_session_id=s.id,
+        )
+    )
+    store.save(
+        model.SessionCheck(session_id=s.id, person_id=a.id, heard=2, focus=2, approach=2, overall=2)
+    )
+    headline = cohort.load(store, c.id, start=START, end=END).headline()
+    assert headline["Median follow-through"] == cohort.TOO_FEW
+    assert headline["Sessions with a low check"] == cohort.TOO_FEW
+    assert headline["Sessions held / planned"] == "1 / 1"  # counts, not averages, are shown
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert "too few to show" in app.headline.value
+
+
+def test_marking_a_flag_followed_up(store, known):
+    c, pairs = known
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    first = app.flags_box.children[1]
+    text, button = first.children
+    button.click()
+    (follow_up,) = store.find(model.FlagFollowUp)
+    assert follow_up.followed_up_on == END and follow_up.by == c.facilitator_id
+    refreshed = app.flags_box.children[1]
+    assert "Followed up on 30 Mar 2026" in refreshed.children[0].value
+    assert refreshed.children[1].disabled
+    del text, pairs
+
+
+def test_week_grid_states(store, known):
+    _c, pairs = known
+    grid = cohort.week_grid(store, [pairs["p2"].id, pairs["p3"].id], START, END)
+    assert list(grid.loc[pairs["p2"].id].iloc[:5]) == [
+        "none planned",
+        "held",
+        "none planned",
+        "missed",
+        "none planned",
+    ]
+    assert set(grid.loc[pairs["p3"].id]) == {"none planned"}
+
+
+def test_the_dashboard_app_offers_the_tables(store, known):
+    c, _ = known
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert "pairs.csv" in app.downloads.value and "flags.csv" in app.downloads.value
+    assert bytes(app.grid_image.value).startswith(b"\x89PNG")
+    app.start.value = D(2026, 4, 1)  # after the end: explained, nothing breaks
+    assert "the end after the start" in app.end.message.value
