@@ -42,6 +42,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/demo_scale.py
+	$(BIN)/python benchmarks/cohort_scale.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check peercoach_lib tests benchmarks notebooks

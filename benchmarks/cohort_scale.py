@@ -1,0 +1,150 @@
+"""How the cohort dashboard scales: every table and chart, against a one-query floor.
+
+    .venv/bin/python benchmarks/cohort_scale.py [--sizes 100 1000 10000] [--weeks 52]
+
+For each size a demo cohort is built in a fresh SQLite file (or the database named by --db, which
+must be empty). Then, median of --repeats runs:
+
+- floor: a single SQL query returning the per-pair session counts, read with pandas;
+- tables: every dashboard table (cohort.load: per-pair figures, flags, headline; the week grid of
+  the pairs shown); charts: every chart drawn to PNG (week grid and distributions). The ratio is
+  (tables + charts) / floor, and the tables alone / floor beside it.
+
+Targets: dashboard at most 2x the floor at every size; growth from 1,000 to 10,000 pairs at most
+12x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from peercoach_lib import charts, cohort, demo
+from peercoach_lib.apps.cohort_app import SHOWN_PAIRS
+from peercoach_lib.store import Store
+
+AS_OF = dt.date(2026, 11, 23)
+RATIO_TARGET = 2.0
+GROWTH_TARGET = 12.0
+
+FLOOR_SQL = """
+SELECT s.partnership_id AS pair,
+       SUM(CASE WHEN s.status = 'held' THEN 1 ELSE 0 END) AS held,
+       SUM(CASE WHEN s.planned THEN 1 ELSE 0 END) AS planned,
+       SUM(CASE WHEN s.status = 'missed' THEN 1 ELSE 0 END) AS missed,
+       MAX(s.held_on) AS last_held
+FROM sessions s JOIN partnerships p ON p.id = s.partnership_id
+WHERE p.cohort_id = :cohort
+GROUP BY s.partnership_id
+"""
+
+
+def _median(action, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def tables(store: Store, cohort_id: int):
+    """Every table the dashboard computes on opening."""
+    view = cohort.load(store, cohort_id, end=AS_OF)
+    view.headline()
+    shown = view.pairs.head(SHOWN_PAIRS)
+    grid = cohort.week_grid(store, [int(p) for p in shown["pair"]], view.start, view.end)
+    return view, shown, grid
+
+
+def draw(view, shown, grid) -> None:
+    """Every chart the dashboard draws on opening."""
+    charts.to_png(charts.week_heatmap(grid, [str(p) for p in shown["pair"]]))
+    visible = {column: True for column in charts.DISTRIBUTIONS}
+    charts.to_png(charts.distributions(view.pairs, visible))
+
+
+def dashboard(store: Store, cohort_id: int) -> None:
+    draw(*tables(store, cohort_id))
+
+
+def measure(url: str, pairs: int, weeks: int, repeats: int) -> dict:
+    with Store(url) as store:
+        start = time.perf_counter()
+        summary = demo.generate(store, pairs=pairs, weeks=weeks, seed=1, as_of=AS_OF)
+        built = time.perf_counter() - start
+        floor_engine = sa.create_engine(url)
+
+        def floor():
+            with floor_engine.connect() as connection:
+                return pd.read_sql(
+                    sa.text(FLOOR_SQL), connection, params={"cohort": summary.cohort_id}
+                )
+
+        floor(), dashboard(store, summary.cohort_id)  # warm caches for both
+        floor_s = _median(floor, repeats)
+        ours_s = _median(lambda: dashboard(store, summary.cohort_id), repeats)
+        floor_engine.dispose()
+    return {
+        "pairs": pairs,
+        "sessions": summary.rows["sessions"],
+        "build_s": built,
+        "floor_s": floor_s,
+        "dashboard_s": ours_s,
+        "ratio": ours_s / floor_s,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--db", help="an empty database URL to use instead of SQLite files")
+    args = parser.parse_args()
+    print(
+        f"peercoach cohort_scale: {args.weeks} weeks, {platform.machine()}, "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{'SQLite' if not args.db else sa.make_url(args.db).get_backend_name()}"
+    )
+    header = (
+        f"{'pairs':>7} {'sessions':>9} {'build s':>8} {'floor s':>8} {'dashboard s':>12} "
+        f"{'ratio':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes:
+            url = args.db or f"sqlite:///{Path(folder) / f'cohort-{size}.sqlite'}"
+            r = measure(url, size, args.weeks, args.repeats)
+            results.append(r)
+            print(
+                f"{r['pairs']:>7,} {r['sessions']:>9,} {r['build_s']:>8.1f} {r['floor_s']:>8.3f} "
+                f"{r['dashboard_s']:>12.3f} {r['ratio']:>5.2f}x"
+            )
+    worst = max(r["ratio"] for r in results)
+    print(
+        f"dashboard vs floor: worst {worst:.2f}x "
+        f"({'within' if worst <= RATIO_TARGET else 'OVER'} the {RATIO_TARGET}x target)"
+    )
+    by_size = {r["pairs"]: r["dashboard_s"] for r in results}
+    if 1000 in by_size and 10000 in by_size:
+        growth = by_size[10000] / by_size[1000]
+        print(
+            f"growth from 1,000 to 10,000 pairs: {growth:.1f}x "
+            f"({'within' if growth <= GROWTH_TARGET else 'OVER'} the {GROWTH_TARGET}x target)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
