@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
 from pydantic import Field, field_validator
 
+from peercoach_lib import datafiles
 from peercoach_lib.config import data_dir
-from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model.base import Record, ShortText
 
 FILENAME = "question_deck.json"
@@ -57,13 +56,4 @@ class QuestionDeck(Record):
 def load(path: Path | None = None) -> QuestionDeck:
     """Read the deck; a missing or malformed file is explained, never half-read."""
     path = path or data_dir() / FILENAME
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigurationError(f"the question deck {path} is missing") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigurationError(f"the question deck {path} cannot be read: {exc}") from None
-    try:
-        return QuestionDeck.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigurationError(f"the question deck {path} is not valid: {exc}") from None
+    return datafiles.load(path, QuestionDeck, "the question deck")

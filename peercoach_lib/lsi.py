@@ -11,14 +11,13 @@ For each area a person rates satisfaction (0-10) and importance (0-10, 5 when no
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 from pydantic import Field, field_validator
 
+from peercoach_lib import datafiles
 from peercoach_lib.config import data_dir
-from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import LsiAssessment
 from peercoach_lib.model.base import Record
 
@@ -52,16 +51,7 @@ class AreaList(Record):
 def load_areas(path: Path | None = None) -> list[str]:
     """The areas to assess, from ``data/lsi_areas.json``; a broken file is explained."""
     path = path or data_dir() / AREAS_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigurationError(f"the list of LSI areas {path} is missing") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigurationError(f"the list of LSI areas {path} cannot be read: {exc}") from None
-    try:
-        return AreaList.model_validate(data).areas
-    except ValidationError as exc:
-        raise ConfigurationError(f"the list of LSI areas {path} is not valid: {exc}") from None
+    return datafiles.load(path, AreaList, "the list of LSI areas").areas
 
 
 def frame(assessment: LsiAssessment) -> pd.DataFrame:

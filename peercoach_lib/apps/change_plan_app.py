@@ -267,12 +267,7 @@ class ChangePlanApp(widgets.VBox):
         self.plan.control.observe(self._on_plan, names="value")
         self.monthly.on_click(self._on_monthly)
         self.save_button.on_click(self._on_save)
-        people = self.store.find(Person, role="participant", order_by="name")
-        self.person.control.options = [
-            ("Choose who you are…", None),
-            *((p.name, p.id) for p in people),
-        ]
-        self.person.value = person_id if person_id in {p.id for p in people} else None
+        forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
 
     # -- choosing ----------------------------------------------------------------------------------

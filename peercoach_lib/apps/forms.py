@@ -285,3 +285,12 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
         f"<th style='{cell}'>What</th><th style='{cell}'>Fields</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def offer_participants(field: Field, store, chosen: int | None) -> None:
+    """Fill an "I am" chooser with the workbook's participants, and choose one if asked."""
+    from peercoach_lib.model import Person
+
+    people = store.find(Person, role="participant", order_by="name")
+    field.control.options = [("Choose who you are…", None), *((p.name, p.id) for p in people)]
+    field.value = chosen if chosen in {p.id for p in people} else None

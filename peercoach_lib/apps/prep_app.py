@@ -108,15 +108,10 @@ class SessionPrepApp(widgets.VBox):
         self.children = [forms.stylesheet(), self.demo, self.person, self.form]
         self._build_deck()
 
-        people = self.store.find(Person, role="participant", order_by="name")
-        self.person.control.options = [
-            ("Choose who you are…", None),
-            *((p.name, p.id) for p in people),
-        ]
         self.person.control.observe(self._on_person, names="value")
         self.session.control.observe(self._on_session, names="value")
         self.save_button.on_click(self._on_save)
-        self.person.value = person_id if person_id in {p.id for p in people} else None
+        forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
 
     # -- the question deck -----------------------------------------------------------------------

@@ -103,13 +103,8 @@ class ProgressApp(widgets.VBox):
         }
         self.body = widgets.VBox([self.demo, self.summary, *self.sections.values()])
         self.children = [forms.stylesheet(), self.person, self.body]
-        people = self.store.find(Person, role="participant", order_by="name")
-        self.person.control.options = [
-            ("Choose who you are…", None),
-            *((p.name, p.id) for p in people),
-        ]
         self.person.control.observe(self._on_person, names="value")
-        self.person.value = person_id if person_id in {p.id for p in people} else None
+        forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
 
     def _on_person(self, _change=None) -> None:

@@ -226,12 +226,7 @@ class SessionLogApp(widgets.VBox):
         self.discard.on_click(self._on_discard)
         self.save_button.on_click(self._on_save)
 
-        people = self.store.find(Person, role="participant", order_by="name")
-        self.person.control.options = [
-            ("Choose who you are…", None),
-            *((p.name, p.id) for p in people),
-        ]
-        self.person.value = person_id if person_id in {p.id for p in people} else None
+        forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
 
     # -- choosing ----------------------------------------------------------------------------------
