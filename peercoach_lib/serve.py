@@ -1,16 +1,105 @@
-"""Serve the notebooks as apps with Voilà, with the home notebook as the landing page."""
+"""Serve the notebooks as apps with Voilà: the home notebook as landing page, and safe defaults.
+
+What the configuration does, and why:
+
+- listens on 127.0.0.1:8866 unless told otherwise;
+- strips the sources and shows tracebacks only with ``--debug`` (errors go to the server log);
+- serves no file beside the notebooks (``data/`` and everything else stay private);
+- shuts a kernel down when its tab closes (Voilà's shutdown request otherwise fails its XSRF
+  check and the kernel lives on), and culls kernels idle for ten minutes, for browsers that die;
+- stops a cell that runs for more than a minute;
+- passes on from the browser only the messages widgets need: a page can never ask its kernel to
+  run code of its choosing (Voilà itself would pass an ``execute_request`` on).
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-from tornado.web import RedirectHandler
+from tornado.web import HTTPError, RedirectHandler, RequestHandler
+from traitlets.config import Config
 from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.kernel_websocket_handler import (
+    VoilaKernelWebsocketHandler,
+    read_header_from_binary_message,
+)
 
 from peercoach_lib.config import DB_VARIABLE, database_url, notebooks_dir
 
 HOME = "index.ipynb"
+#: What a page's widgets send their kernel; everything else from a browser is refused.
+ALLOWED_FROM_BROWSER = frozenset(
+    {
+        "comm_open",
+        "comm_msg",
+        "comm_close",
+        "comm_info_request",
+        "kernel_info_request",
+    }
+)
+IDLE_KERNEL_SECONDS = 600
+CELL_TIMEOUT_SECONDS = 60
+
+
+def message_type(ws_message: str | bytes) -> str | None:
+    """The ``msg_type`` of a kernel message as a browser sends it (JSON text or binary v1)."""
+    try:
+        header = (
+            read_header_from_binary_message(ws_message)
+            if isinstance(ws_message, bytes)
+            else json.loads(ws_message).get("header")
+        )
+    except (ValueError, AttributeError, IndexError):
+        return None
+    return header.get("msg_type") if isinstance(header, dict) else None
+
+
+class WidgetOnlyWebsocketHandler(VoilaKernelWebsocketHandler):
+    """The kernel websocket, passing on only widget traffic from the browser."""
+
+    def on_message(self, ws_message):
+        kind = message_type(ws_message)
+        if kind not in ALLOWED_FROM_BROWSER:
+            self.log.warning(
+                "Refused a %r message sent to kernel %s by a browser.",
+                kind,
+                getattr(self, "kernel_id", "?"),
+            )
+            return None
+        return super().on_message(ws_message)
+
+
+class TemplateFileHandler(TemplateStaticFileHandler):
+    """Voilà's template files; any other path is a plain 404 (Voilà's own answers 500)."""
+
+    def parse_url_path(self, path):
+        parts = path.split("/", 2)
+        if len(parts) != 3 or parts[1] != "static" or ".." in path.split("/"):
+            raise HTTPError(404)
+        return super().parse_url_path(path)
+
+
+class NotHere(RequestHandler):
+    """A route the workbook does not offer (Voilà's contents API: it lists the folder and
+    hands out notebooks with their sources)."""
+
+    def initialize(self, **_settings) -> None:
+        pass
+
+    def prepare(self) -> None:
+        raise HTTPError(404)
+
+
+#: Voilà's handlers we replace with our own.
+REPLACED = {
+    VoilaKernelWebsocketHandler: WidgetOnlyWebsocketHandler,
+    TemplateStaticFileHandler: TemplateFileHandler,
+    VoilaContentsHandler: NotHere,
+}
 
 
 class WorkbookVoila(Voila):
@@ -30,25 +119,38 @@ class WorkbookVoila(Voila):
             (url_path_join(self.server_url, r"/?"), RedirectHandler, {"url": home}),
             (url_path_join(self.server_url, r"/voila/tree(/.*)?"), RedirectHandler, {"url": home}),
         ]
-        return redirects + super().init_handlers()
+        handlers = []
+        for handler in super().init_handlers():
+            if handler[1] in REPLACED:
+                handler = (handler[0], REPLACED[handler[1]], *handler[2:])
+            handlers.append(handler)
+        return redirects + handlers
 
 
-def voila_argv(host: str, port: int, notebooks: Path, *, debug: bool = False) -> list[str]:
-    argv = [
-        str(notebooks),
-        "--no-browser",
-        f"--Voila.ip={host}",
-        f"--port={port}",
-        "--VoilaConfiguration.strip_sources=True",
-        f"--VoilaConfiguration.show_tracebacks={debug}",
-    ]
+def voila_config(host: str, port: int, *, debug: bool = False) -> Config:
+    config = Config()
+    config.Voila.ip = host
+    config.Voila.port = port
+    config.Voila.open_browser = False
+    config.Voila.tornado_settings = {"disable_check_xsrf": True}
+    config.VoilaConfiguration.strip_sources = True
+    config.VoilaConfiguration.show_tracebacks = debug
+    config.VoilaConfiguration.file_allowlist = []
+    config.VoilaExecutor.timeout = CELL_TIMEOUT_SECONDS
+    config.MappingKernelManager.cull_idle_timeout = IDLE_KERNEL_SECONDS
+    config.MappingKernelManager.cull_interval = 60
+    config.MappingKernelManager.cull_connected = False
     if debug:
-        argv.append("--debug")
-    return argv
+        config.Application.log_level = "DEBUG"
+    return config
 
 
-def serve(host: str = "127.0.0.1", port: int = 8866, *, debug: bool = False) -> None:
+def serve(
+    host: str = "127.0.0.1", port: int = 8866, *, debug: bool = False, notebooks: Path | None = None
+) -> None:
     """Serve the apps until interrupted."""
     # Kernels start in the notebooks' folder: hand them the database as an absolute URL.
     os.environ[DB_VARIABLE] = database_url()
-    WorkbookVoila.launch_instance(argv=voila_argv(host, port, notebooks_dir(), debug=debug))
+    WorkbookVoila.launch_instance(
+        argv=[str(notebooks or notebooks_dir())], config=voila_config(host, port, debug=debug)
+    )

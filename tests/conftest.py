@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -64,3 +68,41 @@ def pair(store: Store):
         )
     )
     return {"fay": fay, "cohort": cohort, "alice": alice, "bob": bob, "partnership": partnership}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    """`peercoach serve` on a free loopback port, over the session's demo database."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "peercoach_lib.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=os.environ.copy(),
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"server exited: {process.stdout.read()}")
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("server did not start within 60 s")
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
