@@ -71,6 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--debug", action="store_true", help="show tracebacks in the apps and log verbosely"
     )
+    serve.add_argument(
+        "--pool",
+        type=int,
+        default=int(os.environ.get("PEERCOACH_POOL", "1")),
+        metavar="N",
+        help="kernels kept ready per app so pages open at once; 0 starts one per page "
+        "(default: %(default)s, or PEERCOACH_POOL)",
+    )
 
     demo = commands.add_parser(
         "demo",
@@ -141,7 +149,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from peercoach_lib.serve import serve
 
-        serve(args.host, args.port, debug=args.debug)
+        serve(args.host, args.port, debug=args.debug, pool_size=max(args.pool, 0))
         return 0
 
     from peercoach_lib.store import Store

@@ -7,9 +7,17 @@ What the configuration does, and why:
 - serves no file beside the notebooks (``data/`` and everything else stay private);
 - shuts a kernel down when its tab closes (Voilà's shutdown request otherwise fails its XSRF
   check and the kernel lives on), and culls kernels idle for ten minutes, for browsers that die;
-- stops a cell that runs for more than a minute;
+- stops a page that takes more than a minute to build (Voilà's cell timeout when kernels
+  start per page; with preheated kernels, which wait for their visitor inside a cell, the
+  apps' own limit: :func:`peercoach_lib.apps.runtime.launch`);
 - passes on from the browser only the messages widgets need: a page can never ask its kernel to
-  run code of its choosing (Voilà itself would pass an ``execute_request`` on).
+  run code of its choosing (Voilà itself would pass an ``execute_request`` on);
+- keeps one preheated kernel per app ready (``pool_size``), so a page opens without waiting for
+  a kernel to start; the apps wait for their page's request before reading anything
+  (:func:`peercoach_lib.apps.context.await_visitor`);
+- renders pages with the workbook's own template (``share/jupyter/voila/templates/peercoach``):
+  Voilà's lab template with the icon font served from here instead of a public CDN, the
+  workbook's navigation and a ``<main>`` landmark.
 """
 
 from __future__ import annotations
@@ -18,7 +26,8 @@ import json
 import os
 from pathlib import Path
 
-from tornado.web import HTTPError, RedirectHandler, RequestHandler
+import fontawesomefree
+from tornado.web import HTTPError, RedirectHandler, RequestHandler, StaticFileHandler
 from traitlets.config import Config
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
@@ -28,6 +37,7 @@ from voila.tornado.kernel_websocket_handler import (
     read_header_from_binary_message,
 )
 
+from peercoach_lib.apps.runtime import TIMEOUT_VARIABLE
 from peercoach_lib.config import DB_VARIABLE, database_url, notebooks_dir
 
 HOME = "index.ipynb"
@@ -43,6 +53,12 @@ ALLOWED_FROM_BROWSER = frozenset(
 )
 IDLE_KERNEL_SECONDS = 600
 CELL_TIMEOUT_SECONDS = 60
+POOL_SIZE = 1
+TEMPLATE = "peercoach"
+#: Where the workbook's Voilà template lives (a Jupyter data directory: voila/templates/…).
+JUPYTER_DATA = Path(__file__).parent / "share" / "jupyter"
+#: The icon font the template links, from the fontawesomefree package (CSS and web fonts only).
+FONTAWESOME = Path(fontawesomefree.__file__).parent / "static" / "fontawesomefree"
 
 
 def message_type(ws_message: str | bytes) -> str | None:
@@ -118,6 +134,11 @@ class WorkbookVoila(Voila):
         redirects = [
             (url_path_join(self.server_url, r"/?"), RedirectHandler, {"url": home}),
             (url_path_join(self.server_url, r"/voila/tree(/.*)?"), RedirectHandler, {"url": home}),
+            (
+                url_path_join(self.server_url, r"/peercoach/fontawesome/((?:css|webfonts)/[^/]+)"),
+                StaticFileHandler,
+                {"path": str(FONTAWESOME)},
+            ),
         ]
         handlers = []
         for handler in super().init_handlers():
@@ -127,7 +148,9 @@ class WorkbookVoila(Voila):
         return redirects + handlers
 
 
-def voila_config(host: str, port: int, *, debug: bool = False) -> Config:
+def voila_config(
+    host: str, port: int, *, debug: bool = False, pool_size: int = POOL_SIZE
+) -> Config:
     config = Config()
     config.Voila.ip = host
     config.Voila.port = port
@@ -136,7 +159,12 @@ def voila_config(host: str, port: int, *, debug: bool = False) -> Config:
     config.VoilaConfiguration.strip_sources = True
     config.VoilaConfiguration.show_tracebacks = debug
     config.VoilaConfiguration.file_allowlist = []
-    config.VoilaExecutor.timeout = CELL_TIMEOUT_SECONDS
+    config.VoilaConfiguration.template = TEMPLATE
+    config.VoilaConfiguration.preheat_kernel = pool_size > 0
+    config.VoilaConfiguration.default_pool_size = pool_size
+    # A preheated kernel's cell waits for its visitor for as long as it takes: no cell timeout
+    # then; the apps stop their own building after CELL_TIMEOUT_SECONDS instead.
+    config.VoilaExecutor.timeout = None if pool_size > 0 else CELL_TIMEOUT_SECONDS
     config.MappingKernelManager.cull_idle_timeout = IDLE_KERNEL_SECONDS
     config.MappingKernelManager.cull_interval = 60
     config.MappingKernelManager.cull_connected = False
@@ -146,11 +174,21 @@ def voila_config(host: str, port: int, *, debug: bool = False) -> Config:
 
 
 def serve(
-    host: str = "127.0.0.1", port: int = 8866, *, debug: bool = False, notebooks: Path | None = None
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    *,
+    debug: bool = False,
+    pool_size: int = POOL_SIZE,
+    notebooks: Path | None = None,
 ) -> None:
     """Serve the apps until interrupted."""
     # Kernels start in the notebooks' folder: hand them the database as an absolute URL.
     os.environ[DB_VARIABLE] = database_url()
+    os.environ[TIMEOUT_VARIABLE] = str(CELL_TIMEOUT_SECONDS)
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(JUPYTER_DATA), os.environ.get("JUPYTER_PATH", "")) if p
+    )
     WorkbookVoila.launch_instance(
-        argv=[str(notebooks or notebooks_dir())], config=voila_config(host, port, debug=debug)
+        argv=[str(notebooks or notebooks_dir())],
+        config=voila_config(host, port, debug=debug, pool_size=pool_size),
     )

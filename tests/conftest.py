@@ -80,9 +80,11 @@ def _free_port() -> int:
 def server():
     """`peercoach serve` on a free loopback port, over the session's demo database."""
     port = _free_port()
+    log = (_SESSION_DIR / "server.log").open("w")
+    # No preheated kernels here (the browser tests serve as in production): quicker to start.
     process = subprocess.Popen(
-        [sys.executable, "-m", "peercoach_lib.cli", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
+        [sys.executable, "-m", "peercoach_lib.cli", "serve", "--port", str(port), "--pool", "0"],
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
         env=os.environ.copy(),
@@ -95,7 +97,7 @@ def server():
                 break
         except OSError:
             if process.poll() is not None:
-                pytest.fail(f"server exited: {process.stdout.read()}")
+                pytest.fail(f"server exited: {(_SESSION_DIR / 'server.log').read_text()}")
             time.sleep(0.2)
     else:
         process.kill()

@@ -40,6 +40,12 @@ ROUTES = [
     "/files/data/peercoach.sqlite",
     "/api/contents/data/peercoach.sqlite",
     "/voila/labextensions/../../../data/peercoach.sqlite",
+    "/peercoach/fontawesome/css/../../../../../data/peercoach.sqlite",
+    "/peercoach/fontawesome/css/..%2f..%2f..%2f__init__.py",
+    "/peercoach/fontawesome/css/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/data/peercoach.sqlite",
+    "/peercoach/fontawesome/LICENSE.txt",
+    "/peercoach/fontawesome/svgs/solid/user.svg",
+    "/voila/query/../data/peercoach.sqlite",
 ]
 
 

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from peercoach_lib import agreement as ag
 from peercoach_lib import calendar, documents
-from peercoach_lib.apps import context, forms
+from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import (
     Agreement,
@@ -71,7 +71,7 @@ class PartnerPanel(widgets.VBox):
                 self.support,
             ]
         )
-        self.affirm.observe(self._on_affirm, names="value")
+        self.affirm.observe(runtime.guarded(self._on_affirm), names="value")
 
     @property
     def fields(self) -> list[forms.Field]:
@@ -151,8 +151,8 @@ class NewPartnership(widgets.VBox):
             ]
         )
         for chooser in (self.first, self.second):
-            chooser.control.observe(self._toggle_names, names="value")
-        self.create.on_click(self._on_create)
+            chooser.control.observe(runtime.guarded(self._toggle_names), names="value")
+        self.create.on_click(runtime.guarded(self._on_create))
         self.refresh()
 
     def refresh(self) -> None:
@@ -348,14 +348,14 @@ class AgreementApp(widgets.VBox):
         )
         self.children = [forms.stylesheet(), self.chooser, self.new_box, self.form]
 
-        self.chooser.control.observe(self._on_partnership, names="value")
-        self.acting.control.observe(self._on_acting, names="value")
-        self.format.control.observe(self._on_format, names="value")
+        self.chooser.control.observe(runtime.guarded(self._on_partnership), names="value")
+        self.acting.control.observe(runtime.guarded(self._on_acting), names="value")
+        self.format.control.observe(runtime.guarded(self._on_format), names="value")
         for field in (self.first_date, self.count, self.until, self.frequency):
-            field.control.observe(self._on_schedule_input, names="value")
+            field.control.observe(runtime.guarded(self._on_schedule_input), names="value")
         for field in (self.minutes, self.day, self.format):
-            field.control.observe(self._on_change, names="value")
-        self.save_button.on_click(self._on_save)
+            field.control.observe(runtime.guarded(self._on_change), names="value")
+        self.save_button.on_click(runtime.guarded(self._on_save))
         self.refresh_partnerships(select=partnership_id)
 
     # -- choosing the partnership ----------------------------------------------------------------
@@ -490,8 +490,8 @@ class AgreementApp(widgets.VBox):
                 indent=False,
                 layout=widgets.Layout(width="auto"),
             )
-            picker.observe(self._row_changed(k, "on"), names="value")
-            cancel.observe(self._row_changed(k, "cancelled"), names="value")
+            picker.observe(runtime.guarded(self._row_changed(k, "on")), names="value")
+            cancel.observe(runtime.guarded(self._row_changed(k, "cancelled")), names="value")
             rows.append(widgets.HBox([picker, cancel]))
         self.rows.children = rows
 
@@ -636,8 +636,8 @@ class AgreementApp(widgets.VBox):
         return forms.history_table(self.store.history(Agreement, self.saved.id), Agreement, names)
 
 
-def build_agreement_app(store: Store | None = None, **kwargs) -> AgreementApp:
+def build_agreement_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The agreement app; the partnership and person come from the page's URL when not given."""
     kwargs.setdefault("partnership_id", context.int_param("partnership"))
     kwargs.setdefault("person_id", context.int_param("person"))
-    return AgreementApp(store, **kwargs)
+    return runtime.launch(AgreementApp, store, **kwargs)

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from peercoach_lib import change_plan as cp
 from peercoach_lib import documents, gas, lsi
-from peercoach_lib.apps import context, forms
+from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import (
     Agreement,
@@ -260,13 +260,13 @@ class ChangePlanApp(widgets.VBox):
         )
         self.children = [forms.stylesheet(), self.person, self.plan, self.form]
 
-        self.goal.control.observe(self._on_goal, names="value")
+        self.goal.control.observe(runtime.guarded(self._on_goal), names="value")
         for field in (self.confidence, self.why, self.area):
-            field.control.observe(self._on_goal, names="value")
-        self.person.control.observe(self._on_person, names="value")
-        self.plan.control.observe(self._on_plan, names="value")
-        self.monthly.on_click(self._on_monthly)
-        self.save_button.on_click(self._on_save)
+            field.control.observe(runtime.guarded(self._on_goal), names="value")
+        self.person.control.observe(runtime.guarded(self._on_person), names="value")
+        self.plan.control.observe(runtime.guarded(self._on_plan), names="value")
+        self.monthly.on_click(runtime.guarded(self._on_monthly))
+        self.save_button.on_click(runtime.guarded(self._on_save))
         forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
 
@@ -469,8 +469,8 @@ class ChangePlanApp(widgets.VBox):
         )
 
 
-def build_change_plan_app(store: Store | None = None, **kwargs) -> ChangePlanApp:
+def build_change_plan_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The change plan app; the person and focus areas come from the page's URL when not given."""
     kwargs.setdefault("person_id", context.int_param("person"))
     kwargs.setdefault("focus", context.list_param("focus"))
-    return ChangePlanApp(store, **kwargs)
+    return runtime.launch(ChangePlanApp, store, **kwargs)

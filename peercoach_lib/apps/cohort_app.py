@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from peercoach_lib import charts, cohort
-from peercoach_lib.apps import context, forms
+from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.model import Cohort, FlagFollowUp
 from peercoach_lib.store import Store, schema
 
@@ -83,10 +83,10 @@ class CohortDashboardApp(widgets.VBox):
             ("Choose a cohort…", None),
             *((c.name, c.id) for c in cohorts),
         ]
-        self.chooser.control.observe(self._on_cohort, names="value")
+        self.chooser.control.observe(runtime.guarded(self._on_cohort), names="value")
         for field in (self.start, self.end):
-            field.control.observe(self._on_range, names="value")
-        self.sort.observe(lambda _c: self._draw_grid(), names="value")
+            field.control.observe(runtime.guarded(self._on_range), names="value")
+        self.sort.observe(runtime.guarded(lambda _c: self._draw_grid()), names="value")
         self.chooser.value = (
             cohort_id
             if cohort_id in {c.id for c in cohorts}
@@ -237,7 +237,7 @@ class CohortDashboardApp(widgets.VBox):
                 layout=widgets.Layout(width="auto"),
                 tooltip=f"{flag.rule}: {self.names.get(flag.pair, '')}",
             )
-            button.on_click(self._follow_up(int(flag.pair), flag.rule))
+            button.on_click(runtime.guarded(self._follow_up(int(flag.pair), flag.rule)))
             rows.append(
                 widgets.HBox(
                     [text, button],
@@ -293,7 +293,7 @@ class CohortDashboardApp(widgets.VBox):
         )
 
 
-def build_cohort_app(store: Store | None = None, **kwargs) -> CohortDashboardApp:
+def build_cohort_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The cohort dashboard; the cohort comes from the page's URL when not given."""
     kwargs.setdefault("cohort_id", context.int_param("cohort"))
-    return CohortDashboardApp(store, **kwargs)
+    return runtime.launch(CohortDashboardApp, store, **kwargs)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import ipywidgets as widgets
 
+from peercoach_lib.apps import runtime
 from peercoach_lib.errors import ValidationError
 
 LABEL_WIDTH = "240px"
@@ -233,7 +234,7 @@ class RowList(widgets.VBox):
         )
         super().__init__([widgets.HBox([title, widgets.VBox([self.box, self.add])]), self.message])
         self.add_class("peercoach-rowlist")
-        self.add.on_click(lambda _button: self.append())
+        self.add.on_click(runtime.guarded(lambda _button: self.append()))
 
     def append(self, item: dict | None = None) -> dict[str, widgets.Widget]:
         controls = self.make_row(item)
@@ -247,7 +248,7 @@ class RowList(widgets.VBox):
         row = widgets.HBox(
             [*controls.values(), remove], layout=widgets.Layout(flex_flow="row wrap")
         )
-        remove.on_click(lambda _button: self._remove(controls, row))
+        remove.on_click(runtime.guarded(lambda _button: self._remove(controls, row)))
         self.box.children = [*self.box.children, row]
         return controls
 

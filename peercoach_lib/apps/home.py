@@ -8,7 +8,7 @@ import logging
 import ipywidgets as widgets
 import sqlalchemy as sa
 
-from peercoach_lib.apps import forms, registry
+from peercoach_lib.apps import forms, registry, runtime
 from peercoach_lib.config import describe, notebooks_dir
 from peercoach_lib.errors import ConfigurationError
 from peercoach_lib.store import Store, schema
@@ -74,9 +74,9 @@ class HomeApp(widgets.VBox):
         self.apps.value = _apps_html(registry.available(notebooks_dir()))
 
 
-def build_home(store: Store | None = None) -> HomeApp:
+def build_home(store: Store | None = None) -> widgets.Widget:
     """The home page, ready to display."""
-    return HomeApp(store)
+    return runtime.launch(HomeApp, store)
 
 
 _STYLES = {

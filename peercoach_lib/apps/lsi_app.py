@@ -9,7 +9,7 @@ import logging
 import ipywidgets as widgets
 
 from peercoach_lib import charts, lsi
-from peercoach_lib.apps import context, forms
+from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import LsiAreaRating, LsiAssessment, Person
 from peercoach_lib.store import Store
@@ -149,11 +149,11 @@ class LsiApp(widgets.VBox):
         self.rows = [AreaRow(area) for area in self.areas]
         self.rows_box.children = self.rows
         for row in self.rows:
-            row.satisfaction.observe(self._on_rating, names="value")
-            row.importance.observe(self._on_rating, names="value")
-        self.focus.observe(self._on_focus, names="value")
-        self.save_button.on_click(self._on_save)
-        self.person.control.observe(self._on_person, names="value")
+            row.satisfaction.observe(runtime.guarded(self._on_rating), names="value")
+            row.importance.observe(runtime.guarded(self._on_rating), names="value")
+        self.focus.observe(runtime.guarded(self._on_focus), names="value")
+        self.save_button.on_click(runtime.guarded(self._on_save))
+        self.person.control.observe(runtime.guarded(self._on_person), names="value")
         forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
 
@@ -324,7 +324,7 @@ class LsiApp(widgets.VBox):
         )
 
 
-def build_lsi_app(store: Store | None = None, **kwargs) -> LsiApp:
+def build_lsi_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The LSI app, ready to display; the person comes from the page's URL when not given."""
     kwargs.setdefault("person_id", context.int_param("person"))
-    return LsiApp(store, **kwargs)
+    return runtime.launch(LsiApp, store, **kwargs)

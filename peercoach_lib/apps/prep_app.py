@@ -10,7 +10,7 @@ import random
 import ipywidgets as widgets
 
 from peercoach_lib import deck, prep
-from peercoach_lib.apps import context, forms
+from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import Commitment, Person, SessionPrep
@@ -108,9 +108,9 @@ class SessionPrepApp(widgets.VBox):
         self.children = [forms.stylesheet(), self.demo, self.person, self.form]
         self._build_deck()
 
-        self.person.control.observe(self._on_person, names="value")
-        self.session.control.observe(self._on_session, names="value")
-        self.save_button.on_click(self._on_save)
+        self.person.control.observe(runtime.guarded(self._on_person), names="value")
+        self.session.control.observe(runtime.guarded(self._on_session), names="value")
+        self.save_button.on_click(runtime.guarded(self._on_save))
         forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
 
@@ -169,10 +169,10 @@ class SessionPrepApp(widgets.VBox):
             self.pinned_list,
             widgets.HBox([self.unpin], layout=widgets.Layout(margin="4px 0 0 240px")),
         ]
-        self.group.observe(self._on_group, names="value")
-        self.draw.on_click(self._on_draw)
-        self.pin.on_click(self._on_pin)
-        self.unpin.on_click(self._on_unpin)
+        self.group.observe(runtime.guarded(self._on_group), names="value")
+        self.draw.on_click(runtime.guarded(self._on_draw))
+        self.pin.on_click(runtime.guarded(self._on_pin))
+        self.unpin.on_click(runtime.guarded(self._on_unpin))
 
     def _on_group(self, change) -> None:
         group = None if change["new"] == ALL_GROUPS else change["new"]
@@ -321,7 +321,7 @@ class SessionPrepApp(widgets.VBox):
         self.result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}. {shared}")
 
 
-def build_prep_app(store: Store | None = None, **kwargs) -> SessionPrepApp:
+def build_prep_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The preparation app; the person comes from the page's URL when not given."""
     kwargs.setdefault("person_id", context.int_param("person"))
-    return SessionPrepApp(store, **kwargs)
+    return runtime.launch(SessionPrepApp, store, **kwargs)

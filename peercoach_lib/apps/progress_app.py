@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from peercoach_lib import charts, progress
-from peercoach_lib.apps import context, forms
+from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.model import Cohort, CohortSettings, Person
 from peercoach_lib.store import Store
 
@@ -36,7 +36,7 @@ class ChartSection(widgets.VBox):
                 self.downloads,
             ]
         )
-        self.toggle.observe(self._on_toggle, names="value")
+        self.toggle.observe(runtime.guarded(self._on_toggle), names="value")
 
     def show(self, reading: str, figure, table: pd.DataFrame, stem: str) -> None:
         self.reading.value = f"<p style='font-size:14px'>{html.escape(reading)}</p>"
@@ -103,7 +103,7 @@ class ProgressApp(widgets.VBox):
         }
         self.body = widgets.VBox([self.demo, self.summary, *self.sections.values()])
         self.children = [forms.stylesheet(), self.person, self.body]
-        self.person.control.observe(self._on_person, names="value")
+        self.person.control.observe(runtime.guarded(self._on_person), names="value")
         forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
 
@@ -169,7 +169,7 @@ class ProgressApp(widgets.VBox):
         )
 
 
-def build_progress_app(store: Store | None = None, **kwargs) -> ProgressApp:
+def build_progress_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The progress app; the person comes from the page's URL when not given."""
     kwargs.setdefault("person_id", context.int_param("person"))
-    return ProgressApp(store, **kwargs)
+    return runtime.launch(ProgressApp, store, **kwargs)

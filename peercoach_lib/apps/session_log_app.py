@@ -8,7 +8,7 @@ import logging
 import ipywidgets as widgets
 
 from peercoach_lib import gas, session_log
-from peercoach_lib.apps import context, forms
+from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import (
@@ -200,15 +200,15 @@ class SessionLogApp(widgets.VBox):
             )
         }
 
-        self.person.control.observe(self._on_person, names="value")
-        self.pair.control.observe(self._on_pair, names="value")
-        self.session.control.observe(self._on_session, names="value")
-        self.status.control.observe(self._on_status, names="value")
+        self.person.control.observe(runtime.guarded(self._on_person), names="value")
+        self.pair.control.observe(runtime.guarded(self._on_pair), names="value")
+        self.session.control.observe(runtime.guarded(self._on_session), names="value")
+        self.status.control.observe(runtime.guarded(self._on_status), names="value")
         for control in (self.first_half.control, self.second_half.control):
-            control.observe(self._on_minutes, names="value")
+            control.observe(runtime.guarded(self._on_minutes), names="value")
         for field in self.check.values():
-            field.control.observe(self._on_check, names="value")
-        self.new_commitments.add.on_click(lambda _b: self._watch_rows())
+            field.control.observe(runtime.guarded(self._on_check), names="value")
+        self.new_commitments.add.on_click(runtime.guarded(lambda _b: self._watch_rows()))
         for widget in (
             self.held_on.control,
             self.status.control,
@@ -222,9 +222,9 @@ class SessionLogApp(widgets.VBox):
             self.try_next.control,
             *(f.control for f in self.check.values()),
         ):
-            widget.observe(self._on_edit, names="value")
-        self.discard.on_click(self._on_discard)
-        self.save_button.on_click(self._on_save)
+            widget.observe(runtime.guarded(self._on_edit), names="value")
+        self.discard.on_click(runtime.guarded(self._on_discard))
+        self.save_button.on_click(runtime.guarded(self._on_save))
 
         forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
@@ -349,8 +349,8 @@ class SessionLogApp(widgets.VBox):
             widgets.HTML(f"<p style='margin-left:{forms.LABEL_WIDTH}'>Nothing to follow up.</p>")
         ]
         for row in self._review_rows():
-            row.status.observe(self._on_edit, names="value")
-            row.obstacle.observe(self._on_edit, names="value")
+            row.status.observe(runtime.guarded(self._on_edit), names="value")
+            row.obstacle.observe(runtime.guarded(self._on_edit), names="value")
         goals = [("(no goal)", None), *((p.change, p.id) for p in self.plans)]
         self.new_commitments.make_row = _commitment_row(goals)
         made = self.store.find(Commitment, person_id=me, made_in_session_id=sid) if sid else []
@@ -394,7 +394,7 @@ class SessionLogApp(widgets.VBox):
         ]
         field = forms.dropdown(plan.change, f"levels.{plan.id}", options, value=level)
         field.plan_id = plan.id
-        field.control.observe(self._on_edit, names="value")
+        field.control.observe(runtime.guarded(self._on_edit), names="value")
         return field
 
     def _review_rows(self) -> list[CommitmentRow]:
@@ -404,7 +404,7 @@ class SessionLogApp(widgets.VBox):
         for row in self.new_commitments.rows:
             for control in row.values():
                 if control.model_id not in self._watched:
-                    control.observe(self._on_edit, names="value")
+                    control.observe(runtime.guarded(self._on_edit), names="value")
                     self._watched.add(control.model_id)
 
     # -- live feedback -----------------------------------------------------------------------------
@@ -705,8 +705,8 @@ class SessionLogApp(widgets.VBox):
         )
 
 
-def build_session_log_app(store: Store | None = None, **kwargs) -> SessionLogApp:
+def build_session_log_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The session log; the person and partnership come from the page's URL when not given."""
     kwargs.setdefault("person_id", context.int_param("person"))
     kwargs.setdefault("partnership_id", context.int_param("partnership"))
-    return SessionLogApp(store, **kwargs)
+    return runtime.launch(SessionLogApp, store, **kwargs)

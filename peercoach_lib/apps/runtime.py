@@ -1,0 +1,174 @@
+"""How an app runs as a served page: it waits for its visitor, and it fails politely.
+
+Every notebook's one call goes through :func:`launch`, and every widget callback through
+:func:`guarded`:
+
+- In a preheated kernel, :func:`launch` first waits for the page request
+  (:func:`context.await_visitor`), so the app reads data as it is when the page opens, not as
+  it was when the kernel started.
+- Building the page may take at most ``PEERCOACH_CELL_TIMEOUT`` seconds once the visitor is
+  there (the server sets it; Voilà's own cell timeout cannot apply to a kernel that waits for
+  its visitor).
+- When building the app or one of its callbacks raises, the person sees a plain message in the
+  page, with a short reference, and the full traceback goes to the server's log under the same
+  reference. Outside a served page (a test, a notebook in JupyterLab) a failure to build raises
+  as usual.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import os
+import secrets
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import ipywidgets as widgets
+
+from peercoach_lib.apps import context
+
+log = logging.getLogger("peercoach.apps")
+
+#: Seconds a page may take to build once its visitor has arrived (set by ``peercoach serve``).
+TIMEOUT_VARIABLE = "PEERCOACH_CELL_TIMEOUT"
+
+_page: Page | None = None
+
+
+def served() -> bool:
+    """Whether this kernel runs a page that Voilà serves (it says so in ``SERVER_SOFTWARE``)."""
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
+
+
+class Page(widgets.VBox):
+    """An app as a page: a line for what went wrong, above the app itself."""
+
+    def __init__(self, app: widgets.Widget | None):
+        self.app = app
+        self.notice = widgets.HTML()
+        self.notice.add_class("peercoach-failure-line")
+        super().__init__([self.notice] if app is None else [self.notice, app])
+        self.add_class("peercoach-page")
+
+    def show_failure(self, reference: str, *, opening: bool = False) -> None:
+        self.notice.value = failure_html(reference, opening=opening)
+
+
+def failure_html(reference: str, *, opening: bool = False) -> str:
+    if opening:
+        what = (
+            "This page could not be opened because of a fault in the workbook. Nothing you "
+            "saved earlier is lost."
+        )
+    else:
+        what = (
+            "Something went wrong just now, because of a fault in the workbook, not anything "
+            "you did. What you typed is still on the page, and nothing you saved earlier is lost."
+        )
+    from peercoach_lib.apps.forms import notice
+
+    return notice(
+        "error",
+        f'<span class="peercoach-failure">{html.escape(what)} If it happens again, tell whoever '
+        f"runs this workbook and give them the reference <strong>{html.escape(reference)}"
+        "</strong>.</span>",
+    )
+
+
+def _server_log() -> None:
+    """Send the apps' log records to the kernel's own stderr, which is the server's log."""
+    if not any(getattr(h, "_peercoach", False) for h in log.handlers):
+        handler = logging.StreamHandler(sys.__stderr__)
+        handler.setFormatter(logging.Formatter("[peercoach %(levelname)s %(asctime)s] %(message)s"))
+        handler._peercoach = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
+class PageTimeout(Exception):
+    """Building a page took longer than the server allows."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`PageTimeout` in this (main) thread when the block runs over ``seconds``."""
+    usable = (
+        seconds
+        and seconds > 0
+        and hasattr(signal, "SIGALRM")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def over(_signum, _frame):
+        raise PageTimeout(f"the page took longer than {seconds:g} s to build")
+
+    previous = signal.signal(signal.SIGALRM, over)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _timeout() -> float | None:
+    try:
+        return float(os.environ.get(TIMEOUT_VARIABLE, ""))
+    except ValueError:
+        return None
+
+
+def report(doing: str) -> str:
+    """Log the exception being handled with a fresh reference, and return the reference."""
+    reference = secrets.token_hex(4)
+    page = os.environ.get("SCRIPT_NAME", "")
+    log.error("Failure %s while %s (page %s)", reference, doing, page or "?", exc_info=True)
+    return reference
+
+
+def launch(factory: Callable[..., widgets.Widget], *args: Any, **kwargs: Any) -> widgets.Widget:
+    """Build an app as the page shows it, once the page's visitor has arrived."""
+    global _page
+    context.await_visitor()
+    if not served():
+        _page = None
+        return factory(*args, **kwargs)
+    _server_log()
+    try:
+        with time_limit(_timeout()):
+            app = factory(*args, **kwargs)
+    except Exception:
+        _page = Page(None)
+        _page.show_failure(report(f"opening {factory.__name__}"), opening=True)
+        return _page
+    _page = Page(app)
+    return _page
+
+
+def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a widget callback: on a served page, a failure is logged and told, not lost.
+
+    Outside a served page the exception propagates, as it would unwrapped.
+    """
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except Exception:
+            if _page is None:
+                raise
+            name = getattr(callback, "__qualname__", repr(callback))
+            _page.show_failure(report(f"handling {name}"))
+            return None
+
+    return run

@@ -1,0 +1,218 @@
+"""Drive the served apps in a real browser and notice everything that goes wrong.
+
+A :class:`Visit` opens one page and records, from the moment it starts loading: console errors,
+uncaught page errors, and requests to any host but the server. :meth:`Visit.problems` adds what
+the page itself shows: Voilà's error output for a failed cell, a Python traceback, a widget that
+failed to render, and the apps' own failure notice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+
+#: Flags for a headless Chromium with no network chatter of its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+#: What a page shows when something failed, by the selector that finds it.
+FAILURE_SIGNS = {
+    "a cell failed": (
+        '[data-mime-type="application/vnd.jupyter.stderr"], '
+        '[data-mime-type="application/vnd.jupyter.error"], .jp-OutputArea-output.jp-mod-error'
+    ),
+    "a widget failed to render": ".jupyter-widgets.widget-error, .widget-error",
+    "the app reported a failure": ".peercoach-failure",
+}
+FAILURE_TEXTS = (
+    "Traceback (most recent call last)",
+    "There was an error when executing cell",
+    "Error displaying widget",
+    "Failed to load model class",
+)
+
+
+def chromium_executable() -> str | None:
+    """Debian's Chromium when present (PEERCOACH_CHROMIUM overrides); else Playwright's own."""
+    chosen = os.environ.get("PEERCOACH_CHROMIUM") or shutil.which("chromium")
+    if chosen:
+        return chosen
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+def launch(playwright: Playwright) -> Browser:
+    return playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """``peercoach serve`` (or the workbook's Voilà over another folder) in a subprocess."""
+
+    base: str
+    process: subprocess.Popen
+    log_path: Path
+
+    @classmethod
+    def start(
+        cls,
+        database_url: str,
+        log_path: Path,
+        *,
+        pool: int = 1,
+        notebooks: Path | None = None,
+        seconds: float = 90,
+    ) -> Server:
+        port = free_port()
+        env = {**os.environ, "PEERCOACH_DB": database_url}
+        code = (
+            "import sys; from pathlib import Path; from peercoach_lib.serve import serve; "
+            "serve(port=int(sys.argv[1]), pool_size=int(sys.argv[2]), "
+            "notebooks=Path(sys.argv[3]) if len(sys.argv) > 3 else None)"
+        )
+        argv = [sys.executable, "-c", code, str(port), str(pool)]
+        if notebooks is not None:
+            argv.append(str(notebooks))
+        log = log_path.open("w")
+        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
+        server = cls(f"http://127.0.0.1:{port}", process, log_path)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    return server
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(f"server exited:\n{server.log()}") from None
+                time.sleep(0.2)
+        server.stop()
+        raise RuntimeError(f"server did not start within {seconds:g} s:\n{server.log()}")
+
+    def url(self, notebook: str, **params: object) -> str:
+        query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
+        return f"{self.base}/voila/render/{notebook}" + (f"?{query}" if query else "")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@dataclass
+class Visit:
+    """One page of one app, watched from before it loads."""
+
+    page: Page
+    origin: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, browser: Browser, url: str, *, viewport=(1280, 900)) -> Visit:
+        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        parts = urllib.parse.urlsplit(url)
+        visit = cls(page, f"{parts.scheme}://{parts.netloc}")
+        page.on("console", visit._on_console)
+        page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
+        page.on("request", visit._on_request)
+        page.goto(url)
+        visit.wait_until_rendered()
+        return visit
+
+    def _on_console(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def _on_request(self, request) -> None:
+        url = request.url
+        for prefix in ("data:", "blob:" + self.origin, self.origin, "ws" + self.origin[4:]):
+            if url.startswith(prefix):
+                return
+        self.foreign_requests.append(url)
+
+    def wait_until_rendered(self, seconds: float = 90) -> None:
+        """Until Voilà has run every cell and the app (or an error) is on the page."""
+        self.page.wait_for_selector("#rendered_cells", state="visible", timeout=seconds * 1000)
+        # A page whose cell failed never shows the app: problems() reports that.
+        with contextlib.suppress(PlaywrightTimeout):
+            self.page.wait_for_selector(
+                ".peercoach-page, .jp-OutputArea-output[data-mime-type*='stderr']",
+                timeout=30_000,
+            )
+        self.settle()
+
+    def settle(self, ms: int = 400) -> None:
+        """Let the kernel answer and the widgets redraw."""
+        self.page.wait_for_timeout(ms)
+
+    def problems(self) -> list[str]:
+        found = [f"console error: {text}" for text in self.console_errors]
+        found += [f"page error: {text}" for text in self.page_errors]
+        found += [f"request to another host: {url}" for url in self.foreign_requests]
+        for what, selector in FAILURE_SIGNS.items():
+            shown = [e for e in self.page.locator(selector).all() if e.is_visible()]
+            if shown:
+                found.append(f"{what}: {shown[0].inner_text()[:300]!r}")
+        text = self.page.locator("body").inner_text()
+        found += [f"the page says {sign!r}" for sign in FAILURE_TEXTS if sign in text]
+        if not self.page.locator(".peercoach-page").count():
+            found.append("the app did not render")
+        return found
+
+    def assert_clean(self) -> None:
+        problems = self.problems()
+        assert not problems, "\n".join(problems)
+
+    def screenshot(self, name: str) -> Path:
+        """The whole page (Voilà's page scrolls inside its body: size the window to it)."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        size = self.page.viewport_size or {"width": 1280, "height": 900}
+        height = self.page.evaluate(
+            "Math.max(document.body.scrollHeight,"
+            " document.querySelector('#rendered_cells')?.scrollHeight || 0)"
+        )
+        self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
+        self.settle(300)
+        self.page.screenshot(path=str(path), full_page=True)
+        self.page.set_viewport_size(size)
+        return path
+
+    def reload(self) -> None:
+        self.console_errors.clear()
+        self.page.reload()
+        self.wait_until_rendered()
+
+    def close(self) -> None:
+        self.page.close(run_before_unload=True)

@@ -1,0 +1,41 @@
+"""Every page of the workbook loads cleanly in a real browser, offline, as the workbook's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from peercoach_lib.apps.registry import APPS
+
+PAGES = [("index.ipynb", "peercoach: your peer-coaching workbook")] + [
+    (app.notebook, f"{app.title} · peercoach") for app in APPS
+]
+
+
+@pytest.mark.parametrize(("notebook", "title"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_loads_cleanly_with_navigation_and_landmark(workbook, visit, notebook, title):
+    page = visit(workbook.url(notebook))
+    page.assert_clean()
+    assert page.page.title() == title
+    assert page.page.locator("html").get_attribute("lang") == "en"
+    assert page.page.locator("main .peercoach-page").count() == 1
+    nav = page.page.get_by_role("navigation", name="Workbook")
+    links = nav.get_by_role("link")
+    assert links.count() == len(PAGES)
+    current = nav.locator("[aria-current=page]")
+    assert current.count() == 1 and current.get_attribute("data-notebook") == notebook
+    # Icons come from the server: the icon font loads (offline, from the workbook).
+    loaded = page.page.evaluate(
+        "async () => (await document.fonts.load('900 16px \"Font Awesome 6 Free\"')).length"
+    )
+    assert loaded > 0
+    page.screenshot(notebook.removesuffix(".ipynb"))
+
+
+def test_navigation_keeps_the_persons_place(workbook, visit):
+    page = visit(workbook.url("session_log.ipynb", person=3, partnership=2))
+    page.page.get_by_role("navigation", name="Workbook").get_by_role(
+        "link", name="My progress"
+    ).click()
+    page.wait_until_rendered()
+    assert page.page.url.endswith("/voila/render/my_progress.ipynb?person=3&partnership=2")
+    page.assert_clean()

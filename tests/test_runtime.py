@@ -1,0 +1,175 @@
+"""Apps as served pages: they wait for their visitor, and a failure is told to the person in
+plain words while its traceback goes to the server's log."""
+
+from __future__ import annotations
+
+import ast
+import json
+import logging
+import re
+import time
+from pathlib import Path
+
+import ipywidgets as widgets
+import pytest
+
+import peercoach_lib.apps
+from peercoach_lib.apps import context, registry, runtime
+from peercoach_lib.config import notebooks_dir
+from peercoach_lib.serve import JUPYTER_DATA, TEMPLATE
+
+
+@pytest.fixture
+def served(monkeypatch):
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    monkeypatch.setenv("SCRIPT_NAME", "/voila/render/some_app.ipynb")
+    yield
+    monkeypatch.setattr(runtime, "_page", None)
+
+
+class Broken(widgets.VBox):
+    def __init__(self):
+        raise KeyError("no such thing")
+
+
+class WithButton(widgets.VBox):
+    def __init__(self):
+        self.button = widgets.Button(description="Go")
+        self.button.on_click(runtime.guarded(self._go))
+        super().__init__([self.button])
+
+    def _go(self, _button):
+        return {}["missing"]
+
+
+def _reference(page: runtime.Page) -> str:
+    match = re.search(r"<strong>([0-9a-f]{8})</strong>", page.notice.value)
+    assert match, page.notice.value
+    return match.group(1)
+
+
+def test_outside_a_served_page_a_failure_to_build_raises():
+    with pytest.raises(KeyError):
+        runtime.launch(Broken)
+
+
+def test_outside_a_served_page_the_app_is_returned_as_built():
+    app = runtime.launch(WithButton)
+    assert isinstance(app, WithButton)
+
+
+def test_a_page_that_fails_to_build_says_so_and_logs_the_traceback(served, caplog):
+    with caplog.at_level(logging.ERROR, logger="peercoach.apps"):
+        page = runtime.launch(Broken)
+    assert isinstance(page, runtime.Page) and page.app is None
+    assert "could not be opened" in page.notice.value
+    assert "Traceback" not in page.notice.value and "KeyError" not in page.notice.value
+    reference = _reference(page)
+    (record,) = caplog.records
+    assert reference in record.getMessage() and "some_app.ipynb" in record.getMessage()
+    assert record.exc_info and record.exc_info[0] is KeyError
+
+
+def test_a_failing_callback_says_so_and_logs_the_traceback(served, caplog):
+    page = runtime.launch(WithButton)
+    assert page.notice.value == ""
+    with caplog.at_level(logging.ERROR, logger="peercoach.apps"):
+        page.app.button.click()
+    assert "nothing you saved earlier is lost" in page.notice.value
+    reference = _reference(page)
+    (record,) = caplog.records
+    assert reference in record.getMessage() and "WithButton._go" in record.getMessage()
+    assert record.exc_info[0] is KeyError
+
+
+def test_outside_a_served_page_a_failing_callback_raises():
+    app = runtime.launch(WithButton)
+    with pytest.raises(KeyError):
+        runtime.guarded(app._go)(None)
+
+
+def test_a_page_that_takes_too_long_to_build_is_stopped(served, monkeypatch, caplog):
+    monkeypatch.setenv(runtime.TIMEOUT_VARIABLE, "0.2")
+
+    class Slow(widgets.VBox):
+        def __init__(self):
+            time.sleep(5)
+
+    started = time.monotonic()
+    with caplog.at_level(logging.ERROR, logger="peercoach.apps"):
+        page = runtime.launch(Slow)
+    assert time.monotonic() - started < 4
+    assert "could not be opened" in page.notice.value
+    assert caplog.records[0].exc_info[0] is runtime.PageTimeout
+
+
+def test_a_kernel_that_is_not_preheated_does_not_wait(monkeypatch):
+    monkeypatch.setattr(context, "_visitor_arrived", False)
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    calls = []
+    monkeypatch.setattr("voila.utils.wait_for_request", lambda: calls.append(1))
+    context.await_visitor()
+    assert calls == []
+
+
+def test_a_preheated_kernel_waits_for_its_visitor_once_before_reading_the_url(monkeypatch):
+    monkeypatch.setattr(context, "_visitor_arrived", False)
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+
+    def arrive():
+        monkeypatch.setenv("QUERY_STRING", "person=7")
+
+    calls = []
+    monkeypatch.setattr("voila.utils.wait_for_request", lambda: (calls.append(1), arrive()))
+    assert context.int_param("person") == 7
+    assert context.int_param("person") == 7
+    assert calls == [1]
+
+
+def _callback_registrations(tree: ast.AST):
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"on_click", "observe", "on_submit"}
+            and node.args
+        ):
+            yield node
+
+
+def test_every_widget_callback_of_every_app_is_guarded():
+    apps = Path(peercoach_lib.apps.__file__).parent
+    seen = 0
+    for path in sorted(apps.glob("*.py")):
+        for call in _callback_registrations(ast.parse(path.read_text())):
+            seen += 1
+            wrapped = call.args[0]
+            assert (
+                isinstance(wrapped, ast.Call)
+                and isinstance(wrapped.func, ast.Attribute)
+                and wrapped.func.attr == "guarded"
+            ), f"{path.name}:{call.lineno}: wrap the callback in runtime.guarded"
+    assert seen > 40
+
+
+def test_every_notebook_has_a_title_naming_its_app():
+    titles = {app.notebook: app.title for app in registry.APPS}
+    for path in notebooks_dir().glob("*.ipynb"):
+        title = json.loads(path.read_text())["metadata"]["title"]
+        if path.name == "index.ipynb":
+            assert title.startswith("peercoach")
+        else:
+            assert title == f"{titles[path.name]} · peercoach"
+
+
+def test_the_templates_navigation_lists_home_and_every_app_in_order():
+    template = (JUPYTER_DATA / "voila" / "templates" / TEMPLATE / "index.html.j2").read_text()
+    listed = re.findall(r'\("([a-z_]+\.ipynb)", "[^"]+"\)', template)
+    assert listed == ["index.ipynb", *(app.notebook for app in registry.APPS)]
+    assert (
+        json.loads((JUPYTER_DATA / "voila" / "templates" / TEMPLATE / "conf.json").read_text())[
+            "base_template"
+        ]
+        == "lab"
+    )
