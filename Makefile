@@ -11,11 +11,11 @@ PEERCOACH_PORT ?= 8866
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: app test bench lint clean help
+.PHONY: app test browser bench lint clean help
 
 help:
 	@echo "make app    serve the workbook on http://$(PEERCOACH_HOST):$(PEERCOACH_PORT)/ (demo data if the database is empty)"
-	@echo "make test   run every test (unit tests and every notebook under nbval)"
+	@echo "make test   run every test: unit tests, every notebook under nbval, every app in Chromium"
 	@echo "make bench  run the benchmarks and print their figures"
 	@echo "make lint   check code and notebooks with ruff"
 
@@ -37,7 +37,20 @@ app: $(VENV)/.installed-app
 	$(BIN)/peercoach demo --if-empty
 	$(BIN)/peercoach serve --host $(PEERCOACH_HOST) --port $(PEERCOACH_PORT)
 
-test: $(VENV)/.installed-test
+# The browser tests need Chromium: Debian's package when we may install it (as root), else
+# Playwright's own download. An existing /usr/bin/chromium (or PEERCOACH_CHROMIUM) is used as is.
+browser: $(VENV)/.installed-test
+	@if [ -n "$$PEERCOACH_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then \
+	  true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  echo "Installing Playwright's Chromium for the browser tests"; \
+	  $(BIN)/python -m playwright install chromium; \
+	fi
+
+test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test
