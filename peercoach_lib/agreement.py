@@ -21,6 +21,7 @@ from peercoach_lib.model import (
     Session,
     SessionStatus,
 )
+from peercoach_lib.model.base import EARLIEST_DATE, LATEST_DATE
 from peercoach_lib.store import Store, Transaction
 
 #: Days between sessions for each frequency. "Monthly" is every four weeks, so every session
@@ -94,11 +95,13 @@ def check(
     bookings: Sequence[Booking],
     *,
     partners: Sequence[int | None] = (),
+    today: dt.date | None = None,
 ) -> Findings:
     """The guide's checks (warnings) and the impossible (errors), by field.
 
     ``partners`` are the two people chosen for the partnership, if it is being created.
     """
+    today = today or dt.date.today()
     found = Findings()
     if partners and (len({p for p in partners if p}) < 2):
         found.errors["partners"] = "choose two different people for the partnership"
@@ -108,6 +111,18 @@ def check(
     if agreement.first_session_on is None and not active:
         found.errors["first_session_on"] = "choose the date of the first session"
     first = agreement.first_session_on
+    implausible = [
+        (k, b.on)
+        for k, b in enumerate(bookings, start=1)
+        if not EARLIEST_DATE <= b.on <= LATEST_DATE
+    ]
+    if implausible:
+        k, day = implausible[0]
+        found.errors["schedule"] = (
+            f"Session {k} is on {day:%d %b %Y}: a session date must be between "
+            f"{EARLIEST_DATE.year} and {LATEST_DATE.year}"
+        )
+        return found
     if first is not None:
         early = [b.on for b in bookings if not b.cancelled and b.on < first]
         if early:
@@ -128,8 +143,18 @@ def check(
     if gaps:
         a, b = max(gaps, key=lambda pair: pair[1] - pair[0])
         found.warnings["schedule"] = (
-            f"{(b - a).days} days between {a:%d %b} and {b:%d %b}: the guide suggests meeting "
-            "at least every month"
+            f"{(b - a).days} days between {a:%d %b %Y} and {b:%d %b %Y}: the guide suggests "
+            "meeting at least every month"
+        )
+    past = [
+        k
+        for k, b in enumerate(bookings, start=1)
+        if b.session_id is None and not b.cancelled and b.on < today
+    ]
+    if past and "schedule" not in found.warnings:
+        found.warnings["schedule"] = (
+            f"Session {past[0]} would be booked before today; move it, or cancel it if it "
+            "is only there to keep the rhythm"
         )
     if first is not None and agreement.day is not None and first.weekday() != agreement.day.number:
         found.warnings["first_session_on"] = (

@@ -165,6 +165,8 @@ def voila_config(
     # A preheated kernel's cell waits for its visitor for as long as it takes: no cell timeout
     # then; the apps stop their own building after CELL_TIMEOUT_SECONDS instead.
     config.VoilaExecutor.timeout = None if pool_size > 0 else CELL_TIMEOUT_SECONDS
+    # Kernels talk to the server over local sockets, not TCP ports any local user could reach.
+    config.KernelManager.transport = "ipc"
     config.MappingKernelManager.cull_idle_timeout = IDLE_KERNEL_SECONDS
     config.MappingKernelManager.cull_interval = 60
     config.MappingKernelManager.cull_connected = False

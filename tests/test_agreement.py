@@ -64,7 +64,7 @@ def _weekly(n: int) -> list[ag.Booking]:
 
 
 def test_a_good_agreement_raises_nothing():
-    found = ag.check(_agreement(), _weekly(8), partners=(1, 2))
+    found = ag.check(_agreement(), _weekly(8), partners=(1, 2), today=MON)
     assert found.errors == {} and found.warnings == {} and found.ok
 
 
@@ -97,7 +97,8 @@ RULES = [
         "schedule",
         {},
         [ag.Booking(MON), ag.Booking(MON + dt.timedelta(32)), ag.Booking(MON + dt.timedelta(39))],
-        "32 days between 02 Mar and 03 Apr: the guide suggests meeting at least every month",
+        "32 days between 02 Mar 2026 and 03 Apr 2026: the guide suggests meeting at least "
+        "every month",
     ),
     (
         "no warning",
@@ -125,6 +126,20 @@ RULES = [
     ),
     (
         "error",
+        "schedule",
+        {},
+        [*_weekly(2), ag.Booking(dt.date(2205, 12, 6))],
+        "Session 3 is on 06 Dec 2205: a session date must be between 2000 and 2100",
+    ),
+    (
+        "warning",
+        "schedule",
+        {},
+        [ag.Booking(dt.date(2026, 2, 23), session_id=9), *_weekly(3)],
+        None,
+    ),
+    (
+        "error",
         "first_session_on",
         dict(first_session_on=None),
         [],
@@ -141,10 +156,25 @@ RULES = [
 def test_each_rule_fires_when_it_should_and_only_then(kind, path, changes, bookings, message):
     partners = (1, 1) if path == "partners" and kind == "error" else (1, 2)
     found = ag.check(
-        _agreement(**changes), _weekly(8) if bookings is None else bookings, partners=partners
+        _agreement(**changes),
+        _weekly(8) if bookings is None else bookings,
+        partners=partners,
+        today=MON,
     )
     messages = found.errors if "error" in kind else found.warnings
     assert messages.get(path) == message
+
+
+def test_a_new_session_before_today_is_pointed_out_but_a_stored_one_is_not():
+    bookings = [ag.Booking(MON, session_id=1), *_weekly(4)[1:]]
+    later = MON + dt.timedelta(days=5)
+    assert "schedule" not in ag.check(_agreement(), bookings, today=later).warnings
+    bookings.append(ag.Booking(MON + dt.timedelta(days=3)))
+    bookings.sort(key=lambda b: b.on)
+    assert ag.check(_agreement(), bookings, today=later).warnings["schedule"] == (
+        "Session 2 would be booked before today; move it, or cancel it if it is only there to "
+        "keep the rhythm"
+    )
 
 
 def test_end_before_start_is_refused_by_the_record():

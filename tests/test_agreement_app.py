@@ -209,3 +209,25 @@ def test_demo_partnerships_are_marked(demo_store):
     pid = demo_store.find(model.Partnership)[0].id
     app = AgreementApp(demo_store, partnership_id=pid, today=TODAY)
     assert "Demo data" in app.demo.value
+
+
+def test_more_sessions_for_a_running_agreement_continue_from_the_next_one(store, pair):
+    """Adding a session months in keeps the booked dates; it never books into the past."""
+    early = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    fill_everything(early, pair)
+    early.save_button.click()
+    assert "Saved at" in early.result.value
+    later_today = dt.date(2026, 4, 20)
+    with store.transaction() as tx:  # the first three sessions were held
+        for session in tx.find(model.Session, partnership_id=pair["partnership"].id)[:3]:
+            tx.save(session.replace(status="held", held_on=session.scheduled_on))
+    app = AgreementApp(store, partnership_id=pair["partnership"].id, today=later_today)
+    booked = [b.on for b in app.bookings if not b.cancelled]
+    assert app.count.value == 3 and min(booked) > later_today - dt.timedelta(days=14)
+    app.count.value = 4
+    now = [b.on for b in app.bookings if not b.cancelled]
+    assert now[:3] == booked and now[3] == booked[-1] + dt.timedelta(days=14)
+    assert all(day >= min(booked) for day in now)
+    # Changing the first date itself re-anchors the schedule there, as asked.
+    app.first_date.value = dt.date(2026, 5, 5)
+    assert next(b.on for b in app.bookings if not b.cancelled) == dt.date(2026, 5, 5)

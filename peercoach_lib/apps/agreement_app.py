@@ -450,9 +450,12 @@ class AgreementApp(widgets.VBox):
             self.minutes.value = SPLIT_MINUTES
             self.frequency.value = Frequency.WEEKLY
 
-    def _on_schedule_input(self, _change) -> None:
+    def _on_schedule_input(self, change) -> None:
         if not self._loading:
-            self._regenerate()
+            # A changed first date re-anchors the schedule there; otherwise a saved agreement's
+            # schedule keeps its place: it continues from its earliest session still to come,
+            # never from the first session months ago.
+            self._regenerate(anchor_on_first=change["owner"] is self.first_date.control)
             self._render_rows()
             self.check()
 
@@ -460,8 +463,11 @@ class AgreementApp(widgets.VBox):
         if not self._loading:
             self.check()
 
-    def _regenerate(self) -> None:
+    def _regenerate(self, *, anchor_on_first: bool = True) -> None:
         first = self.first_date.value
+        to_come = [b.on for b in self.bookings if b.session_id is not None and not b.cancelled]
+        if self.saved is not None and not anchor_on_first and to_come:
+            first = min(to_come)
         if first is None:
             self.bookings = ag.rebook(self.bookings, [])
             return
@@ -547,7 +553,7 @@ class AgreementApp(widgets.VBox):
         if saving and self.acting.value is None:
             findings.errors["acting"] = "choose who you are: every change is kept with a name"
         if agreement is not None:
-            found = ag.check(agreement, self.bookings)
+            found = ag.check(agreement, self.bookings, today=self.today)
             findings.warnings.update(found.warnings)
             for path, message in found.errors.items():
                 findings.errors.setdefault(path, message)

@@ -146,7 +146,8 @@ class Visit:
         page.on("console", visit._on_console)
         page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
         page.on("request", visit._on_request)
-        page.goto(url)
+        # Generous: the first page of a run waits while the server preheats its kernels.
+        page.goto(url, timeout=90_000)
         visit.wait_until_rendered()
         return visit
 
@@ -211,7 +212,7 @@ class Visit:
 
     def reload(self) -> None:
         self.console_errors.clear()
-        self.page.reload()
+        self.page.reload(timeout=90_000)
         self.wait_until_rendered()
 
     def close(self) -> None:

@@ -1,0 +1,173 @@
+"""The first-session agreement, filled in, saved and found again in a real browser.
+
+Partnership 1 of the demo database (Carmen Moreau, person 2, and Sara Castro, person 3) is this
+file's own: other browser tests use other people. Its agreement is in force (both have affirmed
+confidentiality) and three sessions are booked ahead; each test reads what it needs from the page
+rather than assuming it, so the tests pass in any order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+from playwright.sync_api import Page, expect
+
+NOTEBOOK = "first_session_agreement.ipynb"
+PARTNERSHIP, CARMEN = 1, 2
+#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
+KERNEL_MS = 20_000
+
+
+def field(page: Page, label: str):
+    """The visible input labelled ``label`` (each partner's tab repeats the same labels)."""
+    return page.get_by_label(label, exact=True).filter(visible=True)
+
+
+def fill(page: Page, label: str, value: str) -> None:
+    box = field(page, label)
+    box.fill(value)
+    box.press("Tab")
+
+
+def session_row(page: Page, number: int):
+    return page.locator(".widget-hbox").filter(has=field(page, f"Session {number}"))
+
+
+def message_under(page: Page, label: str):
+    """The message line beneath the field labelled ``label`` (errors and notes appear there)."""
+    return (
+        page.locator(".peercoach-field")
+        .filter(has=field(page, label))
+        .locator(".peercoach-error, .peercoach-warning")
+    )
+
+
+def test_an_agreement_is_saved_and_found_again(workbook, visit):
+    token = secrets.token_hex(3)
+    hopes = f"Steadier energy, and a calmer week ({token})"
+    support = f"A short message on Wednesdays ({token})"
+    goals = [f"Meet every week ({token})", "Keep our commitments"]
+    visit_ = visit(workbook.url(NOTEBOOK, partnership=PARTNERSHIP, person=CARMEN))
+    visit_.assert_clean()
+    page = visit_.page
+    expect(field(page, "I am")).to_have_value("Carmen Moreau")
+
+    # Carmen's own part; on Sara's tab only Sara may affirm the ground rule.
+    expect(page.get_by_role("tab", name="Carmen Moreau")).to_have_attribute("aria-selected", "true")
+    fill(page, "What I hope to get out of peer coaching", hopes)
+    fill(page, "What support looks like for me", support)
+    page.get_by_role("tab", name="Sara Castro").click()
+    expect(
+        field(page, "I affirm the ground rule: what we share in our sessions stays between us")
+    ).to_be_disabled()
+    page.get_by_role("tab", name="Carmen Moreau").click()
+
+    # Logistics.
+    field(page, "Medium").select_option(label="Video")
+    field(page, "Format").select_option(label="One-way sessions, at separate times")
+    fill(page, "Minutes of coaching each", "50")
+    field(page, "Day").select_option(label="Thursday")
+    fill(page, "Time", "18:30")
+    fill(page, "Time zone", "Europe/Berlin")
+    field(page, "Who calls whom").select_option(label="Sara Castro")
+
+    # The schedule: move the second session a day later and cancel the third.
+    second = dt.date.fromisoformat(field(page, "Session 2").input_value())
+    moved = second + dt.timedelta(days=1)
+    fill(page, "Session 2", moved.isoformat())
+    session_row(page, 3).get_by_label("cancelled").check()
+    fill(page, "Goals for the partnership (one per line)", "\n".join(goals))
+
+    page.get_by_role("button", name="Save agreement").click()
+    saved = page.get_by_role("status").filter(has_text="Saved at")
+    expect(saved).to_contain_text("The agreement is in force.", timeout=KERNEL_MS)
+    expect(page.get_by_text("Nothing was saved")).to_have_count(0)
+    expect(page.get_by_role("link", name="Agreement (Markdown)")).to_be_visible()
+    visit_.assert_clean()
+    visit_.screenshot("first_session_agreement-saved")
+
+    visit_.reload()
+    visit_.assert_clean()
+    expect(field(page, "What I hope to get out of peer coaching")).to_have_value(hopes)
+    expect(field(page, "What support looks like for me")).to_have_value(support)
+    expect(
+        field(page, "I affirm the ground rule: what we share in our sessions stays between us")
+    ).to_be_checked()
+    expect(field(page, "Medium")).to_have_value("Video")
+    expect(field(page, "Format")).to_have_value("One-way sessions, at separate times")
+    expect(field(page, "Minutes of coaching each")).to_have_value("50")
+    expect(field(page, "Day")).to_have_value("Thursday")
+    expect(field(page, "Time")).to_have_value("18:30")
+    expect(field(page, "Time zone")).to_have_value("Europe/Berlin")
+    expect(field(page, "Who calls whom")).to_have_value("Sara Castro")
+    expect(field(page, "Session 2")).to_have_value(moved.isoformat())
+    expect(session_row(page, 3).get_by_label("cancelled")).to_be_checked()
+    expect(field(page, "Goals for the partnership (one per line)")).to_have_value("\n".join(goals))
+    # The change is kept with Carmen's name.
+    expect(page.locator("table").filter(has_text="Carmen Moreau").first).to_contain_text("updated")
+
+
+def test_a_time_zone_that_does_not_exist_is_refused_and_nothing_saved_is_lost(workbook, visit):
+    visit_ = visit(workbook.url(NOTEBOOK, partnership=PARTNERSHIP, person=CARMEN))
+    visit_.assert_clean()
+    page = visit_.page
+    labels = [
+        "What I hope to get out of peer coaching",
+        "Time zone",
+        "Goals for the partnership (one per line)",
+    ]
+    before = {label: field(page, label).input_value() for label in labels}
+
+    fill(page, "What I hope to get out of peer coaching", "This edit must not be saved")
+    fill(page, "Time zone", "Moon/Base")
+    page.get_by_role("button", name="Save agreement").click()
+    expect(page.get_by_role("alert").filter(has_text="Nothing was saved")).to_be_visible(
+        timeout=KERNEL_MS
+    )
+    expect(message_under(page, "Time zone")).to_have_text(
+        "Error: must be a time zone name such as Europe/London or America/New_York"
+    )
+    # What the person typed stays on the page for them to correct.
+    expect(field(page, "Time zone")).to_have_value("Moon/Base")
+    expect(page.get_by_text("Saved at")).to_have_count(0)
+    visit_.assert_clean()
+
+    visit_.reload()
+    visit_.assert_clean()
+    for label, value in before.items():
+        expect(field(page, label)).to_have_value(value)
+    expect(message_under(page, "Time zone")).to_have_count(0)
+
+
+# Changing a running schedule. Neither test saves anything. Partnership 2 (Leila Rossi,
+# person 4, and Nadia Weber, person 5) has three sessions booked ahead, like partnership 1.
+
+
+def test_booking_one_more_session_does_not_book_sessions_in_the_past(workbook, visit):
+    visit_ = visit(workbook.url(NOTEBOOK, partnership=2, person=5))
+    visit_.assert_clean()
+    page = visit_.page
+    rows = page.get_by_label(re.compile(r"^Session \d+$"))
+    booked = [dt.date.fromisoformat(rows.nth(k).input_value()) for k in range(rows.count())]
+    assert booked
+    fill(page, "Number of sessions", str(len(booked) + 1))
+    expect(rows).to_have_count(len(booked) + 1, timeout=KERNEL_MS)
+    visit_.assert_clean()
+    now = [dt.date.fromisoformat(rows.nth(k).input_value()) for k in range(rows.count())]
+    # One more session comes after those booked; none moves before them (into the past).
+    assert min(now) >= min(booked), f"booked {booked}, then {now}"
+
+
+def test_a_session_in_the_year_2205_is_refused_next_to_the_schedule(workbook, visit):
+    visit_ = visit(workbook.url(NOTEBOOK, partnership=2, person=5))
+    visit_.assert_clean()
+    page = visit_.page
+    fill(page, "Session 2", "2205-12-06")
+    page.get_by_role("button", name="Save agreement").click()
+    result = page.get_by_role("alert").filter(has_text="saved")
+    expect(result).to_be_visible(timeout=KERNEL_MS)
+    schedule = page.locator(".peercoach-field").filter(has=field(page, "Session 2")).last
+    expect(result).to_contain_text("Nothing was saved", timeout=1000)
+    expect(schedule.locator(".peercoach-error")).to_contain_text("2100", timeout=1000)

@@ -1,0 +1,186 @@
+"""The Personal Change Plan, written, saved and found again in a real browser.
+
+Person 5 of the demo database (Nadia Weber) is this file's own: other browser tests use other
+people. She has change plans already; each test reads what it needs from the page rather than
+assuming it, and finds its own plan by its name, so the tests pass in any order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+from playwright.sync_api import Locator, Page, expect
+
+NOTEBOOK = "personal_change_plan.ipynb"
+NADIA = 5
+#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
+KERNEL_MS = 20_000
+GAS = {
+    "+2: much more than expected": "Walking five days a week",
+    "+1: somewhat more than expected": "Walking four days a week",
+    "0: expected outcome": "Walking three days a week",
+    "−1: somewhat less than expected": "Walking one or two days a week",
+    "−2: much less than expected": "Not walking at all",
+}
+
+
+def field(page: Page, label: str) -> Locator:
+    return page.get_by_label(label, exact=True)
+
+
+def fill(box: Locator, value: str) -> None:
+    box.fill(value)
+    box.press("Tab")
+
+
+def slider(page: Page, label: str) -> Locator:
+    return page.locator(".widget-hslider").filter(has_text=label).locator(".noUi-handle")
+
+
+def move(handle: Locator, to: int) -> None:
+    """As a person with a keyboard does: focus the handle and press the arrow keys."""
+    now = round(float(handle.get_attribute("aria-valuenow")))
+    handle.focus()
+    for _ in range(abs(to - now)):
+        handle.press("ArrowRight" if to > now else "ArrowLeft")
+    expect(handle).to_have_attribute("aria-valuenow", f"{to}.0")
+
+
+def rows(page: Page, title: str) -> Locator:
+    """One of the plan's lists (steps, obstacles, milestones), by the title beside it."""
+    return page.locator(".peercoach-rowlist").filter(has=page.get_by_text(title, exact=True))
+
+
+def list_error(page: Page, title: str) -> Locator:
+    return rows(page, title).locator(".peercoach-error")
+
+
+def field_error(page: Page, label: str) -> Locator:
+    return (
+        page.locator(".peercoach-field").filter(has=field(page, label)).locator(".peercoach-error")
+    )
+
+
+def test_a_plan_with_steps_and_an_obstacle_is_saved_and_found_again(workbook, visit):
+    change = f"Walk to work ({secrets.token_hex(3)})"
+    goal = "Walk to work three times a week by 31 March 2027"
+    step_due = dt.date.today() + dt.timedelta(days=7)
+    visit_ = visit(workbook.url(NOTEBOOK, person=NADIA))
+    visit_.assert_clean()
+    page = visit_.page
+    expect(field(page, "I am")).to_have_value("Nadia Weber")
+    field(page, "Plan").select_option(label="Start a new plan…")
+    expect(field(page, "The change I want to make")).to_have_value("", timeout=KERNEL_MS)
+    expect(rows(page, "Steps").get_by_label("Step", exact=True)).to_have_count(0)
+
+    fill(field(page, "The change I want to make"), change)
+    fill(field(page, "Why it matters to me"), "I feel better on the days I walk")
+    move(slider(page, "How important is it?"), 8)
+    move(slider(page, "How confident am I that I can do it?"), 7)
+    field(page, "Life area it serves").select_option(label="Health and energy")
+    fill(field(page, "My goal, in one sentence"), goal)
+    # The SMART helper reads the goal as it is typed.
+    expect(page.get_by_text("Well put.")).to_be_visible(timeout=KERNEL_MS)
+
+    steps = rows(page, "Steps")
+    steps.get_by_role("button", name="Add a step").click()
+    steps.get_by_role("button", name="Add a step").click()
+    expect(steps.get_by_label("Step", exact=True)).to_have_count(2, timeout=KERNEL_MS)
+    fill(steps.get_by_label("Step", exact=True).nth(0), "Buy good shoes")
+    fill(steps.get_by_label("By when", exact=True).nth(0), step_due.isoformat())
+    fill(steps.get_by_label("Step", exact=True).nth(1), "Find a route along the river")
+    obstacles = rows(page, "What could get in the way")
+    obstacles.get_by_role("button", name="Add an obstacle").click()
+    expect(obstacles.get_by_label("Obstacle", exact=True)).to_have_count(1, timeout=KERNEL_MS)
+    fill(obstacles.get_by_label("Obstacle", exact=True), "Rain")
+    fill(obstacles.get_by_label("Then I will", exact=True), "Take the bus one way")
+    fill(field(page, "Who and what can help"), "A colleague who walks too")
+    fill(field(page, "How I will know it is working"), "My step counter")
+    milestones = rows(page, "Milestones").get_by_label("Date", exact=True)
+    milestone_dates = [milestones.nth(k).input_value() for k in range(milestones.count())]
+    assert milestone_dates and all(milestone_dates)
+    for label, text in GAS.items():
+        fill(field(page, label), text)
+    field(page, "Where I start").select_option(label="−2: much less than expected")
+    fill(field(page, "Weight against my other goals"), "2.5")
+
+    page.get_by_role("button", name="Save plan").click()
+    expect(page.get_by_role("status").filter(has_text="Saved at")).to_be_visible(timeout=KERNEL_MS)
+    expect(field(page, "Plan")).to_have_value(change)
+    expect(page.get_by_role("link", name="Plan (Markdown)")).to_be_visible()
+    visit_.assert_clean()
+    visit_.screenshot("personal_change_plan-saved")
+
+    visit_.reload()
+    visit_.assert_clean()
+    field(page, "Plan").select_option(label=change)
+    expect(field(page, "The change I want to make")).to_have_value(change, timeout=KERNEL_MS)
+    expect(field(page, "Why it matters to me")).to_have_value("I feel better on the days I walk")
+    expect(slider(page, "How important is it?")).to_have_attribute("aria-valuenow", "8.0")
+    expect(slider(page, "How confident am I that I can do it?")).to_have_attribute(
+        "aria-valuenow", "7.0"
+    )
+    expect(field(page, "Life area it serves")).to_have_value("Health and energy")
+    expect(field(page, "My goal, in one sentence")).to_have_value(goal)
+    expect(steps.get_by_label("Step", exact=True)).to_have_count(2)
+    expect(steps.get_by_label("Step", exact=True).nth(0)).to_have_value("Buy good shoes")
+    expect(steps.get_by_label("By when", exact=True).nth(0)).to_have_value(step_due.isoformat())
+    expect(steps.get_by_label("Step", exact=True).nth(1)).to_have_value(
+        "Find a route along the river"
+    )
+    expect(steps.get_by_label("By when", exact=True).nth(1)).to_have_value("")
+    expect(obstacles.get_by_label("Obstacle", exact=True)).to_have_value("Rain")
+    expect(obstacles.get_by_label("Then I will", exact=True)).to_have_value("Take the bus one way")
+    expect(field(page, "Who and what can help")).to_have_value("A colleague who walks too")
+    expect(field(page, "How I will know it is working")).to_have_value("My step counter")
+    expect(milestones).to_have_count(len(milestone_dates))
+    assert [milestones.nth(k).input_value() for k in range(len(milestone_dates))] == (
+        milestone_dates
+    )
+    for label, text in GAS.items():
+        expect(field(page, label)).to_have_value(text)
+    expect(field(page, "Where I start")).to_have_value("−2: much less than expected")
+    expect(field(page, "Weight against my other goals")).to_have_value(re.compile(r"^2\.5$"))
+    expect(field(page, "Status")).to_have_value("Active")
+
+
+def test_an_empty_step_and_a_reasonless_drop_are_refused_and_nothing_saved_is_lost(workbook, visit):
+    visit_ = visit(workbook.url(NOTEBOOK, person=NADIA))
+    visit_.assert_clean()
+    page = visit_.page
+    plans = field(page, "Plan")
+    shown = plans.evaluate("select => select.selectedIndex")
+    assert shown > 0, "an existing plan opens first"
+    options = plans.locator("option").all_inner_texts()
+    labels = ["The change I want to make", "My goal, in one sentence", "Status", "Reason"]
+    before = {label: field(page, label).input_value() for label in labels}
+    assert before["Status"] == "Active"
+    steps = rows(page, "Steps").get_by_label("Step", exact=True)
+    kept = [steps.nth(k).input_value() for k in range(steps.count())]
+
+    # Edit the plan, add a step but leave it empty, and drop the plan without saying why.
+    fill(field(page, "The change I want to make"), "This edit must not be saved")
+    rows(page, "Steps").get_by_role("button", name="Add a step").click()
+    expect(steps).to_have_count(len(kept) + 1, timeout=KERNEL_MS)
+    field(page, "Status").select_option(label="Dropped")
+    page.get_by_role("button", name="Save plan").click()
+    expect(page.get_by_role("alert").filter(has_text="Nothing was saved")).to_have_text(
+        "Nothing was saved: 2 fields need attention (marked Error).", timeout=KERNEL_MS
+    )
+    expect(list_error(page, "Steps")).to_have_text(
+        f"Error: Step (step {len(kept) + 1}): cannot be empty"
+    )
+    expect(field_error(page, "Reason")).to_have_text("Error: say briefly why the plan was dropped")
+    expect(page.get_by_text("Saved at")).to_have_count(0)
+    visit_.assert_clean()
+
+    visit_.reload()
+    visit_.assert_clean()
+    expect(plans.locator("option")).to_have_text(options)
+    plans.select_option(index=shown)
+    for label, value in before.items():
+        expect(field(page, label)).to_have_value(value, timeout=KERNEL_MS)
+    expect(steps).to_have_count(len(kept))
+    assert [steps.nth(k).input_value() for k in range(len(kept))] == kept

@@ -1,0 +1,155 @@
+"""The Lifestyle Satisfaction Index, taken with the sliders, saved and found again in a browser.
+
+Person 4 of the demo database (Leila Rossi) is this file's own: other browser tests use other
+people. She has assessments already, so the sliders open where her latest one left them; each
+test reads them from the page rather than assuming them, so the tests pass in any order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import urllib.parse
+
+from playwright.sync_api import Locator, Page, expect
+
+from peercoach_lib import lsi
+from peercoach_lib.model import LsiAssessment
+
+NOTEBOOK = "lifestyle_satisfaction_index.ipynb"
+LEILA = 4
+SATISFACTION, IMPORTANCE = "How satisfied I am now", "How much it matters to me"
+#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
+KERNEL_MS = 20_000
+
+
+def handle(page: Page, area: str, which: str) -> Locator:
+    """The handle of one area's slider (the rows repeat the two labels, so find the area)."""
+    row = page.locator(".widget-vbox").filter(has=page.locator("h4", has_text=area)).last
+    return row.locator(".widget-hslider").filter(has_text=which).locator(".noUi-handle")
+
+
+def value(slider: Locator) -> int:
+    return round(float(slider.get_attribute("aria-valuenow")))
+
+
+def move(slider: Locator, to: int) -> None:
+    """As a person with a keyboard does: focus the handle and press the arrow keys."""
+    now = value(slider)
+    slider.focus()
+    for _ in range(abs(to - now)):
+        slider.press("ArrowRight" if to > now else "ArrowLeft")
+    expect(slider).to_have_attribute("aria-valuenow", f"{to}.0")
+
+
+def ratings(page: Page) -> dict[str, tuple[int, int]]:
+    """Every area's (satisfaction, importance) as the sliders show them."""
+    return {
+        area: (value(handle(page, area, SATISFACTION)), value(handle(page, area, IMPORTANCE)))
+        for area in lsi.load_areas()
+    }
+
+
+def scored(shown: dict[str, tuple[int, int]]) -> LsiAssessment:
+    return LsiAssessment(
+        person_id=LEILA,
+        taken_on=dt.date.today(),
+        areas=[{"area": a, "satisfaction": s, "importance": i} for a, (s, i) in shown.items()],
+    )
+
+
+def date_message(page: Page) -> Locator:
+    return (
+        page.locator(".peercoach-field")
+        .filter(has=page.get_by_label("Date", exact=True))
+        .locator(".peercoach-error")
+    )
+
+
+def history_rows(page: Page) -> Locator:
+    return page.locator("table").filter(has_text="Suggested focus").locator("tbody tr")
+
+
+def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook, visit):
+    visit_ = visit(workbook.url(NOTEBOOK, person=LEILA))
+    visit_.assert_clean()
+    page = visit_.page
+    expect(page.get_by_label("I am", exact=True)).to_have_value("Leila Rossi")
+    expect(page.get_by_label("Date", exact=True)).to_have_value(dt.date.today().isoformat())
+
+    move(handle(page, "Work and career", SATISFACTION), 2)
+    move(handle(page, "Work and career", IMPORTANCE), 9)
+    move(handle(page, "Pace of life", SATISFACTION), 8)
+    move(handle(page, "Pace of life", IMPORTANCE), 4)
+    shown = ratings(page)
+    assert shown["Work and career"] == (2, 9) and shown["Pace of life"] == (8, 4)
+    # The results follow the sliders: once they show this index, the kernel has every value.
+    draft = scored(shown)
+    expect(page.get_by_text("Index:")).to_have_text(
+        f"Index: {lsi.index(draft):.1f}", timeout=KERNEL_MS
+    )
+    focus = lsi.focus_areas(draft)
+    assert "Work and career" in focus
+    # Suggested, and offered as the start of a change plan.
+    areas = lsi.load_areas()
+    expect(page.get_by_label("Focus on", exact=True)).to_have_values(
+        [a for a in areas if a in focus]
+    )
+    plan = page.get_by_role("link", name="Start a Personal Change Plan")
+    path, _, query = plan.get_attribute("href").partition("?")
+    assert path == "personal_change_plan.ipynb"
+    params = urllib.parse.parse_qs(query)
+    assert params["person"] == [str(LEILA)] and sorted(params["focus"]) == sorted(focus)
+    note = page.get_by_label("A note to myself (private)", exact=True)
+    note.fill(f"A tiring month ({secrets.token_hex(3)})")
+    note.press("Tab")
+
+    page.get_by_role("button", name="Save assessment").click()
+    expect(page.get_by_role("status").filter(has_text="Saved your assessment")).to_have_text(
+        f"Saved your assessment of {dt.date.today():%d %B %Y} (index {lsi.index(draft):.1f}).",
+        timeout=KERNEL_MS,
+    )
+    expect(history_rows(page).first).to_contain_text(f"{dt.date.today():%d %b %Y}")
+    expect(history_rows(page).first).to_contain_text(f"{lsi.index(draft):.1f}")
+    visit_.assert_clean()
+    visit_.screenshot("lifestyle_satisfaction_index-saved")
+
+    visit_.reload()
+    visit_.assert_clean()
+    assert ratings(page) == shown
+    expect(page.get_by_text("Index:")).to_have_text(f"Index: {lsi.index(draft):.1f}")
+    expect(history_rows(page).first).to_contain_text(f"{dt.date.today():%d %b %Y}")
+    expect(history_rows(page).first).to_contain_text(f"{lsi.index(draft):.1f}")
+
+
+def test_an_impossible_or_future_date_is_refused_and_nothing_saved_is_lost(workbook, visit):
+    visit_ = visit(workbook.url(NOTEBOOK, person=LEILA))
+    visit_.assert_clean()
+    page = visit_.page
+    before = ratings(page)
+    taken = history_rows(page).count()
+    assert taken > 0
+
+    family = handle(page, "Family", SATISFACTION)
+    move(family, 0 if before["Family"][0] else 10)
+    date = page.get_by_label("Date", exact=True)
+    save = page.get_by_role("button", name="Save assessment")
+    refused = page.get_by_role("alert").filter(has_text="Nothing was saved")
+    for typed, error in (
+        ("2205-11-23", "Error: must be between 2000 and 2100"),
+        ((dt.date.today() + dt.timedelta(days=3)).isoformat(), "Error: cannot be in the future"),
+    ):
+        date.fill(typed)
+        date.press("Tab")
+        save.click()
+        expect(date_message(page)).to_have_text(error, timeout=KERNEL_MS)
+        expect(refused).to_be_visible()
+        expect(page.get_by_text("Saved your assessment")).to_have_count(0)
+        expect(history_rows(page)).to_have_count(taken)
+        visit_.assert_clean()
+
+    visit_.reload()
+    visit_.assert_clean()
+    assert ratings(page) == before
+    expect(history_rows(page)).to_have_count(taken)
+    expect(date_message(page)).to_have_count(0)
