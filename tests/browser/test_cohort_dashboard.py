@@ -1,0 +1,160 @@
+"""The facilitator's cohort dashboard in a real browser: figures, charts, flags, and privacy.
+
+The facilitator (person 1) opens cohort 1. Only the flags of partnership 4 (Amara Tanaka and Lea
+Jansen, persons 8 and 9) are marked followed up here: other browser tests use other people. What
+the page should show is worked out from the database just before it opens, so the test holds
+whatever other tests have saved.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import re
+
+import pandas as pd
+from playwright.sync_api import Page, expect
+
+from peercoach_lib import cohort
+from peercoach_lib.model import Cohort, FlagFollowUp, Person, SessionNote, SessionPrep
+from peercoach_lib.store import Store
+
+NOTEBOOK = "cohort_dashboard.ipynb"
+COHORT, FACILITATOR, PARTNERSHIP = 1, 1, 4
+PEOPLE = (6, 7, 8, 9)
+#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
+KERNEL_MS = 20_000
+
+
+def expected_view(database: str) -> tuple[str, cohort.CohortView]:
+    """The cohort's name and figures as the dashboard works them out today."""
+    today = dt.date.today()
+    with Store(database) as store:
+        chosen = store.get(Cohort, COHORT)
+        start = chosen.starts_on or today - dt.timedelta(weeks=16)
+        return chosen.name, cohort.load(store, COHORT, start=start, end=today)
+
+
+def private_words(database: str) -> list[str]:
+    """What persons 6 to 9 wrote for themselves alone: private session notes and preparation
+    notes (the demo's own, and any other test's)."""
+    with Store(database) as store:
+        words = [
+            n.text for p in PEOPLE for n in store.find(SessionNote, person_id=p) if not n.shared
+        ]
+        words += [
+            prep.private_notes for p in PEOPLE for prep in store.find(SessionPrep, person_id=p)
+        ]
+    return sorted({w.strip() for w in words if w.strip()})
+
+
+def download(page: Page, name: str) -> str:
+    """The table behind a download link (a base64 data link), decoded."""
+    href = page.get_by_role("link", name=name).get_attribute("href") or ""
+    return base64.b64decode(href.split("base64,", 1)[1]).decode("utf-8")
+
+
+def decoded_links(page: Page) -> str:
+    """Every table the page offers for download, decoded."""
+    return "\n".join(download(page, name) for name in ("Pairs (CSV)", "Flags (CSV)"))
+
+
+def flag_row(page: Page, rule: str, pair: str):
+    """A flag's line with its button, by the flag's rule and the pair's names."""
+    return (
+        page.locator(".widget-hbox")
+        .filter(has=page.get_by_text(f"{rule.capitalize()}: {pair}.", exact=False))
+        .filter(has=page.locator("button.widget-button"))
+    )
+
+
+def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_database):
+    name, view = expected_view(demo_database)
+    headline = view.headline()
+    with Store(demo_database) as store:
+        a, b = (store.get(Person, p).name for p in (8, 9))
+    pair = f"{a} & {b}"
+    ours = view.flags[(view.flags["pair"] == PARTNERSHIP) & view.flags["followed_up_on"].isna()]
+    assert not ours.empty, "partnership 4 has a flag not yet followed up (three missed sessions)"
+    rule = ours.iloc[0]["rule"]
+    today = dt.date.today()
+
+    visit_ = visit(workbook.url(NOTEBOOK, cohort=COHORT))
+    visit_.assert_clean()
+    page = visit_.page
+    expect(page.get_by_label("Cohort", exact=True)).to_have_value(name)
+    expect(page.get_by_label("To", exact=True)).to_have_value(today.isoformat())
+    expect(page.get_by_label("From", exact=True)).to_have_value(view.start.isoformat())
+
+    # The headline figures: each value above its label.
+    figures = page.locator(".widget-html-content").filter(has_text="Sessions held / planned")
+    expect(figures).to_have_count(1)
+    text = figures.inner_text()
+    for label, value in headline.items():
+        assert re.search(rf"{re.escape(value)}\s*\n\s*{re.escape(label)}", text), (label, text)
+
+    # Both charts are drawn: the week grid and the spread of the pairs.
+    images = page.locator(".peercoach-cohort img.widget-image")
+    expect(images).to_have_count(2)
+    for k in range(2):
+        image = images.nth(k)
+        expect(image).to_be_visible()
+        assert (image.get_attribute("src") or "").startswith(("blob:", "data:image/png"))
+        image.evaluate("img => img.decode()")
+        assert image.evaluate("img => img.naturalWidth") > 100
+
+    # The flags: how many, one line each with its button.
+    flags = len(view.flags)
+    count = f"{flags} flag{'s' if flags != 1 else ''} on {view.flags['pair'].nunique()} pair"
+    expect(page.get_by_text(count)).to_be_visible()
+    expect(page.get_by_role("button", name="Mark followed up")).to_have_count(min(flags, 40))
+    followed_before = int(view.flags["followed_up_on"].notna().sum())
+    expect(
+        page.get_by_role("button", name="Mark followed up").and_(page.locator("button:disabled"))
+    ).to_have_count(followed_before)
+
+    # The facilitator has talked with Amara and Lea: the flag is marked followed up.
+    row = flag_row(page, rule, pair)
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("button", name="Mark followed up")).to_be_enabled()
+    row.get_by_role("button", name="Mark followed up").click()
+    row = flag_row(page, rule, pair)
+    expect(row).to_contain_text(f"✓ Followed up on {today:%d %b %Y}.", timeout=KERNEL_MS)
+    expect(row.get_by_role("button", name="Mark followed up")).to_be_disabled()
+    visit_.assert_clean()
+    visit_.screenshot("cohort_dashboard-saved")
+
+    visit_.reload()
+    visit_.assert_clean()
+    row = flag_row(page, rule, pair)
+    expect(row).to_contain_text(f"✓ Followed up on {today:%d %b %Y}.", timeout=KERNEL_MS)
+    expect(row.get_by_role("button", name="Mark followed up")).to_be_disabled()
+    with Store(demo_database) as store:
+        marked = store.find(FlagFollowUp, partnership_id=PARTNERSHIP, rule=rule)
+    assert [(f.followed_up_on, f.by) for f in marked] == [(today, FACILITATOR)]
+    # The flags table to take away says so too.
+    table = pd.read_csv(io.StringIO(download(page, "Flags (CSV)")))
+    (followed,) = table[(table["pair"] == PARTNERSHIP) & (table["rule"] == rule)].itertuples()
+    assert pd.Timestamp(followed.followed_up_on).date() == today
+    assert followed.pair_name == pair
+
+
+def test_no_private_words_reach_the_facilitator(workbook, visit, demo_database):
+    private = private_words(demo_database)
+    assert private, "the demo people have private notes"
+    visit_ = visit(workbook.url(NOTEBOOK, cohort=COHORT))
+    visit_.assert_clean()
+    page = visit_.page
+    expect(page.get_by_text("Sessions held / planned")).to_be_visible()
+    shown = "\n".join(
+        [
+            page.locator("body").inner_text(),
+            page.content(),
+            decoded_links(page),
+        ]
+    )
+    # The page does show the people's names (the facilitator may see who is in a pair).
+    assert "Amara Tanaka" in shown
+    leaked = [words for words in private if words in shown]
+    assert not leaked, f"private words on the facilitator's page: {leaked}"

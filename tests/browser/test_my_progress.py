@@ -1,0 +1,117 @@
+"""My progress in a real browser: every chart drawn, the person's own figures, switching people.
+
+Amara Tanaka (person 8) and Lea Jansen (person 9), partners in partnership 4, are this file's
+own. What the page should say is worked out from the database just before the page opens, so
+the test holds whatever other tests have saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from playwright.sync_api import Page, expect
+
+from peercoach_lib import progress
+from peercoach_lib.model import Cohort, Person
+from peercoach_lib.store import Store
+
+NOTEBOOK = "my_progress.ipynb"
+AMARA, LEA = 8, 9
+#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
+KERNEL_MS = 20_000
+SECTIONS = [
+    ("My goals", progress.read_gas),
+    ("Keeping my commitments", progress.read_follow_through),
+    ("Meeting regularly", progress.read_cadence),
+    ("Lifestyle Satisfaction Index", progress.read_lsi),
+    ("How my sessions went", progress.read_checks),
+]
+
+
+def expected(database: str, person_id: int) -> tuple[str, progress.Progress]:
+    """The person's name and progress as the app works them out today."""
+    with Store(database) as store:
+        me = store.get(Person, person_id)
+        settings = store.get(Cohort, me.cohort_id).settings
+        return me.name, progress.load(store, person_id, as_of=dt.date.today(), settings=settings)
+
+
+def section(page: Page, title: str):
+    """One chart's section: its heading, reading, picture, numbers and downloads."""
+    return page.locator(
+        f"xpath=//h2[normalize-space()='{title}']/ancestor::div[contains(@class, 'widget-vbox')][1]"
+    )
+
+
+def chart_sources(page: Page) -> list[str]:
+    """The source of every chart, once each picture has loaded and has a size."""
+    images = page.locator(".peercoach-progress img.widget-image")
+    expect(images).to_have_count(len(SECTIONS))
+    sources = []
+    for k in range(images.count()):
+        image = images.nth(k)
+        expect(image).to_be_visible()
+        src = image.get_attribute("src") or ""
+        assert src.startswith(("blob:", "data:image/png")), src
+        image.evaluate("img => img.decode()")
+        assert image.evaluate("img => img.naturalWidth") > 100
+        sources.append(src)
+    return sources
+
+
+def check_person(page: Page, name: str, p: progress.Progress) -> None:
+    """The person is chosen and each section shows their reading; its download links carry
+    their name (the links are set after the chart, so every chart is theirs by then)."""
+    expect(page.get_by_label("I am", exact=True)).to_have_value(name, timeout=KERNEL_MS)
+    first_name = name.split()[0].lower()
+    today = dt.date.today()
+    for title, read in SECTIONS:
+        shown = section(page, title)
+        expect(shown.get_by_text(read(p), exact=True)).to_be_visible(timeout=KERNEL_MS)
+        for label, suffix in (("Chart (PNG)", "png"), ("Numbers (CSV)", "csv")):
+            expect(shown.get_by_role("link", name=label)).to_have_attribute(
+                "download", re.compile(rf"^progress-{first_name}-{today:%Y%m%d}-[a-z-]+\.{suffix}$")
+            )
+    expect(page.get_by_text("Nothing to chart yet")).to_have_count(0)
+
+
+def test_progress_charts_for_a_person_and_switching_to_their_partner(
+    workbook, visit, demo_database
+):
+    amara, amaras = expected(demo_database, AMARA)
+    visit_ = visit(workbook.url(NOTEBOOK, person=AMARA))
+    visit_.assert_clean()
+    page = visit_.page
+    check_person(page, amara, amaras)
+    first = chart_sources(page)
+
+    # The numbers behind "Meeting regularly": one row per session of the partnership.
+    meeting = section(page, "Meeting regularly")
+    table = meeting.locator("table.peercoach-table")
+    expect(table).to_be_hidden()
+    meeting.get_by_role("button", name="Show the numbers").click()
+    expect(table).to_be_visible(timeout=KERNEL_MS)
+    expect(table.locator("tbody tr")).to_have_count(len(amaras.sessions))
+    expect(meeting.get_by_role("button", name="Hide the numbers")).to_be_visible()
+    meeting.get_by_role("button", name="Hide the numbers").click()
+    expect(table).to_be_hidden(timeout=KERNEL_MS)
+    visit_.assert_clean()
+
+    # Lea opens the page on Amara's computer and chooses herself.
+    lea, leas = expected(demo_database, LEA)
+    page.get_by_label("I am", exact=True).select_option(value=lea)
+    check_person(page, lea, leas)
+    second = chart_sources(page)
+    # Her own charts are drawn (the partners share their sessions, so that chart may not change).
+    for k, (title, _read) in enumerate(SECTIONS):
+        if title != "Meeting regularly":
+            assert second[k] != first[k], f"{title}: Lea sees Amara's chart"
+    visit_.assert_clean()
+    visit_.screenshot("my_progress-saved")
+
+    # Her own page, opened afresh, shows the same.
+    again = visit(workbook.url(NOTEBOOK, person=LEA))
+    again.assert_clean()
+    check_person(again.page, lea, leas)
+    chart_sources(again.page)

@@ -1,0 +1,231 @@
+"""Logging a session in a real browser: recorded, saved, and found again after a reload.
+
+Partnership 3 of the demo database (Nia Yilmaz, person 6, and Rafael Okafor, person 7) is this
+file's own: other browser tests use other people. Nia logs a session held today that was not
+booked; Rafael tries to log a past session as held in the future. Each test reads what it needs
+from the page or the database, so the tests pass in any order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from playwright.sync_api import Page, expect
+
+from peercoach_lib import session_log
+from peercoach_lib.model import Session
+from peercoach_lib.store import Store
+
+NOTEBOOK = "session_log.ipynb"
+PARTNERSHIP, NIA, RAFAEL = 3, 6, 7
+#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
+KERNEL_MS = 20_000
+NIA_COACHED = "Nia Yilmaz coached Rafael Okafor"
+RAFAEL_COACHED = "Rafael Okafor coached Nia Yilmaz"
+CHECK = {
+    "I felt heard and understood": "9",
+    "We worked on what I wanted": "10",
+    "The approach suited me": "8",
+    "Overall": "9",
+}
+STATUS_OPTION = "option[value='Not followed up yet']"
+
+
+def field(page: Page, label: str):
+    return page.get_by_label(label, exact=True)
+
+
+def fill(page: Page, label: str, value: str) -> None:
+    box = field(page, label)
+    box.fill(value)
+    box.press("Tab")
+
+
+def message_under(page: Page, label: str):
+    """The message line beneath the field labelled ``label`` (errors and notes appear there)."""
+    return (
+        page.locator(".peercoach-field")
+        .filter(has=field(page, label))
+        .locator(".peercoach-error, .peercoach-warning")
+    )
+
+
+def review(page: Page, commitment: str):
+    """A commitment from last time: (its status dropdown, its "What got in the way" box)."""
+    status = (
+        page.locator("select")
+        .filter(has=page.locator(STATUS_OPTION))
+        .and_(page.get_by_label(commitment))
+    )
+    row = status.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
+    return status, row.get_by_label("What got in the way", exact=True)
+
+
+def new_commitment_rows(page: Page):
+    """The rows of "Commitments for next time" (each has I will, By when, Goal and Remove)."""
+    return page.locator(".peercoach-rowlist .widget-hbox:has(> .widget-button)")
+
+
+def test_a_session_is_logged_and_found_again(workbook, visit, demo_database):
+    token = secrets.token_hex(3)
+    today = dt.date.today()
+    due = today + dt.timedelta(days=7)
+    note = f"We found the real question at last ({token})"
+    obstacle = f"Two of them were away ({token})"
+    promise = f"Ask three people for an introduction ({token})"
+    feedback = {
+        "What was most helpful": f"The question about what I really want ({token})",
+        "What was less helpful": "We ran over on the first half.",
+        "What worked": f"Staying quiet and letting Rafael think ({token})",
+        "What to try next time": "Summarise before the commitments.",
+    }
+    with Store(demo_database) as store:
+        (goal,) = session_log.active_plans(store, NIA)
+        to_follow_up = session_log.open_commitments(store, NIA, PARTNERSHIP, None)
+    assert to_follow_up, "Nia has commitments from last time to follow up"
+    followed_up = to_follow_up[0].text[:60]
+
+    visit_ = visit(workbook.url(NOTEBOOK, person=NIA, partnership=PARTNERSHIP))
+    visit_.assert_clean()
+    page = visit_.page
+    expect(field(page, "I am")).to_have_value("Nia Yilmaz")
+    expect(field(page, "Partnership")).to_have_value("With Rafael Okafor")
+
+    # Nia and Rafael met today without having booked it.
+    field(page, "Session").select_option(value="An unplanned session")
+    fill(page, "Date", today.isoformat())
+    page.get_by_role("button", name="Held", exact=True).click()
+    fill(page, NIA_COACHED, "50")
+    fill(page, RAFAEL_COACHED, "40")
+    expect(message_under(page, RAFAEL_COACHED)).to_have_text(
+        "Note: ran short: 40 of the agreed 45 minutes", timeout=KERNEL_MS
+    )
+    fill(page, "My notes (private)", note)
+    field(page, "Share these notes with my partner").check()
+
+    # Last time's commitment was partly kept; one new commitment, linked to Nia's goal.
+    status, what_got_in_the_way = review(page, followed_up)
+    status.select_option(value="Partly")
+    what_got_in_the_way.fill(obstacle)
+    what_got_in_the_way.press("Tab")
+    page.get_by_role("button", name="Add a commitment").click()
+    row = new_commitment_rows(page)
+    expect(row).to_have_count(1, timeout=KERNEL_MS)
+    row.get_by_label("I will").fill(promise)
+    row.get_by_label("I will").press("Tab")
+    row.get_by_label("By when").fill(due.isoformat())
+    row.get_by_label("By when").press("Tab")
+    row.get_by_label("Goal").select_option(value=goal.change)
+
+    # Where the goal stands today: the second option from the top, +1.
+    level = field(page, goal.change)
+    level.select_option(index=2)
+    rated = level.input_value()
+    assert rated.startswith("+1:")
+
+    for label, text in feedback.items():
+        fill(page, label, text)
+    for label, value in CHECK.items():
+        field(page, label).select_option(value=value)
+    expect(page.get_by_text("Total 36 of 40.")).to_be_visible(timeout=KERNEL_MS)
+
+    page.get_by_role("button", name="Save session").click()
+    saved = page.get_by_role("status").filter(has_text="Saved the held session")
+    expect(saved).to_have_text(f"Saved the held session of {today:%d %B %Y}.", timeout=KERNEL_MS)
+    expect(page.get_by_text("Nothing was saved")).to_have_count(0)
+    # The form now shows the session as logged.
+    session = field(page, "Session").input_value()
+    assert session == f"{today:%a %d %b %Y} (held, unplanned)"
+    visit_.assert_clean()
+    visit_.screenshot("session_log-saved")
+
+    visit_.reload()
+    visit_.assert_clean()
+    # Saved, the session is no longer a draft: a new visit starts a fresh log.
+    expect(page.get_by_text("Restored your unsaved draft")).to_have_count(0)
+    expect(field(page, "My notes (private)")).to_have_value("")
+    field(page, "Session").select_option(value=session)
+    expect(field(page, "My notes (private)")).to_have_value(note, timeout=KERNEL_MS)
+    expect(field(page, "Share these notes with my partner")).to_be_checked()
+    expect(field(page, "Date")).to_have_value(today.isoformat())
+    expect(page.locator(".widget-toggle-button.mod-active")).to_have_text("Held")
+    expect(field(page, NIA_COACHED)).to_have_value("50")
+    expect(field(page, RAFAEL_COACHED)).to_have_value("40")
+    status, what_got_in_the_way = review(page, followed_up)
+    expect(status).to_have_value("Partly")
+    expect(what_got_in_the_way).to_have_value(obstacle)
+    row = new_commitment_rows(page)
+    expect(row).to_have_count(1)
+    expect(row.get_by_label("I will")).to_have_value(promise)
+    expect(row.get_by_label("By when")).to_have_value(due.isoformat())
+    expect(row.get_by_label("Goal")).to_have_value(goal.change)
+    expect(field(page, goal.change)).to_have_value(rated)
+    for label, text in feedback.items():
+        expect(field(page, label)).to_have_value(text)
+    for label, value in CHECK.items():
+        expect(field(page, label)).to_have_value(value)
+    expect(page.get_by_text("Total 36 of 40.")).to_be_visible()
+    visit_.assert_clean()
+
+
+def test_a_session_held_in_the_future_is_refused_and_nothing_saved_is_lost(
+    workbook, visit, demo_database
+):
+    today = dt.date.today()
+    visit_ = visit(workbook.url(NOTEBOOK, person=RAFAEL, partnership=PARTNERSHIP))
+    visit_.assert_clean()
+    page = visit_.page
+    expect(field(page, "I am")).to_have_value("Rafael Okafor")
+
+    # The latest booked session that was held: Rafael opens it again.
+    options = field(page, "Session").locator("option")
+    held = [v for v in (o.get_attribute("value") for o in options.all()) if v.endswith("(held)")]
+    assert held, "partnership 3 has held sessions in the demo"
+    session = held[0]
+    field(page, "Session").select_option(value=session)
+    day = dt.datetime.strptime(session.removesuffix(" (held)"), "%a %d %b %Y").date()
+    expect(field(page, "Date")).to_have_value(day.isoformat(), timeout=KERNEL_MS)
+    before = {
+        label: field(page, label).input_value()
+        for label in ("My notes (private)", NIA_COACHED, RAFAEL_COACHED, "What worked")
+    }
+
+    future = today + dt.timedelta(days=3)
+    fill(page, "Date", future.isoformat())
+    fill(page, "My notes (private)", "This edit must not be saved")
+    page.get_by_role("button", name="Save session").click()
+    refused = page.get_by_role("alert").filter(has_text="Nothing was saved")
+    expect(refused).to_contain_text(
+        "1 field needs attention (marked Error). Your draft is kept.", timeout=KERNEL_MS
+    )
+    expect(message_under(page, "Date")).to_have_text(
+        "Error: a session cannot be held in the future"
+    )
+    expect(page.get_by_text("Saved the")).to_have_count(0)
+    # What the person typed stays on the page for them to correct.
+    expect(field(page, "Date")).to_have_value(future.isoformat())
+    visit_.assert_clean()
+    with Store(demo_database) as store:
+        (stored,) = [
+            s
+            for s in store.find(Session, partnership_id=PARTNERSHIP)
+            if (s.held_on or s.scheduled_on) == day
+        ]
+        assert stored.held_on == day
+
+    # Reopened, the session offers the unsaved draft; discarding it shows the session as saved.
+    visit_.reload()
+    visit_.assert_clean()
+    field(page, "Session").select_option(value=session)
+    expect(page.get_by_text("Restored your unsaved draft")).to_be_visible(timeout=KERNEL_MS)
+    expect(field(page, "Date")).to_have_value(future.isoformat())
+    page.get_by_role("button", name="Discard the draft").click()
+    expect(page.get_by_role("status").filter(has_text="Draft discarded")).to_be_visible(
+        timeout=KERNEL_MS
+    )
+    expect(field(page, "Date")).to_have_value(day.isoformat())
+    for label, value in before.items():
+        expect(field(page, label)).to_have_value(value)
+    expect(message_under(page, "Date")).to_have_count(0)
+    visit_.assert_clean()
