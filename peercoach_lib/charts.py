@@ -311,6 +311,11 @@ def lsi_trend_chart(index, change, *, figure: Figure | None = None) -> Figure:
             fontsize=8,
             color=TEXT,
         )
+    if len(values):
+        # Room for the value labels beside the bars, so none runs into the area names.
+        low, high = min(values.min(), 0), max(values.max(), 0)
+        pad = max(0.8, 0.12 * (high - low))
+        right.set_xlim(low - pad, high + pad)
     right.axvline(0, color="#888888", linewidth=1)
     right.set_title("Change per area since the first", fontsize=11, color=TEXT)
     right.tick_params(axis="y", labelsize=8)

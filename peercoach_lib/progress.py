@@ -168,10 +168,13 @@ def read_gas(p: Progress) -> str:
     if p.gas_scores.empty:
         return "No goal has been rated yet: rate your goals in the session log after a session."
     first, last = p.gas_scores["t_score"].iloc[0], p.gas_scores["t_score"].iloc[-1]
-    trend = "rose" if last > first else "fell" if last < first else "stayed"
+    if round(first) == round(last):
+        moved = f"stayed at {last:.0f}"
+    else:
+        moved = f"{'rose' if last > first else 'fell'} from {first:.0f} to {last:.0f}"
     return (
-        f"Your goal attainment score {trend} from {first:.0f} to {last:.0f} over "
-        f"{len(p.gas_scores)} rated sessions; 50 means every goal is where you expected."
+        f"Your goal attainment score {moved} over {len(p.gas_scores)} rated sessions; 50 means "
+        "every goal is where you expected."
     )
 
 

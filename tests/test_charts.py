@@ -59,3 +59,25 @@ def test_charts_draw_into_a_given_axes():
     figure = Figure()
     ax = figure.add_subplot(projection="polar")
     assert charts.lsi_wheel(assessment(5, 6), ax=ax) is figure
+
+
+def test_the_lsi_change_labels_stay_inside_the_axes():
+    import pandas as pd
+
+    index = pd.DataFrame(
+        {"taken_on": [dt.date(2026, 1, 5), dt.date(2026, 3, 2)], "index": [50, 55]}
+    )
+    change = pd.DataFrame({"area": ["Family", "Health", "Money"], "change": [-4, 0, 6]})
+    figure = charts.lsi_trend_chart(index, change)
+    right = figure.axes[1]
+    labels = [t for t in right.texts if t.get_text()[:1] in "+-"]
+    assert len(labels) == 3
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    inside = right.get_window_extent(renderer)
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1, label.get_text()

@@ -125,3 +125,14 @@ def test_a_partners_private_records_do_not_reach_my_progress(store, pair):
     p = progress.load(store, alice.id, as_of=dt.date(2026, 3, 1))
     assert p.checks.empty and p.gas_levels.empty
     assert p.held == 1  # the shared session itself is ours
+
+
+def test_a_score_that_did_not_move_stayed_at_its_value():
+    import pandas as pd
+
+    from peercoach_lib import progress as pg
+
+    class Only:
+        gas_scores = pd.DataFrame({"t_score": [40.0, 40.2, 39.9]})
+
+    assert pg.read_gas(Only()).startswith("Your goal attainment score stayed at 40 over 3 rated")
