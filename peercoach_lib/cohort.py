@@ -72,7 +72,7 @@ def load(
         frames = _queries(tx.connection, cohort_id, start, end)
         follow_ups = tx.frame("flag_follow_ups")
     pairs = _pairs(frames, start, end, cohort.settings)
-    flags = find_flags(pairs, cohort.settings, follow_ups)
+    flags = find_flags(pairs, cohort.settings, follow_ups, end=end)
     people = int(pd.unique(pairs[["person_a_id", "person_b_id"]].to_numpy().ravel()).size)
     return CohortView(cohort, start, end, pairs, flags, people)
 
@@ -374,9 +374,18 @@ def _pairs(
 
 
 def find_flags(
-    pairs: pd.DataFrame, settings: CohortSettings, follow_ups: pd.DataFrame | None = None
+    pairs: pd.DataFrame,
+    settings: CohortSettings,
+    follow_ups: pd.DataFrame | None = None,
+    *,
+    end: dt.date | None = None,
 ) -> pd.DataFrame:
-    """One row per flag raised: the pair, the rule, the numbers behind it, the suggested action."""
+    """One row per flag raised: the pair, the rule, the numbers behind it, the suggested action.
+
+    A flag counts as followed up when the facilitator marked it so within the four weeks up to
+    ``end`` (the window the rules look at): a pair that lapses again months later is flagged
+    afresh, and a follow-up made after ``end`` does not reach back.
+    """
     active = pairs[pairs["active"]]
     lapse_days = settings.lapse_factor * active["interval_days"]
     quiet = active["days_since_last"] > lapse_days
@@ -440,6 +449,9 @@ def find_flags(
     )
     flags = pd.concat(rows, ignore_index=True)
     flags["pair"] = flags["pair"].astype("int64")
+    if follow_ups is not None and end is not None and len(follow_ups):
+        when = pd.to_datetime(follow_ups["followed_up_on"])
+        follow_ups = follow_ups[(when > pd.Timestamp(end - RECENT)) & (when <= pd.Timestamp(end))]
     if follow_ups is not None and len(follow_ups):
         latest = (
             follow_ups.sort_values("followed_up_on")

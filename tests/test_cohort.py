@@ -194,6 +194,20 @@ def test_marking_a_flag_followed_up(store, known):
     del text, pairs
 
 
+def test_a_follow_up_counts_for_four_weeks_up_to_the_end_of_the_range(store, known):
+    c, _pairs = known
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    app.flags_box.children[1].children[1].click()
+    followed = cohort.load(store, c.id, end=END).flags["followed_up_on"].notna()
+    assert followed.sum() == 1
+    # Five weeks on, the same flag (if still raised) needs following up again.
+    later = cohort.load(store, c.id, end=END + dt.timedelta(weeks=5)).flags
+    assert later["followed_up_on"].isna().all()
+    # And a follow-up made after the range does not reach back into it.
+    earlier = cohort.load(store, c.id, end=END - dt.timedelta(days=1)).flags
+    assert earlier["followed_up_on"].isna().all()
+
+
 def test_week_grid_states(store, known):
     _c, pairs = known
     grid = cohort.week_grid(store, [pairs["p2"].id, pairs["p3"].id], START, END)
