@@ -62,3 +62,11 @@ def test_every_registered_app_has_its_notebook():
     from peercoach_lib.config import notebooks_dir
 
     assert registry.available(notebooks_dir()) == list(registry.APPS)
+
+
+def test_app_links_keep_the_persons_place(demo_store, monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "person=3&partnership=2&junk=x")
+    page = home.HomeApp(demo_store)
+    assert 'href="session_log.ipynb?person=3&amp;partnership=2"' in page.apps.value
+    monkeypatch.setenv("QUERY_STRING", "")
+    assert 'href="session_log.ipynb"' in home.HomeApp(demo_store).apps.value

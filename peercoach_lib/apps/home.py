@@ -8,7 +8,7 @@ import logging
 import ipywidgets as widgets
 import sqlalchemy as sa
 
-from peercoach_lib.apps import forms, registry, runtime
+from peercoach_lib.apps import context, forms, registry, runtime
 from peercoach_lib.config import describe, notebooks_dir
 from peercoach_lib.errors import ConfigurationError
 from peercoach_lib.store import Store, schema
@@ -71,7 +71,8 @@ class HomeApp(widgets.VBox):
                 kind="demo",
             )
         self.summary.value = _summary_html(facts, describe(store.url))
-        self.apps.value = _apps_html(registry.available(notebooks_dir()))
+        place = {name: context.int_param(name) for name in ("person", "partnership", "cohort")}
+        self.apps.value = _apps_html(registry.available(notebooks_dir()), place)
 
 
 def build_home(store: Store | None = None) -> widgets.Widget:
@@ -121,12 +122,14 @@ def _summary_html(facts: dict[str, object], where: str) -> str:
     )
 
 
-def _apps_html(apps: list[registry.AppInfo]) -> str:
+def _apps_html(apps: list[registry.AppInfo], place: dict[str, int] | None = None) -> str:
+    """The list of apps; each link carries the person's place (``place``: person, partnership…)."""
     if not apps:
         return ""
     items = "".join(
         f'<li style="margin:6px 0">'
-        f'<a href="{html.escape(app.notebook)}" style="{forms.LINK}"><strong>'
+        f'<a href="{html.escape(context.link(app.notebook, **(place or {})))}" '
+        f'style="{forms.LINK}"><strong>'
         f"{html.escape(app.title)}</strong></a> "
         f"<span style='color:#444'>({html.escape(app.audience)})</span>"
         f"<br>{html.escape(app.summary)}</li>"
