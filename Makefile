@@ -50,7 +50,12 @@ browser: $(VENV)/.installed-test
 	  $(BIN)/python -m playwright install chromium; \
 	fi
 
-test: $(VENV)/.installed-test browser
+# axe-core (npm), which the browser tests inject into each page to check accessibility.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(VENV)/.installed-test browser node_modules/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test
@@ -61,4 +66,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check peercoach_lib tests benchmarks notebooks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache test-artifacts
+	rm -rf $(VENV) node_modules .pytest_cache .hypothesis .ruff_cache test-artifacts

@@ -530,3 +530,43 @@ def week_grid(store: Store, pair_ids: list[int], start: dt.date, end: dt.date) -
     best = rows.sort_values("rank").groupby(["pair", "week"])["status"].last()
     table = best.unstack("week").reindex(index=pair_ids, columns=weeks)
     return table.astype(object).fillna("none planned")
+
+
+# -- what the charts show, in words (their alt text) ---------------------------------------------
+
+
+def describe_grid(grid: pd.DataFrame, labels: list[str]) -> str:
+    """The week grid in one sentence: how many sessions of each kind, and who waited longest.
+
+    ``labels`` name the grid's rows in order, as the chart does ("A & B (12 d)").
+    """
+    counts = pd.Series(grid.to_numpy().ravel()).value_counts()
+    kinds = ", ".join(
+        f"{int(counts[state])} {state}"
+        for state in ("held", "missed", "rescheduled", "booked")
+        if counts.get(state, 0)
+    )
+    said = (
+        f"Sessions of {len(grid)} pair{'s' if len(grid) != 1 else ''} over {grid.shape[1]} "
+        f"weeks, one row per pair and one column per week: {kinds or 'no sessions'}."
+    )
+    if labels:
+        said += f" First row (longest since a held session): {labels[0]}."
+    return said
+
+
+def describe_spread(pairs: pd.DataFrame, shown: dict[str, bool], titles: dict[str, str]) -> str:
+    """The distributions in one sentence: each measure's median across pairs, where shown."""
+    parts = []
+    for column, title in titles.items():
+        values = pairs[column].dropna()
+        if not shown.get(column) or values.empty:
+            parts.append(f"{title}: {TOO_FEW if not shown.get(column) else NO_DATA}")
+        elif column in ("follow_through", "minute_balance"):
+            parts.append(f"{title}: median {100 * values.median():.0f}%")
+        elif column == "check_mean":
+            parts.append(f"{title}: median {values.median():.1f}")
+        else:  # a change
+            parts.append(f"{title}: median {values.median():+.1f}")
+    many = f"{len(pairs)} pairs" if len(pairs) != 1 else "1 pair"
+    return f"How the {many} spread. " + "; ".join(parts) + "."

@@ -107,3 +107,46 @@ def compare(before: LsiAssessment, after: LsiAssessment) -> pd.DataFrame:
 
 def index_change(before: LsiAssessment, after: LsiAssessment) -> float:
     return round(index(after) - index(before), 1)
+
+
+# -- what the charts show, in words (their alt text) ---------------------------------------------
+
+
+def _listing(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_wheel(assessment: LsiAssessment) -> str:
+    """The wheel in one sentence: the index, and the most and least satisfying areas."""
+    table = frame(assessment)
+    top, bottom = table["satisfaction"].max(), table["satisfaction"].min()
+    most = _listing(list(table.loc[table["satisfaction"] == top, "area"]))
+    least = _listing(list(table.loc[table["satisfaction"] == bottom, "area"]))
+    if top == bottom:
+        return (
+            f"Life satisfaction wheel of {len(table)} areas, index {index(assessment):.0f} of "
+            f"100: every area rated {top} of 10."
+        )
+    return (
+        f"Life satisfaction wheel of {len(table)} areas, index {index(assessment):.0f} of 100: "
+        f"most satisfied with {most} ({top} of 10), least with {least} ({bottom} of 10)."
+    )
+
+
+def describe_comparison(before: LsiAssessment, after: LsiAssessment) -> str:
+    """The comparison in one sentence, e.g. "Index rose from 54 to 61; largest gain: Health"."""
+    first, second = index(before), index(after)
+    moved = (
+        f"stayed at {second:.0f}"
+        if round(first) == round(second)
+        else f"{'rose' if second > first else 'fell'} from {first:.0f} to {second:.0f}"
+    )
+    change = compare(before, after).dropna(subset=["change"])
+    parts = [f"Index {moved} since {before.taken_on:%d %B %Y}"]
+    if not change.empty and change["change"].max() > 0:
+        best = change.loc[change["change"].idxmax()]
+        parts.append(f"largest gain: {best['area']} ({int(best['change']):+d})")
+    if not change.empty and change["change"].min() < 0:
+        worst = change.loc[change["change"].idxmin()]
+        parts.append(f"largest drop: {worst['area']} ({int(worst['change']):+d})")
+    return "; ".join(parts) + "."

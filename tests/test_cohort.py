@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from peercoach_lib import cohort, model
@@ -208,6 +209,17 @@ def test_a_follow_up_counts_for_four_weeks_up_to_the_end_of_the_range(store, kno
     assert earlier["followed_up_on"].isna().all()
 
 
+def test_a_two_person_cohort_describes_its_spread_without_averages(store):
+    pairs = pd.DataFrame(
+        {"pair": [1], **{c: [0.5] for c in ("follow_through", "minute_balance", "check_mean")}}
+    ).assign(gas_change=[4.0], lsi_change=[None])
+    titles = {"follow_through": "Follow-through", "lsi_change": "LSI change"}
+    said = cohort.describe_spread(pairs, {"follow_through": False, "lsi_change": False}, titles)
+    assert said == (
+        f"How the 1 pair spread. Follow-through: {cohort.TOO_FEW}; LSI change: {cohort.TOO_FEW}."
+    )
+
+
 def test_week_grid_states(store, known):
     _c, pairs = known
     grid = cohort.week_grid(store, [pairs["p2"].id, pairs["p3"].id], START, END)
@@ -225,6 +237,12 @@ def test_the_dashboard_app_offers_the_tables(store, known):
     c, _ = known
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
     assert "pairs.csv" in app.downloads.value and "flags.csv" in app.downloads.value
-    assert bytes(app.grid_image.value).startswith(b"\x89PNG")
+    assert app.grid_image.png.startswith(b"\x89PNG")
+    # Each chart says what it shows, from the data, and has its table one click away.
+    assert app.grid_image.alt.startswith(f"Sessions of {len(app.view.pairs)} pairs over ")
+    assert " held" in app.grid_image.alt and "<table" in app.grid_image.table.value
+    assert app.spread_image.alt.startswith(f"How the {len(app.view.pairs)} pairs spread.")
+    assert "Follow-through: median" in app.spread_image.alt
+    assert "<table" in app.spread_image.table.value
     app.start.value = D(2026, 4, 1)  # after the end: explained, nothing breaks
     assert "the end after the start" in app.end.message.value

@@ -35,7 +35,9 @@ def test_rating_updates_results_and_saving_keeps_them(store, pair, app):
     # index 5.6 * 10; gaps: Pace of life +6, Work +6 (tie: lower satisfaction first), Health +5
     assert "Index: 56.0" in app.results.value and "Spread:</strong> 7" in app.results.value
     assert app.focus.value == ("Pace of life", "Work and career", "Health and energy")
-    assert bytes(app.wheel.value).startswith(b"\x89PNG")
+    assert app.wheel.png.startswith(b"\x89PNG") and app.wheel.alt.startswith(
+        "Life satisfaction wheel"
+    )
     app.note.value = "A tiring month"
     app.save_button.click()
     assert "Saved your assessment of 01 March 2026 (index 56.0)" in app.result.value
@@ -58,10 +60,13 @@ def test_a_later_assessment_is_compared_with_the_earlier_one(store, pair):
     )
     store.save(earlier)
     app = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
-    assert app.comparison.layout.display == "block"
+    assert app.comparison.layout.display == "flex"
     app.rows[2].satisfaction.value = 9
     assert "Compared with 05 January 2026: index 40.0 → 45.0 (+5.0)" in app.comparison_title.value
-    assert bytes(app.comparison.value).startswith(b"\x89PNG")
+    assert app.comparison.png.startswith(b"\x89PNG")
+    assert app.comparison.alt == (
+        f"Index rose from 40 to 45 since 05 January 2026; largest gain: {lsi.load_areas()[2]} (+5)."
+    )
 
 
 def test_a_first_assessment_has_no_comparison(app):

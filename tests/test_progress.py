@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -26,7 +27,7 @@ def test_a_person_with_no_history_gets_a_friendly_empty_page(store):
     app = ProgressApp(store, person_id=newcomer.id, today=AS_OF)
     assert "Nothing to chart yet" in app.summary.value
     for section in app.sections.values():
-        assert section.image.layout.display == "none"
+        assert section.chart.layout.display == "none"
         assert section.reading.value  # a sentence, never a traceback
         assert "Traceback" not in section.reading.value
     assert "No goal has been rated yet" in app.sections["goals"].reading.value
@@ -37,16 +38,20 @@ def test_sixteen_weeks_of_demo_history(sixteen_weeks):
     app = ProgressApp(sixteen_weeks, person_id=person.id, today=AS_OF)
     assert app.summary.value == ""
     for key, section in app.sections.items():
-        assert section.image.layout.display == "block", key
-        assert bytes(section.image.value).startswith(b"\x89PNG"), key
+        assert section.chart.layout.display == "flex", key
+        assert section.chart.png.startswith(b"\x89PNG"), key
+        # The picture's alt text is the sentence that says what it shows, from the data.
+        reading = re.sub("<[^>]+>", "", section.reading.value)
+        assert section.chart.alt == f"{section.title}: {html.unescape(reading)}", key
+        assert f'alt="{html.escape(section.chart.alt)}"' in section.chart.image.value
         links = re.findall(r'download="([^"]+)"', section.downloads.value)
         assert [name.rsplit(".", 1)[1] for name in links] == ["png", "csv"], key
-        assert "<table" in section.table.value
-    section = app.sections["sessions"]
-    assert section.table.layout.display == "none"
-    section.toggle.value = True
-    assert section.table.layout.display == "block"
-    assert section.toggle.description == "Hide the numbers"
+        assert "<table" in section.chart.table.value
+    chart = app.sections["sessions"].chart
+    assert chart.table.layout.display == "none"
+    chart.toggle.value = True
+    assert chart.table.layout.display == "block"
+    assert chart.toggle.description == "Hide the numbers"
 
 
 def test_progress_tables_agree_with_the_records(sixteen_weeks):

@@ -115,3 +115,19 @@ def test_the_area_list_comes_from_data_and_is_checked(tmp_path):
         path.write_text(content)
         with pytest.raises(ConfigurationError, match=message):
             lsi.load_areas(path)
+
+
+def test_the_charts_described_in_words():
+    before = assessment(5, 5, 5)
+    assert lsi.describe_wheel(before) == (
+        "Life satisfaction wheel of 3 areas, index 50 of 100: every area rated 5 of 10."
+    )
+    after = assessment(9, 5, 2, on=dt.date(2026, 5, 1))
+    assert lsi.describe_wheel(after).endswith(
+        f"most satisfied with {after.areas[0].area} (9 of 10), least with "
+        f"{after.areas[2].area} (2 of 10)."
+    )
+    said = lsi.describe_comparison(before, after)
+    assert said.startswith("Index rose from 50 to 53 since")
+    assert f"largest gain: {after.areas[0].area} (+4)" in said
+    assert said.endswith(f"largest drop: {after.areas[2].area} (-3).")

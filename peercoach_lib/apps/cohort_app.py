@@ -52,9 +52,9 @@ class CohortDashboardApp(widgets.VBox):
             description="Order",
             style={**forms._STYLE, "button_width": "auto"},
         )
-        self.grid_image = widgets.Image(format="png", layout=widgets.Layout(max_width="1060px"))
+        self.grid_image = forms.ChartView(max_width="1060px")
         self.grid_note = widgets.HTML()
-        self.spread_image = widgets.Image(format="png", layout=widgets.Layout(max_width="960px"))
+        self.spread_image = forms.ChartView(max_width="960px")
         self.flags_box = widgets.VBox()
         self.downloads = widgets.HTML()
         self.body = widgets.VBox(
@@ -168,7 +168,7 @@ class CohortDashboardApp(widgets.VBox):
             pairs = pairs.assign(label=pairs["pair"].map(self.names)).sort_values("label")
         shown = pairs.head(SHOWN_PAIRS)
         if shown.empty:
-            self.grid_image.layout.display = "none"
+            self.grid_image.hide()
             self.grid_note.value = "<p>No pairs in this cohort yet.</p>"
             return
         grid = cohort.week_grid(
@@ -178,8 +178,14 @@ class CohortDashboardApp(widgets.VBox):
             f"{self.names[int(pid)]} ({days} d)"
             for pid, days in zip(shown["pair"], shown["days_since_last"], strict=True)
         ]
-        self.grid_image.value = charts.to_png(charts.week_heatmap(grid, labels))
-        self.grid_image.layout.display = "block"
+        table = grid.copy()
+        table.columns = [f"{week:%d %b}" for week in table.columns]
+        table.insert(0, "pair", labels)
+        self.grid_image.show(
+            charts.to_png(charts.week_heatmap(grid, labels)),
+            cohort.describe_grid(grid, labels),
+            table,
+        )
         more = len(pairs) - len(shown)
         note = f" Showing {len(shown)} of {len(pairs)} pairs; the CSV has them all." if more else ""
         self.grid_note.value = (
@@ -194,7 +200,14 @@ class CohortDashboardApp(widgets.VBox):
             and self.view.people >= cohort.MIN_GROUP
             for column in charts.DISTRIBUTIONS
         }
-        self.spread_image.value = charts.to_png(charts.distributions(pairs, shown))
+        titles = {column: title for column, (title, _, _) in charts.DISTRIBUTIONS.items()}
+        columns = [c for c in charts.DISTRIBUTIONS if shown[c]]
+        table = pairs[["pair", *columns]].assign(pair=pairs["pair"].map(self.names))
+        self.spread_image.show(
+            charts.to_png(charts.distributions(pairs, shown)),
+            cohort.describe_spread(pairs, shown, titles),
+            table.rename(columns=titles),
+        )
 
     def _show_flags(self) -> None:
         flags = self.view.flags

@@ -12,6 +12,7 @@ import html
 from collections.abc import Iterable, Mapping
 
 import ipywidgets as widgets
+import pandas as pd
 
 from peercoach_lib.apps import runtime
 from peercoach_lib.errors import ValidationError
@@ -208,6 +209,57 @@ def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
         f'<a download="{html.escape(filename)}" href="data:{mime};base64,{encoded}" '
         f'style="margin-right:16px;{LINK}">{html.escape(label)}</a>'
     )
+
+
+def table_html(table: pd.DataFrame) -> str:
+    """A table as the apps show it: dates spelt out, missing values as a dash."""
+    shown = table.copy()
+    for column in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[column]):
+            shown[column] = shown[column].dt.strftime("%d %b %Y")
+    return shown.to_html(
+        index=False, na_rep="–", float_format="{:.2f}".format, classes="peercoach-table", border=0
+    )
+
+
+class ChartView(widgets.VBox):
+    """A chart as an image whose alt text says what it shows, with its table one click away.
+
+    ipywidgets' ``Image`` has no alt text, so the picture is an ``<img>`` in an HTML widget.
+    """
+
+    def __init__(self, *, max_width: str = "780px"):
+        self.max_width = max_width
+        self.png = b""
+        self.alt = ""
+        self.image = widgets.HTML()
+        self.image.add_class("peercoach-chart")
+        self.toggle = widgets.ToggleButton(
+            description="Show the numbers", icon="table", layout=widgets.Layout(width="auto")
+        )
+        self.table = widgets.HTML(layout=widgets.Layout(display="none"))
+        super().__init__([self.image, widgets.HBox([self.toggle]), self.table])
+        self.toggle.observe(runtime.guarded(self._on_toggle), names="value")
+
+    def show(self, png: bytes, alt: str, table: pd.DataFrame | None = None) -> None:
+        self.png, self.alt = png, alt
+        encoded = base64.b64encode(png).decode("ascii")
+        self.image.value = (
+            f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" '
+            f'style="max-width:min(100%, {self.max_width});height:auto;display:block">'
+        )
+        has_table = table is not None and not table.empty
+        self.toggle.layout.display = "flex" if has_table else "none"
+        self.table.value = table_html(table) if has_table else ""
+        self.layout.display = "flex"
+        self._on_toggle()
+
+    def hide(self) -> None:
+        self.layout.display = "none"
+
+    def _on_toggle(self, _change=None) -> None:
+        self.table.layout.display = "block" if self.toggle.value else "none"
+        self.toggle.description = "Hide the numbers" if self.toggle.value else "Show the numbers"
 
 
 class RowList(widgets.VBox):

@@ -88,9 +88,9 @@ class LsiApp(widgets.VBox):
         self.rows_box = widgets.VBox()
         self.note = forms.textarea("A note to myself (private)", "note")
         self.results = widgets.HTML()
-        self.wheel = widgets.Image(format="png", layout=widgets.Layout(max_width="560px"))
+        self.wheel = forms.ChartView(max_width="560px")
         self.comparison_title = widgets.HTML()
-        self.comparison = widgets.Image(format="png", layout=widgets.Layout(max_width="640px"))
+        self.comparison = forms.ChartView(max_width="640px")
         self.focus = widgets.SelectMultiple(
             options=[],
             rows=5,
@@ -233,23 +233,26 @@ class LsiApp(widgets.VBox):
                 else ""
             )
         )
-        self.wheel.value = charts.to_png(charts.lsi_wheel(current))
+        self.wheel.show(
+            charts.to_png(charts.lsi_wheel(current)),
+            lsi.describe_wheel(current),
+            lsi.frame(current).rename(columns={"gap": "priority gap"}),
+        )
         earlier = self._earlier()
         if earlier is None:
             self.comparison_title.value = ""
-            self.comparison.layout.display = "none"
+            self.comparison.hide()
         else:
-            self.comparison.layout.display = "block"
             change = lsi.index(current) - lsi.index(earlier)
             self.comparison_title.value = (
                 f"<p>Compared with {earlier.taken_on:%d %B %Y}: index "
                 f"{lsi.index(earlier):.1f} → {lsi.index(current):.1f} ({change:+.1f}).</p>"
             )
-            self.comparison.value = charts.to_png(
-                charts.lsi_comparison(
-                    earlier,
-                    current.model_copy(update={"taken_on": self.taken_on.value or self.today}),
-                )
+            now = current.model_copy(update={"taken_on": self.taken_on.value or self.today})
+            self.comparison.show(
+                charts.to_png(charts.lsi_comparison(earlier, now)),
+                lsi.describe_comparison(earlier, now),
+                lsi.compare(earlier, now),
             )
         self.focus.options = [a.area for a in current.areas]
         self.focus.value = tuple(suggested)

@@ -15,51 +15,26 @@ from peercoach_lib.store import Store
 
 
 class ChartSection(widgets.VBox):
-    """One chart: its title, a plain-language reading, the picture, and its table on request."""
+    """One chart: its title, a plain-language reading, the picture (the reading is its alt text),
+    its table on request, and downloads."""
 
     def __init__(self, title: str, key: str):
         self.key = key
+        self.title = title
         self.reading = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="780px"))
-        self.toggle = widgets.ToggleButton(
-            description="Show the numbers", icon="table", layout=widgets.Layout(width="auto")
-        )
-        self.table = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.chart = forms.ChartView()
         self.downloads = widgets.HTML()
-        super().__init__(
-            [
-                forms.heading(title),
-                self.reading,
-                self.image,
-                widgets.HBox([self.toggle]),
-                self.table,
-                self.downloads,
-            ]
-        )
-        self.toggle.observe(runtime.guarded(self._on_toggle), names="value")
+        super().__init__([forms.heading(title), self.reading, self.chart, self.downloads])
 
     def show(self, reading: str, figure, table: pd.DataFrame, stem: str) -> None:
         self.reading.value = f"<p style='font-size:14px'>{html.escape(reading)}</p>"
-        empty = figure is None or table.empty
-        for widget in (self.image, self.toggle, self.downloads):
-            widget.layout.display = "none" if empty else "flex"
-        if empty:
-            self.table.layout.display = "none"
+        if figure is None or table.empty:
+            self.chart.hide()
+            self.downloads.layout.display = "none"
             return
         png = charts.to_png(figure)
-        self.image.value = png
-        self.image.layout.display = "block"
-        shown = table.copy()
-        for column in shown.columns:
-            if pd.api.types.is_datetime64_any_dtype(shown[column]):
-                shown[column] = shown[column].dt.strftime("%d %b %Y")
-        self.table.value = shown.to_html(
-            index=False,
-            na_rep="–",
-            float_format="{:.2f}".format,
-            classes="peercoach-table",
-            border=0,
-        )
+        self.chart.show(png, f"{self.title}: {reading}", table)
+        self.downloads.layout.display = "flex"
         self.downloads.value = forms.download_link(
             "Chart (PNG)", f"{stem}-{self.key}.png", png, "image/png"
         ) + forms.download_link(
@@ -68,11 +43,6 @@ class ChartSection(widgets.VBox):
             table.to_csv(index=False).encode(),
             "text/csv",
         )
-        self._on_toggle()
-
-    def _on_toggle(self, _change=None) -> None:
-        self.table.layout.display = "block" if self.toggle.value else "none"
-        self.toggle.description = "Hide the numbers" if self.toggle.value else "Show the numbers"
 
 
 class ProgressApp(widgets.VBox):

@@ -23,6 +23,24 @@ from playwright.sync_api import Browser, Page, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+#: axe-core, installed from npm by ``make test`` (package.json at the repository's root).
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+#: Roles of things a person fills in or operates: each needs a name a screen reader reads.
+CONTROL_ROLES = {
+    "textbox",
+    "searchbox",
+    "combobox",
+    "listbox",
+    "slider",
+    "spinbutton",
+    "checkbox",
+    "radio",
+    "switch",
+    "button",
+    "menulistpopup",
+    "ToggleButton",
+    "PopUpButton",
+}
 
 #: Flags for a headless Chromium with no network chatter of its own.
 CHROMIUM_ARGS = [
@@ -194,6 +212,40 @@ class Visit:
     def assert_clean(self) -> None:
         problems = self.problems()
         assert not problems, "\n".join(problems)
+
+    def axe(self) -> list[dict]:
+        """axe-core's violations on the page as it is now (WCAG 2.2 A/AA and best practice)."""
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            """async () => {
+                const r = await axe.run(document, {
+                    runOnly: {type: "tag", values: [
+                        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+                    resultTypes: ["violations"],
+                });
+                return r.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+                }));
+            }"""
+        )
+        return result
+
+    def unnamed_controls(self) -> list[str]:
+        """Form controls with no accessible name in Chromium's own accessibility tree."""
+        session = self.page.context.new_cdp_session(self.page)
+        try:
+            nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+        finally:
+            session.detach()
+        unnamed = []
+        for node in nodes:
+            role = (node.get("role") or {}).get("value", "")
+            name = ((node.get("name") or {}).get("value") or "").strip()
+            if role in CONTROL_ROLES and not node.get("ignored") and not name:
+                unnamed.append(f"{role} (backend node {node.get('backendDOMNodeId')})")
+        return unnamed
 
     def screenshot(self, name: str) -> Path:
         """The whole page (Voilà's page scrolls inside its body: size the window to it)."""

@@ -95,11 +95,12 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
         assert re.search(rf"{re.escape(value)}\s*\n\s*{re.escape(label)}", text), (label, text)
 
     # Both charts are drawn: the week grid and the spread of the pairs.
-    images = page.locator(".peercoach-cohort img.widget-image")
+    images = page.locator(".peercoach-cohort .peercoach-chart img")
     expect(images).to_have_count(2)
     for k in range(2):
         image = images.nth(k)
         expect(image).to_be_visible()
+        assert len(image.get_attribute("alt") or "") > 40  # says what the chart shows
         assert (image.get_attribute("src") or "").startswith(("blob:", "data:image/png"))
         image.evaluate("img => img.decode()")
         assert image.evaluate("img => img.naturalWidth") > 100

@@ -59,3 +59,11 @@ def test_a_broken_callback_says_so_and_fails_the_checks(broken, visit):
     log = broken.log()
     assert f"Failure {reference}" in log and "ZeroDivisionError: deliberately broken" in log
     assert "ZeroDivisionError" not in page.page.locator("body").inner_text()
+
+
+def test_an_inaccessible_page_fails_the_accessibility_checks(broken, visit):
+    page = visit(broken.url("inaccessible.ipynb"))
+    page.assert_clean()  # nothing else is wrong with it
+    found = {v["id"]: v["impact"] for v in page.axe()}
+    assert found.get("image-alt") == "critical"
+    assert [control.split()[0] for control in page.unnamed_controls()] == ["textbox"]

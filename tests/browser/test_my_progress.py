@@ -46,7 +46,7 @@ def section(page: Page, title: str):
 
 def chart_sources(page: Page) -> list[str]:
     """The source of every chart, once each picture has loaded and has a size."""
-    images = page.locator(".peercoach-progress img.widget-image")
+    images = page.locator(".peercoach-progress .peercoach-chart img")
     expect(images).to_have_count(len(SECTIONS))
     sources = []
     for k in range(images.count()):
@@ -54,6 +54,7 @@ def chart_sources(page: Page) -> list[str]:
         expect(image).to_be_visible()
         src = image.get_attribute("src") or ""
         assert src.startswith(("blob:", "data:image/png")), src
+        assert len(image.get_attribute("alt") or "") > 40  # says what the chart shows
         image.evaluate("img => img.decode()")
         assert image.evaluate("img => img.naturalWidth") > 100
         sources.append(src)
