@@ -263,11 +263,12 @@ class ChangePlanApp(widgets.VBox):
         self.goal.control.observe(runtime.guarded(self._on_goal), names="value")
         for field in (self.confidence, self.why, self.area):
             field.control.observe(runtime.guarded(self._on_goal), names="value")
+        # Choose before listening, so the person's data loads once (below), not twice.
+        forms.offer_participants(self.person, self.store, person_id)
         self.person.control.observe(runtime.guarded(self._on_person), names="value")
         self.plan.control.observe(runtime.guarded(self._on_plan), names="value")
         self.monthly.on_click(runtime.guarded(self._on_monthly))
         self.save_button.on_click(runtime.guarded(self._on_save))
-        forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
 
     # -- choosing ----------------------------------------------------------------------------------

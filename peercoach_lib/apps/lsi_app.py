@@ -74,6 +74,7 @@ class LsiApp(widgets.VBox):
         today: dt.date | None = None,
     ):
         super().__init__(layout=widgets.Layout(max_width="1000px"))
+        self._draw_pending = False
         self.add_class("peercoach-app")
         self.add_class("peercoach-lsi")
         self.store = store or Store()
@@ -153,8 +154,9 @@ class LsiApp(widgets.VBox):
             row.importance.observe(runtime.guarded(self._on_rating), names="value")
         self.focus.observe(runtime.guarded(self._on_focus), names="value")
         self.save_button.on_click(runtime.guarded(self._on_save))
-        self.person.control.observe(runtime.guarded(self._on_person), names="value")
+        # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
+        self.person.control.observe(runtime.guarded(self._on_person), names="value")
         self._on_person()
 
     # -- loading ---------------------------------------------------------------------------------
@@ -202,12 +204,7 @@ class LsiApp(widgets.VBox):
 
     def refresh(self) -> None:
         """Recompute the scores and redraw the charts from the sliders."""
-        # Scored as drawn on screen; the person and date matter only when it is saved.
-        current = LsiAssessment(
-            person_id=self.person.value or 1,
-            taken_on=self.today,
-            areas=[row.rating() for row in self.rows],
-        )
+        current = self._current()
         suggested = lsi.focus_areas(current)
         gaps = lsi.priority_gaps(current)
         gap_rows = "".join(
@@ -233,11 +230,6 @@ class LsiApp(widgets.VBox):
                 else ""
             )
         )
-        self.wheel.show(
-            charts.to_png(charts.lsi_wheel(current)),
-            lsi.describe_wheel(current),
-            lsi.frame(current).rename(columns={"gap": "priority gap"}),
-        )
         earlier = self._earlier()
         if earlier is None:
             self.comparison_title.value = ""
@@ -248,15 +240,42 @@ class LsiApp(widgets.VBox):
                 f"<p>Compared with {earlier.taken_on:%d %B %Y}: index "
                 f"{lsi.index(earlier):.1f} → {lsi.index(current):.1f} ({change:+.1f}).</p>"
             )
+            self.comparison.drawing()
+        self.wheel.drawing()
+        # Drawn once the page (or this slider move) is handled; moves in between coalesce.
+        if not self._draw_pending:
+            self._draw_pending = True
+            runtime.soon(self._draw_charts)
+        self.focus.options = [a.area for a in current.areas]
+        self.focus.value = tuple(suggested)
+        self._on_focus()
+
+    def _current(self) -> LsiAssessment:
+        """The assessment as the sliders show it (person and date matter only when saved)."""
+        return LsiAssessment(
+            person_id=self.person.value or 1,
+            taken_on=self.today,
+            areas=[row.rating() for row in self.rows],
+        )
+
+    def _draw_charts(self) -> None:
+        self._draw_pending = False
+        if not self.rows:
+            return
+        current = self._current()
+        self.wheel.show(
+            charts.to_png(charts.lsi_wheel(current)),
+            lsi.describe_wheel(current),
+            lsi.frame(current).rename(columns={"gap": "priority gap"}),
+        )
+        earlier = self._earlier()
+        if earlier is not None:
             now = current.model_copy(update={"taken_on": self.taken_on.value or self.today})
             self.comparison.show(
                 charts.to_png(charts.lsi_comparison(earlier, now)),
                 lsi.describe_comparison(earlier, now),
                 lsi.compare(earlier, now),
             )
-        self.focus.options = [a.area for a in current.areas]
-        self.focus.value = tuple(suggested)
-        self._on_focus()
 
     def _earlier(self) -> LsiAssessment | None:
         """The latest saved assessment from before the date being edited, if any."""

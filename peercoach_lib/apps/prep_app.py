@@ -108,10 +108,11 @@ class SessionPrepApp(widgets.VBox):
         self.children = [forms.stylesheet(), self.demo, self.person, self.form]
         self._build_deck()
 
+        # Choose before listening, so the person's data loads once (below), not twice.
+        forms.offer_participants(self.person, self.store, person_id)
         self.person.control.observe(runtime.guarded(self._on_person), names="value")
         self.session.control.observe(runtime.guarded(self._on_session), names="value")
         self.save_button.on_click(runtime.guarded(self._on_save))
-        forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
 
     # -- the question deck -----------------------------------------------------------------------

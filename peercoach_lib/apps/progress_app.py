@@ -26,13 +26,18 @@ class ChartSection(widgets.VBox):
         self.downloads = widgets.HTML()
         super().__init__([forms.heading(title), self.reading, self.chart, self.downloads])
 
-    def show(self, reading: str, figure, table: pd.DataFrame, stem: str) -> None:
+    def show(self, reading: str, draw, table: pd.DataFrame, stem: str) -> None:
+        """Show the reading now and the chart soon: ``draw()`` returns its Figure, or None."""
         self.reading.value = f"<p style='font-size:14px'>{html.escape(reading)}</p>"
-        if figure is None or table.empty:
+        if draw is None or table.empty:
             self.chart.hide()
             self.downloads.layout.display = "none"
             return
-        png = charts.to_png(figure)
+        self.chart.drawing()
+        runtime.soon(lambda: self._draw(reading, draw, table, stem))
+
+    def _draw(self, reading: str, draw, table: pd.DataFrame, stem: str) -> None:
+        png = charts.to_png(draw())
         self.chart.show(png, f"{self.title}: {reading}", table)
         self.downloads.layout.display = "flex"
         self.downloads.value = forms.download_link(
@@ -73,8 +78,9 @@ class ProgressApp(widgets.VBox):
         }
         self.body = widgets.VBox([self.demo, self.summary, *self.sections.values()])
         self.children = [forms.stylesheet(), self.person, self.body]
-        self.person.control.observe(runtime.guarded(self._on_person), names="value")
+        # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
+        self.person.control.observe(runtime.guarded(self._on_person), names="value")
         self._on_person()
 
     def _on_person(self, _change=None) -> None:
@@ -105,7 +111,7 @@ class ProgressApp(widgets.VBox):
         s = self.sections
         s["goals"].show(
             progress.read_gas(p),
-            charts.gas_progress(p.gas_levels, p.gas_scores, p.milestones)
+            (lambda: charts.gas_progress(p.gas_levels, p.gas_scores, p.milestones))
             if len(p.gas_scores)
             else None,
             p.gas_table,
@@ -113,7 +119,7 @@ class ProgressApp(widgets.VBox):
         )
         s["follow_through"].show(
             progress.read_follow_through(p),
-            charts.follow_through_chart(p.follow_weekly, p.follow_recent)
+            (lambda: charts.follow_through_chart(p.follow_weekly, p.follow_recent))
             if len(p.follow_weekly)
             else None,
             p.follow_weekly,
@@ -121,19 +127,23 @@ class ProgressApp(widgets.VBox):
         )
         s["sessions"].show(
             progress.read_cadence(p),
-            charts.cadence_chart(p.sessions, p.gaps, p.interval_days) if len(p.sessions) else None,
+            (lambda: charts.cadence_chart(p.sessions, p.gaps, p.interval_days))
+            if len(p.sessions)
+            else None,
             p.sessions,
             stem,
         )
         s["lsi"].show(
             progress.read_lsi(p),
-            charts.lsi_trend_chart(p.lsi_index, p.lsi_change) if len(p.lsi_index) else None,
+            (lambda: charts.lsi_trend_chart(p.lsi_index, p.lsi_change))
+            if len(p.lsi_index)
+            else None,
             p.lsi_change if len(p.lsi_change) else p.lsi_index,
             stem,
         )
         s["checks"].show(
             progress.read_checks(p),
-            charts.checks_chart(p.checks, p.check_threshold) if len(p.checks) else None,
+            (lambda: charts.checks_chart(p.checks, p.check_threshold)) if len(p.checks) else None,
             p.checks,
             stem,
         )

@@ -200,6 +200,8 @@ class SessionLogApp(widgets.VBox):
             )
         }
 
+        # Choose before listening, so the person's data loads once (below), not twice.
+        forms.offer_participants(self.person, self.store, person_id)
         self.person.control.observe(runtime.guarded(self._on_person), names="value")
         self.pair.control.observe(runtime.guarded(self._on_pair), names="value")
         self.session.control.observe(runtime.guarded(self._on_session), names="value")
@@ -226,7 +228,6 @@ class SessionLogApp(widgets.VBox):
         self.discard.on_click(runtime.guarded(self._on_discard))
         self.save_button.on_click(runtime.guarded(self._on_save))
 
-        forms.offer_participants(self.person, self.store, person_id)
         self._on_person()
 
     # -- choosing ----------------------------------------------------------------------------------
