@@ -253,3 +253,24 @@ def test_opening_a_store_at_the_newest_version_does_not_write(store: Store, tmp_
     before = path.stat().st_mtime_ns
     Store(f"sqlite:///{path}").close()
     assert path.stat().st_mtime_ns == before
+
+
+def test_the_recorded_head_is_alembics_head():
+    assert migrate.head_revision() == migrate.HEAD
+
+
+def test_opening_an_up_to_date_workbook_does_not_load_alembic_or_matplotlib(tmp_path):
+    """Apps start quicker without them: Alembic only to migrate, matplotlib only to draw."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    Store(url).close()  # created and migrated here
+    code = (
+        "import sys; from peercoach_lib.store import Store; "
+        "from peercoach_lib.apps import lsi_app, progress_app, cohort_app, session_log_app; "
+        f"Store({url!r}).close(); "
+        "print(sorted(m for m in ('alembic', 'matplotlib.figure') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import pandas as pd
 import sqlalchemy as sa
 
-from peercoach_lib import charts, cohort
+from peercoach_lib import cohort
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.model import Cohort, FlagFollowUp
 from peercoach_lib.store import Store, schema
@@ -21,6 +21,14 @@ PRIVACY = (
     "(notes, preparations, feedback, plans), and any average of fewer than three people "
     "is shown as “too few to show”."
 )
+
+
+def _charts():
+    """The chart module, imported on first use: matplotlib is loaded when a chart is drawn,
+    after the page is up, not while the app opens."""
+    from peercoach_lib import charts
+
+    return charts
 
 
 class CohortDashboardApp(widgets.VBox):
@@ -190,7 +198,7 @@ class CohortDashboardApp(widgets.VBox):
         table.columns = [f"{week:%d %b}" for week in table.columns]
         table.insert(0, "pair", labels)
         self.grid_image.show(
-            charts.to_png(charts.week_heatmap(grid, labels)),
+            _charts().to_png(_charts().week_heatmap(grid, labels)),
             cohort.describe_grid(grid, labels),
             table,
         )
@@ -206,13 +214,13 @@ class CohortDashboardApp(widgets.VBox):
         shown = {
             column: 2 * int(pairs[column].notna().sum()) >= cohort.MIN_GROUP
             and self.view.people >= cohort.MIN_GROUP
-            for column in charts.DISTRIBUTIONS
+            for column in _charts().DISTRIBUTIONS
         }
-        titles = {column: title for column, (title, _, _) in charts.DISTRIBUTIONS.items()}
-        columns = [c for c in charts.DISTRIBUTIONS if shown[c]]
+        titles = {column: title for column, (title, _, _) in _charts().DISTRIBUTIONS.items()}
+        columns = [c for c in _charts().DISTRIBUTIONS if shown[c]]
         table = pairs[["pair", *columns]].assign(pair=pairs["pair"].map(self.names))
         self.spread_image.show(
-            charts.to_png(charts.distributions(pairs, shown)),
+            _charts().to_png(_charts().distributions(pairs, shown)),
             cohort.describe_spread(pairs, shown, titles),
             table.rename(columns=titles),
         )

@@ -8,7 +8,7 @@ import logging
 
 import ipywidgets as widgets
 
-from peercoach_lib import charts, lsi
+from peercoach_lib import lsi
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import LsiAreaRating, LsiAssessment, Person
@@ -24,6 +24,14 @@ SCALE = (
     "second to how much it matters to you: <strong>0</strong> means not at all, "
     "<strong>10</strong> means completely.</p>"
 )
+
+
+def _charts():
+    """The chart module, imported on first use: matplotlib is loaded when a chart is drawn,
+    after the page is up, not while the app opens."""
+    from peercoach_lib import charts
+
+    return charts
 
 
 class AreaRow(widgets.VBox):
@@ -264,7 +272,7 @@ class LsiApp(widgets.VBox):
             return
         current = self._current()
         self.wheel.show(
-            charts.to_png(charts.lsi_wheel(current)),
+            _charts().to_png(_charts().lsi_wheel(current)),
             lsi.describe_wheel(current),
             lsi.frame(current).rename(columns={"gap": "priority gap"}),
         )
@@ -272,7 +280,7 @@ class LsiApp(widgets.VBox):
         if earlier is not None:
             now = current.model_copy(update={"taken_on": self.taken_on.value or self.today})
             self.comparison.show(
-                charts.to_png(charts.lsi_comparison(earlier, now)),
+                _charts().to_png(_charts().lsi_comparison(earlier, now)),
                 lsi.describe_comparison(earlier, now),
                 lsi.compare(earlier, now),
             )

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from peercoach_lib.errors import ConfigurationError
 from peercoach_lib.store.engine import WRITE
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 SCRIPT_LOCATION = "peercoach_lib.store:migrations"
+#: The newest schema version (a test keeps it equal to Alembic's head). Opening a database that
+#: is already there needs one small read and no Alembic at all: Alembic is imported only to
+#: migrate, which keeps every app's start quick.
+HEAD = "0005"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     return config
@@ -24,6 +31,8 @@ def alembic_config() -> Config:
 
 @functools.cache
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
@@ -38,7 +47,14 @@ def revisions() -> list[str]:
 
 def current_revision(engine: sa.Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _revision(connection)
+
+
+def _revision(connection: sa.Connection) -> str | None:
+    """The schema version recorded in the database (Alembic's table), None when there is none."""
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: sa.Engine, target: str = "head") -> None:
@@ -47,10 +63,12 @@ def upgrade(engine: sa.Engine, target: str = "head") -> None:
     Several processes may open a new database at once: the migration runs under the write lock
     and looks at the version again once it holds it, so only the first one migrates.
     """
-    wanted = head_revision() if target == "head" else target
     current = current_revision(engine)
-    if current == wanted:
+    if current == (HEAD if target == "head" else target):
         return
+    from alembic import command
+
+    wanted = head_revision() if target == "head" else target
     if current is not None and current not in revisions():
         raise ConfigurationError(
             f"the database is at schema version {current}, which this version of peercoach does "
@@ -58,7 +76,7 @@ def upgrade(engine: sa.Engine, target: str = "head") -> None:
         )
     config = alembic_config()
     with engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
-        if MigrationContext.configure(connection).get_current_revision() == wanted:
+        if _revision(connection) == wanted:
             return
         config.attributes["connection"] = connection
         command.upgrade(config, target)
@@ -66,6 +84,8 @@ def upgrade(engine: sa.Engine, target: str = "head") -> None:
 
 def downgrade(engine: sa.Engine, target: str) -> None:
     """Take the schema back to ``target`` (for tests of migrations and for recovery)."""
+    from alembic import command
+
     config = alembic_config()
     with engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
         config.attributes["connection"] = connection
