@@ -58,9 +58,10 @@ node_modules/.installed: package.json package-lock.json
 test: $(VENV)/.installed-test browser node_modules/.installed
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test browser
 	$(BIN)/python benchmarks/demo_scale.py
 	$(BIN)/python benchmarks/cohort_scale.py
+	$(BIN)/python benchmarks/app_load.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check peercoach_lib tests benchmarks notebooks
