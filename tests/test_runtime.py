@@ -4,6 +4,7 @@ plain words while its traceback goes to the server's log."""
 from __future__ import annotations
 
 import ast
+import concurrent.futures
 import json
 import logging
 import re
@@ -191,5 +192,7 @@ def test_soon_waits_for_the_current_work_on_a_served_page(served):
         ran.append("cell done")
         await asyncio.sleep(0)
 
-    asyncio.run(cell())
+    # In a thread of its own: the browser tests' Playwright may keep a loop running here.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, cell()).result()
     assert ran == ["cell done", "drawn"]

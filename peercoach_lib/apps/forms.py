@@ -76,19 +76,39 @@ def message_html(kind: str, text: str) -> str:
     )
 
 
-def text(label: str, path: str, *, placeholder: str = "", value: str = "") -> Field:
+# Text reaches the kernel when the person leaves the box (or presses Enter), not on every key:
+# the focus moves to a Save button before it is pressed, so what was typed always arrives
+# first. (Sent key by key, a busy kernel makes the browser hold back the last keys while the
+# button's click goes ahead, and the save misses them.) ``continuous=True`` opts back in.
+
+
+def text(
+    label: str, path: str, *, placeholder: str = "", value: str = "", continuous: bool = False
+) -> Field:
     return Field(
         widgets.Text(
-            value=value, description=label, placeholder=placeholder, style=_STYLE, layout=_WIDE
+            value=value,
+            description=label,
+            placeholder=placeholder,
+            continuous_update=continuous,
+            style=_STYLE,
+            layout=_WIDE,
         ),
         path,
     )
 
 
-def textarea(label: str, path: str, *, placeholder: str = "", rows: int = 3) -> Field:
+def textarea(
+    label: str, path: str, *, placeholder: str = "", rows: int = 3, continuous: bool = False
+) -> Field:
     return Field(
         widgets.Textarea(
-            description=label, placeholder=placeholder, rows=rows, style=_STYLE, layout=_WIDE
+            description=label,
+            placeholder=placeholder,
+            rows=rows,
+            continuous_update=continuous,
+            style=_STYLE,
+            layout=_WIDE,
         ),
         path,
     )
