@@ -23,14 +23,6 @@ PRIVACY = (
 )
 
 
-def _charts():
-    """The chart module, imported on first use: matplotlib is loaded when a chart is drawn,
-    after the page is up, not while the app opens."""
-    from peercoach_lib import charts
-
-    return charts
-
-
 class CohortDashboardApp(widgets.VBox):
     """Cohort figures, the week grid, distributions and flags, for one cohort and date range."""
 
@@ -198,7 +190,7 @@ class CohortDashboardApp(widgets.VBox):
         table.columns = [f"{week:%d %b}" for week in table.columns]
         table.insert(0, "pair", labels)
         self.grid_image.show(
-            _charts().to_png(_charts().week_heatmap(grid, labels)),
+            runtime.charts().to_png(runtime.charts().week_heatmap(grid, labels)),
             cohort.describe_grid(grid, labels),
             table,
         )
@@ -214,13 +206,13 @@ class CohortDashboardApp(widgets.VBox):
         shown = {
             column: 2 * int(pairs[column].notna().sum()) >= cohort.MIN_GROUP
             and self.view.people >= cohort.MIN_GROUP
-            for column in _charts().DISTRIBUTIONS
+            for column in runtime.charts().DISTRIBUTIONS
         }
-        titles = {column: title for column, (title, _, _) in _charts().DISTRIBUTIONS.items()}
-        columns = [c for c in _charts().DISTRIBUTIONS if shown[c]]
+        titles = {column: title for column, (title, _, _) in runtime.charts().DISTRIBUTIONS.items()}
+        columns = [c for c in runtime.charts().DISTRIBUTIONS if shown[c]]
         table = pairs[["pair", *columns]].assign(pair=pairs["pair"].map(self.names))
         self.spread_image.show(
-            _charts().to_png(_charts().distributions(pairs, shown)),
+            runtime.charts().to_png(runtime.charts().distributions(pairs, shown)),
             cohort.describe_spread(pairs, shown, titles),
             table.rename(columns=titles),
         )

@@ -26,14 +26,6 @@ SCALE = (
 )
 
 
-def _charts():
-    """The chart module, imported on first use: matplotlib is loaded when a chart is drawn,
-    after the page is up, not while the app opens."""
-    from peercoach_lib import charts
-
-    return charts
-
-
 class AreaRow(widgets.VBox):
     """One life area: how satisfied I am with it, and how much it matters to me."""
 
@@ -272,7 +264,7 @@ class LsiApp(widgets.VBox):
             return
         current = self._current()
         self.wheel.show(
-            _charts().to_png(_charts().lsi_wheel(current)),
+            runtime.charts().to_png(runtime.charts().lsi_wheel(current)),
             lsi.describe_wheel(current),
             lsi.frame(current).rename(columns={"gap": "priority gap"}),
         )
@@ -280,7 +272,7 @@ class LsiApp(widgets.VBox):
         if earlier is not None:
             now = current.model_copy(update={"taken_on": self.taken_on.value or self.today})
             self.comparison.show(
-                _charts().to_png(_charts().lsi_comparison(earlier, now)),
+                runtime.charts().to_png(runtime.charts().lsi_comparison(earlier, now)),
                 lsi.describe_comparison(earlier, now),
                 lsi.compare(earlier, now),
             )

@@ -14,14 +14,6 @@ from peercoach_lib.model import Cohort, CohortSettings, Person
 from peercoach_lib.store import Store
 
 
-def _charts():
-    """The chart module, imported on first use: matplotlib is loaded when a chart is drawn,
-    after the page is up, not while the app opens."""
-    from peercoach_lib import charts
-
-    return charts
-
-
 class ChartSection(widgets.VBox):
     """One chart: its title, a plain-language reading, the picture (the reading is its alt text),
     its table on request, and downloads."""
@@ -45,7 +37,7 @@ class ChartSection(widgets.VBox):
         runtime.soon(lambda: self._draw(reading, draw, table, stem))
 
     def _draw(self, reading: str, draw, table: pd.DataFrame, stem: str) -> None:
-        png = _charts().to_png(draw())
+        png = runtime.charts().to_png(draw())
         self.chart.show(png, f"{self.title}: {reading}", table)
         self.downloads.layout.display = "flex"
         self.downloads.value = forms.download_link(
@@ -119,7 +111,7 @@ class ProgressApp(widgets.VBox):
         s = self.sections
         s["goals"].show(
             progress.read_gas(p),
-            (lambda: _charts().gas_progress(p.gas_levels, p.gas_scores, p.milestones))
+            (lambda: runtime.charts().gas_progress(p.gas_levels, p.gas_scores, p.milestones))
             if len(p.gas_scores)
             else None,
             p.gas_table,
@@ -127,7 +119,7 @@ class ProgressApp(widgets.VBox):
         )
         s["follow_through"].show(
             progress.read_follow_through(p),
-            (lambda: _charts().follow_through_chart(p.follow_weekly, p.follow_recent))
+            (lambda: runtime.charts().follow_through_chart(p.follow_weekly, p.follow_recent))
             if len(p.follow_weekly)
             else None,
             p.follow_weekly,
@@ -135,7 +127,7 @@ class ProgressApp(widgets.VBox):
         )
         s["sessions"].show(
             progress.read_cadence(p),
-            (lambda: _charts().cadence_chart(p.sessions, p.gaps, p.interval_days))
+            (lambda: runtime.charts().cadence_chart(p.sessions, p.gaps, p.interval_days))
             if len(p.sessions)
             else None,
             p.sessions,
@@ -143,7 +135,7 @@ class ProgressApp(widgets.VBox):
         )
         s["lsi"].show(
             progress.read_lsi(p),
-            (lambda: _charts().lsi_trend_chart(p.lsi_index, p.lsi_change))
+            (lambda: runtime.charts().lsi_trend_chart(p.lsi_index, p.lsi_change))
             if len(p.lsi_index)
             else None,
             p.lsi_change if len(p.lsi_change) else p.lsi_index,
@@ -151,7 +143,7 @@ class ProgressApp(widgets.VBox):
         )
         s["checks"].show(
             progress.read_checks(p),
-            (lambda: _charts().checks_chart(p.checks, p.check_threshold))
+            (lambda: runtime.charts().checks_chart(p.checks, p.check_threshold))
             if len(p.checks)
             else None,
             p.checks,

@@ -42,6 +42,14 @@ TIMEOUT_VARIABLE = "PEERCOACH_CELL_TIMEOUT"
 _page: Page | None = None
 
 
+def charts():
+    """The chart module, imported on first use: matplotlib loads when an app first draws a
+    chart (after its page is up), not while the app opens."""
+    from peercoach_lib import charts as module
+
+    return module
+
+
 def served() -> bool:
     """Whether this kernel runs a page that Voilà serves (it says so in ``SERVER_SOFTWARE``)."""
     return os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")

@@ -9,6 +9,7 @@ failed to render, and the apps' own failure notice.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import socket
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Playwright
@@ -68,6 +69,31 @@ FAILURE_TEXTS = (
     "Error displaying widget",
     "Failed to load model class",
 )
+
+
+#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
+KERNEL_MS = 20_000
+
+
+def field(page: Page, label: str):
+    """The visible control labelled ``label`` (some apps repeat labels in hidden tabs)."""
+    return page.get_by_label(label, exact=True).filter(visible=True)
+
+
+def fill(page: Page, label: str, value: str) -> None:
+    """Type into a box and leave it, as a person does (the value reaches the kernel then)."""
+    box = field(page, label)
+    box.fill(value)
+    box.press("Tab")
+
+
+def message_under(page: Page, label: str):
+    """The message line beneath the field labelled ``label`` (errors and notes appear there)."""
+    return (
+        page.locator(".peercoach-field")
+        .filter(has=field(page, label))
+        .locator(".peercoach-error, .peercoach-warning")
+    )
 
 
 def chromium_executable() -> str | None:
@@ -152,9 +178,9 @@ class Visit:
 
     page: Page
     origin: str
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    foreign_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = dataclasses.field(default_factory=list)
+    page_errors: list[str] = dataclasses.field(default_factory=list)
+    foreign_requests: list[str] = dataclasses.field(default_factory=list)
 
     @classmethod
     def open(cls, browser: Browser, url: str, *, viewport=(1280, 900)) -> Visit:

@@ -14,34 +14,14 @@ import secrets
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.harness import KERNEL_MS, field, fill, message_under
+
 NOTEBOOK = "first_session_agreement.ipynb"
 PARTNERSHIP, CARMEN = 1, 2
-#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
-KERNEL_MS = 20_000
-
-
-def field(page: Page, label: str):
-    """The visible input labelled ``label`` (each partner's tab repeats the same labels)."""
-    return page.get_by_label(label, exact=True).filter(visible=True)
-
-
-def fill(page: Page, label: str, value: str) -> None:
-    box = field(page, label)
-    box.fill(value)
-    box.press("Tab")
 
 
 def session_row(page: Page, number: int):
     return page.locator(".widget-hbox").filter(has=field(page, f"Session {number}"))
-
-
-def message_under(page: Page, label: str):
-    """The message line beneath the field labelled ``label`` (errors and notes appear there)."""
-    return (
-        page.locator(".peercoach-field")
-        .filter(has=field(page, label))
-        .locator(".peercoach-error, .peercoach-warning")
-    )
 
 
 def test_an_agreement_is_saved_and_found_again(workbook, visit):

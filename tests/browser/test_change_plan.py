@@ -13,10 +13,10 @@ import secrets
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.harness import KERNEL_MS
+
 NOTEBOOK = "personal_change_plan.ipynb"
 NADIA = 5
-#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
-KERNEL_MS = 20_000
 GAS = {
     "+2: much more than expected": "Walking five days a week",
     "+1: somewhat more than expected": "Walking four days a week",

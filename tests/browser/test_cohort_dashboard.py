@@ -19,12 +19,11 @@ from playwright.sync_api import Page, expect
 from peercoach_lib import cohort
 from peercoach_lib.model import Cohort, FlagFollowUp, Person, SessionNote, SessionPrep
 from peercoach_lib.store import Store
+from tests.browser.harness import KERNEL_MS
 
 NOTEBOOK = "cohort_dashboard.ipynb"
 COHORT, FACILITATOR, PARTNERSHIP = 1, 1, 4
 PEOPLE = (6, 7, 8, 9)
-#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
-KERNEL_MS = 20_000
 
 
 def expected_view(database: str) -> tuple[str, cohort.CohortView]:

@@ -15,12 +15,11 @@ from playwright.sync_api import Locator, Page, expect
 
 from peercoach_lib import lsi
 from peercoach_lib.model import LsiAssessment
+from tests.browser.harness import KERNEL_MS
 
 NOTEBOOK = "lifestyle_satisfaction_index.ipynb"
 LEILA = 4
 SATISFACTION, IMPORTANCE = "How satisfied I am now", "How much it matters to me"
-#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
-KERNEL_MS = 20_000
 
 
 def handle(page: Page, area: str, which: str) -> Locator:

@@ -15,11 +15,10 @@ from playwright.sync_api import Page, expect
 from peercoach_lib import progress
 from peercoach_lib.model import Cohort, Person
 from peercoach_lib.store import Store
+from tests.browser.harness import KERNEL_MS
 
 NOTEBOOK = "my_progress.ipynb"
 AMARA, LEA = 8, 9
-#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
-KERNEL_MS = 20_000
 SECTIONS = [
     ("My goals", progress.read_gas),
     ("Keeping my commitments", progress.read_follow_through),

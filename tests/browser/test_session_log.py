@@ -16,11 +16,10 @@ from playwright.sync_api import Page, expect
 from peercoach_lib import session_log
 from peercoach_lib.model import Session
 from peercoach_lib.store import Store
+from tests.browser.harness import KERNEL_MS, field, fill, message_under
 
 NOTEBOOK = "session_log.ipynb"
 PARTNERSHIP, NIA, RAFAEL = 3, 6, 7
-#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
-KERNEL_MS = 20_000
 NIA_COACHED = "Nia Yilmaz coached Rafael Okafor"
 RAFAEL_COACHED = "Rafael Okafor coached Nia Yilmaz"
 CHECK = {
@@ -30,25 +29,6 @@ CHECK = {
     "Overall": "9",
 }
 STATUS_OPTION = "option[value='Not followed up yet']"
-
-
-def field(page: Page, label: str):
-    return page.get_by_label(label, exact=True)
-
-
-def fill(page: Page, label: str, value: str) -> None:
-    box = field(page, label)
-    box.fill(value)
-    box.press("Tab")
-
-
-def message_under(page: Page, label: str):
-    """The message line beneath the field labelled ``label`` (errors and notes appear there)."""
-    return (
-        page.locator(".peercoach-field")
-        .filter(has=field(page, label))
-        .locator(".peercoach-error, .peercoach-warning")
-    )
 
 
 def review(page: Page, commitment: str):

@@ -12,32 +12,12 @@ import secrets
 from playwright.sync_api import Page, expect
 
 from peercoach_lib import deck
+from tests.browser.harness import KERNEL_MS, field, fill, message_under
 
 NOTEBOOK = "session_prep.ipynb"
 AMARA, LEA = 8, 9
-#: The kernel answers in well under a second on a quiet machine; a busy one may take longer.
-KERNEL_MS = 20_000
 SHARE = "Share this preparation with my partner (private notes stay private)"
 STATUS_OPTION = "option[value='Not followed up yet']"
-
-
-def field(page: Page, label: str):
-    return page.get_by_label(label, exact=True)
-
-
-def fill(page: Page, label: str, value: str) -> None:
-    box = field(page, label)
-    box.fill(value)
-    box.press("Tab")
-
-
-def message_under(page: Page, label: str):
-    """The message line beneath the field labelled ``label`` (errors and notes appear there)."""
-    return (
-        page.locator(".peercoach-field")
-        .filter(has=field(page, label))
-        .locator(".peercoach-error, .peercoach-warning")
-    )
 
 
 def commitment_rows(page: Page) -> dict[str, tuple]:
