@@ -4,7 +4,6 @@ plain words while its traceback goes to the server's log."""
 from __future__ import annotations
 
 import ast
-import concurrent.futures
 import json
 import logging
 import re
@@ -174,25 +173,3 @@ def test_the_templates_navigation_lists_home_and_every_app_in_order():
         ]
         == "lab"
     )
-
-
-def test_soon_runs_at_once_outside_a_served_page():
-    ran = []
-    runtime.soon(lambda: ran.append(1))
-    assert ran == [1]
-
-
-def test_soon_waits_for_the_current_work_on_a_served_page(served):
-    import asyncio
-
-    ran = []
-
-    async def cell():
-        runtime.soon(lambda: ran.append("drawn"))
-        ran.append("cell done")
-        await asyncio.sleep(0)
-
-    # In a thread of its own: the browser tests' Playwright may keep a loop running here.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, cell()).result()
-    assert ran == ["cell done", "drawn"]

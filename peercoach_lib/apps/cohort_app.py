@@ -126,11 +126,8 @@ class CohortDashboardApp(widgets.VBox):
         self.view = cohort.load(self.store, self.chooser.value, start=start, end=end)
         self.names = self._pair_names(self.view.pairs)
         self._show_headline()
-        # The charts come once the page is up; the figures and flags are there at once.
-        self.grid_image.drawing()
-        self.spread_image.drawing()
-        view = self.view
-        runtime.soon(lambda: self._draw_charts(view))
+        self._draw_grid()
+        self._draw_spread()
         self._show_flags()
         self._offer_downloads()
 
@@ -162,11 +159,6 @@ class CohortDashboardApp(widgets.VBox):
         self.headline.value = (
             f"<div style='display:flex;gap:10px;flex-wrap:wrap;margin:8px 0'>{cells}</div>"
         )
-
-    def _draw_charts(self, view) -> None:
-        if view is self.view:  # not overtaken by another choice meanwhile
-            self._draw_grid()
-            self._draw_spread()
 
     def _draw_grid(self) -> None:
         if self.view is None:

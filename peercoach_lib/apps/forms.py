@@ -261,14 +261,6 @@ class ChartView(widgets.VBox):
         super().__init__([self.image, widgets.HBox([self.toggle]), self.table])
         self.toggle.observe(runtime.guarded(self._on_toggle), names="value")
 
-    def drawing(self) -> None:
-        """Say the chart is on its way (it is drawn once the page is up)."""
-        if not self.png:
-            self.image.value = (
-                '<p role="status" style="color:#444;font-size:13px">Drawing the chart…</p>'
-            )
-        self.layout.display = "flex"
-
     def show(self, png: bytes, alt: str, table: pd.DataFrame | None = None) -> None:
         self.png, self.alt = png, alt
         encoded = base64.b64encode(png).decode("ascii")

@@ -74,7 +74,6 @@ class LsiApp(widgets.VBox):
         today: dt.date | None = None,
     ):
         super().__init__(layout=widgets.Layout(max_width="1000px"))
-        self._draw_pending = False
         self.add_class("peercoach-app")
         self.add_class("peercoach-lsi")
         self.store = store or Store()
@@ -240,12 +239,7 @@ class LsiApp(widgets.VBox):
                 f"<p>Compared with {earlier.taken_on:%d %B %Y}: index "
                 f"{lsi.index(earlier):.1f} → {lsi.index(current):.1f} ({change:+.1f}).</p>"
             )
-            self.comparison.drawing()
-        self.wheel.drawing()
-        # Drawn once the page (or this slider move) is handled; moves in between coalesce.
-        if not self._draw_pending:
-            self._draw_pending = True
-            runtime.soon(self._draw_charts)
+        self._draw_charts()
         self.focus.options = [a.area for a in current.areas]
         self.focus.value = tuple(suggested)
         self._on_focus()
@@ -259,7 +253,6 @@ class LsiApp(widgets.VBox):
         )
 
     def _draw_charts(self) -> None:
-        self._draw_pending = False
         if not self.rows:
             return
         current = self._current()

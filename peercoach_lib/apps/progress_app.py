@@ -27,16 +27,12 @@ class ChartSection(widgets.VBox):
         super().__init__([forms.heading(title), self.reading, self.chart, self.downloads])
 
     def show(self, reading: str, draw, table: pd.DataFrame, stem: str) -> None:
-        """Show the reading now and the chart soon: ``draw()`` returns its Figure, or None."""
+        """Show the reading and the chart: ``draw()`` returns its Figure, or None."""
         self.reading.value = f"<p style='font-size:14px'>{html.escape(reading)}</p>"
         if draw is None or table.empty:
             self.chart.hide()
             self.downloads.layout.display = "none"
             return
-        self.chart.drawing()
-        runtime.soon(lambda: self._draw(reading, draw, table, stem))
-
-    def _draw(self, reading: str, draw, table: pd.DataFrame, stem: str) -> None:
         png = runtime.charts().to_png(draw())
         self.chart.show(png, f"{self.title}: {reading}", table)
         self.downloads.layout.display = "flex"

@@ -17,7 +17,6 @@ Every notebook's one call goes through :func:`launch`, and every widget callback
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import html
 import logging
@@ -161,24 +160,6 @@ def launch(factory: Callable[..., widgets.Widget], *args: Any, **kwargs: Any) ->
         return _page
     _page = Page(app)
     return _page
-
-
-def soon(callback: Callable[[], Any]) -> None:
-    """Run ``callback`` as soon as the current cell or widget callback has finished.
-
-    On a served page this lets the page appear (Voilà shows it when the cell ends) before slow
-    work such as drawing charts, whose pictures then arrive as widget updates. Elsewhere (a
-    test, JupyterLab) it runs at once.
-    """
-    if not served():
-        callback()
-        return
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        callback()
-        return
-    loop.call_soon(guarded(callback))
 
 
 def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
