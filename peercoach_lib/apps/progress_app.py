@@ -26,14 +26,14 @@ class ChartSection(widgets.VBox):
         self.downloads = widgets.HTML()
         super().__init__([forms.heading(title), self.reading, self.chart, self.downloads])
 
-    def show(self, reading: str, draw, table: pd.DataFrame, stem: str) -> None:
-        """Show the reading and the chart: ``draw()`` returns its Figure, or None."""
+    def show(self, reading: str, figure, table: pd.DataFrame, stem: str) -> None:
+        """Show the reading and the chart (``figure`` is None when there is nothing to draw)."""
         self.reading.value = f"<p style='font-size:14px'>{html.escape(reading)}</p>"
-        if draw is None or table.empty:
+        if figure is None or table.empty:
             self.chart.hide()
             self.downloads.layout.display = "none"
             return
-        png = runtime.charts().to_png(draw())
+        png = runtime.charts().to_png(figure)
         self.chart.show(png, f"{self.title}: {reading}", table)
         self.downloads.layout.display = "flex"
         self.downloads.value = forms.download_link(
@@ -105,9 +105,10 @@ class ProgressApp(widgets.VBox):
             self.summary.value = ""
         stem = f"progress-{me.name.split()[0].lower()}-{self.today:%Y%m%d}"
         s = self.sections
+        charts = runtime.charts()
         s["goals"].show(
             progress.read_gas(p),
-            (lambda: runtime.charts().gas_progress(p.gas_levels, p.gas_scores, p.milestones))
+            charts.gas_progress(p.gas_levels, p.gas_scores, p.milestones)
             if len(p.gas_scores)
             else None,
             p.gas_table,
@@ -115,7 +116,7 @@ class ProgressApp(widgets.VBox):
         )
         s["follow_through"].show(
             progress.read_follow_through(p),
-            (lambda: runtime.charts().follow_through_chart(p.follow_weekly, p.follow_recent))
+            charts.follow_through_chart(p.follow_weekly, p.follow_recent)
             if len(p.follow_weekly)
             else None,
             p.follow_weekly,
@@ -123,25 +124,19 @@ class ProgressApp(widgets.VBox):
         )
         s["sessions"].show(
             progress.read_cadence(p),
-            (lambda: runtime.charts().cadence_chart(p.sessions, p.gaps, p.interval_days))
-            if len(p.sessions)
-            else None,
+            charts.cadence_chart(p.sessions, p.gaps, p.interval_days) if len(p.sessions) else None,
             p.sessions,
             stem,
         )
         s["lsi"].show(
             progress.read_lsi(p),
-            (lambda: runtime.charts().lsi_trend_chart(p.lsi_index, p.lsi_change))
-            if len(p.lsi_index)
-            else None,
+            charts.lsi_trend_chart(p.lsi_index, p.lsi_change) if len(p.lsi_index) else None,
             p.lsi_change if len(p.lsi_change) else p.lsi_index,
             stem,
         )
         s["checks"].show(
             progress.read_checks(p),
-            (lambda: runtime.charts().checks_chart(p.checks, p.check_threshold))
-            if len(p.checks)
-            else None,
+            charts.checks_chart(p.checks, p.check_threshold) if len(p.checks) else None,
             p.checks,
             stem,
         )
