@@ -136,9 +136,8 @@ def test_a_plan_with_steps_and_an_obstacle_is_saved_and_found_again(workbook, vi
     expect(field(page, "Who and what can help")).to_have_value("A colleague who walks too")
     expect(field(page, "How I will know it is working")).to_have_value("My step counter")
     expect(milestones).to_have_count(len(milestone_dates))
-    assert [milestones.nth(k).input_value() for k in range(len(milestone_dates))] == (
-        milestone_dates
-    )
+    for k, date in enumerate(milestone_dates):
+        expect(milestones.nth(k)).to_have_value(date)
     for label, text in GAS.items():
         expect(field(page, label)).to_have_value(text)
     expect(field(page, "Where I start")).to_have_value("−2: much less than expected")

@@ -14,7 +14,7 @@ import secrets
 from playwright.sync_api import Page, expect
 
 from peercoach_lib import session_log
-from peercoach_lib.model import Session
+from peercoach_lib.model import Feedback, FeedbackRole, Session, SessionNote
 from peercoach_lib.store import Store
 from tests.browser.harness import KERNEL_MS, field, fill, message_under
 
@@ -115,8 +115,8 @@ def test_a_session_is_logged_and_found_again(workbook, visit, demo_database):
     expect(saved).to_have_text(f"Saved the held session of {today:%d %B %Y}.", timeout=KERNEL_MS)
     expect(page.get_by_text("Nothing was saved")).to_have_count(0)
     # The form now shows the session as logged.
-    session = field(page, "Session").input_value()
-    assert session == f"{today:%a %d %b %Y} (held, unplanned)"
+    session = f"{today:%a %d %b %Y} (held, unplanned)"
+    expect(field(page, "Session")).to_have_value(session)
     visit_.assert_clean()
     visit_.screenshot("session_log-saved")
 
@@ -166,10 +166,29 @@ def test_a_session_held_in_the_future_is_refused_and_nothing_saved_is_lost(
     field(page, "Session").select_option(value=session)
     day = dt.datetime.strptime(session.removesuffix(" (held)"), "%a %d %b %Y").date()
     expect(field(page, "Date")).to_have_value(day.isoformat(), timeout=KERNEL_MS)
+    # What the form shows for the session as saved (read from the database: the page may still be
+    # receiving the rest of the form when the date arrives).
+    with Store(demo_database) as store:
+        (saved,) = [
+            s
+            for s in store.find(Session, partnership_id=PARTNERSHIP)
+            if (s.held_on or s.scheduled_on) == day
+        ]
+        notes = store.find(SessionNote, session_id=saved.id, person_id=RAFAEL)
+        coach = [
+            f
+            for f in store.find(Feedback, session_id=saved.id, author_id=RAFAEL)
+            if f.role is FeedbackRole.COACH
+        ]
+    minutes = {(h.coach_id, h.client_id): h.minutes for h in saved.halves}
     before = {
-        label: field(page, label).input_value()
-        for label in ("My notes (private)", NIA_COACHED, RAFAEL_COACHED, "What worked")
+        "My notes (private)": notes[0].text if notes else "",
+        NIA_COACHED: str(minutes[(NIA, RAFAEL)]),
+        RAFAEL_COACHED: str(minutes[(RAFAEL, NIA)]),
+        "What worked": coach[0].what_worked if coach else "",
     }
+    for label, value in before.items():
+        expect(field(page, label)).to_have_value(value, timeout=KERNEL_MS)
 
     future = today + dt.timedelta(days=3)
     fill(page, "Date", future.isoformat())
