@@ -107,6 +107,37 @@ def complete_records(ids: dict[str, int]) -> list[model.Record]:
         model.GasRating(
             plan_id=ids["plan"], session_id=ids["session"], rated_on=dt.date(2026, 1, 13), level=1
         ),
+        model.Conversation(
+            partnership_id=ids["partnership"],
+            person_id=a,
+            prompted_by="lapsing",
+            issue="We have cancelled three sessions in a row",
+            example="Last Tuesday I waited twenty minutes",
+            feeling="Let down, and a little relieved",
+            stakes="Whether the coaching helps either of us",
+            my_part="I cancelled the first one",
+            wish="A fixed slot we both protect",
+            invitation="How does it look from your side?",
+            held_on=dt.date(2026, 2, 3),
+            outcome="agreed how to go on",
+            agreed="Thursdays at 8, no cancelling by message",
+            hold_to_it="We say so at the start of the next session",
+            review_on=dt.date(2026, 3, 3),
+        ),
+        model.EndingNote(
+            partnership_id=ids["partnership"],
+            person_id=b,
+            reason="Our weeks never lined up",
+            learned="Agree the slot before anything else",
+            shared=True,
+        ),
+        model.FlagEpisode(
+            partnership_id=ids["partnership"],
+            rule="lapsing",
+            raised_on=dt.date(2026, 1, 20),
+            closed_on=dt.date(2026, 2, 3),
+            outcome="recovered",
+        ),
     ]
 
 

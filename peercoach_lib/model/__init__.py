@@ -19,6 +19,13 @@ from peercoach_lib.model.change_plan import (
     PlanStatus,
     PlanStep,
 )
+from peercoach_lib.model.conversations import (
+    Conversation,
+    ConversationOutcome,
+    EndingNote,
+    FlagEpisode,
+    FlagOutcome,
+)
 from peercoach_lib.model.drafts import Draft
 from peercoach_lib.model.flags import FlagFollowUp, FlagRule
 from peercoach_lib.model.history import FieldChange, HistoryAction, HistoryEntry
@@ -45,12 +52,17 @@ __all__ = [
     "CohortSettings",
     "Commitment",
     "CommitmentStatus",
+    "Conversation",
+    "ConversationOutcome",
     "Draft",
     "EndReason",
+    "EndingNote",
     "Feedback",
     "FeedbackRole",
     "FieldChange",
+    "FlagEpisode",
     "FlagFollowUp",
+    "FlagOutcome",
     "FlagRule",
     "Frequency",
     "GasRating",

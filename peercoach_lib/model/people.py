@@ -36,6 +36,8 @@ class Person(Record):
     cohort_id: RecordId | None = Field(None, title="Cohort")
     is_demo: bool = Field(False, title="Demo data")
     created_at: Timestamp | None = None
+    #: When the person asked to be forgotten: their identity and private records are gone.
+    forgotten_at: Timestamp | None = None
 
 
 class CohortSettings(Record):

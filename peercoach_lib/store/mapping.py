@@ -120,6 +120,9 @@ TABLE_MAPS: tuple[TableMap, ...] = (
     TableMap(model.HistoryEntry, schema.record_history),
     TableMap(model.Draft, schema.drafts),
     TableMap(model.FlagFollowUp, schema.flag_follow_ups),
+    TableMap(model.Conversation, schema.conversations),
+    TableMap(model.EndingNote, schema.ending_notes),
+    TableMap(model.FlagEpisode, schema.flag_episodes),
 )
 
 BY_RECORD: dict[type[Record], TableMap] = {m.record: m for m in TABLE_MAPS}

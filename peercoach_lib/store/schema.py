@@ -83,6 +83,7 @@ persons = sa.Table(
     _fk("cohort_id", "cohorts", nullable=True, ondelete="SET NULL", use_alter=True),
     _demo(),
     sa.Column("created_at", UtcDateTime),
+    sa.Column("forgotten_at", UtcDateTime),
 )
 
 cohorts = sa.Table(
@@ -343,4 +344,55 @@ flag_follow_ups = sa.Table(
     sa.Column("followed_up_on", sa.Date, nullable=False),
     _fk("by", "persons", nullable=True, ondelete="SET NULL"),
     sa.Column("created_at", UtcDateTime),
+)
+
+# Added in schema version 0006: courageous conversations, endings, and flags as they come and go.
+conversations = sa.Table(
+    "conversations",
+    metadata,
+    _id(),
+    _fk("partnership_id", "partnerships"),
+    _fk("person_id", "persons"),
+    sa.Column("prompted_by", sa.String(40), nullable=False),
+    sa.Column("issue", sa.String(500), nullable=False),
+    _text("example"),
+    _text("feeling"),
+    _text("stakes"),
+    _text("my_part"),
+    _text("wish"),
+    _text("invitation"),
+    sa.Column("held_on", sa.Date),
+    sa.Column("outcome", sa.String(30)),
+    _text("agreed"),
+    _text("hold_to_it"),
+    sa.Column("review_on", sa.Date),
+    sa.Column("created_at", UtcDateTime),
+    sa.Column("updated_at", UtcDateTime),
+    _demo(),
+)
+
+ending_notes = sa.Table(
+    "ending_notes",
+    metadata,
+    _id(),
+    _fk("partnership_id", "partnerships"),
+    _fk("person_id", "persons"),
+    _text("reason"),
+    _text("learned"),
+    sa.Column("shared", sa.Boolean, nullable=False),
+    sa.Column("created_at", UtcDateTime),
+    _demo(),
+    sa.UniqueConstraint("partnership_id", "person_id", name="uq_ending_notes_partnership_person"),
+)
+
+flag_episodes = sa.Table(
+    "flag_episodes",
+    metadata,
+    _id(),
+    _fk("partnership_id", "partnerships"),
+    sa.Column("rule", sa.String(30), nullable=False),
+    sa.Column("raised_on", sa.Date, nullable=False),
+    sa.Column("closed_on", sa.Date),
+    sa.Column("outcome", sa.String(20)),
+    _demo(),
 )
