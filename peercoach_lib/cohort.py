@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from peercoach_lib.model import Cohort, CohortSettings, FlagRule
+from peercoach_lib.model import (
+    Cohort,
+    CohortSettings,
+    EndReason,
+    FlagEpisode,
+    FlagOutcome,
+    FlagRule,
+)
 from peercoach_lib.store import Store, schema
 
 MIN_GROUP = 3
@@ -570,3 +577,121 @@ def describe_spread(pairs: pd.DataFrame, shown: dict[str, bool], titles: dict[st
             parts.append(f"{title}: median {values.median():+.1f}")
     many = f"{len(pairs)} pairs" if len(pairs) != 1 else "1 pair"
     return f"How the {many} spread. " + "; ".join(parts) + "."
+
+
+# -- flags over time, endings and recoveries ------------------------------------------------------
+
+
+def track_flags(store: Store, view: CohortView, *, on: dt.date | None = None) -> tuple[int, int]:
+    """Keep the pairs' flag episodes up to date with ``view``'s flags; (opened, closed).
+
+    A flag raised now and not open yet opens an episode: for a pair that went quiet, from the day
+    it became overdue (the last held session plus the lapse allowance), otherwise from ``on``. An
+    open episode whose flag is no longer raised closes as recovered; one on a pair that has ended
+    closes as ended, on the day it ended.
+    """
+
+    on = on or view.end
+    raised = {(int(r.pair), str(r.rule)) for r in view.flags.itertuples()}
+    pairs = view.pairs.set_index("pair")
+    opened = closed = 0
+    with store.transaction() as tx:
+        in_cohort = [int(p) for p in pairs.index]
+        open_now = {
+            (e.partnership_id, e.rule.value): e
+            for e in tx.find(FlagEpisode, partnership_id=in_cohort, closed_on=None)
+        }
+        for key, episode in open_now.items():
+            if key in raised:
+                continue
+            pair = pairs.loc[key[0]]
+            ended = pair["ended_on"]
+            if not pair["active"] and pd.notna(ended):
+                when, outcome = ended.date(), FlagOutcome.ENDED
+            else:
+                when, outcome = on, FlagOutcome.RECOVERED
+            tx.save(episode.replace(closed_on=max(when, episode.raised_on), outcome=outcome))
+            closed += 1
+        for pair_id, rule in sorted(raised - set(open_now)):
+            tx.save(
+                FlagEpisode(
+                    partnership_id=pair_id,
+                    rule=rule,
+                    raised_on=_raised_on(pairs.loc[pair_id], rule, view.cohort.settings, on),
+                )
+            )
+            opened += 1
+    return opened, closed
+
+
+def _raised_on(pair: pd.Series, rule: str, settings: CohortSettings, on: dt.date) -> dt.date:
+    if rule == FlagRule.LAPSING.value and pair["days_since_last"] > 0:
+        allowance = int(np.ceil(settings.lapse_factor * pair["interval_days"]))
+        since = on - dt.timedelta(days=int(pair["days_since_last"]))
+        overdue = since + dt.timedelta(days=allowance + 1)
+        return min(max(overdue, pair["started_on"].date()), on)
+    return on
+
+
+@dataclass
+class Endings:
+    """How partnerships in trouble came out of it, for the dashboard."""
+
+    ended: int
+    reasons: pd.Series
+    days_to_recovery: pd.Series
+    days_to_ending: pd.Series
+
+    def figures(self) -> dict[str, str]:
+        """The numbers as people read them; a median of fewer than two pairs is withheld."""
+
+        def median(days: pd.Series) -> str:
+            if days.empty:
+                return NO_DATA
+            if 2 * len(days) < MIN_GROUP:
+                return TOO_FEW
+            return f"{days.median():.0f} days ({len(days)} pair{'s' if len(days) != 1 else ''})"
+
+        return {
+            "Partnerships ended": str(self.ended),
+            "From the first flag to recovery (median)": median(self.days_to_recovery),
+            "From the first flag to the ending (median)": median(self.days_to_ending),
+        }
+
+
+def endings(store: Store, cohort_id: int, start: dt.date, end: dt.date) -> Endings:
+    """Partnerships of the cohort that ended between ``start`` and ``end``, and how long each
+    pair took from its first flag to recovering or ending (episodes closed in that time).
+
+    Reasons are counted by category only; the partners' own words are never read.
+    """
+    f = schema.flag_episodes
+    with store.reading() as tx:
+        ended = _frame(
+            tx.connection,
+            sa.select(p.c.id.label("pair"), p.c.end_reason).where(
+                p.c.cohort_id == cohort_id, p.c.ended_on.between(start, end)
+            ),
+        )
+        episodes = _frame(
+            tx.connection,
+            sa.select(f.c.partnership_id.label("pair"), f.c.raised_on, f.c.closed_on, f.c.outcome)
+            .select_from(f.join(p, p.c.id == f.c.partnership_id))
+            .where(p.c.cohort_id == cohort_id, f.c.closed_on.between(start, end)),
+        )
+    reasons = ended["end_reason"].fillna("not given").value_counts()
+    order = [r.value for r in EndReason if r.value in reasons.index] + [
+        r for r in reasons.index if r not in {e.value for e in EndReason}
+    ]
+    reasons = reasons.reindex(order)
+    if episodes.empty:
+        empty = pd.Series(dtype=float)
+        return Endings(len(ended), reasons, empty, empty)
+    for column in ("raised_on", "closed_on"):
+        episodes[column] = pd.to_datetime(episodes[column])
+    # One outcome per pair and day it came: from the earliest flag that was open until then.
+    spans = episodes.groupby(["pair", "closed_on", "outcome"], as_index=False)["raised_on"].min()
+    spans["days"] = (spans["closed_on"] - spans["raised_on"]).dt.days
+    recovered = spans[spans["outcome"] == "recovered"].groupby("pair")["days"].max()
+    ending = spans[spans["outcome"] == "ended"].groupby("pair")["days"].max()
+    return Endings(len(ended), reasons, recovered, ending)

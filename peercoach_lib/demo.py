@@ -247,7 +247,35 @@ def generate(
     with store.transaction() as tx:
         builder = _Builder(tx, pairs=pairs, weeks=weeks, seed=seed, as_of=as_of)
         rows = builder.write()
+    if pairs <= FLAG_HISTORY_PAIRS:
+        rows["flag_episodes"] = _flag_history(store, builder.cohort_id, builder.start, as_of)
     return DemoSummary(builder.cohort_id, pairs, weeks, seed, as_of, rows)
+
+
+#: Demo cohorts up to this size get their flags' history, replayed week by week.
+FLAG_HISTORY_PAIRS = 200
+
+
+def _flag_history(store: Store, cohort_id: int, start: pd.Timestamp, as_of: dt.date) -> int:
+    """Replay the facilitator's flags week by week, as if the dashboard had been opened weekly."""
+    from peercoach_lib import cohort
+
+    day = start.date() + dt.timedelta(weeks=4)
+    while day < as_of:
+        cohort.track_flags(store, cohort.load(store, cohort_id, end=day), on=day)
+        day += dt.timedelta(weeks=1)
+    cohort.track_flags(store, cohort.load(store, cohort_id, end=as_of), on=as_of)
+    with store.transaction() as tx:
+        episodes = schema.flag_episodes
+        in_cohort = sa.select(schema.partnerships.c.id).where(
+            schema.partnerships.c.cohort_id == cohort_id
+        )
+        tx.connection.execute(
+            episodes.update().where(episodes.c.partnership_id.in_(in_cohort)).values(is_demo=True)
+        )
+        return tx.connection.execute(
+            sa.select(sa.func.count()).where(episodes.c.partnership_id.in_(in_cohort))
+        ).scalar_one()
 
 
 class _Builder:
@@ -283,6 +311,22 @@ class _Builder:
         self.tx.insert_rows(table, records)
         self.rows[table.name] = self.rows.get(table.name, 0) + len(records)
 
+    def _save(self, record):
+        """Insert one record as it is: every date and stamp comes from the demo's own clock."""
+        saved = self.tx.insert(record)
+        name = type(saved).__name__
+        table = {
+            "Person": "persons",
+            "Partnership": "partnerships",
+            "Agreement": "agreements",
+            "Session": "sessions",
+            "Conversation": "conversations",
+            "EndingNote": "ending_notes",
+            "HistoryEntry": "record_history",
+        }[name]
+        self.rows[table] = self.rows.get(table, 0) + 1
+        return saved
+
     def _pick(self, bank, size) -> np.ndarray:
         return np.asarray(bank, dtype=object)[self.rng.integers(0, len(bank), size)]
 
@@ -300,6 +344,7 @@ class _Builder:
         self._preps()
         self._lsi()
         self._gas()
+        self._conversations_and_endings()
         return self.rows
 
     def _people(self) -> None:
@@ -854,6 +899,198 @@ class _Builder:
                     "level": np.clip(level, -2, 2).astype(int),
                 }
             ),
+        )
+
+    def _conversations_and_endings(self) -> None:
+        """One pair that talked and agreed how to go on; one that ended, and a new pair after it.
+
+        Written last, with its own random numbers, so the rest of the cohort is as before.
+        """
+        from peercoach_lib import model as m
+
+        rng = np.random.default_rng(self.seed + 1)
+        start, as_of = self.start.date(), self.as_of.date()
+        # A pair that talked about its follow-through, and agreed to look at it again soon.
+        talked = int(self.pair_id[min(6, self.n - 1)])
+        a = int(self.pairs["a"].iloc[min(6, self.n - 1)])
+        held_on = max(as_of - dt.timedelta(days=9), self.first_day[min(6, self.n - 1)].date())
+        self._save(
+            m.Conversation(
+                partnership_id=talked,
+                person_id=a,
+                prompted_by="low follow-through",
+                issue="Most of the commitments we make do not happen by the next session",
+                example="Last month I said I would send the bid and it is still a draft.",
+                feeling="Embarrassed, and a bit flat about our sessions.",
+                stakes="Whether the coaching moves anything forward for either of us.",
+                my_part="I agree to commitments I already doubt I will keep.",
+                wish="Smaller commitments that we check at the start of each session.",
+                invitation="How do our commitments feel from your side?",
+                held_on=held_on,
+                outcome=m.ConversationOutcome.AGREED,
+                agreed="One commitment each, small enough to finish within the week.",
+                hold_to_it="We open each session by saying how it went, before anything else.",
+                review_on=max(as_of + dt.timedelta(days=5), held_on + dt.timedelta(days=1)),
+                created_at=_utc(pd.Timestamp(held_on) - pd.Timedelta(days=3)),
+                updated_at=_utc(pd.Timestamp(held_on) + pd.Timedelta(hours=20)),
+                is_demo=True,
+            )
+        )
+        # A partnership that did not work out: it ended, and one of them has a new partner.
+        names = ("Noor Alvarez", "Ben Okoye", "Ines Moreau")
+        x, y, z = (
+            self._save(
+                m.Person(
+                    name=name,
+                    email=name.lower().replace(" ", ".") + "@example.org",
+                    time_zone="Europe/London",
+                    cohort_id=self.cohort_id,
+                    created_at=_utc(self.start - pd.Timedelta(days=7)),
+                    is_demo=True,
+                )
+            )
+            for name in names
+        )
+        weeks = max(2, min(7, self.weeks - 2))
+        ended_on = min(start + dt.timedelta(weeks=weeks), as_of - dt.timedelta(days=7))
+        ended_on = max(ended_on, start)
+        earlier = self._save(
+            m.Partnership(
+                cohort_id=self.cohort_id,
+                person_a_id=x.id,
+                person_b_id=y.id,
+                started_on=start,
+                is_demo=True,
+            )
+        )
+        when = _utc(self.start + pd.Timedelta(hours=9))
+        self._save(
+            m.Agreement.model_validate(
+                {
+                    "partnership_id": earlier.id,
+                    "partners": [
+                        _partner_section(x.id, when, rng),
+                        _partner_section(y.id, when, rng),
+                    ],
+                    "medium": "video",
+                    "format": "one-way, separate",
+                    "minutes_per_person": 45,
+                    "frequency": "weekly",
+                    "day": [
+                        "Monday",
+                        "Tuesday",
+                        "Wednesday",
+                        "Thursday",
+                        "Friday",
+                        "Monday",
+                        "Monday",
+                    ][start.weekday()],
+                    "time_zone": "Europe/London",
+                    "caller_id": x.id,
+                    "first_session_on": start,
+                    "session_count": 8,
+                    "updated_at": when,
+                    "updated_by": x.id,
+                    "is_demo": True,
+                }
+            )
+        )
+        statuses = ["held", "held", "missed", "held", "missed", "missed", "missed"]
+        for k, status in enumerate(statuses):
+            day = start + dt.timedelta(weeks=k)
+            if day >= ended_on:
+                break
+            held = status == "held"
+            self._save(
+                m.Session(
+                    partnership_id=earlier.id,
+                    scheduled_on=day,
+                    status=status,
+                    held_on=day if held else None,
+                    halves=[
+                        m.SessionHalf(coach_id=x.id, client_id=y.id, minutes=45),
+                        m.SessionHalf(coach_id=y.id, client_id=x.id, minutes=40),
+                    ]
+                    if held
+                    else [],
+                    created_at=when,
+                    is_demo=True,
+                )
+            )
+        self._save(
+            m.Conversation(
+                partnership_id=earlier.id,
+                person_id=x.id,
+                prompted_by="lapsing",
+                issue="We have missed most of our sessions since the second week",
+                example="I waited on the call for twenty minutes twice this month.",
+                feeling="Frustrated, and unsure whether it is worth going on.",
+                stakes="A term of coaching that neither of us is getting much from.",
+                my_part="I never said how much the missed sessions bothered me.",
+                wish="Either a slot we both keep, or an honest ending.",
+                invitation="What is getting in the way for you?",
+                held_on=ended_on,
+                outcome=m.ConversationOutcome.END,
+                created_at=_utc(pd.Timestamp(ended_on) - pd.Timedelta(days=4)),
+                updated_at=_utc(pd.Timestamp(ended_on) + pd.Timedelta(hours=12)),
+                is_demo=True,
+            )
+        )
+        # Ended by one partner: the partnership's history notes the change, as the app would.
+        reason = m.EndReason.SCHEDULES_DID_NOT_FIT
+        partnerships = schema.partnerships
+        self.tx.connection.execute(
+            partnerships.update()
+            .where(partnerships.c.id == earlier.id)
+            .values(ended_on=ended_on, end_reason=reason.value)
+        )
+        self._save(
+            m.HistoryEntry(
+                table_name="partnerships",
+                record_id=earlier.id,
+                action=m.HistoryAction.UPDATED,
+                changed_at=_utc(pd.Timestamp(ended_on) + pd.Timedelta(hours=12)),
+                changed_by=x.id,
+                changes={
+                    "ended_on": m.FieldChange(before=None, after=ended_on.isoformat()),
+                    "end_reason": m.FieldChange(before=None, after=reason.value),
+                },
+            )
+        )
+        for person, shared, reason, learned in (
+            (
+                x,
+                True,
+                "Our weeks never lined up once the new rota started.",
+                "Agree the slot before anything else, and say early when it is not working.",
+            ),
+            (
+                y,
+                False,
+                "I could not commit the time this term.",
+                "I should have said so at the first session.",
+            ),
+        ):
+            self._save(
+                m.EndingNote(
+                    partnership_id=earlier.id,
+                    person_id=person.id,
+                    reason=reason,
+                    learned=learned,
+                    shared=shared,
+                    created_at=_utc(pd.Timestamp(ended_on) + pd.Timedelta(hours=12)),
+                    is_demo=True,
+                )
+            )
+        # The new pair starts at its own first-session agreement.
+        self._save(
+            m.Partnership(
+                cohort_id=self.cohort_id,
+                person_a_id=x.id,
+                person_b_id=z.id,
+                started_on=max(ended_on, as_of - dt.timedelta(days=6)),
+                is_demo=True,
+            )
         )
 
 

@@ -1,0 +1,149 @@
+"""Courageous conversations: preparing one, light coaching on the wording, and what came of it.
+
+The guides' hard case: the coaching is not working despite honest effort. A person prepares
+privately (the issue in one sentence, an example, feelings, stakes, their own part, what they
+would like, an invitation for the partner's view); afterwards the partners share what they agreed
+and when they will look at it again, or decide to end (see :mod:`peercoach_lib.partnerships`).
+
+>>> [hint.split(":")[0] for hint in wording_hints("You are so unreliable and you never call")]
+['Say what happened', 'Always and never']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from peercoach_lib.errors import FieldError, ValidationError
+from peercoach_lib.model import Conversation, Partnership
+from peercoach_lib.store import Store
+
+#: Words that describe what a person *is* rather than what they *did*.
+CHARACTER_WORDS = (
+    "lazy",
+    "selfish",
+    "unreliable",
+    "careless",
+    "rude",
+    "disorganised",
+    "disorganized",
+    "useless",
+    "arrogant",
+    "flaky",
+    "inconsiderate",
+    "disrespectful",
+    "irresponsible",
+    "hopeless",
+    "self-centred",
+    "self-centered",
+    "uncommitted",
+    "not committed",
+    "don't care",
+    "doesn't care",
+    "do not care",
+    "does not care",
+)
+_CHARACTER = re.compile(
+    r"\b(" + "|".join(re.escape(w) for w in CHARACTER_WORDS) + r")\b", re.IGNORECASE
+)
+_ABSOLUTES = re.compile(r"\b(always|never|every single time|constantly)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?]+\s+\S")
+
+
+def wording_hints(issue: str, example: str = "") -> list[str]:
+    """Light coaching on how the issue is put: each hint names the pattern and what to try.
+
+    Nothing here refuses anything: the person decides how to say it.
+    """
+    issue = issue.strip()
+    hints: list[str] = []
+    if not issue:
+        return hints
+    found: list[str] = []
+    for match in _CHARACTER.finditer(issue):
+        if match.group(1).lower() not in found:
+            found.append(match.group(1).lower())
+    if found:
+        quoted = ", ".join(f"“{w}”" for w in found)
+        hints.append(
+            f"Say what happened: {quoted} describes your partner's character. Name the behaviour "
+            "instead (for example “we have missed three sessions since March”), which they can "
+            "change and can agree or disagree with."
+        )
+    if _ABSOLUTES.search(issue):
+        hints.append(
+            "Always and never: these invite an argument about the exceptions. Say how often, or "
+            "since when."
+        )
+    if _SENTENCE_END.search(issue):
+        hints.append(
+            "One sentence: the issue is easier to hear when it fits in one. Put the rest under "
+            "the example."
+        )
+    if len(issue) > 240:
+        hints.append("Shorter: try to say the issue in under 40 words.")
+    if example.strip() and not re.search(r"\b(I|me|my|we|us|our)\b", example):
+        hints.append(
+            "Your view: tell the example as you saw it (“I waited…”, “I felt…”), not as a verdict."
+        )
+    return hints
+
+
+def check(conversation: Conversation, partnership: Partnership, *, today: dt.date) -> None:
+    """Raise :class:`ValidationError` for what the record's own rules cannot see."""
+    errors = []
+    if conversation.person_id not in partnership.members:
+        errors.append(FieldError("person_id", "Person", "is not in this partnership"))
+    if conversation.held_on is not None and conversation.held_on > today:
+        errors.append(
+            FieldError(
+                "held_on", "We talked on", "cannot be in the future: save it once you talked"
+            )
+        )
+    if conversation.held_on is not None and conversation.held_on < partnership.started_on:
+        errors.append(
+            FieldError("held_on", "We talked on", "cannot be before the partnership started")
+        )
+    if errors:
+        raise ValidationError("Courageous conversation", errors)
+
+
+def save(store: Store, conversation: Conversation, *, today: dt.date | None = None) -> Conversation:
+    """Store the conversation (new or changed) after checking it against its partnership.
+
+    Raises :class:`ValidationError` when it is not the person's own partnership, when they talked
+    in the future, or when the partnership had ended before a new conversation is prepared.
+    """
+    today = today or dt.date.today()
+    with store.transaction() as tx:
+        partnership = tx.get(Partnership, conversation.partnership_id)
+        check(conversation, partnership, today=today)
+        if conversation.id is None and not partnership.is_active:
+            raise ValidationError(
+                "Courageous conversation",
+                [FieldError("partnership_id", "Partnership", "has ended")],
+            )
+        if conversation.id is not None:
+            stored = tx.get(Conversation, conversation.id)
+            if stored.person_id != conversation.person_id:
+                raise ValidationError(
+                    "Courageous conversation",
+                    [FieldError("person_id", "Person", "can change only their own conversations")],
+                )
+        return tx.save(conversation)
+
+
+def of(store: Store, person_id: int, partnership_id: int) -> list[Conversation]:
+    """The person's own conversations in one partnership, newest first."""
+    found = store.find(Conversation, person_id=person_id, partnership_id=partnership_id)
+    return sorted(
+        found, key=lambda c: c.created_at or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True
+    )
+
+
+def label(conversation: Conversation) -> str:
+    """How the conversation is named in a chooser: its date and the start of its issue."""
+    when = conversation.held_on or (conversation.created_at and conversation.created_at.date())
+    issue = conversation.issue if len(conversation.issue) <= 50 else conversation.issue[:49] + "…"
+    state = conversation.outcome.value if conversation.outcome else "prepared"
+    return f"{when:%d %b %Y}: {issue} ({state})" if when else f"{issue} ({state})"

@@ -1,0 +1,189 @@
+"""Ending a partnership, and pairing people again.
+
+Either partner can end their partnership, with a reason: the category goes on the partnership
+(kept in its history; the facilitator sees only the category) and their own words go in an
+:class:`~peercoach_lib.model.EndingNote`, private unless they share it. Sessions booked after the
+end are cancelled, and flags still open on the pair close as "ended".
+
+A facilitator pairs a person again with :func:`pair`: the new partnership starts with nothing but
+its two people, so it begins at its own first-session agreement, and every view of it reads only
+its own sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peercoach_lib.errors import FieldError, ValidationError
+from peercoach_lib.model import (
+    EndingNote,
+    EndReason,
+    FlagEpisode,
+    FlagOutcome,
+    Partnership,
+    Person,
+    Role,
+    Session,
+    SessionStatus,
+)
+from peercoach_lib.store import Store, Transaction
+
+
+def _refuse(record: str, path: str, label: str, message: str) -> ValidationError:
+    return ValidationError(record, [FieldError(path, label, message)])
+
+
+def end(
+    store: Store,
+    partnership_id: int,
+    *,
+    by: int,
+    reason: EndReason | str,
+    on: dt.date | None = None,
+    in_my_words: str = "",
+    learned: str = "",
+    share: bool = False,
+    today: dt.date | None = None,
+) -> Partnership:
+    """End the partnership on ``on`` (default today) at the request of partner ``by``.
+
+    Raises :class:`ValidationError` when ``by`` is not a partner, the partnership has already
+    ended, or the date is in the future or before the start.
+    """
+    today = today or dt.date.today()
+    on = on or today
+    with store.transaction() as tx:
+        partnership = tx.get(Partnership, partnership_id)
+        errors = []
+        if by not in partnership.members:
+            errors.append(FieldError("by", "Person", "can end only their own partnership"))
+        if not partnership.is_active:
+            errors.append(
+                FieldError(
+                    "ended_on",
+                    "End date",
+                    f"the partnership ended on {partnership.ended_on:%d %B %Y}",
+                )
+            )
+        if on > today:
+            errors.append(FieldError("ended_on", "End date", "cannot be in the future"))
+        if errors:
+            raise ValidationError("Ending the partnership", errors)
+        ended = partnership.replace(ended_on=on, end_reason=EndReason(reason))
+        note = EndingNote(
+            partnership_id=partnership_id,
+            person_id=by,
+            reason=in_my_words,
+            learned=learned,
+            shared=share,
+        )
+        ended = tx.save(ended, by=by)
+        _save_note(tx, note)
+        for session in tx.find(Session, partnership_id=partnership_id, status="scheduled"):
+            if session.scheduled_on is None or session.scheduled_on > on:
+                tx.save(session.replace(status=SessionStatus.CANCELLED))
+        close_flags(tx, partnership_id, on=on, outcome=FlagOutcome.ENDED)
+        return ended
+
+
+def close_flags(tx: Transaction, partnership_id: int, *, on: dt.date, outcome: FlagOutcome) -> int:
+    """Close the pair's open flag episodes; returns how many were closed."""
+    closed = 0
+    for episode in tx.find(FlagEpisode, partnership_id=partnership_id, closed_on=None):
+        tx.save(episode.replace(closed_on=max(on, episode.raised_on), outcome=outcome))
+        closed += 1
+    return closed
+
+
+def _save_note(tx: Transaction, note: EndingNote) -> EndingNote:
+    existing = tx.find(EndingNote, partnership_id=note.partnership_id, person_id=note.person_id)
+    if existing:
+        note = note.replace(id=existing[0].id, created_at=existing[0].created_at)
+    return tx.save(note)
+
+
+def save_ending_note(store: Store, note: EndingNote) -> EndingNote:
+    """A partner's own words on an ended partnership (the other partner may add theirs later)."""
+    with store.transaction() as tx:
+        partnership = tx.get(Partnership, note.partnership_id)
+        if note.person_id not in partnership.members:
+            raise _refuse("Ending note", "person_id", "Person", "is not in this partnership")
+        if partnership.is_active:
+            raise _refuse("Ending note", "partnership_id", "Partnership", "has not ended")
+        return _save_note(tx, note)
+
+
+def ending_note(store: Store, partnership_id: int, person_id: int) -> EndingNote | None:
+    found = store.find(EndingNote, partnership_id=partnership_id, person_id=person_id)
+    return found[0] if found else None
+
+
+def pair(
+    store: Store,
+    person_a_id: int,
+    person_b_id: int,
+    *,
+    on: dt.date | None = None,
+    cohort_id: int | None = None,
+    by: int | None = None,
+) -> Partnership:
+    """Start a new partnership of two participants (a facilitator pairing people, or again).
+
+    Raises :class:`ValidationError` for the same person twice, a facilitator, someone who asked
+    to be forgotten, or two people who are partners already.
+    """
+    on = on or dt.date.today()
+    with store.transaction() as tx:
+        errors = []
+        if person_a_id == person_b_id:
+            errors.append(FieldError("person_b_id", "Partner", "must be someone else"))
+        people = {p.id: p for p in tx.find(Person, id=[person_a_id, person_b_id])}
+        for path, label, pid in (
+            ("person_a_id", "Person", person_a_id),
+            ("person_b_id", "Partner", person_b_id),
+        ):
+            person = people.get(pid)
+            if person is None:
+                errors.append(FieldError(path, label, f"there is no person {pid}"))
+            elif person.role is not Role.PARTICIPANT:
+                errors.append(FieldError(path, label, "must be a participant"))
+            elif person.forgotten_at is not None:
+                errors.append(FieldError(path, label, "has left the workbook"))
+        if not errors:
+            together = [
+                p
+                for p in tx.find(Partnership, person_a_id=[person_a_id, person_b_id])
+                if set(p.members) == {person_a_id, person_b_id} and p.is_active
+            ]
+            if together:
+                errors.append(
+                    FieldError("person_b_id", "Partner", "these two are partners already")
+                )
+        if errors:
+            raise ValidationError("New partnership", errors)
+        if cohort_id is None:
+            cohort_id = people[person_a_id].cohort_id
+        return tx.save(
+            Partnership(
+                cohort_id=cohort_id,
+                person_a_id=person_a_id,
+                person_b_id=person_b_id,
+                started_on=on,
+            ),
+            by=by,
+        )
+
+
+def of_person(store: Store, person_id: int) -> list[Partnership]:
+    """Every partnership the person has been in: the active ones first, then newest first."""
+    with store.reading() as tx:
+        found = tx.find(Partnership, person_a_id=person_id) + tx.find(
+            Partnership, person_b_id=person_id
+        )
+    return sorted(found, key=lambda p: (not p.is_active, -p.started_on.toordinal(), -p.id))
+
+
+def active_partnership(store: Store, person_id: int) -> Partnership | None:
+    """The person's current partnership (the newest active one), if any."""
+    active = [p for p in of_person(store, person_id) if p.is_active]
+    return active[0] if active else None
