@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 
 import ipywidgets as widgets
 import pandas as pd
 import sqlalchemy as sa
 
-from peercoach_lib import cohort
+from peercoach_lib import cohort, partnerships
 from peercoach_lib.apps import context, forms, runtime
-from peercoach_lib.model import Cohort, FlagFollowUp
+from peercoach_lib.errors import ValidationError
+from peercoach_lib.model import Cohort, FlagFollowUp, Partnership, Person, Role
 from peercoach_lib.store import Store, schema
+
+log = logging.getLogger(__name__)
 
 SHOWN_PAIRS = 30
 SHOWN_FLAGS = 40
@@ -56,6 +60,20 @@ class CohortDashboardApp(widgets.VBox):
         self.grid_note = widgets.HTML()
         self.spread_image = forms.ChartView(max_width="960px")
         self.flags_box = widgets.VBox()
+        self.endings = widgets.HTML()
+        self.pair_person = forms.dropdown("Person", "person_a_id", [])
+        self.pair_partner = forms.dropdown("New partner", "person_b_id", [])
+        self.pair_start = forms.date("Starting on", "started_on", value=self.today)
+        self.pair_button = widgets.Button(
+            description="Pair them",
+            button_style="primary",
+            icon="handshake-o",
+            layout=widgets.Layout(width="auto", margin=f"8px 0 0 {forms.LABEL_WIDTH}"),
+        )
+        self.pair_result = widgets.HTML()
+        self.pair_fields = {
+            f.path: f for f in (self.pair_person, self.pair_partner, self.pair_start)
+        }
         self.downloads = widgets.HTML()
         self.body = widgets.VBox(
             [
@@ -72,6 +90,18 @@ class CohortDashboardApp(widgets.VBox):
                 self.spread_image,
                 forms.heading("Flags"),
                 self.flags_box,
+                forms.heading("Endings and new pairs"),
+                self.endings,
+                widgets.HTML(
+                    "<p>Pair someone again after their partnership ended, or pair two people "
+                    "for the first time. The new pair starts at its own first-session "
+                    "agreement; neither sees anything of the other's earlier partnerships.</p>"
+                ),
+                self.pair_person,
+                self.pair_partner,
+                self.pair_start,
+                self.pair_button,
+                self.pair_result,
                 forms.heading("Take the tables with you", 3),
                 self.downloads,
             ]
@@ -87,6 +117,7 @@ class CohortDashboardApp(widgets.VBox):
         for field in (self.start, self.end):
             field.control.observe(runtime.guarded(self._on_range), names="value")
         self.sort.observe(runtime.guarded(lambda _c: self._draw_grid()), names="value")
+        self.pair_button.on_click(runtime.guarded(self._on_pair))
         self.chooser.value = (
             cohort_id
             if cohort_id in {c.id for c in cohorts}
@@ -124,12 +155,24 @@ class CohortDashboardApp(widgets.VBox):
             )
             return
         self.view = cohort.load(self.store, self.chooser.value, start=start, end=end)
+        if end == self.today:
+            self._track_flags()
         self.names = self._pair_names(self.view.pairs)
         self._show_headline()
         self._draw_grid()
         self._draw_spread()
         self._show_flags()
+        self._show_endings()
+        self._offer_pairing()
         self._offer_downloads()
+
+    def _track_flags(self) -> None:
+        """Note today's flags, so the time from a first flag to recovery or ending is known."""
+        try:
+            cohort.track_flags(self.store, self.view, on=self.today)
+        except Exception:
+            # The figures on the page do not depend on it: show them, and say so in the log.
+            log.exception("could not note today's flags")
 
     def _pair_names(self, pairs: pd.DataFrame) -> dict[int, str]:
         people = pd.unique(pairs[["person_a_id", "person_b_id"]].to_numpy().ravel()).tolist()
@@ -230,10 +273,15 @@ class CohortDashboardApp(widgets.VBox):
         ]
         for flag in flags.head(SHOWN_FLAGS).itertuples():
             done = not pd.isna(flag.followed_up_on)
+            guide = context.link(
+                "courageous_conversation.ipynb", partnership=int(flag.pair), prompted=flag.rule
+            )
             text = widgets.HTML(
                 f"<div style='font-size:13px'><strong>⚑ {html.escape(flag.rule.capitalize())}"
                 f"</strong>: {html.escape(self.names.get(flag.pair, str(flag.pair)))}. "
-                f"{html.escape(flag.numbers)}. <em>{html.escape(flag.action)}.</em>"
+                f"{html.escape(flag.numbers)}. <em>{html.escape(flag.action)}</em> "
+                f"(<a href='{html.escape(guide)}' style='{forms.LINK}'>the pair's conversation "
+                "guide</a>)."
                 + (
                     f" <span style='color:#1b6e2a'>✓ Followed up on "
                     f"{pd.Timestamp(flag.followed_up_on):%d %b %Y}.</span>"
@@ -273,6 +321,110 @@ class CohortDashboardApp(widgets.VBox):
             self.refresh()
 
         return mark
+
+    def _show_endings(self) -> None:
+        summary = cohort.endings(self.store, self.chooser.value, self.view.start, self.view.end)
+        cells = "".join(
+            f"<div style='padding:8px 14px;border:1px solid #c8c8c8;border-radius:6px;"
+            f"min-width:150px'><div style='font-size:18px;font-weight:600'>{html.escape(value)}"
+            f"</div><div style='font-size:13px;color:#444'>{html.escape(label)}</div></div>"
+            for label, value in summary.figures().items()
+        )
+        reasons = (
+            "<p>No partnership ended in this time.</p>"
+            if summary.reasons.empty
+            else "<table style='font-size:13px;border-collapse:collapse'><caption "
+            "style='text-align:left;font-weight:600'>Why they ended (the reason each chose; "
+            "never their words)</caption><thead><tr><th style='text-align:left;padding-right:"
+            "14px'>Reason</th><th style='text-align:right'>Partnerships</th></tr></thead><tbody>"
+            + "".join(
+                f"<tr><td style='padding-right:14px'>{html.escape(str(reason).capitalize())}</td>"
+                f"<td style='text-align:right'>{int(count)}</td></tr>"
+                for reason, count in summary.reasons.items()
+            )
+            + "</tbody></table>"
+        )
+        self.endings.value = (
+            f"<div style='display:flex;gap:10px;flex-wrap:wrap;margin:8px 0'>{cells}</div>"
+            + reasons
+            + "<p style='font-size:13px'>A flag counts from the day it was first raised until "
+            "the pair no longer meets the rule (recovered) or ends.</p>"
+        )
+
+    def _offer_pairing(self) -> None:
+        cohort_id = self.chooser.value
+        people = [
+            p
+            for p in self.store.find(Person, cohort_id=cohort_id, order_by="name")
+            if p.role is Role.PARTICIPANT and p.forgotten_at is None
+        ]
+        active = {
+            pid
+            for q in self.store.find(Partnership, cohort_id=cohort_id)
+            if q.is_active
+            for pid in q.members
+        }
+        options = [(p.name + ("" if p.id in active else " (no partner now)"), p.id) for p in people]
+        options.sort(key=lambda o: (not o[0].endswith("(no partner now)"), o[0]))
+        for field, prompt in (
+            (self.pair_person, "Choose a person…"),
+            (self.pair_partner, "Choose their new partner…"),
+        ):
+            chosen = field.value
+            field.control.options = [(prompt, None), *options]
+            field.value = chosen
+            field.show()
+
+    def _on_pair(self, _button) -> None:
+        forms.show_messages(self.pair_fields, {})
+        errors = {}
+        if self.pair_person.value is None:
+            errors["person_a_id"] = "choose the person to pair"
+        if self.pair_partner.value is None:
+            errors["person_b_id"] = "choose their new partner"
+        if self.pair_start.value is None:
+            errors["started_on"] = "choose the day the partnership starts"
+        if errors:
+            forms.show_messages(self.pair_fields, errors)
+            self.pair_result.value = forms.notice(
+                "error", "Nobody was paired: see the fields marked Error."
+            )
+            return
+        chosen = self.store.get(Cohort, self.chooser.value)
+        try:
+            new = partnerships.pair(
+                self.store,
+                self.pair_person.value,
+                self.pair_partner.value,
+                on=self.pair_start.value,
+                cohort_id=chosen.id,
+                by=chosen.facilitator_id,
+            )
+        except ValidationError as exc:
+            unplaced = forms.show_messages(self.pair_fields, forms.error_messages(exc))
+            self.pair_result.value = forms.notice(
+                "error",
+                "Nobody was paired"
+                + (": " + html.escape("; ".join(unplaced)) if unplaced else ": see above")
+                + ".",
+            )
+            return
+        except Exception:
+            log.exception("pairing failed")
+            self.pair_result.value = forms.notice(
+                "error", "The pair could not be saved, so nothing was changed. Try again."
+            )
+            return
+        names = {p.id: p.name for p in self.store.find(Person, id=list(new.members))}
+        agreement = context.link("first_session_agreement.ipynb", partnership=new.id)
+        self.refresh()
+        self.pair_result.value = forms.notice(
+            "ok",
+            f"{html.escape(names[new.person_a_id])} and {html.escape(names[new.person_b_id])} "
+            f"are partners from {new.started_on:%d %B %Y}. They start at their "
+            f"<a href='{html.escape(agreement)}' style='{forms.LINK}'>first-session "
+            "agreement</a>.",
+        )
 
     def _offer_downloads(self) -> None:
         pairs = self.view.pairs.assign(pair_name=self.view.pairs["pair"].map(self.names))

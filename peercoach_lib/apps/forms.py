@@ -361,9 +361,13 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
 
 
 def offer_participants(field: Field, store, chosen: int | None) -> None:
-    """Fill an "I am" chooser with the workbook's participants, and choose one if asked."""
+    """Fill an "I am" chooser with the workbook's participants (not those forgotten)."""
     from peercoach_lib.model import Person
 
-    people = store.find(Person, role="participant", order_by="name")
+    people = [
+        p
+        for p in store.find(Person, role="participant", order_by="name")
+        if p.forgotten_at is None
+    ]
     field.control.options = [("Choose who you are…", None), *((p.name, p.id) for p in people)]
     field.value = chosen if chosen in {p.id for p in people} else None

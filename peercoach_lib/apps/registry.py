@@ -52,6 +52,13 @@ APPS: tuple[AppInfo, ...] = (
         "goals' levels, feedback and the session check.",
     ),
     AppInfo(
+        "courageous_conversation.ipynb",
+        "Courageous conversation",
+        "a person whose partnership is not working",
+        "Prepare privately what you want to say, record what you agreed and when to look at it "
+        "again, or end the partnership and note what you learned.",
+    ),
+    AppInfo(
         "my_progress.ipynb",
         "My progress",
         "each person and their partner",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 
 import ipywidgets as widgets
@@ -142,6 +143,7 @@ class SessionLogApp(widgets.VBox):
             layout=widgets.Layout(margin=f"12px 0 0 {forms.LABEL_WIDTH}"),
         )
         self.result = widgets.HTML()
+        self.not_working = widgets.HTML()
 
         self.held_box = widgets.VBox(
             [
@@ -180,6 +182,7 @@ class SessionLogApp(widgets.VBox):
                 self.held_box,
                 self.save_button,
                 self.result,
+                self.not_working,
             ]
         )
         self.children = [forms.stylesheet(), self.person, self.pair, self.session, self.form]
@@ -256,6 +259,17 @@ class SessionLogApp(widgets.VBox):
         if self.pair.value is None:
             return
         self.partnership = self.store.get(Partnership, self.pair.value)
+        guide = context.link(
+            "courageous_conversation.ipynb",
+            person=self.person.value,
+            partnership=self.partnership.id,
+            prompted="session log",
+        )
+        self.not_working.value = (
+            f"<p style='margin:18px 0 0 {forms.LABEL_WIDTH};font-size:13px'>Is the coaching not "
+            f"working? <a href='{html.escape(guide)}' style='{forms.LINK}'>Prepare a courageous "
+            "conversation</a>.</p>"
+        )
         self.people = {p.id: p for p in self.store.find(Person, id=list(self.partnership.members))}
         found = self.store.find(Agreement, partnership_id=self.partnership.id)
         self.agreement = found[0] if found else None

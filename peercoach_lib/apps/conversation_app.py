@@ -1,0 +1,546 @@
+"""The courageous conversation app: prepare it privately, record what came of it, or end.
+
+Reached from a facilitator's flag, from the session log or from the home page; the URL carries
+the person, the partnership and what prompted it (``?person=3&partnership=2&prompted=lapsing``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+
+import ipywidgets as widgets
+
+from peercoach_lib import conversation, partnerships
+from peercoach_lib.apps import context, forms, runtime
+from peercoach_lib.errors import ValidationError
+from peercoach_lib.model import (
+    Conversation,
+    ConversationOutcome,
+    EndingNote,
+    EndReason,
+    FlagRule,
+    Partnership,
+    Person,
+)
+from peercoach_lib.store import Store
+
+log = logging.getLogger(__name__)
+
+NEW = "new"
+PROMPTS = {
+    FlagRule.LAPSING.value: "your facilitator's dashboard shows that your sessions have lapsed",
+    FlagRule.LOW_FOLLOW_THROUGH.value: (
+        "your facilitator's dashboard shows that few commitments were kept lately"
+    ),
+    FlagRule.ONE_SIDED.value: (
+        "your facilitator's dashboard shows that one of you has had most of the coaching time"
+    ),
+    FlagRule.LOW_SESSION_CHECK.value: (
+        "your facilitator's dashboard shows that recent session checks were low"
+    ),
+    "session log": "you came here from the session log",
+}
+PREP_FIELDS = ("issue", "example", "feeling", "stakes", "my_part", "wish", "invitation")
+AFTER_FIELDS = ("held_on", "outcome", "agreed", "hold_to_it", "review_on")
+
+
+class ConversationApp(widgets.VBox):
+    """Prepare a courageous conversation, record its outcome, or end the partnership."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        person_id: int | None = None,
+        partnership_id: int | None = None,
+        prompted_by: str | None = None,
+        today: dt.date | None = None,
+    ):
+        super().__init__(layout=widgets.Layout(max_width="1000px"))
+        self.add_class("peercoach-app")
+        self.add_class("peercoach-conversation")
+        self.store = store or Store()
+        self.today = today or dt.date.today()
+        self.prompted_by = prompted_by if prompted_by in PROMPTS else "home"
+        self._wanted_partnership = partnership_id
+        self.partnership: Partnership | None = None
+        self.partner: Person | None = None
+        self.current: Conversation | None = None
+        self._filling = False
+
+        self.demo = widgets.HTML()
+        self.person = forms.dropdown("I am", "person_id", [])
+        self.pair = forms.dropdown("Partnership", "partnership_id", [])
+        self.chooser = forms.dropdown("Conversation", "conversation", [])
+        self.prompt = widgets.HTML()
+
+        self.issue = forms.text(
+            "The issue, in one sentence",
+            "issue",
+            placeholder="What happens, not who your partner is: “we have missed three sessions”",
+        )
+        self.hints = widgets.HTML(layout=widgets.Layout(margin=f"0 0 6px {forms.LABEL_WIDTH}"))
+        self.example = forms.textarea("A specific example", "example")
+        self.feeling = forms.textarea("How I feel about it", "feeling", rows=2)
+        self.stakes = forms.textarea("What is at stake", "stakes", rows=2)
+        self.my_part = forms.textarea("My own part in it", "my_part", rows=2)
+        self.wish = forms.textarea("What I would like to happen", "wish", rows=2)
+        self.invitation = forms.textarea(
+            "How I will invite my partner's view",
+            "invitation",
+            rows=2,
+            placeholder="For example: “How does it look from your side?”",
+        )
+        self.save_prep = _button("Save my preparation", "save")
+        self.prep_result = widgets.HTML()
+
+        self.after_heading = widgets.HTML()
+        self.held_on = forms.date("We talked on", "held_on")
+        self.outcome = forms.dropdown(
+            "What we decided",
+            "outcome",
+            [
+                ("We have not talked yet", None),
+                *((o.value.capitalize(), o) for o in ConversationOutcome),
+            ],
+        )
+        self.agreed = forms.textarea("What we agreed", "agreed", rows=2)
+        self.hold_to_it = forms.textarea("How we will hold each other to it", "hold_to_it", rows=2)
+        self.review_on = forms.date("Review date", "review_on")
+        self.agreed_box = widgets.VBox([self.agreed, self.hold_to_it, self.review_on])
+        self.end_hint = widgets.HTML()
+        self.save_after = _button("Save what came of it", "save")
+        self.after_result = widgets.HTML()
+
+        self.ending_heading = widgets.HTML()
+        self.ending_state = widgets.HTML()
+        self.reason = forms.dropdown(
+            "Reason (your facilitator sees only this)",
+            "end_reason",
+            [("Choose a reason…", None), *((r.value.capitalize(), r) for r in EndReason)],
+        )
+        self.ended_on = forms.date("Last day of the partnership", "ended_on", value=self.today)
+        self.in_my_words = forms.textarea("Why, in my words (private)", "reason", rows=2)
+        self.learned = forms.textarea("What I learned", "learned", rows=3)
+        self.share_note = widgets.Checkbox(
+            description="Share my words and what I learned with my partner",
+            indent=False,
+            layout=widgets.Layout(width="auto", margin=f"4px 0 0 {forms.LABEL_WIDTH}"),
+        )
+        self.confirm = widgets.Checkbox(
+            description="I have talked with my partner, and booked sessions after this day will "
+            "be cancelled",
+            indent=False,
+            layout=widgets.Layout(width="auto", margin=f"8px 0 0 {forms.LABEL_WIDTH}"),
+        )
+        self.confirm_message = widgets.HTML(
+            layout=widgets.Layout(margin=f"0 0 4px {forms.LABEL_WIDTH}")
+        )
+        self.end_button = _button("End the partnership", "flag-checkered", style="danger")
+        self.save_note = _button("Save my note", "save")
+        self.end_controls = widgets.VBox([self.reason, self.ended_on])
+        self.ending_form = widgets.VBox(
+            [
+                self.end_controls,
+                self.in_my_words,
+                self.learned,
+                self.share_note,
+                self.confirm,
+                self.confirm_message,
+                self.end_button,
+                self.save_note,
+            ]
+        )
+        self.end_result = widgets.HTML()
+
+        self.fields = {
+            f.path: f
+            for f in (
+                self.issue,
+                self.example,
+                self.feeling,
+                self.stakes,
+                self.my_part,
+                self.wish,
+                self.invitation,
+                self.held_on,
+                self.outcome,
+                self.agreed,
+                self.hold_to_it,
+                self.review_on,
+            )
+        }
+        self.end_fields = {
+            f.path: f for f in (self.reason, self.ended_on, self.in_my_words, self.learned)
+        }
+        self.prep_section = widgets.VBox(
+            [
+                forms.heading("Prepare (private to you)"),
+                widgets.HTML(
+                    "<p>Get clear before you talk. Nobody else sees this part, not even your "
+                    "facilitator.</p>"
+                ),
+                self.issue,
+                self.hints,
+                self.example,
+                self.feeling,
+                self.stakes,
+                self.my_part,
+                self.wish,
+                self.invitation,
+                self.save_prep,
+                self.prep_result,
+            ]
+        )
+        self.after_section = widgets.VBox(
+            [
+                self.after_heading,
+                self.held_on,
+                self.outcome,
+                self.agreed_box,
+                self.end_hint,
+                self.save_after,
+                self.after_result,
+            ]
+        )
+        self.ending_section = widgets.VBox(
+            [self.ending_heading, self.ending_state, self.ending_form, self.end_result]
+        )
+        self.conversation_box = widgets.VBox([self.chooser, self.prep_section, self.after_section])
+        self.form = widgets.VBox(
+            [self.pair, self.prompt, self.conversation_box, self.ending_section]
+        )
+        self.children = [forms.stylesheet(), self.demo, self.person, self.form]
+
+        forms.offer_participants(self.person, self.store, person_id)
+        self.person.control.observe(runtime.guarded(self._on_person), names="value")
+        self.pair.control.observe(runtime.guarded(self._on_pair), names="value")
+        self.chooser.control.observe(runtime.guarded(self._on_choice), names="value")
+        self.issue.control.observe(runtime.guarded(self._on_wording), names="value")
+        self.example.control.observe(runtime.guarded(self._on_wording), names="value")
+        self.outcome.control.observe(runtime.guarded(self._on_outcome), names="value")
+        self.save_prep.on_click(runtime.guarded(self._on_save))
+        self.save_after.on_click(runtime.guarded(self._on_save))
+        self.end_button.on_click(runtime.guarded(self._on_end))
+        self.save_note.on_click(runtime.guarded(self._on_save_note))
+        self._on_person()
+
+    # -- choosing ----------------------------------------------------------------------------------
+
+    def _on_person(self, _change=None) -> None:
+        me = self.person.value
+        self.form.layout.display = "none" if me is None else "flex"
+        person = self.store.get(Person, me) if me is not None else None
+        self.demo.value = forms.demo_notice() if person is not None and person.is_demo else ""
+        if me is None:
+            return
+        pairs = partnerships.of_person(self.store, me)
+        people = {p.id: p for p in self.store.find(Person, id=[q.partner_of(me) for q in pairs])}
+        options = []
+        for q in pairs:
+            name = people[q.partner_of(me)].name
+            state = (
+                f"since {q.started_on:%d %b %Y}" if q.is_active else f"ended {q.ended_on:%d %b %Y}"
+            )
+            options.append((f"With {name} ({state})", q.id))
+        self.pair.control.options = options or [("You have no partnership yet", None)]
+        ids = [q.id for q in pairs]
+        wanted = self._wanted_partnership
+        self._filling = True
+        try:
+            self.pair.value = wanted if wanted in ids else (ids[0] if ids else None)
+        finally:
+            self._filling = False
+        self._on_pair()
+
+    def _on_pair(self, _change=None) -> None:
+        if self._filling:
+            return
+        me, pid = self.person.value, self.pair.value
+        self.partnership = self.store.get(Partnership, pid) if pid is not None else None
+        shown = "none" if self.partnership is None else "flex"
+        self.conversation_box.layout.display = shown
+        self.ending_section.layout.display = shown
+        if self.partnership is None:
+            self.prompt.value = forms.notice(
+                "info", "You have no partnership yet: your facilitator pairs you with someone."
+            )
+            return
+        self.partner = self.store.get(Person, self.partnership.partner_of(me))
+        partner = html.escape(self.partner.name)
+        why = PROMPTS.get(self.prompted_by)
+        self.prompt.value = forms.notice(
+            "info",
+            (f"You are here because {html.escape(why)}. " if why else "")
+            + f"When the coaching with {partner} is not working, say so, kindly and "
+            "directly: prepare what you want to say, talk, then agree how to go on, or end and "
+            "learn what there is to learn.",
+        )
+        self.after_heading.value = forms.heading(
+            f"Afterwards (shared with {self.partner.name})"
+        ).value
+        self.ending_heading.value = forms.heading("End the partnership").value
+        self._fill_conversations(select=NEW)
+        self._show_ending()
+
+    def _fill_conversations(self, select) -> None:
+        mine = conversation.of(self.store, self.person.value, self.partnership.id)
+        options = [(conversation.label(c), c.id) for c in mine]
+        if self.partnership.is_active:
+            options = [("Prepare a new conversation", NEW), *options]
+        if not options:
+            options = [("No conversations", None)]
+        self.chooser.control.options = options
+        values = [value for _, value in options]
+        self._filling = True
+        try:
+            self.chooser.value = select if select in values else values[0]
+        finally:
+            self._filling = False
+        self._on_choice()
+
+    def _on_choice(self, _change=None) -> None:
+        if self._filling:
+            return
+        chosen = self.chooser.value
+        self.current = self.store.get(Conversation, chosen) if chosen not in (None, NEW) else None
+        shown = "none" if chosen is None else "flex"
+        self.prep_section.layout.display = shown
+        self.after_section.layout.display = shown
+        current = self.current
+        for name in PREP_FIELDS:
+            self.fields[name].value = getattr(current, name) if current else ""
+        self.held_on.value = current.held_on if current else None
+        self.outcome.value = current.outcome if current else None
+        self.agreed.value = current.agreed if current else ""
+        self.hold_to_it.value = current.hold_to_it if current else ""
+        self.review_on.value = current.review_on if current else None
+        forms.show_messages(self.fields, {})
+        self.prep_result.value = self.after_result.value = ""
+        self._on_wording()
+        self._on_outcome()
+
+    # -- live coaching -----------------------------------------------------------------------------
+
+    def _on_wording(self, _change=None) -> None:
+        hints = conversation.wording_hints(self.issue.value or "", self.example.value or "")
+        self.hints.value = (
+            '<div role="status" class="peercoach-hints" style="font-size:13px;color:#0b1f44">'
+            + "".join(
+                f"<p style='margin:2px 0'><strong>Tip:</strong> {html.escape(h)}</p>" for h in hints
+            )
+            + "</div>"
+            if hints
+            else ""
+        )
+
+    def _on_outcome(self, _change=None) -> None:
+        outcome = self.outcome.value
+        self.agreed_box.layout.display = "flex" if outcome is ConversationOutcome.AGREED else "none"
+        if outcome is ConversationOutcome.END and self.partnership and self.partnership.is_active:
+            self.end_hint.value = (
+                f"<p style='margin-left:{forms.LABEL_WIDTH}'>Save this, then end the partnership "
+                "below.</p>"
+            )
+        else:
+            self.end_hint.value = ""
+
+    # -- saving ------------------------------------------------------------------------------------
+
+    def _draft(self) -> Conversation:
+        data = {name: (self.fields[name].value or "") for name in PREP_FIELDS}
+        outcome = self.outcome.value
+        data.update(
+            held_on=self.held_on.value,
+            outcome=outcome,
+            agreed=self.agreed.value if outcome is ConversationOutcome.AGREED else "",
+            hold_to_it=self.hold_to_it.value if outcome is ConversationOutcome.AGREED else "",
+            review_on=self.review_on.value if outcome is ConversationOutcome.AGREED else None,
+        )
+        if self.current is not None:
+            return self.current.replace(**data)
+        return Conversation(
+            partnership_id=self.partnership.id,
+            person_id=self.person.value,
+            prompted_by=self.prompted_by,
+            **data,
+        )
+
+    def _on_save(self, button) -> None:
+        result = self.prep_result if button is self.save_prep else self.after_result
+        self.prep_result.value = self.after_result.value = ""
+        try:
+            saved = conversation.save(self.store, self._draft(), today=self.today)
+        except ValidationError as exc:
+            unplaced = forms.show_messages(self.fields, forms.error_messages(exc))
+            count = len(exc.errors) - len(unplaced)
+            parts = (
+                [
+                    f"{count} field{'s' if count != 1 else ''} need{'s' if count == 1 else ''} "
+                    "attention (marked Error)"
+                ]
+                if count
+                else []
+            )
+            result.value = forms.notice(
+                "error",
+                "Nothing was saved: " + html.escape("; ".join(parts + unplaced)) + ".",
+            )
+            return
+        except Exception:
+            log.exception("saving the conversation failed")
+            result.value = forms.notice(
+                "error", "The conversation could not be saved, so nothing was changed. Try again."
+            )
+            return
+        forms.show_messages(self.fields, {})
+        self._fill_conversations(select=saved.id)
+        shared = (
+            f"What came of it is shared with {html.escape(self.partner.name)}; your preparation "
+            "stays private."
+            if saved.outcome
+            else "It is private to you."
+        )
+        review = (
+            f" You will both see it in your session preparation from {saved.review_on:%d %B %Y}."
+            if saved.review_on
+            else ""
+        )
+        result = self.prep_result if button is self.save_prep else self.after_result
+        result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}. {shared}{review}")
+
+    # -- ending ------------------------------------------------------------------------------------
+
+    def _show_ending(self) -> None:
+        me, q = self.person.value, self.partnership
+        note = partnerships.ending_note(self.store, q.id, me)
+        forms.show_messages(self.end_fields, {})
+        self.confirm_message.value = ""
+        self.end_result.value = ""
+        self.in_my_words.value = note.reason if note else ""
+        self.learned.value = note.learned if note else ""
+        self.share_note.value = note.shared if note else False
+        active = q.is_active
+        self.end_controls.layout.display = "flex" if active else "none"
+        self.confirm.layout.display = "flex" if active else "none"
+        self.confirm.value = False
+        self.end_button.layout.display = "flex" if active else "none"
+        self.save_note.layout.display = "none" if active else "flex"
+        if active:
+            self.ending_state.value = (
+                "<p>If it is really not working, even after you talked, you can end the "
+                "partnership early, learn what there is to learn, and start again with someone "
+                "else. Your words stay private unless you share them; your facilitator sees only "
+                "the reason you choose.</p>"
+            )
+        else:
+            reason = q.end_reason.value if q.end_reason else "no reason given"
+            self.ending_state.value = forms.notice(
+                "info",
+                f"This partnership ended on {q.ended_on:%d %B %Y} ({html.escape(reason)}). "
+                "Your facilitator can pair you with someone new. You can keep your own note on "
+                "what you learned here.",
+            )
+
+    def _on_end(self, _button) -> None:
+        forms.show_messages(self.end_fields, {})
+        self.confirm_message.value = ""
+        errors = {}
+        if self.reason.value is None:
+            errors["end_reason"] = "choose the reason that fits best"
+        if self.ended_on.value is None:
+            errors["ended_on"] = "choose the last day"
+        if not self.confirm.value:
+            self.confirm_message.value = forms.message_html(
+                "error", "tick this to confirm that you mean to end the partnership"
+            )
+        if errors or not self.confirm.value:
+            forms.show_messages(self.end_fields, errors)
+            self.end_result.value = forms.notice(
+                "error", "The partnership was not ended: see the fields marked Error."
+            )
+            return
+        try:
+            ended = partnerships.end(
+                self.store,
+                self.partnership.id,
+                by=self.person.value,
+                reason=self.reason.value,
+                on=self.ended_on.value,
+                in_my_words=self.in_my_words.value,
+                learned=self.learned.value,
+                share=self.share_note.value,
+                today=self.today,
+            )
+        except ValidationError as exc:
+            unplaced = forms.show_messages(self.end_fields, forms.error_messages(exc))
+            self.end_result.value = forms.notice(
+                "error",
+                "The partnership was not ended"
+                + (": " + html.escape("; ".join(unplaced)) if unplaced else "")
+                + ".",
+            )
+            return
+        except Exception:
+            log.exception("ending the partnership failed")
+            self.end_result.value = forms.notice(
+                "error", "The partnership could not be ended, so nothing was changed. Try again."
+            )
+            return
+        self.partnership = ended
+        self._fill_conversations(select=None)
+        self._show_ending()
+        self.end_result.value = forms.notice(
+            "ok",
+            f"The partnership ended on {ended.ended_on:%d %B %Y}. Booked sessions after it were "
+            "cancelled. Your facilitator will pair you with someone new when you are ready.",
+        )
+
+    def _on_save_note(self, _button) -> None:
+        forms.show_messages(self.end_fields, {})
+        try:
+            partnerships.save_ending_note(
+                self.store,
+                EndingNote(
+                    partnership_id=self.partnership.id,
+                    person_id=self.person.value,
+                    reason=self.in_my_words.value,
+                    learned=self.learned.value,
+                    shared=self.share_note.value,
+                ),
+            )
+        except ValidationError as exc:
+            unplaced = forms.show_messages(self.end_fields, forms.error_messages(exc))
+            self.end_result.value = forms.notice(
+                "error", "Nothing was saved: " + html.escape("; ".join(unplaced) or "see above")
+            )
+            return
+        except Exception:
+            log.exception("saving the ending note failed")
+            self.end_result.value = forms.notice(
+                "error", "Your note could not be saved, so nothing was changed. Try again."
+            )
+            return
+        shared = "Your partner can read it." if self.share_note.value else "It is private to you."
+        self.end_result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}. {shared}")
+
+
+def _button(label: str, icon: str, *, style: str = "primary") -> widgets.Button:
+    return widgets.Button(
+        description=label,
+        button_style=style,
+        icon=icon,
+        layout=widgets.Layout(width="auto", margin=f"12px 0 0 {forms.LABEL_WIDTH}"),
+    )
+
+
+def build_conversation_app(store: Store | None = None, **kwargs) -> widgets.Widget:
+    """The courageous conversation app; person, partnership and prompt come from the URL."""
+    kwargs.setdefault("person_id", context.int_param("person"))
+    kwargs.setdefault("partnership_id", context.int_param("partnership"))
+    if "prompted_by" not in kwargs:
+        prompted = context.list_param("prompted")
+        kwargs["prompted_by"] = prompted[0] if prompted else None
+    return runtime.launch(ConversationApp, store, **kwargs)
