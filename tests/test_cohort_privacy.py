@@ -33,6 +33,8 @@ STRUCTURAL = {
     "day",
     "end_reason",
     "rule",
+    "outcome",
+    "prompted_by",
     "kind",
     "key",
     "table_name",

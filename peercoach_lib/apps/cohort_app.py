@@ -353,11 +353,18 @@ class CohortDashboardApp(widgets.VBox):
 
     def _offer_pairing(self) -> None:
         cohort_id = self.chooser.value
-        people = [
-            p
-            for p in self.store.find(Person, cohort_id=cohort_id, order_by="name")
-            if p.role is Role.PARTICIPANT and p.forgotten_at is None
-        ]
+        persons = schema.persons
+        with self.store.reading() as tx:
+            # Names only: the facilitator's page reads nothing else about a person.
+            people = tx.connection.execute(
+                sa.select(persons.c.id, persons.c.name)
+                .where(
+                    persons.c.cohort_id == cohort_id,
+                    persons.c.role == Role.PARTICIPANT.value,
+                    persons.c.forgotten_at.is_(None),
+                )
+                .order_by(persons.c.name)
+            ).all()
         active = {
             pid
             for q in self.store.find(Partnership, cohort_id=cohort_id)

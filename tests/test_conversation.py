@@ -1,0 +1,114 @@
+"""Courageous conversations: the wording hints, and the rules on saving one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from peercoach_lib import conversation, partnerships
+from peercoach_lib.errors import ValidationError
+from peercoach_lib.model import Conversation, ConversationOutcome
+
+TODAY = dt.date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("issue", "expected"),
+    [
+        ("You are so unreliable", ["Say what happened"]),
+        ("She doesn't care about our sessions", ["Say what happened"]),
+        ("You never turn up on time", ["Always and never"]),
+        ("We missed three sessions. I feel let down.", ["One sentence"]),
+        ("You are lazy and always late", ["Say what happened", "Always and never"]),
+        ("We have missed three of our last four sessions", []),
+        ("You are often late, which makes the sessions short", []),
+        ("", []),
+    ],
+)
+def test_the_wording_hints_name_what_they_see(issue, expected):
+    assert [hint.split(":")[0] for hint in conversation.wording_hints(issue)] == expected
+
+
+def test_a_hint_quotes_the_words_that_describe_a_character():
+    (hint,) = conversation.wording_hints("Honestly you are careless and RUDE")
+    assert "“careless”, “rude”" in hint
+
+
+def test_a_long_issue_and_a_verdict_for_an_example_get_hints():
+    hints = conversation.wording_hints("x" * 300, example="Typical of them.")
+    assert [h.split(":")[0] for h in hints] == ["Shorter", "Your view"]
+    assert conversation.wording_hints("We slipped", example="I waited twenty minutes") == []
+
+
+def _prepared(pair, **changes) -> Conversation:
+    data = {
+        "partnership_id": pair["partnership"].id,
+        "person_id": pair["alice"].id,
+        "issue": "We have missed three sessions since January",
+    }
+    return Conversation(**{**data, **changes})
+
+
+def test_a_preparation_is_saved_and_found_by_its_author_only(store, pair):
+    saved = conversation.save(store, _prepared(pair), today=TODAY)
+    assert saved.id and saved.created_at
+    assert conversation.of(store, pair["alice"].id, pair["partnership"].id) == [saved]
+    assert conversation.of(store, pair["bob"].id, pair["partnership"].id) == []
+
+
+def test_an_agreement_needs_its_words_and_a_review_date_after_the_talk():
+    with pytest.raises(ValidationError) as caught:
+        Conversation(
+            partnership_id=1,
+            person_id=1,
+            issue="We slipped",
+            held_on=TODAY,
+            outcome=ConversationOutcome.AGREED,
+        )
+    assert caught.value.messages() == {
+        "agreed": "say what you agreed",
+        "review_on": "choose a date to look again at how it is going",
+    }
+    with pytest.raises(ValidationError) as caught:
+        Conversation(
+            partnership_id=1,
+            person_id=1,
+            issue="We slipped",
+            held_on=TODAY,
+            outcome=ConversationOutcome.AGREED,
+            agreed="Thursdays",
+            review_on=TODAY,
+        )
+    assert caught.value.messages() == {"review_on": "must come after the day you talked"}
+    with pytest.raises(ValidationError) as caught:
+        Conversation(partnership_id=1, person_id=1, issue="x", outcome=ConversationOutcome.END)
+    assert caught.value.messages() == {"outcome": "say on which date you talked as well"}
+
+
+def test_talking_in_the_future_or_outside_ones_partnership_is_refused(store, pair):
+    future = _prepared(pair, held_on=TODAY + dt.timedelta(days=1), outcome="decided to end")
+    with pytest.raises(ValidationError) as caught:
+        conversation.save(store, future, today=TODAY)
+    assert caught.value.messages() == {
+        "held_on": "cannot be in the future: save it once you talked"
+    }
+    stranger = _prepared(pair, person_id=pair["fay"].id)
+    with pytest.raises(ValidationError, match="is not in this partnership"):
+        conversation.save(store, stranger, today=TODAY)
+    assert conversation.of(store, pair["alice"].id, pair["partnership"].id) == []
+
+
+def test_only_the_author_changes_a_conversation_and_none_starts_after_the_end(store, pair):
+    saved = conversation.save(store, _prepared(pair), today=TODAY)
+    taken = saved.replace(person_id=pair["bob"].id)
+    with pytest.raises(ValidationError, match="only their own"):
+        conversation.save(store, taken, today=TODAY)
+    partnerships.end(
+        store, pair["partnership"].id, by=pair["bob"].id, reason="life change", today=TODAY
+    )
+    with pytest.raises(ValidationError, match="has ended"):
+        conversation.save(store, _prepared(pair), today=TODAY)
+    # What came of an earlier one can still be recorded.
+    ended = saved.replace(held_on=TODAY, outcome=ConversationOutcome.END)
+    assert conversation.save(store, ended, today=TODAY).outcome is ConversationOutcome.END

@@ -1,0 +1,233 @@
+"""Ending a partnership and pairing people again; flags over time, endings and recoveries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from peercoach_lib import cohort, partnerships
+from peercoach_lib.errors import ValidationError
+from peercoach_lib.model import (
+    EndingNote,
+    EndReason,
+    FlagEpisode,
+    FlagOutcome,
+    HistoryAction,
+    Partnership,
+    Person,
+    Session,
+    SessionStatus,
+)
+
+TODAY = dt.date(2026, 3, 2)
+
+
+def _book(store, pair, *days):
+    return [
+        store.save(Session(partnership_id=pair["partnership"].id, scheduled_on=day))
+        for day in days
+    ]
+
+
+def test_ending_keeps_the_reason_category_and_the_words_apart(store, pair):
+    p, alice = pair["partnership"], pair["alice"]
+    before, after = _book(store, pair, TODAY - dt.timedelta(days=7), TODAY + dt.timedelta(days=7))
+    ended = partnerships.end(
+        store,
+        p.id,
+        by=alice.id,
+        reason="not getting value",
+        in_my_words="I dreaded the calls",
+        learned="Say it in week two, not week ten",
+        today=TODAY,
+    )
+    assert (ended.ended_on, ended.end_reason) == (TODAY, EndReason.NOT_GETTING_VALUE)
+    assert store.get(Partnership, p.id) == ended
+    (note,) = store.find(EndingNote, partnership_id=p.id)
+    assert (note.person_id, note.reason, note.shared) == (alice.id, "I dreaded the calls", False)
+    # The history says who ended it and what changed; the words are not part of it.
+    last = store.history(Partnership, p.id)[-1]
+    assert last.action is HistoryAction.UPDATED and last.changed_by == alice.id
+    assert set(last.changes) == {"ended_on", "end_reason"}
+    # Sessions booked after the end are cancelled; earlier ones are left as they were.
+    assert store.get(Session, after.id).status is SessionStatus.CANCELLED
+    assert store.get(Session, before.id).status is SessionStatus.SCHEDULED
+
+
+def test_ending_is_refused_to_outsiders_twice_and_in_the_future(store, pair):
+    p = pair["partnership"]
+    with pytest.raises(ValidationError) as caught:
+        partnerships.end(
+            store,
+            p.id,
+            by=pair["fay"].id,
+            reason="other",
+            on=TODAY + dt.timedelta(days=1),
+            today=TODAY,
+        )
+    assert caught.value.messages() == {
+        "by": "can end only their own partnership",
+        "ended_on": "cannot be in the future",
+    }
+    partnerships.end(store, p.id, by=pair["bob"].id, reason="life change", today=TODAY)
+    with pytest.raises(ValidationError, match="the partnership ended on 02 March 2026"):
+        partnerships.end(store, p.id, by=pair["alice"].id, reason="other", today=TODAY)
+    assert store.find(EndingNote, partnership_id=p.id)[0].person_id == pair["bob"].id
+
+
+def test_the_other_partner_adds_their_own_note_after_the_end(store, pair):
+    p = pair["partnership"]
+    note = EndingNote(partnership_id=p.id, person_id=pair["alice"].id, learned="Ask early")
+    with pytest.raises(ValidationError, match="has not ended"):
+        partnerships.save_ending_note(store, note)
+    partnerships.end(store, p.id, by=pair["bob"].id, reason="life change", today=TODAY)
+    saved = partnerships.save_ending_note(store, note)
+    again = partnerships.save_ending_note(store, note.replace(learned="Ask earlier", shared=True))
+    assert again.id == saved.id
+    assert partnerships.ending_note(store, p.id, pair["alice"].id).learned == "Ask earlier"
+    with pytest.raises(ValidationError, match="is not in this partnership"):
+        partnerships.save_ending_note(store, note.replace(person_id=pair["fay"].id))
+
+
+def test_ending_closes_the_pairs_open_flags_as_ended(store, pair):
+    p = pair["partnership"]
+    store.save(FlagEpisode(partnership_id=p.id, rule="lapsing", raised_on=TODAY))
+    store.save(
+        FlagEpisode(
+            partnership_id=p.id,
+            rule="one-sided",
+            raised_on=TODAY - dt.timedelta(days=30),
+            closed_on=TODAY - dt.timedelta(days=20),
+            outcome="recovered",
+        )
+    )
+    partnerships.end(store, p.id, by=pair["bob"].id, reason="life change", today=TODAY)
+    episodes = {e.rule.value: e for e in store.find(FlagEpisode, partnership_id=p.id)}
+    assert (episodes["lapsing"].closed_on, episodes["lapsing"].outcome) == (
+        TODAY,
+        FlagOutcome.ENDED,
+    )
+    assert episodes["one-sided"].outcome is FlagOutcome.RECOVERED
+
+
+def test_pairing_again_starts_a_bare_partnership(store, pair):
+    partnerships.end(
+        store, pair["partnership"].id, by=pair["bob"].id, reason="life change", today=TODAY
+    )
+    carol = store.save(Person(name="Carol", cohort_id=pair["cohort"].id))
+    new = partnerships.pair(store, pair["alice"].id, carol.id, on=TODAY, by=pair["fay"].id)
+    assert new.is_active and new.cohort_id == pair["cohort"].id and new.started_on == TODAY
+    assert store.history(Partnership, new.id)[0].changed_by == pair["fay"].id
+    assert partnerships.active_partnership(store, pair["alice"].id) == new
+    assert [p.id for p in partnerships.of_person(store, pair["alice"].id)] == [
+        new.id,
+        pair["partnership"].id,
+    ]
+    assert partnerships.active_partnership(store, pair["bob"].id) is None
+
+
+def test_pairing_refuses_what_cannot_be_a_partnership(store, pair):
+    alice, bob, fay = pair["alice"], pair["bob"], pair["fay"]
+    with pytest.raises(ValidationError) as caught:
+        partnerships.pair(store, alice.id, alice.id)
+    assert caught.value.messages() == {"person_b_id": "must be someone else"}
+    with pytest.raises(ValidationError) as caught:
+        partnerships.pair(store, alice.id, fay.id)
+    assert caught.value.messages() == {"person_b_id": "must be a participant"}
+    with pytest.raises(ValidationError) as caught:
+        partnerships.pair(store, bob.id, alice.id)
+    assert caught.value.messages() == {"person_b_id": "these two are partners already"}
+    gone = store.save(Person(name="Former participant", forgotten_at=dt.datetime.now(dt.UTC)))
+    with pytest.raises(ValidationError) as caught:
+        partnerships.pair(store, alice.id, gone.id)
+    assert caught.value.messages() == {"person_b_id": "has left the workbook"}
+    with pytest.raises(ValidationError) as caught:
+        partnerships.pair(store, alice.id, 999)
+    assert caught.value.messages() == {"person_b_id": "there is no person 999"}
+    assert len(store.find(Partnership)) == 1
+
+
+# -- flags over time ---------------------------------------------------------------------------
+
+
+def _view(store, cohort_id, end):
+    return cohort.load(store, cohort_id, start=end - dt.timedelta(weeks=12), end=end)
+
+
+def test_flags_open_episodes_that_close_on_recovery(store, pair):
+    p = pair["partnership"]
+    # Held three weeks in January, then nothing: lapsing (every two weeks, 1.5 x 14 = 21 days).
+    for week in range(3):
+        day = dt.date(2026, 1, 5) + dt.timedelta(weeks=week)
+        store.save(
+            Session(partnership_id=p.id, scheduled_on=day, status="held", held_on=day)
+        )
+    quiet = dt.date(2026, 2, 23)
+    assert cohort.track_flags(store, _view(store, pair["cohort"].id, quiet), on=quiet) == (1, 0)
+    (episode,) = store.find(FlagEpisode)
+    # Raised from the day the pair became overdue, not the day someone looked.
+    assert episode.rule.value == "lapsing"
+    assert episode.raised_on == dt.date(2026, 1, 19) + dt.timedelta(days=22)
+    # Looking again changes nothing; a held session ends the episode as a recovery.
+    assert cohort.track_flags(store, _view(store, pair["cohort"].id, quiet), on=quiet) == (0, 0)
+    store.save(Session(partnership_id=p.id, scheduled_on=quiet, status="held", held_on=quiet))
+    later = quiet + dt.timedelta(days=3)
+    assert cohort.track_flags(store, _view(store, pair["cohort"].id, later), on=later) == (0, 1)
+    (episode,) = store.find(FlagEpisode)
+    assert (episode.closed_on, episode.outcome) == (later, FlagOutcome.RECOVERED)
+
+
+def _pair(store, cohort_id, name):
+    a = store.save(Person(name=f"{name} A", cohort_id=cohort_id))
+    b = store.save(Person(name=f"{name} B", cohort_id=cohort_id))
+    return store.save(
+        Partnership(
+            cohort_id=cohort_id, person_a_id=a.id, person_b_id=b.id, started_on=dt.date(2026, 1, 5)
+        )
+    )
+
+
+def test_endings_count_reasons_and_the_days_from_first_flag(store, pair):
+    cohort_id = pair["cohort"].id
+    pairs = [pair["partnership"], *(_pair(store, cohort_id, n) for n in ("C", "D", "E"))]
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+    # Two pairs recover (after 10 and 30 days, the second from two flags, counted from the
+    # first); two end, for different reasons (after 20 days, and with no flag at all).
+    spans = [
+        (pairs[0], "lapsing", "2026-02-01", "2026-02-11", "recovered"),
+        (pairs[1], "lapsing", "2026-03-01", "2026-03-31", "recovered"),
+        (pairs[1], "one-sided", "2026-03-10", "2026-03-31", "recovered"),
+        (pairs[2], "lapsing", "2026-04-01", "2026-04-21", "ended"),
+        # Closed before the range: not counted.
+        (pairs[3], "lapsing", "2025-11-01", "2025-12-01", "recovered"),
+    ]
+    for partnership, rule, raised, closed, outcome in spans:
+        store.save(
+            FlagEpisode(
+                partnership_id=partnership.id,
+                rule=rule,
+                raised_on=dt.date.fromisoformat(raised),
+                closed_on=dt.date.fromisoformat(closed),
+                outcome=outcome,
+            )
+        )
+    for partnership, reason, on in (
+        (pairs[2], "schedules did not fit", "2026-04-21"),
+        (pairs[3], "programme completed", "2026-06-01"),
+    ):
+        store.save(
+            partnership.replace(ended_on=dt.date.fromisoformat(on), end_reason=reason)
+        )
+    summary = cohort.endings(store, cohort_id, start, end)
+    assert summary.ended == 2
+    assert summary.reasons.to_dict() == {"programme completed": 1, "schedules did not fit": 1}
+    assert summary.days_to_recovery.to_dict() == {pairs[0].id: 10, pairs[1].id: 30}
+    assert summary.figures() == {
+        "Partnerships ended": "2",
+        "From the first flag to recovery (median)": "20 days (2 pairs)",
+        "From the first flag to the ending (median)": "too few to show",
+    }
+    empty = cohort.endings(store, cohort_id, dt.date(2027, 1, 1), dt.date(2027, 2, 1))
+    assert empty.figures()["From the first flag to recovery (median)"] == "no data yet"
+    assert empty.reasons.empty and empty.ended == 0
