@@ -67,8 +67,8 @@ class CohortDashboardApp(widgets.VBox):
         self.pair_button = widgets.Button(
             description="Pair them",
             button_style="primary",
-            icon="handshake-o",
-            layout=widgets.Layout(width="auto", margin=f"8px 0 0 {forms.LABEL_WIDTH}"),
+            icon="user-plus",
+            layout=widgets.Layout(width="fit-content", margin=f"8px 0 0 {forms.LABEL_WIDTH}"),
         )
         self.pair_result = widgets.HTML()
         self.pair_fields = {

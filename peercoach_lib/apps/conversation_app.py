@@ -138,7 +138,7 @@ class ConversationApp(widgets.VBox):
         self.confirm_message = widgets.HTML(
             layout=widgets.Layout(margin=f"0 0 4px {forms.LABEL_WIDTH}")
         )
-        self.end_button = _button("End the partnership", "flag-checkered", style="danger")
+        self.end_button = _button("End the partnership", "", style="danger")
         self.save_note = _button("Save my note", "save")
         self.end_controls = widgets.VBox([self.reason, self.ended_on])
         self.ending_form = widgets.VBox(
@@ -532,7 +532,7 @@ def _button(label: str, icon: str, *, style: str = "primary") -> widgets.Button:
         description=label,
         button_style=style,
         icon=icon,
-        layout=widgets.Layout(width="auto", margin=f"12px 0 0 {forms.LABEL_WIDTH}"),
+        layout=widgets.Layout(width="fit-content", margin=f"12px 0 0 {forms.LABEL_WIDTH}"),
     )
 
 
