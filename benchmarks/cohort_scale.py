@@ -7,8 +7,9 @@ must be empty). Then, median of --repeats runs:
 
 - floor: a single SQL query returning the per-pair session counts, read with pandas;
 - tables: every dashboard table (cohort.load: per-pair figures, flags, headline; the week grid of
-  the pairs shown); charts: every chart drawn to PNG (week grid and distributions). The ratio is
-  (tables + charts) / floor, and the tables alone / floor beside it.
+  the pairs shown; endings and recoveries); charts: every chart drawn to PNG (week grid and
+  distributions). The ratio is (tables + charts) / floor, and the tables alone / floor beside it.
+- flags noted: writing today's flag episodes, the first time (one per flag) / on a later opening.
 
 Targets: dashboard at most 2x the floor at every size; growth from 1,000 to 10,000 pairs at most
 12x.
@@ -60,6 +61,7 @@ def tables(store: Store, cohort_id: int):
     """Every table the dashboard computes on opening."""
     view = cohort.load(store, cohort_id, end=AS_OF)
     view.headline()
+    cohort.endings(store, cohort_id, view.start, view.end)
     shown = view.pairs.head(SHOWN_PAIRS)
     grid = cohort.week_grid(store, [int(p) for p in shown["pair"]], view.start, view.end)
     return view, shown, grid
@@ -94,6 +96,12 @@ def measure(url: str, pairs: int, weeks: int, repeats: int) -> dict:
         tables_s = _median(lambda: tables(store, summary.cohort_id), repeats)
         drawn = tables(store, summary.cohort_id)
         charts_s = _median(lambda: draw(*drawn), repeats)
+        # Noting the flags (the dashboard does it when it shows today): the first time opens
+        # an episode per flag; after that, only what changed is written.
+        start = time.perf_counter()
+        cohort.track_flags(store, drawn[0], on=AS_OF)
+        first_note_s = time.perf_counter() - start
+        note_s = _median(lambda: cohort.track_flags(store, drawn[0], on=AS_OF), repeats)
         floor_engine.dispose()
     return {
         "pairs": pairs,
@@ -105,6 +113,8 @@ def measure(url: str, pairs: int, weeks: int, repeats: int) -> dict:
         "dashboard_s": tables_s + charts_s,
         "ratio": (tables_s + charts_s) / floor_s,
         "tables_ratio": tables_s / floor_s,
+        "first_note_s": first_note_s,
+        "note_s": note_s,
     }
 
 
@@ -122,7 +132,7 @@ def main() -> int:
     )
     header = (
         f"{'pairs':>7} {'sessions':>9} {'build s':>8} {'floor s':>8} {'tables s':>9} "
-        f"{'charts s':>9} {'ratio':>8} {'tables only':>12}"
+        f"{'charts s':>9} {'ratio':>8} {'tables only':>12} {'flags noted s':>14}"
     )
     print(header)
     print("-" * len(header))
@@ -135,7 +145,8 @@ def main() -> int:
             print(
                 f"{r['pairs']:>7,} {r['sessions']:>9,} {r['build_s']:>8.1f} "
                 f"{r['floor_s']:>8.3f} {r['tables_s']:>9.3f} {r['charts_s']:>9.3f} "
-                f"{r['ratio']:>7.1f}x {r['tables_ratio']:>11.1f}x",
+                f"{r['ratio']:>7.1f}x {r['tables_ratio']:>11.1f}x "
+                f"{r['first_note_s']:>6.2f} / {r['note_s']:.2f}",
                 flush=True,
             )
     worst = max(r["ratio"] for r in results)
