@@ -104,6 +104,9 @@ def _person_records(tx: Transaction, person_id: int) -> dict[str, list[Record]]:
         "gas_ratings": tx.find(m.GasRating, plan_id=[p.id for p in plans]),
         "record_history": sorted(history, key=lambda e: e.id),
         "drafts": tx.find(m.Draft, person_id=person_id),
+        "conversations": tx.find(m.Conversation, person_id=person_id),
+        "ending_notes": tx.find(m.EndingNote, person_id=person_id),
+        "flag_episodes": tx.find(m.FlagEpisode, partnership_id=pair_ids),
     }
 
 

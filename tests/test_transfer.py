@@ -147,3 +147,21 @@ def test_csv_export_writes_one_file_per_table(demo_store, tmp_path):
     assert len(sessions) == demo_store.counts()["sessions"]
     agreements = pd.read_csv(tmp_path / "csv" / "agreements.csv")
     assert isinstance(json.loads(agreements["partners"][0]), list)
+
+
+def test_a_person_export_holds_their_conversations_and_endings_not_their_partners(demo_store):
+    ended = next(p for p in demo_store.find(model.Partnership) if not p.is_active)
+    (author,) = {c.person_id for c in demo_store.find(model.Conversation, partnership_id=ended.id)}
+    partner = ended.partner_of(author)
+    records = transfer.export_document(demo_store, author)["records"]
+    assert records["conversations"]
+    assert {r["person_id"] for r in records["conversations"]} == {author}
+    assert {r["person_id"] for r in records["ending_notes"]} == {author}
+    assert {r["partnership_id"] for r in records["flag_episodes"]} <= {
+        p["id"] for p in records["partnerships"]
+    }
+    assert len(records["partnerships"]) == 2  # the ended one and the one after it
+    mine = transfer.export_document(demo_store, partner)["records"]
+    assert mine["conversations"] == [] and {r["person_id"] for r in mine["ending_notes"]} == {
+        partner
+    }
