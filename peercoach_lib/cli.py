@@ -1,4 +1,4 @@
-"""The ``peercoach`` command: serve the apps, make demo data, export and import."""
+"""The ``peercoach`` command: serve the apps, make demo data, export, import and forget."""
 
 from __future__ import annotations
 
@@ -126,6 +126,18 @@ def build_parser() -> argparse.ArgumentParser:
     calendar.add_argument("--partnership", type=_positive, required=True, help="partnership id")
     calendar.add_argument("--output", type=Path, help=".ics file to write (default: stdout)")
 
+    forget = commands.add_parser(
+        "forget",
+        help="forget a person for good: their name and private words",
+        description="Forget a person who asked for it. Their name and e-mail are replaced; their "
+        "notes, preparations, drafts, feedback, conversations and ending notes are deleted; the "
+        "words of their plans, commitments, assessments and agreement section are removed. "
+        "Numbers and dates stay, so their partner's and the facilitator's figures still add up. "
+        "This cannot be undone.",
+    )
+    forget.add_argument("--person", type=_positive, required=True, help="the person's id")
+    forget.add_argument("--yes", action="store_true", help="do not ask before forgetting")
+
     commands.add_parser(
         "info",
         help="say which database is used and what it holds",
@@ -164,6 +176,8 @@ def _run(args: argparse.Namespace) -> int:
             return _import(store, args)
         if args.command == "calendar":
             return _calendar(store, args)
+        if args.command == "forget":
+            return _forget(store, args)
         return _info(store)
     finally:
         store.close()
@@ -225,6 +239,25 @@ def _calendar(store, args) -> int:
     print(
         f"Wrote the schedule of partnership {args.partnership} to {args.output}.", file=sys.stderr
     )
+    return 0
+
+
+def _forget(store, args) -> int:
+    from peercoach_lib.forget import forget_person
+    from peercoach_lib.model import Person
+
+    person = store.get(Person, args.person)
+    if not args.yes and sys.stdin.isatty():
+        prompt = f"Forget {person.name} (person {person.id})? This cannot be undone. Type yes: "
+        try:
+            answer = input(prompt)
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() != "yes":
+            print(f"Nothing was changed; person {person.id} is not forgotten.", file=sys.stderr)
+            return 1
+    report = forget_person(store, args.person)
+    print(report.summary())
     return 0
 
 
