@@ -33,8 +33,10 @@ from peercoach_lib.model import (
     Conversation,
     Draft,
     EndingNote,
+    EndReason,
     Feedback,
     FieldChange,
+    FlagOutcome,
     HistoryAction,
     HistoryEntry,
     LsiAreaRating,
@@ -45,10 +47,13 @@ from peercoach_lib.model import (
     Person,
     Record,
     Role,
+    Session,
     SessionNote,
     SessionPrep,
+    SessionStatus,
 )
 from peercoach_lib.model.base import _inner_model
+from peercoach_lib.partnerships import close_flags
 from peercoach_lib.store import Store, Transaction, schema
 from peercoach_lib.store.mapping import table_map
 
@@ -119,6 +124,8 @@ class ForgetReport:
     #: On an SQLite file, whether it was rewritten so that no deleted words linger in it;
     #: ``None`` where that does not apply (another database, or one held in memory).
     storage_cleaned: bool | None = None
+    #: Partnerships that were still running and ended with the person's leaving.
+    ended: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
@@ -128,7 +135,7 @@ class ForgetReport:
     @property
     def changed(self) -> bool:
         """Whether anything was removed or anonymised by this call."""
-        return any(self.counts.values())
+        return any(self.counts.values()) or self.ended > 0
 
     def summary(self) -> str:
         """One sentence a person can read, such as the command line prints."""
@@ -141,6 +148,9 @@ class ForgetReport:
         words = _amounts({k: v for k, v in self.anonymised.items() if k != IDENTITY})
         if words:
             parts.append(f"removed the words from {words} (numbers and dates kept)")
+        if self.ended:
+            many = "partnerships that were" if self.ended != 1 else "partnership that was"
+            parts.append(f"ended {self.ended} {many} still running (booked sessions cancelled)")
         when = f"{self.forgotten_at.day} {self.forgotten_at:%B %Y}"
         done = "; ".join(parts)
         if self.already_forgotten:
@@ -193,6 +203,7 @@ def forget_person(store: Store, person_id: int, *, now: dt.datetime | None = Non
         anonymised["agreement sections"] = sections
         anonymised["partnership goals"] = goals
         anonymised["history entries"] = _scrub_history(tx, person_id, plan_ids)
+        ended = _end_partnerships(tx, person_id, now.date())
     cleaned = _clean_storage(store)
     report = ForgetReport(
         person_id=person_id,
@@ -201,6 +212,7 @@ def forget_person(store: Store, person_id: int, *, now: dt.datetime | None = Non
         anonymised=anonymised,
         already_forgotten=already,
         storage_cleaned=cleaned,
+        ended=ended,
     )
     # The log names the person by id only: their name is what was just removed.
     done = {kind: n for kind, n in report.counts.items() if n}
@@ -209,6 +221,28 @@ def forget_person(store: Store, person_id: int, *, now: dt.datetime | None = Non
     else:
         log.info("person %s was forgotten: %s", person_id, done)
     return report
+
+
+def _end_partnerships(tx: Transaction, person_id: int, today: dt.date) -> int:
+    """End the person's running partnerships: their partner is free to be paired again.
+
+    The reason is "other" (the facilitator sees that the partnership ended, not why); booked
+    sessions after today are cancelled and the pair's open flags close as ended.
+    """
+    running = [
+        p
+        for p in tx.find(Partnership, person_a_id=person_id)
+        + tx.find(Partnership, person_b_id=person_id)
+        if p.is_active
+    ]
+    for partnership in running:
+        on = max(today, partnership.started_on)
+        tx.save(partnership.replace(ended_on=on, end_reason=EndReason.OTHER))
+        for session in tx.find(Session, partnership_id=partnership.id, status="scheduled"):
+            if session.scheduled_on is None or session.scheduled_on > on:
+                tx.save(session.replace(status=SessionStatus.CANCELLED))
+        close_flags(tx, partnership.id, on=on, outcome=FlagOutcome.ENDED)
+    return len(running)
 
 
 # -- the person's own row ------------------------------------------------------------------------
