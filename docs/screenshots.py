@@ -1,6 +1,7 @@
 """Take a screenshot of every app, served by Voilà with a fresh demo cohort, in headless Chromium.
 
-    .venv/bin/python docs/screenshots.py        # writes docs/screenshots/<app>.png
+    .venv/bin/python docs/screenshots.py            # writes docs/screenshots/<app>.png
+    .venv/bin/python docs/screenshots.py my_data    # only the pages named (notebook stems)
 
 Needs Chromium (Debian's `chromium` at /usr/bin/chromium, or set CHROMIUM) and the `playwright`
 package; no browser download is needed.
@@ -41,6 +42,7 @@ CHOOSE = {
     "personal_change_plan": ("I am",),
     "session_log": ("I am",),
     "my_progress": ("I am",),
+    "my_data": ("I am",),
 }
 
 
@@ -63,7 +65,7 @@ def _wait_for(port: int, process: subprocess.Popen, seconds: float = 60) -> None
     raise TimeoutError(f"nothing listened on port {port} within {seconds} s")
 
 
-def main() -> int:
+def main(names: list[str] | None = None) -> int:
     from peercoach_lib import demo
     from peercoach_lib.apps import registry
     from peercoach_lib.config import notebooks_dir
@@ -72,6 +74,12 @@ def main() -> int:
     pages = {"home": "index.ipynb"} | {
         Path(app.notebook).stem: app.notebook for app in registry.available(notebooks_dir())
     }
+    if names:
+        unknown = sorted(set(names) - set(pages))
+        if unknown:
+            print(f"no such page: {', '.join(unknown)} (choose from {', '.join(pages)})")
+            return 2
+        pages = {name: notebook for name, notebook in pages.items() if name in names}
     out = HERE / "screenshots"
     out.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -92,7 +100,8 @@ def main() -> int:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1200, "height": 900})
                 for name, notebook in pages.items():
-                    page.goto(f"http://127.0.0.1:{port}/voila/render/{notebook}")
+                    # Generous: the first page waits while the server preheats its kernels.
+                    page.goto(f"http://127.0.0.1:{port}/voila/render/{notebook}", timeout=90_000)
                     # Widgets are drawn by JavaScript after the page loads.
                     page.wait_for_selector(".widget-html, .widget-vbox", timeout=60_000)
                     page.wait_for_timeout(500)
@@ -118,4 +127,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,4 +1,5 @@
-"""The session preparation app: Purpose, Outcomes, Process; last time's commitments; questions."""
+"""The session preparation app: Purpose, Outcomes, Process; last time's commitments; what the
+partner shared; agreements due for review; questions for the coach."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import random
 
 import ipywidgets as widgets
 
-from peercoach_lib import deck, prep
+from peercoach_lib import deck, prep, sharing
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConfigurationError, ValidationError
@@ -20,6 +21,110 @@ log = logging.getLogger(__name__)
 
 ALL_GROUPS = "All questions"
 MAX_PINNED = 10
+#: The partner's newest notes and feedback shown while preparing (the rest are older news).
+SHOWN_FROM_PARTNER = 3
+_SMALL = "font-size:14px;margin:4px 0"
+
+
+def _day(day: dt.date | None) -> str:
+    return f"{day.day} {day:%b %Y}" if day else "an unplanned session"
+
+
+def _lines(pairs: list[tuple[str, str]]) -> str:
+    """Labelled lines of what someone wrote, leaving out what they left empty."""
+    return "".join(
+        f"<div style='margin:2px 0'><strong>{html.escape(label)}:</strong> "
+        f"<span style='white-space:pre-wrap'>{html.escape(text)}</span></div>"
+        for label, text in pairs
+        if text
+    )
+
+
+def reviews_html(due: list[sharing.SharedOutcome]) -> str:
+    """The agreements of courageous conversations whose review falls to this session."""
+    items = "".join(
+        "<li style='margin:6px 0'>"
+        + _lines(
+            [
+                ("What we agreed", o.agreed),
+                ("How we hold each other to it", o.hold_to_it),
+                ("Review date", _day(o.review_on)),
+            ]
+        )
+        + "</li>"
+        for o in due
+    )
+    return (
+        f"<p style='{_SMALL}'>You agreed to look again at how this is going. Start the session "
+        f"with it.</p><ul style='padding-left:20px;font-size:14px;margin:4px 0'>{items}</ul>"
+    )
+
+
+def from_partner_html(view: sharing.PartnerView, session_id: int) -> str:
+    """What the partner shared that bears on this session: their preparation for it, and their
+    newest notes and feedback in this partnership (up to the session's day)."""
+    name = html.escape(view.partner.name)
+    this_day = view.session_day(session_id)
+
+    def up_to_now(items):
+        return [
+            x
+            for x in items
+            if this_day is None
+            or view.session_day(x.session_id) is None
+            or view.session_day(x.session_id) <= this_day
+        ]
+
+    def when(item) -> str:
+        return html.escape(f"Session of {_day(view.session_day(item.session_id))}")
+
+    parts = []
+    prep_ = view.prep_for(session_id)
+    if prep_ is not None:
+        parts.append(
+            f"<h3 style='margin:10px 0 2px;font-size:15px'>{name}'s preparation for this "
+            "session</h3>"
+            + _lines(
+                [
+                    ("Purpose", prep_.purpose),
+                    ("Outcomes", prep_.outcomes),
+                    ("Process", prep_.process),
+                    ("Questions for their coach", "; ".join(prep_.pinned_questions)),
+                ]
+            )
+        )
+    for title, items, render in (
+        ("Notes they shared", up_to_now(view.notes), lambda n: _lines([("Notes", n.text)])),
+        (
+            "Feedback they gave",
+            up_to_now(view.feedback),
+            lambda f: _lines(
+                [
+                    ("Most helpful", f.most_helpful),
+                    ("Less helpful", f.less_helpful),
+                    ("What worked (as coach)", f.what_worked),
+                    ("To try next time (as coach)", f.try_next_time),
+                ]
+            ),
+        ),
+    ):
+        if not items:
+            continue
+        shown = items[:SHOWN_FROM_PARTNER]
+        more = len(items) - len(shown)
+        parts.append(
+            f"<h3 style='margin:10px 0 2px;font-size:15px'>{title}</h3>"
+            + "".join(
+                f"<div style='margin:4px 0 8px'><em>{when(x)}</em>{render(x)}</div>" for x in shown
+            )
+            + (f"<p style='{_SMALL};color:#3d3d3d'>And {more} earlier.</p>" if more else "")
+        )
+    if not parts:
+        return (
+            f"<p style='{_SMALL}'>Nothing shared with you yet: {name} decides what to share "
+            "with you.</p>"
+        )
+    return "<div style='font-size:14px'>" + "".join(parts) + "</div>"
 
 
 class SessionPrepApp(widgets.VBox):
@@ -42,6 +147,7 @@ class SessionPrepApp(widgets.VBox):
         self.upcoming: list[prep.Upcoming] = []
         self.current: SessionPrep | None = None
         self.pinned: list[str] = []
+        self.partner_view: sharing.PartnerView | None = None
 
         self.person = forms.dropdown("I am", "person_id", [])
         self.session = forms.dropdown("Session", "session_id", [])
@@ -61,6 +167,15 @@ class SessionPrepApp(widgets.VBox):
             placeholder="For example: ten minutes on what happened, then options, then next steps.",
         )
         self.commitments = widgets.VBox()
+        self.reviews = widgets.HTML()
+        self.reviews_box = widgets.VBox(
+            [forms.heading("To review today"), self.reviews], layout=widgets.Layout(display="none")
+        )
+        self.from_heading = widgets.HTML()
+        self.from_partner = widgets.HTML()
+        self.partner_box = widgets.VBox(
+            [self.from_heading, self.from_partner], layout=widgets.Layout(display="none")
+        )
         self.deck_box = widgets.VBox()
         self.shared = widgets.Checkbox(
             description="Share this preparation with my partner (private notes stay private)",
@@ -90,12 +205,14 @@ class SessionPrepApp(widgets.VBox):
             [
                 self.session,
                 self.intro,
+                self.reviews_box,
                 forms.heading("Purpose, outcomes, process"),
                 self.purpose,
                 self.outcomes,
                 self.process,
                 forms.heading("Commitments from last time"),
                 self.commitments,
+                self.partner_box,
                 forms.heading("Questions for my coach"),
                 self.deck_box,
                 forms.heading("Sharing"),
@@ -245,6 +362,8 @@ class SessionPrepApp(widgets.VBox):
         self.result.value = ""
         if chosen is None:
             self.commitments.children = []
+            self.reviews_box.layout.display = "none"
+            self.partner_box.layout.display = "none"
             return
         self.intro.value = ""
         self.current = prep.load(self.store, chosen.session.id, self.person.value)
@@ -262,12 +381,25 @@ class SessionPrepApp(widgets.VBox):
                 Commitment, person_id=self.person.value, reviewed_in_session_id=chosen.session.id
             )
         ]
+        self._show_partner(chosen)
         rows = [CommitmentRow(c) for c in [*reviewed_here, *still_open]]
         self.commitments.children = rows or [
             widgets.HTML(
                 "<p style='margin-left:240px'>No open commitments: nothing to follow up.</p>"
             )
         ]
+
+    def _show_partner(self, chosen: prep.Upcoming) -> None:
+        """What the partner shared for this session, and the agreements to review at it."""
+        view = sharing.partner_view(self.store, self.person.value, chosen.partnership.id)
+        self.partner_view = view
+        day = chosen.session.scheduled_on
+        due = sharing.outcomes_due(view, day, view.previous_day(chosen.session.id)) if day else []
+        self.reviews.value = reviews_html(due) if due else ""
+        self.reviews_box.layout.display = "flex" if due else "none"
+        self.from_heading.value = forms.heading(f"From {view.partner.name}").value
+        self.from_partner.value = from_partner_html(view, chosen.session.id)
+        self.partner_box.layout.display = "flex"
 
     # -- saving ----------------------------------------------------------------------------------
 

@@ -66,6 +66,13 @@ APPS: tuple[AppInfo, ...] = (
         "satisfaction and session checks, each in words and numbers too.",
     ),
     AppInfo(
+        "my_data.ipynb",
+        "My data",
+        "each person",
+        "Everything the workbook keeps about you, field by field, with who can see it; share an "
+        "item with your partner or keep it private, export it all, or delete yourself.",
+    ),
+    AppInfo(
         "cohort_dashboard.ipynb",
         "Cohort dashboard",
         "facilitators",

@@ -1,0 +1,197 @@
+"""The My data app, driven through its widgets: sharing, export and deleting oneself."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from peercoach_lib import cohort, model, my_data, sharing
+from peercoach_lib.apps.cohort_app import CohortDashboardApp
+from peercoach_lib.apps.my_data_app import SHOWN, MyDataApp
+from peercoach_lib.apps.prep_app import SessionPrepApp
+from tests.sharing_examples import TODAY, populate, widget_text
+
+
+@pytest.fixture
+def lives(store, pair):
+    return populate(store, pair)
+
+
+def _switch(app: MyDataApp, kind: str, record_id: int):
+    (view,) = [v for v in app.sections[kind].views if v.item.record_id == record_id]
+    return view
+
+
+def facilitators_view(store, pair) -> str:
+    """Everything the facilitator's pages hold: the cohort's figures and the dashboard's page."""
+    view = cohort.load(store, pair["cohort"].id, start=dt.date(2026, 1, 1), end=TODAY)
+    frames = view.pairs.to_csv() + view.flags.to_csv() + repr(view.headline())
+    page = widget_text(CohortDashboardApp(store, cohort_id=pair["cohort"].id, today=TODAY))
+    assert "Alice &amp; Bob" in page or "Alice & Bob" in page  # the dashboard did render the pair
+    return frames + page
+
+
+def test_sharing_then_unsharing_reaches_the_partner_and_never_the_facilitator(store, pair, lives):
+    alice, bob, p = pair["alice"].id, pair["bob"].id, pair["partnership"].id
+    app = MyDataApp(store, person_id=alice)
+    shared_texts = {
+        ("session_prep", lives["alice_prep"].id): "ALICE-PREP-PURPOSE",
+        ("session_note", lives["alice_note"].id): "ALICE-NOTE",
+    }
+    for shared in (True, False):
+        for kind, record_id in shared_texts:
+            view = _switch(app, kind, record_id)
+            view.switch.value = shared
+            assert "Saved" in view.status.value
+            stored = store.get(my_data.SHAREABLE[kind], record_id)
+            assert stored.shared is shared
+            assert ("my partner" in view.card.value) is shared
+
+        # (a) The partner: what they are shown, in the library and on their preparation page.
+        partner = sharing.partner_view(store, bob, p)
+        assert ("ALICE-PREP-PURPOSE" in [x.purpose for x in partner.preps]) is shared
+        assert ("ALICE-NOTE" in [n.text for n in partner.notes]) is shared
+        bobs_page = SessionPrepApp(store, person_id=bob, today=TODAY)
+        assert bobs_page.session.value == lives["sessions"][2].id
+        for text in shared_texts.values():
+            assert (text in bobs_page.from_partner.value) is shared, (text, shared)
+        assert "ALICE-PREP-PRIVATE" not in widget_text(bobs_page)
+
+        # (b) The facilitator: never the words, shared or not.
+        seen = facilitators_view(store, pair)
+        for text in (*shared_texts.values(), "ALICE-PREP-PRIVATE", "ALICE-PREP-OUTCOMES"):
+            assert text not in seen, (text, shared)
+
+
+def test_each_kind_has_its_section_and_each_field_its_readers(store, pair, lives):
+    app = MyDataApp(store, person_id=pair["alice"].id)
+    assert app.body.layout.display == "flex"
+    assert "session_prep" in app.sections and "change_plan" in app.sections
+    page = widget_text(app.inventory_box)
+    for badge in ("only me", "my partner", "facilitator (aggregates)"):
+        assert f">{badge}</span>" in page
+    assert "Who can see what" in app.legend.value
+    prep = _switch(app, "session_prep", lives["alice_prep"].id)
+    assert prep.switch.description == "Shared with my partner" and prep.switch.value is False
+    assert "ALICE-PREP-PRIVATE" in prep.card.value
+    assert "BOB-" not in page
+
+
+def test_the_export_link_holds_everything_about_me_as_json(store, pair, lives):
+    alice = pair["alice"].id
+    app = MyDataApp(store, person_id=alice)
+    link = app.export.value
+    assert f'download="peercoach-person-{alice}.json"' in link
+    assert "Export everything about me" in link
+    (encoded,) = re.findall(r"data:application/json;base64,([A-Za-z0-9+/=]+)", link)
+    document = json.loads(base64.b64decode(encoded))
+    assert document["format"] == "peercoach-export" and document["person"] == alice
+    notes = document["records"]["session_notes"]
+    assert [n["text"] for n in notes] == ["ALICE-NOTE"]
+
+
+def test_long_lists_show_the_newest_and_the_rest_on_request(store, pair, lives):
+    alice, p = pair["alice"].id, pair["partnership"].id
+    for k in range(SHOWN + 2):
+        day = dt.date(2026, 1, 5) + dt.timedelta(days=k)
+        s = store.save(
+            model.Session(partnership_id=p, scheduled_on=day, status="held", held_on=day)
+        )
+        store.save(model.SessionNote(session_id=s.id, person_id=alice, text=f"EXTRA-{k}"))
+    app = MyDataApp(store, person_id=alice)
+    section = app.sections["session_note"]
+    assert len(section.first.children) == SHOWN and len(section.rest.children) == 3
+    assert section.rest.layout.display == "none"
+    assert section.toggle.description == f"Show all {SHOWN + 3} session notes"
+    section.toggle.click()
+    assert section.rest.layout.display == "flex"
+    assert section.toggle.description == f"Show the newest {SHOWN} only"
+    section.toggle.click()
+    assert section.rest.layout.display == "none"
+    # A hidden item can be shared like any other.
+    hidden = section.rest.children[-1]
+    hidden.switch.value = True
+    assert store.get(model.SessionNote, hidden.item.record_id).shared
+
+
+def test_a_share_that_fails_says_so_beside_it_and_changes_nothing(store, pair, lives, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the database is locked")
+
+    app = MyDataApp(store, person_id=pair["alice"].id)
+    view = _switch(app, "session_note", lives["alice_note"].id)
+    monkeypatch.setattr(my_data, "set_shared", broken)
+    view.switch.value = True
+    assert view.switch.value is False
+    assert "Error" in view.status.value and "still private to you" in view.status.value
+    assert "my partner" not in view.card.value
+    assert store.get(model.SessionNote, lives["alice_note"].id).shared is False
+    monkeypatch.undo()
+    view.switch.value = True
+    assert "Saved" in view.status.value
+    assert store.get(model.SessionNote, lives["alice_note"].id).shared is True
+
+
+def test_delete_me_asks_for_the_name_then_forgets_the_person_only(store, pair, lives):
+    alice, bob = pair["alice"].id, pair["bob"].id
+    app = MyDataApp(store, person_id=alice)
+    assert app.confirm_box.layout.display == "none"
+    app.delete_start.click()
+    assert app.confirm_box.layout.display == "flex"
+    assert "<strong>Alice</strong>" in app.confirm_text.value
+
+    app.delete_button.click()
+    assert "type your name" in app.confirm_name.message.value
+    app.confirm_name.value = "alice"
+    app.delete_button.click()
+    assert "not your name" in app.confirm_name.message.value
+    assert "Nothing was deleted" in app.confirm_name.message.value
+    assert store.get(model.Person, alice).forgotten_at is None
+
+    app.cancel_button.click()
+    assert app.confirm_box.layout.display == "none"
+    app.delete_start.click()
+    assert app.confirm_name.value == "" and app.confirm_name.message.value == ""
+    app.confirm_name.value = " Alice "
+    app.delete_button.click()
+
+    person = store.get(model.Person, alice)
+    assert person.forgotten_at is not None and person.name != "Alice"
+    assert "Your data was deleted" in app.delete_result.value
+    assert "Forgot person" in app.delete_result.value
+    assert app.person.value is None and app.body.layout.display == "none"
+    assert alice not in [o[1] for o in app.person.control.options]
+    assert "ALICE-" not in widget_text(app)
+    assert store.find(model.SessionNote, person_id=alice) == []
+    # The partner's own records stay; the facilitator's figures keep their numbers.
+    assert {n.text for n in store.find(model.SessionNote, person_id=bob)} == {
+        "BOB-NOTE",
+        "BOB-PRIVATE-NOTE",
+    }
+    assert store.find(model.SessionPrep, person_id=bob)[0].private_notes == "BOB-PREP-PRIVATE"
+    commitment = store.get(model.Commitment, lives["alice_commitment"].id)
+    assert commitment.status is model.CommitmentStatus.DONE and "ALICE" not in commitment.text
+
+    # A link to the deleted person says so, and shows nothing.
+    again = MyDataApp(store, person_id=alice)
+    assert "was deleted on" in again.notice.value
+    assert again.person.value is None and again.body.layout.display == "none"
+
+
+def test_no_one_chosen_shows_only_the_chooser(store, pair, lives):
+    app = MyDataApp(store)
+    assert app.person.value is None and app.body.layout.display == "none"
+    assert app.notice.value == ""
+    app.person.value = pair["bob"].id
+    assert app.body.layout.display == "flex"
+    assert "BOB-NOTE" in widget_text(app)
+
+
+def test_demo_people_see_the_demo_notice(demo_store):
+    person = demo_store.find(model.Person, role="participant")[0]
+    app = MyDataApp(demo_store, person_id=person.id)
+    assert "Demo data" in app.demo.value
