@@ -43,6 +43,8 @@ CHOOSE = {
     "session_log": ("I am",),
     "my_progress": ("I am",),
     "my_data": ("I am",),
+    # The demo's conversation that ended in an agreement (the page opens on a new one).
+    "courageous_conversation": ("Conversation",),
 }
 
 
@@ -69,6 +71,7 @@ def main(names: list[str] | None = None) -> int:
     from peercoach_lib import demo
     from peercoach_lib.apps import registry
     from peercoach_lib.config import notebooks_dir
+    from peercoach_lib.model import Conversation
     from peercoach_lib.store import Store
 
     pages = {"home": "index.ipynb"} | {
@@ -86,6 +89,12 @@ def main(names: list[str] | None = None) -> int:
         url = f"sqlite:///{folder}/screenshots.sqlite"
         with Store(url) as store:
             demo.generate(store, pairs=12, weeks=16, seed=1, as_of=dt.date.today())
+            agreed = next(c for c in store.find(Conversation) if c.outcome is not None)
+        # Pages that open on a person and partnership (their URL carries them, as links do).
+        query = {
+            "courageous_conversation": f"?person={agreed.person_id}"
+            f"&partnership={agreed.partnership_id}",
+        }
         port = _free_port()
         env = {**os.environ, "PEERCOACH_DB": url}
         server = subprocess.Popen(
@@ -101,7 +110,10 @@ def main(names: list[str] | None = None) -> int:
                 page = browser.new_page(viewport={"width": 1200, "height": 900})
                 for name, notebook in pages.items():
                     # Generous: the first page waits while the server preheats its kernels.
-                    page.goto(f"http://127.0.0.1:{port}/voila/render/{notebook}", timeout=90_000)
+                    page.goto(
+                        f"http://127.0.0.1:{port}/voila/render/{notebook}{query.get(name, '')}",
+                        timeout=90_000,
+                    )
                     # Widgets are drawn by JavaScript after the page loads.
                     page.wait_for_selector(".widget-html, .widget-vbox", timeout=60_000)
                     page.wait_for_timeout(500)
