@@ -6,9 +6,11 @@ the person, the partnership and what prompted it (``?person=3&partnership=2&prom
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import logging
+from collections.abc import Iterator
 
 import ipywidgets as widgets
 
@@ -229,6 +231,15 @@ class ConversationApp(widgets.VBox):
 
     # -- choosing ----------------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Set a chooser without its observer firing (the caller loads once, itself)."""
+        self._filling = True
+        try:
+            yield
+        finally:
+            self._filling = False
+
     def _on_person(self, _change=None) -> None:
         me = self.person.value
         self.form.layout.display = "none" if me is None else "flex"
@@ -248,11 +259,8 @@ class ConversationApp(widgets.VBox):
         self.pair.control.options = options or [("You have no partnership yet", None)]
         ids = [q.id for q in pairs]
         wanted = self._wanted_partnership
-        self._filling = True
-        try:
+        with self._quietly():
             self.pair.value = wanted if wanted in ids else (ids[0] if ids else None)
-        finally:
-            self._filling = False
         self._on_pair()
 
     def _on_pair(self, _change=None) -> None:
@@ -294,11 +302,8 @@ class ConversationApp(widgets.VBox):
             options = [("No conversations", None)]
         self.chooser.control.options = options
         values = [value for _, value in options]
-        self._filling = True
-        try:
+        with self._quietly():
             self.chooser.value = select if select in values else values[0]
-        finally:
-            self._filling = False
         self._on_choice()
 
     def _on_choice(self, _change=None) -> None:
