@@ -11,11 +11,12 @@ PEERCOACH_PORT ?= 8866
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: app test browser bench lint clean help
+.PHONY: app test browser postgres bench lint clean help
 
 help:
 	@echo "make app    serve the workbook on http://$(PEERCOACH_HOST):$(PEERCOACH_PORT)/ (demo data if the database is empty)"
-	@echo "make test   run every test: unit tests, every notebook under nbval, every app in Chromium"
+	@echo "make test   run every test: unit tests (the store's on SQLite and PostgreSQL), every notebook"
+	@echo "            under nbval, every app in Chromium"
 	@echo "make bench  run the benchmarks and print their figures"
 	@echo "make lint   check code and notebooks with ruff"
 
@@ -50,12 +51,35 @@ browser: $(VENV)/.installed-test
 	  $(BIN)/python -m playwright install chromium; \
 	fi
 
+# The store's tests run on SQLite and again on PostgreSQL, on a throwaway server they start
+# themselves (tests/postgres.py) from PostgreSQL's binaries, or on PEERCOACH_TEST_POSTGRES. The
+# binaries come from Debian's package when we may install it (as root); no service is started
+# (policy-rc.d stops the package from starting one). Otherwise those runs are skipped, and said so.
+PG_INITDB = $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) $(shell command -v initdb))
+
+postgres:
+	@if [ -n "$$PEERCOACH_TEST_POSTGRES" ] || [ -n "$(PG_INITDB)" ]; then \
+	  true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's postgresql for the store's PostgreSQL tests"; \
+	  guard=; \
+	  if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    guard=/usr/sbin/policy-rc.d; printf '#!/bin/sh\nexit 101\n' >$$guard; chmod 755 $$guard; \
+	  fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  status=$$?; [ -z "$$guard" ] || rm -f $$guard; exit $$status; \
+	else \
+	  echo "*** PostgreSQL is not installed and cannot be installed here (not root, or no apt-get):"; \
+	  echo "*** the store's tests will run on SQLite only; their PostgreSQL runs are skipped."; \
+	  echo "*** Install PostgreSQL, or set PEERCOACH_TEST_POSTGRES to a server's URL."; \
+	fi
+
 # axe-core (npm), which the browser tests inject into each page to check accessibility.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: $(VENV)/.installed-test browser node_modules/.installed
+test: $(VENV)/.installed-test browser postgres node_modules/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test browser

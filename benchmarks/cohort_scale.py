@@ -1,9 +1,12 @@
 """How the cohort dashboard scales: every table and chart, against a one-query floor.
 
     .venv/bin/python benchmarks/cohort_scale.py [--sizes 100 1000 10000] [--weeks 52]
+    .venv/bin/python benchmarks/cohort_scale.py --db postgresql+psycopg://user@host/postgres
 
-For each size a demo cohort is built in a fresh SQLite file (or the database named by --db, which
-must be empty). Then, median of --repeats runs:
+For each size a demo cohort is built in a fresh SQLite file; with --db naming a PostgreSQL server
+(any database on it, for a role that may create databases), in a fresh database made there for
+each size and dropped afterwards; any other --db must be an empty database, for one size. Then,
+median of --repeats runs:
 
 - floor: a single SQL query returning the per-pair session counts, read with pandas;
 - tables: every dashboard table (cohort.load: per-pair figures, flags, headline; the week grid of
@@ -19,10 +22,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -78,8 +84,34 @@ def dashboard(store: Store, cohort_id: int) -> None:
     draw(*tables(store, cohort_id))
 
 
+@contextmanager
+def empty_database(db: str | None, size: int, folder: Path) -> Iterator[str]:
+    """The database to measure ``size`` pairs in (see the module's docstring)."""
+    if not db:
+        yield f"sqlite:///{folder / f'cohort-{size}.sqlite'}"
+        return
+    server = sa.make_url(db)
+    if server.get_backend_name() != "postgresql":
+        yield db
+        return
+    if server.drivername == "postgresql":
+        server = server.set(drivername="postgresql+psycopg")
+    name = f"peercoach_bench_{size}_{os.getpid()}"
+    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        engine.dispose()
+
+
 def measure(url: str, pairs: int, weeks: int, repeats: int) -> dict:
     with Store(url) as store:
+        if not store.is_empty():
+            raise SystemExit(f"{store!r} is not empty: the benchmark needs an empty database")
         start = time.perf_counter()
         summary = demo.generate(store, pairs=pairs, weeks=weeks, seed=1, as_of=AS_OF)
         built = time.perf_counter() - start
@@ -123,8 +155,15 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--db", help="an empty database URL to use instead of SQLite files")
+    parser.add_argument(
+        "--db",
+        help="a PostgreSQL server URL (a fresh database per size is made there), or an empty "
+        "database URL for one size, to use instead of SQLite files",
+    )
     args = parser.parse_args()
+    on_server = args.db and sa.make_url(args.db).get_backend_name() == "postgresql"
+    if args.db and not on_server and len(args.sizes) > 1:
+        parser.error("--db names one empty database: give one size, or a PostgreSQL server")
     backend = "SQLite" if not args.db else sa.make_url(args.db).get_backend_name()
     print(
         f"peercoach cohort_scale: {args.weeks} weeks, {platform.machine()}, "
@@ -139,8 +178,8 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
-            url = args.db or f"sqlite:///{Path(folder) / f'cohort-{size}.sqlite'}"
-            r = measure(url, size, args.weeks, args.repeats)
+            with empty_database(args.db, size, Path(folder)) as url:
+                r = measure(url, size, args.weeks, args.repeats)
             results.append(r)
             print(
                 f"{r['pairs']:>7,} {r['sessions']:>9,} {r['build_s']:>8.1f} "

@@ -1,4 +1,4 @@
-"""The ``peercoach`` command: serve the apps, make demo data, export, import and forget."""
+"""The ``peercoach`` command: serve the apps, make demo data, export, import, forget and move."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from peercoach_lib import __version__
 from peercoach_lib.config import DB_VARIABLE, describe
-from peercoach_lib.errors import ConfigurationError, ImportRefused, NotFoundError
+from peercoach_lib.errors import ConfigurationError, CopyRefused, ImportRefused, NotFoundError
 
 EPILOG = f"""\
 Every command uses the database named by {DB_VARIABLE} (a database URL such as
@@ -138,6 +138,32 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("--person", type=_positive, required=True, help="the person's id")
     forget.add_argument("--yes", action="store_true", help="do not ask before forgetting")
 
+    move = commands.add_parser(
+        "migrate-db",
+        help="copy a whole workbook into an empty database (SQLite to PostgreSQL, or back)",
+        description="Copy every table of one workbook database into another, keeping every id: "
+        "to move from SQLite to PostgreSQL, or back. The target must hold no rows; its schema is "
+        "brought to this version of peercoach first. The source must be at that version already "
+        "(open it once with this peercoach, e.g. with `peercoach info`, to upgrade it). The copy "
+        "is one transaction, checked by counting every table's rows on both sides: if anything "
+        "differs or fails, nothing is kept. The source is only read. "
+        f"{DB_VARIABLE} plays no part here.",
+    )
+    move.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="URL",
+        help="the workbook to copy: a database URL or an SQLite file path",
+    )
+    move.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar="URL",
+        help="an empty database to copy into (an SQLite file is created if need be)",
+    )
+
     commands.add_parser(
         "info",
         help="say which database is used and what it holds",
@@ -150,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
-    except (ConfigurationError, ImportRefused, NotFoundError) as exc:
+    except (ConfigurationError, CopyRefused, ImportRefused, NotFoundError) as exc:
         print(f"peercoach {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -163,6 +189,8 @@ def _run(args: argparse.Namespace) -> int:
 
         serve(args.host, args.port, debug=args.debug, pool_size=max(args.pool, 0))
         return 0
+    if args.command == "migrate-db":
+        return _migrate_db(args)
 
     from peercoach_lib.store import Store
 
@@ -258,6 +286,21 @@ def _forget(store, args) -> int:
             return 1
     report = forget_person(store, args.person)
     print(report.summary())
+    return 0
+
+
+def _migrate_db(args) -> int:
+    from peercoach_lib.store import migrate
+    from peercoach_lib.store.copy_db import copy_database
+
+    report = copy_database(args.source, args.target)
+    print(
+        f"Copied {report.total:,} rows from {describe(report.source)} to "
+        f"{describe(report.target)} (schema version {migrate.HEAD}); every table's row count "
+        "matches the source:"
+    )
+    for name, count in report.rows.items():
+        print(f"  {name:<16} {count:>10,}")
     return 0
 
 

@@ -57,3 +57,7 @@ class ImportRefused(Exception):
 
 class ConfigurationError(Exception):
     """The environment names a database or folder that cannot be used."""
+
+
+class CopyRefused(Exception):
+    """A database copy was refused, or failed and was undone; the target holds nothing new."""

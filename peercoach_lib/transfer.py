@@ -224,11 +224,11 @@ def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
             missing = _missing_references(tx, pending)
             if missing:
                 raise ImportRefused(_problem_list(missing))
+            # Records keep their ids; the store moves PostgreSQL's id sequences past them.
             _insert_all(tx, pending)
             for mapping, _ in pending:
                 added[mapping.name] = added.get(mapping.name, 0) + 1
-            _reset_sequences(tx)
-    except sa.exc.IntegrityError as exc:
+    except (sa.exc.IntegrityError, sa.exc.DataError) as exc:
         raise ImportRefused(f"the file does not fit the database: {exc.orig}") from None
     return added
 
@@ -292,18 +292,6 @@ def _missing_references(tx: Transaction, pending: list[tuple[TableMap, Record]])
 def _exists(tx: Transaction, person_id: int) -> bool:
     query = sa.select(sa.func.count()).where(schema.persons.c.id == person_id)
     return tx.connection.execute(query).scalar_one() > 0
-
-
-def _reset_sequences(tx: Transaction) -> None:
-    """After inserting explicit ids, move PostgreSQL's id sequences past them."""
-    if tx.connection.dialect.name != "postgresql":
-        return
-    for mapping in TABLE_MAPS:
-        name = mapping.name
-        tx.connection.exec_driver_sql(
-            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-            f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
-        )
 
 
 def _problem_list(problems: Iterable[str], limit: int = 20) -> str:

@@ -3,6 +3,9 @@
 ``PEERCOACH_DB`` is pointed at a throwaway database before anything opens a store, so the CLI,
 the apps and the notebook kernels that nbval starts (which inherit the environment) all use it;
 that database holds a small demo cohort, as `make app` would give a new user.
+
+The store's own tests (marked ``both_databases``) run twice: on SQLite and on PostgreSQL (see
+``tests/postgres.py``); the rest run on SQLite only, which keeps the suite quick.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +27,7 @@ os.environ["PEERCOACH_DB"] = f"sqlite:///{_SESSION_DIR / 'workbook.sqlite'}"
 
 from peercoach_lib import demo, model  # noqa: E402
 from peercoach_lib.store import Store  # noqa: E402
+from tests import postgres  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 23)
 
@@ -33,17 +38,68 @@ def pytest_configure(config: pytest.Config) -> None:
             demo.generate(store, pairs=4, weeks=16, seed=7, as_of=AS_OF)
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"PostgreSQL for the store's tests: {postgres.describe()}"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_databases"
+    ):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def store(tmp_path: Path):
-    """A new, empty store in a file of its own."""
-    with Store(f"sqlite:///{tmp_path / 'test.sqlite'}") as s:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database a test runs on: SQLite, or each of :data:`BACKENDS` for the store's tests."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.Server]:
+    """A PostgreSQL server for the whole session (tests/postgres.py says which)."""
+    try:
+        server = postgres.start()
+    except postgres.Unavailable as exc:
+        pytest.skip(f"PostgreSQL run skipped: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def new_database(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path
+) -> Iterator[Callable[[str], str]]:
+    """Makes empty databases on the test's backend: ``new_database("name")`` gives a URL."""
+    if backend == "sqlite":
+        yield lambda name: f"sqlite:///{tmp_path / name}.sqlite"
+        return
+    server: postgres.Server = request.getfixturevalue("postgres_server")
+    made: list[str] = []
+
+    def make(_name: str) -> str:
+        made.append(server.create_database())
+        return made[-1]
+
+    yield make
+    for url in made:
+        server.drop_database(url)
+
+
+@pytest.fixture
+def store(new_database: Callable[[str], str]):
+    """A new, empty store in a database of its own."""
+    with Store(new_database("test")) as s:
         yield s
 
 
 @pytest.fixture
-def demo_store(tmp_path: Path):
+def demo_store(new_database: Callable[[str], str]):
     """A store holding a small demo cohort."""
-    with Store(f"sqlite:///{tmp_path / 'demo.sqlite'}") as s:
+    with Store(new_database("demo")) as s:
         demo.generate(s, pairs=6, weeks=16, seed=3, as_of=AS_OF)
         yield s
 
@@ -70,16 +126,10 @@ def pair(store: Store):
     return {"fay": fay, "cohort": cohort, "alice": alice, "bob": bob, "partnership": partnership}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server():
     """`peercoach serve` on a free loopback port, over the session's demo database."""
-    port = _free_port()
+    port = postgres.free_port()
     log = (_SESSION_DIR / "server.log").open("w")
     # No preheated kernels here (the browser tests serve as in production): quicker to start.
     process = subprocess.Popen(

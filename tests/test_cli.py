@@ -25,10 +25,10 @@ def test_help_documents_every_command(capsys):
         cli.main(["--help"])
     assert exited.value.code == 0
     out = capsys.readouterr().out
-    for command in ("serve", "demo", "export", "import", "calendar", "info"):
+    for command in ("serve", "demo", "export", "import", "calendar", "migrate-db", "info"):
         assert command in out
     assert "PEERCOACH_DB" in out
-    for command in ("serve", "demo", "export", "import"):
+    for command in ("serve", "demo", "export", "import", "migrate-db"):
         with pytest.raises(SystemExit):
             cli.main([command, "--help"])
         assert "usage: peercoach " + command in capsys.readouterr().out
@@ -86,6 +86,7 @@ def test_unknown_person_and_bad_arguments(db, capsys):
         ["demo", "--pairs", "0"],
         ["demo", "--as-of", "2026-13-01"],
         ["serve", "--port", "70000"],
+        ["migrate-db", "--from", "a.sqlite"],
     ):
         with pytest.raises(SystemExit) as exited:
             cli.main(args)

@@ -1,8 +1,15 @@
-"""The store: round trips of every record, reads, transactions, SQLite set-up and migrations."""
+"""The store: round trips of every record, reads, transactions, set-up and migrations.
+
+Every test here runs on SQLite and again on PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -15,6 +22,8 @@ from peercoach_lib.errors import ConfigurationError, NotFoundError
 from peercoach_lib.store import Store, migrate, schema
 from peercoach_lib.store.mapping import TABLE_MAPS
 from tests.examples import complete_plan, complete_records, complete_session
+
+pytestmark = pytest.mark.both_databases
 
 
 @pytest.fixture
@@ -147,11 +156,27 @@ def test_deleting_a_partnership_removes_its_sessions(store: Store, pair):
     assert store.counts()["persons"] == 3
 
 
+def test_instants_come_back_in_utc_and_json_as_it_went_in(store: Store):
+    berlin = dt.datetime(2026, 3, 29, 3, 30, 15, 123456, tzinfo=ZoneInfo("Europe/Berlin"))
+    person = store.save(model.Person(name="Zoë", forgotten_at=berlin))
+    back = store.get(model.Person, person.id).forgotten_at
+    assert back == berlin and back.tzinfo is dt.UTC and back.hour == 1
+    frame = store.frame("persons")
+    assert frame["forgotten_at"].iloc[0] == pd.Timestamp("2026-03-29 01:30:15.123456", tz="UTC")
+    data = {"notes": "naïve – “quoted”", "nested": {"list": [1, 2.5, None, True]}}
+    draft = store.save(model.Draft(person_id=person.id, kind="log", key="k", data=data))
+    assert store.get(model.Draft, draft.id).data == data
+    assert store.frame("drafts")["data"].iloc[0] == data
+
+
 def test_frames_have_analysis_ready_types(demo_store: Store):
     frame = demo_store.frame("sessions")
     assert len(frame) == demo_store.counts()["sessions"]
     assert pd.api.types.is_datetime64_any_dtype(frame["scheduled_on"])
     assert pd.api.types.is_datetime64_any_dtype(frame["held_on"])
+    # The same on every database: one unit for dates, rows in id order.
+    assert frame["held_on"].dtype == "datetime64[us]"
+    assert frame["id"].is_monotonic_increasing
     assert isinstance(frame["status"].dtype, pd.CategoricalDtype)
     assert frame["planned"].dtype == bool
     assert set(frame["status"].cat.categories) <= {s.value for s in model.SessionStatus}
@@ -160,6 +185,8 @@ def test_frames_have_analysis_ready_types(demo_store: Store):
 
 
 def test_sqlite_is_set_up_for_several_writers(store: Store):
+    if not store.is_sqlite:
+        pytest.skip("SQLite's own settings")
     with store.engine.connect() as connection:
         pragma = {
             name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
@@ -168,6 +195,47 @@ def test_sqlite_is_set_up_for_several_writers(store: Store):
     assert pragma["journal_mode"] == "wal"
     assert pragma["foreign_keys"] == 1
     assert pragma["busy_timeout"] >= 5000
+
+
+def test_write_transactions_take_turns(store: Store, pair):
+    """A writer that reads, then writes, sees what the writer before it committed."""
+    seen = []
+
+    def second_writer():
+        with store.transaction() as tx:
+            seen.append(tx.count(model.Person))
+            tx.save(model.Person(name="Dan"))
+
+    with store.transaction() as tx:
+        tx.save(model.Person(name="Carol"))
+        other = threading.Thread(target=second_writer)
+        other.start()
+        time.sleep(0.5)  # the second writer waits for this transaction, however long it takes
+        assert seen == []
+    other.join(timeout=30)
+    assert seen == [4]  # Fay, Alice, Bob and Carol
+    assert store.counts()["persons"] == 5
+
+
+def test_reads_in_one_transaction_see_one_state(store: Store, pair):
+    with store.reading() as tx:
+        before = tx.count(model.Person)
+        store.save(model.Person(name="Carol"))
+        assert tx.count(model.Person) == before
+    assert store.counts()["persons"] == before + 1
+
+
+def test_ids_given_by_imports_are_not_handed_out_again(store: Store, pair):
+    """Records inserted with their own ids, then saved ones, get ids of their own."""
+    with store.transaction() as tx:
+        tx.insert(model.Person(id=40, name="Imported"))
+        tx.insert_rows(
+            "persons", [{"id": 41, "name": "Bulk", "role": "participant", "time_zone": "UTC"}]
+        )
+        assert tx.save(model.Person(name="New")).id == 42
+    assert store.save(model.Person(name="Newer")).id == 43
+    store.delete(model.Person, 43)
+    assert store.save(model.Person(name="Newest")).id in (43, 44)
 
 
 # -- schema versions ---------------------------------------------------------------------------
@@ -186,9 +254,9 @@ def test_migrations_build_exactly_the_declared_schema(store: Store):
         assert compare_metadata(context, schema.metadata) == []
 
 
-def test_migration_from_the_first_version_keeps_data(tmp_path):
+def test_migration_from_the_first_version_keeps_data(new_database):
     """A database made at the first schema version, with data, opens at the newest version."""
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    url = new_database("old")
     first = migrate.revisions()[0]
     old = Store(url, upgrade=False)
     migrate.upgrade(old.engine, first)
@@ -197,16 +265,16 @@ def test_migration_from_the_first_version_keeps_data(tmp_path):
         # Rows written as the first version's tables had them, with plain SQL.
         connection.exec_driver_sql(
             "INSERT INTO persons (id, name, email, role, time_zone, is_demo) "
-            "VALUES (1, 'Alice', '', 'participant', 'UTC', 0), "
-            "(2, 'Bob', '', 'participant', 'UTC', 0)"
+            "VALUES (1, 'Alice', '', 'participant', 'UTC', FALSE), "
+            "(2, 'Bob', '', 'participant', 'UTC', FALSE)"
         )
         connection.exec_driver_sql(
             "INSERT INTO partnerships (id, person_a_id, person_b_id, started_on, is_demo) "
-            "VALUES (1, 1, 2, '2026-01-05', 0)"
+            "VALUES (1, 1, 2, '2026-01-05', FALSE)"
         )
         connection.exec_driver_sql(
             "INSERT INTO sessions (id, partnership_id, planned, scheduled_on, status, held_on, "
-            "is_demo) VALUES (1, 1, 1, '2026-01-12', 'held', '2026-01-12', 0)"
+            "is_demo) VALUES (1, 1, TRUE, '2026-01-12', 'held', '2026-01-12', FALSE)"
         )
         connection.exec_driver_sql(
             "INSERT INTO session_halves (session_id, position, coach_id, client_id, minutes) "
@@ -236,8 +304,8 @@ def test_every_migration_downgrades_cleanly(store: Store):
     assert set(sa.inspect(store.engine).get_table_names()) >= set(schema.metadata.tables)
 
 
-def test_a_database_from_a_newer_version_is_refused(tmp_path):
-    url = f"sqlite:///{tmp_path / 'newer.sqlite'}"
+def test_a_database_from_a_newer_version_is_refused(new_database):
+    url = new_database("newer")
     Store(url).close()
     engine = sa.create_engine(url)
     with engine.begin() as connection:
@@ -247,12 +315,22 @@ def test_a_database_from_a_newer_version_is_refused(tmp_path):
         Store(url)
 
 
-def test_opening_a_store_at_the_newest_version_does_not_write(store: Store, tmp_path):
-    path = tmp_path / "test.sqlite"
-    store.close()
-    before = path.stat().st_mtime_ns
-    Store(f"sqlite:///{path}").close()
-    assert path.stat().st_mtime_ns == before
+def test_opening_a_store_at_the_newest_version_does_not_write(store: Store):
+    if store.is_sqlite:
+        path = Path(sa.make_url(store.url).database)
+        store.close()
+        before = path.stat().st_mtime_ns
+        Store(store.url).close()
+        assert path.stat().st_mtime_ns == before
+        return
+    # PostgreSQL numbers the transactions that write, and only those: asking for a number takes
+    # one, so two asks in a row get consecutive numbers unless something wrote in between.
+    ask = "SELECT pg_current_xact_id()::text::bigint"
+    with store.engine.connect() as connection:
+        before = connection.exec_driver_sql(ask).scalar_one()
+        connection.commit()
+        Store(store.url).close()
+        assert connection.exec_driver_sql(ask).scalar_one() == before + 1
 
 
 def test_the_recorded_head_is_alembics_head():

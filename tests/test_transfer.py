@@ -1,4 +1,7 @@
-"""Export and import: a round trip gives identical data; a bad file changes nothing."""
+"""Export and import: a round trip gives identical data; a bad file changes nothing.
+
+Every test here runs on SQLite and again on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from peercoach_lib import model, transfer
 from peercoach_lib.errors import ImportRefused
 from peercoach_lib.store import Store
 from peercoach_lib.store.mapping import all_tables
+
+pytestmark = pytest.mark.both_databases
 
 
 def _tables(store: Store) -> dict[str, pd.DataFrame]:
@@ -29,10 +34,12 @@ def _write(tmp_path: Path, document) -> Path:
     return path
 
 
-def test_export_then_import_into_a_fresh_database_gives_identical_data(demo_store, tmp_path):
+def test_export_then_import_into_a_fresh_database_gives_identical_data(
+    demo_store, tmp_path, new_database
+):
     path = tmp_path / "all.json"
     transfer.write_json(transfer.export_document(demo_store), path)
-    with Store(f"sqlite:///{tmp_path / 'fresh.sqlite'}") as fresh:
+    with Store(new_database("fresh")) as fresh:
         added = transfer.import_document(fresh, transfer.read_document(path))
         assert added == {k: v for k, v in demo_store.counts().items() if v}
         original, copy = _tables(demo_store), _tables(fresh)
@@ -79,9 +86,9 @@ def _edit(document, table, index, **changes):
 
 
 @pytest.mark.parametrize("case", list(MALFORMED))
-def test_a_malformed_file_is_refused_and_changes_nothing(demo_store, tmp_path, case):
+def test_a_malformed_file_is_refused_and_changes_nothing(demo_store, tmp_path, new_database, case):
     document = MALFORMED[case](_valid(demo_store))
-    with Store(f"sqlite:///{tmp_path / 'target.sqlite'}") as target:
+    with Store(new_database("target")) as target:
         target.save(model.Person(name="Already here"))
         before = _tables(target)
         with pytest.raises(ImportRefused) as caught:
@@ -110,7 +117,9 @@ def test_a_conflicting_record_is_refused(demo_store, tmp_path):
         pd.testing.assert_frame_equal(before[name], frame, obj=name)
 
 
-def test_a_person_export_holds_their_records_and_no_one_elses_private_ones(demo_store):
+def test_a_person_export_holds_their_records_and_no_one_elses_private_ones(
+    demo_store, new_database
+):
     alice = demo_store.find(model.Person, role="participant")[0]
     partner = demo_store.find(model.Partnership, person_a_id=alice.id)[0].person_b_id
     document = transfer.export_document(demo_store, alice.id)
@@ -135,7 +144,7 @@ def test_a_person_export_holds_their_records_and_no_one_elses_private_ones(demo_
     assert {p["id"] for p in others} >= {partner}
     assert all(p["email"] == "" for p in others)
     # The person export is itself importable into an empty database.
-    with Store("sqlite:///:memory:") as empty:
+    with Store(new_database("empty")) as empty:
         transfer.import_document(empty, json.loads(json.dumps(document)))
         assert empty.get(model.Person, alice.id) == alice
 

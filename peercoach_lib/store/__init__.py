@@ -22,7 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from peercoach_lib.config import database_url, describe
-from peercoach_lib.errors import NotFoundError
+from peercoach_lib.errors import ConfigurationError, NotFoundError
 from peercoach_lib.model import FieldChange, HistoryAction, HistoryEntry, Person, Record
 from peercoach_lib.store import migrate, schema
 from peercoach_lib.store.engine import WRITE, create_engine
@@ -38,6 +38,11 @@ class Transaction:
 
     def __init__(self, connection: sa.Connection):
         self.connection = connection
+        # PostgreSQL hands out new ids from a sequence per table, which rows inserted with ids of
+        # their own (imports, demo data, copies) leave behind: such tables are noted here, and
+        # their sequence moved past the highest id before it is next used, and at commit.
+        self._sequences = connection.dialect.name == "postgresql"
+        self._behind: set[sa.Table] = set()
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -59,6 +64,7 @@ class Transaction:
             record = record.model_copy(update=stamps) if stamps else record
             row = mapping.to_row(record)
             del row["id"]
+            self._catch_up(mapping.table)
             new_id = self.connection.execute(
                 mapping.table.insert().values(row).returning(mapping.table.c.id)
             ).scalar_one()
@@ -93,6 +99,7 @@ class Transaction:
         )
         row = table_map(HistoryEntry).to_row(entry)
         del row["id"]
+        self._catch_up(schema.record_history)
         self.connection.execute(schema.record_history.insert().values(row))
 
     def history(self, kind: type[Record], record_id: int) -> list[HistoryEntry]:
@@ -105,6 +112,9 @@ class Transaction:
         row = mapping.to_row(record)
         if record.id is None:
             del row["id"]
+            self._catch_up(mapping.table)
+        else:
+            self._left_behind(mapping.table)
         new_id = self.connection.execute(
             mapping.table.insert().values(row).returning(mapping.table.c.id)
         ).scalar_one()
@@ -130,7 +140,34 @@ class Transaction:
         """Bulk-insert plain rows (no validation): for generated data such as the demo cohort."""
         if rows:
             target = schema.metadata.tables[table] if isinstance(table, str) else table
+            if "id" in rows[0]:
+                self._left_behind(target)
+            else:
+                self._catch_up(target)
             self.connection.execute(target.insert(), rows)
+
+    def _left_behind(self, table: sa.Table) -> None:
+        if self._sequences and "id" in table.c:
+            self._behind.add(table)
+
+    def _catch_up(self, table: sa.Table) -> None:
+        """Move the id sequence of ``table`` past its highest id (PostgreSQL), if it lags."""
+        if table not in self._behind:
+            return
+        from sqlalchemy.dialects.postgresql import REGCLASS
+
+        self._behind.discard(table)
+        sequence = sa.func.pg_get_serial_sequence(table.name, "id")
+        highest = sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0)).scalar_subquery()
+        # Never backwards: an id handed out once (to a row deleted since) is not handed out again.
+        issued = sa.func.coalesce(sa.func.pg_sequence_last_value(sa.cast(sequence, REGCLASS)), 0)
+        self.connection.execute(
+            sa.select(sa.func.setval(sequence, sa.func.greatest(highest, issued, 1)))
+        )
+
+    def _catch_up_all(self) -> None:
+        for table in list(self._behind):
+            self._catch_up(table)
 
     def _write_children(self, mapping: TableMap, record: Record) -> None:
         for child, rows in mapping.child_rows(record, record.id).items():
@@ -188,13 +225,18 @@ class Transaction:
     def frame(self, table: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """A whole table as a DataFrame, with dates as datetimes and statuses as categories.
 
-        Read with plain SQL and converted a column at a time: SQLAlchemy's per-value result
-        processing would cost more than the read itself on large tables.
+        Rows come in primary key order, and every column has the same type on every database
+        (times of day are text, ``HH:MM:SS.ffffff``). Read with plain SQL and converted a column
+        at a time: SQLAlchemy's per-value result processing would cost more than the read itself
+        on large tables.
         """
         target = schema.metadata.tables[table]
         names = list(columns) if columns else [c.name for c in target.c]
         quote = self.connection.dialect.identifier_preparer.quote
-        query = f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(target.name)}"
+        key = ", ".join(quote(c.name) for c in target.primary_key.columns)
+        query = (
+            f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(target.name)} ORDER BY {key}"
+        )
         frame = pd.read_sql(query, self.connection)
         return _tidy(frame, target)
 
@@ -224,10 +266,16 @@ def _tidy(frame: pd.DataFrame, table: sa.Table) -> pd.DataFrame:
     for column in frame.columns:
         kind = table.c[column].type
         values = frame[column]
+        # SQLite gives text for dates, times and instants; PostgreSQL gives Python objects.
         if isinstance(kind, schema.UtcDateTime):
-            frame[column] = pd.to_datetime(values, format="ISO8601", utc=True)
+            frame[column] = pd.to_datetime(values, format="ISO8601", utc=True).dt.as_unit("us")
         elif isinstance(kind, sa.Date | sa.DateTime):
-            frame[column] = pd.to_datetime(values, format="ISO8601")
+            frame[column] = pd.to_datetime(values, format="ISO8601").dt.as_unit("us")
+        elif isinstance(kind, sa.Time) and values.map(type).eq(dt.time).any():
+            frame[column] = pd.Series(
+                [v.strftime("%H:%M:%S.%f") if v is not None else None for v in values],
+                index=frame.index,
+            )
         elif isinstance(kind, sa.Boolean):
             frame[column] = values.astype(bool)
         elif isinstance(kind, sa.JSON) and values.map(type).eq(str).any():
@@ -247,7 +295,15 @@ class Store:
         self.url = url or database_url()
         self.engine = create_engine(self.url)
         if upgrade:
-            migrate.upgrade(self.engine)
+            try:
+                migrate.upgrade(self.engine)
+            except sa.exc.OperationalError as exc:
+                # A server that is down, a database that does not exist, a wrong password.
+                self.engine.dispose()
+                reason = " ".join(str(exc.orig).split())
+                raise ConfigurationError(
+                    f"cannot open the database {describe(self.url)}: {reason}"
+                ) from None
 
     def __repr__(self) -> str:
         return f"Store({describe(self.url)!r})"
@@ -270,7 +326,9 @@ class Store:
         """One write transaction: everything done in the block is stored, or nothing is."""
         connection = self.engine.connect().execution_options(**{WRITE: True})
         with connection, connection.begin():
-            yield Transaction(connection)
+            tx = Transaction(connection)
+            yield tx
+            tx._catch_up_all()
 
     @contextmanager
     def reading(self) -> Iterator[Transaction]:
