@@ -13,8 +13,21 @@ PAGES = ["index.ipynb", *(app.notebook for app in APPS)]
 
 
 def kernels(server) -> list[psutil.Process]:
-    children = psutil.Process(server.process.pid).children(recursive=True)
-    return [p for p in children if "ipykernel_launcher" in " ".join(p.cmdline())]
+    """The server's kernel processes that are still running.
+
+    A kernel that has just been shut down can linger for a moment as a zombie
+    (or vanish between listing and reading): it no longer counts as alive.
+    """
+    alive = []
+    for child in psutil.Process(server.process.pid).children(recursive=True):
+        try:
+            if child.status() == psutil.STATUS_ZOMBIE:
+                continue
+            if "ipykernel_launcher" in " ".join(child.cmdline()):
+                alive.append(child)
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue
+    return alive
 
 
 def test_twenty_loads_and_closes_leave_no_more_kernels_than_the_pool(workbook, visit):
