@@ -253,6 +253,7 @@ def _anonymous(person: Person, now: dt.datetime) -> Person:
     return person.replace(
         name=FORMER.get(person.role, "Former member"),
         email="",
+        sign_in=None,
         time_zone="UTC",
         forgotten_at=person.forgotten_at or now,
     )
@@ -450,7 +451,9 @@ def _scrub_change(table: str, name: str, value: Any, person_id: int, plan_ids: s
     if table == schema.agreements.name and name == "goals":
         return _scrub_goals(value, plan_ids)
     if table == schema.persons.name:
-        return {"name": PLACEHOLDER, "email": "", "time_zone": "UTC"}.get(name, value)
+        return {"name": PLACEHOLDER, "email": "", "sign_in": None, "time_zone": "UTC"}.get(
+            name, value
+        )
     return value
 
 

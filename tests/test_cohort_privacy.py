@@ -59,6 +59,10 @@ def private_columns() -> list[sa.Column]:
     ]
 
 
+def _unique(column: sa.Column) -> bool:
+    return any(i.unique and column.name in i.columns for i in column.table.indexes)
+
+
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('privacy') / 'planted.sqlite'}"
@@ -67,6 +71,8 @@ def planted(tmp_path_factory):
         with store.transaction() as tx:
             for column in private_columns():
                 value = [PHRASE] if isinstance(column.type, sa.JSON) else PHRASE
+                if _unique(column):  # one phrase per row, still holding the planted phrase
+                    value = sa.literal(PHRASE + "-") + sa.cast(column.table.c.id, sa.String)
                 tx.connection.execute(column.table.update().values({column.name: value}))
         # Every private column holds the phrase now (where the table has rows).
         with store.reading() as tx:

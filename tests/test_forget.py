@@ -386,6 +386,9 @@ def world(demo_store: Store):
     pair = demo_store.find(model.Partnership)[0]
     me, partner = pair.person_a_id, pair.person_b_id
     mine, theirs = Words("forgetme"), Words("keepme")
+    # The name the person signs in with on a shared server identifies them too.
+    person = demo_store.get(model.Person, me)
+    demo_store.save(person.replace(sign_in="forgetme-sign-in"))
     session = _add_records(demo_store, me, partner, pair.id, mine, theirs)
     return {
         "store": demo_store,
@@ -419,6 +422,7 @@ def test_no_trace_of_the_person_is_left_in_any_table_or_in_the_file(world):
     # Words the person replaced by editing live on in the record history only; theirs as well.
     secrets = _private_words(store, me) | set(world["mine"])
     assert person.email in secrets
+    assert person.sign_in in secrets
     # The search sees the words before: in tables, in history, and in the file's bytes.
     before = _find_in_database(store, secrets)
     assert {n for _, _, n in before} == secrets
@@ -448,6 +452,7 @@ def test_the_person_row_stays_with_a_placeholder_identity(world):
     forget.forget_person(store, me, now=NOW)
     after = store.get(model.Person, me)
     assert (after.name, after.email, after.time_zone) == ("Former participant", "", "UTC")
+    assert after.sign_in is None
     assert after.forgotten_at == NOW
     assert (after.role, after.cohort_id, after.is_demo, after.created_at) == (
         before.role,

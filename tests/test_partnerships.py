@@ -25,8 +25,7 @@ TODAY = dt.date(2026, 3, 2)
 
 def _book(store, pair, *days):
     return [
-        store.save(Session(partnership_id=pair["partnership"].id, scheduled_on=day))
-        for day in days
+        store.save(Session(partnership_id=pair["partnership"].id, scheduled_on=day)) for day in days
     ]
 
 
@@ -160,9 +159,7 @@ def test_flags_open_episodes_that_close_on_recovery(store, pair):
     # Held three weeks in January, then nothing: lapsing (every two weeks, 1.5 x 14 = 21 days).
     for week in range(3):
         day = dt.date(2026, 1, 5) + dt.timedelta(weeks=week)
-        store.save(
-            Session(partnership_id=p.id, scheduled_on=day, status="held", held_on=day)
-        )
+        store.save(Session(partnership_id=p.id, scheduled_on=day, status="held", held_on=day))
     quiet = dt.date(2026, 2, 23)
     assert cohort.track_flags(store, _view(store, pair["cohort"].id, quiet), on=quiet) == (1, 0)
     (episode,) = store.find(FlagEpisode)
@@ -216,9 +213,7 @@ def test_endings_count_reasons_and_the_days_from_first_flag(store, pair):
         (pairs[2], "schedules did not fit", "2026-04-21"),
         (pairs[3], "programme completed", "2026-06-01"),
     ):
-        store.save(
-            partnership.replace(ended_on=dt.date.fromisoformat(on), end_reason=reason)
-        )
+        store.save(partnership.replace(ended_on=dt.date.fromisoformat(on), end_reason=reason))
     summary = cohort.endings(store, cohort_id, start, end)
     assert summary.ended == 2
     assert summary.reasons.to_dict() == {"programme completed": 1, "schedules did not fit": 1}

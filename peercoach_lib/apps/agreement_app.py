@@ -168,6 +168,8 @@ class NewPartnership(widgets.VBox):
             name.layout.display = "flex" if chooser.value == NEW else "none"
 
     def _on_create(self, _button) -> None:
+        if self.app.viewer.signed_in:
+            return  # not offered on a shared server (the facilitator pairs people there)
         errors: dict[str, str] = {}
         people = []
         for chooser, name in ((self.first, self.first_name), (self.second, self.second_name)):
@@ -225,6 +227,9 @@ class AgreementApp(widgets.VBox):
         self.bookings: list[ag.Booking] = []
         self.person_id = person_id
         self._loading = False
+        # On a shared server a person sees only their own partnerships, acts only as themselves,
+        # and is paired by the facilitator (the cohort dashboard), not here.
+        self.viewer = context.viewer(self.store)
 
         self.chooser = forms.dropdown("Partnership", "partnership_id", [])
         self.new = NewPartnership(self)
@@ -346,7 +351,9 @@ class AgreementApp(widgets.VBox):
                 self.history,
             ]
         )
-        self.children = [forms.stylesheet(), self.chooser, self.new_box, self.form]
+        self.no_pair = widgets.HTML()
+        starting = [] if self.viewer.signed_in else [self.new_box]
+        self.children = [forms.stylesheet(), self.chooser, self.no_pair, *starting, self.form]
 
         self.chooser.control.observe(runtime.guarded(self._on_partnership), names="value")
         self.acting.control.observe(runtime.guarded(self._on_acting), names="value")
@@ -361,8 +368,13 @@ class AgreementApp(widgets.VBox):
     # -- choosing the partnership ----------------------------------------------------------------
 
     def refresh_partnerships(self, select: int | None = None) -> None:
-        pairs = [p for p in self.store.find(Partnership, order_by="started_on") if p.is_active]
+        pairs = [
+            p
+            for p in self.store.find(Partnership, order_by="started_on")
+            if p.is_active and self.viewer.may_see_partnership(p)
+        ]
         people = {p.id: p for p in self.store.find(Person)}
+        self.no_pair.value = self._no_pair_notice(pairs)
         options = [("Choose a partnership…", None)] + [
             (
                 f"{people[p.person_a_id].name} & {people[p.person_b_id].name} "
@@ -376,6 +388,18 @@ class AgreementApp(widgets.VBox):
         ids = [p.id for p in pairs]
         self.chooser.value = select if select in ids else None
         self._on_partnership()
+
+    def _no_pair_notice(self, pairs: list[Partnership]) -> str:
+        """On a shared server, why the chooser is empty; nothing otherwise."""
+        if not self.viewer.signed_in or pairs:
+            return ""
+        if self.viewer.person is None or self.viewer.person.role != "participant":
+            return forms.notice("info", html.escape(forms.not_a_participant(self.viewer)))
+        return forms.notice(
+            "info",
+            "You have no partnership yet. Your facilitator pairs you with a partner; your "
+            "first-session agreement starts here once they have.",
+        )
 
     def _on_partnership(self, _change=None) -> None:
         pid = self.chooser.value
@@ -403,8 +427,14 @@ class AgreementApp(widgets.VBox):
                 first_session_on=max(self.partnership.started_on, self.today),
             )
             names = [(self.people[m].name, m) for m in members]
-            self.acting.control.options = [("Choose who you are…", None), *names]
-            self.acting.value = self.person_id if self.person_id in members else None
+            if self.viewer.signed_in:
+                mine = [(name, m) for name, m in names if self.viewer.may_act_as(m)]
+                self.acting.control.options = mine
+                self.acting.control.disabled = True
+                self.acting.value = mine[0][1] if mine else None
+            else:
+                self.acting.control.options = [("Choose who you are…", None), *names]
+                self.acting.value = self.person_id if self.person_id in members else None
             self.caller.control.options = [("(to agree)", None), *names]
             sections = {s.person_id: s for s in agreement.partners}
             for k, (panel, member) in enumerate(zip(self.panels, members, strict=True)):
@@ -645,5 +675,5 @@ class AgreementApp(widgets.VBox):
 def build_agreement_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The agreement app; the partnership and person come from the page's URL when not given."""
     kwargs.setdefault("partnership_id", context.int_param("partnership"))
-    kwargs.setdefault("person_id", context.int_param("person"))
+    kwargs.setdefault("person_id", context.person_param(store))
     return runtime.launch(AgreementApp, store, **kwargs)

@@ -472,6 +472,6 @@ class ChangePlanApp(widgets.VBox):
 
 def build_change_plan_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The change plan app; the person and focus areas come from the page's URL when not given."""
-    kwargs.setdefault("person_id", context.int_param("person"))
+    kwargs.setdefault("person_id", context.person_param(store))
     kwargs.setdefault("focus", context.list_param("focus"))
     return runtime.launch(ChangePlanApp, store, **kwargs)

@@ -44,6 +44,12 @@ class CohortDashboardApp(widgets.VBox):
         self.today = today or dt.date.today()
         self.view: cohort.CohortView | None = None
         self.names: dict[int, str] = {}
+        self.viewer = context.viewer(self.store)
+        if not self.viewer.is_facilitator:
+            # On a shared server, for anyone outside the hub's facilitators group: a message,
+            # and nothing read from the cohort at all.
+            self.children = [forms.stylesheet(), widgets.HTML(facilitators_only(self.viewer))]
+            return
 
         self.chooser = forms.dropdown("Cohort", "cohort_id", [])
         self.start = forms.date("From", "start")
@@ -108,7 +114,10 @@ class CohortDashboardApp(widgets.VBox):
         )
         self.children = [forms.stylesheet(), self.chooser, self.body]
 
-        cohorts = self.store.find(Cohort, order_by="name")
+        cohorts = self.viewer.cohorts(self.store.find(Cohort, order_by="name"))
+        if self.viewer.signed_in and not cohorts:
+            self.children = [forms.stylesheet(), widgets.HTML(no_cohort(self.viewer))]
+            return
         self.chooser.control.options = [
             ("Choose a cohort…", None),
             *((c.name, c.id) for c in cohorts),
@@ -463,6 +472,37 @@ class CohortDashboardApp(widgets.VBox):
         ) + forms.download_link(
             "Flags (CSV)", f"{stem}-flags.csv", flags.to_csv(index=False).encode(), "text/csv"
         )
+
+
+def facilitators_only(viewer) -> str:
+    name = viewer.person.name if viewer.person is not None else viewer.hub_user
+    why = (
+        f" (The workbook could not check your role with the sign-in service: {viewer.problem}.)"
+        if viewer.problem
+        else ""
+    )
+    return forms.notice(
+        "info",
+        "<strong>This page is for facilitators.</strong> "
+        + html.escape(
+            f"You are signed in as {name}. The cohort dashboard shows a facilitator how the "
+            "pairs of their cohort are doing; your own workbook is on the home page. If you "
+            f"facilitate a cohort, ask whoever runs this server to add you to the hub's "
+            f"“facilitators” group.{why}"
+        ),
+    )
+
+
+def no_cohort(viewer) -> str:
+    name = viewer.person.name if viewer.person is not None else viewer.hub_user
+    return forms.notice(
+        "info",
+        html.escape(
+            f"You are signed in as {name}, a facilitator, but no cohort in this workbook names "
+            "you as its facilitator yet. Ask whoever runs this server to enrol your cohort with "
+            "you as its facilitator (peercoach enrol)."
+        ),
+    )
 
 
 def build_cohort_app(store: Store | None = None, **kwargs) -> widgets.Widget:

@@ -1,4 +1,5 @@
-"""The page's context from its URL (``?person=3&partnership=2``), so links keep a person's place.
+"""The page's context: its URL (``?person=3&partnership=2``), so links keep a person's place, and
+who is looking (:func:`viewer`), which on a shared server limits what the URL can ask for.
 
 Voilà hands the query string to the kernel as ``QUERY_STRING`` (a preheated kernel gets it only
 when its page is requested: :func:`await_visitor`). Values that are not what they
@@ -9,9 +10,16 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from peercoach_lib.identity import Viewer
+    from peercoach_lib.store import Store
 
 _visitor_arrived = False
+_viewer: Viewer | None = None
 
 
 def await_visitor() -> None:
@@ -62,3 +70,39 @@ def link(notebook: str, **params: object) -> str:
         ]
     )
     return notebook + (f"?{query}" if query else "")
+
+
+def viewer(store: Store | None = None) -> Viewer:
+    """Who is looking at this page (:mod:`peercoach_lib.identity`), found out once per kernel,
+    after the page's visitor has arrived. A kernel serves one page of one person's server."""
+    global _viewer
+    if _viewer is None:
+        from peercoach_lib import identity
+
+        await_visitor()
+        if identity.hub_user() is None:
+            _viewer = identity.ANYONE
+        else:
+            from peercoach_lib.store import Store
+
+            _viewer = identity.resolve(store or Store())
+    return _viewer
+
+
+@contextmanager
+def viewing_as(who: Viewer) -> Iterator[Viewer]:
+    """Build pages as ``who`` sees them (for tests, and for tools that render a page)."""
+    global _viewer
+    before, _viewer = _viewer, who
+    try:
+        yield who
+    finally:
+        _viewer = before
+
+
+def person_param(
+    store: Store | None = None, environ: Mapping[str, str] | None = None
+) -> int | None:
+    """The person a page is for: ``?person=`` locally; on a shared server, the signed-in
+    person whatever the URL says."""
+    return viewer(store).person_or(int_param("person", environ))

@@ -543,7 +543,7 @@ def _button(label: str, icon: str, *, style: str = "primary") -> widgets.Button:
 
 def build_conversation_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The courageous conversation app; person, partnership and prompt come from the URL."""
-    kwargs.setdefault("person_id", context.int_param("person"))
+    kwargs.setdefault("person_id", context.person_param(store))
     kwargs.setdefault("partnership_id", context.int_param("partnership"))
     if "prompted_by" not in kwargs:
         prompted = context.list_param("prompted")

@@ -361,13 +361,41 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
 
 
 def offer_participants(field: Field, store, chosen: int | None) -> None:
-    """Fill an "I am" chooser with the workbook's participants (not those forgotten)."""
+    """Fill an "I am" chooser with the workbook's participants (not those forgotten).
+
+    On a shared server it offers the signed-in person alone, and cannot be changed; someone the
+    workbook does not know, or a facilitator, is told so beside it and offered no one.
+    """
+    from peercoach_lib.apps import context
     from peercoach_lib.model import Person
 
+    viewer = context.viewer(store)
+    if viewer.signed_in:
+        field.control.disabled = True
+        me = viewer.person
+        if me is None or me.role != "participant":
+            field.control.options = [("No workbook of yours here", None)]
+            field.value = None
+            field.show("warning", not_a_participant(viewer))
+            return
+        field.control.options = [(me.name, me.id)]
+        field.value = me.id
+        return
     people = [
-        p
-        for p in store.find(Person, role="participant", order_by="name")
-        if p.forgotten_at is None
+        p for p in store.find(Person, role="participant", order_by="name") if p.forgotten_at is None
     ]
     field.control.options = [("Choose who you are…", None), *((p.name, p.id) for p in people)]
     field.value = chosen if chosen in {p.id for p in people} else None
+
+
+def not_a_participant(viewer) -> str:
+    """Why a signed-in person has no participant's workbook here (plain text)."""
+    if viewer.person is None:
+        return (
+            f"You are signed in as {viewer.hub_user}, but no one in this workbook signs in with "
+            "that name. Ask your facilitator to add you to the cohort."
+        )
+    return (
+        f"You are signed in as {viewer.person.name}, a facilitator: this page is for a "
+        "participant's own workbook. The cohort dashboard is yours."
+    )

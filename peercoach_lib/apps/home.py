@@ -70,9 +70,19 @@ class HomeApp(widgets.VBox):
                 "you can try every app. The people, notes and numbers are not real.",
                 kind="demo",
             )
-        self.summary.value = _summary_html(facts, describe(store.url))
+        viewer = context.viewer(store)
         place = {name: context.int_param(name) for name in ("person", "partnership", "cohort")}
-        self.apps.value = _apps_html(registry.available(notebooks_dir()), place)
+        apps = registry.available(notebooks_dir())
+        if viewer.signed_in:
+            # A shared server: links are for the signed-in person, and the database's
+            # whereabouts are the operator's business.
+            place = {"person": viewer.person_id}
+            if not viewer.is_facilitator:
+                apps = [a for a in apps if a.notebook != registry.COHORT_DASHBOARD]
+            self.summary.value = _signed_in_html(viewer) + _summary_html(facts, None)
+        else:
+            self.summary.value = _summary_html(facts, describe(store.url))
+        self.apps.value = _apps_html(apps, place)
 
 
 def build_home(store: Store | None = None) -> widgets.Widget:
@@ -94,7 +104,23 @@ def _notice(text: str, *, kind: str) -> str:
     )
 
 
-def _summary_html(facts: dict[str, object], where: str) -> str:
+def _signed_in_html(viewer) -> str:
+    if viewer.person is None:
+        who = (
+            f"You are signed in as <strong>{html.escape(viewer.hub_user)}</strong>, but no one "
+            "in this workbook signs in with that name yet. Ask your facilitator to add you to "
+            "the cohort."
+        )
+    else:
+        role = " (facilitator)" if viewer.is_facilitator else ""
+        who = (
+            f"You are signed in as <strong>{html.escape(viewer.person.name)}</strong>{role}. "
+            "Every app opens your own workbook."
+        )
+    return f"<p class='peercoach-signed-in' style='font-size:14px'>{who}</p>"
+
+
+def _summary_html(facts: dict[str, object], where: str | None) -> str:
     if not facts["people"]:
         return (
             "<p>This workbook is empty. Run <code>peercoach demo</code> to try it with a "
@@ -117,8 +143,9 @@ def _summary_html(facts: dict[str, object], where: str) -> str:
     return (
         "<h2 style='margin:16px 0 8px'>In this workbook</h2>"
         f'<div style="display:flex;gap:10px;flex-wrap:wrap">{cells}</div>'
-        f"<p style='font-size:13px;color:#444'>{last_line.strip()} "
-        f"Data is kept in <code>{html.escape(where)}</code>.</p>"
+        f"<p style='font-size:13px;color:#444'>{last_line.strip()}"
+        + (f" Data is kept in <code>{html.escape(where)}</code>." if where else "")
+        + "</p>"
     )
 
 

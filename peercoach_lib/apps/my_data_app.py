@@ -406,5 +406,5 @@ class MyDataApp(widgets.VBox):
 
 def build_my_data_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The My data app; the person comes from the page's URL when not given."""
-    kwargs.setdefault("person_id", context.int_param("person"))
+    kwargs.setdefault("person_id", context.person_param(store))
     return runtime.launch(MyDataApp, store, **kwargs)

@@ -456,5 +456,5 @@ class SessionPrepApp(widgets.VBox):
 
 def build_prep_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The preparation app; the person comes from the page's URL when not given."""
-    kwargs.setdefault("person_id", context.int_param("person"))
+    kwargs.setdefault("person_id", context.person_param(store))
     return runtime.launch(SessionPrepApp, store, **kwargs)

@@ -14,6 +14,9 @@ class AppInfo:
     summary: str
 
 
+#: The facilitators' app; on a shared server only they see it listed.
+COHORT_DASHBOARD = "cohort_dashboard.ipynb"
+
 #: Every app of the workbook, in the order a partnership meets them.
 APPS: tuple[AppInfo, ...] = (
     AppInfo(
@@ -73,7 +76,7 @@ APPS: tuple[AppInfo, ...] = (
         "item with your partner or keep it private, export it all, or delete yourself.",
     ),
     AppInfo(
-        "cohort_dashboard.ipynb",
+        COHORT_DASHBOARD,
         "Cohort dashboard",
         "facilitators",
         "Who meets regularly, who keeps commitments, who is lapsing: headline figures, a week "

@@ -722,6 +722,6 @@ class SessionLogApp(widgets.VBox):
 
 def build_session_log_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The session log; the person and partnership come from the page's URL when not given."""
-    kwargs.setdefault("person_id", context.int_param("person"))
+    kwargs.setdefault("person_id", context.person_param(store))
     kwargs.setdefault("partnership_id", context.int_param("partnership"))
     return runtime.launch(SessionLogApp, store, **kwargs)

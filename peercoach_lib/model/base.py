@@ -75,6 +75,14 @@ def _email(value: str) -> str:
     return value
 
 
+def _sign_in(value: str | None) -> str | None:
+    if not value:
+        return None
+    if any(c.isspace() for c in value) or "/" in value:
+        raise ValueError("must be one word, with no spaces or slashes")
+    return value.lower()
+
+
 #: A calendar date in a plausible range (2000–2100): typos such as 0202 or 2205 are caught.
 WorkbookDate = Annotated[dt.date, AfterValidator(_plausible_date)]
 #: An instant, stored in UTC.
@@ -84,6 +92,15 @@ TimeZoneName = Annotated[str, StringConstraints(strip_whitespace=True), AfterVal
 #: An e-mail address, or empty.
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)
+]
+
+
+#: The name a person signs in with on a shared server (JupyterHub's user name), or none.
+#: Kept in lower case, as JupyterHub keeps user names.
+SignInName = Annotated[
+    str | None,
+    StringConstraints(strip_whitespace=True, max_length=254),
+    AfterValidator(_sign_in),
 ]
 
 

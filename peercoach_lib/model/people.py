@@ -11,6 +11,7 @@ from peercoach_lib.model.base import (
     Email,
     Record,
     RecordId,
+    SignInName,
     Text,
     Timestamp,
     TimeZoneName,
@@ -31,6 +32,8 @@ class Person(Record):
     id: RecordId | None = None
     name: Name = Field(title="Name")
     email: Email = Field("", title="E-mail")
+    #: The name this person signs in with on a shared server (see :mod:`peercoach_lib.identity`).
+    sign_in: SignInName = Field(None, title="Sign-in name")
     role: Role = Field(Role.PARTICIPANT, title="Role")
     time_zone: TimeZoneName = Field("UTC", title="Time zone")
     cohort_id: RecordId | None = Field(None, title="Cohort")

@@ -84,6 +84,9 @@ persons = sa.Table(
     _demo(),
     sa.Column("created_at", UtcDateTime),
     sa.Column("forgotten_at", UtcDateTime),
+    # Added in schema version 0007: the name a person signs in with on a shared server.
+    sa.Column("sign_in", sa.String(254)),
+    sa.Index("ix_persons_sign_in", "sign_in", unique=True),
 )
 
 cohorts = sa.Table(
