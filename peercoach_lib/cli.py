@@ -1,4 +1,4 @@
-"""The ``peercoach`` command: serve the apps, make demo data, export, import, forget and move."""
+"""The ``peercoach`` command: serve the apps, make demo data, enrol, export, import, forget, move."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from pathlib import Path
 
 from peercoach_lib import __version__
 from peercoach_lib.config import DB_VARIABLE, describe
-from peercoach_lib.errors import ConfigurationError, CopyRefused, ImportRefused, NotFoundError
+from peercoach_lib.errors import (
+    ConfigurationError,
+    CopyRefused,
+    ImportRefused,
+    NotFoundError,
+    RosterRefused,
+)
 
 EPILOG = f"""\
 Every command uses the database named by {DB_VARIABLE} (a database URL such as
@@ -70,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--debug", action="store_true", help="show tracebacks in the apps and log verbosely"
+    )
+    serve.add_argument(
+        "--hub",
+        action="store_true",
+        help="run as a person's own server under JupyterHub (the hub starts it so: "
+        "deploy/jupyterhub_config.py); address and sign-in come from the hub",
     )
     serve.add_argument(
         "--pool",
@@ -164,6 +176,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="an empty database to copy into (an SQLite file is created if need be)",
     )
 
+    enrol = commands.add_parser(
+        "enrol",
+        help="add or update a cohort's people from a roster (CSV) for a shared server",
+        description="Put the people of a roster in a cohort (made if need be). The roster is a "
+        "CSV file with a header row and the columns name, sign_in (the name a person signs in "
+        "with), email, role (participant or facilitator) and time_zone; name and one of "
+        "sign_in or email are required. People already in the workbook (same sign-in name, "
+        "else same e-mail) are updated; nobody is removed. A roster with any fault is refused "
+        "whole, every fault listed, and nothing is written.",
+    )
+    enrol.add_argument("roster", type=Path, help="the roster, a CSV file")
+    enrol.add_argument("--cohort", required=True, help="the cohort's name")
+
+    people = commands.add_parser(
+        "people",
+        help="list the people in the workbook with their sign-in names",
+        description="List people: id, name, role, cohort and the name they sign in with.",
+    )
+    people.add_argument("--cohort", type=_positive, help="only this cohort id")
+
     commands.add_parser(
         "info",
         help="say which database is used and what it holds",
@@ -176,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
-    except (ConfigurationError, CopyRefused, ImportRefused, NotFoundError) as exc:
+    except (ConfigurationError, CopyRefused, ImportRefused, NotFoundError, RosterRefused) as exc:
         print(f"peercoach {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -187,6 +219,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from peercoach_lib.serve import serve
 
+        if args.hub:
+            from peercoach_lib.serve import serve_under_hub
+
+            serve_under_hub(debug=args.debug, pool_size=max(args.pool, 0))
+            return 0
         serve(args.host, args.port, debug=args.debug, pool_size=max(args.pool, 0))
         return 0
     if args.command == "migrate-db":
@@ -206,6 +243,10 @@ def _run(args: argparse.Namespace) -> int:
             return _calendar(store, args)
         if args.command == "forget":
             return _forget(store, args)
+        if args.command == "enrol":
+            return _enrol(store, args)
+        if args.command == "people":
+            return _people(store, args)
         return _info(store)
     finally:
         store.close()
@@ -286,6 +327,30 @@ def _forget(store, args) -> int:
             return 1
     report = forget_person(store, args.person)
     print(report.summary())
+    return 0
+
+
+def _enrol(store, args) -> int:
+    from peercoach_lib.enrol import enrol_file
+
+    print(enrol_file(store, args.roster, args.cohort).summary())
+    return 0
+
+
+def _people(store, args) -> int:
+    from peercoach_lib.model import Cohort, Person
+
+    cohorts = {c.id: c.name for c in store.find(Cohort)}
+    where = {"cohort_id": args.cohort} if args.cohort else {}
+    rows = [
+        (str(p.id), p.name, p.role, cohorts.get(p.cohort_id, "-"), p.sign_in or "-")
+        for p in store.find(Person, order_by="name", **where)
+        if p.forgotten_at is None
+    ]
+    header = ("id", "name", "role", "cohort", "signs in as")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
     return 0
 
 

@@ -369,6 +369,8 @@ class _Builder:
                 "id": pid,
                 "name": names,
                 "email": emails,
+                # On a shared server each demo person signs in as first name and id ("amara2").
+                "sign_in": pd.Series(first).str.lower() + pd.Series(pid).astype(str),
                 "role": ["facilitator"] + ["participant"] * (n_people - 1),
                 "time_zone": self._pick(TIME_ZONES, n_people),
                 "cohort_id": None,
@@ -951,6 +953,12 @@ class _Builder:
             )
             for name in names
         )
+        for who in (x, y, z):
+            self.tx.connection.execute(
+                schema.persons.update()
+                .where(schema.persons.c.id == who.id)
+                .values(sign_in=f"{who.name.split()[0].lower()}{who.id}")
+            )
         weeks = max(2, min(7, self.weeks - 2))
         ended_on = min(start + dt.timedelta(weeks=weeks), as_of - dt.timedelta(days=7))
         ended_on = max(ended_on, start)

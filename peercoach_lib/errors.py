@@ -61,3 +61,11 @@ class ConfigurationError(Exception):
 
 class CopyRefused(Exception):
     """A database copy was refused, or failed and was undone; the target holds nothing new."""
+
+
+class RosterRefused(Exception):
+    """A roster with faults; nothing was written. ``problems`` lists each with its line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("the roster was refused, nothing was written:\n  " + "\n  ".join(problems))

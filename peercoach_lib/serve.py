@@ -15,6 +15,9 @@ What the configuration does, and why:
 - keeps one preheated kernel per app ready (``pool_size``), so a page opens without waiting for
   a kernel to start; the apps wait for their page's request before reading anything
   (:func:`peercoach_lib.apps.context.await_visitor`);
+- under JupyterHub (``peercoach serve --hub``, started by the hub for one person), listens where
+  the hub says, under the person's URL prefix, and lets in that person alone, signed in through
+  the hub (:class:`HubOwnerIdentityProvider`);
 - renders pages with the workbook's own template (``share/jupyter/voila/templates/peercoach``):
   Voilà's lab template with the icon font served from here instead of a public CDN, the
   workbook's navigation and a ``<main>`` landmark.
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.parse
 from pathlib import Path
 
 import fontawesomefree
@@ -39,6 +43,7 @@ from voila.tornado.kernel_websocket_handler import (
 
 from peercoach_lib.apps.runtime import TIMEOUT_VARIABLE
 from peercoach_lib.config import DB_VARIABLE, database_url, notebooks_dir
+from peercoach_lib.errors import ConfigurationError
 
 HOME = "index.ipynb"
 #: What a page's widgets send their kernel; everything else from a browser is refused.
@@ -131,6 +136,8 @@ class WorkbookVoila(Voila):
         from jupyter_server.utils import url_path_join
 
         home = url_path_join(self.server_url, "voila/render", HOME)
+        # The sign-in handlers (under a hub: the OAuth callback and logout) come unprefixed.
+        own = {pattern for pattern, *_ in self.identity_provider.get_handlers()}
         redirects = [
             (url_path_join(self.server_url, r"/?"), RedirectHandler, {"url": home}),
             (url_path_join(self.server_url, r"/voila/tree(/.*)?"), RedirectHandler, {"url": home}),
@@ -144,6 +151,8 @@ class WorkbookVoila(Voila):
         for handler in super().init_handlers():
             if handler[1] in REPLACED:
                 handler = (handler[0], REPLACED[handler[1]], *handler[2:])
+            if handler[0] in own:
+                handler = (url_path_join(self.server_url, handler[0]), *handler[1:])
             handlers.append(handler)
         return redirects + handlers
 
@@ -194,3 +203,84 @@ def serve(
         argv=[str(notebooks or notebooks_dir())],
         config=voila_config(host, port, debug=debug, pool_size=pool_size),
     )
+
+
+# -- under JupyterHub ------------------------------------------------------------------------------
+
+#: What JupyterHub tells the server it starts for a person (``Spawner.get_env``).
+HUB_VARIABLES = (
+    "JUPYTERHUB_USER",
+    "JUPYTERHUB_SERVICE_URL",
+    "JUPYTERHUB_SERVICE_PREFIX",
+    "JUPYTERHUB_API_URL",
+    "JUPYTERHUB_API_TOKEN",
+    "JUPYTERHUB_CLIENT_ID",
+)
+
+
+def _hub_identity_provider():
+    """The identity provider class for a person's server under JupyterHub (imported lazily:
+    ``jupyterhub`` is needed only there)."""
+    from jupyterhub.singleuser.extension import JupyterHubIdentityProvider
+
+    class HubOwnerIdentityProvider(JupyterHubIdentityProvider):
+        """JupyterHub's sign-in (OAuth with the hub), letting in the server's owner alone.
+
+        JupyterHub's own provider also lets in whoever the hub allows to access the server
+        (admins, shares). A workbook is personal: here even they get 403.
+        """
+
+        def __init__(self, **kwargs):
+            kwargs.pop("token", None)  # Voilà passes one; the hub's provider derives its own
+            super().__init__(**kwargs)
+
+        async def get_user(self, handler):
+            user = await super().get_user(handler)
+            owner = os.environ.get("JUPYTERHUB_USER")
+            if user is None or user.username == owner:
+                return user
+            self.log.warning("Refused %s at the workbook of %s", user.username, owner)
+
+            def forbidden(*_args, **_kwargs):
+                raise HTTPError(403, "This workbook is someone else's.")
+
+            handler.redirect = forbidden
+            handler._jupyterhub_user = None
+            return None
+
+    return HubOwnerIdentityProvider
+
+
+def hub_config(
+    environ: dict[str, str] | None = None, *, debug: bool = False, pool_size: int = POOL_SIZE
+) -> Config:
+    """Voilà's configuration for a person's own server, started by JupyterHub."""
+    env = os.environ if environ is None else environ
+    missing = [name for name in HUB_VARIABLES if not env.get(name)]
+    if missing:
+        raise ConfigurationError(
+            "`peercoach serve --hub` is started by JupyterHub, which sets "
+            + ", ".join(missing)
+            + ": run it from the hub (deploy/jupyterhub_config.py), or use `peercoach serve`."
+        )
+    url = urllib.parse.urlsplit(env["JUPYTERHUB_SERVICE_URL"])
+    config = voila_config(
+        url.hostname or "127.0.0.1", url.port or 8888, debug=debug, pool_size=pool_size
+    )
+    config.Voila.base_url = env["JUPYTERHUB_SERVICE_PREFIX"]
+    config.Voila.identity_provider_class = _hub_identity_provider()
+    from jupyterhub.singleuser.extension import JupyterHubAuthorizer
+
+    config.Voila.authorizer_class = JupyterHubAuthorizer
+    return config
+
+
+def serve_under_hub(*, debug: bool = False, pool_size: int = POOL_SIZE) -> None:
+    """Serve one person's workbook under JupyterHub until the hub stops it."""
+    config = hub_config(debug=debug, pool_size=pool_size)
+    os.environ[DB_VARIABLE] = database_url()
+    os.environ[TIMEOUT_VARIABLE] = str(CELL_TIMEOUT_SECONDS)
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(JUPYTER_DATA), os.environ.get("JUPYTER_PATH", "")) if p
+    )
+    WorkbookVoila.launch_instance(argv=[str(notebooks_dir())], config=config)

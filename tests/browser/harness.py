@@ -20,7 +20,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -183,8 +183,17 @@ class Visit:
     foreign_requests: list[str] = dataclasses.field(default_factory=list)
 
     @classmethod
-    def open(cls, browser: Browser, url: str, *, viewport=(1280, 900)) -> Visit:
-        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    def open(
+        cls, browser: Browser | BrowserContext, url: str, *, viewport=(1280, 900)
+    ) -> Visit:
+        """Open ``url`` in a page of its own (in a fresh context, unless given one: a signed-in
+        person's, say)."""
+        size = {"width": viewport[0], "height": viewport[1]}
+        if isinstance(browser, BrowserContext):
+            page = browser.new_page()
+            page.set_viewport_size(size)
+        else:
+            page = browser.new_page(viewport=size)
         parts = urllib.parse.urlsplit(url)
         visit = cls(page, f"{parts.scheme}://{parts.netloc}")
         page.on("console", visit._on_console)

@@ -1,0 +1,185 @@
+"""Enrol a cohort from a roster: a CSV file of the people who will use a shared server.
+
+One row per person. Columns (a header row names them; order does not matter):
+
+``name``
+    required: the name the workbook shows.
+``sign_in``
+    the name the person signs in with (JupyterHub's user name for them). May be left out when
+    ``email`` is given: a person is then found by e-mail address when they sign in.
+``email``
+    optional.
+``role``
+    ``participant`` (the default) or ``facilitator``; a cohort has one facilitator.
+``time_zone``
+    optional IANA name such as ``Europe/Berlin`` (default ``UTC``).
+
+Enrolling again with an updated roster updates the people already there (found by sign-in
+name, else by e-mail) and adds the new ones; nobody is removed. A roster with any fault is
+refused whole, with every fault and its line, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from peercoach_lib.errors import RosterRefused, ValidationError
+from peercoach_lib.model import Cohort, Person, Role
+from peercoach_lib.store import Store
+
+COLUMNS = ("name", "sign_in", "email", "role", "time_zone")
+
+
+@dataclass
+class Enrolled:
+    cohort: Cohort
+    cohort_created: bool
+    added: list[Person] = field(default_factory=list)
+    updated: list[Person] = field(default_factory=list)
+
+    def summary(self) -> str:
+        made = "created" if self.cohort_created else "updated"
+        facilitator = next(
+            (p.name for p in [*self.added, *self.updated] if p.id == self.cohort.facilitator_id),
+            None,
+        )
+        lines = [
+            f"Cohort {self.cohort.name!r} (id {self.cohort.id}) {made}: "
+            f"{len(self.added)} people added, {len(self.updated)} updated.",
+        ]
+        if facilitator:
+            lines.append(f"Facilitator: {facilitator}.")
+        elif self.cohort.facilitator_id is None:
+            lines.append(
+                "No facilitator yet: on a shared server nobody sees this cohort's dashboard "
+                "until a roster names one (role facilitator)."
+            )
+        return "\n".join(lines)
+
+
+def read_roster(text: str) -> list[Person]:
+    """The people of a roster, validated; :class:`RosterRefused` lists every fault."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "name" not in header:
+        raise RosterRefused(["line 1: the header must name a 'name' column (see peercoach enrol)"])
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        raise RosterRefused(
+            [f"line 1: unknown column(s) {', '.join(map(repr, unknown))}; "
+             f"the columns are {', '.join(COLUMNS)}"]
+        )
+    reader.fieldnames = header
+    people: list[Person] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            problems.append(f"line {line}: more values than the header has columns")
+            continue
+        values = {k: (v or "").strip() for k, v in row.items()}
+        if not any(values.values()):
+            continue
+        if not values.get("sign_in") and not values.get("email"):
+            problems.append(f"line {line}: give a sign_in name or an e-mail address")
+            continue
+        try:
+            person = Person(
+                name=values.get("name", ""),
+                sign_in=values.get("sign_in") or None,
+                email=values.get("email", ""),
+                role=values.get("role") or Role.PARTICIPANT,
+                time_zone=values.get("time_zone") or "UTC",
+            )
+        except ValidationError as exc:
+            problems.extend(f"line {line}: {e.path}: {e.message}" for e in exc.errors)
+            continue
+        for key in ("sign_in", "email"):
+            value = (getattr(person, key) or "").lower()
+            if not value:
+                continue
+            if (key, value) in seen:
+                problems.append(
+                    f"line {line}: {key} {value!r} is already on line {seen[(key, value)]}"
+                )
+            seen[(key, value)] = line
+        people.append(person)
+    facilitators = [p for p in people if p.role == Role.FACILITATOR]
+    if len(facilitators) > 1:
+        problems.append(
+            "a cohort has one facilitator; the roster names "
+            + ", ".join(p.name for p in facilitators)
+        )
+    if not people and not problems:
+        problems.append("the roster has no one in it")
+    if problems:
+        raise RosterRefused(problems)
+    return people
+
+
+def enrol(
+    store: Store, people: list[Person], cohort_name: str, *, today: dt.date | None = None
+) -> Enrolled:
+    """Put ``people`` in the cohort named ``cohort_name`` (made if need be), in one transaction."""
+    cohort_name = cohort_name.strip()
+    with store.transaction() as tx:
+        everyone = [p for p in tx.find(Person) if p.forgotten_at is None]
+        by_sign_in = {p.sign_in: p for p in everyone if p.sign_in}
+        by_email: dict[str, list[Person]] = {}
+        for p in everyone:
+            if p.email:
+                by_email.setdefault(p.email.lower(), []).append(p)
+        found = [c for c in tx.find(Cohort) if c.name == cohort_name]
+        try:
+            cohort = found[0] if found else tx.save(
+                Cohort(name=cohort_name, starts_on=today or dt.date.today())
+            )
+        except ValidationError as exc:
+            raise RosterRefused([f"cohort: {e.message}" for e in exc.errors]) from None
+        result = Enrolled(cohort=cohort, cohort_created=not found)
+        problems = []
+        for new in people:
+            known = by_sign_in.get(new.sign_in) if new.sign_in else None
+            if known is None and new.email:
+                matches = by_email.get(new.email.lower(), [])
+                known = matches[0] if len(matches) == 1 and not matches[0].sign_in else None
+            fields = {
+                "name": new.name,
+                "email": new.email,
+                "role": new.role,
+                "time_zone": new.time_zone,
+                "cohort_id": cohort.id,
+            }
+            if new.sign_in:
+                fields["sign_in"] = new.sign_in
+            if known is None:
+                result.added.append(tx.save(new.replace(cohort_id=cohort.id)))
+            elif known.cohort_id not in (None, cohort.id):
+                problems.append(
+                    f"{new.name} ({new.sign_in or new.email}) is already in another cohort "
+                    f"(id {known.cohort_id}); a person belongs to one cohort"
+                )
+            else:
+                result.updated.append(tx.save(known.replace(**fields)))
+        if problems:
+            raise RosterRefused(problems)  # the transaction is rolled back
+        facilitator = next(
+            (p for p in [*result.added, *result.updated] if p.role == Role.FACILITATOR), None
+        )
+        if facilitator is not None and cohort.facilitator_id != facilitator.id:
+            cohort = tx.save(cohort.replace(facilitator_id=facilitator.id))
+            result.cohort = cohort
+    return result
+
+
+def enrol_file(store: Store, path: Path, cohort_name: str) -> Enrolled:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RosterRefused([f"{path}: cannot be read as UTF-8 text ({exc})"]) from None
+    return enrol(store, read_roster(text), cohort_name)
