@@ -1,4 +1,4 @@
-"""The ``peercoach`` command: serve the apps, make demo data, enrol, export, import, forget, move."""
+"""The ``peercoach`` command: serve, demo data, enrol, export, import, forget, migrate-db."""
 
 from __future__ import annotations
 

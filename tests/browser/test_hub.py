@@ -1,4 +1,4 @@
-"""A cohort on a shared server: JupyterHub signs people in, each gets a workbook server of their own.
+"""A cohort on a shared server: JupyterHub signs people in; each has a workbook server.
 
 JupyterHub runs on loopback from ``deploy/jupyterhub_config.py`` as README's deploy section
 starts it (shared-password sign-in, the proxy from npm, the hub's state in a folder of its own),
@@ -122,7 +122,8 @@ def sign_in(browser, world: World, person: Person) -> BrowserContext:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     # The hub starts the person's server, then sends them to it.
-    page.wait_for_url(re.compile(rf"/user/{person.sign_in}/voila/render/index\.ipynb"), timeout=120_000)
+    home = re.compile(rf"/user/{person.sign_in}/voila/render/index\.ipynb")
+    page.wait_for_url(home, timeout=120_000)
     expect(page.locator(".peercoach-signed-in")).to_contain_text(person.name, timeout=90_000)
     page.goto("about:blank")
     page.close()
