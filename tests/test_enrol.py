@@ -1,0 +1,150 @@
+"""Enrolling a cohort from a roster, and the pieces of the hub deployment that know the workbook."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from jupyterhub.auth import Authenticator
+
+from peercoach_lib import cli, enrol, hub, model
+from peercoach_lib.errors import ConfigurationError, RosterRefused
+from peercoach_lib.serve import hub_config
+from peercoach_lib.store import Store
+
+ROSTER = """\
+name,sign_in,email,role,time_zone
+Fay Facilitator,fay,fay@example.org,facilitator,Europe/Berlin
+Ann Archer,ann,,participant,
+Bea Brook,,bea@example.org,,America/New_York
+"""
+
+
+def test_a_roster_makes_the_cohort_its_people_and_its_facilitator(store):
+    done = enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027", today=dt.date(2027, 3, 1))
+    assert done.cohort_created and len(done.added) == 3 and not done.updated
+    people = {p.name: p for p in store.find(model.Person)}
+    cohort = store.find(model.Cohort)[0]
+    assert (cohort.name, cohort.starts_on) == ("Spring 2027", dt.date(2027, 3, 1))
+    assert cohort.facilitator_id == people["Fay Facilitator"].id
+    assert {p.cohort_id for p in people.values()} == {cohort.id}
+    assert people["Ann Archer"].sign_in == "ann" and people["Ann Archer"].role == "participant"
+    assert people["Bea Brook"].sign_in is None
+    assert people["Bea Brook"].time_zone == "America/New_York"
+    assert "Facilitator: Fay Facilitator." in done.summary()
+
+
+def test_enrolling_again_updates_and_adds_but_never_removes(store):
+    enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
+    again = """name,sign_in,email
+Ann Archer-Lee,ANN,ann@example.org
+Bea Brook,bea,bea@example.org
+Cal Cole,cal,
+"""
+    done = enrol.enrol(store, enrol.read_roster(again), "Spring 2027")
+    assert not done.cohort_created
+    assert sorted(p.name for p in done.updated) == ["Ann Archer-Lee", "Bea Brook"]
+    assert [p.name for p in done.added] == ["Cal Cole"]
+    people = {p.name: p for p in store.find(model.Person)}
+    assert len(people) == 4  # Fay stays
+    assert people["Bea Brook"].sign_in == "bea"  # found by e-mail, given a sign-in name
+
+
+@pytest.mark.parametrize(
+    ("roster", "expected"),
+    [
+        ("", "header must name a 'name' column"),
+        ("name,signin\nAnn,ann\n", "unknown column(s) 'signin'"),
+        ("name,sign_in\nAnn,\n", "line 2: give a sign_in name or an e-mail address"),
+        ("name,sign_in\n,ann\n", "line 2: name"),
+        ("name,sign_in\nAnn,a nn\n", "line 2: sign_in: must be one word"),
+        ("name,sign_in,role\nAnn,ann,boss\n", "line 2: role"),
+        ("name,sign_in,time_zone\nAnn,ann,Mars/Base\n", "line 2: time_zone"),
+        ("name,email\nAnn,not-an-address\n", "line 2: email"),
+        ("name,sign_in\nAnn,ann\nAnn Two,ANN\n", "line 3: sign_in 'ann' is already on line 2"),
+        ("name,sign_in\nAnn,ann,extra\n", "line 2: more values than the header has columns"),
+        (
+            "name,sign_in,role\nF,f,facilitator\nG,g,facilitator\n",
+            "a cohort has one facilitator",
+        ),
+        ("name,sign_in\n", "the roster has no one in it"),
+    ],
+)
+def test_a_faulty_roster_is_refused_with_its_lines(roster, expected):
+    with pytest.raises(RosterRefused) as refused:
+        enrol.read_roster(roster)
+    assert any(expected in p for p in refused.value.problems), refused.value.problems
+
+
+def test_a_person_of_another_cohort_is_refused_and_nothing_is_written(store):
+    enrol.enrol(store, enrol.read_roster("name,sign_in\nAnn,ann\n"), "Autumn")
+    before = store.counts()
+    with pytest.raises(RosterRefused, match="already in another cohort"):
+        enrol.enrol(store, enrol.read_roster("name,sign_in\nBen,ben\nAnn,ann\n"), "Spring")
+    assert store.counts() == before
+
+
+def test_enrol_and_people_from_the_command_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PEERCOACH_DB", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\ufeff" + ROSTER, encoding="utf-8")  # as spreadsheets save it
+    assert cli.main(["enrol", str(roster), "--cohort", "Spring 2027"]) == 0
+    assert "3 people added" in capsys.readouterr().out
+    assert cli.main(["people"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["id", "name", "role", "cohort", "signs", "in", "as"]
+    assert any("Ann Archer" in line and line.rstrip().endswith("ann") for line in lines)
+    roster.write_text("name,sign_in\nX,\n")
+    assert cli.main(["enrol", str(roster), "--cohort", "Spring 2027"]) == 2
+    assert "line 2" in capsys.readouterr().err
+
+
+# -- the hub ---------------------------------------------------------------------------------------
+
+
+class AnyPassword(Authenticator):
+    async def authenticate(self, handler, data):
+        return data["username"]
+
+
+def test_only_people_in_the_workbook_may_sign_in(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'hub.sqlite'}"
+    monkeypatch.setenv("PEERCOACH_DB", url)
+    with Store(url) as store:
+        enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
+    checked = hub.roster_checked(AnyPassword)(allow_all=False)
+
+    def allowed(name: str) -> bool:
+        return bool(asyncio.run(checked.get_authenticated_user(None, {"username": name})))
+
+    assert allowed("ann") and allowed("fay")
+    assert allowed("bea@example.org")  # no sign-in name: the e-mail address signs her in
+    assert not allowed("mallory")
+    assert checked.any_allow_config
+    assert hub.facilitator_sign_ins(url) == ["fay"]
+
+
+def test_the_hub_server_needs_the_hubs_environment():
+    with pytest.raises(ConfigurationError, match="JUPYTERHUB_USER"):
+        hub_config({})
+
+
+def test_the_hub_server_listens_where_the_hub_says_under_the_persons_prefix():
+    env = {
+        "JUPYTERHUB_USER": "ann",
+        "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:53123/user/ann/",
+        "JUPYTERHUB_SERVICE_PREFIX": "/user/ann/",
+        "JUPYTERHUB_API_URL": "http://127.0.0.1:8081/hub/api",
+        "JUPYTERHUB_API_TOKEN": "t",
+        "JUPYTERHUB_CLIENT_ID": "jupyterhub-user-ann",
+    }
+    config = hub_config(env, pool_size=0)
+    assert (config.Voila.ip, config.Voila.port, config.Voila.base_url) == (
+        "127.0.0.1",
+        53123,
+        "/user/ann/",
+    )
+    assert config.Voila.identity_provider_class.__name__ == "HubOwnerIdentityProvider"
+    assert config.VoilaConfiguration.file_allowlist == []
+    assert "read:users:groups!user" in hub.SERVER_TOKEN_SCOPES
