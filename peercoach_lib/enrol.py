@@ -70,8 +70,10 @@ def read_roster(text: str) -> list[Person]:
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise RosterRefused(
-            [f"line 1: unknown column(s) {', '.join(map(repr, unknown))}; "
-             f"the columns are {', '.join(COLUMNS)}"]
+            [
+                f"line 1: unknown column(s) {', '.join(map(repr, unknown))}; "
+                f"the columns are {', '.join(COLUMNS)}"
+            ]
         )
     reader.fieldnames = header
     people: list[Person] = []
@@ -136,8 +138,10 @@ def enrol(
                 by_email.setdefault(p.email.lower(), []).append(p)
         found = [c for c in tx.find(Cohort) if c.name == cohort_name]
         try:
-            cohort = found[0] if found else tx.save(
-                Cohort(name=cohort_name, starts_on=today or dt.date.today())
+            cohort = (
+                found[0]
+                if found
+                else tx.save(Cohort(name=cohort_name, starts_on=today or dt.date.today()))
             )
         except ValidationError as exc:
             raise RosterRefused([f"cohort: {e.message}" for e in exc.errors]) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -54,9 +55,7 @@ def cohort(store: Store):
 
 
 def signed_in(store: Store, name: str, *groups: str) -> Viewer:
-    return Viewer(
-        hub_user=name, person=identity.find_person(store, name), groups=frozenset(groups)
-    )
+    return Viewer(hub_user=name, person=identity.find_person(store, name), groups=frozenset(groups))
 
 
 # -- who is who ------------------------------------------------------------------------------------
@@ -118,10 +117,10 @@ def test_a_facilitator_sees_only_the_cohorts_they_facilitate(store, cohort):
 
 
 class FakeHub(BaseHTTPRequestHandler):
-    answer: object = {"name": "fay", "groups": ["facilitators", "staff"]}
-    seen: list[str] = []
+    answer: ClassVar[object] = {"name": "fay", "groups": ["facilitators", "staff"]}
+    seen: ClassVar[list[str]] = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         FakeHub.seen.append(f"{self.path} {self.headers.get('Authorization')}")
         body = json.dumps(FakeHub.answer).encode()
         self.send_response(200)

@@ -183,9 +183,7 @@ class Visit:
     foreign_requests: list[str] = dataclasses.field(default_factory=list)
 
     @classmethod
-    def open(
-        cls, browser: Browser | BrowserContext, url: str, *, viewport=(1280, 900)
-    ) -> Visit:
+    def open(cls, browser: Browser | BrowserContext, url: str, *, viewport=(1280, 900)) -> Visit:
         """Open ``url`` in a page of its own (in a fresh context, unless given one: a signed-in
         person's, say)."""
         size = {"width": viewport[0], "height": viewport[1]}

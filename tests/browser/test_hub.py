@@ -187,9 +187,7 @@ def test_a_partner_sees_what_was_shared_and_nothing_private(contexts, world):
 )
 def test_editing_the_url_to_another_person_gets_no_data(contexts, world, notebook):
     a, b = world.a, world.b
-    visit = open_app(
-        contexts, world, "b", notebook, f"person={a.id}&partnership={world.pair.id}"
-    )
+    visit = open_app(contexts, world, "b", notebook, f"person={a.id}&partnership={world.pair.id}")
     assert chooser_options(visit) == [b.name]
     text = visit.page.locator("body").inner_text()
     assert PRIVATE not in text
