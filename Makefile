@@ -11,12 +11,14 @@ PEERCOACH_PORT ?= 8866
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: app test browser postgres bench lint clean help
+.PHONY: app hub test browser postgres bench lint clean help
 
 help:
 	@echo "make app    serve the workbook on http://$(PEERCOACH_HOST):$(PEERCOACH_PORT)/ (demo data if the database is empty)"
 	@echo "make test   run every test: unit tests (the store's on SQLite and PostgreSQL), every notebook"
 	@echo "            under nbval, every app in Chromium"
+	@echo "make hub    try a cohort's shared server: JupyterHub on http://127.0.0.1:8000/, each person"
+	@echo "            signing in to their own workbook (needs PEERCOACH_HUB_PASSWORD; README: Deploy)"
 	@echo "make bench  run the benchmarks and print their figures"
 	@echo "make lint   check code and notebooks with ruff"
 
@@ -31,12 +33,26 @@ $(VENV)/.installed-app: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(PIP) install --editable '.[test,dev]'
+	$(PIP) install --editable '.[test,dev,hub]'
+	@touch $@ $(VENV)/.installed-app $(VENV)/.installed-hub
+
+$(VENV)/.installed-hub: pyproject.toml | $(BIN)/python
+	$(PIP) install --editable '.[hub]'
 	@touch $@ $(VENV)/.installed-app
 
 app: $(VENV)/.installed-app
 	$(BIN)/peercoach demo --if-empty
 	$(BIN)/peercoach serve --host $(PEERCOACH_HOST) --port $(PEERCOACH_PORT)
+
+# JupyterHub over the workbook (deploy/jupyterhub_config.py), its proxy from npm (node_modules).
+hub: $(VENV)/.installed-hub node_modules/.installed
+	@if [ -z "$$PEERCOACH_HUB_PASSWORD" ] && [ -z "$$PEERCOACH_HUB_AUTHENTICATOR" ]; then \
+	  echo "Set PEERCOACH_HUB_PASSWORD to the password everyone signs in with to try the hub,"; \
+	  echo "e.g.  PEERCOACH_HUB_PASSWORD=choose-a-password make hub   (README: Deploy for a cohort)"; \
+	  exit 2; \
+	fi
+	$(BIN)/peercoach demo --if-empty
+	$(BIN)/jupyterhub -f deploy/jupyterhub_config.py
 
 # The browser tests need Chromium: Debian's package when we may install it (as root), else
 # Playwright's own download. An existing /usr/bin/chromium (or PEERCOACH_CHROMIUM) is used as is.
@@ -74,7 +90,8 @@ postgres:
 	  echo "*** Install PostgreSQL, or set PEERCOACH_TEST_POSTGRES to a server's URL."; \
 	fi
 
-# axe-core (npm), which the browser tests inject into each page to check accessibility.
+# From npm: axe-core, which the browser tests inject into each page to check accessibility, and
+# configurable-http-proxy, JupyterHub's proxy (make hub, and the hub's end-to-end test).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
