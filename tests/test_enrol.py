@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from jupyterhub.auth import Authenticator
@@ -116,7 +117,10 @@ def test_only_people_in_the_workbook_may_sign_in(tmp_path, monkeypatch):
     checked = hub.roster_checked(AnyPassword)(allow_all=False)
 
     def allowed(name: str) -> bool:
-        return bool(asyncio.run(checked.get_authenticated_user(None, {"username": name})))
+        # In a thread of its own: the browser tests' Playwright leaves a loop in this one.
+        with ThreadPoolExecutor(1) as pool:
+            attempt = checked.get_authenticated_user(None, {"username": name})
+            return bool(pool.submit(asyncio.run, attempt).result())
 
     assert allowed("ann") and allowed("fay")
     assert allowed("bea@example.org")  # no sign-in name: the e-mail address signs her in
