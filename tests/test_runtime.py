@@ -6,7 +6,10 @@ from __future__ import annotations
 import ast
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -173,3 +176,20 @@ def test_the_templates_navigation_lists_home_and_every_app_in_order():
         ]
         == "lab"
     )
+
+
+_PREPARE = """
+import sys
+from peercoach_lib.apps import runtime
+runtime.prepare_charts()
+print("matplotlib" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(("preheat", "loaded"), [("True", "True"), ("", "False")])
+def test_a_preheated_kernel_loads_the_charts_before_its_visitor_comes(preheat, loaded):
+    env = {**os.environ, "VOILA_PREHEAT": preheat}
+    out = subprocess.run(
+        [sys.executable, "-c", _PREPARE], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == loaded

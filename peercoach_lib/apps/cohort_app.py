@@ -507,5 +507,6 @@ def no_cohort(viewer) -> str:
 
 def build_cohort_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The cohort dashboard; the cohort comes from the page's URL when not given."""
+    runtime.prepare_charts()  # while a preheated kernel waits for its page
     kwargs.setdefault("cohort_id", context.int_param("cohort"))
     return runtime.launch(CohortDashboardApp, store, **kwargs)

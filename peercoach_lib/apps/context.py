@@ -39,6 +39,11 @@ def await_visitor() -> None:
     _visitor_arrived = True
 
 
+def preheating() -> bool:
+    """Whether this is a preheated kernel that has not yet met its page's visitor."""
+    return os.environ.get("VOILA_PREHEAT") == "True" and not _visitor_arrived
+
+
 def url_params(environ: Mapping[str, str] | None = None) -> dict[str, list[str]]:
     if environ is None:
         await_visitor()

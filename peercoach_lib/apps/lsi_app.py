@@ -341,5 +341,6 @@ class LsiApp(widgets.VBox):
 
 def build_lsi_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The LSI app, ready to display; the person comes from the page's URL when not given."""
+    runtime.prepare_charts()  # while a preheated kernel waits for its page
     kwargs.setdefault("person_id", context.person_param(store))
     return runtime.launch(LsiApp, store, **kwargs)

@@ -144,5 +144,6 @@ class ProgressApp(widgets.VBox):
 
 def build_progress_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The progress app; the person comes from the page's URL when not given."""
+    runtime.prepare_charts()  # while a preheated kernel waits for its page
     kwargs.setdefault("person_id", context.person_param(store))
     return runtime.launch(ProgressApp, store, **kwargs)
