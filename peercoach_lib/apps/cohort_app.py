@@ -288,7 +288,8 @@ class CohortDashboardApp(widgets.VBox):
             text = widgets.HTML(
                 f"<div style='font-size:13px'><strong>⚑ {html.escape(flag.rule.capitalize())}"
                 f"</strong>: {html.escape(self.names.get(flag.pair, str(flag.pair)))}. "
-                f"{html.escape(flag.numbers)}. <em>{html.escape(flag.action)}</em> "
+                f"{html.escape(flag.numbers[:1].upper() + flag.numbers[1:])}. "
+                f"<em>{html.escape(flag.action)}</em> "
                 f"(<a href='{html.escape(guide)}' style='{forms.LINK}'>the pair's conversation "
                 "guide</a>)."
                 + (

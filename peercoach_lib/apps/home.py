@@ -106,11 +106,7 @@ def _notice(text: str, *, kind: str) -> str:
 
 def _signed_in_html(viewer) -> str:
     if viewer.person is None:
-        who = (
-            f"You are signed in as <strong>{html.escape(viewer.hub_user)}</strong>, but no one "
-            "in this workbook signs in with that name yet. Ask your facilitator to add you to "
-            "the cohort."
-        )
+        who = html.escape(forms.not_a_participant(viewer))
     else:
         role = " (facilitator)" if viewer.is_facilitator else ""
         who = (
