@@ -431,3 +431,20 @@ def test_any_input_validates_or_raises_the_validation_error(kind, data):
         assert exc.errors and all(e.message for e in exc.errors)
     else:
         assert isinstance(record, kind)
+
+
+def test_a_refusal_marks_its_fields_and_sums_up_the_rest():
+    import ipywidgets as widgets
+
+    from peercoach_lib.apps import forms
+    from peercoach_lib.model import Person
+
+    fields = {"name": forms.Field(widgets.Text(), "name")}
+    with pytest.raises(ValidationError) as refused:
+        Person(name="", email="not-an-address")
+    summary = forms.refusal(fields, refused.value, "Nobody was added")
+    assert "Error" in fields["name"].message.value
+    assert "Nobody was added: " in summary and "must look like name@example.org" in summary
+    with pytest.raises(ValidationError) as refused:
+        Person(name="")
+    assert "see the fields marked Error" in forms.refusal(fields, refused.value, "Nothing saved")

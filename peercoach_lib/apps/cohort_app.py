@@ -418,13 +418,7 @@ class CohortDashboardApp(widgets.VBox):
                 by=chosen.facilitator_id,
             )
         except ValidationError as exc:
-            unplaced = forms.show_messages(self.pair_fields, forms.error_messages(exc))
-            self.pair_result.value = forms.notice(
-                "error",
-                "Nobody was paired"
-                + (": " + html.escape("; ".join(unplaced)) if unplaced else ": see above")
-                + ".",
-            )
+            self.pair_result.value = forms.refusal(self.pair_fields, exc, "Nobody was paired")
             return
         except Exception:
             log.exception("pairing failed")

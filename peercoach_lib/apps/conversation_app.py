@@ -480,12 +480,8 @@ class ConversationApp(widgets.VBox):
                 today=self.today,
             )
         except ValidationError as exc:
-            unplaced = forms.show_messages(self.end_fields, forms.error_messages(exc))
-            self.end_result.value = forms.notice(
-                "error",
-                "The partnership was not ended"
-                + (": " + html.escape("; ".join(unplaced)) if unplaced else "")
-                + ".",
+            self.end_result.value = forms.refusal(
+                self.end_fields, exc, "The partnership was not ended"
             )
             return
         except Exception:
@@ -517,10 +513,7 @@ class ConversationApp(widgets.VBox):
                 ),
             )
         except ValidationError as exc:
-            unplaced = forms.show_messages(self.end_fields, forms.error_messages(exc))
-            self.end_result.value = forms.notice(
-                "error", "Nothing was saved: " + html.escape("; ".join(unplaced) or "see above")
-            )
+            self.end_result.value = forms.refusal(self.end_fields, exc, "Nothing was saved")
             return
         except Exception:
             log.exception("saving the ending note failed")

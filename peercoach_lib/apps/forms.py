@@ -222,6 +222,14 @@ def show_messages(
     return unplaced
 
 
+def refusal(fields: Mapping[str, Field], exc: ValidationError, nothing_done: str) -> str:
+    """Show a refused record's messages under their fields; return the notice that sums up
+    (``nothing_done``, e.g. "Nobody was paired", then what no field could show)."""
+    unplaced = show_messages(fields, error_messages(exc))
+    detail = "; ".join(unplaced) if unplaced else "see the fields marked Error"
+    return notice("error", f"{html.escape(nothing_done)}: {html.escape(detail)}.")
+
+
 def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
     """An HTML link that downloads ``data`` as ``filename`` (no server round trip)."""
     encoded = base64.b64encode(data).decode("ascii")
