@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import os
 import shutil
 import socket
@@ -96,6 +97,28 @@ def message_under(page: Page, label: str):
     )
 
 
+def pair_in_demo_cohort(store, first_names: tuple[str, ...], token: str, today):
+    """New people in the demo cohort (named ``first_names`` and ``token``), the first two partners
+    for six weeks. Browser tests that change data work on people of their own."""
+    from peercoach_lib.model import Cohort, Partnership, Person
+
+    (cohort,) = store.find(Cohort)
+    people = [
+        store.save(Person(name=f"{first} {token}", cohort_id=cohort.id, is_demo=True))
+        for first in first_names
+    ]
+    pair = store.save(
+        Partnership(
+            cohort_id=cohort.id,
+            person_a_id=people[0].id,
+            person_b_id=people[1].id,
+            started_on=today - dt.timedelta(weeks=6),
+            is_demo=True,
+        )
+    )
+    return people, pair
+
+
 def chromium_executable() -> str | None:
     """Debian's Chromium when present (PEERCOACH_CHROMIUM overrides); else Playwright's own."""
     chosen = os.environ.get("PEERCOACH_CHROMIUM") or shutil.which("chromium")
@@ -164,10 +187,10 @@ class Server:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def stop(self) -> None:
+    def stop(self, seconds: float = 20) -> None:
         self.process.terminate()
         try:
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             self.process.kill()
 

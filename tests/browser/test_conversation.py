@@ -11,9 +11,9 @@ import secrets
 
 from playwright.sync_api import expect
 
-from peercoach_lib.model import Cohort, Partnership, Person, Session, SessionStatus
+from peercoach_lib.model import Partnership, Session, SessionStatus
 from peercoach_lib.store import Store
-from tests.browser.harness import KERNEL_MS, field, fill, message_under
+from tests.browser.harness import KERNEL_MS, field, fill, message_under, pair_in_demo_cohort
 
 NOTEBOOK = "courageous_conversation.ipynb"
 
@@ -22,20 +22,7 @@ def _people(demo_database: str, token: str) -> tuple[int, int, int, int]:
     """Three new people of the demo cohort; the first two are partners with a session booked."""
     today = dt.date.today()
     with Store(demo_database) as store:
-        (cohort,) = store.find(Cohort)
-        a, b, c = (
-            store.save(Person(name=f"{first} {token}", cohort_id=cohort.id, is_demo=True))
-            for first in ("Quinn", "Robin", "Sasha")
-        )
-        pair = store.save(
-            Partnership(
-                cohort_id=cohort.id,
-                person_a_id=a.id,
-                person_b_id=b.id,
-                started_on=today - dt.timedelta(weeks=6),
-                is_demo=True,
-            )
-        )
+        (a, b, c), pair = pair_in_demo_cohort(store, ("Quinn", "Robin", "Sasha"), token, today)
         store.save(
             Session(partnership_id=pair.id, scheduled_on=today + dt.timedelta(days=5), is_demo=True)
         )

@@ -23,7 +23,7 @@ from playwright.sync_api import BrowserContext, expect
 from peercoach_lib import demo
 from peercoach_lib.model import Cohort, Partnership, Person, Session, SessionNote
 from peercoach_lib.store import Store
-from tests.browser.harness import KERNEL_MS, Visit, free_port
+from tests.browser.harness import KERNEL_MS, Server, Visit, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB_CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
@@ -37,24 +37,14 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@dataclass
-class Hub:
-    base: str
-    process: subprocess.Popen
-    log_path: Path
+class Hub(Server):
+    """JupyterHub in a subprocess: its base URL, process and log, as for the workbook's server."""
 
-    def url(self, user: str, notebook: str, query: str = "") -> str:
+    def user_url(self, user: str, notebook: str, query: str = "") -> str:
         return f"{self.base}/user/{user}/voila/render/{notebook}" + (f"?{query}" if query else "")
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        self.process.terminate()  # the hub stops every person's server as it goes
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+    def stop(self, seconds: float = 60) -> None:
+        super().stop(seconds)  # the hub stops every person's server as it goes
 
 
 @dataclass
@@ -142,7 +132,7 @@ def contexts(browser, world):
 
 def open_app(contexts, world: World, who: str, notebook: str, query: str = "") -> Visit:
     person = getattr(world, who)
-    visit = Visit.open(contexts[who], world.hub.url(person.sign_in, notebook, query))
+    visit = Visit.open(contexts[who], world.hub.user_url(person.sign_in, notebook, query))
     visit.assert_clean()
     return visit
 
@@ -196,7 +186,7 @@ def test_editing_the_url_to_another_person_gets_no_data(contexts, world, noteboo
 def test_a_participant_cannot_reach_their_partners_server(contexts, world):
     page = contexts["b"].new_page()
     try:
-        response = page.goto(world.hub.url(world.a.sign_in, "index.ipynb"), timeout=60_000)
+        response = page.goto(world.hub.user_url(world.a.sign_in, "index.ipynb"), timeout=60_000)
         assert response is not None and response.status in (403, 404), response and response.status
         assert PRIVATE not in page.locator("body").inner_text()
         assert world.a.name not in page.locator("body").inner_text()

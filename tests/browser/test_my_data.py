@@ -15,8 +15,6 @@ import secrets
 from playwright.sync_api import expect
 
 from peercoach_lib.model import (
-    Cohort,
-    Partnership,
     Person,
     Session,
     SessionHalf,
@@ -24,7 +22,7 @@ from peercoach_lib.model import (
     SessionPrep,
 )
 from peercoach_lib.store import Store
-from tests.browser.harness import KERNEL_MS, field, fill, message_under
+from tests.browser.harness import KERNEL_MS, field, fill, message_under, pair_in_demo_cohort
 
 NOTEBOOK = "my_data.ipynb"
 SHARE = "Shared with my partner"
@@ -37,20 +35,7 @@ def _partners(demo_database: str, first: str, second: str, token: str) -> dict:
     privately)."""
     today = dt.date.today()
     with Store(demo_database) as store:
-        (cohort,) = store.find(Cohort)
-        a, b = (
-            store.save(Person(name=f"{name} {token}", cohort_id=cohort.id, is_demo=True))
-            for name in (first, second)
-        )
-        pair = store.save(
-            Partnership(
-                cohort_id=cohort.id,
-                person_a_id=a.id,
-                person_b_id=b.id,
-                started_on=today - dt.timedelta(weeks=6),
-                is_demo=True,
-            )
-        )
+        (a, b), pair = pair_in_demo_cohort(store, (first, second), token, today)
         last_week = today - dt.timedelta(days=7)
         held = store.save(
             Session(
