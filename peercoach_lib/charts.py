@@ -390,17 +390,20 @@ def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
         gid="weeks",
     )
     if rows * cols <= 2500:
-        for (r, col), code in np.ndenumerate(codes):
-            letter = WEEK_STATES[states[int(code)]][1]
-            if letter:
-                ax.text(
-                    col,
-                    r,
-                    letter,
-                    ha="center",
-                    va="center",
-                    fontsize=6,
-                    color="white" if states[int(code)] in ("held", "missed") else TEXT,
+        # One marker collection per state, the state's letter as the marker: the same picture
+        # as a letter per cell, drawn several times faster.
+        for code, state in enumerate(states):
+            letter = WEEK_STATES[state][1]
+            at_rows, at_cols = np.nonzero(codes == code)
+            if letter and at_rows.size:
+                ax.scatter(
+                    at_cols,
+                    at_rows,
+                    marker=f"${letter}$",
+                    s=22,
+                    linewidths=0,
+                    color="white" if state in ("held", "missed") else TEXT,
+                    gid=f"letters-{state}",
                 )
     ax.set_yticks(range(rows), labels, fontsize=8)
     step = max(1, -(-cols // 10))

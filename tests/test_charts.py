@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -81,3 +82,30 @@ def test_the_lsi_change_labels_stay_inside_the_axes():
     for label in labels:
         box = label.get_window_extent(renderer)
         assert inside.x0 <= box.x0 and box.x1 <= inside.x1, label.get_text()
+
+
+def test_every_week_in_the_grid_carries_its_state_as_a_letter_not_only_a_colour():
+    weeks = pd.date_range("2026-01-05", periods=4, freq="7D")
+    grid = pd.DataFrame(
+        [
+            ["held", "missed", "none planned", "booked"],
+            ["rescheduled", "held", "held", "none planned"],
+        ],
+        index=[7, 9],
+        columns=weeks,
+    )
+    (ax,) = charts.week_heatmap(grid, ["Ann & Bo", "Cy & Di"]).axes
+    marked = {
+        c.get_gid().removeprefix("letters-"): sorted(map(tuple, c.get_offsets().tolist()))
+        for c in ax.collections
+    }
+    # (week, row) of each cell, by state; a week with nothing planned has no letter.
+    assert marked == {
+        "held": [(0.0, 0.0), (1.0, 1.0), (2.0, 1.0)],
+        "missed": [(1.0, 0.0)],
+        "rescheduled": [(0.0, 1.0)],
+        "booked": [(3.0, 0.0)],
+    }
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Ann & Bo", "Cy & Di"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["● held", "✕ missed", "↻ rescheduled", "○ booked", "none planned"]
