@@ -109,3 +109,27 @@ def test_every_week_in_the_grid_carries_its_state_as_a_letter_not_only_a_colour(
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Ann & Bo", "Cy & Di"]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["● held", "✕ missed", "↻ rescheduled", "○ booked", "none planned"]
+
+
+def test_the_spread_has_a_panel_per_measure_counts_whole_pairs_and_hides_small_groups():
+    pairs = pd.DataFrame(
+        {
+            "follow_through": [0.5, 0.75, 1.0],
+            "minute_balance": [0.4, 0.5, 0.3],
+            "check_mean": [30.0, 34.0, 28.0],
+            "gas_change": [float("nan")] * 3,
+            "lsi_change": [2.0, 5.0, -1.0],
+        }
+    )
+    shown = dict.fromkeys(charts.DISTRIBUTIONS, True) | {"lsi_change": False}
+    figure = charts.distributions(pairs, shown)
+    panels = [ax for ax in figure.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in panels] == [t for t, _, _ in charts.DISTRIBUTIONS.values()]
+    follow = panels[0]
+    assert sum(b.get_height() for b in _bars(follow, "hist-follow_through")) == 3
+    assert all(float(tick).is_integer() for tick in follow.get_yticks())
+    assert [t.get_text() for t in follow.texts] == ["median 75%"]
+    # The label sits above the tallest bar.
+    assert follow.get_ylim()[1] > max(b.get_height() for b in _bars(follow))
+    assert [t.get_text() for t in panels[3].texts] == ["no data yet"]
+    assert [t.get_text() for t in panels[4].texts] == ["too few to show"]
