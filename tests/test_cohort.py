@@ -246,3 +246,14 @@ def test_the_dashboard_app_offers_the_tables(store, known):
     assert "<table" in app.spread_image.table.value
     app.start.value = D(2026, 4, 1)  # after the end: explained, nothing breaks
     assert "the end after the start" in app.end.message.value
+
+
+def test_the_dashboard_reads_and_draws_the_cohort_once_on_opening(store, known, monkeypatch):
+    c, _ = known
+    loads = []
+    real_load = cohort.load
+    monkeypatch.setattr(cohort, "load", lambda *a, **k: loads.append(a) or real_load(*a, **k))
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert len(loads) == 1
+    app.end.value = END - dt.timedelta(days=7)  # a new range: read again, once
+    assert len(loads) == 2

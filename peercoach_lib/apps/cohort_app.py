@@ -122,16 +122,17 @@ class CohortDashboardApp(widgets.VBox):
             ("Choose a cohort…", None),
             *((c.name, c.id) for c in cohorts),
         ]
-        self.chooser.control.observe(runtime.guarded(self._on_cohort), names="value")
-        for field in (self.start, self.end):
-            field.control.observe(runtime.guarded(self._on_range), names="value")
-        self.sort.observe(runtime.guarded(lambda _c: self._draw_grid()), names="value")
-        self.pair_button.on_click(runtime.guarded(self._on_pair))
+        # Chosen before anyone listens: the first view is read and drawn once, below.
         self.chooser.value = (
             cohort_id
             if cohort_id in {c.id for c in cohorts}
             else (cohorts[0].id if len(cohorts) == 1 else None)
         )
+        self.chooser.control.observe(runtime.guarded(self._on_cohort), names="value")
+        for field in (self.start, self.end):
+            field.control.observe(runtime.guarded(self._on_range), names="value")
+        self.sort.observe(runtime.guarded(lambda _c: self._draw_grid()), names="value")
+        self.pair_button.on_click(runtime.guarded(self._on_pair))
         self._on_cohort()
 
     # -- loading ---------------------------------------------------------------------------------
