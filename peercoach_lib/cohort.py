@@ -226,7 +226,8 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
         .group_by(s.c.partnership_id),
     )
 
-    # GAS: each goal's first and latest level in the range, with its weight.
+    # GAS: each goal's first and latest level in the range, with its weight. Each is one short
+    # walk of the (plan, date) index per goal, rather than ranking every rating in the cohort.
     g, plans = schema.gas_ratings, schema.change_plans
     members = (
         sa.select(p.c.person_a_id.label("person"))
@@ -234,61 +235,58 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
         .union(sa.select(p.c.person_b_id).where(p.c.cohort_id == cohort_id))
         .subquery()
     )
-    first = sa.func.row_number().over(partition_by=g.c.plan_id, order_by=(g.c.rated_on, g.c.id))
-    last = sa.func.row_number().over(
-        partition_by=g.c.plan_id, order_by=(g.c.rated_on.desc(), g.c.id.desc())
-    )
-    ranked = (
-        sa.select(g.c.plan_id, g.c.level, first.label("first"), last.label("last"))
-        .where(
-            g.c.rated_on.between(start, end),
-            g.c.plan_id.in_(sa.select(plans.c.id).where(plans.c.person_id.in_(sa.select(members)))),
+
+    def level(*order) -> sa.ScalarSelect:
+        return (
+            sa.select(g.c.level)
+            .where(g.c.plan_id == plans.c.id, g.c.rated_on.between(start, end))
+            .order_by(*order)
+            .limit(1)
+            .scalar_subquery()
         )
-        .subquery()
-    )
-    out["goals"] = _frame(
-        connection,
+
+    goals = (
         sa.select(
             plans.c.person_id.label("person"),
             plans.c.weight,
-            sa.func.max(sa.case((ranked.c.first == 1, ranked.c.level))).label("first_level"),
-            sa.func.max(sa.case((ranked.c.last == 1, ranked.c.level))).label("last_level"),
+            level(g.c.rated_on, g.c.id).label("first_level"),
+            level(g.c.rated_on.desc(), g.c.id.desc()).label("last_level"),
         )
-        .select_from(ranked.join(plans, plans.c.id == ranked.c.plan_id))
-        .group_by(ranked.c.plan_id, plans.c.person_id, plans.c.weight),
-    )
-
-    # LSI: each assessment's index, then each person's first and latest in the range.
-    a, r = schema.lsi_assessments, schema.lsi_ratings
-    index = (
-        sa.select(
-            a.c.person_id,
-            a.c.taken_on,
-            a.c.id,
-            (sa.func.avg(r.c.satisfaction) * 10).label("lsi_index"),
-        )
-        .select_from(a.join(r, r.c.assessment_id == a.c.id))
-        .where(a.c.taken_on.between(start, end), a.c.person_id.in_(sa.select(members)))
-        .group_by(a.c.id, a.c.person_id, a.c.taken_on)
+        .where(plans.c.person_id.in_(sa.select(members.c.person)))
         .subquery()
     )
-    first_lsi = sa.func.row_number().over(
-        partition_by=index.c.person_id, order_by=(index.c.taken_on, index.c.id)
-    )
-    last_lsi = sa.func.row_number().over(
-        partition_by=index.c.person_id, order_by=(index.c.taken_on.desc(), index.c.id.desc())
-    )
-    ordered = sa.select(
-        index.c.person_id, index.c.lsi_index, first_lsi.label("first"), last_lsi.label("last")
+    out["goals"] = _frame(connection, sa.select(goals).where(goals.c.first_level.is_not(None)))
+
+    # LSI: each person's first and latest assessment in the range (by the (person, date)
+    # index), and the index of each: the mean satisfaction of its ratings, times ten.
+    a, r = schema.lsi_assessments, schema.lsi_ratings
+    taken = sa.and_(a.c.person_id == members.c.person, a.c.taken_on.between(start, end))
+
+    def assessment(*order) -> sa.ScalarSelect:
+        return sa.select(a.c.id).where(taken).order_by(*order).limit(1).scalar_subquery()
+
+    ends = sa.select(
+        members.c.person,
+        assessment(a.c.taken_on, a.c.id).label("first_id"),
+        assessment(a.c.taken_on.desc(), a.c.id.desc()).label("last_id"),
+        sa.select(sa.func.count()).where(taken).scalar_subquery().label("assessments"),
     ).subquery()
+
+    def index_of(assessment_id) -> sa.ScalarSelect:
+        return (
+            sa.select(sa.func.avg(r.c.satisfaction) * 10)
+            .where(r.c.assessment_id == assessment_id)
+            .scalar_subquery()
+        )
+
     out["lsi"] = _frame(
         connection,
         sa.select(
-            ordered.c.person_id.label("person"),
-            sa.func.max(sa.case((ordered.c.first == 1, ordered.c.lsi_index))).label("first_index"),
-            sa.func.max(sa.case((ordered.c.last == 1, ordered.c.lsi_index))).label("last_index"),
-            sa.func.count().label("assessments"),
-        ).group_by(ordered.c.person_id),
+            ends.c.person,
+            index_of(ends.c.first_id).label("first_index"),
+            index_of(ends.c.last_id).label("last_index"),
+            ends.c.assessments,
+        ).where(ends.c.assessments > 0),
     )
     return out
 

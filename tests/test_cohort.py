@@ -1,4 +1,7 @@
-"""The cohort view on a small hand-built cohort whose answers are known."""
+"""The cohort view on a small hand-built cohort whose answers are known.
+
+Its figures are computed in SQL, so these run on SQLite and again on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ import pytest
 from peercoach_lib import cohort, model
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.model import CommitmentStatus as CS
+
+pytestmark = pytest.mark.both_databases
 
 D = dt.date
 START, END = D(2026, 3, 1), D(2026, 3, 30)
@@ -257,3 +262,44 @@ def test_the_dashboard_reads_and_draws_the_cohort_once_on_opening(store, known, 
     assert len(loads) == 1
     app.end.value = END - dt.timedelta(days=7)  # a new range: read again, once
     assert len(loads) == 2
+
+
+def test_gas_and_lsi_change_from_the_first_and_latest_in_the_range(store):
+    fay = store.save(model.Person(name="Fay", role="facilitator"))
+    c = store.save(model.Cohort(name="Changes", facilitator_id=fay.id, starts_on=START))
+    ann, bo = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Ann", "Bo"))
+    pair = _pair(store, c.id, ann, bo)
+
+    def lsi(person, day, satisfaction):
+        areas = [{"area": f"Area {k}", "satisfaction": satisfaction} for k in range(8)]
+        store.save(model.LsiAssessment(person_id=person.id, taken_on=day, areas=areas))
+
+    # Ann: 40 on the first day in range, 70 on the last; what lies outside the range is not read.
+    for day, satisfaction in (
+        (D(2026, 2, 20), 1),
+        (D(2026, 3, 2), 4),
+        (D(2026, 3, 10), 9),
+        (D(2026, 3, 20), 7),
+        (D(2026, 4, 5), 10),
+    ):
+        lsi(ann, day, satisfaction)
+    lsi(bo, D(2026, 3, 5), 2)  # one assessment: no change to show
+    plan = store.save(model.ChangePlan(person_id=ann.id, change="Goal", created_on=START))
+    # Two ratings on the first and on the last day: the one saved first, and the one saved last.
+    for day, level in (
+        (D(2026, 2, 20), 2),
+        (D(2026, 3, 2), -1),
+        (D(2026, 3, 2), 0),
+        (D(2026, 3, 25), 0),
+        (D(2026, 3, 25), 1),
+        (D(2026, 4, 2), 2),
+    ):
+        store.save(model.GasRating(plan_id=plan.id, rated_on=day, level=level))
+
+    (row,) = cohort.load(store, c.id, start=START, end=END).pairs.itertuples()
+    assert row.pair == pair.id
+    assert row.lsi_change == pytest.approx(30.0)  # Ann 40 -> 70; Bo has one assessment
+    assert row.gas_change == pytest.approx(20.0)  # one goal, level -1 -> 1: T 40 -> 60
+    later = cohort.load(store, c.id, start=D(2026, 3, 6), end=D(2026, 4, 30)).pairs
+    assert later.loc[0, "lsi_change"] == pytest.approx(10.0)  # Ann 90 -> 100
+    assert later.loc[0, "gas_change"] == pytest.approx(20.0)  # level 0 -> 2: T 50 -> 70

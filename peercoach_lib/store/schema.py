@@ -282,6 +282,8 @@ lsi_assessments = sa.Table(
     _text("note"),
     sa.Column("created_at", UtcDateTime),
     _demo(),
+    # Added in 0008: a person's first and latest assessment in a date range, by index.
+    sa.Index("ix_lsi_assessments_person_taken", "person_id", "taken_on"),
 )
 
 lsi_ratings = sa.Table(
@@ -308,6 +310,8 @@ gas_ratings = sa.Table(
     sa.Column("rated_on", sa.Date, nullable=False),
     sa.Column("level", sa.Integer, nullable=False),
     _demo(),
+    # Added in 0008: a goal's first and latest rating in a date range, by index.
+    sa.Index("ix_gas_ratings_plan_rated", "plan_id", "rated_on"),
 )
 
 # Added in schema version 0002: what changed in a kept-in-history record, when and by whom.
