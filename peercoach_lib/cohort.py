@@ -127,28 +127,31 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
         .group_by(s.c.partnership_id),
     )
 
-    # The last two planned sessions that were due: both missed?
-    order = sa.func.row_number().over(
-        partition_by=s.c.partnership_id, order_by=(s.c.scheduled_on.desc(), s.c.id.desc())
-    )
+    # The last two planned sessions that were due: both missed? Per pair, a walk back along the
+    # (pair, date) index that stops after two sessions.
     due = (
-        sa.select(s.c.partnership_id, s.c.status, order.label("rn"))
+        sa.select(s.c.status)
         .where(
-            in_cohort,
+            s.c.partnership_id == p.c.id,
             s.c.planned,
             s.c.scheduled_on.between(start, end),
             s.c.status.in_(["held", "missed", "rescheduled"]),
         )
-        .subquery()
+        .order_by(s.c.scheduled_on.desc(), s.c.id.desc())
+        .limit(2)
+        .correlate(p)
+        .subquery("due")
     )
     out["missed_in_a_row"] = _frame(
         connection,
         sa.select(
-            due.c.partnership_id.label("pair"),
-            _count(due.c.status == "missed").label("last_two_missed"),
-        )
-        .where(due.c.rn <= 2)
-        .group_by(due.c.partnership_id),
+            p.c.id.label("pair"),
+            sa.select(sa.func.count())
+            .select_from(due)
+            .where(due.c.status == "missed")
+            .scalar_subquery()
+            .label("last_two_missed"),
+        ).where(p.c.cohort_id == cohort_id),
     )
 
     # Follow-through: statuses only, never the commitment's words.

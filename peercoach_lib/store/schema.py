@@ -159,6 +159,8 @@ sessions = sa.Table(
     sa.Column("calendar_sequence", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", UtcDateTime),
     _demo(),
+    # Added in 0008: a pair's latest planned sessions, by index.
+    sa.Index("ix_sessions_partnership_scheduled", "partnership_id", "scheduled_on"),
 )
 
 session_halves = sa.Table(

@@ -1,4 +1,5 @@
-"""Indexes for the cohort dashboard: each goal's ratings and each person's assessments by date.
+"""Indexes for the cohort dashboard: each goal's ratings, each person's assessments and each
+pair's sessions, by date.
 
 Revision ID: 0008
 Revises: 0007
@@ -14,6 +15,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_index(
+        "ix_sessions_partnership_scheduled", "sessions", ["partnership_id", "scheduled_on"]
+    )
     op.create_index("ix_gas_ratings_plan_rated", "gas_ratings", ["plan_id", "rated_on"])
     op.create_index("ix_lsi_assessments_person_taken", "lsi_assessments", ["person_id", "taken_on"])
 
@@ -21,3 +25,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_lsi_assessments_person_taken", table_name="lsi_assessments")
     op.drop_index("ix_gas_ratings_plan_rated", table_name="gas_ratings")
+    op.drop_index("ix_sessions_partnership_scheduled", table_name="sessions")
