@@ -54,6 +54,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+#: True once no chart waits to be drawn (the page draws each as it comes near the screen).
+DRAWN = (
+    "() => ![...document.querySelectorAll('button.peercoach-draw')]"
+    ".some(b => b.offsetParent !== null)"
+)
+
+
+def _fit_window(page) -> None:
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": 1200, "height": min(height + 40, 6000)})
+
+
 def _wait_for(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -122,10 +136,11 @@ def main(names: list[str] | None = None) -> int:
                         page.get_by_label(label, exact=True).first.select_option(index=1)
                         page.wait_for_timeout(1500)
                     # Voilà scrolls inside the page: size the window to the content instead.
-                    height = page.evaluate(
-                        "Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"
-                    )
-                    page.set_viewport_size({"width": 1200, "height": min(height + 40, 6000)})
+                    # With the whole page on screen its charts are drawn, which makes it taller.
+                    _fit_window(page)
+                    page.wait_for_function(DRAWN, timeout=60_000)
+                    page.wait_for_timeout(300)
+                    _fit_window(page)
                     page.wait_for_timeout(300)
                     target = out / f"{name}.png"
                     page.screenshot(path=str(target), full_page=True)

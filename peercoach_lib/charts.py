@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from peercoach_lib import lsi
+from peercoach_lib import cohort, lsi
 from peercoach_lib.model import LsiAssessment
 
 #: Okabe & Ito (2008), "Color universal design".
@@ -432,13 +432,7 @@ def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
     return ax.figure
 
 
-DISTRIBUTIONS = {
-    "follow_through": ("Follow-through", 100, "%"),
-    "minute_balance": ("Share of minutes to the partner coached less", 100, "%"),
-    "check_mean": ("Average session-check total (0–40)", 1, ""),
-    "gas_change": ("GAS T-score change", 1, ""),
-    "lsi_change": ("LSI change", 1, ""),
-}
+DISTRIBUTIONS = cohort.SPREAD
 
 
 def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None) -> Figure:

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from peercoach_lib import charts, demo, model, progress
+from peercoach_lib.apps import runtime
 from peercoach_lib.apps.progress_app import ProgressApp
 from peercoach_lib.store import Store
 from tests.conftest import AS_OF
@@ -52,6 +53,38 @@ def test_sixteen_weeks_of_demo_history(sixteen_weeks):
     chart.toggle.value = True
     assert chart.table.layout.display == "block"
     assert chart.toggle.description == "Hide the numbers"
+
+
+def test_on_a_served_page_each_chart_is_drawn_when_the_person_reaches_it(
+    sixteen_weeks, monkeypatch
+):
+    monkeypatch.setattr(runtime, "served", lambda: True)
+    person = sixteen_weeks.find(model.Person, role="participant")[0]
+    app = ProgressApp(sixteen_weeks, person_id=person.id, today=AS_OF)
+    goals, sessions = app.sections["goals"], app.sections["sessions"]
+    for section in (goals, sessions):
+        # Not drawn yet: the button the page presses as the chart comes near; its numbers,
+        # its reading and the picture's description are there already.
+        assert section.chart.pending and section.chart.png == b""
+        assert section.chart.draw_button.layout.display == "flex"
+        assert section.chart.image.value == "" and "<table" in section.chart.table.value
+        assert section.chart.alt.startswith(section.title)
+        assert section.downloads.layout.display == "none"
+    goals.chart.draw_button.click()
+    assert goals.chart.png.startswith(b"\x89PNG") and not goals.chart.pending
+    assert goals.chart.draw_button.layout.display == "none"
+    assert f'alt="{html.escape(goals.chart.alt)}"' in goals.chart.image.value
+    assert goals.downloads.layout.display == "flex" and ".png" in goals.downloads.value
+    assert sessions.chart.pending  # further down: still waiting
+    # Once seen, a chart stays current: a new person's goals are drawn at once.
+    partner = next(
+        p
+        for p in sixteen_weeks.find(model.Person, role="participant")
+        if p.id != person.id and p.cohort_id == person.cohort_id
+    )
+    app.person.value = partner.id
+    assert not goals.chart.pending and goals.chart.alt.startswith(goals.title)
+    assert sessions.chart.pending and sessions.chart.png == b""
 
 
 def test_progress_tables_agree_with_the_records(sixteen_weeks):

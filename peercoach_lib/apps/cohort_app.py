@@ -234,8 +234,8 @@ class CohortDashboardApp(widgets.VBox):
         table = grid.copy()
         table.columns = [f"{week:%d %b}" for week in table.columns]
         table.insert(0, "pair", labels)
-        self.grid_image.show(
-            runtime.charts().to_png(runtime.charts().week_heatmap(grid, labels)),
+        self.grid_image.show_later(
+            lambda: runtime.charts().to_png(runtime.charts().week_heatmap(grid, labels)),
             cohort.describe_grid(grid, labels),
             table,
         )
@@ -251,13 +251,13 @@ class CohortDashboardApp(widgets.VBox):
         shown = {
             column: 2 * int(pairs[column].notna().sum()) >= cohort.MIN_GROUP
             and self.view.people >= cohort.MIN_GROUP
-            for column in runtime.charts().DISTRIBUTIONS
+            for column in cohort.SPREAD
         }
-        titles = {column: title for column, (title, _, _) in runtime.charts().DISTRIBUTIONS.items()}
-        columns = [c for c in runtime.charts().DISTRIBUTIONS if shown[c]]
+        titles = {column: title for column, (title, _, _) in cohort.SPREAD.items()}
+        columns = [c for c in cohort.SPREAD if shown[c]]
         table = pairs[["pair", *columns]].assign(pair=pairs["pair"].map(self.names))
-        self.spread_image.show(
-            runtime.charts().to_png(runtime.charts().distributions(pairs, shown)),
+        self.spread_image.show_later(
+            lambda: runtime.charts().to_png(runtime.charts().distributions(pairs, shown)),
             cohort.describe_spread(pairs, shown, titles),
             table.rename(columns=titles),
         )

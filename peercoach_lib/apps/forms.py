@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import ipywidgets as widgets
 import pandas as pd
@@ -254,6 +254,11 @@ class ChartView(widgets.VBox):
     """A chart as an image whose alt text says what it shows, with its table one click away.
 
     ipywidgets' ``Image`` has no alt text, so the picture is an ``<img>`` in an HTML widget.
+
+    On a page served by Voilà a chart can be drawn when the person reaches it
+    (:meth:`show_later`): the page is ready for input without waiting for pictures further
+    down. The page's script presses the chart's "Show the chart" button as it comes near the
+    screen; anyone can press it too. Its table is there from the start.
     """
 
     def __init__(self, *, max_width: str = "780px"):
@@ -262,28 +267,77 @@ class ChartView(widgets.VBox):
         self.alt = ""
         self.image = widgets.HTML()
         self.image.add_class("peercoach-chart")
+        self.draw_button = widgets.Button(
+            description="Show the chart",
+            icon="image",
+            layout=widgets.Layout(width="auto", display="none"),
+        )
+        self.draw_button.add_class("peercoach-draw")
         self.toggle = widgets.ToggleButton(
             description="Show the numbers", icon="table", layout=widgets.Layout(width="auto")
         )
         self.table = widgets.HTML(layout=widgets.Layout(display="none"))
-        super().__init__([self.image, widgets.HBox([self.toggle]), self.table])
+        self._pending: tuple | None = None
+        super().__init__([self.image, widgets.HBox([self.draw_button, self.toggle]), self.table])
         self.toggle.observe(runtime.guarded(self._on_toggle), names="value")
+        self.draw_button.on_click(runtime.guarded(lambda _button: self.draw()))
 
     def show(self, png: bytes, alt: str, table: pd.DataFrame | None = None) -> None:
+        self._pending = None
         self.png, self.alt = png, alt
         encoded = base64.b64encode(png).decode("ascii")
         self.image.value = (
             f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" '
             f'style="max-width:min(100%, {self.max_width});height:auto;display:block">'
         )
+        self.draw_button.layout.display = "none"
+        self._show_table(table)
+
+    def show_later(
+        self,
+        draw: Callable[[], bytes],
+        alt: str,
+        table: pd.DataFrame | None = None,
+        *,
+        then: Callable[[bytes], None] | None = None,
+    ) -> None:
+        """Show the PNG that ``draw()`` makes, when the person reaches the chart (then call
+        ``then(png)``). Drawn at once where no page script can ask for it (outside Voilà), and
+        once the chart has been drawn before: the person has seen it and expects it current."""
+        self._pending = (draw, alt, table, then)
+        if self.png or not runtime.served():
+            self.draw()
+            return
+        self.alt = alt
+        self.image.value = ""
+        self.draw_button.layout.display = "flex"
+        self._show_table(table)
+
+    def draw(self) -> None:
+        """Draw the chart asked for by :meth:`show_later`, if it is still to be drawn."""
+        if self._pending is None:
+            return
+        draw, alt, table, then = self._pending
+        png = draw()
+        self.show(png, alt, table)
+        if then is not None:
+            then(png)
+
+    @property
+    def pending(self) -> bool:
+        """Whether the chart waits to be drawn."""
+        return self._pending is not None
+
+    def hide(self) -> None:
+        self._pending = None
+        self.layout.display = "none"
+
+    def _show_table(self, table: pd.DataFrame | None) -> None:
         has_table = table is not None and not table.empty
         self.toggle.layout.display = "flex" if has_table else "none"
         self.table.value = table_html(table) if has_table else ""
         self.layout.display = "flex"
         self._on_toggle()
-
-    def hide(self) -> None:
-        self.layout.display = "none"
 
     def _on_toggle(self, _change=None) -> None:
         self.table.layout.display = "block" if self.toggle.value else "none"

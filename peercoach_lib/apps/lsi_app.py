@@ -256,16 +256,16 @@ class LsiApp(widgets.VBox):
         if not self.rows:
             return
         current = self._current()
-        self.wheel.show(
-            runtime.charts().to_png(runtime.charts().lsi_wheel(current)),
+        self.wheel.show_later(
+            lambda: runtime.charts().to_png(runtime.charts().lsi_wheel(current)),
             lsi.describe_wheel(current),
             lsi.frame(current).rename(columns={"gap": "priority gap"}),
         )
         earlier = self._earlier()
         if earlier is not None:
             now = current.model_copy(update={"taken_on": self.taken_on.value or self.today})
-            self.comparison.show(
-                runtime.charts().to_png(runtime.charts().lsi_comparison(earlier, now)),
+            self.comparison.show_later(
+                lambda: runtime.charts().to_png(runtime.charts().lsi_comparison(earlier, now)),
                 lsi.describe_comparison(earlier, now),
                 lsi.compare(earlier, now),
             )

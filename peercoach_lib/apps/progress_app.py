@@ -27,22 +27,31 @@ class ChartSection(widgets.VBox):
         super().__init__([forms.heading(title), self.reading, self.chart, self.downloads])
 
     def show(self, reading: str, figure, table: pd.DataFrame, stem: str) -> None:
-        """Show the reading and the chart (``figure`` is None when there is nothing to draw)."""
+        """Show the reading, and the chart that ``figure()`` makes (``figure`` is None when
+        there is nothing to draw) once the person reaches it."""
         self.reading.value = f"<p style='font-size:14px'>{html.escape(reading)}</p>"
         if figure is None or table.empty:
             self.chart.hide()
             self.downloads.layout.display = "none"
             return
-        png = runtime.charts().to_png(figure)
-        self.chart.show(png, f"{self.title}: {reading}", table)
-        self.downloads.layout.display = "flex"
-        self.downloads.value = forms.download_link(
-            "Chart (PNG)", f"{stem}-{self.key}.png", png, "image/png"
-        ) + forms.download_link(
-            "Numbers (CSV)",
-            f"{stem}-{self.key}.csv",
-            table.to_csv(index=False).encode(),
-            "text/csv",
+        self.downloads.layout.display = "none"  # until the picture they offer is drawn
+
+        def offer(png: bytes) -> None:
+            self.downloads.layout.display = "flex"
+            self.downloads.value = forms.download_link(
+                "Chart (PNG)", f"{stem}-{self.key}.png", png, "image/png"
+            ) + forms.download_link(
+                "Numbers (CSV)",
+                f"{stem}-{self.key}.csv",
+                table.to_csv(index=False).encode(),
+                "text/csv",
+            )
+
+        self.chart.show_later(
+            lambda: runtime.charts().to_png(figure()),
+            f"{self.title}: {reading}",
+            table,
+            then=offer,
         )
 
 
@@ -105,10 +114,10 @@ class ProgressApp(widgets.VBox):
             self.summary.value = ""
         stem = f"progress-{me.name.split()[0].lower()}-{self.today:%Y%m%d}"
         s = self.sections
-        charts = runtime.charts()
+        charts = runtime.charts  # the module, imported when a chart is first drawn
         s["goals"].show(
             progress.read_gas(p),
-            charts.gas_progress(p.gas_levels, p.gas_scores, p.milestones)
+            (lambda: charts().gas_progress(p.gas_levels, p.gas_scores, p.milestones))
             if len(p.gas_scores)
             else None,
             p.gas_table,
@@ -116,7 +125,7 @@ class ProgressApp(widgets.VBox):
         )
         s["follow_through"].show(
             progress.read_follow_through(p),
-            charts.follow_through_chart(p.follow_weekly, p.follow_recent)
+            (lambda: charts().follow_through_chart(p.follow_weekly, p.follow_recent))
             if len(p.follow_weekly)
             else None,
             p.follow_weekly,
@@ -124,19 +133,23 @@ class ProgressApp(widgets.VBox):
         )
         s["sessions"].show(
             progress.read_cadence(p),
-            charts.cadence_chart(p.sessions, p.gaps, p.interval_days) if len(p.sessions) else None,
+            (lambda: charts().cadence_chart(p.sessions, p.gaps, p.interval_days))
+            if len(p.sessions)
+            else None,
             p.sessions,
             stem,
         )
         s["lsi"].show(
             progress.read_lsi(p),
-            charts.lsi_trend_chart(p.lsi_index, p.lsi_change) if len(p.lsi_index) else None,
+            (lambda: charts().lsi_trend_chart(p.lsi_index, p.lsi_change))
+            if len(p.lsi_index)
+            else None,
             p.lsi_change if len(p.lsi_change) else p.lsi_index,
             stem,
         )
         s["checks"].show(
             progress.read_checks(p),
-            charts.checks_chart(p.checks, p.check_threshold) if len(p.checks) else None,
+            (lambda: charts().checks_chart(p.checks, p.check_threshold)) if len(p.checks) else None,
             p.checks,
             stem,
         )

@@ -21,7 +21,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -95,6 +96,21 @@ def message_under(page: Page, label: str):
         .filter(has=field(page, label))
         .locator(".peercoach-error, .peercoach-warning")
     )
+
+
+def reach_charts(page: Page, scope: str = "body") -> None:
+    """Scroll to each chart in ``scope`` still to be drawn, as a reader would, and wait until
+    the page has drawn it (the page presses a chart's "Show the chart" button as it nears the
+    screen; nothing here clicks)."""
+    waiting = page.locator(f"{scope} button.peercoach-draw").filter(visible=True)
+    for _ in range(20):
+        if not waiting.count():
+            break
+        button = waiting.first.element_handle()
+        with contextlib.suppress(PlaywrightError):  # drawn and gone while we reached it
+            button.scroll_into_view_if_needed(timeout=KERNEL_MS)
+        button.wait_for_element_state("hidden", timeout=KERNEL_MS)
+    expect(waiting).to_have_count(0, timeout=KERNEL_MS)
 
 
 def pair_in_demo_cohort(store, first_names: tuple[str, ...], token: str, today):

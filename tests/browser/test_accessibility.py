@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from peercoach_lib.apps.registry import APPS
+from tests.browser.harness import reach_charts
 
 # Person 10 and partnership 5 of the demo cohort are only read here.
 CONTEXT = {"person": 10, "partnership": 5, "cohort": 1}
@@ -16,6 +17,8 @@ PAGES = ["index.ipynb", *(app.notebook for app in APPS)]
 def test_no_critical_or_serious_violations_and_every_control_named(workbook, visit, notebook):
     page = visit(workbook.url(notebook, **CONTEXT))
     page.assert_clean()
+    assert page.unnamed_controls() == []  # charts not reached yet: their buttons are named
+    reach_charts(page.page)  # every chart drawn, so that its picture is checked too
     violations = [v for v in page.axe() if v["impact"] in ("critical", "serious")]
     assert not violations, "\n".join(
         f"{v['impact']}: {v['id']} ({v['help']}): {v['nodes']}" for v in violations

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from peercoach_lib import cohort
 from peercoach_lib.model import Cohort, FlagFollowUp, Person, SessionNote, SessionPrep
 from peercoach_lib.store import Store
-from tests.browser.harness import KERNEL_MS
+from tests.browser.harness import KERNEL_MS, reach_charts
 
 NOTEBOOK = "cohort_dashboard.ipynb"
 COHORT, FACILITATOR, PARTNERSHIP = 1, 1, 4
@@ -93,7 +93,8 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     for label, value in headline.items():
         assert re.search(rf"{re.escape(value)}\s*\n\s*{re.escape(label)}", text), (label, text)
 
-    # Both charts are drawn: the week grid and the spread of the pairs.
+    # Both charts are drawn as they are reached: the week grid and the spread of the pairs.
+    reach_charts(page, ".peercoach-cohort")
     images = page.locator(".peercoach-cohort .peercoach-chart img")
     expect(images).to_have_count(2)
     for k in range(2):

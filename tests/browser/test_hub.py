@@ -23,7 +23,7 @@ from playwright.sync_api import BrowserContext, expect
 from peercoach_lib import demo
 from peercoach_lib.model import Cohort, Partnership, Person, Session, SessionNote
 from peercoach_lib.store import Store
-from tests.browser.harness import KERNEL_MS, Server, Visit, free_port
+from tests.browser.harness import KERNEL_MS, Server, Visit, free_port, reach_charts
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB_CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
@@ -208,6 +208,7 @@ def test_the_facilitator_sees_the_cohort(contexts, world):
     page = visit.page
     expect(page.get_by_label("Cohort", exact=True)).to_contain_text(world.cohort.name)
     expect(page.get_by_role("heading", name="Flags")).to_be_visible(timeout=KERNEL_MS)
+    reach_charts(page)
     expect(page.locator("img[alt]").first).to_be_visible(timeout=KERNEL_MS)
     visit.screenshot("hub-facilitator-dashboard")
 

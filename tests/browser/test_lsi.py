@@ -15,7 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from peercoach_lib import lsi
 from peercoach_lib.model import LsiAssessment
-from tests.browser.harness import KERNEL_MS
+from tests.browser.harness import KERNEL_MS, reach_charts
 
 NOTEBOOK = "lifestyle_satisfaction_index.ipynb"
 LEILA = 4
@@ -89,6 +89,13 @@ def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook
     )
     focus = lsi.focus_areas(draft)
     assert "Work and career" in focus
+    # The wheel, below the sliders, is drawn when the person scrolls to it, and shows them.
+    wheel = page.locator(".peercoach-lsi .peercoach-chart img").first
+    expect(wheel).to_have_count(0)
+    reach_charts(page, ".peercoach-lsi")
+    expect(wheel).to_have_attribute("alt", lsi.describe_wheel(draft))
+    wheel.evaluate("img => img.decode()")
+    assert wheel.evaluate("img => img.naturalWidth") > 100
     # Suggested, and offered as the start of a change plan.
     areas = lsi.load_areas()
     expect(page.get_by_label("Focus on", exact=True)).to_have_values(

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from peercoach_lib import progress
 from peercoach_lib.model import Cohort, Person
 from peercoach_lib.store import Store
-from tests.browser.harness import KERNEL_MS
+from tests.browser.harness import KERNEL_MS, reach_charts
 
 NOTEBOOK = "my_progress.ipynb"
 AMARA, LEA = 8, 9
@@ -44,7 +44,9 @@ def section(page: Page, title: str):
 
 
 def chart_sources(page: Page) -> list[str]:
-    """The source of every chart, once each picture has loaded and has a size."""
+    """The source of every chart, once each picture has been reached, has loaded and has a
+    size."""
+    reach_charts(page, ".peercoach-progress")
     images = page.locator(".peercoach-progress .peercoach-chart img")
     expect(images).to_have_count(len(SECTIONS))
     sources = []
@@ -64,6 +66,7 @@ def check_person(page: Page, name: str, p: progress.Progress) -> None:
     """The person is chosen and each section shows their reading; its download links carry
     their name (the links are set after the chart, so every chart is theirs by then)."""
     expect(page.get_by_label("I am", exact=True)).to_have_value(name, timeout=KERNEL_MS)
+    reach_charts(page, ".peercoach-progress")
     first_name = name.split()[0].lower()
     today = dt.date.today()
     for title, read in SECTIONS:
