@@ -267,9 +267,12 @@ class ChartView(widgets.VBox):
         self.alt = ""
         self.image = widgets.HTML()
         self.image.add_class("peercoach-chart")
+        # Out of the tab order: a keyboard user who reaches the chart has it drawn the same way,
+        # and focus never rests on a button that goes away once the chart is there.
         self.draw_button = widgets.Button(
             description="Show the chart",
             icon="image",
+            tabbable=False,
             layout=widgets.Layout(width="auto", display="none"),
         )
         self.draw_button.add_class("peercoach-draw")

@@ -92,6 +92,9 @@ def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook
     # The wheel, below the sliders, is drawn when the person scrolls to it, and shows them.
     wheel = page.locator(".peercoach-lsi .peercoach-chart img").first
     expect(wheel).to_have_count(0)
+    # Its button is for the mouse; keyboard users reaching the chart have it drawn as well.
+    button = page.locator(".peercoach-lsi button.peercoach-draw").first
+    expect(button).to_have_attribute("tabindex", "-1")
     reach_charts(page, ".peercoach-lsi")
     expect(wheel).to_have_attribute("alt", lsi.describe_wheel(draft))
     wheel.evaluate("img => img.decode()")
