@@ -471,13 +471,17 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         )
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole pairs
         ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # room above the bars for the median's label
-        ax.axvline(values.median(), color=OKABE_ITO["orange"], linestyle="--", linewidth=1.5)
+        median = values.median()
+        ax.axvline(median, color=OKABE_ITO["orange"], linestyle="--", linewidth=1.5)
+        # The label on the side away from the line, so that the line never crosses it.
+        left, right = ax.get_xlim()
+        on_right = (median - left) / ((right - left) or 1) < 0.5
         ax.text(
-            0.98,
+            0.98 if on_right else 0.02,
             0.95,
-            f"median {values.median():.0f}{unit}",
+            f"median {median:.0f}{unit}",
             transform=ax.transAxes,
-            ha="right",
+            ha="right" if on_right else "left",
             va="top",
             fontsize=8,
             color=TEXT,

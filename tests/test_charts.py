@@ -133,3 +133,14 @@ def test_the_spread_has_a_panel_per_measure_counts_whole_pairs_and_hides_small_g
     assert follow.get_ylim()[1] > max(b.get_height() for b in _bars(follow))
     assert [t.get_text() for t in panels[3].texts] == ["no data yet"]
     assert [t.get_text() for t in panels[4].texts] == ["too few to show"]
+
+
+def test_the_median_label_sits_on_the_side_away_from_its_line():
+    values = {column: [0.1, 0.9, 0.95, 1.0] for column in charts.DISTRIBUTIONS}
+    shown = dict.fromkeys(charts.DISTRIBUTIONS, True)
+    high = charts.distributions(pd.DataFrame(values), shown).axes[0]
+    (label,) = high.texts
+    assert label.get_text() == "median 92%" and label.get_horizontalalignment() == "left"
+    values = {column: [0.0, 0.05, 0.1, 0.9] for column in charts.DISTRIBUTIONS}
+    low = charts.distributions(pd.DataFrame(values), shown).axes[0]
+    assert low.texts[0].get_horizontalalignment() == "right"
