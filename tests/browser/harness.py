@@ -106,7 +106,10 @@ def reach_charts(page: Page, scope: str = "body") -> None:
     for _ in range(20):
         if not waiting.count():
             break
-        button = waiting.first.element_handle()
+        try:
+            button = waiting.first.element_handle(timeout=1000)
+        except PlaywrightTimeout:
+            continue  # drawn, and its button gone, between counting and taking it
         with contextlib.suppress(PlaywrightError):  # drawn and gone while we reached it
             button.scroll_into_view_if_needed(timeout=KERNEL_MS)
         button.wait_for_element_state("hidden", timeout=KERNEL_MS)
