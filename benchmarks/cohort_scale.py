@@ -76,7 +76,7 @@ def tables(store: Store, cohort_id: int):
 def draw(view, shown, grid) -> None:
     """Every chart the dashboard draws on opening."""
     charts.to_png(charts.week_heatmap(grid, [str(p) for p in shown["pair"]]))
-    visible = {column: True for column in charts.DISTRIBUTIONS}
+    visible = dict.fromkeys(cohort.SPREAD, True)
     charts.to_png(charts.distributions(view.pairs, visible))
 
 

@@ -432,11 +432,9 @@ def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
     return ax.figure
 
 
-DISTRIBUTIONS = cohort.SPREAD
-
-
 def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None) -> Figure:
-    """How the pairs spread on each measure; a measure of too few people shows a note instead."""
+    """How the pairs spread on each measure of ``cohort.SPREAD``; a measure of too few people
+    shows a note instead."""
     from matplotlib.ticker import MaxNLocator
 
     # Fixed margins rather than a layout engine: the panels and their labels are the same
@@ -445,7 +443,7 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
     figure = figure or Figure(figsize=(9.6, 5.6))
     figure.subplots_adjust(left=0.085, right=0.99, bottom=0.055, top=0.95, wspace=0.32, hspace=0.3)
     axes = figure.subplots(2, 3).ravel()
-    for ax, (column, (title, scale, unit)) in zip(axes, DISTRIBUTIONS.items(), strict=False):
+    for ax, (column, (title, scale, unit)) in zip(axes, cohort.SPREAD.items(), strict=False):
         ax.set_title(title, fontsize=9, color=TEXT)
         ax.spines[["top", "right"]].set_visible(False)
         values = (pairs[column].dropna() * scale) if shown.get(column) else pd.Series(dtype=float)

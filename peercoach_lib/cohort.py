@@ -33,6 +33,9 @@ MIN_GROUP = 3
 RECENT = dt.timedelta(weeks=4)
 ONE_SIDED_SHARE = 1 / 3
 TOO_FEW = "too few to show"
+NO_DATA = "no data yet"
+ACTION = "Suggest a courageous conversation"
+INTERVAL_DAYS = {"weekly": 7, "every two weeks": 14, "monthly": 30}
 #: How the pairs spread, measure by measure: (title, scale to show it in, unit).
 SPREAD = {
     "follow_through": ("Follow-through", 100, "%"),
@@ -41,9 +44,6 @@ SPREAD = {
     "gas_change": ("GAS T-score change", 1, ""),
     "lsi_change": ("LSI change", 1, ""),
 }
-NO_DATA = "no data yet"
-ACTION = "Suggest a courageous conversation"
-INTERVAL_DAYS = {"weekly": 7, "every two weeks": 14, "monthly": 30}
 
 p, s, h, c, k = (
     schema.partnerships,

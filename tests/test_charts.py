@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from peercoach_lib import charts
+from peercoach_lib import charts, cohort
 from tests.test_scoring import assessment
 
 AREAS = ["Work and career", "Money", "Health and energy", "Personal growth and learning"]
@@ -121,10 +121,10 @@ def test_the_spread_has_a_panel_per_measure_counts_whole_pairs_and_hides_small_g
             "lsi_change": [2.0, 5.0, -1.0],
         }
     )
-    shown = dict.fromkeys(charts.DISTRIBUTIONS, True) | {"lsi_change": False}
+    shown = dict.fromkeys(cohort.SPREAD, True) | {"lsi_change": False}
     figure = charts.distributions(pairs, shown)
     panels = [ax for ax in figure.axes if ax.get_visible()]
-    assert [ax.get_title() for ax in panels] == [t for t, _, _ in charts.DISTRIBUTIONS.values()]
+    assert [ax.get_title() for ax in panels] == [t for t, _, _ in cohort.SPREAD.values()]
     follow = panels[0]
     assert sum(b.get_height() for b in _bars(follow, "hist-follow_through")) == 3
     assert all(float(tick).is_integer() for tick in follow.get_yticks())
@@ -136,11 +136,11 @@ def test_the_spread_has_a_panel_per_measure_counts_whole_pairs_and_hides_small_g
 
 
 def test_the_median_label_sits_on_the_side_away_from_its_line():
-    values = {column: [0.1, 0.9, 0.95, 1.0] for column in charts.DISTRIBUTIONS}
-    shown = dict.fromkeys(charts.DISTRIBUTIONS, True)
+    values = {column: [0.1, 0.9, 0.95, 1.0] for column in cohort.SPREAD}
+    shown = dict.fromkeys(cohort.SPREAD, True)
     high = charts.distributions(pd.DataFrame(values), shown).axes[0]
     (label,) = high.texts
     assert label.get_text() == "median 92%" and label.get_horizontalalignment() == "left"
-    values = {column: [0.0, 0.05, 0.1, 0.9] for column in charts.DISTRIBUTIONS}
+    values = {column: [0.0, 0.05, 0.1, 0.9] for column in cohort.SPREAD}
     low = charts.distributions(pd.DataFrame(values), shown).axes[0]
     assert low.texts[0].get_horizontalalignment() == "right"

@@ -76,6 +76,7 @@ def test_on_a_served_page_each_chart_is_drawn_when_the_person_reaches_it(
     assert f'alt="{html.escape(goals.chart.alt)}"' in goals.chart.image.value
     assert goals.downloads.layout.display == "flex" and ".png" in goals.downloads.value
     assert sessions.chart.pending  # further down: still waiting
+    first_goals = goals.chart.png
     # Once seen, a chart stays current: a new person's goals are drawn at once.
     partner = next(
         p
@@ -84,6 +85,7 @@ def test_on_a_served_page_each_chart_is_drawn_when_the_person_reaches_it(
     )
     app.person.value = partner.id
     assert not goals.chart.pending and goals.chart.alt.startswith(goals.title)
+    assert goals.chart.png.startswith(b"\x89PNG") and goals.chart.png != first_goals
     assert sessions.chart.pending and sessions.chart.png == b""
 
 

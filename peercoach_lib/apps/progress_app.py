@@ -114,7 +114,7 @@ class ProgressApp(widgets.VBox):
             self.summary.value = ""
         stem = f"progress-{me.name.split()[0].lower()}-{self.today:%Y%m%d}"
         s = self.sections
-        charts = runtime.charts  # the module, imported when a chart is first drawn
+        charts = runtime.charts  # charts() gives the module, imported when first drawn
         s["goals"].show(
             progress.read_gas(p),
             (lambda: charts().gas_progress(p.gas_levels, p.gas_scores, p.milestones))
