@@ -57,13 +57,15 @@ def _fk(
     nullable: bool = False,
     ondelete: str = "CASCADE",
     use_alter: bool = False,
+    index: bool = True,
 ) -> sa.Column:
+    """A foreign key column, indexed unless a composite index leads with it (``index=False``)."""
     return sa.Column(
         name,
         sa.Integer,
         sa.ForeignKey(f"{target}.id", ondelete=ondelete, use_alter=use_alter),
         nullable=nullable,
-        index=True,
+        index=index,
     )
 
 
@@ -149,7 +151,7 @@ sessions = sa.Table(
     "sessions",
     metadata,
     _id(),
-    _fk("partnership_id", "partnerships"),
+    _fk("partnership_id", "partnerships", index=False),
     sa.Column("planned", sa.Boolean, nullable=False),
     sa.Column("scheduled_on", sa.Date),
     sa.Column("scheduled_time", sa.Time),
@@ -159,7 +161,7 @@ sessions = sa.Table(
     sa.Column("calendar_sequence", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", UtcDateTime),
     _demo(),
-    # Added in 0008: a pair's latest planned sessions, by index.
+    # Added in 0008: a pair's latest planned sessions, by index (and, since 0009, its sessions).
     sa.Index("ix_sessions_partnership_scheduled", "partnership_id", "scheduled_on"),
 )
 
@@ -279,12 +281,13 @@ lsi_assessments = sa.Table(
     "lsi_assessments",
     metadata,
     _id(),
-    _fk("person_id", "persons"),
+    _fk("person_id", "persons", index=False),
     sa.Column("taken_on", sa.Date, nullable=False),
     _text("note"),
     sa.Column("created_at", UtcDateTime),
     _demo(),
-    # Added in 0008: a person's first and latest assessment in a date range, by index.
+    # Added in 0008: a person's first and latest assessment in a date range, by index (and,
+    # since 0009, all of a person's assessments).
     sa.Index("ix_lsi_assessments_person_taken", "person_id", "taken_on"),
 )
 
@@ -307,12 +310,13 @@ gas_ratings = sa.Table(
     "gas_ratings",
     metadata,
     _id(),
-    _fk("plan_id", "change_plans"),
+    _fk("plan_id", "change_plans", index=False),
     _fk("session_id", "sessions", nullable=True, ondelete="SET NULL"),
     sa.Column("rated_on", sa.Date, nullable=False),
     sa.Column("level", sa.Integer, nullable=False),
     _demo(),
-    # Added in 0008: a goal's first and latest rating in a date range, by index.
+    # Added in 0008: a goal's first and latest rating in a date range, by index (and, since
+    # 0009, all of a goal's ratings).
     sa.Index("ix_gas_ratings_plan_rated", "plan_id", "rated_on"),
 )
 
