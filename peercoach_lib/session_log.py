@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from peercoach_lib.errors import FieldError, ValidationError
 from peercoach_lib.model import (
     ChangePlan,
     Commitment,
@@ -77,12 +78,27 @@ def open_commitments(
     ]
 
 
+def date_problem(on: dt.date, partnership: Partnership) -> str | None:
+    """What is wrong with logging a session of ``partnership`` on ``on``, or None."""
+    if on < partnership.started_on:
+        return f"the partnership started on {partnership.started_on:%d %B %Y}"
+    if partnership.ended_on is not None and on > partnership.ended_on:
+        return f"the partnership ended on {partnership.ended_on:%d %B %Y}"
+    return None
+
+
 def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
-    """Store the whole entry in one transaction, and drop the person's draft of it."""
+    """Store the whole entry in one transaction, and drop the person's draft of it.
+
+    Raises :class:`ValidationError` when the session's date is outside the partnership.
+    """
     with store.transaction() as tx:
         partnership = tx.get(Partnership, entry.session.partnership_id)
         if person_id not in partnership.members:
             raise PermissionError("only the partners can log their sessions")
+        on = entry.session.held_on or entry.session.scheduled_on
+        if on is not None and (problem := date_problem(on, partnership)):
+            raise ValidationError("Session", [FieldError("held_on", "Date", problem)])
         session = tx.save(entry.session)
         sid = session.id
         _replace(tx, SessionNote, sid, person_id, [entry.note] if entry.note else [])

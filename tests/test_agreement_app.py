@@ -231,3 +231,24 @@ def test_more_sessions_for_a_running_agreement_continue_from_the_next_one(store,
     # Changing the first date itself re-anchors the schedule there, as asked.
     app.first_date.value = dt.date(2026, 5, 5)
     assert next(b.on for b in app.bookings if not b.cancelled) == dt.date(2026, 5, 5)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("minutes", 500, "must be from 1 to 240"),
+        ("minutes", -10, "must be from 1 to 240"),
+        ("count", -3, "must be from 0 to 104"),
+        ("count", 5000, "must be from 0 to 104"),
+    ],
+)
+def test_numbers_out_of_range_are_refused_as_typed(store, pair, app, field, typed, message):
+    fill_everything(app, pair)
+    booked = len(app.rows.children)
+    getattr(app, field).value = typed
+    assert message in getattr(app, field).message.value  # at once, before any save
+    assert len(app.rows.children) == booked  # no schedule of 5,000 (or -3) sessions
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value
+    assert message in getattr(app, field).message.value
+    assert store.find(model.Agreement) == []

@@ -154,3 +154,16 @@ def test_the_url_gives_the_context():
         "a.ipynb?person=3&focus=Money&focus=Pace+of+life"
     )
     assert link("a.ipynb") == "a.ipynb"
+
+
+@pytest.mark.parametrize("weight", [-3, 0, 0.05, 101])
+def test_a_weight_out_of_range_is_refused_as_typed(store, pair, app, weight):
+    fill(app)
+    app.weight.value = weight
+    assert "must be from 0.1 to 100" in app.weight.message.value
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value
+    assert "must be from 0.1 to 100" in app.weight.message.value
+    assert store.find(model.ChangePlan) == []
+    app.weight.value = 2.5
+    assert app.weight.message.value == ""

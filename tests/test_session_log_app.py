@@ -9,6 +9,7 @@ import pytest
 
 from peercoach_lib import demo, model, session_log, sessions
 from peercoach_lib.apps.session_log_app import UNPLANNED, SessionLogApp
+from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import CommitmentStatus as CS
 from peercoach_lib.model import SessionStatus
 from peercoach_lib.store import Store
@@ -226,3 +227,71 @@ def test_with_no_session_due_the_log_starts_as_an_unplanned_session_today(demo_p
         store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
     )
     assert on_the_day.session.value == s1.id
+
+
+def test_a_half_that_did_not_happen_stays_out_when_the_log_is_saved_again(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    me, partner = pair.person_a_id, pair.person_b_id
+    app = SessionLogApp(store, person_id=me, partnership_id=pair.id, today=s1.scheduled_on)
+    app.session.value = s1.id
+    app.first_half.value = 0
+    app.second_half.value = 50
+    app.save_button.click()
+    assert "Saved the held session" in app.result.value, app.result.value
+
+    again = SessionLogApp(store, person_id=me, partnership_id=pair.id, today=s1.scheduled_on)
+    again.session.value = s1.id
+    assert (again.first_half.value, again.second_half.value) == (0, 50)
+    again.most_helpful.value = "More silence next time"  # any later edit
+    again.save_button.click()
+    assert "Saved the held session" in again.result.value, again.result.value
+    halves = store.get(model.Session, s1.id).halves
+    assert [(h.coach_id, h.client_id, h.minutes) for h in halves] == [(partner, me, 50)]
+
+
+@pytest.mark.parametrize("minutes", [-10, 241, 500])
+def test_minutes_out_of_range_are_refused_not_changed(demo_pair, minutes):
+    store, pair, _, (s1, *_rest) = demo_pair
+    app = SessionLogApp(
+        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
+    )
+    app.session.value = s1.id
+    app.first_half.value = minutes
+    # Said at once, under the box, and kept there whatever else the form says.
+    assert "<strong>Error:</strong> must be from 0 to 240" in app.first_half.message.value
+    app.second_half.value = 5  # "ran short" would otherwise replace the first box's message
+    assert "must be from 0 to 240" in app.first_half.message.value
+    app.save_button.click()
+    assert "must be from 0 to 240" in app.first_half.message.value
+    assert "Nothing was saved" in app.result.value
+    assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
+    app.first_half.value = 40
+    assert app.first_half.message.value == ""
+
+
+def test_a_session_outside_the_partnership_is_refused(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    app = SessionLogApp(
+        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
+    )
+    app.session.value = UNPLANNED
+    app.held_on.value = pair.started_on - dt.timedelta(days=1)
+    before = store.find(model.Session, partnership_id=pair.id)
+    app.save_button.click()
+    assert f"the partnership started on {pair.started_on:%d %B %Y}" in app.held_on.message.value
+    assert store.find(model.Session, partnership_id=pair.id) == before
+    # The store's own guard, for any other caller.
+    entry, errors = app.entry()
+    assert entry is None and "held_on" in errors
+    early = model.Session(
+        partnership_id=pair.id,
+        planned=False,
+        status=SessionStatus.HELD,
+        held_on=pair.started_on - dt.timedelta(days=1),
+        halves=[
+            model.SessionHalf(coach_id=pair.person_a_id, client_id=pair.person_b_id, minutes=30)
+        ],
+    )
+    with pytest.raises(ValidationError, match="the partnership started on"):
+        session_log.save(store, pair.person_a_id, session_log.SessionEntry(session=early))
+    assert store.find(model.Session, partnership_id=pair.id) == before

@@ -481,13 +481,18 @@ class AgreementApp(widgets.VBox):
             self.frequency.value = Frequency.WEEKLY
 
     def _on_schedule_input(self, change) -> None:
-        if not self._loading:
-            # A changed first date re-anchors the schedule there; otherwise a saved agreement's
-            # schedule keeps its place: it continues from its earliest session still to come,
-            # never from the first session months ago.
-            self._regenerate(anchor_on_first=change["owner"] is self.first_date.control)
-            self._render_rows()
+        if self._loading:
+            return
+        if self.count.problem():
+            # No schedule from an impossible number of sessions: the error shows under it.
             self.check()
+            return
+        # A changed first date re-anchors the schedule there; otherwise a saved agreement's
+        # schedule keeps its place: it continues from its earliest session still to come,
+        # never from the first session months ago.
+        self._regenerate(anchor_on_first=change["owner"] is self.first_date.control)
+        self._render_rows()
+        self.check()
 
     def _on_change(self, _change) -> None:
         if not self._loading:
@@ -578,6 +583,7 @@ class AgreementApp(widgets.VBox):
             agreement = Agreement.model_validate(self.values())
         except ValidationError as exc:
             findings.errors.update(exc.messages())
+        findings.errors.update(forms.range_errors(self.fields.values()))
         if self.count.value == 0:
             findings.errors["session_count"] = "book at least one session"
         if saving and self.acting.value is None:

@@ -166,17 +166,8 @@ class ChangePlanApp(widgets.VBox):
             [(f"{gas.sign(lv)}: {gas.LEVELS[lv]}", lv) for lv in (-2, -1, 0)],
             value=-1,
         )
-        self.weight = forms.Field(
-            widgets.BoundedFloatText(
-                value=1.0,
-                min=0.1,
-                max=100,
-                step=0.5,
-                description="Weight against my other goals",
-                style=forms._STYLE,
-                layout=widgets.Layout(width="340px"),
-            ),
-            "weight",
+        self.weight = forms.decimal(
+            "Weight against my other goals", "weight", low=0.1, high=100, value=1.0, step=0.5
         )
         self.status = forms.dropdown(
             "Status",
@@ -422,10 +413,12 @@ class ChangePlanApp(widgets.VBox):
             return None
 
     def _on_save(self, _button=None) -> None:
+        errors = forms.range_errors(self.fields.values())
         try:
             plan = ChangePlan.model_validate(self.values())
         except ValidationError as exc:
-            errors = forms.error_messages(exc)
+            errors = {**forms.error_messages(exc), **errors}
+        if errors:
             forms.show_messages(self.fields, errors)
             count = len(errors)
             self.result.value = forms.notice(

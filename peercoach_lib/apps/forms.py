@@ -128,17 +128,75 @@ def dropdown(label: str, path: str, options: Iterable, *, value=None) -> Field:
     return field
 
 
-def integer(label: str, path: str, *, low: int, high: int, value: int) -> Field:
-    return Field(
-        widgets.BoundedIntText(
+class NumberField(Field):
+    """A number box that says, under itself, when its number is out of range.
+
+    A bounded box (``BoundedIntText``) would quietly turn -10 into 0 in the browser, and what is
+    saved would not be what was typed; this one lets the number through and shows "Error: must
+    be from 0 to 240" at once. The error stays while the number is out of range, whatever other
+    message the app shows or clears; :func:`range_errors` reports it for a save to refuse.
+    """
+
+    def __init__(self, control: widgets.Widget, path: str, *, low: float, high: float):
+        super().__init__(control, path)
+        self.low, self.high = low, high
+        control.observe(lambda _change: self.show(), names="value")
+
+    def problem(self) -> str | None:
+        """What is wrong with the number, or None."""
+        value = self.value
+        if value is None:
+            return "is required"
+        if not self.low <= value <= self.high:
+            return f"must be from {_number(self.low)} to {_number(self.high)}"
+        return None
+
+    def show(self, kind: str | None = None, text: str = "") -> None:
+        problem = self.problem()
+        if problem and kind != "error":
+            kind, text = "error", problem
+        super().show(kind, text)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def range_errors(fields: Iterable[Field]) -> dict[str, str]:
+    """The out-of-range numbers among ``fields``, by path (for a save to refuse)."""
+    return {
+        field.path: problem
+        for field in fields
+        if isinstance(field, NumberField) and (problem := field.problem())
+    }
+
+
+def integer(label: str, path: str, *, low: int, high: int, value: int) -> NumberField:
+    return NumberField(
+        widgets.IntText(
             value=value,
-            min=low,
-            max=high,
             description=label,
             style=_STYLE,
             layout=widgets.Layout(width="340px"),
         ),
         path,
+        low=low,
+        high=high,
+    )
+
+
+def decimal(label: str, path: str, *, low: float, high: float, value: float, step: float):
+    return NumberField(
+        widgets.FloatText(
+            value=value,
+            step=step,
+            description=label,
+            style=_STYLE,
+            layout=widgets.Layout(width="340px"),
+        ),
+        path,
+        low=low,
+        high=high,
     )
 
 

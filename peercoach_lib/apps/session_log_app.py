@@ -345,8 +345,11 @@ class SessionLogApp(widgets.VBox):
             f"<p style='margin-left:{forms.LABEL_WIDTH}'>Agreed: {agreed} minutes each.</p>"
         )
         halves = {(h.coach_id, h.client_id): h.minutes for h in (session.halves if session else [])}
-        self.first_half.value = halves.get((a, b), agreed)
-        self.second_half.value = halves.get((b, a), agreed)
+        # A session logged as held shows the halves it had: one that did not happen stays 0
+        # (saving again must not add it); a session still to log starts from the agreed time.
+        unlogged = 0 if session and session.status is SessionStatus.HELD else agreed
+        self.first_half.value = halves.get((a, b), unlogged)
+        self.second_half.value = halves.get((b, a), unlogged)
         self.held_on.value = (session.held_on or session.scheduled_on) if session else self.today
         self.status.value = (
             session.status
@@ -572,16 +575,19 @@ class SessionLogApp(widgets.VBox):
                     errors[path if path else key] = text
                 return None
 
+        errors.update(forms.range_errors(self.fields.values()))
         if self.held_on.value is None:
             errors["held_on"] = "is required"
         elif self.held_on.value > self.today and held:
             errors["held_on"] = "a session cannot be held in the future"
+        elif problem := session_log.date_problem(self.held_on.value, self.partnership):
+            errors["held_on"] = problem
         halves = []
         if held:
             for k, (field, coach, client) in enumerate(
                 ((self.first_half, a, b), (self.second_half, b, a))
             ):
-                if field.value > 0:
+                if field.value > 0 and not field.problem():
                     half = build(
                         f"halves[{k}]",
                         lambda c=coach, cl=client, m=field.value: SessionHalf(
@@ -590,7 +596,9 @@ class SessionLogApp(widgets.VBox):
                     )
                     halves.append(half)
             if not halves:
-                errors["halves[0]"] = "a held session has at least one half with its minutes"
+                errors.setdefault(
+                    "halves[0]", "a held session has at least one half with its minutes"
+                )
         base = (
             planned.model_dump()
             if planned
