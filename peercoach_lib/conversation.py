@@ -94,18 +94,24 @@ def check(conversation: Conversation, partnership: Partnership, *, today: dt.dat
     errors = []
     if conversation.person_id not in partnership.members:
         errors.append(FieldError("person_id", "Person", "is not in this partnership"))
-    if conversation.held_on is not None and conversation.held_on > today:
-        errors.append(
+    errors.extend(date_errors(conversation.held_on, partnership, today=today))
+    if errors:
+        raise ValidationError("Courageous conversation", errors)
+
+
+def date_errors(
+    held_on: dt.date | None, partnership: Partnership, *, today: dt.date
+) -> list[FieldError]:
+    """What is wrong with the day the partners talked (none when it is not given yet)."""
+    if held_on is not None and held_on > today:
+        return [
             FieldError(
                 "held_on", "We talked on", "cannot be in the future: save it once you talked"
             )
-        )
-    if conversation.held_on is not None and conversation.held_on < partnership.started_on:
-        errors.append(
-            FieldError("held_on", "We talked on", "cannot be before the partnership started")
-        )
-    if errors:
-        raise ValidationError("Courageous conversation", errors)
+        ]
+    if held_on is not None and held_on < partnership.started_on:
+        return [FieldError("held_on", "We talked on", "cannot be before the partnership started")]
+    return []
 
 
 def save(store: Store, conversation: Conversation, *, today: dt.date | None = None) -> Conversation:

@@ -206,3 +206,18 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
         for label, _ in app.pair_person.control.options
         if label.startswith(alone[0].split(" (")[0])
     )
+
+
+def test_a_future_talk_and_a_missing_agreement_are_marked_at_once(demo_store, pair):
+    me = pair.members[0]
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "Our sessions keep running over"
+    app.held_on.value = AS_OF + dt.timedelta(days=30)
+    app.outcome.value = ConversationOutcome.AGREED
+    app.review_on.value = AS_OF + dt.timedelta(days=20)  # before the talk
+    app.save_after.click()
+    assert "cannot be in the future" in app.held_on.message.value
+    assert "say what you agreed" in app.agreed.message.value
+    assert "Error:" in app.review_on.message.value
+    assert "Nothing was saved: 3 fields need attention" in plain(app.after_result.value)
+    assert conversation.of(demo_store, me, pair.id) == []

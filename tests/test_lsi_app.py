@@ -111,3 +111,40 @@ def test_an_assessment_keeps_the_areas_it_was_taken_with(store, pair, monkeypatc
     assert [r.satisfaction.value for r in later.rows] == [2, 5]  # "Play" is new: starts at 5
     (saved,) = store.find(model.LsiAssessment)
     assert [a.area for a in saved.areas] == ["Work", "Rest"]
+
+
+def test_every_problem_is_shown_at_once(store, app):
+    app.taken_on.value = TODAY + dt.timedelta(days=3)
+    app.note.value = "x" * 5000
+    app.save_button.click()
+    assert "cannot be in the future" in app.taken_on.message.value
+    assert "at most 4000 characters" in app.note.message.value
+    assert store.find(model.LsiAssessment) == []
+
+
+def test_saving_again_the_same_day_updates_that_days_assessment(store, pair, app):
+    rate(app, SAT, IMP)
+    app.save_button.click()
+    app.rows[0].satisfaction.value = 10
+    app.save_button.click()
+    assert "Updated your assessment of 01 March 2026" in app.result.value
+    (saved,) = store.find(model.LsiAssessment, person_id=pair["alice"].id)
+    assert (
+        saved.areas[0].satisfaction == 10 and [a.satisfaction for a in saved.areas[1:]] == SAT[1:]
+    )
+    assert app.history_table.value.count("01 Mar 2026") == 1
+    # Another day is another assessment.
+    app.taken_on.value = TODAY - dt.timedelta(days=1)
+    app.save_button.click()
+    assert "Saved your assessment of 28 February 2026" in app.result.value
+    assert len(store.find(model.LsiAssessment, person_id=pair["alice"].id)) == 2
+
+
+def test_choosing_another_person_clears_what_was_typed_for_the_first(store, pair, app):
+    app.note.value = "Private to Alice"
+    app.taken_on.value = TODAY - dt.timedelta(days=10)
+    app.person.value = pair["bob"].id
+    assert app.note.value == "" and app.taken_on.value == TODAY
+    app.save_button.click()
+    (saved,) = store.find(model.LsiAssessment)
+    assert saved.person_id == pair["bob"].id and saved.note == ""

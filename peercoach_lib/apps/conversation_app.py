@@ -373,11 +373,22 @@ class ConversationApp(widgets.VBox):
             **data,
         )
 
+    def _checked_draft(self) -> Conversation:
+        """The conversation as on screen; when its own rules fail, the error names the date's
+        problems too, so that every field needing attention is marked at once."""
+        try:
+            return self._draft()
+        except ValidationError as exc:
+            placed = {e.path for e in exc.errors}
+            more = conversation.date_errors(self.held_on.value, self.partnership, today=self.today)
+            errors = [*exc.errors, *(e for e in more if e.path not in placed)]
+            raise ValidationError(exc.record, errors) from None
+
     def _on_save(self, button) -> None:
         result = self.prep_result if button is self.save_prep else self.after_result
         self.prep_result.value = self.after_result.value = ""
         try:
-            saved = conversation.save(self.store, self._draft(), today=self.today)
+            saved = conversation.save(self.store, self._checked_draft(), today=self.today)
         except ValidationError as exc:
             unplaced = forms.show_messages(self.fields, forms.error_messages(exc))
             count = len(exc.errors) - len(unplaced)

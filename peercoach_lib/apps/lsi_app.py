@@ -179,6 +179,10 @@ class LsiApp(widgets.VBox):
                 row.importance.value = earlier.importance if earlier else 5
         finally:
             self._loading = False
+        # A new person starts a fresh form: nothing typed for someone else stays in it.
+        self.note.value = ""
+        self.taken_on.value = self.today
+        forms.show_messages(self.fields, {})
         self.result.value = ""
         self._show_history()
         self.refresh()
@@ -292,6 +296,7 @@ class LsiApp(widgets.VBox):
     # -- saving ----------------------------------------------------------------------------------
 
     def _on_save(self, _button=None) -> None:
+        errors: dict[str, str] = {}
         try:
             assessment = LsiAssessment(
                 person_id=self.person.value,
@@ -300,24 +305,27 @@ class LsiApp(widgets.VBox):
                 note=self.note.value,
             )
         except ValidationError as exc:
-            forms.show_messages(self.fields, forms.error_messages(exc))
+            errors = forms.error_messages(exc)
+        if self.taken_on.value is not None and self.taken_on.value > self.today:
+            errors.setdefault("taken_on", "cannot be in the future")
+        forms.show_messages(self.fields, errors)
+        if errors:
             self.result.value = forms.notice(
                 "error", "Nothing was saved: see the fields marked Error."
             )
             return
-        forms.show_messages(self.fields, {})
-        if self.taken_on.value > self.today:
-            self.taken_on.show("error", "cannot be in the future")
-            self.result.value = forms.notice(
-                "error", "Nothing was saved: see the fields marked Error."
-            )
-            return
+        # One assessment a day: saving again on the same date updates that day's.
+        same_day = next((a for a in self.history if a.taken_on == assessment.taken_on), None)
+        if same_day is not None:
+            assessment = assessment.replace(id=same_day.id, created_at=same_day.created_at)
         saved = self.store.save(assessment)
-        self.history = sorted([*self.history, saved], key=lambda a: (a.taken_on, a.id))
+        others = [a for a in self.history if a.id != saved.id]
+        self.history = sorted([*others, saved], key=lambda a: (a.taken_on, a.id))
         self._show_history()
+        verb = "Updated" if same_day is not None else "Saved"
         self.result.value = forms.notice(
             "ok",
-            f"Saved your assessment of {saved.taken_on:%d %B %Y} (index {lsi.index(saved):.1f}).",
+            f"{verb} your assessment of {saved.taken_on:%d %B %Y} (index {lsi.index(saved):.1f}).",
         )
 
     def _show_history(self) -> None:
