@@ -13,9 +13,11 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from peercoach_lib.errors import FieldError, ValidationError
 from peercoach_lib.model import (
     Agreement,
     Frequency,
+    PartnerSection,
     Partnership,
     Person,
     Session,
@@ -189,9 +191,16 @@ def save(
     *,
     by: int | None = None,
 ) -> tuple[Agreement, list[Booking]]:
-    """Save the agreement and its schedule together: both are stored, or neither is."""
+    """Save the agreement and its schedule together: both are stored, or neither is.
+
+    Saved ``by`` a partner, it may change that partner's own part alone (what confidentiality
+    means to them, their affirmation, their expectations): the other partner's part must be as
+    stored, or :class:`ValidationError` is raised and nothing is saved.
+    """
     with store.transaction() as tx:
         existing = tx.find(Agreement, partnership_id=agreement.partnership_id)
+        if by is not None:
+            _check_own_parts(existing[0] if existing else None, agreement, by)
         if existing and agreement.id is None:
             agreement = agreement.model_copy(update={"id": existing[0].id})
         active = sum(not b.cancelled for b in bookings)
@@ -200,6 +209,25 @@ def save(
         for booking in bookings:
             saved.append(_book(tx, agreement, booking))
         return agreement, saved
+
+
+def _check_own_parts(stored: Agreement | None, agreement: Agreement, by: int) -> None:
+    before = {section.person_id: section for section in stored.partners} if stored else {}
+    errors = []
+    for k, section in enumerate(agreement.partners):
+        if section.person_id == by:
+            continue
+        was = before.get(section.person_id) or PartnerSection(person_id=section.person_id)
+        if section.model_dump() != was.model_dump():
+            errors.append(
+                FieldError(
+                    f"partners[{k}].confidentiality_meaning",
+                    f"Partner {k + 1}",
+                    "only this partner can write or change their own part",
+                )
+            )
+    if errors:
+        raise ValidationError("Agreement", errors)
 
 
 def _book(tx: Transaction, agreement: Agreement, booking: Booking) -> Booking:

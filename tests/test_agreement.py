@@ -248,3 +248,25 @@ def test_the_agreement_reads_well(store, pair):
     page = documents.html_page(text, "Agreement")
     assert page.startswith("<!DOCTYPE html>") and "<main>" in page
     assert "<b>leaves</b>" not in page  # what people write is shown, never run as HTML
+
+
+def test_a_partner_saving_cannot_change_the_other_partners_part(store, pair):
+    p, alice, bob = pair["partnership"], pair["alice"], pair["bob"]
+    mine = model.PartnerSection(person_id=alice.id, confidentiality_meaning="Mine")
+    theirs = model.PartnerSection(person_id=bob.id)
+    saved, bookings = ag.save(
+        store, _agreement(partnership_id=p.id, partners=[mine, theirs]), _weekly(2), by=alice.id
+    )
+    forged = saved.replace(
+        partners=[mine, theirs.replace(confidentiality_meaning="Written for Bob")]
+    )
+    with pytest.raises(ValidationError) as caught:
+        ag.save(store, forged, bookings, by=alice.id)
+    (message,) = caught.value.messages().values()
+    assert message == "only this partner can write or change their own part"
+    (stored,) = store.find(model.Agreement)
+    assert stored.partners[1].confidentiality_meaning == ""
+    # Bob may.
+    ag.save(store, forged, bookings, by=bob.id)
+    (stored,) = store.find(model.Agreement)
+    assert stored.partners[1].confidentiality_meaning == "Written for Bob"

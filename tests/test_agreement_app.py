@@ -22,17 +22,16 @@ def app(store, pair):
 
 
 def fill_everything(app: AgreementApp, pair) -> None:
+    """Alice fills in her own part and the shared ones (each partner writes only their own)."""
     alice, bob = pair["alice"], pair["bob"]
+    first, _second = app.panels
     app.acting.value = alice.id
-    first, second = app.panels
     first.meaning.value = "Nothing leaves the call unless I say so."
     first.affirm.value = True
     first.hopes.value = "Clarity about my next role"
     first.works.value = "Open questions"
     first.not_working.value = "Being told what to do"
     first.support.value = "A text on Wednesdays"
-    second.meaning.value = "Same for me, and no notes kept."
-    second.hopes.value = "Better boundaries"
     app.medium.value = Medium.VIDEO
     app.format.value = SessionFormat.ONE_WAY_SEPARATE
     app.minutes.value = 50
@@ -67,8 +66,9 @@ def test_a_whole_agreement_is_saved_and_found_again(store, pair, app):
         "Being told what to do",
         "A text on Wednesdays",
     )
-    assert second.meaning.value == "Same for me, and no notes kept."
-    assert second.affirm.value is False and second.hopes.value == "Better boundaries"
+    assert second.meaning.value == "" and second.affirm.value is False
+    assert second.meaning.control.disabled is False  # Bob's page: his part is his to write
+    assert first.meaning.control.disabled is True and "Only Alice" in first.whose.value
     assert again.medium.value is Medium.VIDEO
     assert again.format.value is SessionFormat.ONE_WAY_SEPARATE
     assert again.minutes.value == 50
@@ -87,11 +87,15 @@ def test_a_whole_agreement_is_saved_and_found_again(store, pair, app):
     assert cancelled == [False, False, False, False, True, False]
     assert again.count.value == 5
     assert "Not in force yet" in again.status.value and "Bob" in again.status.value
-    # Stored as the record says, and Bob's own affirmation brings it into force.
-    again.panels[1].affirm.value = True
+    # Bob writes his own part; his affirmation brings the agreement into force.
+    second.meaning.value = "Same for me, and no notes kept."
+    second.hopes.value = "Better boundaries"
+    second.affirm.value = True
     again.save_button.click()
     stored = store.find(model.Agreement, partnership_id=pair["partnership"].id)[0]
     assert stored.in_force
+    assert stored.partners[1].confidentiality_meaning == "Same for me, and no notes kept."
+    assert stored.partners[0].confidentiality_meaning == "Nothing leaves the call unless I say so."
     assert (
         "In force"
         in AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY).status.value
@@ -252,3 +256,24 @@ def test_numbers_out_of_range_are_refused_as_typed(store, pair, app, field, type
     assert "Nothing was saved" in app.result.value
     assert message in getattr(app, field).message.value
     assert store.find(model.Agreement) == []
+
+
+def test_a_partner_writes_only_their_own_part(store, pair, app):
+    fill_everything(app, pair)
+    first, second = app.panels
+    assert second.meaning.control.disabled and second.affirm.disabled
+    assert "Only Bob can write or change this part" in second.whose.value
+    assert not first.meaning.control.disabled and first.whose.value == ""
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    # Typed into Bob's part (say, before switching "I am") and saved as Alice: refused.
+    second.meaning.value = "Written by Alice for Bob"
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value
+    assert "only this partner can write or change their own part" in second.meaning.message.value
+    (stored,) = store.find(model.Agreement)
+    assert stored.partners[1].confidentiality_meaning == ""
+    # Nobody chosen under "I am": nobody's part can be written.
+    app.acting.value = None
+    assert first.meaning.control.disabled and second.meaning.control.disabled
+    assert "choose who you are" in first.whose.value

@@ -58,8 +58,10 @@ class PartnerPanel(widgets.VBox):
         self.support = forms.textarea(
             "What support looks like for me", f"{prefix}.support_looks_like"
         )
+        self.whose = widgets.HTML()
         super().__init__(
             [
+                self.whose,
                 forms.heading("Confidentiality", 4),
                 self.meaning,
                 self.affirm,
@@ -90,9 +92,25 @@ class PartnerPanel(widgets.VBox):
         self.affirm.value = section.affirmed_at is not None
         self._show_affirmation()
 
-    def allow_affirming(self, allowed: bool) -> None:
-        """Only the partner themself can affirm (or withdraw) their own affirmation."""
-        self.affirm.disabled = not allowed
+    def allow_writing(self, acting: int | None) -> None:
+        """Only the partner themself writes their part and affirms (or withdraws) the rule."""
+        mine = self.person is not None and self.person.id == acting
+        self.affirm.disabled = not mine
+        for field in self.fields:
+            field.control.disabled = not mine
+        if mine or self.person is None:
+            self.whose.value = ""
+            return
+        name = html.escape(self.person.name)
+        self.whose.value = (
+            f"<p style='font-size:13px;margin-left:{forms.LABEL_WIDTH}'>"
+            + (
+                f"Only {name} can write this part: choose who you are under “I am” above."
+                if acting is None
+                else f"Only {name} can write or change this part, when they open the agreement."
+            )
+            + "</p>"
+        )
 
     def section(self) -> dict:
         return {
@@ -471,7 +489,7 @@ class AgreementApp(widgets.VBox):
             self.person_id = self.acting.value
             self.acting.show()
         for panel in self.panels:
-            panel.allow_affirming(panel.person is not None and panel.person.id == self.acting.value)
+            panel.allow_writing(self.acting.value)
 
     # -- the schedule ----------------------------------------------------------------------------
 
@@ -611,6 +629,9 @@ class AgreementApp(widgets.VBox):
             self.saved, self.bookings = ag.save(
                 self.store, agreement, self.bookings, by=self.acting.value
             )
+        except ValidationError as exc:
+            self.result.value = forms.refusal(self.fields, exc, "Nothing was saved")
+            return
         except Exception:
             log.exception("saving the agreement failed")
             self.result.value = forms.notice(
