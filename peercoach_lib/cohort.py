@@ -62,10 +62,12 @@ class CohortView:
     pairs: pd.DataFrame
     flags: pd.DataFrame
     people: int
+    #: How many people sent the session checks in the range (the low-check share is theirs).
+    checkers: int = 0
 
     def headline(self) -> dict[str, str]:
         """The headline figures as people read them; averages of fewer than 3 people withheld."""
-        return headline(self.pairs, self.people)
+        return headline(self.pairs, self.people, checkers=self.checkers)
 
 
 def _count(condition) -> sa.ColumnElement:
@@ -79,7 +81,12 @@ def _frame(connection, query) -> pd.DataFrame:
 def load(
     store: Store, cohort_id: int, *, start: dt.date | None = None, end: dt.date | None = None
 ) -> CohortView:
-    """Every per-pair figure of the cohort between ``start`` and ``end`` (inclusive)."""
+    """Every per-pair figure of the cohort between ``start`` and ``end`` (inclusive).
+
+    Pairs that start after ``end`` are left out. The flags are those standing on ``end``: each rule
+    looks back from ``end`` (the last four weeks, the last four held sessions, the last two due
+    sessions, the days since the last held session), whatever the start of the range.
+    """
     end = end or dt.date.today()
     with store.reading() as tx:
         cohort = tx.get(Cohort, cohort_id)
@@ -89,7 +96,8 @@ def load(
     pairs = _pairs(frames, start, end, cohort.settings)
     flags = find_flags(pairs, cohort.settings, follow_ups, end=end)
     people = int(pd.unique(pairs[["person_a_id", "person_b_id"]].to_numpy().ravel()).size)
-    return CohortView(cohort, start, end, pairs, flags, people)
+    checkers = int(frames["checkers"].iloc[0, 0] or 0)
+    return CohortView(cohort, start, end, pairs, flags, people, checkers)
 
 
 def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[str, pd.DataFrame]:
@@ -97,6 +105,8 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
     day = sa.func.coalesce(s.c.held_on, s.c.scheduled_on)
     in_range = day.between(start, end)
     recent_from = end - RECENT
+    # The flags look back from the end of the range, so the recent counts may start before it.
+    window = day.between(min(start, recent_from), end)
     held = s.c.status == "held"
     out: dict[str, pd.DataFrame] = {}
 
@@ -114,7 +124,7 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
             .where(schema.agreements.c.partnership_id == p.c.id)
             .scalar_subquery()
             .label("frequency"),
-        ).where(p.c.cohort_id == cohort_id),
+        ).where(p.c.cohort_id == cohort_id, p.c.started_on <= end),
     )
     out["sessions"] = _frame(
         connection,
@@ -142,7 +152,7 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
         .where(
             s.c.partnership_id == p.c.id,
             s.c.planned,
-            s.c.scheduled_on.between(start, end),
+            s.c.scheduled_on <= end,
             s.c.status.in_(["held", "missed", "rescheduled"]),
         )
         .order_by(s.c.scheduled_on.desc(), s.c.id.desc())
@@ -166,13 +176,14 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
     reviewer = s.alias("reviewer")
     reviewed_on = sa.func.coalesce(reviewer.c.held_on, reviewer.c.scheduled_on)
     recent = reviewed_on >= recent_from
+    reviewed_in_range = reviewed_on >= start
     out["commitments"] = _frame(
         connection,
         sa.select(
             c.c.partnership_id.label("pair"),
-            _count(c.c.status == "done").label("done"),
-            _count(c.c.status == "partly").label("partly"),
-            _count(c.c.status == "not done").label("not_done"),
+            _count(sa.and_(c.c.status == "done", reviewed_in_range)).label("done"),
+            _count(sa.and_(c.c.status == "partly", reviewed_in_range)).label("partly"),
+            _count(sa.and_(c.c.status == "not done", reviewed_in_range)).label("not_done"),
             _count(sa.and_(c.c.status == "done", recent)).label("done_recent"),
             _count(sa.and_(c.c.status == "partly", recent)).label("partly_recent"),
             _count(sa.and_(c.c.status == "not done", recent)).label("not_done_recent"),
@@ -180,18 +191,18 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
         .select_from(c.join(reviewer, reviewer.c.id == c.c.reviewed_in_session_id))
         .where(
             c.c.partnership_id.in_(sa.select(p.c.id).where(p.c.cohort_id == cohort_id)),
-            reviewed_on.between(start, end),
+            reviewed_on.between(min(start, recent_from), end),
         )
         .group_by(c.c.partnership_id),
     )
 
-    # Coaching minutes each partner received over the pair's last four held sessions.
+    # Coaching minutes each partner received over the pair's last four held sessions by the end.
     latest = sa.func.row_number().over(
         partition_by=s.c.partnership_id, order_by=(s.c.held_on.desc(), s.c.id.desc())
     )
     last_four = (
         sa.select(s.c.id, s.c.partnership_id, latest.label("rn"))
-        .where(in_cohort, held, s.c.held_on.between(start, end))
+        .where(in_cohort, held, s.c.held_on <= end)
         .subquery()
     )
     out["minutes"] = _frame(
@@ -223,34 +234,80 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
         k.c.approach < k.c.item_below,
         k.c.overall < k.c.item_below,
     )
+    per_session = (
+        sa.select(
+            s.c.partnership_id.label("pair"),
+            (day >= start).label("in_range"),
+            (day >= recent_from).label("recent"),
+            sa.func.count().label("checks"),
+            sa.func.sum(total).label("total_sum"),
+            _count(flagged).label("flagged"),
+        )
+        .select_from(k.join(s, s.c.id == k.c.session_id))
+        .where(in_cohort, window)
+        .group_by(s.c.id, s.c.partnership_id, day)
+        .subquery()
+    )
+    ranged = per_session.c.in_range
     out["checks"] = _frame(
         connection,
         sa.select(
-            s.c.partnership_id.label("pair"),
-            sa.func.count().label("checks"),
-            sa.func.sum(total).label("check_total_sum"),
-            _count(flagged).label("flagged_checks"),
-            _count(sa.and_(flagged, day >= recent_from)).label("flagged_recent"),
-        )
+            per_session.c.pair,
+            sa.func.sum(sa.case((ranged, per_session.c.checks), else_=0)).label("checks"),
+            sa.func.sum(sa.case((ranged, per_session.c.total_sum), else_=0)).label(
+                "check_total_sum"
+            ),
+            sa.func.sum(sa.case((ranged, per_session.c.flagged), else_=0)).label("flagged_checks"),
+            sa.func.sum(sa.case((per_session.c.recent, per_session.c.flagged), else_=0)).label(
+                "flagged_recent"
+            ),
+            _count(ranged).label("checked_sessions"),
+            _count(sa.and_(ranged, per_session.c.flagged > 0)).label("low_check_sessions"),
+        ).group_by(per_session.c.pair),
+    )
+    # How many people sent those checks: the share of low checks is withheld below three.
+    out["checkers"] = _frame(
+        connection,
+        sa.select(sa.func.count(sa.distinct(k.c.person_id)).label("checkers"))
         .select_from(k.join(s, s.c.id == k.c.session_id))
-        .where(in_cohort, in_range)
-        .group_by(s.c.partnership_id),
+        .where(in_cohort, in_range),
     )
 
-    # GAS: each goal's first and latest level in the range, with its weight. Each is one short
-    # walk of the (plan, date) index per goal, rather than ranking every rating in the cohort.
-    g, plans = schema.gas_ratings, schema.change_plans
+    # GAS and LSI change belong to each partner within each partnership: a person paired twice
+    # counts in each pair for the days that pair ran (and in the range), not in one of them.
+    in_cohort_pairs = p.c.cohort_id == cohort_id
     members = (
-        sa.select(p.c.person_a_id.label("person"))
-        .where(p.c.cohort_id == cohort_id)
-        .union(sa.select(p.c.person_b_id).where(p.c.cohort_id == cohort_id))
-        .subquery()
+        sa.select(
+            p.c.id.label("pair"),
+            p.c.person_a_id.label("person"),
+            p.c.started_on.label("from_"),
+            p.c.ended_on.label("until"),
+        )
+        .where(in_cohort_pairs, p.c.started_on <= end)
+        .union_all(
+            sa.select(p.c.id, p.c.person_b_id, p.c.started_on, p.c.ended_on).where(
+                in_cohort_pairs, p.c.started_on <= end
+            )
+        )
+        .subquery("members")
     )
+
+    def during(column) -> sa.ColumnElement:
+        """``column`` (a date) falls in the range and while the member's pair ran."""
+        return sa.and_(
+            column.between(start, end),
+            column >= members.c.from_,
+            sa.or_(members.c.until.is_(None), column <= members.c.until),
+        )
+
+    # GAS: each goal's first and latest level, with its weight. Each is one short walk of the
+    # (plan, date) index per goal, rather than ranking every rating in the cohort.
+    g, plans = schema.gas_ratings, schema.change_plans
 
     def level(*order) -> sa.ScalarSelect:
         return (
             sa.select(g.c.level)
-            .where(g.c.plan_id == plans.c.id, g.c.rated_on.between(start, end))
+            .where(g.c.plan_id == plans.c.id, during(g.c.rated_on))
             .order_by(*order)
             .limit(1)
             .scalar_subquery()
@@ -258,25 +315,27 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
 
     goals = (
         sa.select(
-            plans.c.person_id.label("person"),
+            members.c.pair,
+            members.c.person,
             plans.c.weight,
             level(g.c.rated_on, g.c.id).label("first_level"),
             level(g.c.rated_on.desc(), g.c.id.desc()).label("last_level"),
         )
-        .where(plans.c.person_id.in_(sa.select(members.c.person)))
+        .select_from(members.join(plans, plans.c.person_id == members.c.person))
         .subquery()
     )
     out["goals"] = _frame(connection, sa.select(goals).where(goals.c.first_level.is_not(None)))
 
-    # LSI: each person's first and latest assessment in the range (by the (person, date)
-    # index), and the index of each: the mean satisfaction of its ratings, times ten.
+    # LSI: each member's first and latest assessment (by the (person, date) index), and the
+    # index of each: the mean satisfaction of its ratings, times ten.
     a, r = schema.lsi_assessments, schema.lsi_ratings
-    taken = sa.and_(a.c.person_id == members.c.person, a.c.taken_on.between(start, end))
+    taken = sa.and_(a.c.person_id == members.c.person, during(a.c.taken_on))
 
     def assessment(*order) -> sa.ScalarSelect:
         return sa.select(a.c.id).where(taken).order_by(*order).limit(1).scalar_subquery()
 
     ends = sa.select(
+        members.c.pair,
         members.c.person,
         assessment(a.c.taken_on, a.c.id).label("first_id"),
         assessment(a.c.taken_on.desc(), a.c.id.desc()).label("last_id"),
@@ -293,6 +352,7 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
     out["lsi"] = _frame(
         connection,
         sa.select(
+            ends.c.pair,
             ends.c.person,
             index_of(ends.c.first_id).label("first_index"),
             index_of(ends.c.last_id).label("last_index"),
@@ -303,12 +363,12 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
 
 
 def _t_scores(
-    levels: pd.Series, weights: pd.Series, people: pd.Series, rho: float = 0.3
+    levels: pd.Series, weights: pd.Series, member: list[pd.Series], rho: float = 0.3
 ) -> pd.Series:
-    """The GAS T-score per person from one level per goal (vectorised over every person)."""
+    """The GAS T-score per member (pair, person) from one level per goal (vectorised)."""
     parts = (
-        pd.DataFrame({"person": people, "wx": weights * levels, "w2": weights**2, "w": weights})
-        .groupby("person")
+        pd.DataFrame({"wx": weights * levels, "w2": weights**2, "w": weights})
+        .groupby([m.rename(n) for m, n in zip(member, ("pair", "person"), strict=True)])
         .sum()
     )
     return 50 + 10 * parts["wx"] / np.sqrt((1 - rho) * parts["w2"] + rho * parts["w"] ** 2)
@@ -337,6 +397,8 @@ def _pairs(
         "check_total_sum",
         "flagged_checks",
         "flagged_recent",
+        "checked_sessions",
+        "low_check_sessions",
     ]
     pairs[counts] = pairs[counts].fillna(0).astype("int64")
     end_ts = pd.Timestamp(end)
@@ -358,35 +420,28 @@ def _pairs(
     )
     pairs["check_mean"] = pairs["check_total_sum"] / pairs["checks"].replace(0, np.nan)
 
-    # GAS and LSI change per person, then the pair's mean (what the facilitator sees).
-    person_pair = (
-        pd.concat(
-            [
-                pairs[["pair", "person_a_id"]].rename(columns={"person_a_id": "person"}),
-                pairs[["pair", "person_b_id"]].rename(columns={"person_b_id": "person"}),
-            ]
-        )
-        .drop_duplicates("person", keep="last")
-        .set_index("person")["pair"]
-    )
+    # GAS and LSI change per partner in each pair, then the pair's mean (what the facilitator
+    # sees).
     goals = frames["goals"]
     if len(goals):
-        change = _t_scores(goals["last_level"], goals["weight"], goals["person"]) - _t_scores(
-            goals["first_level"], goals["weight"], goals["person"]
+        member = [goals["pair"], goals["person"]]
+        change = _t_scores(goals["last_level"], goals["weight"], member) - _t_scores(
+            goals["first_level"], goals["weight"], member
         )
-        pairs["gas_change"] = pairs["pair"].map(change.groupby(person_pair).mean())
+        pairs["gas_change"] = pairs["pair"].map(change.groupby(level="pair").mean())
     else:
         pairs["gas_change"] = np.nan
     lsi = frames["lsi"]
     lsi = lsi[lsi["assessments"] >= 2]
     if len(lsi):
-        change = (lsi["last_index"] - lsi["first_index"]).set_axis(lsi["person"])
-        pairs["lsi_change"] = pairs["pair"].map(change.groupby(person_pair).mean())
+        change = (lsi["last_index"] - lsi["first_index"]).groupby(lsi["pair"]).mean()
+        pairs["lsi_change"] = pairs["pair"].map(change)
     else:
         pairs["lsi_change"] = np.nan
-    return pairs.sort_values("days_since_last", ascending=False, kind="stable").reset_index(
-        drop=True
-    )
+    # Running pairs first, the longest without a session at the top; pairs that ended last.
+    return pairs.sort_values(
+        ["active", "days_since_last"], ascending=[False, False], kind="stable"
+    ).reset_index(drop=True)
 
 
 def find_flags(
@@ -490,22 +545,33 @@ def _median(values: pd.Series, people: int, fmt: str) -> str:
     return fmt.format(values.median())
 
 
-def headline(pairs: pd.DataFrame, people: int) -> dict[str, str]:
-    """The headline figures; any average or median of fewer than three people is withheld."""
+def headline(pairs: pd.DataFrame, people: int, *, checkers: int | None = None) -> dict[str, str]:
+    """The headline figures; any average or median of fewer than three people is withheld.
+
+    The share of sessions with a low check is of the sessions with at least one check, a session
+    counting as low when any check of it is below the line; it is withheld when fewer than three
+    people sent checks (``checkers``; the cohort's ``people`` when not given).
+    """
 
     def contributors(column: str) -> int:
         return 2 * int(pairs[column].notna().sum())
 
     active = pairs[pairs["active"]]
-    checks = int(pairs["checks"].sum())
-    share = f"{pairs['flagged_checks'].sum() / checks:.0%}" if checks else "no data yet"
+    checked = int(pairs["checked_sessions"].sum())
+    checkers = people if checkers is None else checkers
+    if not checked:
+        share = NO_DATA
+    elif min(people, checkers) < MIN_GROUP:
+        share = TOO_FEW
+    else:
+        share = f"{pairs['low_check_sessions'].sum() / checked:.0%}"
     return {
         "Pairs active": f"{int((active['held'] > 0).sum())} of {len(active)}",
         "Sessions held / planned": f"{int(pairs['held'].sum())} / {int(pairs['planned'].sum())}",
         "Median follow-through": _median(
             pairs["follow_through"], min(people, contributors("follow_through")), "{:.0%}"
         ),
-        "Sessions with a low check": share if people >= MIN_GROUP else TOO_FEW,
+        "Sessions with a low check": share,
         "Median GAS T-score change": _median(
             pairs["gas_change"], min(people, contributors("gas_change")), "{:+.1f}"
         ),
@@ -551,10 +617,11 @@ def week_grid(store: Store, pair_ids: list[int], start: dt.date, end: dt.date) -
 # -- what the charts show, in words (their alt text) ---------------------------------------------
 
 
-def describe_grid(grid: pd.DataFrame, labels: list[str]) -> str:
+def describe_grid(grid: pd.DataFrame, labels: list[str], *, by_name: bool = False) -> str:
     """The week grid in one sentence: how many sessions of each kind, and who waited longest.
 
-    ``labels`` name the grid's rows in order, as the chart does ("A & B (12 d)").
+    ``labels`` name the grid's rows in order, as the chart does ("A & B (12 d)"); ``by_name``
+    says the rows are in order of name rather than of days since a held session.
     """
     counts = pd.Series(grid.to_numpy().ravel()).value_counts()
     kinds = ", ".join(
@@ -567,7 +634,8 @@ def describe_grid(grid: pd.DataFrame, labels: list[str]) -> str:
         f"weeks, one row per pair and one column per week: {kinds or 'no sessions'}."
     )
     if labels:
-        said += f" First row (longest since a held session): {labels[0]}."
+        order = "by name" if by_name else "longest since a held session"
+        said += f" First row ({order}): {labels[0]}."
     return said
 
 

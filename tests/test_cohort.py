@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -154,10 +155,35 @@ def test_headline_figures_and_suppression(store, known):
         "Pairs active": "2 of 3",
         "Sessions held / planned": "6 / 8",
         "Median follow-through": "38%",  # pairs at 75% and 0%
-        "Sessions with a low check": "50%",
+        "Sessions with a low check": "too few to show",  # two people sent checks
         "Median GAS T-score change": "too few to show",  # one person has goals
         "Median LSI change": "no data yet",
     }
+
+
+def test_the_low_check_share_is_of_sessions_and_needs_three_people(store, known):
+    c, pairs = known
+    p1 = pairs["p1"]
+    s2, _, s4 = sorted(
+        (x for x in store.find(model.Session, partnership_id=p1.id)), key=lambda x: x.scheduled_on
+    )[1:]
+    # A third person sends checks: a good one for session 2, and one for session 4, which
+    # already has a good check from P0.
+    for session in (s2, s4):
+        store.save(
+            model.SessionCheck(
+                session_id=session.id,
+                person_id=p1.person_b_id,
+                heard=9,
+                focus=9,
+                approach=9,
+                overall=9,
+            )
+        )
+    view = cohort.load(store, c.id, start=START, end=END)
+    assert view.checkers == 3
+    # Sessions with a check: P1's 9 and 23 March, P2's 2 March (low): 1 of 3, not 1 of 4 forms.
+    assert view.headline()["Sessions with a low check"] == "33%"
 
 
 def test_a_cohort_of_two_people_shows_no_averages(store):
@@ -303,3 +329,84 @@ def test_gas_and_lsi_change_from_the_first_and_latest_in_the_range(store):
     later = cohort.load(store, c.id, start=D(2026, 3, 6), end=D(2026, 4, 30)).pairs
     assert later.loc[0, "lsi_change"] == pytest.approx(10.0)  # Ann 90 -> 100
     assert later.loc[0, "gas_change"] == pytest.approx(20.0)  # level 0 -> 2: T 50 -> 70
+
+
+def test_the_flags_stand_on_the_end_of_the_range_whatever_its_start(store, known):
+    c, _ = known
+    whole = cohort.load(store, c.id, start=START, end=END)
+    for start in (END - dt.timedelta(days=2), END - dt.timedelta(days=10), END):
+        narrow = cohort.load(store, c.id, start=start, end=END)
+        assert narrow.flags[["pair", "rule", "numbers"]].equals(
+            whole.flags[["pair", "rule", "numbers"]]
+        ), start
+
+
+def test_a_pair_that_starts_after_the_range_is_not_in_it(store, known):
+    c, pairs = known
+    late = _pair(
+        store,
+        c.id,
+        store.get(model.Person, pairs["p1"].person_a_id),
+        store.get(model.Person, pairs["p3"].person_a_id),
+        started=END + dt.timedelta(days=5),
+    )
+    view = cohort.load(store, c.id, start=START, end=END)
+    assert late.id not in set(view.pairs["pair"])
+    assert view.headline()["Pairs active"] == "2 of 3"
+    before_any = cohort.load(store, c.id, start=D(2026, 1, 1), end=D(2026, 2, 1))
+    assert before_any.pairs.empty and before_any.headline()["Pairs active"] == "0 of 0"
+
+
+def test_a_person_paired_twice_counts_in_each_pair_for_its_own_days(store, known):
+    c, pairs = known
+    p1 = pairs["p1"]
+    first = store.get(model.Person, p1.person_a_id)  # P0: a goal rated -1 on 2 March, +1 on 23
+    other = store.get(model.Person, pairs["p3"].person_a_id)
+    again = _pair(store, c.id, first, other, started=D(2026, 3, 24))
+    view = cohort.load(store, c.id, start=START, end=END).pairs.set_index("pair")
+    assert view.loc[p1.id, "gas_change"] == pytest.approx(20.0)  # as before the new pair
+    assert np.isnan(view.loc[again.id, "gas_change"])  # no rating since 24 March
+    plan = store.find(model.ChangePlan, person_id=first.id)[0]
+    store.save(model.GasRating(plan_id=plan.id, rated_on=D(2026, 3, 27), level=2))
+    view = cohort.load(store, c.id, start=START, end=END).pairs.set_index("pair")
+    # Both pairs ran on 27 March: P1 goes from -1 to +2 (T 40 -> 70); the new pair has one
+    # rating in its days, so no change yet.
+    assert view.loc[p1.id, "gas_change"] == pytest.approx(30.0)
+    assert view.loc[again.id, "gas_change"] == pytest.approx(0.0)
+
+
+def test_an_impossible_range_hides_the_figures_instead_of_leaving_old_ones(store, known):
+    c, _ = known
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert app.results.layout.display == "flex"
+    app.end.value = END + dt.timedelta(days=1)
+    assert "cannot be after today" in app.end.message.value
+    assert app.results.layout.display == "none"
+    app.end.value = START - dt.timedelta(days=1)
+    assert "the end after the start" in app.end.message.value
+    assert app.results.layout.display == "none"
+    app.end.value = END
+    assert app.end.message.value == "" and app.results.layout.display == "flex"
+
+
+def test_flags_of_a_past_range_are_shown_but_not_marked(store, known):
+    c, _ = known
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    app.end.value = END - dt.timedelta(days=1)
+    rows = app.flags_box.children
+    assert "flags as they stood on 29 March 2026" in rows[0].value
+    text, button = rows[1].children
+    assert button.disabled
+    button.click()  # even if a browser sends the click
+    assert store.find(model.FlagFollowUp) == []
+    del text
+
+
+def test_ended_pairs_come_last_in_the_grid_and_say_so(store, known):
+    c, pairs = known
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert list(app.view.pairs["pair"])[-1] == pairs["p4"].id
+    assert "(ended)" in app.grid_image.table.value
+    assert "First row (longest since a held session)" in app.grid_image.alt
+    app.sort.value = "name"
+    assert "First row (by name)" in app.grid_image.alt

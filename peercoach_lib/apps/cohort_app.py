@@ -81,12 +81,9 @@ class CohortDashboardApp(widgets.VBox):
             f.path: f for f in (self.pair_person, self.pair_partner, self.pair_start)
         }
         self.downloads = widgets.HTML()
-        self.body = widgets.VBox(
+        # Everything the range shows: hidden while the range is impossible, never left stale.
+        self.results = widgets.VBox(
             [
-                self.demo,
-                self.privacy,
-                self.start,
-                self.end,
                 self.headline,
                 forms.heading("Who meets"),
                 self.sort,
@@ -112,6 +109,7 @@ class CohortDashboardApp(widgets.VBox):
                 self.downloads,
             ]
         )
+        self.body = widgets.VBox([self.demo, self.privacy, self.start, self.end, self.results])
         self.children = [forms.stylesheet(), self.chooser, self.body]
 
         cohorts = self.viewer.cohorts(self.store.find(Cohort, order_by="name"))
@@ -159,11 +157,20 @@ class CohortDashboardApp(widgets.VBox):
         start, end = self.start.value, self.end.value
         for field in (self.start, self.end):
             field.show()
+        problem = None
         if start is None or end is None or end < start:
-            (self.end if start else self.start).show(
-                "error", "choose a start and an end date, the end after the start"
+            problem = (
+                self.end if start else self.start,
+                "choose a start and an end date, the end after the start",
             )
+        elif end > self.today:
+            problem = (self.end, "cannot be after today: the figures and flags stand on the end")
+        if problem is not None:
+            field, text = problem
+            field.show("error", text)
+            self.results.layout.display = "none"
             return
+        self.results.layout.display = "flex"
         self.view = cohort.load(self.store, self.chooser.value, start=start, end=end)
         if end == self.today:
             self._track_flags()
@@ -228,15 +235,17 @@ class CohortDashboardApp(widgets.VBox):
             self.store, [int(x) for x in shown["pair"]], self.view.start, self.view.end
         )
         labels = [
-            f"{self.names[int(pid)]} ({days} d)"
-            for pid, days in zip(shown["pair"], shown["days_since_last"], strict=True)
+            f"{self.names[int(pid)]} ({f'{days} d' if active else 'ended'})"
+            for pid, days, active in zip(
+                shown["pair"], shown["days_since_last"], shown["active"], strict=True
+            )
         ]
         table = grid.copy()
         table.columns = [f"{week:%d %b}" for week in table.columns]
         table.insert(0, "pair", labels)
         self.grid_image.show_later(
             lambda: runtime.charts().to_png(runtime.charts().week_heatmap(grid, labels)),
-            cohort.describe_grid(grid, labels),
+            cohort.describe_grid(grid, labels, by_name=self.sort.value == "name"),
             table,
         )
         more = len(pairs) - len(shown)
@@ -278,6 +287,12 @@ class CohortDashboardApp(widgets.VBox):
                     if len(flags) > SHOWN_FLAGS
                     else ""
                 )
+                + (
+                    ""
+                    if self._current
+                    else f" These are the flags as they stood on {self.view.end:%d %B %Y}; "
+                    "follow-ups are marked on today's flags (a range that ends today)."
+                )
                 + "</p>"
             )
         ]
@@ -305,7 +320,7 @@ class CohortDashboardApp(widgets.VBox):
             button = widgets.Button(
                 description="Mark followed up",
                 icon="check",
-                disabled=done,
+                disabled=done or not self._current,
                 layout=widgets.Layout(width="auto"),
                 tooltip=f"{flag.rule}: {self.names.get(flag.pair, '')}",
             )
@@ -318,8 +333,15 @@ class CohortDashboardApp(widgets.VBox):
             )
         self.flags_box.children = rows
 
+    @property
+    def _current(self) -> bool:
+        """Whether the view shows today's flags (only those can be marked followed up)."""
+        return self.view is not None and self.view.end == self.today
+
     def _follow_up(self, pair: int, rule: str):
         def mark(_button) -> None:
+            if not self._current:
+                return
             chosen = self.store.get(Cohort, self.chooser.value)
             self.store.save(
                 FlagFollowUp(
