@@ -211,6 +211,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigurationError, CopyRefused, ImportRefused, NotFoundError, RosterRefused) as exc:
         print(f"peercoach {args.command}: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        # A file or folder that cannot be written or read: say which, in one line.
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"peercoach {args.command}: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -320,7 +325,14 @@ def _forget(store, args) -> int:
     from peercoach_lib.model import Person
 
     person = store.get(Person, args.person)
-    if not args.yes and sys.stdin.isatty():
+    if not args.yes and not sys.stdin.isatty():
+        print(
+            f"Nothing was changed: forgetting person {person.id} cannot be undone, so without a "
+            "terminal to ask at, it needs --yes.",
+            file=sys.stderr,
+        )
+        return 1
+    if not args.yes:
         prompt = f"Forget {person.name} (person {person.id})? This cannot be undone. Type yes: "
         try:
             answer = input(prompt)

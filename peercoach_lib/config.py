@@ -53,6 +53,13 @@ def database_url(environ: Mapping[str, str] | None = None, *, cwd: Path | None =
     """
     environ = os.environ if environ is None else environ
     raw = environ.get(DB_VARIABLE, "").strip()
+    if DB_VARIABLE in environ and not raw:
+        # Set but empty is most likely a mistake (an unfilled template, a typo in a script):
+        # quietly using the default workbook instead could write into the wrong one.
+        raise ConfigurationError(
+            f"{DB_VARIABLE} is set but empty: name a database, or unset it to use "
+            f"{data_dir() / DEFAULT_FILENAME}"
+        )
     if not raw:
         return _sqlite_url(str(data_dir() / DEFAULT_FILENAME))
     if "://" not in raw:

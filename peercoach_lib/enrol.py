@@ -150,8 +150,20 @@ def enrol(
         for new in people:
             known = by_sign_in.get(new.sign_in) if new.sign_in else None
             if known is None and new.email:
-                matches = by_email.get(new.email.lower(), [])
-                known = matches[0] if len(matches) == 1 and not matches[0].sign_in else None
+                # The same e-mail is the same person, unless the row names a sign-in that the
+                # person with that e-mail does not have (then they are two people).
+                matches = [
+                    p
+                    for p in by_email.get(new.email.lower(), [])
+                    if not new.sign_in or not p.sign_in
+                ]
+                if len(matches) > 1:
+                    problems.append(
+                        f"{new.name}: {len(matches)} people have the e-mail {new.email}; add "
+                        "the sign-in name of the one you mean"
+                    )
+                    continue
+                known = matches[0] if matches else None
             fields = {
                 "name": new.name,
                 "email": new.email,

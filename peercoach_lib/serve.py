@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import urllib.parse
 from pathlib import Path
 
@@ -163,6 +164,8 @@ def voila_config(
     config = Config()
     config.Voila.ip = host
     config.Voila.port = port
+    # The port asked for, or none: another port would be one nobody was told about.
+    config.Voila.port_retries = 0
     config.Voila.open_browser = False
     config.Voila.tornado_settings = {"disable_check_xsrf": True}
     config.VoilaConfiguration.strip_sources = True
@@ -192,9 +195,13 @@ def serve(
     pool_size: int = POOL_SIZE,
     notebooks: Path | None = None,
 ) -> None:
-    """Serve the apps until interrupted."""
+    """Serve the apps until interrupted.
+
+    Raises :class:`ConfigurationError` before serving when the database cannot be opened.
+    """
+    check_port(host, port)
     # Kernels start in the notebooks' folder: hand them the database as an absolute URL.
-    os.environ[DB_VARIABLE] = database_url()
+    os.environ[DB_VARIABLE] = check_database()
     os.environ[TIMEOUT_VARIABLE] = str(CELL_TIMEOUT_SECONDS)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(JUPYTER_DATA), os.environ.get("JUPYTER_PATH", "")) if p
@@ -203,6 +210,30 @@ def serve(
         argv=[str(notebooks or notebooks_dir())],
         config=voila_config(host, port, debug=debug, pool_size=pool_size),
     )
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise :class:`ConfigurationError` when ``host:port`` cannot be listened on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} (is another server "
+                "using it? choose another with --port or PEERCOACH_PORT)"
+            ) from None
+
+
+def check_database() -> str:
+    """The database's URL, once it is known to open (with its schema brought up to date): a
+    server that cannot open it would only say so on every page."""
+    from peercoach_lib.store import Store
+
+    url = database_url()
+    Store(url).close()
+    return url
 
 
 # -- under JupyterHub ------------------------------------------------------------------------------
@@ -278,7 +309,7 @@ def hub_config(
 def serve_under_hub(*, debug: bool = False, pool_size: int = POOL_SIZE) -> None:
     """Serve one person's workbook under JupyterHub until the hub stops it."""
     config = hub_config(debug=debug, pool_size=pool_size)
-    os.environ[DB_VARIABLE] = database_url()
+    os.environ[DB_VARIABLE] = check_database()
     os.environ[TIMEOUT_VARIABLE] = str(CELL_TIMEOUT_SECONDS)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(JUPYTER_DATA), os.environ.get("JUPYTER_PATH", "")) if p

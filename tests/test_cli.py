@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 
 from peercoach_lib import cli, model
 from peercoach_lib.store import Store, migrate
+from tests.browser.harness import free_port
 from tests.conftest import AS_OF
 
 
@@ -107,3 +109,63 @@ def test_the_installed_console_script_runs():
         check=True,
     )
     assert result.stdout.startswith("peercoach ")
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ("", "PEERCOACH_DB is set but empty"),
+        ("   ", "PEERCOACH_DB is set but empty"),
+        ("mysql://someone@somewhere/db", "cannot use a mysql database"),
+        ("{file}", "file is not a database"),
+    ],
+)
+def test_a_database_that_cannot_be_used_is_one_line_not_a_traceback(
+    tmp_path, monkeypatch, capsys, setting, said
+):
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database\n")
+    monkeypatch.setenv("PEERCOACH_DB", setting.format(file=text))
+    assert cli.main(["info"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("peercoach info: ") and said in err and "Traceback" not in err
+    assert err.count("\n") == 1
+    assert text.read_text() == "not a database\n"
+
+
+def test_a_file_that_cannot_be_written_is_one_line_not_a_traceback(db, tmp_path, capsys):
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    taken = tmp_path / "taken.csv"
+    taken.write_text("mine\n")
+    for args, said in (
+        (["export", "--output", str(folder)], f"Is a directory: {folder}"),
+        (["export", "--csv", str(taken)], f"File exists: {taken}"),
+    ):
+        assert cli.main(args) == 2
+        err = capsys.readouterr().err
+        assert err == f"peercoach export: {said}\n"
+    assert taken.read_text() == "mine\n"
+
+
+def test_serve_refuses_a_port_in_use(db, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"peercoach serve: cannot listen on 127.0.0.1:{port}: ")
+    assert err.count("\n") == 1
+
+
+def test_serve_refuses_a_database_it_cannot_open(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PEERCOACH_DB", str(tmp_path))  # a folder, not a database
+    assert cli.main(["serve", "--port", str(free_port())]) == 2
+    assert "peercoach serve: cannot open the database" in capsys.readouterr().err
+
+
+def test_the_server_keeps_to_the_port_it_was_given():
+    from peercoach_lib.serve import voila_config
+
+    assert voila_config("127.0.0.1", 8866).Voila.port_retries == 0

@@ -52,6 +52,24 @@ Cal Cole,cal,
     assert people["Bea Brook"].sign_in == "bea"  # found by e-mail, given a sign-in name
 
 
+def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store):
+    enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
+    by_e_mail = "name,email\nFay F. Facilitator,FAY@example.org\nBea Brook,bea@example.org\n"
+    for _ in range(3):
+        done = enrol.enrol(store, enrol.read_roster(by_e_mail), "Spring 2027")
+        assert not done.added and len(done.updated) == 2
+    people = store.find(model.Person)
+    assert len(people) == 3
+    fay = next(p for p in people if p.email.lower() == "fay@example.org")
+    assert (fay.name, fay.sign_in) == ("Fay F. Facilitator", "fay")  # keeps her sign-in name
+    # A row with another sign-in name than the person with that e-mail is someone else.
+    other = "name,sign_in,email\nFay's colleague,fcol,fay@example.org\n"
+    assert len(enrol.enrol(store, enrol.read_roster(other), "Spring 2027").added) == 1
+    # Two people with one e-mail: which one is meant is asked, nothing guessed.
+    with pytest.raises(RosterRefused, match=r"2 people have the e-mail fay@example\.org"):
+        enrol.enrol(store, enrol.read_roster("name,email\nFay,fay@example.org\n"), "Spring 2027")
+
+
 @pytest.mark.parametrize(
     ("roster", "expected"),
     [

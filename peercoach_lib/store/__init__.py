@@ -297,8 +297,9 @@ class Store:
         if upgrade:
             try:
                 migrate.upgrade(self.engine)
-            except sa.exc.OperationalError as exc:
-                # A server that is down, a database that does not exist, a wrong password.
+            except sa.exc.DatabaseError as exc:
+                # A server that is down, a database that does not exist, a wrong password, or
+                # a file that is not a database.
                 self.engine.dispose()
                 reason = " ".join(str(exc.orig).split())
                 raise ConfigurationError(

@@ -44,7 +44,10 @@ def create_engine(url: str) -> sa.Engine:
     if backend == "postgresql":
         return _postgresql_engine(parsed)
     if backend != "sqlite":
-        return sa.create_engine(parsed, pool_pre_ping=True)
+        raise ConfigurationError(
+            f"cannot use a {backend} database: the workbook keeps its data in SQLite or "
+            "PostgreSQL (postgresql+psycopg://…)"
+        )
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         folder = Path(database).parent
