@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from peercoach_lib.documents import words
 from peercoach_lib.errors import FieldError, ValidationError
 from peercoach_lib.model import (
     Agreement,
@@ -275,7 +276,7 @@ def markdown(
     """The agreement as a readable Markdown document."""
 
     def name(person_id: int | None) -> str:
-        return people[person_id].name if person_id in people else "(not chosen)"
+        return words(people[person_id].name) if person_id in people else "(not chosen)"
 
     a, b = partnership.members
     lines = [
@@ -294,7 +295,7 @@ def markdown(
     sections = {p.person_id: p for p in agreement.partners}
     for person_id in (a, b):
         section = sections.get(person_id)
-        meaning = section.confidentiality_meaning if section else ""
+        meaning = words(section.confidentiality_meaning) if section else ""
         affirmed = section.affirmed_at if section else None
         lines += [
             f"**{name(person_id)}**: {meaning or '(not written yet)'}",
@@ -314,7 +315,7 @@ def markdown(
             ("What does not work for me", section.does_not_work if section else ""),
             ("What support looks like for me", section.support_looks_like if section else ""),
         ):
-            lines += [f"- **{label}:** {value or '-'}"]
+            lines += [f"- **{label}:** {words(value) or '-'}"]
         lines += [""]
     time = f"{agreement.time:%H:%M}" if agreement.time else "(time to agree)"
     lines += [
@@ -336,5 +337,5 @@ def markdown(
         note = " (cancelled)" if booking.cancelled else ""
         lines.append(f"{k}. {booking.on:%A %d %B %Y}{note}")
     lines += ["", "## Goals for the partnership", ""]
-    lines += [f"- {goal.text}" for goal in agreement.goals] or ["- (none written yet)"]
+    lines += [f"- {words(goal.text)}" for goal in agreement.goals] or ["- (none written yet)"]
     return "\n".join(lines) + "\n"

@@ -31,6 +31,8 @@ PRODID = f"-//peercoach//peercoach {__version__}//EN"
 #: A fixed namespace, so that the same session gets the same UID in every export.
 UID_NAMESPACE = uuid.UUID("6c9f3d1e-2f4b-4c59-9a57-0f6f3a1c7b21")
 REMINDER = dt.timedelta(minutes=30)
+#: For a session with no time agreed: 09:00 on its day.
+ALL_DAY_REMINDER = dt.timedelta(hours=9)
 
 
 def session_uid(partnership: Partnership, session_id: int) -> str:
@@ -95,8 +97,14 @@ def schedule_ics(
             event.add("status", "CONFIRMED")
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", "Peer-coaching session in 30 minutes")
-            alarm.add("trigger", -REMINDER)
+            if start_time is None:
+                # A day with no time agreed: remind in the morning of the day, not at 23:30 the
+                # evening before (30 minutes before an all-day event's midnight).
+                alarm.add("description", "Peer-coaching session today")
+                alarm.add("trigger", ALL_DAY_REMINDER)
+            else:
+                alarm.add("description", "Peer-coaching session in 30 minutes")
+                alarm.add("trigger", -REMINDER)
             event.add_component(alarm)
         calendar.add_component(event)
     calendar.add_missing_timezones()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from peercoach_lib import gas
 from peercoach_lib.agreement import STEP_DAYS
+from peercoach_lib.documents import words
 from peercoach_lib.model import ChangePlan, Frequency, Milestone
 
 #: Months between default milestones, and how long the eight sessions take when nothing is booked.
@@ -183,53 +184,54 @@ def default_milestones(start: dt.date, until: dt.date | None = None) -> list[Mil
 
 def markdown(plan: ChangePlan, person_name: str) -> str:
     """The plan as a readable Markdown document."""
-    status = plan.status.value + (f": {plan.status_reason}" if plan.status_reason else "")
+    w = words
+    status = plan.status.value + (f": {w(plan.status_reason)}" if plan.status_reason else "")
     lines = [
-        f"# Personal Change Plan: {plan.change}",
+        f"# Personal Change Plan: {w(plan.change)}",
         "",
-        f"{person_name}, started {plan.created_on:%d %B %Y}. Status: {status}.",
+        f"{w(person_name)}, started {plan.created_on:%d %B %Y}. Status: {status}.",
         "",
         "## Why it matters to me",
         "",
-        plan.why_it_matters or "-",
+        w(plan.why_it_matters) or "-",
         "",
         f"- **Importance:** {plan.importance}/10",
         f"- **Confidence that I can do it:** {plan.confidence}/10",
-        f"- **Life area it serves:** {plan.lsi_area or '-'}",
+        f"- **Life area it serves:** {w(plan.lsi_area or '') or '-'}",
         "",
         "## Goal",
         "",
-        plan.goal_statement or "-",
+        w(plan.goal_statement) or "-",
         "",
         "## Steps",
         "",
     ]
     lines += [
-        f"{k}. {s.text}" + (f" (by {s.by_when:%d %b %Y})" if s.by_when else "")
+        f"{k}. {w(s.text)}" + (f" (by {s.by_when:%d %b %Y})" if s.by_when else "")
         for k, s in enumerate(plan.steps, start=1)
     ] or ["-"]
     lines += [
         "",
         "## Who and what can help",
         "",
-        plan.supports or "-",
+        w(plan.supports) or "-",
         "",
         "## What could get in the way, and what I will do then",
         "",
     ]
-    lines += [f"- {o.obstacle}: {o.response or '(to think about)'}" for o in plan.obstacles] or [
-        "-"
-    ]
+    lines += [
+        f"- {w(o.obstacle)}: {w(o.response) or '(to think about)'}" for o in plan.obstacles
+    ] or ["-"]
     lines += [
         "",
         "## How I will know it is working",
         "",
-        plan.evidence or "-",
+        w(plan.evidence) or "-",
         "",
         "## Milestones",
         "",
     ]
-    lines += [f"- {m.due_on:%d %b %Y}: {m.description or '-'}" for m in plan.milestones] or ["-"]
+    lines += [f"- {m.due_on:%d %b %Y}: {w(m.description) or '-'}" for m in plan.milestones] or ["-"]
     lines += [
         "",
         "## Goal attainment levels",
@@ -245,5 +247,5 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
         (-1, scale.somewhat_less),
         (-2, scale.much_less),
     ):
-        lines.append(f"- **{level:+d}** ({gas.LEVELS[level]}): {text or '-'}")
+        lines.append(f"- **{level:+d}** ({gas.LEVELS[level]}): {w(text or '') or '-'}")
     return "\n".join(lines) + "\n"

@@ -10,6 +10,13 @@ import mistune
 _RENDER = mistune.create_markdown(escape=True)
 
 
+def words(text: str) -> str:
+    """What a person wrote, for a Markdown document: ``<`` and ``&`` are escaped with a backslash,
+    so no Markdown viewer takes "<b>" or "<script>" in someone's words for markup (they show as
+    typed)."""
+    return text.replace("\\", "\\\\").replace("<", "\\<").replace("&", "\\&")
+
+
 def html_page(markdown_text: str, title: str) -> str:
     """A standalone, printable HTML page from Markdown."""
     return (

@@ -85,6 +85,10 @@ def test_without_a_time_sessions_are_all_day(store, pair):
     ag.save(store, agreement, [ag.Booking(dt.date(2026, 5, 4))])
     (event,) = _events(calendar.partnership_calendar(store, pair["partnership"].id))
     assert event.decoded("dtstart") == dt.date(2026, 5, 4)
+    # Reminded at 09:00 on the day, not 30 minutes before its midnight (23:30 the day before).
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("trigger") == dt.timedelta(hours=9)
+    assert alarm["description"] == "Peer-coaching session today"
 
 
 def test_the_command_line_writes_the_same_file(store, pair, booked, tmp_path, monkeypatch):

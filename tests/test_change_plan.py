@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from peercoach_lib import change_plan as cp
-from peercoach_lib import model
+from peercoach_lib import documents, model
 from tests.examples import complete_plan
 
 
@@ -67,3 +68,13 @@ def test_the_plan_reads_well():
         model.ChangePlan(person_id=1, change="Rest", created_on=dt.date(2026, 1, 1)), "Bob"
     )
     assert "## Steps\n\n-\n" in bare
+
+
+def test_a_plan_document_shows_markup_in_what_was_written_as_typed():
+    plan = complete_plan(1).replace(change="Sleep <script>alert(1)</script> & rest")
+    text = cp.markdown(plan, "<b>Zoë</b> 🦊")
+    assert re.search(r"(?<!\\)<", text) is None  # every "<" escaped
+    assert "Sleep \\<script>alert(1)\\</script> \\& rest" in text
+    page = documents.html_page(text, "Plan")
+    assert "Sleep &lt;script&gt;alert(1)&lt;/script&gt; &amp; rest" in page
+    assert "&lt;b&gt;Zoë&lt;/b&gt; 🦊" in page
