@@ -513,7 +513,8 @@ def find_flags(
                 "pair": checked["pair"],
                 "rule": FlagRule.LOW_SESSION_CHECK.value,
                 "numbers": checked["flagged_recent"].astype(str)
-                + " session check(s) below the line in the last four weeks",
+                + np.where(checked["flagged_recent"] == 1, " session check", " session checks")
+                + " below the line in the last four weeks",
                 "action": ACTION + " about how the sessions feel",
             }
         )
@@ -631,7 +632,8 @@ def describe_grid(grid: pd.DataFrame, labels: list[str], *, by_name: bool = Fals
     )
     said = (
         f"Sessions of {len(grid)} pair{'s' if len(grid) != 1 else ''} over {grid.shape[1]} "
-        f"weeks, one row per pair and one column per week: {kinds or 'no sessions'}."
+        f"week{'s' if grid.shape[1] != 1 else ''}, one row per pair and one column per week: "
+        f"{kinds or 'no sessions'}."
     )
     if labels:
         order = "by name" if by_name else "longest since a held session"

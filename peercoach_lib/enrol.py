@@ -49,7 +49,7 @@ class Enrolled:
         )
         lines = [
             f"Cohort {self.cohort.name!r} (id {self.cohort.id}) {made}: "
-            f"{len(self.added)} people added, {len(self.updated)} updated.",
+            f"{_people(len(self.added))} added, {len(self.updated)} updated.",
         ]
         if facilitator:
             lines.append(f"Facilitator: {facilitator}.")
@@ -199,3 +199,7 @@ def enrol_file(store: Store, path: Path, cohort_name: str) -> Enrolled:
     except (OSError, UnicodeDecodeError) as exc:
         raise RosterRefused([f"{path}: cannot be read as UTF-8 text ({exc})"]) from None
     return enrol(store, read_roster(text), cohort_name)
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"

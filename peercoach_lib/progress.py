@@ -198,7 +198,12 @@ def read_cadence(p: Progress) -> str:
         if len(long_gaps)
         else " Every gap stayed within your agreed interval."
     )
-    return f"You held {p.held} of {p.planned} planned sessions so far.{gaps}"
+    held = (
+        f"You held {p.held} of {p.planned} planned sessions so far"
+        if p.planned
+        else f"You held {p.held} session{'s' if p.held != 1 else ''} so far, none of them planned"
+    )
+    return f"{held}.{gaps}"
 
 
 def read_lsi(p: Progress) -> str:
@@ -222,6 +227,7 @@ def read_checks(p: Progress) -> str:
         return "No session checks yet: answer the four questions at the end of a session."
     flagged = int(p.checks["flagged"].sum())
     return (
-        f"{len(p.checks)} session checks, average total {p.checks['total'].mean():.1f} of 40; "
+        f"{len(p.checks)} session check{'s' if len(p.checks) != 1 else ''}, average total "
+        f"{p.checks['total'].mean():.1f} of 40; "
         f"{flagged} raised a flag (below {p.check_threshold}, or an item below the line)."
     )

@@ -169,3 +169,10 @@ def test_the_server_keeps_to_the_port_it_was_given():
     from peercoach_lib.serve import voila_config
 
     assert voila_config("127.0.0.1", 8866).Voila.port_retries == 0
+
+
+def test_a_number_that_is_not_one_says_so_in_plain_words(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["demo", "--pairs", "abc"])
+    err = capsys.readouterr().err
+    assert "--pairs: must be a whole number, not 'abc'" in err and "_positive" not in err
