@@ -1,9 +1,10 @@
 """The facilitator's view of a cohort: per-pair figures, flags, headline numbers.
 
 Privacy is built into the queries: every one aggregates in the database and groups by pair (or by
-person for goal and LSI numbers, which are reduced to a change before use), and none selects a
-text column. No note, preparation, feedback or plan text can reach the facilitator's kernel, and
-figures that would average fewer than three people are withheld ("too few to show").
+partner within a pair for goal and LSI numbers, which are reduced to a change before use), and
+none selects a text column. No note, preparation, feedback or plan text can reach the
+facilitator's kernel, and figures that would average fewer than three people are withheld ("too
+few to show").
 
 Speed is built in the same way: the work is done by a handful of grouped SQL queries and
 vectorised pandas, never by Python loops over rows, so 10,000 pairs take about as long as reading

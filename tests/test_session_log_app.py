@@ -295,3 +295,15 @@ def test_a_session_outside_the_partnership_is_refused(demo_pair):
     with pytest.raises(ValidationError, match="the partnership started on"):
         session_log.save(store, pair.person_a_id, session_log.SessionEntry(session=early))
     assert store.find(model.Session, partnership_id=pair.id) == before
+
+
+def test_minutes_of_a_session_not_held_do_not_block_saving_it(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    app = SessionLogApp(
+        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
+    )
+    app.session.value = s1.id
+    app.first_half.value = 999  # typed, then the session turned out to be missed
+    app.status.value = SessionStatus.MISSED
+    app.save_button.click()
+    assert store.get(model.Session, s1.id).status is SessionStatus.MISSED

@@ -575,7 +575,11 @@ class SessionLogApp(widgets.VBox):
                     errors[path if path else key] = text
                 return None
 
-        errors.update(forms.range_errors(self.fields.values()))
+        # The minutes count only for a held session (their boxes are hidden otherwise).
+        halves_fields = (self.first_half, self.second_half)
+        errors.update(
+            forms.range_errors(f for f in self.fields.values() if held or f not in halves_fields)
+        )
         if self.held_on.value is None:
             errors["held_on"] = "is required"
         elif self.held_on.value > self.today and held:
