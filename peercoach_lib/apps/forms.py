@@ -140,7 +140,10 @@ class NumberField(Field):
     def __init__(self, control: widgets.Widget, path: str, *, low: float, high: float):
         super().__init__(control, path)
         self.low, self.high = low, high
-        control.observe(lambda _change: self.show(), names="value")
+        control.observe(runtime.guarded(self._on_value), names="value")
+
+    def _on_value(self, _change) -> None:
+        self.show()
 
     def problem(self) -> str | None:
         """What is wrong with the number, or None."""
