@@ -151,7 +151,7 @@ class NumberField(Field):
         if value is None:
             return "is required"
         if not self.low <= value <= self.high:
-            return f"must be from {_number(self.low)} to {_number(self.high)}"
+            return f"must be from {self.low:g} to {self.high:g}"
         return None
 
     def show(self, kind: str | None = None, text: str = "") -> None:
@@ -159,10 +159,6 @@ class NumberField(Field):
         if problem and kind != "error":
             kind, text = "error", problem
         super().show(kind, text)
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
 
 
 def range_errors(fields: Iterable[Field]) -> dict[str, str]:
@@ -175,32 +171,20 @@ def range_errors(fields: Iterable[Field]) -> dict[str, str]:
 
 
 def integer(label: str, path: str, *, low: int, high: int, value: int) -> NumberField:
-    return NumberField(
-        widgets.IntText(
-            value=value,
-            description=label,
-            style=_STYLE,
-            layout=widgets.Layout(width="340px"),
-        ),
-        path,
-        low=low,
-        high=high,
-    )
+    return _number(widgets.IntText(value=value), label, path, low, high)
 
 
-def decimal(label: str, path: str, *, low: float, high: float, value: float, step: float):
-    return NumberField(
-        widgets.FloatText(
-            value=value,
-            step=step,
-            description=label,
-            style=_STYLE,
-            layout=widgets.Layout(width="340px"),
-        ),
-        path,
-        low=low,
-        high=high,
-    )
+def decimal(
+    label: str, path: str, *, low: float, high: float, value: float, step: float
+) -> NumberField:
+    return _number(widgets.FloatText(value=value, step=step), label, path, low, high)
+
+
+def _number(control, label: str, path: str, low: float, high: float) -> NumberField:
+    control.description = label
+    control.style = _STYLE
+    control.layout = widgets.Layout(width="340px")
+    return NumberField(control, path, low=low, high=high)
 
 
 def date(label: str, path: str, *, value=None) -> Field:
