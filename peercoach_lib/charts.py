@@ -451,7 +451,7 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
             ax.text(
                 0.5,
                 0.5,
-                "too few to show" if not shown.get(column) else "no data yet",
+                cohort.NO_DATA if pairs[column].dropna().empty else cohort.TOO_FEW,
                 ha="center",
                 va="center",
                 transform=ax.transAxes,

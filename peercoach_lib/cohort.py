@@ -647,8 +647,8 @@ def describe_spread(pairs: pd.DataFrame, shown: dict[str, bool], titles: dict[st
     parts = []
     for column, title in titles.items():
         values = pairs[column].dropna()
-        if not shown.get(column) or values.empty:
-            parts.append(f"{title}: {TOO_FEW if not shown.get(column) else NO_DATA}")
+        if values.empty or not shown.get(column):
+            parts.append(f"{title}: {NO_DATA if values.empty else TOO_FEW}")
         elif column in ("follow_through", "minute_balance"):
             parts.append(f"{title}: median {100 * values.median():.0f}%")
         elif column == "check_mean":

@@ -247,8 +247,8 @@ def test_a_two_person_cohort_describes_its_spread_without_averages(store):
     titles = {"follow_through": "Follow-through", "lsi_change": "LSI change"}
     said = cohort.describe_spread(pairs, {"follow_through": False, "lsi_change": False}, titles)
     assert said == (
-        f"How the 1 pair spread. Follow-through: {cohort.TOO_FEW}; LSI change: {cohort.TOO_FEW}."
-    )
+        f"How the 1 pair spread. Follow-through: {cohort.TOO_FEW}; LSI change: {cohort.NO_DATA}."
+    )  # withheld where there are numbers of too few people; "no data" where there are none
 
 
 def test_week_grid_states(store, known):
@@ -410,3 +410,25 @@ def test_ended_pairs_come_last_in_the_grid_and_say_so(store, known):
     assert "First row (longest since a held session)" in app.grid_image.alt
     app.sort.value = "name"
     assert "First row (by name)" in app.grid_image.alt
+
+
+def test_the_csv_tables_are_rounded_and_name_the_pair_first(store, known):
+    import base64
+    import io
+    import re
+
+    c, pairs = known
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    tables = {
+        name: pd.read_csv(io.BytesIO(base64.b64decode(data)))
+        for name, data in re.findall(
+            r'download="cohort-\d+-\d+-(\w+)\.csv" href="data:text/csv;base64,([^"]+)"',
+            app.downloads.value,
+        )
+    }
+    assert set(tables) == {"pairs", "flags"}
+    for table in tables.values():
+        assert list(table.columns[:2]) == ["pair", "pair_name"]
+    p2 = tables["pairs"].set_index("pair").loc[pairs["p2"].id]
+    assert p2["minute_balance"] == 0.182  # 10 of 55, to three decimals
+    assert (p2["checked_sessions"], p2["low_check_sessions"]) == (1, 1)

@@ -476,16 +476,20 @@ class CohortDashboardApp(widgets.VBox):
             "minute_balance",
             "checks",
             "flagged_checks",
+            "checked_sessions",
+            "low_check_sessions",
             "check_mean",
             "gas_change",
             "lsi_change",
         ]
         flags = self.view.flags.assign(pair_name=self.view.flags["pair"].map(self.names))
+        flags = flags[["pair", "pair_name", *flags.columns.drop(["pair", "pair_name"])]]
         stem = f"cohort-{self.chooser.value}-{self.view.end:%Y%m%d}"
+        # Rates and changes to three decimals: 0.895, not 0.8947368421052632.
         self.downloads.value = forms.download_link(
             "Pairs (CSV)",
             f"{stem}-pairs.csv",
-            pairs[columns].to_csv(index=False).encode(),
+            pairs[columns].round(3).to_csv(index=False).encode(),
             "text/csv",
         ) + forms.download_link(
             "Flags (CSV)", f"{stem}-flags.csv", flags.to_csv(index=False).encode(), "text/csv"
