@@ -193,3 +193,24 @@ def test_a_preheated_kernel_loads_the_charts_before_its_visitor_comes(preheat, l
         [sys.executable, "-c", _PREPARE], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == loaded
+
+
+def test_a_link_naming_what_the_workbook_does_not_hold_is_told(served, store, pair, monkeypatch):
+    alice = pair["alice"]
+    monkeypatch.setattr(context, "_visitor_arrived", True)
+
+    class WithStore(widgets.VBox):
+        def __init__(self):
+            self.store = store
+            super().__init__()
+
+    monkeypatch.setenv("QUERY_STRING", f"person={alice.id}&partnership=9999&cohort=abc")
+    page = runtime.launch(WithStore)
+    assert "names partnership 9999 and cohort abc, which this workbook does not hold" in (
+        page.url_note.value
+    )
+    assert page.notice.value == ""  # not a failure
+    monkeypatch.setenv("QUERY_STRING", f"person={alice.id}")
+    assert runtime.launch(WithStore).url_note.value == ""
+    environ = {"QUERY_STRING": "person=-1"}
+    assert context.unknown_in_url(store, environ) == ["person -1"]

@@ -64,6 +64,34 @@ def list_param(name: str, environ: Mapping[str, str] | None = None) -> list[str]
     return [v.strip() for v in url_params(environ).get(name, []) if v.strip()]
 
 
+def unknown_in_url(store: Store, environ: Mapping[str, str] | None = None) -> list[str]:
+    """What the URL names that this workbook does not hold ("person 9999", "partnership abc"),
+    so the page can say so instead of quietly showing something else. On a shared server the
+    URL chooses nothing (the signed-in person does), so nothing is reported there."""
+    from peercoach_lib import model
+    from peercoach_lib.errors import NotFoundError
+
+    if environ is None and viewer(store).signed_in:
+        return []
+    params = url_params(environ)
+    unknown = []
+    for name, kind in (
+        ("person", model.Person),
+        ("partnership", model.Partnership),
+        ("cohort", model.Cohort),
+    ):
+        if not params.get(name):
+            continue
+        value = int_param(name, environ)
+        try:
+            if value is None:
+                raise NotFoundError(name)
+            store.get(kind, value)
+        except NotFoundError:
+            unknown.append(f"{name} {params[name][0]}")
+    return unknown
+
+
 def link(notebook: str, **params: object) -> str:
     """A relative link to another app, carrying the given context."""
     query = urllib.parse.urlencode(

@@ -78,11 +78,26 @@ class Page(widgets.VBox):
         self.app = app
         self.notice = widgets.HTML()
         self.notice.add_class("peercoach-failure-line")
-        super().__init__([self.notice] if app is None else [self.notice, app])
+        self.url_note = widgets.HTML()
+        super().__init__([self.notice] if app is None else [self.notice, self.url_note, app])
         self.add_class("peercoach-page")
 
     def show_failure(self, reference: str, *, opening: bool = False) -> None:
         self.notice.value = failure_html(reference, opening=opening)
+
+    def show_unknown(self, unknown: list[str]) -> None:
+        """Say that the link named what this workbook does not hold (see
+        :func:`context.unknown_in_url`)."""
+        from peercoach_lib.apps.forms import notice
+
+        if not unknown:
+            self.url_note.value = ""
+            return
+        self.url_note.value = notice(
+            "info",
+            f"The link you followed names {html.escape(' and '.join(unknown))}, which this "
+            "workbook does not hold; choose below instead.",
+        )
 
 
 def failure_html(reference: str, *, opening: bool = False) -> str:
@@ -176,6 +191,12 @@ def launch(factory: Callable[..., widgets.Widget], *args: Any, **kwargs: Any) ->
         _page.show_failure(report(f"opening {factory.__name__}"), opening=True)
         return _page
     _page = Page(app)
+    store = getattr(app, "store", None)
+    if store is not None:
+        try:
+            _page.show_unknown(context.unknown_in_url(store))
+        except Exception:
+            report("checking the link's context")  # the page itself is fine: show it
     return _page
 
 
