@@ -221,3 +221,12 @@ def test_a_future_talk_and_a_missing_agreement_are_marked_at_once(demo_store, pa
     assert "Error:" in app.review_on.message.value
     assert "Nothing was saved: 3 fields need attention" in plain(app.after_result.value)
     assert conversation.of(demo_store, me, pair.id) == []
+
+
+def test_an_error_goes_once_the_field_is_changed(demo_store, pair):
+    me = pair.members[0]
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.save_prep.click()
+    assert "Error:" in app.issue.message.value
+    app.issue.value = "Our sessions keep running over"
+    assert app.issue.message.value == ""  # not left under the words that put it right

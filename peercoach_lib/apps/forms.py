@@ -32,14 +32,26 @@ MESSAGE_STYLE = {
 
 
 class Field(widgets.VBox):
-    """An input with a message line beneath it."""
+    """An input with a message line beneath it.
+
+    An error is about what the field held when it was checked: once the person changes the
+    field, the error goes (the app's own checks, run on the change or on saving, may show it
+    again); a note (warning) stays until the app says otherwise.
+    """
 
     def __init__(self, control: widgets.Widget, path: str):
         self.control = control
         self.path = path
         self.message = widgets.HTML(layout=widgets.Layout(margin=f"0 0 4px {LABEL_WIDTH}"))
+        self._kind: str | None = None
         super().__init__([control, self.message])
         self.add_class("peercoach-field")
+        if control.has_trait("value"):
+            control.observe(runtime.guarded(self._on_changed), names="value")
+
+    def _on_changed(self, _change) -> None:
+        if self._kind == "error":
+            self.show()
 
     @property
     def value(self):
@@ -54,6 +66,7 @@ class Field(widgets.VBox):
 
     def show(self, kind: str | None = None, text: str = "") -> None:
         """Show an error or warning under the field, or clear it (``kind=None``)."""
+        self._kind = kind
         self.message.value = message_html(kind, text) if kind else ""
 
 
