@@ -26,21 +26,22 @@ else data/peercoach.sqlite in the source checkout.
 """
 
 
-def _positive(text: str) -> int:
+def _whole(text: str, what: str = "a whole number") -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
 
 
 def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a port number, not {text!r}") from None
+    value = _whole(text, "a port number")
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError("must be a port number from 1 to 65535")
     return value

@@ -563,7 +563,7 @@ def headline(pairs: pd.DataFrame, people: int, *, checkers: int | None = None) -
     checkers = people if checkers is None else checkers
     if not checked:
         share = NO_DATA
-    elif min(people, checkers) < MIN_GROUP:
+    elif checkers < MIN_GROUP:
         share = TOO_FEW
     else:
         share = f"{pairs['low_check_sessions'].sum() / checked:.0%}"

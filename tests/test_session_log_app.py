@@ -36,10 +36,13 @@ def demo_pair(tmp_path):
     pytest.fail("the demo has no pair with one goal and three sessions ahead")
 
 
+def open_log(store, pair, today) -> SessionLogApp:
+    """The log as the pair's first partner opens it on ``today``."""
+    return SessionLogApp(store, person_id=pair.person_a_id, partnership_id=pair.id, today=today)
+
+
 def log(store, pair, session, *, reviews, new, level, check=None):
-    app = SessionLogApp(
-        store, person_id=pair.person_a_id, partnership_id=pair.id, today=session.scheduled_on
-    )
+    app = open_log(store, pair, session.scheduled_on)
     app.session.value = session.id
     app.status.value = SessionStatus.HELD
     app.held_on.value = session.scheduled_on
@@ -129,17 +132,13 @@ def test_three_sessions_logged_through_the_widgets(demo_pair):
 
 def test_a_draft_survives_closing_the_tab_and_is_dropped_on_saving(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
-    first = SessionLogApp(
-        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
-    )
+    first = open_log(store, pair, s1.scheduled_on)
     first.session.value = s1.id
     first.note.value = "Half-written thoughts"
     first.most_helpful.value = "The reframe"
     first.check["heard"].value = 7
     # The tab closes; a new one opens on the same session.
-    second = SessionLogApp(
-        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
-    )
+    second = open_log(store, pair, s1.scheduled_on)
     assert second.session.value == s1.id
     assert "Restored your unsaved draft" in second.draft_notice.value
     assert (second.note.value, second.most_helpful.value) == (
@@ -163,9 +162,7 @@ def test_a_draft_survives_closing_the_tab_and_is_dropped_on_saving(demo_pair):
 
 def test_discarding_a_draft(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
-    app = SessionLogApp(
-        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
-    )
+    app = open_log(store, pair, s1.scheduled_on)
     app.note.value = "Never mind"
     app.discard.click()
     assert app.note.value == "" and store.find(model.Draft) == []
@@ -173,9 +170,7 @@ def test_discarding_a_draft(demo_pair):
 
 def test_a_missed_session_records_only_that(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
-    app = SessionLogApp(
-        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
-    )
+    app = open_log(store, pair, s1.scheduled_on)
     app.status.value = SessionStatus.MISSED
     assert app.held_box.layout.display == "none"
     app.save_button.click()
@@ -185,9 +180,7 @@ def test_a_missed_session_records_only_that(demo_pair):
 
 def test_an_unplanned_session_and_a_short_half(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
-    app = SessionLogApp(
-        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
-    )
+    app = open_log(store, pair, s1.scheduled_on)
     app.session.value = UNPLANNED
     app.held_on.value = s1.scheduled_on - dt.timedelta(days=2)
     agreed = app.agreement.minutes_per_person
@@ -203,9 +196,7 @@ def test_an_unplanned_session_and_a_short_half(demo_pair):
 
 def test_impossible_input_is_refused_next_to_the_field(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
-    app = SessionLogApp(
-        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
-    )
+    app = open_log(store, pair, s1.scheduled_on)
     app.held_on.value = s1.scheduled_on + dt.timedelta(days=3)
     app.first_half.value = 0
     app.second_half.value = 0
@@ -221,25 +212,23 @@ def test_impossible_input_is_refused_next_to_the_field(demo_pair):
 def test_with_no_session_due_the_log_starts_as_an_unplanned_session_today(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
     day_before = s1.scheduled_on - dt.timedelta(days=1)
-    app = SessionLogApp(store, person_id=pair.person_a_id, partnership_id=pair.id, today=day_before)
+    app = open_log(store, pair, day_before)
     assert app.session.value == UNPLANNED and app.held_on.value == day_before
-    on_the_day = SessionLogApp(
-        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
-    )
+    on_the_day = open_log(store, pair, s1.scheduled_on)
     assert on_the_day.session.value == s1.id
 
 
 def test_a_half_that_did_not_happen_stays_out_when_the_log_is_saved_again(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
     me, partner = pair.person_a_id, pair.person_b_id
-    app = SessionLogApp(store, person_id=me, partnership_id=pair.id, today=s1.scheduled_on)
+    app = open_log(store, pair, s1.scheduled_on)
     app.session.value = s1.id
     app.first_half.value = 0
     app.second_half.value = 50
     app.save_button.click()
     assert "Saved the held session" in app.result.value, app.result.value
 
-    again = SessionLogApp(store, person_id=me, partnership_id=pair.id, today=s1.scheduled_on)
+    again = open_log(store, pair, s1.scheduled_on)
     again.session.value = s1.id
     assert (again.first_half.value, again.second_half.value) == (0, 50)
     again.most_helpful.value = "More silence next time"  # any later edit
@@ -252,9 +241,7 @@ def test_a_half_that_did_not_happen_stays_out_when_the_log_is_saved_again(demo_p
 @pytest.mark.parametrize("minutes", [-10, 241, 500])
 def test_minutes_out_of_range_are_refused_not_changed(demo_pair, minutes):
     store, pair, _, (s1, *_rest) = demo_pair
-    app = SessionLogApp(
-        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
-    )
+    app = open_log(store, pair, s1.scheduled_on)
     app.session.value = s1.id
     app.first_half.value = minutes
     # Said at once, under the box, and kept there whatever else the form says.
@@ -271,9 +258,7 @@ def test_minutes_out_of_range_are_refused_not_changed(demo_pair, minutes):
 
 def test_a_session_outside_the_partnership_is_refused(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
-    app = SessionLogApp(
-        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
-    )
+    app = open_log(store, pair, s1.scheduled_on)
     app.session.value = UNPLANNED
     app.held_on.value = pair.started_on - dt.timedelta(days=1)
     before = store.find(model.Session, partnership_id=pair.id)
@@ -299,9 +284,7 @@ def test_a_session_outside_the_partnership_is_refused(demo_pair):
 
 def test_minutes_of_a_session_not_held_do_not_block_saving_it(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
-    app = SessionLogApp(
-        store, person_id=pair.person_a_id, partnership_id=pair.id, today=s1.scheduled_on
-    )
+    app = open_log(store, pair, s1.scheduled_on)
     app.session.value = s1.id
     app.first_half.value = 999  # typed, then the session turned out to be missed
     app.status.value = SessionStatus.MISSED

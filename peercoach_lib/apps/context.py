@@ -84,10 +84,10 @@ def unknown_in_url(store: Store, environ: Mapping[str, str] | None = None) -> li
             continue
         value = int_param(name, environ)
         try:
-            if value is None:
-                raise NotFoundError(name)
-            store.get(kind, value)
+            held = value is not None and store.get(kind, value) is not None
         except NotFoundError:
+            held = False
+        if not held:
             unknown.append(f"{name} {params[name][0]}")
     return unknown
 

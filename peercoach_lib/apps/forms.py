@@ -151,12 +151,11 @@ class NumberField(Field):
     """
 
     def __init__(self, control: widgets.Widget, path: str, *, low: float, high: float):
-        super().__init__(control, path)
         self.low, self.high = low, high
-        control.observe(runtime.guarded(self._on_value), names="value")
+        super().__init__(control, path)
 
-    def _on_value(self, _change) -> None:
-        self.show()
+    def _on_changed(self, _change) -> None:
+        self.show()  # the range error appears (or goes) as the number changes
 
     def problem(self) -> str | None:
         """What is wrong with the number, or None."""
