@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peercoach_lib import gas
 from peercoach_lib.agreement import STEP_DAYS
 from peercoach_lib.documents import words
-from peercoach_lib.model import ChangePlan, Frequency, Milestone
+from peercoach_lib.model import ChangePlan, Frequency, GasScale, Milestone
 
 #: Months between default milestones, and how long the eight sessions take when nothing is booked.
 MILESTONE_WEEKS = 4
@@ -100,6 +100,72 @@ _VAGUE = [
 ]
 
 
+_MONTH_NUMBER = {name: k for k, name in enumerate(_MONTHS[:12], start=1)}
+_MONTH_NUMBER |= {name[:3]: k for name, k in _MONTH_NUMBER.items()} | {"sept": 9}
+_MONTH_WORD = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
+_ORDINAL = r"(?:st|nd|rd|th)?"
+#: Dates as people write them: "31 Feb 2027", "February 31st, 2027", "2027-02-31", "31/02/2027".
+#: The month-first form needs a capital and no unit after the number ("May 45 minutes" is no date).
+_WRITTEN_DATES = [
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?(?P<month>{_MONTH_WORD})\b\.?"
+        r"(?:,?\s+(?P<y>\d{4})\b)?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?P<month>(?=[A-Z])(?i:{_MONTH_WORD}))\b\.?\s+(?P<d>\d{{1,2}}){_ORDINAL}"
+        r"(?:(?:,?\s+(?P<y>\d{4}))\b|(?=\s*(?:[,.;:!?)]|$)))"
+    ),
+    re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})\b"),
+]
+
+
+@dataclass(frozen=True)
+class WrittenDate:
+    """A date as written in a sentence: whether the calendar has it, and the day given a year."""
+
+    text: str
+    exists: bool
+    on: dt.date | None
+
+
+def _exists(year: int | None, month: int, day: int) -> tuple[bool, dt.date | None]:
+    try:
+        # Without a year, any leap year will do: "29 Feb" exists, "31 Feb" does not.
+        on = dt.date(year or 2028, month, day)
+    except ValueError:
+        return False, None
+    return True, on if year else None
+
+
+def written_dates(text: str) -> list[WrittenDate]:
+    """Each date written in ``text``, in the order of the forms above.
+
+    "03/04/2027" exists whichever of day and month comes first; it is no date only when neither
+    order makes one.
+    """
+    found = []
+    for pattern in _WRITTEN_DATES:
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            year = int(groups["y"]) if groups.get("y") else None
+            if groups.get("a"):
+                a, b = int(groups["a"]), int(groups["b"])
+                exists, on = _exists(year, b, a)
+                if not exists:
+                    exists, on = _exists(year, a, b)
+            else:
+                month = (
+                    _MONTH_NUMBER[groups["month"].lower()]
+                    if groups.get("month")
+                    else int(groups["m"])
+                )
+                exists, on = _exists(year, month, int(groups["d"]))
+            found.append(WrittenDate(match.group(0).strip(" .,"), exists, on))
+    return found
+
+
 @dataclass(frozen=True)
 class SmartHint:
     """One SMART criterion the statement seems to miss, and what to add."""
@@ -154,7 +220,20 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
         or any(w in _MONTHS for w in words)
         or bool(_DEADLINE.search(text))
     )
-    if not has_date:
+    impossible = [d.text for d in written_dates(text) if not d.exists]
+    started = plan.created_on if plan is not None else None
+    passed = [d.text for d in written_dates(text) if started and d.on and d.on < started]
+    if impossible:
+        hints.append(SmartHint("Time-bound", f"'{impossible[0]}' is not a date in the calendar"))
+    elif passed:
+        hints.append(
+            SmartHint(
+                "Time-bound",
+                f"'{passed[0]}' is before the plan started ({started:%d %b %Y}): "
+                "choose a date still to come",
+            )
+        )
+    elif not has_date:
         hints.append(
             SmartHint(
                 "Time-bound",
@@ -162,6 +241,48 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
             )
         )
     return hints
+
+
+def plan_errors(plan: ChangePlan) -> dict[str, str]:
+    """What a plan cannot be saved with beyond what the record checks, by field path.
+
+    Steps and milestones fall on or after the day the plan started, and a milestone says what is
+    expected by then (a bare date is nothing to review).
+    """
+    started = plan.created_on
+    errors: dict[str, list[str]] = {}
+    for k, step in enumerate(plan.steps, start=1):
+        if step.by_when is not None and step.by_when < started:
+            errors.setdefault("steps", []).append(
+                f"By when (step {k}): {step.by_when:%d %b %Y} is before the plan started "
+                f"({started:%d %b %Y})"
+            )
+    for k, milestone in enumerate(plan.milestones, start=1):
+        if milestone.due_on < started:
+            errors.setdefault("milestones", []).append(
+                f"Date (milestone {k}): {milestone.due_on:%d %b %Y} is before the plan started "
+                f"({started:%d %b %Y})"
+            )
+        if not milestone.description:
+            errors.setdefault("milestones", []).append(
+                f"Milestone (milestone {k}): say what you expect to have done by then"
+            )
+    return {path: "; ".join(messages) for path, messages in errors.items()}
+
+
+def gas_notes(scale: GasScale) -> dict[str, str]:
+    """Notes for the GAS levels still to describe, once any is described (by field path).
+
+    A plan may be saved with some levels still to write; the notes say why all five matter.
+    """
+    names = list(type(scale).model_fields)
+    if scale.is_complete or not any(getattr(scale, name) for name in names):
+        return {}
+    return {
+        f"gas.{name}": "still to describe: at each session you will say which level you reached"
+        for name in names
+        if not getattr(scale, name)
+    }
 
 
 def eight_sessions_end(start: dt.date, frequency: Frequency | None) -> dt.date:

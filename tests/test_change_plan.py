@@ -78,3 +78,74 @@ def test_a_plan_document_shows_markup_in_what_was_written_as_typed():
     page = documents.html_page(text, "Plan")
     assert "Sleep &lt;script&gt;alert(1)&lt;/script&gt; &amp; rest" in page
     assert "&lt;b&gt;Zoë&lt;/b&gt; 🦊" in page
+
+
+@pytest.mark.parametrize(
+    ("statement", "written", "exists"),
+    [
+        ("Walk three times a week by 31 Feb 2027", "31 Feb 2027", False),
+        ("Send it by February 31st, 2027", "February 31st, 2027", False),
+        ("Done before 2027-02-31", "2027-02-31", False),
+        ("Done by 31/04/2027", "31/04/2027", False),
+        ("Done by 30 feb", "30 feb", False),
+        ("Done by the 31st of June", "31st of June", False),
+        ("Done by 29 Feb", "29 Feb", True),  # no year: a leap year has it
+        ("Done by 03/04/2027", "03/04/2027", True),
+        ("Done by 12/25/2027", "12/25/2027", True),  # month first
+        ("Run 5k on March 3rd.", "March 3rd", True),
+    ],
+)
+def test_dates_are_found_as_written_and_checked_against_the_calendar(statement, written, exists):
+    (found,) = cp.written_dates(statement)
+    assert (found.text, found.exists) == (written, exists)
+
+
+@pytest.mark.parametrize(
+    "statement", ["Swim for May 45 minutes", "I may 3 times a week swim", "12 pages, 3 drafts"]
+)
+def test_numbers_that_are_not_dates_are_not_taken_for_dates(statement):
+    assert cp.written_dates(statement) == []
+
+
+def test_the_smart_helper_points_out_a_date_that_does_not_exist_or_has_passed():
+    plan = complete_plan(1).replace(confidence=7)  # started 5 January 2026
+    impossible = plan.replace(goal_statement="Two 2-hour focus blocks a week by 31 Feb 2027")
+    assert [(h.criterion, h.hint) for h in cp.smart_hints(impossible)] == [
+        ("Time-bound", "'31 Feb 2027' is not a date in the calendar")
+    ]
+    passed = plan.replace(goal_statement="Two 2-hour focus blocks a week by 3 March 2025")
+    (hint,) = cp.smart_hints(passed)
+    assert "'3 March 2025' is before the plan started (05 Jan 2026)" in hint.hint
+    assert cp.smart_hints(plan) == []
+
+
+def test_steps_and_milestones_fall_after_the_plan_started_and_milestones_have_words():
+    plan = complete_plan(1)  # started 5 January 2026
+    assert cp.plan_errors(plan) == {}
+    early = plan.replace(
+        steps=[model.PlanStep(text="Start", by_when=dt.date(2026, 1, 4))],
+        milestones=[
+            model.Milestone(due_on=dt.date(2026, 2, 2), description="Month one"),
+            model.Milestone(due_on=dt.date(2025, 12, 1), description=""),
+        ],
+    )
+    assert cp.plan_errors(early) == {
+        "steps": "By when (step 1): 04 Jan 2026 is before the plan started (05 Jan 2026)",
+        "milestones": (
+            "Date (milestone 2): 01 Dec 2025 is before the plan started (05 Jan 2026); "
+            "Milestone (milestone 2): say what you expect to have done by then"
+        ),
+    }
+
+
+def test_gas_notes_name_the_levels_still_to_describe_once_one_is():
+    assert cp.gas_notes(model.GasScale()) == {}
+    assert cp.gas_notes(complete_plan(1).gas) == {}
+    notes = cp.gas_notes(model.GasScale(expected="One block a week"))
+    assert sorted(notes) == [
+        "gas.much_less",
+        "gas.much_more",
+        "gas.somewhat_less",
+        "gas.somewhat_more",
+    ]
+    assert all("still to describe" in text for text in notes.values())

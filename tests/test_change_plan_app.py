@@ -167,3 +167,60 @@ def test_a_weight_out_of_range_is_refused_as_typed(store, pair, app, weight):
     assert store.find(model.ChangePlan) == []
     app.weight.value = 2.5
     assert app.weight.message.value == ""
+
+
+def test_milestones_before_the_plan_or_without_words_are_refused(store, pair, app):
+    fill(app)
+    app.milestones.rows[0]["due_on"].value = TODAY - dt.timedelta(days=1)
+    app.milestones.rows[1]["description"].value = "  "
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value
+    message = app.milestones.message.value
+    assert "Date (milestone 1): 01 Mar 2026 is before the plan started (02 Mar 2026)" in message
+    assert "Milestone (milestone 2): say what you expect to have done by then" in message
+    assert store.find(model.ChangePlan) == []
+    app.milestones.rows[0]["due_on"].value = TODAY
+    app.milestones.rows[1]["description"].value = "Half way"
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+
+
+def test_a_step_due_before_the_plan_started_is_refused(store, pair, app):
+    fill(app)
+    app.steps.rows[0]["by_when"].value = dt.date(2026, 2, 1)
+    app.save_button.click()
+    assert "By when (step 1): 01 Feb 2026 is before the plan started" in app.steps.message.value
+    assert store.find(model.ChangePlan) == []
+
+
+def test_gas_levels_still_to_describe_are_noted_but_do_not_block_saving(store, pair, app):
+    fill(app)
+    app.gas_levels["much_more"].value = ""
+    app.gas_levels["much_less"].value = ""
+    noted = [n for n, f in app.gas_levels.items() if "still to describe" in f.message.value]
+    assert noted == ["much_more", "much_less"]
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    assert "still to describe" in app.gas_levels["much_less"].message.value
+    again = ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert "still to describe" in again.gas_levels["much_more"].message.value
+    again.gas_levels["much_more"].value = "Four blocks"
+    again.gas_levels["much_less"].value = "None"
+    assert all(f.message.value == "" for f in again.gas_levels.values())
+
+
+def test_a_plan_saved_without_gas_levels_asks_for_them(store, pair, app):
+    fill(app)
+    for field in app.gas_levels.values():
+        field.value = ""
+    assert all(f.message.value == "" for f in app.gas_levels.values())
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    assert "describe the goal attainment levels" in app.result.value
+
+
+def test_the_smart_helper_notes_a_goal_date_that_does_not_exist(app):
+    fill(app)
+    app.goal.value = "Two 2-hour focus blocks a week by 31 Feb 2027"
+    assert "not a date in the calendar" in app.smart.value
+    assert "Well put" not in app.smart.value

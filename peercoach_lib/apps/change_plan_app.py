@@ -15,6 +15,7 @@ from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import (
     Agreement,
     ChangePlan,
+    GasScale,
     Partnership,
     Person,
     PlanStatus,
@@ -254,6 +255,8 @@ class ChangePlanApp(widgets.VBox):
         self.goal.control.observe(runtime.guarded(self._on_goal), names="value")
         for field in (self.confidence, self.why, self.area):
             field.control.observe(runtime.guarded(self._on_goal), names="value")
+        for field in self.gas_levels.values():
+            field.control.observe(runtime.guarded(self._on_gas), names="value")
         # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
         self.person.control.observe(runtime.guarded(self._on_person), names="value")
@@ -297,7 +300,7 @@ class ChangePlanApp(widgets.VBox):
             self.saved = self.store.get(ChangePlan, self.plan.value)
             self.show(self.saved)
         self.result.value = ""
-        forms.show_messages(self.fields, {})
+        forms.show_messages(self.fields, {}, self._gas_notes())
         self._refresh_outputs()
 
     def _new_plan(self) -> ChangePlan:
@@ -349,6 +352,7 @@ class ChangePlanApp(widgets.VBox):
         self.status.value = plan.status
         self.reason.value = plan.status_reason
         self._on_goal()
+        self._on_gas()
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -374,6 +378,25 @@ class ChangePlanApp(widgets.VBox):
             "<strong>Note (SMART helper, does not stop you saving):</strong>"
             f"<ul style='margin:2px 0'>{items}</ul></div>"
         )
+
+    def _gas_notes(self) -> dict[str, str]:
+        try:
+            scale = GasScale.model_validate(
+                {name: field.value for name, field in self.gas_levels.items()}
+            )
+        except ValidationError:
+            return {}  # a level too long: saving says so
+        return cp.gas_notes(scale)
+
+    def _on_gas(self, _change=None) -> None:
+        notes = self._gas_notes()
+        for path, field in ((f"gas.{name}", f) for name, f in self.gas_levels.items()):
+            if field.kind == "error":
+                continue  # what is wrong with the words comes first
+            if path in notes:
+                field.show("warning", notes[path])
+            else:
+                field.show()
 
     def _on_monthly(self, _button) -> None:
         start = self.saved.created_on if self.saved else self.today
@@ -418,8 +441,10 @@ class ChangePlanApp(widgets.VBox):
             plan = ChangePlan.model_validate(self.values())
         except ValidationError as exc:
             errors = {**forms.error_messages(exc), **errors}
+        else:
+            errors = {**cp.plan_errors(plan), **errors}
         if errors:
-            forms.show_messages(self.fields, errors)
+            forms.show_messages(self.fields, errors, self._gas_notes())
             count = len(errors)
             self.result.value = forms.notice(
                 "error",
@@ -427,7 +452,7 @@ class ChangePlanApp(widgets.VBox):
                 f"{'field needs' if count == 1 else 'fields need'} attention (marked Error).",
             )
             return
-        forms.show_messages(self.fields, {})
+        forms.show_messages(self.fields, {}, self._gas_notes())
         try:
             self.saved = self.store.save(plan, by=self.person.value)
         except Exception:
@@ -440,6 +465,11 @@ class ChangePlanApp(widgets.VBox):
         self._on_person(select=self.saved.id)
         hints = cp.smart_hints(self.saved)
         extra = " The SMART helper has a suggestion or two above." if hints else ""
+        if not any(self.saved.gas.model_dump().values()):
+            extra += (
+                " Before your next session, describe the goal attainment levels below: "
+                "they are how you and your partner will rate your progress."
+            )
         self.result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}.{extra}")
 
     def _refresh_outputs(self) -> None:

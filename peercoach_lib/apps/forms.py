@@ -54,6 +54,11 @@ class Field(widgets.VBox):
             self.show()
 
     @property
+    def kind(self) -> str | None:
+        """What the message line shows: "error", "warning" or None."""
+        return self._kind
+
+    @property
     def value(self):
         return self.control.value
 
