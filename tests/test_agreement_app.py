@@ -277,3 +277,25 @@ def test_a_partner_writes_only_their_own_part(store, pair, app):
     app.acting.value = None
     assert first.meaning.control.disabled and second.meaning.control.disabled
     assert "choose who you are" in first.whose.value
+
+
+def test_switching_partnership_holds_back_unsaved_edits(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    app.goals.value = "Meet every week"  # not saved
+    creator = app.new
+    creator.first.value = pair["alice"].id
+    creator.second.value = NEW
+    creator.second_name.value = "Carmen Castro"
+    creator.create.click()  # the new partnership is made, but the edits stay on screen
+    (created,) = [p for p in store.find(model.Partnership) if p.id != pair["partnership"].id]
+    assert app.chooser.value == pair["partnership"].id
+    assert app.goals.value == "Meet every week"
+    assert "changes to this agreement that are not saved" in app.unsaved.text.value
+    app.unsaved.discard_button.click()
+    assert app.chooser.value == created.id and app.goals.value == ""
+    app.chooser.value = pair["partnership"].id  # nothing edited: straight there
+    assert app.goals.value == "Meet every fortnight\nKeep our commitments"
+    app.count.value = 8  # a longer schedule is an edit too
+    app.chooser.value = created.id
+    assert app.chooser.value == pair["partnership"].id and app.count.value == 8

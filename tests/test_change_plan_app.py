@@ -224,3 +224,37 @@ def test_the_smart_helper_notes_a_goal_date_that_does_not_exist(app):
     app.goal.value = "Two 2-hour focus blocks a week by 31 Feb 2027"
     assert "not a date in the calendar" in app.smart.value
     assert "Well put" not in app.smart.value
+
+
+def test_switching_plans_holds_back_while_edits_are_unsaved(store, pair, app):
+    fill(app)
+    app.save_button.click()
+    (first,) = store.find(model.ChangePlan)
+    app.change.value = "Protect mornings for deep work"  # not saved
+    app.plan.value = NEW
+    assert app.plan.value == first.id  # held back: the edits are still on screen
+    assert app.change.value == "Protect mornings for deep work"
+    assert "not saved" in app.unsaved.text.value
+    app.unsaved.keep_button.click()
+    assert app.unsaved.layout.display == "none" and app.plan.value == first.id
+    app.plan.value = NEW
+    app.unsaved.discard_button.click()
+    assert app.plan.value == NEW and app.change.value == ""
+    assert store.get(model.ChangePlan, first.id).change == "Protect time for deep work"
+
+
+def test_switching_person_holds_back_while_edits_are_unsaved(store, pair, app):
+    app.change.value = "Sleep by eleven"
+    app.person.value = pair["bob"].id
+    assert app.person.value == pair["alice"].id and app.change.value == "Sleep by eleven"
+    app.save_button.click()  # saving clears the way
+    assert app.unsaved.layout.display == "none"
+    app.person.value = pair["bob"].id
+    assert app.person.value == pair["bob"].id and app.change.value == ""
+
+
+def test_a_form_without_edits_switches_at_once(store, pair, app):
+    fill(app)
+    app.save_button.click()
+    app.plan.value = NEW
+    assert app.plan.value == NEW and app.unsaved.layout.display == "none"

@@ -143,8 +143,15 @@ def test_saving_again_the_same_day_updates_that_days_assessment(store, pair, app
 def test_choosing_another_person_clears_what_was_typed_for_the_first(store, pair, app):
     app.note.value = "Private to Alice"
     app.taken_on.value = TODAY - dt.timedelta(days=10)
+    app.rows[0].satisfaction.value = 9
     app.person.value = pair["bob"].id
+    # Held back first: Alice's unsaved ratings and note stay until she discards them.
+    assert app.person.value == pair["alice"].id and app.note.value == "Private to Alice"
+    assert "changes to this assessment that are not saved" in app.unsaved.text.value
+    app.unsaved.discard_button.click()
+    assert app.person.value == pair["bob"].id
     assert app.note.value == "" and app.taken_on.value == TODAY
+    assert app.rows[0].satisfaction.value == 5
     app.save_button.click()
     (saved,) = store.find(model.LsiAssessment)
     assert saved.person_id == pair["bob"].id and saved.note == ""

@@ -126,3 +126,22 @@ def test_demo_people_see_the_demo_notice(demo_store):
     person = demo_store.find(model.Person, role="participant")[0]
     app = SessionPrepApp(demo_store, person_id=person.id)
     assert "Demo data" in app.demo.value
+
+
+def test_switching_session_or_person_holds_back_unsaved_edits(store, pair, booked):
+    sessions, _ = booked
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.purpose.value = "Decide on the bid"
+    app.session.value = sessions[1].id
+    assert app.session.value == sessions[0].id and app.purpose.value == "Decide on the bid"
+    assert "not saved" in app.unsaved.text.value
+    rows = [r for r in app.commitments.children if isinstance(r, CommitmentRow)]
+    app.unsaved.keep_button.click()
+    app.purpose.value = ""
+    rows[0].status.value = model.CommitmentStatus.DONE  # a follow-up is an edit too
+    app.person.value = pair["bob"].id
+    assert app.person.value == pair["alice"].id
+    app.unsaved.discard_button.click()
+    assert app.person.value == pair["bob"].id
+    assert store.find(model.SessionPrep) == []
+    assert {c.status for c in store.find(model.Commitment)} == {model.CommitmentStatus.OPEN}

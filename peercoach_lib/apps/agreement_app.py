@@ -338,6 +338,7 @@ class AgreementApp(widgets.VBox):
                 *[f for p in self.panels for f in p.fields],
             )
         }
+        self.unsaved = forms.UnsavedChanges(self._snapshot, what="this agreement")
         self.form = widgets.VBox(
             [
                 self.demo,
@@ -371,9 +372,16 @@ class AgreementApp(widgets.VBox):
         )
         self.no_pair = widgets.HTML()
         starting = [] if self.viewer.signed_in else [self.new_box]
-        self.children = [forms.stylesheet(), self.chooser, self.no_pair, *starting, self.form]
+        self.children = [
+            forms.stylesheet(),
+            self.chooser,
+            self.unsaved,
+            self.no_pair,
+            *starting,
+            self.form,
+        ]
 
-        self.chooser.control.observe(runtime.guarded(self._on_partnership), names="value")
+        self.unsaved.watch(self.chooser, self._on_partnership)
         self.acting.control.observe(runtime.guarded(self._on_acting), names="value")
         self.format.control.observe(runtime.guarded(self._on_format), names="value")
         for field in (self.first_date, self.count, self.until, self.frequency):
@@ -403,9 +411,11 @@ class AgreementApp(widgets.VBox):
         ]
         self.chooser.control.options = options
         self.new.refresh()
-        ids = [p.id for p in pairs]
-        self.chooser.value = select if select in ids else None
-        self._on_partnership()
+        wanted = select if select in [p.id for p in pairs] else None
+        if self.chooser.value != wanted:
+            self.chooser.value = wanted  # loads it, unless unsaved edits hold it back
+        elif not self.unsaved.unsaved:
+            self._on_partnership()
 
     def _no_pair_notice(self, pairs: list[Partnership]) -> str:
         """On a shared server, why the chooser is empty; nothing otherwise."""
@@ -425,6 +435,7 @@ class AgreementApp(widgets.VBox):
         self.new_box.selected_index = 0 if pid is None else None
         if pid is None:
             self.partnership = None
+            self.unsaved.mark_clean()
             return
         self.load(pid)
 
@@ -483,6 +494,15 @@ class AgreementApp(widgets.VBox):
             self._loading = False
         self.check()
         self._refresh_outputs()
+        self.unsaved.mark_clean()
+
+    def _snapshot(self) -> tuple | None:
+        """What the form holds, apart from which partnership it is (None when none is chosen)."""
+        if self.partnership is None:
+            return None
+        values = self.values()
+        del values["id"], values["partnership_id"]
+        return values, tuple(self.bookings)
 
     def _on_acting(self, _change=None) -> None:
         if self.acting.value is not None:

@@ -250,7 +250,8 @@ class ChangePlanApp(widgets.VBox):
                 self.history,
             ]
         )
-        self.children = [forms.stylesheet(), self.person, self.plan, self.form]
+        self.unsaved = forms.UnsavedChanges(self._snapshot, what="this plan")
+        self.children = [forms.stylesheet(), self.person, self.plan, self.unsaved, self.form]
 
         self.goal.control.observe(runtime.guarded(self._on_goal), names="value")
         for field in (self.confidence, self.why, self.area):
@@ -259,8 +260,8 @@ class ChangePlanApp(widgets.VBox):
             field.control.observe(runtime.guarded(self._on_gas), names="value")
         # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
-        self.person.control.observe(runtime.guarded(self._on_person), names="value")
-        self.plan.control.observe(runtime.guarded(self._on_plan), names="value")
+        self.unsaved.watch(self.person, self._on_person)
+        self.unsaved.watch(self.plan, self._on_plan)
         self.monthly.on_click(runtime.guarded(self._on_monthly))
         self.save_button.on_click(runtime.guarded(self._on_save))
         self._on_person()
@@ -302,6 +303,7 @@ class ChangePlanApp(widgets.VBox):
         self.result.value = ""
         forms.show_messages(self.fields, {}, self._gas_notes())
         self._refresh_outputs()
+        self.unsaved.mark_clean()
 
     def _new_plan(self) -> ChangePlan:
         """A fresh plan; the focus areas picked in the LSI app come along."""
@@ -429,6 +431,12 @@ class ChangePlanApp(widgets.VBox):
             "is_demo": self.saved.is_demo if self.saved else False,
         }
 
+    def _snapshot(self) -> dict:
+        """What the form holds, apart from whose plan and which one it is."""
+        values = self.values()
+        del values["id"], values["person_id"]
+        return values
+
     def draft(self) -> ChangePlan | None:
         try:
             return ChangePlan.model_validate(self.values())
@@ -461,6 +469,7 @@ class ChangePlanApp(widgets.VBox):
                 "error", "The plan could not be saved, so nothing was changed. Try again."
             )
             return
+        self.unsaved.mark_clean()
         self.focus = []
         self._on_person(select=self.saved.id)
         hints = cp.smart_hints(self.saved)

@@ -178,6 +178,93 @@ class NumberField(Field):
         super().show(kind, text)
 
 
+class UnsavedChanges(widgets.VBox):
+    """Keeps a chooser (person, partnership, plan, session) from dropping unsaved edits.
+
+    An app hands its choosers to :meth:`watch` instead of observing them itself, and calls
+    :meth:`mark_clean` whenever the form shows what is stored (after loading, after saving). A
+    choice made while the form differs from that is held back: the chooser goes back to what it
+    showed, and a line beneath asks whether to keep editing (the choice is dropped) or to discard
+    the changes (the choice goes ahead). ``snapshot`` returns what the form holds, leaving out
+    what the choosers themselves set; two snapshots compare equal when nothing was edited.
+    """
+
+    def __init__(self, snapshot: Callable[[], object], *, what: str = "this form"):
+        self._snapshot = snapshot
+        self._what = what
+        self._clean: object = None
+        self._held: tuple[Field, object] | None = None
+        self._quiet = False
+        self.text = widgets.HTML()
+        self.keep_button = widgets.Button(
+            description="Keep editing", icon="pencil", layout=widgets.Layout(width="auto")
+        )
+        self.discard_button = widgets.Button(
+            description="Discard my changes",
+            icon="trash",
+            button_style="warning",
+            layout=widgets.Layout(width="auto"),
+        )
+        super().__init__(
+            [self.text, widgets.HBox([self.keep_button, self.discard_button])],
+            layout=widgets.Layout(margin=f"0 0 8px {LABEL_WIDTH}", display="none"),
+        )
+        self.add_class("peercoach-unsaved")
+        self.keep_button.on_click(runtime.guarded(self._on_keep))
+        self.discard_button.on_click(runtime.guarded(self._on_discard))
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether the form holds edits not yet saved."""
+        return self._clean is not None and self._snapshot() != self._clean
+
+    def mark_clean(self) -> None:
+        """The form now shows what is stored: remember it, and drop any held choice."""
+        self._clean = self._snapshot()
+        self._release()
+
+    def watch(self, field: Field, handler: Callable[[dict], None]) -> None:
+        """Call ``handler`` on each choice in ``field``, unless it would drop unsaved edits."""
+
+        def on_choice(change: dict) -> None:
+            if self._quiet:
+                return
+            if not self.unsaved:
+                self._release()
+                handler(change)
+                return
+            self._held = (field, change["new"])
+            self._quiet = True
+            try:
+                field.value = change["old"]
+            finally:
+                self._quiet = False
+            self.text.value = message_html(
+                "warning",
+                f"you have changes to {self._what} that are not saved. Save them first, "
+                "or discard them to go on.",
+            )
+            self.layout.display = "flex"
+
+        field.control.observe(runtime.guarded(on_choice), names="value")
+
+    def _release(self) -> None:
+        self._held = None
+        self.text.value = ""
+        self.layout.display = "none"
+
+    def _on_keep(self, _button=None) -> None:
+        self._release()
+
+    def _on_discard(self, _button=None) -> None:
+        held = self._held
+        self._clean = None
+        self._release()
+        if held is not None:
+            field, value = held
+            field.value = value
+
+
 def range_errors(fields: Iterable[Field]) -> dict[str, str]:
     """The out-of-range numbers among ``fields``, by path (for a save to refuse)."""
     return {

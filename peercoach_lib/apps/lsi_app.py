@@ -130,7 +130,8 @@ class LsiApp(widgets.VBox):
                 self.history_table,
             ]
         )
-        self.children = [forms.stylesheet(), self.demo, self.person, self.form]
+        self.unsaved = forms.UnsavedChanges(self._snapshot, what="this assessment")
+        self.children = [forms.stylesheet(), self.demo, self.person, self.unsaved, self.form]
 
         try:
             self.areas = lsi.load_areas()
@@ -155,7 +156,7 @@ class LsiApp(widgets.VBox):
         self.save_button.on_click(runtime.guarded(self._on_save))
         # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
-        self.person.control.observe(runtime.guarded(self._on_person), names="value")
+        self.unsaved.watch(self.person, self._on_person)
         self._on_person()
 
     # -- loading ---------------------------------------------------------------------------------
@@ -186,6 +187,12 @@ class LsiApp(widgets.VBox):
         self.result.value = ""
         self._show_history()
         self.refresh()
+        self.unsaved.mark_clean()
+
+    def _snapshot(self) -> tuple:
+        """The ratings, date and note on screen (whoever they are for)."""
+        ratings = tuple((row.satisfaction.value, row.importance.value) for row in self.rows)
+        return ratings, self.taken_on.value, self.note.value
 
     # -- live results ----------------------------------------------------------------------------
 
@@ -319,6 +326,7 @@ class LsiApp(widgets.VBox):
         if same_day is not None:
             assessment = assessment.replace(id=same_day.id, created_at=same_day.created_at)
         saved = self.store.save(assessment)
+        self.unsaved.mark_clean()
         others = [a for a in self.history if a.id != saved.id]
         self.history = sorted([*others, saved], key=lambda a: (a.taken_on, a.id))
         self._show_history()

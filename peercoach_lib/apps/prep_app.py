@@ -201,9 +201,11 @@ class SessionPrepApp(widgets.VBox):
                 self.private,
             )
         }
+        self.unsaved = forms.UnsavedChanges(self._snapshot, what="this preparation")
         self.form = widgets.VBox(
             [
                 self.session,
+                self.unsaved,
                 self.intro,
                 self.reviews_box,
                 forms.heading("Purpose, outcomes, process"),
@@ -227,8 +229,8 @@ class SessionPrepApp(widgets.VBox):
 
         # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
-        self.person.control.observe(runtime.guarded(self._on_person), names="value")
-        self.session.control.observe(runtime.guarded(self._on_session), names="value")
+        self.unsaved.watch(self.person, self._on_person)
+        self.unsaved.watch(self.session, self._on_session)
         self.save_button.on_click(runtime.guarded(self._on_save))
         self._on_person()
 
@@ -352,6 +354,23 @@ class SessionPrepApp(widgets.VBox):
             self.session.value = soonest.session.id
         self._on_session()
 
+    def _snapshot(self) -> tuple:
+        """What the form holds, apart from whose preparation and for which session."""
+        reviews = [
+            (row.status.value, row.obstacle.value)
+            for row in self.commitments.children
+            if isinstance(row, CommitmentRow)
+        ]
+        return (
+            self.purpose.value,
+            self.outcomes.value,
+            self.process.value,
+            self.shared.value,
+            self.private.value,
+            tuple(self.pinned),
+            tuple(reviews),
+        )
+
     def _selected(self) -> prep.Upcoming | None:
         return next((u for u in self.upcoming if u.session.id == self.session.value), None)
 
@@ -364,6 +383,7 @@ class SessionPrepApp(widgets.VBox):
             self.commitments.children = []
             self.reviews_box.layout.display = "none"
             self.partner_box.layout.display = "none"
+            self.unsaved.mark_clean()
             return
         self.intro.value = ""
         self.current = prep.load(self.store, chosen.session.id, self.person.value)
@@ -388,6 +408,7 @@ class SessionPrepApp(widgets.VBox):
                 "<p style='margin-left:240px'>No open commitments: nothing to follow up.</p>"
             )
         ]
+        self.unsaved.mark_clean()
 
     def _show_partner(self, chosen: prep.Upcoming) -> None:
         """What the partner shared for this session, and the agreements to review at it."""
@@ -446,6 +467,7 @@ class SessionPrepApp(widgets.VBox):
                 "error", "The preparation could not be saved, so nothing was changed. Try again."
             )
             return
+        self.unsaved.mark_clean()
         shared = (
             "Your partner can see it (not your private notes)."
             if self.current.shared
