@@ -230,3 +230,35 @@ def test_an_error_goes_once_the_field_is_changed(demo_store, pair):
     assert "Error:" in app.issue.message.value
     app.issue.value = "Our sessions keep running over"
     assert app.issue.message.value == ""  # not left under the words that put it right
+
+
+def test_switching_conversation_or_person_holds_back_an_unsaved_preparation(demo_store, pair):
+    me, partner = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "We have missed three of our last four sessions"
+    app.save_prep.click()
+    (saved,) = conversation.of(demo_store, me, pair.id)
+    app.example.value = "I waited twenty minutes on Tuesday"  # not saved
+    app.chooser.value = "new"
+    assert app.chooser.value == saved.id
+    assert app.example.value == "I waited twenty minutes on Tuesday"
+    app.person.value = partner
+    assert app.person.value == me and "not saved" in app.unsaved.text.value
+    app.save_prep.click()  # saving clears the way
+    assert app.unsaved.layout.display == "none"
+    app.person.value = partner
+    assert app.person.value == partner and app.example.value == ""
+    assert conversation.of(demo_store, me, pair.id)[0].example == (
+        "I waited twenty minutes on Tuesday"
+    )
+
+
+def test_ending_with_an_unsaved_preparation_still_shows_the_ended_partnership(demo_store, pair):
+    me, _partner = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "Unsaved words"
+    app.reason.value = EndReason.NOT_GETTING_VALUE
+    app.confirm.value = True
+    app.end_button.click()
+    assert "The partnership ended on" in plain(app.end_result.value)
+    assert app.chooser.value is None and app.prep_section.layout.display == "none"

@@ -210,16 +210,19 @@ class ConversationApp(widgets.VBox):
         self.ending_section = widgets.VBox(
             [self.ending_heading, self.ending_state, self.ending_form, self.end_result]
         )
-        self.conversation_box = widgets.VBox([self.chooser, self.prep_section, self.after_section])
+        self.unsaved = forms.UnsavedChanges(self._snapshot, what="this conversation")
+        self.conversation_box = widgets.VBox(
+            [self.chooser, self.unsaved, self.prep_section, self.after_section]
+        )
         self.form = widgets.VBox(
             [self.pair, self.prompt, self.conversation_box, self.ending_section]
         )
         self.children = [forms.stylesheet(), self.demo, self.person, self.form]
 
         forms.offer_participants(self.person, self.store, person_id)
-        self.person.control.observe(runtime.guarded(self._on_person), names="value")
-        self.pair.control.observe(runtime.guarded(self._on_pair), names="value")
-        self.chooser.control.observe(runtime.guarded(self._on_choice), names="value")
+        self.unsaved.watch(self.person, self._on_person)
+        self.unsaved.watch(self.pair, self._on_pair)
+        self.unsaved.watch(self.chooser, self._on_choice)
         self.issue.control.observe(runtime.guarded(self._on_wording), names="value")
         self.example.control.observe(runtime.guarded(self._on_wording), names="value")
         self.outcome.control.observe(runtime.guarded(self._on_outcome), names="value")
@@ -236,9 +239,14 @@ class ConversationApp(widgets.VBox):
         """Set a chooser without its observer firing (the caller loads once, itself)."""
         self._filling = True
         try:
-            yield
+            with self.unsaved.quiet():
+                yield
         finally:
             self._filling = False
+
+    def _snapshot(self) -> tuple:
+        """The conversation as written on screen (whoever's and whichever it is)."""
+        return tuple(field.value for field in self.fields.values())
 
     def _on_person(self, _change=None) -> None:
         me = self.person.value
@@ -326,6 +334,7 @@ class ConversationApp(widgets.VBox):
         self.prep_result.value = self.after_result.value = ""
         self._on_wording()
         self._on_outcome()
+        self.unsaved.mark_clean()
 
     # -- live coaching -----------------------------------------------------------------------------
 
@@ -412,6 +421,7 @@ class ConversationApp(widgets.VBox):
             )
             return
         forms.show_messages(self.fields, {})
+        self.unsaved.mark_clean()
         self._fill_conversations(select=saved.id)
         shared = (
             f"What came of it is shared with {html.escape(self.partner.name)}; your preparation "

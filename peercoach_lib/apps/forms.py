@@ -8,8 +8,9 @@ the field it concerns. Words say what colour also says.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import ipywidgets as widgets
 import pandas as pd
@@ -223,6 +224,15 @@ class UnsavedChanges(widgets.VBox):
         self._clean = self._snapshot()
         self._release()
 
+    @contextlib.contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Set choosers from code without asking (and without calling their handlers)."""
+        quiet, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = quiet
+
     def watch(self, field: Field, handler: Callable[[dict], None]) -> None:
         """Call ``handler`` on each choice in ``field``, unless it would drop unsaved edits."""
 
@@ -234,11 +244,8 @@ class UnsavedChanges(widgets.VBox):
                 handler(change)
                 return
             self._held = (field, change["new"])
-            self._quiet = True
-            try:
+            with self.quiet():
                 field.value = change["old"]
-            finally:
-                self._quiet = False
             self.text.value = message_html(
                 "warning",
                 f"you have changes to {self._what} that are not saved. Save them first, "
