@@ -203,7 +203,6 @@ class UnsavedChanges(widgets.VBox):
         self.discard_button = widgets.Button(
             description="Discard my changes",
             icon="trash",
-            button_style="warning",
             layout=widgets.Layout(width="auto"),
         )
         super().__init__(
