@@ -28,6 +28,7 @@ from peercoach_lib.model import (
     SessionNote,
     SessionStatus,
 )
+from peercoach_lib.model.base import DATE_NEEDED
 from peercoach_lib.store import Store
 
 log = logging.getLogger(__name__)
@@ -581,7 +582,7 @@ class SessionLogApp(widgets.VBox):
             forms.range_errors(f for f in self.fields.values() if held or f not in halves_fields)
         )
         if self.held_on.value is None:
-            errors["held_on"] = "is required"
+            errors["held_on"] = DATE_NEEDED
         elif self.held_on.value > self.today and held:
             errors["held_on"] = "a session cannot be held in the future"
         elif problem := session_log.date_problem(self.held_on.value, self.partnership):

@@ -35,6 +35,10 @@ GasLevel = Annotated[int, Field(ge=-2, le=2)]
 #: The id of a stored record.
 RecordId = Annotated[int, Field(ge=1)]
 
+#: What a date box without a date says: empty, or a typed date the calendar does not have
+#: (the browser's date box sends nothing for "31/02/2026", so the two look alike).
+DATE_NEEDED = "needs a date the calendar has, such as 2026-03-01"
+
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 
@@ -253,6 +257,8 @@ def _range_text(field: FieldInfo | None, ctx: dict[str, Any]) -> str:
 def _message(error: dict[str, Any], field: FieldInfo | None) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
+    if kind == "date_type" and error.get("input", "") is None:
+        return DATE_NEEDED
     if kind == "missing" or (kind.endswith("_type") and error.get("input", "") is None):
         return "is required"
     if kind == "string_too_short":
