@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sys
 import urllib.parse
 from pathlib import Path
 
@@ -43,7 +44,7 @@ from voila.tornado.kernel_websocket_handler import (
 )
 
 from peercoach_lib.apps.runtime import TIMEOUT_VARIABLE
-from peercoach_lib.config import DB_VARIABLE, database_url, notebooks_dir
+from peercoach_lib.config import DB_VARIABLE, database_url, describe, notebooks_dir
 from peercoach_lib.errors import ConfigurationError
 
 HOME = "index.ipynb"
@@ -228,12 +229,37 @@ def check_port(host: str, port: int) -> None:
 
 def check_database() -> str:
     """The database's URL, once it is known to open (with its schema brought up to date): a
-    server that cannot open it would only say so on every page."""
+    server that cannot open it would only say so on every page.
+
+    Says on standard error which workbook is served and what it holds, so that a mistyped
+    ``PEERCOACH_DB`` (which makes a new, empty workbook) shows at once.
+    """
     from peercoach_lib.store import Store
 
     url = database_url()
-    Store(url).close()
+    store = Store(url)
+    try:
+        print(f"peercoach serve: {workbook_summary(store)}", file=sys.stderr)
+    finally:
+        store.close()
     return url
+
+
+def workbook_summary(store) -> str:
+    """Which workbook, and what it holds, in a line."""
+    where = describe(store.url)
+    if store.is_empty():
+        return (
+            f"{where} is a new, empty workbook (if you meant another, set {DB_VARIABLE}; "
+            "`peercoach demo` adds a demo cohort, `peercoach enrol` your own)"
+        )
+    counts = store.counts()
+    people, pairs = counts["persons"], counts["partnerships"]
+    demo = ", demo data" if store.has_demo_data() else ""
+    return (
+        f"{where}: {people:,} {'person' if people == 1 else 'people'}, "
+        f"{pairs:,} partnership{'' if pairs == 1 else 's'}{demo}"
+    )
 
 
 # -- under JupyterHub ------------------------------------------------------------------------------

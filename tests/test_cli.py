@@ -176,3 +176,22 @@ def test_a_number_that_is_not_one_says_so_in_plain_words(capsys):
         cli.main(["demo", "--pairs", "abc"])
     err = capsys.readouterr().err
     assert "--pairs: must be a whole number, not 'abc'" in err and "_positive" not in err
+
+
+def test_serve_says_which_workbook_it_serves_and_what_it_holds(tmp_path, monkeypatch, capsys):
+    from peercoach_lib import demo, serve
+
+    monkeypatch.setattr(serve.WorkbookVoila, "launch_instance", lambda **kwargs: None)
+    mistyped = tmp_path / "coachng.sqlite"
+    monkeypatch.setenv("PEERCOACH_DB", str(mistyped))
+    assert cli.main(["serve", "--port", str(free_port())]) == 0
+    err = capsys.readouterr().err
+    assert f"{mistyped} is a new, empty workbook (if you meant another, set PEERCOACH_DB" in err
+
+    store = Store(f"sqlite:///{mistyped}")
+    demo.generate(store, pairs=3, weeks=4, seed=1, as_of=AS_OF)
+    counts = store.counts()
+    store.close()
+    assert cli.main(["serve", "--port", str(free_port())]) == 0
+    said = f"{counts['persons']} people, {counts['partnerships']} partnerships, demo data\n"
+    assert capsys.readouterr().err.endswith(said)
