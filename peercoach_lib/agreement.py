@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from peercoach_lib.documents import words
-from peercoach_lib.errors import FieldError, ValidationError
+from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     Agreement,
     Frequency,
@@ -191,15 +191,24 @@ def save(
     bookings: Sequence[Booking],
     *,
     by: int | None = None,
+    loaded: Version | None = None,
 ) -> tuple[Agreement, list[Booking]]:
     """Save the agreement and its schedule together: both are stored, or neither is.
 
     Saved ``by`` a partner, it may change that partner's own part alone (what confidentiality
     means to them, their affirmation, their expectations): the other partner's part must be as
-    stored, or :class:`ValidationError` is raised and nothing is saved.
+    stored, or :class:`ValidationError` is raised and nothing is saved. ``loaded`` is the
+    agreement and schedule as they were when the form was opened: when someone saved since,
+    see :func:`merge`.
     """
     with store.transaction() as tx:
         existing = tx.find(Agreement, partnership_id=agreement.partnership_id)
+        if loaded is not None:
+            stored = (
+                existing[0] if existing else None,
+                current_bookings(tx, agreement.partnership_id),
+            )
+            agreement, bookings = merge(loaded, stored, (agreement, list(bookings)), by)
         if by is not None:
             _check_own_parts(existing[0] if existing else None, agreement, by)
         if existing and agreement.id is None:
@@ -210,6 +219,40 @@ def save(
         for booking in bookings:
             saved.append(_book(tx, agreement, booking))
         return agreement, saved
+
+
+#: An agreement (None before its first save) with its schedule.
+Version = tuple[Agreement | None, Sequence[Booking]]
+
+_NOT_SHARED = {"id", "partners", "session_count", "updated_at", "updated_by", "is_demo"}
+
+
+def shared_part(version: Version) -> tuple | None:
+    """What both partners may change: everything but their own parts and the stamps."""
+    agreement, bookings = version
+    if agreement is None:
+        return None
+    return agreement.model_dump(exclude=_NOT_SHARED), tuple(bookings)
+
+
+def merge(loaded: Version, stored: Version, mine: Version, by: int | None) -> Version:
+    """What to save when the form was opened on ``loaded`` and the store now holds ``stored``.
+
+    Nobody saved since: ``mine``. Someone did, and ``mine`` changes nothing both partners share
+    (only ``by``'s own part), or changes it to what was stored: what was stored, with ``by``'s
+    own part from ``mine``. Otherwise two people changed the same agreement differently:
+    :class:`ConflictError`, and nothing is saved.
+    """
+    was, now, new = loaded[0], stored[0], mine[0]
+    if now is None or (was is not None and was.updated_at == now.updated_at):
+        return mine
+    if shared_part(mine) not in (shared_part(loaded), shared_part(stored)):
+        raise ConflictError("Agreement", by=now.updated_by)
+    own = {s.person_id: s for s in new.partners if s.person_id == by}
+    sections = {s.person_id: s for s in now.partners} | own
+    order = [s.person_id for s in new.partners] or list(sections)
+    merged = now.replace(partners=[sections[p] for p in order if p in sections])
+    return merged, list(stored[1])
 
 
 def _check_own_parts(stored: Agreement | None, agreement: Agreement, by: int) -> None:

@@ -47,6 +47,16 @@ class ValidationError(ValueError):
         return out
 
 
+class ConflictError(Exception):
+    """Someone else saved the record after it was opened here, and the two versions differ in
+    what both may change; nothing was saved. ``by`` is who saved it, if known."""
+
+    def __init__(self, record: str, by: int | None = None):
+        self.record = record
+        self.by = by
+        super().__init__(f"the {record.lower()} was saved by someone else after it was opened")
+
+
 class NotFoundError(LookupError):
     """A record asked for by id does not exist."""
 

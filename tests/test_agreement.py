@@ -8,6 +8,7 @@ import pytest
 
 from peercoach_lib import ValidationError, documents, model
 from peercoach_lib import agreement as ag
+from peercoach_lib.errors import ConflictError
 from peercoach_lib.model import Frequency, SessionStatus
 
 MON = dt.date(2026, 3, 2)  # a Monday
@@ -273,3 +274,24 @@ def test_a_partner_saving_cannot_change_the_other_partners_part(store, pair):
     ag.save(store, forged, bookings, by=bob.id)
     (stored,) = store.find(model.Agreement)
     assert stored.partners[1].confidentiality_meaning == "Written for Bob"
+
+
+def test_a_save_from_a_form_opened_before_another_save_merges_or_is_refused(store, pair):
+    p, alice, bob = pair["partnership"], pair["alice"], pair["bob"]
+    sections = [model.PartnerSection(person_id=alice.id), model.PartnerSection(person_id=bob.id)]
+    opened = ag.save(store, _agreement(partnership_id=p.id, partners=sections), _weekly(2))
+    # Alice saves a change to what both share.
+    ag.save(store, opened[0].replace(minutes_per_person=50), opened[1], by=alice.id, loaded=opened)
+    # Bob, on the version he opened, changes his own part only: merged with Alice's change.
+    bobs = opened[0].replace(partners=[sections[0], sections[1].replace(hopes="Clarity")])
+    merged, _ = ag.save(store, bobs, opened[1], by=bob.id, loaded=opened)
+    assert (merged.minutes_per_person, merged.partners[1].hopes) == (50, "Clarity")
+    # Bob changes what they share, differently from Alice: refused, nothing saved.
+    with pytest.raises(ConflictError) as caught:
+        ag.save(store, bobs.replace(minutes_per_person=60), opened[1], by=bob.id, loaded=opened)
+    assert caught.value.by == bob.id  # the last to save was Bob himself, a moment ago
+    (stored,) = store.find(model.Agreement)
+    assert stored.minutes_per_person == 50
+    # The same change as stored is no conflict.
+    same = bobs.replace(minutes_per_person=50)
+    assert ag.save(store, same, opened[1], by=bob.id, loaded=opened)[0].minutes_per_person == 50

@@ -299,3 +299,41 @@ def test_switching_partnership_holds_back_unsaved_edits(store, pair, app):
     app.count.value = 8  # a longer schedule is an edit too
     app.chooser.value = created.id
     assert app.chooser.value == pair["partnership"].id and app.count.value == 8
+
+
+def test_two_partners_saving_at_once_lose_nothing(store, pair):
+    alice, bob = pair["alice"], pair["bob"]
+    first = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    fill_everything(first, pair)
+    first.save_button.click()
+    mine = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    mine.acting.value = alice.id
+    theirs = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    theirs.acting.value = bob.id
+    assert theirs.partner_tabs.selected_index == 1  # Bob's own part first
+
+    # Alice changes the goals; Bob, in a tab opened before, writes only his own part.
+    mine.goals.value = "Meet every fortnight\nKeep our commitments\nRun 5k"
+    mine.save_button.click()
+    theirs.panels[1].hopes.value = "A clearer head"
+    theirs.save_button.click()
+    assert "What your partner saved meanwhile is kept too" in theirs.result.value
+    (saved,) = store.find(model.Agreement)
+    assert [g.text for g in saved.goals][-1] == "Run 5k"
+    assert {s.person_id: s.hopes for s in saved.partners}[bob.id] == "A clearer head"
+    assert theirs.goals.value.endswith("Run 5k")  # his form now shows what is stored
+
+    # Both change what they share, differently: the later save is refused, nothing lost.
+    mine.minutes.value = 50
+    mine.save_button.click()
+    stale = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    stale.acting.value = bob.id
+    mine.minutes.value = 55
+    mine.save_button.click()
+    stale.minutes.value = 60
+    stale.save_button.click()
+    assert "Alice saved this agreement after you opened it" in stale.result.value
+    assert store.find(model.Agreement)[0].minutes_per_person == 55
+    assert stale.minutes.value == 60  # still on screen
+    stale.reload_button.click()
+    assert stale.minutes.value == 55 and stale.reload_button.layout.display == "none"

@@ -12,7 +12,7 @@ import ipywidgets as widgets
 from peercoach_lib import agreement as ag
 from peercoach_lib import calendar, documents
 from peercoach_lib.apps import context, forms, runtime
-from peercoach_lib.errors import ValidationError
+from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
     Agreement,
     Frequency,
@@ -315,6 +315,12 @@ class AgreementApp(widgets.VBox):
             layout=widgets.Layout(margin="12px 0 0 240px"),
         )
         self.result = widgets.HTML()
+        self.reload_button = widgets.Button(
+            description="Show the saved agreement",
+            icon="refresh",
+            tooltip="Your changes on screen are dropped",
+            layout=widgets.Layout(width="auto", margin=f"6px 0 0 {forms.LABEL_WIDTH}"),
+        )
         self.downloads = widgets.HTML()
         self.history = widgets.HTML()
 
@@ -364,6 +370,7 @@ class AgreementApp(widgets.VBox):
                 self.goals,
                 self.save_button,
                 self.result,
+                self.reload_button,
                 forms.heading("Take it with you", 3),
                 self.downloads,
                 forms.heading("Changes", 3),
@@ -389,6 +396,7 @@ class AgreementApp(widgets.VBox):
         for field in (self.minutes, self.day, self.format):
             field.control.observe(runtime.guarded(self._on_change), names="value")
         self.save_button.on_click(runtime.guarded(self._on_save))
+        self.reload_button.on_click(runtime.guarded(self._on_reload))
         self.refresh_partnerships(select=partnership_id)
 
     # -- choosing the partnership ----------------------------------------------------------------
@@ -448,6 +456,8 @@ class AgreementApp(widgets.VBox):
             self.people = {p.id: p for p in self.store.find(Person, id=list(members))}
             saved, bookings = ag.load(self.store, partnership_id)
             self.saved = saved
+            self.loaded = (saved, list(bookings))
+            self.reload_button.layout.display = "none"
             self.demo.value = forms.demo_notice() if self.partnership.is_demo else ""
             first = self.people[members[0]]
             agreement = saved or Agreement(
@@ -504,10 +514,17 @@ class AgreementApp(widgets.VBox):
         del values["id"], values["partnership_id"]
         return values, tuple(self.bookings)
 
+    def _on_reload(self, _button=None) -> None:
+        """Show the agreement as now stored, dropping what is on screen."""
+        self.load(self.partnership.id)
+
     def _on_acting(self, _change=None) -> None:
         if self.acting.value is not None:
             self.person_id = self.acting.value
             self.acting.show()
+            if self.partnership is not None and self.acting.value in self.partnership.members:
+                # Open on my own part: the one I can write.
+                self.partner_tabs.selected_index = self.partnership.members.index(self.acting.value)
         for panel in self.panels:
             panel.allow_writing(self.acting.value)
 
@@ -645,10 +662,25 @@ class AgreementApp(widgets.VBox):
                 " attention (marked Error).",
             )
             return
+        latest = ag.load(self.store, self.partnership.id)[0]
+        saved_since = latest is not None and (
+            self.saved is None or latest.updated_at != self.saved.updated_at
+        )
         try:
             self.saved, self.bookings = ag.save(
-                self.store, agreement, self.bookings, by=self.acting.value
+                self.store, agreement, self.bookings, by=self.acting.value, loaded=self.loaded
             )
+        except ConflictError as exc:
+            who = self.people.get(exc.by)
+            self.result.value = forms.notice(
+                "error",
+                f"Nothing was saved: {html.escape(who.name) if who else 'someone'} saved this "
+                "agreement after you opened it, and changed some of what you changed. Your "
+                "changes are still on screen: note what you want to keep, then show the saved "
+                "agreement and make them again.",
+            )
+            self.reload_button.layout.display = "flex"
+            return
         except ValidationError as exc:
             self.result.value = forms.refusal(self.fields, exc, "Nothing was saved")
             return
@@ -660,10 +692,11 @@ class AgreementApp(widgets.VBox):
                 "if it keeps happening, tell whoever runs this workbook.",
             )
             return
+        kept = " What your partner saved meanwhile is kept too." if saved_since else ""
         self.load(self.partnership.id)
         self.result.value = forms.notice(
             "ok",
-            f"Saved at {dt.datetime.now():%H:%M}. "
+            f"Saved at {dt.datetime.now():%H:%M}.{kept} "
             + (
                 "The agreement is in force."
                 if self.saved.in_force
