@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peercoach_lib.errors import FieldError, ValidationError
+from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     ChangePlan,
     Commitment,
@@ -85,6 +85,44 @@ def date_problem(on: dt.date, partnership: Partnership) -> str | None:
     if partnership.ended_on is not None and on > partnership.ended_on:
         return f"the partnership ended on {partnership.ended_on:%d %B %Y}"
     return None
+
+
+def shared_part(session: Session) -> tuple:
+    """What either partner may log about a session: its status, date and minutes."""
+    halves = tuple(sorted((h.coach_id, h.client_id, h.minutes) for h in session.halves))
+    return session.status, session.held_on, session.scheduled_on, halves
+
+
+def merge_session(loaded: Session | None, stored: Session | None, mine: Session) -> Session:
+    """The session to save, when the log was opened on ``loaded`` and the store holds ``stored``.
+
+    Nobody changed its :func:`shared_part` since: ``mine``. The partner did: what they saved,
+    when ``mine`` changes nothing of it (the person logs only their own notes, feedback and
+    check) or changes it the same way. Otherwise the two logs differ: :class:`ConflictError`.
+    """
+    if loaded is None or stored is None or shared_part(stored) == shared_part(loaded):
+        return mine
+    if shared_part(mine) in (shared_part(loaded), shared_part(stored)):
+        return stored
+    raise ConflictError("Session")
+
+
+def describe(session: Session) -> str:
+    """The session as logged, in a few words: "held on 23 November 2026 (15 and 14 minutes)"."""
+    on = session.held_on or session.scheduled_on
+    when = f" on {on:%d %B %Y}" if on else ""
+    minutes = " and ".join(str(h.minutes) for h in session.halves)
+    return f"{session.status.value}{when}" + (f" ({minutes} minutes)" if minutes else "")
+
+
+def logged_on(store: Store, partnership_id: int, day: dt.date) -> list[Session]:
+    """The pair's sessions already logged (held or missed) on ``day``."""
+    return [
+        s
+        for s in store.find(Session, partnership_id=partnership_id)
+        if (s.held_on or s.scheduled_on) == day
+        and s.status in (SessionStatus.HELD, SessionStatus.MISSED)
+    ]
 
 
 def save(store: Store, person_id: int, entry: SessionEntry) -> Session:

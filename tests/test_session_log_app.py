@@ -294,3 +294,75 @@ def test_minutes_of_a_session_not_held_do_not_block_saving_it(demo_pair):
     app.status.value = SessionStatus.MISSED
     app.save_button.click()
     assert store.get(model.Session, s1.id).status is SessionStatus.MISSED
+
+
+def partner_log(store, pair, today) -> SessionLogApp:
+    """The log as the pair's second partner opens it on ``today``."""
+    return SessionLogApp(store, person_id=pair.person_b_id, partnership_id=pair.id, today=today)
+
+
+def test_two_partners_logging_one_session_at_once_lose_nothing(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    first = open_log(store, pair, s1.scheduled_on)
+    first.session.value = s1.id
+    first.status.value = SessionStatus.HELD
+    first.held_on.value = s1.scheduled_on
+    first.first_half.value, first.second_half.value = 13, 14
+    first.save_button.click()
+    # The partner opens the logged session; meanwhile the first partner corrects the minutes.
+    theirs = partner_log(store, pair, s1.scheduled_on)
+    theirs.session.value = s1.id
+    first.first_half.value, first.second_half.value = 15, 15
+    first.save_button.click()
+    # The partner writes only a note: it is saved, and the corrected minutes stay.
+    theirs.note.value = "We agreed to meet earlier next time"
+    theirs.save_button.click()
+    assert "Saved the held session" in theirs.result.value
+    assert [h.minutes for h in store.get(model.Session, s1.id).halves] == [15, 15]
+    (note,) = store.find(model.SessionNote, session_id=s1.id, person_id=pair.person_b_id)
+    assert note.text == "We agreed to meet earlier next time"
+    assert (theirs.first_half.value, theirs.second_half.value) == (15, 15)
+
+
+def test_a_different_log_of_a_session_the_partner_changed_is_refused_once(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    mine, theirs = open_log(store, pair, s1.scheduled_on), partner_log(store, pair, s1.scheduled_on)
+    for app in (mine, theirs):
+        app.session.value = s1.id
+        app.status.value = SessionStatus.HELD
+        app.held_on.value = s1.scheduled_on
+    mine.first_half.value, mine.second_half.value = 15, 14
+    mine.save_button.click()
+    theirs.first_half.value, theirs.second_half.value = 40, 40
+    theirs.save_button.click()
+    partner = store.get(model.Person, pair.person_a_id).name
+    said = theirs.result.value
+    assert f"Nothing was saved: {partner} saved this session after you opened it" in said
+    assert "(15 and 14 minutes)" in said
+    assert sorted(h.minutes for h in store.get(model.Session, s1.id).halves) == [14, 15]
+    theirs.save_button.click()  # knowing what was saved, the second save goes ahead
+    assert sorted(h.minutes for h in store.get(model.Session, s1.id).halves) == [40, 40]
+
+
+def test_an_unplanned_session_is_dated_and_logged_once_per_day(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    day = s1.scheduled_on - dt.timedelta(days=2)
+    mine = open_log(store, pair, s1.scheduled_on)
+    mine.session.value = UNPLANNED
+    mine.status.value = SessionStatus.MISSED
+    mine.held_on.value = day
+    mine.save_button.click()
+    assert f"Saved the missed session of {day:%d %B %Y}" in mine.result.value
+    (missed,) = [
+        s
+        for s in store.find(model.Session, partnership_id=pair.id, planned=False)
+        if s.status is SessionStatus.MISSED
+    ]
+    assert missed.scheduled_on == day
+    theirs = partner_log(store, pair, s1.scheduled_on)
+    theirs.session.value = UNPLANNED
+    theirs.held_on.value = day
+    before = store.find(model.Session, partnership_id=pair.id)
+    theirs.save_button.click()
+    assert f"a session on {day:%d %B %Y} is logged already" in theirs.held_on.message.value
+    assert store.find(model.Session, partnership_id=pair.id) == before

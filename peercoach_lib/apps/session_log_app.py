@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import logging
@@ -11,7 +12,7 @@ import ipywidgets as widgets
 from peercoach_lib import gas, session_log
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
-from peercoach_lib.errors import ValidationError
+from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
     Agreement,
     Cohort,
@@ -300,6 +301,10 @@ class SessionLogApp(widgets.VBox):
         kind = "" if session.planned else ", unplanned"
         return f"{when} ({session.status.value}{kind})"
 
+    def _partner_name(self) -> str:
+        partner = self.partnership.partner_of(self.person.value)
+        return self.store.get(Person, partner).name
+
     def _session(self) -> Session | None:
         value = self.session.value
         return None if value in (None, UNPLANNED) else self.store.get(Session, value)
@@ -310,6 +315,7 @@ class SessionLogApp(widgets.VBox):
             return
         me = self.person.value
         session = self._session()
+        self.loaded_session = session
         self.plans = session_log.active_plans(self.store, me)
         self._loading = True
         try:
@@ -614,6 +620,16 @@ class SessionLogApp(widgets.VBox):
             held_on=self.held_on.value if held else None,
             halves=[h.model_dump() for h in halves if h],
         )
+        if planned is None:
+            # An unplanned session is dated by the day it was held, or was to be held.
+            base["scheduled_on"] = self.held_on.value
+            if self.held_on.value and session_log.logged_on(
+                self.store, self.partnership.id, self.held_on.value
+            ):
+                errors["held_on"] = (
+                    f"a session on {self.held_on.value:%d %B %Y} is logged already: choose it "
+                    "under Session to add your part"
+                )
         session = build("status", lambda: Session.model_validate(base))
         note = None
         if self.note.value.strip():
@@ -711,6 +727,22 @@ class SessionLogApp(widgets.VBox):
                 f"Nothing was saved: {count} "
                 f"{'field needs' if count == 1 else 'fields need'} attention (marked Error). "
                 "Your draft is kept.",
+            )
+            return
+        stored = self._session()
+        try:
+            entry = dataclasses.replace(
+                entry, session=session_log.merge_session(self.loaded_session, stored, entry.session)
+            )
+        except ConflictError:
+            # Said once: the next save is made knowing what the partner logged.
+            self.loaded_session = stored
+            self.result.value = forms.notice(
+                "error",
+                f"Nothing was saved: {html.escape(self._partner_name())} saved this session "
+                f"after you opened it: it is now {html.escape(session_log.describe(stored))}. Your "
+                "draft is kept: set the status, date and minutes to what you both agree on, "
+                "and save again.",
             )
             return
         try:
