@@ -337,3 +337,24 @@ def test_two_partners_saving_at_once_lose_nothing(store, pair):
     assert stale.minutes.value == 60  # still on screen
     stale.reload_button.click()
     assert stale.minutes.value == 55 and stale.reload_button.layout.display == "none"
+
+
+def test_a_start_date_outside_the_workbook_years_is_refused_next_to_it(store, pair):
+    app = AgreementApp(store, today=TODAY)
+    creator = app.new
+    creator.first.value = pair["alice"].id
+    creator.second.value = pair["bob"].id
+    creator.started.value = dt.date(1850, 1, 1)
+    before = store.find(model.Partnership)
+    creator.create.click()
+    assert "must be between 2000 and 2100" in creator.started.message.value
+    assert store.find(model.Partnership) == before
+
+
+def test_a_new_end_date_mends_a_schedule_that_was_too_long(app, pair):
+    fill_everything(app, pair)
+    app.until.value = dt.date(2031, 12, 31)  # fortnightly: far more than 104 sessions
+    assert "must be from" in app.count.message.value
+    app.until.value = dt.date(2026, 4, 28)
+    assert app.count.value == 5 and len(app.rows.children) == 5
+    assert app.count.message.value == ""

@@ -448,3 +448,8 @@ def test_a_refusal_marks_its_fields_and_sums_up_the_rest():
     with pytest.raises(ValidationError) as refused:
         Person(name="")
     assert "see the fields marked Error" in forms.refusal(fields, refused.value, "Nothing saved")
+
+
+def test_a_time_zone_in_other_letter_case_is_taken_as_its_name():
+    assert model.Person(name="A", time_zone="europe/london").time_zone == "Europe/London"
+    assert model.Person(name="A", time_zone=" AMERICA/NEW_YORK ").time_zone == "America/New_York"

@@ -24,6 +24,7 @@ from peercoach_lib.model import (
     SessionFormat,
     Weekday,
 )
+from peercoach_lib.model.base import EARLIEST_DATE, LATEST_DATE
 from peercoach_lib.store import Store
 
 log = logging.getLogger(__name__)
@@ -204,6 +205,10 @@ class NewPartnership(widgets.VBox):
             errors[self.second.path] = "choose a different person from the first partner"
         if self.started.value is None:
             errors[self.started.path] = "choose the date the partnership starts"
+        elif not EARLIEST_DATE <= self.started.value <= LATEST_DATE:
+            errors[self.started.path] = (
+                f"must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}"
+            )
         fields = {
             f.path: f
             for f in (self.first, self.first_name, self.second, self.second_name, self.started)
@@ -538,8 +543,9 @@ class AgreementApp(widgets.VBox):
     def _on_schedule_input(self, change) -> None:
         if self._loading:
             return
-        if self.count.problem():
+        if self.count.problem() and self.until.value is None:
             # No schedule from an impossible number of sessions: the error shows under it.
+            # (With an end date set, the number follows the dates: a new end date mends it.)
             self.check()
             return
         # A changed first date re-anchors the schedule there; otherwise a saved agreement's

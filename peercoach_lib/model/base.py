@@ -63,11 +63,20 @@ def _known_time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+@functools.cache
+def _time_zones_by_lower_case() -> dict[str, str]:
+    return {name.lower(): name for name in _known_time_zones()}
+
+
 def _time_zone(value: str) -> str:
-    # Checked against the list rather than by loading, which would touch the file system.
-    if value not in _known_time_zones():
+    # Checked against the list rather than by loading, which would touch the file system;
+    # "europe/london" is taken as Europe/London.
+    if value in _known_time_zones():
+        return value
+    name = _time_zones_by_lower_case().get(value.strip().lower())
+    if name is None:
         raise ValueError("must be a time zone name such as Europe/London or America/New_York")
-    return value
+    return name
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
