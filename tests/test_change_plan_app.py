@@ -258,3 +258,26 @@ def test_a_form_without_edits_switches_at_once(store, pair, app):
     app.save_button.click()
     app.plan.value = NEW
     assert app.plan.value == NEW and app.unsaved.layout.display == "none"
+
+
+def test_following_the_lsi_link_again_opens_the_plan_it_made(store, pair):
+    link = {"person_id": pair["alice"].id, "focus": ["Money", "Family"], "today": TODAY}
+    first = ChangePlanApp(store, **link)
+    first.save_button.click()
+    (made,) = store.find(model.ChangePlan)
+    again = ChangePlanApp(store, **link)  # the same link, reloaded
+    assert again.plan.value == made.id
+    assert "You already have an active plan for Money: here it is" in again.found.value
+    again.save_button.click()
+    assert len(store.find(model.ChangePlan)) == 1
+    other = ChangePlanApp(store, **{**link, "focus": ["Family"]})
+    assert other.plan.value == NEW and other.area.value == "Family" and other.found.value == ""
+
+
+@pytest.mark.parametrize("focus", [["Z" * 120], ["Not an area"], ["Not an area", "Money"]])
+def test_a_focus_the_workbook_does_not_know_is_left_out(store, pair, focus):
+    app = ChangePlanApp(store, person_id=pair["alice"].id, focus=focus, today=TODAY)
+    known = [a for a in focus if a == "Money"]
+    assert app.focus == known
+    assert app.area.value == (known[0] if known else None)
+    assert "Not an area" not in [value for _, value in app.area.control.options]

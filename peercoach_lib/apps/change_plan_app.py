@@ -95,13 +95,14 @@ class ChangePlanApp(widgets.VBox):
         self.add_class("peercoach-change-plan")
         self.store = store or Store()
         self.today = today or dt.date.today()
-        self.focus = list(focus or [])
         self.saved: ChangePlan | None = None
         try:
             self.areas = lsi.load_areas()
         except ConfigurationError:
             log.exception("the LSI areas cannot be loaded")
             self.areas = []
+        # Focus areas come from a link: only the life areas the workbook knows count.
+        self.focus = [a for a in dict.fromkeys(focus or []) if a in self.areas]
 
         self.person = forms.dropdown("I am", "person_id", [])
         self.plan = forms.dropdown("Plan", "plan_id", [])
@@ -251,7 +252,15 @@ class ChangePlanApp(widgets.VBox):
             ]
         )
         self.unsaved = forms.UnsavedChanges(self._snapshot, what="this plan")
-        self.children = [forms.stylesheet(), self.person, self.plan, self.unsaved, self.form]
+        self.found = widgets.HTML()
+        self.children = [
+            forms.stylesheet(),
+            self.person,
+            self.plan,
+            self.unsaved,
+            self.found,
+            self.form,
+        ]
 
         self.goal.control.observe(runtime.guarded(self._on_goal), names="value")
         for field in (self.confidence, self.why, self.area):
@@ -285,11 +294,24 @@ class ChangePlanApp(widgets.VBox):
         self.plan.control.options = [("Start a new plan…", NEW)] + [
             (f"{p.change}{labels[p.status]}", p.id) for p in reversed(plans)
         ]
+        already = None
         if select is None:
-            active = [p.id for p in reversed(plans) if p.status is PlanStatus.ACTIVE]
-            select = NEW if self.focus or not active else active[0]
+            active = [p for p in reversed(plans) if p.status is PlanStatus.ACTIVE]
+            if self.focus:
+                # A link from the LSI, followed again: the plan made from it, not a second one.
+                already = next((p for p in active if p.lsi_area == self.focus[0]), None)
+                select = already.id if already else NEW
+            else:
+                select = active[0].id if active else NEW
         self.plan.value = select
         self._on_plan()
+        self.found.value = ""
+        if already is not None:
+            self.found.value = forms.notice(
+                "info",
+                f"You already have an active plan for {html.escape(already.lsi_area)}: here it "
+                "is. To make another, choose “Start a new plan…” under Plan.",
+            )
 
     def _on_plan(self, _change=None) -> None:
         if self.person.value is None:
