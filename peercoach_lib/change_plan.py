@@ -20,6 +20,8 @@ MILESTONE_WEEKS = 4
 DEFAULT_SPAN_WEEKS = 16
 SESSIONS = 8
 LOW_CONFIDENCE = 5
+#: What an empty section of the plan's document says (a bare "-" would be an empty list item).
+NONE = "(none)"
 
 _MONTHS = [
     "january",
@@ -314,7 +316,7 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
         "",
         "## Why it matters to me",
         "",
-        w(plan.why_it_matters) or "-",
+        w(plan.why_it_matters) or NONE,
         "",
         f"- **Importance:** {plan.importance}/10",
         f"- **Confidence that I can do it:** {plan.confidence}/10",
@@ -322,7 +324,7 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
         "",
         "## Goal",
         "",
-        w(plan.goal_statement) or "-",
+        w(plan.goal_statement) or NONE,
         "",
         "## Steps",
         "",
@@ -330,34 +332,36 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
     lines += [
         f"{k}. {w(s.text)}" + (f" (by {s.by_when:%d %b %Y})" if s.by_when else "")
         for k, s in enumerate(plan.steps, start=1)
-    ] or ["-"]
+    ] or [NONE]
     lines += [
         "",
         "## Who and what can help",
         "",
-        w(plan.supports) or "-",
+        w(plan.supports) or NONE,
         "",
         "## What could get in the way, and what I will do then",
         "",
     ]
     lines += [
         f"- {w(o.obstacle)}: {w(o.response) or '(to think about)'}" for o in plan.obstacles
-    ] or ["-"]
+    ] or [NONE]
     lines += [
         "",
         "## How I will know it is working",
         "",
-        w(plan.evidence) or "-",
+        w(plan.evidence) or NONE,
         "",
         "## Milestones",
         "",
     ]
-    lines += [f"- {m.due_on:%d %b %Y}: {w(m.description) or '-'}" for m in plan.milestones] or ["-"]
+    lines += [f"- {m.due_on:%d %b %Y}: {w(m.description) or '-'}" for m in plan.milestones] or [
+        NONE
+    ]
     lines += [
         "",
         "## Goal attainment levels",
         "",
-        f"Where I start: {plan.baseline_level:+d} ({gas.LEVELS[plan.baseline_level]}).",
+        f"Where I start: {gas.sign(plan.baseline_level)} ({gas.LEVELS[plan.baseline_level]}).",
         "",
     ]
     scale = plan.gas
@@ -368,5 +372,5 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
         (-1, scale.somewhat_less),
         (-2, scale.much_less),
     ):
-        lines.append(f"- **{level:+d}** ({gas.LEVELS[level]}): {w(text or '') or '-'}")
+        lines.append(f"- **{gas.sign(level)}** ({gas.LEVELS[level]}): {w(text or '') or '-'}")
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import mistune
 
@@ -10,17 +11,36 @@ import mistune
 _RENDER = mistune.create_markdown(escape=True)
 
 
+#: Characters that are Markdown syntax wherever they stand (links, images, emphasis, code, HTML,
+#: tables, strikethrough, entities); each is escaped with a backslash.
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&!])")
+#: What opens a block at the start of a line: a heading, a quote, a list item, a rule.
+_BLOCK_START = re.compile(r"^(\d+(?=[.)])|)([#>+=.)-])")
+
+
 def words(text: str) -> str:
-    """What a person wrote, for a Markdown document: ``<`` and ``&`` are escaped with a backslash,
-    so no Markdown viewer takes "<b>" or "<script>" in someone's words for markup (they show as
-    typed)."""
-    return text.replace("\\", "\\\\").replace("<", "\\<").replace("&", "\\&")
+    """What a person wrote, for a Markdown document, so that any viewer shows it as typed.
+
+    Markdown syntax is escaped with backslashes ("<b>", "# Status", "![x](http://…)" and
+    "*this*" show as written, and load nothing), and each line break is kept as a line break
+    (a backslash at the line's end), blank lines included, so that several lines stay within
+    the paragraph or list item they are written into.
+    """
+    lines = []
+    for line in text.strip().splitlines():
+        line = _INLINE.sub(r"\\\1", line.strip())
+        line = _BLOCK_START.sub(r"\1\\\2", line)
+        lines.append(line)
+    return "\\\n".join(lines)
 
 
 def html_page(markdown_text: str, title: str) -> str:
     """A standalone, printable HTML page from Markdown."""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        # Nothing in the page may load or run anything: it is a document, kept offline.
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
         f"<title>{html.escape(title)}</title>"
         "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
         "padding:0 1rem;line-height:1.5;color:#1a1a1a}h1{font-size:1.6rem}"

@@ -62,19 +62,20 @@ def test_the_plan_reads_well():
     assert "Status: dropped: Changed role." in text
     assert "1. Block Tuesday mornings (by 12 Jan 2026)" in text
     assert "- Urgent requests: Defer to the afternoon" in text
-    assert "Where I start: -2 (much less than expected)." in text
+    assert "Where I start: −2 (much less than expected)." in text
     assert "- **+2** (much more than expected): Three or more" in text
     bare = cp.markdown(
         model.ChangePlan(person_id=1, change="Rest", created_on=dt.date(2026, 1, 1)), "Bob"
     )
-    assert "## Steps\n\n-\n" in bare
+    assert "## Steps\n\n(none)\n" in bare
+    assert "<li></li>" not in documents.html_page(bare, "Plan")  # no empty bullets
 
 
 def test_a_plan_document_shows_markup_in_what_was_written_as_typed():
     plan = complete_plan(1).replace(change="Sleep <script>alert(1)</script> & rest")
     text = cp.markdown(plan, "<b>Zoë</b> 🦊")
     assert re.search(r"(?<!\\)<", text) is None  # every "<" escaped
-    assert "Sleep \\<script>alert(1)\\</script> \\& rest" in text
+    assert "Sleep \\<script\\>alert(1)\\</script\\> \\& rest" in text
     page = documents.html_page(text, "Plan")
     assert "Sleep &lt;script&gt;alert(1)&lt;/script&gt; &amp; rest" in page
     assert "&lt;b&gt;Zoë&lt;/b&gt; 🦊" in page
@@ -149,3 +150,21 @@ def test_gas_notes_name_the_levels_still_to_describe_once_one_is():
         "gas.somewhat_more",
     ]
     assert all("still to describe" in text for text in notes.values())
+
+
+def test_what_people_write_shows_as_typed_in_the_documents_and_loads_nothing():
+    why = (
+        "I want to feel fit again.\nMy doctor said so.\n# Status: achieved\n"
+        "![x](http://198.51.100.7/pixel.png)\n\n1. *first* - [link](javascript:alert(1))"
+    )
+    text = cp.markdown(complete_plan(1).replace(why_it_matters=why), "Alice")
+    page = documents.html_page(text, "Plan")
+    body = page[page.index("<main>") :]
+    for raw in ("<h1>Status", "<img", "<em>", "<a "):
+        assert raw not in body
+    assert (
+        "I want to feel fit again.<br />\nMy doctor said so.<br />\n# Status: achieved<br />\n"
+        "![x](http://198.51.100.7/pixel.png)<br />\n<br />\n"
+        "1. *first* - [link](javascript:alert(1))"
+    ) in body
+    assert "default-src 'none'" in page  # and the page may fetch nothing, whatever it holds
