@@ -281,3 +281,13 @@ def test_a_focus_the_workbook_does_not_know_is_left_out(store, pair, focus):
     assert app.focus == known
     assert app.area.value == (known[0] if known else None)
     assert "Not an area" not in [value for _, value in app.area.control.options]
+
+
+def test_every_error_in_a_list_is_shown_at_once(store, pair, app):
+    fill(app)
+    app.steps.append({"text": "Too late", "by_when": dt.date(2205, 1, 1)})
+    app.steps.append({"text": "Too early", "by_when": dt.date(1999, 12, 31)})
+    app.save_button.click()
+    message = app.steps.message.value
+    assert "By when (step 3): must be between 2000 and 2100" in message
+    assert "By when (step 4): must be between 2000 and 2100" in message

@@ -365,15 +365,22 @@ def show_messages(
 ) -> list[str]:
     """Put each message under its field; return the messages no field claimed (for a summary)."""
     unplaced = []
-    for field in fields.values():
-        field.show()
+    shown: dict[int, tuple[Field, str, list[str]]] = {}
     for kind, messages in (("warning", warnings or {}), ("error", errors)):
         for path, text_ in messages.items():
             field = fields.get(path) or fields.get(path.split("[")[0].split(".")[0])
             if field is None:
                 unplaced.append(text_)
-            else:
-                field.show(kind, text_)
+                continue
+            _, was, texts = shown.get(id(field), (field, kind, []))
+            # Several messages for one field (a list's rows) are all shown; errors before notes.
+            shown[id(field)] = (field, kind, [text_] if was != kind else [*texts, text_])
+    for field in fields.values():
+        if id(field) in shown:
+            _, kind, texts = shown[id(field)]
+            field.show(kind, "; ".join(texts))
+        else:
+            field.show()
     return unplaced
 
 
