@@ -153,11 +153,27 @@ _SERIES = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purp
 _MARKERS = ["o", "s", "^", "D", "v", "P"]
 
 
+#: Days shown either side of the dates when they are all within a week (one session, say):
+#: matplotlib would otherwise widen a single date to years.
+_NARROW_PAD_DAYS = 7
+
+
 def _dates(ax: Axes) -> None:
+    """A date axis: ticks labelled with the day and month, the year where it changes."""
     import matplotlib.dates as mdates
 
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    if ax.dataLim.width < _NARROW_PAD_DAYS and ax.dataLim.width >= 0 and ax.has_data():
+        middle = ax.dataLim.x0 + ax.dataLim.width / 2
+        ax.set_xlim(middle - _NARROW_PAD_DAYS, middle + _NARROW_PAD_DAYS)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(
+        mdates.ConciseDateFormatter(
+            locator,
+            formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S"],
+            offset_formats=["", "%Y", "%Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"],
+        )
+    )
     ax.spines[["top", "right"]].set_visible(False)
 
 

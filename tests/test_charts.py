@@ -144,3 +144,19 @@ def test_the_median_label_sits_on_the_side_away_from_its_line():
     values = {column: [0.0, 0.05, 0.1, 0.9] for column in cohort.SPREAD}
     low = charts.distributions(pd.DataFrame(values), shown).axes[0]
     assert low.texts[0].get_horizontalalignment() == "right"
+
+
+def test_a_single_date_is_shown_with_its_week_not_years():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    ax = figure.subplots()
+    ax.plot(pd.to_datetime(["2026-11-17"]), [40], marker="o")
+    charts._dates(ax)
+    FigureCanvasAgg(figure).draw()
+    low, high = ax.get_xlim()
+    assert high - low == 14
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert "17 Nov" in labels and "01 Jan" not in labels
+    assert ax.xaxis.get_major_formatter().get_offset() == "2026"
