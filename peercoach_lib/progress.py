@@ -37,8 +37,9 @@ class Progress:
     follow_overall: float | None
     sessions: pd.DataFrame  # date, status, planned
     gaps: pd.DataFrame  # from, to, days, too_long, still_open
-    held: int
+    held: int  # planned sessions held
     planned: int
+    held_unplanned: int
     lsi_index: pd.DataFrame  # taken_on, index
     lsi_change: pd.DataFrame  # area, first, latest, change
     checks: pd.DataFrame  # date, total, flagged
@@ -99,7 +100,7 @@ def load(
     reviewed = sessions.reviewed(commitments, all_sessions)
     recent = sessions.follow_through_since(reviewed, as_of - pd.Timedelta(weeks=4))
 
-    held, planned = sessions.held_and_planned(mine, as_of)
+    held, planned, held_unplanned = sessions.held_and_planned(mine, as_of)
     timeline = (
         mine.assign(date=mine["held_on"].fillna(mine["scheduled_on"]))[
             ["date", "status", "planned"]
@@ -154,6 +155,7 @@ def load(
         else sessions.cadence(mine.iloc[0:0], interval, as_of),
         held=held,
         planned=planned,
+        held_unplanned=held_unplanned,
         lsi_index=lsi_index,
         lsi_change=lsi_change,
         checks=check_table,
@@ -168,6 +170,11 @@ def read_gas(p: Progress) -> str:
     if p.gas_scores.empty:
         return "No goal has been rated yet: rate your goals in the session log after a session."
     first, last = p.gas_scores["t_score"].iloc[0], p.gas_scores["t_score"].iloc[-1]
+    if len(p.gas_scores) == 1:
+        return (
+            f"Your goal attainment score is {last:.0f} after one rated session; 50 means every "
+            "goal is where you expected. Rate your goals again to see it move."
+        )
     if round(first) == round(last):
         moved = f"stayed at {last:.0f}"
     else:
@@ -198,11 +205,13 @@ def read_cadence(p: Progress) -> str:
         if len(long_gaps)
         else " Every gap stayed within your agreed interval."
     )
-    held = (
-        f"You held {p.held} of {p.planned} planned sessions so far"
-        if p.planned
-        else f"You held {p.held} session{'s' if p.held != 1 else ''} so far, none of them planned"
-    )
+    extra = p.held_unplanned
+    if p.planned:
+        held = f"You held {p.held} of {p.planned} planned sessions so far" + (
+            f", and {extra} unplanned" if extra else ""
+        )
+    else:
+        held = f"You held {extra} session{'s' if extra != 1 else ''} so far, none of them planned"
     return f"{held}.{gaps}"
 
 

@@ -85,15 +85,17 @@ def cadence(sessions: pd.DataFrame, interval_days: int, as_of: pd.Timestamp) -> 
     return out.dropna(subset=["from"]).reset_index(drop=True)
 
 
-def held_and_planned(sessions: pd.DataFrame, as_of: pd.Timestamp) -> tuple[int, int]:
-    """Sessions held, and sessions planned to have happened by ``as_of`` (cancelled ones aside)."""
+def held_and_planned(sessions: pd.DataFrame, as_of: pd.Timestamp) -> tuple[int, int, int]:
+    """By ``as_of``: the planned sessions held, the sessions planned to have happened (cancelled
+    ones aside), and the unplanned sessions held besides (so "12 of 14 planned, and 2 more")."""
     status = sessions["status"].astype(str)
     planned = (
         sessions["planned"]
         & (pd.to_datetime(sessions["scheduled_on"]) <= as_of)
         & (status != "cancelled")
     )
-    return int((status == "held").sum()), int(planned.sum())
+    held = (status == "held") & (pd.to_datetime(sessions["held_on"]) <= as_of)
+    return int((held & planned).sum()), int(planned.sum()), int((held & ~sessions["planned"]).sum())
 
 
 def gas_series(

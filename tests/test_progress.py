@@ -93,8 +93,9 @@ def test_progress_tables_agree_with_the_records(sixteen_weeks):
     person = sixteen_weeks.find(model.Person, role="participant")[0]
     p = progress.load(sixteen_weeks, person.id, as_of=AS_OF)
     sessions = sixteen_weeks.find(model.Session, partnership_id=p.partnership.id)
-    held = [s for s in sessions if s.status is model.SessionStatus.HELD]
-    assert p.held == len(held)
+    held = [s for s in sessions if s.status is model.SessionStatus.HELD and s.held_on <= AS_OF]
+    assert p.held == sum(s.planned for s in held)
+    assert p.held_unplanned == sum(not s.planned for s in held)
     assert p.planned == sum(
         1
         for s in sessions
@@ -164,7 +165,7 @@ def test_a_partners_private_records_do_not_reach_my_progress(store, pair):
     )
     p = progress.load(store, alice.id, as_of=dt.date(2026, 3, 1))
     assert p.checks.empty and p.gas_levels.empty
-    assert p.held == 1  # the shared session itself is ours
+    assert p.held_unplanned == 1  # the shared (unplanned) session itself is ours
 
 
 def test_a_score_that_did_not_move_stayed_at_its_value():
@@ -176,3 +177,36 @@ def test_a_score_that_did_not_move_stayed_at_its_value():
         gas_scores = pd.DataFrame({"t_score": [40.0, 40.2, 39.9]})
 
     assert pg.read_gas(Only()).startswith("Your goal attainment score stayed at 40 over 3 rated")
+
+
+def test_one_rated_session_is_read_as_one():
+    import pandas as pd
+
+    from peercoach_lib import progress as pg
+
+    class Once:
+        gas_scores = pd.DataFrame({"t_score": [40.0]})
+
+    said = pg.read_gas(Once())
+    assert said.startswith("Your goal attainment score is 40 after one rated session")
+    assert "stayed" not in said and "1 rated sessions" not in said
+
+
+def test_unplanned_sessions_held_are_told_apart_from_planned_ones():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from peercoach_lib import progress as pg
+
+    p = SimpleNamespace(
+        sessions=pd.DataFrame({"date": [1]}),
+        gaps=pd.DataFrame({"too_long": [False]}),
+        interval_days=14,
+        held=12,
+        planned=16,
+        held_unplanned=2,
+    )
+    assert pg.read_cadence(p).startswith(
+        "You held 12 of 16 planned sessions so far, and 2 unplanned."
+    )

@@ -73,7 +73,7 @@ def test_empty_histories():
     assert sessions.follow_through_by_week(sessions.reviewed(empty_c, empty_s)).empty
     gaps = sessions.cadence(empty_s, 7, D("2026-03-30"))
     assert gaps.empty
-    assert sessions.held_and_planned(empty_s, D("2026-03-30")) == (0, 0)
+    assert sessions.held_and_planned(empty_s, D("2026-03-30")) == (0, 0, 0)
     assert sessions.gas_series(pd.DataFrame(columns=["plan_id", "rated_on", "level"])).empty
 
 
@@ -87,7 +87,9 @@ def test_cadence_flags_gaps_longer_than_the_interval():
         False,
         True,
     ]
-    assert sessions.held_and_planned(_sessions(), D("2026-03-20")) == (3, 3)
+    # Planned by 20 March: three, two of them held; the unplanned one came later.
+    assert sessions.held_and_planned(_sessions(), D("2026-03-20")) == (2, 3, 0)
+    assert sessions.held_and_planned(_sessions(), D("2026-04-10")) == (2, 4, 1)
 
 
 def test_a_single_session():
