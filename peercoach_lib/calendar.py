@@ -4,7 +4,7 @@ Each booked session is one event in the agreement's time zone (written out with 
 calendars get daylight-saving changes right), with a reminder. Each event's UID is derived from
 the partnership and the session, so downloading the file again updates the entries already in a
 calendar instead of adding copies; a moved session carries a higher SEQUENCE, a cancelled one
-STATUS:CANCELLED.
+(or one logged as rescheduled) STATUS:CANCELLED.
 """
 
 from __future__ import annotations
@@ -73,7 +73,11 @@ def schedule_ics(
         event = icalendar.Event()
         event.add("uid", session_uid(partnership, session.id))
         event.add("dtstamp", now)
-        event.add("sequence", session.calendar_sequence)
+        # A session logged as rescheduled is off on its day: cancelled in the calendar, as an
+        # update (a higher sequence) that calendar programs take over their copy.
+        off = session.status in (SessionStatus.CANCELLED, SessionStatus.RESCHEDULED)
+        moved_off = session.status is SessionStatus.RESCHEDULED
+        event.add("sequence", session.calendar_sequence + moved_off)
         event.add("summary", f"Peer coaching: {a} and {b}")
         lines = [
             f"{agreement.format.value.capitalize()}, {agreement.minutes_per_person} minutes "
@@ -91,7 +95,7 @@ def schedule_ics(
             start = dt.datetime.combine(session.scheduled_on, start_time, tzinfo=zone)
             event.add("dtstart", start)
             event.add("dtend", start + duration(agreement))
-        if session.status is SessionStatus.CANCELLED:
+        if off:
             event.add("status", "CANCELLED")
         else:
             event.add("status", "CONFIRMED")

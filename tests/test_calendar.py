@@ -109,3 +109,18 @@ def test_no_agreement_is_explained(store, pair, monkeypatch, capsys):
     monkeypatch.setenv("PEERCOACH_DB", store.url)
     assert cli.main(["calendar", "--partnership", str(pair["partnership"].id)]) == 2
     assert "has no agreement yet" in capsys.readouterr().err
+
+
+def test_a_session_logged_as_rescheduled_is_off_in_the_calendar(store, pair, booked):
+    _saved, bookings = booked
+    session = store.get(model.Session, bookings[1].session_id)
+    store.save(session.replace(status=model.SessionStatus.RESCHEDULED))
+    events = _events(calendar.partnership_calendar(store, pair["partnership"].id))
+    assert [str(e["status"]) for e in events] == [
+        "CONFIRMED",
+        "CANCELLED",
+        "CONFIRMED",
+        "CONFIRMED",
+    ]
+    assert int(events[1]["sequence"]) == session.calendar_sequence + 1
+    assert events[1].walk("VALARM") == []
