@@ -15,7 +15,7 @@ import datetime as dt
 import re
 
 from peercoach_lib.errors import FieldError, ValidationError
-from peercoach_lib.model import Conversation, Partnership
+from peercoach_lib.model import Conversation, Partnership, Session, SessionStatus
 from peercoach_lib.store import Store
 
 #: Words that describe what a person *is* rather than what they *did*.
@@ -129,12 +129,34 @@ def save(store: Store, conversation: Conversation, *, today: dt.date | None = No
                 "Courageous conversation",
                 [FieldError("partnership_id", "Partnership", "has ended")],
             )
-        if conversation.id is not None:
-            stored = tx.get(Conversation, conversation.id)
-            if stored.person_id != conversation.person_id:
+        stored = tx.get(Conversation, conversation.id) if conversation.id is not None else None
+        if stored is not None and stored.person_id != conversation.person_id:
+            raise ValidationError(
+                "Courageous conversation",
+                [FieldError("person_id", "Person", "can change only their own conversations")],
+            )
+        review = conversation.review_on
+        if review is not None and (stored is None or stored.review_on != review):
+            logged = [
+                s.held_on or s.scheduled_on
+                for s in tx.find(Session, partnership_id=partnership.id)
+                if s.status in (SessionStatus.HELD, SessionStatus.MISSED)
+                and (s.held_on or s.scheduled_on) is not None
+            ]
+            last = max(logged, default=None)
+            if last is not None and review <= last:
+                # A review comes up in the preparation for the first session on or after its
+                # date; one on or before a session already logged would never come up.
                 raise ValidationError(
                     "Courageous conversation",
-                    [FieldError("person_id", "Person", "can change only their own conversations")],
+                    [
+                        FieldError(
+                            "review_on",
+                            "Review on",
+                            f"must be after your last logged session ({last:%d %B %Y}): the "
+                            "review comes up when you prepare the first session on or after it",
+                        )
+                    ],
                 )
         return tx.save(conversation)
 

@@ -262,3 +262,28 @@ def test_ending_with_an_unsaved_preparation_still_shows_the_ended_partnership(de
     app.end_button.click()
     assert "The partnership ended on" in plain(app.end_result.value)
     assert app.chooser.value is None and app.prep_section.layout.display == "none"
+
+
+def test_a_review_date_no_session_would_bring_up_is_refused(demo_store, pair):
+    me, _partner = pair.members
+    logged = [
+        s.held_on or s.scheduled_on
+        for s in demo_store.find(Session, partnership_id=pair.id)
+        if s.status in (SessionStatus.HELD, SessionStatus.MISSED)
+    ]
+    last = max(logged)
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "We keep moving our sessions"
+    app.held_on.value = last - dt.timedelta(days=1)
+    app.outcome.value = ConversationOutcome.AGREED
+    app.agreed.value = "Keep the day we agreed"
+    app.hold_to_it.value = "Say so at the start of each session"
+    app.review_on.value = last  # the day of a session already held: it would never come up
+    app.save_after.click()
+    assert (
+        f"must be after your last logged session ({last:%d %B %Y})" in app.review_on.message.value
+    )
+    assert conversation.of(demo_store, me, pair.id) == []
+    app.review_on.value = AS_OF + dt.timedelta(days=7)
+    app.save_after.click()
+    assert "Saved at" in app.after_result.value
