@@ -287,3 +287,14 @@ def test_a_review_date_no_session_would_bring_up_is_refused(demo_store, pair):
     app.review_on.value = AS_OF + dt.timedelta(days=7)
     app.save_after.click()
     assert "Saved at" in app.after_result.value
+
+
+def test_coming_back_opens_the_conversation_still_waiting_for_its_outcome(demo_store, pair):
+    me, _partner = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "We keep moving our sessions"
+    app.save_prep.click()
+    (prepared,) = conversation.of(demo_store, me, pair.id)
+    again = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    assert again.chooser.value == prepared.id
+    assert again.issue.value == "We keep moving our sessions"

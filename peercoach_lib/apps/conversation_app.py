@@ -298,7 +298,11 @@ class ConversationApp(widgets.VBox):
             f"Afterwards (shared with {self.partner.name})"
         ).value
         self.ending_heading.value = forms.heading("End the partnership").value
-        self._fill_conversations(select=NEW)
+        # Back to record how it went: open the conversation still waiting for its outcome.
+        waiting = [
+            c for c in conversation.of(self.store, me, self.partnership.id) if c.outcome is None
+        ]
+        self._fill_conversations(select=waiting[0].id if waiting else NEW)
         self._show_ending()
 
     def _fill_conversations(self, select) -> None:
