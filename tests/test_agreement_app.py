@@ -240,8 +240,8 @@ def test_more_sessions_for_a_running_agreement_continue_from_the_next_one(store,
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [
-        ("minutes", 500, "must be from 1 to 240"),
-        ("minutes", -10, "must be from 1 to 240"),
+        ("minutes", 500, "must be from 5 to 240"),
+        ("minutes", 3, "must be from 5 to 240"),
         ("count", -3, "must be from 0 to 104"),
         ("count", 5000, "must be from 0 to 104"),
     ],

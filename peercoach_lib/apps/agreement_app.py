@@ -276,7 +276,7 @@ class AgreementApp(widgets.VBox):
             ],
         )
         self.minutes = forms.integer(
-            "Minutes of coaching each", "minutes_per_person", low=1, high=240, value=45
+            "Minutes of coaching each", "minutes_per_person", low=5, high=240, value=45
         )
         self.frequency = forms.dropdown(
             "How often",
