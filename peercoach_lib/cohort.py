@@ -619,6 +619,14 @@ def week_grid(store: Store, pair_ids: list[int], start: dt.date, end: dt.date) -
 # -- what the charts show, in words (their alt text) ---------------------------------------------
 
 
+def since_label(days: int, last_held, active: bool) -> str:
+    """How a pair's row names its wait: "12 d" since the last session held, "no session yet,
+    23 d" since a pair that never met started, or "ended"."""
+    if not active:
+        return "ended"
+    return f"{days} d" if pd.notna(last_held) else f"no session yet, {days} d"
+
+
 def describe_grid(grid: pd.DataFrame, labels: list[str], *, by_name: bool = False) -> str:
     """The week grid in one sentence: how many sessions of each kind, and who waited longest.
 
@@ -626,15 +634,16 @@ def describe_grid(grid: pd.DataFrame, labels: list[str], *, by_name: bool = Fals
     says the rows are in order of name rather than of days since a held session.
     """
     counts = pd.Series(grid.to_numpy().ravel()).value_counts()
+    # A cell is a pair's week (two sessions in one week share it): count weeks, not sessions.
     kinds = ", ".join(
-        f"{int(counts[state])} {state}"
+        f"{state} in {int(counts[state])}"
         for state in ("held", "missed", "rescheduled", "booked")
         if counts.get(state, 0)
     )
     said = (
         f"Sessions of {len(grid)} pair{'s' if len(grid) != 1 else ''} over {grid.shape[1]} "
-        f"week{'s' if grid.shape[1] != 1 else ''}, one row per pair and one column per week: "
-        f"{kinds or 'no sessions'}."
+        f"week{'s' if grid.shape[1] != 1 else ''}, one row per pair and one column per week; "
+        f"of the pairs' weeks, {kinds or 'none had a session'}."
     )
     if labels:
         order = "by name" if by_name else "longest since a held session"

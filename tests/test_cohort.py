@@ -432,3 +432,12 @@ def test_the_csv_tables_are_rounded_and_name_the_pair_first(store, known):
     p2 = tables["pairs"].set_index("pair").loc[pairs["p2"].id]
     assert p2["minute_balance"] == 0.182  # 10 of 55, to three decimals
     assert (p2["checked_sessions"], p2["low_check_sessions"]) == (1, 1)
+
+
+def test_grid_rows_say_what_their_days_count():
+    assert cohort.since_label(12, pd.Timestamp("2026-11-01"), True) == "12 d"
+    assert cohort.since_label(23, pd.NaT, True) == "no session yet, 23 d"
+    assert cohort.since_label(40, pd.Timestamp("2026-10-01"), False) == "ended"
+    grid = pd.DataFrame([["held", "held"], ["missed", "none"]])
+    said = cohort.describe_grid(grid, ["A & B (3 d)", "C & D (no session yet, 9 d)"])
+    assert "of the pairs' weeks, held in 2, missed in 1." in said

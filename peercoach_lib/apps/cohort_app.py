@@ -235,9 +235,13 @@ class CohortDashboardApp(widgets.VBox):
             self.store, [int(x) for x in shown["pair"]], self.view.start, self.view.end
         )
         labels = [
-            f"{self.names[int(pid)]} ({f'{days} d' if active else 'ended'})"
-            for pid, days, active in zip(
-                shown["pair"], shown["days_since_last"], shown["active"], strict=True
+            f"{self.names[int(pid)]} ({cohort.since_label(days, last, active)})"
+            for pid, days, last, active in zip(
+                shown["pair"],
+                shown["days_since_last"],
+                shown["last_held"],
+                shown["active"],
+                strict=True,
             )
         ]
         table = grid.copy()
