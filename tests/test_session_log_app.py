@@ -366,3 +366,13 @@ def test_an_unplanned_session_is_dated_and_logged_once_per_day(demo_pair):
     theirs.save_button.click()
     assert f"a session on {day:%d %B %Y} is logged already" in theirs.held_on.message.value
     assert store.find(model.Session, partnership_id=pair.id) == before
+
+
+def test_someone_without_a_running_partnership_is_told_why_there_is_nothing_to_log(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    alone = store.save(model.Person(name="Omar Alone", cohort_id=None))
+    app = SessionLogApp(store, person_id=alone.id, today=s1.scheduled_on)
+    assert "You have no running partnership" in app.no_pair.value
+    assert app.form.layout.display == "none" and app.pair.layout.display == "none"
+    app.person.value = pair.person_a_id
+    assert app.no_pair.value == "" and app.pair.layout.display == "flex"

@@ -187,7 +187,15 @@ class SessionLogApp(widgets.VBox):
                 self.not_working,
             ]
         )
-        self.children = [forms.stylesheet(), self.person, self.pair, self.session, self.form]
+        self.no_pair = widgets.HTML()
+        self.children = [
+            forms.stylesheet(),
+            self.person,
+            self.no_pair,
+            self.pair,
+            self.session,
+            self.form,
+        ]
         self.fields = {
             f.path: f
             for f in (
@@ -255,6 +263,17 @@ class SessionLogApp(widgets.VBox):
         if not pairs:
             self.form.layout.display = "none"
             self.session.layout.display = "none"
+            self.pair.layout.display = "none"
+        self.no_pair.value = (
+            ""
+            if pairs
+            else forms.notice(
+                "info",
+                "You have no running partnership, so there is no session to log. Your "
+                "facilitator pairs you with someone; your sessions are logged here once you "
+                "have agreed them in the first-session agreement.",
+            )
+        )
         self._on_pair()
 
     def _on_pair(self, _change=None) -> None:
