@@ -103,7 +103,7 @@ def test_dropping_a_plan_needs_a_reason_and_is_kept_in_history(store, pair, app)
     entries = store.history(model.ChangePlan, plan.id)
     assert [e.action.value for e in entries] == ["created", "updated"]
     assert set(entries[1].changes) == {"status", "status_reason"}
-    assert "Status, Reason" in app.history.value
+    assert "Status: active → dropped; Reason: (empty) → Changed role" in app.history.value
     assert "(dropped)" in dict((v, k) for k, v in app.plan.control.options)[plan.id]
 
 

@@ -568,11 +568,29 @@ class RowList(widgets.VBox):
         self.message.value = message_html(kind, text) if kind else ""
 
 
+def _change_text(record: type, name: str, change) -> str:
+    """A changed field: "Minutes per person: 45 → 50" for a short value, else its title."""
+    title = record.model_fields[name].title or name if name in record.model_fields else name
+
+    def short(value) -> str | None:
+        if value is None or value == "":
+            return "(empty)"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, int | float | str) and len(str(value)) <= 40:
+            return str(value)
+        return None
+
+    before, after = short(change.before), short(change.after)
+    return f"{title}: {before} → {after}" if before and after else title
+
+
 def history_table(entries, record: type, names: Mapping[int, str] | None = None) -> str:
-    """The latest changes to a record, newest first: when, who (if known), what, which fields."""
+    """The latest changes to a record, newest first: when, who (if known), what, and which fields
+    went from what to what (a short value is shown; a long text or a list is named)."""
     rows = []
     for entry in list(reversed(entries))[:10]:
-        fields = ", ".join(record.model_fields[n].title or n for n in entry.changes) or "-"
+        fields = "; ".join(_change_text(record, n, c) for n, c in entry.changes.items()) or "-"
         who = (names or {}).get(entry.changed_by, "not recorded")
         rows.append(
             f"<tr><td>{entry.changed_at:%d %b %Y %H:%M}</td><td>{html.escape(who)}</td>"
