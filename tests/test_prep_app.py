@@ -118,6 +118,9 @@ def test_each_session_has_its_own_preparation(store, pair, booked):
 def test_someone_with_nothing_booked_is_told_so(store, pair):
     app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
     assert "No sessions are booked for you" in app.intro.value
+    alone = store.save(model.Person(name="Omar Alone"))
+    app = SessionPrepApp(store, person_id=alone.id, today=TODAY)
+    assert "You have no running partnership" in app.intro.value
     app.save_button.click()
     assert "Choose who you are and a session first" in app.result.value
 

@@ -14,7 +14,7 @@ from peercoach_lib import deck, prep, sharing
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConfigurationError, ValidationError
-from peercoach_lib.model import Commitment, Person, SessionPrep
+from peercoach_lib.model import Commitment, Partnership, Person, SessionPrep
 from peercoach_lib.store import Store
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,10 @@ def from_partner_html(view: sharing.PartnerView, session_id: int) -> str:
                     ("Purpose", prep_.purpose),
                     ("Outcomes", prep_.outcomes),
                     ("Process", prep_.process),
-                    ("Questions for their coach", "; ".join(prep_.pinned_questions)),
+                    (
+                        "Questions for their coach",
+                        "".join(f"\n• {q}" for q in prep_.pinned_questions),
+                    ),
                 ]
             )
         )
@@ -342,8 +345,15 @@ class SessionPrepApp(widgets.VBox):
         self.upcoming = prep.upcoming_sessions(self.store, person_id, today=self.today)
         self.session.control.options = [(u.label, u.session.id) for u in self.upcoming]
         if not self.upcoming:
+            running = any(
+                p.is_active and person_id in p.members for p in self.store.find(Partnership)
+            )
             self.intro.value = forms.notice(
-                "info", "No sessions are booked for you. Book some in the first-session agreement."
+                "info",
+                "No sessions are booked for you. Book some in the first-session agreement."
+                if running
+                else "You have no running partnership, so there is no session to prepare. "
+                "Your facilitator pairs you with someone new when you are ready.",
             )
             self.session.value = None
         else:
