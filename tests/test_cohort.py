@@ -210,6 +210,24 @@ def test_a_cohort_of_two_people_shows_no_averages(store):
     assert headline["Sessions held / planned"] == "1 / 1"  # counts, not averages, are shown
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
     assert "too few to show" in app.headline.value
+    # Nor does the CSV give the withheld figures by pair.
+    pairs_csv = _csv_tables(app)["pairs"]
+    assert pairs_csv[["follow_through", "follow_through_recent", "check_mean"]].isna().all().all()
+    assert list(pairs_csv["held"]) == [1]  # counts stay
+
+
+def _csv_tables(app) -> dict[str, pd.DataFrame]:
+    import base64
+    import io
+    import re
+
+    return {
+        name: pd.read_csv(io.BytesIO(base64.b64decode(data)))
+        for name, data in re.findall(
+            r'download="cohort-\d+-\d+-(\w+)\.csv" href="data:text/csv;base64,([^"]+)"',
+            app.downloads.value,
+        )
+    }
 
 
 def test_marking_a_flag_followed_up(store, known):
@@ -413,19 +431,9 @@ def test_ended_pairs_come_last_in_the_grid_and_say_so(store, known):
 
 
 def test_the_csv_tables_are_rounded_and_name_the_pair_first(store, known):
-    import base64
-    import io
-    import re
-
     c, pairs = known
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
-    tables = {
-        name: pd.read_csv(io.BytesIO(base64.b64decode(data)))
-        for name, data in re.findall(
-            r'download="cohort-\d+-\d+-(\w+)\.csv" href="data:text/csv;base64,([^"]+)"',
-            app.downloads.value,
-        )
-    }
+    tables = _csv_tables(app)
     assert set(tables) == {"pairs", "flags"}
     for table in tables.values():
         assert list(table.columns[:2]) == ["pair", "pair_name"]

@@ -7,6 +7,7 @@ import html
 import logging
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -259,13 +260,18 @@ class CohortDashboardApp(widgets.VBox):
             f"a week.{note}</p>"
         )
 
-    def _draw_spread(self) -> None:
+    def _shown(self) -> dict[str, bool]:
+        """Which of the spread's measures may be shown: those over at least three people."""
         pairs = self.view.pairs
-        shown = {
+        return {
             column: 2 * int(pairs[column].notna().sum()) >= cohort.MIN_GROUP
             and self.view.people >= cohort.MIN_GROUP
             for column in cohort.SPREAD
         }
+
+    def _draw_spread(self) -> None:
+        pairs = self.view.pairs
+        shown = self._shown()
         titles = {column: title for column, (title, _, _) in cohort.SPREAD.items()}
         columns = [c for c in cohort.SPREAD if shown[c]]
         table = pairs[["pair", *columns]].assign(pair=pairs["pair"].map(self.names))
@@ -486,6 +492,11 @@ class CohortDashboardApp(widgets.VBox):
             "gas_change",
             "lsi_change",
         ]
+        # What the page withholds (fewer than three people behind it), the CSV withholds too.
+        withheld = [c for c, ok in self._shown().items() if not ok]
+        if "follow_through" in withheld:
+            withheld.append("follow_through_recent")
+        pairs[withheld] = np.nan
         flags = self.view.flags.assign(pair_name=self.view.flags["pair"].map(self.names))
         flags = flags[["pair", "pair_name", *flags.columns.drop(["pair", "pair_name"])]]
         stem = f"cohort-{self.chooser.value}-{self.view.end:%Y%m%d}"
