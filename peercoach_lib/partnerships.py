@@ -130,7 +130,7 @@ def pair(
     """Start a new partnership of two participants (a facilitator pairing people, or again).
 
     Raises :class:`ValidationError` for the same person twice, a facilitator, someone who asked
-    to be forgotten, or two people who are partners already.
+    to be forgotten, two people who are partners already, or someone in a running partnership.
     """
     on = on or dt.date.today()
     with store.transaction() as tx:
@@ -159,6 +159,28 @@ def pair(
                 errors.append(
                     FieldError("person_b_id", "Partner", "these two are partners already")
                 )
+            else:
+                # One running partnership at a time: the form pairs people whose pair ended.
+                for path, label, pid in (
+                    ("person_a_id", "Person", person_a_id),
+                    ("person_b_id", "Partner", person_b_id),
+                ):
+                    running = [
+                        p
+                        for p in tx.find(Partnership, person_a_id=pid)
+                        + tx.find(Partnership, person_b_id=pid)
+                        if p.is_active
+                    ]
+                    if running:
+                        other = tx.get(Person, running[0].partner_of(pid))
+                        errors.append(
+                            FieldError(
+                                path,
+                                label,
+                                f"is in a running partnership with {other.name} (since "
+                                f"{running[0].started_on:%d %b %Y}): it ends first",
+                            )
+                        )
         if errors:
             raise ValidationError("New partnership", errors)
         if cohort_id is None:

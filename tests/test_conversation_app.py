@@ -182,6 +182,10 @@ def test_a_new_partner_sees_nothing_of_the_earlier_partnership(demo_store):
 
 
 def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
+    from peercoach_lib.model import Cohort, Person
+
+    (cohort_,) = demo_store.find(Cohort)
+    demo_store.save(Person(name="Nia Newcomer", cohort_id=cohort_.id, is_demo=True))
     app = CohortDashboardApp(demo_store, today=AS_OF)
     assert "Partnerships ended" in app.endings.value
     assert "Schedules did not fit" in app.endings.value
@@ -194,7 +198,11 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     app.pair_partner.value = options[alone[0]]
     app.pair_button.click()
     assert "must be someone else" in app.pair_partner.message.value
-    other = next(v for label, v in options.items() if v and label not in alone)
+    taken = next(v for label, v in options.items() if v and label not in alone)
+    app.pair_partner.value = taken  # someone in a running partnership
+    app.pair_button.click()
+    assert "is in a running partnership with" in app.pair_partner.message.value
+    other = options["Nia Newcomer (no partner now)"]
     app.pair_partner.value = other
     app.pair_button.click()
     assert "are partners from" in plain(app.pair_result.value)

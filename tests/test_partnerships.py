@@ -144,6 +144,14 @@ def test_pairing_refuses_what_cannot_be_a_partnership(store, pair):
     with pytest.raises(ValidationError) as caught:
         partnerships.pair(store, alice.id, 999)
     assert caught.value.messages() == {"person_b_id": "there is no person 999"}
+    carol = store.save(Person(name="Carol", cohort_id=pair["cohort"].id))
+    with pytest.raises(ValidationError) as caught:
+        partnerships.pair(store, carol.id, alice.id)
+    started = pair["partnership"].started_on
+    assert caught.value.messages() == {
+        "person_b_id": f"is in a running partnership with Bob (since {started:%d %b %Y}): "
+        "it ends first"
+    }
     assert len(store.find(Partnership)) == 1
 
 
