@@ -10,10 +10,13 @@ One row per person. Columns (a header row names them; order does not matter):
 ``email``
     optional.
 ``role``
-    ``participant`` (the default) or ``facilitator``; a cohort has one facilitator.
+    ``participant`` (the default for someone new) or ``facilitator``, in any letter case; a
+    cohort has one facilitator. Left empty, an enrolled person keeps the role they have; a
+    roster cannot make the cohort's facilitator a participant without naming another.
 ``time_zone``
     optional IANA name such as ``Europe/Berlin`` (default ``UTC``).
 
+Commas, semicolons or tabs may separate the columns (whichever the header uses).
 Enrolling again with an updated roster updates the people already there (found by sign-in
 name, else by e-mail) and adds the new ones; nobody is removed. A roster with any fault is
 refused whole, with every fault and its line, and nothing is written.
@@ -61,13 +64,26 @@ class Enrolled:
         return "\n".join(lines)
 
 
-def read_roster(text: str) -> list[Person]:
+class Roster(list):
+    """The people of a roster, and for each whether the roster gave their role (a row without
+    one leaves an enrolled person's role as it is)."""
+
+    def __init__(self, people=(), roles_given=None):
+        super().__init__(people)
+        self.roles_given = list(roles_given) if roles_given is not None else [True] * len(self)
+
+
+def read_roster(text: str) -> Roster:
     """The people of a roster, validated; :class:`RosterRefused` lists every fault."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in many countries save "CSV" with semicolons (or tabs): use what the header does.
+    delimiter = max(",;\t", key=first_line.count) if first_line.strip() else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "name" not in header:
         raise RosterRefused(["line 1: the header must name a 'name' column (see peercoach enrol)"])
-    unknown = [h for h in header if h not in COLUMNS]
+    unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise RosterRefused(
             [
@@ -77,6 +93,7 @@ def read_roster(text: str) -> list[Person]:
         )
     reader.fieldnames = header
     people: list[Person] = []
+    roles_given: list[bool] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
     for row in reader:
@@ -85,6 +102,9 @@ def read_roster(text: str) -> list[Person]:
             problems.append(f"line {line}: more values than the header has columns")
             continue
         values = {k: (v or "").strip() for k, v in row.items()}
+        if values.pop("", ""):  # a column with no name (a trailing separator) must stay empty
+            problems.append(f"line {line}: a value in a column the header does not name")
+            continue
         if not any(values.values()):
             continue
         if not values.get("sign_in") and not values.get("email"):
@@ -95,7 +115,7 @@ def read_roster(text: str) -> list[Person]:
                 name=values.get("name", ""),
                 sign_in=values.get("sign_in") or None,
                 email=values.get("email", ""),
-                role=values.get("role") or Role.PARTICIPANT,
+                role=values.get("role", "").lower() or Role.PARTICIPANT,
                 time_zone=values.get("time_zone") or "UTC",
             )
         except ValidationError as exc:
@@ -111,6 +131,7 @@ def read_roster(text: str) -> list[Person]:
                 )
             seen[(key, value)] = line
         people.append(person)
+        roles_given.append(bool(values.get("role")))
     facilitators = [p for p in people if p.role == Role.FACILITATOR]
     if len(facilitators) > 1:
         problems.append(
@@ -121,13 +142,16 @@ def read_roster(text: str) -> list[Person]:
         problems.append("the roster has no one in it")
     if problems:
         raise RosterRefused(problems)
-    return people
+    return Roster(people, roles_given)
 
 
 def enrol(
     store: Store, people: list[Person], cohort_name: str, *, today: dt.date | None = None
 ) -> Enrolled:
-    """Put ``people`` in the cohort named ``cohort_name`` (made if need be), in one transaction."""
+    """Put ``people`` in the cohort named ``cohort_name`` (made if need be), in one transaction.
+
+    ``people`` may be a :class:`Roster`, whose rows without a role keep the roles of those
+    already enrolled."""
     cohort_name = cohort_name.strip()
     with store.transaction() as tx:
         everyone = [p for p in tx.find(Person) if p.forgotten_at is None]
@@ -147,7 +171,8 @@ def enrol(
             raise RosterRefused([f"cohort: {e.message}" for e in exc.errors]) from None
         result = Enrolled(cohort=cohort, cohort_created=not found)
         problems = []
-        for new in people:
+        roles_given = getattr(people, "roles_given", [True] * len(people))
+        for new, role_given in zip(people, roles_given, strict=True):
             known = by_sign_in.get(new.sign_in) if new.sign_in else None
             if known is None and new.email:
                 # The same e-mail is the same person, unless the row names a sign-in that the
@@ -173,6 +198,8 @@ def enrol(
             }
             if new.sign_in:
                 fields["sign_in"] = new.sign_in
+            if not role_given:
+                del fields["role"]  # an enrolled person keeps theirs
             if known is None:
                 result.added.append(tx.save(new.replace(cohort_id=cohort.id)))
             elif known.cohort_id not in (None, cohort.id):
@@ -187,6 +214,21 @@ def enrol(
         facilitator = next(
             (p for p in [*result.added, *result.updated] if p.role == Role.FACILITATOR), None
         )
+        demoted = next(
+            (
+                p
+                for p in result.updated
+                if p.id == cohort.facilitator_id and p.role != Role.FACILITATOR
+            ),
+            None,
+        )
+        if demoted is not None and facilitator is None:
+            raise RosterRefused(  # the transaction is rolled back
+                [
+                    f"{demoted.name} is this cohort's facilitator: the roster makes them a "
+                    f"{demoted.role.value} without naming another facilitator (role facilitator)"
+                ]
+            )
         if facilitator is not None and cohort.facilitator_id != facilitator.id:
             cohort = tx.save(cohort.replace(facilitator_id=facilitator.id))
             result.cohort = cohort
@@ -196,8 +238,10 @@ def enrol(
 def enrol_file(store: Store, path: Path, cohort_name: str) -> Enrolled:
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise RosterRefused([f"{path}: cannot be read as UTF-8 text ({exc})"]) from None
+    except OSError as exc:
+        raise RosterRefused([f"{path}: cannot be read ({exc.strerror or exc})"]) from None
     return enrol(store, read_roster(text), cohort_name)
 
 

@@ -62,6 +62,7 @@ def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store)
     assert len(people) == 3
     fay = next(p for p in people if p.email.lower() == "fay@example.org")
     assert (fay.name, fay.sign_in) == ("Fay F. Facilitator", "fay")  # keeps her sign-in name
+    assert fay.role == "facilitator"  # and her role: the roster gives none
     # A row with another sign-in name than the person with that e-mail is someone else.
     other = "name,sign_in,email\nFay's colleague,fcol,fay@example.org\n"
     assert len(enrol.enrol(store, enrol.read_roster(other), "Spring 2027").added) == 1
@@ -88,6 +89,7 @@ def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store)
             "a cohort has one facilitator",
         ),
         ("name,sign_in\n", "the roster has no one in it"),
+        ("name,sign_in,\nAnn,ann,oops\n", "line 2: a value in a column the header does not name"),
     ],
 )
 def test_a_faulty_roster_is_refused_with_its_lines(roster, expected):
@@ -170,3 +172,35 @@ def test_the_hub_server_listens_where_the_hub_says_under_the_persons_prefix():
     assert config.Voila.identity_provider_class.__name__ == "HubOwnerIdentityProvider"
     assert config.VoilaConfiguration.file_allowlist == []
     assert "read:users:groups!user" in hub.SERVER_TOKEN_SCOPES
+
+
+def test_rosters_as_spreadsheets_write_them_are_read():
+    for text in (
+        "Name;Sign_in;Email;Role\nAnn;ann;ann@example.org;Facilitator\nBen;ben;;participant\n",
+        "name\tsign_in\nAnn\tann\nBen\tben\n",
+        "name,sign_in,\nAnn,ann,\nBen,ben,\n",  # a trailing comma on every line
+    ):
+        people = enrol.read_roster(text)
+        assert [(p.name, p.sign_in) for p in people] == [("Ann", "ann"), ("Ben", "ben")]
+    assert enrol.read_roster("Name;Sign_in;Role\nAnn;ann;Facilitator\n")[0].role == "facilitator"
+
+
+def test_a_roster_cannot_leave_a_cohort_without_its_facilitator(store):
+    enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
+    before = store.counts(), store.find(model.Person)
+    demote = "name,sign_in,role\nFay Facilitator,fay,participant\n"
+    with pytest.raises(RosterRefused, match="Fay Facilitator is this cohort's facilitator"):
+        enrol.enrol(store, enrol.read_roster(demote), "Spring 2027")
+    assert (store.counts(), store.find(model.Person)) == before
+    # Naming the new facilitator in the same roster hands the cohort over.
+    handover = demote + "Ann Archer,ann,facilitator\n"
+    done = enrol.enrol(store, enrol.read_roster(handover), "Spring 2027")
+    assert "Facilitator: Ann Archer." in done.summary()
+
+
+def test_a_missing_roster_file_says_so(store, tmp_path):
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol_file(store, tmp_path / "nowhere.csv", "Spring")
+    assert refused.value.problems == [
+        f"{tmp_path / 'nowhere.csv'}: cannot be read (No such file or directory)"
+    ]
