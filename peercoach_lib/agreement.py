@@ -213,7 +213,15 @@ def save(
             _check_own_parts(existing[0] if existing else None, agreement, by)
         if existing and agreement.id is None:
             agreement = agreement.model_copy(update={"id": existing[0].id})
-        active = sum(not b.cancelled for b in bookings)
+        # The number of sessions counts the ones already held or missed (no longer in the
+        # editable schedule) with those booked, so that saving never shrinks it by itself.
+        editable = {b.session_id for b in bookings if b.session_id is not None}
+        past = sum(
+            1
+            for s in tx.find(Session, partnership_id=agreement.partnership_id, planned=True)
+            if s.id not in editable and s.status is not SessionStatus.CANCELLED
+        )
+        active = past + sum(not b.cancelled for b in bookings)
         agreement = tx.save(agreement.replace(session_count=max(active, 1), updated_by=by), by=by)
         saved = []
         for booking in bookings:
@@ -227,32 +235,49 @@ Version = tuple[Agreement | None, Sequence[Booking]]
 _NOT_SHARED = {"id", "partners", "session_count", "updated_at", "updated_by", "is_demo"}
 
 
-def shared_part(version: Version) -> tuple | None:
-    """What both partners may change: everything but their own parts and the stamps."""
+def shared_part(version: Version) -> dict | None:
+    """What both partners may change, field by field ("schedule" for the bookings): everything
+    but their own parts and the stamps."""
     agreement, bookings = version
     if agreement is None:
         return None
-    return agreement.model_dump(exclude=_NOT_SHARED), tuple(bookings)
+    return {**agreement.model_dump(exclude=_NOT_SHARED), "schedule": tuple(bookings)}
 
 
 def merge(loaded: Version, stored: Version, mine: Version, by: int | None) -> Version:
     """What to save when the form was opened on ``loaded`` and the store now holds ``stored``.
 
-    Nobody saved since: ``mine``. Someone did, and ``mine`` changes nothing both partners share
-    (only ``by``'s own part), or changes it to what was stored: what was stored, with ``by``'s
-    own part from ``mine``. Otherwise two people changed the same agreement differently:
-    :class:`ConflictError`, and nothing is saved.
+    Nobody saved since: ``mine``. Someone did: field by field, what only one side changed is
+    taken from that side (so each partner's own part, and each shared field changed on one side
+    only, survive); a field both changed, differently, is a :class:`ConflictError` naming it,
+    and nothing is saved. ``loaded`` may be the unsaved agreement a form started from.
     """
     was, now, new = loaded[0], stored[0], mine[0]
     if now is None or (was is not None and was.updated_at == now.updated_at):
         return mine
-    if shared_part(mine) not in (shared_part(loaded), shared_part(stored)):
-        raise ConflictError("Agreement", by=now.updated_by)
+    base, theirs, ours = shared_part(loaded) or {}, shared_part(stored), shared_part(mine)
+    merged, clashes = {}, []
+    for key, value in ours.items():
+        if value == base.get(key):
+            merged[key] = theirs[key]
+        elif theirs[key] in (base.get(key), value):
+            merged[key] = value
+        else:
+            clashes.append(key)
+    if clashes:
+        titles = tuple(
+            "Schedule" if key == "schedule" else Agreement.model_fields[key].title or key
+            for key in clashes
+        )
+        raise ConflictError("Agreement", by=now.updated_by, fields=titles)
+    schedule = merged.pop("schedule")
     own = {s.person_id: s for s in new.partners if s.person_id == by}
     sections = {s.person_id: s for s in now.partners} | own
     order = [s.person_id for s in new.partners] or list(sections)
-    merged = now.replace(partners=[sections[p] for p in order if p in sections])
-    return merged, list(stored[1])
+    agreement = Agreement.model_validate(
+        {**now.model_dump(), **merged, "partners": [sections[p] for p in order if p in sections]}
+    )
+    return agreement, list(schedule)
 
 
 def _check_own_parts(stored: Agreement | None, agreement: Agreement, by: int) -> None:

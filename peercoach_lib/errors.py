@@ -48,12 +48,13 @@ class ValidationError(ValueError):
 
 
 class ConflictError(Exception):
-    """Someone else saved the record after it was opened here, and the two versions differ in
-    what both may change; nothing was saved. ``by`` is who saved it, if known."""
+    """Someone else saved the record after it was opened here, and both changed the same field
+    differently; nothing was saved. ``by`` is who saved it, if known."""
 
-    def __init__(self, record: str, by: int | None = None):
+    def __init__(self, record: str, by: int | None = None, fields: tuple[str, ...] = ()):
         self.record = record
         self.by = by
+        self.fields = fields  # what both changed, differently (titles)
         super().__init__(f"the {record.lower()} was saved by someone else after it was opened")
 
 

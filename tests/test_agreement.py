@@ -220,8 +220,13 @@ def test_held_sessions_are_not_rebooked(store, pair):
     _, bookings = ag.save(store, _agreement(partnership_id=p.id), _weekly(3))
     held = store.get(model.Session, bookings[0].session_id)
     store.save(held.replace(status="held", held_on=held.scheduled_on))
-    _, current = ag.load(store, p.id)
+    stored, current = ag.load(store, p.id)
     assert [b.session_id for b in current] == [b.session_id for b in bookings[1:]]
+    # Saving again (another goal, say) keeps counting the held session among the three.
+    again, _ = ag.save(store, stored.replace(goals=[{"text": "Meet weekly"}]), current, by=None)
+    assert again.session_count == 3
+    (change,) = [h for h in store.history(model.Agreement, again.id) if h.changes]
+    assert set(change.changes) == {"goals"}
 
 
 def test_the_agreement_reads_well(store, pair):

@@ -332,7 +332,8 @@ def test_two_partners_saving_at_once_lose_nothing(store, pair):
     mine.save_button.click()
     stale.minutes.value = 60
     stale.save_button.click()
-    assert "Alice saved this agreement after you opened it" in stale.result.value
+    said = stale.result.value
+    assert "Alice saved this agreement after you opened it, and changed Minutes per person" in said
     assert store.find(model.Agreement)[0].minutes_per_person == 55
     assert stale.minutes.value == 60  # still on screen
     stale.reload_button.click()
@@ -358,3 +359,43 @@ def test_a_new_end_date_mends_a_schedule_that_was_too_long(app, pair):
     app.until.value = dt.date(2026, 4, 28)
     assert app.count.value == 5 and len(app.rows.children) == 5
     assert app.count.message.value == ""
+
+
+def test_partners_changing_different_things_at_once_keep_both(store, pair):
+    alice, bob = pair["alice"], pair["bob"]
+    first = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    fill_everything(first, pair)
+    first.save_button.click()
+    tabs = {}
+    for who in (alice, bob):
+        tabs[who.name] = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+        tabs[who.name].acting.value = who.id
+    # Alice writes only her own part; Bob, in a tab opened before, changes the minutes.
+    tabs["Alice"].panels[0].hopes.value = "A clearer head"
+    tabs["Alice"].save_button.click()
+    tabs["Bob"].minutes.value = 55
+    tabs["Bob"].save_button.click()
+    assert "Saved at" in tabs["Bob"].result.value
+    (saved,) = store.find(model.Agreement)
+    assert saved.minutes_per_person == 55
+    assert {s.person_id: s.hopes for s in saved.partners}[alice.id] == "A clearer head"
+    # Two different shared fields, one each: both kept too.
+    again = {
+        who.name: AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+        for who in (alice, bob)
+    }
+    again["Alice"].acting.value, again["Bob"].acting.value = alice.id, bob.id
+    again["Alice"].goals.value = "Meet every week"
+    again["Alice"].save_button.click()
+    again["Bob"].day.value = Weekday.FRIDAY
+    again["Bob"].save_button.click()
+    (saved,) = store.find(model.Agreement)
+    assert ([g.text for g in saved.goals], saved.day) == (["Meet every week"], Weekday.FRIDAY)
+    # The same person in two windows is told it was them.
+    other_window = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    other_window.acting.value = bob.id
+    again["Bob"].minutes.value = 60
+    again["Bob"].save_button.click()
+    other_window.minutes.value = 65
+    other_window.save_button.click()
+    assert "You saved this agreement from another window" in other_window.result.value

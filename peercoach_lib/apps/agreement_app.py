@@ -461,7 +461,6 @@ class AgreementApp(widgets.VBox):
             self.people = {p.id: p for p in self.store.find(Person, id=list(members))}
             saved, bookings = ag.load(self.store, partnership_id)
             self.saved = saved
-            self.loaded = (saved, list(bookings))
             self.reload_button.layout.display = "none"
             self.demo.value = forms.demo_notice() if self.partnership.is_demo else ""
             first = self.people[members[0]]
@@ -505,6 +504,8 @@ class AgreementApp(widgets.VBox):
             self._render_rows()
             self._on_acting()
             self.result.value = ""
+            # What the form started from: a later save merges against it, field by field.
+            self.loaded = (agreement, list(self.bookings))
         finally:
             self._loading = False
         self.check()
@@ -678,12 +679,17 @@ class AgreementApp(widgets.VBox):
             )
         except ConflictError as exc:
             who = self.people.get(exc.by)
+            saver = (
+                "You saved this agreement from another window"
+                if exc.by == self.acting.value
+                else f"{html.escape(who.name) if who else 'Someone'} saved this agreement"
+            )
+            fields = html.escape(", ".join(exc.fields))
             self.result.value = forms.notice(
                 "error",
-                f"Nothing was saved: {html.escape(who.name) if who else 'someone'} saved this "
-                "agreement after you opened it, and changed some of what you changed. Your "
-                "changes are still on screen: note what you want to keep, then show the saved "
-                "agreement and make them again.",
+                f"Nothing was saved: {saver} after you opened it, and changed {fields} "
+                "differently. Your changes are still on screen: note what you want to keep, "
+                "then show the saved agreement and make them again.",
             )
             self.reload_button.layout.display = "flex"
             return
