@@ -51,10 +51,13 @@ class ConflictError(Exception):
     """Someone else saved the record after it was opened here, and both changed the same field
     differently; nothing was saved. ``by`` is who saved it, if known."""
 
-    def __init__(self, record: str, by: int | None = None, fields: tuple[str, ...] = ()):
+    def __init__(
+        self, record: str, by: int | None = None, fields: tuple[str, ...] = (), merged=None
+    ):
         self.record = record
         self.by = by
         self.fields = fields  # what both changed, differently (titles)
+        self.merged = merged  # the rest, merged, when the caller can show it
         super().__init__(f"the {record.lower()} was saved by someone else after it was opened")
 
 

@@ -25,6 +25,7 @@ from peercoach_lib.model import (
     PlanStatus,
     Session,
     SessionCheck,
+    SessionHalf,
     SessionNote,
     SessionStatus,
 )
@@ -87,24 +88,59 @@ def date_problem(on: dt.date, partnership: Partnership) -> str | None:
     return None
 
 
-def shared_part(session: Session) -> tuple:
-    """What either partner may log about a session: its status, date and minutes."""
-    halves = tuple(sorted((h.coach_id, h.client_id, h.minutes) for h in session.halves))
-    return session.status, session.held_on, session.scheduled_on, halves
+_PART_TITLES = {"status": "the status", "held_on": "the date", "scheduled_on": "the date"}
+
+
+def shared_part(session: Session) -> dict:
+    """What either partner may log about a session, part by part: its status, its dates, and
+    the minutes of each half (keyed by who coached whom)."""
+    return {
+        "status": session.status,
+        "held_on": session.held_on,
+        "scheduled_on": session.scheduled_on,
+        **{("half", h.coach_id, h.client_id): h.minutes for h in session.halves},
+    }
 
 
 def merge_session(loaded: Session | None, stored: Session | None, mine: Session) -> Session:
     """The session to save, when the log was opened on ``loaded`` and the store holds ``stored``.
 
-    Nobody changed its :func:`shared_part` since: ``mine``. The partner did: what they saved,
-    when ``mine`` changes nothing of it (the person logs only their own notes, feedback and
-    check) or changes it the same way. Otherwise the two logs differ: :class:`ConflictError`.
+    Part by part (see :func:`shared_part`): what only one side changed is taken from that side,
+    so one partner's correction of a half's minutes survives the other's save of their notes,
+    or of the other half. A part both changed, differently, is a :class:`ConflictError`
+    naming it, whose ``merged`` holds the parts that did merge.
     """
-    if loaded is None or stored is None or shared_part(stored) == shared_part(loaded):
+    if loaded is None or stored is None:
         return mine
-    if shared_part(mine) in (shared_part(loaded), shared_part(stored)):
-        return stored
-    raise ConflictError("Session")
+    base, theirs, ours = shared_part(loaded), shared_part(stored), shared_part(mine)
+    merged, clashes = {}, []
+    for key in dict.fromkeys([*ours, *theirs, *base]):
+        b, t, o = base.get(key), theirs.get(key), ours.get(key)
+        if o == b:
+            merged[key] = t
+        elif t in (b, o):
+            merged[key] = o
+        else:
+            clashes.append(key)
+    if clashes:
+        names = dict.fromkeys(_PART_TITLES.get(k, "the minutes") for k in clashes)
+        raise ConflictError("Session", fields=tuple(names), merged=merged)
+    halves = [
+        SessionHalf(coach_id=k[1], client_id=k[2], minutes=v)
+        for k, v in merged.items()
+        if isinstance(k, tuple) and v is not None
+    ]
+    try:
+        return stored.replace(
+            status=merged["status"],
+            held_on=merged["held_on"],
+            scheduled_on=merged["scheduled_on"],
+            halves=halves,
+        )
+    except ValidationError:
+        # Parts that merged one by one but do not make a session together (held with no
+        # minutes, say): the two logs differ after all.
+        raise ConflictError("Session", fields=("the status",), merged={}) from None
 
 
 def describe(session: Session) -> str:

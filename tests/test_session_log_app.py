@@ -337,7 +337,8 @@ def test_a_different_log_of_a_session_the_partner_changed_is_refused_once(demo_p
     theirs.save_button.click()
     partner = store.get(model.Person, pair.person_a_id).name
     said = theirs.result.value
-    assert f"Nothing was saved: {partner} saved this session after you opened it" in said
+    assert f"this session was saved after you opened it (by {partner}, or by you" in said
+    assert "with the minutes changed differently" in said
     assert "(15 and 14 minutes)" in said
     assert sorted(h.minutes for h in store.get(model.Session, s1.id).halves) == [14, 15]
     theirs.save_button.click()  # knowing what was saved, the second save goes ahead
@@ -376,3 +377,43 @@ def test_someone_without_a_running_partnership_is_told_why_there_is_nothing_to_l
     assert app.form.layout.display == "none" and app.pair.layout.display == "none"
     app.person.value = pair.person_a_id
     assert app.no_pair.value == "" and app.pair.layout.display == "flex"
+
+
+def test_each_half_corrected_in_its_own_window_keeps_both_corrections(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    first = open_log(store, pair, s1.scheduled_on)
+    first.session.value = s1.id
+    first.status.value = SessionStatus.HELD
+    first.held_on.value = s1.scheduled_on
+    first.first_half.value, first.second_half.value = 45, 37
+    first.save_button.click()
+    older, newer = open_log(store, pair, s1.scheduled_on), open_log(store, pair, s1.scheduled_on)
+    for app in (older, newer):
+        app.session.value = s1.id
+    newer.first_half.value = 30
+    newer.save_button.click()
+    older.second_half.value = 40  # the older window changes only the other half
+    older.save_button.click()
+    assert "Saved the held session" in older.result.value
+    assert [h.minutes for h in store.get(model.Session, s1.id).halves] == [30, 40]
+
+
+def test_after_a_refusal_what_merged_is_on_screen_and_saving_again_keeps_it(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    first = open_log(store, pair, s1.scheduled_on)
+    first.session.value = s1.id
+    first.status.value = SessionStatus.HELD
+    first.held_on.value = s1.scheduled_on
+    first.first_half.value, first.second_half.value = 45, 37
+    first.save_button.click()
+    older, newer = open_log(store, pair, s1.scheduled_on), open_log(store, pair, s1.scheduled_on)
+    for app in (older, newer):
+        app.session.value = s1.id
+    newer.first_half.value, newer.second_half.value = 30, 35
+    newer.save_button.click()
+    older.second_half.value = 40  # the same half, differently: refused
+    older.save_button.click()
+    assert "Nothing was saved" in older.result.value
+    assert (older.first_half.value, older.second_half.value) == (30, 40)  # theirs, and mine
+    older.save_button.click()
+    assert [h.minutes for h in store.get(model.Session, s1.id).halves] == [30, 40]

@@ -320,6 +320,21 @@ class SessionLogApp(widgets.VBox):
         kind = "" if session.planned else ", unplanned"
         return f"{when} ({session.status.value}{kind})"
 
+    def _show_parts(self, parts: dict) -> None:
+        """Put merged parts of the session (status, date, minutes) into their boxes."""
+        a, b = self.partnership.members
+        if "status" in parts and parts["status"] in (
+            SessionStatus.HELD,
+            SessionStatus.MISSED,
+            SessionStatus.RESCHEDULED,
+        ):
+            self.status.value = parts["status"]
+        if parts.get("held_on") is not None:
+            self.held_on.value = parts["held_on"]
+        for field, key in ((self.first_half, ("half", a, b)), (self.second_half, ("half", b, a))):
+            if key in parts:
+                field.value = parts[key] or 0
+
     def _partner_name(self) -> str:
         partner = self.partnership.partner_of(self.person.value)
         return self.store.get(Person, partner).name
@@ -753,15 +768,18 @@ class SessionLogApp(widgets.VBox):
             entry = dataclasses.replace(
                 entry, session=session_log.merge_session(self.loaded_session, stored, entry.session)
             )
-        except ConflictError:
-            # Said once: the next save is made knowing what the partner logged.
+        except ConflictError as exc:
+            # Said once: what did merge is now on screen, and the next save is made knowing
+            # what was saved meanwhile.
             self.loaded_session = stored
+            self._show_parts(exc.merged or {})
             self.result.value = forms.notice(
                 "error",
-                f"Nothing was saved: {html.escape(self._partner_name())} saved this session "
-                f"after you opened it: it is now {html.escape(session_log.describe(stored))}. Your "
-                "draft is kept: set the status, date and minutes to what you both agree on, "
-                "and save again.",
+                "Nothing was saved: this session was saved after you opened it (by "
+                f"{html.escape(self._partner_name())}, or by you in another window), with "
+                f"{html.escape(' and '.join(exc.fields))} changed differently: it is now "
+                f"{html.escape(session_log.describe(stored))}. Your other changes are on "
+                "screen, as is your draft: set what you both agree on, and save again.",
             )
             return
         try:
