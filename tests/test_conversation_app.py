@@ -306,3 +306,21 @@ def test_coming_back_opens_the_conversation_still_waiting_for_its_outcome(demo_s
     again = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
     assert again.chooser.value == prepared.id
     assert again.issue.value == "We keep moving our sessions"
+
+
+def test_an_unsaved_ending_note_is_held_back_too(demo_store, pair):
+    me, partner = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.learned.value = "Say early when it is not working"
+    app.reason.value = EndReason.LIFE_CHANGE
+    app.person.value = partner
+    assert app.person.value == me and app.learned.value == "Say early when it is not working"
+    assert "not saved" in app.unsaved.text.value
+    # Saving the preparation does not count as saving the ending.
+    app.unsaved.keep_button.click()
+    app.issue.value = "We keep moving our sessions"
+    app.save_prep.click()
+    app.person.value = partner
+    assert app.person.value == me
+    app.unsaved.discard_button.click()
+    assert app.person.value == partner and app.learned.value == "" and app.reason.value is None

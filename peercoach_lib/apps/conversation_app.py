@@ -244,9 +244,13 @@ class ConversationApp(widgets.VBox):
         finally:
             self._filling = False
 
-    def _snapshot(self) -> tuple:
-        """The conversation as written on screen (whoever's and whichever it is)."""
-        return tuple(field.value for field in self.fields.values())
+    def _snapshot(self) -> dict[str, tuple]:
+        """What is written on screen (whoever's and whichever it is): the conversation, and the
+        ending (saved on their own)."""
+        return {
+            "conversation": tuple(field.value for field in self.fields.values()),
+            "ending": (*(f.value for f in self.end_fields.values()), self.share_note.value),
+        }
 
     def _on_person(self, _change=None) -> None:
         me = self.person.value
@@ -338,7 +342,7 @@ class ConversationApp(widgets.VBox):
         self.prep_result.value = self.after_result.value = ""
         self._on_wording()
         self._on_outcome()
-        self.unsaved.mark_clean()
+        self.unsaved.mark_clean("conversation")
 
     # -- live coaching -----------------------------------------------------------------------------
 
@@ -425,7 +429,7 @@ class ConversationApp(widgets.VBox):
             )
             return
         forms.show_messages(self.fields, {})
-        self.unsaved.mark_clean()
+        self.unsaved.mark_clean("conversation")
         self._fill_conversations(select=saved.id)
         shared = (
             f"What came of it is shared with {html.escape(self.partner.name)}; your preparation "
@@ -452,12 +456,15 @@ class ConversationApp(widgets.VBox):
         self.in_my_words.value = note.reason if note else ""
         self.learned.value = note.learned if note else ""
         self.share_note.value = note.shared if note else False
+        self.reason.value = None  # chosen afresh for each partnership
+        self.ended_on.value = self.today
         active = q.is_active
         self.end_controls.layout.display = "flex" if active else "none"
         self.confirm.layout.display = "flex" if active else "none"
         self.confirm.value = False
         self.end_button.layout.display = "flex" if active else "none"
         self.save_note.layout.display = "none" if active else "flex"
+        self.unsaved.mark_clean("ending")
         if active:
             self.ending_state.value = (
                 "<p>If it is really not working, even after you talked, you can end the "
@@ -546,6 +553,7 @@ class ConversationApp(widgets.VBox):
                 "error", "Your note could not be saved, so nothing was changed. Try again."
             )
             return
+        self.unsaved.mark_clean("ending")
         shared = "Your partner can read it." if self.share_note.value else "It is private to you."
         self.end_result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}. {shared}")
 

@@ -218,9 +218,17 @@ class UnsavedChanges(widgets.VBox):
         """Whether the form holds edits not yet saved."""
         return self._clean is not None and self._snapshot() != self._clean
 
-    def mark_clean(self) -> None:
-        """The form now shows what is stored: remember it, and drop any held choice."""
-        self._clean = self._snapshot()
+    def mark_clean(self, *parts: str) -> None:
+        """The form now shows what is stored: remember it, and drop any held choice.
+
+        A form saved in parts (``snapshot`` returning a dict of them) names the parts now
+        stored; the others keep their unsaved edits.
+        """
+        now = self._snapshot()
+        if parts and isinstance(self._clean, dict) and isinstance(now, dict):
+            self._clean = {**self._clean, **{part: now[part] for part in parts}}
+        else:
+            self._clean = now
         self._release()
 
     @contextlib.contextmanager
