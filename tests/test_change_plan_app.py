@@ -104,7 +104,8 @@ def test_dropping_a_plan_needs_a_reason_and_is_kept_in_history(store, pair, app)
     assert [e.action.value for e in entries] == ["created", "updated"]
     assert set(entries[1].changes) == {"status", "status_reason"}
     assert "Status: active → dropped; Reason: (empty) → Changed role" in app.history.value
-    assert "(dropped)" in dict((v, k) for k, v in app.plan.control.options)[plan.id]
+    listed = dict((v, k) for k, v in app.plan.control.options)[plan.id]
+    assert listed == "Protect time for deep work (02 Mar 2026) (dropped)"  # named and dated
 
 
 def test_several_plans_per_person(store, pair, app):

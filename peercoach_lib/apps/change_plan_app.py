@@ -292,7 +292,8 @@ class ChangePlanApp(widgets.VBox):
             PlanStatus.DROPPED: " (dropped)",
         }
         self.plan.control.options = [("Start a new plan…", NEW)] + [
-            (f"{p.change}{labels[p.status]}", p.id) for p in reversed(plans)
+            (f"{p.change} ({p.created_on:%d %b %Y}){labels[p.status]}", p.id)
+            for p in reversed(plans)
         ]
         already = None
         if select is None:

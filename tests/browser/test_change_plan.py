@@ -108,14 +108,15 @@ def test_a_plan_with_steps_and_an_obstacle_is_saved_and_found_again(workbook, vi
 
     page.get_by_role("button", name="Save plan").click()
     expect(page.get_by_role("status").filter(has_text="Saved at")).to_be_visible(timeout=KERNEL_MS)
-    expect(field(page, "Plan")).to_have_value(change)
+    listed = f"{change} ({dt.date.today():%d %b %Y})"  # a plan is listed with its start
+    expect(field(page, "Plan")).to_have_value(listed)
     expect(page.get_by_role("link", name="Plan (Markdown)")).to_be_visible()
     visit_.assert_clean()
     visit_.screenshot("personal_change_plan-saved")
 
     visit_.reload()
     visit_.assert_clean()
-    field(page, "Plan").select_option(label=change)
+    field(page, "Plan").select_option(label=listed)
     expect(field(page, "The change I want to make")).to_have_value(change, timeout=KERNEL_MS)
     expect(field(page, "Why it matters to me")).to_have_value("I feel better on the days I walk")
     expect(slider(page, "How important is it?")).to_have_attribute("aria-valuenow", "8.0")
