@@ -6,6 +6,7 @@ hints never block a save, and a person can ignore any of them.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -121,6 +122,18 @@ _WRITTEN_DATES = [
     ),
     re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})\b"),
 ]
+#: A month and year with no day ("by Jan 2027"), or a year alone after a deadline word ("by the
+#: end of 2025"): the day is the last of that month or year, for telling whether it has passed.
+_MONTH_YEAR = re.compile(
+    rf"(?<!\d )(?<!st )(?<!nd )(?<!rd )(?<!th )(?<!of )"
+    rf"\b(?P<month>{_MONTH_WORD})\b\.?,?\s+(?P<y>\d{{4}})\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(
+    r"\b(?:by|before|until|in|end of|the end of)\s+(?:the\s+end\s+of\s+)?(?P<y>\d{4})\b"
+    r"(?![-/.]\d)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -165,6 +178,14 @@ def written_dates(text: str) -> list[WrittenDate]:
                 )
                 exists, on = _exists(year, month, int(groups["d"]))
             found.append(WrittenDate(match.group(0).strip(" .,"), exists, on))
+    for match in _MONTH_YEAR.finditer(text):
+        month, year = _MONTH_NUMBER[match["month"].lower()], int(match["y"])
+        last = calendar.monthrange(year, month)[1]
+        found.append(WrittenDate(match.group(0).strip(" .,"), True, dt.date(year, month, last)))
+    for match in _YEAR.finditer(text):
+        year = int(match["y"])
+        if 1900 < year < 2200:
+            found.append(WrittenDate(match.group(0), True, dt.date(year, 12, 31)))
     return found
 
 

@@ -168,3 +168,23 @@ def test_what_people_write_shows_as_typed_in_the_documents_and_loads_nothing():
         "1. *first* - [link](javascript:alert(1))"
     ) in body
     assert "default-src 'none'" in page  # and the page may fetch nothing, whatever it holds
+
+
+@pytest.mark.parametrize(
+    ("goal", "passed"),
+    [
+        ("Two 2-hour focus blocks a week by Dec 2025", "'Dec 2025'"),
+        ("Two 2-hour focus blocks a week by the end of 2025", "'by the end of 2025'"),
+        ("Two 2-hour focus blocks a week by Jan 2026", None),  # the month the plan started
+        ("Two 2-hour focus blocks a week in 2026", None),
+    ],
+)
+def test_a_month_or_year_that_has_passed_is_pointed_out(goal, passed):
+    plan = complete_plan(1).replace(confidence=7, goal_statement=goal)  # started 5 Jan 2026
+    hints = [h.hint for h in cp.smart_hints(plan)]
+    if passed is None:
+        assert hints == []
+    else:
+        assert hints == [
+            f"{passed} is before the plan started (05 Jan 2026): choose a date still to come"
+        ]
