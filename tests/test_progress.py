@@ -52,7 +52,10 @@ def test_sixteen_weeks_of_demo_history(sixteen_weeks):
     assert chart.table.layout.display == "none"
     chart.toggle.value = True
     assert chart.table.layout.display == "block"
-    assert chart.toggle.description == "Hide the numbers"
+    title = app.sections["sessions"].title
+    assert chart.toggle.description == f"Hide the numbers: {title}"  # named for its chart
+    names = [section.chart.toggle.description for section in app.sections.values()]
+    assert len(set(names)) == len(names)
 
 
 def test_on_a_served_page_each_chart_is_drawn_when_the_person_reaches_it(

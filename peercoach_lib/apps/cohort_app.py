@@ -63,9 +63,9 @@ class CohortDashboardApp(widgets.VBox):
             description="Order",
             style={**forms._STYLE, "button_width": "auto"},
         )
-        self.grid_image = forms.ChartView(max_width="1060px")
+        self.grid_image = forms.ChartView(max_width="1060px", name="sessions by week")
         self.grid_note = widgets.HTML()
-        self.spread_image = forms.ChartView(max_width="960px")
+        self.spread_image = forms.ChartView(max_width="960px", name="how the pairs spread")
         self.flags_box = widgets.VBox()
         self.endings = widgets.HTML()
         self.pair_person = forms.dropdown("Person", "person_a_id", [])
@@ -328,7 +328,8 @@ class CohortDashboardApp(widgets.VBox):
                 layout=widgets.Layout(width="820px"),
             )
             button = widgets.Button(
-                description="Mark followed up",
+                # Each button named for its flag: a screen reader lists buttons by name.
+                description=f"Mark followed up: {self.names.get(flag.pair, '')}, {flag.rule}",
                 icon="check",
                 disabled=done or not self._current,
                 layout=widgets.Layout(width="auto"),

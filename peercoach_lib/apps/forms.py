@@ -431,8 +431,10 @@ class ChartView(widgets.VBox):
     screen; anyone can press it too. Its table is there from the start.
     """
 
-    def __init__(self, *, max_width: str = "780px"):
+    def __init__(self, *, max_width: str = "780px", name: str = ""):
         self.max_width = max_width
+        # Named for its chart ("Show the numbers: My goals"): a page has several.
+        self.name = f": {name}" if name else ""
         self.png = b""
         self.alt = ""
         self.image = widgets.HTML()
@@ -447,7 +449,9 @@ class ChartView(widgets.VBox):
         )
         self.draw_button.add_class("peercoach-draw")
         self.toggle = widgets.ToggleButton(
-            description="Show the numbers", icon="table", layout=widgets.Layout(width="auto")
+            description=f"Show the numbers{self.name}",
+            icon="table",
+            layout=widgets.Layout(width="auto"),
         )
         self.table = widgets.HTML(layout=widgets.Layout(display="none"))
         self._pending: tuple | None = None
@@ -514,7 +518,8 @@ class ChartView(widgets.VBox):
 
     def _on_toggle(self, _change=None) -> None:
         self.table.layout.display = "block" if self.toggle.value else "none"
-        self.toggle.description = "Hide the numbers" if self.toggle.value else "Show the numbers"
+        shown = "Hide the numbers" if self.toggle.value else "Show the numbers"
+        self.toggle.description = f"{shown}{self.name}"
 
 
 class RowList(widgets.VBox):

@@ -88,9 +88,9 @@ class LsiApp(widgets.VBox):
         self.rows_box = widgets.VBox()
         self.note = forms.textarea("A note to myself (private)", "note")
         self.results = widgets.HTML()
-        self.wheel = forms.ChartView(max_width="560px")
+        self.wheel = forms.ChartView(max_width="560px", name="my wheel")
         self.comparison_title = widgets.HTML()
-        self.comparison = forms.ChartView(max_width="640px")
+        self.comparison = forms.ChartView(max_width="640px", name="compared with last time")
         self.focus = widgets.SelectMultiple(
             options=[],
             rows=5,

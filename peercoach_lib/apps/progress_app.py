@@ -22,7 +22,7 @@ class ChartSection(widgets.VBox):
         self.key = key
         self.title = title
         self.reading = widgets.HTML()
-        self.chart = forms.ChartView()
+        self.chart = forms.ChartView(name=title)
         self.downloads = widgets.HTML()
         super().__init__([forms.heading(title), self.reading, self.chart, self.downloads])
 

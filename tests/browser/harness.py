@@ -307,20 +307,34 @@ class Visit:
         )
         return result
 
-    def unnamed_controls(self) -> list[str]:
-        """Form controls with no accessible name in Chromium's own accessibility tree."""
+    def control_names(self) -> list[tuple[str, str]]:
+        """(role, accessible name) of every form control in Chromium's accessibility tree."""
         session = self.page.context.new_cdp_session(self.page)
         try:
             nodes = session.send("Accessibility.getFullAXTree")["nodes"]
         finally:
             session.detach()
-        unnamed = []
-        for node in nodes:
-            role = (node.get("role") or {}).get("value", "")
-            name = ((node.get("name") or {}).get("value") or "").strip()
-            if role in CONTROL_ROLES and not node.get("ignored") and not name:
-                unnamed.append(f"{role} (backend node {node.get('backendDOMNodeId')})")
-        return unnamed
+        return [
+            (
+                (node.get("role") or {}).get("value", ""),
+                ((node.get("name") or {}).get("value") or "").strip(),
+            )
+            for node in nodes
+            if (node.get("role") or {}).get("value", "") in CONTROL_ROLES
+            and not node.get("ignored")
+        ]
+
+    def unnamed_controls(self) -> list[str]:
+        """Form controls with no accessible name in Chromium's own accessibility tree."""
+        return [role for role, name in self.control_names() if not name]
+
+    def glyph_names(self) -> list[str]:
+        """Control names holding an icon font's private-use character (read out as noise)."""
+        return [
+            name
+            for _, name in self.control_names()
+            if any("\ue000" <= ch <= "\uf8ff" for ch in name)
+        ]
 
     def screenshot(self, name: str) -> Path:
         """The whole page (Voilà's page scrolls inside its body: size the window to it)."""

@@ -24,3 +24,4 @@ def test_no_critical_or_serious_violations_and_every_control_named(workbook, vis
         f"{v['impact']}: {v['id']} ({v['help']}): {v['nodes']}" for v in violations
     )
     assert page.unnamed_controls() == []
+    assert page.glyph_names() == []  # icons are not part of a button's name

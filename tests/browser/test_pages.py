@@ -39,3 +39,19 @@ def test_navigation_keeps_the_persons_place(workbook, visit):
     page.wait_until_rendered()
     assert page.page.url.endswith("/voila/render/my_progress.ipynb?person=3&partnership=2")
     page.assert_clean()
+
+
+def test_links_in_the_home_pages_text_keep_the_persons_place_too(workbook, visit):
+    page = visit(workbook.url("index.ipynb", person=3))
+    link = page.page.locator("#peercoach-main .jp-RenderedMarkdown a[href*='my_data.ipynb']")
+    assert link.count() >= 1
+    assert link.first.get_attribute("href").endswith("my_data.ipynb?person=3")
+
+
+def test_the_first_tab_stop_skips_to_the_app(workbook, visit):
+    page = visit(workbook.url("index.ipynb"))
+    page.page.keyboard.press("Tab")
+    focused = page.page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to the app"
+    page.page.keyboard.press("Enter")
+    assert page.page.url.endswith("#peercoach-main")
