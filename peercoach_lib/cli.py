@@ -218,6 +218,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigurationError, CopyRefused, ImportRefused, NotFoundError, RosterRefused) as exc:
         print(f"peercoach {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`peercoach people | head`): stop quietly, as Unix tools do.
+        # (Before OSError, of which it is one.)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as exc:
         # A file or folder that cannot be written or read: say which, in one line.
         where = f": {exc.filename}" if exc.filename else ""
@@ -225,10 +230,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # The reader went away (`peercoach people | head`): stop quietly, as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -301,14 +302,23 @@ def _export(store, args) -> int:
     return 0
 
 
+def _kind(table: str, count: int) -> str:
+    """A table's name for ``count`` of its records: "1 cohort", "2 people", "3 session_notes"."""
+    if table == "persons":
+        return "person" if count == 1 else "people"
+    if count == 1 and table.endswith("s"):
+        return table.removesuffix("es") if table.endswith("sses") else table[:-1]
+    return table
+
+
 def _import(store, args) -> int:
     from peercoach_lib import transfer
 
     document = transfer.read_document(args.file)
     added = transfer.import_document(store, document)
     total = sum(added.values())
-    detail = ", ".join(f"{n} {name}" for name, n in added.items()) or "nothing new"
-    print(f"Imported {total:,} records from {args.file}: {detail}.")
+    detail = ", ".join(f"{n} {_kind(name, n)}" for name, n in added.items()) or "nothing new"
+    print(f"Imported {total:,} record{'' if total == 1 else 's'} from {args.file}: {detail}.")
     return 0
 
 

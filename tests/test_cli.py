@@ -57,7 +57,8 @@ def test_export_to_stdout_and_import_elsewhere(db, tmp_path, capsys, monkeypatch
     path.write_text(json.dumps(document))
     monkeypatch.setenv("PEERCOACH_DB", f"sqlite:///{tmp_path / 'other.sqlite'}")
     assert cli.main(["import", str(path)]) == 0
-    assert "Imported" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert said.startswith("Imported ") and " people, 1 cohort, " in said
     assert cli.main(["export", "--person", "2", "--output", str(tmp_path / "p.json")]) == 0
     assert json.loads((tmp_path / "p.json").read_text())["person"] == 2
     assert cli.main(["export", "--csv", str(tmp_path / "csv")]) == 0
@@ -195,3 +196,16 @@ def test_serve_says_which_workbook_it_serves_and_what_it_holds(tmp_path, monkeyp
     assert cli.main(["serve", "--port", str(free_port())]) == 0
     said = f"{counts['persons']} people, {counts['partnerships']} partnerships, demo data\n"
     assert capsys.readouterr().err.endswith(said)
+
+
+def test_a_reader_going_away_stops_quietly(db, monkeypatch, capsys):
+    def broken(_args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "_run", broken)
+    # Leave the test's own stdout alone: record what would point it at /dev/null.
+    pointed = []
+    monkeypatch.setattr(cli.os, "dup2", lambda *a: pointed.append(a))
+    monkeypatch.setattr(cli.sys.stdout, "fileno", lambda: 1, raising=False)
+    assert cli.main(["info"]) == 1
+    assert capsys.readouterr().err == "" and pointed

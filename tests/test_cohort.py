@@ -373,6 +373,9 @@ def test_a_pair_that_starts_after_the_range_is_not_in_it(store, known):
     assert view.headline()["Pairs active"] == "2 of 3"
     before_any = cohort.load(store, c.id, start=D(2026, 1, 1), end=D(2026, 2, 1))
     assert before_any.pairs.empty and before_any.headline()["Pairs active"] == "0 of 0"
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    app.start.value, app.end.value = D(2026, 1, 1), D(2026, 2, 1)
+    assert "No pair of this cohort had started by 01 February 2026" in app.grid_note.value
 
 
 def test_a_person_paired_twice_counts_in_each_pair_for_its_own_days(store, known):

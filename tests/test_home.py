@@ -70,3 +70,9 @@ def test_app_links_keep_the_persons_place(demo_store, monkeypatch):
     assert 'href="session_log.ipynb?person=3&amp;partnership=2"' in page.apps.value
     monkeypatch.setenv("QUERY_STRING", "")
     assert 'href="session_log.ipynb"' in home.HomeApp(demo_store).apps.value
+
+
+def test_people_who_asked_to_be_forgotten_are_not_counted(store, pair):
+    before = home.build_home(store).facts["people"]
+    store.save(model.Person(name="Former participant", forgotten_at=dt.datetime.now(dt.UTC)))
+    assert home.build_home(store).facts["people"] == before

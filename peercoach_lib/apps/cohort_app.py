@@ -230,7 +230,12 @@ class CohortDashboardApp(widgets.VBox):
         shown = pairs.head(SHOWN_PAIRS)
         if shown.empty:
             self.grid_image.hide()
-            self.grid_note.value = "<p>No pairs in this cohort yet.</p>"
+            self.grid_note.value = (
+                "<p>No pairs in this cohort yet.</p>"
+                if not self.store.find(Partnership, cohort_id=self.chooser.value)
+                else f"<p>No pair of this cohort had started by {self.view.end:%d %B %Y}: "
+                "choose a later range.</p>"
+            )
             return
         grid = cohort.week_grid(
             self.store, [int(x) for x in shown["pair"]], self.view.start, self.view.end

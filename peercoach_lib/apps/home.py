@@ -23,8 +23,8 @@ def workbook_summary(store: Store) -> dict[str, object]:
         c = tx.connection
         held = s.c.status == "held"
         return {
-            "people": c.execute(
-                sa.select(sa.func.count()).select_from(schema.persons)
+            "people": c.execute(  # those who asked to be forgotten are no longer counted
+                sa.select(sa.func.count()).where(schema.persons.c.forgotten_at.is_(None))
             ).scalar_one(),
             "cohorts": c.execute(
                 sa.select(sa.func.count()).select_from(schema.cohorts)
