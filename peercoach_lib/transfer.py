@@ -199,9 +199,12 @@ def parse_records(document: dict[str, Any]) -> dict[str, list[Record]]:
 def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
     """Import a document in one transaction; returns how many records of each table were added.
 
-    A record whose id already exists is skipped when it is identical and refused when it differs.
+    A record whose id already exists is skipped when it is identical and refused when it differs;
+    in one person's export, the other people (there by name only) are references: where they
+    exist already, the stored records stand.
     """
     parsed = parse_records(document)
+    person = document.get("person")
     added: dict[str, int] = {}
     try:
         with store.transaction() as tx:
@@ -214,6 +217,8 @@ def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
                     current = existing.get(record.id)
                     if current is None:
                         pending.append((mapping, record))
+                    elif person is not None and mapping.name == "persons" and record.id != person:
+                        continue
                     elif _comparable(current) != _comparable(record):
                         conflicts.append(
                             f"{mapping.name} {record.id}: differs from the record with that id "

@@ -147,6 +147,15 @@ def test_a_person_export_holds_their_records_and_no_one_elses_private_ones(
     with Store(new_database("empty")) as empty:
         transfer.import_document(empty, json.loads(json.dumps(document)))
         assert empty.get(model.Person, alice.id) == alice
+    # And back into the workbook it came from: nothing new, and nobody cut down to a name.
+    before = _tables(demo_store)
+    assert transfer.import_document(demo_store, json.loads(json.dumps(document))) == {}
+    for name, frame in _tables(demo_store).items():
+        pd.testing.assert_frame_equal(before[name], frame, obj=name)
+    # Alice herself changed since the export is still a conflict.
+    changed = _edit(json.loads(json.dumps(document)), "persons", 0, name="Someone Else")
+    with pytest.raises(ImportRefused, match=f"persons {alice.id}: differs"):
+        transfer.import_document(demo_store, changed)
 
 
 def test_csv_export_writes_one_file_per_table(demo_store, tmp_path):
