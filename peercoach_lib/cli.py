@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -376,15 +377,22 @@ def _people(store, args) -> int:
     cohorts = {c.id: c.name for c in store.find(Cohort)}
     where = {"cohort_id": args.cohort} if args.cohort else {}
     rows = [
-        (str(p.id), p.name, p.role, cohorts.get(p.cohort_id, "-"), p.sign_in or "-")
+        # Someone without a sign-in name signs in with their e-mail address (README: Deploy).
+        (str(p.id), p.name, p.role, cohorts.get(p.cohort_id, "-"), p.sign_in or p.email or "-")
         for p in store.find(Person, order_by="name", **where)
         if p.forgotten_at is None
     ]
     header = ("id", "name", "role", "cohort", "signs in as")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        cells = (v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
     return 0
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (East Asian) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _migrate_db(args) -> int:

@@ -116,6 +116,17 @@ def test_enrol_and_people_from_the_command_line(tmp_path, monkeypatch, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["id", "name", "role", "cohort", "signs", "in", "as"]
     assert any("Ann Archer" in line and line.rstrip().endswith("ann") for line in lines)
+    # Bea has no sign-in name: she signs in with her e-mail address, and the list says so.
+    assert any("Bea Brook" in line and line.endswith("bea@example.org") for line in lines)
+    roster.write_text("name,sign_in\n李小龙,lee\n")
+    assert cli.main(["enrol", str(roster), "--cohort", "Spring 2027"]) == 0
+    capsys.readouterr()
+    cli.main(["people"])
+    lines = capsys.readouterr().out.splitlines()
+    # Wide characters take two columns: the next column still starts where the header's does.
+    start = lines[0].index("role")
+    (lee,) = [line for line in lines if "李小龙" in line]
+    assert cli._width(lee[: lee.index("participant")]) == start
     roster.write_text("name,sign_in\nX,\n")
     assert cli.main(["enrol", str(roster), "--cohort", "Spring 2027"]) == 2
     assert "line 2" in capsys.readouterr().err
