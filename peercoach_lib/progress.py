@@ -28,6 +28,7 @@ class Progress:
     person: Person
     partnership: Partnership | None
     interval_days: int
+    interval_agreed: bool  # False: no agreement yet, so the usual fortnight
     as_of: pd.Timestamp
     gas_levels: pd.DataFrame  # rated_on, goal, level
     gas_scores: pd.DataFrame  # rated_on, goals, t_score
@@ -142,6 +143,7 @@ def load(
         person=person,
         partnership=pair,
         interval_days=interval,
+        interval_agreed=bool(agreement),
         as_of=as_of,
         gas_levels=gas_levels.reset_index(drop=True),
         gas_scores=sessions.gas_series(ratings, weights),
@@ -199,11 +201,15 @@ def read_cadence(p: Progress) -> str:
     if p.sessions.empty:
         return "No sessions yet: book them in the first-session agreement."
     long_gaps = p.gaps[p.gaps["too_long"]]
+    interval = (
+        f"your agreed {p.interval_days} days"
+        if p.interval_agreed
+        else f"{p.interval_days} days (the usual fortnight: you have no agreement yet)"
+    )
     gaps = (
-        f" {len(long_gaps)} gap{'s' if len(long_gaps) != 1 else ''} ran longer than your "
-        f"agreed {p.interval_days} days."
+        f" {len(long_gaps)} gap{'s' if len(long_gaps) != 1 else ''} ran longer than {interval}."
         if len(long_gaps)
-        else " Every gap stayed within your agreed interval."
+        else f" Every gap stayed within {interval}."
     )
     extra = p.held_unplanned
     if p.planned:

@@ -206,10 +206,16 @@ def test_unplanned_sessions_held_are_told_apart_from_planned_ones():
         sessions=pd.DataFrame({"date": [1]}),
         gaps=pd.DataFrame({"too_long": [False]}),
         interval_days=14,
+        interval_agreed=True,
         held=12,
         planned=16,
         held_unplanned=2,
     )
     assert pg.read_cadence(p).startswith(
         "You held 12 of 16 planned sessions so far, and 2 unplanned."
+    )
+    assert pg.read_cadence(p).endswith("Every gap stayed within your agreed 14 days.")
+    p.interval_agreed = False
+    assert pg.read_cadence(p).endswith(
+        "Every gap stayed within 14 days (the usual fortnight: you have no agreement yet)."
     )
