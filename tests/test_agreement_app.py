@@ -399,3 +399,16 @@ def test_partners_changing_different_things_at_once_keep_both(store, pair):
     other_window.minutes.value = 65
     other_window.save_button.click()
     assert "You saved this agreement from another window" in other_window.result.value
+
+
+def test_a_link_to_an_ended_partnership_says_it_ended(store, pair):
+    from peercoach_lib import partnerships
+
+    partnerships.end(
+        store, pair["partnership"].id, by=pair["bob"].id, reason="life change", today=TODAY
+    )
+    app = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    assert "The partnership of Alice &amp; Bob ended on 01 March 2026" in app.no_pair.value
+    assert app.chooser.value is None
+    unknown = AgreementApp(store, partnership_id=9999, today=TODAY)
+    assert unknown.no_pair.value == ""

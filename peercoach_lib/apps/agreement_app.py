@@ -425,6 +425,15 @@ class AgreementApp(widgets.VBox):
         self.chooser.control.options = options
         self.new.refresh()
         wanted = select if select in [p.id for p in pairs] else None
+        found = self.store.find(Partnership, id=select) if select and wanted is None else []
+        ended = found[0] if found else None
+        if ended is not None and not ended.is_active and self.viewer.may_see_partnership(ended):
+            names = " & ".join(people[m].name for m in ended.members if m in people)
+            self.no_pair.value = forms.notice(
+                "info",
+                f"The partnership of {html.escape(names)} ended on {ended.ended_on:%d %B %Y}: "
+                "its agreement is kept (My data shows it) and can no longer be changed.",
+            )
         if self.chooser.value != wanted:
             self.chooser.value = wanted  # loads it, unless unsaved edits hold it back
         elif not self.unsaved.unsaved:
