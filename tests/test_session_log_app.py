@@ -379,7 +379,8 @@ def test_someone_without_a_running_partnership_is_told_why_there_is_nothing_to_l
     assert app.no_pair.value == "" and app.pair.layout.display == "flex"
 
 
-def test_each_half_corrected_in_its_own_window_keeps_both_corrections(demo_pair):
+def two_windows_on_a_logged_session(demo_pair):
+    """A session logged as held (45 and 37 minutes), open in an older and a newer window."""
     store, pair, _, (s1, *_rest) = demo_pair
     first = open_log(store, pair, s1.scheduled_on)
     first.session.value = s1.id
@@ -390,6 +391,11 @@ def test_each_half_corrected_in_its_own_window_keeps_both_corrections(demo_pair)
     older, newer = open_log(store, pair, s1.scheduled_on), open_log(store, pair, s1.scheduled_on)
     for app in (older, newer):
         app.session.value = s1.id
+    return store, pair, s1, older, newer
+
+
+def test_each_half_corrected_in_its_own_window_keeps_both_corrections(demo_pair):
+    store, _pair, s1, older, newer = two_windows_on_a_logged_session(demo_pair)
     newer.first_half.value = 30
     newer.save_button.click()
     older.second_half.value = 40  # the older window changes only the other half
@@ -399,16 +405,7 @@ def test_each_half_corrected_in_its_own_window_keeps_both_corrections(demo_pair)
 
 
 def test_after_a_refusal_what_merged_is_on_screen_and_saving_again_keeps_it(demo_pair):
-    store, pair, _, (s1, *_rest) = demo_pair
-    first = open_log(store, pair, s1.scheduled_on)
-    first.session.value = s1.id
-    first.status.value = SessionStatus.HELD
-    first.held_on.value = s1.scheduled_on
-    first.first_half.value, first.second_half.value = 45, 37
-    first.save_button.click()
-    older, newer = open_log(store, pair, s1.scheduled_on), open_log(store, pair, s1.scheduled_on)
-    for app in (older, newer):
-        app.session.value = s1.id
+    store, _pair, s1, older, newer = two_windows_on_a_logged_session(demo_pair)
     newer.first_half.value, newer.second_half.value = 30, 35
     newer.save_button.click()
     older.second_half.value = 40  # the same half, differently: refused
