@@ -333,13 +333,15 @@ class CohortDashboardApp(widgets.VBox):
                 layout=widgets.Layout(width="820px"),
             )
             button = widgets.Button(
-                # Each button named for its flag: a screen reader lists buttons by name.
-                description=f"Mark followed up: {self.names.get(flag.pair, '')}, {flag.rule}",
+                description="Mark followed up",
                 icon="check",
                 disabled=done or not self._current,
                 layout=widgets.Layout(width="auto"),
-                tooltip=f"{flag.rule}: {self.names.get(flag.pair, '')}",
+                tooltip=f"{self.names.get(flag.pair, '')}, {flag.rule}",
             )
+            # Named for its flag ("Mark followed up: A & B, lapsing") by the page's script:
+            # a screen reader lists buttons by name, and there is one per flag.
+            forms.name_by_tooltip(button)
             button.on_click(runtime.guarded(self._follow_up(int(flag.pair), flag.rule)))
             rows.append(
                 widgets.HBox(

@@ -279,6 +279,13 @@ class UnsavedChanges(widgets.VBox):
             field.value = value
 
 
+def name_by_tooltip(button: widgets.Button) -> widgets.Button:
+    """Let the page name ``button`` "<its words>: <its tooltip>" for assistive technology, while
+    it shows its words alone (ipywidgets has no accessible-name setting of its own)."""
+    button.add_class("peercoach-named-by-tooltip")
+    return button
+
+
 def range_errors(fields: Iterable[Field]) -> dict[str, str]:
     """The out-of-range numbers among ``fields``, by path (for a save to refuse)."""
     return {

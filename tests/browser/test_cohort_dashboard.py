@@ -119,6 +119,12 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     row = flag_row(page, rule, pair)
     expect(row).to_have_count(1)
     expect(row.get_by_role("button", name="Mark followed up")).to_be_enabled()
+    # Each flag's button is named for it (a screen reader lists buttons by name).
+    names = page.get_by_role("button", name="Mark followed up").evaluate_all(
+        "buttons => buttons.map(b => b.getAttribute('aria-label'))"
+    )
+    assert all(n and n.startswith("Mark followed up: ") for n in names)
+    assert len(set(names)) == len(names)
     row.get_by_role("button", name="Mark followed up").click()
     row = flag_row(page, rule, pair)
     expect(row).to_contain_text(f"✓ Followed up on {today:%d %b %Y}.", timeout=KERNEL_MS)
