@@ -324,3 +324,16 @@ def test_an_unsaved_ending_note_is_held_back_too(demo_store, pair):
     assert app.person.value == me
     app.unsaved.discard_button.click()
     assert app.person.value == partner and app.learned.value == "" and app.reason.value is None
+
+
+def test_choosing_another_conversation_keeps_unsaved_ending_words_and_their_guard(demo_store, pair):
+    me, partner = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "We keep moving our sessions"
+    app.save_prep.click()
+    app.learned.value = "Say early when it is not working"  # the ending's words, unsaved
+    app.chooser.value = "new"  # another conversation: it does not replace the ending
+    assert app.chooser.value == "new" and app.unsaved.layout.display == "none"
+    assert app.learned.value == "Say early when it is not working"
+    app.person.value = partner  # another person would: held back
+    assert app.person.value == me and "not saved" in app.unsaved.text.value

@@ -222,7 +222,8 @@ class ConversationApp(widgets.VBox):
         forms.offer_participants(self.person, self.store, person_id)
         self.unsaved.watch(self.person, self._on_person)
         self.unsaved.watch(self.pair, self._on_pair)
-        self.unsaved.watch(self.chooser, self._on_choice)
+        # Another conversation replaces the conversation's words, not the ending's.
+        self.unsaved.watch(self.chooser, self._on_choice, drops=("conversation",))
         self.issue.control.observe(runtime.guarded(self._on_wording), names="value")
         self.example.control.observe(runtime.guarded(self._on_wording), names="value")
         self.outcome.control.observe(runtime.guarded(self._on_outcome), names="value")

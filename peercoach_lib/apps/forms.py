@@ -194,7 +194,7 @@ class UnsavedChanges(widgets.VBox):
         self._snapshot = snapshot
         self._what = what
         self._clean: object = None
-        self._held: tuple[Field, object] | None = None
+        self._held: tuple | None = None  # (field, change, handler, parts it drops)
         self._quiet = False
         self.text = widgets.HTML()
         self.keep_button = widgets.Button(
@@ -216,7 +216,17 @@ class UnsavedChanges(widgets.VBox):
     @property
     def unsaved(self) -> bool:
         """Whether the form holds edits not yet saved."""
-        return self._clean is not None and self._snapshot() != self._clean
+        return self._unsaved(())
+
+    def _unsaved(self, parts: tuple[str, ...]) -> bool:
+        """Whether ``parts`` of the form (all, when none are named) hold unsaved edits."""
+        if self._clean is None:
+            return False
+        now = self._snapshot()
+        if isinstance(self._clean, dict) and isinstance(now, dict):
+            names = parts or tuple(self._clean)
+            return any(name in self._clean and now[name] != self._clean[name] for name in names)
+        return now != self._clean
 
     def mark_clean(self, *parts: str) -> None:
         """The form now shows what is stored: remember it, and drop any held choice.
@@ -225,11 +235,19 @@ class UnsavedChanges(widgets.VBox):
         stored; the others keep their unsaved edits.
         """
         now = self._snapshot()
-        if parts and isinstance(self._clean, dict) and isinstance(now, dict):
-            self._clean = {**self._clean, **{part: now[part] for part in parts}}
+        if parts and isinstance(now, dict):
+            clean = dict(self._clean) if isinstance(self._clean, dict) else {}
+            self._clean = {**clean, **{part: now[part] for part in parts}}
         else:
             self._clean = now
         self._release()
+
+    def _forget(self, parts: tuple[str, ...]) -> None:
+        """Stop tracking ``parts`` (all, when none are named) until they are marked clean."""
+        if parts and isinstance(self._clean, dict):
+            self._clean = {k: v for k, v in self._clean.items() if k not in parts}
+        else:
+            self._clean = None
 
     @contextlib.contextmanager
     def quiet(self) -> Iterator[None]:
@@ -240,17 +258,23 @@ class UnsavedChanges(widgets.VBox):
         finally:
             self._quiet = quiet
 
-    def watch(self, field: Field, handler: Callable[[dict], None]) -> None:
-        """Call ``handler`` on each choice in ``field``, unless it would drop unsaved edits."""
+    def watch(
+        self, field: Field, handler: Callable[[dict], None], *, drops: tuple[str, ...] = ()
+    ) -> None:
+        """Call ``handler`` on each choice in ``field``, unless it would drop unsaved edits.
+
+        ``drops`` names the parts of the form a choice replaces (all, when none are named): a
+        chooser that replaces one part is not held back by unsaved edits in another.
+        """
 
         def on_choice(change: dict) -> None:
             if self._quiet:
                 return
-            if not self.unsaved:
+            if not self._unsaved(drops):
                 self._release()
                 handler(change)
                 return
-            self._held = (field, change["new"])
+            self._held = (field, change, handler, drops)
             with self.quiet():
                 field.value = change["old"]
             self.text.value = message_html(
@@ -272,11 +296,17 @@ class UnsavedChanges(widgets.VBox):
 
     def _on_discard(self, _button=None) -> None:
         held = self._held
-        self._clean = None
         self._release()
-        if held is not None:
-            field, value = held
-            field.value = value
+        if held is None:
+            return
+        field, change, handler, drops = held
+        # The parts the choice replaces are let go (so that choosers the handler sets pass),
+        # then the choice goes ahead, and what it loaded is the new clean state of those parts.
+        self._forget(drops)
+        with self.quiet():
+            field.value = change["new"]
+        handler(change)
+        self.mark_clean(*drops)
 
 
 def name_by_tooltip(button: widgets.Button) -> widgets.Button:
