@@ -45,6 +45,10 @@ class SessionEntry:
     ratings: Sequence[GasRating] = ()
     feedback: Sequence[Feedback] = ()
     check: SessionCheck | None = None
+    #: The session as stored when the log was opened, and its parts as the form first showed
+    #: them: saving merges with what was saved meanwhile (see :func:`merge_session`).
+    loaded: Session | None = None
+    shown: dict | None = None
 
 
 def loggable_sessions(
@@ -102,17 +106,26 @@ def shared_part(session: Session) -> dict:
     }
 
 
-def merge_session(loaded: Session | None, stored: Session | None, mine: Session) -> Session:
+def merge_session(
+    loaded: Session | None,
+    stored: Session | None,
+    mine: Session,
+    shown: dict | None = None,
+) -> Session:
     """The session to save, when the log was opened on ``loaded`` and the store holds ``stored``.
 
-    Part by part (see :func:`shared_part`): what only one side changed is taken from that side,
-    so one partner's correction of a half's minutes survives the other's save of their notes,
-    or of the other half. A part both changed, differently, is a :class:`ConflictError`
-    naming it, whose ``merged`` holds the parts that did merge.
+    Nobody changed it since: ``mine``. Otherwise part by part (see :func:`shared_part`),
+    against ``shown``, the parts as the form first showed them (a session still to log shows
+    "held" and the agreed minutes, which are not the person's changes; ``loaded``'s parts when
+    not given): what only one side changed is taken from that side, so one partner's minutes
+    survive the other's save of their notes, or of the other half. A part both changed,
+    differently, is a :class:`ConflictError` naming it, whose ``merged`` holds the parts that
+    did merge.
     """
-    if loaded is None or stored is None:
+    if loaded is None or stored is None or shared_part(stored) == shared_part(loaded):
         return mine
-    base, theirs, ours = shared_part(loaded), shared_part(stored), shared_part(mine)
+    base = shown if shown is not None else shared_part(loaded)
+    theirs, ours = shared_part(stored), shared_part(mine)
     merged, clashes = {}, []
     for key in dict.fromkeys([*ours, *theirs, *base]):
         b, t, o = base.get(key), theirs.get(key), ours.get(key)
@@ -164,7 +177,8 @@ def logged_on(store: Store, partnership_id: int, day: dt.date) -> list[Session]:
 def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
     """Store the whole entry in one transaction, and drop the person's draft of it.
 
-    Raises :class:`ValidationError` when the session's date is outside the partnership.
+    Raises :class:`ValidationError` when the session's date is outside the partnership, and
+    :class:`ConflictError` when the session was saved meanwhile with a part changed differently.
     """
     with store.transaction() as tx:
         partnership = tx.get(Partnership, entry.session.partnership_id)
@@ -173,7 +187,11 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         on = entry.session.held_on or entry.session.scheduled_on
         if on is not None and (problem := date_problem(on, partnership)):
             raise ValidationError("Session", [FieldError("held_on", "Date", problem)])
-        session = tx.save(entry.session)
+        mine = entry.session
+        if mine.id is not None and entry.loaded is not None:
+            # In the same transaction as the save: nothing can come between merge and write.
+            mine = merge_session(entry.loaded, tx.get(Session, mine.id), mine, entry.shown)
+        session = tx.save(mine)
         sid = session.id
         _replace(tx, SessionNote, sid, person_id, [entry.note] if entry.note else [])
         for commitment in entry.reviews:

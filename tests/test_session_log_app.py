@@ -414,3 +414,21 @@ def test_after_a_refusal_what_merged_is_on_screen_and_saving_again_keeps_it(demo
     assert (older.first_half.value, older.second_half.value) == (30, 40)  # theirs, and mine
     older.save_button.click()
     assert [h.minutes for h in store.get(model.Session, s1.id).halves] == [30, 40]
+
+
+def test_the_partner_who_only_writes_a_note_keeps_the_first_partners_log(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    mine, theirs = open_log(store, pair, s1.scheduled_on), partner_log(store, pair, s1.scheduled_on)
+    for app in (mine, theirs):
+        app.session.value = s1.id  # both open it while it is still to log
+    mine.status.value = SessionStatus.HELD
+    mine.first_half.value, mine.second_half.value = 15, 10
+    mine.save_button.click()
+    # The partner's form still shows what a session to log starts with (held, the agreed
+    # minutes): those are not their changes. They write a note only, and save.
+    theirs.note.value = "Good to talk it through"
+    theirs.save_button.click()
+    assert "Saved the held session" in theirs.result.value
+    assert [h.minutes for h in store.get(model.Session, s1.id).halves] == [15, 10]
+    (note,) = store.find(model.SessionNote, session_id=s1.id, person_id=pair.person_b_id)
+    assert note.text == "Good to talk it through"

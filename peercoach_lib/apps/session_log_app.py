@@ -320,6 +320,26 @@ class SessionLogApp(widgets.VBox):
         kind = "" if session.planned else ", unplanned"
         return f"{when} ({session.status.value}{kind})"
 
+    def _parts_on_screen(self, planned: Session | None) -> dict:
+        """The session's parts as the form shows them (as :meth:`entry` would save them)."""
+        a, b = self.partnership.members
+        held = self.status.value is SessionStatus.HELD
+        halves = (
+            {
+                ("half", coach, client): field.value
+                for field, coach, client in ((self.first_half, a, b), (self.second_half, b, a))
+                if field.value and field.value > 0 and not field.problem()
+            }
+            if held
+            else {}
+        )
+        return {
+            "status": self.status.value,
+            "held_on": self.held_on.value if held else None,
+            "scheduled_on": planned.scheduled_on if planned else self.held_on.value,
+            **halves,
+        }
+
     def _show_parts(self, parts: dict) -> None:
         """Put merged parts of the session (status, date, minutes) into their boxes."""
         a, b = self.partnership.members
@@ -354,6 +374,8 @@ class SessionLogApp(widgets.VBox):
         self._loading = True
         try:
             self._show_saved(session)
+            # The parts as first shown (before any draft): a save merges against them.
+            self.shown_parts = self._parts_on_screen(session)
             draft = session_log.load_draft(self.store, me, self._draft_key())
             if draft is not None:
                 self.apply(draft.data)
@@ -763,15 +785,15 @@ class SessionLogApp(widgets.VBox):
                 "Your draft is kept.",
             )
             return
-        stored = self._session()
+        entry = dataclasses.replace(entry, loaded=self.loaded_session, shown=self.shown_parts)
         try:
-            entry = dataclasses.replace(
-                entry, session=session_log.merge_session(self.loaded_session, stored, entry.session)
-            )
+            saved = session_log.save(self.store, self.person.value, entry)
         except ConflictError as exc:
             # Said once: what did merge is now on screen, and the next save is made knowing
             # what was saved meanwhile.
+            stored = self._session()
             self.loaded_session = stored
+            self.shown_parts = session_log.shared_part(stored)
             self._show_parts(exc.merged or {})
             self.result.value = forms.notice(
                 "error",
@@ -782,8 +804,6 @@ class SessionLogApp(widgets.VBox):
                 "screen, as is your draft: set what you both agree on, and save again.",
             )
             return
-        try:
-            saved = session_log.save(self.store, self.person.value, entry)
         except Exception:
             log.exception("saving the session failed")
             self.result.value = forms.notice(
