@@ -219,7 +219,7 @@ def save(
         past = sum(
             1
             for s in tx.find(Session, partnership_id=agreement.partnership_id, planned=True)
-            if s.id not in editable and s.status is not SessionStatus.CANCELLED
+            if s.id not in editable and s.status in (SessionStatus.HELD, SessionStatus.MISSED)
         )
         active = past + sum(not b.cancelled for b in bookings)
         agreement = tx.save(agreement.replace(session_count=max(active, 1), updated_by=by), by=by)

@@ -243,9 +243,13 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
         or any(w in _MONTHS for w in words)
         or bool(_DEADLINE.search(text))
     )
-    impossible = [d.text for d in written_dates(text) if not d.exists]
+    dates = written_dates(text)
+    impossible = [d.text for d in dates if not d.exists]
     started = plan.created_on if plan is not None else None
-    passed = [d.text for d in written_dates(text) if started and d.on and d.on < started]
+    # A past date is pointed out when no date in the goal is still to come ("as fast as in
+    # 2019, by June 2027" is fine).
+    ahead = any(started and d.on and d.on >= started for d in dates)
+    passed = [] if ahead else [d.text for d in dates if started and d.on and d.on < started]
     if impossible:
         hints.append(SmartHint("Time-bound", f"'{impossible[0]}' is not a date in the calendar"))
     elif passed:

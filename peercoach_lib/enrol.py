@@ -64,13 +64,19 @@ class Enrolled:
         return "\n".join(lines)
 
 
-class Roster(list):
+class Roster(tuple):
     """The people of a roster, and for each whether the roster gave their role (a row without
-    one leaves an enrolled person's role as it is)."""
+    one leaves an enrolled person's role as it is). Immutable, so the two stay in step."""
 
-    def __init__(self, people=(), roles_given=None):
-        super().__init__(people)
-        self.roles_given = list(roles_given) if roles_given is not None else [True] * len(self)
+    roles_given: tuple[bool, ...]
+
+    def __new__(cls, people=(), roles_given=None):
+        roster = super().__new__(cls, people)
+        roles = tuple(roles_given) if roles_given is not None else (True,) * len(roster)
+        if len(roles) != len(roster):
+            raise ValueError("a roster gives each person's role, or says it does not")
+        roster.roles_given = roles
+        return roster
 
 
 def read_roster(text: str) -> Roster:
@@ -171,7 +177,7 @@ def enrol(
             raise RosterRefused([f"cohort: {e.message}" for e in exc.errors]) from None
         result = Enrolled(cohort=cohort, cohort_created=not found)
         problems = []
-        roles_given = getattr(people, "roles_given", [True] * len(people))
+        roles_given = getattr(people, "roles_given", (True,) * len(people))
         for new, role_given in zip(people, roles_given, strict=True):
             known = by_sign_in.get(new.sign_in) if new.sign_in else None
             if known is None and new.email:

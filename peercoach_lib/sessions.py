@@ -89,12 +89,13 @@ def held_and_planned(sessions: pd.DataFrame, as_of: pd.Timestamp) -> tuple[int, 
     """By ``as_of``: the planned sessions held, the sessions planned to have happened (cancelled
     ones aside), and the unplanned sessions held besides (so "12 of 14 planned, and 2 more")."""
     status = sessions["status"].astype(str)
+    held = (status == "held") & (pd.to_datetime(sessions["held_on"]) <= as_of)
+    # A planned session held early (before its date, and before as_of) counts as due.
     planned = (
         sessions["planned"]
-        & (pd.to_datetime(sessions["scheduled_on"]) <= as_of)
+        & ((pd.to_datetime(sessions["scheduled_on"]) <= as_of) | held)
         & (status != "cancelled")
     )
-    held = (status == "held") & (pd.to_datetime(sessions["held_on"]) <= as_of)
     return int((held & planned).sum()), int(planned.sum()), int((held & ~sessions["planned"]).sum())
 
 

@@ -217,8 +217,13 @@ def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
                     current = existing.get(record.id)
                     if current is None:
                         pending.append((mapping, record))
-                    elif person is not None and mapping.name == "persons" and record.id != person:
-                        continue
+                    elif (
+                        person is not None
+                        and mapping.name == "persons"
+                        and record.id != person
+                        and (current.name, current.role) == (record.name, record.role)
+                    ):
+                        continue  # the same person, by name only in the export
                     elif _comparable(current) != _comparable(record):
                         conflicts.append(
                             f"{mapping.name} {record.id}: differs from the record with that id "

@@ -394,6 +394,13 @@ def test_partners_changing_different_things_at_once_keep_both(store, pair):
     # The same person in two windows is told it was them.
     other_window = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
     other_window.acting.value = bob.id
+    again["Bob"].goals.value = "Meet every week\nRun 5k"
+    again["Bob"].save_button.click()
+    other_window.panels[1].hopes.value = "Fewer meetings"  # merges, and says whose it kept
+    other_window.save_button.click()
+    assert "What you saved in another window meanwhile is kept too" in other_window.result.value
+    other_window = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    other_window.acting.value = bob.id
     again["Bob"].minutes.value = 60
     again["Bob"].save_button.click()
     other_window.minutes.value = 65

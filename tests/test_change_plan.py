@@ -177,6 +177,7 @@ def test_what_people_write_shows_as_typed_in_the_documents_and_loads_nothing():
         ("Two 2-hour focus blocks a week by the end of 2025", "'by the end of 2025'"),
         ("Two 2-hour focus blocks a week by Jan 2026", None),  # the month the plan started
         ("Two 2-hour focus blocks a week in 2026", None),
+        ("Two 2-hour blocks a week, as I did in 2019, by 30 June 2027", None),  # one ahead
     ],
 )
 def test_a_month_or_year_that_has_passed_is_pointed_out(goal, passed):

@@ -713,7 +713,13 @@ class AgreementApp(widgets.VBox):
                 "if it keeps happening, tell whoever runs this workbook.",
             )
             return
-        kept = " What your partner saved meanwhile is kept too." if saved_since else ""
+        kept = (
+            ""
+            if not saved_since
+            else " What you saved in another window meanwhile is kept too."
+            if latest.updated_by == self.acting.value
+            else " What your partner saved meanwhile is kept too."
+        )
         self.load(self.partnership.id)
         self.result.value = forms.notice(
             "ok",

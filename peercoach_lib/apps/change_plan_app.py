@@ -306,7 +306,6 @@ class ChangePlanApp(widgets.VBox):
                 select = active[0].id if active else NEW
         self.plan.value = select
         self._on_plan()
-        self.found.value = ""
         if already is not None:
             self.found.value = forms.notice(
                 "info",
@@ -315,6 +314,7 @@ class ChangePlanApp(widgets.VBox):
             )
 
     def _on_plan(self, _change=None) -> None:
+        self.found.value = ""
         if self.person.value is None:
             return
         if self.plan.value == NEW:
