@@ -55,3 +55,4 @@ def test_the_first_tab_stop_skips_to_the_app(workbook, visit):
     assert focused == "Skip to the app"
     page.page.keyboard.press("Enter")
     assert page.page.url.endswith("#peercoach-main")
+    assert page.page.evaluate("document.activeElement.id") == "peercoach-main"
