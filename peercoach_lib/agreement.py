@@ -249,8 +249,9 @@ def merge(loaded: Version, stored: Version, mine: Version, by: int | None) -> Ve
 
     Nobody saved since: ``mine``. Someone did: field by field, what only one side changed is
     taken from that side (so each partner's own part, and each shared field changed on one side
-    only, survive); a field both changed, differently, is a :class:`ConflictError` naming it,
-    and nothing is saved. ``loaded`` may be the unsaved agreement a form started from.
+    only, survive); a field both changed, differently, is a :class:`ConflictError` naming it
+    (by field name, "schedule" for the bookings), and nothing is saved. ``loaded`` may be the
+    unsaved agreement a form started from.
     """
     was, now, new = loaded[0], stored[0], mine[0]
     if now is None or (was is not None and was.updated_at == now.updated_at):
@@ -265,11 +266,7 @@ def merge(loaded: Version, stored: Version, mine: Version, by: int | None) -> Ve
         else:
             clashes.append(key)
     if clashes:
-        titles = tuple(
-            "Schedule" if key == "schedule" else Agreement.model_fields[key].title or key
-            for key in clashes
-        )
-        raise ConflictError("Agreement", by=now.updated_by, fields=titles)
+        raise ConflictError("Agreement", by=now.updated_by, fields=tuple(clashes))
     schedule = merged.pop("schedule")
     own = {s.person_id: s for s in new.partners if s.person_id == by}
     sections = {s.person_id: s for s in now.partners} | own

@@ -333,7 +333,10 @@ def test_two_partners_saving_at_once_lose_nothing(store, pair):
     stale.minutes.value = 60
     stale.save_button.click()
     said = stale.result.value
-    assert "Alice saved this agreement after you opened it, and changed Minutes per person" in said
+    assert (
+        "Alice saved this agreement after you opened it, and changed Minutes of coaching each"
+        in said
+    )
     assert store.find(model.Agreement)[0].minutes_per_person == 55
     assert stale.minutes.value == 60  # still on screen
     stale.reload_button.click()

@@ -324,7 +324,9 @@ class AgreementApp(widgets.VBox):
             description="Show the saved agreement",
             icon="refresh",
             tooltip="Your changes on screen are dropped",
-            layout=widgets.Layout(width="auto", margin=f"6px 0 0 {forms.LABEL_WIDTH}"),
+            layout=widgets.Layout(
+                width="auto", align_self="flex-start", margin=f"6px 0 0 {forms.LABEL_WIDTH}"
+            ),
         )
         self.downloads = widgets.HTML()
         self.history = widgets.HTML()
@@ -529,6 +531,13 @@ class AgreementApp(widgets.VBox):
         del values["id"], values["partnership_id"]
         return values, tuple(self.bookings)
 
+    def _label(self, name: str) -> str:
+        """A field as the form labels it ("Minutes of coaching each")."""
+        field = self.fields.get(name)
+        if field is not None and getattr(field.control, "description", ""):
+            return field.control.description
+        return "the schedule" if name == "schedule" else Agreement.model_fields[name].title or name
+
     def _on_reload(self, _button=None) -> None:
         """Show the agreement as now stored, dropping what is on screen."""
         self.load(self.partnership.id)
@@ -693,7 +702,7 @@ class AgreementApp(widgets.VBox):
                 if exc.by == self.acting.value
                 else f"{html.escape(who.name) if who else 'Someone'} saved this agreement"
             )
-            fields = html.escape(", ".join(exc.fields))
+            fields = html.escape(", ".join(self._label(name) for name in exc.fields))
             self.result.value = forms.notice(
                 "error",
                 f"Nothing was saved: {saver} after you opened it, and changed {fields} "
