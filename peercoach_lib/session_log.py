@@ -49,6 +49,8 @@ class SessionEntry:
     #: them: saving merges with what was saved meanwhile (see :func:`merge_session`).
     loaded: Session | None = None
     shown: dict | None = None
+    #: For a planned session logged as rescheduled: the day it is booked again, if chosen.
+    rebook_on: dt.date | None = None
 
 
 def loggable_sessions(
@@ -164,6 +166,15 @@ def describe(session: Session) -> str:
     return f"{session.status.value}{when}" + (f" ({minutes} minutes)" if minutes else "")
 
 
+def booked_on(store: Store, partnership_id: int, day: dt.date) -> list[Session]:
+    """The pair's sessions booked (still to hold) on ``day``."""
+    return [
+        s
+        for s in store.find(Session, partnership_id=partnership_id, scheduled_on=day)
+        if s.status is SessionStatus.SCHEDULED
+    ]
+
+
 def logged_on(store: Store, partnership_id: int, day: dt.date) -> list[Session]:
     """The pair's sessions already logged (held or missed) on ``day``."""
     return [
@@ -193,6 +204,17 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
             mine = merge_session(entry.loaded, tx.get(Session, mine.id), mine, entry.shown)
         session = tx.save(mine)
         sid = session.id
+        if entry.rebook_on is not None and session.status is SessionStatus.RESCHEDULED:
+            if problem := date_problem(entry.rebook_on, partnership):
+                raise ValidationError("Session", [FieldError("rebook_on", "New date", problem)])
+            tx.save(
+                Session(
+                    partnership_id=partnership.id,
+                    planned=True,
+                    scheduled_on=entry.rebook_on,
+                    scheduled_time=session.scheduled_time,
+                )
+            )
         _replace(tx, SessionNote, sid, person_id, [entry.note] if entry.note else [])
         for commitment in entry.reviews:
             reviewed = None if commitment.status is CommitmentStatus.OPEN else sid

@@ -432,3 +432,28 @@ def test_the_partner_who_only_writes_a_note_keeps_the_first_partners_log(demo_pa
     assert [h.minutes for h in store.get(model.Session, s1.id).halves] == [15, 10]
     (note,) = store.find(model.SessionNote, session_id=s1.id, person_id=pair.person_b_id)
     assert note.text == "Good to talk it through"
+
+
+def test_a_rescheduled_session_can_be_booked_again_on_its_new_day(demo_pair):
+    store, pair, _, (s1, s2, _s3) = demo_pair
+    app = open_log(store, pair, s1.scheduled_on)
+    app.session.value = s1.id
+    app.status.value = SessionStatus.RESCHEDULED
+    assert app.new_date.layout.display == "flex"
+    app.new_date.value = s1.scheduled_on - dt.timedelta(days=1)  # already gone
+    app.save_button.click()
+    assert "choose a day still to come" in app.new_date.message.value
+    app.new_date.value = s2.scheduled_on  # a day with a session booked
+    app.save_button.click()
+    assert "is booked on" in app.new_date.message.value
+    new_day = s1.scheduled_on + dt.timedelta(days=2)
+    app.new_date.value = new_day
+    app.save_button.click()
+    assert f"Booked again on {new_day:%d %B %Y}" in app.result.value
+    assert store.get(model.Session, s1.id).status is SessionStatus.RESCHEDULED
+    (again,) = store.find(model.Session, partnership_id=pair.id, scheduled_on=new_day)
+    assert again.planned and again.status is SessionStatus.SCHEDULED
+    assert again.scheduled_time == s1.scheduled_time
+    assert app.new_date.value is None  # saved: a second save books nothing more
+    app.save_button.click()
+    assert len(store.find(model.Session, partnership_id=pair.id, scheduled_on=new_day)) == 1

@@ -110,6 +110,7 @@ class SessionLogApp(widgets.VBox):
             ),
             "status",
         )
+        self.new_date = forms.date("New date (books it)", "rebook_on")
         self.first_half = forms.integer("Minutes", "halves[0]", low=0, high=240, value=45)
         self.second_half = forms.integer("Minutes", "halves[1]", low=0, high=240, value=45)
         self.agreed = widgets.HTML()
@@ -179,6 +180,7 @@ class SessionLogApp(widgets.VBox):
                 self.discard,
                 self.held_on,
                 self.status,
+                self.new_date,
                 self.note,
                 self.share_note,
                 self.held_box,
@@ -201,6 +203,7 @@ class SessionLogApp(widgets.VBox):
             for f in (
                 self.held_on,
                 self.status,
+                self.new_date,
                 self.first_half,
                 self.second_half,
                 self.note,
@@ -227,6 +230,7 @@ class SessionLogApp(widgets.VBox):
         for widget in (
             self.held_on.control,
             self.status.control,
+            self.new_date.control,
             self.first_half.control,
             self.second_half.control,
             self.note.control,
@@ -414,6 +418,7 @@ class SessionLogApp(widgets.VBox):
         self.first_half.value = halves.get((a, b), unlogged)
         self.second_half.value = halves.get((b, a), unlogged)
         self.held_on.value = (session.held_on or session.scheduled_on) if session else self.today
+        self.new_date.value = None
         self.status.value = (
             session.status
             if session
@@ -493,6 +498,9 @@ class SessionLogApp(widgets.VBox):
     def _on_status(self, _change=None) -> None:
         held = self.status.value is SessionStatus.HELD
         self.held_box.layout.display = "flex" if held else "none"
+        # A planned session put off can be booked again on its new date, here and now.
+        moved = self.status.value is SessionStatus.RESCHEDULED and self._session() is not None
+        self.new_date.layout.display = "flex" if moved else "none"
 
     def _on_minutes(self, _change=None) -> None:
         agreed = self.agreement.minutes_per_person if self.agreement else None
@@ -537,6 +545,7 @@ class SessionLogApp(widgets.VBox):
         return {
             "held_on": day.isoformat() if day else None,
             "status": self.status.value.value if self.status.value else None,
+            "rebook_on": self.new_date.value.isoformat() if self.new_date.value else None,
             "halves": [self.first_half.value, self.second_half.value],
             "note": self.note.value,
             "share_note": self.share_note.value,
@@ -570,6 +579,8 @@ class SessionLogApp(widgets.VBox):
             self.held_on.value = dt.date.fromisoformat(data["held_on"])
         if data.get("status"):
             self.status.value = SessionStatus(data["status"])
+        if data.get("rebook_on"):
+            self.new_date.value = dt.date.fromisoformat(data["rebook_on"])
         self.first_half.value, self.second_half.value = data.get("halves", [45, 45])
         self.note.value = data.get("note", "")
         self.share_note.value = bool(data.get("share_note"))
@@ -761,9 +772,20 @@ class SessionLogApp(widgets.VBox):
                     total_below=self.settings.check_total_below,
                     item_below=self.settings.check_item_below,
                 )
+        rebook_on = None
+        if status is SessionStatus.RESCHEDULED and planned is not None and self.new_date.value:
+            rebook_on = self.new_date.value
+            if rebook_on < self.today:
+                errors["rebook_on"] = "choose a day still to come (a session already held "
+                "on another day is logged as an unplanned one)"
+            elif problem := session_log.date_problem(rebook_on, self.partnership):
+                errors["rebook_on"] = problem
+            elif session_log.booked_on(self.store, self.partnership.id, rebook_on):
+                errors["rebook_on"] = f"a session is booked on {rebook_on:%d %B %Y} already"
         if errors or session is None:
             return None, errors
         return session_log.SessionEntry(
+            rebook_on=rebook_on,
             session=session,
             note=note,
             reviews=reviews,
@@ -815,10 +837,15 @@ class SessionLogApp(widgets.VBox):
         self._on_pair()
         self.session.value = saved.id
         self._on_session()
+        rebooked = (
+            f" Booked again on {entry.rebook_on:%d %B %Y}: it is in your schedule and calendar."
+            if entry.rebook_on
+            else ""
+        )
         self.result.value = forms.notice(
             "ok",
             f"Saved the {saved.status.value} session of "
-            f"{(saved.held_on or saved.scheduled_on or self.today):%d %B %Y}.",
+            f"{(saved.held_on or saved.scheduled_on or self.today):%d %B %Y}.{rebooked}",
         )
 
 
