@@ -301,6 +301,16 @@ def partner_log(store, pair, today) -> SessionLogApp:
     return SessionLogApp(store, person_id=pair.person_b_id, partnership_id=pair.id, today=today)
 
 
+def note_only_save_keeps_the_minutes(store, pair, session, theirs, minutes) -> None:
+    """The second partner writes only a note and saves: saved, and the first's minutes kept."""
+    theirs.note.value = "Good to talk it through"
+    theirs.save_button.click()
+    assert "Saved the held session" in theirs.result.value
+    assert [h.minutes for h in store.get(model.Session, session.id).halves] == minutes
+    (note,) = store.find(model.SessionNote, session_id=session.id, person_id=pair.person_b_id)
+    assert note.text == "Good to talk it through"
+
+
 def test_two_partners_logging_one_session_at_once_lose_nothing(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
     first = open_log(store, pair, s1.scheduled_on)
@@ -315,12 +325,7 @@ def test_two_partners_logging_one_session_at_once_lose_nothing(demo_pair):
     first.first_half.value, first.second_half.value = 15, 15
     first.save_button.click()
     # The partner writes only a note: it is saved, and the corrected minutes stay.
-    theirs.note.value = "We agreed to meet earlier next time"
-    theirs.save_button.click()
-    assert "Saved the held session" in theirs.result.value
-    assert [h.minutes for h in store.get(model.Session, s1.id).halves] == [15, 15]
-    (note,) = store.find(model.SessionNote, session_id=s1.id, person_id=pair.person_b_id)
-    assert note.text == "We agreed to meet earlier next time"
+    note_only_save_keeps_the_minutes(store, pair, s1, theirs, [15, 15])
     assert (theirs.first_half.value, theirs.second_half.value) == (15, 15)
 
 
@@ -426,12 +431,7 @@ def test_the_partner_who_only_writes_a_note_keeps_the_first_partners_log(demo_pa
     mine.save_button.click()
     # The partner's form still shows what a session to log starts with (held, the agreed
     # minutes): those are not their changes. They write a note only, and save.
-    theirs.note.value = "Good to talk it through"
-    theirs.save_button.click()
-    assert "Saved the held session" in theirs.result.value
-    assert [h.minutes for h in store.get(model.Session, s1.id).halves] == [15, 10]
-    (note,) = store.find(model.SessionNote, session_id=s1.id, person_id=pair.person_b_id)
-    assert note.text == "Good to talk it through"
+    note_only_save_keeps_the_minutes(store, pair, s1, theirs, [15, 10])
 
 
 def test_a_rescheduled_session_can_be_booked_again_on_its_new_day(demo_pair):
@@ -442,7 +442,10 @@ def test_a_rescheduled_session_can_be_booked_again_on_its_new_day(demo_pair):
     assert app.new_date.layout.display == "flex"
     app.new_date.value = s1.scheduled_on - dt.timedelta(days=1)  # already gone
     app.save_button.click()
-    assert "choose a day still to come" in app.new_date.message.value
+    assert (
+        "choose a day still to come (a session already held on another day is logged as an "
+        "unplanned one)" in app.new_date.message.value
+    )
     app.new_date.value = s2.scheduled_on  # a day with a session booked
     app.save_button.click()
     assert "is booked on" in app.new_date.message.value

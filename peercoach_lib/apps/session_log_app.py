@@ -111,6 +111,9 @@ class SessionLogApp(widgets.VBox):
             "status",
         )
         self.new_date = forms.date("New date (books it)", "rebook_on")
+        # The session as stored when the form was filled, and its parts as first shown.
+        self.loaded_session: Session | None = None
+        self.shown_parts: dict | None = None
         self.first_half = forms.integer("Minutes", "halves[0]", low=0, high=240, value=45)
         self.second_half = forms.integer("Minutes", "halves[1]", low=0, high=240, value=45)
         self.agreed = widgets.HTML()
@@ -499,7 +502,7 @@ class SessionLogApp(widgets.VBox):
         held = self.status.value is SessionStatus.HELD
         self.held_box.layout.display = "flex" if held else "none"
         # A planned session put off can be booked again on its new date, here and now.
-        moved = self.status.value is SessionStatus.RESCHEDULED and self._session() is not None
+        moved = self.status.value is SessionStatus.RESCHEDULED and self.loaded_session is not None
         self.new_date.layout.display = "flex" if moved else "none"
 
     def _on_minutes(self, _change=None) -> None:
@@ -776,8 +779,10 @@ class SessionLogApp(widgets.VBox):
         if status is SessionStatus.RESCHEDULED and planned is not None and self.new_date.value:
             rebook_on = self.new_date.value
             if rebook_on < self.today:
-                errors["rebook_on"] = "choose a day still to come (a session already held "
-                "on another day is logged as an unplanned one)"
+                errors["rebook_on"] = (
+                    "choose a day still to come (a session already held on another day is "
+                    "logged as an unplanned one)"
+                )
             elif problem := session_log.date_problem(rebook_on, self.partnership):
                 errors["rebook_on"] = problem
             elif session_log.booked_on(self.store, self.partnership.id, rebook_on):
