@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 import pytest
 
@@ -292,3 +294,34 @@ def test_every_error_in_a_list_is_shown_at_once(store, pair, app):
     message = app.steps.message.value
     assert "By when (step 3): must be between 2000 and 2100" in message
     assert "By when (step 4): must be between 2000 and 2100" in message
+
+
+def heard(description: str) -> str:
+    """A label as a screen reader hears it: the page's words, hidden ones included."""
+    return re.sub(r"<[^>]+>", "", html.unescape(description))
+
+
+def test_rows_are_named_by_their_number_for_a_screen_reader_and_renumbered(app):
+    for text in ("Block Tuesday mornings", "Tell the team", "Ask for cover"):
+        app.steps.append({"text": text, "by_when": None})
+    names = [
+        (heard(row["text"].description), heard(row["by_when"].description))
+        for row in app.steps.rows
+    ]
+    assert names == [("Step 1", "Step 1: By when"), ("Step 2", "Step 2: By when"),
+                     ("Step 3", "Step 3: By when")]  # fmt: skip
+    # The page shows the label alone: the number is in a visually hidden span.
+    shown = re.sub(
+        r'<span class="peercoach-unseen">.*?</span>', "", app.steps.rows[1]["by_when"].description
+    )
+    assert shown == "By when"
+    removes = [row.children[-1] for row in app.steps.box.children]
+    assert [b.tooltip for b in removes] == ["Step 1", "Step 2", "Step 3"]
+    assert all("peercoach-named-by-tooltip" in b._dom_classes for b in removes)
+
+    removes[0].click()  # the first step goes: the others move up a number
+    assert [heard(row["text"].description) for row in app.steps.rows] == ["Step 1", "Step 2"]
+    assert [row["text"].value for row in app.steps.rows] == ["Tell the team", "Ask for cover"]
+    assert [row.children[-1].tooltip for row in app.steps.box.children] == ["Step 1", "Step 2"]
+    assert heard(app.milestones.rows[0]["description"].description) == "Milestone 1"
+    assert heard(app.milestones.rows[0]["due_on"].description) == "Milestone 1: Date"

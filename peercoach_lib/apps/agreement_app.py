@@ -613,7 +613,7 @@ class AgreementApp(widgets.VBox):
             )
             picker.observe(runtime.guarded(self._row_changed(k, "on")), names="value")
             cancel.observe(runtime.guarded(self._row_changed(k, "cancelled")), names="value")
-            rows.append(widgets.HBox([picker, cancel]))
+            rows.append(forms.name_row_by(widgets.HBox([picker, cancel]), picker))
         self.rows.children = rows
 
     def _row_changed(self, index: int, name: str):

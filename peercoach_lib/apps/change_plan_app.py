@@ -138,14 +138,22 @@ class ChangePlanApp(widgets.VBox):
             placeholder="For example: walk to work three times a week by the end of April.",
         )
         self.smart = widgets.HTML(layout=widgets.Layout(margin=f"0 0 6px {forms.LABEL_WIDTH}"))
-        self.steps = forms.RowList("Steps", "steps", _step_row, add_label="Add a step")
+        self.steps = forms.RowList("Steps", "steps", _step_row, add_label="Add a step", noun="Step")
         self.supports = forms.textarea("Who and what can help", "supports")
         self.obstacles = forms.RowList(
-            "What could get in the way", "obstacles", _obstacle_row, add_label="Add an obstacle"
+            "What could get in the way",
+            "obstacles",
+            _obstacle_row,
+            add_label="Add an obstacle",
+            noun="Obstacle",
         )
         self.evidence = forms.textarea("How I will know it is working", "evidence")
         self.milestones = forms.RowList(
-            "Milestones", "milestones", _milestone_row, add_label="Add a milestone"
+            "Milestones",
+            "milestones",
+            _milestone_row,
+            add_label="Add a milestone",
+            noun="Milestone",
         )
         self.monthly = widgets.Button(
             description="Fill in monthly milestones",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import ipywidgets as widgets
 import pandas as pd
+from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from peercoach_lib.apps import runtime
 from peercoach_lib.errors import ValidationError
@@ -316,6 +317,19 @@ def name_by_tooltip(button: widgets.Button) -> widgets.Button:
     return button
 
 
+def name_row_by(row: widgets.Box, name: widgets.DOMWidget | None = None) -> widgets.Box:
+    """Let a screen reader hear each check box in ``row`` with the row's name before its words
+    ("Session 3: cancelled"), where every row repeats the same words; the page shows them alone.
+
+    The row's name is the text of ``name`` (a widget in the row), or of the element of class
+    ``peercoach-row-name`` inside one of the row's HTML widgets.
+    """
+    row.add_class("peercoach-named-row")
+    if name is not None:
+        name.add_class("peercoach-row-name")
+    return row
+
+
 def range_errors(fields: Iterable[Field]) -> dict[str, str]:
     """The out-of-range numbers among ``fields``, by path (for a save to refuse)."""
     return {
@@ -358,12 +372,30 @@ _CSS = """
   height: auto; min-height: var(--jp-widgets-inline-height);
 }
 .peercoach-app .widget-inline-hbox .widget-label { align-self: flex-start; padding-top: 4px; }
+.peercoach-app .peercoach-unseen {
+  position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; border: 0;
+}
 """
 
 
 def stylesheet() -> widgets.HTML:
     """The apps' few style rules; put it first in every app (which carries ``peercoach-app``)."""
     return widgets.HTML(f"<style>{_CSS}</style>", layout=widgets.Layout(display="none"))
+
+
+def unseen(text_: str) -> str:
+    """``text_`` for a screen reader only: in the page, but not shown."""
+    return f'<span class="peercoach-unseen">{html.escape(text_)}</span>'
+
+
+def label_in_context(control: DescriptionWidget, context: str, *, label: str | None = None) -> None:
+    """Let a screen reader hear ``control``'s label with ``context`` before it ("Money: How
+    satisfied I am now"), where the label alone is the same for several controls, while the
+    page shows the label alone. ``label`` replaces the control's own."""
+    label = control.description if label is None else label
+    control.description_allow_html = True
+    control.description = unseen(f"{context}: ") + html.escape(label)
 
 
 def heading(text_: str, level: int = 2) -> widgets.HTML:
@@ -563,13 +595,18 @@ class RowList(widgets.VBox):
     """An editable list of rows (steps, obstacles, milestones): add a row, remove one, read all.
 
     ``make_row(item)`` returns the row's controls by field name, filled from ``item`` (a dict)
-    or empty when ``item`` is None.
+    or empty when ``item`` is None. Every row repeats the same labels, so a screen reader hears
+    each control with its row's ``noun`` and number ("Step 2", "Step 2: By when", "Remove: Step
+    2"), kept in order as rows come and go; the page shows the labels alone.
     """
 
-    def __init__(self, label: str, path: str, make_row, *, add_label: str):
+    def __init__(self, label: str, path: str, make_row, *, add_label: str, noun: str):
         self.path = path
         self.make_row = make_row
+        self.noun = noun
         self.rows: list[dict[str, widgets.Widget]] = []
+        # Per row: its remove button and each control's own label, for the numbering.
+        self._parts: list[tuple[widgets.Button, dict[str, str]]] = []
         self.box = widgets.VBox()
         self.add = widgets.Button(
             description=add_label,
@@ -587,13 +624,21 @@ class RowList(widgets.VBox):
 
     def append(self, item: dict | None = None) -> dict[str, widgets.Widget]:
         controls = self.make_row(item)
-        remove = widgets.Button(
-            description="Remove",
-            icon="times",
-            tooltip="Remove this row",
-            layout=widgets.Layout(width="auto", min_width="96px"),
+        remove = name_by_tooltip(
+            widgets.Button(
+                description="Remove",
+                icon="times",
+                layout=widgets.Layout(width="auto", min_width="96px"),
+            )
         )
+        labels = {
+            name: control.description
+            for name, control in controls.items()
+            if isinstance(control, DescriptionWidget)
+        }
         self.rows = [*self.rows, controls]
+        self._parts = [*self._parts, (remove, labels)]
+        self._number(len(self.rows) - 1)
         row = widgets.HBox(
             [*controls.values(), remove], layout=widgets.Layout(flex_flow="row wrap")
         )
@@ -601,12 +646,29 @@ class RowList(widgets.VBox):
         self.box.children = [*self.box.children, row]
         return controls
 
+    def _number(self, index: int) -> None:
+        """Name row ``index`` (from 0) for a screen reader by its noun and number."""
+        remove, labels = self._parts[index]
+        which = f"{self.noun} {index + 1}"
+        remove.tooltip = which
+        for name, label in labels.items():
+            control = self.rows[index][name]
+            if label == self.noun:  # "Step", heard as "Step 2"
+                control.description_allow_html = True
+                control.description = html.escape(label) + unseen(f" {index + 1}")
+            else:
+                label_in_context(control, which, label=label)
+
     def _remove(self, controls: dict, row: widgets.HBox) -> None:
-        self.rows = [r for r in self.rows if r is not controls]
+        index = next(k for k, r in enumerate(self.rows) if r is controls)
+        del self.rows[index], self._parts[index]
+        self.rows, self._parts = list(self.rows), list(self._parts)
         self.box.children = [c for c in self.box.children if c is not row]
+        for later in range(index, len(self.rows)):
+            self._number(later)
 
     def load(self, items: list[dict]) -> None:
-        self.rows = []
+        self.rows, self._parts = [], []
         self.box.children = []
         for item in items:
             self.append(item)

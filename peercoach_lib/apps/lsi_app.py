@@ -49,6 +49,8 @@ class AreaRow(widgets.VBox):
             style=forms._STYLE,
             layout=widgets.Layout(width="min(100%, 640px)"),
         )
+        for slider in (self.satisfaction, self.importance):
+            forms.label_in_context(slider, area)
         super().__init__(
             [
                 widgets.HTML(f"<h4 style='margin:10px 0 2px'>{html.escape(area)}</h4>"),

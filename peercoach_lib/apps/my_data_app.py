@@ -71,8 +71,8 @@ def item_html(item: Item) -> str:
     )
     return (
         f"<div class='peercoach-item' data-kind='{item.kind}'>"
-        f"<div style='font-weight:600;font-size:14px;margin-bottom:2px'>"
-        f"{html.escape(item.label)}</div>{table}</div>"
+        f"<div class='peercoach-row-name' style='font-weight:600;font-size:14px;"
+        f"margin-bottom:2px'>{html.escape(item.label)}</div>{table}</div>"
     )
 
 
@@ -102,6 +102,7 @@ class SharedItemView(widgets.VBox):
             [self.card, widgets.HBox([self.switch, self.status])], layout=_card_layout()
         )
         self.add_class("peercoach-shareable")
+        forms.name_row_by(self)  # its switch is heard with the item's name
         self.switch.observe(runtime.guarded(self._on_switch), names="value")
 
     def _on_switch(self, change) -> None:

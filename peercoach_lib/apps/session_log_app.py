@@ -129,6 +129,7 @@ class SessionLogApp(widgets.VBox):
             "new_commitments",
             _commitment_row([("(no goal)", None)]),
             add_label="Add a commitment",
+            noun="Commitment",
         )
         self.levels = widgets.VBox()
         self.most_helpful = forms.textarea("What was most helpful", "most_helpful", rows=2)

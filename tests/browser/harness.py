@@ -45,6 +45,9 @@ CONTROL_ROLES = {
     "PopUpButton",
 }
 
+#: The controls a person fills in, whose names must tell each apart from the rest.
+INPUT_ROLES = {"textbox", "searchbox", "combobox", "listbox", "slider", "checkbox", "radio"}
+
 #: Flags for a headless Chromium with no network chatter of its own.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -327,6 +330,15 @@ class Visit:
     def unnamed_controls(self) -> list[str]:
         """Form controls with no accessible name in Chromium's own accessibility tree."""
         return [role for role, name in self.control_names() if not name]
+
+    def repeated_names(self) -> list[tuple[str, str]]:
+        """(role, name) of the inputs that share their name with another of their kind, which a
+        screen reader cannot tell apart (say "How satisfied I am now" heard for every area).
+
+        Chromium's own parts of a date box ("Month", "Day", "Year") are left out.
+        """
+        names = [(role, name) for role, name in self.control_names() if role in INPUT_ROLES]
+        return sorted({pair for pair in names if names.count(pair) > 1})
 
     def glyph_names(self) -> list[str]:
         """Control names holding an icon font's private-use character (read out as noise)."""

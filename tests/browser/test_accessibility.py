@@ -1,5 +1,6 @@
 """Every app is usable with a screen reader: axe-core finds nothing critical or serious, and
-every form control has a name in Chromium's own accessibility tree (axe alone misses some)."""
+every form control has a name in Chromium's own accessibility tree (axe alone misses some),
+and no two inputs share one."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def test_no_critical_or_serious_violations_and_every_control_named(workbook, vis
     page = visit(workbook.url(notebook, **CONTEXT))
     page.assert_clean()
     assert page.unnamed_controls() == []  # charts not reached yet: their buttons are named
+    assert page.repeated_names() == []
     reach_charts(page.page)  # every chart drawn, so that its picture is checked too
     violations = [v for v in page.axe() if v["impact"] in ("critical", "serious")]
     assert not violations, "\n".join(

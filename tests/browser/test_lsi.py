@@ -24,9 +24,9 @@ SATISFACTION, IMPORTANCE = "How satisfied I am now", "How much it matters to me"
 
 
 def handle(page: Page, area: str, which: str) -> Locator:
-    """The handle of one area's slider (the rows repeat the two labels, so find the area)."""
-    row = page.locator(".widget-vbox").filter(has=page.locator("h4", has_text=area)).last
-    return row.locator(".widget-hslider").filter(has_text=which).locator(".noUi-handle")
+    """The handle of one area's slider, by the name a screen reader hears: the rows repeat the
+    two labels, so each is named with its area."""
+    return page.get_by_role("slider", name=f"{area}: {which}", exact=True)
 
 
 def value(slider: Locator) -> int:

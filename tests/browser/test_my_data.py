@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 import secrets
 
 from playwright.sync_api import expect
@@ -87,7 +88,8 @@ def test_share_then_unshare_reaches_the_partners_page_and_the_export_is_json(
     card = page.locator(".peercoach-shareable").filter(has_text=prep.purpose)
     expect(card).to_have_count(1)
     expect(card).to_contain_text(prep.private_notes)
-    switch = card.get_by_label(SHARE, exact=True)
+    # Every item has the switch: each is heard with its item's name.
+    switch = card.get_by_role("checkbox", name=re.compile(rf".+: {SHARE}$"))
     expect(switch).not_to_be_checked()
 
     # Shared: saved at once, said so beside the switch, and on the partner's preparation page.
