@@ -140,6 +140,35 @@ def test_saving_again_the_same_day_updates_that_days_assessment(store, pair, app
     assert len(store.find(model.LsiAssessment, person_id=pair["alice"].id)) == 2
 
 
+def test_a_day_already_saved_shows_its_note_so_saving_again_keeps_it(store, pair, app):
+    rate(app, SAT, IMP)
+    app.note.value = "Work is heavy this month"
+    app.save_button.click()
+
+    again = LsiApp(store, person_id=pair["alice"].id, today=TODAY)  # the page reloaded
+    assert again.note.value == "Work is heavy this month"
+    again.rows[0].satisfaction.value = 10
+    again.save_button.click()
+    (saved,) = store.find(model.LsiAssessment, person_id=pair["alice"].id)
+    assert saved.note == "Work is heavy this month" and saved.areas[0].satisfaction == 10
+
+    # The note follows the date while nobody writes in it: another day has a note of its own.
+    again.taken_on.value = TODAY - dt.timedelta(days=3)
+    assert again.note.value == ""
+    again.taken_on.value = TODAY
+    assert again.note.value == "Work is heavy this month"
+    # Once written in, the note stays whatever the date.
+    again.note.value = "Better now"
+    again.taken_on.value = TODAY - dt.timedelta(days=3)
+    assert again.note.value == "Better now"
+    # Emptying the note on purpose empties it.
+    again.taken_on.value = TODAY
+    again.note.value = ""
+    again.save_button.click()
+    (saved,) = store.find(model.LsiAssessment, person_id=pair["alice"].id)
+    assert saved.note == ""
+
+
 def test_choosing_another_person_clears_what_was_typed_for_the_first(store, pair, app):
     app.note.value = "Private to Alice"
     app.taken_on.value = TODAY - dt.timedelta(days=10)

@@ -87,6 +87,7 @@ class LsiApp(widgets.VBox):
         self.demo = widgets.HTML()
         self.about = widgets.HTML(forms.notice("info", html.escape(lsi.DISCLAIMER)))
         self.taken_on = forms.date("Date", "taken_on", value=self.today)
+        self._shown_note = ""  # the note the form showed for the date on screen
         self.rows_box = widgets.VBox()
         self.note = forms.textarea("A note to myself (private)", "note")
         self.results = widgets.HTML()
@@ -155,6 +156,7 @@ class LsiApp(widgets.VBox):
             row.satisfaction.observe(runtime.guarded(self._on_rating), names="value")
             row.importance.observe(runtime.guarded(self._on_rating), names="value")
         self.focus.observe(runtime.guarded(self._on_focus), names="value")
+        self.taken_on.control.observe(runtime.guarded(self._on_date), names="value")
         self.save_button.on_click(runtime.guarded(self._on_save))
         # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
@@ -180,16 +182,31 @@ class LsiApp(widgets.VBox):
                 earlier = previous.get(row.area)
                 row.satisfaction.value = earlier.satisfaction if earlier else 5
                 row.importance.value = earlier.importance if earlier else 5
+            # A new person starts a fresh form: nothing typed for someone else stays in it; a
+            # day already saved shows its note (saving again must not wipe it).
+            self.taken_on.value = self.today
+            self._shown_note = self.note.value = self._note_of(self.today)
         finally:
             self._loading = False
-        # A new person starts a fresh form: nothing typed for someone else stays in it.
-        self.note.value = ""
-        self.taken_on.value = self.today
         forms.show_messages(self.fields, {})
         self.result.value = ""
         self._show_history()
         self.refresh()
         self.unsaved.mark_clean()
+
+    def _note_of(self, day: dt.date | None) -> str:
+        """The note saved with the assessment of ``day`` ("" when there is none)."""
+        saved = next((a for a in self.history if a.taken_on == day), None)
+        return (saved.note or "") if saved is not None else ""
+
+    def _on_date(self, change) -> None:
+        if self._loading:
+            return
+        # The note follows the date until the person writes in it: another day already saved
+        # shows that day's note, which saving would otherwise replace.
+        if self.note.value == self._shown_note:
+            self._shown_note = self.note.value = self._note_of(change["new"])
+        self.refresh()  # compared with the assessment before the new date
 
     def _snapshot(self) -> tuple:
         """The ratings, date and note on screen (whoever they are for)."""
@@ -328,6 +345,7 @@ class LsiApp(widgets.VBox):
         if same_day is not None:
             assessment = assessment.replace(id=same_day.id, created_at=same_day.created_at)
         saved = self.store.save(assessment)
+        self._shown_note = saved.note or ""
         self.unsaved.mark_clean()
         others = [a for a in self.history if a.id != saved.id]
         self.history = sorted([*others, saved], key=lambda a: (a.taken_on, a.id))

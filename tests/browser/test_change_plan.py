@@ -13,6 +13,8 @@ import secrets
 
 from playwright.sync_api import Locator, Page, expect
 
+from peercoach_lib.model import ChangePlan
+from peercoach_lib.store import Store
 from tests.browser.harness import KERNEL_MS
 
 NOTEBOOK = "personal_change_plan.ipynb"
@@ -190,3 +192,47 @@ def test_an_empty_step_and_a_reasonless_drop_are_refused_and_nothing_saved_is_lo
         expect(field(page, label)).to_have_value(value, timeout=KERNEL_MS)
     expect(steps).to_have_count(len(kept))
     assert [steps.nth(k).input_value() for k in range(len(kept))] == kept
+
+
+def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_saved(
+    workbook, visit, demo_database
+):
+    """The browser reads 30 February as an empty box; the page must not save it as "no date"."""
+    visit_ = visit(workbook.url(NOTEBOOK, person=NADIA))
+    visit_.assert_clean()
+    page = visit_.page
+    field(page, "Plan").select_option(label="Start a new plan…")
+    expect(field(page, "The change I want to make")).to_have_value("", timeout=KERNEL_MS)
+    change = f"Cycle to work ({secrets.token_hex(3)})"
+    fill(field(page, "The change I want to make"), change)
+    fill(field(page, "Why it matters to me"), "Fresh air")
+    fill(field(page, "My goal, in one sentence"), "Cycle to work twice a week by 31 May 2027")
+    steps = rows(page, "Steps")
+    steps.get_by_role("button", name="Add a step").click()
+    fill(steps.get_by_label("Step 1", exact=True), "Mend the bike")
+    due = steps.get_by_label("Step 1: By when", exact=True)
+    due.click()
+    due.press("ArrowLeft")
+    due.press("ArrowLeft")
+    page.keyboard.type("02302027")  # month, day, year: 30 February 2027
+    assert due.evaluate("input => input.validity.badInput")
+
+    page.get_by_role("button", name="Save plan").click()
+    error = steps.locator(".peercoach-date-error")
+    expect(error).to_have_text(
+        "Error: not a date the calendar has, or not complete: correct it or clear it."
+    )
+    expect(due).to_be_focused()
+    expect(due).to_have_attribute("aria-invalid", "true")
+    page.wait_for_timeout(1500)  # a save, had it gone through, would have said so by now
+    expect(page.get_by_text("Saved at")).to_have_count(0)
+    expect(field(page, "Plan").locator("option", has_text=change)).to_have_count(0)
+
+    due.fill("2027-03-01")  # corrected: the message goes, and the plan saves with the date
+    due.blur()
+    expect(error).to_have_count(0)
+    page.get_by_role("button", name="Save plan").click()
+    expect(page.get_by_text("Saved at")).to_be_visible(timeout=KERNEL_MS)
+    with Store(demo_database) as store:
+        plan = next(p for p in store.find(ChangePlan, person_id=NADIA) if p.change == change)
+    assert [(s.text, s.by_when) for s in plan.steps] == [("Mend the bike", dt.date(2027, 3, 1))]
