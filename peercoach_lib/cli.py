@@ -213,7 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "export" and args.person is not None and args.csv is not None:
+        # The CSV files are every table of the workbook: never what one person asked for.
+        parser.error(
+            "export: --person writes one person's records as JSON (--output FILE); "
+            "--csv writes the whole workbook: use one or the other"
+        )
     try:
         return _run(args)
     except (ConfigurationError, CopyRefused, ImportRefused, NotFoundError, RosterRefused) as exc:

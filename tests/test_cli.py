@@ -65,6 +65,16 @@ def test_export_to_stdout_and_import_elsewhere(db, tmp_path, capsys, monkeypatch
     assert (tmp_path / "csv" / "sessions.csv").is_file()
 
 
+def test_one_persons_export_is_never_written_as_the_whole_workbooks_csv(db, tmp_path, capsys):
+    cli.main(["demo", "--pairs", "2", "--weeks", "4", "--as-of", str(AS_OF)])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["export", "--person", "2", "--csv", str(tmp_path / "csv")])
+    assert refused.value.code == 2
+    assert "--person writes one person's records as JSON" in capsys.readouterr().err
+    assert not (tmp_path / "csv").exists()  # nothing of anyone else was written
+
+
 def test_a_bad_import_exits_non_zero_and_changes_nothing(db, tmp_path, capsys):
     with Store(db) as store:
         store.save(model.Person(name="Kept"))

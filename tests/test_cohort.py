@@ -212,8 +212,21 @@ def test_a_cohort_of_two_people_shows_no_averages(store):
     assert "too few to show" in app.headline.value
     # Nor does the CSV give the withheld figures by pair.
     pairs_csv = _csv_tables(app)["pairs"]
-    assert pairs_csv[["follow_through", "follow_through_recent", "check_mean"]].isna().all().all()
+    assert pairs_csv[["follow_through", "follow_through_recent"]].isna().all().all()
+    assert "check_mean" not in pairs_csv.columns
     assert list(pairs_csv["held"]) == [1]  # counts stay
+
+
+def test_session_check_answers_are_never_shown_pair_by_pair(store, known):
+    c, pairs = known
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert app.view.checkers == 2  # P1's partner and one of P2: fewer than three people
+    assert not app._shown()["check_mean"]  # so the chart leaves the check totals out
+    # Neither the chart's table nor the CSV gives a pair's average check, whoever sent them.
+    assert "Average session-check total" not in app.spread_image.table.value
+    assert "check_mean" not in _csv_tables(app)["pairs"].columns
+    assert "follow-through" in app.spread_image.table.value.lower()  # the rest is there
+    del pairs
 
 
 def _csv_tables(app) -> dict[str, pd.DataFrame]:

@@ -21,10 +21,12 @@ log = logging.getLogger(__name__)
 
 SHOWN_PAIRS = 30
 SHOWN_FLAGS = 40
+#: Figures made of people's own answers: shown across pairs, never pair by pair.
+PEOPLES_ANSWERS = ("check_mean",)
 PRIVACY = (
     "This dashboard shows counts, rates and flags only. It never reads what anyone wrote "
-    "(notes, preparations, feedback, plans), and any average of fewer than three people "
-    "is shown as “too few to show”."
+    "(notes, preparations, feedback, plans), any average of fewer than three people is shown "
+    "as “too few to show”, and session-check answers are shown across pairs, never pair by pair."
 )
 
 
@@ -266,19 +268,24 @@ class CohortDashboardApp(widgets.VBox):
         )
 
     def _shown(self) -> dict[str, bool]:
-        """Which of the spread's measures may be shown: those over at least three people."""
+        """Which of the spread's measures may be shown: those over at least three people (for
+        the session checks, three who sent them: a pair's figure may be one person's)."""
         pairs = self.view.pairs
-        return {
+        shown = {
             column: 2 * int(pairs[column].notna().sum()) >= cohort.MIN_GROUP
             and self.view.people >= cohort.MIN_GROUP
             for column in cohort.SPREAD
         }
+        shown["check_mean"] &= self.view.checkers >= cohort.MIN_GROUP
+        return shown
 
     def _draw_spread(self) -> None:
         pairs = self.view.pairs
         shown = self._shown()
         titles = {column: title for column, (title, _, _) in cohort.SPREAD.items()}
-        columns = [c for c in cohort.SPREAD if shown[c]]
+        # Pair by pair, a session-check average is one or two people's own answers: the chart
+        # shows how they spread across pairs, and its table leaves them out.
+        columns = [c for c in cohort.SPREAD if shown[c] and c not in PEOPLES_ANSWERS]
         table = pairs[["pair", *columns]].assign(pair=pairs["pair"].map(self.names))
         self.spread_image.show_later(
             lambda: runtime.charts().to_png(runtime.charts().distributions(pairs, shown)),
@@ -496,7 +503,6 @@ class CohortDashboardApp(widgets.VBox):
             "flagged_checks",
             "checked_sessions",
             "low_check_sessions",
-            "check_mean",
             "gas_change",
             "lsi_change",
         ]
