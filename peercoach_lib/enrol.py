@@ -11,10 +11,12 @@ One row per person. Columns (a header row names them; order does not matter):
     optional.
 ``role``
     ``participant`` (the default for someone new) or ``facilitator``, in any letter case; a
-    cohort has one facilitator. Left empty, an enrolled person keeps the role they have; a
-    roster cannot make the cohort's facilitator a participant without naming another.
+    cohort has one facilitator. A roster cannot make the cohort's facilitator a participant
+    without naming another.
 ``time_zone``
     optional IANA name such as ``Europe/Berlin`` (default ``UTC``).
+
+An empty (or missing) ``email``, ``role`` or ``time_zone`` leaves an enrolled person's as it is.
 
 Commas, semicolons or tabs may separate the columns (whichever the header uses).
 Enrolling again with an updated roster updates the people already there (found by sign-in
@@ -43,16 +45,22 @@ class Enrolled:
     cohort_created: bool
     added: list[Person] = field(default_factory=list)
     updated: list[Person] = field(default_factory=list)
+    unchanged: list[Person] = field(default_factory=list)
+
+    @property
+    def enrolled(self) -> list[Person]:
+        """Everyone the roster names, as now stored."""
+        return [*self.added, *self.updated, *self.unchanged]
 
     def summary(self) -> str:
         made = "created" if self.cohort_created else "updated"
         facilitator = next(
-            (p.name for p in [*self.added, *self.updated] if p.id == self.cohort.facilitator_id),
-            None,
+            (p.name for p in self.enrolled if p.id == self.cohort.facilitator_id), None
         )
         lines = [
             f"Cohort {self.cohort.name!r} (id {self.cohort.id}) {made}: "
-            f"{_people(len(self.added))} added, {len(self.updated)} updated.",
+            f"{_people(len(self.added))} added, {len(self.updated)} updated"
+            + (f", {len(self.unchanged)} unchanged." if self.unchanged else "."),
         ]
         if facilitator:
             lines.append(f"Facilitator: {facilitator}.")
@@ -64,18 +72,23 @@ class Enrolled:
         return "\n".join(lines)
 
 
+#: Columns that, left empty, leave what an enrolled person has as it is.
+KEPT_WHEN_EMPTY = ("email", "role", "time_zone")
+
+
 class Roster(tuple):
-    """The people of a roster, and for each whether the roster gave their role (a row without
-    one leaves an enrolled person's role as it is). Immutable, so the two stay in step."""
+    """The people of a roster, and for each which of :data:`KEPT_WHEN_EMPTY` the row filled in
+    (an empty one leaves an enrolled person's as it is). Immutable, so the two stay in step."""
 
-    roles_given: tuple[bool, ...]
+    given: tuple[frozenset[str], ...]
 
-    def __new__(cls, people=(), roles_given=None):
+    def __new__(cls, people=(), given=None):
         roster = super().__new__(cls, people)
-        roles = tuple(roles_given) if roles_given is not None else (True,) * len(roster)
-        if len(roles) != len(roster):
-            raise ValueError("a roster gives each person's role, or says it does not")
-        roster.roles_given = roles
+        every = frozenset(KEPT_WHEN_EMPTY)
+        filled = tuple(given) if given is not None else (every,) * len(roster)
+        if len(filled) != len(roster):
+            raise ValueError("a roster says, for each person, which columns it filled in")
+        roster.given = filled
         return roster
 
 
@@ -99,7 +112,7 @@ def read_roster(text: str) -> Roster:
         )
     reader.fieldnames = header
     people: list[Person] = []
-    roles_given: list[bool] = []
+    given: list[frozenset[str]] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
     for row in reader:
@@ -137,7 +150,7 @@ def read_roster(text: str) -> Roster:
                 )
             seen[(key, value)] = line
         people.append(person)
-        roles_given.append(bool(values.get("role")))
+        given.append(frozenset(k for k in KEPT_WHEN_EMPTY if values.get(k)))
     facilitators = [p for p in people if p.role == Role.FACILITATOR]
     if len(facilitators) > 1:
         problems.append(
@@ -148,7 +161,7 @@ def read_roster(text: str) -> Roster:
         problems.append("the roster has no one in it")
     if problems:
         raise RosterRefused(problems)
-    return Roster(people, roles_given)
+    return Roster(people, given)
 
 
 def enrol(
@@ -156,8 +169,8 @@ def enrol(
 ) -> Enrolled:
     """Put ``people`` in the cohort named ``cohort_name`` (made if need be), in one transaction.
 
-    ``people`` may be a :class:`Roster`, whose rows without a role keep the roles of those
-    already enrolled."""
+    ``people`` may be a :class:`Roster`, whose empty e-mail, role and time zone cells leave
+    those of people already enrolled as they are."""
     cohort_name = cohort_name.strip()
     with store.transaction() as tx:
         everyone = [p for p in tx.find(Person) if p.forgotten_at is None]
@@ -177,8 +190,9 @@ def enrol(
             raise RosterRefused([f"cohort: {e.message}" for e in exc.errors]) from None
         result = Enrolled(cohort=cohort, cohort_created=not found)
         problems = []
-        roles_given = getattr(people, "roles_given", (True,) * len(people))
-        for new, role_given in zip(people, roles_given, strict=True):
+        every = frozenset(KEPT_WHEN_EMPTY)
+        given = getattr(people, "given", (every,) * len(people))
+        for new, filled in zip(people, given, strict=True):
             known = by_sign_in.get(new.sign_in) if new.sign_in else None
             if known is None and new.email:
                 # The same e-mail is the same person, unless the row names a sign-in that the
@@ -204,8 +218,8 @@ def enrol(
             }
             if new.sign_in:
                 fields["sign_in"] = new.sign_in
-            if not role_given:
-                del fields["role"]  # an enrolled person keeps theirs
+            for kept in every - filled:
+                del fields[kept]  # an enrolled person keeps theirs
             if known is None:
                 result.added.append(tx.save(new.replace(cohort_id=cohort.id)))
             elif known.cohort_id not in (None, cohort.id):
@@ -213,13 +227,13 @@ def enrol(
                     f"{new.name} ({new.sign_in or new.email}) is already in another cohort "
                     f"(id {known.cohort_id}); a person belongs to one cohort"
                 )
+            elif (changed := known.replace(**fields)) == known:
+                result.unchanged.append(known)
             else:
-                result.updated.append(tx.save(known.replace(**fields)))
+                result.updated.append(tx.save(changed))
         if problems:
             raise RosterRefused(problems)  # the transaction is rolled back
-        facilitator = next(
-            (p for p in [*result.added, *result.updated] if p.role == Role.FACILITATOR), None
-        )
+        facilitator = next((p for p in result.enrolled if p.role == Role.FACILITATOR), None)
         demoted = next(
             (
                 p

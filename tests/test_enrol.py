@@ -52,12 +52,44 @@ Cal Cole,cal,
     assert people["Bea Brook"].sign_in == "bea"  # found by e-mail, given a sign-in name
 
 
+def test_empty_cells_leave_what_an_enrolled_person_has_and_unchanged_people_are_told(store):
+    enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
+    # An updated roster: Bea's time zone and Fay's e-mail cells empty, no role column at all.
+    again = """name,sign_in,email,time_zone
+Fay Facilitator,fay,,
+Ann Archer,ann,ann@example.org,Asia/Tokyo
+Bea Brook,,bea@example.org,
+"""
+    done = enrol.enrol(store, enrol.read_roster(again), "Spring 2027")
+    people = {p.name: p for p in store.find(model.Person)}
+    fay, ann, bea = (people[n] for n in ("Fay Facilitator", "Ann Archer", "Bea Brook"))
+    assert (fay.email, fay.time_zone, fay.role) == (
+        "fay@example.org",
+        "Europe/Berlin",
+        "facilitator",
+    )
+    assert (ann.email, ann.time_zone) == ("ann@example.org", "Asia/Tokyo")  # filled in: taken
+    assert (bea.time_zone, bea.role) == ("America/New_York", "participant")
+    assert [p.name for p in done.updated] == ["Ann Archer"]
+    assert sorted(p.name for p in done.unchanged) == ["Bea Brook", "Fay Facilitator"]
+    assert "0 people added, 1 updated, 2 unchanged." in done.summary()
+    # A roster without the columns at all keeps them too.
+    enrol.enrol(store, enrol.read_roster("name,sign_in\nAnn Archer,ann\n"), "Spring 2027")
+    ann = next(p for p in store.find(model.Person) if p.sign_in == "ann")
+    assert (ann.email, ann.time_zone) == ("ann@example.org", "Asia/Tokyo")
+    # Someone new with empty cells gets the defaults.
+    enrol.enrol(store, enrol.read_roster("name,sign_in,time_zone\nDee,dee,\n"), "Spring 2027")
+    dee = next(p for p in store.find(model.Person) if p.sign_in == "dee")
+    assert (dee.email, dee.time_zone, dee.role) == ("", "UTC", "participant")
+
+
 def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store):
     enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
     by_e_mail = "name,email\nFay F. Facilitator,FAY@example.org\nBea Brook,bea@example.org\n"
     for _ in range(3):
         done = enrol.enrol(store, enrol.read_roster(by_e_mail), "Spring 2027")
-        assert not done.added and len(done.updated) == 2
+        assert not done.added and len(done.updated) + len(done.unchanged) == 2
+    assert len(done.unchanged) == 2  # the third time, nothing is new
     people = store.find(model.Person)
     assert len(people) == 3
     fay = next(p for p in people if p.email.lower() == "fay@example.org")
