@@ -48,7 +48,7 @@ def end(
     """End the partnership on ``on`` (default today) at the request of partner ``by``.
 
     Raises :class:`ValidationError` when ``by`` is not a partner, the partnership has already
-    ended, or the date is in the future or before the start.
+    ended, or the date is in the future, before the start, or before a held session.
     """
     today = today or dt.date.today()
     on = on or today
@@ -67,6 +67,20 @@ def end(
             )
         if on > today:
             errors.append(FieldError("ended_on", "End date", "cannot be in the future"))
+        logged_after = sorted(
+            s.held_on
+            for s in tx.find(Session, partnership_id=partnership_id, status="held")
+            if s.held_on is not None and s.held_on > on
+        )
+        if logged_after:
+            errors.append(
+                FieldError(
+                    "ended_on",
+                    "End date",
+                    f"a session was held on {logged_after[-1]:%d %B %Y}: the last day cannot "
+                    "be before it",
+                )
+            )
         if errors:
             raise ValidationError("Ending the partnership", errors)
         ended = partnership.replace(ended_on=on, end_reason=EndReason(reason))
@@ -130,7 +144,8 @@ def pair(
     """Start a new partnership of two participants (a facilitator pairing people, or again).
 
     Raises :class:`ValidationError` for the same person twice, a facilitator, someone who asked
-    to be forgotten, two people who are partners already, or someone in a running partnership.
+    to be forgotten, two people who are partners already, someone in a running partnership, or
+    a start before the last day of someone's ended partnership.
     """
     on = on or dt.date.today()
     with store.transaction() as tx:
@@ -165,12 +180,27 @@ def pair(
                     ("person_a_id", "Person", person_a_id),
                     ("person_b_id", "Partner", person_b_id),
                 ):
-                    running = [
-                        p
-                        for p in tx.find(Partnership, person_a_id=pid)
-                        + tx.find(Partnership, person_b_id=pid)
-                        if p.is_active
-                    ]
+                    theirs = tx.find(Partnership, person_a_id=pid) + tx.find(
+                        Partnership, person_b_id=pid
+                    )
+                    running = [p for p in theirs if p.is_active]
+                    # Nor may a new partnership start before an ended one's last day.
+                    overlapping = max(
+                        (p for p in theirs if not p.is_active and p.ended_on > on),
+                        key=lambda p: p.ended_on,
+                        default=None,
+                    )
+                    if overlapping is not None and not running:
+                        other = tx.get(Person, overlapping.partner_of(pid))
+                        errors.append(
+                            FieldError(
+                                path,
+                                label,
+                                f"was in a partnership with {other.name} until "
+                                f"{overlapping.ended_on:%d %b %Y}: a new one starts on that "
+                                "day or later",
+                            )
+                        )
                     if running:
                         other = tx.get(Person, running[0].partner_of(pid))
                         errors.append(

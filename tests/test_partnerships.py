@@ -155,6 +155,34 @@ def test_pairing_refuses_what_cannot_be_a_partnership(store, pair):
     assert len(store.find(Partnership)) == 1
 
 
+def test_a_partnership_cannot_end_before_a_session_it_held_nor_overlap_a_new_one(store, pair):
+    p = pair["partnership"]
+    session = _book(store, pair, TODAY - dt.timedelta(days=7))[0]
+    store.save(session.replace(status=SessionStatus.HELD, held_on=TODAY - dt.timedelta(days=6)))
+    with pytest.raises(ValidationError) as caught:
+        partnerships.end(
+            store, p.id, by=pair["bob"].id, reason="other", on=TODAY - dt.timedelta(days=10),
+            today=TODAY,
+        )  # fmt: skip
+    assert caught.value.messages() == {
+        "ended_on": "a session was held on 24 February 2026: the last day cannot be before it"
+    }
+    assert store.get(Partnership, p.id).is_active  # nothing was ended
+    last_day = TODAY - dt.timedelta(days=6)  # the day of the session: allowed
+    partnerships.end(store, p.id, by=pair["bob"].id, reason="other", on=last_day, today=TODAY)
+
+    # A new partnership for Alice starts on the old one's last day or later, never inside it.
+    carol = store.save(Person(name="Carol", cohort_id=pair["cohort"].id))
+    with pytest.raises(ValidationError) as caught:
+        partnerships.pair(store, carol.id, pair["alice"].id, on=last_day - dt.timedelta(days=3))
+    assert caught.value.messages() == {
+        "person_b_id": "was in a partnership with Bob until 24 Feb 2026: a new one starts on "
+        "that day or later"
+    }
+    assert len(store.find(Partnership)) == 1
+    assert partnerships.pair(store, carol.id, pair["alice"].id, on=last_day).is_active
+
+
 # -- flags over time ---------------------------------------------------------------------------
 
 
