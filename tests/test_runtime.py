@@ -151,9 +151,45 @@ def test_every_widget_callback_of_every_app_is_guarded():
             assert (
                 isinstance(wrapped, ast.Call)
                 and isinstance(wrapped.func, ast.Attribute)
-                and wrapped.func.attr == "guarded"
-            ), f"{path.name}:{call.lineno}: wrap the callback in runtime.guarded"
+                and wrapped.func.attr in ("guarded", "settled")
+            ), f"{path.name}:{call.lineno}: wrap the callback in runtime.guarded (or settled)"
     assert seen > 40
+
+
+def test_a_save_waits_on_a_served_page_for_the_changes_sent_before_its_click(served):
+    import asyncio
+
+    from tornado.ioloop import IOLoop
+
+    seen = []
+    slider = widgets.IntSlider(value=0)
+
+    async def click_then_change():
+        save = runtime.settled(lambda _button: seen.append(slider.value))
+        save(None)  # the click arrives first...
+        slider.value = 8  # ...then the slider's held-back move
+        assert seen == []
+        await asyncio.sleep(runtime.SETTLE_SECONDS + 0.2)
+
+    IOLoop.current().run_sync(click_then_change)
+    assert seen == [8]
+
+
+def test_outside_a_served_page_a_save_runs_at_once():
+    seen = []
+    runtime.settled(lambda: seen.append("saved"))()
+    assert seen == ["saved"]
+
+
+def test_every_save_button_waits_for_the_changes_sent_before_its_click():
+    apps = Path(peercoach_lib.apps.__file__).parent
+    saves = [
+        f"{path.name}: {ast.unparse(call.args[0])}"
+        for path in sorted(apps.glob("*.py"))
+        for call in _callback_registrations(ast.parse(path.read_text()))
+        if "save" in ast.unparse(call.func).lower() or "_on_save" in ast.unparse(call.args[0])
+    ]
+    assert saves and all("runtime.settled(" in s for s in saves), saves
 
 
 def test_every_notebook_has_a_title_naming_its_app():

@@ -63,11 +63,11 @@ class PartnerPanel(widgets.VBox):
         super().__init__(
             [
                 self.whose,
-                forms.heading("Confidentiality", 4),
+                forms.heading("Confidentiality", 3),
                 self.meaning,
                 self.affirm,
                 self.affirmed_line,
-                forms.heading("Expectations", 4),
+                forms.heading("Expectations", 3),
                 self.hopes,
                 self.works,
                 self.not_working,
@@ -171,7 +171,7 @@ class NewPartnership(widgets.VBox):
         )
         for chooser in (self.first, self.second):
             chooser.control.observe(runtime.guarded(self._toggle_names), names="value")
-        self.create.on_click(runtime.guarded(self._on_create))
+        self.create.on_click(runtime.settled(self._on_create))
         self.refresh()
 
     def refresh(self) -> None:
@@ -402,7 +402,7 @@ class AgreementApp(widgets.VBox):
             field.control.observe(runtime.guarded(self._on_schedule_input), names="value")
         for field in (self.minutes, self.day, self.format):
             field.control.observe(runtime.guarded(self._on_change), names="value")
-        self.save_button.on_click(runtime.guarded(self._on_save))
+        self.save_button.on_click(runtime.settled(self._on_save))
         self.reload_button.on_click(runtime.guarded(self._on_reload))
         self.refresh_partnerships(select=partnership_id)
 

@@ -280,7 +280,7 @@ class ChangePlanApp(widgets.VBox):
         self.unsaved.watch(self.person, self._on_person)
         self.unsaved.watch(self.plan, self._on_plan)
         self.monthly.on_click(runtime.guarded(self._on_monthly))
-        self.save_button.on_click(runtime.guarded(self._on_save))
+        self.save_button.on_click(runtime.settled(self._on_save))
         self._on_person()
 
     # -- choosing ----------------------------------------------------------------------------------

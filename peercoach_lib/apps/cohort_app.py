@@ -133,7 +133,7 @@ class CohortDashboardApp(widgets.VBox):
         for field in (self.start, self.end):
             field.control.observe(runtime.guarded(self._on_range), names="value")
         self.sort.observe(runtime.guarded(lambda _c: self._draw_grid()), names="value")
-        self.pair_button.on_click(runtime.guarded(self._on_pair))
+        self.pair_button.on_click(runtime.settled(self._on_pair))
         self._on_cohort()
 
     # -- loading ---------------------------------------------------------------------------------

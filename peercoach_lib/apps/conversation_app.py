@@ -227,10 +227,10 @@ class ConversationApp(widgets.VBox):
         self.issue.control.observe(runtime.guarded(self._on_wording), names="value")
         self.example.control.observe(runtime.guarded(self._on_wording), names="value")
         self.outcome.control.observe(runtime.guarded(self._on_outcome), names="value")
-        self.save_prep.on_click(runtime.guarded(self._on_save))
-        self.save_after.on_click(runtime.guarded(self._on_save))
-        self.end_button.on_click(runtime.guarded(self._on_end))
-        self.save_note.on_click(runtime.guarded(self._on_save_note))
+        self.save_prep.on_click(runtime.settled(self._on_save))
+        self.save_after.on_click(runtime.settled(self._on_save))
+        self.end_button.on_click(runtime.settled(self._on_end))
+        self.save_note.on_click(runtime.settled(self._on_save_note))
         self._on_person()
 
     # -- choosing ----------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ class AreaRow(widgets.VBox):
             forms.label_in_context(slider, area)
         super().__init__(
             [
-                widgets.HTML(f"<h4 style='margin:10px 0 2px'>{html.escape(area)}</h4>"),
+                widgets.HTML(f"<h3 style='margin:10px 0 2px'>{html.escape(area)}</h3>"),
                 self.satisfaction,
                 self.importance,
             ]
@@ -157,7 +157,7 @@ class LsiApp(widgets.VBox):
             row.importance.observe(runtime.guarded(self._on_rating), names="value")
         self.focus.observe(runtime.guarded(self._on_focus), names="value")
         self.taken_on.control.observe(runtime.guarded(self._on_date), names="value")
-        self.save_button.on_click(runtime.guarded(self._on_save))
+        self.save_button.on_click(runtime.settled(self._on_save))
         # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
         self.unsaved.watch(self.person, self._on_person)

@@ -234,7 +234,7 @@ class SessionPrepApp(widgets.VBox):
         forms.offer_participants(self.person, self.store, person_id)
         self.unsaved.watch(self.person, self._on_person)
         self.unsaved.watch(self.session, self._on_session)
-        self.save_button.on_click(runtime.guarded(self._on_save))
+        self.save_button.on_click(runtime.settled(self._on_save))
         self._on_person()
 
     # -- the question deck -----------------------------------------------------------------------
@@ -305,7 +305,8 @@ class SessionPrepApp(widgets.VBox):
         group = None if self.group.value == ALL_GROUPS else self.group.value
         self.questions.value = self.deck.draw(self.rng, group)
         self.deck_message.value = (
-            f"<p style='margin-left:240px'><em>Drawn:</em> {html.escape(self.questions.value)}</p>"
+            f"<p role='status' style='margin-left:240px'><em>Drawn:</em> "
+            f"{html.escape(self.questions.value)}</p>"
         )
 
     def _on_pin(self, _button) -> None:
@@ -322,11 +323,19 @@ class SessionPrepApp(widgets.VBox):
             )
         else:
             self.set_pinned([*self.pinned, question])
-            self.deck_message.value = ""
+            self.deck_message.value = (
+                f"<p role='status' style='margin-left:240px'><em>Pinned for your coach:</em> "
+                f"{html.escape(question)}</p>"
+            )
 
     def _on_unpin(self, _button) -> None:
-        if self.pinned_list.value is not None:
-            self.set_pinned([q for q in self.pinned if q != self.pinned_list.value])
+        removed = self.pinned_list.value
+        if removed is not None:
+            self.set_pinned([q for q in self.pinned if q != removed])
+            self.deck_message.value = (
+                f"<p role='status' style='margin-left:240px'><em>No longer pinned:</em> "
+                f"{html.escape(removed)}</p>"
+            )
 
     def set_pinned(self, questions: list[str]) -> None:
         self.pinned = list(questions)

@@ -218,3 +218,30 @@ def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
             return None
 
     return run
+
+
+#: How long a save waits, on a served page, for changes the browser still holds back.
+SETTLE_SECONDS = 0.3
+
+
+def settled(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a save button's callback (as :func:`guarded` does): on a served page it runs a
+    moment after the click, once the changes the browser sent before it have arrived.
+
+    ipywidgets sends a widget's changes one at a time: while the kernel is busy with a
+    slider's last move, the browser holds the next one back until the kernel is idle, while a
+    button's click goes at once and overtakes it (a slider moved with the arrow keys, then Tab
+    and Enter, saved the value before). The held-back change is sent the moment the kernel is
+    idle, so it arrives within the wait. Outside a served page the callback runs at once.
+    """
+    run = guarded(callback)
+    if not served():
+        return run
+
+    @functools.wraps(callback)
+    def later(*args: Any, **kwargs: Any) -> None:
+        from tornado.ioloop import IOLoop
+
+        IOLoop.current().call_later(SETTLE_SECONDS, lambda: run(*args, **kwargs))
+
+    return later

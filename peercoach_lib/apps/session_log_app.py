@@ -247,7 +247,7 @@ class SessionLogApp(widgets.VBox):
         ):
             widget.observe(runtime.guarded(self._on_edit), names="value")
         self.discard.on_click(runtime.guarded(self._on_discard))
-        self.save_button.on_click(runtime.guarded(self._on_save))
+        self.save_button.on_click(runtime.settled(self._on_save))
 
         self._on_person()
 

@@ -27,3 +27,14 @@ def test_no_critical_or_serious_violations_and_every_control_named(workbook, vis
     )
     assert page.unnamed_controls() == []
     assert page.glyph_names() == []  # icons are not part of a button's name
+    p = page.page
+    assert p.locator("[title='null']").count() == 0  # ipywidgets' unset tooltip, read out
+    # Buttons that stay pressed say so; sections that open and close are keyboard buttons.
+    assert p.locator(".widget-toggle-button:not([aria-pressed])").count() == 0
+    headers = p.locator(".jupyter-widget-Collapse-header")
+    assert (
+        headers.count()
+        == p.locator(
+            ".jupyter-widget-Collapse-header[role='button'][tabindex='0'][aria-expanded]"
+        ).count()
+    )

@@ -1,11 +1,14 @@
-"""The agreement can be completed and saved with the keyboard alone, in a sensible order, with
-the focus always visible."""
+"""The agreement and the LSI can be completed and saved with the keyboard alone, in a sensible
+order, with the focus always visible; a section that opens and closes opens from the keyboard."""
 
 from __future__ import annotations
 
 import itertools
 
 from playwright.sync_api import expect
+
+from peercoach_lib.model import LsiAssessment
+from peercoach_lib.store import Store
 
 NOTEBOOK = "first_session_agreement.ipynb"
 # Partnership 6 (Yara Kowalski, person 12, and Mei Park, person 13) is written only here.
@@ -34,37 +37,108 @@ FOCUSED = """() => {
 }"""
 
 
-def test_the_agreement_is_completed_and_saved_with_the_keyboard_alone(workbook, visit):
-    page = visit(workbook.url(NOTEBOOK, **CONTEXT))
-    page.assert_clean()
-    p = page.page
-    p.locator("body").click(position={"x": 5, "y": 5})  # start at the top, as a fresh page does
-    visited, to_type = [], dict(TYPED)
-    for _ in range(250):
+def tab_to(p, stop: str, *, act=None, limit: int = 250) -> list[dict]:
+    """Press Tab from where the focus is until a button named ``stop`` has it, checking at
+    each stop that the focus is visible; ``act(focused)`` may type or press keys on the way.
+    Returns the stops, in order."""
+    visited = []
+    for _ in range(limit):
         p.keyboard.press("Tab")
         focused = p.evaluate(FOCUSED)
         if focused is None:
             continue
         visited.append(focused)
         assert focused["outline"] or focused["shadow"], f"focus not visible on {focused}"
-        text = to_type.pop(focused["label"], None)
-        if text is not None:
-            p.keyboard.press("Control+A")
-            p.keyboard.type(text)
-        if focused["tag"] == "button" and focused["label"] == "Save agreement":
-            assert not to_type, f"not reached before Save: {list(to_type)}"
-            p.keyboard.press("Enter")
-            break
-    else:
-        raise AssertionError(f"Save was never reached; focus went through {visited[-10:]}")
-    expect(p.get_by_text("Saved at")).to_be_visible(timeout=30_000)
-    page.assert_clean()
+        if focused["label"] == stop:
+            return visited
+        if act is not None:
+            act(focused)
+    raise AssertionError(f"{stop!r} was never reached; focus went through {visited[-10:]}")
 
-    # A sensible order: down the page, never back up past a field already left behind.
+
+def assert_down_the_page(visited: list[dict]) -> None:
+    """A sensible order: down the page, never back up past a field already left behind."""
     tops = [f["top"] for f in visited]
     for earlier, later in itertools.pairwise(tops):
         assert later >= earlier - 60, f"focus jumped back up: {visited}"
 
+
+def test_the_agreement_is_completed_and_saved_with_the_keyboard_alone(workbook, visit):
+    page = visit(workbook.url(NOTEBOOK, **CONTEXT))
+    page.assert_clean()
+    p = page.page
+    p.locator("body").click(position={"x": 5, "y": 5})  # start at the top, as a fresh page does
+    to_type = dict(TYPED)
+
+    def type_in(focused: dict) -> None:
+        text = to_type.pop(focused["label"], None)
+        if text is not None:
+            p.keyboard.press("Control+A")
+            p.keyboard.type(text)
+
+    visited = tab_to(p, "Save agreement", act=type_in)
+    assert visited[-1]["tag"] == "button"
+    assert not to_type, f"not reached before Save: {list(to_type)}"
+    p.keyboard.press("Enter")
+    expect(p.get_by_text("Saved at")).to_be_visible(timeout=30_000)
+    page.assert_clean()
+    assert_down_the_page(visited)
+
     page.reload()
     for label, text in TYPED.items():
         expect(p.get_by_label(label, exact=True).first).to_have_value(text)
+
+
+def test_a_section_that_opens_and_closes_opens_from_the_keyboard(workbook, visit):
+    page = visit(workbook.url(NOTEBOOK, person=12))
+    page.assert_clean()
+    p = page.page
+    p.locator("body").click(position={"x": 5, "y": 5})
+    tab_to(p, "Start a new partnership")
+    header = p.locator(":focus")
+    expect(header).to_have_attribute("role", "button")
+    create = p.get_by_role("button", name="Create partnership")
+    if header.get_attribute("aria-expanded") == "true":  # open at first: close it
+        p.keyboard.press("Enter")
+        expect(header).to_have_attribute("aria-expanded", "false")
+        expect(create).to_be_hidden()
+    p.keyboard.press("Enter")
+    expect(header).to_have_attribute("aria-expanded", "true")
+    expect(create).to_be_visible()
+    p.keyboard.press(" ")
+    expect(header).to_have_attribute("aria-expanded", "false")
+
+
+def test_the_lsi_is_completed_and_saved_with_the_keyboard_alone(workbook, visit, demo_database):
+    person = 12  # whose assessments only this test writes
+    page = visit(workbook.url("lifestyle_satisfaction_index.ipynb", person=person))
+    page.assert_clean()
+    p = page.page
+    p.locator("body").click(position={"x": 5, "y": 5})
+    moved = {}
+
+    def rate(focused: dict) -> None:
+        # Each slider is heard with its area; the arrow keys move it.
+        on_slider = p.evaluate("document.activeElement.getAttribute('role')") == "slider"
+        if on_slider and focused["label"].endswith(": How satisfied I am now"):
+            area, to = focused["label"].split(":")[0], len(moved) % 11
+            p.keyboard.press("Home")
+            for _ in range(to):
+                p.keyboard.press("ArrowRight")
+            expect(p.locator(":focus")).to_have_attribute("aria-valuenow", f"{to}.0")
+            moved[area] = to
+        elif focused["label"] == "A note to myself (private)":
+            p.keyboard.type("Typed with the keyboard alone")
+
+    visited = tab_to(p, "Save assessment", act=rate)
+    assert len(moved) == 10, moved
+    p.keyboard.press("Enter")
+    expect(p.get_by_role("status").filter(has_text="your assessment of")).to_be_visible(
+        timeout=30_000
+    )
+    page.assert_clean()
+    assert_down_the_page(visited)
+    with Store(demo_database) as store:
+        saved = store.find(LsiAssessment, person_id=person, order_by="taken_on")[-1]
+    assert {a.area: a.satisfaction for a in saved.areas} == moved
+    assert saved.note == "Typed with the keyboard alone"
