@@ -132,6 +132,7 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
         sa.select(
             s.c.partnership_id.label("pair"),
             _count(sa.and_(held, in_range)).label("held"),
+            _count(sa.and_(held, in_range, s.c.planned)).label("held_planned"),
             _count(
                 sa.and_(
                     s.c.planned, s.c.scheduled_on.between(start, end), s.c.status != "cancelled"
@@ -383,6 +384,7 @@ def _pairs(
         pairs = pairs.merge(frames[name], on="pair", how="left")
     counts = [
         "held",
+        "held_planned",
         "planned",
         "missed",
         "last_two_missed",
@@ -472,7 +474,11 @@ def find_flags(
                     quiet[quiet | two_missed],
                     "no held session for "
                     + lapsing["days_since_last"].astype(str)
-                    + " days (agreed: every "
+                    + np.where(
+                        lapsing["frequency"].notna(),
+                        " days (agreed: every ",
+                        " days (no agreement yet: the usual every ",
+                    )
                     + lapsing["interval_days"].astype(str)
                     + " days)",
                     "the last two planned sessions were missed",
@@ -569,7 +575,7 @@ def headline(pairs: pd.DataFrame, people: int, *, checkers: int | None = None) -
         share = f"{pairs['low_check_sessions'].sum() / checked:.0%}"
     return {
         "Pairs active": f"{int((active['held'] > 0).sum())} of {len(active)}",
-        "Sessions held / planned": f"{int(pairs['held'].sum())} / {int(pairs['planned'].sum())}",
+        "Sessions held / planned": _held_of_planned(pairs),
         "Median follow-through": _median(
             pairs["follow_through"], min(people, contributors("follow_through")), "{:.0%}"
         ),
@@ -581,6 +587,14 @@ def headline(pairs: pd.DataFrame, people: int, *, checkers: int | None = None) -
             pairs["lsi_change"], min(people, contributors("lsi_change")), "{:+.1f}"
         ),
     }
+
+
+def _held_of_planned(pairs: pd.DataFrame) -> str:
+    """Planned sessions held of those planned, and the unplanned ones beside: "4 / 5 (+1
+    unplanned)", never more held than planned."""
+    held, planned = int(pairs["held_planned"].sum()), int(pairs["planned"].sum())
+    unplanned = int(pairs["held"].sum()) - held
+    return f"{held} / {planned}" + (f" (+{unplanned} unplanned)" if unplanned else "")
 
 
 def week_grid(store: Store, pair_ids: list[int], start: dt.date, end: dt.date) -> pd.DataFrame:

@@ -21,7 +21,7 @@ D = dt.date
 START, END = D(2026, 3, 1), D(2026, 3, 30)
 
 
-def _pair(store, cohort_id, a, b, *, frequency="weekly", started=START, ended=None):
+def _pair(store, cohort_id, a, b, *, frequency="weekly", started=START, ended=None, agreed=True):
     pair = store.save(
         model.Partnership(
             cohort_id=cohort_id,
@@ -32,9 +32,10 @@ def _pair(store, cohort_id, a, b, *, frequency="weekly", started=START, ended=No
             end_reason="life change" if ended else None,
         )
     )
-    store.save(
-        model.Agreement(partnership_id=pair.id, frequency=frequency, first_session_on=started)
-    )
+    if agreed:
+        store.save(
+            model.Agreement(partnership_id=pair.id, frequency=frequency, first_session_on=started)
+        )
     return pair
 
 
@@ -186,6 +187,24 @@ def test_the_low_check_share_is_of_sessions_and_needs_three_people(store, known)
     assert view.headline()["Sessions with a low check"] == "33%"
 
 
+def test_held_sessions_are_counted_against_planned_ones_and_unplanned_ones_beside(store, known):
+    c, pairs = known
+    _session(store, pairs["p3"], D(2026, 3, 20), planned=False)
+    _session(store, pairs["p1"], D(2026, 3, 25), planned=False)
+    headline = cohort.load(store, c.id, start=START, end=END).headline()
+    # Still 6 of the 8 planned; the two unplanned ones never make it read "8 / 8".
+    assert headline["Sessions held / planned"] == "6 / 8 (+2 unplanned)"
+
+
+def test_a_pair_without_an_agreement_is_not_said_to_have_agreed_anything(store, known):
+    c, _pairs = known
+    a, b = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Una", "Vic"))
+    pair = _pair(store, c.id, a, b, agreed=False)
+    view = cohort.load(store, c.id, start=START, end=END)
+    (numbers,) = view.flags.loc[view.flags["pair"] == pair.id, "numbers"]
+    assert numbers == "no held session for 29 days (no agreement yet: the usual every 14 days)"
+
+
 def test_a_cohort_of_two_people_shows_no_averages(store):
     c = store.save(model.Cohort(name="Tiny", starts_on=START))
     a = store.save(model.Person(name="A", cohort_id=c.id))
@@ -229,6 +248,21 @@ def test_session_check_answers_are_never_shown_pair_by_pair(store, known):
     del pairs
 
 
+def test_two_partnerships_of_the_same_two_people_are_told_apart(store, known):
+    c, _pairs = known
+    a, b = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Wes", "Xia"))
+    _pair(store, c.id, a, b, started=D(2026, 1, 5), ended=D(2026, 2, 27))
+    _pair(store, c.id, a, b, started=D(2026, 3, 2))
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert sorted(n for n in app.names.values() if n.startswith("Wes")) == [
+        "Wes & Xia (ended 27 Feb 2026)",
+        "Wes & Xia (from 02 Mar 2026)",
+    ]
+    assert len(set(app.names.values())) == len(app.names)  # every pair by its own name
+    # The CSV files name their range: another range the same day is another file.
+    assert f"cohort-{c.id}-{app.view.start:%Y%m%d}-{END:%Y%m%d}-pairs.csv" in app.downloads.value
+
+
 def _csv_tables(app) -> dict[str, pd.DataFrame]:
     import base64
     import io
@@ -237,7 +271,7 @@ def _csv_tables(app) -> dict[str, pd.DataFrame]:
     return {
         name: pd.read_csv(io.BytesIO(base64.b64decode(data)))
         for name, data in re.findall(
-            r'download="cohort-\d+-\d+-(\w+)\.csv" href="data:text/csv;base64,([^"]+)"',
+            r'download="cohort-\d+-\d{8}-\d{8}-(\w+)\.csv" href="data:text/csv;base64,([^"]+)"',
             app.downloads.value,
         )
     }

@@ -460,3 +460,9 @@ def test_a_rescheduled_session_can_be_booked_again_on_its_new_day(demo_pair):
     assert app.new_date.value is None  # saved: a second save books nothing more
     app.save_button.click()
     assert len(store.find(model.Session, partnership_id=pair.id, scheduled_on=new_day)) == 1
+
+
+def test_a_pair_without_an_agreement_is_not_told_what_it_agreed(store, pair):
+    app = open_log(store, pair["partnership"], dt.date(2026, 3, 2))
+    assert "No agreement yet: 45 minutes each, as usual." in app.agreed.value
+    assert "Agreed:" not in app.agreed.value

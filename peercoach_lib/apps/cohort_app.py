@@ -205,10 +205,25 @@ class CohortDashboardApp(widgets.VBox):
                     )
                 )
                 names.update(dict(rows.all()))
-        return {
-            int(r.pair): f"{names.get(r.person_a_id, '?')} & {names.get(r.person_b_id, '?')}"
-            for r in pairs.itertuples()
-        }
+        label = (
+            pairs["person_a_id"].map(names).fillna("?").astype(str)
+            + " & "
+            + pairs["person_b_id"].map(names).fillna("?").astype(str)
+        )
+        # The same two people paired twice: told apart by when their partnership ran.
+        ended = pd.to_datetime(pairs["ended_on"])
+        started = pd.to_datetime(pairs["started_on"])
+        when = pd.Series(
+            np.where(
+                ended.notna(),
+                " (ended " + ended.dt.strftime("%d %b %Y").astype(str) + ")",
+                " (from " + started.dt.strftime("%d %b %Y").astype(str) + ")",
+            ),
+            index=pairs.index,
+            dtype=object,
+        )
+        label = label.where(~label.duplicated(keep=False), label + when)
+        return dict(zip(pairs["pair"].astype(int), label, strict=True))
 
     # -- showing ---------------------------------------------------------------------------------
 
@@ -513,7 +528,8 @@ class CohortDashboardApp(widgets.VBox):
         pairs[withheld] = np.nan
         flags = self.view.flags.assign(pair_name=self.view.flags["pair"].map(self.names))
         flags = flags[["pair", "pair_name", *flags.columns.drop(["pair", "pair_name"])]]
-        stem = f"cohort-{self.chooser.value}-{self.view.end:%Y%m%d}"
+        # The range is in the name: two ranges exported the same day are two files.
+        stem = f"cohort-{self.chooser.value}-{self.view.start:%Y%m%d}-{self.view.end:%Y%m%d}"
         # Rates and changes to three decimals: 0.895, not 0.8947368421052632.
         self.downloads.value = forms.download_link(
             "Pairs (CSV)",

@@ -412,9 +412,12 @@ class SessionLogApp(widgets.VBox):
             f"{self.people[b].name} coached {self.people[a].name}"
         )
         agreed = self.agreement.minutes_per_person if self.agreement else 45
-        self.agreed.value = (
-            f"<p style='margin-left:{forms.LABEL_WIDTH}'>Agreed: {agreed} minutes each.</p>"
+        said = (
+            f"Agreed: {agreed} minutes each."
+            if self.agreement
+            else f"No agreement yet: {agreed} minutes each, as usual."
         )
+        self.agreed.value = f"<p style='margin-left:{forms.LABEL_WIDTH}'>{said}</p>"
         halves = {(h.coach_id, h.client_id): h.minutes for h in (session.halves if session else [])}
         # A session logged as held shows the halves it had: one that did not happen stays 0
         # (saving again must not add it); a session still to log starts from the agreed time.
