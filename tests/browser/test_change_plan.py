@@ -181,6 +181,15 @@ def test_an_empty_step_and_a_reasonless_drop_are_refused_and_nothing_saved_is_lo
         f"Error: Step (step {len(kept) + 1}): cannot be empty"
     )
     expect(field_error(page, "Reason")).to_have_text("Error: say briefly why the plan was dropped")
+    # A screen reader hears the field as invalid, and its error with it.
+    expect(field(page, "Reason")).to_have_attribute("aria-invalid", "true")
+    expect(field(page, "Reason")).to_have_accessible_description(
+        "Error: say briefly why the plan was dropped"
+    )
+    expect(field(page, "The change I want to make")).not_to_have_attribute("aria-invalid", "true")
+    fill(field(page, "Reason"), "Changed my mind")  # the error goes, and the marks with it
+    expect(field_error(page, "Reason")).to_have_count(0, timeout=KERNEL_MS)
+    expect(field(page, "Reason")).not_to_have_attribute("aria-invalid", "true")
     expect(page.get_by_text("Saved at")).to_have_count(0)
     visit_.assert_clean()
 
