@@ -1,13 +1,15 @@
-"""The agreement and the LSI can be completed and saved with the keyboard alone, in a sensible
-order, with the focus always visible; a section that opens and closes opens from the keyboard."""
+"""The agreement, the LSI and the session log can be completed and saved with the keyboard alone,
+in a sensible order, with the focus always visible; a section that opens and closes opens from
+the keyboard."""
 
 from __future__ import annotations
 
 import itertools
+import secrets
 
 from playwright.sync_api import expect
 
-from peercoach_lib.model import LsiAssessment
+from peercoach_lib.model import LsiAssessment, SessionCheck, SessionNote
 from peercoach_lib.store import Store
 
 NOTEBOOK = "first_session_agreement.ipynb"
@@ -142,3 +144,37 @@ def test_the_lsi_is_completed_and_saved_with_the_keyboard_alone(workbook, visit,
         saved = store.find(LsiAssessment, person_id=person, order_by="taken_on")[-1]
     assert {a.area: a.satisfaction for a in saved.areas} == moved
     assert saved.note == "Typed with the keyboard alone"
+
+
+def test_a_session_is_logged_and_saved_with_the_keyboard_alone(workbook, visit, demo_database):
+    person, partnership = 12, 6  # Yara Kowalski's log: only this file writes it
+    page = visit(workbook.url("session_log.ipynb", person=person, partnership=partnership))
+    page.assert_clean()
+    p = page.page
+    note = f"Logged with the keyboard alone ({secrets.token_hex(3)})"
+    check = {
+        "I felt heard and understood": "9",
+        "We worked on what I wanted": "10",
+        "The approach suited me": "8",
+        "Overall": "9",
+    }
+    p.locator("body").click(position={"x": 5, "y": 5})
+
+    def fill_in(focused: dict) -> None:
+        if focused["label"] == "My notes (private)":
+            p.keyboard.type(note)
+        elif focused["label"] in check:
+            p.keyboard.type(check[focused["label"]])  # a list box takes what is typed
+
+    visited = tab_to(p, "Save session", act=fill_in)
+    p.keyboard.press("Enter")
+    expect(p.get_by_role("status").filter(has_text="Saved the held session")).to_be_visible(
+        timeout=30_000
+    )
+    expect(p.get_by_text("Nothing was saved")).to_have_count(0)
+    page.assert_clean()
+    assert_down_the_page(visited)
+    with Store(demo_database) as store:
+        (saved,) = [n for n in store.find(SessionNote, person_id=person) if n.text == note]
+        checks = store.find(SessionCheck, session_id=saved.session_id, person_id=person)
+    assert [(c.heard, c.focus, c.approach, c.overall) for c in checks] == [(9, 10, 8, 9)]
