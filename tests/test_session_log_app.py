@@ -374,6 +374,43 @@ def test_an_unplanned_session_is_dated_and_logged_once_per_day(demo_pair):
     assert store.find(model.Session, partnership_id=pair.id) == before
 
 
+def test_my_part_typed_for_an_unplanned_session_comes_along_to_the_logged_one(demo_pair):
+    store, pair, _, (s1, later, *_rest) = demo_pair
+    day = s1.scheduled_on - dt.timedelta(days=2)
+    mine = open_log(store, pair, s1.scheduled_on)
+    mine.session.value = UNPLANNED
+    mine.held_on.value = day
+    mine.save_button.click()
+    (logged,) = store.find(model.Session, partnership_id=pair.id, planned=False)
+
+    theirs = partner_log(store, pair, s1.scheduled_on)
+    theirs.session.value = UNPLANNED
+    theirs.held_on.value = day
+    theirs.note.value = "Typed before I knew it was logged"
+    answers = {"heard": 9, "focus": 8, "approach": 10, "overall": 9}
+    for name, value in answers.items():
+        theirs.check[name].value = value
+    theirs.save_button.click()
+    assert "what you typed comes with it" in theirs.held_on.message.value
+    theirs.session.value = logged.id  # as the message says
+    assert theirs.note.value == "Typed before I knew it was logged"
+    assert {name: theirs.check[name].value for name in answers} == answers
+    assert "What you typed for the unplanned session is here" in theirs.draft_notice.value
+    theirs.save_button.click()
+    assert "Saved the held session" in theirs.result.value
+    (note,) = store.find(model.SessionNote, session_id=logged.id)
+    (check,) = store.find(model.SessionCheck, session_id=logged.id)
+    assert note.text == "Typed before I knew it was logged" and check.focus == 8
+    # A session of another day starts from what that session holds, not from my typing.
+    theirs.session.value = UNPLANNED
+    theirs.note.value = "Only for this one"
+    assert later.scheduled_on != theirs.held_on.value
+    theirs.session.value = later.id
+    assert theirs.note.value == ""
+    theirs.session.value = UNPLANNED  # where it was typed, it is still there
+    assert theirs.note.value == "Only for this one"
+
+
 def test_someone_without_a_running_partnership_is_told_why_there_is_nothing_to_log(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
     alone = store.save(model.Person(name="Omar Alone", cohort_id=None))

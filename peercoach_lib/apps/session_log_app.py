@@ -35,6 +35,8 @@ from peercoach_lib.store import Store
 log = logging.getLogger(__name__)
 
 UNPLANNED = "unplanned"
+#: The parts of the form that are mine alone, not the session's (its day, status, minutes).
+MY_PART = ("note", "share_note", "reviews", "new_commitments", "levels", "feedback", "check")
 CHECK_ITEMS = [(name, SessionCheck.model_fields[name].title) for name in SessionCheck.ITEMS]
 _NARROW = widgets.Layout(width="min(100%, 420px)")
 
@@ -371,11 +373,19 @@ class SessionLogApp(widgets.VBox):
         value = self.session.value
         return None if value in (None, UNPLANNED) else self.store.get(Session, value)
 
-    def _on_session(self, _change=None) -> None:
+    def _on_session(self, change=None) -> None:
         """Show the session as logged (or as planned), or my unsaved draft of it."""
         if self.partnership is None:
             return
         me = self.person.value
+        # My part typed for an unplanned session (its draft), when I turn to the logged session
+        # of that day (as a refused save tells me to): it comes along.
+        unplanned = session_log.draft_key(self.partnership.id, None)
+        typed = (
+            session_log.load_draft(self.store, me, unplanned)
+            if change is not None and change.get("old") == UNPLANNED and not self._loading
+            else None
+        )
         session = self._session()
         self.loaded_session = session
         self.plans = session_log.active_plans(self.store, me)
@@ -391,6 +401,18 @@ class SessionLogApp(widgets.VBox):
                     "info",
                     f"Restored your unsaved draft from "
                     f"{draft.updated_at:%d %b %Y %H:%M} UTC. Save the session to keep it.",
+                )
+                self.discard.layout.display = "flex"
+            elif typed is not None and self._same_day(session, typed.data.get("held_on")):
+                mine = {k: typed.data[k] for k in MY_PART if k in typed.data}
+                self.apply({**self.values(), **mine})
+                # The draft moves with it: kept for this session, gone from the unplanned one.
+                session_log.save_draft(self.store, me, self._draft_key(), self.values())
+                session_log.discard_draft(self.store, me, unplanned)
+                self.draft_notice.value = forms.notice(
+                    "info",
+                    "What you typed for the unplanned session is here: save to add your part "
+                    "to this session.",
                 )
                 self.discard.layout.display = "flex"
             else:
@@ -541,6 +563,13 @@ class SessionLogApp(widgets.VBox):
             self.check_total.value = f"<p style='font-size:13px'>Total {check.total} of 40.</p>"
 
     # -- drafts ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _same_day(session: Session | None, day: str | None) -> bool:
+        """Whether ``session`` (None: unplanned) was held or booked on ``day`` (ISO)."""
+        if session is None or day is None:
+            return False
+        return (session.held_on or session.scheduled_on) == dt.date.fromisoformat(day)
 
     def _draft_key(self) -> str:
         session = self.session.value
@@ -702,7 +731,7 @@ class SessionLogApp(widgets.VBox):
             ):
                 errors["held_on"] = (
                     f"a session on {self.held_on.value:%d %B %Y} is logged already: choose it "
-                    "under Session to add your part"
+                    "under Session to add your part (what you typed comes with it)"
                 )
         session = build("status", lambda: Session.model_validate(base))
         note = None
