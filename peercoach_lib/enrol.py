@@ -115,8 +115,14 @@ def read_roster(text: str) -> Roster:
     given: list[frozenset[str]] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
+    ended = reader.line_num  # the line the previous row ended on
     for row in reader:
-        line = reader.line_num
+        line, starts, ended = reader.line_num, ended + 1, reader.line_num
+        if line > starts and any("\n" in (v or "") for v in row.values() if isinstance(v, str)):
+            problems.append(
+                f'line {starts}: a value in quotes runs on to line {line}: is a closing " missing?'
+            )
+            continue
         if None in row:
             problems.append(f"line {line}: more values than the header has columns")
             continue
@@ -179,7 +185,17 @@ def enrol(
         for p in everyone:
             if p.email:
                 by_email.setdefault(p.email.lower(), []).append(p)
-        found = [c for c in tx.find(Cohort) if c.name == cohort_name]
+        cohorts = tx.find(Cohort)
+        found = [c for c in cohorts if c.name == cohort_name]
+        alike = [c for c in cohorts if c.name.casefold() == cohort_name.casefold()]
+        if not found and alike:
+            raise RosterRefused(
+                [
+                    f"cohort: {cohort_name!r} differs from the cohort {alike[0].name!r} (id "
+                    f"{alike[0].id}) only in letter case: give its name exactly, or another name"
+                ]
+            )
+        names = {c.id: c.name for c in cohorts}
         try:
             cohort = (
                 found[0]
@@ -224,8 +240,9 @@ def enrol(
                 result.added.append(tx.save(new.replace(cohort_id=cohort.id)))
             elif known.cohort_id not in (None, cohort.id):
                 problems.append(
-                    f"{new.name} ({new.sign_in or new.email}) is already in another cohort "
-                    f"(id {known.cohort_id}); a person belongs to one cohort"
+                    f"{new.name} ({new.sign_in or new.email}) is already in another cohort, "
+                    f"{names.get(known.cohort_id, '?')!r} (id {known.cohort_id}); a person "
+                    "belongs to one cohort"
                 )
             elif (changed := known.replace(**fields)) == known:
                 result.unchanged.append(known)
@@ -259,7 +276,12 @@ def enrol_file(store: Store, path: Path, cohort_name: str) -> Enrolled:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise RosterRefused([f"{path}: cannot be read as UTF-8 text ({exc})"]) from None
+        raise RosterRefused(
+            [
+                f"{path}: not UTF-8 text (byte {exc.start + 1} is not): save the roster from "
+                'the spreadsheet as "CSV UTF-8" and enrol it again'
+            ]
+        ) from None
     except OSError as exc:
         raise RosterRefused([f"{path}: cannot be read ({exc.strerror or exc})"]) from None
     return enrol(store, read_roster(text), cohort_name)

@@ -110,6 +110,10 @@ def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store)
         ("name,signin\nAnn,ann\n", "unknown column(s) 'signin'"),
         ("name,sign_in\nAnn,\n", "line 2: give a sign_in name or an e-mail address"),
         ("name,sign_in\n,ann\n", "line 2: name"),
+        (
+            'name,sign_in\n"Ann Archer,ann\nBea,bea\nCal,cal\n',
+            'line 2: a value in quotes runs on to line 4: is a closing " missing?',
+        ),
         ("name,sign_in\nAnn,a nn\n", "line 2: sign_in: must be one word"),
         ("name,sign_in,role\nAnn,ann,boss\n", "line 2: role"),
         ("name,sign_in,time_zone\nAnn,ann,Mars/Base\n", "line 2: time_zone"),
@@ -247,3 +251,31 @@ def test_a_missing_roster_file_says_so(store, tmp_path):
     assert refused.value.problems == [
         f"{tmp_path / 'nowhere.csv'}: cannot be read (No such file or directory)"
     ]
+
+
+def test_a_roster_saved_in_another_encoding_says_how_to_save_it(store, tmp_path):
+    latin = tmp_path / "roster.csv"
+    latin.write_bytes("name,sign_in\nJosé,jose\n".encode("latin-1"))
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol_file(store, latin, "Spring")
+    assert refused.value.problems == [
+        f"{latin}: not UTF-8 text (byte 17 is not): save the roster from the spreadsheet as "
+        '"CSV UTF-8" and enrol it again'
+    ]
+    assert store.find(model.Person) == []
+
+
+def test_a_cohort_name_differing_only_in_letter_case_is_asked_about(store):
+    enrol.enrol(store, enrol.read_roster(ROSTER), "Winter 2026/27")
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol(store, enrol.read_roster(ROSTER), "winter 2026/27")
+    assert refused.value.problems == [
+        "cohort: 'winter 2026/27' differs from the cohort 'Winter 2026/27' (id 1) only in "
+        "letter case: give its name exactly, or another name"
+    ]
+    assert len(store.find(model.Cohort)) == 1
+    # Someone already in another cohort is told which, by name.
+    with pytest.raises(
+        RosterRefused, match=r"already in another cohort, 'Winter 2026/27' \(id 1\)"
+    ):
+        enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
