@@ -256,6 +256,8 @@ def _run(args: argparse.Namespace) -> int:
 
     from peercoach_lib.store import Store
 
+    if args.command in READ_ONLY_OR_EXISTING:
+        _refuse_a_missing_workbook()
     store = Store()
     try:
         if args.command == "demo":
@@ -275,6 +277,28 @@ def _run(args: argparse.Namespace) -> int:
         return _info(store)
     finally:
         store.close()
+
+
+#: Commands that read or change a workbook already there: never one made up for them.
+READ_ONLY_OR_EXISTING = {"info", "people", "export", "calendar", "forget"}
+
+
+def _refuse_a_missing_workbook() -> None:
+    """A mistyped PEERCOACH_DB path must not quietly become a new, empty workbook."""
+    import sqlalchemy as sa
+
+    from peercoach_lib.config import database_url
+
+    url = sa.make_url(database_url())
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return
+    if database.startswith("file:") or Path(database).exists():
+        return
+    raise ConfigurationError(
+        f"there is no workbook at {database} ({DB_VARIABLE}); check the path, or make one "
+        "with `peercoach enrol` (your cohort) or `peercoach demo`"
+    )
 
 
 def _demo(store, args) -> int:

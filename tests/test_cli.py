@@ -17,9 +17,32 @@ from tests.conftest import AS_OF
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
+    """An empty workbook, named by PEERCOACH_DB."""
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     monkeypatch.setenv("PEERCOACH_DB", url)
+    Store(url).close()
     return url
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["info"],
+        ["people"],
+        ["export"],
+        ["calendar", "--partnership", "1"],
+        ["forget", "--person", "1"],
+    ],
+)
+def test_a_mistyped_path_is_not_made_into_an_empty_workbook(tmp_path, monkeypatch, capsys, command):
+    typo = tmp_path / "no-such-folder" / "workbook.sqlite"
+    monkeypatch.setenv("PEERCOACH_DB", str(typo))
+    assert cli.main(command) == 2
+    assert capsys.readouterr().err == (
+        f"peercoach {command[0]}: there is no workbook at {typo} (PEERCOACH_DB); check the "
+        "path, or make one with `peercoach enrol` (your cohort) or `peercoach demo`\n"
+    )
+    assert not typo.parent.exists()
 
 
 def test_help_documents_every_command(capsys):
