@@ -245,3 +245,22 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     with Store(demo_database) as store:
         plan = next(p for p in store.find(ChangePlan, person_id=NADIA) if p.change == change)
     assert [(s.text, s.by_when) for s in plan.steps] == [("Mend the bike", dt.date(2027, 3, 1))]
+
+
+def test_removing_a_row_with_the_keyboard_leaves_the_focus_on_its_list(workbook, visit):
+    visit_ = visit(workbook.url(NOTEBOOK, person=NADIA))
+    visit_.assert_clean()
+    page = visit_.page
+    field(page, "Plan").select_option(label="Start a new plan…")
+    expect(field(page, "The change I want to make")).to_have_value("", timeout=KERNEL_MS)
+    steps = rows(page, "Steps")
+    add = steps.get_by_role("button", name="Add a step")
+    add.click()
+    add.click()
+    expect(steps.get_by_label(re.compile(r"^Step \d+$"))).to_have_count(2, timeout=KERNEL_MS)
+    remove = steps.get_by_role("button", name="Remove: Step 1")
+    remove.focus()
+    page.keyboard.press("Enter")
+    expect(steps.get_by_label(re.compile(r"^Step \d+$"))).to_have_count(1, timeout=KERNEL_MS)
+    expect(add).to_be_focused()  # not thrown back to the top of the page
+    expect(steps.get_by_role("button", name="Remove: Step 1")).to_have_count(1)  # renumbered
