@@ -155,15 +155,27 @@ def check(
         if b.session_id is None and not b.cancelled and b.on < today
     ]
     if past and "schedule" not in found.warnings:
+        which = (
+            f"Session {past[0]} would be booked"
+            if len(past) == 1
+            else f"Sessions {_numbers(past)} would be booked"
+        )
         found.warnings["schedule"] = (
-            f"Session {past[0]} would be booked before today; move it, or cancel it if it "
-            "is only there to keep the rhythm"
+            f"{which} before today; move {'it' if len(past) == 1 else 'them'}, or cancel "
+            f"{'it if it is' if len(past) == 1 else 'those'} only there to keep the rhythm"
         )
     if first is not None and agreement.day is not None and first.weekday() != agreement.day.number:
         found.warnings["first_session_on"] = (
             f"this is a {first:%A}, but the agreed day is {agreement.day.value}"
         )
     return found
+
+
+def _numbers(numbers: list[int]) -> str:
+    """Session numbers as people write them: "1 to 4", "2, 5 and 6"."""
+    if numbers == list(range(numbers[0], numbers[-1] + 1)) and len(numbers) > 2:
+        return f"{numbers[0]} to {numbers[-1]}"
+    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def current_bookings(tx: Transaction, partnership_id: int) -> list[Booking]:

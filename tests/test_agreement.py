@@ -176,6 +176,23 @@ def test_a_new_session_before_today_is_pointed_out_but_a_stored_one_is_not():
         "Session 2 would be booked before today; move it, or cancel it if it is only there to "
         "keep the rhythm"
     )
+    # Every session before today is named, not only the first.
+    early = _weekly(6)
+    assert ag.check(_agreement(), early, today=early[4].on).warnings["schedule"] == (
+        "Sessions 1 to 4 would be booked before today; move them, or cancel those only there to "
+        "keep the rhythm"
+    )
+    gappy = [early[0], early[2], early[3], early[5]]
+    assert (
+        ag.check(_agreement(), gappy, today=early[1].on)
+        .warnings["schedule"]
+        .startswith("Session 1 would be booked before today")
+    )
+    assert (
+        ag.check(_agreement(), gappy[:2], today=early[3].on)
+        .warnings["schedule"]
+        .startswith("Sessions 1 and 2 would be booked")
+    )
 
 
 def test_end_before_start_is_refused_by_the_record():
