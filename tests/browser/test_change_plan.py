@@ -246,6 +246,20 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
         plan = next(p for p in store.find(ChangePlan, person_id=NADIA) if p.change == change)
     assert [(s.text, s.by_when) for s in plan.steps] == [("Mend the bike", dt.date(2027, 3, 1))]
 
+    # A date that was good, made bad: the widget tells the kernel "no date", and the kernel's
+    # answer empties the box; the save is still held back, and the stored date kept.
+    due.click()
+    due.press("ArrowLeft")
+    due.press("ArrowLeft")
+    page.keyboard.type("02302027")
+    page.wait_for_timeout(1500)  # the kernel's answer has come back by now
+    page.get_by_role("button", name="Save plan").click()
+    expect(error).to_have_count(1)
+    page.wait_for_timeout(1500)
+    with Store(demo_database) as store:
+        plan = store.get(ChangePlan, plan.id)
+    assert [s.by_when for s in plan.steps] == [dt.date(2027, 3, 1)]
+
 
 def test_removing_a_row_with_the_keyboard_leaves_the_focus_on_its_list(workbook, visit):
     visit_ = visit(workbook.url(NOTEBOOK, person=NADIA))
