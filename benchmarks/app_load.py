@@ -180,6 +180,7 @@ def main() -> int:
                 cpu = CpuSplit(cold.process.pid)
                 for page in rows:
                     url = cold.url(page, **({} if page == FLOOR else context))
+                    time.sleep(3)  # the last page's kernels have shut down
                     server_before, browser_before = cpu.read()
                     rows[page]["first"], rows[page]["cold"] = median_loads(browser, url, args.loads)
                     server_after, browser_after = cpu.read()

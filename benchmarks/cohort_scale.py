@@ -67,8 +67,9 @@ sess AS (
            SUM(CASE WHEN s.status = 'held' THEN 1 ELSE 0 END) AS held,
            SUM(CASE WHEN s.planned THEN 1 ELSE 0 END) AS planned,
            SUM(CASE WHEN s.status = 'missed' THEN 1 ELSE 0 END) AS missed,
-           MAX(s.held_on) AS last_held
+           MAX(CASE WHEN s.status = 'held' THEN s.held_on END) AS last_held
     FROM sessions s JOIN pairs ON pairs.id = s.partnership_id
+    WHERE s.status != 'cancelled' AND COALESCE(s.held_on, s.scheduled_on) BETWEEN :start AND :end
     GROUP BY s.partnership_id
 ),
 kept AS (
@@ -170,9 +171,13 @@ def measure(url: str, pairs: int, weeks: int, repeats: int) -> dict:
         built = time.perf_counter() - start
         floor_engine = sa.create_engine(url)
 
+        # The range the dashboard opens on (the all-counts floor counts within it).
+        start = cohort.load(store, summary.cohort_id, end=AS_OF).start
+        params = {"cohort": summary.cohort_id, "start": start, "end": AS_OF}
+
         def floor(sql: str = FLOOR_SQL):
             with floor_engine.connect() as connection:
-                return pd.read_sql(sa.text(sql), connection, params={"cohort": summary.cohort_id})
+                return pd.read_sql(sa.text(sql), connection, params=params)
 
         def all_counts():
             return floor(ALL_COUNTS_FLOOR_SQL)

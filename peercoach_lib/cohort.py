@@ -132,7 +132,12 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
         sa.select(
             s.c.partnership_id.label("pair"),
             _count(sa.and_(held, in_range)).label("held"),
-            _count(sa.and_(held, in_range, s.c.planned)).label("held_planned"),
+            # Held of those planned in the range (by the day they were planned for, as
+            # "planned" counts them), and held without being planned.
+            _count(sa.and_(held, s.c.planned, s.c.scheduled_on.between(start, end))).label(
+                "held_planned"
+            ),
+            _count(sa.and_(held, in_range, sa.not_(s.c.planned))).label("held_unplanned"),
             _count(
                 sa.and_(
                     s.c.planned, s.c.scheduled_on.between(start, end), s.c.status != "cancelled"
@@ -385,6 +390,7 @@ def _pairs(
     counts = [
         "held",
         "held_planned",
+        "held_unplanned",
         "planned",
         "missed",
         "last_two_missed",
@@ -593,7 +599,7 @@ def _held_of_planned(pairs: pd.DataFrame) -> str:
     """Planned sessions held of those planned, and the unplanned ones beside: "4 / 5 (+1
     unplanned)", never more held than planned."""
     held, planned = int(pairs["held_planned"].sum()), int(pairs["planned"].sum())
-    unplanned = int(pairs["held"].sum()) - held
+    unplanned = int(pairs["held_unplanned"].sum())
     return f"{held} / {planned}" + (f" (+{unplanned} unplanned)" if unplanned else "")
 
 

@@ -191,6 +191,9 @@ def test_held_sessions_are_counted_against_planned_ones_and_unplanned_ones_besid
     c, pairs = known
     _session(store, pairs["p3"], D(2026, 3, 20), planned=False)
     _session(store, pairs["p1"], D(2026, 3, 25), planned=False)
+    # Planned for the day before the range, held in it: neither planned nor unplanned here.
+    early = _session(store, pairs["p3"], START - dt.timedelta(days=1))
+    store.save(early.replace(held_on=START + dt.timedelta(days=1)))
     headline = cohort.load(store, c.id, start=START, end=END).headline()
     # Still 6 of the 8 planned; the two unplanned ones never make it read "8 / 8".
     assert headline["Sessions held / planned"] == "6 / 8 (+2 unplanned)"
@@ -245,7 +248,20 @@ def test_session_check_answers_are_never_shown_pair_by_pair(store, known):
     assert "Average session-check total" not in app.spread_image.table.value
     assert "check_mean" not in _csv_tables(app)["pairs"].columns
     assert "follow-through" in app.spread_image.table.value.lower()  # the rest is there
-    del pairs
+
+    # With three people sending checks, the chart shows how the totals spread across pairs,
+    # and still neither its table nor the CSV gives them pair by pair.
+    (session, *_) = store.find(model.Session, partnership_id=pairs["p1"].id, status="held")
+    store.save(
+        model.SessionCheck(
+            session_id=session.id, person_id=pairs["p1"].person_b_id,
+            heard=9, focus=9, approach=9, overall=9,
+        )
+    )  # fmt: skip
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert app.view.checkers == 3 and app._shown()["check_mean"]
+    assert "Average session-check total" not in app.spread_image.table.value
+    assert "check_mean" not in _csv_tables(app)["pairs"].columns
 
 
 def test_two_partnerships_of_the_same_two_people_are_told_apart(store, known):

@@ -169,6 +169,22 @@ def test_a_day_already_saved_shows_its_note_so_saving_again_keeps_it(store, pair
     assert saved.note == ""
 
 
+def test_choosing_an_earlier_day_already_saved_says_saving_replaces_it(store, pair, app):
+    rate(app, SAT, IMP)
+    app.taken_on.value = TODAY - dt.timedelta(days=7)
+    app.note.value = "A week ago"
+    app.save_button.click()
+    app.taken_on.value = TODAY
+    app.save_button.click()  # today's is now the latest, shown on the sliders
+    again = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
+    again.taken_on.value = TODAY - dt.timedelta(days=7)
+    assert again.taken_on.kind == "warning"
+    assert "saving replaces its ratings with these" in again.taken_on.message.value
+    assert again.note.value == "A week ago"
+    again.taken_on.value = TODAY
+    assert again.taken_on.kind is None
+
+
 def test_choosing_another_person_clears_what_was_typed_for_the_first(store, pair, app):
     app.note.value = "Private to Alice"
     app.taken_on.value = TODAY - dt.timedelta(days=10)

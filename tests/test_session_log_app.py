@@ -411,6 +411,36 @@ def test_my_part_typed_for_an_unplanned_session_comes_along_to_the_logged_one(de
     assert theirs.note.value == "Only for this one"
 
 
+def test_carrying_my_typing_over_never_empties_what_i_saved_for_that_session(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    day = s1.scheduled_on - dt.timedelta(days=2)
+    mine = open_log(store, pair, s1.scheduled_on)
+    mine.session.value = UNPLANNED
+    mine.held_on.value = day
+    mine.note.value = "My saved note"
+    answers = {"heard": 9, "focus": 8, "approach": 10, "overall": 9}
+    for name, value in answers.items():
+        mine.check[name].value = value
+    mine.save_button.click()
+    (logged,) = store.find(model.Session, partnership_id=pair.id, planned=False)
+
+    # Later, in a fresh form, I start an unplanned session on that day again, type one answer
+    # of the feedback only, am refused, and turn to the logged session as told.
+    again = open_log(store, pair, s1.scheduled_on)
+    again.session.value = UNPLANNED
+    again.held_on.value = day
+    again.most_helpful.value = "The silence after the question"
+    again.save_button.click()
+    again.session.value = logged.id
+    assert again.note.value == "My saved note"  # not emptied by the blank box
+    assert {name: again.check[name].value for name in answers} == answers
+    assert again.most_helpful.value == "The silence after the question"
+    again.save_button.click()
+    (note,) = store.find(model.SessionNote, session_id=logged.id)
+    (check,) = store.find(model.SessionCheck, session_id=logged.id)
+    assert note.text == "My saved note" and check.approach == 10
+
+
 def test_someone_without_a_running_partnership_is_told_why_there_is_nothing_to_log(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
     alone = store.save(model.Person(name="Omar Alone", cohort_id=None))

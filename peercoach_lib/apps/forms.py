@@ -660,7 +660,9 @@ class RowList(widgets.VBox):
                 label_in_context(control, which, label=label)
 
     def _remove(self, controls: dict, row: widgets.HBox) -> None:
-        index = next(k for k, r in enumerate(self.rows) if r is controls)
+        index = next((k for k, r in enumerate(self.rows) if r is controls), None)
+        if index is None:  # removed already (a double click)
+            return
         del self.rows[index], self._parts[index]
         self.rows, self._parts = list(self.rows), list(self._parts)
         self.box.children = [c for c in self.box.children if c is not row]

@@ -206,6 +206,17 @@ class LsiApp(widgets.VBox):
         # shows that day's note, which saving would otherwise replace.
         if self.note.value == self._shown_note:
             self._shown_note = self.note.value = self._note_of(change["new"])
+        # The sliders show the latest ratings: another day already saved would take them.
+        latest = self.history[-1].taken_on if self.history else None
+        saved = change["new"] != latest and any(a.taken_on == change["new"] for a in self.history)
+        if saved:
+            self.taken_on.show(
+                "warning",
+                f"you saved an assessment on {change['new']:%d %B %Y}: saving replaces its "
+                "ratings with these",
+            )
+        elif self.taken_on.kind == "warning":
+            self.taken_on.show()
         self.refresh()  # compared with the assessment before the new date
 
     def _snapshot(self) -> tuple:

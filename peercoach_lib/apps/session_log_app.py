@@ -18,6 +18,7 @@ from peercoach_lib.model import (
     Cohort,
     CohortSettings,
     Commitment,
+    CommitmentStatus,
     Feedback,
     FeedbackRole,
     GasRating,
@@ -35,8 +36,35 @@ from peercoach_lib.store import Store
 log = logging.getLogger(__name__)
 
 UNPLANNED = "unplanned"
-#: The parts of the form that are mine alone, not the session's (its day, status, minutes).
-MY_PART = ("note", "share_note", "reviews", "new_commitments", "levels", "feedback", "check")
+
+
+def _typed_over(shown: dict, typed: dict) -> dict:
+    """The form's values (``shown``, as :meth:`SessionLogApp.values` gives them) with what was
+    typed in ``typed`` (another form's values) put over them: only what was filled in there,
+    so that nothing already saved for the session is emptied by a box left blank."""
+    merged = {**shown}
+    if (typed.get("note") or "").strip():
+        merged["note"], merged["share_note"] = typed["note"], typed.get("share_note", False)
+    for part in ("check", "levels"):
+        filled = {k: v for k, v in (typed.get(part) or {}).items() if v is not None}
+        merged[part] = {**(shown.get(part) or {}), **filled}
+    open_status = CommitmentStatus.OPEN.value
+    merged["reviews"] = {
+        **(shown.get("reviews") or {}),
+        **{k: v for k, v in (typed.get("reviews") or {}).items() if v and v[0] != open_status},
+    }
+    kept = shown.get("feedback") or ["", "", "", ""]
+    merged["feedback"] = [
+        new if (new or "").strip() else old
+        for old, new in zip(kept, typed.get("feedback") or kept, strict=False)
+    ]
+    merged["new_commitments"] = [
+        *(shown.get("new_commitments") or []),
+        *[c for c in typed.get("new_commitments") or [] if (c.get("text") or "").strip()],
+    ]
+    return merged
+
+
 CHECK_ITEMS = [(name, SessionCheck.model_fields[name].title) for name in SessionCheck.ITEMS]
 _NARROW = widgets.Layout(width="min(100%, 420px)")
 
@@ -404,8 +432,7 @@ class SessionLogApp(widgets.VBox):
                 )
                 self.discard.layout.display = "flex"
             elif typed is not None and self._same_day(session, typed.data.get("held_on")):
-                mine = {k: typed.data[k] for k in MY_PART if k in typed.data}
-                self.apply({**self.values(), **mine})
+                self.apply(_typed_over(self.values(), typed.data))
                 # The draft moves with it: kept for this session, gone from the unplanned one.
                 session_log.save_draft(self.store, me, self._draft_key(), self.values())
                 session_log.discard_draft(self.store, me, unplanned)
