@@ -663,8 +663,8 @@ class RowList(widgets.VBox):
         index = next((k for k, r in enumerate(self.rows) if r is controls), None)
         if index is None:  # removed already (a double click)
             return
-        del self.rows[index], self._parts[index]
-        self.rows, self._parts = list(self.rows), list(self._parts)
+        self.rows = self.rows[:index] + self.rows[index + 1 :]
+        self._parts = self._parts[:index] + self._parts[index + 1 :]
         self.box.children = [c for c in self.box.children if c is not row]
         for later in range(index, len(self.rows)):
             self._number(later)
