@@ -15,10 +15,11 @@ Chromium. For each page, median of --loads:
 Targets: every app ready within 1.3x the cold floor; preheated, below 0.7x the cold floor; the
 slowest of four simultaneous loads within 2x a single cold load of the same page.
 
-It also prints the CPU time of one cold load, split between the server (Voilà and the page's
-kernel) and the browser, and what that allows for four at once: when the four browsers and the
-server share the machine's cores, four loads need four times that CPU, so the slowest cannot
-finish sooner than ``4 x (server + browser) / cores``. Where that bound is above 2x a cold load,
+It also prints the CPU time of one cold load (from navigation until the page is left), split
+between the server (Voilà and the page's kernel) and the browser, and the time four such loads'
+CPU takes on the machine's cores, ``4 x (server + browser) / cores``: roughly what four at once
+ask of a machine where the four browsers and the server share the cores (roughly: some of it
+comes after a page is ready). Where that is well above 2x a cold load even for the floor page,
 the four-at-once target cannot be shown on this machine, whatever the server does; it needs the
 browsers on other machines (as they are for real visitors) or more cores.
 """
@@ -223,23 +224,25 @@ def main() -> int:
         )
     cores = os.cpu_count() or 1
     print(
-        f"\nCPU per cold load, and the least time four at once can take when the four browsers\n"
-        f"and the server share this machine's {cores} cores:"
+        f"\nCPU per cold load (server: Voilà and the page's kernel; browser: Chromium), and the\n"
+        f"time four such loads' CPU takes on this machine's {cores} cores (roughly what four at\n"
+        f"once ask of it when the browsers run here too; some of it comes after ready):"
     )
-    print(f"{'page':<36} {'server':>7} {'browser':>8} {'4 at once ≥':>12} {'÷cold':>6}")
+    print(f"{'page':<36} {'server':>7} {'browser':>8} {'4 loads ÷ cores':>16} {'÷cold':>6}")
     bounds = {}
     for page, r in rows.items():
         least = 4 * (r["server cpu"] + r["browser cpu"]) / cores
         bounds[page] = least / r["cold"]
         print(
             f"{page:<36} {r['server cpu']:>6.2f}s {r['browser cpu']:>7.2f}s "
-            f"{least:>11.2f}s {bounds[page]:>5.2f}x"
+            f"{least:>15.2f}s {bounds[page]:>5.2f}x"
         )
     if bounds[FLOOR] > CROWD_TARGET:
         print(
-            f"Even the floor's four loads need {bounds[FLOOR]:.1f}x its single cold load here:\n"
-            f"the four-at-once target can't be shown on this machine; it needs the browsers\n"
-            f"on other machines, or more cores."
+            f"Four loads of even the floor page take about {bounds[FLOOR]:.1f}x a single cold "
+            f"load's time\nin CPU on these cores, most of it the browsers': the four-at-once "
+            f"target cannot be\nshown with the browsers on this machine; it needs them on other "
+            f"machines, or more cores."
         )
     verdict = {key: "met" if ok else "NOT met" for key, ok in met.items()}
     print(
