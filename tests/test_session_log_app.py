@@ -374,6 +374,15 @@ def test_an_unplanned_session_is_dated_and_logged_once_per_day(demo_pair):
     assert store.find(model.Session, partnership_id=pair.id) == before
 
 
+def typed_unplanned(app, day, *, note="", check=None) -> None:
+    """An unplanned session on ``day``, with a note and session-check answers typed in."""
+    app.session.value = UNPLANNED
+    app.held_on.value = day
+    app.note.value = note
+    for name, value in (check or {}).items():
+        app.check[name].value = value
+
+
 def test_my_part_typed_for_an_unplanned_session_comes_along_to_the_logged_one(demo_pair):
     store, pair, _, (s1, later, *_rest) = demo_pair
     day = s1.scheduled_on - dt.timedelta(days=2)
@@ -384,12 +393,8 @@ def test_my_part_typed_for_an_unplanned_session_comes_along_to_the_logged_one(de
     (logged,) = store.find(model.Session, partnership_id=pair.id, planned=False)
 
     theirs = partner_log(store, pair, s1.scheduled_on)
-    theirs.session.value = UNPLANNED
-    theirs.held_on.value = day
-    theirs.note.value = "Typed before I knew it was logged"
     answers = {"heard": 9, "focus": 8, "approach": 10, "overall": 9}
-    for name, value in answers.items():
-        theirs.check[name].value = value
+    typed_unplanned(theirs, day, note="Typed before I knew it was logged", check=answers)
     theirs.save_button.click()
     assert "what you typed comes with it" in theirs.held_on.message.value
     theirs.session.value = logged.id  # as the message says
@@ -415,12 +420,8 @@ def test_carrying_my_typing_over_never_empties_what_i_saved_for_that_session(dem
     store, pair, _, (s1, *_rest) = demo_pair
     day = s1.scheduled_on - dt.timedelta(days=2)
     mine = open_log(store, pair, s1.scheduled_on)
-    mine.session.value = UNPLANNED
-    mine.held_on.value = day
-    mine.note.value = "My saved note"
     answers = {"heard": 9, "focus": 8, "approach": 10, "overall": 9}
-    for name, value in answers.items():
-        mine.check[name].value = value
+    typed_unplanned(mine, day, note="My saved note", check=answers)
     mine.save_button.click()
     (logged,) = store.find(model.Session, partnership_id=pair.id, planned=False)
 
