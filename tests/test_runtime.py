@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -171,7 +172,18 @@ def test_a_save_waits_on_a_served_page_for_the_changes_sent_before_its_click(ser
         assert seen == []
         await asyncio.sleep(runtime.SETTLE_SECONDS + 0.2)
 
-    IOLoop.current().run_sync(click_then_change)
+    # In a thread with its own event loop: the browser tests leave one in the main thread.
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            asyncio.set_event_loop(loop)
+            IOLoop.current().run_sync(click_then_change)
+        finally:
+            loop.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=10)
     assert seen == [8]
 
 
