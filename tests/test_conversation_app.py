@@ -240,12 +240,19 @@ def test_an_error_goes_once_the_field_is_changed(demo_store, pair):
     assert app.issue.message.value == ""  # not left under the words that put it right
 
 
+def prepared(store, pair, issue: str):
+    """The first partner's conversation app, with a preparation saved for ``issue``."""
+    me = pair.members[0]
+    app = ConversationApp(store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = issue
+    app.save_prep.click()
+    (saved,) = conversation.of(store, me, pair.id)
+    return app, saved
+
+
 def test_switching_conversation_or_person_holds_back_an_unsaved_preparation(demo_store, pair):
     me, partner = pair.members
-    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
-    app.issue.value = "We have missed three of our last four sessions"
-    app.save_prep.click()
-    (saved,) = conversation.of(demo_store, me, pair.id)
+    app, saved = prepared(demo_store, pair, "We have missed three of our last four sessions")
     app.example.value = "I waited twenty minutes on Tuesday"  # not saved
     app.chooser.value = "new"
     assert app.chooser.value == saved.id
@@ -299,12 +306,9 @@ def test_a_review_date_no_session_would_bring_up_is_refused(demo_store, pair):
 
 def test_coming_back_opens_the_conversation_still_waiting_for_its_outcome(demo_store, pair):
     me, _partner = pair.members
-    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
-    app.issue.value = "We keep moving our sessions"
-    app.save_prep.click()
-    (prepared,) = conversation.of(demo_store, me, pair.id)
+    _app, saved = prepared(demo_store, pair, "We keep moving our sessions")
     again = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
-    assert again.chooser.value == prepared.id
+    assert again.chooser.value == saved.id
     assert again.issue.value == "We keep moving our sessions"
 
 

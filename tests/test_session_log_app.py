@@ -311,14 +311,20 @@ def note_only_save_keeps_the_minutes(store, pair, session, theirs, minutes) -> N
     assert note.text == "Good to talk it through"
 
 
+def logged_held(store, pair, session, first_half: int, second_half: int) -> SessionLogApp:
+    """The first partner's log, having saved ``session`` as held with those minutes."""
+    app = open_log(store, pair, session.scheduled_on)
+    app.session.value = session.id
+    app.status.value = SessionStatus.HELD
+    app.held_on.value = session.scheduled_on
+    app.first_half.value, app.second_half.value = first_half, second_half
+    app.save_button.click()
+    return app
+
+
 def test_two_partners_logging_one_session_at_once_lose_nothing(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
-    first = open_log(store, pair, s1.scheduled_on)
-    first.session.value = s1.id
-    first.status.value = SessionStatus.HELD
-    first.held_on.value = s1.scheduled_on
-    first.first_half.value, first.second_half.value = 13, 14
-    first.save_button.click()
+    first = logged_held(store, pair, s1, 13, 14)
     # The partner opens the logged session; meanwhile the first partner corrects the minutes.
     theirs = partner_log(store, pair, s1.scheduled_on)
     theirs.session.value = s1.id
@@ -455,12 +461,7 @@ def test_someone_without_a_running_partnership_is_told_why_there_is_nothing_to_l
 def two_windows_on_a_logged_session(demo_pair):
     """A session logged as held (45 and 37 minutes), open in an older and a newer window."""
     store, pair, _, (s1, *_rest) = demo_pair
-    first = open_log(store, pair, s1.scheduled_on)
-    first.session.value = s1.id
-    first.status.value = SessionStatus.HELD
-    first.held_on.value = s1.scheduled_on
-    first.first_half.value, first.second_half.value = 45, 37
-    first.save_button.click()
+    logged_held(store, pair, s1, 45, 37)
     older, newer = open_log(store, pair, s1.scheduled_on), open_log(store, pair, s1.scheduled_on)
     for app in (older, newer):
         app.session.value = s1.id
