@@ -194,9 +194,13 @@ class LsiApp(widgets.VBox):
         self.refresh()
         self.unsaved.mark_clean()
 
+    def _saved_on(self, day: dt.date | None) -> LsiAssessment | None:
+        """The assessment saved for ``day`` (one a day), if any."""
+        return next((a for a in self.history if a.taken_on == day), None)
+
     def _note_of(self, day: dt.date | None) -> str:
         """The note saved with the assessment of ``day`` ("" when there is none)."""
-        saved = next((a for a in self.history if a.taken_on == day), None)
+        saved = self._saved_on(day)
         return (saved.note or "") if saved is not None else ""
 
     def _on_date(self, change) -> None:
@@ -208,8 +212,7 @@ class LsiApp(widgets.VBox):
             self._shown_note = self.note.value = self._note_of(change["new"])
         # The sliders show the latest ratings: another day already saved would take them.
         latest = self.history[-1].taken_on if self.history else None
-        saved = change["new"] != latest and any(a.taken_on == change["new"] for a in self.history)
-        if saved:
+        if change["new"] != latest and self._saved_on(change["new"]) is not None:
             self.taken_on.show(
                 "warning",
                 f"you saved an assessment on {change['new']:%d %B %Y}: saving replaces its "
@@ -352,7 +355,7 @@ class LsiApp(widgets.VBox):
             )
             return
         # One assessment a day: saving again on the same date updates that day's.
-        same_day = next((a for a in self.history if a.taken_on == assessment.taken_on), None)
+        same_day = self._saved_on(assessment.taken_on)
         if same_day is not None:
             assessment = assessment.replace(id=same_day.id, created_at=same_day.created_at)
         saved = self.store.save(assessment)
