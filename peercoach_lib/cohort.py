@@ -63,7 +63,8 @@ class CohortView:
     pairs: pd.DataFrame
     flags: pd.DataFrame
     people: int
-    #: How many people sent the session checks in the range (the low-check share is theirs).
+    #: How many people sent the session checks in the range (the low-check share is theirs),
+    #: counted up to :data:`MIN_GROUP`, all that the share's rule asks.
     checkers: int = 0
 
     def headline(self) -> dict[str, str]:
@@ -203,19 +204,24 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
         .group_by(c.c.partnership_id),
     )
 
-    # Coaching minutes each partner received over the pair's last four held sessions by the end.
-    latest = sa.func.row_number().over(
-        partition_by=s.c.partnership_id, order_by=(s.c.held_on.desc(), s.c.id.desc())
-    )
+    # Coaching minutes each partner received over the pair's last four held sessions by the end:
+    # per pair, a walk back along the (pair, held day) index that stops after four sessions.
+    recent_held = s.alias("recent_held")
     last_four = (
-        sa.select(s.c.id, s.c.partnership_id, latest.label("rn"))
-        .where(in_cohort, held, s.c.held_on <= end)
-        .subquery()
+        sa.select(recent_held.c.id)
+        .where(
+            recent_held.c.partnership_id == p.c.id,
+            recent_held.c.status == "held",
+            recent_held.c.held_on <= end,
+        )
+        .order_by(recent_held.c.held_on.desc(), recent_held.c.id.desc())
+        .limit(4)
+        .correlate(p)
     )
     out["minutes"] = _frame(
         connection,
         sa.select(
-            last_four.c.partnership_id.label("pair"),
+            p.c.id.label("pair"),
             sa.func.sum(sa.case((h.c.client_id == p.c.person_a_id, h.c.minutes), else_=0)).label(
                 "minutes_a"
             ),
@@ -223,13 +229,9 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
                 "minutes_b"
             ),
         )
-        .select_from(
-            last_four.join(h, h.c.session_id == last_four.c.id).join(
-                p, p.c.id == last_four.c.partnership_id
-            )
-        )
-        .where(last_four.c.rn <= 4)
-        .group_by(last_four.c.partnership_id),
+        .select_from(p.join(s, s.c.id.in_(last_four)).join(h, h.c.session_id == s.c.id))
+        .where(p.c.cohort_id == cohort_id)
+        .group_by(p.c.id),
     )
 
     # Session checks: totals and flags, counted per pair; no one's answers leave the database.
@@ -241,43 +243,39 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
         k.c.approach < k.c.item_below,
         k.c.overall < k.c.item_below,
     )
-    per_session = (
-        sa.select(
-            s.c.partnership_id.label("pair"),
-            (day >= start).label("in_range"),
-            (day >= recent_from).label("recent"),
-            sa.func.count().label("checks"),
-            sa.func.sum(total).label("total_sum"),
-            _count(flagged).label("flagged"),
-        )
-        .select_from(k.join(s, s.c.id == k.c.session_id))
-        .where(in_cohort, window)
-        .group_by(s.c.id, s.c.partnership_id, day)
-        .subquery()
-    )
-    ranged = per_session.c.in_range
+    ranged = day >= start
+
+    def sessions_where(condition) -> sa.ColumnElement:
+        return sa.func.count(sa.distinct(sa.case((condition, s.c.id))))
+
     out["checks"] = _frame(
         connection,
         sa.select(
-            per_session.c.pair,
-            sa.func.sum(sa.case((ranged, per_session.c.checks), else_=0)).label("checks"),
-            sa.func.sum(sa.case((ranged, per_session.c.total_sum), else_=0)).label(
-                "check_total_sum"
-            ),
-            sa.func.sum(sa.case((ranged, per_session.c.flagged), else_=0)).label("flagged_checks"),
-            sa.func.sum(sa.case((per_session.c.recent, per_session.c.flagged), else_=0)).label(
-                "flagged_recent"
-            ),
-            _count(ranged).label("checked_sessions"),
-            _count(sa.and_(ranged, per_session.c.flagged > 0)).label("low_check_sessions"),
-        ).group_by(per_session.c.pair),
+            s.c.partnership_id.label("pair"),
+            _count(ranged).label("checks"),
+            sa.func.sum(sa.case((ranged, total), else_=0)).label("check_total_sum"),
+            _count(sa.and_(ranged, flagged)).label("flagged_checks"),
+            _count(sa.and_(day >= recent_from, flagged)).label("flagged_recent"),
+            # A session is low when any check of it is below the line.
+            sessions_where(ranged).label("checked_sessions"),
+            sessions_where(sa.and_(ranged, flagged)).label("low_check_sessions"),
+        )
+        .select_from(k.join(s, s.c.id == k.c.session_id))
+        .where(in_cohort, window)
+        .group_by(s.c.partnership_id),
     )
-    # How many people sent those checks: the share of low checks is withheld below three.
+    # How many people sent those checks: the share of low checks is withheld below three, so
+    # counting stops at three.
     out["checkers"] = _frame(
         connection,
-        sa.select(sa.func.count(sa.distinct(k.c.person_id)).label("checkers"))
-        .select_from(k.join(s, s.c.id == k.c.session_id))
-        .where(in_cohort, in_range),
+        sa.select(sa.func.count().label("checkers")).select_from(
+            sa.select(k.c.person_id)
+            .distinct()
+            .select_from(k.join(s, s.c.id == k.c.session_id))
+            .where(in_cohort, in_range)
+            .limit(MIN_GROUP)
+            .subquery()
+        ),
     )
 
     # GAS and LSI change belong to each partner within each partnership: a person paired twice

@@ -129,6 +129,64 @@ def test_per_pair_figures(store, known):
     assert not p4.active and p4.held == 1
 
 
+def test_the_minute_balance_is_of_the_last_four_held_days_and_low_sessions_count_once(store):
+    fay = store.save(model.Person(name="Fay", role="facilitator"))
+    c = store.save(model.Cohort(name="Balance", facilitator_id=fay.id, starts_on=START))
+    a, b = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Ann", "Bo"))
+    pair = _pair(store, c.id, a, b)
+
+    def halves(to_b: int, to_a: int) -> list[model.SessionHalf]:
+        return [
+            model.SessionHalf(coach_id=a.id, client_id=b.id, minutes=to_b),
+            model.SessionHalf(coach_id=b.id, client_id=a.id, minutes=to_a),
+        ]
+
+    # (planned for, held on, minutes to Bo, to Ann), saved out of order so that neither the
+    # ids nor the planned days follow the held days. The last four held by the end are even;
+    # the two before them, and one held after the end, are one-sided.
+    sessions = {}
+    for planned_for, held_on, to_b, to_a in (
+        (D(2026, 3, 16), D(2026, 3, 16), 85, 5),
+        (D(2026, 3, 2), D(2026, 3, 27), 45, 45),  # moved late: the latest held
+        (D(2026, 4, 3), D(2026, 4, 3), 5, 85),  # after the end
+        (D(2026, 3, 25), D(2026, 3, 25), 45, 45),
+        (D(2026, 3, 4), D(2026, 3, 4), 85, 5),
+        (D(2026, 3, 20), D(2026, 3, 20), 45, 45),
+        (D(2026, 3, 18), D(2026, 3, 18), 45, 45),
+    ):
+        sessions[held_on] = store.save(
+            model.Session(
+                partnership_id=pair.id,
+                planned=True,
+                scheduled_on=planned_for,
+                status="held",
+                held_on=held_on,
+                halves=halves(to_b, to_a),
+            )
+        )
+    # Both checks low on the 25th, one of two on the 20th, none on the 18th.
+    for day, (ann, bo) in {
+        D(2026, 3, 25): (3, 4),
+        D(2026, 3, 20): (9, 2),
+        D(2026, 3, 18): (9, 9),
+    }.items():
+        for person, score in ((a, ann), (b, bo)):
+            store.save(
+                model.SessionCheck(
+                    session_id=sessions[day].id,
+                    person_id=person.id,
+                    heard=score,
+                    focus=score,
+                    approach=score,
+                    overall=score,
+                )
+            )
+    row = cohort.load(store, c.id, start=START, end=END).pairs.iloc[0]
+    assert (row.minutes_a, row.minutes_b, row.minute_balance) == (180, 180, 0.5)
+    assert (row.checks, row.flagged_checks) == (6, 3)
+    assert (row.checked_sessions, row.low_check_sessions) == (3, 2)
+
+
 def test_each_flag_rule(store, known):
     c, pairs = known
     view = cohort.load(store, c.id, start=START, end=END)

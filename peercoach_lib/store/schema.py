@@ -163,6 +163,8 @@ sessions = sa.Table(
     _demo(),
     # Added in 0008: a pair's latest planned sessions, by index (and, since 0009, its sessions).
     sa.Index("ix_sessions_partnership_scheduled", "partnership_id", "scheduled_on"),
+    # Added in 0010: a pair's latest held sessions, by index.
+    sa.Index("ix_sessions_partnership_held", "partnership_id", "held_on"),
 )
 
 session_halves = sa.Table(
