@@ -73,11 +73,32 @@ def upcoming_sessions(
     ]
 
 
-def open_commitments(store: Store, person_id: int, partnership_id: int) -> list[Commitment]:
-    """What the person committed to and has not yet followed up, oldest first."""
-    return store.find(
+def open_commitments(
+    store: Store, person_id: int, partnership_id: int, *, before: int | None = None
+) -> list[Commitment]:
+    """What the person committed to and has not yet followed up, oldest first.
+
+    With ``before`` (a session's id), only what was committed to before that session: in an
+    earlier session (by day, then by when it was logged), or outside any session. A commitment
+    made later cannot be followed up in it.
+    """
+    found = store.find(
         Commitment, person_id=person_id, partnership_id=partnership_id, status=CommitmentStatus.OPEN
     )
+    if before is None:
+        return found
+    order = {
+        s.id: (s.held_on or s.scheduled_on or dt.date.max, s.id)
+        for s in store.find(Session, partnership_id=partnership_id)
+    }
+    this = order.get(before)
+    if this is None:
+        return found
+    return [
+        c
+        for c in found
+        if c.made_in_session_id is None or order.get(c.made_in_session_id, this) < this
+    ]
 
 
 def load(store: Store, session_id: int, person_id: int) -> SessionPrep | None:

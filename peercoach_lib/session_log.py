@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from peercoach_lib import prep
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     ChangePlan,
@@ -75,14 +76,22 @@ def active_plans(store: Store, person_id: int) -> list[ChangePlan]:
 def open_commitments(
     store: Store, person_id: int, partnership_id: int, session_id: int | None
 ) -> list[Commitment]:
-    """The person's commitments to follow up in this session: still open, or reviewed in it."""
-    mine = store.find(Commitment, person_id=person_id, partnership_id=partnership_id)
-    return [
-        c
-        for c in mine
-        if (c.status is CommitmentStatus.OPEN and c.made_in_session_id != session_id)
-        or (session_id is not None and c.reviewed_in_session_id == session_id)
-    ]
+    """The person's commitments to follow up in this session, oldest first: those followed up
+    in it, and those still open that were made before it (see :func:`prep.open_commitments`;
+    every one still open, for a session not saved yet)."""
+    reviewed = (
+        store.find(
+            Commitment,
+            person_id=person_id,
+            partnership_id=partnership_id,
+            reviewed_in_session_id=session_id,
+        )
+        if session_id is not None
+        else []
+    )
+    still_open = prep.open_commitments(store, person_id, partnership_id, before=session_id)
+    found = [*reviewed, *(c for c in still_open if c.made_in_session_id != session_id)]
+    return sorted(found, key=lambda c: c.id)
 
 
 def date_problem(on: dt.date, partnership: Partnership) -> str | None:
@@ -217,13 +226,8 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
             )
         _replace(tx, SessionNote, sid, person_id, [entry.note] if entry.note else [])
         for commitment in entry.reviews:
-            reviewed = None if commitment.status is CommitmentStatus.OPEN else sid
-            tx.save(commitment.replace(reviewed_in_session_id=reviewed))
-        # New commitments made in this session replace any this person logged for it before.
-        for old in tx.find(Commitment, person_id=person_id, made_in_session_id=sid):
-            tx.delete(Commitment, old.id)
-        for commitment in entry.new_commitments:
-            tx.save(commitment.replace(made_in_session_id=sid))
+            _save_review(tx, person_id, sid, commitment)
+        _save_commitments_made(tx, person_id, sid, entry.new_commitments)
         mine = [p.id for p in tx.find(ChangePlan, person_id=person_id)]
         for old in tx.find(GasRating, session_id=sid, plan_id=mine):
             tx.delete(GasRating, old.id)
@@ -244,6 +248,74 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         ):
             tx.delete(Draft, draft.id)
         return session
+
+
+def _save_review(tx: Transaction, person_id: int, session_id: int, review: Commitment) -> None:
+    """The follow-up of one of the person's commitments (its status and what got in the way),
+    put on the commitment as stored now: its words may have been changed since the form opened."""
+    current = tx.get(Commitment, review.id)
+    if current.person_id != person_id:
+        raise PermissionError("only its maker can follow up a commitment")
+    reviewed = None if review.status is CommitmentStatus.OPEN else session_id
+    tx.save(
+        current.replace(
+            status=review.status, obstacle=review.obstacle, reviewed_in_session_id=reviewed
+        )
+    )
+
+
+def _save_commitments_made(
+    tx: Transaction, person_id: int, session_id: int, commitments: Sequence[Commitment]
+) -> None:
+    """The person's commitments made in the session become ``commitments``.
+
+    One saved before keeps its id, its follow-up and what got in the way when its words, date or
+    goal change (the follow-up may be in a later session); one left out is removed, unless it has
+    been followed up already: that is refused, naming it, and nothing is saved.
+    """
+    before = {
+        c.id: c for c in tx.find(Commitment, person_id=person_id, made_in_session_id=session_id)
+    }
+    kept: set[int] = set()
+    for commitment in commitments:
+        old = before.get(commitment.id)
+        if old is not None and old.id not in kept:
+            kept.add(old.id)
+            tx.save(
+                old.replace(
+                    text=commitment.text, by_when=commitment.by_when, goal_id=commitment.goal_id
+                )
+            )
+        else:
+            tx.save(
+                commitment.replace(
+                    id=None,
+                    made_in_session_id=session_id,
+                    status=CommitmentStatus.OPEN,
+                    obstacle="",
+                    reviewed_in_session_id=None,
+                )
+            )
+    problems = []
+    for old in before.values():
+        if old.id in kept:
+            continue
+        if old.reviewed_in_session_id is None and old.status is CommitmentStatus.OPEN:
+            tx.delete(Commitment, old.id)
+            continue
+        review = tx.get(Session, old.reviewed_in_session_id) if old.reviewed_in_session_id else None
+        day = (review.held_on or review.scheduled_on) if review else None
+        when = f" in the session of {day:%d %B %Y}" if day else ""
+        problems.append(
+            FieldError(
+                "new_commitments",
+                "New commitments",
+                f"“{old.text}” was followed up{when} ({old.status.value}), so it stays: change "
+                "its words if need be, or set it back to “Not followed up yet” there first",
+            )
+        )
+    if problems:
+        raise ValidationError("Session", problems)
 
 
 def _replace(tx: Transaction, kind, session_id: int, person_id: int, records) -> None:

@@ -535,3 +535,87 @@ def test_a_pair_without_an_agreement_is_not_told_what_it_agreed(store, pair):
     app = open_log(store, pair["partnership"], dt.date(2026, 3, 2))
     assert "No agreement yet: 45 minutes each, as usual." in app.agreed.value
     assert "Agreed:" not in app.agreed.value
+
+
+def two_sessions_with_follow_ups(demo_pair):
+    """Session 1 logged with two commitments, session 2 with both followed up and one new."""
+    store, pair, _plan, (s1, s2, _s3) = demo_pair
+    log(store, pair, s1, reviews={}, new=["Draft the bid", "Call the funder"], level=-1)
+    log(
+        store,
+        pair,
+        s2,
+        reviews={"Draft the bid": CS.DONE, "Call the funder": CS.PARTLY},
+        new=["Book the venue"],
+        level=0,
+    )
+    return store, pair, s1, s2
+
+
+def reopened(store, pair, session) -> SessionLogApp:
+    app = open_log(store, pair, session.scheduled_on + dt.timedelta(days=30))
+    app.session.value = session.id
+    return app
+
+
+def test_editing_an_earlier_session_keeps_the_follow_ups_of_its_commitments(demo_pair):
+    store, pair, s1, s2 = two_sessions_with_follow_ups(demo_pair)
+    app = reopened(store, pair, s1)
+    texts = [row["text"] for row in app.new_commitments.rows]
+    assert [t.value for t in texts] == ["Draft the bid", "Call the funder"]
+    texts[0].value = "Draft the bid, two pages"
+    app.note.value = "Added later"
+    app.save_button.click()
+    assert "Saved the held session" in app.result.value, app.result.value
+    mine = {
+        c.text: c
+        for c in store.find(model.Commitment, person_id=pair.person_a_id, made_in_session_id=s1.id)
+    }
+    assert set(mine) == {"Draft the bid, two pages", "Call the funder"}
+    assert (mine["Draft the bid, two pages"].status, mine["Call the funder"].status) == (
+        CS.DONE,
+        CS.PARTLY,
+    )
+    assert {c.reviewed_in_session_id for c in mine.values()} == {s2.id}
+    # Session 2 still shows them followed up, under their new words.
+    later = reopened(store, pair, s2)
+    shown = {r.commitment.text: r.status.value for r in later._review_rows()}
+    assert shown == {"Draft the bid, two pages": CS.DONE, "Call the funder": CS.PARTLY}
+
+
+def test_a_commitment_followed_up_later_cannot_be_removed_from_its_session(demo_pair):
+    store, pair, s1, s2 = two_sessions_with_follow_ups(demo_pair)
+    before = store.find(model.Commitment, person_id=pair.person_a_id)
+    app = reopened(store, pair, s1)
+    app.note.value = "This note is not saved either"
+    app.new_commitments._remove(app.new_commitments.rows[1], app.new_commitments.box.children[1])
+    app.save_button.click()
+    message = app.fields["new_commitments"].message.value
+    assert "“Call the funder” was followed up in the session of" in message
+    assert f"{s2.scheduled_on:%d %B %Y} (partly)" in message
+    assert "Nothing was saved" in app.result.value
+    assert store.find(model.Commitment, person_id=pair.person_a_id) == before
+    assert not store.find(model.SessionNote, session_id=s1.id, person_id=pair.person_a_id)
+
+
+def test_a_commitment_not_yet_followed_up_can_be_removed(demo_pair):
+    store, pair, _s1, s2 = two_sessions_with_follow_ups(demo_pair)
+    app = reopened(store, pair, s2)
+    (row,) = app.new_commitments.rows
+    app.new_commitments._remove(row, app.new_commitments.box.children[0])
+    app.save_button.click()
+    assert "Saved the held session" in app.result.value, app.result.value
+    assert not store.find(model.Commitment, made_in_session_id=s2.id, person_id=pair.person_a_id)
+
+
+def test_an_earlier_session_lists_only_what_was_committed_to_before_it(demo_pair):
+    store, pair, s1, s2 = two_sessions_with_follow_ups(demo_pair)
+    # "Book the venue" was made in session 2: it is not for session 1 (nor session 2) to
+    # follow up, though it is still open.
+    for session, expected in ((s1, set()), (s2, {"Draft the bid", "Call the funder"})):
+        app = reopened(store, pair, session)
+        assert {r.commitment.text for r in app._review_rows()} >= expected
+        assert "Book the venue" not in {r.commitment.text for r in app._review_rows()}
+    ahead = open_log(store, pair, s2.scheduled_on + dt.timedelta(days=7))
+    ahead.session.value = UNPLANNED
+    assert "Book the venue" in {r.commitment.text for r in ahead._review_rows()}

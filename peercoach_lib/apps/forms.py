@@ -598,13 +598,21 @@ class RowList(widgets.VBox):
     or empty when ``item`` is None. Every row repeats the same labels, so a screen reader hears
     each control with its row's ``noun`` and number ("Step 2", "Step 2: By when", "Remove: Step
     2"), kept in order as rows come and go; the page shows the labels alone.
+
+    With ``key`` (a field name, "id" say), each row remembers that field of the item it was
+    loaded from, and :meth:`items` gives it back (None for a row added on the page): what was
+    saved can then be updated rather than replaced.
     """
 
-    def __init__(self, label: str, path: str, make_row, *, add_label: str, noun: str):
+    def __init__(
+        self, label: str, path: str, make_row, *, add_label: str, noun: str, key: str | None = None
+    ):
         self.path = path
         self.make_row = make_row
         self.noun = noun
+        self.key = key
         self.rows: list[dict[str, widgets.Widget]] = []
+        self._keys: list = []
         # Per row: its remove button and each control's own label, for the numbering.
         self._parts: list[tuple[widgets.Button, dict[str, str]]] = []
         self.box = widgets.VBox()
@@ -637,6 +645,7 @@ class RowList(widgets.VBox):
             if isinstance(control, DescriptionWidget)
         }
         self.rows = [*self.rows, controls]
+        self._keys = [*self._keys, (item or {}).get(self.key) if self.key else None]
         self._parts = [*self._parts, (remove, labels)]
         self._number(len(self.rows) - 1)
         row = widgets.HBox(
@@ -664,19 +673,23 @@ class RowList(widgets.VBox):
         if index is None:  # removed already (a double click)
             return
         self.rows = self.rows[:index] + self.rows[index + 1 :]
+        self._keys = self._keys[:index] + self._keys[index + 1 :]
         self._parts = self._parts[:index] + self._parts[index + 1 :]
         self.box.children = [c for c in self.box.children if c is not row]
         for later in range(index, len(self.rows)):
             self._number(later)
 
     def load(self, items: list[dict]) -> None:
-        self.rows, self._parts = [], []
+        self.rows, self._parts, self._keys = [], [], []
         self.box.children = []
         for item in items:
             self.append(item)
 
     def items(self) -> list[dict]:
-        return [{name: control.value for name, control in row.items()} for row in self.rows]
+        return [
+            {**({self.key: k} if self.key else {}), **{n: c.value for n, c in row.items()}}
+            for row, k in zip(self.rows, self._keys, strict=True)
+        ]
 
     def show(self, kind: str | None = None, text: str = "") -> None:
         self.message.value = message_html(kind, text) if kind else ""

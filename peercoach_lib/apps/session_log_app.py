@@ -160,6 +160,7 @@ class SessionLogApp(widgets.VBox):
             _commitment_row([("(no goal)", None)]),
             add_label="Add a commitment",
             noun="Commitment",
+            key="id",
         )
         self.levels = widgets.VBox()
         self.most_helpful = forms.textarea("What was most helpful", "most_helpful", rows=2)
@@ -618,6 +619,7 @@ class SessionLogApp(widgets.VBox):
             },
             "new_commitments": [
                 {
+                    "id": i["id"],
                     "text": i["text"],
                     "by_when": i["by_when"].isoformat() if i["by_when"] else None,
                     "goal_id": i["goal_id"],
@@ -776,6 +778,7 @@ class SessionLogApp(widgets.VBox):
                 made = build(
                     "new_commitments",
                     lambda i=item: Commitment(
+                        id=i["id"],
                         partnership_id=self.partnership.id,
                         person_id=me,
                         text=i["text"],
@@ -875,6 +878,18 @@ class SessionLogApp(widgets.VBox):
         entry = dataclasses.replace(entry, loaded=self.loaded_session, shown=self.shown_parts)
         try:
             saved = session_log.save(self.store, self.person.value, entry)
+        except ValidationError as exc:
+            unplaced = forms.show_messages(self.fields, exc.messages())
+            self.result.value = forms.notice(
+                "error",
+                "Nothing was saved: "
+                + (
+                    "; ".join(unplaced)
+                    if unplaced
+                    else "a field needs attention (marked Error). Your draft is kept."
+                ),
+            )
+            return
         except ConflictError as exc:
             # Said once: what did merge is now on screen, and the next save is made knowing
             # what was saved meanwhile.
