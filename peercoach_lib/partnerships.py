@@ -134,8 +134,8 @@ def ending_note(store: Store, partnership_id: int, person_id: int) -> EndingNote
 
 def pair(
     store: Store,
-    person_a_id: int,
-    person_b_id: int,
+    person_a: int | Person,
+    person_b: int | Person,
     *,
     on: dt.date | None = None,
     cohort_id: int | None = None,
@@ -143,87 +143,120 @@ def pair(
 ) -> Partnership:
     """Start a new partnership of two participants (a facilitator pairing people, or again).
 
+    Each partner is a person's id, or a new :class:`Person` (not saved yet) to add with the
+    pairing, in the same transaction. The partnership belongs to ``cohort_id``; when not given,
+    to the partners' cohort (a new person joins it).
+
     Raises :class:`ValidationError` for the same person twice, a facilitator, someone who asked
-    to be forgotten, two people who are partners already, someone in a running partnership, or
-    a start before the last day of someone's ended partnership.
+    to be forgotten, two people of different cohorts (``cohort_id`` not given), two people who
+    are partners already, someone in a running partnership, or a start before the last day of
+    someone's ended partnership; nothing is saved then.
     """
     on = on or dt.date.today()
     with store.transaction() as tx:
-        errors = []
-        if person_a_id == person_b_id:
-            errors.append(FieldError("person_b_id", "Partner", "must be someone else"))
-        people = {p.id: p for p in tx.find(Person, id=[person_a_id, person_b_id])}
-        for path, label, pid in (
-            ("person_a_id", "Person", person_a_id),
-            ("person_b_id", "Partner", person_b_id),
-        ):
-            person = people.get(pid)
-            if person is None:
-                errors.append(FieldError(path, label, f"there is no person {pid}"))
-            elif person.role is not Role.PARTICIPANT:
-                errors.append(FieldError(path, label, "must be a participant"))
-            elif person.forgotten_at is not None:
-                errors.append(FieldError(path, label, "has left the workbook"))
-        if not errors:
-            together = [
-                p
-                for p in tx.find(Partnership, person_a_id=[person_a_id, person_b_id])
-                if set(p.members) == {person_a_id, person_b_id} and p.is_active
-            ]
-            if together:
-                errors.append(
-                    FieldError("person_b_id", "Partner", "these two are partners already")
+        known = {
+            p.id: p
+            for p in tx.find(Person, id=[p for p in (person_a, person_b) if isinstance(p, int)])
+        }
+        cohorts = {known[p].cohort_id for p in (person_a, person_b) if p in known} - {None}
+        if cohort_id is None and len(cohorts) > 1:
+            raise _refuse(
+                "New partnership",
+                "person_b_id",
+                "Partner",
+                "is in another cohort than the first partner: a facilitator pairs people of "
+                "one cohort",
+            )
+        if cohort_id is None and cohorts:
+            (cohort_id,) = cohorts
+        ids = []
+        for person in (person_a, person_b):
+            if isinstance(person, Person):
+                person = tx.save(person.replace(cohort_id=person.cohort_id or cohort_id), by=by).id
+            ids.append(person)
+        return _pair(tx, ids[0], ids[1], on=on, cohort_id=cohort_id, by=by)
+
+
+def _pair(
+    tx: Transaction,
+    person_a_id: int,
+    person_b_id: int,
+    *,
+    on: dt.date,
+    cohort_id: int | None,
+    by: int | None,
+) -> Partnership:
+    errors = []
+    if person_a_id == person_b_id:
+        errors.append(FieldError("person_b_id", "Partner", "must be someone else"))
+    people = {p.id: p for p in tx.find(Person, id=[person_a_id, person_b_id])}
+    for path, label, pid in (
+        ("person_a_id", "Person", person_a_id),
+        ("person_b_id", "Partner", person_b_id),
+    ):
+        person = people.get(pid)
+        if person is None:
+            errors.append(FieldError(path, label, f"there is no person {pid}"))
+        elif person.role is not Role.PARTICIPANT:
+            errors.append(FieldError(path, label, "must be a participant"))
+        elif person.forgotten_at is not None:
+            errors.append(FieldError(path, label, "has left the workbook"))
+    if not errors:
+        together = [
+            p
+            for p in tx.find(Partnership, person_a_id=[person_a_id, person_b_id])
+            if set(p.members) == {person_a_id, person_b_id} and p.is_active
+        ]
+        if together:
+            errors.append(FieldError("person_b_id", "Partner", "these two are partners already"))
+        else:
+            # One running partnership at a time: the form pairs people whose pair ended.
+            for path, label, pid in (
+                ("person_a_id", "Person", person_a_id),
+                ("person_b_id", "Partner", person_b_id),
+            ):
+                theirs = tx.find(Partnership, person_a_id=pid) + tx.find(
+                    Partnership, person_b_id=pid
                 )
-            else:
-                # One running partnership at a time: the form pairs people whose pair ended.
-                for path, label, pid in (
-                    ("person_a_id", "Person", person_a_id),
-                    ("person_b_id", "Partner", person_b_id),
-                ):
-                    theirs = tx.find(Partnership, person_a_id=pid) + tx.find(
-                        Partnership, person_b_id=pid
-                    )
-                    running = [p for p in theirs if p.is_active]
-                    # Nor may a new partnership start before an ended one's last day.
-                    overlapping = max(
-                        (p for p in theirs if not p.is_active and p.ended_on > on),
-                        key=lambda p: p.ended_on,
-                        default=None,
-                    )
-                    if overlapping is not None and not running:
-                        other = tx.get(Person, overlapping.partner_of(pid))
-                        errors.append(
-                            FieldError(
-                                path,
-                                label,
-                                f"was in a partnership with {other.name} until "
-                                f"{overlapping.ended_on:%d %b %Y}: a new one starts on that "
-                                "day or later",
-                            )
+                running = [p for p in theirs if p.is_active]
+                # Nor may a new partnership start before an ended one's last day.
+                overlapping = max(
+                    (p for p in theirs if not p.is_active and p.ended_on > on),
+                    key=lambda p: p.ended_on,
+                    default=None,
+                )
+                if overlapping is not None and not running:
+                    other = tx.get(Person, overlapping.partner_of(pid))
+                    errors.append(
+                        FieldError(
+                            path,
+                            label,
+                            f"was in a partnership with {other.name} until "
+                            f"{overlapping.ended_on:%d %b %Y}: a new one starts on that "
+                            "day or later",
                         )
-                    if running:
-                        other = tx.get(Person, running[0].partner_of(pid))
-                        errors.append(
-                            FieldError(
-                                path,
-                                label,
-                                f"is in a running partnership with {other.name} (since "
-                                f"{running[0].started_on:%d %b %Y}): it ends first",
-                            )
+                    )
+                if running:
+                    other = tx.get(Person, running[0].partner_of(pid))
+                    errors.append(
+                        FieldError(
+                            path,
+                            label,
+                            f"is in a running partnership with {other.name} (since "
+                            f"{running[0].started_on:%d %b %Y}): it ends first",
                         )
-        if errors:
-            raise ValidationError("New partnership", errors)
-        if cohort_id is None:
-            cohort_id = people[person_a_id].cohort_id
-        return tx.save(
-            Partnership(
-                cohort_id=cohort_id,
-                person_a_id=person_a_id,
-                person_b_id=person_b_id,
-                started_on=on,
-            ),
-            by=by,
-        )
+                    )
+    if errors:
+        raise ValidationError("New partnership", errors)
+    return tx.save(
+        Partnership(
+            cohort_id=cohort_id,
+            person_a_id=person_a_id,
+            person_b_id=person_b_id,
+            started_on=on,
+        ),
+        by=by,
+    )
 
 
 def of_person(store: Store, person_id: int) -> list[Partnership]:

@@ -175,18 +175,48 @@ def test_downloads_are_the_agreement_and_a_calendar(store, pair, app):
 
 
 def test_a_new_partnership_with_a_new_person(store, pair):
+    cohort = pair["cohort"]
+    dee = store.save(model.Person(name="Dee", cohort_id=cohort.id))
     app = AgreementApp(store, today=TODAY)
     assert app.form.layout.display == "none"
     creator = app.new
-    creator.first.value = pair["alice"].id
+    creator.refresh()
+    creator.first.value = dee.id
     creator.second.value = NEW
     creator.second_name.value = "Carmen Castro"
     creator.create.click()
     carmen = store.find(model.Person, name="Carmen Castro")[0]
     created = next(p for p in store.find(model.Partnership) if carmen.id in p.members)
-    assert created.members == (pair["alice"].id, carmen.id)
+    assert created.members == (dee.id, carmen.id)
+    # In Dee's cohort, which Carmen joins: the facilitator's dashboard shows the pair.
+    assert (created.cohort_id, carmen.cohort_id) == (cohort.id, cohort.id)
     assert app.chooser.value == created.id and app.form.layout.display == "flex"
-    assert [title for title in app.partner_tabs.titles] == ["Alice", "Carmen Castro"]
+    assert [title for title in app.partner_tabs.titles] == ["Dee", "Carmen Castro"]
+
+
+def test_someone_in_a_running_partnership_is_not_paired_again_here(store, pair):
+    app = AgreementApp(store, today=TODAY)
+    creator = app.new
+    creator.first.value = pair["alice"].id
+    creator.second.value = NEW
+    creator.second_name.value = "Carmen Castro"
+    creator.create.click()
+    assert "is in a running partnership with Bob" in creator.first.message.value
+    assert "Nothing was created" in creator.result.value
+    assert store.find(model.Person, name="Carmen Castro") == []
+    assert len(store.find(model.Partnership)) == 1
+
+
+def test_people_of_two_cohorts_are_not_paired_here(store, pair):
+    other = store.save(model.Cohort(name="Autumn cohort", facilitator_id=pair["fay"].id))
+    dee = store.save(model.Person(name="Dee", cohort_id=pair["cohort"].id))
+    eve = store.save(model.Person(name="Eve", cohort_id=other.id))
+    app = AgreementApp(store, today=TODAY)
+    app.new.refresh()
+    app.new.first.value, app.new.second.value = dee.id, eve.id
+    app.new.create.click()
+    assert "is in another cohort than the first partner" in app.new.second.message.value
+    assert len(store.find(model.Partnership)) == 1
 
 
 @pytest.mark.parametrize(
@@ -284,9 +314,8 @@ def test_switching_partnership_holds_back_unsaved_edits(store, pair, app):
     app.save_button.click()
     app.goals.value = "Meet every week"  # not saved
     creator = app.new
-    creator.first.value = pair["alice"].id
-    creator.second.value = NEW
-    creator.second_name.value = "Carmen Castro"
+    creator.first.value = creator.second.value = NEW
+    creator.first_name.value, creator.second_name.value = "Carmen Castro", "Dan Dorn"
     creator.create.click()  # the new partnership is made, but the edits stay on screen
     (created,) = [p for p in store.find(model.Partnership) if p.id != pair["partnership"].id]
     assert app.chooser.value == pair["partnership"].id

@@ -352,3 +352,38 @@ def test_opening_an_up_to_date_workbook_does_not_load_alembic_or_matplotlib(tmp_
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_pair_saved_without_a_cohort_joins_its_partners_cohort(new_database):
+    """Version 0011 mends partnerships the agreement app saved without their cohort."""
+    url = new_database("no_cohort")
+    old = Store(url, upgrade=False)
+    migrate.upgrade(old.engine, "0010")
+    with old.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO persons (id, name, email, role, time_zone, is_demo) "
+            "VALUES (1, 'Fay', '', 'facilitator', 'UTC', FALSE)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO cohorts (id, name, facilitator_id, settings, is_demo) "
+            "VALUES (1, 'Spring', 1, '{}', FALSE), (2, 'Autumn', 1, '{}', FALSE)"
+        )
+        # Two of Spring, one of Spring with one of Autumn, two of no cohort.
+        connection.exec_driver_sql(
+            "INSERT INTO persons (id, name, email, role, time_zone, cohort_id, is_demo) VALUES "
+            "(2, 'A', '', 'participant', 'UTC', 1, FALSE), "
+            "(3, 'B', '', 'participant', 'UTC', 1, FALSE), "
+            "(4, 'C', '', 'participant', 'UTC', 1, FALSE), "
+            "(5, 'D', '', 'participant', 'UTC', 2, FALSE), "
+            "(6, 'E', '', 'participant', 'UTC', NULL, FALSE), "
+            "(7, 'F', '', 'participant', 'UTC', NULL, FALSE)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO partnerships (id, person_a_id, person_b_id, started_on, is_demo) VALUES "
+            "(1, 2, 3, '2026-01-05', FALSE), (2, 4, 5, '2026-01-05', FALSE), "
+            "(3, 6, 7, '2026-01-05', FALSE)"
+        )
+    old.close()
+    with Store(url) as store:
+        cohorts = [store.get(model.Partnership, k).cohort_id for k in (1, 2, 3)]
+    assert cohorts == [1, None, None]

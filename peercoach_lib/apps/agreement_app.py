@@ -10,7 +10,7 @@ import zoneinfo
 import ipywidgets as widgets
 
 from peercoach_lib import agreement as ag
-from peercoach_lib import calendar, documents
+from peercoach_lib import calendar, documents, partnerships
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
@@ -219,11 +219,15 @@ class NewPartnership(widgets.VBox):
                 "error", "Nothing was created: see the fields marked Error."
             )
             return
-        with self.app.store.transaction() as tx:
-            ids = [tx.save(p).id if isinstance(p, Person) else p for p in people]
-            partnership = tx.save(
-                Partnership(person_a_id=ids[0], person_b_id=ids[1], started_on=self.started.value)
+        try:
+            # Checked as the facilitator's pairing is (nobody in two running partnerships, no
+            # pair twice), and in the partners' cohort, which a new person joins.
+            partnership = partnerships.pair(
+                self.app.store, people[0], people[1], on=self.started.value
             )
+        except ValidationError as exc:
+            self.result.value = forms.refusal(fields, exc, "Nothing was created")
+            return
         self.result.value = ""
         self.app.refresh_partnerships(select=partnership.id)
 
