@@ -109,10 +109,10 @@ def check(
     if partners and (len({p for p in partners if p}) < 2):
         found.errors["partners"] = "choose two different people for the partnership"
     active = sorted(b.on for b in bookings if not b.cancelled)
-    if not active:
-        found.errors["session_count"] = "book at least one session"
-    if agreement.first_session_on is None and not active:
+    if agreement.first_session_on is None:
         found.errors["first_session_on"] = "choose the date of the first session"
+    elif not active:
+        found.errors["session_count"] = "book at least one session"
     first = agreement.first_session_on
     implausible = [
         (k, b.on)

@@ -345,7 +345,33 @@ class _Builder:
         self._lsi()
         self._gas()
         self._conversations_and_endings()
+        self._session_counts()
         return self.rows
+
+    def _session_counts(self) -> None:
+        """Each agreement's number of sessions as saving it would count them: the planned ones
+        held or missed, and those booked (so that saving an agreement unchanged changes nothing)."""
+        a, s = schema.agreements, schema.sessions
+        counted = (
+            sa.select(sa.func.count())
+            .where(
+                s.c.partnership_id == a.c.partnership_id,
+                s.c.planned,
+                s.c.status.in_(["held", "missed", "scheduled"]),
+            )
+            .scalar_subquery()
+        )
+        self.tx.connection.execute(
+            sa.update(a)
+            .where(
+                a.c.partnership_id.in_(
+                    sa.select(schema.partnerships.c.id).where(
+                        schema.partnerships.c.cohort_id == self.cohort_id
+                    )
+                )
+            )
+            .values(session_count=sa.case((counted < 1, 1), (counted > 104, 104), else_=counted))
+        )
 
     def _people(self) -> None:
         n_people = 2 * self.n + 1

@@ -272,8 +272,8 @@ def test_more_sessions_for_a_running_agreement_continue_from_the_next_one(store,
     [
         ("minutes", 500, "must be from 5 to 240"),
         ("minutes", 3, "must be from 5 to 240"),
-        ("count", -3, "must be from 0 to 104"),
-        ("count", 5000, "must be from 0 to 104"),
+        ("count", -3, "must be from 1 to 104"),
+        ("count", 5000, "must be from 1 to 104"),
     ],
 )
 def test_numbers_out_of_range_are_refused_as_typed(store, pair, app, field, typed, message):
@@ -387,7 +387,7 @@ def test_a_start_date_outside_the_workbook_years_is_refused_next_to_it(store, pa
 def test_a_new_end_date_mends_a_schedule_that_was_too_long(app, pair):
     fill_everything(app, pair)
     app.until.value = dt.date(2031, 12, 31)  # fortnightly: far more than 104 sessions
-    assert "must be from" in app.count.message.value
+    assert "at most 104 can be booked" in app.until.message.value
     app.until.value = dt.date(2026, 4, 28)
     assert app.count.value == 5 and len(app.rows.children) == 5
     assert app.count.message.value == ""
@@ -451,3 +451,50 @@ def test_a_link_to_an_ended_partnership_says_it_ended(store, pair):
     assert app.chooser.value is None
     unknown = AgreementApp(store, partnership_id=9999, today=TODAY)
     assert unknown.no_pair.value == ""
+
+
+def test_an_end_date_too_far_ahead_is_what_the_message_points_at(store, pair, app):
+    fill_everything(app, pair)
+    booked = len(app.rows.children)
+    app.until.value = dt.date(2099, 12, 31)
+    assert "at most 104 can be booked, so choose an earlier end date" in app.until.message.value
+    assert "Error" not in app.count.message.value
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value and store.find(model.Agreement) == []
+    app.until.value = dt.date(2026, 5, 31)
+    assert app.until.message.value == "" and len(app.rows.children) != booked
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+
+
+def test_no_session_is_booked_before_the_partnership_started(store, pair, app):
+    fill_everything(app, pair)  # the partnership started on 5 January 2026
+    app.first_date.value = dt.date(2025, 12, 29)
+    assert "the partnership started on 05 January 2026" in app.first_date.message.value
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value and store.find(model.Agreement) == []
+    app.first_date.value = dt.date(2026, 1, 6)
+    app.rows.children[1].children[0].value = dt.date(2026, 1, 2)  # moved before the start
+    assert "before the partnership started on 05 January 2026" in app.schedule_field.message.value
+
+
+def test_an_emptied_first_date_asks_for_one_and_keeps_the_schedule(store, pair, app):
+    fill_everything(app, pair)
+    booked = [b.on for b in app.bookings]
+    app.first_date.value = None  # emptied, or a date the browser could not read (31 February)
+    assert "choose the date of the first session" in app.first_date.message.value
+    assert app.count.message.value == "" and [b.on for b in app.bookings] == booked
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value and store.find(model.Agreement) == []
+
+
+def test_saving_a_demo_agreement_unchanged_changes_nothing(demo_store):
+    for before in demo_store.find(model.Agreement):
+        app = AgreementApp(demo_store, partnership_id=before.partnership_id)
+        if app.partnership is None:  # an ended partnership is not offered
+            continue
+        app.acting.value = app.partnership.person_a_id
+        app.save_button.click()
+        assert "Saved at" in app.result.value, app.result.value
+        after = demo_store.get(model.Agreement, before.id)
+        assert after.replace(updated_at=before.updated_at) == before

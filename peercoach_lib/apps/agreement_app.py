@@ -29,6 +29,9 @@ from peercoach_lib.store import Store
 
 log = logging.getLogger(__name__)
 
+#: The most sessions one schedule books (two years of weekly sessions).
+MOST_SESSIONS = 104
+
 NEW = "new"
 SPLIT_MINUTES = 15
 
@@ -252,6 +255,8 @@ class AgreementApp(widgets.VBox):
         self.people: dict[int, Person] = {}
         self.saved: Agreement | None = None
         self.bookings: list[ag.Booking] = []
+        #: How many sessions an end date too far ahead would make (0 when it is not).
+        self.too_many = 0
         self.person_id = person_id
         self._loading = False
         # On a shared server a person sees only their own partnerships, acts only as themselves,
@@ -311,7 +316,9 @@ class AgreementApp(widgets.VBox):
         self.caller = forms.dropdown("Who calls whom", "caller_id", [])
 
         self.first_date = forms.date("First session", "first_session_on")
-        self.count = forms.integer("Number of sessions", "session_count", low=0, high=104, value=8)
+        self.count = forms.integer(
+            "Number of sessions", "session_count", low=1, high=MOST_SESSIONS, value=8
+        )
         self.until = forms.date("Or book until (optional)", "last_session_on")
         self.rows = widgets.VBox()
         self.schedule_field = forms.Field(self.rows, "schedule")
@@ -588,11 +595,15 @@ class AgreementApp(widgets.VBox):
         if self.saved is not None and not anchor_on_first and to_come:
             first = min(to_come)
         if first is None:
-            self.bookings = ag.rebook(self.bookings, [])
+            # An emptied (or impossible) first date asks for a date; the schedule stays as it
+            # was until one is chosen.
             return
         dates = ag.schedule_dates(
             first, self.frequency.value, count=self.count.value, until=self.until.value
         )
+        self.too_many = len(dates) if len(dates) > MOST_SESSIONS else 0
+        if self.too_many:
+            return  # the end date is the error; the schedule stays as it was
         self.bookings = ag.rebook(self.bookings, dates)
         if self.until.value is not None:
             # The count follows the end date; no regeneration while it is set.
@@ -670,6 +681,30 @@ class AgreementApp(widgets.VBox):
         findings.errors.update(forms.range_errors(self.fields.values()))
         if self.count.value == 0:
             findings.errors["session_count"] = "book at least one session"
+        first, until = self.first_date.value, self.until.value
+        if until is not None and first is not None:
+            # The number follows the end date: what is wrong is the date.
+            if self.too_many:
+                findings.errors["last_session_on"] = (
+                    f"that makes {self.too_many} sessions from {first:%d %b %Y}: at most "
+                    f"{MOST_SESSIONS} can be booked, so choose an earlier end date"
+                )
+            if until < first:
+                findings.errors.pop("session_count", None)  # the end date says why
+        if self.partnership is not None:
+            started = self.partnership.started_on
+            early = [b.on for b in self.bookings if not b.cancelled and b.on < started]
+            if first is not None and first < started:
+                findings.errors["first_session_on"] = (
+                    f"the partnership started on {started:%d %B %Y}: its first session is on "
+                    "that day or later"
+                )
+            elif early:
+                findings.errors.setdefault(
+                    "schedule",
+                    f"a session is booked on {early[0]:%d %b %Y}, before the partnership "
+                    f"started on {started:%d %B %Y}",
+                )
         if saving and self.acting.value is None:
             findings.errors["acting"] = "choose who you are: every change is kept with a name"
         if agreement is not None:
