@@ -52,6 +52,9 @@ class SessionEntry:
     shown: dict | None = None
     #: For a planned session logged as rescheduled: the day it is booked again, if chosen.
     rebook_on: dt.date | None = None
+    #: The person's own part of the session as stored when the log was opened
+    #: (:func:`own_part`): a save from another window since then is not silently undone.
+    own_loaded: dict | None = None
 
 
 def loggable_sessions(
@@ -167,6 +170,38 @@ def merge_session(
         raise ConflictError("Session", fields=("the status",), merged={}) from None
 
 
+#: The person's own part of a session, by what a person calls it.
+OWN_PARTS = ("notes", "session check", "feedback", "goal levels", "new commitments", "follow-ups")
+_NOT_COMPARED = {"id", "session_id", "created_at", "updated_at"}
+
+
+def own_part(reader: Store | Transaction, session_id: int, person_id: int) -> dict[str, list]:
+    """What the person logged of the session themselves, part by part (see :data:`OWN_PARTS`),
+    as comparable values: two readings are equal when nobody saved that part in between."""
+    plans = [p.id for p in reader.find(ChangePlan, person_id=person_id)]
+    found = {
+        "notes": reader.find(SessionNote, session_id=session_id, person_id=person_id),
+        "session check": reader.find(SessionCheck, session_id=session_id, person_id=person_id),
+        "feedback": reader.find(Feedback, session_id=session_id, author_id=person_id),
+        "goal levels": reader.find(GasRating, session_id=session_id, plan_id=plans)
+        if plans
+        else [],
+        "new commitments": reader.find(
+            Commitment, person_id=person_id, made_in_session_id=session_id
+        ),
+        "follow-ups": reader.find(
+            Commitment, person_id=person_id, reviewed_in_session_id=session_id
+        ),
+    }
+    return {
+        part: sorted(
+            (r.model_dump(mode="json", exclude=_NOT_COMPARED) for r in records),
+            key=lambda d: sorted((k, str(v)) for k, v in d.items()),
+        )
+        for part, records in found.items()
+    }
+
+
 def describe(session: Session) -> str:
     """The session as logged, in a few words: "held on 23 November 2026 (15 and 14 minutes)"."""
     on = session.held_on or session.scheduled_on
@@ -207,6 +242,11 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         on = entry.session.held_on or entry.session.scheduled_on
         if on is not None and (problem := date_problem(on, partnership)):
             raise ValidationError("Session", [FieldError("held_on", "Date", problem)])
+        if entry.session.id is not None and entry.own_loaded is not None:
+            now = own_part(tx, entry.session.id, person_id)
+            changed = tuple(part for part in OWN_PARTS if now[part] != entry.own_loaded.get(part))
+            if changed:
+                raise ConflictError("Your part", by=person_id, fields=changed, merged=now)
         mine = entry.session
         if mine.id is not None and entry.loaded is not None:
             # In the same transaction as the save: nothing can come between merge and write.

@@ -619,3 +619,41 @@ def test_an_earlier_session_lists_only_what_was_committed_to_before_it(demo_pair
     ahead = open_log(store, pair, s2.scheduled_on + dt.timedelta(days=7))
     ahead.session.value = UNPLANNED
     assert "Book the venue" in {r.commitment.text for r in ahead._review_rows()}
+
+
+def test_my_own_save_from_another_window_is_not_silently_undone(demo_pair):
+    store, pair, s1, _s2 = two_sessions_with_follow_ups(demo_pair)
+    me = pair.person_a_id
+    first, second = reopened(store, pair, s1), reopened(store, pair, s1)
+    first.note.value = "Written in the first window"
+    for name in first.check:
+        first.check[name].value = 3
+    first.save_button.click()
+    assert "Saved the held session" in first.result.value
+    second.note.value = "Written in the second window"
+    second.save_button.click()
+    assert "you saved your part of this session in another window" in second.result.value
+    assert "notes, session check changed there" in second.result.value
+    (note,) = store.find(model.SessionNote, session_id=s1.id, person_id=me)
+    (check,) = store.find(model.SessionCheck, session_id=s1.id, person_id=me)
+    assert (note.text, check.heard) == ("Written in the first window", 3)
+    # Said once: saving again, knowingly, puts this window's part in place.
+    second.save_button.click()
+    assert "Saved the held session" in second.result.value, second.result.value
+    (note,) = store.find(model.SessionNote, session_id=s1.id, person_id=me)
+    assert note.text == "Written in the second window"
+
+
+def test_the_partners_save_is_not_a_change_to_my_part(demo_pair):
+    store, pair, s1, _s2 = two_sessions_with_follow_ups(demo_pair)
+    mine = reopened(store, pair, s1)
+    theirs = SessionLogApp(
+        store, person_id=pair.person_b_id, partnership_id=pair.id, today=s1.scheduled_on
+    )
+    theirs.session.value = s1.id
+    theirs.note.value = "The partner's note"
+    theirs.save_button.click()
+    assert "Saved the held session" in theirs.result.value, theirs.result.value
+    mine.note.value = "My note"
+    mine.save_button.click()
+    assert "Saved the held session" in mine.result.value, mine.result.value

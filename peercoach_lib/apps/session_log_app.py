@@ -143,6 +143,7 @@ class SessionLogApp(widgets.VBox):
         self.new_date = forms.date("New date (books it)", "rebook_on")
         # The session as stored when the form was filled, and its parts as first shown.
         self.loaded_session: Session | None = None
+        self.own_loaded: dict | None = None
         self.shown_parts: dict | None = None
         self.first_half = forms.integer("Minutes", "halves[0]", low=0, high=240, value=45)
         self.second_half = forms.integer("Minutes", "halves[1]", low=0, high=240, value=45)
@@ -417,6 +418,7 @@ class SessionLogApp(widgets.VBox):
         )
         session = self._session()
         self.loaded_session = session
+        self.own_loaded = session_log.own_part(self.store, session.id, me) if session else None
         self.plans = session_log.active_plans(self.store, me)
         self._loading = True
         try:
@@ -875,7 +877,9 @@ class SessionLogApp(widgets.VBox):
                 "Your draft is kept.",
             )
             return
-        entry = dataclasses.replace(entry, loaded=self.loaded_session, shown=self.shown_parts)
+        entry = dataclasses.replace(
+            entry, loaded=self.loaded_session, shown=self.shown_parts, own_loaded=self.own_loaded
+        )
         try:
             saved = session_log.save(self.store, self.person.value, entry)
         except ValidationError as exc:
@@ -891,6 +895,18 @@ class SessionLogApp(widgets.VBox):
             )
             return
         except ConflictError as exc:
+            if exc.record == "Your part":
+                # Said once: the next save, made knowing, keeps what is on screen here.
+                self.own_loaded = exc.merged
+                self.result.value = forms.notice(
+                    "error",
+                    "Nothing was saved: you saved your part of this session in another window "
+                    f"after opening it here ({html.escape(', '.join(exc.fields))} changed "
+                    "there). This window still shows your part as it was here, with what you "
+                    "typed: save again to put all of it in place of what was saved there, or "
+                    "choose the session again to see what was saved.",
+                )
+                return
             # Said once: what did merge is now on screen, and the next save is made knowing
             # what was saved meanwhile.
             stored = self._session()
