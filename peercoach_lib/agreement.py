@@ -277,8 +277,21 @@ def merge(loaded: Version, stored: Version, mine: Version, by: int | None) -> Ve
             merged[key] = value
         else:
             clashes.append(key)
+            merged[key] = theirs[key]
+    try:
+        resolved = _merged(now, new, merged, by)
+    except ValidationError:
+        if not clashes:
+            raise
+        resolved = None  # the two sides' changes do not make an agreement together
     if clashes:
-        raise ConflictError("Agreement", by=now.updated_by, fields=tuple(clashes))
+        # ``merged`` of the error: the stored agreement with this side's changes that did not
+        # clash, for the form to show.
+        raise ConflictError("Agreement", by=now.updated_by, fields=tuple(clashes), merged=resolved)
+    return resolved
+
+
+def _merged(now: Agreement, new: Agreement, merged: dict, by: int | None) -> Version:
     schedule = merged.pop("schedule")
     own = {s.person_id: s for s in new.partners if s.person_id == by}
     sections = {s.person_id: s for s in now.partners} | own

@@ -360,6 +360,8 @@ def test_two_partners_saving_at_once_lose_nothing(store, pair):
     mine.minutes.value = 55
     mine.save_button.click()
     stale.minutes.value = 60
+    stale.day.value = Weekday.THURSDAY  # changed only here: it comes along
+    stale.panels[1].hopes.value = "To listen more"  # his own part: it comes along too
     stale.save_button.click()
     said = stale.result.value
     assert (
@@ -370,6 +372,13 @@ def test_two_partners_saving_at_once_lose_nothing(store, pair):
     assert stale.minutes.value == 60  # still on screen
     stale.reload_button.click()
     assert stale.minutes.value == 55 and stale.reload_button.layout.display == "none"
+    assert (stale.day.value, stale.panels[1].hopes.value) == (Weekday.THURSDAY, "To listen more")
+    assert "with your changes that did not clash" in stale.result.value
+    stale.save_button.click()
+    assert "Saved at" in stale.result.value, stale.result.value
+    (saved,) = store.find(model.Agreement)
+    assert (saved.minutes_per_person, saved.day) == (55, Weekday.THURSDAY)
+    assert {s.person_id: s.hopes for s in saved.partners}[bob.id] == "To listen more"
 
 
 def test_a_start_date_outside_the_workbook_years_is_refused_next_to_it(store, pair):

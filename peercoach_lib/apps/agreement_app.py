@@ -257,6 +257,9 @@ class AgreementApp(widgets.VBox):
         self.bookings: list[ag.Booking] = []
         #: How many sessions an end date too far ahead would make (0 when it is not).
         self.too_many = 0
+        #: After a refused save: the stored agreement with this window's changes that did not
+        #: clash, which "Show the saved agreement" puts on screen.
+        self.resolved: ag.Version | None = None
         self.person_id = person_id
         self._loading = False
         # On a shared server a person sees only their own partnerships, acts only as themselves,
@@ -334,7 +337,7 @@ class AgreementApp(widgets.VBox):
         self.reload_button = widgets.Button(
             description="Show the saved agreement",
             icon="refresh",
-            tooltip="Your changes on screen are dropped",
+            tooltip="Your changes that did not clash come with it; the others are dropped",
             layout=widgets.Layout(
                 width="auto", align_self="flex-start", margin=f"6px 0 0 {forms.LABEL_WIDTH}"
             ),
@@ -501,29 +504,7 @@ class AgreementApp(widgets.VBox):
                 self.acting.control.options = [("Choose who you are…", None), *names]
                 self.acting.value = self.person_id if self.person_id in members else None
             self.caller.control.options = [("(to agree)", None), *names]
-            sections = {s.person_id: s for s in agreement.partners}
-            for k, (panel, member) in enumerate(zip(self.panels, members, strict=True)):
-                panel.load(self.people[member], sections.get(member))
-                self.partner_tabs.set_title(k, self.people[member].name)
-            self.medium.value = agreement.medium
-            self.format.value = agreement.format
-            self.minutes.value = agreement.minutes_per_person
-            self.frequency.value = agreement.frequency
-            self.day.value = agreement.day
-            self.time.value = agreement.time
-            self.zone.value = agreement.time_zone
-            self.caller.value = agreement.caller_id
-            self.first_date.value = agreement.first_session_on
-            self.until.value = agreement.last_session_on
-            self.goals.value = "\n".join(g.text for g in agreement.goals)
-            if saved is None:
-                self.count.value = agreement.session_count
-                self.bookings = []
-                self._regenerate()
-            else:
-                self.bookings = bookings
-                self.count.value = sum(not b.cancelled for b in bookings)
-            self._render_rows()
+            self._fill(agreement, bookings, saved=saved)
             self._on_acting()
             self.result.value = ""
             # What the form started from: a later save merges against it, field by field.
@@ -549,9 +530,54 @@ class AgreementApp(widgets.VBox):
             return field.control.description
         return "the schedule" if name == "schedule" else Agreement.model_fields[name].title or name
 
+    def _fill(
+        self, agreement: Agreement, bookings: list[ag.Booking], *, saved: Agreement | None
+    ) -> None:
+        """Put ``agreement`` and its schedule on screen (``saved``: whether one is stored)."""
+        members = self.partnership.members
+        sections = {s.person_id: s for s in agreement.partners}
+        for k, (panel, member) in enumerate(zip(self.panels, members, strict=True)):
+            panel.load(self.people[member], sections.get(member))
+            self.partner_tabs.set_title(k, self.people[member].name)
+        self.medium.value = agreement.medium
+        self.format.value = agreement.format
+        self.minutes.value = agreement.minutes_per_person
+        self.frequency.value = agreement.frequency
+        self.day.value = agreement.day
+        self.time.value = agreement.time
+        self.zone.value = agreement.time_zone
+        self.caller.value = agreement.caller_id
+        self.first_date.value = agreement.first_session_on
+        self.until.value = agreement.last_session_on
+        self.goals.value = "\n".join(g.text for g in agreement.goals)
+        if saved is None:
+            self.count.value = agreement.session_count
+            self.bookings = []
+            self._regenerate()
+        else:
+            self.bookings = bookings
+            self.count.value = sum(not b.cancelled for b in bookings)
+        self._render_rows()
+
     def _on_reload(self, _button=None) -> None:
-        """Show the agreement as now stored, dropping what is on screen."""
+        """Show the agreement as now stored, with this window's changes that did not clash
+        (when a save was refused): saving then keeps them."""
+        resolved, self.resolved = self.resolved, None
         self.load(self.partnership.id)
+        if resolved is None:
+            return
+        self._loading = True
+        try:
+            self._fill(resolved[0], list(resolved[1]), saved=self.saved)
+        finally:
+            self._loading = False
+        self.check()
+        self._refresh_outputs()
+        self.result.value = forms.notice(
+            "info",
+            "This is the agreement as saved, with your changes that did not clash. Save to keep "
+            "them.",
+        )
 
     def _on_acting(self, _change=None) -> None:
         if self.acting.value is not None:
@@ -735,6 +761,7 @@ class AgreementApp(widgets.VBox):
                 self.store, agreement, self.bookings, by=self.acting.value, loaded=self.loaded
             )
         except ConflictError as exc:
+            self.resolved = exc.merged
             who = self.people.get(exc.by)
             saver = (
                 "You saved this agreement from another window"
@@ -745,8 +772,10 @@ class AgreementApp(widgets.VBox):
             self.result.value = forms.notice(
                 "error",
                 f"Nothing was saved: {saver} after you opened it, and changed {fields} "
-                "differently. Your changes are still on screen: note what you want to keep, "
-                "then show the saved agreement and make them again.",
+                "differently. Your changes are still on screen. Show the saved agreement to "
+                "see theirs: your other changes come with it"
+                + ("" if self.resolved else " (note them: they do not fit with theirs)")
+                + f"; then set {fields} as you both agree, and save.",
             )
             self.reload_button.layout.display = "flex"
             return
