@@ -137,11 +137,12 @@ class ForgetReport:
         """Whether anything was removed or anonymised by this call."""
         return any(self.counts.values()) or self.ended > 0
 
-    def summary(self) -> str:
-        """One sentence a person can read, such as the command line prints."""
+    def summary(self, *, you: bool = False) -> str:
+        """One sentence a person can read, such as the command line prints; with ``you``, said
+        to the person forgotten (as the My data app does)."""
         parts = []
         if self.anonymised.get(IDENTITY):
-            parts.append("replaced their name and e-mail")
+            parts.append(f"replaced {'your' if you else 'their'} name and e-mail")
         deleted = _amounts(self.removed)
         if deleted:
             parts.append(f"deleted {deleted}")
@@ -150,9 +151,13 @@ class ForgetReport:
             parts.append(f"removed the words from {words} (numbers and dates kept)")
         if self.ended:
             many = "partnerships that were" if self.ended != 1 else "partnership that was"
-            parts.append(f"ended {self.ended} {many} still running (booked sessions cancelled)")
+            whose = "your" if you and self.ended == 1 else str(self.ended)
+            parts.append(f"ended {whose} {many} still running (booked sessions cancelled)")
         when = f"{self.forgotten_at.day} {self.forgotten_at:%B %Y}"
         done = "; ".join(parts)
+        if you:
+            # What a person can act on; the file's own clean-up is the administrator's.
+            return f"We {done}." if parts else "There was nothing to remove."
         if self.already_forgotten:
             sentence = f"Person {self.person_id} was already forgotten on {when}"
             sentence += f"; now also {done}" if parts else "; there was nothing left to remove"

@@ -92,6 +92,12 @@ def test_the_export_link_holds_everything_about_me_as_json(store, pair, lives):
     assert document["format"] == "peercoach-export" and document["person"] == alice
     notes = document["records"]["session_notes"]
     assert [n["text"] for n in notes] == ["ALICE-NOTE"]
+    # Shared a moment later: the download says so too (it equals `peercoach export` at once).
+    view = next(v for v in app.sections["session_note"].views if v.item.record_id == notes[0]["id"])
+    view.switch.value = not notes[0]["shared"]
+    (encoded,) = re.findall(r"data:application/json;base64,([A-Za-z0-9+/=]+)", app.export.value)
+    (note,) = json.loads(base64.b64decode(encoded))["records"]["session_notes"]
+    assert note["shared"] is (not notes[0]["shared"])
 
 
 def test_long_lists_show_the_newest_and_the_rest_on_request(store, pair, lives):
@@ -162,7 +168,8 @@ def test_delete_me_asks_for_the_name_then_forgets_the_person_only(store, pair, l
     person = store.get(model.Person, alice)
     assert person.forgotten_at is not None and person.name != "Alice"
     assert "Your data was deleted" in app.delete_result.value
-    assert "Forgot person" in app.delete_result.value
+    assert "We replaced your name and e-mail" in app.delete_result.value
+    assert "Forgot person" not in app.delete_result.value
     assert app.person.value is None and app.body.layout.display == "none"
     assert alice not in [o[1] for o in app.person.control.options]
     assert "ALICE-" not in widget_text(app)

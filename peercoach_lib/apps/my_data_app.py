@@ -134,6 +134,7 @@ class SharedItemView(widgets.VBox):
             return
         self.item = self.item.with_shared(wanted)
         self.card.value = item_html(self.item)
+        self.app._offer_export(self.app.person.value)  # the download says it too
         self.status.value = forms.message_html(
             "ok",
             "your partner sees it from now on." if wanted else "private again: only you see it.",
@@ -401,7 +402,7 @@ class MyDataApp(widgets.VBox):
         self._on_person()
         self.delete_result.value = forms.notice(
             "ok",
-            "<strong>Your data was deleted.</strong> " + html.escape(report.summary()),
+            "<strong>Your data was deleted.</strong> " + html.escape(report.summary(you=True)),
         )
 
 
