@@ -20,6 +20,9 @@ from peercoach_lib.errors import (
     RosterRefused,
 )
 
+#: The most kernels kept ready per app (each is a Python process of some 150 MB).
+MOST_POOLED = 16
+
 EPILOG = f"""\
 Every command uses the database named by {DB_VARIABLE} (a database URL such as
 sqlite:////path/to/file.sqlite or postgresql+psycopg://user@host/db, or a plain file path),
@@ -45,6 +48,13 @@ def _port(text: str) -> int:
     value = _whole(text, "a port number")
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError("must be a port number from 1 to 65535")
+    return value
+
+
+def _pool(text: str) -> int:
+    value = _whole(text, "a number of kernels")
+    if not 0 <= value <= MOST_POOLED:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MOST_POOLED} kernels per app")
     return value
 
 
@@ -93,8 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--pool",
-        type=int,
-        default=int(os.environ.get("PEERCOACH_POOL", "1")),
+        type=_pool,
+        default=os.environ.get("PEERCOACH_POOL", "1"),
         metavar="N",
         help="kernels kept ready per app so pages open at once; 0 starts one per page "
         "(default: %(default)s, or PEERCOACH_POOL)",

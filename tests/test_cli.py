@@ -59,6 +59,30 @@ def test_help_documents_every_command(capsys):
         assert "usage: peercoach " + command in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (["--pool", "-1"], "must be from 0 to 16 kernels per app"),
+        (["--pool", "two"], "must be a number of kernels, not 'two'"),
+        ({"PEERCOACH_POOL": "2x"}, "must be a number of kernels, not '2x'"),
+    ],
+)
+def test_a_bad_pool_size_is_refused_and_other_commands_still_work(
+    setting, message, monkeypatch, capsys
+):
+    args = setting if isinstance(setting, list) else []
+    for name, value in (setting if isinstance(setting, dict) else {}).items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--help"])  # nothing but serve reads the pool size
+    assert exited.value.code == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", *args])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
 def test_demo_fills_an_empty_database_once(db, capsys):
     args = ["demo", "--pairs", "3", "--weeks", "6", "--seed", "2", "--as-of", str(AS_OF)]
     assert cli.main([*args, "--if-empty"]) == 0
