@@ -46,6 +46,8 @@ class Enrolled:
     added: list[Person] = field(default_factory=list)
     updated: list[Person] = field(default_factory=list)
     unchanged: list[Person] = field(default_factory=list)
+    #: The cohort's facilitator before this roster named another, if it did.
+    replaced_facilitator: Person | None = None
 
     @property
     def enrolled(self) -> list[Person]:
@@ -62,7 +64,12 @@ class Enrolled:
             f"{_people(len(self.added))} added, {len(self.updated)} updated"
             + (f", {len(self.unchanged)} unchanged." if self.unchanged else "."),
         ]
-        if facilitator:
+        if facilitator and self.replaced_facilitator is not None:
+            lines.append(
+                f"Facilitator: {facilitator}, in place of {self.replaced_facilitator.name} "
+                "(who no longer sees this cohort's dashboard)."
+            )
+        elif facilitator:
             lines.append(f"Facilitator: {facilitator}.")
         elif self.cohort.facilitator_id is None:
             lines.append(
@@ -267,6 +274,8 @@ def enrol(
                 ]
             )
         if facilitator is not None and cohort.facilitator_id != facilitator.id:
+            if cohort.facilitator_id is not None:
+                result.replaced_facilitator = tx.get(Person, cohort.facilitator_id)
             cohort = tx.save(cohort.replace(facilitator_id=facilitator.id))
             result.cohort = cohort
     return result

@@ -242,7 +242,20 @@ def test_a_roster_cannot_leave_a_cohort_without_its_facilitator(store):
     # Naming the new facilitator in the same roster hands the cohort over.
     handover = demote + "Ann Archer,ann,facilitator\n"
     done = enrol.enrol(store, enrol.read_roster(handover), "Spring 2027")
-    assert "Facilitator: Ann Archer." in done.summary()
+    assert "Facilitator: Ann Archer, in place of Fay Facilitator" in done.summary()
+
+
+def test_naming_another_facilitator_says_whose_place_they_take(store):
+    enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
+    done = enrol.enrol(
+        store, enrol.read_roster("name,sign_in,role\nIda Jones,ida,facilitator\n"), "Spring 2027"
+    )
+    assert (
+        "Facilitator: Ida Jones, in place of Fay Facilitator (who no longer sees this cohort's "
+        "dashboard)." in done.summary()
+    )
+    again = enrol.enrol(store, enrol.read_roster("name,sign_in\nBea Brook,bea\n"), "Spring 2027")
+    assert "in place of" not in again.summary()
 
 
 def test_a_missing_roster_file_says_so(store, tmp_path):
