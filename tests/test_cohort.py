@@ -290,6 +290,9 @@ def test_a_cohort_of_two_people_shows_no_averages(store):
     assert headline["Sessions held / planned"] == "1 / 1"  # counts, not averages, are shown
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
     assert "too few to show" in app.headline.value
+    assert "Pairs active: the running pairs that held a session in the range" in (
+        app.headline.value
+    )
     # Nor does the CSV give the withheld figures by pair.
     pairs_csv = _csv_tables(app)["pairs"]
     assert pairs_csv[["follow_through", "follow_through_recent"]].isna().all().all()

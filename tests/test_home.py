@@ -17,6 +17,8 @@ def test_home_shows_demo_banner_and_what_the_workbook_holds(demo_store):
         (demo_store.frame("sessions")["status"] == "held").sum()
     )
     assert "The most recent session was held on" in page.summary.value
+    # "Running", as the dashboard's "Pairs active" means those of them that met.
+    assert ">running partnerships<" in page.summary.value
 
 
 def test_home_of_an_empty_workbook_says_how_to_begin(store):

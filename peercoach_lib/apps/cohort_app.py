@@ -26,7 +26,8 @@ PEOPLES_ANSWERS = ("check_mean",)
 PRIVACY = (
     "This dashboard shows counts, rates and flags only. It never reads what anyone wrote "
     "(notes, preparations, feedback, plans), any average of fewer than three people is shown "
-    "as “too few to show”, and session-check answers are shown across pairs, never pair by pair."
+    "as “too few to show”, and session-check answers are shown across pairs, never pair by pair "
+    "(a pair's low-check flag counts the checks below the line, not what anyone answered)."
 )
 
 
@@ -236,6 +237,8 @@ class CohortDashboardApp(widgets.VBox):
         )
         self.headline.value = (
             f"<div style='display:flex;gap:10px;flex-wrap:wrap;margin:8px 0'>{cells}</div>"
+            "<p style='font-size:13px;color:#3d3d3d;margin:0 0 8px'>Pairs active: the running "
+            "pairs that held a session in the range, of all running pairs.</p>"
         )
 
     def _draw_grid(self) -> None:

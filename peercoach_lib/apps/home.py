@@ -126,7 +126,7 @@ def _summary_html(facts: dict[str, object], where: str | None) -> str:
     items = [
         ("people", facts["people"]),
         ("cohorts", facts["cohorts"]),
-        ("active partnerships", facts["partnerships"]),
+        ("running partnerships", facts["partnerships"]),
         ("sessions held", facts["sessions_held"]),
     ]
     cells = "".join(
