@@ -399,3 +399,21 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
     ):
         lines.append(f"- **{gas.sign(level)}** ({gas.LEVELS[level]}): {w(text or '') or '-'}")
     return "\n".join(lines) + "\n"
+
+
+def plan_names(plans: list[ChangePlan]) -> dict[int, str]:
+    """Each plan's name for a label or a legend: its change, and where two plans say the same,
+    the day each was started (then its number), so that no two read alike."""
+    seen: dict[str, int] = {}
+    for plan in plans:
+        seen[plan.change] = seen.get(plan.change, 0) + 1
+    names = {
+        plan.id: f"{plan.change} (from {plan.created_on:%d %b %Y})"
+        if seen[plan.change] > 1
+        else plan.change
+        for plan in plans
+    }
+    twice = {name for name in names.values() if list(names.values()).count(name) > 1}
+    return {
+        pid: f"{name[:-1]}, plan {pid})" if name in twice else name for pid, name in names.items()
+    }

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from peercoach_lib import lsi, sessions
+from peercoach_lib import change_plan, lsi, sessions
 from peercoach_lib.model import (
     Agreement,
     ChangePlan,
@@ -84,7 +84,7 @@ def load(
     all_sessions = frames["sessions"]
     mine = all_sessions[all_sessions["partnership_id"] == (pair.id if pair else -1)]
 
-    goal_names = {p.id: p.change for p in plans}
+    goal_names = change_plan.plan_names(plans)
     ratings = frames["gas_ratings"]
     ratings = ratings[ratings["plan_id"].isin(list(goal_names))]
     weights = pd.Series({p.id: p.weight for p in plans}, dtype=float)
@@ -92,7 +92,11 @@ def load(
         ["rated_on", "plan_id", "goal", "level"]
     ].sort_values(["rated_on", "plan_id"])
     milestones = pd.DataFrame(
-        [(pd.Timestamp(m.due_on), p.change, m.description) for p in plans for m in p.milestones],
+        [
+            (pd.Timestamp(m.due_on), goal_names[p.id], m.description)
+            for p in plans
+            for m in p.milestones
+        ],
         columns=["due_on", "goal", "description"],
     )
 

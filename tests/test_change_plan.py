@@ -189,3 +189,24 @@ def test_a_month_or_year_that_has_passed_is_pointed_out(goal, passed):
         assert hints == [
             f"{passed} is before the plan started (05 Jan 2026): choose a date still to come"
         ]
+
+
+def test_plans_that_say_the_same_are_told_apart_by_their_start_then_number():
+    def plan(pid: int, change: str, day: int) -> model.ChangePlan:
+        return model.ChangePlan(
+            id=pid, person_id=1, change=change, created_on=dt.date(2026, 8, day)
+        )
+
+    names = cp.plan_names(
+        [plan(1, "Sleep more", 3), plan(2, "Save money", 3), plan(3, "Save money", 9)]
+    )
+    assert names == {
+        1: "Sleep more",
+        2: "Save money (from 03 Aug 2026)",
+        3: "Save money (from 09 Aug 2026)",
+    }
+    same_day = cp.plan_names([plan(4, "Save money", 3), plan(5, "Save money", 3)])
+    assert same_day == {
+        4: "Save money (from 03 Aug 2026, plan 4)",
+        5: "Save money (from 03 Aug 2026, plan 5)",
+    }

@@ -37,6 +37,8 @@ class CommitmentRow(widgets.VBox):
             style=forms._STYLE,
             layout=widgets.Layout(width="min(100%, 760px)"),
         )
+        # Every row asks the same: a screen reader hears which commitment it is about.
+        forms.label_in_context(self.obstacle, commitment.text[:60])
         super().__init__([self.status, self.obstacle], layout=widgets.Layout(margin="0 0 8px"))
 
     def reviewed(self) -> Commitment:

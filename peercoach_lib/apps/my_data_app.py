@@ -72,7 +72,10 @@ def item_html(item: Item) -> str:
     return (
         f"<div class='peercoach-item' data-kind='{item.kind}'>"
         f"<div class='peercoach-row-name' style='font-weight:600;font-size:14px;"
-        f"margin-bottom:2px'>{html.escape(item.label)}</div>{table}</div>"
+        # What kind of item, for a screen reader: a session's note and its preparation share
+        # their label, and the switches beside them are heard by it.
+        f"margin-bottom:2px'>{forms.unseen(item.what.capitalize() + ', ')}"
+        f"{html.escape(item.label)}</div>{table}</div>"
     )
 
 

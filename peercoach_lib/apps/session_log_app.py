@@ -9,7 +9,7 @@ import logging
 
 import ipywidgets as widgets
 
-from peercoach_lib import gas, session_log
+from peercoach_lib import change_plan, gas, session_log
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConflictError, ValidationError
@@ -144,6 +144,7 @@ class SessionLogApp(widgets.VBox):
         # The session as stored when the form was filled, and its parts as first shown.
         self.loaded_session: Session | None = None
         self.own_loaded: dict | None = None
+        self.plan_names: dict[int, str] = {}
         self.shown_parts: dict | None = None
         self.first_half = forms.integer("Minutes", "halves[0]", low=0, high=240, value=45)
         self.second_half = forms.integer("Minutes", "halves[1]", low=0, high=240, value=45)
@@ -496,7 +497,8 @@ class SessionLogApp(widgets.VBox):
         for row in self._review_rows():
             row.status.observe(runtime.guarded(self._on_edit), names="value")
             row.obstacle.observe(runtime.guarded(self._on_edit), names="value")
-        goals = [("(no goal)", None), *((p.change, p.id) for p in self.plans)]
+        self.plan_names = change_plan.plan_names(self.plans)
+        goals = [("(no goal)", None), *((self.plan_names[p.id], p.id) for p in self.plans)]
         self.new_commitments.make_row = _commitment_row(goals)
         made = self.store.find(Commitment, person_id=me, made_in_session_id=sid) if sid else []
         self.new_commitments.load([c.model_dump() for c in made])
@@ -537,7 +539,9 @@ class SessionLogApp(widgets.VBox):
             (f"{gas.sign(lv)}: {descriptions[lv] or gas.LEVELS[lv]}", lv)
             for lv in (2, 1, 0, -1, -2)
         ]
-        field = forms.dropdown(plan.change, f"levels.{plan.id}", options, value=level)
+        field = forms.dropdown(
+            self.plan_names.get(plan.id, plan.change), f"levels.{plan.id}", options, value=level
+        )
         field.plan_id = plan.id
         field.control.observe(runtime.guarded(self._on_edit), names="value")
         return field

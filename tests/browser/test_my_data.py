@@ -171,7 +171,7 @@ def test_delete_me_refuses_a_wrong_name_then_deletes_with_the_right_one(
     fill(page, CONFIRM, a.name)
     page.get_by_role("button", name="Delete everything about me").click()
     done = page.get_by_role("status").filter(has_text="Your data was deleted.")
-    expect(done).to_contain_text(f"Forgot person {a.id}", timeout=KERNEL_MS)
+    expect(done).to_contain_text("We replaced your name and e-mail", timeout=KERNEL_MS)
     expect(page.get_by_text(people["note"].text)).to_have_count(0)
     expect(page.locator(".peercoach-item")).to_have_count(0)
     expect(field(page, "I am").locator(f"option[value='{a.name}']")).to_have_count(0)

@@ -39,7 +39,7 @@ def review(page: Page, commitment: str):
         .and_(page.get_by_label(commitment))
     )
     row = status.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
-    return status, row.get_by_label("What got in the way", exact=True)
+    return status, row.get_by_label(": What got in the way")
 
 
 def new_commitment_rows(page: Page):

@@ -28,7 +28,7 @@ def commitment_rows(page: Page) -> dict[str, tuple]:
         status = selects.nth(k)
         label = page.locator(f"label[for='{status.get_attribute('id')}']").inner_text()
         row = status.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][1]")
-        rows[label] = (status, row.get_by_label("What got in the way", exact=True))
+        rows[label] = (status, row.get_by_label(": What got in the way"))
     return rows
 
 
