@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,14 +100,43 @@ class Roster(tuple):
         return roster
 
 
+def _quote_problem(exc: csv.Error) -> str:
+    if "expected after" in str(exc):
+        return (
+            'text follows a closing quote: put the whole value in quotes, with each " inside it '
+            'doubled ("")'
+        )
+    return 'a value in quotes is never closed: is a closing " missing?'
+
+
+def _rows(reader: csv.DictReader, problems: list[str]) -> Iterator[dict]:
+    """The reader's rows; a row the CSV reader cannot read is a problem (on the line it starts
+    on), and ends the reading: what follows cannot be trusted."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The reader counts only the lines of the rows it finished.
+            problems.append(f"line {reader.line_num + 1}: {_quote_problem(exc)}")
+            return
+
+
 def read_roster(text: str) -> Roster:
     """The people of a roster, validated; :class:`RosterRefused` lists every fault."""
     text = text.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     # Spreadsheets in many countries save "CSV" with semicolons (or tabs): use what the header does.
     delimiter = max(",;\t", key=first_line.count) if first_line.strip() else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    # Strict: a quote never closed (or text after a closing quote) is an error, not a value
+    # that swallows the rest of the line, or of the file.
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, strict=True)
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise RosterRefused([f"line 1: {_quote_problem(exc)}"]) from None
+    header = [h.strip().lower() for h in (fieldnames or [])]
     if "name" not in header:
         raise RosterRefused(["line 1: the header must name a 'name' column (see peercoach enrol)"])
     unknown = [h for h in header if h and h not in COLUMNS]
@@ -123,7 +153,7 @@ def read_roster(text: str) -> Roster:
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
     ended = reader.line_num  # the line the previous row ended on
-    for row in reader:
+    for row in _rows(reader, problems):
         line, starts, ended = reader.line_num, ended + 1, reader.line_num
         if line > starts and any("\n" in (v or "") for v in row.values() if isinstance(v, str)):
             problems.append(

@@ -112,8 +112,21 @@ def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store)
         ("name,sign_in\n,ann\n", "line 2: name"),
         (
             'name,sign_in\n"Ann Archer,ann\nBea,bea\nCal,cal\n',
-            'line 2: a value in quotes runs on to line 4: is a closing " missing?',
+            'line 2: a value in quotes is never closed: is a closing " missing?',
         ),
+        (
+            'name,sign_in,email\nAnn,ann,\n"Unclosed,quote,x@example.org\n',
+            'line 3: a value in quotes is never closed: is a closing " missing?',
+        ),
+        (
+            'name,sign_in\n"Ann Archer,ann\nBea",bea\n',
+            'line 2: a value in quotes runs on to line 3: is a closing " missing?',
+        ),
+        (
+            'name,sign_in\n"Ann" Archer,ann\n',
+            "line 2: text follows a closing quote: put the whole value in quotes",
+        ),
+        ('"name,sign_in\nAnn,ann\n', "line 1: a value in quotes is never closed"),
         ("name,sign_in\nAnn,a nn\n", "line 2: sign_in: must be one word"),
         ("name,sign_in,role\nAnn,ann,boss\n", "line 2: role"),
         ("name,sign_in,time_zone\nAnn,ann,Mars/Base\n", "line 2: time_zone"),
