@@ -306,8 +306,13 @@ def _refuse_a_missing_workbook() -> None:
     if database.startswith("file:") or Path(database).exists():
         return
     raise ConfigurationError(
-        f"there is no workbook at {database} ({DB_VARIABLE}); check the path, or make one "
-        "with `peercoach enrol` (your cohort) or `peercoach demo`"
+        f"there is no workbook at {database}"
+        + (
+            f" ({DB_VARIABLE}); check the path"
+            if os.environ.get(DB_VARIABLE)
+            else f" (the default; set {DB_VARIABLE} to use another)"
+        )
+        + ", or make one with `peercoach enrol` (your cohort) or `peercoach demo`"
     )
 
 
@@ -321,7 +326,8 @@ def _demo(store, args) -> int:
         store, pairs=args.pairs, weeks=args.weeks, seed=args.seed, as_of=args.as_of
     )
     print(
-        f"Demo cohort {summary.cohort_id}: {summary.pairs} pairs, {summary.weeks} weeks up to "
+        f"Demo cohort {summary.cohort_id}: {_counted(summary.pairs, 'pair')}, "
+        f"{_counted(summary.weeks, 'week')} up to "
         f"{summary.as_of}, {summary.total_rows:,} rows written to {describe(store.url)}."
     )
     return 0
@@ -416,6 +422,9 @@ def _people(store, args) -> int:
     from peercoach_lib.model import Cohort, Person
 
     cohorts = {c.id: c.name for c in store.find(Cohort)}
+    if args.cohort and args.cohort not in cohorts:
+        known = ", ".join(f"{k} ({name})" for k, name in sorted(cohorts.items())) or "none yet"
+        raise NotFoundError(f"there is no cohort {args.cohort}; the cohorts are: {known}")
     where = {"cohort_id": args.cohort} if args.cohort else {}
     rows = [
         # Someone without a sign-in name signs in with their e-mail address (README: Deploy).
@@ -429,6 +438,10 @@ def _people(store, args) -> int:
         cells = (v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True))
         print("  ".join(cells).rstrip())
     return 0
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _width(text: str) -> int:

@@ -45,6 +45,24 @@ def test_a_mistyped_path_is_not_made_into_an_empty_workbook(tmp_path, monkeypatc
     assert not typo.parent.exists()
 
 
+def test_without_a_workbook_the_default_place_is_named_as_the_default(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.delenv("PEERCOACH_DB")
+    monkeypatch.setattr("peercoach_lib.config.data_dir", lambda: tmp_path / "data")
+    assert cli.main(["info"]) == 2
+    err = capsys.readouterr().err
+    assert f"there is no workbook at {tmp_path / 'data' / 'peercoach.sqlite'} (the default; " in err
+    assert "set PEERCOACH_DB to use another)" in err
+
+
+def test_people_of_a_cohort_that_does_not_exist_is_an_error(db, capsys):
+    cli.main(["demo", "--pairs", "1", "--weeks", "2"])
+    assert ": 1 pair, 2 weeks up to" in capsys.readouterr().out
+    assert cli.main(["people", "--cohort", "99"]) == 2
+    assert "there is no cohort 99; the cohorts are: 1 (" in capsys.readouterr().err
+
+
 def test_help_documents_every_command(capsys):
     with pytest.raises(SystemExit) as exited:
         cli.main(["--help"])
