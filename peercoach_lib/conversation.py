@@ -66,7 +66,8 @@ def wording_hints(issue: str, example: str = "") -> list[str]:
     if found:
         quoted = ", ".join(f"“{w}”" for w in found)
         hints.append(
-            f"Say what happened: {quoted} describes your partner's character. Name the behaviour "
+            f"Say what happened: {quoted} {'describes' if len(found) == 1 else 'describe'} your "
+            "partner's character. Name the behaviour "
             "instead (for example “we have missed three sessions since March”), which they can "
             "change and can agree or disagree with."
         )

@@ -79,8 +79,9 @@ def priority_gaps(assessment: LsiAssessment) -> dict[str, int]:
     return {a.area: a.importance - a.satisfaction for a in assessment.areas}
 
 
-def focus_areas(assessment: LsiAssessment, count: int = FOCUS_COUNT) -> list[str]:
-    """The largest positive gaps; ties go to the lower satisfaction, then to the list's order."""
+def ranked_gaps(assessment: LsiAssessment) -> list[tuple[str, int]]:
+    """The areas whose importance exceeds their satisfaction, with that gap, most wanting
+    first: the largest gap; ties go to the lower satisfaction, then to the list's order."""
     ranked = sorted(
         (
             (a.importance - a.satisfaction, -a.satisfaction, -k, a.area)
@@ -88,7 +89,12 @@ def focus_areas(assessment: LsiAssessment, count: int = FOCUS_COUNT) -> list[str
         ),
         reverse=True,
     )
-    return [area for gap, _, _, area in ranked if gap > 0][:count]
+    return [(area, gap) for gap, _, _, area in ranked if gap > 0]
+
+
+def focus_areas(assessment: LsiAssessment, count: int = FOCUS_COUNT) -> list[str]:
+    """The first ``count`` areas of :func:`ranked_gaps`."""
+    return [area for area, _gap in ranked_gaps(assessment)][:count]
 
 
 def compare(before: LsiAssessment, after: LsiAssessment) -> pd.DataFrame:

@@ -143,7 +143,7 @@ def test_rows_can_be_removed(app):
 def test_focus_areas_from_the_lsi_start_a_new_plan(store, pair):
     app = ChangePlanApp(store, person_id=pair["alice"].id, focus=["Money", "Family"], today=TODAY)
     assert app.plan.value == NEW
-    assert app.area.value == "Money" and app.change.value == "Make more of money"
+    assert app.area.value == "Money" and app.change.value == "More satisfaction with money"
     assert app.why.value == "My Lifestyle Satisfaction Index suggested these areas: Money, Family."
 
 

@@ -32,7 +32,9 @@ def test_the_wording_hints_name_what_they_see(issue, expected):
 
 def test_a_hint_quotes_the_words_that_describe_a_character():
     (hint,) = conversation.wording_hints("Honestly you are careless and RUDE")
-    assert "“careless”, “rude”" in hint
+    assert "“careless”, “rude” describe your partner's character" in hint
+    (hint,) = conversation.wording_hints("You are careless")
+    assert "“careless” describes your partner's character" in hint
 
 
 def test_a_long_issue_and_a_verdict_for_an_example_get_hints():

@@ -35,6 +35,10 @@ def test_rating_updates_results_and_saving_keeps_them(store, pair, app):
     # index 5.6 * 10; gaps: Pace of life +6, Work +6 (tie: lower satisfaction first), Health +5
     assert "Index: 56.0" in app.results.value and "Spread:</strong> 7" in app.results.value
     assert app.focus.value == ("Pace of life", "Work and career", "Health and energy")
+    # The gaps table in the same order as the suggested focus.
+    table = app.results.value.split("<tbody>")[1]
+    at = [table.index(f"<td>{area}</td>") for area in app.focus.value]
+    assert at == sorted(at)
     assert app.wheel.png.startswith(b"\x89PNG") and app.wheel.alt.startswith(
         "Life satisfaction wheel"
     )

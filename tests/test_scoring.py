@@ -73,6 +73,8 @@ def test_focus_ties_go_to_the_lower_satisfaction():
     a = assessment(6, 2, 4, 3, areas=["A", "B", "C", "D"], importance=[9, 5, 7, 6])
     # Every gap is 3: the lowest satisfaction first, and only three.
     assert lsi.focus_areas(a) == ["B", "D", "C"]
+    # The gaps table lists them all in that order.
+    assert lsi.ranked_gaps(a) == [("B", 3), ("D", 3), ("C", 3), ("A", 3)]
 
 
 def test_edge_all_equal_all_zero_one_area_missing_importance():

@@ -339,7 +339,7 @@ class ChangePlanApp(widgets.VBox):
     def _new_plan(self) -> ChangePlan:
         """A fresh plan; the focus areas picked in the LSI app come along."""
         area = self.focus[0] if self.focus else None
-        change = f"Make more of {area.lower()}" if area else UNNAMED
+        change = f"More satisfaction with {area.lower()}" if area else UNNAMED
         milestones = cp.default_milestones(self.today, self._eight_sessions_end(self.today))
         return ChangePlan(
             person_id=self.person.value,

@@ -249,11 +249,10 @@ class LsiApp(widgets.VBox):
         """Recompute the scores and redraw the charts from the sliders."""
         current = self._current()
         suggested = lsi.focus_areas(current)
-        gaps = lsi.priority_gaps(current)
+        # In the order the focus is suggested in (ties: the less satisfying area first).
         gap_rows = "".join(
             f"<tr><td>{html.escape(area)}</td><td style='text-align:right'>{gap:+d}</td></tr>"
-            for area, gap in sorted(gaps.items(), key=lambda kv: -kv[1])
-            if gap > 0
+            for area, gap in lsi.ranked_gaps(current)
         )
         focus_text = (
             ", ".join(html.escape(a) for a in suggested)
