@@ -632,16 +632,22 @@ def test_my_own_save_from_another_window_is_not_silently_undone(demo_pair):
     assert "Saved the held session" in first.result.value
     second.note.value = "Written in the second window"
     second.save_button.click()
-    assert "you saved your part of this session in another window" in second.result.value
-    assert "notes, session check changed there" in second.result.value
+    said = second.result.value
+    assert "you saved your part of this session in another window" in said
+    assert "(notes, session check changed there)" in said
+    assert "What was saved there for your session check is now on screen" in said
+    assert "what you typed here for your notes stays on screen" in said
     (note,) = store.find(model.SessionNote, session_id=s1.id, person_id=me)
     (check,) = store.find(model.SessionCheck, session_id=s1.id, person_id=me)
     assert (note.text, check.heard) == ("Written in the first window", 3)
-    # Said once: saving again, knowingly, puts this window's part in place.
+    # The check this window left alone now shows the other window's; the note typed here stays.
+    assert (second.note.value, second.check["heard"].value) == ("Written in the second window", 3)
+    # Said once: saving again, knowingly, keeps both.
     second.save_button.click()
     assert "Saved the held session" in second.result.value, second.result.value
     (note,) = store.find(model.SessionNote, session_id=s1.id, person_id=me)
-    assert note.text == "Written in the second window"
+    (check,) = store.find(model.SessionCheck, session_id=s1.id, person_id=me)
+    assert (note.text, check.heard) == ("Written in the second window", 3)
 
 
 def test_the_partners_save_is_not_a_change_to_my_part(demo_pair):

@@ -66,7 +66,21 @@ def _typed_over(shown: dict, typed: dict) -> dict:
 
 
 CHECK_ITEMS = [(name, SessionCheck.model_fields[name].title) for name in SessionCheck.ITEMS]
+
+#: Each part of one's own log (:data:`session_log.OWN_PARTS`): its keys in the form's values.
+_FORM_KEYS = {
+    "notes": ("note", "share_note"),
+    "session check": ("check",),
+    "feedback": ("feedback",),
+    "goal levels": ("levels",),
+    "new commitments": ("new_commitments",),
+    "follow-ups": ("reviews",),
+}
 _NARROW = widgets.Layout(width="min(100%, 420px)")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _commitment_row(goals: list[tuple[str, int | None]]):
@@ -144,6 +158,9 @@ class SessionLogApp(widgets.VBox):
         # The session as stored when the form was filled, and its parts as first shown.
         self.loaded_session: Session | None = None
         self.own_loaded: dict | None = None
+        #: The form's values as the stored session first filled it (what this window changed
+        #: is what differs from them).
+        self.form_loaded: dict = {}
         self.plan_names: dict[int, str] = {}
         self.shown_parts: dict | None = None
         self.first_half = forms.integer("Minutes", "halves[0]", low=0, high=240, value=45)
@@ -426,6 +443,7 @@ class SessionLogApp(widgets.VBox):
             self._show_saved(session)
             # The parts as first shown (before any draft): a save merges against them.
             self.shown_parts = self._parts_on_screen(session)
+            self.form_loaded = self.values()
             draft = session_log.load_draft(self.store, me, self._draft_key())
             if draft is not None:
                 self.apply(draft.data)
@@ -869,6 +887,45 @@ class SessionLogApp(widgets.VBox):
             check=check,
         ), errors
 
+    def _take_other_windows_part(self, stored: dict, changed: tuple[str, ...]) -> None:
+        """After my own part was saved from another window since this one opened: show what
+        was saved there for each part this window left as it was, keep what I changed here, and
+        say which is which. The next save, made knowing, keeps both."""
+        mine = self.values()
+        keys = {part: _FORM_KEYS[part] for part in session_log.OWN_PARTS}
+        edited = [
+            part
+            for part, names in keys.items()
+            if any(mine.get(k) != self.form_loaded.get(k) for k in names)
+        ]
+        self._loading = True
+        try:
+            self._show_saved(self._session())
+            fresh = self.values()
+            self.form_loaded = fresh
+            kept = {k: mine[k] for part in edited for k in keys[part]}
+            shared = {k: mine[k] for k in ("held_on", "status", "rebook_on", "halves")}
+            self.apply({**fresh, **kept, **shared})
+        finally:
+            self._loading = False
+        self.own_loaded = stored
+        taken = [part for part in changed if part not in edited]
+        clashed = [part for part in changed if part in edited]
+        said = [
+            f"what was saved there for your {', '.join(taken)} is now on screen" if taken else "",
+            f"what you typed here for your {', '.join(clashed)} stays on screen, in place of "
+            "what was saved there"
+            if clashed
+            else "",
+        ]
+        self.result.value = forms.notice(
+            "error",
+            "Nothing was saved: you saved your part of this session in another window after "
+            f"opening it here ({html.escape(', '.join(changed))} changed there). "
+            + _sentence(html.escape("; ".join(s for s in said if s)))
+            + ". Save again to keep what is on screen.",
+        )
+
     def _on_save(self, _button=None) -> None:
         entry, errors = self.entry()
         forms.show_messages(self.fields, errors)
@@ -900,16 +957,7 @@ class SessionLogApp(widgets.VBox):
             return
         except ConflictError as exc:
             if exc.record == "Your part":
-                # Said once: the next save, made knowing, keeps what is on screen here.
-                self.own_loaded = exc.merged
-                self.result.value = forms.notice(
-                    "error",
-                    "Nothing was saved: you saved your part of this session in another window "
-                    f"after opening it here ({html.escape(', '.join(exc.fields))} changed "
-                    "there). This window still shows your part as it was here, with what you "
-                    "typed: save again to put all of it in place of what was saved there, or "
-                    "choose the session again to see what was saved.",
-                )
+                self._take_other_windows_part(exc.merged, exc.fields)
                 return
             # Said once: what did merge is now on screen, and the next save is made knowing
             # what was saved meanwhile.
