@@ -229,7 +229,12 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
                 "minutes_b"
             ),
         )
-        .select_from(p.join(s, s.c.id.in_(last_four)).join(h, h.c.session_id == s.c.id))
+        # The pair condition too: without it PostgreSQL runs the walk for every session.
+        .select_from(
+            p.join(s, sa.and_(s.c.partnership_id == p.c.id, s.c.id.in_(last_four))).join(
+                h, h.c.session_id == s.c.id
+            )
+        )
         .where(p.c.cohort_id == cohort_id)
         .group_by(p.c.id),
     )

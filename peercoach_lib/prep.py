@@ -78,21 +78,21 @@ def open_commitments(
 ) -> list[Commitment]:
     """What the person committed to and has not yet followed up, oldest first.
 
-    With ``before`` (a session's id), only what was committed to before that session: in an
-    earlier session (by day, then by when it was logged), or outside any session. A commitment
-    made later cannot be followed up in it.
+    With ``before`` (a session's id) that is logged already (held, missed or rescheduled), only
+    what was committed to before it: in an earlier session (by day, then by its number), or
+    outside any session; a commitment made later cannot be followed up in it. A session still
+    to log lists every one still open: the day it will be logged on is not known yet.
     """
     found = store.find(
         Commitment, person_id=person_id, partnership_id=partnership_id, status=CommitmentStatus.OPEN
     )
     if before is None:
         return found
-    order = {
-        s.id: (s.held_on or s.scheduled_on or dt.date.max, s.id)
-        for s in store.find(Session, partnership_id=partnership_id)
-    }
+    sessions = store.find(Session, partnership_id=partnership_id)
+    order = {s.id: (s.held_on or s.scheduled_on or dt.date.max, s.id) for s in sessions}
+    still_to_log = {s.id for s in sessions if s.status is SessionStatus.SCHEDULED}
     this = order.get(before)
-    if this is None:
+    if this is None or before in still_to_log:
         return found
     return [
         c

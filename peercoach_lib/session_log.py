@@ -193,9 +193,18 @@ def own_part(reader: Store | Transaction, session_id: int, person_id: int) -> di
             Commitment, person_id=person_id, reviewed_in_session_id=session_id
         ),
     }
+    # A commitment made here is followed up in a later session: that is not a change to this
+    # session's part.
+    follow_up = {"status", "obstacle", "reviewed_in_session_id"}
     return {
         part: sorted(
-            (r.model_dump(mode="json", exclude=_NOT_COMPARED) for r in records),
+            (
+                r.model_dump(
+                    mode="json",
+                    exclude=_NOT_COMPARED | (follow_up if part == "new commitments" else set()),
+                )
+                for r in records
+            ),
             key=lambda d: sorted((k, str(v)) for k, v in d.items()),
         )
         for part, records in found.items()
@@ -265,8 +274,13 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
                 )
             )
         _replace(tx, SessionNote, sid, person_id, [entry.note] if entry.note else [])
-        for commitment in entry.reviews:
-            _save_review(tx, person_id, sid, commitment)
+        problems = [
+            problem
+            for commitment in entry.reviews
+            if (problem := _save_review(tx, person_id, sid, commitment)) is not None
+        ]
+        if problems:
+            raise ValidationError("Session", problems)  # the transaction is rolled back
         _save_commitments_made(tx, person_id, sid, entry.new_commitments)
         mine = [p.id for p in tx.find(ChangePlan, person_id=person_id)]
         for old in tx.find(GasRating, session_id=sid, plan_id=mine):
@@ -290,18 +304,43 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         return session
 
 
-def _save_review(tx: Transaction, person_id: int, session_id: int, review: Commitment) -> None:
+def _save_review(
+    tx: Transaction, person_id: int, session_id: int, review: Commitment
+) -> FieldError | None:
     """The follow-up of one of the person's commitments (its status and what got in the way),
-    put on the commitment as stored now: its words may have been changed since the form opened."""
-    current = tx.get(Commitment, review.id)
-    if current.person_id != person_id:
+    put on the commitment as stored now: its words may have been changed since the form opened.
+
+    A row left "not followed up yet" writes nothing: the commitment may have been followed up in
+    another session meanwhile (or removed), and that stays. Following it up here when it was
+    followed up in another session meanwhile is the problem returned.
+    """
+    found = tx.find(Commitment, id=review.id)
+    current = found[0] if found else None
+    if current is not None and current.person_id != person_id:
         raise PermissionError("only its maker can follow up a commitment")
-    reviewed = None if review.status is CommitmentStatus.OPEN else session_id
-    tx.save(
-        current.replace(
-            status=review.status, obstacle=review.obstacle, reviewed_in_session_id=reviewed
+    elsewhere = current is not None and current.reviewed_in_session_id not in (None, session_id)
+    if review.status is CommitmentStatus.OPEN:
+        if current is not None and current.reviewed_in_session_id == session_id:
+            tx.save(current.replace(status=review.status, obstacle="", reviewed_in_session_id=None))
+        return None
+    if current is None or elsewhere:
+        where = ""
+        if current is not None:
+            other = tx.get(Session, current.reviewed_in_session_id)
+            where = f" in the session of {(other.held_on or other.scheduled_on):%d %B %Y}"
+        return FieldError(
+            "reviews",
+            "Follow-up",
+            f"“{review.text}” was "
+            + (f"followed up{where} meanwhile" if current is not None else "removed meanwhile")
+            + ": choose the session again to see it",
         )
+    wanted = current.replace(
+        status=review.status, obstacle=review.obstacle, reviewed_in_session_id=session_id
     )
+    if wanted != current:
+        tx.save(wanted)
+    return None
 
 
 def _save_commitments_made(

@@ -9,7 +9,7 @@ import re
 import icalendar
 import pytest
 
-from peercoach_lib import model
+from peercoach_lib import model, partnerships
 from peercoach_lib.apps.agreement_app import NEW, AgreementApp
 from peercoach_lib.model import Frequency, Medium, SessionFormat, Weekday
 
@@ -478,6 +478,22 @@ def test_an_end_date_too_far_ahead_is_what_the_message_points_at(store, pair, ap
     assert app.until.message.value == "" and len(app.rows.children) != booked
     app.save_button.click()
     assert "Saved at" in app.result.value
+    # Left with an end date too far ahead, then another partnership shown (its changes
+    # discarded): its saved agreement, with an end date of its own, is not refused for it.
+    app.until.value = dt.date(2099, 12, 31)
+    cleo, dan = (store.save(model.Person(name=n, cohort_id=pair["cohort"].id)) for n in "CD")
+    other = partnerships.pair(store, cleo.id, dan.id, on=dt.date(2026, 1, 5))
+    store.save(
+        model.Agreement(
+            partnership_id=other.id,
+            first_session_on=dt.date(2026, 3, 2),
+            last_session_on=dt.date(2026, 4, 27),
+        )
+    )
+    app.load(other.id)
+    assert app.until.value == dt.date(2026, 4, 27) and app.until.message.value == ""
+    _agreement, findings = app.check(saving=True)
+    assert "last_session_on" not in findings.errors
 
 
 def test_no_session_is_booked_before_the_partnership_started(store, pair, app):

@@ -86,14 +86,12 @@ def test_help_documents_every_command(capsys):
     ],
 )
 def test_a_bad_pool_size_is_refused_and_other_commands_still_work(
-    setting, message, monkeypatch, capsys
+    setting, message, db, monkeypatch, capsys
 ):
     args = setting if isinstance(setting, list) else []
     for name, value in (setting if isinstance(setting, dict) else {}).items():
         monkeypatch.setenv(name, value)
-    with pytest.raises(SystemExit) as exited:
-        cli.main(["--help"])  # nothing but serve reads the pool size
-    assert exited.value.code == 0
+    assert cli.main(["info"]) == 0  # nothing but serve reads the pool size
     capsys.readouterr()
     with pytest.raises(SystemExit) as exited:
         cli.main(["serve", *args])

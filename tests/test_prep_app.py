@@ -148,39 +148,3 @@ def test_switching_session_or_person_holds_back_unsaved_edits(store, pair, booke
     assert app.person.value == pair["bob"].id
     assert store.find(model.SessionPrep) == []
     assert {c.status for c in store.find(model.Commitment)} == {model.CommitmentStatus.OPEN}
-
-
-def test_preparing_for_a_session_lists_only_what_was_committed_to_before_it(store, pair, booked):
-    sessions, _commitments = booked
-    p, alice = pair["partnership"], pair["alice"]
-    # An unplanned session on 5 March, between the two booked ones, where Alice committed to
-    # one more thing: the session of the 3rd is not the one to follow it up in.
-    between = store.save(
-        model.Session(
-            partnership_id=p.id,
-            planned=False,
-            status="held",
-            held_on=dt.date(2026, 3, 5),
-            halves=[
-                model.SessionHalf(coach_id=alice.id, client_id=pair["bob"].id, minutes=45),
-            ],
-        )
-    )
-    store.save(
-        model.Commitment(
-            partnership_id=p.id,
-            person_id=alice.id,
-            text="Pay the deposit",
-            made_in_session_id=between.id,
-        )
-    )
-    app = SessionPrepApp(store, person_id=alice.id, today=TODAY)
-    listed = {}
-    for session in sessions:
-        app.session.value = session.id
-        assert app.session.value == session.id
-        listed[session.id] = [
-            r.commitment.text for r in app.commitments.children if isinstance(r, CommitmentRow)
-        ]
-    assert listed[sessions[0].id] == ["Draft the bid", "Call the funder", "Walk three times"]
-    assert "Pay the deposit" in listed[sessions[1].id]

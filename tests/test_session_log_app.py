@@ -612,10 +612,10 @@ def test_an_earlier_session_lists_only_what_was_committed_to_before_it(demo_pair
     store, pair, s1, s2 = two_sessions_with_follow_ups(demo_pair)
     # "Book the venue" was made in session 2: it is not for session 1 (nor session 2) to
     # follow up, though it is still open.
+    made_here = {"Draft the bid", "Call the funder", "Book the venue"}
     for session, expected in ((s1, set()), (s2, {"Draft the bid", "Call the funder"})):
         app = reopened(store, pair, session)
-        assert {r.commitment.text for r in app._review_rows()} >= expected
-        assert "Book the venue" not in {r.commitment.text for r in app._review_rows()}
+        assert {r.commitment.text for r in app._review_rows()} & made_here == expected
     ahead = open_log(store, pair, s2.scheduled_on + dt.timedelta(days=7))
     ahead.session.value = UNPLANNED
     assert "Book the venue" in {r.commitment.text for r in ahead._review_rows()}
@@ -663,3 +663,59 @@ def test_the_partners_save_is_not_a_change_to_my_part(demo_pair):
     mine.note.value = "My note"
     mine.save_button.click()
     assert "Saved the held session" in mine.result.value, mine.result.value
+
+
+def test_a_follow_up_made_in_another_session_meanwhile_stays(demo_pair):
+    store, pair, _plan, (s1, s2, s3) = demo_pair
+    log(store, pair, s1, reviews={}, new=["Draft the bid", "Call the funder"], level=-1)
+    # Two windows on session 2 list both as not followed up yet; then session 3 follows them up.
+    note_only, follows_up = reopened(store, pair, s2), reopened(store, pair, s2)
+    log(
+        store,
+        pair,
+        s3,
+        reviews={"Draft the bid": CS.DONE, "Call the funder": CS.PARTLY},
+        new=[],
+        level=0,
+    )
+    # Followed up here too: refused, naming the other session; nothing is saved.
+    (row,) = [r for r in follows_up._review_rows() if r.commitment.text == "Call the funder"]
+    row.status.value = CS.NOT_DONE
+    follows_up.save_button.click()
+    assert "“Call the funder” was followed up in the session of" in follows_up.result.value
+    assert "Your draft is kept" in follows_up.result.value
+    # Rows left as they were write nothing: the follow-ups of session 3 stay.
+    note_only.note.value = "Only a note"
+    note_only.save_button.click()
+    assert "Saved the held session" in note_only.result.value, note_only.result.value
+    made = store.find(model.Commitment, made_in_session_id=s1.id, person_id=pair.person_a_id)
+    assert {(c.status, c.reviewed_in_session_id) for c in made} == {
+        (CS.DONE, s3.id),
+        (CS.PARTLY, s3.id),
+    }
+
+
+def test_a_session_still_to_log_lists_what_a_session_held_late_committed_to(demo_pair):
+    store, pair, _plan, (s1, s2, _s3) = demo_pair
+    # The first booked session is held a week after the second one's booked day.
+    app = open_log(store, pair, s2.scheduled_on + dt.timedelta(days=7))
+    app.session.value = s1.id
+    app.status.value = SessionStatus.HELD
+    app.held_on.value = s2.scheduled_on + dt.timedelta(days=5)
+    controls = app.new_commitments.append()
+    controls["text"].value = "Late one"
+    app.save_button.click()
+    assert "Saved the held session" in app.result.value, app.result.value
+    app = open_log(store, pair, s2.scheduled_on + dt.timedelta(days=7))
+    app.session.value = s2.id  # still to log: whatever is open may be followed up in it
+    assert "Late one" in {r.commitment.text for r in app._review_rows()}
+
+
+def test_following_up_in_a_later_session_is_no_change_to_the_session_it_was_made_in(demo_pair):
+    store, pair, _plan, (s1, s2, _s3) = demo_pair
+    log(store, pair, s1, reviews={}, new=["Draft the bid"], level=-1)
+    first = reopened(store, pair, s1)
+    log(store, pair, s2, reviews={"Draft the bid": CS.DONE}, new=[], level=0)
+    first.note.value = "Added later"
+    first.save_button.click()
+    assert "Saved the held session" in first.result.value, first.result.value

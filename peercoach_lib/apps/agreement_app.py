@@ -486,6 +486,7 @@ class AgreementApp(widgets.VBox):
             self.people = {p.id: p for p in self.store.find(Person, id=list(members))}
             saved, bookings = ag.load(self.store, partnership_id)
             self.saved = saved
+            self.too_many = 0  # an end date too far ahead was the other form's
             self.reload_button.layout.display = "none"
             self.demo.value = forms.demo_notice() if self.partnership.is_demo else ""
             first = self.people[members[0]]

@@ -413,9 +413,7 @@ class SessionPrepApp(widgets.VBox):
         self.shared.value = current.shared if current else False
         self.private.value = current.private_notes if current else ""
         self.set_pinned(current.pinned_questions if current else [])
-        still_open = prep.open_commitments(
-            self.store, self.person.value, chosen.partnership.id, before=chosen.session.id
-        )
+        still_open = prep.open_commitments(self.store, self.person.value, chosen.partnership.id)
         reviewed_here = [
             c
             for c in self.store.find(

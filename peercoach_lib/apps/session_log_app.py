@@ -679,9 +679,12 @@ class SessionLogApp(widgets.VBox):
             if status:
                 row.status.value = type(row.status.value)(status)
                 row.obstacle.value = obstacle or ""
+        # A draft from before rows kept their id: a row with the words of a saved one is it.
+        saved_ids = {row["text"]: row["id"] for row in self.new_commitments.items() if row["id"]}
         self.new_commitments.load(
             [
                 {
+                    "id": saved_ids.get(item.get("text")),
                     **item,
                     "by_when": dt.date.fromisoformat(item["by_when"])
                     if item.get("by_when")
@@ -949,10 +952,11 @@ class SessionLogApp(widgets.VBox):
                 "error",
                 "Nothing was saved: "
                 + (
-                    "; ".join(unplaced)
+                    html.escape("; ".join(unplaced)) + "."
                     if unplaced
-                    else "a field needs attention (marked Error). Your draft is kept."
-                ),
+                    else "a field needs attention (marked Error)."
+                )
+                + " Your draft is kept.",
             )
             return
         except ConflictError as exc:
