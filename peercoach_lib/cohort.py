@@ -229,9 +229,10 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
                 "minutes_b"
             ),
         )
-        # The pair condition too: without it PostgreSQL runs the walk for every session.
+        # The pair condition too: without it PostgreSQL runs the walk for every session. As
+        # "+ 0", so that SQLite still walks once per pair rather than once per session.
         .select_from(
-            p.join(s, sa.and_(s.c.partnership_id == p.c.id, s.c.id.in_(last_four))).join(
+            p.join(s, sa.and_(s.c.partnership_id + 0 == p.c.id, s.c.id.in_(last_four))).join(
                 h, h.c.session_id == s.c.id
             )
         )
