@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import EllipsisType
 
-from peercoach_lib.errors import FieldError, ValidationError
+from peercoach_lib import merging
+from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     Commitment,
     CommitmentStatus,
@@ -106,8 +108,20 @@ def load(store: Store, session_id: int, person_id: int) -> SessionPrep | None:
     return found[0] if found else None
 
 
-def save(store: Store, prep: SessionPrep, reviews: Sequence[Commitment] = ()) -> SessionPrep:
+def save(
+    store: Store,
+    prep: SessionPrep,
+    reviews: Sequence[Commitment] = (),
+    *,
+    loaded: SessionPrep | EllipsisType | None = ...,
+) -> SessionPrep:
     """Save the preparation and the follow-up of commitments together.
+
+    ``loaded``, when given, is the preparation as the form opened on it (None: there was none,
+    so a preparation saved meanwhile is someone else's window's). When another
+    window saved it since, what only one side changed is kept from that side; a field both
+    changed differently raises :class:`ConflictError` naming it, whose ``merged`` is the stored
+    preparation and this side's merged with it, and nothing is saved.
 
     Raises :class:`ValidationError` if the person is not in the session's partnership, or a
     commitment reviewed is not theirs.
@@ -130,6 +144,11 @@ def save(store: Store, prep: SessionPrep, reviews: Sequence[Commitment] = ()) ->
         existing = tx.find(SessionPrep, session_id=prep.session_id, person_id=prep.person_id)
         if existing:
             prep = prep.model_copy(update={"id": existing[0].id})
+            base = loaded or SessionPrep(session_id=prep.session_id, person_id=prep.person_id)
+            if loaded is not ... and existing[0] != loaded:
+                prep, clashes = merging.merge_fields(base, existing[0], prep)
+                if clashes:
+                    raise ConflictError("Preparation", fields=clashes, merged=(existing[0], prep))
         prep = tx.save(prep)
         for commitment in reviews:
             reviewed = None if commitment.status is CommitmentStatus.OPEN else session.id

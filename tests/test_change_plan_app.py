@@ -325,3 +325,34 @@ def test_rows_are_named_by_their_number_for_a_screen_reader_and_renumbered(app):
     assert [row.children[-1].tooltip for row in app.steps.box.children] == ["Step 1", "Step 2"]
     assert heard(app.milestones.rows[0]["description"].description) == "Milestone 1"
     assert heard(app.milestones.rows[0]["due_on"].description) == "Milestone 1: Date"
+
+
+def test_two_windows_on_one_plan_keep_both_saves(store, pair, app):
+    fill(app)
+    app.save_button.click()
+    (saved,) = store.find(model.ChangePlan, person_id=pair["alice"].id)
+    first, second = (
+        ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY) for _ in range(2)
+    )
+    first.supports.value = "My manager and my sister"
+    first.save_button.click()
+    assert "Saved at" in first.result.value
+    second.evidence.value = "The calendar, and how I feel on Fridays"
+    second.save_button.click()
+    assert "What you saved in another window meanwhile is kept too" in second.result.value
+    plan = store.get(model.ChangePlan, saved.id)
+    assert (plan.supports, plan.evidence) == (
+        "My manager and my sister",
+        "The calendar, and how I feel on Fridays",
+    )
+    # Both change one field, differently: refused once, naming it; saving again keeps this one.
+    first.supports.value = "My sister"
+    first.save_button.click()
+    second.supports.value = "A coach"
+    second.save_button.click()
+    assert "changed differently" in second.result.value
+    assert "Who and what can help changed differently" in second.result.value
+    assert store.get(model.ChangePlan, saved.id).supports == "My sister"
+    second.save_button.click()
+    assert "Saved at" in second.result.value
+    assert store.get(model.ChangePlan, saved.id).supports == "A coach"

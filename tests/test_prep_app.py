@@ -148,3 +148,28 @@ def test_switching_session_or_person_holds_back_unsaved_edits(store, pair, booke
     assert app.person.value == pair["bob"].id
     assert store.find(model.SessionPrep) == []
     assert {c.status for c in store.find(model.Commitment)} == {model.CommitmentStatus.OPEN}
+
+
+def test_two_windows_on_one_preparation_keep_both_saves(store, pair, booked):
+    alice = pair["alice"].id
+    first = SessionPrepApp(store, person_id=alice, today=TODAY)
+    first.purpose.value = "Decide whether to apply"
+    first.save_button.click()
+    assert "Saved at" in first.result.value
+    one, two = (SessionPrepApp(store, person_id=alice, today=TODAY) for _ in range(2))
+    one.outcomes.value = "A yes or a no"
+    one.save_button.click()
+    two.process.value = "Options first"
+    two.save_button.click()
+    assert "What you saved in another window meanwhile is kept too" in two.result.value
+    (saved,) = store.find(model.SessionPrep, person_id=alice)
+    assert (saved.outcomes, saved.process) == ("A yes or a no", "Options first")
+    # Both change the purpose, differently: refused once, naming it; then this one is kept.
+    one.purpose.value = "Apply or not"
+    one.save_button.click()
+    two.purpose.value = "Whether to apply at all"
+    two.save_button.click()
+    assert "with Purpose changed differently" in two.result.value, two.result.value
+    assert store.find(model.SessionPrep, person_id=alice)[0].purpose == "Apply or not"
+    two.save_button.click()
+    assert store.find(model.SessionPrep, person_id=alice)[0].purpose == "Whether to apply at all"

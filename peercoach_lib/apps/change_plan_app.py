@@ -9,7 +9,7 @@ import logging
 import ipywidgets as widgets
 
 from peercoach_lib import change_plan as cp
-from peercoach_lib import documents, gas, lsi
+from peercoach_lib import documents, gas, lsi, merging
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import (
@@ -493,13 +493,23 @@ class ChangePlanApp(widgets.VBox):
             return
         forms.show_messages(self.fields, {}, self._gas_notes())
         try:
-            self.saved = self.store.save(plan, by=self.person.value)
+            with self.store.transaction() as tx:
+                latest = tx.get(ChangePlan, plan.id) if plan.id is not None else None
+                also = latest is not None and self.saved is not None and latest != self.saved
+                if also:
+                    # Saved from another window since this one opened: keep both.
+                    plan, clashes = merging.merge_fields(self.saved, latest, plan)
+                    if clashes:
+                        self._clash(latest, plan, clashes)
+                        return
+                saved = tx.save(plan, by=self.person.value)
         except Exception:
             log.exception("saving the change plan failed")
             self.result.value = forms.notice(
                 "error", "The plan could not be saved, so nothing was changed. Try again."
             )
             return
+        self.saved = saved
         self.unsaved.mark_clean()
         self.focus = []
         self._on_person(select=self.saved.id)
@@ -510,7 +520,23 @@ class ChangePlanApp(widgets.VBox):
                 " Before your next session, describe the goal attainment levels below: "
                 "they are how you and your partner will rate your progress."
             )
+        if also:
+            extra += " What you saved in another window meanwhile is kept too."
         self.result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}.{extra}")
+
+    def _clash(self, latest: ChangePlan, mine: ChangePlan, fields: tuple[str, ...]) -> None:
+        """Saved in another window with ``fields`` changed differently: nothing is saved; the
+        form shows what changed only there, and this window's own changes; saving again, made
+        knowing, keeps what is on screen."""
+        self.saved = latest
+        self.show(mine)
+        self.result.value = forms.notice(
+            "error",
+            "Nothing was saved: this plan was saved in another window after you opened it, with "
+            f"{html.escape(', '.join(fields))} changed differently. What was changed only there "
+            "is now on screen, with your changes: set those fields as you want them, and save "
+            "again.",
+        )
 
     def _refresh_outputs(self) -> None:
         if self.saved is None:

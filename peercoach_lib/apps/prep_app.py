@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from peercoach_lib import deck, prep, sharing
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
-from peercoach_lib.errors import ConfigurationError, ValidationError
+from peercoach_lib.errors import ConfigurationError, ConflictError, ValidationError
 from peercoach_lib.model import Commitment, Partnership, Person, SessionPrep
 from peercoach_lib.store import Store
 
@@ -474,7 +474,23 @@ class SessionPrepApp(widgets.VBox):
             )
             return
         try:
-            self.current = prep.save(self.store, draft, reviews)
+            also = self.current != prep.load(self.store, chosen.session.id, self.person.value)
+            self.current = prep.save(self.store, draft, reviews, loaded=self.current)
+        except ConflictError as exc:
+            # Said once: the next save, made knowing, keeps what is on screen.
+            self.current, mine = exc.merged
+            self.purpose.value, self.outcomes.value = mine.purpose, mine.outcomes
+            self.process.value, self.shared.value = mine.process, mine.shared
+            self.private.value = mine.private_notes
+            self.set_pinned(list(mine.pinned_questions))
+            self.result.value = forms.notice(
+                "error",
+                "Nothing was saved: this preparation was saved in another window after you "
+                f"opened it, with {html.escape(', '.join(exc.fields))} changed differently. What "
+                "was changed only there is now on screen, with your changes: set those as you "
+                "want them, and save again.",
+            )
+            return
         except ValidationError as exc:
             self.result.value = forms.notice(
                 "error", "Nothing was saved: " + html.escape("; ".join(str(e) for e in exc.errors))
@@ -492,7 +508,10 @@ class SessionPrepApp(widgets.VBox):
             if self.current.shared
             else "It is private to you."
         )
-        self.result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}. {shared}")
+        kept = " What you saved in another window meanwhile is kept too." if also else ""
+        self.result.value = forms.notice(
+            "ok", f"Saved at {dt.datetime.now():%H:%M}. {shared}{kept}"
+        )
 
 
 def build_prep_app(store: Store | None = None, **kwargs) -> widgets.Widget:
