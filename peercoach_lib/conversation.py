@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from peercoach_lib.errors import FieldError, ValidationError
+from peercoach_lib import merging
+from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import Conversation, Partnership, Session, SessionStatus
 from peercoach_lib.store import Store
 
@@ -115,8 +116,19 @@ def date_errors(
     return []
 
 
-def save(store: Store, conversation: Conversation, *, today: dt.date | None = None) -> Conversation:
+def save(
+    store: Store,
+    conversation: Conversation,
+    *,
+    today: dt.date | None = None,
+    loaded: Conversation | None = None,
+) -> Conversation:
     """Store the conversation (new or changed) after checking it against its partnership.
+
+    ``loaded`` is the conversation as the form opened on it: when another window saved it since,
+    what only one side changed is kept from that side, and a field both changed differently
+    raises :class:`ConflictError` naming it (``merged``: the stored one, and this side's merged
+    with it); nothing is saved then.
 
     Raises :class:`ValidationError` when it is not the person's own partnership, when they talked
     in the future, or when the partnership had ended before a new conversation is prepared.
@@ -136,6 +148,12 @@ def save(store: Store, conversation: Conversation, *, today: dt.date | None = No
                 "Courageous conversation",
                 [FieldError("person_id", "Person", "can change only their own conversations")],
             )
+        if stored is not None and loaded is not None and stored != loaded:
+            conversation, clashes = merging.merge_fields(loaded, stored, conversation)
+            if clashes:
+                raise ConflictError(
+                    "Courageous conversation", fields=clashes, merged=(stored, conversation)
+                )
         review = conversation.review_on
         if review is not None and (stored is None or stored.review_on != review):
             logged = [

@@ -341,3 +341,34 @@ def test_choosing_another_conversation_keeps_unsaved_ending_words_and_their_guar
     assert app.learned.value == "Say early when it is not working"
     app.person.value = partner  # another person would: held back
     assert app.person.value == me and "not saved" in app.unsaved.text.value
+
+
+def test_two_windows_on_one_conversation_keep_both_saves(demo_store, pair):
+    _app, saved = prepared(demo_store, pair, "We keep missing sessions")
+    me = pair.members[0]
+    one, two = (
+        ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+        for _ in range(2)
+    )
+    for window in (one, two):
+        window.chooser.value = saved.id
+    one.example.value = "I waited twenty minutes on Tuesday"
+    one.save_prep.click()
+    two.my_part.value = "I did not say how much it mattered"
+    two.save_prep.click()
+    assert "Saved at" in two.prep_result.value, two.prep_result.value
+    stored = demo_store.get(Conversation, saved.id)
+    assert (stored.example, stored.my_part) == (
+        "I waited twenty minutes on Tuesday",
+        "I did not say how much it mattered",
+    )
+    # Both change the issue, differently: refused once, naming it; then this window's is kept.
+    one.issue.value = "We missed three sessions"
+    one.save_prep.click()
+    two.issue.value = "We missed four sessions"
+    two.save_prep.click()
+    assert "changed differently" in two.prep_result.value, two.prep_result.value
+    assert demo_store.get(Conversation, saved.id).issue == "We missed three sessions"
+    assert two.example.value == "I waited twenty minutes on Tuesday"
+    two.save_prep.click()
+    assert demo_store.get(Conversation, saved.id).issue == "We missed four sessions"

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from peercoach_lib import conversation, partnerships
 from peercoach_lib.apps import context, forms, runtime
-from peercoach_lib.errors import ValidationError
+from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
     Conversation,
     ConversationOutcome,
@@ -331,7 +331,14 @@ class ConversationApp(widgets.VBox):
         shown = "none" if chosen is None else "flex"
         self.prep_section.layout.display = shown
         self.after_section.layout.display = shown
-        current = self.current
+        self._show(self.current)
+        forms.show_messages(self.fields, {})
+        self.prep_result.value = self.after_result.value = ""
+        self._on_wording()
+        self._on_outcome()
+        self.unsaved.mark_clean("conversation")
+
+    def _show(self, current: Conversation | None) -> None:
         for name in PREP_FIELDS:
             self.fields[name].value = getattr(current, name) if current else ""
         self.held_on.value = current.held_on if current else None
@@ -339,11 +346,6 @@ class ConversationApp(widgets.VBox):
         self.agreed.value = current.agreed if current else ""
         self.hold_to_it.value = current.hold_to_it if current else ""
         self.review_on.value = current.review_on if current else None
-        forms.show_messages(self.fields, {})
-        self.prep_result.value = self.after_result.value = ""
-        self._on_wording()
-        self._on_outcome()
-        self.unsaved.mark_clean("conversation")
 
     # -- live coaching -----------------------------------------------------------------------------
 
@@ -406,7 +408,21 @@ class ConversationApp(widgets.VBox):
         result = self.prep_result if button is self.save_prep else self.after_result
         self.prep_result.value = self.after_result.value = ""
         try:
-            saved = conversation.save(self.store, self._checked_draft(), today=self.today)
+            saved = conversation.save(
+                self.store, self._checked_draft(), today=self.today, loaded=self.current
+            )
+        except ConflictError as exc:
+            # Said once: the next save, made knowing, keeps what is on screen.
+            self.current, mine = exc.merged
+            self._show(mine)
+            result.value = forms.notice(
+                "error",
+                "Nothing was saved: this conversation was saved in another window after you "
+                f"opened it, with {html.escape(', '.join(exc.fields))} changed differently. What "
+                "was changed only there is now on screen, with your changes: set those as you "
+                "want them, and save again.",
+            )
+            return
         except ValidationError as exc:
             unplaced = forms.show_messages(self.fields, forms.error_messages(exc))
             count = len(exc.errors) - len(unplaced)
