@@ -372,3 +372,27 @@ def test_two_windows_on_one_conversation_keep_both_saves(demo_store, pair):
     assert two.example.value == "I waited twenty minutes on Tuesday"
     two.save_prep.click()
     assert demo_store.get(Conversation, saved.id).issue == "We missed four sessions"
+
+
+def test_a_shared_ending_note_reaches_the_partner_and_a_private_one_does_not(demo_store, pair):
+    me, partner = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.reason.value = EndReason.NOT_GETTING_VALUE
+    app.in_my_words.value = "Our schedules never fitted"
+    app.learned.value = "先に予約する: book ahead"
+    app.share_note.value = True
+    app.confirm.value = True
+    app.end_button.click()
+    assert "The partnership ended on" in plain(app.end_result.value)
+    app.end_button.click()  # a double click: the first click's word stands
+    assert "The partnership ended on" in plain(app.end_result.value)
+    assert app.confirm_message.value == ""
+    theirs = ConversationApp(demo_store, person_id=partner, partnership_id=pair.id, today=AS_OF)
+    said = plain(theirs.ending_state.value)
+    assert "shared with you" in said and "Our schedules never fitted" in said
+    assert "先に予約する: book ahead" in said
+    # Made private again, it is gone from the partner's page.
+    app.share_note.value = False
+    app.save_note.click()
+    theirs = ConversationApp(demo_store, person_id=partner, partnership_id=pair.id, today=AS_OF)
+    assert "Our schedules never fitted" not in plain(theirs.ending_state.value)

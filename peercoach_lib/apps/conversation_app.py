@@ -496,9 +496,34 @@ class ConversationApp(widgets.VBox):
                 f"This partnership ended on {q.ended_on:%d %B %Y} ({html.escape(reason)}). "
                 "Your facilitator can pair you with someone new. You can keep your own note on "
                 "what you learned here.",
+            ) + self._partners_ending_note(q)
+
+    def _partners_ending_note(self, q: Partnership) -> str:
+        """What the partner shared of their own ending note, if anything."""
+        theirs = partnerships.ending_note(self.store, q.id, q.partner_of(self.person.value))
+        if theirs is None or not theirs.shared:
+            return ""
+        name = html.escape(self.store.get(Person, q.partner_of(self.person.value)).name)
+        parts = [
+            f"<p style='margin:4px 0'><strong>{label}</strong> {html.escape(text)}</p>"
+            for label, text in (
+                ("Why, in their words:", theirs.reason),
+                ("What they learned:", theirs.learned),
             )
+            if text.strip()
+        ]
+        return (
+            f"<div class='peercoach-from-partner' style='margin:8px 0'>"
+            f"<h3 style='margin:8px 0 4px'>From {name}, shared with you</h3>"
+            + "".join(parts)
+            + "</div>"
+            if parts
+            else ""
+        )
 
     def _on_end(self, _button) -> None:
+        if self.partnership is None or not self.partnership.is_active:
+            return  # ended already (a second click): what the first said stands
         forms.show_messages(self.end_fields, {})
         self.confirm_message.value = ""
         errors = {}
