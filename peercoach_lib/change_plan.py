@@ -306,7 +306,8 @@ def gas_notes(scale: GasScale) -> dict[str, str]:
     if scale.is_complete or not any(getattr(scale, name) for name in names):
         return {}
     return {
-        f"gas.{name}": "still to describe: at each session you will say which level you reached"
+        f"gas.{name}": f"“{type(scale).model_fields[name].title}” is still to describe: at each "
+        "session you will say which of the five levels you reached"
         for name in names
         if not getattr(scale, name)
     }

@@ -150,6 +150,7 @@ def test_gas_notes_name_the_levels_still_to_describe_once_one_is():
         "gas.somewhat_more",
     ]
     assert all("still to describe" in text for text in notes.values())
+    assert notes["gas.much_less"].startswith("“−2: much less than expected” is still to describe")
 
 
 def test_what_people_write_shows_as_typed_in_the_documents_and_loads_nothing():
