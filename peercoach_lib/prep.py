@@ -24,7 +24,7 @@ from peercoach_lib.model import (
     SessionPrep,
     SessionStatus,
 )
-from peercoach_lib.store import Store
+from peercoach_lib.store import Store, Transaction
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,45 @@ def open_commitments(
     ]
 
 
+def save_follow_up(
+    tx: Transaction, person_id: int, session_id: int, review: Commitment
+) -> FieldError | None:
+    """The follow-up of one of the person's commitments (its status and what got in the way),
+    put on the commitment as stored now: its words may have been changed since the form opened.
+
+    A row left "not followed up yet" writes nothing: the commitment may have been followed up in
+    another session meanwhile (or removed), and that stays. Following it up here when it was
+    followed up in another session meanwhile is the problem returned.
+    """
+    found = tx.find(Commitment, id=review.id)
+    current = found[0] if found else None
+    if current is not None and current.person_id != person_id:
+        raise PermissionError("only its maker can follow up a commitment")
+    elsewhere = current is not None and current.reviewed_in_session_id not in (None, session_id)
+    if review.status is CommitmentStatus.OPEN:
+        if current is not None and current.reviewed_in_session_id == session_id:
+            tx.save(current.replace(status=review.status, obstacle="", reviewed_in_session_id=None))
+        return None
+    if current is None or elsewhere:
+        where = ""
+        if current is not None:
+            other = tx.get(Session, current.reviewed_in_session_id)
+            where = f" in the session of {(other.held_on or other.scheduled_on):%d %B %Y}"
+        return FieldError(
+            "reviews",
+            "Follow-up",
+            f"“{review.text}” was "
+            + (f"followed up{where} meanwhile" if current is not None else "removed meanwhile")
+            + ": choose the session again to see it",
+        )
+    wanted = current.replace(
+        status=review.status, obstacle=review.obstacle, reviewed_in_session_id=session_id
+    )
+    if wanted != current:
+        tx.save(wanted)
+    return None
+
+
 def load(store: Store, session_id: int, person_id: int) -> SessionPrep | None:
     found = store.find(SessionPrep, session_id=session_id, person_id=person_id)
     return found[0] if found else None
@@ -150,7 +189,11 @@ def save(
                 if clashes:
                     raise ConflictError("Preparation", fields=clashes, merged=(existing[0], prep))
         prep = tx.save(prep)
-        for commitment in reviews:
-            reviewed = None if commitment.status is CommitmentStatus.OPEN else session.id
-            tx.save(commitment.replace(reviewed_in_session_id=reviewed))
+        followed = [
+            problem
+            for commitment in reviews
+            if (problem := save_follow_up(tx, prep.person_id, session.id, commitment)) is not None
+        ]
+        if followed:
+            raise ValidationError(SessionPrep.label(), followed)  # the transaction is rolled back
         return prep

@@ -277,7 +277,7 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         problems = [
             problem
             for commitment in entry.reviews
-            if (problem := _save_review(tx, person_id, sid, commitment)) is not None
+            if (problem := prep.save_follow_up(tx, person_id, sid, commitment)) is not None
         ]
         if problems:
             raise ValidationError("Session", problems)  # the transaction is rolled back
@@ -302,45 +302,6 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         ):
             tx.delete(Draft, draft.id)
         return session
-
-
-def _save_review(
-    tx: Transaction, person_id: int, session_id: int, review: Commitment
-) -> FieldError | None:
-    """The follow-up of one of the person's commitments (its status and what got in the way),
-    put on the commitment as stored now: its words may have been changed since the form opened.
-
-    A row left "not followed up yet" writes nothing: the commitment may have been followed up in
-    another session meanwhile (or removed), and that stays. Following it up here when it was
-    followed up in another session meanwhile is the problem returned.
-    """
-    found = tx.find(Commitment, id=review.id)
-    current = found[0] if found else None
-    if current is not None and current.person_id != person_id:
-        raise PermissionError("only its maker can follow up a commitment")
-    elsewhere = current is not None and current.reviewed_in_session_id not in (None, session_id)
-    if review.status is CommitmentStatus.OPEN:
-        if current is not None and current.reviewed_in_session_id == session_id:
-            tx.save(current.replace(status=review.status, obstacle="", reviewed_in_session_id=None))
-        return None
-    if current is None or elsewhere:
-        where = ""
-        if current is not None:
-            other = tx.get(Session, current.reviewed_in_session_id)
-            where = f" in the session of {(other.held_on or other.scheduled_on):%d %B %Y}"
-        return FieldError(
-            "reviews",
-            "Follow-up",
-            f"“{review.text}” was "
-            + (f"followed up{where} meanwhile" if current is not None else "removed meanwhile")
-            + ": choose the session again to see it",
-        )
-    wanted = current.replace(
-        status=review.status, obstacle=review.obstacle, reviewed_in_session_id=session_id
-    )
-    if wanted != current:
-        tx.save(wanted)
-    return None
 
 
 def _save_commitments_made(

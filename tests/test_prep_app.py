@@ -173,3 +173,16 @@ def test_two_windows_on_one_preparation_keep_both_saves(store, pair, booked):
     assert store.find(model.SessionPrep, person_id=alice)[0].purpose == "Apply or not"
     two.save_button.click()
     assert store.find(model.SessionPrep, person_id=alice)[0].purpose == "Whether to apply at all"
+
+
+def test_a_row_left_alone_keeps_a_follow_up_made_elsewhere_meanwhile(store, pair, booked):
+    sessions, commitments = booked
+    alice = pair["alice"].id
+    app = SessionPrepApp(store, person_id=alice, today=TODAY)
+    app.purpose.value = "Decide whether to apply"
+    assert app.session.value == sessions[0].id
+    # Meanwhile "Draft the bid" is followed up as done in another session's log.
+    store.save(commitments[0].replace(status="done", reviewed_in_session_id=sessions[1].id))
+    app.save_button.click()
+    assert "Saved at" in app.result.value, app.result.value
+    assert store.get(model.Commitment, commitments[0].id).status is model.CommitmentStatus.DONE
