@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from peercoach_lib import merging
 from peercoach_lib.documents import words
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
@@ -269,15 +270,8 @@ def merge(loaded: Version, stored: Version, mine: Version, by: int | None) -> Ve
     if now is None or (was is not None and was.updated_at == now.updated_at):
         return mine
     base, theirs, ours = shared_part(loaded) or {}, shared_part(stored), shared_part(mine)
-    merged, clashes = {}, []
-    for key, value in ours.items():
-        if value == base.get(key):
-            merged[key] = theirs[key]
-        elif theirs[key] in (base.get(key), value):
-            merged[key] = value
-        else:
-            clashes.append(key)
-            merged[key] = theirs[key]
+    merged, clashes = merging.merge_values(base, theirs, ours, list(ours))
+    merged |= {key: theirs[key] for key in clashes}  # what was saved, for the form to show
     try:
         resolved = _merged(now, new, merged, by)
     except ValidationError:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peercoach_lib import prep
+from peercoach_lib import merging, prep
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     ChangePlan,
@@ -139,16 +139,7 @@ def merge_session(
     if loaded is None or stored is None or shared_part(stored) == shared_part(loaded):
         return mine
     base = shown if shown is not None else shared_part(loaded)
-    theirs, ours = shared_part(stored), shared_part(mine)
-    merged, clashes = {}, []
-    for key in dict.fromkeys([*ours, *theirs, *base]):
-        b, t, o = base.get(key), theirs.get(key), ours.get(key)
-        if o == b:
-            merged[key] = t
-        elif t in (b, o):
-            merged[key] = o
-        else:
-            clashes.append(key)
+    merged, clashes = merging.merge_values(base, shared_part(stored), shared_part(mine))
     if clashes:
         names = dict.fromkeys(_PART_TITLES.get(k, "the minutes") for k in clashes)
         raise ConflictError("Session", fields=tuple(names), merged=merged)
