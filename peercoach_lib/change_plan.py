@@ -271,30 +271,31 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
 
 
 def plan_errors(plan: ChangePlan) -> dict[str, str]:
-    """What a plan cannot be saved with beyond what the record checks, by field path.
+    """What a plan cannot be saved with beyond what the record checks, by field path (a row's
+    field: ``steps[0].by_when``).
 
     Steps and milestones fall on or after the day the plan started, and a milestone says what is
     expected by then (a bare date is nothing to review).
     """
     started = plan.created_on
-    errors: dict[str, list[str]] = {}
-    for k, step in enumerate(plan.steps, start=1):
+    errors: dict[str, str] = {}
+    for k, step in enumerate(plan.steps):
         if step.by_when is not None and step.by_when < started:
-            errors.setdefault("steps", []).append(
-                f"By when (step {k}): {step.by_when:%d %b %Y} is before the plan started "
+            errors[f"steps[{k}].by_when"] = (
+                f"By when (step {k + 1}): {step.by_when:%d %b %Y} is before the plan started "
                 f"({started:%d %b %Y})"
             )
-    for k, milestone in enumerate(plan.milestones, start=1):
+    for k, milestone in enumerate(plan.milestones):
         if milestone.due_on < started:
-            errors.setdefault("milestones", []).append(
-                f"Date (milestone {k}): {milestone.due_on:%d %b %Y} is before the plan started "
-                f"({started:%d %b %Y})"
+            errors[f"milestones[{k}].due_on"] = (
+                f"Date (milestone {k + 1}): {milestone.due_on:%d %b %Y} is before the plan "
+                f"started ({started:%d %b %Y})"
             )
         if not milestone.description:
-            errors.setdefault("milestones", []).append(
-                f"Milestone (milestone {k}): say what you expect to have done by then"
+            errors[f"milestones[{k}].description"] = (
+                f"Milestone (milestone {k + 1}): say what you expect to have done by then"
             )
-    return {path: "; ".join(messages) for path, messages in errors.items()}
+    return errors
 
 
 def gas_notes(scale: GasScale) -> dict[str, str]:

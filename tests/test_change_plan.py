@@ -131,9 +131,13 @@ def test_steps_and_milestones_fall_after_the_plan_started_and_milestones_have_wo
         ],
     )
     assert cp.plan_errors(early) == {
-        "steps": "By when (step 1): 04 Jan 2026 is before the plan started (05 Jan 2026)",
-        "milestones": (
-            "Date (milestone 2): 01 Dec 2025 is before the plan started (05 Jan 2026); "
+        "steps[0].by_when": (
+            "By when (step 1): 04 Jan 2026 is before the plan started (05 Jan 2026)"
+        ),
+        "milestones[1].due_on": (
+            "Date (milestone 2): 01 Dec 2025 is before the plan started (05 Jan 2026)"
+        ),
+        "milestones[1].description": (
             "Milestone (milestone 2): say what you expect to have done by then"
         ),
     }

@@ -194,6 +194,12 @@ def test_a_step_due_before_the_plan_started_is_refused(store, pair, app):
     app.save_button.click()
     assert "By when (step 1): 01 Feb 2026 is before the plan started" in app.steps.message.value
     assert store.find(model.ChangePlan) == []
+    assert "Nothing was saved: 1 field needs attention" in app.result.value
+    # Mended: the summary goes with the mark it pointed at.
+    app.steps.rows[0]["by_when"].value = TODAY
+    assert app.result.value == ""
+    app.save_button.click()
+    assert "Saved at" in app.result.value
 
 
 def test_gas_levels_still_to_describe_are_noted_but_do_not_block_saving(store, pair, app):

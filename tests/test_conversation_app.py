@@ -84,6 +84,10 @@ def test_an_empty_issue_and_an_incomplete_agreement_are_refused_next_to_the_fiel
     app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
     app.save_prep.click()
     assert "Nothing was saved: 1 field needs attention" in plain(app.prep_result.value)
+    app.issue.value = "Late"  # mended, then emptied again: the summary went with the mark
+    assert app.prep_result.value == ""
+    app.issue.value = ""
+    app.save_prep.click()
     assert "Error: must not be empty" in plain(app.issue.message.value) or (
         "Error:" in app.issue.message.value
     )

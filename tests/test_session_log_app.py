@@ -205,8 +205,37 @@ def test_impossible_input_is_refused_next_to_the_field(demo_pair):
     app.save_button.click()
     assert "cannot be held in the future" in app.held_on.message.value
     assert "at least one half" in app.first_half.message.value
-    assert "cannot be empty" in app.new_commitments.message.value
+    assert "Commitment (commitment 1): cannot be empty" in app.new_commitments.message.value
+    assert "peercoach-invalid" in controls["text"]._dom_classes
     assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
+
+
+def test_the_summary_of_a_refused_save_goes_once_every_field_is_mended(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    app = open_log(store, pair, s1.scheduled_on)
+    app.held_on.value = s1.scheduled_on
+    app.first_half.value = 30
+    first = app.new_commitments.append()
+    second = app.new_commitments.append()
+    first["text"].value = "Call the bank"
+    second["text"].value = "Book the course"
+    second["by_when"].value = s1.scheduled_on - dt.timedelta(days=1)
+    app.note.value = "x" * 20_001
+    app.save_button.click()
+    summary = app.result.value
+    assert "Nothing was saved: 2 fields need attention (marked Error)." in summary
+    assert "By when (commitment 2): a commitment cannot be due before the session" in (
+        app.new_commitments.message.value
+    )
+    assert "peercoach-invalid" in second["by_when"]._dom_classes
+    assert "peercoach-invalid" not in first["by_when"]._dom_classes
+    second["by_when"].value = s1.scheduled_on + dt.timedelta(days=7)
+    assert app.result.value == summary  # the note is still too long
+    assert "peercoach-invalid" not in second["by_when"]._dom_classes
+    app.note.value = "Shorter now"
+    assert app.result.value == ""
+    app.save_button.click()
+    assert "Saved" in app.result.value
 
 
 def test_with_no_session_due_the_log_starts_as_an_unplanned_session_today(demo_pair):

@@ -224,6 +224,7 @@ class ChangePlanApp(widgets.VBox):
                 self.reason,
             )
         }
+        forms.retire_when_mended(self.result, self.fields.values())
         self.form = widgets.VBox(
             [
                 self.demo,
@@ -483,13 +484,8 @@ class ChangePlanApp(widgets.VBox):
         else:
             errors = {**cp.plan_errors(plan), **errors}
         if errors:
-            forms.show_messages(self.fields, errors, self._gas_notes())
-            count = len(errors)
-            self.result.value = forms.notice(
-                "error",
-                f"Nothing was saved: {count} "
-                f"{'field needs' if count == 1 else 'fields need'} attention (marked Error).",
-            )
+            unplaced = forms.show_messages(self.fields, errors, self._gas_notes())
+            self.result.value = forms.refused(self.fields, unplaced)
             return
         forms.show_messages(self.fields, {}, self._gas_notes())
         try:

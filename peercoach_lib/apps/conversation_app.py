@@ -177,6 +177,8 @@ class ConversationApp(widgets.VBox):
         self.end_fields = {
             f.path: f for f in (self.reason, self.ended_on, self.in_my_words, self.learned)
         }
+        forms.retire_when_mended(self.prep_result, self.fields.values())
+        forms.retire_when_mended(self.after_result, self.fields.values())
         self.prep_section = widgets.VBox(
             [
                 forms.heading("Prepare (private to you)"),
@@ -425,19 +427,7 @@ class ConversationApp(widgets.VBox):
             return
         except ValidationError as exc:
             unplaced = forms.show_messages(self.fields, forms.error_messages(exc))
-            count = len(exc.errors) - len(unplaced)
-            parts = (
-                [
-                    f"{count} field{'s' if count != 1 else ''} need{'s' if count == 1 else ''} "
-                    "attention (marked Error)"
-                ]
-                if count
-                else []
-            )
-            result.value = forms.notice(
-                "error",
-                "Nothing was saved: " + html.escape("; ".join(parts + unplaced)) + ".",
-            )
+            result.value = forms.refused(self.fields, unplaced)
             return
         except Exception:
             log.exception("saving the conversation failed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import html
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import ipywidgets as widgets
@@ -20,6 +21,8 @@ from peercoach_lib.apps import runtime
 from peercoach_lib.errors import ValidationError
 
 LABEL_WIDTH = "240px"
+#: The class of a control an error under its list names (the page marks it aria-invalid).
+_INVALID = "peercoach-invalid"
 _STYLE = {"description_width": LABEL_WIDTH}
 _WIDE = widgets.Layout(width="min(100%, 760px)")
 
@@ -46,6 +49,7 @@ class Field(widgets.VBox):
         self.path = path
         self.message = widgets.HTML(layout=widgets.Layout(margin=f"0 0 4px {LABEL_WIDTH}"))
         self._kind: str | None = None
+        self._mended: list[Callable[[], None]] = []
         super().__init__([control, self.message])
         self.add_class("peercoach-field")
         if control.has_trait("value"):
@@ -54,6 +58,11 @@ class Field(widgets.VBox):
     def _on_changed(self, _change) -> None:
         if self._kind == "error":
             self.show()
+            _tell(self._mended)
+
+    def on_mended(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` when a change of the person's takes this field's error away."""
+        self._mended.append(callback)
 
     @property
     def kind(self) -> str | None:
@@ -75,6 +84,11 @@ class Field(widgets.VBox):
         """Show an error or warning under the field, or clear it (``kind=None``)."""
         self._kind = kind
         self.message.value = message_html(kind, text) if kind else ""
+
+
+def _tell(callbacks: Iterable[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        callback()
 
 
 def select(control: widgets.Dropdown, value) -> None:
@@ -162,7 +176,10 @@ class NumberField(Field):
         super().__init__(control, path)
 
     def _on_changed(self, _change) -> None:
+        was = self._kind
         self.show()  # the range error appears (or goes) as the number changes
+        if was == "error" and self._kind != "error":
+            _tell(self._mended)
 
     def problem(self) -> str | None:
         """What is wrong with the number, or None."""
@@ -402,8 +419,11 @@ def heading(text_: str, level: int = 2) -> widgets.HTML:
     return widgets.HTML(f"<h{level} style='margin:18px 0 6px'>{html.escape(text_)}</h{level}>")
 
 
-def notice(kind: str, text_html: str) -> str:
-    """A boxed notice (``text_html`` must already be escaped)."""
+def notice(kind: str, text_html: str, *, about_fields: bool = False) -> str:
+    """A boxed notice (``text_html`` must already be escaped).
+
+    ``about_fields``: the notice only sums up errors marked under fields, and goes once they
+    are mended (:func:`retire_when_mended`)."""
     styles = {
         "demo": "background:#fff4d6;border-left:6px solid #b26b00;color:#3d2a00",
         "error": "background:#fde8e8;border-left:6px solid #b3261e;color:#410e0b",
@@ -411,11 +431,43 @@ def notice(kind: str, text_html: str) -> str:
         "info": "background:#e8f0fe;border-left:6px solid #1a56b0;color:#0b1f44",
     }
     role = "alert" if kind == "error" else "status"
+    about = f" {_ABOUT_FIELDS}" if about_fields else ""
     return (
-        f'<div role="{role}" class="peercoach-notice peercoach-{kind}" '
+        f'<div role="{role}" class="peercoach-notice peercoach-{kind}{about}" '
         f'style="{styles[kind]};padding:10px 14px;border-radius:4px;font-size:14px">'
         f"{text_html}</div>"
     )
+
+
+_ABOUT_FIELDS = "peercoach-about-fields"
+
+
+def refused(
+    fields: Mapping[str, Field | RowList], unplaced: Iterable[str] = (), after: str = ""
+) -> str:
+    """The notice under a save refused for the errors marked under ``fields`` and ``unplaced``
+    problems no field shows: "Nothing was saved: 2 fields need attention (marked Error).", then
+    ``after`` (escaped HTML). Said of marked fields alone, it goes once they are mended
+    (:func:`retire_when_mended`)."""
+    count = len({id(f) for f in fields.values() if f.kind == "error"})
+    unplaced = list(unplaced)
+    needs = "1 field needs" if count == 1 else f"{count} fields need"
+    parts = [f"{needs} attention (marked Error)"] if count or not unplaced else []
+    text_ = "Nothing was saved: " + html.escape("; ".join([*parts, *unplaced])) + "."
+    return notice("error", f"{text_} {after}" if after else text_, about_fields=not unplaced)
+
+
+def retire_when_mended(result: widgets.HTML, fields: Iterable[Field | RowList]) -> None:
+    """Take ``result``'s :func:`attention` summary away once no field of ``fields`` shows an
+    error: it would otherwise point at marks that are gone. Any other notice stays."""
+    fields = list(fields)
+
+    def mended() -> None:
+        if _ABOUT_FIELDS in result.value and not any(f.kind == "error" for f in fields):
+            result.value = ""
+
+    for field in fields:
+        field.on_mended(mended)
 
 
 def demo_notice() -> str:
@@ -443,19 +495,25 @@ def show_messages(
     """Put each message under its field; return the messages no field claimed (for a summary)."""
     unplaced = []
     shown: dict[int, tuple[Field, str, list[str]]] = {}
+    paths: dict[int, list[str]] = {}  # by field: the errors' paths (a row list marks them)
     for kind, messages in (("warning", warnings or {}), ("error", errors)):
         for path, text_ in messages.items():
             field = fields.get(path) or fields.get(path.split("[")[0].split(".")[0])
             if field is None:
                 unplaced.append(text_)
                 continue
+            if kind == "error":
+                paths.setdefault(id(field), []).append(path)
             _, was, texts = shown.get(id(field), (field, kind, []))
             # Several messages for one field (a list's rows) are all shown; errors before notes.
             shown[id(field)] = (field, kind, [text_] if was != kind else [*texts, text_])
     for field in fields.values():
         if id(field) in shown:
             _, kind, texts = shown[id(field)]
-            field.show(kind, "; ".join(texts))
+            if isinstance(field, RowList):
+                field.show(kind, "; ".join(texts), paths=paths.get(id(field), ()))
+            else:
+                field.show(kind, "; ".join(texts))
         else:
             field.show()
     return unplaced
@@ -602,6 +660,10 @@ class RowList(widgets.VBox):
     With ``key`` (a field name, "id" say), each row remembers that field of the item it was
     loaded from, and :meth:`items` gives it back (None for a row added on the page): what was
     saved can then be updated rather than replaced.
+
+    Its message line behaves as a :class:`Field`'s: an error goes once the person changes the
+    list (a row's value, a row added or removed); the controls an error's path names
+    ("steps[1].by_when", or "steps[1]" for a whole row) are marked invalid meanwhile.
     """
 
     def __init__(
@@ -622,13 +684,34 @@ class RowList(widgets.VBox):
             layout=widgets.Layout(width="auto", align_self="flex-start"),
         )
         self.message = widgets.HTML(layout=widgets.Layout(margin=f"0 0 4px {LABEL_WIDTH}"))
+        self._kind: str | None = None
+        self._mended: list[Callable[[], None]] = []
+        self._marked: list[widgets.DOMWidget] = []
         title = widgets.HTML(
             f"<div style='width:{LABEL_WIDTH};text-align:right;padding-right:8px;"
             f"font-size:var(--jp-widgets-font-size)'>{html.escape(label)}</div>"
         )
         super().__init__([widgets.HBox([title, widgets.VBox([self.box, self.add])]), self.message])
         self.add_class("peercoach-rowlist")
-        self.add.on_click(runtime.guarded(lambda _button: self.append()))
+        self.add.on_click(runtime.guarded(self._on_add))
+
+    def _on_add(self, _button=None) -> None:
+        self.append()
+        self._on_changed()
+
+    def _on_changed(self, _change=None) -> None:
+        if self._kind == "error":
+            self.show()
+            _tell(self._mended)
+
+    def on_mended(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` when a change of the person's takes the list's error away."""
+        self._mended.append(callback)
+
+    @property
+    def kind(self) -> str | None:
+        """What the message line shows: "error", "warning" or None."""
+        return self._kind
 
     def append(self, item: dict | None = None) -> dict[str, widgets.Widget]:
         controls = self.make_row(item)
@@ -652,6 +735,9 @@ class RowList(widgets.VBox):
             [*controls.values(), remove], layout=widgets.Layout(flex_flow="row wrap")
         )
         remove.on_click(runtime.guarded(lambda _button: self._remove(controls, row)))
+        for control in controls.values():
+            if control.has_trait("value"):
+                control.observe(runtime.guarded(self._on_changed), names="value")
         self.box.children = [*self.box.children, row]
         return controls
 
@@ -678,6 +764,7 @@ class RowList(widgets.VBox):
         self.box.children = [c for c in self.box.children if c is not row]
         for later in range(index, len(self.rows)):
             self._number(later)
+        self._on_changed()
 
     def load(self, items: list[dict]) -> None:
         self.rows, self._parts, self._keys = [], [], []
@@ -691,8 +778,27 @@ class RowList(widgets.VBox):
             for row, k in zip(self.rows, self._keys, strict=True)
         ]
 
-    def show(self, kind: str | None = None, text: str = "") -> None:
+    def show(self, kind: str | None = None, text: str = "", *, paths: Iterable[str] = ()) -> None:
+        """Show an error or warning under the list, or clear it; an error marks the controls
+        its ``paths`` name."""
+        self._kind = kind
         self.message.value = message_html(kind, text) if kind else ""
+        for control in self._marked:
+            control.remove_class(_INVALID)
+        self._marked = [c for p in paths for c in self._controls_at(p)] if kind == "error" else []
+        for control in self._marked:
+            control.add_class(_INVALID)
+
+    def _controls_at(self, path: str) -> list[widgets.DOMWidget]:
+        """The controls ``path`` names: one row's field, or every field of a row."""
+        found = re.match(rf"{re.escape(self.path)}\[(\d+)\](?:\.(\w+))?", path)
+        if found is None or int(found[1]) >= len(self.rows):
+            return []
+        row = self.rows[int(found[1])]
+        name = found[2]
+        if name in row:
+            return [row[name]]
+        return [c for c in row.values() if isinstance(c, widgets.DOMWidget)]
 
 
 def _change_text(record: type, name: str, change) -> str:

@@ -269,6 +269,7 @@ class SessionLogApp(widgets.VBox):
                 *self.check.values(),
             )
         }
+        forms.retire_when_mended(self.result, self.fields.values())
 
         # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
@@ -801,24 +802,30 @@ class SessionLogApp(widgets.VBox):
         reviews = [r.reviewed() for r in self._review_rows()] if held else []
         new = []
         if held:
-            for item in self.new_commitments.items():
-                made = build(
-                    "new_commitments",
-                    lambda i=item: Commitment(
-                        id=i["id"],
+            for k, item in enumerate(self.new_commitments.items()):
+                made = None
+                try:
+                    made = Commitment(
+                        id=item["id"],
                         partnership_id=self.partnership.id,
                         person_id=me,
-                        text=i["text"],
-                        by_when=i["by_when"],
-                        goal_id=i["goal_id"],
-                    ),
-                )
+                        text=item["text"],
+                        by_when=item["by_when"],
+                        goal_id=item["goal_id"],
+                    )
+                except ValidationError as exc:
+                    for error in exc.errors:
+                        errors[f"new_commitments[{k}].{error.path}"] = (
+                            f"{error.label} (commitment {k + 1}): {error.message}"
+                        )
+                else:
+                    due, on = made.by_when, self.held_on.value
+                    if due is not None and on is not None and due < on:
+                        errors[f"new_commitments[{k}].by_when"] = (
+                            f"By when (commitment {k + 1}): a commitment cannot be due before "
+                            "the session"
+                        )
                 new.append(made)
-            if (
-                any(c and c.by_when and c.by_when < self.held_on.value for c in new if c)
-                and self.held_on.value
-            ):
-                errors["new_commitments"] = "a commitment cannot be due before the session"
         ratings = [
             GasRating(plan_id=f.plan_id, rated_on=self.held_on.value or self.today, level=f.value)
             for f in self.levels.children
@@ -931,15 +938,9 @@ class SessionLogApp(widgets.VBox):
 
     def _on_save(self, _button=None) -> None:
         entry, errors = self.entry()
-        forms.show_messages(self.fields, errors)
+        unplaced = forms.show_messages(self.fields, errors)
         if entry is None:
-            count = len(errors)
-            self.result.value = forms.notice(
-                "error",
-                f"Nothing was saved: {count} "
-                f"{'field needs' if count == 1 else 'fields need'} attention (marked Error). "
-                "Your draft is kept.",
-            )
+            self.result.value = forms.refused(self.fields, unplaced, "Your draft is kept.")
             return
         entry = dataclasses.replace(
             entry, loaded=self.loaded_session, shown=self.shown_parts, own_loaded=self.own_loaded

@@ -187,9 +187,23 @@ def test_an_empty_step_and_a_reasonless_drop_are_refused_and_nothing_saved_is_lo
         "Error: say briefly why the plan was dropped"
     )
     expect(field(page, "The change I want to make")).not_to_have_attribute("aria-invalid", "true")
+    # In the list, the empty step is the one marked, described by the list's error.
+    empty = steps.nth(len(kept))
+    expect(empty).to_have_attribute("aria-invalid", "true")
+    expect(empty).to_have_accessible_description(
+        f"Error: Step (step {len(kept) + 1}): cannot be empty"
+    )
+    if kept:
+        expect(steps.nth(0)).not_to_have_attribute("aria-invalid", "true")
     fill(field(page, "Reason"), "Changed my mind")  # the error goes, and the marks with it
     expect(field_error(page, "Reason")).to_have_count(0, timeout=KERNEL_MS)
     expect(field(page, "Reason")).not_to_have_attribute("aria-invalid", "true")
+    summary = page.get_by_role("alert").filter(has_text="Nothing was saved")
+    expect(summary).to_have_count(1)  # the step is still empty
+    fill(empty, "Walk to the station")
+    expect(list_error(page, "Steps")).to_have_count(0, timeout=KERNEL_MS)
+    expect(empty).not_to_have_attribute("aria-invalid", "true")
+    expect(summary).to_have_count(0)  # nothing marked is left for it to point at
     expect(page.get_by_text("Saved at")).to_have_count(0)
     visit_.assert_clean()
 
@@ -278,3 +292,25 @@ def test_removing_a_row_with_the_keyboard_leaves_the_focus_on_its_list(workbook,
     expect(steps.get_by_label(re.compile(r"^Step \d+$"))).to_have_count(1, timeout=KERNEL_MS)
     expect(add).to_be_focused()  # not thrown back to the top of the page
     expect(steps.get_by_role("button", name="Remove: Step 1")).to_have_count(1)  # renumbered
+
+
+def test_a_click_that_leaves_an_impossible_date_is_not_lost(workbook, visit):
+    """Leaving a bad date box by clicking a button: the box's message appears after the click,
+    so the button has not moved away from under the pointer by the time the click lands."""
+    visit_ = visit(workbook.url(NOTEBOOK, person=NADIA))
+    page = visit_.page
+    field(page, "Plan").select_option(label="Start a new plan…")
+    expect(field(page, "The change I want to make")).to_have_value("", timeout=KERNEL_MS)
+    steps = rows(page, "Steps")
+    steps.get_by_role("button", name="Add a step").click()
+    due = steps.get_by_label("Step 1: By when", exact=True)
+    expect(due).to_be_visible(timeout=KERNEL_MS)
+    due.click()
+    due.press("ArrowLeft")
+    due.press("ArrowLeft")
+    page.keyboard.type("02302027")  # 30 February 2027
+    steps.get_by_role("button", name="Add a step").click()
+    expect(steps.get_by_label("Step 2", exact=True)).to_be_visible(timeout=KERNEL_MS)
+    expect(steps.locator(".peercoach-date-error")).to_have_count(1)
+    expect(due).to_have_attribute("aria-invalid", "true")
+    visit_.assert_clean()

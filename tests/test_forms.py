@@ -1,0 +1,126 @@
+"""The shared form parts: messages under fields and lists, and the summary of a refused save."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as widgets
+import pytest
+
+from peercoach_lib.apps import forms
+
+
+def _row(item: dict | None) -> dict:
+    item = item or {}
+    return {
+        "text": widgets.Text(value=item.get("text", ""), description="Step"),
+        "by_when": widgets.DatePicker(value=item.get("by_when"), description="By when"),
+    }
+
+
+@pytest.fixture
+def steps() -> forms.RowList:
+    rows = forms.RowList("Steps", "steps", _row, add_label="Add a step", noun="Step")
+    rows.load([{"text": "Walk"}, {"text": "Run"}, {"text": "Swim"}])
+    return rows
+
+
+def _invalid(rows: forms.RowList) -> list[tuple[int, str]]:
+    return [
+        (k, name)
+        for k, row in enumerate(rows.rows)
+        for name, control in row.items()
+        if "peercoach-invalid" in control._dom_classes
+    ]
+
+
+def test_a_list_error_marks_the_controls_its_paths_name(steps):
+    forms.show_messages(
+        {"steps": steps},
+        {"steps[1].by_when": "By when (step 2): too early", "steps[2]": "Step 3: wrong"},
+    )
+    assert steps.kind == "error"
+    assert "too early" in steps.message.value and "Step 3: wrong" in steps.message.value
+    assert _invalid(steps) == [(1, "by_when"), (2, "text"), (2, "by_when")]
+    # A list-wide error marks no control; a note marks none either.
+    forms.show_messages({"steps": steps}, {"steps": "at least one step"})
+    assert _invalid(steps) == []
+    forms.show_messages({"steps": steps}, {}, {"steps[0].text": "say more"})
+    assert steps.kind == "warning" and _invalid(steps) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda rows: setattr(rows.rows[0]["text"], "value", "Walk far"),
+        lambda rows: setattr(rows.rows[1]["by_when"], "value", dt.date(2026, 5, 1)),
+        lambda rows: rows.add.click(),
+        lambda rows: rows._remove(rows.rows[2], rows.box.children[2]),
+    ],
+    ids=["text", "date", "add", "remove"],
+)
+def test_a_list_error_goes_once_the_person_changes_the_list(steps, change):
+    mended = []
+    steps.on_mended(lambda: mended.append(True))
+    forms.show_messages({"steps": steps}, {"steps[1].by_when": "too early"})
+    change(steps)
+    assert steps.kind is None and steps.message.value == ""
+    assert _invalid(steps) == []
+    assert mended == [True]
+
+
+def test_a_list_note_stays_when_the_list_changes(steps):
+    steps.show("warning", "say more")
+    steps.rows[0]["text"].value = "Walk far"
+    assert steps.kind == "warning" and "say more" in steps.message.value
+
+
+def test_the_summary_counts_marked_fields_and_goes_once_they_are_mended(steps):
+    name = forms.text("Name", "name")
+    hours = forms.integer("Hours", "hours", low=0, high=10, value=1)
+    fields = {"name": name, "hours": hours, "steps": steps}
+    result = widgets.HTML()
+    forms.retire_when_mended(result, fields.values())
+    hours.value = 11  # out of range: marked at once
+    unplaced = forms.show_messages(
+        fields,
+        {**forms.range_errors([hours]), "name": "cannot be empty", "steps[0].text": "too short"},
+    )
+    assert unplaced == []
+    result.value = forms.refused(fields, unplaced, "Your draft is kept.")
+    text = result.value
+    assert "Nothing was saved: 3 fields need attention (marked Error). Your draft is kept." in text
+    name.value = "Ana"
+    steps.rows[0]["text"].value = "Walk every day"
+    assert result.value == text  # the hours are still wrong
+    hours.value = 12
+    assert result.value == text
+    hours.value = 8
+    assert result.value == ""
+
+
+def test_a_summary_with_a_problem_no_field_shows_stays():
+    name = forms.text("Name", "name")
+    fields = {"name": name}
+    result = widgets.HTML()
+    forms.retire_when_mended(result, fields.values())
+    unplaced = forms.show_messages(fields, {"name": "cannot be empty", "ended": "it has ended"})
+    result.value = forms.refused(fields, unplaced)
+    assert "Nothing was saved: 1 field needs attention (marked Error); it has ended." in (
+        result.value
+    )
+    name.value = "Ana"
+    assert "it has ended" in result.value
+    # Only problems no field shows: said as they are.
+    result.value = forms.refused(fields, ["it has ended"])
+    assert "Nothing was saved: it has ended." in result.value
+
+
+def test_another_notice_is_not_taken_away():
+    name = forms.text("Name", "name")
+    result = widgets.HTML()
+    forms.retire_when_mended(result, [name])
+    name.show("error", "cannot be empty")
+    result.value = forms.notice("ok", "Saved at 10:00.")
+    name.value = "Ana"
+    assert "Saved at 10:00." in result.value
