@@ -133,10 +133,13 @@ def test_ending_needs_a_reason_and_a_confirmation_then_cancels_what_was_booked(d
         if s.scheduled_on and s.scheduled_on > AS_OF
     ]
     assert booked and all(s.status is SessionStatus.CANCELLED for s in booked)
+    assert f"ended on {AS_OF:%d %B %Y}" in plain(app.prompt.value)
     # No new conversation can start; the partner can keep their own note.
     assert "new" not in [value for _, value in app.chooser.control.options]
     theirs = ConversationApp(demo_store, person_id=partner, partnership_id=pair.id, today=AS_OF)
     assert "ended on" in plain(theirs.ending_state.value)
+    assert "is not working" not in plain(theirs.prompt.value)
+    assert f"ended on {AS_OF:%d %B %Y}" in plain(theirs.prompt.value)
     assert theirs.end_button.layout.display == "none"
     theirs.learned.value = "We never agreed what we each wanted"
     theirs.save_note.click()

@@ -81,8 +81,25 @@ def test_an_empty_purpose_is_an_error_and_nothing_is_saved(store, pair, booked):
     app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
     app.save_button.click()
     assert "cannot be empty" in app.purpose.message.value
-    assert "Nothing was saved" in app.result.value
+    assert "Nothing was saved: 1 field needs attention (marked Error)." in app.result.value
     assert store.find(model.SessionPrep) == []
+    app.purpose.value = "Plan the move"
+    assert app.result.value == ""  # mended: the summary went with the mark
+
+
+def test_a_note_about_a_pin_goes_with_the_question_it_was_about(store, pair, booked):
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.purpose.value = "Plan the move"
+    app.pin.click()
+    app.pin.click()
+    assert "pinned already" in app.deck_message.value
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    assert app.deck_message.value == ""
+    app.pin.click()
+    assert "pinned already" in app.deck_message.value
+    app.questions.value = app.deck.questions()[3]
+    assert app.deck_message.value == ""
 
 
 def test_pinning_is_limited_and_can_be_undone(store, pair, booked):

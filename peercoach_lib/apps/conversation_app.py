@@ -292,15 +292,7 @@ class ConversationApp(widgets.VBox):
             )
             return
         self.partner = self.store.get(Person, self.partnership.partner_of(me))
-        partner = html.escape(self.partner.name)
-        why = PROMPTS.get(self.prompted_by)
-        self.prompt.value = forms.notice(
-            "info",
-            (f"You are here because {html.escape(why)}. " if why else "")
-            + f"When the coaching with {partner} is not working, say so, kindly and "
-            "directly: prepare what you want to say, talk, then agree how to go on, or end and "
-            "learn what there is to learn.",
-        )
+        self._show_prompt()
         self.after_heading.value = forms.heading(
             f"Afterwards (shared with {self.partner.name})"
         ).value
@@ -311,6 +303,25 @@ class ConversationApp(widgets.VBox):
         ]
         self._fill_conversations(select=waiting[0].id if waiting else NEW)
         self._show_ending()
+
+    def _show_prompt(self) -> None:
+        """What the page is for, with this partner: while the partnership runs, and after."""
+        partner = html.escape(self.partner.name)
+        why = PROMPTS.get(self.prompted_by)
+        if self.partnership.is_active:
+            text = (
+                (f"You are here because {html.escape(why)}. " if why else "")
+                + f"When the coaching with {partner} is not working, say so, kindly and "
+                "directly: prepare what you want to say, talk, then agree how to go on, or end "
+                "and learn what there is to learn."
+            )
+        else:
+            text = (
+                f"Your partnership with {partner} ended on "
+                f"{self.partnership.ended_on:%d %B %Y}. The conversations you had and what you "
+                "learned are kept here to look back on."
+            )
+        self.prompt.value = forms.notice("info", text)
 
     def _fill_conversations(self, select) -> None:
         mine = conversation.of(self.store, self.person.value, self.partnership.id)
@@ -555,6 +566,7 @@ class ConversationApp(widgets.VBox):
             )
             return
         self.partnership = ended
+        self._show_prompt()
         self._fill_conversations(select=None)
         self._show_ending()
         self.end_result.value = forms.notice(

@@ -204,6 +204,7 @@ class SessionPrepApp(widgets.VBox):
                 self.private,
             )
         }
+        forms.retire_when_mended(self.result, self.fields.values())
         self.unsaved = forms.UnsavedChanges(self._snapshot, what="this preparation")
         self.form = widgets.VBox(
             [
@@ -293,6 +294,8 @@ class SessionPrepApp(widgets.VBox):
             widgets.HBox([self.unpin], layout=widgets.Layout(margin="4px 0 0 240px")),
         ]
         self.group.observe(runtime.guarded(self._on_group), names="value")
+        # What was said of the last pin or draw is about that question, not the next one.
+        self.questions.observe(runtime.guarded(self._on_question), names="value")
         self.draw.on_click(runtime.guarded(self._on_draw))
         self.pin.on_click(runtime.guarded(self._on_pin))
         self.unpin.on_click(runtime.guarded(self._on_unpin))
@@ -327,6 +330,9 @@ class SessionPrepApp(widgets.VBox):
                 f"<p role='status' style='margin-left:240px'><em>Pinned for your coach:</em> "
                 f"{html.escape(question)}</p>"
             )
+
+    def _on_question(self, _change=None) -> None:
+        self.deck_message.value = ""
 
     def _on_unpin(self, _button) -> None:
         removed = self.pinned_list.value
@@ -397,7 +403,7 @@ class SessionPrepApp(widgets.VBox):
         chosen = self._selected()
         for field in self.fields.values():
             field.show()
-        self.result.value = ""
+        self.result.value = self.deck_message.value = ""
         if chosen is None:
             self.commitments.children = []
             self.reviews_box.layout.display = "none"
@@ -467,11 +473,9 @@ class SessionPrepApp(widgets.VBox):
         reviews = [
             row.reviewed() for row in self.commitments.children if isinstance(row, CommitmentRow)
         ]
-        forms.show_messages(self.fields, errors)
+        unplaced = forms.show_messages(self.fields, errors)
         if draft is None:
-            self.result.value = forms.notice(
-                "error", "Nothing was saved: see the fields marked Error."
-            )
+            self.result.value = forms.refused(self.fields, unplaced)
             return
         try:
             also = self.current != prep.load(self.store, chosen.session.id, self.person.value)
@@ -503,6 +507,8 @@ class SessionPrepApp(widgets.VBox):
             )
             return
         self.unsaved.mark_clean()
+        if "peercoach-warning" in self.deck_message.value:
+            self.deck_message.value = ""  # a pin refused before the save is no longer news
         shared = (
             "Your partner can see it (not your private notes)."
             if self.current.shared
