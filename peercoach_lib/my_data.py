@@ -211,13 +211,15 @@ def _entries(*rows: tuple) -> tuple[Entry, ...]:
 
 
 def _short(data: object, limit: int = 200) -> str:
-    """A few words of a draft's content: its filled-in text values, joined."""
+    """A few words of a draft's content: its filled-in text values, joined (not those of the
+    saved record it was typed over, kept beside them as its ``base``)."""
     words: list[str] = []
 
     def walk(value: object) -> None:
         if isinstance(value, dict):
-            for v in value.values():
-                walk(v)
+            for k, v in value.items():
+                if k != "base":
+                    walk(v)
         elif isinstance(value, list):
             for v in value:
                 walk(v)
@@ -702,7 +704,7 @@ def _endings(context: _Context, notes: list[EndingNote]) -> list[Item]:
     return _newest_first(items)
 
 
-_DRAFT_FORMS = {"session_log": "Session log"}
+_DRAFT_FORMS = {"session_log": "Session log", "preparation": "Session preparation"}
 
 
 def _drafts(drafts: list[Draft]) -> list[Item]:

@@ -3,7 +3,8 @@ commitments.
 
 The guide's "single most important thing" is a few minutes of preparation before each session.
 A preparation belongs to one person and one session; it is private unless the person shares it,
-and its private notes are never shared.
+and its private notes are never shared. Until it is saved, what the person types is kept as a
+draft (:mod:`peercoach_lib.drafts`), so that a reload or a closed tab loses nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import EllipsisType
 
-from peercoach_lib import merging
+from peercoach_lib import drafts, merging
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     Commitment,
@@ -25,6 +26,12 @@ from peercoach_lib.model import (
     SessionStatus,
 )
 from peercoach_lib.store import Store, Transaction
+
+DRAFT_KIND = "preparation"
+
+
+def draft_key(session_id: int) -> str:
+    return f"session:{session_id}"
 
 
 @dataclass(frozen=True)
@@ -196,4 +203,5 @@ def save(
         ]
         if followed:
             raise ValidationError(SessionPrep.label(), followed)  # the transaction is rolled back
+        drafts.drop(tx, prep.person_id, DRAFT_KIND, draft_key(prep.session_id))
         return prep

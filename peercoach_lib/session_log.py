@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peercoach_lib import merging, prep
+from peercoach_lib import drafts, merging, prep
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     ChangePlan,
@@ -285,13 +285,12 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         for item in entry.feedback:
             tx.save(item.replace(session_id=sid))
         _replace(tx, SessionCheck, sid, person_id, [entry.check] if entry.check else [])
-        for draft in tx.find(
-            Draft,
-            person_id=person_id,
-            kind=DRAFT_KIND,
-            key=[draft_key(partnership.id, entry.session.id), draft_key(partnership.id, sid)],
-        ):
-            tx.delete(Draft, draft.id)
+        drafts.drop(
+            tx,
+            person_id,
+            DRAFT_KIND,
+            [draft_key(partnership.id, entry.session.id), draft_key(partnership.id, sid)],
+        )
         return session
 
 
@@ -368,24 +367,12 @@ def draft_key(partnership_id: int, session_id: int | None) -> str:
 
 
 def save_draft(store: Store, person_id: int, key: str, data: dict) -> Draft:
-    with store.transaction() as tx:
-        found = tx.find(Draft, person_id=person_id, kind=DRAFT_KIND, key=key)
-        draft = Draft(
-            id=found[0].id if found else None,
-            person_id=person_id,
-            kind=DRAFT_KIND,
-            key=key,
-            data=data,
-        )
-        return tx.save(draft)
+    return drafts.keep(store, person_id, DRAFT_KIND, key, data)
 
 
 def load_draft(store: Store, person_id: int, key: str) -> Draft | None:
-    found = store.find(Draft, person_id=person_id, kind=DRAFT_KIND, key=key)
-    return found[0] if found else None
+    return drafts.find(store, person_id, DRAFT_KIND, key)
 
 
 def discard_draft(store: Store, person_id: int, key: str) -> None:
-    with store.transaction() as tx:
-        for draft in tx.find(Draft, person_id=person_id, kind=DRAFT_KIND, key=key):
-            tx.delete(Draft, draft.id)
+    drafts.discard(store, person_id, DRAFT_KIND, key)

@@ -203,3 +203,93 @@ def test_a_row_left_alone_keeps_a_follow_up_made_elsewhere_meanwhile(store, pair
     app.save_button.click()
     assert "Saved at" in app.result.value, app.result.value
     assert store.get(model.Commitment, commitments[0].id).status is model.CommitmentStatus.DONE
+
+
+def _rows(app: SessionPrepApp) -> list[CommitmentRow]:
+    return [r for r in app.commitments.children if isinstance(r, CommitmentRow)]
+
+
+def test_what_was_typed_and_not_saved_comes_back_on_opening_again(store, pair, booked):
+    alice = pair["alice"].id
+    app = SessionPrepApp(store, person_id=alice, today=TODAY)
+    assert app.draft_notice.value == "" and app.discard.layout.display == "none"
+    app.purpose.value = "Decide on the bid"
+    app.private.value = "Nervous"
+    _rows(app)[1].status.value = model.CommitmentStatus.NOT_DONE
+    _rows(app)[1].obstacle.value = "Away all week"
+    app.pin.click()
+    pinned = list(app.pinned)
+    assert app.discard.layout.display == "flex"
+    assert store.find(model.SessionPrep) == []  # a draft is not a preparation
+
+    # A reload (the tab closed, the laptop slept): everything typed is back, and said so.
+    again = SessionPrepApp(store, person_id=alice, today=TODAY)
+    assert (again.purpose.value, again.private.value) == ("Decide on the bid", "Nervous")
+    assert again.pinned == pinned
+    row = _rows(again)[1]
+    assert (row.status.value, row.obstacle.value) == (
+        model.CommitmentStatus.NOT_DONE,
+        "Away all week",
+    )
+    assert "Restored what you typed and had not saved" in again.draft_notice.value
+    # Still unsaved: leaving the session asks first.
+    again.session.value = booked[0][1].id
+    assert "not saved" in again.unsaved.text.value
+    again.unsaved.keep_button.click()
+    again.save_button.click()
+    assert "Saved at" in again.result.value
+    assert again.draft_notice.value == "" and again.discard.layout.display == "none"
+    assert store.find(model.Draft) == []
+    third = SessionPrepApp(store, person_id=alice, today=TODAY)
+    assert third.draft_notice.value == "" and third.purpose.value == "Decide on the bid"
+    # The partner's app never shows Alice's draft.
+    app.purpose.value = "Something else"
+    bob = SessionPrepApp(store, person_id=pair["bob"].id, today=TODAY)
+    assert bob.purpose.value == "" and bob.draft_notice.value == ""
+
+
+def test_a_draft_goes_when_the_form_is_as_saved_again_or_is_discarded(store, pair, booked):
+    alice = pair["alice"].id
+    app = SessionPrepApp(store, person_id=alice, today=TODAY)
+    app.purpose.value = "Decide on the bid"
+    assert len(store.find(model.Draft)) == 1
+    app.purpose.value = ""  # back as stored: nothing to keep
+    assert store.find(model.Draft) == [] and app.discard.layout.display == "none"
+
+    app.outcomes.value = "A yes or a no"
+    again = SessionPrepApp(store, person_id=alice, today=TODAY)
+    assert again.outcomes.value == "A yes or a no"
+    again.discard.click()
+    assert again.outcomes.value == "" and store.find(model.Draft) == []
+    assert "Draft discarded" in again.result.value
+
+    # Discarding the changes to go to another session drops them for good.
+    again.process.value = "Options first"
+    again.session.value = booked[0][1].id
+    again.unsaved.discard_button.click()
+    assert again.session.value == booked[0][1].id and store.find(model.Draft) == []
+    again.session.value = booked[0][0].id
+    assert again.process.value == "" and again.draft_notice.value == ""
+
+
+def test_a_draft_does_not_undo_what_another_window_saved_meanwhile(store, pair, booked):
+    alice = pair["alice"].id
+    first = SessionPrepApp(store, person_id=alice, today=TODAY)
+    first.purpose.value = "Decide on the bid"
+    first.save_button.click()
+    typing = SessionPrepApp(store, person_id=alice, today=TODAY)
+    first.process.value = "Options first"
+    first.save_button.click()  # saved in the other window after this one opened
+    typing.outcomes.value = "A yes or a no"  # kept as a draft of the older version, not saved
+
+    reopened = SessionPrepApp(store, person_id=alice, today=TODAY)
+    assert reopened.outcomes.value == "A yes or a no"
+    assert reopened.process.value == "Options first"  # shown as saved, not as the draft had it
+    reopened.save_button.click()
+    assert "What you saved in another window meanwhile is kept too" in reopened.result.value
+    (saved,) = store.find(model.SessionPrep, person_id=alice)
+    assert (saved.purpose, saved.outcomes, saved.process) == (
+        "Decide on the bid",
+        "A yes or a no",
+        "Options first",
+    )

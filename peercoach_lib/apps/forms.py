@@ -206,11 +206,20 @@ class UnsavedChanges(widgets.VBox):
     showed, and a line beneath asks whether to keep editing (the choice is dropped) or to discard
     the changes (the choice goes ahead). ``snapshot`` returns what the form holds, leaving out
     what the choosers themselves set; two snapshots compare equal when nothing was edited.
+    ``on_discard`` is called when the person discards their changes, before the choice goes
+    ahead (to drop a draft of them, say).
     """
 
-    def __init__(self, snapshot: Callable[[], object], *, what: str = "this form"):
+    def __init__(
+        self,
+        snapshot: Callable[[], object],
+        *,
+        what: str = "this form",
+        on_discard: Callable[[], None] | None = None,
+    ):
         self._snapshot = snapshot
         self._what = what
+        self._on_discarded = on_discard
         self._clean: object = None
         self._held: tuple | None = None  # (field, change, handler, parts it drops)
         self._quiet = False
@@ -318,6 +327,8 @@ class UnsavedChanges(widgets.VBox):
         if held is None:
             return
         field, change, handler, drops = held
+        if self._on_discarded is not None:
+            self._on_discarded()
         # The parts the choice replaces are let go (so that choosers the handler sets pass),
         # then the choice goes ahead, and what it loaded is the new clean state of those parts.
         self._forget(drops)

@@ -10,7 +10,7 @@ import random
 
 import ipywidgets as widgets
 
-from peercoach_lib import deck, prep, sharing
+from peercoach_lib import deck, drafts, merging, prep, sharing
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConfigurationError, ConflictError, ValidationError
@@ -130,6 +130,25 @@ def from_partner_html(view: sharing.PartnerView, session_id: int) -> str:
     return "<div style='font-size:14px'>" + "".join(parts) + "</div>"
 
 
+#: The preparation's own words in the form, as they are when empty.
+_FORM_PARTS = {
+    "purpose": "",
+    "outcomes": "",
+    "process": "",
+    "shared": False,
+    "private_notes": "",
+    "pinned_questions": [],
+}
+
+
+def _form_parts(saved: SessionPrep | None) -> dict:
+    if saved is None:
+        return dict(_FORM_PARTS)
+    return {name: getattr(saved, name) for name in _FORM_PARTS} | {
+        "pinned_questions": list(saved.pinned_questions)
+    }
+
+
 class SessionPrepApp(widgets.VBox):
     """Prepare for an upcoming session, and follow up what was committed to last time."""
 
@@ -150,12 +169,20 @@ class SessionPrepApp(widgets.VBox):
         self.upcoming: list[prep.Upcoming] = []
         self.current: SessionPrep | None = None
         self.pinned: list[str] = []
+        self._loading = False  # the form is being filled from storage: that is no edit
+        self._stored: tuple | None = None  # the form as stored, to tell a draft from no change
         self.partner_view: sharing.PartnerView | None = None
 
         self.person = forms.dropdown("I am", "person_id", [])
         self.session = forms.dropdown("Session", "session_id", [])
         self.intro = widgets.HTML()
         self.demo = widgets.HTML()
+        self.draft_notice = widgets.HTML()
+        self.discard = widgets.Button(
+            description="Discard the draft",
+            icon="trash",
+            layout=widgets.Layout(width="auto", display="none", margin="0 0 8px 240px"),
+        )
         self.purpose = forms.text(
             "Purpose: why this session?",
             "purpose",
@@ -205,11 +232,15 @@ class SessionPrepApp(widgets.VBox):
             )
         }
         forms.retire_when_mended(self.result, self.fields.values())
-        self.unsaved = forms.UnsavedChanges(self._snapshot, what="this preparation")
+        self.unsaved = forms.UnsavedChanges(
+            self._snapshot, what="this preparation", on_discard=self._drop_draft
+        )
         self.form = widgets.VBox(
             [
                 self.session,
                 self.unsaved,
+                self.draft_notice,
+                self.discard,
                 self.intro,
                 self.reviews_box,
                 forms.heading("Purpose, outcomes, process"),
@@ -236,6 +267,15 @@ class SessionPrepApp(widgets.VBox):
         self.unsaved.watch(self.person, self._on_person)
         self.unsaved.watch(self.session, self._on_session)
         self.save_button.on_click(runtime.settled(self._on_save))
+        self.discard.on_click(runtime.guarded(self._on_discard))
+        for control in (
+            self.purpose.control,
+            self.outcomes.control,
+            self.process.control,
+            self.shared,
+            self.private.control,
+        ):
+            control.observe(runtime.guarded(self._on_edit), names="value")
         self._on_person()
 
     # -- the question deck -----------------------------------------------------------------------
@@ -326,6 +366,7 @@ class SessionPrepApp(widgets.VBox):
             )
         else:
             self.set_pinned([*self.pinned, question])
+            self._on_edit()
             self.deck_message.value = (
                 f"<p role='status' style='margin-left:240px'><em>Pinned for your coach:</em> "
                 f"{html.escape(question)}</p>"
@@ -338,6 +379,7 @@ class SessionPrepApp(widgets.VBox):
         removed = self.pinned_list.value
         if removed is not None:
             self.set_pinned([q for q in self.pinned if q != removed])
+            self._on_edit()
             self.deck_message.value = (
                 f"<p role='status' style='margin-left:240px'><em>No longer pinned:</em> "
                 f"{html.escape(removed)}</p>"
@@ -408,32 +450,130 @@ class SessionPrepApp(widgets.VBox):
             self.commitments.children = []
             self.reviews_box.layout.display = "none"
             self.partner_box.layout.display = "none"
+            self.draft_notice.value = ""
+            self.discard.layout.display = "none"
             self.unsaved.mark_clean()
             return
         self.intro.value = ""
-        self.current = prep.load(self.store, chosen.session.id, self.person.value)
-        current = self.current
+        self._loading = True
+        try:
+            self.current = prep.load(self.store, chosen.session.id, self.person.value)
+            self._fill(self.current)
+            still_open = prep.open_commitments(self.store, self.person.value, chosen.partnership.id)
+            reviewed_here = self.store.find(
+                Commitment, person_id=self.person.value, reviewed_in_session_id=chosen.session.id
+            )
+            self._show_partner(chosen)
+            rows = [CommitmentRow(c) for c in [*reviewed_here, *still_open]]
+            for row in rows:
+                for control in (row.status, row.obstacle):
+                    control.observe(runtime.guarded(self._on_edit), names="value")
+            self.commitments.children = rows or [
+                widgets.HTML(
+                    "<p style='margin-left:240px'>No open commitments: nothing to follow up.</p>"
+                )
+            ]
+            self._stored = self._snapshot()
+            self.unsaved.mark_clean()
+            self._restore_draft(chosen.session.id)
+        finally:
+            self._loading = False
+
+    def _fill(self, current: SessionPrep | None) -> None:
         self.purpose.value = current.purpose if current else ""
         self.outcomes.value = current.outcomes if current else ""
         self.process.value = current.process if current else ""
         self.shared.value = current.shared if current else False
         self.private.value = current.private_notes if current else ""
-        self.set_pinned(current.pinned_questions if current else [])
-        still_open = prep.open_commitments(self.store, self.person.value, chosen.partnership.id)
-        reviewed_here = [
-            c
-            for c in self.store.find(
-                Commitment, person_id=self.person.value, reviewed_in_session_id=chosen.session.id
-            )
-        ]
-        self._show_partner(chosen)
-        rows = [CommitmentRow(c) for c in [*reviewed_here, *still_open]]
-        self.commitments.children = rows or [
-            widgets.HTML(
-                "<p style='margin-left:240px'>No open commitments: nothing to follow up.</p>"
-            )
-        ]
-        self.unsaved.mark_clean()
+        self.set_pinned(list(current.pinned_questions) if current else [])
+
+    # -- drafts ----------------------------------------------------------------------------------
+
+    def _draft_key(self) -> str | None:
+        chosen = self._selected()
+        return prep.draft_key(chosen.session.id) if chosen is not None else None
+
+    def _draft_data(self) -> dict:
+        """The form as JSON, with the preparation as stored when the typing began: a save
+        merges against that, so what another window saved meanwhile is not undone."""
+        return {
+            "purpose": self.purpose.value,
+            "outcomes": self.outcomes.value,
+            "process": self.process.value,
+            "shared": self.shared.value,
+            "private_notes": self.private.value,
+            "pinned_questions": list(self.pinned),
+            "reviews": {
+                str(row.commitment.id): [row.status.value.value, row.obstacle.value]
+                for row in self.commitments.children
+                if isinstance(row, CommitmentRow)
+            },
+            "base": self.current.model_dump(mode="json") if self.current else None,
+        }
+
+    def _restore_draft(self, session_id: int) -> None:
+        draft = drafts.find(
+            self.store, self.person.value, prep.DRAFT_KIND, prep.draft_key(session_id)
+        )
+        if draft is None:
+            self.draft_notice.value = ""
+            self.discard.layout.display = "none"
+            return
+        data = draft.data
+        base = SessionPrep.model_validate(data["base"]) if data.get("base") else None
+        typed = {name: data.get(name, empty) for name, empty in _FORM_PARTS.items()}
+        # What another window saved since the typing began shows too, where the draft left
+        # it as it was; a field both changed keeps what was typed (the save will ask).
+        merged, _clashes = merging.merge_values(
+            _form_parts(base), _form_parts(self.current), typed, _FORM_PARTS
+        )
+        shown = {**typed, **merged}
+        self.current = base  # what the typing began from: a save merges against it
+        self.purpose.value = shown["purpose"]
+        self.outcomes.value = shown["outcomes"]
+        self.process.value = shown["process"]
+        self.shared.value = bool(shown["shared"])
+        self.private.value = shown["private_notes"]
+        self.set_pinned(list(shown["pinned_questions"]))
+        reviews = data.get("reviews", {})
+        for row in self.commitments.children:
+            if isinstance(row, CommitmentRow) and str(row.commitment.id) in reviews:
+                status, obstacle = reviews[str(row.commitment.id)]
+                row.status.value = type(row.status.value)(status)
+                row.obstacle.value = obstacle or ""
+        self.draft_notice.value = forms.notice(
+            "info",
+            f"Restored what you typed and had not saved ({draft.updated_at:%d %b %Y %H:%M} "
+            "UTC). Save the preparation to keep it.",
+        )
+        self.discard.layout.display = "flex"
+
+    def _on_edit(self, _change=None) -> None:
+        """Keep what the person typed as a draft (or drop it, once the form is as stored)."""
+        key = self._draft_key()
+        if self._loading or self.person.value is None or key is None:
+            return
+        try:
+            if self._snapshot() == self._stored:
+                drafts.discard(self.store, self.person.value, prep.DRAFT_KIND, key)
+                self.discard.layout.display = "none"
+            else:
+                drafts.keep(self.store, self.person.value, prep.DRAFT_KIND, key, self._draft_data())
+                self.discard.layout.display = "flex"
+        except Exception:
+            log.exception("the draft could not be kept")  # the form itself is still there
+
+    def _drop_draft(self) -> None:
+        key = self._draft_key()
+        if self.person.value is not None and key is not None:
+            drafts.discard(self.store, self.person.value, prep.DRAFT_KIND, key)
+
+    def _on_discard(self, _button=None) -> None:
+        self._drop_draft()
+        self._on_session()
+        self.result.value = forms.notice(
+            "info", "Draft discarded: this is the preparation as saved."
+        )
 
     def _show_partner(self, chosen: prep.Upcoming) -> None:
         """What the partner shared for this session, and the agreements to review at it."""
@@ -507,6 +647,9 @@ class SessionPrepApp(widgets.VBox):
             )
             return
         self.unsaved.mark_clean()
+        self._stored = self._snapshot()
+        self.draft_notice.value = ""
+        self.discard.layout.display = "none"  # saving dropped the draft
         if "peercoach-warning" in self.deck_message.value:
             self.deck_message.value = ""  # a pin refused before the save is no longer news
         shared = (

@@ -123,15 +123,28 @@ def test_an_empty_purpose_is_refused_and_nothing_saved_is_lost(workbook, visit):
     fill(page, "Outcomes", "This edit must not be saved")
     page.get_by_role("button", name="Save preparation").click()
     refused = page.get_by_role("alert").filter(has_text="Nothing was saved")
-    expect(refused).to_contain_text("see the fields marked Error", timeout=KERNEL_MS)
+    expect(refused).to_contain_text(
+        "Nothing was saved: 1 field needs attention (marked Error).", timeout=KERNEL_MS
+    )
     expect(message_under(page, "Purpose: why this session?")).to_have_text("Error: cannot be empty")
     expect(page.get_by_text("Saved at")).to_have_count(0)
     # What the person typed stays on the page for them to correct.
     expect(field(page, "Outcomes")).to_have_value("This edit must not be saved")
     visit_.assert_clean()
 
+    # A reload brings back what was typed (a draft, for Lea alone), and says so; discarding
+    # the draft shows what is saved, untouched by the refused save.
     visit_.reload()
     visit_.assert_clean()
+    expect(page.get_by_text("Restored what you typed and had not saved")).to_be_visible()
+    expect(field(page, "Outcomes")).to_have_value("This edit must not be saved")
+    page.get_by_role("button", name="Discard the draft").click()
+    expect(page.get_by_text("Draft discarded")).to_be_visible(timeout=KERNEL_MS)
     expect(field(page, "Purpose: why this session?")).to_have_value(purpose)
     expect(field(page, "Outcomes")).to_have_value(outcomes)
     expect(message_under(page, "Purpose: why this session?")).to_have_count(0)
+    expect(page.get_by_text("Restored what you typed")).to_have_count(0)
+    visit_.reload()
+    visit_.assert_clean()
+    expect(field(page, "Outcomes")).to_have_value(outcomes)
+    expect(page.get_by_text("Restored what you typed")).to_have_count(0)
