@@ -11,10 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from pydantic_core import to_jsonable_python
+
 from peercoach_lib import gas
 from peercoach_lib.agreement import STEP_DAYS
 from peercoach_lib.documents import words
-from peercoach_lib.model import ChangePlan, Frequency, GasScale, Milestone
+from peercoach_lib.model import ChangePlan, Frequency, GasScale, Milestone, PlanStatus
 
 #: Months between default milestones, and how long the eight sessions take when nothing is booked.
 MILESTONE_WEEKS = 4
@@ -23,6 +25,8 @@ SESSIONS = 8
 LOW_CONFIDENCE = 5
 #: What an empty section of the plan's document says (a bare "-" would be an empty list item).
 NONE = "(none)"
+#: A plan typed and not saved yet is kept as a draft of this kind (:mod:`peercoach_lib.drafts`).
+DRAFT_KIND = "change_plan"
 
 _MONTHS = [
     "january",
@@ -419,3 +423,36 @@ def plan_names(plans: list[ChangePlan]) -> dict[int, str]:
     return {
         pid: f"{name[:-1]}, plan {pid})" if name in twice else name for pid, name in names.items()
     }
+
+
+# -- drafts ----------------------------------------------------------------------------------------
+
+
+def draft_key(plan_id: int | None) -> str:
+    """A plan's draft, or (None) the draft of a new plan."""
+    return f"plan:{plan_id if plan_id is not None else 'new'}"
+
+
+def form_to_json(values: dict) -> dict:
+    """A plan's form values (as a plan's fields, checked or not) for a draft: JSON."""
+    return to_jsonable_python(values)
+
+
+def form_from_json(data: dict) -> dict:
+    """:func:`form_to_json`'s values back: its dates as dates and its status as a status; what
+    is not a date the calendar has is left empty."""
+
+    def day(text: str | None) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(text) if text else None
+        except (TypeError, ValueError):
+            return None
+
+    out = dict(data)
+    out["steps"] = [{**s, "by_when": day(s.get("by_when"))} for s in data.get("steps", [])]
+    out["milestones"] = [{**m, "due_on": day(m.get("due_on"))} for m in data.get("milestones", [])]
+    if "created_on" in data:
+        out["created_on"] = day(data["created_on"])
+    if data.get("status") in {s.value for s in PlanStatus}:
+        out["status"] = PlanStatus(data["status"])
+    return out

@@ -362,3 +362,78 @@ def test_two_windows_on_one_plan_keep_both_saves(store, pair, app):
     second.save_button.click()
     assert "Saved at" in second.result.value
     assert store.get(model.ChangePlan, saved.id).supports == "A coach"
+
+
+def test_a_new_plan_typed_and_not_saved_comes_back_on_opening_again(store, pair, app):
+    fill(app)
+    app.milestones.rows[0]["description"].value = "First block held"
+    assert app.discard.layout.display == "flex"
+    assert store.find(model.ChangePlan) == []  # a draft is not a plan
+    typed = app._snapshot()
+
+    again = ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert again.plan.value == NEW
+    assert again._snapshot() == typed  # every box, row, level and slider
+    assert "Restored what you typed and had not saved" in again.draft_notice.value
+    again.save_button.click()
+    assert "Saved at" in again.result.value
+    assert store.find(model.Draft) == [] and again.draft_notice.value == ""
+    (saved,) = store.find(model.ChangePlan, person_id=pair["alice"].id)
+    assert saved.steps[0].by_when == dt.date(2026, 3, 9)
+    assert saved.milestones[0].description == "First block held"
+    # The partner never sees Alice's draft.
+    app.change.value = "Something else"
+    bob = ChangePlanApp(store, person_id=pair["bob"].id, today=TODAY)
+    assert bob.change.value == "" and bob.draft_notice.value == ""
+
+
+def test_an_edit_of_a_saved_plan_comes_back_until_discarded(store, pair, app):
+    fill(app)
+    app.save_button.click()
+    (saved,) = store.find(model.ChangePlan)
+    app.evidence.value = "Two blocks a week in the calendar"
+    app.steps.rows[1]["text"].value = ""  # an invalid draft is still kept
+    app.weight.value = 500
+    again = ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert again.plan.value == saved.id
+    assert again.evidence.value == "Two blocks a week in the calendar"
+    assert again.steps.items()[1]["text"] == "" and again.weight.value == 500
+    again.discard.click()
+    assert "Draft discarded" in again.result.value
+    assert again.evidence.value == "The calendar shows the blocks" and again.weight.value == 2.0
+    assert store.find(model.Draft) == []
+    # Back to as saved by hand: nothing to keep.
+    again.supports.value = "My manager and my partner"
+    assert len(store.find(model.Draft)) == 1
+    again.supports.value = "My manager"
+    assert store.find(model.Draft) == []
+
+
+def test_a_plan_draft_does_not_undo_what_another_window_saved_meanwhile(store, pair, app):
+    fill(app)
+    app.save_button.click()
+    other = ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY)
+    other.supports.value = "My manager and the team"
+    other.save_button.click()
+    app.evidence.value = "Blocks kept for a month"  # typed over the plan as first saved
+    reopened = ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert reopened.evidence.value == "Blocks kept for a month"
+    assert reopened.supports.value == "My manager and the team"
+    reopened.save_button.click()
+    assert "What you saved in another window meanwhile is kept too" in reopened.result.value
+    (saved,) = store.find(model.ChangePlan)
+    assert (saved.evidence, saved.supports) == (
+        "Blocks kept for a month",
+        "My manager and the team",
+    )
+
+
+def test_discarding_changes_to_open_another_plan_drops_their_draft(store, pair, app):
+    fill(app)
+    app.save_button.click()
+    app.evidence.value = "Changed"
+    app.plan.value = NEW
+    assert "not saved" in app.unsaved.text.value
+    app.unsaved.discard_button.click()
+    assert app.plan.value == NEW
+    assert store.find(model.Draft) == []

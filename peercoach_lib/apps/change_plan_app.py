@@ -9,7 +9,7 @@ import logging
 import ipywidgets as widgets
 
 from peercoach_lib import change_plan as cp
-from peercoach_lib import documents, gas, lsi, merging
+from peercoach_lib import documents, drafts, gas, lsi, merging
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import (
@@ -96,6 +96,8 @@ class ChangePlanApp(widgets.VBox):
         self.store = store or Store()
         self.today = today or dt.date.today()
         self.saved: ChangePlan | None = None
+        self._loading = False  # the form is being filled from storage: that is no edit
+        self._stored: dict | None = None  # the form as stored, to tell a draft from no change
         try:
             self.areas = lsi.load_areas()
         except ConfigurationError:
@@ -260,14 +262,26 @@ class ChangePlanApp(widgets.VBox):
                 self.history,
             ]
         )
-        self.unsaved = forms.UnsavedChanges(self._snapshot, what="this plan")
+        self.unsaved = forms.UnsavedChanges(
+            self._snapshot, what="this plan", on_discard=self._drop_draft
+        )
         self.found = widgets.HTML()
+        self.draft_notice = widgets.HTML()
+        self.discard = widgets.Button(
+            description="Discard the draft",
+            icon="trash",
+            layout=widgets.Layout(
+                width="auto", display="none", margin=f"0 0 8px {forms.LABEL_WIDTH}"
+            ),
+        )
         self.children = [
             forms.stylesheet(),
             self.person,
             self.plan,
             self.unsaved,
             self.found,
+            self.draft_notice,
+            self.discard,
             self.form,
         ]
 
@@ -282,6 +296,15 @@ class ChangePlanApp(widgets.VBox):
         self.unsaved.watch(self.plan, self._on_plan)
         self.monthly.on_click(runtime.guarded(self._on_monthly))
         self.save_button.on_click(runtime.settled(self._on_save))
+        self.discard.on_click(runtime.guarded(self._on_discard))
+        # Every edit is kept as a draft until the plan is saved.
+        for field in self.fields.values():
+            if field is self.person:
+                continue
+            if isinstance(field, forms.RowList):
+                field.on_edit(self._on_edit)
+            elif field.control.has_trait("value"):
+                field.control.observe(runtime.guarded(self._on_edit), names="value")
         self._on_person()
 
     # -- choosing ----------------------------------------------------------------------------------
@@ -326,16 +349,22 @@ class ChangePlanApp(widgets.VBox):
         self.found.value = ""
         if self.person.value is None:
             return
-        if self.plan.value == NEW:
-            self.saved = None
-            self.show(self._new_plan())
-        else:
-            self.saved = self.store.get(ChangePlan, self.plan.value)
-            self.show(self.saved)
-        self.result.value = ""
-        forms.show_messages(self.fields, {}, self._gas_notes())
-        self._refresh_outputs()
-        self.unsaved.mark_clean()
+        self._loading = True
+        try:
+            if self.plan.value == NEW:
+                self.saved = None
+                self.show(self._new_plan())
+            else:
+                self.saved = self.store.get(ChangePlan, self.plan.value)
+                self.show(self.saved)
+            self.result.value = ""
+            forms.show_messages(self.fields, {}, self._gas_notes())
+            self._refresh_outputs()
+            self._stored = self._snapshot()
+            self.unsaved.mark_clean()
+            self._restore_draft()
+        finally:
+            self._loading = False
 
     def _new_plan(self) -> ChangePlan:
         """A fresh plan; the focus areas picked in the LSI app come along."""
@@ -366,27 +395,102 @@ class ChangePlanApp(widgets.VBox):
         return cp.eight_sessions_end(start, frequency)
 
     def show(self, plan: ChangePlan) -> None:
-        self.change.value = "" if plan.change == UNNAMED else plan.change
-        self.why.value = plan.why_it_matters
-        self.importance.value = plan.importance
-        self.confidence.value = plan.confidence
-        areas = list(dict.fromkeys([*self.areas, *([plan.lsi_area] if plan.lsi_area else [])]))
+        self._fill(plan.model_dump())
+
+    def _fill(self, values: dict) -> None:
+        """Fill the form from a plan's fields (a plan's, or a draft's, valid or not)."""
+        self.change.value = "" if values["change"] == UNNAMED else values["change"]
+        self.why.value = values["why_it_matters"]
+        self.importance.value = values["importance"]
+        self.confidence.value = values["confidence"]
+        area = values["lsi_area"]
+        areas = list(dict.fromkeys([*self.areas, *([area] if area else [])]))
         self.area.control.options = [("(none)", None), *((a, a) for a in areas)]
-        self.area.value = plan.lsi_area
-        self.goal.value = plan.goal_statement
-        self.steps.load([s.model_dump() for s in plan.steps])
-        self.supports.value = plan.supports
-        self.obstacles.load([o.model_dump() for o in plan.obstacles])
-        self.evidence.value = plan.evidence
-        self.milestones.load([m.model_dump() for m in plan.milestones])
+        self.area.value = area
+        self.goal.value = values["goal_statement"]
+        self.steps.load(values["steps"])
+        self.supports.value = values["supports"]
+        self.obstacles.load(values["obstacles"])
+        self.evidence.value = values["evidence"]
+        self.milestones.load(values["milestones"])
         for name, field in self.gas_levels.items():
-            field.value = getattr(plan.gas, name)
-        self.baseline.value = plan.baseline_level
-        self.weight.value = plan.weight
-        self.status.value = plan.status
-        self.reason.value = plan.status_reason
+            field.value = values["gas"][name]
+        self.baseline.value = values["baseline_level"]
+        self.weight.value = values["weight"]
+        self.status.value = values["status"]
+        self.reason.value = values["status_reason"]
         self._on_goal()
         self._on_gas()
+
+    # -- drafts ------------------------------------------------------------------------------------
+
+    def _draft_key(self) -> str:
+        return cp.draft_key(None if self.plan.value == NEW else self.plan.value)
+
+    def _form_of(self, plan: ChangePlan | None) -> dict:
+        """A plan's fields as the form holds them (JSON), to compare with a draft's."""
+        if plan is None:
+            return {}
+        dumped = plan.model_dump()
+        return cp.form_to_json({name: dumped[name] for name in self._snapshot()})
+
+    def _restore_draft(self) -> None:
+        draft = drafts.find(self.store, self.person.value, cp.DRAFT_KIND, self._draft_key())
+        if draft is None:
+            self.draft_notice.value = ""
+            self.discard.layout.display = "none"
+            return
+        typed = draft.data.get("form", {})
+        base = ChangePlan.model_validate(draft.data["base"]) if draft.data.get("base") else None
+        # What another window saved since the typing began shows too, where the draft left it
+        # as it was; a field both changed keeps what was typed (the save will ask).
+        merged, _clashes = merging.merge_values(
+            self._form_of(base), self._form_of(self.saved), typed, list(typed)
+        )
+        shown = {**self._form_of(self.saved), **typed, **merged}
+        try:
+            self._fill(cp.form_from_json(shown))
+        except Exception:
+            log.exception("a draft of a change plan could not be shown; it is dropped")
+            self._drop_draft()
+            self.show(self.saved if self.saved is not None else self._new_plan())
+            self.draft_notice.value = ""
+            return
+        if base is not None:
+            self.saved = base  # what the typing began from: a save merges against it
+        self.draft_notice.value = forms.notice(
+            "info",
+            f"Restored what you typed and had not saved ({draft.updated_at:%d %b %Y %H:%M} "
+            "UTC). Save the plan to keep it.",
+        )
+        self.discard.layout.display = "flex"
+
+    def _on_edit(self, _change=None) -> None:
+        """Keep what the person typed as a draft (or drop it, once the form is as stored)."""
+        if self._loading or self.person.value is None:
+            return
+        try:
+            if self._snapshot() == self._stored:
+                drafts.discard(self.store, self.person.value, cp.DRAFT_KIND, self._draft_key())
+                self.discard.layout.display = "none"
+            else:
+                data = {
+                    "form": cp.form_to_json(self._snapshot()),
+                    "base": self.saved.model_dump(mode="json") if self.saved else None,
+                }
+                drafts.keep(self.store, self.person.value, cp.DRAFT_KIND, self._draft_key(), data)
+                self.discard.layout.display = "flex"
+        except Exception:
+            log.exception("the draft could not be kept")  # the form itself is still there
+
+    def _drop_draft(self) -> None:
+        if self.person.value is not None:
+            drafts.discard(self.store, self.person.value, cp.DRAFT_KIND, self._draft_key())
+
+    def _on_discard(self, _button=None) -> None:
+        self._drop_draft()
+        self._on_plan()
+        self.result.value = forms.notice("info", "Draft discarded: this is the plan as saved.")
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -436,6 +540,7 @@ class ChangePlanApp(widgets.VBox):
         start = self.saved.created_on if self.saved else self.today
         milestones = cp.default_milestones(start, self._eight_sessions_end(start))
         self.milestones.load([m.model_dump() for m in milestones])
+        self._on_edit()
 
     # -- saving ------------------------------------------------------------------------------------
 
@@ -499,6 +604,7 @@ class ChangePlanApp(widgets.VBox):
                         self._clash(latest, plan, clashes)
                         return
                 saved = tx.save(plan, by=self.person.value)
+                drafts.drop(tx, self.person.value, cp.DRAFT_KIND, self._draft_key())
         except Exception:
             log.exception("saving the change plan failed")
             self.result.value = forms.notice(

@@ -697,6 +697,7 @@ class RowList(widgets.VBox):
         self.message = widgets.HTML(layout=widgets.Layout(margin=f"0 0 4px {LABEL_WIDTH}"))
         self._kind: str | None = None
         self._mended: list[Callable[[], None]] = []
+        self._edited: list[Callable[[], None]] = []
         self._marked: list[widgets.DOMWidget] = []
         title = widgets.HTML(
             f"<div style='width:{LABEL_WIDTH};text-align:right;padding-right:8px;"
@@ -711,6 +712,7 @@ class RowList(widgets.VBox):
         self._on_changed()
 
     def _on_changed(self, _change=None) -> None:
+        _tell(self._edited)
         if self._kind == "error":
             self.show()
             _tell(self._mended)
@@ -718,6 +720,10 @@ class RowList(widgets.VBox):
     def on_mended(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` when a change of the person's takes the list's error away."""
         self._mended.append(callback)
+
+    def on_edit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever the list changes: a row's value, a row added or removed."""
+        self._edited.append(callback)
 
     @property
     def kind(self) -> str | None:

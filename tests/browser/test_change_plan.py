@@ -55,6 +55,12 @@ def rows(page: Page, title: str) -> Locator:
     return page.locator(".peercoach-rowlist").filter(has=page.get_by_text(title, exact=True))
 
 
+def discard_draft(page: Page) -> None:
+    """Leave nothing typed behind for the next test of Nadia's: drop what this one typed."""
+    page.get_by_role("button", name="Discard the draft").click()
+    expect(page.get_by_text("Draft discarded")).to_be_visible(timeout=KERNEL_MS)
+
+
 def list_error(page: Page, title: str) -> Locator:
     return rows(page, title).locator(".peercoach-error")
 
@@ -211,10 +217,20 @@ def test_an_empty_step_and_a_reasonless_drop_are_refused_and_nothing_saved_is_lo
     visit_.assert_clean()
     expect(plans.locator("option")).to_have_text(options)
     plans.select_option(index=shown)
+    # What was typed comes back (a draft, for Nadia alone), and says so; discarding it shows
+    # the plan as saved, untouched by the refused save.
+    expect(page.get_by_text("Restored what you typed and had not saved")).to_be_visible(
+        timeout=KERNEL_MS
+    )
+    expect(field(page, "The change I want to make")).to_have_value("This edit must not be saved")
+    expect(steps.nth(len(kept))).to_have_value("Walk to the station")
+    page.get_by_role("button", name="Discard the draft").click()
+    expect(page.get_by_text("Draft discarded")).to_be_visible(timeout=KERNEL_MS)
     for label, value in before.items():
         expect(field(page, label)).to_have_value(value, timeout=KERNEL_MS)
     expect(steps).to_have_count(len(kept))
     assert [steps.nth(k).input_value() for k in range(len(kept))] == kept
+    expect(page.get_by_text("Restored what you typed")).to_have_count(0)
 
 
 def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_saved(
@@ -273,6 +289,8 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     with Store(demo_database) as store:
         plan = store.get(ChangePlan, plan.id)
     assert [s.by_when for s in plan.steps] == [dt.date(2027, 3, 1)]
+    discard_draft(page)
+    expect(due).to_have_value("2027-03-01")
 
 
 def test_removing_a_row_with_the_keyboard_leaves_the_focus_on_its_list(workbook, visit):
@@ -292,6 +310,7 @@ def test_removing_a_row_with_the_keyboard_leaves_the_focus_on_its_list(workbook,
     expect(steps.get_by_label(re.compile(r"^Step \d+$"))).to_have_count(1, timeout=KERNEL_MS)
     expect(add).to_be_focused()  # not thrown back to the top of the page
     expect(steps.get_by_role("button", name="Remove: Step 1")).to_have_count(1)  # renumbered
+    discard_draft(page)
 
 
 def test_a_click_that_leaves_an_impossible_date_is_not_lost(workbook, visit):
@@ -314,3 +333,4 @@ def test_a_click_that_leaves_an_impossible_date_is_not_lost(workbook, visit):
     expect(steps.locator(".peercoach-date-error")).to_have_count(1)
     expect(due).to_have_attribute("aria-invalid", "true")
     visit_.assert_clean()
+    discard_draft(page)
