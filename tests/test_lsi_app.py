@@ -204,3 +204,40 @@ def test_choosing_another_person_clears_what_was_typed_for_the_first(store, pair
     app.save_button.click()
     (saved,) = store.find(model.LsiAssessment)
     assert saved.person_id == pair["bob"].id and saved.note == ""
+
+
+def test_a_saved_note_ending_in_a_new_line_still_follows_the_date(store, pair, app):
+    """The record trims a note; the box must show it trimmed, or it reads as edited and is
+    carried to another day's assessment, replacing that day's note."""
+    rate(app, SAT, IMP)
+    app.note.value = "Feeling tired this week\n"
+    app.save_button.click()
+    assert app.note.value == "Feeling tired this week"
+    earlier = TODAY - dt.timedelta(days=10)
+    app.taken_on.value = earlier
+    assert app.note.value == ""  # a day with no note of its own
+    app.note.value = "Ten days ago"
+    app.save_button.click()
+    app.taken_on.value = TODAY
+    assert app.note.value == "Feeling tired this week"
+    app.save_button.click()
+    notes = {a.taken_on: a.note for a in store.find(model.LsiAssessment)}
+    assert notes == {TODAY: "Feeling tired this week", earlier: "Ten days ago"}
+
+
+def test_a_note_typed_over_a_day_already_saved_says_it_replaces_its_note(store, pair, app):
+    rate(app, SAT, IMP)
+    app.note.value = "Today's note"
+    app.save_button.click()
+    earlier = TODAY - dt.timedelta(days=3)
+    app.taken_on.value = earlier
+    app.note.value = "Three days ago"
+    app.save_button.click()
+    app.note.value = "Written over"  # then back to today, whose note differs
+    app.taken_on.value = TODAY
+    assert app.note.value == "Written over"
+    assert "saving replaces its note with these" in app.taken_on.message.value
+    app.note.value = "Today's note"  # as saved: nothing to say
+    assert app.taken_on.kind is None
+    app.taken_on.value = earlier
+    assert "saving replaces its ratings and note with these" in app.taken_on.message.value

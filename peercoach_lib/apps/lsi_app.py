@@ -157,6 +157,7 @@ class LsiApp(widgets.VBox):
             row.importance.observe(runtime.guarded(self._on_rating), names="value")
         self.focus.observe(runtime.guarded(self._on_focus), names="value")
         self.taken_on.control.observe(runtime.guarded(self._on_date), names="value")
+        self.note.control.observe(runtime.guarded(self._on_note), names="value")
         self.save_button.on_click(runtime.settled(self._on_save))
         # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
@@ -210,17 +211,32 @@ class LsiApp(widgets.VBox):
         # shows that day's note, which saving would otherwise replace.
         if self.note.value == self._shown_note:
             self._shown_note = self.note.value = self._note_of(change["new"])
-        # The sliders show the latest ratings: another day already saved would take them.
+        self._warn_of_replacing()
+        self.refresh()  # compared with the assessment before the new date
+
+    def _on_note(self, _change=None) -> None:
+        if not self._loading:
+            self._warn_of_replacing()
+
+    def _warn_of_replacing(self) -> None:
+        """Say, beside the date, what of a day already saved a save would replace: its ratings
+        (the sliders show the latest day's, not that day's) and a note other than its own."""
+        day = self.taken_on.value
+        saved = self._saved_on(day)
         latest = self.history[-1].taken_on if self.history else None
-        if change["new"] != latest and self._saved_on(change["new"]) is not None:
+        replaced = []
+        if saved is not None and day != latest:
+            replaced.append("ratings")
+        if saved is not None and (saved.note or "") != self.note.value.strip():
+            replaced.append("note" if saved.note else "empty note")
+        if replaced:
             self.taken_on.show(
                 "warning",
-                f"you saved an assessment on {change['new']:%d %B %Y}: saving replaces its "
-                "ratings with these",
+                f"you saved an assessment on {day:%d %B %Y}: saving replaces its "
+                f"{' and '.join(replaced)} with these",
             )
         elif self.taken_on.kind == "warning":
             self.taken_on.show()
-        self.refresh()  # compared with the assessment before the new date
 
     def _snapshot(self) -> tuple:
         """The ratings, date and note on screen (whoever they are for)."""
@@ -358,11 +374,17 @@ class LsiApp(widgets.VBox):
         if same_day is not None:
             assessment = assessment.replace(id=same_day.id, created_at=same_day.created_at)
         saved = self.store.save(assessment)
-        self._shown_note = saved.note or ""
+        # The box shows the note as saved (trimmed), so that it still follows the date.
+        self._loading = True
+        try:
+            self._shown_note = self.note.value = saved.note or ""
+        finally:
+            self._loading = False
         self.unsaved.mark_clean()
         others = [a for a in self.history if a.id != saved.id]
         self.history = sorted([*others, saved], key=lambda a: (a.taken_on, a.id))
         self._show_history()
+        self._warn_of_replacing()
         verb = "Updated" if same_day is not None else "Saved"
         self.result.value = forms.notice(
             "ok",
