@@ -29,12 +29,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from peercoach_lib.errors import RosterRefused, ValidationError
-from peercoach_lib.model import Cohort, Person, Role
+from peercoach_lib.model import Cohort, Partnership, Person, Role
 from peercoach_lib.store import Store
 
 COLUMNS = ("name", "sign_in", "email", "role", "time_zone")
@@ -109,9 +110,10 @@ def _quote_problem(exc: csv.Error) -> str:
     return 'a value in quotes is never closed: is a closing " missing?'
 
 
-def _rows(reader: csv.DictReader, problems: list[str]) -> Iterator[dict]:
+def _rows(reader: csv.DictReader, problems: list[str], skipped: int) -> Iterator[dict]:
     """The reader's rows; a row the CSV reader cannot read is a problem (on the line it starts
-    on), and ends the reading: what follows cannot be trusted."""
+    on), and ends the reading: what follows cannot be trusted. ``skipped``: lines of the file
+    before the reader's first."""
     while True:
         try:
             yield next(reader)
@@ -119,32 +121,64 @@ def _rows(reader: csv.DictReader, problems: list[str]) -> Iterator[dict]:
             return
         except csv.Error as exc:
             # The reader counts only the lines of the rows it finished.
-            problems.append(f"line {reader.line_num + 1}: {_quote_problem(exc)}")
+            problems.append(f"line {skipped + reader.line_num + 1}: {_quote_problem(exc)}")
             return
+
+
+def _header_start(text: str) -> tuple[int, str | None]:
+    """How many lines come before the header (blank lines, a spreadsheet's "sep=;" line), and
+    the delimiter such a line names."""
+    lines = text.split("\n")
+    skipped, named = 0, None
+    while skipped < len(lines) and not lines[skipped].strip():
+        skipped += 1
+    if skipped < len(lines):
+        found = re.fullmatch(r'"?sep=(.)"?', lines[skipped].strip(), flags=re.IGNORECASE)
+        if found:
+            named = found[1]
+            skipped += 1
+            while skipped < len(lines) and not lines[skipped].strip():
+                skipped += 1
+    return skipped, named
 
 
 def read_roster(text: str) -> Roster:
     """The people of a roster, validated; :class:`RosterRefused` lists every fault."""
     text = text.lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
+    # Blank lines before the header, and the line some spreadsheets write to name their
+    # delimiter ("sep=;"), come before the header: skipped, and counted in the line numbers.
+    skipped, named = _header_start(text)
+    lines = text.split("\n")
+    first_line = lines[skipped] if skipped < len(lines) else ""
+    at = f"line {skipped + 1}"
     # Spreadsheets in many countries save "CSV" with semicolons (or tabs): use what the header does.
-    delimiter = max(",;\t", key=first_line.count) if first_line.strip() else ","
+    delimiter = named or (max(",;\t", key=first_line.count) if first_line.strip() else ",")
     # Strict: a quote never closed (or text after a closing quote) is an error, not a value
     # that swallows the rest of the line, or of the file.
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, strict=True)
+    reader = csv.DictReader(
+        io.StringIO("\n".join(lines[skipped:])), delimiter=delimiter, strict=True
+    )
     try:
         fieldnames = reader.fieldnames
     except csv.Error as exc:
-        raise RosterRefused([f"line 1: {_quote_problem(exc)}"]) from None
+        raise RosterRefused([f"{at}: {_quote_problem(exc)}"]) from None
     header = [h.strip().lower() for h in (fieldnames or [])]
     if "name" not in header:
-        raise RosterRefused(["line 1: the header must name a 'name' column (see peercoach enrol)"])
+        raise RosterRefused([f"{at}: the header must name a 'name' column (see peercoach enrol)"])
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise RosterRefused(
             [
-                f"line 1: unknown column(s) {', '.join(map(repr, unknown))}; "
+                f"{at}: unknown column(s) {', '.join(map(repr, unknown))}; "
                 f"the columns are {', '.join(COLUMNS)}"
+            ]
+        )
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise RosterRefused(
+            [
+                f"{at}: the header names {', '.join(map(repr, repeated))} more than once: "
+                "keep one column of each"
             ]
         )
     reader.fieldnames = header
@@ -152,9 +186,9 @@ def read_roster(text: str) -> Roster:
     given: list[frozenset[str]] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
-    ended = reader.line_num  # the line the previous row ended on
-    for row in _rows(reader, problems):
-        line, starts, ended = reader.line_num, ended + 1, reader.line_num
+    ended = skipped + reader.line_num  # the line the previous row ended on
+    for row in _rows(reader, problems, skipped):
+        line, starts, ended = skipped + reader.line_num, ended + 1, skipped + reader.line_num
         if line > starts and any("\n" in (v or "") for v in row.values() if isinstance(v, str)):
             problems.append(
                 f'line {starts}: a value in quotes runs on to line {line}: is a closing " missing?'
@@ -283,6 +317,13 @@ def enrol(
                 )
             elif (changed := known.replace(**fields)) == known:
                 result.unchanged.append(known)
+            elif (partner := _partner_in_running_pair(tx, known)) and changed.role != known.role:
+                # The apps offer only participants: a facilitator could not log or end it.
+                problems.append(
+                    f"{new.name} is in a running partnership with {partner}: the roster makes "
+                    f"them a {changed.role.value}; end that partnership first (or leave their "
+                    "role as it is)"
+                )
             else:
                 result.updated.append(tx.save(changed))
         if problems:
@@ -309,6 +350,17 @@ def enrol(
             cohort = tx.save(cohort.replace(facilitator_id=facilitator.id))
             result.cohort = cohort
     return result
+
+
+def _partner_in_running_pair(tx, person: Person) -> str | None:
+    """The name of ``person``'s partner in a running partnership, if they have one."""
+    pairs = tx.find(Partnership, person_a_id=person.id) + tx.find(
+        Partnership, person_b_id=person.id
+    )
+    for pair in pairs:
+        if pair.is_active:
+            return tx.get(Person, pair.partner_of(person.id)).name
+    return None
 
 
 def enrol_file(store: Store, path: Path, cohort_name: str) -> Enrolled:

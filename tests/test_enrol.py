@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from jupyterhub.auth import Authenticator
 
-from peercoach_lib import cli, enrol, hub, model
+from peercoach_lib import cli, enrol, hub, model, partnerships
 from peercoach_lib.errors import ConfigurationError, RosterRefused
 from peercoach_lib.serve import hub_config
 from peercoach_lib.store import Store
@@ -139,6 +139,15 @@ def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store)
         ),
         ("name,sign_in\n", "the roster has no one in it"),
         ("name,sign_in,\nAnn,ann,oops\n", "line 2: a value in a column the header does not name"),
+        (
+            "name,email,Email\nAnn,a1@example.org,a2@example.org\n",
+            "line 1: the header names 'email' more than once: keep one column of each",
+        ),
+        # Lines before the header count: the problems name the lines of the file.
+        ("\n\nname,signin\nAnn,ann\n", "line 3: unknown column(s) 'signin'"),
+        ("sep=;\nname;sign_in\nAnn;\n", "line 3: give a sign_in name or an e-mail address"),
+        ("\nname,sign_in\nAnn,ann\nAnn Two,ann\n", "line 4: sign_in 'ann' is already on line 3"),
+        ('\nname,sign_in\n"Ann,ann\n', "line 3: a value in quotes is never closed"),
     ],
 )
 def test_a_faulty_roster_is_refused_with_its_lines(roster, expected):
@@ -239,6 +248,9 @@ def test_rosters_as_spreadsheets_write_them_are_read():
         "Name;Sign_in;Email;Role\nAnn;ann;ann@example.org;Facilitator\nBen;ben;;participant\n",
         "name\tsign_in\nAnn\tann\nBen\tben\n",
         "name,sign_in,\nAnn,ann,\nBen,ben,\n",  # a trailing comma on every line
+        "\n\nname,sign_in\nAnn,ann\nBen,ben\n",  # blank lines before the header
+        "sep=;\r\nname;sign_in\r\nAnn;ann\r\nBen;ben\r\n",  # Excel names its delimiter
+        '"sep=,"\nname,sign_in\nAnn,ann\nBen,ben\n',
     ):
         people = enrol.read_roster(text)
         assert [(p.name, p.sign_in) for p in people] == [("Ann", "ann"), ("Ben", "ben")]
@@ -256,6 +268,36 @@ def test_a_roster_cannot_leave_a_cohort_without_its_facilitator(store):
     handover = demote + "Ann Archer,ann,facilitator\n"
     done = enrol.enrol(store, enrol.read_roster(handover), "Spring 2027")
     assert "Facilitator: Ann Archer, in place of Fay Facilitator" in done.summary()
+
+
+def test_a_roster_cannot_make_someone_in_a_running_partnership_the_facilitator(store):
+    enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
+    people = {p.name.split()[0].lower(): p for p in store.find(model.Person)}
+    pair = partnerships.pair(store, people["ann"].id, people["bea"].id, on=dt.date(2027, 3, 1))
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol(
+            store,
+            enrol.read_roster("name,sign_in,role\nAnn Archer,ann,facilitator\n"),
+            "Spring 2027",
+        )
+    assert refused.value.problems == [
+        "Ann Archer is in a running partnership with Bea Brook: the roster makes them a "
+        "facilitator; end that partnership first (or leave their role as it is)"
+    ]
+    assert store.get(model.Person, people["ann"].id).role == "participant"
+    # Once the partnership has ended, they may.
+    partnerships.end(
+        store,
+        pair.id,
+        by=people["ann"].id,
+        reason=model.EndReason.OTHER,
+        on=dt.date(2027, 3, 2),
+        today=dt.date(2027, 3, 2),
+    )
+    done = enrol.enrol(
+        store, enrol.read_roster("name,sign_in,role\nAnn Archer,ann,facilitator\n"), "Spring 2027"
+    )
+    assert "Facilitator: Ann Archer" in done.summary()
 
 
 def test_naming_another_facilitator_says_whose_place_they_take(store):
