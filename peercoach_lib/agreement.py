@@ -30,7 +30,7 @@ from peercoach_lib.store import Store, Transaction
 
 #: Days between sessions for each frequency. "Monthly" is every four weeks, so every session
 #: falls on the agreed weekday.
-STEP_DAYS = {Frequency.WEEKLY: 7, Frequency.FORTNIGHTLY: 14, Frequency.MONTHLY: 28}
+STEP_DAYS = {f: f.interval_days for f in Frequency}
 #: The guide's recommendations.
 MIN_ONE_WAY_MINUTES = 45
 MAX_GAP_DAYS = 31

@@ -27,6 +27,7 @@ from peercoach_lib.model import (
     FlagEpisode,
     FlagOutcome,
     FlagRule,
+    Frequency,
 )
 from peercoach_lib.store import Store, schema
 
@@ -36,7 +37,7 @@ ONE_SIDED_SHARE = 1 / 3
 TOO_FEW = "too few to show"
 NO_DATA = "no data yet"
 ACTION = "Suggest a courageous conversation"
-INTERVAL_DAYS = {"weekly": 7, "every two weeks": 14, "monthly": 30}
+INTERVAL_DAYS = {f.value: f.interval_days for f in Frequency}
 #: How the pairs spread, measure by measure: (title, scale to show it in, unit).
 SPREAD = {
     "follow_through": ("Follow-through", 100, "%"),

@@ -6,12 +6,13 @@ Its figures are computed in SQL, so these run on SQLite and again on PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from peercoach_lib import cohort, model
+from peercoach_lib import agreement, cohort, model
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.model import CommitmentStatus as CS
 
@@ -576,3 +577,12 @@ def test_grid_rows_say_what_their_days_count():
     grid = pd.DataFrame([["held", "held"], ["missed", "none"]])
     said = cohort.describe_grid(grid, ["A & B (3 d)", "C & D (no session yet, 9 d)"])
     assert "of the pairs' weeks, held in 2, missed in 1." in said
+
+
+@pytest.mark.parametrize("frequency", list(model.Frequency))
+def test_a_pair_is_judged_lapsing_by_the_interval_its_schedule_books(frequency):
+    """ "Every four weeks" books a session every 28 days: the lapse rule counts 28, not 30."""
+    first = dt.date(2026, 9, 3)
+    booked = agreement.schedule_dates(first, frequency, count=3)
+    (interval,) = {(b - a).days for a, b in itertools.pairwise(booked)}
+    assert cohort.INTERVAL_DAYS[frequency.value] == frequency.interval_days == interval

@@ -43,7 +43,8 @@ class Frequency(StrEnum):
 
     @property
     def interval_days(self) -> int:
-        return {"weekly": 7, "every two weeks": 14, "monthly": 30}[self.value]
+        """Days between sessions: "monthly" is every four weeks, on the same weekday."""
+        return {"weekly": 7, "every two weeks": 14, "monthly": 28}[self.value]
 
 
 class Weekday(StrEnum):
