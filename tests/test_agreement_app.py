@@ -466,6 +466,24 @@ def test_a_link_to_an_ended_partnership_says_it_ended(store, pair):
     assert unknown.no_pair.value == ""
 
 
+def test_an_end_date_before_the_first_session_leaves_the_schedule_as_it_was(store, pair, app):
+    fill_everything(app, pair)
+    app.until.value = dt.date(2026, 4, 28)
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    booked = [(b.on, b.cancelled) for b in app.bookings]
+    app.until.value = dt.date(2026, 2, 20)  # before the first session
+    assert app.until.message.value.count("cannot be before the first session") == 1
+    assert [(b.on, b.cancelled) for b in app.bookings] == booked  # nothing cancelled
+    assert app.count.value == len(booked) and app.count.message.value == ""
+    app.until.value = dt.date(2099, 12, 31)  # then too far ahead: the end date, again
+    assert "choose an earlier end date" in app.until.message.value
+    assert app.count.message.value == ""
+    assert [(b.on, b.cancelled) for b in app.bookings] == booked
+    app.until.value = dt.date(2026, 5, 12)  # one more fortnight: one more session
+    assert app.until.message.value == "" and app.count.value == len(booked) + 1
+
+
 def test_an_end_date_too_far_ahead_is_what_the_message_points_at(store, pair, app):
     fill_everything(app, pair)
     booked = len(app.rows.children)

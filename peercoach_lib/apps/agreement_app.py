@@ -629,8 +629,10 @@ class AgreementApp(widgets.VBox):
             first, self.frequency.value, count=self.count.value, until=self.until.value
         )
         self.too_many = len(dates) if len(dates) > MOST_SESSIONS else 0
-        if self.too_many:
-            return  # the end date is the error; the schedule stays as it was
+        if self.too_many or (self.until.value is not None and not dates):
+            # Too far ahead, or before the first session: the end date is the error (said
+            # under it); the schedule, and its number of sessions, stay as they were.
+            return
         self.bookings = ag.rebook(self.bookings, dates)
         if self.until.value is not None:
             # The count follows the end date; no regeneration while it is set.
