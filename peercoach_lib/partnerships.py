@@ -158,6 +158,13 @@ def pair(
             p.id: p
             for p in tx.find(Person, id=[p for p in (person_a, person_b) if isinstance(p, int)])
         }
+        for path, label, pid in (
+            ("person_a_id", "Person", person_a),
+            ("person_b_id", "Partner", person_b),
+        ):
+            if pid in known and known[pid].forgotten_at is not None:
+                # Said first: that they left matters more than where they were.
+                raise _refuse("New partnership", path, label, "has left the workbook")
         cohorts = {known[p].cohort_id for p in (person_a, person_b) if p in known} - {None}
         if cohort_id is None and len(cohorts) > 1:
             raise _refuse(

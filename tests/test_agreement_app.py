@@ -211,6 +211,21 @@ def test_someone_in_a_running_partnership_is_not_paired_again_here(store, pair):
     assert len(store.find(model.Partnership)) == 1
 
 
+def test_the_choosers_show_their_first_option_and_offer_no_one_who_left(store, pair):
+    gone = store.save(
+        model.Person(
+            name="Former participant",
+            cohort_id=pair["cohort"].id,
+            forgotten_at=dt.datetime(2026, 2, 1, tzinfo=dt.UTC),
+        )
+    )
+    app = AgreementApp(store, today=TODAY)  # opened without a partnership
+    assert app.chooser.value is None
+    assert app.chooser.control.label == "Choose a partnership…"  # not a blank box
+    offered = [value for _, value in app.new.first.control.options]
+    assert gone.id not in offered and pair["alice"].id in offered
+
+
 def test_people_of_two_cohorts_are_not_paired_here(store, pair):
     other = store.save(model.Cohort(name="Autumn cohort", facilitator_id=pair["fay"].id))
     dee = store.save(model.Person(name="Dee", cohort_id=pair["cohort"].id))

@@ -9,6 +9,7 @@ import pytest
 from peercoach_lib import cohort, partnerships
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import (
+    Cohort,
     EndingNote,
     EndReason,
     FlagEpisode,
@@ -141,6 +142,12 @@ def test_pairing_refuses_what_cannot_be_a_partnership(store, pair):
     with pytest.raises(ValidationError) as caught:
         partnerships.pair(store, alice.id, gone.id)
     assert caught.value.messages() == {"person_b_id": "has left the workbook"}
+    # Of another cohort too: that they left is what is said.
+    other = store.save(Cohort(name="Autumn"))
+    gone = store.save(gone.replace(cohort_id=other.id))
+    with pytest.raises(ValidationError) as caught:
+        partnerships.pair(store, gone.id, alice.id)
+    assert caught.value.messages() == {"person_a_id": "has left the workbook"}
     with pytest.raises(ValidationError) as caught:
         partnerships.pair(store, alice.id, 999)
     assert caught.value.messages() == {"person_b_id": "there is no person 999"}

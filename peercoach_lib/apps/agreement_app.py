@@ -178,7 +178,11 @@ class NewPartnership(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        people = self.app.store.find(Person, role="participant", order_by="name")
+        people = [
+            p
+            for p in self.app.store.find(Person, role="participant", order_by="name")
+            if p.forgotten_at is None  # "Former participant" is no one to pair
+        ]
         options = [("Choose…", None), *((p.name, p.id) for p in people), ("Someone new…", NEW)]
         for chooser in (self.first, self.second):
             chooser.control.options = options
@@ -452,8 +456,12 @@ class AgreementApp(widgets.VBox):
             )
         if self.chooser.value != wanted:
             self.chooser.value = wanted  # loads it, unless unsaved edits hold it back
-        elif not self.unsaved.unsaved:
-            self._on_partnership()
+        else:
+            # New options leave a dropdown whose value stays None showing nothing, not
+            # "Choose a partnership…": select it again, by its place in the list.
+            forms.select(self.chooser.control, wanted)
+            if not self.unsaved.unsaved:
+                self._on_partnership()
 
     def _no_pair_notice(self, pairs: list[Partnership]) -> str:
         """On a shared server, why the chooser is empty; nothing otherwise."""
