@@ -28,6 +28,7 @@ from peercoach_lib.model import (
     SessionCheck,
     SessionHalf,
     SessionNote,
+    SessionPrep,
     SessionStatus,
 )
 from peercoach_lib.store import Store, Transaction
@@ -256,7 +257,7 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         if entry.rebook_on is not None and session.status is SessionStatus.RESCHEDULED:
             if problem := date_problem(entry.rebook_on, partnership):
                 raise ValidationError("Session", [FieldError("rebook_on", "New date", problem)])
-            tx.save(
+            again = tx.save(
                 Session(
                     partnership_id=partnership.id,
                     planned=True,
@@ -264,6 +265,7 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
                     scheduled_time=session.scheduled_time,
                 )
             )
+            _move_preparation(tx, sid, again.id)
         _replace(tx, SessionNote, sid, person_id, [entry.note] if entry.note else [])
         problems = [
             problem
@@ -357,6 +359,17 @@ def _replace(tx: Transaction, kind, session_id: int, person_id: int, records) ->
         tx.save(new.replace(id=old.id, session_id=session_id))
     for new in records[len(existing) :]:
         tx.save(new.replace(session_id=session_id))
+
+
+def _move_preparation(tx: Transaction, session_id: int, to_session_id: int) -> None:
+    """What the partners prepared for a session booked again on another day goes with it:
+    their preparations, the follow-ups they made in them, and their drafts of them."""
+    for made in tx.find(SessionPrep, session_id=session_id):
+        tx.save(made.replace(session_id=to_session_id))
+    for followed in tx.find(Commitment, reviewed_in_session_id=session_id):
+        tx.save(followed.replace(reviewed_in_session_id=to_session_id))
+    for draft in tx.find(Draft, kind=prep.DRAFT_KIND, key=prep.draft_key(session_id)):
+        tx.save(draft.replace(key=prep.draft_key(to_session_id)))
 
 
 # -- drafts ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from peercoach_lib import demo, model, session_log, sessions
+from peercoach_lib import demo, drafts, model, prep, session_log, sessions
 from peercoach_lib.apps.session_log_app import UNPLANNED, SessionLogApp
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import CommitmentStatus as CS
@@ -558,6 +558,36 @@ def test_a_rescheduled_session_can_be_booked_again_on_its_new_day(demo_pair):
     assert app.new_date.value is None  # saved: a second save books nothing more
     app.save_button.click()
     assert len(store.find(model.Session, partnership_id=pair.id, scheduled_on=new_day)) == 1
+
+
+def test_what_was_prepared_for_a_rescheduled_session_goes_to_its_new_day(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    me, partner = pair.members
+    open_one = next(
+        c
+        for c in prep.open_commitments(store, me, pair.id)
+        if c.status is CS.OPEN and c.reviewed_in_session_id is None
+    )
+    followed = open_one.replace(status=CS.DONE)
+    mine = prep.save(
+        store, model.SessionPrep(session_id=s1.id, person_id=me, purpose="Decide"), [followed]
+    )
+    theirs = prep.save(store, model.SessionPrep(session_id=s1.id, person_id=partner, purpose="Ask"))
+    drafts.keep(store, partner, prep.DRAFT_KIND, prep.draft_key(s1.id), {"purpose": "Ask more"})
+    app = open_log(store, pair, s1.scheduled_on)
+    app.session.value = s1.id
+    app.status.value = SessionStatus.RESCHEDULED
+    new_day = s1.scheduled_on + dt.timedelta(days=2)
+    app.new_date.value = new_day
+    app.save_button.click()
+    assert f"Booked again on {new_day:%d %B %Y}" in app.result.value
+    (again,) = store.find(model.Session, partnership_id=pair.id, scheduled_on=new_day)
+    moved = {p.id: p.session_id for p in store.find(model.SessionPrep)}
+    assert (moved[mine.id], moved[theirs.id]) == (again.id, again.id)
+    assert store.get(model.Commitment, open_one.id).reviewed_in_session_id == again.id
+    assert store.get(model.Commitment, open_one.id).status is CS.DONE
+    assert drafts.find(store, partner, prep.DRAFT_KIND, prep.draft_key(again.id)) is not None
+    assert drafts.find(store, partner, prep.DRAFT_KIND, prep.draft_key(s1.id)) is None
 
 
 def test_a_pair_without_an_agreement_is_not_told_what_it_agreed(store, pair):
