@@ -23,6 +23,7 @@ from peercoach_lib.model import (
     Feedback,
     GasRating,
     Partnership,
+    Person,
     PlanStatus,
     Session,
     SessionCheck,
@@ -252,6 +253,22 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         if mine.id is not None and entry.loaded is not None:
             # In the same transaction as the save: nothing can come between merge and write.
             mine = merge_session(entry.loaded, tx.get(Session, mine.id), mine, entry.shown)
+        if mine.id is not None and mine.status is not SessionStatus.HELD:
+            partner = partnership.partner_of(person_id)
+            if logged := held_parts(tx, mine.id, partner):
+                name = tx.get(Person, partner).name
+                raise ValidationError(
+                    "Session",
+                    [
+                        FieldError(
+                            "status",
+                            "Status",
+                            f"{name} logged this session as held, with their "
+                            f"{_and(logged)}: it stays held unless {name} changes their log "
+                            "(talk it over with them first)",
+                        )
+                    ],
+                )
         session = tx.save(mine)
         sid = session.id
         if entry.rebook_on is not None and session.status is SessionStatus.RESCHEDULED:
@@ -359,6 +376,26 @@ def _replace(tx: Transaction, kind, session_id: int, person_id: int, records) ->
         tx.save(new.replace(id=old.id, session_id=session_id))
     for new in records[len(existing) :]:
         tx.save(new.replace(session_id=session_id))
+
+
+def held_parts(tx: Transaction, session_id: int, person_id: int) -> list[str]:
+    """What ``person_id`` logged of a session that only a held session has: their goal
+    ratings, session check, feedback and the commitments they made in it."""
+    plans = [p.id for p in tx.find(ChangePlan, person_id=person_id)]
+    found = {
+        "goal ratings": bool(plans)
+        and bool(tx.find(GasRating, session_id=session_id, plan_id=plans)),
+        "session check": bool(tx.find(SessionCheck, session_id=session_id, person_id=person_id)),
+        "feedback": bool(tx.find(Feedback, session_id=session_id, author_id=person_id)),
+        "new commitments": bool(
+            tx.find(Commitment, made_in_session_id=session_id, person_id=person_id)
+        ),
+    }
+    return [part for part, there in found.items() if there]
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _move_preparation(tx: Transaction, session_id: int, to_session_id: int) -> None:

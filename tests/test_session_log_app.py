@@ -590,6 +590,38 @@ def test_what_was_prepared_for_a_rescheduled_session_goes_to_its_new_day(demo_pa
     assert drafts.find(store, partner, prep.DRAFT_KIND, prep.draft_key(s1.id)) is None
 
 
+def test_a_session_the_partner_logged_as_held_is_not_made_missed_under_them(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    log(
+        store,
+        pair,
+        s1,
+        reviews={},
+        new=["Call the funder"],
+        level=1,
+        check={"heard": 2, "focus": 2, "approach": 2, "overall": 2},
+    )
+    theirs = partner_log(store, pair, s1.scheduled_on)
+    theirs.session.value = s1.id
+    theirs.status.value = SessionStatus.MISSED
+    theirs.save_button.click()
+    first = store.get(model.Person, pair.person_a_id).name
+    assert (
+        f"{first} logged this session as held, with their goal ratings, session check and new "
+        f"commitments: it stays held unless {first} changes their log"
+    ) in theirs.status.message.value
+    assert "Nothing was saved" in theirs.result.value
+    assert store.get(model.Session, s1.id).status is SessionStatus.HELD
+    # The first partner may change their own log: their held-only parts go with it.
+    mine = open_log(store, pair, s1.scheduled_on)
+    mine.session.value = s1.id
+    mine.status.value = SessionStatus.MISSED
+    mine.save_button.click()
+    assert "Saved the missed session" in mine.result.value
+    assert store.find(model.SessionCheck, session_id=s1.id) == []
+    assert store.find(model.GasRating, session_id=s1.id) == []
+
+
 def test_a_pair_without_an_agreement_is_not_told_what_it_agreed(store, pair):
     app = open_log(store, pair["partnership"], dt.date(2026, 3, 2))
     assert "No agreement yet: 45 minutes each, as usual." in app.agreed.value
