@@ -182,6 +182,29 @@ def test_a_score_that_did_not_move_stayed_at_its_value():
     assert pg.read_gas(Only()).startswith("Your goal attainment score stayed at 40 over 3 rated")
 
 
+def test_the_lsi_reading_names_the_largest_drop_as_well_as_the_largest_gain():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    def reading(changes: dict) -> str:
+        return progress.read_lsi(
+            SimpleNamespace(
+                lsi_index=pd.DataFrame({"index": [80.0, 45.0]}),
+                lsi_change=pd.DataFrame({"area": list(changes), "change": list(changes.values())}),
+            )
+        )
+
+    assert reading({"Health": -3, "Work and career": -8, "Money": 0}) == (
+        "Your index went from 80.0 to 45.0; largest drop: Work and career (-8)."
+    )
+    assert reading({"Health": 2, "Work and career": -8, "Money": 2}) == (
+        "Your index went from 80.0 to 45.0; largest gain: Health (+2); "
+        "largest drop: Work and career (-8)."
+    )
+    assert reading({"Health": 0}) == "Your index went from 80.0 to 45.0."
+
+
 def test_one_rated_session_is_read_as_one():
     import pandas as pd
 
