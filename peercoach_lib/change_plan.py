@@ -394,6 +394,8 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
         "",
         f"Where I start: {gas.sign(plan.baseline_level)} ({gas.LEVELS[plan.baseline_level]}).",
         "",
+        f"Weight against my other goals: {plan.weight:g}.",
+        "",
     ]
     scale = plan.gas
     for level, text in (

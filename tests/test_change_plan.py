@@ -63,6 +63,7 @@ def test_the_plan_reads_well():
     assert "1. Block Tuesday mornings (by 12 Jan 2026)" in text
     assert "- Urgent requests: Defer to the afternoon" in text
     assert "Where I start: −2 (much less than expected)." in text
+    assert f"Weight against my other goals: {complete_plan(1).weight:g}." in text
     assert "- **+2** (much more than expected): Three or more" in text
     bare = cp.markdown(
         model.ChangePlan(person_id=1, change="Rest", created_on=dt.date(2026, 1, 1)), "Bob"
