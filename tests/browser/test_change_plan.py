@@ -263,6 +263,12 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     )
     expect(due).to_be_focused()
     expect(due).to_have_attribute("aria-invalid", "true")
+    # Said by the button too: the box may be far up the page.
+    held = page.locator(".peercoach-date-held")
+    expect(held).to_have_text(
+        "Nothing was saved: a date box holds a day the calendar does not have (marked Error)."
+    )
+    expect(held).to_have_attribute("role", "alert")
     page.wait_for_timeout(1500)  # a save, had it gone through, would have said so by now
     expect(page.get_by_text("Saved at")).to_have_count(0)
     expect(field(page, "Plan").locator("option", has_text=change)).to_have_count(0)
@@ -270,6 +276,7 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     due.fill("2027-03-01")  # corrected: the message goes, and the plan saves with the date
     due.blur()
     expect(error).to_have_count(0)
+    expect(held).to_have_count(0)
     page.get_by_role("button", name="Save plan").click()
     expect(page.get_by_text("Saved at")).to_be_visible(timeout=KERNEL_MS)
     with Store(demo_database) as store:
@@ -301,8 +308,11 @@ def test_removing_a_row_with_the_keyboard_leaves_the_focus_on_its_list(workbook,
     expect(field(page, "The change I want to make")).to_have_value("", timeout=KERNEL_MS)
     steps = rows(page, "Steps")
     add = steps.get_by_role("button", name="Add a step")
+    add.focus()
+    page.keyboard.press("Enter")  # the new row takes the focus, to be filled in at once
+    expect(steps.get_by_label("Step 1", exact=True)).to_be_focused(timeout=KERNEL_MS)
     add.click()
-    add.click()
+    expect(steps.get_by_label("Step 2", exact=True)).to_be_focused(timeout=KERNEL_MS)
     expect(steps.get_by_label(re.compile(r"^Step \d+$"))).to_have_count(2, timeout=KERNEL_MS)
     remove = steps.get_by_role("button", name="Remove: Step 1")
     remove.focus()
