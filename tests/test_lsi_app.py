@@ -122,7 +122,7 @@ def test_every_problem_is_shown_at_once(store, app):
     app.note.value = "x" * 5000
     app.save_button.click()
     assert "cannot be in the future" in app.taken_on.message.value
-    assert "at most 4000 characters" in app.note.message.value
+    assert "at most 4,000 characters (it has " in app.note.message.value
     assert store.find(model.LsiAssessment) == []
 
 

@@ -131,7 +131,12 @@ def bad_values(record: type[model.Record], name: str) -> list[tuple[object, str]
     if base is str:
         out = [(["a", "list"], "must be text")]
         if longest is not None:
-            out.append(("x" * (longest + 1), f"must be at most {longest} characters"))
+            out.append(
+                (
+                    "x" * (longest + 1),
+                    f"must be at most {longest:,} characters (it has {longest + 1:,})",
+                )
+            )
         return out
     if origin is list or typing.get_origin(annotation) is list:
         return [("not a list", "must be a list")]

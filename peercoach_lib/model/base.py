@@ -277,7 +277,9 @@ def _message(error: dict[str, Any], field: FieldInfo | None) -> str:
             else (f"must be at least {ctx.get('min_length')} characters")
         )
     if kind == "string_too_long":
-        return f"must be at most {ctx.get('max_length')} characters"
+        given = error.get("input")
+        has = f" (it has {len(given):,})" if isinstance(given, str) else ""
+        return f"must be at most {ctx.get('max_length'):,} characters{has}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return _range_text(field, ctx)
     if kind.startswith("int_") or kind == "int_from_float":
