@@ -210,6 +210,7 @@ def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
         with store.transaction() as tx:
             conflicts: list[str] = []
             pending: list[tuple[TableMap, Record]] = []
+            linked = _linked_here(tx, parsed) if person is not None else set()
             for mapping in TABLE_MAPS:
                 records = parsed[mapping.name]
                 existing = {r.id: r for r in tx.find(mapping.record, id=[r.id for r in records])}
@@ -221,9 +222,14 @@ def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
                         person is not None
                         and mapping.name == "persons"
                         and record.id != person
-                        and (current.name, current.role) == (record.name, record.role)
+                        and (
+                            (current.name, current.role) == (record.name, record.role)
+                            or record.id in linked
+                        )
                     ):
-                        continue  # the same person, by name only in the export
+                        # Another person, by name only in the export, who is the same person:
+                        # what is stored stands (renamed since, or gone: "Former participant").
+                        continue
                     elif _comparable(current) != _comparable(record):
                         conflicts.append(
                             f"{mapping.name} {record.id}: differs from the record with that id "
@@ -241,6 +247,29 @@ def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
     except (sa.exc.IntegrityError, sa.exc.DataError) as exc:
         raise ImportRefused(f"the file does not fit the database: {exc.orig}") from None
     return added
+
+
+def _linked_here(tx: Transaction, parsed: dict[str, list[Record]]) -> set[int]:
+    """The people of a person's export whom this database links the same way: partners in a
+    partnership stored with the same id and the same two members, facilitators of a cohort
+    stored with the same id and the same facilitator. They are the same people whatever their
+    names now; a stranger who merely has the same id is not."""
+    from peercoach_lib import model as m
+
+    pairs = {p.id: p for p in tx.find(m.Partnership, id=[r.id for r in parsed["partnerships"]])}
+    cohorts = {c.id: c for c in tx.find(m.Cohort, id=[r.id for r in parsed["cohorts"]])}
+    linked = {
+        member
+        for r in parsed["partnerships"]
+        if r.id in pairs and set(pairs[r.id].members) == set(r.members)
+        for member in r.members
+    }
+    linked |= {
+        r.facilitator_id
+        for r in parsed["cohorts"]
+        if r.id in cohorts and r.facilitator_id and cohorts[r.id].facilitator_id == r.facilitator_id
+    }
+    return linked
 
 
 def _comparable(record: Record) -> dict[str, Any]:

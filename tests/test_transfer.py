@@ -152,12 +152,18 @@ def test_a_person_export_holds_their_records_and_no_one_elses_private_ones(
     assert transfer.import_document(demo_store, json.loads(json.dumps(document))) == {}
     for name, frame in _tables(demo_store).items():
         pd.testing.assert_frame_equal(before[name], frame, obj=name)
-    # Into a workbook where the partner's id is someone else: refused, not linked to them.
-    partner_record = next(r for r in document["records"]["persons"] if r["id"] == partner)
-    index = document["records"]["persons"].index(partner_record)
-    stranger = _edit(json.loads(json.dumps(document)), "persons", index, name="A Stranger")
-    with pytest.raises(ImportRefused, match=f"persons {partner}: differs"):
-        transfer.import_document(demo_store, stranger)
+    # Into another workbook, where the partner's id is someone else: refused, not linked.
+    with Store(new_database("other")) as other:
+        while other.save(model.Person(name="A Stranger")).id < partner:
+            pass
+        with pytest.raises(ImportRefused, match=f"persons {partner}: differs"):
+            transfer.import_document(other, json.loads(json.dumps(document)))
+    # The partner renamed (or forgotten) since: the same person, linked by the partnership
+    # stored with the same two people; their stored record stands.
+    stored = demo_store.get(model.Person, partner)
+    demo_store.save(stored.replace(name="Renamed Since"))
+    assert transfer.import_document(demo_store, json.loads(json.dumps(document))) == {}
+    assert demo_store.get(model.Person, partner).name == "Renamed Since"
     # Alice herself changed since the export is still a conflict.
     changed = _edit(json.loads(json.dumps(document)), "persons", 0, name="Someone Else")
     with pytest.raises(ImportRefused, match=f"persons {alice.id}: differs"):
