@@ -28,6 +28,18 @@ def keep(store: Store, person_id: int, kind: str, key: str, data: dict) -> Draft
         )
 
 
+def keep_or_drop(
+    store: Store, person_id: int, kind: str, key: str, data: dict, *, as_stored: bool
+) -> bool:
+    """After an edit: keep ``data`` as the draft, or (``as_stored``: the form is back to what
+    is stored) drop the draft, there being nothing to keep. Whether a draft is kept."""
+    if as_stored:
+        discard(store, person_id, kind, key)
+        return False
+    keep(store, person_id, kind, key, data)
+    return True
+
+
 def find(store: Store, person_id: int, kind: str, key: str) -> Draft | None:
     found = store.find(Draft, person_id=person_id, kind=kind, key=key)
     return found[0] if found else None

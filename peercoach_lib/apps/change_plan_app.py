@@ -266,22 +266,15 @@ class ChangePlanApp(widgets.VBox):
             self._snapshot, what="this plan", on_discard=self._drop_draft
         )
         self.found = widgets.HTML()
-        self.draft_notice = widgets.HTML()
-        self.discard = widgets.Button(
-            description="Discard the draft",
-            icon="trash",
-            layout=widgets.Layout(
-                width="auto", display="none", margin=f"0 0 8px {forms.LABEL_WIDTH}"
-            ),
-        )
+        self.draft_bar = forms.DraftBar("the plan")
+        self.draft_notice, self.discard = self.draft_bar.notice, self.draft_bar.discard
         self.children = [
             forms.stylesheet(),
             self.person,
             self.plan,
             self.unsaved,
             self.found,
-            self.draft_notice,
-            self.discard,
+            self.draft_bar,
             self.form,
         ]
 
@@ -437,8 +430,7 @@ class ChangePlanApp(widgets.VBox):
     def _restore_draft(self) -> None:
         draft = drafts.find(self.store, self.person.value, cp.DRAFT_KIND, self._draft_key())
         if draft is None:
-            self.draft_notice.value = ""
-            self.discard.layout.display = "none"
+            self.draft_bar.clear()
             return
         typed = draft.data.get("form", {})
         base = ChangePlan.model_validate(draft.data["base"]) if draft.data.get("base") else None
@@ -454,32 +446,30 @@ class ChangePlanApp(widgets.VBox):
             log.exception("a draft of a change plan could not be shown; it is dropped")
             self._drop_draft()
             self.show(self.saved if self.saved is not None else self._new_plan())
-            self.draft_notice.value = ""
+            self.draft_bar.clear()
             return
         if base is not None:
             self.saved = base  # what the typing began from: a save merges against it
-        self.draft_notice.value = forms.notice(
-            "info",
-            f"Restored what you typed and had not saved ({draft.updated_at:%d %b %Y %H:%M} "
-            "UTC). Save the plan to keep it.",
-        )
-        self.discard.layout.display = "flex"
+        self.draft_bar.restored(draft.updated_at)
 
     def _on_edit(self, _change=None) -> None:
         """Keep what the person typed as a draft (or drop it, once the form is as stored)."""
         if self._loading or self.person.value is None:
             return
         try:
-            if self._snapshot() == self._stored:
-                drafts.discard(self.store, self.person.value, cp.DRAFT_KIND, self._draft_key())
-                self.discard.layout.display = "none"
-            else:
-                data = {
-                    "form": cp.form_to_json(self._snapshot()),
-                    "base": self.saved.model_dump(mode="json") if self.saved else None,
-                }
-                drafts.keep(self.store, self.person.value, cp.DRAFT_KIND, self._draft_key(), data)
-                self.discard.layout.display = "flex"
+            data = {
+                "form": cp.form_to_json(self._snapshot()),
+                "base": self.saved.model_dump(mode="json") if self.saved else None,
+            }
+            kept = drafts.keep_or_drop(
+                self.store,
+                self.person.value,
+                cp.DRAFT_KIND,
+                self._draft_key(),
+                data,
+                as_stored=self._snapshot() == self._stored,
+            )
+            self.draft_bar.kept(kept)
         except Exception:
             log.exception("the draft could not be kept")  # the form itself is still there
 

@@ -338,6 +338,38 @@ class UnsavedChanges(widgets.VBox):
         self.mark_clean(*drops)
 
 
+class DraftBar(widgets.VBox):
+    """What a form says of its draft (what the person typed and has not saved, kept as they
+    go): that one was restored, when, and a button to discard it. ``what`` names the form's
+    record in "Save the plan to keep it"."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.notice = widgets.HTML()
+        self.discard = widgets.Button(
+            description="Discard the draft",
+            icon="trash",
+            layout=widgets.Layout(width="auto", display="none", margin=f"0 0 8px {LABEL_WIDTH}"),
+        )
+        super().__init__([self.notice, self.discard])
+
+    def restored(self, updated_at) -> None:
+        self.notice.value = notice(
+            "info",
+            f"Restored what you typed and had not saved ({updated_at:%d %b %Y %H:%M} UTC). "
+            f"Save {html.escape(self.what)} to keep it.",
+        )
+        self.discard.layout.display = "flex"
+
+    def kept(self, kept: bool) -> None:
+        """A draft is kept now (or none is): the button follows; the notice stays."""
+        self.discard.layout.display = "flex" if kept else "none"
+
+    def clear(self) -> None:
+        self.notice.value = ""
+        self.discard.layout.display = "none"
+
+
 def name_by_tooltip(button: widgets.Button) -> widgets.Button:
     """Let the page name ``button`` "<its words>: <its tooltip>" for assistive technology, while
     it shows its words alone (ipywidgets has no accessible-name setting of its own)."""

@@ -177,12 +177,8 @@ class SessionPrepApp(widgets.VBox):
         self.session = forms.dropdown("Session", "session_id", [])
         self.intro = widgets.HTML()
         self.demo = widgets.HTML()
-        self.draft_notice = widgets.HTML()
-        self.discard = widgets.Button(
-            description="Discard the draft",
-            icon="trash",
-            layout=widgets.Layout(width="auto", display="none", margin="0 0 8px 240px"),
-        )
+        self.draft_bar = forms.DraftBar("the preparation")
+        self.draft_notice, self.discard = self.draft_bar.notice, self.draft_bar.discard
         self.purpose = forms.text(
             "Purpose: why this session?",
             "purpose",
@@ -239,8 +235,7 @@ class SessionPrepApp(widgets.VBox):
             [
                 self.session,
                 self.unsaved,
-                self.draft_notice,
-                self.discard,
+                self.draft_bar,
                 self.intro,
                 self.reviews_box,
                 forms.heading("Purpose, outcomes, process"),
@@ -450,8 +445,7 @@ class SessionPrepApp(widgets.VBox):
             self.commitments.children = []
             self.reviews_box.layout.display = "none"
             self.partner_box.layout.display = "none"
-            self.draft_notice.value = ""
-            self.discard.layout.display = "none"
+            self.draft_bar.clear()
             self.unsaved.mark_clean()
             return
         self.intro.value = ""
@@ -516,8 +510,7 @@ class SessionPrepApp(widgets.VBox):
             self.store, self.person.value, prep.DRAFT_KIND, prep.draft_key(session_id)
         )
         if draft is None:
-            self.draft_notice.value = ""
-            self.discard.layout.display = "none"
+            self.draft_bar.clear()
             return
         data = draft.data
         base = SessionPrep.model_validate(data["base"]) if data.get("base") else None
@@ -541,12 +534,7 @@ class SessionPrepApp(widgets.VBox):
                 status, obstacle = reviews[str(row.commitment.id)]
                 row.status.value = type(row.status.value)(status)
                 row.obstacle.value = obstacle or ""
-        self.draft_notice.value = forms.notice(
-            "info",
-            f"Restored what you typed and had not saved ({draft.updated_at:%d %b %Y %H:%M} "
-            "UTC). Save the preparation to keep it.",
-        )
-        self.discard.layout.display = "flex"
+        self.draft_bar.restored(draft.updated_at)
 
     def _on_edit(self, _change=None) -> None:
         """Keep what the person typed as a draft (or drop it, once the form is as stored)."""
@@ -554,12 +542,15 @@ class SessionPrepApp(widgets.VBox):
         if self._loading or self.person.value is None or key is None:
             return
         try:
-            if self._snapshot() == self._stored:
-                drafts.discard(self.store, self.person.value, prep.DRAFT_KIND, key)
-                self.discard.layout.display = "none"
-            else:
-                drafts.keep(self.store, self.person.value, prep.DRAFT_KIND, key, self._draft_data())
-                self.discard.layout.display = "flex"
+            kept = drafts.keep_or_drop(
+                self.store,
+                self.person.value,
+                prep.DRAFT_KIND,
+                key,
+                self._draft_data(),
+                as_stored=self._snapshot() == self._stored,
+            )
+            self.draft_bar.kept(kept)
         except Exception:
             log.exception("the draft could not be kept")  # the form itself is still there
 
@@ -648,8 +639,7 @@ class SessionPrepApp(widgets.VBox):
             return
         self.unsaved.mark_clean()
         self._stored = self._snapshot()
-        self.draft_notice.value = ""
-        self.discard.layout.display = "none"  # saving dropped the draft
+        self.draft_bar.clear()  # saving dropped the draft
         if "peercoach-warning" in self.deck_message.value:
             self.deck_message.value = ""  # a pin refused before the save is no longer news
         shared = (
