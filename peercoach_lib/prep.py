@@ -190,7 +190,11 @@ def save(
         existing = tx.find(SessionPrep, session_id=prep.session_id, person_id=prep.person_id)
         if existing:
             prep = prep.model_copy(update={"id": existing[0].id})
-            base = loaded or SessionPrep(session_id=prep.session_id, person_id=prep.person_id)
+            # None: there was none when the form opened, so every field started empty (not a
+            # valid preparation: it has no purpose, hence built unchecked).
+            base = loaded or SessionPrep.model_construct(
+                session_id=prep.session_id, person_id=prep.person_id, purpose=""
+            )
             if loaded is not ... and existing[0] != loaded:
                 prep, clashes = merging.merge_fields(base, existing[0], prep)
                 if clashes:

@@ -310,6 +310,10 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
             DRAFT_KIND,
             [draft_key(partnership.id, entry.session.id), draft_key(partnership.id, sid)],
         )
+        if session.status in (SessionStatus.HELD, SessionStatus.MISSED, SessionStatus.CANCELLED):
+            # Logged: there is nothing left to prepare for it (the preparation app no longer
+            # offers it), so an unsaved preparation of it would only linger.
+            drafts.drop(tx, person_id, prep.DRAFT_KIND, prep.draft_key(sid))
         return session
 
 
@@ -406,7 +410,10 @@ def _move_preparation(tx: Transaction, session_id: int, to_session_id: int) -> N
     for followed in tx.find(Commitment, reviewed_in_session_id=session_id):
         tx.save(followed.replace(reviewed_in_session_id=to_session_id))
     for draft in tx.find(Draft, kind=prep.DRAFT_KIND, key=prep.draft_key(session_id)):
-        tx.save(draft.replace(key=prep.draft_key(to_session_id)))
+        data = dict(draft.data)
+        if data.get("base"):  # the preparation it was typed over moved too
+            data["base"] = {**data["base"], "session_id": to_session_id}
+        tx.save(draft.replace(key=prep.draft_key(to_session_id), data=data))
 
 
 # -- drafts ------------------------------------------------------------------------------------

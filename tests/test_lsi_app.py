@@ -227,17 +227,22 @@ def test_a_saved_note_ending_in_a_new_line_still_follows_the_date(store, pair, a
 
 def test_a_note_typed_over_a_day_already_saved_says_it_replaces_its_note(store, pair, app):
     rate(app, SAT, IMP)
+    app.note.value = "Written first"
+    app.save_button.click()
+    app.note.value = "Written again"  # this day's own note, edited: an ordinary update
+    assert app.taken_on.kind is None
     app.note.value = "Today's note"
     app.save_button.click()
     earlier = TODAY - dt.timedelta(days=3)
     app.taken_on.value = earlier
     app.note.value = "Three days ago"
     app.save_button.click()
-    app.note.value = "Written over"  # then back to today, whose note differs
-    app.taken_on.value = TODAY
+    app.note.value = "Written over"  # this day's own note, edited: no note to warn of
+    assert "replaces its ratings with these" in app.taken_on.message.value  # not the latest
+    app.taken_on.value = TODAY  # then back to today, whose note differs
     assert app.note.value == "Written over"
     assert "saving replaces its note with these" in app.taken_on.message.value
     app.note.value = "Today's note"  # as saved: nothing to say
     assert app.taken_on.kind is None
-    app.taken_on.value = earlier
-    assert "saving replaces its ratings and note with these" in app.taken_on.message.value
+    app.taken_on.value = earlier  # the box began as this day's note: edited, not replacing
+    assert "saving replaces its ratings with these" in app.taken_on.message.value

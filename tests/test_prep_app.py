@@ -293,3 +293,38 @@ def test_a_draft_does_not_undo_what_another_window_saved_meanwhile(store, pair, 
         "A yes or a no",
         "Options first",
     )
+
+
+def test_a_window_opened_before_the_first_save_still_saves_after_it(store, pair, booked):
+    alice = pair["alice"].id
+    one, two = (SessionPrepApp(store, person_id=alice, today=TODAY) for _ in range(2))
+    two.purpose.value = "Decide on the bid"
+    two.save_button.click()
+    one.purpose.value = "Decide on the bid"  # opened when there was no preparation yet
+    one.outcomes.value = "A yes or a no"
+    one.save_button.click()
+    assert "Saved at" in one.result.value, one.result.value
+    (saved,) = store.find(model.SessionPrep, person_id=alice)
+    assert (saved.purpose, saved.outcomes) == ("Decide on the bid", "A yes or a no")
+
+
+def test_a_restored_draft_keeps_a_follow_up_saved_since_in_a_row_it_left_alone(store, pair, booked):
+    alice = pair["alice"].id
+    first = SessionPrepApp(store, person_id=alice, today=TODAY)
+    first.purpose.value = "Decide on the bid"
+    first.save_button.click()
+    typing, other = (SessionPrepApp(store, person_id=alice, today=TODAY) for _ in range(2))
+    _rows(other)[0].status.value = model.CommitmentStatus.DONE
+    other.save_button.click()  # a follow-up saved in another window
+    typing.outcomes.value = "A yes or a no"  # a draft; its rows left alone
+    _rows(typing)[1].status.value = model.CommitmentStatus.PARTLY  # this row changed here
+    reopened = SessionPrepApp(store, person_id=alice, today=TODAY)
+    assert [r.status.value for r in _rows(reopened)[:2]] == [
+        model.CommitmentStatus.DONE,
+        model.CommitmentStatus.PARTLY,
+    ]
+    reopened.save_button.click()
+    assert "Saved at" in reopened.result.value
+    statuses = {c.text: c.status for c in store.find(model.Commitment, person_id=alice)}
+    assert statuses["Draft the bid"] is model.CommitmentStatus.DONE
+    assert statuses["Call the funder"] is model.CommitmentStatus.PARTLY

@@ -573,7 +573,13 @@ def test_what_was_prepared_for_a_rescheduled_session_goes_to_its_new_day(demo_pa
         store, model.SessionPrep(session_id=s1.id, person_id=me, purpose="Decide"), [followed]
     )
     theirs = prep.save(store, model.SessionPrep(session_id=s1.id, person_id=partner, purpose="Ask"))
-    drafts.keep(store, partner, prep.DRAFT_KIND, prep.draft_key(s1.id), {"purpose": "Ask more"})
+    drafts.keep(
+        store,
+        partner,
+        prep.DRAFT_KIND,
+        prep.draft_key(s1.id),
+        {"purpose": "Ask more", "base": theirs.model_dump(mode="json")},
+    )
     app = open_log(store, pair, s1.scheduled_on)
     app.session.value = s1.id
     app.status.value = SessionStatus.RESCHEDULED
@@ -586,8 +592,20 @@ def test_what_was_prepared_for_a_rescheduled_session_goes_to_its_new_day(demo_pa
     assert (moved[mine.id], moved[theirs.id]) == (again.id, again.id)
     assert store.get(model.Commitment, open_one.id).reviewed_in_session_id == again.id
     assert store.get(model.Commitment, open_one.id).status is CS.DONE
-    assert drafts.find(store, partner, prep.DRAFT_KIND, prep.draft_key(again.id)) is not None
+    moved_draft = drafts.find(store, partner, prep.DRAFT_KIND, prep.draft_key(again.id))
+    assert moved_draft.data["base"]["session_id"] == again.id
     assert drafts.find(store, partner, prep.DRAFT_KIND, prep.draft_key(s1.id)) is None
+
+
+def test_logging_a_session_drops_my_unsaved_preparation_of_it(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    me, partner = pair.members
+    for who in (me, partner):
+        drafts.keep(store, who, prep.DRAFT_KIND, prep.draft_key(s1.id), {"purpose": "Typed"})
+    log(store, pair, s1, reviews={}, new=[], level=0)
+    assert drafts.find(store, me, prep.DRAFT_KIND, prep.draft_key(s1.id)) is None
+    # The partner's own unsaved words are theirs: left alone.
+    assert drafts.find(store, partner, prep.DRAFT_KIND, prep.draft_key(s1.id)) is not None
 
 
 def test_a_session_the_partner_logged_as_held_is_not_made_missed_under_them(demo_pair):

@@ -88,6 +88,7 @@ class LsiApp(widgets.VBox):
         self.about = widgets.HTML(forms.notice("info", html.escape(lsi.DISCLAIMER)))
         self.taken_on = forms.date("Date", "taken_on", value=self.today)
         self._shown_note = ""  # the note the form showed for the date on screen
+        self._note_day: dt.date | None = None  # the day whose note the note box started from
         self.rows_box = widgets.VBox()
         self.note = forms.textarea("A note to myself (private)", "note")
         self.results = widgets.HTML()
@@ -187,6 +188,7 @@ class LsiApp(widgets.VBox):
             # day already saved shows its note (saving again must not wipe it).
             self.taken_on.value = self.today
             self._shown_note = self.note.value = self._note_of(self.today)
+            self._note_day = self.today
         finally:
             self._loading = False
         forms.show_messages(self.fields, {})
@@ -211,6 +213,7 @@ class LsiApp(widgets.VBox):
         # shows that day's note, which saving would otherwise replace.
         if self.note.value == self._shown_note:
             self._shown_note = self.note.value = self._note_of(change["new"])
+            self._note_day = change["new"]
         self._warn_of_replacing()
         self.refresh()  # compared with the assessment before the new date
 
@@ -227,7 +230,13 @@ class LsiApp(widgets.VBox):
         replaced = []
         if saved is not None and day != latest:
             replaced.append("ratings")
-        if saved is not None and (saved.note or "") != self.note.value.strip():
+        # A note written for another day, or carried over from it; editing this day's own
+        # note is an ordinary update.
+        if (
+            saved is not None
+            and self._note_day != day
+            and (saved.note or "") != self.note.value.strip()
+        ):
             replaced.append("note" if saved.note else "empty note")
         if replaced:
             self.taken_on.show(
@@ -378,6 +387,7 @@ class LsiApp(widgets.VBox):
         self._loading = True
         try:
             self._shown_note = self.note.value = saved.note or ""
+            self._note_day = saved.taken_on
         finally:
             self._loading = False
         self.unsaved.mark_clean()

@@ -14,7 +14,7 @@ from peercoach_lib import deck, drafts, merging, prep, sharing
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConfigurationError, ConflictError, ValidationError
-from peercoach_lib.model import Commitment, Partnership, Person, SessionPrep
+from peercoach_lib.model import Commitment, CommitmentStatus, Partnership, Person, SessionPrep
 from peercoach_lib.store import Store
 
 log = logging.getLogger(__name__)
@@ -497,10 +497,17 @@ class SessionPrepApp(widgets.VBox):
             "shared": self.shared.value,
             "private_notes": self.private.value,
             "pinned_questions": list(self.pinned),
+            # Only the follow-ups changed here: a row left alone shows what is stored when
+            # the draft comes back (a follow-up saved meanwhile elsewhere included).
             "reviews": {
-                str(row.commitment.id): [row.status.value.value, row.obstacle.value]
+                str(row.commitment.id): {
+                    "status": row.status.value.value,
+                    "obstacle": row.obstacle.value,
+                }
                 for row in self.commitments.children
                 if isinstance(row, CommitmentRow)
+                and (row.status.value, row.obstacle.value)
+                != (row.commitment.status, row.commitment.obstacle)
             },
             "base": self.current.model_dump(mode="json") if self.current else None,
         }
@@ -531,9 +538,9 @@ class SessionPrepApp(widgets.VBox):
         reviews = data.get("reviews", {})
         for row in self.commitments.children:
             if isinstance(row, CommitmentRow) and str(row.commitment.id) in reviews:
-                status, obstacle = reviews[str(row.commitment.id)]
-                row.status.value = type(row.status.value)(status)
-                row.obstacle.value = obstacle or ""
+                review = reviews[str(row.commitment.id)]
+                row.status.value = CommitmentStatus(review["status"])
+                row.obstacle.value = review.get("obstacle") or ""
         self.draft_bar.restored(draft.updated_at)
 
     def _on_edit(self, _change=None) -> None:
