@@ -133,7 +133,9 @@ def _header_start(text: str) -> tuple[int, str | None]:
     while skipped < len(lines) and not lines[skipped].strip():
         skipped += 1
     if skipped < len(lines):
-        found = re.fullmatch(r'"?sep=(.)"?', lines[skipped].strip(), flags=re.IGNORECASE)
+        # Spaces and line ends around it go, not a tab: "sep=\t" names the tab.
+        line = lines[skipped].strip(" \r\n")
+        found = re.fullmatch(r'"?sep=(.)"?[,;\t]*', line, flags=re.IGNORECASE)
         if found:
             named = found[1]
             skipped += 1

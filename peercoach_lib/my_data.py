@@ -17,6 +17,7 @@ partner (:func:`set_shared`); a preparation's private notes are never shared.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -210,6 +211,9 @@ def _entries(*rows: tuple) -> tuple[Entry, ...]:
     return tuple(out)
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _short(data: object, limit: int = 200) -> str:
     """A few words of a draft's content: its filled-in text values, joined (not those of the
     saved record it was typed over, kept beside them as its ``base``)."""
@@ -218,12 +222,12 @@ def _short(data: object, limit: int = 200) -> str:
     def walk(value: object) -> None:
         if isinstance(value, dict):
             for k, v in value.items():
-                if k != "base":
+                if k not in ("base", "status"):  # a record under it, a state: not words
                     walk(v)
         elif isinstance(value, list):
             for v in value:
                 walk(v)
-        elif isinstance(value, str) and value.strip():
+        elif isinstance(value, str) and value.strip() and not _ISO_DAY.fullmatch(value):
             words.append(value.strip())
 
     walk(data)

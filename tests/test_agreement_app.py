@@ -499,6 +499,27 @@ def test_an_end_date_before_the_first_session_leaves_the_schedule_as_it_was(stor
     assert app.until.message.value == "" and app.count.value == len(booked) + 1
 
 
+def test_an_end_date_before_the_next_session_booked_is_refused(store, pair, app):
+    fill_everything(app, pair)  # fortnightly from 3 March, six sessions
+    app.save_button.click()
+    for session in store.find(model.Session, partnership_id=pair["partnership"].id):
+        if session.scheduled_on < dt.date(2026, 4, 1):
+            store.save(
+                session.replace(status=model.SessionStatus.HELD, held_on=session.scheduled_on)
+            )
+    later = AgreementApp(store, partnership_id=pair["partnership"].id, today=dt.date(2026, 4, 5))
+    later.acting.value = pair["alice"].id
+    booked = [(b.on, b.cancelled) for b in later.bookings]
+    later.until.value = dt.date(2026, 4, 7)  # after the first session, before the next booked
+    assert "the next session booked is on 14 Apr 2026: end on that day or later" in (
+        later.until.message.value
+    )
+    assert [(b.on, b.cancelled) for b in later.bookings] == booked
+    later.save_button.click()
+    assert "Nothing was saved" in later.result.value
+    assert store.find(model.Agreement)[0].last_session_on is None
+
+
 def test_an_end_date_too_far_ahead_is_what_the_message_points_at(store, pair, app):
     fill_everything(app, pair)
     booked = len(app.rows.children)

@@ -251,6 +251,8 @@ def test_rosters_as_spreadsheets_write_them_are_read():
         "\n\nname,sign_in\nAnn,ann\nBen,ben\n",  # blank lines before the header
         "sep=;\r\nname;sign_in\r\nAnn;ann\r\nBen;ben\r\n",  # Excel names its delimiter
         '"sep=,"\nname,sign_in\nAnn,ann\nBen,ben\n',
+        "sep=\t\nname\tsign_in\nAnn\tann\nBen\tben\n",  # the tab itself named
+        "sep=;;\nname;sign_in\nAnn;ann\nBen;ben\n",  # padded as a spreadsheet may
     ):
         people = enrol.read_roster(text)
         assert [(p.name, p.sign_in) for p in people] == [("Ann", "ann"), ("Ben", "ben")]

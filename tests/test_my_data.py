@@ -194,3 +194,19 @@ def test_the_inventory_reads_in_one_transaction(store, pair, lives):
     sa.event.listen(store.engine, "begin", lambda conn: begins.append(1))
     my_data.inventory(store, pair["alice"].id)
     assert len(begins) == 1
+
+
+def test_a_drafts_summary_holds_the_words_typed_not_states_dates_or_what_is_saved():
+    from peercoach_lib.my_data import _short
+
+    data = {
+        "form": {
+            "change": "Walk to work",
+            "status": "active",
+            "created_on": "2026-03-02",
+            "steps": [{"text": "Buy shoes", "by_when": "2026-03-09"}],
+        },
+        "reviews": {"7": {"status": "done", "obstacle": "Rain"}},
+        "base": {"change": "What was saved"},
+    }
+    assert _short(data) == "Walk to work · Buy shoes · Rain"

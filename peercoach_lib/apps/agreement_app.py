@@ -624,11 +624,16 @@ class AgreementApp(widgets.VBox):
         if not self._loading:
             self.check()
 
+    def _continues_from(self) -> dt.date | None:
+        """Where a saved agreement's schedule continues from when it is rebuilt: its earliest
+        session still booked (None before it is saved)."""
+        to_come = [b.on for b in self.bookings if b.session_id is not None and not b.cancelled]
+        return min(to_come) if self.saved is not None and to_come else None
+
     def _regenerate(self, *, anchor_on_first: bool = True) -> None:
         first = self.first_date.value
-        to_come = [b.on for b in self.bookings if b.session_id is not None and not b.cancelled]
-        if self.saved is not None and not anchor_on_first and to_come:
-            first = min(to_come)
+        if not anchor_on_first and (continues := self._continues_from()) is not None:
+            first = continues
         if first is None:
             # An emptied (or impossible) first date asks for a date; the schedule stays as it
             # was until one is chosen.
@@ -728,6 +733,12 @@ class AgreementApp(widgets.VBox):
                 )
             if until < first:
                 findings.errors.pop("session_count", None)  # the end date says why
+            elif (continues := self._continues_from()) is not None and until < continues:
+                findings.errors.setdefault(
+                    "last_session_on",
+                    f"the next session booked is on {continues:%d %b %Y}: end on that day or "
+                    "later (to cancel sessions, tick them cancelled below)",
+                )
         if self.partnership is not None:
             started = self.partnership.started_on
             early = [b.on for b in self.bookings if not b.cancelled and b.on < started]
