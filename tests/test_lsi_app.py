@@ -220,6 +220,10 @@ def test_a_saved_note_ending_in_a_new_line_still_follows_the_date(store, pair, a
     app.save_button.click()
     app.taken_on.value = TODAY
     assert app.note.value == "Feeling tired this week"
+    app.note.value = "Feeling tired this week\n "  # spaces only: still this day's note
+    app.taken_on.value = earlier
+    assert app.note.value == "Ten days ago"
+    app.taken_on.value = TODAY
     app.save_button.click()
     notes = {a.taken_on: a.note for a in store.find(model.LsiAssessment)}
     assert notes == {TODAY: "Feeling tired this week", earlier: "Ten days ago"}

@@ -483,6 +483,7 @@ def notice(kind: str, text_html: str, *, about_fields: bool = False) -> str:
 
 
 _ABOUT_FIELDS = "peercoach-about-fields"
+_NEEDS = re.compile(r"Nothing was saved: (?:1 field needs|\d+ fields need)")
 
 
 def refused(
@@ -506,8 +507,14 @@ def retire_when_mended(result: widgets.HTML, fields: Iterable[Field | RowList]) 
     fields = list(fields)
 
     def mended() -> None:
-        if _ABOUT_FIELDS in result.value and not any(f.kind == "error" for f in fields):
+        if _ABOUT_FIELDS not in result.value:
+            return
+        left = len({id(f) for f in fields if f.kind == "error"})
+        if not left:
             result.value = ""
+        else:  # the count follows the marks still there
+            needs = "1 field needs" if left == 1 else f"{left} fields need"
+            result.value = _NEEDS.sub(f"Nothing was saved: {needs}", result.value, count=1)
 
     for field in fields:
         field.on_mended(mended)

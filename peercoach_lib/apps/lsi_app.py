@@ -211,7 +211,7 @@ class LsiApp(widgets.VBox):
             return
         # The note follows the date until the person writes in it: another day already saved
         # shows that day's note, which saving would otherwise replace.
-        if self.note.value == self._shown_note:
+        if self.note.value.strip() == self._shown_note.strip():  # spaces are not writing
             self._shown_note = self.note.value = self._note_of(change["new"])
             self._note_day = change["new"]
         self._warn_of_replacing()
