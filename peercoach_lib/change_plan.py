@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pydantic_core import to_jsonable_python
@@ -274,28 +275,35 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
     return hints
 
 
-def plan_errors(plan: ChangePlan) -> dict[str, str]:
+def plan_errors(plan: ChangePlan | Mapping) -> dict[str, str]:
     """What a plan cannot be saved with beyond what the record checks, by field path (a row's
     field: ``steps[0].by_when``).
 
     Steps and milestones fall on or after the day the plan started, and a milestone says what is
-    expected by then (a bare date is nothing to review).
+    expected by then (a bare date is nothing to review). ``plan`` is a plan, or its fields as a
+    form holds them (checked or not: so that these problems are said with the record's own,
+    not a save later).
     """
-    started = plan.created_on
+    values = plan.model_dump() if isinstance(plan, ChangePlan) else plan
+    started = values.get("created_on")
+    if not isinstance(started, dt.date):
+        return {}
     errors: dict[str, str] = {}
-    for k, step in enumerate(plan.steps):
-        if step.by_when is not None and step.by_when < started:
+    for k, step in enumerate(values.get("steps") or []):
+        due = step.get("by_when")
+        if isinstance(due, dt.date) and due < started:
             errors[f"steps[{k}].by_when"] = (
-                f"By when (step {k + 1}): {step.by_when:%d %b %Y} is before the plan started "
+                f"By when (step {k + 1}): {due:%d %b %Y} is before the plan started "
                 f"({started:%d %b %Y})"
             )
-    for k, milestone in enumerate(plan.milestones):
-        if milestone.due_on < started:
+    for k, milestone in enumerate(values.get("milestones") or []):
+        due = milestone.get("due_on")
+        if isinstance(due, dt.date) and due < started:
             errors[f"milestones[{k}].due_on"] = (
-                f"Date (milestone {k + 1}): {milestone.due_on:%d %b %Y} is before the plan "
+                f"Date (milestone {k + 1}): {due:%d %b %Y} is before the plan "
                 f"started ({started:%d %b %Y})"
             )
-        if not milestone.description:
+        if not (milestone.get("description") or "").strip():
             errors[f"milestones[{k}].description"] = (
                 f"Milestone (milestone {k + 1}): say what you expect to have done by then"
             )

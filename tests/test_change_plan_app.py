@@ -188,6 +188,21 @@ def test_milestones_before_the_plan_or_without_words_are_refused(store, pair, ap
     assert "Saved at" in app.result.value
 
 
+def test_every_problem_of_a_plan_is_said_at_the_first_save(store, pair, app):
+    fill(app)
+    app.change.value = ""  # the record's own rule
+    app.weight.value = 150  # the box's range
+    app.steps.rows[1]["by_when"].value = dt.date(2026, 2, 1)  # the plan's rules
+    app.milestones.rows[0]["description"].value = ""
+    app.save_button.click()
+    assert "Nothing was saved: 4 fields need attention (marked Error)." in app.result.value
+    assert "cannot be empty" in app.change.message.value
+    assert "must be from 0.1 to 100" in app.weight.message.value
+    assert "By when (step 2): 01 Feb 2026 is before the plan started" in app.steps.message.value
+    assert "Milestone (milestone 1): say what you expect" in app.milestones.message.value
+    assert store.find(model.ChangePlan) == []
+
+
 def test_a_step_due_before_the_plan_started_is_refused(store, pair, app):
     fill(app)
     app.steps.rows[0]["by_when"].value = dt.date(2026, 2, 1)

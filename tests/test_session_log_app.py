@@ -202,7 +202,13 @@ def test_impossible_input_is_refused_next_to_the_field(demo_pair):
     app.second_half.value = 0
     controls = app.new_commitments.append()
     controls["text"].value = ""
+    later = app.new_commitments.append()
+    later["text"].value = ""
+    later["by_when"].value = s1.scheduled_on  # before the (future) day it says it was held
     app.save_button.click()
+    assert "By when (commitment 2): a commitment cannot be due before the session" in (
+        app.new_commitments.message.value
+    )
     assert "cannot be held in the future" in app.held_on.message.value
     assert "at least one half" in app.first_half.message.value
     assert "Commitment (commitment 1): cannot be empty" in app.new_commitments.message.value

@@ -571,13 +571,14 @@ class ChangePlanApp(widgets.VBox):
             return None
 
     def _on_save(self, _button=None) -> None:
-        errors = forms.range_errors(self.fields.values())
+        # Every problem at once: the plan's own rules are checked on the form's values, so
+        # they are said with the record's, not after those are mended.
+        errors = cp.plan_errors(self.values())
         try:
             plan = ChangePlan.model_validate(self.values())
         except ValidationError as exc:
-            errors = {**forms.error_messages(exc), **errors}
-        else:
-            errors = {**cp.plan_errors(plan), **errors}
+            errors.update(forms.error_messages(exc))
+        errors.update(forms.range_errors(self.fields.values()))  # said as the box says them
         if errors:
             unplaced = forms.show_messages(self.fields, errors, self._gas_notes())
             self.result.value = forms.refused(self.fields, unplaced)

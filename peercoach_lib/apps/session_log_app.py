@@ -818,13 +818,14 @@ class SessionLogApp(widgets.VBox):
                         errors[f"new_commitments[{k}].{error.path}"] = (
                             f"{error.label} (commitment {k + 1}): {error.message}"
                         )
-                else:
-                    due, on = made.by_when, self.held_on.value
-                    if due is not None and on is not None and due < on:
-                        errors[f"new_commitments[{k}].by_when"] = (
-                            f"By when (commitment {k + 1}): a commitment cannot be due before "
-                            "the session"
-                        )
+                # Said with the record's own problems, not a save later.
+                due, on = item["by_when"], self.held_on.value
+                if isinstance(due, dt.date) and on is not None and due < on:
+                    errors.setdefault(
+                        f"new_commitments[{k}].by_when",
+                        f"By when (commitment {k + 1}): a commitment cannot be due before the "
+                        "session",
+                    )
                 new.append(made)
         ratings = [
             GasRating(plan_id=f.plan_id, rated_on=self.held_on.value or self.today, level=f.value)
