@@ -154,6 +154,20 @@ def load(store: Store, session_id: int, person_id: int) -> SessionPrep | None:
     return found[0] if found else None
 
 
+def _no_longer_to_come(session: Session) -> str:
+    day = f"{session.scheduled_on:%d %B %Y}" if session.scheduled_on else "this day"
+    what = {
+        SessionStatus.RESCHEDULED: "was moved to another day",
+        SessionStatus.CANCELLED: "was cancelled",
+        SessionStatus.HELD: "has been logged as held",
+        SessionStatus.MISSED: "has been logged as missed",
+    }.get(session.status, "is no longer to come")
+    return (
+        f"the session of {day} {what} since this page opened: reload the page and choose a "
+        "session still to come (copy what you typed here first)"
+    )
+
+
 def save(
     store: Store,
     prep: SessionPrep,
@@ -175,6 +189,13 @@ def save(
     with store.transaction() as tx:
         session = tx.get(Session, prep.session_id)
         partnership = tx.get(Partnership, session.partnership_id)
+        if session.status is not SessionStatus.SCHEDULED:
+            # Logged, moved or cancelled since the form opened: a preparation saved there
+            # would be out of sight (only sessions still to come are prepared for).
+            raise ValidationError(
+                SessionPrep.label(),
+                [FieldError("session_id", "Session", _no_longer_to_come(session))],
+            )
         problems = []
         if prep.person_id not in partnership.members:
             problems.append(

@@ -328,3 +328,18 @@ def test_a_restored_draft_keeps_a_follow_up_saved_since_in_a_row_it_left_alone(s
     statuses = {c.text: c.status for c in store.find(model.Commitment, person_id=alice)}
     assert statuses["Draft the bid"] is model.CommitmentStatus.DONE
     assert statuses["Call the funder"] is model.CommitmentStatus.PARTLY
+
+
+def test_a_session_moved_since_the_page_opened_is_not_prepared_for_out_of_sight(
+    store, pair, booked
+):
+    sessions, _ = booked
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.purpose.value = "Decide on the bid"
+    store.save(sessions[0].replace(status=model.SessionStatus.RESCHEDULED))  # elsewhere
+    app.save_button.click()
+    assert (
+        "Nothing was saved: Session: the session of 03 March 2026 was moved to another day "
+        "since this page opened: reload the page and choose a session still to come"
+    ) in app.result.value
+    assert store.find(model.SessionPrep) == []

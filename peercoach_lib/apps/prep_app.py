@@ -635,7 +635,8 @@ class SessionPrepApp(widgets.VBox):
             return
         except ValidationError as exc:
             self.result.value = forms.notice(
-                "error", "Nothing was saved: " + html.escape("; ".join(str(e) for e in exc.errors))
+                "error",
+                "Nothing was saved: " + html.escape("; ".join(str(e) for e in exc.errors)) + ".",
             )
             return
         except Exception:
