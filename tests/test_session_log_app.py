@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from peercoach_lib import demo, drafts, model, prep, session_log, sessions
+from peercoach_lib import demo, drafts, model, partnerships, prep, session_log, sessions
 from peercoach_lib.apps.session_log_app import UNPLANNED, SessionLogApp
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import CommitmentStatus as CS
@@ -645,6 +645,30 @@ def test_a_session_the_partner_logged_as_held_is_not_made_missed_under_them(demo
     assert "Saved the missed session" in mine.result.value
     assert store.find(model.SessionCheck, session_id=s1.id) == []
     assert store.find(model.GasRating, session_id=s1.id) == []
+
+
+def test_the_last_session_of_an_ended_partnership_can_still_be_logged(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    day = s1.scheduled_on
+    log(store, pair, s1, reviews={}, new=[], level=0)
+    partnerships.end(
+        store, pair.id, by=pair.person_a_id, reason=model.EndReason.OTHER, on=day, today=day
+    )
+    theirs = partner_log(store, pair, day + dt.timedelta(days=3))
+    assert theirs.pair.value == pair.id
+    assert f"(ended {day:%d %b %Y})" in theirs.pair.control.label
+    assert f"This partnership ended on {day:%d %B %Y}" in theirs.no_pair.value
+    theirs.session.value = s1.id
+    theirs.most_helpful.value = "The last question"
+    theirs.save_button.click()
+    assert "Saved the held session" in theirs.result.value
+    (feedback,) = store.find(model.Feedback, session_id=s1.id, author_id=pair.person_b_id)
+    assert feedback.most_helpful == "The last question"
+    # After the end, nothing more: an unplanned session the day after is refused.
+    theirs.session.value = UNPLANNED
+    theirs.held_on.value = day + dt.timedelta(days=1)
+    theirs.save_button.click()
+    assert f"the partnership ended on {day:%d %B %Y}" in theirs.held_on.message.value
 
 
 def test_a_pair_without_an_agreement_is_not_told_what_it_agreed(store, pair):

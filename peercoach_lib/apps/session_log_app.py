@@ -310,10 +310,20 @@ class SessionLogApp(widgets.VBox):
             widget.layout.display = "none" if person_id is None else "flex"
         if person_id is None:
             return
-        pairs = [p for p in self.store.find(Partnership) if person_id in p.members and p.is_active]
+        mine = [p for p in self.store.find(Partnership) if person_id in p.members]
+        # The running partnership first; an ended one stays, so that its last sessions can
+        # still be logged (up to the day it ended), most recently ended first.
+        pairs = [p for p in mine if p.is_active] + sorted(
+            (p for p in mine if not p.is_active), key=lambda p: p.ended_on, reverse=True
+        )
         names = {p.id: p.name for p in self.store.find(Person)}
         self.pair.control.options = [
-            (f"With {names[p.partner_of(person_id)]}", p.id) for p in pairs
+            (
+                f"With {names[p.partner_of(person_id)]}"
+                + ("" if p.is_active else f" (ended {p.ended_on:%d %b %Y})"),
+                p.id,
+            )
+            for p in pairs
         ]
         wanted = self._wanted_partnership
         self.pair.value = (
@@ -339,6 +349,15 @@ class SessionLogApp(widgets.VBox):
         if self.pair.value is None:
             return
         self.partnership = self.store.get(Partnership, self.pair.value)
+        self.no_pair.value = (
+            ""
+            if self.partnership.is_active
+            else forms.notice(
+                "info",
+                f"This partnership ended on {self.partnership.ended_on:%d %B %Y}: its sessions "
+                "up to that day can still be logged, and your part of them finished.",
+            )
+        )
         guide = context.link(
             "courageous_conversation.ipynb",
             person=self.person.value,
