@@ -45,6 +45,7 @@ class Progress:
     lsi_change: pd.DataFrame  # area, first, latest, change
     checks: pd.DataFrame  # date, total, flagged
     check_threshold: int
+    partner: str | None = None  # the partner's name in ``partnership``
 
     @property
     def gas_table(self) -> pd.DataFrame:
@@ -60,6 +61,18 @@ class Progress:
         return self.sessions.empty and self.lsi_index.empty and self.gas_levels.empty
 
 
+def _partnership_shown(pairs: list[Partnership], with_sessions: set) -> Partnership | None:
+    """Whose sessions "Meeting regularly" shows: the running partnership once it has
+    sessions, else the latest that has any (a new pair not met yet does not hide the earlier
+    one's sessions), else the running one (or the latest)."""
+    newest_first = sorted(pairs, key=lambda p: (p.started_on, p.id), reverse=True)
+    running = next((p for p in newest_first if p.is_active), None)
+    if running is not None and running.id in with_sessions:
+        return running
+    met = next((p for p in newest_first if p.id in with_sessions), None)
+    return met or running or (newest_first[0] if newest_first else None)
+
+
 def load(
     store: Store,
     person_id: int,
@@ -72,14 +85,15 @@ def load(
     with store.reading() as tx:
         person = tx.get(Person, person_id)
         pairs = [p for p in tx.find(Partnership) if person_id in p.members]
-        pair = next((p for p in reversed(pairs) if p.is_active), pairs[-1] if pairs else None)
-        agreement = tx.find(Agreement, partnership_id=pair.id) if pair else []
         plans = tx.find(ChangePlan, person_id=person_id)
         assessments = tx.find(LsiAssessment, person_id=person_id, order_by="taken_on")
         frames = {
             name: tx.frame(name)
             for name in ("sessions", "commitments", "gas_ratings", "session_checks")
         }
+        pair = _partnership_shown(pairs, set(frames["sessions"]["partnership_id"]))
+        agreement = tx.find(Agreement, partnership_id=pair.id) if pair else []
+        partner = tx.get(Person, pair.partner_of(person_id)).name if pair else None
     interval = agreement[0].frequency.interval_days if agreement else 14
     all_sessions = frames["sessions"]
     mine = all_sessions[all_sessions["partnership_id"] == (pair.id if pair else -1)]
@@ -146,6 +160,7 @@ def load(
     return Progress(
         person=person,
         partnership=pair,
+        partner=partner,
         interval_days=interval,
         interval_agreed=bool(agreement),
         as_of=as_of,
@@ -222,6 +237,9 @@ def read_cadence(p: Progress) -> str:
         )
     else:
         held = f"You held {extra} session{'s' if extra != 1 else ''} so far, none of them planned"
+    pair, partner = p.partnership, p.partner
+    if pair is not None and not pair.is_active and partner:
+        held = f"With {partner} (ended {pair.ended_on:%d %B %Y}): " + held[0].lower() + held[1:]
     return f"{held}.{gaps}"
 
 

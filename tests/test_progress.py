@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from peercoach_lib import charts, demo, model, progress
+from peercoach_lib import charts, demo, model, partnerships, progress
 from peercoach_lib.apps import runtime
 from peercoach_lib.apps.progress_app import ProgressApp
 from peercoach_lib.store import Store
@@ -233,6 +233,8 @@ def test_unplanned_sessions_held_are_told_apart_from_planned_ones():
         held=12,
         planned=16,
         held_unplanned=2,
+        partnership=None,
+        partner=None,
     )
     assert pg.read_cadence(p).startswith(
         "You held 12 of 16 planned sessions so far, and 2 unplanned."
@@ -241,4 +243,34 @@ def test_unplanned_sessions_held_are_told_apart_from_planned_ones():
     p.interval_agreed = False
     assert pg.read_cadence(p).endswith(
         "Every gap stayed within 14 days (the usual fortnight: you have no agreement yet)."
+    )
+
+
+def test_a_new_partner_not_met_yet_does_not_hide_the_sessions_held_before(store, pair):
+    alice, bob = pair["alice"], pair["bob"]
+    first = pair["partnership"]
+    for day in (dt.date(2026, 1, 12), dt.date(2026, 1, 26)):
+        store.save(
+            model.Session(
+                partnership_id=first.id,
+                scheduled_on=day,
+                held_on=day,
+                status=model.SessionStatus.HELD,
+                halves=[model.SessionHalf(coach_id=alice.id, client_id=bob.id, minutes=45)],
+            )
+        )
+    partnerships.end(
+        store,
+        first.id,
+        by=alice.id,
+        reason=model.EndReason.OTHER,
+        on=dt.date(2026, 2, 1),
+        today=dt.date(2026, 2, 1),
+    )
+    cleo = store.save(model.Person(name="Cleo", cohort_id=pair["cohort"].id))
+    partnerships.pair(store, alice.id, cleo.id, on=dt.date(2026, 2, 2))
+    p = progress.load(store, alice.id, as_of=dt.date(2026, 2, 10))
+    assert p.partnership.id == first.id and len(p.sessions) == 2
+    assert progress.read_cadence(p).startswith(
+        "With Bob (ended 01 February 2026): you held 2 of 2 planned sessions so far."
     )
