@@ -85,7 +85,15 @@ def test_an_agreement_needs_its_words_and_a_review_date_after_the_talk():
     assert caught.value.messages() == {"review_on": "must come after the day you talked"}
     with pytest.raises(ValidationError) as caught:
         Conversation(partnership_id=1, person_id=1, issue="x", outcome=ConversationOutcome.END)
-    assert caught.value.messages() == {"outcome": "say on which date you talked as well"}
+    assert caught.value.messages() == {"held_on": "say on which date you talked"}
+    # Agreed with nothing else said: every missing part at once.
+    with pytest.raises(ValidationError) as caught:
+        Conversation(partnership_id=1, person_id=1, issue="x", outcome=ConversationOutcome.AGREED)
+    assert caught.value.messages() == {
+        "held_on": "say on which date you talked",
+        "agreed": "say what you agreed",
+        "review_on": "choose a date to look again at how it is going",
+    }
 
 
 def test_talking_in_the_future_or_outside_ones_partnership_is_refused(store, pair):

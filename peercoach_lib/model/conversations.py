@@ -43,8 +43,10 @@ class Conversation(Record):
     my_part: Text = Field("", title="My own part in it")
     wish: Text = Field("", title="What I would like to happen")
     invitation: Text = Field("", title="How I will invite my partner's view")
-    held_on: WorkbookDate | None = Field(None, title="We talked on")
+    # The outcome comes first, so that each rule below can read it: a missing date, a missing
+    # agreement and a missing review date are all said at once.
     outcome: ConversationOutcome | None = Field(None, title="What we decided")
+    held_on: WorkbookDate | None = Field(None, title="We talked on")
     agreed: Text = Field("", title="What we agreed")
     hold_to_it: Text = Field("", title="How we will hold each other to it")
     review_on: WorkbookDate | None = Field(None, title="Review date")
@@ -52,11 +54,11 @@ class Conversation(Record):
     updated_at: Timestamp | None = None
     is_demo: bool = Field(False, title="Demo data")
 
-    @field_validator("outcome")
+    @field_validator("held_on")
     @classmethod
-    def _outcome_when_held(cls, value, info: ValidationInfo):
-        if value is not None and info.data.get("held_on") is None and "held_on" in info.data:
-            raise ValueError("say on which date you talked as well")
+    def _held_when_decided(cls, value, info: ValidationInfo):
+        if value is None and info.data.get("outcome") is not None:
+            raise ValueError("say on which date you talked")
         return value
 
     @field_validator("agreed")
