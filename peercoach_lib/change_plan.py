@@ -429,10 +429,17 @@ def plan_names(plans: list[ChangePlan]) -> dict[int, str]:
         else plan.change
         for plan in plans
     }
-    twice = {name for name in names.values() if list(names.values()).count(name) > 1}
-    return {
-        pid: f"{name[:-1]}, plan {pid})" if name in twice else name for pid, name in names.items()
-    }
+    # Started the same day too: told apart by the order they were made in ("first", ...).
+    alike: dict[str, list[int]] = {}
+    for pid, name in sorted(names.items()):
+        alike.setdefault(name, []).append(pid)
+    order = ["first", "second", "third", "fourth", "fifth"]
+    for name, pids in alike.items():
+        if len(pids) > 1:
+            for k, pid in enumerate(pids):
+                nth = order[k] if k < len(order) else f"no. {k + 1}"
+                names[pid] = f"{name[:-1]}, {nth})"
+    return names
 
 
 # -- drafts ----------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
+from peercoach_lib import change_plan
 from peercoach_lib.model import (
     Agreement,
     ChangePlan,
@@ -591,6 +592,7 @@ def _plans(plans: list[ChangePlan], ratings: list[GasRating]) -> list[Item]:
     for rating in sorted(ratings, key=lambda r: (r.rated_on, r.id)):
         levels.setdefault(rating.plan_id, []).append(rating)
     items = []
+    titles = change_plan.plan_names(plans)  # two plans saying the same are told apart
     for p in plans:
         scale = "; ".join(
             f"{GasScale.model_fields[name].title}: {getattr(p.gas, name)}"
@@ -602,7 +604,7 @@ def _plans(plans: list[ChangePlan], ratings: list[GasRating]) -> list[Item]:
         items.append(
             Item(
                 "change_plan",
-                p.change,
+                titles[p.id],
                 _entries(
                     ("The change I want to make", p.change, (ME,)),
                     ("Why it matters to me", p.why_it_matters, (ME,)),

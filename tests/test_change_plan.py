@@ -213,6 +213,6 @@ def test_plans_that_say_the_same_are_told_apart_by_their_start_then_number():
     }
     same_day = cp.plan_names([plan(4, "Save money", 3), plan(5, "Save money", 3)])
     assert same_day == {
-        4: "Save money (from 03 Aug 2026, plan 4)",
-        5: "Save money (from 03 Aug 2026, plan 5)",
+        4: "Save money (from 03 Aug 2026, first)",
+        5: "Save money (from 03 Aug 2026, second)",
     }

@@ -210,3 +210,18 @@ def test_a_drafts_summary_holds_the_words_typed_not_states_dates_or_what_is_save
         "base": {"change": "What was saved"},
     }
     assert _short(data) == "Walk to work · Buy shoes · Rain"
+
+
+def test_two_plans_saying_the_same_are_told_apart(store, pair):
+    import datetime as dt
+
+    alice = pair["alice"].id
+    for _ in range(2):
+        store.save(
+            model.ChangePlan(person_id=alice, change="Save money", created_on=dt.date(2026, 3, 2))
+        )
+    titles = [i.label for i in my_data.inventory(store, alice) if i.kind == "change_plan"]
+    assert sorted(titles) == [
+        "Save money (from 02 Mar 2026, first)",
+        "Save money (from 02 Mar 2026, second)",
+    ]
