@@ -348,8 +348,9 @@ class MyDataApp(widgets.VBox):
                 "application/json",
             )
             + f"<span style='color:#3d3d3d'>One file ({len(data) / 1024:,.0f} KB) with your "
-            "records, your partnerships' sessions and agreements, and your partners' names; "
-            "never anyone else's notes or plans.</span></p>"
+            "records, your partnerships' sessions and agreements (your partner's part of an "
+            "agreement too, as you both see it there), and your partners' names; never anyone "
+            "else's notes, preparations or plans.</span></p>"
         )
 
     # -- deleting --------------------------------------------------------------------------------
