@@ -149,10 +149,25 @@ def describe_comparison(before: LsiAssessment, after: LsiAssessment) -> str:
     )
     change = compare(before, after).dropna(subset=["change"])
     parts = [f"Index {moved} since {before.taken_on:%d %B %Y}"]
-    if not change.empty and change["change"].max() > 0:
-        best = change.loc[change["change"].idxmax()]
-        parts.append(f"largest gain: {best['area']} ({int(best['change']):+d})")
-    if not change.empty and change["change"].min() < 0:
-        worst = change.loc[change["change"].idxmin()]
-        parts.append(f"largest drop: {worst['area']} ({int(worst['change']):+d})")
+    parts += largest_moves(change)
     return "; ".join(parts) + "."
+
+
+def largest_moves(change: pd.DataFrame) -> list[str]:
+    """The largest gain and the largest drop per area ("largest gain: Health (+4)"), naming
+    every area that shares it, in the list's order ("largest gains: Family and Money (+2
+    each)")."""
+    said = []
+    for word, extreme, wanted in (("gain", "max", 1), ("drop", "min", -1)):
+        if change.empty:
+            break
+        value = getattr(change["change"], extreme)()
+        if value * wanted <= 0:
+            continue
+        areas = list(change.loc[change["change"] == value, "area"])
+        if len(areas) == 1:
+            said.append(f"largest {word}: {areas[0]} ({int(value):+d})")
+        else:
+            names = ", ".join(areas[:-1]) + " and " + areas[-1]
+            said.append(f"largest {word}s: {names} ({int(value):+d} each)")
+    return said

@@ -250,14 +250,7 @@ def read_lsi(p: Progress) -> str:
         return f"Your index is {p.lsi_index['index'].iloc[0]:.1f}; take it again to see change."
     first, last = p.lsi_index["index"].iloc[0], p.lsi_index["index"].iloc[-1]
     changes = p.lsi_change.dropna(subset=["change"])
-    parts = [f"Your index went from {first:.1f} to {last:.1f}"]
-    # The first area in the list's order among equals, as the LSI app says it.
-    if len(changes) and changes["change"].max() > 0:
-        best = changes.loc[changes["change"].idxmax()]
-        parts.append(f"largest gain: {best['area']} ({int(best['change']):+d})")
-    if len(changes) and changes["change"].min() < 0:
-        worst = changes.loc[changes["change"].idxmin()]
-        parts.append(f"largest drop: {worst['area']} ({int(worst['change']):+d})")
+    parts = [f"Your index went from {first:.1f} to {last:.1f}", *lsi.largest_moves(changes)]
     return "; ".join(parts) + "."
 
 

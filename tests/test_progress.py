@@ -199,7 +199,7 @@ def test_the_lsi_reading_names_the_largest_drop_as_well_as_the_largest_gain():
         "Your index went from 80.0 to 45.0; largest drop: Work and career (-8)."
     )
     assert reading({"Health": 2, "Work and career": -8, "Money": 2}) == (
-        "Your index went from 80.0 to 45.0; largest gain: Health (+2); "
+        "Your index went from 80.0 to 45.0; largest gains: Health and Money (+2 each); "
         "largest drop: Work and career (-8)."
     )
     assert reading({"Health": 0}) == "Your index went from 80.0 to 45.0."
