@@ -113,6 +113,27 @@ def test_an_empty_issue_and_an_incomplete_agreement_are_refused_next_to_the_fiel
     assert saved.outcome is ConversationOutcome.AGREED and saved.review_on is not None
 
 
+def test_the_partner_sees_what_came_of_it_on_their_page_never_the_preparation(
+    demo_store, pair
+):
+    me, partner = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "PRIVATE-ISSUE we keep running over"
+    app.held_on.value = AS_OF
+    app.outcome.value = ConversationOutcome.AGREED
+    app.agreed.value = "We stop at the hour"
+    app.hold_to_it.value = "A timer on the table"
+    app.review_on.value = AS_OF + dt.timedelta(days=14)
+    app.save_after.click()
+    assert "shared with" in plain(app.after_result.value)
+    assert app.theirs.value == ""  # my own is not "from" anyone
+    theirs = ConversationApp(demo_store, person_id=partner, partnership_id=pair.id, today=AS_OF)
+    shown = plain(theirs.theirs.value)
+    assert f"Talked on {AS_OF:%d %B %Y}: agreed how to go on" in shown
+    assert "We stop at the hour" in shown and "A timer on the table" in shown
+    assert "PRIVATE-ISSUE" not in texts(theirs)
+
+
 def test_ending_needs_a_reason_and_a_confirmation_then_cancels_what_was_booked(demo_store, pair):
     me, partner = pair.members
     app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)

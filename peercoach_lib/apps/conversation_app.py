@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import ipywidgets as widgets
 
-from peercoach_lib import conversation, partnerships
+from peercoach_lib import conversation, partnerships, sharing
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
@@ -77,6 +77,7 @@ class ConversationApp(widgets.VBox):
         self.pair = forms.dropdown("Partnership", "partnership_id", [])
         self.chooser = forms.dropdown("Conversation", "conversation", [])
         self.prompt = widgets.HTML()
+        self.theirs = widgets.HTML()  # what came of the partner's conversations, shared
 
         self.issue = forms.text(
             "The issue, in one sentence",
@@ -217,7 +218,7 @@ class ConversationApp(widgets.VBox):
             [self.chooser, self.unsaved, self.prep_section, self.after_section]
         )
         self.form = widgets.VBox(
-            [self.pair, self.prompt, self.conversation_box, self.ending_section]
+            [self.pair, self.prompt, self.theirs, self.conversation_box, self.ending_section]
         )
         self.children = [forms.stylesheet(), self.demo, self.person, self.form]
 
@@ -286,6 +287,7 @@ class ConversationApp(widgets.VBox):
         shown = "none" if self.partnership is None else "flex"
         self.conversation_box.layout.display = shown
         self.ending_section.layout.display = shown
+        self.theirs.value = ""
         if self.partnership is None:
             self.prompt.value = forms.notice(
                 "info", "You have no partnership yet: your facilitator pairs you with someone."
@@ -293,6 +295,7 @@ class ConversationApp(widgets.VBox):
             return
         self.partner = self.store.get(Person, self.partnership.partner_of(me))
         self._show_prompt()
+        self.theirs.value = self._partners_outcomes()
         self.after_heading.value = forms.heading(
             f"Afterwards (shared with {self.partner.name})"
         ).value
@@ -498,6 +501,41 @@ class ConversationApp(widgets.VBox):
                 "Your facilitator can pair you with someone new. You can keep your own note on "
                 "what you learned here.",
             ) + self._partners_ending_note(q)
+
+    def _partners_outcomes(self) -> str:
+        """What came of the conversations the partner recorded (shared with both; never
+        their preparation)."""
+        view = sharing.partner_view(self.store, self.person.value, self.partnership.id)
+        theirs = [o for o in view.outcomes if o.person_id == self.partner.id]
+        if not theirs:
+            return ""
+
+        def day(value: dt.date | None) -> str:
+            return f"{value:%d %B %Y}" if value else "no date"
+
+        items = "".join(
+            "<li style='margin:6px 0'>"
+            + f"<strong>Talked on {day(o.held_on)}:</strong> {html.escape(o.outcome.value)}"
+            + "".join(
+                f"<br><strong>{label}</strong> "
+                f"<span style='white-space:pre-wrap'>{html.escape(text)}</span>"
+                for label, text in (
+                    ("What we agreed:", o.agreed),
+                    ("How we hold each other to it:", o.hold_to_it),
+                    ("Review date:", day(o.review_on) if o.review_on else ""),
+                )
+                if text
+            )
+            + "</li>"
+            for o in reversed(theirs)
+        )
+        name = html.escape(self.partner.name)
+        return (
+            f"<div class='peercoach-from-partner' style='margin:8px 0'>"
+            f"<h3 style='margin:8px 0 4px'>From {name}, shared with you: what came of their "
+            f"conversations with you</h3><ul style='padding-left:20px;font-size:14px;"
+            f"margin:4px 0'>{items}</ul></div>"
+        )
 
     def _partners_ending_note(self, q: Partnership) -> str:
         """What the partner shared of their own ending note, if anything."""
