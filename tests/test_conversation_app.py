@@ -113,9 +113,7 @@ def test_an_empty_issue_and_an_incomplete_agreement_are_refused_next_to_the_fiel
     assert saved.outcome is ConversationOutcome.AGREED and saved.review_on is not None
 
 
-def test_the_partner_sees_what_came_of_it_on_their_page_never_the_preparation(
-    demo_store, pair
-):
+def test_the_partner_sees_what_came_of_it_on_their_page_never_the_preparation(demo_store, pair):
     me, partner = pair.members
     app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
     app.issue.value = "PRIVATE-ISSUE we keep running over"

@@ -769,12 +769,9 @@ class AgreementApp(widgets.VBox):
     def _on_save(self, _button=None) -> None:
         agreement, findings = self.check(saving=True)
         if findings.errors or agreement is None:
-            count = len(findings.errors)
-            self.result.value = forms.notice(
-                "error",
-                f"Nothing was saved: {count} {'field needs' if count == 1 else 'fields need'}"
-                " attention (marked Error).",
-            )
+            # (Shown again, for what no field claims: said in the summary.)
+            unplaced = forms.show_messages(self.fields, findings.errors, findings.warnings)
+            self.result.value = forms.refused(self.fields, unplaced)
             return
         latest = ag.load(self.store, self.partnership.id)[0]
         saved_since = latest is not None and (

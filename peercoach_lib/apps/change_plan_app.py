@@ -97,7 +97,6 @@ class ChangePlanApp(widgets.VBox):
         self.today = today or dt.date.today()
         self.saved: ChangePlan | None = None
         self._loading = False  # the form is being filled from storage: that is no edit
-        self._stored: dict | None = None  # the form as stored, to tell a draft from no change
         try:
             self.areas = lsi.load_areas()
         except ConfigurationError:
@@ -353,7 +352,6 @@ class ChangePlanApp(widgets.VBox):
             self.result.value = ""
             forms.show_messages(self.fields, {}, self._gas_notes())
             self._refresh_outputs()
-            self._stored = self._snapshot()
             self.unsaved.mark_clean()
             self._restore_draft()
         finally:
@@ -467,7 +465,7 @@ class ChangePlanApp(widgets.VBox):
                 cp.DRAFT_KIND,
                 self._draft_key(),
                 data,
-                as_stored=self._snapshot() == self._stored,
+                as_stored=not self.unsaved.unsaved,  # the form is as stored again
             )
             self.draft_bar.kept(kept)
         except Exception:

@@ -486,6 +486,15 @@ _ABOUT_FIELDS = "peercoach-about-fields"
 _NEEDS = re.compile(r"Nothing was saved: (?:1 field needs|\d+ fields need)")
 
 
+def _marked(fields: Iterable[Field | RowList]) -> int:
+    """How many of ``fields`` show an error (a field under two paths counts once)."""
+    return len({id(f) for f in fields if f.kind == "error"})
+
+
+def _needs(count: int) -> str:
+    return "1 field needs" if count == 1 else f"{count} fields need"
+
+
 def refused(
     fields: Mapping[str, Field | RowList], unplaced: Iterable[str] = (), after: str = ""
 ) -> str:
@@ -493,28 +502,26 @@ def refused(
     problems no field shows: "Nothing was saved: 2 fields need attention (marked Error).", then
     ``after`` (escaped HTML). Said of marked fields alone, it goes once they are mended
     (:func:`retire_when_mended`)."""
-    count = len({id(f) for f in fields.values() if f.kind == "error"})
+    count = _marked(fields.values())
     unplaced = list(unplaced)
-    needs = "1 field needs" if count == 1 else f"{count} fields need"
-    parts = [f"{needs} attention (marked Error)"] if count or not unplaced else []
+    parts = [f"{_needs(count)} attention (marked Error)"] if count or not unplaced else []
     text_ = "Nothing was saved: " + html.escape("; ".join([*parts, *unplaced])) + "."
     return notice("error", f"{text_} {after}" if after else text_, about_fields=not unplaced)
 
 
 def retire_when_mended(result: widgets.HTML, fields: Iterable[Field | RowList]) -> None:
-    """Take ``result``'s :func:`attention` summary away once no field of ``fields`` shows an
-    error: it would otherwise point at marks that are gone. Any other notice stays."""
+    """Keep ``result``'s :func:`refused` summary (one said of marked fields alone) true as
+    the person mends them: it counts the marks still there, and goes with the last. Any other
+    notice stays."""
     fields = list(fields)
 
     def mended() -> None:
         if _ABOUT_FIELDS not in result.value:
             return
-        left = len({id(f) for f in fields if f.kind == "error"})
-        if not left:
-            result.value = ""
-        else:  # the count follows the marks still there
-            needs = "1 field needs" if left == 1 else f"{left} fields need"
-            result.value = _NEEDS.sub(f"Nothing was saved: {needs}", result.value, count=1)
+        left = _marked(fields)
+        result.value = (
+            _NEEDS.sub(f"Nothing was saved: {_needs(left)}", result.value, count=1) if left else ""
+        )
 
     for field in fields:
         field.on_mended(mended)

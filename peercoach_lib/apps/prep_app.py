@@ -170,7 +170,6 @@ class SessionPrepApp(widgets.VBox):
         self.current: SessionPrep | None = None
         self.pinned: list[str] = []
         self._loading = False  # the form is being filled from storage: that is no edit
-        self._stored: tuple | None = None  # the form as stored, to tell a draft from no change
         self.partner_view: sharing.PartnerView | None = None
 
         self.person = forms.dropdown("I am", "person_id", [])
@@ -467,7 +466,6 @@ class SessionPrepApp(widgets.VBox):
                     "<p style='margin-left:240px'>No open commitments: nothing to follow up.</p>"
                 )
             ]
-            self._stored = self._snapshot()
             self.unsaved.mark_clean()
             self._restore_draft(chosen.session.id)
         finally:
@@ -555,7 +553,7 @@ class SessionPrepApp(widgets.VBox):
                 prep.DRAFT_KIND,
                 key,
                 self._draft_data(),
-                as_stored=self._snapshot() == self._stored,
+                as_stored=not self.unsaved.unsaved,  # the form is as stored again
             )
             self.draft_bar.kept(kept)
         except Exception:
@@ -646,7 +644,6 @@ class SessionPrepApp(widgets.VBox):
             )
             return
         self.unsaved.mark_clean()
-        self._stored = self._snapshot()
         self.draft_bar.clear()  # saving dropped the draft
         if "peercoach-warning" in self.deck_message.value:
             self.deck_message.value = ""  # a pin refused before the save is no longer news

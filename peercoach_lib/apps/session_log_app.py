@@ -969,16 +969,7 @@ class SessionLogApp(widgets.VBox):
             saved = session_log.save(self.store, self.person.value, entry)
         except ValidationError as exc:
             unplaced = forms.show_messages(self.fields, exc.messages())
-            self.result.value = forms.notice(
-                "error",
-                "Nothing was saved: "
-                + (
-                    html.escape("; ".join(unplaced)) + "."
-                    if unplaced
-                    else "a field needs attention (marked Error)."
-                )
-                + " Your draft is kept.",
-            )
+            self.result.value = forms.refused(self.fields, unplaced, "Your draft is kept.")
             return
         except ConflictError as exc:
             if exc.record == "Your part":
