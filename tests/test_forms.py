@@ -52,14 +52,13 @@ def test_a_list_error_marks_the_controls_its_paths_name(steps):
 @pytest.mark.parametrize(
     "change",
     [
-        lambda rows: setattr(rows.rows[0]["text"], "value", "Walk far"),
+        lambda rows: setattr(rows.rows[1]["text"], "value", "Walk far"),
         lambda rows: setattr(rows.rows[1]["by_when"], "value", dt.date(2026, 5, 1)),
-        lambda rows: rows.add.click(),
-        lambda rows: rows._remove(rows.rows[2], rows.box.children[2]),
+        lambda rows: rows._remove(rows.rows[1], rows.box.children[1]),
     ],
-    ids=["text", "date", "add", "remove"],
+    ids=["text", "date", "remove"],
 )
-def test_a_list_error_goes_once_the_person_changes_the_list(steps, change):
+def test_a_row_error_goes_once_the_person_changes_that_row(steps, change):
     mended = []
     steps.on_mended(lambda: mended.append(True))
     forms.show_messages({"steps": steps}, {"steps[1].by_when": "too early"})
@@ -67,6 +66,45 @@ def test_a_list_error_goes_once_the_person_changes_the_list(steps, change):
     assert steps.kind is None and steps.message.value == ""
     assert _invalid(steps) == []
     assert mended == [True]
+
+
+def test_other_rows_errors_stay_and_follow_their_rows(steps):
+    mended = []
+    steps.on_mended(lambda: mended.append(True))
+    forms.show_messages(
+        {"steps": steps},
+        {"steps[1].by_when": "By when (step 2): too early", "steps[2]": "Step 3: wrong"},
+    )
+    steps.rows[0]["text"].value = "Walk far"  # a row without an error
+    steps.add.click()
+    assert _invalid(steps) == [(1, "by_when"), (2, "text"), (2, "by_when")]
+    steps.rows[1]["by_when"].value = dt.date(2026, 5, 1)
+    assert steps.kind == "error" and "too early" not in steps.message.value
+    assert _invalid(steps) == [(2, "text"), (2, "by_when")]
+    # Removing an earlier row renumbers the error with its row.
+    steps._remove(steps.rows[0], steps.box.children[0])
+    assert "Step 2: wrong" in steps.message.value and "Step 3" not in steps.message.value
+    assert _invalid(steps) == [(1, "text"), (1, "by_when")]
+    assert mended == []
+    steps.rows[1]["text"].value = "Right now"
+    assert steps.kind is None and _invalid(steps) == [] and mended == [True]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda rows: setattr(rows.rows[0]["text"], "value", "Walk far"),
+        lambda rows: rows.add.click(),
+        lambda rows: rows._remove(rows.rows[2], rows.box.children[2]),
+    ],
+    ids=["text", "add", "remove"],
+)
+def test_an_error_about_the_list_goes_on_any_change(steps, change):
+    mended = []
+    steps.on_mended(lambda: mended.append(True))
+    forms.show_messages({"steps": steps}, {"steps": "at most two steps"})
+    change(steps)
+    assert steps.kind is None and steps.message.value == "" and mended == [True]
 
 
 def test_a_list_note_stays_when_the_list_changes(steps):

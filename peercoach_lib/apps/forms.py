@@ -567,8 +567,8 @@ def show_messages(
     for field in fields.values():
         if id(field) in shown:
             _, kind, texts = shown[id(field)]
-            if isinstance(field, RowList):
-                field.show(kind, "; ".join(texts), paths=paths.get(id(field), ()))
+            if isinstance(field, RowList) and kind == "error":
+                field.show_errors(zip(paths[id(field)], texts, strict=True))
             else:
                 field.show(kind, "; ".join(texts))
         else:
@@ -718,9 +718,10 @@ class RowList(widgets.VBox):
     loaded from, and :meth:`items` gives it back (None for a row added on the page): what was
     saved can then be updated rather than replaced.
 
-    Its message line behaves as a :class:`Field`'s: an error goes once the person changes the
-    list (a row's value, a row added or removed); the controls an error's path names
-    ("steps[1].by_when", or "steps[1]" for a whole row) are marked invalid meanwhile.
+    Its message line behaves as a :class:`Field`'s, row by row: an error about a row
+    ("steps[1].by_when", or "steps[1]" for the whole row) marks the controls it names invalid
+    and goes once the person changes or removes that row, while other rows' errors stay (their
+    row numbers following the rows); an error about the list itself goes on any change.
     """
 
     def __init__(
@@ -745,6 +746,9 @@ class RowList(widgets.VBox):
         self._mended: list[Callable[[], None]] = []
         self._edited: list[Callable[[], None]] = []
         self._marked: list[widgets.DOMWidget] = []
+        # The errors shown: each one's row (None for the list's own), its row's number when it
+        # was shown, the controls it marks, and its text.
+        self._errors: list[tuple[dict | None, int, list[widgets.DOMWidget], str]] = []
         title = widgets.HTML(
             f"<div style='width:{LABEL_WIDTH};text-align:right;padding-right:8px;"
             f"font-size:var(--jp-widgets-font-size)'>{html.escape(label)}</div>"
@@ -757,10 +761,14 @@ class RowList(widgets.VBox):
         self.append()
         self._on_changed()
 
-    def _on_changed(self, _change=None) -> None:
+    def _on_changed(self, row: dict | None = None) -> None:
+        """The person changed ``row`` (None: added a row): its errors and the list's own go."""
         _tell(self._edited)
-        if self._kind == "error":
-            self.show()
+        if self._kind != "error":
+            return
+        self._errors = [e for e in self._errors if e[0] is not None and e[0] is not row]
+        self._render()
+        if not self._errors:
             _tell(self._mended)
 
     def on_mended(self, callback: Callable[[], None]) -> None:
@@ -800,7 +808,9 @@ class RowList(widgets.VBox):
         remove.on_click(runtime.guarded(lambda _button: self._remove(controls, row)))
         for control in controls.values():
             if control.has_trait("value"):
-                control.observe(runtime.guarded(self._on_changed), names="value")
+                control.observe(
+                    runtime.guarded(lambda _change: self._on_changed(controls)), names="value"
+                )
         self.box.children = [*self.box.children, row]
         return controls
 
@@ -827,7 +837,7 @@ class RowList(widgets.VBox):
         self.box.children = [c for c in self.box.children if c is not row]
         for later in range(index, len(self.rows)):
             self._number(later)
-        self._on_changed()
+        self._on_changed(controls)
 
     def load(self, items: list[dict]) -> None:
         self.rows, self._parts, self._keys = [], [], []
@@ -841,24 +851,61 @@ class RowList(widgets.VBox):
             for row, k in zip(self.rows, self._keys, strict=True)
         ]
 
-    def show(self, kind: str | None = None, text: str = "", *, paths: Iterable[str] = ()) -> None:
-        """Show an error or warning under the list, or clear it; an error marks the controls
-        its ``paths`` name."""
+    def show(self, kind: str | None = None, text: str = "") -> None:
+        """Show a note or an error about the whole list under it, or clear it."""
+        self._errors = [(None, 0, [], text)] if kind == "error" else []
+        self._render(kind, text)
+
+    def show_errors(self, errors: Iterable[tuple[str, str]]) -> None:
+        """Show errors by path under the list; a row's error marks the controls it names."""
+        self._errors = []
+        for path, text_ in errors:
+            index = self._row_index(path)
+            row = self.rows[index] if index is not None else None
+            self._errors.append((row, (index or 0) + 1, self._controls_at(path), text_))
+        self._render()
+
+    def _render(self, kind: str | None = None, text: str = "") -> None:
+        """Show the errors kept (else ``kind`` and ``text``), with their rows' numbers now."""
+        if self._errors:
+            kind, text = "error", "; ".join(self._renumbered(e) for e in self._errors)
         self._kind = kind
         self.message.value = message_html(kind, text) if kind else ""
         for control in self._marked:
             control.remove_class(_INVALID)
-        self._marked = [c for p in paths for c in self._controls_at(p)] if kind == "error" else []
+        self._marked = [c for e in self._errors for c in e[2]]
         for control in self._marked:
             control.add_class(_INVALID)
 
+    def _renumbered(self, error: tuple[dict | None, int, list, str]) -> str:
+        """An error's text naming its row by the number the row has now ("Step 3" -> "Step 2"
+        once an earlier step is removed)."""
+        row, number, _, text_ = error
+        now = next((k + 1 for k, r in enumerate(self.rows) if r is row), number)
+        if row is None or now == number:
+            return text_
+        return re.sub(
+            rf"\b({re.escape(self.noun)}) {number}\b",
+            lambda found: f"{found[1]} {now}",
+            text_,
+            count=1,
+            flags=re.IGNORECASE,
+        )
+
+    def _row_index(self, path: str) -> int | None:
+        found = re.match(rf"{re.escape(self.path)}\[(\d+)\]", path)
+        if found is None or int(found[1]) >= len(self.rows):
+            return None
+        return int(found[1])
+
     def _controls_at(self, path: str) -> list[widgets.DOMWidget]:
         """The controls ``path`` names: one row's field, or every field of a row."""
-        found = re.match(rf"{re.escape(self.path)}\[(\d+)\](?:\.(\w+))?", path)
-        if found is None or int(found[1]) >= len(self.rows):
+        index = self._row_index(path)
+        if index is None:
             return []
-        row = self.rows[int(found[1])]
-        name = found[2]
+        row = self.rows[index]
+        found = re.match(rf"{re.escape(self.path)}\[\d+\]\.(\w+)", path)
+        name = found[1] if found else None
         if name in row:
             return [row[name]]
         return [c for c in row.values() if isinstance(c, widgets.DOMWidget)]
