@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import matplotlib.colors
 import pandas as pd
+import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -98,6 +100,7 @@ def test_every_week_in_the_grid_carries_its_state_as_a_letter_not_only_a_colour(
     marked = {
         c.get_gid().removeprefix("letters-"): sorted(map(tuple, c.get_offsets().tolist()))
         for c in ax.collections
+        if (c.get_gid() or "").startswith("letters-")
     }
     # (week, row) of each cell, by state; a week with nothing planned has no letter.
     assert marked == {
@@ -106,6 +109,13 @@ def test_every_week_in_the_grid_carries_its_state_as_a_letter_not_only_a_colour(
         "rescheduled": [(0.0, 1.0)],
         "booked": [(3.0, 0.0)],
     }
+    # Each cell's colour is its state's.
+    (image,) = ax.get_images()
+    colours = image.get_array()[:, :, :3] / 255
+    for row, states in enumerate(grid.to_numpy()):
+        for week, state in enumerate(states):
+            expected = matplotlib.colors.to_rgb(charts.WEEK_STATES[state][0])
+            assert tuple(colours[row, week]) == pytest.approx(expected, abs=1 / 255), (row, week)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Ann & Bo", "Cy & Di"]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["● held", "✕ missed", "↻ rescheduled", "○ booked", "none planned"]
