@@ -337,14 +337,10 @@ def _book(tx: Transaction, agreement: Agreement, booking: Booking) -> Booking:
         status,
     )
     if changed:
-        tx.save(
-            session.replace(
-                scheduled_on=booking.on,
-                scheduled_time=agreement.time,
-                status=status,
-                calendar_sequence=session.calendar_sequence + 1,
-            )
+        moved = session.replace(
+            scheduled_on=booking.on, scheduled_time=agreement.time, status=status
         )
+        tx.save(moved.revised(session))
     return booking
 
 

@@ -23,7 +23,6 @@ from peercoach_lib.model import (
     Person,
     Session,
     SessionFormat,
-    SessionStatus,
 )
 from peercoach_lib.store import Store
 
@@ -75,9 +74,8 @@ def schedule_ics(
         event.add("dtstamp", now)
         # A session logged as rescheduled is off on its day: cancelled in the calendar, as an
         # update (a higher sequence) that calendar programs take over their copy.
-        off = session.status in (SessionStatus.CANCELLED, SessionStatus.RESCHEDULED)
-        moved_off = session.status is SessionStatus.RESCHEDULED
-        event.add("sequence", session.calendar_sequence + moved_off)
+        off = session.is_off
+        event.add("sequence", session.calendar_revision)
         event.add("summary", f"Peer coaching: {a} and {b}")
         lines = [
             f"{agreement.format.value.capitalize()}, {agreement.minutes_per_person} minutes "

@@ -245,7 +245,7 @@ def _end_partnerships(tx: Transaction, person_id: int, today: dt.date) -> int:
         tx.save(partnership.replace(ended_on=on, end_reason=EndReason.OTHER))
         for session in tx.find(Session, partnership_id=partnership.id, status="scheduled"):
             if session.scheduled_on is None or session.scheduled_on > on:
-                tx.save(session.replace(status=SessionStatus.CANCELLED))
+                tx.save(session.replace(status=SessionStatus.CANCELLED).revised(session))
         close_flags(tx, partnership.id, on=on, outcome=FlagOutcome.ENDED)
     return len(running)
 

@@ -95,7 +95,7 @@ def end(
         _save_note(tx, note)
         for session in tx.find(Session, partnership_id=partnership_id, status="scheduled"):
             if session.scheduled_on is None or session.scheduled_on > on:
-                tx.save(session.replace(status=SessionStatus.CANCELLED))
+                tx.save(session.replace(status=SessionStatus.CANCELLED).revised(session))
         close_flags(tx, partnership_id, on=on, outcome=FlagOutcome.ENDED)
         return ended
 

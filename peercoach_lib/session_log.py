@@ -269,7 +269,8 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
                         )
                     ],
                 )
-        session = tx.save(mine)
+        stored = tx.get(Session, mine.id) if mine.id is not None else None
+        session = tx.save(mine.revised(stored))
         sid = session.id
         if entry.rebook_on is not None and session.status is SessionStatus.RESCHEDULED:
             if problem := date_problem(entry.rebook_on, partnership):

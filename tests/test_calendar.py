@@ -9,7 +9,7 @@ import icalendar
 import pytest
 
 from peercoach_lib import agreement as ag
-from peercoach_lib import calendar, cli, model
+from peercoach_lib import calendar, cli, model, partnerships, session_log
 from peercoach_lib.model import Frequency
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -124,3 +124,51 @@ def test_a_session_logged_as_rescheduled_is_off_in_the_calendar(store, pair, boo
     ]
     assert int(events[1]["sequence"]) == session.calendar_sequence + 1
     assert events[1].walk("VALARM") == []
+
+
+def _sequences(store, pair) -> list[int]:
+    return [
+        int(e["sequence"])
+        for e in _events(calendar.partnership_calendar(store, pair["partnership"].id))
+    ]
+
+
+def test_ending_the_partnership_cancels_its_entries_as_an_update(store, pair, booked):
+    """Calendar programs take a cancelled entry only with a higher SEQUENCE."""
+    partnerships.end(
+        store,
+        pair["partnership"].id,
+        by=pair["alice"].id,
+        reason="schedules did not fit",
+        on=dt.date(2026, 3, 20),
+        today=dt.date(2026, 3, 20),
+    )
+    events = _events(calendar.partnership_calendar(store, pair["partnership"].id))
+    assert [str(e["status"]) for e in events] == ["CONFIRMED"] + ["CANCELLED"] * 3
+    assert _sequences(store, pair) == [0, 1, 1, 1]
+
+
+def test_a_session_taken_back_from_rescheduled_to_held_never_lowers_its_sequence(
+    store, pair, booked
+):
+    _saved, bookings = booked
+    alice, bob = pair["alice"].id, pair["bob"].id
+    session = store.get(model.Session, bookings[0].session_id)
+    moved = session_log.save(
+        store,
+        alice,
+        session_log.SessionEntry(session=session.replace(status=model.SessionStatus.RESCHEDULED)),
+    )
+    assert _sequences(store, pair)[0] == 1
+    held = moved.replace(
+        status=model.SessionStatus.HELD,
+        held_on=moved.scheduled_on,
+        halves=[model.SessionHalf(coach_id=alice, client_id=bob, minutes=45)],
+    )
+    session_log.save(store, bob, session_log.SessionEntry(session=held))
+    assert _sequences(store, pair)[0] == 2
+    # A change the calendar does not show (minutes, say) leaves it as it is.
+    again = store.get(model.Session, moved.id)
+    changed = again.replace(halves=[model.SessionHalf(coach_id=alice, client_id=bob, minutes=50)])
+    session_log.save(store, bob, session_log.SessionEntry(session=changed))
+    assert _sequences(store, pair)[0] == 2

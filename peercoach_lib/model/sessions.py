@@ -55,10 +55,38 @@ class Session(Record):
     halves: list[SessionHalf] = Field(
         default_factory=list, max_length=2, title="Halves", json_schema_extra={"item": "half"}
     )
-    #: Raised each time the booked date or time changes, so calendars update their entry.
+    #: Raised each time the session's calendar entry changes, so calendars take the update
+    #: (see :meth:`revised`; a session logged as rescheduled shows one more, see
+    #: :attr:`calendar_revision`).
     calendar_sequence: int = Field(0, ge=0, le=10_000, title="Calendar revision")
     created_at: Timestamp | None = None
     is_demo: bool = Field(False, title="Demo data")
+
+    @property
+    def is_off(self) -> bool:
+        """Whether the session no longer takes place on its booked day (cancelled, or moved)."""
+        return self.status in (SessionStatus.CANCELLED, SessionStatus.RESCHEDULED)
+
+    @property
+    def calendar_revision(self) -> int:
+        """The SEQUENCE of the session's calendar entry. A session logged as rescheduled is
+        off on its day: an update of its entry, one higher than it was when booked."""
+        return self.calendar_sequence + (self.status is SessionStatus.RESCHEDULED)
+
+    def revised(self, before: Session | None) -> Session:
+        """This session as a change of ``before`` (the session as stored): when its calendar
+        entry changes (its day, its time, or whether it takes place) the entry's revision rises
+        past ``before``'s, and it never falls, so calendar programs take every change."""
+        if before is None:
+            return self
+        shown = (self.scheduled_on, self.scheduled_time, self.is_off)
+        changed = shown != (before.scheduled_on, before.scheduled_time, before.is_off)
+        lowest = before.calendar_revision + changed
+        if self.calendar_revision >= lowest:
+            return self
+        return self.replace(
+            calendar_sequence=lowest - (self.calendar_revision - self.calendar_sequence)
+        )
 
     @field_validator("scheduled_on")
     @classmethod
