@@ -140,9 +140,12 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
                 "held_planned"
             ),
             _count(sa.and_(held, in_range, sa.not_(s.c.planned))).label("held_unplanned"),
+            # A session cancelled, or moved to another day (counted there), is not planned.
             _count(
                 sa.and_(
-                    s.c.planned, s.c.scheduled_on.between(start, end), s.c.status != "cancelled"
+                    s.c.planned,
+                    s.c.scheduled_on.between(start, end),
+                    s.c.status.not_in(["cancelled", "rescheduled"]),
                 )
             ).label("planned"),
             _count(sa.and_(s.c.status == "missed", in_range)).label("missed"),

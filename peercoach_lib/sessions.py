@@ -86,15 +86,16 @@ def cadence(sessions: pd.DataFrame, interval_days: int, as_of: pd.Timestamp) -> 
 
 
 def held_and_planned(sessions: pd.DataFrame, as_of: pd.Timestamp) -> tuple[int, int, int]:
-    """By ``as_of``: the planned sessions held, the sessions planned to have happened (cancelled
-    ones aside), and the unplanned sessions held besides (so "12 of 14 planned, and 2 more")."""
+    """By ``as_of``: the planned sessions held, the sessions planned to have happened, and the
+    unplanned sessions held besides (so "12 of 14 planned, and 2 more"). A session cancelled,
+    or logged as rescheduled (moved to another day, booked and counted there), is not planned."""
     status = sessions["status"].astype(str)
     held = (status == "held") & (pd.to_datetime(sessions["held_on"]) <= as_of)
     # A planned session held early (before its date, and before as_of) counts as due.
     planned = (
         sessions["planned"]
         & ((pd.to_datetime(sessions["scheduled_on"]) <= as_of) | held)
-        & (status != "cancelled")
+        & ~status.isin(["cancelled", "rescheduled"])
     )
     return int((held & planned).sum()), int(planned.sum()), int((held & ~sessions["planned"]).sum())
 

@@ -258,6 +258,19 @@ def test_held_sessions_are_counted_against_planned_ones_and_unplanned_ones_besid
     assert headline["Sessions held / planned"] == "6 / 8 (+2 unplanned)"
 
 
+def test_a_rescheduled_session_counts_once_planned_on_the_day_it_moved_to(store, known):
+    c, pairs = known
+    before = cohort.load(store, c.id, start=START, end=END).headline()
+    assert before["Sessions held / planned"] == "6 / 8"
+    moved = _session(store, pairs["p1"], D(2026, 3, 24), status="rescheduled")
+    _session(store, pairs["p1"], D(2026, 3, 26))  # booked again and held
+    figures = cohort.load(store, c.id, start=START, end=END)
+    assert figures.headline()["Sessions held / planned"] == "7 / 9"
+    row = figures.pairs.set_index("pair").loc[pairs["p1"].id]
+    assert (row["held_planned"], row["planned"]) == (5, 5)
+    assert moved.status is model.SessionStatus.RESCHEDULED
+
+
 def test_a_pair_without_an_agreement_is_not_said_to_have_agreed_anything(store, known):
     c, _pairs = known
     a, b = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Una", "Vic"))
