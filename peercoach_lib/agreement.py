@@ -65,9 +65,16 @@ class Findings:
 def schedule_dates(
     first: dt.date, frequency: Frequency, *, count: int | None = None, until: dt.date | None = None
 ) -> list[dt.date]:
-    """The booked dates from ``first``, either ``count`` of them or every one up to ``until``."""
+    """The booked dates from ``first``, either ``count`` of them or every one up to ``until``.
+
+    None from a first date outside the workbook's years, and none after them (a year typed as
+    9999 would run past the calendar's end).
+    """
     step = dt.timedelta(days=STEP_DAYS[frequency])
+    if not EARLIEST_DATE <= first <= LATEST_DATE:
+        return []
     if until is not None:
+        until = min(until, LATEST_DATE)
         if until < first:
             return []
         return [first + k * step for k in range((until - first) // step + 1)]

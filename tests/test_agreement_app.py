@@ -581,3 +581,24 @@ def test_saving_a_demo_agreement_unchanged_changes_nothing(demo_store):
         assert "Saved at" in app.result.value, app.result.value
         after = demo_store.get(model.Agreement, before.id)
         assert after.replace(updated_at=before.updated_at) == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (dt.date(9999, 12, 20), "between 2000 and 2100"),
+        (dt.date(1900, 1, 2), "the partnership started on 05 January 2026"),
+    ],
+)
+def test_a_first_date_outside_the_workbook_years_is_an_error_beside_it(
+    store, pair, app, typed, message
+):
+    """A mistyped year (9999) used to run the schedule past the calendar's end."""
+    fill_everything(app, pair)
+    booked = [b.on for b in app.bookings]
+    app.first_date.value = typed
+    assert message in app.first_date.message.value
+    assert [b.on for b in app.bookings] == booked
+    app.until.value = dt.date(9999, 12, 31)  # an end date as far: no crash either
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value and store.find(model.Agreement) == []

@@ -634,9 +634,9 @@ class AgreementApp(widgets.VBox):
         first = self.first_date.value
         if not anchor_on_first and (continues := self._continues_from()) is not None:
             first = continues
-        if first is None:
-            # An emptied (or impossible) first date asks for a date; the schedule stays as it
-            # was until one is chosen.
+        if first is None or not EARLIEST_DATE <= first <= LATEST_DATE:
+            # An emptied (or impossible) first date asks for a date, one outside the workbook's
+            # years for another: the schedule stays as it was until one is chosen.
             return
         dates = ag.schedule_dates(
             first, self.frequency.value, count=self.count.value, until=self.until.value
