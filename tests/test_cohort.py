@@ -546,6 +546,9 @@ def test_an_impossible_range_hides_the_figures_instead_of_leaving_old_ones(store
     assert app.results.layout.display == "none"
     app.end.value = END
     assert app.end.message.value == "" and app.results.layout.display == "flex"
+    app.start.value = dt.date(1, 1, 2)  # a year mistyped: it ran the dates past the calendar
+    assert "must be between 2000 and 2100" in app.start.message.value
+    assert app.results.layout.display == "none"
 
 
 def test_flags_of_a_past_range_are_shown_but_not_marked(store, known):

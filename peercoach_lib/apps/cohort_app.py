@@ -15,6 +15,7 @@ from peercoach_lib import cohort, partnerships
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import Cohort, FlagFollowUp, Partnership, Person, Role
+from peercoach_lib.model.base import EARLIEST_DATE, LATEST_DATE
 from peercoach_lib.store import Store, schema
 
 log = logging.getLogger(__name__)
@@ -162,7 +163,17 @@ class CohortDashboardApp(widgets.VBox):
         for field in (self.start, self.end):
             field.show()
         problem = None
-        if start is None or end is None or end < start:
+        outside = [
+            f
+            for f in (self.start, self.end)
+            if f.value and not EARLIEST_DATE <= f.value <= LATEST_DATE
+        ]
+        if outside:
+            problem = (
+                outside[0],
+                f"must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}",
+            )
+        elif start is None or end is None or end < start:
             problem = (
                 self.end if start else self.start,
                 "choose a start and an end date, the end after the start",
