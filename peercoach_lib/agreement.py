@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from peercoach_lib import merging
@@ -107,10 +107,14 @@ def check(
     *,
     partners: Sequence[int | None] = (),
     today: dt.date | None = None,
+    booked_on: Mapping[int, dt.date] | None = None,
+    logged: Sequence[dt.date] = (),
 ) -> Findings:
     """The guide's checks (warnings) and the impossible (errors), by field.
 
-    ``partners`` are the two people chosen for the partnership, if it is being created.
+    ``partners`` are the two people chosen for the partnership, if it is being created;
+    ``booked_on`` the stored sessions' days (by id) before this edit, and ``logged`` the days
+    of the sessions already held or missed (see :func:`logged_days`).
     """
     today = today or dt.date.today()
     found = Findings()
@@ -119,8 +123,12 @@ def check(
     active = sorted(b.on for b in bookings if not b.cancelled)
     if agreement.first_session_on is None:
         found.errors["first_session_on"] = "choose the date of the first session"
-    elif not active:
+    elif not active and not logged:
         found.errors["session_count"] = "book at least one session"
+    elif not active:
+        found.warnings["session_count"] = (
+            f"every session agreed is held or missed: make it more than {len(logged)} to book more"
+        )
     first = agreement.first_session_on
     implausible = [
         (k, b.on)
@@ -140,6 +148,17 @@ def check(
             found.errors["schedule"] = (
                 f"a session is booked on {early[0]:%d %b %Y}, before the first session"
             )
+    # Sessions are numbered on from those already logged, as the form shows them.
+    numbered = [(k, b.on) for k, b in enumerate(bookings, start=len(logged) + 1) if not b.cancelled]
+    taken = {day: "a session already held or missed" for day in logged}
+    for k, day in numbered:
+        if day in taken:
+            found.errors.setdefault(
+                "schedule",
+                f"Session {k} is on {day:%d %b %Y}, the day of {taken[day]}: move one of "
+                "them, or cancel it",
+            )
+        taken.setdefault(day, f"session {k}")
     if agreement.format.is_one_way and agreement.minutes_per_person < MIN_ONE_WAY_MINUTES:
         found.warnings["minutes_per_person"] = (
             f"the guide recommends at least {MIN_ONE_WAY_MINUTES} minutes of coaching each "
@@ -157,10 +176,14 @@ def check(
             f"{(b - a).days} days between {a:%d %b %Y} and {b:%d %b %Y}: the guide suggests "
             "meeting at least every month"
         )
+    # Booked before today here (new, or moved): a session already due is not a warning.
+    stored = booked_on or {}
     past = [
         k
-        for k, b in enumerate(bookings, start=1)
-        if b.session_id is None and not b.cancelled and b.on < today
+        for k, b in enumerate(bookings, start=len(logged) + 1)
+        if not b.cancelled
+        and b.on < today
+        and (b.session_id is None or stored.get(b.session_id, b.on) != b.on)
     ]
     if past and "schedule" not in found.warnings:
         which = (
@@ -172,10 +195,23 @@ def check(
             f"{which} before today; move {'it' if len(past) == 1 else 'them'}, or cancel "
             f"{'it if it is' if len(past) == 1 else 'those'} only there to keep the rhythm"
         )
-    if first is not None and agreement.day is not None and first.weekday() != agreement.day.number:
-        found.warnings["first_session_on"] = (
-            f"this is a {first:%A}, but the agreed day is {agreement.day.value}"
-        )
+    if agreement.day is not None:
+        if not logged:
+            if first is not None and first.weekday() != agreement.day.number:
+                found.warnings["first_session_on"] = (
+                    f"this is a {first:%A}, but the agreed day is {agreement.day.value}"
+                )
+        elif off_day := [
+            (k, day)
+            for k, day in numbered
+            if day >= today and day.weekday() != agreement.day.number
+        ]:
+            k, day = off_day[0]
+            found.warnings.setdefault(
+                "schedule",
+                f"Session {k} is on a {day:%A} ({day:%d %b %Y}), but the agreed day is "
+                f"{agreement.day.value}",
+            )
     return found
 
 
@@ -196,6 +232,25 @@ def current_bookings(tx: Transaction, partnership_id: int) -> list[Booking]:
         for s in sessions
         if s.status in (SessionStatus.SCHEDULED, SessionStatus.CANCELLED)
     ]
+
+
+def logged_days(tx: Transaction, partnership_id: int) -> list[dt.date]:
+    """The booked days of the partnership's planned sessions logged as held or missed, in
+    order: no longer in the editable schedule, they count in its number of sessions."""
+    return sorted(
+        s.scheduled_on
+        for s in tx.find(Session, partnership_id=partnership_id, planned=True)
+        if s.status in (SessionStatus.HELD, SessionStatus.MISSED)
+    )
+
+
+def weekday_near(day: dt.date, weekday: int, *, not_before: dt.date) -> dt.date:
+    """The date on ``weekday`` (Monday 0) nearest ``day`` (three days either way at most),
+    a week later while it falls before ``not_before``."""
+    near = day + dt.timedelta(days=(weekday - day.weekday() + 3) % 7 - 3)
+    while near < not_before:
+        near += dt.timedelta(days=7)
+    return near
 
 
 def load(store: Store, partnership_id: int) -> tuple[Agreement | None, list[Booking]]:
@@ -235,12 +290,7 @@ def save(
             agreement = agreement.model_copy(update={"id": existing[0].id})
         # The number of sessions counts the ones already held or missed (no longer in the
         # editable schedule) with those booked, so that saving never shrinks it by itself.
-        editable = {b.session_id for b in bookings if b.session_id is not None}
-        past = sum(
-            1
-            for s in tx.find(Session, partnership_id=agreement.partnership_id, planned=True)
-            if s.id not in editable and s.status in (SessionStatus.HELD, SessionStatus.MISSED)
-        )
+        past = len(logged_days(tx, agreement.partnership_id))
         active = past + sum(not b.cancelled for b in bookings)
         agreement = tx.save(agreement.replace(session_count=max(active, 1), updated_by=by), by=by)
         saved = []
@@ -359,8 +409,10 @@ def markdown(
     partnership: Partnership,
     people: dict[int, Person],
     bookings: Sequence[Booking],
+    logged: Sequence[dt.date] = (),
 ) -> str:
-    """The agreement as a readable Markdown document."""
+    """The agreement as a readable Markdown document; ``logged`` are the days of the sessions
+    already held or missed (:func:`logged_days`), counted before those still booked."""
 
     def name(person_id: int | None) -> str:
         return words(people[person_id].name) if person_id in people else "(not chosen)"
@@ -420,9 +472,19 @@ def markdown(
         "## Sessions booked",
         "",
     ]
-    for k, booking in enumerate(sorted(bookings, key=lambda x: x.on), start=1):
+    if logged:
+        many = len(logged) > 1
+        lines += [
+            f"{len(logged)} session{'s' if many else ''} held or missed so far, the last on "
+            f"{logged[-1]:%d %B %Y}; still to come:",
+            "",
+        ]
+    start = len(logged) + 1
+    for k, booking in enumerate(sorted(bookings, key=lambda x: x.on), start=start):
         note = " (cancelled)" if booking.cancelled else ""
         lines.append(f"{k}. {booking.on:%A %d %B %Y}{note}")
+    if not bookings:
+        lines.append("(none booked)")
     lines += ["", "## Goals for the partnership", ""]
     lines += [f"- {words(goal.text)}" for goal in agreement.goals] or ["- (none written yet)"]
     return "\n".join(lines) + "\n"

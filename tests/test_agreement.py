@@ -274,6 +274,12 @@ def test_the_agreement_reads_well(store, pair):
     assert "&lt;b&gt;leaves&lt;/b&gt;" in page  # as typed
     # Nor in the Markdown itself, which other viewers render: the markup is escaped.
     assert "**Alice**: Nothing \\<b\\>leaves\\</b\\>" in text
+    # Sessions already held or missed are counted before those still to come.
+    held = [dt.date(2026, 2, 16), dt.date(2026, 2, 23)]
+    later = ag.markdown(agreement, p, {alice.id: alice, bob.id: bob}, _weekly(2), held)
+    assert "2 sessions held or missed so far, the last on 23 February 2026" in later
+    assert "3. Monday 02 March 2026" in later and "1. Monday" not in later
+    assert "(none booked)" in ag.markdown(agreement, p, {alice.id: alice}, [], held)
 
 
 def test_a_partner_saving_cannot_change_the_other_partners_part(store, pair):

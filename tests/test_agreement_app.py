@@ -276,8 +276,10 @@ def test_more_sessions_for_a_running_agreement_continue_from_the_next_one(store,
             tx.save(session.replace(status="held", held_on=session.scheduled_on))
     app = AgreementApp(store, partnership_id=pair["partnership"].id, today=later_today)
     booked = [b.on for b in app.bookings if not b.cancelled]
-    assert app.count.value == 3 and min(booked) > later_today - dt.timedelta(days=14)
-    app.count.value = 4
+    # The number counts the three held with the three still booked, which go on from "Session 4".
+    assert app.count.value == 6 and min(booked) > later_today - dt.timedelta(days=14)
+    assert app.rows.children[0].children[0].description == "Session 4"
+    app.count.value = 7
     now = [b.on for b in app.bookings if not b.cancelled]
     assert now[:3] == booked and now[3] == booked[-1] + dt.timedelta(days=14)
     assert all(day >= min(booked) for day in now)
@@ -602,3 +604,97 @@ def test_a_first_date_outside_the_workbook_years_is_an_error_beside_it(
     app.until.value = dt.date(9999, 12, 31)  # an end date as far: no crash either
     app.save_button.click()
     assert "Nothing was saved" in app.result.value and store.find(model.Agreement) == []
+
+
+def _hold_all(store, pair) -> list[dt.date]:
+    """Log every booked session of the pair as held; returns their days."""
+    with store.transaction() as tx:
+        sessions = tx.find(model.Session, partnership_id=pair["partnership"].id, status="scheduled")
+        for session in sessions:
+            tx.save(session.replace(status="held", held_on=session.scheduled_on))
+    return sorted(s.scheduled_on for s in sessions)
+
+
+def test_more_sessions_after_the_schedule_ran_out_go_on_from_today(store, pair, app):
+    """Every booked session held: more are booked on the rhythm from today, never over the
+    days already held."""
+    fill_everything(app, pair)  # six, every two weeks from 3 March 2026 (a Tuesday)
+    app.save_button.click()
+    held = _hold_all(store, pair)
+    later = held[-1] + dt.timedelta(days=40)
+    again = AgreementApp(store, partnership_id=pair["partnership"].id, today=later)
+    assert again.count.value == 6 and again.bookings == []
+    assert again.count.kind == "warning"  # a note on opening, not an error
+    assert "every session agreed is held or missed: make it more than 6" in (
+        again.count.message.value
+    )
+    again.count.value = 5
+    assert again.count.kind == "error"
+    assert "6 sessions are already held or missed" in again.count.message.value
+    again.count.value = 8
+    days = [b.on for b in again.bookings]
+    assert len(days) == 2 and min(days) >= later and not set(days) & set(held)
+    assert all((day - held[-1]).days % 14 == 0 for day in days)  # on the rhythm
+    assert [r.children[0].description for r in again.rows.children] == ["Session 7", "Session 8"]
+    again.acting.value = pair["alice"].id
+    again.save_button.click()
+    assert "Saved at" in again.result.value
+    assert store.find(model.Agreement)[0].session_count == 8
+
+
+def test_changing_the_agreed_day_moves_the_sessions_to_come(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    with store.transaction() as tx:  # the first two were held
+        for session in tx.find(model.Session, partnership_id=pair["partnership"].id)[:2]:
+            tx.save(session.replace(status="held", held_on=session.scheduled_on))
+    today = dt.date(2026, 4, 2)
+    later = AgreementApp(store, partnership_id=pair["partnership"].id, today=today)
+    before = [b.on for b in later.bookings if not b.cancelled]
+    later.day.value = model.Weekday.THURSDAY
+    after = [b.on for b in later.bookings if not b.cancelled]
+    assert len(after) == len(before) and all(day.weekday() == 3 for day in after)
+    assert min(after) >= today
+    assert later.first_date.value == app.first_date.value  # history stays as it was
+    assert later.schedule_field.kind != "warning" and later.first_date.message.value == ""
+    later.acting.value = pair["alice"].id
+    later.save_button.click()
+    assert "Saved at" in later.result.value
+    stored = store.find(model.Session, partnership_id=pair["partnership"].id, status="scheduled")
+    assert sorted(s.scheduled_on for s in stored) == after
+
+
+def test_a_new_agreements_first_date_follows_the_agreed_day(store, pair, app):
+    app.first_date.value = dt.date(2026, 1, 13)  # a Tuesday
+    app.day.value = model.Weekday.THURSDAY
+    assert app.first_date.value == dt.date(2026, 1, 15)
+    assert {b.on.weekday() for b in app.bookings} == {3}
+
+
+def test_two_sessions_on_one_day_are_an_error(store, pair, app):
+    fill_everything(app, pair)
+    second = app.bookings[1].on
+    app.rows.children[2].children[0].value = second  # session 3 onto session 2's day
+    assert f"Session 3 is on {second:%d %b %Y}, the day of session 2" in (
+        app.schedule_field.message.value
+    )
+    app.save_button.click()
+    assert store.find(model.Agreement) == []
+
+
+def test_moving_the_first_session_moves_the_first_date(store, pair, app):
+    fill_everything(app, pair)
+    first = app.bookings[0].on
+    app.rows.children[0].children[0].value = first - dt.timedelta(days=1)
+    assert app.first_date.value == first - dt.timedelta(days=1)
+    assert app.schedule_field.kind != "error"
+
+
+def test_a_stored_session_moved_before_today_is_pointed_out(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    today = app.bookings[3].on
+    later = AgreementApp(store, partnership_id=pair["partnership"].id, today=today)
+    assert later.schedule_field.kind is None  # sessions due, not yet logged: no note
+    later.rows.children[2].children[0].value = today - dt.timedelta(days=2)
+    assert "would be booked before today" in later.schedule_field.message.value

@@ -259,6 +259,10 @@ class AgreementApp(widgets.VBox):
         self.people: dict[int, Person] = {}
         self.saved: Agreement | None = None
         self.bookings: list[ag.Booking] = []
+        #: The days of the sessions already held or missed (not in the editable schedule).
+        self.logged: list[dt.date] = []
+        #: What the form started from (see :meth:`load`).
+        self.loaded: ag.Version = (None, [])
         #: How many sessions an end date too far ahead would make (0 when it is not).
         self.too_many = 0
         #: After a refused save: the stored agreement with this window's changes that did not
@@ -418,8 +422,9 @@ class AgreementApp(widgets.VBox):
         self.format.control.observe(runtime.guarded(self._on_format), names="value")
         for field in (self.first_date, self.count, self.until, self.frequency):
             field.control.observe(runtime.guarded(self._on_schedule_input), names="value")
-        for field in (self.minutes, self.day, self.format):
+        for field in (self.minutes, self.format):
             field.control.observe(runtime.guarded(self._on_change), names="value")
+        self.day.control.observe(runtime.guarded(self._on_day), names="value")
         self.save_button.on_click(runtime.settled(self._on_save))
         self.reload_button.on_click(runtime.guarded(self._on_reload))
         self.refresh_partnerships(select=partnership_id)
@@ -493,6 +498,8 @@ class AgreementApp(widgets.VBox):
             members = self.partnership.members
             self.people = {p.id: p for p in self.store.find(Person, id=list(members))}
             saved, bookings = ag.load(self.store, partnership_id)
+            with self.store.reading() as tx:
+                self.logged = ag.logged_days(tx, partnership_id)
             self.saved = saved
             self.too_many = 0  # an end date too far ahead was the other form's
             self.reload_button.layout.display = "none"
@@ -565,7 +572,7 @@ class AgreementApp(widgets.VBox):
             self._regenerate()
         else:
             self.bookings = bookings
-            self.count.value = sum(not b.cancelled for b in bookings)
+            self.count.value = len(self.logged) + sum(not b.cancelled for b in bookings)
         self._render_rows()
 
     def _on_reload(self, _button=None) -> None:
@@ -624,22 +631,63 @@ class AgreementApp(widgets.VBox):
         if not self._loading:
             self.check()
 
+    def _on_day(self, change) -> None:
+        """A new agreed day moves the sessions to come to it (the nearest such day, today or
+        later); before any is held, the first session with them."""
+        if self._loading:
+            return
+        day, continues = change["new"], self._continues_from()
+        if day is not None and continues is not None:
+            anchor = ag.weekday_near(continues, day.number, not_before=self.today)
+            self._regenerate(anchor=anchor)
+            self._render_rows()
+        elif day is not None and self.first_date.value is not None and not self.logged:
+            first = self.first_date.value
+            # Not before the partnership's start, nor before today unless it was already.
+            earliest = (
+                min(first, self.today)
+                if self.partnership is None
+                else (max(self.partnership.started_on, min(first, self.today)))
+            )
+            moved = ag.weekday_near(first, day.number, not_before=earliest)
+            if moved != self.first_date.value:
+                self.first_date.value = moved  # rebuilds the schedule from it
+                return
+        self.check()
+
     def _continues_from(self) -> dt.date | None:
         """Where a saved agreement's schedule continues from when it is rebuilt: its earliest
-        session still booked (None before it is saved)."""
+        session still booked; with none left, the first day on its rhythm after the last one
+        logged, today or later (None before it is saved)."""
+        if self.saved is None:
+            return None
         to_come = [b.on for b in self.bookings if b.session_id is not None and not b.cancelled]
-        return min(to_come) if self.saved is not None and to_come else None
+        if to_come:
+            return min(to_come)
+        if not self.logged or self.frequency.value is None:
+            return None
+        step = dt.timedelta(days=ag.STEP_DAYS[self.frequency.value])
+        later = self.logged[-1] + step
+        while later < self.today:
+            later += step
+        return later
 
-    def _regenerate(self, *, anchor_on_first: bool = True) -> None:
-        first = self.first_date.value
-        if not anchor_on_first and (continues := self._continues_from()) is not None:
+    def _regenerate(self, *, anchor_on_first: bool = True, anchor: dt.date | None = None) -> None:
+        first = anchor or self.first_date.value
+        if anchor is None and not anchor_on_first and (continues := self._continues_from()):
             first = continues
+        if self.until.value is None and (self.count.value or 0) < max(len(self.logged), 1):
+            return  # fewer than those held: said under the number (with none, "at least one")
         if first is None or not EARLIEST_DATE <= first <= LATEST_DATE:
             # An emptied (or impossible) first date asks for a date, one outside the workbook's
             # years for another: the schedule stays as it was until one is chosen.
             return
+        # The number of sessions counts those already held or missed: book the rest.
         dates = ag.schedule_dates(
-            first, self.frequency.value, count=self.count.value, until=self.until.value
+            first,
+            self.frequency.value,
+            count=(self.count.value or 0) - len(self.logged),
+            until=self.until.value,
         )
         self.too_many = len(dates) if len(dates) > MOST_SESSIONS else 0
         if self.too_many or (self.until.value is not None and not dates):
@@ -650,7 +698,7 @@ class AgreementApp(widgets.VBox):
         if self.until.value is not None:
             # The count follows the end date; no regeneration while it is set.
             self._loading = True
-            self.count.value = len(dates)
+            self.count.value = len(self.logged) + len(dates)
             self._loading = False
 
     def _render_rows(self) -> None:
@@ -658,7 +706,7 @@ class AgreementApp(widgets.VBox):
         for k, booking in enumerate(self.bookings):
             picker = widgets.DatePicker(
                 value=booking.on,
-                description=f"Session {k + 1}",
+                description=f"Session {len(self.logged) + k + 1}",
                 style=forms._STYLE,
                 layout=widgets.Layout(width="410px"),
             )
@@ -679,6 +727,12 @@ class AgreementApp(widgets.VBox):
                 return
             bookings = list(self.bookings)
             booking = bookings[index]
+            if name == "on" and booking.on == self.first_date.value and not self.logged:
+                # The first session itself moved: so does the first date (without rebuilding
+                # the schedule from it).
+                self._loading = True
+                self.first_date.value = change["new"]
+                self._loading = False
             bookings[index] = ag.Booking(
                 on=change["new"] if name == "on" else booking.on,
                 session_id=booking.session_id,
@@ -706,7 +760,7 @@ class AgreementApp(widgets.VBox):
             "time_zone": self.zone.value,
             "caller_id": self.caller.value,
             "first_session_on": self.first_date.value,
-            "session_count": max(sum(not b.cancelled for b in self.bookings), 1),
+            "session_count": max(len(self.logged) + sum(not b.cancelled for b in self.bookings), 1),
             "last_session_on": self.until.value,
             "goals": [{"text": g} for g in goals],
             "is_demo": self.saved.is_demo if self.saved else False,
@@ -723,6 +777,12 @@ class AgreementApp(widgets.VBox):
         findings.errors.update(forms.range_errors(self.fields.values()))
         if self.count.value == 0:
             findings.errors["session_count"] = "book at least one session"
+        elif self.logged and self.until.value is None and self.count.value < len(self.logged):
+            done = len(self.logged)
+            findings.errors["session_count"] = (
+                f"{done} session{'s are' if done > 1 else ' is'} already held or missed: the "
+                f"number of sessions counts them, so it is {done} or more"
+            )
         first, until = self.first_date.value, self.until.value
         if until is not None and first is not None:
             # The number follows the end date: what is wrong is the date.
@@ -756,7 +816,13 @@ class AgreementApp(widgets.VBox):
         if saving and self.acting.value is None:
             findings.errors["acting"] = "choose who you are: every change is kept with a name"
         if agreement is not None:
-            found = ag.check(agreement, self.bookings, today=self.today)
+            found = ag.check(
+                agreement,
+                self.bookings,
+                today=self.today,
+                booked_on={b.session_id: b.on for b in self.loaded[1] if b.session_id},
+                logged=self.logged,
+            )
             findings.warnings.update(found.warnings)
             for path, message in found.errors.items():
                 findings.errors.setdefault(path, message)
@@ -852,7 +918,7 @@ class AgreementApp(widgets.VBox):
             self.downloads.value = "<p>Save the agreement to download it and its calendar.</p>"
             self.history.value = ""
             return
-        text = ag.markdown(self.saved, self.partnership, self.people, self.bookings)
+        text = ag.markdown(self.saved, self.partnership, self.people, self.bookings, self.logged)
         names = "-".join(self.people[m].name.split()[0].lower() for m in self.partnership.members)
         sessions = self.store.find(Session, partnership_id=self.partnership.id, planned=True)
         ics = calendar.schedule_ics(self.saved, self.partnership, self.people, sessions)
