@@ -20,8 +20,15 @@ NOTEBOOK = "first_session_agreement.ipynb"
 PARTNERSHIP, CARMEN = 1, 2
 
 
-def session_row(page: Page, number: int):
-    return page.locator(".widget-hbox").filter(has=field(page, f"Session {number}"))
+def session_row(page: Page, label: str):
+    return page.locator(".widget-hbox").filter(has=field(page, label))
+
+
+def booked_label(page: Page, index: int) -> str:
+    """The label of the schedule's ``index``-th date (from 0): "Session 5" when four sessions
+    were held or missed before it (they are counted, not listed)."""
+    labels = page.locator("label").filter(has_text=re.compile(r"^Session \d+$"))
+    return labels.nth(index).inner_text()
 
 
 def test_an_agreement_is_saved_and_found_again(workbook, visit):
@@ -53,11 +60,12 @@ def test_an_agreement_is_saved_and_found_again(workbook, visit):
     fill(page, "Time zone", "Europe/Berlin")
     field(page, "Who calls whom").select_option(label="Sara Castro")
 
-    # The schedule: move the second session a day later and cancel the third.
-    second = dt.date.fromisoformat(field(page, "Session 2").input_value())
+    # The schedule: move the second session booked a day later and cancel the third.
+    second_label, third_label = booked_label(page, 1), booked_label(page, 2)
+    second = dt.date.fromisoformat(field(page, second_label).input_value())
     moved = second + dt.timedelta(days=1)
-    fill(page, "Session 2", moved.isoformat())
-    session_row(page, 3).get_by_label("cancelled").check()
+    fill(page, second_label, moved.isoformat())
+    session_row(page, third_label).get_by_label("cancelled").check()
     fill(page, "Goals for the partnership (one per line)", "\n".join(goals))
 
     page.get_by_role("button", name="Save agreement").click()
@@ -82,8 +90,8 @@ def test_an_agreement_is_saved_and_found_again(workbook, visit):
     expect(field(page, "Time")).to_have_value("18:30")
     expect(field(page, "Time zone")).to_have_value("Europe/Berlin")
     expect(field(page, "Who calls whom")).to_have_value("Sara Castro")
-    expect(field(page, "Session 2")).to_have_value(moved.isoformat())
-    expect(session_row(page, 3).get_by_label("cancelled")).to_be_checked()
+    expect(field(page, second_label)).to_have_value(moved.isoformat())
+    expect(session_row(page, third_label).get_by_label("cancelled")).to_be_checked()
     expect(field(page, "Goals for the partnership (one per line)")).to_have_value("\n".join(goals))
     # The change is kept with Carmen's name.
     expect(page.locator("table").filter(has_text="Carmen Moreau").first).to_contain_text("updated")
@@ -132,7 +140,8 @@ def test_booking_one_more_session_does_not_book_sessions_in_the_past(workbook, v
     rows = page.get_by_label(re.compile(r"^Session \d+$"))
     booked = [dt.date.fromisoformat(rows.nth(k).input_value()) for k in range(rows.count())]
     assert booked
-    fill(page, "Number of sessions", str(len(booked) + 1))
+    # The number counts the sessions held or missed with those booked.
+    fill(page, "Number of sessions", str(int(field(page, "Number of sessions").input_value()) + 1))
     expect(rows).to_have_count(len(booked) + 1, timeout=KERNEL_MS)
     visit_.assert_clean()
     now = [dt.date.fromisoformat(rows.nth(k).input_value()) for k in range(rows.count())]
@@ -144,10 +153,11 @@ def test_a_session_in_the_year_2205_is_refused_next_to_the_schedule(workbook, vi
     visit_ = visit(workbook.url(NOTEBOOK, partnership=2, person=5))
     visit_.assert_clean()
     page = visit_.page
-    fill(page, "Session 2", "2205-12-06")
+    second_label = booked_label(page, 1)
+    fill(page, second_label, "2205-12-06")
     page.get_by_role("button", name="Save agreement").click()
     result = page.get_by_role("alert").filter(has_text="saved")
     expect(result).to_be_visible(timeout=KERNEL_MS)
-    schedule = page.locator(".peercoach-field").filter(has=field(page, "Session 2")).last
+    schedule = page.locator(".peercoach-field").filter(has=field(page, second_label)).last
     expect(result).to_contain_text("Nothing was saved", timeout=1000)
     expect(schedule.locator(".peercoach-error")).to_contain_text("2100", timeout=1000)
