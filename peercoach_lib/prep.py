@@ -90,7 +90,9 @@ def open_commitments(
     With ``before`` (a session's id) that is logged already (held, missed or rescheduled), only
     what was committed to before it: in an earlier session (by day, then by its number), or
     outside any session; a commitment made later cannot be followed up in it. A session still
-    to log lists every one still open: the day it will be logged on is not known yet.
+    to log lists every one still open: the day it will be held on is not known yet (saving a
+    follow-up in a session held before the commitment was made is refused, see
+    :func:`save_follow_up`).
     """
     found = store.find(
         Commitment, person_id=person_id, partnership_id=partnership_id, status=CommitmentStatus.OPEN
@@ -141,6 +143,16 @@ def save_follow_up(
             + (f"followed up{where} meanwhile" if current is not None else "removed meanwhile")
             + ": choose the session again to see it",
         )
+    if current.made_in_session_id is not None:
+        made, here = tx.get(Session, current.made_in_session_id), tx.get(Session, session_id)
+        made_on, here_on = (made.held_on or made.scheduled_on), (here.held_on or here.scheduled_on)
+        if made_on is not None and here_on is not None and made_on > here_on:
+            return FieldError(
+                "reviews",
+                "Follow-up",
+                f"“{review.text}” was committed to on {made_on:%d %B %Y}, after this session "
+                f"({here_on:%d %B %Y}): follow it up in a later one",
+            )
     wanted = current.replace(
         status=review.status, obstacle=review.obstacle, reviewed_in_session_id=session_id
     )

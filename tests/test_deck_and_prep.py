@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from peercoach_lib import ValidationError, deck, model, prep
+from peercoach_lib import ValidationError, deck, model, prep, session_log
 from peercoach_lib.errors import ConfigurationError
 
 
@@ -107,3 +107,75 @@ def test_someone_outside_the_partnership_cannot_prepare_for_it(store, pair, sess
             [bobs.replace(status="done")],
         )
     assert store.find(model.SessionPrep) == []
+
+
+def _booked(store, pair, day: dt.date) -> model.Session:
+    return store.save(model.Session(partnership_id=pair["partnership"].id, scheduled_on=day))
+
+
+def _made_in(store, pair, session: model.Session, text: str) -> model.Commitment:
+    return store.save(
+        model.Commitment(
+            partnership_id=pair["partnership"].id,
+            person_id=pair["alice"].id,
+            made_in_session_id=session.id,
+            text=text,
+        )
+    )
+
+
+def _held(store, session: model.Session) -> model.Session:
+    return store.save(session.replace(status="held", held_on=session.scheduled_on))
+
+
+def test_a_commitment_is_never_followed_up_in_a_session_before_it_was_made(store, pair):
+    """A session logged late (8 March, after 15 March was held) cannot take what was
+    committed to on 15 March (while it is still to log, the day it is held on is open)."""
+    alice, pid = pair["alice"].id, pair["partnership"].id
+    first, skipped, third = (_booked(store, pair, dt.date(2026, 3, day)) for day in (1, 8, 15))
+    _held(store, first)
+    a = _made_in(store, pair, first, "Call the bank")
+    _held(store, third)
+    b = _made_in(store, pair, third, "Book the course")
+    offered = session_log.open_commitments(store, alice, pid, skipped.id)
+    assert [c.id for c in offered] == [a.id, b.id]
+    late = skipped.replace(
+        status="held",
+        held_on=skipped.scheduled_on,
+        halves=[model.SessionHalf(coach_id=alice, client_id=pair["bob"].id, minutes=40)],
+    )
+    with pytest.raises(ValidationError, match="was committed to on 15 March 2026, after this"):
+        session_log.save(
+            store,
+            alice,
+            session_log.SessionEntry(session=late, reviews=[b.replace(status="done")]),
+        )
+    assert store.get(model.Commitment, b.id).status is model.CommitmentStatus.OPEN
+
+
+def test_follow_ups_prepared_for_a_session_that_was_missed_go_to_the_next_one(store, pair):
+    alice, pid = pair["alice"].id, pair["partnership"].id
+    first, missed, next_one = (_booked(store, pair, dt.date(2026, 3, day)) for day in (1, 8, 15))
+    _held(store, first)
+    a = _made_in(store, pair, first, "Call the bank")
+    prep.save(
+        store,
+        model.SessionPrep(session_id=missed.id, person_id=alice, purpose="The bank"),
+        [a.replace(status="not done", obstacle="Away all week")],
+    )
+    session_log.save(
+        store, alice, session_log.SessionEntry(session=missed.replace(status="missed"))
+    )
+    carried = store.get(model.Commitment, a.id)
+    assert carried.reviewed_in_session_id == next_one.id
+    assert (carried.status, carried.obstacle) == (model.CommitmentStatus.NOT_DONE, "Away all week")
+    assert [c.id for c in session_log.open_commitments(store, alice, pid, next_one.id)] == [a.id]
+    # With nothing booked after it, the commitments are open again, to follow up when they meet.
+    session_log.save(
+        store, alice, session_log.SessionEntry(session=next_one.replace(status="missed"))
+    )
+    reopened = store.get(model.Commitment, a.id)
+    assert (
+        reopened.status is model.CommitmentStatus.OPEN and reopened.reviewed_in_session_id is None
+    )
+    assert reopened.obstacle == ""
