@@ -50,6 +50,9 @@ class Enrolled:
     unchanged: list[Person] = field(default_factory=list)
     #: The cohort's facilitator before this roster named another, if it did.
     replaced_facilitator: Person | None = None
+    #: People added with the e-mail of someone already enrolled under another sign-in name
+    #: (new, enrolled): a roster never changes a sign-in name, so they are two people.
+    shared_email: list[tuple[Person, Person]] = field(default_factory=list)
 
     @property
     def enrolled(self) -> list[Person]:
@@ -77,6 +80,11 @@ class Enrolled:
             lines.append(
                 "No facilitator yet: on a shared server nobody sees this cohort's dashboard "
                 "until a roster names one (role facilitator)."
+            )
+        for new, known in self.shared_email:
+            lines.append(
+                f"Note: {new.name} ({new.sign_in}) was added as someone new, with the e-mail of "
+                f"{known.name} ({known.sign_in}): a roster never changes a sign-in name."
             )
         return "\n".join(lines)
 
@@ -298,6 +306,9 @@ def enrol(
                     )
                     continue
                 known = matches[0] if matches else None
+                shares = [p for p in by_email.get(new.email.lower(), []) if p not in matches]
+            else:
+                shares = []
             fields = {
                 "name": new.name,
                 "email": new.email,
@@ -311,6 +322,7 @@ def enrol(
                 del fields[kept]  # an enrolled person keeps theirs
             if known is None:
                 result.added.append(tx.save(new.replace(cohort_id=cohort.id)))
+                result.shared_email += [(result.added[-1], other) for other in shares[:1]]
             elif known.cohort_id not in (None, cohort.id):
                 problems.append(
                     f"{new.name} ({new.sign_in or new.email}) is already in another cohort, "

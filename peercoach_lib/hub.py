@@ -106,10 +106,11 @@ def roster_checked(authenticator_class: type) -> type:
 
 
 def facilitator_sign_ins(url: str | None = None) -> list[str]:
-    """The sign-in names of the workbook's facilitators (those with one)."""
+    """The names the workbook's facilitators sign in with: their sign-in name, else their
+    e-mail address (as :func:`identity.find_person` finds them)."""
     with Store(url or database_url()) as store:
         return sorted(
-            p.sign_in
+            (p.sign_in or p.email).lower()
             for p in store.find(Person, role=Role.FACILITATOR.value)
-            if p.sign_in and p.forgotten_at is None
+            if (p.sign_in or p.email) and p.forgotten_at is None
         )

@@ -97,7 +97,12 @@ def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store)
     assert fay.role == "facilitator"  # and her role: the roster gives none
     # A row with another sign-in name than the person with that e-mail is someone else.
     other = "name,sign_in,email\nFay's colleague,fcol,fay@example.org\n"
-    assert len(enrol.enrol(store, enrol.read_roster(other), "Spring 2027").added) == 1
+    added = enrol.enrol(store, enrol.read_roster(other), "Spring 2027")
+    assert len(added.added) == 1
+    assert (
+        "Note: Fay's colleague (fcol) was added as someone new, with the e-mail of "
+        "Fay F. Facilitator (fay): a roster never changes a sign-in name."
+    ) in added.summary()
     # Two people with one e-mail: which one is meant is asked, nothing guessed.
     with pytest.raises(RosterRefused, match=r"2 people have the e-mail fay@example\.org"):
         enrol.enrol(store, enrol.read_roster("name,email\nFay,fay@example.org\n"), "Spring 2027")
@@ -216,6 +221,10 @@ def test_only_people_in_the_workbook_may_sign_in(tmp_path, monkeypatch):
     assert not allowed("mallory")
     assert checked.any_allow_config
     assert hub.facilitator_sign_ins(url) == ["fay"]
+    # A facilitator without a sign-in name signs in with their e-mail address.
+    with Store(url) as store:
+        store.save(model.Person(name="Rae", email="Rae.Stone@example.org", role="facilitator"))
+    assert hub.facilitator_sign_ins(url) == ["fay", "rae.stone@example.org"]
 
 
 def test_the_hub_server_needs_the_hubs_environment():
