@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,7 +10,7 @@ from typing import ClassVar
 
 import pytest
 
-from peercoach_lib import identity, model
+from peercoach_lib import identity, model, partnerships
 from peercoach_lib.apps import context
 from peercoach_lib.apps.agreement_app import AgreementApp
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
@@ -235,7 +236,35 @@ def test_someone_without_a_partner_is_told_who_pairs_them(store, cohort):
     store.save(model.Person(name="Eve", sign_in="eve", cohort_id=cohort["mine"].id))
     with context.viewing_as(signed_in(store, "eve")):
         page = AgreementApp(store)
+    assert "You have no partnership yet" in page.no_pair.value
     assert "Your facilitator pairs you" in page.no_pair.value
+
+
+def test_someone_whose_partnership_ended_is_told_so_not_that_they_never_had_one(store, cohort):
+    first = cohort["pairs"][0]
+    partnerships.end(
+        store,
+        first.id,
+        by=cohort["bea"].id,
+        reason="life change",
+        on=dt.date(2026, 10, 1),
+        today=dt.date(2026, 10, 1),
+    )
+    with context.viewing_as(signed_in(store, "ann")):
+        page = AgreementApp(store)
+    assert "Your partnership with Bea ended on 01 October 2026" in page.no_pair.value
+    assert "no partnership yet" not in page.no_pair.value
+
+
+def test_my_one_partnership_is_chosen_for_me(store, cohort):
+    first = cohort["pairs"][0]
+    with context.viewing_as(signed_in(store, "ann")):
+        page = AgreementApp(store)
+    assert page.chooser.value == first.id and page.partnership.id == first.id
+    # Without a hub, a link naming the person does the same.
+    page = AgreementApp(store, person_id=cohort["cal"].id)
+    assert page.chooser.value == cohort["pairs"][1].id
+    assert AgreementApp(store).chooser.value is None  # nobody named: nothing guessed
 
 
 def test_the_dashboard_reads_nothing_for_a_participant(store, cohort, monkeypatch):

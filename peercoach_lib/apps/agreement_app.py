@@ -450,6 +450,12 @@ class AgreementApp(widgets.VBox):
         self.chooser.control.options = options
         self.new.refresh()
         wanted = select if select in [p.id for p in pairs] else None
+        if wanted is None and select is None:
+            # The person's own partnership when they have one running: nothing to choose.
+            me = self.viewer.person.id if self.viewer.person else self.person_id
+            own = [p for p in pairs if me is not None and me in p.members]
+            if len(own) == 1:
+                wanted = own[0].id
         found = self.store.find(Partnership, id=select) if select and wanted is None else []
         ended = found[0] if found else None
         if ended is not None and not ended.is_active and self.viewer.may_see_partnership(ended):
@@ -474,6 +480,22 @@ class AgreementApp(widgets.VBox):
             return ""
         if self.viewer.person is None or self.viewer.person.role != "participant":
             return forms.notice("info", html.escape(forms.not_a_participant(self.viewer)))
+        me = self.viewer.person.id
+        ended = [
+            p
+            for p in self.store.find(Partnership, order_by="started_on")
+            if me in p.members and not p.is_active
+        ]
+        if ended:
+            last = ended[-1]
+            partner = self.store.get(Person, last.partner_of(me))
+            return forms.notice(
+                "info",
+                f"Your partnership with {html.escape(partner.name)} ended on "
+                f"{last.ended_on:%d %B %Y}: its agreement is kept in My data. Your facilitator "
+                "pairs you with a new partner; your first-session agreement with them starts "
+                "here once they have.",
+            )
         return forms.notice(
             "info",
             "You have no partnership yet. Your facilitator pairs you with a partner; your "
