@@ -42,8 +42,11 @@ def html_page(markdown_text: str, title: str) -> str:
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
         f"<title>{html.escape(title)}</title>"
+        # Long words and addresses wrap in the column; each paragraph runs in the direction of
+        # its own script (Arabic or Hebrew right to left).
         "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;"
-        "padding:0 1rem;line-height:1.5;color:#1a1a1a}h1{font-size:1.6rem}"
+        "padding:0 1rem;line-height:1.5;color:#1a1a1a;overflow-wrap:anywhere}"
+        "p,li,h1,h2,h3{unicode-bidi:plaintext}h1{font-size:1.6rem}"
         "h2{margin-top:2rem;border-bottom:1px solid #ccc}</style></head>"
         f"<body><main>{_RENDER(markdown_text)}</main></body></html>\n"
     )

@@ -432,6 +432,8 @@ _CSS = """
   height: auto; min-height: var(--jp-widgets-inline-height);
 }
 .peercoach-app .widget-inline-hbox .widget-label { align-self: flex-start; padding-top: 4px; }
+.peercoach-app .widget-html-content { overflow-wrap: anywhere; }
+.peercoach-app textarea, .peercoach-app input[type="text"] { unicode-bidi: plaintext; }
 .peercoach-app .peercoach-unseen {
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;
