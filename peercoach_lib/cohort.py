@@ -647,6 +647,18 @@ def week_grid(store: Store, pair_ids: list[int], start: dt.date, end: dt.date) -
 # -- what the charts show, in words (their alt text) ---------------------------------------------
 
 
+#: The longest pair of names the week grid shows whole (long names would squeeze the grid).
+GRID_NAMES_CHARS = 36
+
+
+def grid_label(names: str, days: int, last_held, active: bool) -> str:
+    """A row of the week grid: the pair's names (shortened with an ellipsis when long) and
+    its wait ("Ann & Bo (12 d)", see :func:`since_label`)."""
+    if len(names) > GRID_NAMES_CHARS:
+        names = names[: GRID_NAMES_CHARS - 1].rstrip() + "…"
+    return f"{names} ({since_label(days, last_held, active)})"
+
+
 def since_label(days: int, last_held, active: bool) -> str:
     """How a pair's row names its wait: "12 d" since the last session held, "no session yet,
     23 d" since a pair that never met started, or "ended"."""

@@ -590,6 +590,13 @@ def test_grid_rows_say_what_their_days_count():
     assert cohort.since_label(12, pd.Timestamp("2026-11-01"), True) == "12 d"
     assert cohort.since_label(23, pd.NaT, True) == "no session yet, 23 d"
     assert cohort.since_label(40, pd.Timestamp("2026-10-01"), False) == "ended"
+    held = pd.Timestamp("2026-11-01")
+    assert cohort.grid_label("Ann & Bo", 12, held, True) == "Ann & Bo (12 d)"
+    # Long names are shortened; the wait is always said whole.
+    long = "Maximiliane Alexandrina von Hohenzollern-Sigmaringen & Bo"
+    assert cohort.grid_label(long, 12, held, True) == (
+        "Maximiliane Alexandrina von Hohenzo… (12 d)"
+    )
     grid = pd.DataFrame([["held", "held"], ["missed", "none"]])
     said = cohort.describe_grid(grid, ["A & B (3 d)", "C & D (no session yet, 9 d)"])
     assert "of the pairs' weeks, held in 2, missed in 1." in said

@@ -272,7 +272,7 @@ class CohortDashboardApp(widgets.VBox):
             self.store, [int(x) for x in shown["pair"]], self.view.start, self.view.end
         )
         labels = [
-            f"{self.names[int(pid)]} ({cohort.since_label(days, last, active)})"
+            cohort.grid_label(self.names[int(pid)], days, last, active)
             for pid, days, last, active in zip(
                 shown["pair"],
                 shown["days_since_last"],
