@@ -235,8 +235,14 @@ def read_cadence(p: Progress) -> str:
         held = f"You held {p.held} of {p.planned} planned sessions so far" + (
             f", and {extra} unplanned" if extra else ""
         )
-    else:
+    elif extra:
         held = f"You held {extra} session{'s' if extra != 1 else ''} so far, none of them planned"
+    else:
+        booked = int((p.sessions["status"].astype(str) == "scheduled").sum())
+        held = "No session has been held yet" + (
+            f"; {booked} {'is' if booked == 1 else 'are'} booked" if booked else ""
+        )
+        gaps = ""
     pair, partner = p.partnership, p.partner
     if pair is not None and not pair.is_active and partner:
         held = f"With {partner} (ended {pair.ended_on:%d %B %Y}): " + held[0].lower() + held[1:]

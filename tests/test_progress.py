@@ -247,6 +247,10 @@ def test_unplanned_sessions_held_are_told_apart_from_planned_ones():
     assert pg.read_cadence(p).endswith(
         "Every gap stayed within 14 days (the usual fortnight: you have no agreement yet)."
     )
+    # Sessions booked, none due yet: nothing held, and no gap to speak of.
+    p.sessions = pd.DataFrame({"status": pd.Categorical(["scheduled"] * 6)})
+    p.held = p.planned = p.held_unplanned = 0
+    assert pg.read_cadence(p) == "No session has been held yet; 6 are booked."
 
 
 def test_a_new_partner_not_met_yet_does_not_hide_the_sessions_held_before(store, pair):
