@@ -212,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the people in the workbook with their sign-in names",
         description="List people: id, name, role, cohort and the name they sign in with.",
     )
-    people.add_argument("--cohort", type=_positive, help="only this cohort id")
+    people.add_argument("--cohort", help="only this cohort (its id, or its name as enrolled)")
 
     commands.add_parser(
         "info",
@@ -422,10 +422,16 @@ def _people(store, args) -> int:
     from peercoach_lib.model import Cohort, Person
 
     cohorts = {c.id: c.name for c in store.find(Cohort)}
-    if args.cohort and args.cohort not in cohorts:
-        known = ", ".join(f"{k} ({name})" for k, name in sorted(cohorts.items())) or "none yet"
-        raise NotFoundError(f"there is no cohort {args.cohort}; the cohorts are: {known}")
-    where = {"cohort_id": args.cohort} if args.cohort else {}
+    wanted = None
+    if args.cohort is not None:
+        given = args.cohort.strip()
+        by_name = [k for k, name in cohorts.items() if name.casefold() == given.casefold()]
+        wanted = int(given) if given.isdigit() and int(given) in cohorts else None
+        wanted = wanted if wanted is not None else (by_name[0] if len(by_name) == 1 else None)
+        if wanted is None:
+            known = ", ".join(f"{k} ({name})" for k, name in sorted(cohorts.items())) or "none yet"
+            raise NotFoundError(f"there is no cohort {given!r}; the cohorts are: {known}")
+    where = {"cohort_id": wanted} if wanted is not None else {}
     rows = [
         # Someone without a sign-in name signs in with their e-mail address (README: Deploy).
         (str(p.id), p.name, p.role, cohorts.get(p.cohort_id, "-"), p.sign_in or p.email or "-")

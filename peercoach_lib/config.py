@@ -68,6 +68,9 @@ def database_url(environ: Mapping[str, str] | None = None, *, cwd: Path | None =
         url = sa.make_url(raw)
     except (sa.exc.ArgumentError, ValueError) as exc:
         raise ConfigurationError(f"{DB_VARIABLE}={raw!r} is not a database URL: {exc}") from None
+    if url.drivername == "postgres":
+        # The short scheme many hosting services hand out (Heroku's DATABASE_URL, say).
+        url = url.set(drivername="postgresql")
     if url.get_backend_name() != "sqlite":
         return url.render_as_string(hide_password=False)
     database = url.database or ""

@@ -60,7 +60,19 @@ def test_people_of_a_cohort_that_does_not_exist_is_an_error(db, capsys):
     cli.main(["demo", "--pairs", "1", "--weeks", "2"])
     assert ": 1 pair, 2 weeks up to" in capsys.readouterr().out
     assert cli.main(["people", "--cohort", "99"]) == 2
-    assert "there is no cohort 99; the cohorts are: 1 (" in capsys.readouterr().err
+    assert "there is no cohort '99'; the cohorts are: 1 (" in capsys.readouterr().err
+    assert cli.main(["people", "--cohort", "Autumn 2027"]) == 2
+    assert "there is no cohort 'Autumn 2027'; the cohorts are: 1 (" in capsys.readouterr().err
+
+
+def test_people_of_a_cohort_named_as_enrolled(db, capsys):
+    cli.main(["demo", "--pairs", "1", "--weeks", "2"])
+    capsys.readouterr()
+    name = Store(db).find(model.Cohort)[0].name
+    assert cli.main(["people", "--cohort", name.upper()]) == 0
+    by_name = capsys.readouterr().out
+    assert cli.main(["people", "--cohort", "1"]) == 0
+    assert capsys.readouterr().out == by_name and "participant" in by_name
 
 
 def test_help_documents_every_command(capsys):

@@ -31,6 +31,9 @@ def test_other_urls_pass_through():
     assert config.database_url({"PEERCOACH_DB": url}) == url
     assert "secret" not in config.describe(url)
     assert config.database_url({"PEERCOACH_DB": "sqlite:///:memory:"}) == "sqlite:///:memory:"
+    # The short scheme hosting services hand out is PostgreSQL too.
+    short = "postgres://coach:secret@db.example.org:5432/workbook"
+    assert config.database_url({"PEERCOACH_DB": short}) == short.replace("postgres:", "postgresql:")
 
 
 def test_a_malformed_url_is_explained():
