@@ -295,11 +295,13 @@ def test_home_says_who_is_signed_in_and_keeps_the_database_to_itself(store, coho
         home = HomeApp(store)
     assert "You are signed in as <strong>Ann</strong>" in home.summary.value
     assert "Data is kept in" not in home.summary.value
+    assert "In this workbook" not in home.summary.value  # other cohorts' counts: not Ann's
     assert "cohort_dashboard.ipynb" not in home.apps.value
     assert f"person={cohort['ann'].id}" in home.apps.value
     with context.viewing_as(signed_in(store, "fay", FACILITATORS)):
         home = HomeApp(store)
     assert "cohort_dashboard.ipynb" in home.apps.value
+    assert "In this workbook" in home.summary.value
     with context.viewing_as(identity.ANYONE):
         home = HomeApp(store)
     assert "Data is kept in" in home.summary.value

@@ -79,7 +79,9 @@ class HomeApp(widgets.VBox):
             place = {"person": viewer.person_id}
             if not viewer.is_facilitator:
                 apps = [a for a in apps if a.notebook != registry.COHORT_DASHBOARD]
-            self.summary.value = _signed_in_html(viewer) + _summary_html(facts, None)
+            # The workbook's counts span every cohort: for those who run it, not participants.
+            counts = _summary_html(facts, None) if viewer.is_facilitator else ""
+            self.summary.value = _signed_in_html(viewer) + counts
         else:
             self.summary.value = _summary_html(facts, describe(store.url))
         self.apps.value = _apps_html(apps, place)
