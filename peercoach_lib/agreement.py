@@ -132,7 +132,7 @@ def check(
     first = agreement.first_session_on
     implausible = [
         (k, b.on)
-        for k, b in enumerate(bookings, start=1)
+        for k, b in enumerate(bookings, start=len(logged) + 1)
         if not EARLIEST_DATE <= b.on <= LATEST_DATE
     ]
     if implausible:
@@ -290,7 +290,13 @@ def save(
             agreement = agreement.model_copy(update={"id": existing[0].id})
         # The number of sessions counts the ones already held or missed (no longer in the
         # editable schedule) with those booked, so that saving never shrinks it by itself.
-        past = len(logged_days(tx, agreement.partnership_id))
+        # Those logged since the form was opened are still among the bookings: counted once.
+        editable = {b.session_id for b in bookings if b.session_id is not None}
+        past = sum(
+            1
+            for s in tx.find(Session, partnership_id=agreement.partnership_id, planned=True)
+            if s.id not in editable and s.status in (SessionStatus.HELD, SessionStatus.MISSED)
+        )
         active = past + sum(not b.cancelled for b in bookings)
         agreement = tx.save(agreement.replace(session_count=max(active, 1), updated_by=by), by=by)
         saved = []

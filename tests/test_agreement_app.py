@@ -698,3 +698,49 @@ def test_a_stored_session_moved_before_today_is_pointed_out(store, pair, app):
     assert later.schedule_field.kind is None  # sessions due, not yet logged: no note
     later.rows.children[2].children[0].value = today - dt.timedelta(days=2)
     assert "would be booked before today" in later.schedule_field.message.value
+
+
+def test_a_saved_agreement_none_held_yet_moves_its_first_date_with_the_day(store, pair, app):
+    fill_everything(app, pair)  # Tuesdays from 3 March
+    app.save_button.click()
+    again = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    again.day.value = Weekday.THURSDAY
+    assert again.first_date.value == dt.date(2026, 3, 5)
+    assert {b.on.weekday() for b in again.bookings if not b.cancelled} == {3}
+    assert again.first_date.message.value == ""
+
+
+def test_the_first_session_moved_past_the_second_leaves_the_second_first(store, pair, app):
+    fill_everything(app, pair)  # 3, 17 and 31 March, ...
+    app.rows.children[0].children[0].value = dt.date(2026, 3, 20)
+    assert app.first_date.value == dt.date(2026, 3, 17)
+    assert app.schedule_field.kind != "error"
+
+
+def test_after_the_schedule_ran_out_an_end_date_counts_the_sessions_held(store, pair, app):
+    fill_everything(app, pair)  # six, every two weeks
+    app.save_button.click()
+    held = _hold_all(store, pair)
+    later = held[-1] + dt.timedelta(days=40)
+    again = AgreementApp(store, partnership_id=pair["partnership"].id, today=later)
+    again.until.value = later - dt.timedelta(days=1)  # before the schedule would go on
+    assert "every session booked is held or missed; the schedule goes on from" in (
+        again.until.message.value
+    )
+    again.until.value = later + dt.timedelta(weeks=2 * 100)  # 6 held + 100: too many
+    assert "that makes 10" in again.until.message.value  # 106 (or 107) sessions in all
+    assert again.count.kind != "error"
+
+
+def test_a_session_logged_while_the_agreement_was_open_is_counted_once(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    assert store.find(model.Agreement)[0].session_count == 6
+    page = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    page.acting.value = pair["alice"].id
+    first = store.find(model.Session, partnership_id=pair["partnership"].id)[0]
+    store.save(first.replace(status="held", held_on=first.scheduled_on))  # meanwhile
+    page.goals.value = "Meet every fortnight"
+    page.save_button.click()
+    assert "Saved at" in page.result.value
+    assert store.find(model.Agreement)[0].session_count == 6

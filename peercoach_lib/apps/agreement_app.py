@@ -659,7 +659,7 @@ class AgreementApp(widgets.VBox):
         if self._loading:
             return
         day, continues = change["new"], self._continues_from()
-        if day is not None and continues is not None:
+        if day is not None and continues is not None and self.logged:
             anchor = ag.weekday_near(continues, day.number, not_before=self.today)
             self._regenerate(anchor=anchor)
             self._render_rows()
@@ -711,7 +711,8 @@ class AgreementApp(widgets.VBox):
             count=(self.count.value or 0) - len(self.logged),
             until=self.until.value,
         )
-        self.too_many = len(dates) if len(dates) > MOST_SESSIONS else 0
+        total = len(self.logged) + len(dates)
+        self.too_many = total if total > MOST_SESSIONS else 0
         if self.too_many or (self.until.value is not None and not dates):
             # Too far ahead, or before the first session: the end date is the error (said
             # under it); the schedule, and its number of sessions, stay as they were.
@@ -749,18 +750,20 @@ class AgreementApp(widgets.VBox):
                 return
             bookings = list(self.bookings)
             booking = bookings[index]
-            if name == "on" and booking.on == self.first_date.value and not self.logged:
-                # The first session itself moved: so does the first date (without rebuilding
-                # the schedule from it).
-                self._loading = True
-                self.first_date.value = change["new"]
-                self._loading = False
+            was_first = booking.on == self.first_date.value
             bookings[index] = ag.Booking(
                 on=change["new"] if name == "on" else booking.on,
                 session_id=booking.session_id,
                 cancelled=change["new"] if name == "cancelled" else booking.cancelled,
             )
             self.bookings = bookings
+            active = [b.on for b in bookings if not b.cancelled]
+            if name == "on" and was_first and not self.logged and active:
+                # The first session itself moved: the first date is the earliest session now
+                # (set without rebuilding the schedule from it).
+                self._loading = True
+                self.first_date.value = min(active)
+                self._loading = False
             self.check()
 
         return update
@@ -816,10 +819,14 @@ class AgreementApp(widgets.VBox):
             if until < first:
                 findings.errors.pop("session_count", None)  # the end date says why
             elif (continues := self._continues_from()) is not None and until < continues:
+                booked = any(b.session_id is not None and not b.cancelled for b in self.bookings)
                 findings.errors.setdefault(
                     "last_session_on",
                     f"the next session booked is on {continues:%d %b %Y}: end on that day or "
-                    "later (to cancel sessions, tick them cancelled below)",
+                    "later (to cancel sessions, tick them cancelled below)"
+                    if booked
+                    else f"every session booked is held or missed; the schedule goes on from "
+                    f"{continues:%d %b %Y}: end on that day or later",
                 )
         if self.partnership is not None:
             started = self.partnership.started_on
