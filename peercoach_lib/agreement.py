@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from peercoach_lib import merging
+from peercoach_lib import merging, prep
 from peercoach_lib.documents import words
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
@@ -299,9 +299,13 @@ def save(
         )
         active = past + sum(not b.cancelled for b in bookings)
         agreement = tx.save(agreement.replace(session_count=max(active, 1), updated_by=by), by=by)
+        before = existing[0] if existing else None
+        entry_changed = before is not None and any(
+            getattr(before, name) != getattr(agreement, name) for name in CALENDAR_FIELDS
+        )
         saved = []
         for booking in bookings:
-            saved.append(_book(tx, agreement, booking))
+            saved.append(_book(tx, agreement, booking, entry_changed=entry_changed))
         return agreement, saved
 
 
@@ -378,7 +382,15 @@ def _check_own_parts(stored: Agreement | None, agreement: Agreement, by: int) ->
         raise ValidationError("Agreement", errors)
 
 
-def _book(tx: Transaction, agreement: Agreement, booking: Booking) -> Booking:
+#: What a session's calendar entry takes from the agreement besides its day and time.
+CALENDAR_FIELDS = ("time_zone", "minutes_per_person", "format", "medium", "caller_id")
+
+
+def _book(
+    tx: Transaction, agreement: Agreement, booking: Booking, *, entry_changed: bool = False
+) -> Booking:
+    """Store one booking; ``entry_changed``: the agreement's part of every calendar entry
+    changed (:data:`CALENDAR_FIELDS`), so a booked session's entry is revised all the same."""
     status = SessionStatus.CANCELLED if booking.cancelled else SessionStatus.SCHEDULED
     if booking.session_id is None:
         session = tx.save(
@@ -399,11 +411,15 @@ def _book(tx: Transaction, agreement: Agreement, booking: Booking) -> Booking:
         agreement.time,
         status,
     )
-    if changed:
+    if changed or entry_changed:
         moved = session.replace(
             scheduled_on=booking.on, scheduled_time=agreement.time, status=status
         )
-        tx.save(moved.revised(session))
+        if entry_changed:  # the same day and time, described or timed differently
+            moved = moved.replace(calendar_sequence=session.calendar_sequence + 1)
+        moved = tx.save(moved.revised(session))
+        if moved.status is SessionStatus.CANCELLED and session.status is not moved.status:
+            prep.carry_follow_ups(tx, moved)  # what was prepared for it comes back later
     return booking
 
 

@@ -647,16 +647,13 @@ def week_grid(store: Store, pair_ids: list[int], start: dt.date, end: dt.date) -
 # -- what the charts show, in words (their alt text) ---------------------------------------------
 
 
-#: The longest pair of names the week grid shows whole (long names would squeeze the grid).
-GRID_NAMES_CHARS = 36
+#: The longest name the week grid shows whole (long names would squeeze the grid).
+GRID_NAME_CHARS = 18
 
 
-def grid_label(names: str, days: int, last_held, active: bool) -> str:
-    """A row of the week grid: the pair's names (shortened with an ellipsis when long) and
-    its wait ("Ann & Bo (12 d)", see :func:`since_label`)."""
-    if len(names) > GRID_NAMES_CHARS:
-        names = names[: GRID_NAMES_CHARS - 1].rstrip() + "…"
-    return f"{names} ({since_label(days, last_held, active)})"
+def shortened(text: str, most: int) -> str:
+    """``text`` cut to ``most`` characters, with an ellipsis, when longer."""
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
 def since_label(days: int, last_held, active: bool) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from peercoach_lib import prep
 from peercoach_lib.model import (
     Agreement,
     ChangePlan,
@@ -245,7 +246,8 @@ def _end_partnerships(tx: Transaction, person_id: int, today: dt.date) -> int:
         tx.save(partnership.replace(ended_on=on, end_reason=EndReason.OTHER))
         for session in tx.find(Session, partnership_id=partnership.id, status="scheduled"):
             if session.scheduled_on is None or session.scheduled_on > on:
-                tx.save(session.replace(status=SessionStatus.CANCELLED).revised(session))
+                cancelled = session.replace(status=SessionStatus.CANCELLED).revised(session)
+                prep.carry_follow_ups(tx, tx.save(cancelled))
         close_flags(tx, partnership.id, on=on, outcome=FlagOutcome.ENDED)
     return len(running)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from peercoach_lib import prep
 from peercoach_lib.errors import FieldError, ValidationError
 from peercoach_lib.model import (
     EndingNote,
@@ -95,7 +96,8 @@ def end(
         _save_note(tx, note)
         for session in tx.find(Session, partnership_id=partnership_id, status="scheduled"):
             if session.scheduled_on is None or session.scheduled_on > on:
-                tx.save(session.replace(status=SessionStatus.CANCELLED).revised(session))
+                cancelled = session.replace(status=SessionStatus.CANCELLED).revised(session)
+                prep.carry_follow_ups(tx, tx.save(cancelled))
         close_flags(tx, partnership_id, on=on, outcome=FlagOutcome.ENDED)
         return ended
 

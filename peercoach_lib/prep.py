@@ -242,3 +242,28 @@ def save(
             raise ValidationError(SessionPrep.label(), followed)  # the transaction is rolled back
         drafts.drop(tx, prep.person_id, DRAFT_KIND, draft_key(prep.session_id))
         return prep
+
+
+def carry_follow_ups(tx: Transaction, missed: Session) -> None:
+    """The follow-ups the partners made, in their preparations, for a session that did not take
+    place (missed, cancelled, or moved without a new day) go to the next session still to log,
+    and come back for follow-up there; with none booked, the commitments are open again."""
+    followed = tx.find(Commitment, reviewed_in_session_id=missed.id)
+    if not followed:
+        return
+    day = missed.scheduled_on or dt.date.min
+    later = [
+        s
+        for s in tx.find(Session, partnership_id=missed.partnership_id, status="scheduled")
+        if s.scheduled_on is not None and s.scheduled_on > day
+    ]
+    following = min(later, key=lambda s: (s.scheduled_on, s.id), default=None)
+    for commitment in followed:
+        if following is not None:
+            tx.save(commitment.replace(reviewed_in_session_id=following.id))
+        else:
+            tx.save(
+                commitment.replace(
+                    status=CommitmentStatus.OPEN, obstacle="", reviewed_in_session_id=None
+                )
+            )

@@ -315,34 +315,11 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
             # Logged: there is nothing left to prepare for it (the preparation app no longer
             # offers it), so an unsaved preparation of it would only linger.
             drafts.drop(tx, person_id, prep.DRAFT_KIND, prep.draft_key(sid))
-        if session.status is SessionStatus.MISSED:
-            _carry_follow_ups(tx, session)
+        if session.status is SessionStatus.MISSED or (
+            session.status is SessionStatus.RESCHEDULED and entry.rebook_on is None
+        ):
+            prep.carry_follow_ups(tx, session)
         return session
-
-
-def _carry_follow_ups(tx: Transaction, missed: Session) -> None:
-    """The follow-ups the partners made, in their preparations, for a session that did not take
-    place go to the next session still to log (and come back for follow-up there); with none
-    booked, the commitments are open again."""
-    followed = tx.find(Commitment, reviewed_in_session_id=missed.id)
-    if not followed:
-        return
-    day = missed.scheduled_on or dt.date.min
-    later = [
-        s
-        for s in tx.find(Session, partnership_id=missed.partnership_id, status="scheduled")
-        if s.scheduled_on is not None and s.scheduled_on > day
-    ]
-    following = min(later, key=lambda s: (s.scheduled_on, s.id), default=None)
-    for commitment in followed:
-        if following is not None:
-            tx.save(commitment.replace(reviewed_in_session_id=following.id))
-        else:
-            tx.save(
-                commitment.replace(
-                    status=CommitmentStatus.OPEN, obstacle="", reviewed_in_session_id=None
-                )
-            )
 
 
 def _save_commitments_made(

@@ -26,7 +26,6 @@ from peercoach_lib.model import (
     Session,
     SessionNote,
     SessionPrep,
-    SessionStatus,
 )
 from peercoach_lib.store import Store
 
@@ -176,7 +175,7 @@ def previous_session_day(sessions: Iterable[Session], current: Session) -> dt.da
         s.held_on or s.scheduled_on
         for s in sessions
         if s.id != current.id
-        and s.status not in (SessionStatus.CANCELLED, SessionStatus.RESCHEDULED)
+        and not s.is_off
         and (s.held_on or s.scheduled_on) is not None
         and (s.held_on or s.scheduled_on) < this_day
     ]

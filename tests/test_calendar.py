@@ -172,3 +172,12 @@ def test_a_session_taken_back_from_rescheduled_to_held_never_lowers_its_sequence
     changed = again.replace(halves=[model.SessionHalf(coach_id=alice, client_id=bob, minutes=50)])
     session_log.save(store, bob, session_log.SessionEntry(session=changed))
     assert _sequences(store, pair)[0] == 2
+
+
+def test_an_agreement_change_every_entry_shows_raises_every_sequence(store, pair, booked):
+    saved, bookings = booked
+    assert _sequences(store, pair) == [0, 0, 0, 0]
+    ag.save(store, saved.replace(time_zone="America/New_York"), bookings)
+    assert _sequences(store, pair) == [1, 1, 1, 1]
+    ag.save(store, store.find(model.Agreement)[0].replace(goals=[]), bookings)  # not shown
+    assert _sequences(store, pair) == [1, 1, 1, 1]

@@ -590,13 +590,9 @@ def test_grid_rows_say_what_their_days_count():
     assert cohort.since_label(12, pd.Timestamp("2026-11-01"), True) == "12 d"
     assert cohort.since_label(23, pd.NaT, True) == "no session yet, 23 d"
     assert cohort.since_label(40, pd.Timestamp("2026-10-01"), False) == "ended"
-    held = pd.Timestamp("2026-11-01")
-    assert cohort.grid_label("Ann & Bo", 12, held, True) == "Ann & Bo (12 d)"
-    # Long names are shortened; the wait is always said whole.
-    long = "Maximiliane Alexandrina von Hohenzollern-Sigmaringen & Bo"
-    assert cohort.grid_label(long, 12, held, True) == (
-        "Maximiliane Alexandrina von Hohenzo… (12 d)"
-    )
+    # Long names are cut short, each on its own.
+    assert cohort.shortened("Ann", 18) == "Ann"
+    assert cohort.shortened("Maximiliane Alexandrina", 18) == "Maximiliane Alexa…"
     grid = pd.DataFrame([["held", "held"], ["missed", "none"]])
     said = cohort.describe_grid(grid, ["A & B (3 d)", "C & D (no session yet, 9 d)"])
     assert "of the pairs' weeks, held in 2, missed in 1." in said
@@ -609,3 +605,20 @@ def test_a_pair_is_judged_lapsing_by_the_interval_its_schedule_books(frequency):
     booked = agreement.schedule_dates(first, frequency, count=3)
     (interval,) = {(b - a).days for a, b in itertools.pairwise(booked)}
     assert cohort.INTERVAL_DAYS[frequency.value] == frequency.interval_days == interval
+
+
+def test_long_names_are_cut_short_in_the_grid_each_on_its_own(store, known):
+    c, pairs = known
+    long = "Maximiliane Alexandrina von Hohenzollern"
+    for person in (pairs["p1"].person_a_id, pairs["p2"].person_a_id):
+        store.save(store.get(model.Person, person).replace(name=long))
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    table = app.grid_image.table.value
+    assert long not in table
+    shown = [
+        f"{cohort.shortened(long, cohort.GRID_NAME_CHARS)} &amp; "
+        f"{store.get(model.Person, pairs[p].person_b_id).name}"
+        for p in ("p1", "p2")
+    ]
+    assert all(row in table for row in shown)  # both partners named: the rows differ
+    assert long in str(app.names.values())  # whole everywhere else

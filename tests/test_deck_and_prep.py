@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from peercoach_lib import ValidationError, deck, model, prep, session_log
+from peercoach_lib import ValidationError, deck, model, partnerships, prep, session_log
+from peercoach_lib import agreement as ag
 from peercoach_lib.errors import ConfigurationError
 
 
@@ -179,3 +180,41 @@ def test_follow_ups_prepared_for_a_session_that_was_missed_go_to_the_next_one(st
         reopened.status is model.CommitmentStatus.OPEN and reopened.reviewed_in_session_id is None
     )
     assert reopened.obstacle == ""
+
+
+@pytest.mark.parametrize("how", ["moved, no new day", "cancelled", "partnership ended"])
+def test_follow_ups_prepared_for_a_session_that_did_not_take_place_come_back(store, pair, how):
+    alice, pid = pair["alice"].id, pair["partnership"].id
+    first, off, last = (_booked(store, pair, dt.date(2026, 3, day)) for day in (1, 8, 15))
+    _held(store, first)
+    a = _made_in(store, pair, first, "Call the bank")
+    prep.save(
+        store,
+        model.SessionPrep(session_id=off.id, person_id=alice, purpose="The bank"),
+        [a.replace(status="partly")],
+    )
+    if how == "moved, no new day":
+        session_log.save(
+            store, alice, session_log.SessionEntry(session=off.replace(status="rescheduled"))
+        )
+    elif how == "cancelled":
+        agreement = store.save(
+            model.Agreement(partnership_id=pid, first_session_on=first.scheduled_on)
+        )
+        ag.save(
+            store,
+            agreement,
+            [
+                ag.Booking(off.scheduled_on, session_id=off.id, cancelled=True),
+                ag.Booking(last.scheduled_on, session_id=last.id),
+            ],
+        )
+    else:
+        partnerships.end(
+            store, pid, by=alice, reason="other", on=dt.date(2026, 3, 2), today=dt.date(2026, 3, 2)
+        )
+    now = store.get(model.Commitment, a.id)
+    if how == "partnership ended":  # nothing left booked: open again
+        assert now.status is model.CommitmentStatus.OPEN and now.reviewed_in_session_id is None
+    else:
+        assert now.reviewed_in_session_id == last.id and now.status is model.CommitmentStatus.PARTLY

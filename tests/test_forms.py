@@ -165,3 +165,12 @@ def test_another_notice_is_not_taken_away():
     result.value = forms.notice("ok", "Saved at 10:00.")
     name.value = "Ana"
     assert "Saved at 10:00." in result.value
+
+
+def test_rows_loaded_anew_take_the_errors_about_the_old_rows_with_them(steps):
+    mended = []
+    steps.on_mended(lambda: mended.append(True))
+    forms.show_messages({"steps": steps}, {"steps[1].by_when": "By when (step 2): too early"})
+    steps.load([{"text": "Walk"}, {"text": "Run"}])  # filled in again (monthly milestones, say)
+    assert steps.kind is None and steps.message.value == "" and _invalid(steps) == []
+    assert mended == [True]

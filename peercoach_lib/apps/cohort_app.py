@@ -49,6 +49,7 @@ class CohortDashboardApp(widgets.VBox):
         self.today = today or dt.date.today()
         self.view: cohort.CohortView | None = None
         self.names: dict[int, str] = {}
+        self.people_names: dict[int, str] = {}
         self.viewer = context.viewer(self.store)
         if not self.viewer.is_facilitator:
             # On a shared server, for anyone outside the hub's facilitators group: a message,
@@ -217,6 +218,15 @@ class CohortDashboardApp(widgets.VBox):
                     )
                 )
                 names.update(dict(rows.all()))
+        self.people_names = names
+        return self._pair_labels(pairs)
+
+    def _pair_labels(self, pairs: pd.DataFrame, *, most: int | None = None) -> dict[int, str]:
+        """Each pair's names ("Ann & Bo"), each name cut to ``most`` characters if given."""
+        names = {
+            k: (v if most is None else cohort.shortened(v, most))
+            for k, v in self.people_names.items()
+        }
         label = (
             pairs["person_a_id"].map(names).fillna("?").astype(str)
             + " & "
@@ -271,8 +281,9 @@ class CohortDashboardApp(widgets.VBox):
         grid = cohort.week_grid(
             self.store, [int(x) for x in shown["pair"]], self.view.start, self.view.end
         )
+        short = self._pair_labels(shown, most=cohort.GRID_NAME_CHARS)
         labels = [
-            cohort.grid_label(self.names[int(pid)], days, last, active)
+            f"{short[int(pid)]} ({cohort.since_label(days, last, active)})"
             for pid, days, last, active in zip(
                 shown["pair"],
                 shown["days_since_last"],

@@ -842,10 +842,15 @@ class RowList(widgets.VBox):
         self._on_changed(controls)
 
     def load(self, items: list[dict]) -> None:
+        """Show ``items`` as the rows; errors about the rows they replace go with them."""
         self.rows, self._parts, self._keys = [], [], []
         self.box.children = []
         for item in items:
             self.append(item)
+        if self._kind == "error":
+            self._errors = []
+            self._render()
+            _tell(self._mended)
 
     def items(self) -> list[dict]:
         return [
