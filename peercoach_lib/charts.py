@@ -9,8 +9,10 @@ from __future__ import annotations
 import io
 import textwrap
 
+import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -30,6 +32,32 @@ OKABE_ITO = {
     "black": "#000000",
 }
 TEXT = "#1a1a1a"
+
+#: Fonts a chart falls back to, in turn, for what Matplotlib's own DejaVu Sans cannot draw
+#: (it has Latin, Greek, Cyrillic, Arabic and Hebrew): names and life areas in Chinese,
+#: Japanese or Korean draw once one of these is installed on the server (Debian's
+#: fonts-noto-cjk, say); without one, those characters show as boxes.
+FALLBACK_FONTS = (
+    "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK KR",
+    "Source Han Sans",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+    "Noto Sans Symbols2",
+)
+
+
+def font_families(installed) -> list[str]:
+    """The font families charts ask for: DejaVu Sans, then the fallbacks ``installed``."""
+    present = set(installed)
+    return ["DejaVu Sans", *(name for name in FALLBACK_FONTS if name in present)]
+
+
+matplotlib.rcParams["font.family"] = font_families(
+    font.name for font in font_manager.fontManager.ttflist
+)
 
 
 def _figure(size: tuple[float, float], *, polar: bool = False, ax: Axes | None = None) -> Axes:

@@ -170,3 +170,16 @@ def test_a_single_date_is_shown_with_its_week_not_years():
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert "17 Nov" in labels and "01 Jan" not in labels
     assert ax.xaxis.get_major_formatter().get_offset() == "2026"
+
+
+def test_charts_fall_back_to_installed_fonts_for_other_scripts():
+    import matplotlib
+
+    assert charts.font_families(["Liberation Sans"]) == ["DejaVu Sans"]
+    assert charts.font_families(["WenQuanYi Zen Hei", "Noto Sans CJK JP", "Arial"]) == [
+        "DejaVu Sans",
+        "Noto Sans CJK JP",
+        "WenQuanYi Zen Hei",
+    ]
+    installed = [font.name for font in matplotlib.font_manager.fontManager.ttflist]
+    assert matplotlib.rcParams["font.family"] == charts.font_families(installed)
