@@ -325,8 +325,14 @@ def _demo(store, args) -> int:
     summary = demo.generate(
         store, pairs=args.pairs, weeks=args.weeks, seed=args.seed, as_of=args.as_of
     )
+    made = summary.rows.get("partnerships", summary.pairs)
+    extra = (
+        f" ({made} partnerships in all: the demo ends some and pairs people anew)"
+        if made != summary.pairs
+        else ""
+    )
     print(
-        f"Demo cohort {summary.cohort_id}: {_counted(summary.pairs, 'pair')}, "
+        f"Demo cohort {summary.cohort_id}: {_counted(summary.pairs, 'pair')}{extra}, "
         f"{_counted(summary.weeks, 'week')} up to "
         f"{summary.as_of}, {summary.total_rows:,} rows written to {describe(store.url)}."
     )

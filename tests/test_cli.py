@@ -58,7 +58,10 @@ def test_without_a_workbook_the_default_place_is_named_as_the_default(
 
 def test_people_of_a_cohort_that_does_not_exist_is_an_error(db, capsys):
     cli.main(["demo", "--pairs", "1", "--weeks", "2"])
-    assert ": 1 pair, 2 weeks up to" in capsys.readouterr().out
+    assert (
+        ": 1 pair (3 partnerships in all: the demo ends some and pairs people anew), 2 weeks"
+        in (capsys.readouterr().out)
+    )
     assert cli.main(["people", "--cohort", "99"]) == 2
     assert "there is no cohort '99'; the cohorts are: 1 (" in capsys.readouterr().err
     assert cli.main(["people", "--cohort", "Autumn 2027"]) == 2
@@ -114,7 +117,10 @@ def test_a_bad_pool_size_is_refused_and_other_commands_still_work(
 def test_demo_fills_an_empty_database_once(db, capsys):
     args = ["demo", "--pairs", "3", "--weeks", "6", "--seed", "2", "--as-of", str(AS_OF)]
     assert cli.main([*args, "--if-empty"]) == 0
-    assert "3 pairs, 6 weeks" in capsys.readouterr().out
+    # The three pairs, and a partnership that ended with the one that followed it.
+    assert "3 pairs (5 partnerships in all: the demo ends some and pairs people anew), 6 weeks" in (
+        capsys.readouterr().out
+    )
     assert cli.main([*args, "--if-empty"]) == 0
     assert "already holds data" in capsys.readouterr().out
     with Store(db) as store:
