@@ -279,6 +279,7 @@ def test_more_sessions_for_a_running_agreement_continue_from_the_next_one(store,
     # The number counts the three held with the three still booked, which go on from "Session 4".
     assert app.count.value == 6 and min(booked) > later_today - dt.timedelta(days=14)
     assert app.rows.children[0].children[0].description == "Session 4"
+    assert "Sessions 1 to 3 are held or missed" in app.logged_note.value
     app.count.value = 7
     now = [b.on for b in app.bookings if not b.cancelled]
     assert now[:3] == booked and now[3] == booked[-1] + dt.timedelta(days=14)

@@ -333,6 +333,10 @@ class AgreementApp(widgets.VBox):
         self.until = forms.date("Or book until (optional)", "last_session_on")
         self.rows = widgets.VBox()
         self.schedule_field = forms.Field(self.rows, "schedule")
+        #: Above the rows: the sessions already held or missed, counted but not listed.
+        self.logged_note = widgets.HTML(
+            layout=widgets.Layout(margin=f"0 0 4px {forms.LABEL_WIDTH}")
+        )
         self.goals = forms.textarea("Goals for the partnership (one per line)", "goals", rows=4)
 
         self.save_button = widgets.Button(
@@ -394,6 +398,7 @@ class AgreementApp(widgets.VBox):
                 self.first_date,
                 self.count,
                 self.until,
+                self.logged_note,
                 self.schedule_field,
                 forms.heading("Goals"),
                 self.goals,
@@ -725,6 +730,16 @@ class AgreementApp(widgets.VBox):
             self._loading = False
 
     def _render_rows(self) -> None:
+        done = len(self.logged)
+        self.logged_note.value = (
+            ""
+            if not done
+            else "<p style='margin:0;font-size:13px'>"
+            + ("Session 1 is" if done == 1 else f"Sessions 1 to {done} are")
+            + f" held or missed (the last on {self.logged[-1]:%d %b %Y}; the session log has "
+            "them) and counted in the number; those still to come can be moved or cancelled "
+            "here.</p>"
+        )
         rows = []
         for k, booking in enumerate(self.bookings):
             picker = widgets.DatePicker(
