@@ -154,15 +154,25 @@ def test_a_commitment_is_never_followed_up_in_a_session_before_it_was_made(store
     assert store.get(model.Commitment, b.id).status is model.CommitmentStatus.OPEN
 
 
-def test_follow_ups_prepared_for_a_session_that_was_missed_go_to_the_next_one(store, pair):
-    alice, pid = pair["alice"].id, pair["partnership"].id
-    first, missed, next_one = (_booked(store, pair, dt.date(2026, 3, day)) for day in (1, 8, 15))
+def _followed_up_in_a_preparation(store, pair, **review):
+    """Sessions on 1, 8 and 15 March, the first held; a commitment made in it is followed up
+    (``review``) in the preparation for the second. Returns the commitment, the second and the
+    third session."""
+    first, second, third = (_booked(store, pair, dt.date(2026, 3, day)) for day in (1, 8, 15))
     _held(store, first)
     a = _made_in(store, pair, first, "Call the bank")
     prep.save(
         store,
-        model.SessionPrep(session_id=missed.id, person_id=alice, purpose="The bank"),
-        [a.replace(status="not done", obstacle="Away all week")],
+        model.SessionPrep(session_id=second.id, person_id=pair["alice"].id, purpose="The bank"),
+        [a.replace(**review)],
+    )
+    return a, second, third
+
+
+def test_follow_ups_prepared_for_a_session_that_was_missed_go_to_the_next_one(store, pair):
+    alice, pid = pair["alice"].id, pair["partnership"].id
+    a, missed, next_one = _followed_up_in_a_preparation(
+        store, pair, status="not done", obstacle="Away all week"
     )
     session_log.save(
         store, alice, session_log.SessionEntry(session=missed.replace(status="missed"))
@@ -185,21 +195,14 @@ def test_follow_ups_prepared_for_a_session_that_was_missed_go_to_the_next_one(st
 @pytest.mark.parametrize("how", ["moved, no new day", "cancelled", "partnership ended"])
 def test_follow_ups_prepared_for_a_session_that_did_not_take_place_come_back(store, pair, how):
     alice, pid = pair["alice"].id, pair["partnership"].id
-    first, off, last = (_booked(store, pair, dt.date(2026, 3, day)) for day in (1, 8, 15))
-    _held(store, first)
-    a = _made_in(store, pair, first, "Call the bank")
-    prep.save(
-        store,
-        model.SessionPrep(session_id=off.id, person_id=alice, purpose="The bank"),
-        [a.replace(status="partly")],
-    )
+    a, off, last = _followed_up_in_a_preparation(store, pair, status="partly")
     if how == "moved, no new day":
         session_log.save(
             store, alice, session_log.SessionEntry(session=off.replace(status="rescheduled"))
         )
     elif how == "cancelled":
         agreement = store.save(
-            model.Agreement(partnership_id=pid, first_session_on=first.scheduled_on)
+            model.Agreement(partnership_id=pid, first_session_on=dt.date(2026, 3, 1))
         )
         ag.save(
             store,
