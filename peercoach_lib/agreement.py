@@ -306,6 +306,13 @@ def save(
         saved = []
         for booking in bookings:
             saved.append(_book(tx, agreement, booking, entry_changed=entry_changed))
+        if entry_changed:  # the entries of sessions held or missed show it too
+            for session in tx.find(Session, partnership_id=agreement.partnership_id, planned=True):
+                if session.id not in editable and session.status in (
+                    SessionStatus.HELD,
+                    SessionStatus.MISSED,
+                ):
+                    tx.save(session.replace(calendar_sequence=session.calendar_sequence + 1))
         return agreement, saved
 
 

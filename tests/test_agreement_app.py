@@ -284,9 +284,12 @@ def test_more_sessions_for_a_running_agreement_continue_from_the_next_one(store,
     now = [b.on for b in app.bookings if not b.cancelled]
     assert now[:3] == booked and now[3] == booked[-1] + dt.timedelta(days=14)
     assert all(day >= min(booked) for day in now)
-    # Changing the first date itself re-anchors the schedule there, as asked.
+    # With sessions held, the first date is history: it stays, and so do the sessions booked.
     app.first_date.value = dt.date(2026, 5, 5)
-    assert next(b.on for b in app.bookings if not b.cancelled) == dt.date(2026, 5, 5)
+    assert "the first session was on 03 March 2026 and sessions have been held since" in (
+        app.first_date.message.value
+    )
+    assert [b.on for b in app.bookings if not b.cancelled] == now
 
 
 @pytest.mark.parametrize(
@@ -745,3 +748,30 @@ def test_a_session_logged_while_the_agreement_was_open_is_counted_once(store, pa
     page.save_button.click()
     assert "Saved at" in page.result.value
     assert store.find(model.Agreement)[0].session_count == 6
+
+
+def test_more_sessions_after_a_held_one_was_moved_go_on_on_the_agreed_day(store, pair, app):
+    fill_everything(app, pair)  # Tuesdays, every two weeks from 3 March
+    app.save_button.click()
+    held = _hold_all(store, pair)
+    with store.transaction() as tx:  # the last was held on the Friday instead
+        last = tx.find(model.Session, partnership_id=pair["partnership"].id, scheduled_on=held[-1])
+        tx.save(last[0].replace(scheduled_on=held[-1] + dt.timedelta(days=3)))
+    later = held[-1] + dt.timedelta(days=40)
+    again = AgreementApp(store, partnership_id=pair["partnership"].id, today=later)
+    again.count.value = 8
+    assert {b.on.weekday() for b in again.bookings} == {1}  # Tuesdays
+    assert min(b.on for b in again.bookings) >= later
+
+
+def test_a_change_every_entry_shows_revises_the_entries_of_sessions_held(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    first = store.find(model.Session, partnership_id=pair["partnership"].id)[0]
+    store.save(first.replace(status="held", held_on=first.scheduled_on))
+    again = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    again.acting.value = pair["alice"].id
+    again.zone.value = "Europe/London"
+    again.save_button.click()
+    assert "Saved at" in again.result.value
+    assert store.get(model.Session, first.id).calendar_sequence == first.calendar_sequence + 1

@@ -650,7 +650,11 @@ class AgreementApp(widgets.VBox):
         # A changed first date re-anchors the schedule there; otherwise a saved agreement's
         # schedule keeps its place: it continues from its earliest session still to come,
         # never from the first session months ago.
-        self._regenerate(anchor_on_first=change["owner"] is self.first_date.control)
+        moved_first = change["owner"] is self.first_date.control
+        if moved_first and self.logged:
+            self.check()  # held sessions: the first date is history (said under it)
+            return
+        self._regenerate(anchor_on_first=moved_first)
         self._render_rows()
         self.check()
 
@@ -697,6 +701,8 @@ class AgreementApp(widgets.VBox):
         later = self.logged[-1] + step
         while later < self.today:
             later += step
+        if self.day.value is not None:  # on the agreed day (a held one may have been moved)
+            later = ag.weekday_near(later, self.day.value.number, not_before=self.today)
         return later
 
     def _regenerate(self, *, anchor_on_first: bool = True, anchor: dt.date | None = None) -> None:
@@ -846,7 +852,13 @@ class AgreementApp(widgets.VBox):
         if self.partnership is not None:
             started = self.partnership.started_on
             early = [b.on for b in self.bookings if not b.cancelled and b.on < started]
-            if first is not None and first < started:
+            held_first = self.saved.first_session_on if self.saved else None
+            if self.logged and first != held_first and held_first is not None:
+                findings.errors["first_session_on"] = (
+                    f"the first session was on {held_first:%d %B %Y} and sessions have been held "
+                    "since: it stays (move the sessions still to come below)"
+                )
+            elif first is not None and first < started:
                 findings.errors["first_session_on"] = (
                     f"the partnership started on {started:%d %B %Y}: its first session is on "
                     "that day or later"
