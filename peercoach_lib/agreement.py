@@ -234,14 +234,22 @@ def current_bookings(tx: Transaction, partnership_id: int) -> list[Booking]:
     ]
 
 
-def logged_days(tx: Transaction, partnership_id: int) -> list[dt.date]:
-    """The booked days of the partnership's planned sessions logged as held or missed, in
-    order: no longer in the editable schedule, they count in its number of sessions."""
+def logged_sessions(tx: Transaction, partnership_id: int) -> list[Session]:
+    """The partnership's planned sessions logged as held or missed, by booked day: no longer
+    in the editable schedule, they count in its number of sessions."""
     return sorted(
-        s.scheduled_on
-        for s in tx.find(Session, partnership_id=partnership_id, planned=True)
-        if s.status in (SessionStatus.HELD, SessionStatus.MISSED)
+        (
+            s
+            for s in tx.find(Session, partnership_id=partnership_id, planned=True)
+            if s.status in (SessionStatus.HELD, SessionStatus.MISSED)
+        ),
+        key=lambda s: (s.scheduled_on, s.id),
     )
+
+
+def logged_days(tx: Transaction, partnership_id: int) -> list[dt.date]:
+    """The booked days of :func:`logged_sessions`, in order."""
+    return [s.scheduled_on for s in logged_sessions(tx, partnership_id)]
 
 
 def weekday_near(day: dt.date, weekday: int, *, not_before: dt.date) -> dt.date:
@@ -292,12 +300,8 @@ def save(
         # editable schedule) with those booked, so that saving never shrinks it by itself.
         # Those logged since the form was opened are still among the bookings: counted once.
         editable = {b.session_id for b in bookings if b.session_id is not None}
-        past = sum(
-            1
-            for s in tx.find(Session, partnership_id=agreement.partnership_id, planned=True)
-            if s.id not in editable and s.status in (SessionStatus.HELD, SessionStatus.MISSED)
-        )
-        active = past + sum(not b.cancelled for b in bookings)
+        logged = [s for s in logged_sessions(tx, agreement.partnership_id) if s.id not in editable]
+        active = len(logged) + sum(not b.cancelled for b in bookings)
         agreement = tx.save(agreement.replace(session_count=max(active, 1), updated_by=by), by=by)
         before = existing[0] if existing else None
         entry_changed = before is not None and any(
@@ -307,12 +311,8 @@ def save(
         for booking in bookings:
             saved.append(_book(tx, agreement, booking, entry_changed=entry_changed))
         if entry_changed:  # the entries of sessions held or missed show it too
-            for session in tx.find(Session, partnership_id=agreement.partnership_id, planned=True):
-                if session.id not in editable and session.status in (
-                    SessionStatus.HELD,
-                    SessionStatus.MISSED,
-                ):
-                    tx.save(session.replace(calendar_sequence=session.calendar_sequence + 1))
+            for session in logged:
+                tx.save(session.replace(calendar_sequence=session.calendar_sequence + 1))
         return agreement, saved
 
 
