@@ -157,10 +157,9 @@ def save(
         review = conversation.review_on
         if review is not None and (stored is None or stored.review_on != review):
             logged = [
-                s.held_on or s.scheduled_on
+                s.day
                 for s in tx.find(Session, partnership_id=partnership.id)
-                if s.status in (SessionStatus.HELD, SessionStatus.MISSED)
-                and (s.held_on or s.scheduled_on) is not None
+                if s.status in (SessionStatus.HELD, SessionStatus.MISSED) and s.day is not None
             ]
             last = max(logged, default=None)
             if last is not None and review <= last:

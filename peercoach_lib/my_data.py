@@ -256,7 +256,7 @@ class _Context:
 
     def session_day(self, session_id: int | None) -> dt.date | None:
         session = self.sessions.get(session_id) if session_id else None
-        return None if session is None else session.held_on or session.scheduled_on
+        return None if session is None else session.day
 
     def session_label(self, session_id: int | None) -> str:
         session = self.sessions.get(session_id) if session_id else None
@@ -407,7 +407,7 @@ def _agreements(
 def _sessions(context: _Context, sessions: list[Session]) -> list[Item]:
     items = []
     for s in sessions:
-        day = s.held_on or s.scheduled_on
+        day = s.day
         if s.status is SessionStatus.HELD:
             status = f"held on {day_text(s.held_on)}"
         elif s.status is SessionStatus.SCHEDULED:

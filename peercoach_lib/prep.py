@@ -100,7 +100,7 @@ def open_commitments(
     if before is None:
         return found
     sessions = store.find(Session, partnership_id=partnership_id)
-    order = {s.id: (s.held_on or s.scheduled_on or dt.date.max, s.id) for s in sessions}
+    order = {s.id: (s.day or dt.date.max, s.id) for s in sessions}
     still_to_log = {s.id for s in sessions if s.status is SessionStatus.SCHEDULED}
     this = order.get(before)
     if this is None or before in still_to_log:
@@ -135,7 +135,7 @@ def save_follow_up(
         where = ""
         if current is not None:
             other = tx.get(Session, current.reviewed_in_session_id)
-            where = f" in the session of {(other.held_on or other.scheduled_on):%d %B %Y}"
+            where = f" in the session of {other.day:%d %B %Y}"
         return FieldError(
             "reviews",
             "Follow-up",
@@ -145,7 +145,7 @@ def save_follow_up(
         )
     if current.made_in_session_id is not None:
         made, here = tx.get(Session, current.made_in_session_id), tx.get(Session, session_id)
-        made_on, here_on = (made.held_on or made.scheduled_on), (here.held_on or here.scheduled_on)
+        made_on, here_on = made.day, here.day
         if made_on is not None and here_on is not None and made_on > here_on:
             return FieldError(
                 "reviews",

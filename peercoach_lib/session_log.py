@@ -71,7 +71,7 @@ def loggable_sessions(
         if s.status is not SessionStatus.CANCELLED
         and ((s.scheduled_on or s.held_on or today) <= horizon)
     ]
-    return sorted(out, key=lambda s: (s.held_on or s.scheduled_on or today, s.id), reverse=True)
+    return sorted(out, key=lambda s: (s.day or today, s.id), reverse=True)
 
 
 def active_plans(store: Store, person_id: int) -> list[ChangePlan]:
@@ -206,7 +206,7 @@ def own_part(reader: Store | Transaction, session_id: int, person_id: int) -> di
 
 def describe(session: Session) -> str:
     """The session as logged, in a few words: "held on 23 November 2026 (15 and 14 minutes)"."""
-    on = session.held_on or session.scheduled_on
+    on = session.day
     when = f" on {on:%d %B %Y}" if on else ""
     minutes = " and ".join(str(h.minutes) for h in session.halves)
     return f"{session.status.value}{when}" + (f" ({minutes} minutes)" if minutes else "")
@@ -226,8 +226,7 @@ def logged_on(store: Store, partnership_id: int, day: dt.date) -> list[Session]:
     return [
         s
         for s in store.find(Session, partnership_id=partnership_id)
-        if (s.held_on or s.scheduled_on) == day
-        and s.status in (SessionStatus.HELD, SessionStatus.MISSED)
+        if s.day == day and s.status in (SessionStatus.HELD, SessionStatus.MISSED)
     ]
 
 
@@ -241,7 +240,7 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         partnership = tx.get(Partnership, entry.session.partnership_id)
         if person_id not in partnership.members:
             raise PermissionError("only the partners can log their sessions")
-        on = entry.session.held_on or entry.session.scheduled_on
+        on = entry.session.day
         if on is not None and (problem := date_problem(on, partnership)):
             raise ValidationError("Session", [FieldError("held_on", "Date", problem)])
         if entry.session.id is not None and entry.own_loaded is not None:
@@ -362,7 +361,7 @@ def _save_commitments_made(
             tx.delete(Commitment, old.id)
             continue
         review = tx.get(Session, old.reviewed_in_session_id) if old.reviewed_in_session_id else None
-        day = (review.held_on or review.scheduled_on) if review else None
+        day = review.day if review else None
         when = f" in the session of {day:%d %B %Y}" if day else ""
         problems.append(
             FieldError(

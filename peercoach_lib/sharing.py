@@ -79,7 +79,7 @@ class PartnerView:
     def session_day(self, session_id: int) -> dt.date | None:
         """The day a session was held, or else the day it was booked for."""
         session = self.sessions.get(session_id)
-        return None if session is None else session.held_on or session.scheduled_on
+        return None if session is None else session.day
 
     def prep_for(self, session_id: int) -> SharedPrep | None:
         return next((p for p in self.preps if p.session_id == session_id), None)
@@ -118,7 +118,7 @@ def partner_view(store: Store, viewer_id: int, partnership_id: int) -> PartnerVi
 
     def day(item) -> dt.date | None:
         session = sessions.get(item.session_id)
-        return None if session is None else session.held_on or session.scheduled_on
+        return None if session is None else session.day
 
     return PartnerView(
         partnership=partnership,
@@ -168,16 +168,13 @@ def previous_session_day(sessions: Iterable[Session], current: Session) -> dt.da
 
     Cancelled and rescheduled sessions do not count: they did not take place on their day.
     """
-    this_day = current.held_on or current.scheduled_on
+    this_day = current.day
     if this_day is None:
         return None
     days = [
-        s.held_on or s.scheduled_on
+        s.day
         for s in sessions
-        if s.id != current.id
-        and not s.is_off
-        and (s.held_on or s.scheduled_on) is not None
-        and (s.held_on or s.scheduled_on) < this_day
+        if s.id != current.id and not s.is_off and s.day is not None and s.day < this_day
     ]
     return max(days, default=None)
 

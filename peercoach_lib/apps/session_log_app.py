@@ -393,7 +393,7 @@ class SessionLogApp(widgets.VBox):
         self._on_session()
 
     def _label(self, session: Session) -> str:
-        day = session.held_on or session.scheduled_on
+        day = session.day
         when = f"{day:%a %d %b %Y}" if day else "undated"
         kind = "" if session.planned else ", unplanned"
         return f"{when} ({session.status.value}{kind})"
@@ -515,7 +515,7 @@ class SessionLogApp(widgets.VBox):
         unlogged = 0 if session and session.status is SessionStatus.HELD else agreed
         self.first_half.value = halves.get((a, b), unlogged)
         self.second_half.value = halves.get((b, a), unlogged)
-        self.held_on.value = (session.held_on or session.scheduled_on) if session else self.today
+        self.held_on.value = session.day if session else self.today
         self.new_date.value = None
         self.status.value = (
             session.status
@@ -641,7 +641,7 @@ class SessionLogApp(widgets.VBox):
         """Whether ``session`` (None: unplanned) was held or booked on ``day`` (ISO)."""
         if session is None or day is None:
             return False
-        return (session.held_on or session.scheduled_on) == dt.date.fromisoformat(day)
+        return session.day == dt.date.fromisoformat(day)
 
     def _draft_key(self) -> str:
         session = self.session.value
@@ -1009,7 +1009,7 @@ class SessionLogApp(widgets.VBox):
         self.result.value = forms.notice(
             "ok",
             f"Saved the {saved.status.value} session of "
-            f"{(saved.held_on or saved.scheduled_on or self.today):%d %B %Y}.{rebooked}",
+            f"{(saved.day or self.today):%d %B %Y}.{rebooked}",
         )
 
 

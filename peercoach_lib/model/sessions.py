@@ -63,6 +63,11 @@ class Session(Record):
     is_demo: bool = Field(False, title="Demo data")
 
     @property
+    def day(self) -> dt.date | None:
+        """The day the session was held on, else the day it is (or was) booked for."""
+        return self.held_on or self.scheduled_on
+
+    @property
     def is_off(self) -> bool:
         """Whether the session no longer takes place on its booked day (cancelled, or moved)."""
         return self.status in (SessionStatus.CANCELLED, SessionStatus.RESCHEDULED)
