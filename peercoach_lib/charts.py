@@ -190,6 +190,10 @@ def _dates(ax: Axes) -> None:
     """A date axis: ticks labelled with the day and month, the year where it changes."""
     import matplotlib.dates as mdates
 
+    if ax.has_data() and ax.get_autoscalex_on():
+        # A single dated point widens the view to years; a vertical line drawn after it (a
+        # milestone) is inside that view, so matplotlib does not look at the limits again.
+        ax.autoscale_view(scaley=False)
     if ax.dataLim.width < _NARROW_PAD_DAYS and ax.dataLim.width >= 0 and ax.has_data():
         middle = ax.dataLim.x0 + ax.dataLim.width / 2
         ax.set_xlim(middle - _NARROW_PAD_DAYS, middle + _NARROW_PAD_DAYS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import matplotlib.colors
+import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -170,6 +171,18 @@ def test_a_single_date_is_shown_with_its_week_not_years():
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert "17 Nov" in labels and "01 Jan" not in labels
     assert ax.xaxis.get_major_formatter().get_offset() == "2026"
+
+
+def test_one_rated_session_and_later_milestones_span_those_dates_not_years():
+    levels = pd.DataFrame(
+        {"goal": ["Run twice a week"], "rated_on": pd.to_datetime(["2026-11-10"]), "level": [0]}
+    )
+    scores = pd.DataFrame({"rated_on": pd.to_datetime(["2026-11-10"]), "t_score": [50.0]})
+    milestones = pd.DataFrame({"due_on": pd.to_datetime(["2026-12-01", "2027-01-01"])})
+    for ax in charts.gas_progress(levels, scores, milestones).axes:
+        low, high = (mdates.num2date(x).date() for x in ax.get_xlim())
+        assert dt.date(2026, 10, 20) < low <= dt.date(2026, 11, 10)
+        assert dt.date(2027, 1, 1) <= high < dt.date(2027, 1, 20)
 
 
 def test_charts_fall_back_to_installed_fonts_for_other_scripts():
