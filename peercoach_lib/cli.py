@@ -268,6 +268,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command in READ_ONLY_OR_EXISTING:
         _refuse_a_missing_workbook()
+    file = _sqlite_file()
+    made = file if file is not None and not file.exists() else None
     store = Store()
     try:
         if args.command == "demo":
@@ -285,6 +287,13 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "people":
             return _people(store, args)
         return _info(store)
+    except BaseException:
+        store.close()
+        if made is not None:
+            # A refused roster or import leaves no empty workbook behind to be mistaken for one.
+            for path in (made, *(made.with_name(made.name + end) for end in ("-wal", "-shm"))):
+                path.unlink(missing_ok=True)
+        raise
     finally:
         store.close()
 
@@ -295,18 +304,11 @@ READ_ONLY_OR_EXISTING = {"info", "people", "export", "calendar", "forget"}
 
 def _refuse_a_missing_workbook() -> None:
     """A mistyped PEERCOACH_DB path must not quietly become a new, empty workbook."""
-    import sqlalchemy as sa
-
-    from peercoach_lib.config import database_url
-
-    url = sa.make_url(database_url())
-    database = url.database or ""
-    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
-        return
-    if database.startswith("file:") or Path(database).exists():
+    file = _sqlite_file()
+    if file is None or file.exists():
         return
     raise ConfigurationError(
-        f"there is no workbook at {database}"
+        f"there is no workbook at {file}"
         + (
             f" ({DB_VARIABLE}); check the path"
             if os.environ.get(DB_VARIABLE)
@@ -314,6 +316,21 @@ def _refuse_a_missing_workbook() -> None:
         )
         + ", or make one with `peercoach enrol` (your cohort) or `peercoach demo`"
     )
+
+
+def _sqlite_file() -> Path | None:
+    """The workbook's file when it is an SQLite file named by its path, else None."""
+    import sqlalchemy as sa
+
+    from peercoach_lib.config import database_url
+
+    url = sa.make_url(database_url())
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def _demo(store, args) -> int:

@@ -45,6 +45,33 @@ def test_a_mistyped_path_is_not_made_into_an_empty_workbook(tmp_path, monkeypatc
     assert not typo.parent.exists()
 
 
+@pytest.mark.parametrize(
+    ("command", "content"),
+    [
+        (["enrol", "{file}", "--cohort", "Spring 2027"], "name,sign_in\nAnn Becker,\n"),
+        (["import", "{file}"], "{not json"),
+    ],
+)
+def test_a_refused_roster_or_import_leaves_no_new_workbook_behind(
+    tmp_path, monkeypatch, capsys, command, content
+):
+    workbook = tmp_path / "new.sqlite"
+    monkeypatch.setenv("PEERCOACH_DB", str(workbook))
+    given = tmp_path / "given.txt"
+    given.write_text(content)
+    assert cli.main([part.format(file=given) for part in command]) == 2
+    assert capsys.readouterr().err.startswith(f"peercoach {command[0]}: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["given.txt"]
+    given.write_text("name,sign_in\nAnn Becker,abecker\n")
+    assert cli.main(["enrol", str(given), "--cohort", "Spring 2027"]) == 0
+    assert workbook.exists()
+    given.write_text("name,sign_in\nBen Cruz,\n")
+    assert cli.main(["enrol", str(given), "--cohort", "Spring 2027"]) == 2
+    capsys.readouterr()
+    assert cli.main(["people"]) == 0
+    assert "Ann Becker" in capsys.readouterr().out
+
+
 def test_without_a_workbook_the_default_place_is_named_as_the_default(
     tmp_path, monkeypatch, capsys
 ):
