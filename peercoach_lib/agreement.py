@@ -81,23 +81,72 @@ def schedule_dates(
     return [first + k * step for k in range(max(count or 0, 0))]
 
 
-def rebook(bookings: Sequence[Booking], dates: Sequence[dt.date]) -> list[Booking]:
-    """Lay new dates over an existing schedule, reusing stored sessions in order.
+def gaps(bookings: Sequence[Booking]) -> list[Booking]:
+    """The cancelled sessions between sessions still booked: gaps the partners made on
+    purpose (a holiday), which a rebuilt schedule keeps and steps over. Those after the last
+    session booked were cut off the end (a lower number of sessions) and may come back."""
+    active = [b.on for b in bookings if not b.cancelled]
+    if not active:
+        return []
+    last = max(active)
+    return [b for b in bookings if b.cancelled and b.on < last]
 
-    Reusing keeps each session's id, and so its calendar entry: a re-downloaded calendar moves
-    the entry instead of adding a second one.
+
+def rebook(
+    bookings: Sequence[Booking], dates: Sequence[dt.date], *, count: int | None = None
+) -> list[Booking]:
+    """Lay new dates over an existing schedule, reusing stored sessions in order; by date.
+
+    The :func:`gaps` stay cancelled, and ``dates`` on their days are stepped over: ``count``
+    of the others are booked (all of them, when None). Reusing keeps each session's id, and
+    so its calendar entry: a re-downloaded calendar moves the entry instead of adding a second
+    one. Sessions booked come first, then those cut off the end, so that lowering the number
+    and raising it again gives the same sessions back on the same days.
     """
-    stored = [b.session_id for b in bookings if b.session_id is not None]
+    kept = gaps(bookings)
+    stepped = {b.on for b in kept} & set(dates)
+    dates = [day for day in dates if day not in stepped][:count]
+    booked = [b.session_id for b in bookings if not b.cancelled and b.session_id is not None]
+    cut = [
+        b.session_id
+        for b in sorted(bookings, key=lambda b: b.on)
+        if b.cancelled and b not in kept and b.session_id is not None
+    ]
+    stored = booked + cut
     out = [
         Booking(on=day, session_id=stored[k] if k < len(stored) else None)
         for k, day in enumerate(dates)
     ]
+    # A gap not yet saved stays only where the new rhythm steps over it.
+    out += [b for b in kept if b.session_id is not None or b.on in stepped]
     # Stored sessions no longer needed stay in the schedule, cancelled.
+    taken = {b.session_id for b in out}
     out += [
         Booking(on=b.on, session_id=b.session_id, cancelled=True)
         for b in bookings
-        if b.session_id is not None and b.session_id not in stored[: len(dates)]
+        if b.session_id is not None and b.session_id not in taken
     ]
+    return sorted(out, key=lambda b: (b.on, b.cancelled))
+
+
+def numbers(bookings: Sequence[Booking], *, held: int = 0) -> list[int | None]:
+    """Each row's session number: sessions booked are numbered on from the ``held`` (held or
+    missed) ones, as the number of sessions counts them; a cancelled one has none."""
+    booked = itertools.count(held + 1)
+    return [None if b.cancelled else next(booked) for b in bookings]
+
+
+def labels(bookings: Sequence[Booking], *, held: int = 0) -> list[str]:
+    """Each row's name in the schedule: "Session 7" (see :func:`numbers`), or for a cancelled
+    one its day ("Cancelled 22 Dec"), which is what tells it from another."""
+    out: list[str] = []
+    for number, b in zip(numbers(bookings, held=held), bookings, strict=True):
+        if number is not None:
+            out.append(f"Session {number}")
+            continue
+        name = f"Cancelled {b.on:%d %b}" if EARLIEST_DATE <= b.on <= LATEST_DATE else "Cancelled"
+        repeat = sum(label == name or label.startswith(name + " (") for label in out)
+        out.append(f"{name} ({repeat + 1})" if repeat else name)
     return out
 
 
@@ -130,16 +179,18 @@ def check(
             f"every session agreed is held or missed: make it more than {len(logged)} to book more"
         )
     first = agreement.first_session_on
+    numbered_all = numbers(bookings, held=len(logged))
     implausible = [
         (k, b.on)
-        for k, b in enumerate(bookings, start=len(logged) + 1)
+        for k, b in zip(numbered_all, bookings, strict=True)
         if not EARLIEST_DATE <= b.on <= LATEST_DATE
     ]
     if implausible:
         k, day = implausible[0]
         found.errors["schedule"] = (
-            f"Session {k} is on {day:%d %b %Y}: a session date must be between "
-            f"{EARLIEST_DATE.year} and {LATEST_DATE.year}"
+            f"{'A cancelled session' if k is None else f'Session {k}'} is on "
+            f"{day:%d %b %Y}: a session date must be between {EARLIEST_DATE.year} and "
+            f"{LATEST_DATE.year}"
         )
         return found
     if first is not None:
@@ -149,7 +200,7 @@ def check(
                 f"a session is booked on {early[0]:%d %b %Y}, before the first session"
             )
     # Sessions are numbered on from those already logged, as the form shows them.
-    numbered = [(k, b.on) for k, b in enumerate(bookings, start=len(logged) + 1) if not b.cancelled]
+    numbered = [(k, b.on) for k, b in zip(numbered_all, bookings, strict=True) if k is not None]
     taken = {day: "a session already held or missed" for day in logged}
     for k, day in numbered:
         if day in taken:
@@ -180,8 +231,8 @@ def check(
     stored = booked_on or {}
     past = [
         k
-        for k, b in enumerate(bookings, start=len(logged) + 1)
-        if not b.cancelled
+        for k, b in zip(numbered_all, bookings, strict=True)
+        if k is not None
         and b.on < today
         and (b.session_id is None or stored.get(b.session_id, b.on) != b.on)
     ]

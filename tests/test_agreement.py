@@ -48,6 +48,65 @@ def test_rebooking_reuses_stored_sessions_and_cancels_the_rest():
     assert grown == [ag.Booking(MON, 11), ag.Booking(MON + dt.timedelta(7), None)]
 
 
+def test_a_session_cancelled_on_purpose_stays_cancelled_and_the_rhythm_steps_over_it():
+    week = dt.timedelta(7)
+    old = [
+        ag.Booking(MON, 11),
+        ag.Booking(MON + week, 12, cancelled=True),  # a holiday
+        ag.Booking(MON + 2 * week, 13),
+        ag.Booking(MON + 3 * week, 14),
+    ]
+    dates = ag.schedule_dates(MON, Frequency.WEEKLY, count=5 + len(ag.gaps(old)))
+    grown = ag.rebook(old, dates, count=5)
+    assert grown == [
+        ag.Booking(MON, 11),
+        ag.Booking(MON + week, 12, cancelled=True),
+        ag.Booking(MON + 2 * week, 13),
+        ag.Booking(MON + 3 * week, 14),
+        ag.Booking(MON + 4 * week, None),
+        ag.Booking(MON + 5 * week, None),
+    ]
+    # Fewer: the last ones are cut off the end (cancelled), the holiday stays as it was.
+    dates = ag.schedule_dates(MON, Frequency.WEEKLY, count=2 + len(ag.gaps(old)))
+    fewer = ag.rebook(old, dates, count=2)
+    assert fewer == [
+        ag.Booking(MON, 11),
+        ag.Booking(MON + week, 12, cancelled=True),
+        ag.Booking(MON + 2 * week, 13),
+        ag.Booking(MON + 3 * week, 14, cancelled=True),
+    ]
+    # ...and as many again as before gives the same sessions back on the same days.
+    dates = ag.schedule_dates(MON, Frequency.WEEKLY, count=3 + len(ag.gaps(fewer)))
+    assert ag.rebook(fewer, dates, count=3) == old
+    # A gap not saved yet stays only where the rhythm steps over it (not off a new rhythm).
+    unsaved = [ag.Booking(MON), ag.Booking(MON + week, cancelled=True), ag.Booking(MON + 2 * week)]
+    moved = ag.schedule_dates(MON + dt.timedelta(1), Frequency.WEEKLY, count=3)
+    assert ag.rebook(unsaved, moved, count=2) == [
+        ag.Booking(MON + dt.timedelta(1)),
+        ag.Booking(MON + dt.timedelta(8)),
+    ]
+
+
+def test_rows_are_numbered_as_the_number_of_sessions_counts_them():
+    rows = [
+        ag.Booking(MON),
+        ag.Booking(MON + dt.timedelta(7), cancelled=True),
+        ag.Booking(MON + dt.timedelta(14)),
+        ag.Booking(MON + dt.timedelta(14), cancelled=True),
+        ag.Booking(MON + dt.timedelta(21), cancelled=True),
+    ]
+    assert ag.numbers(rows, held=2) == [3, None, 4, None, None]
+    assert ag.labels(rows, held=2) == [
+        "Session 3",
+        "Cancelled 09 Mar",
+        "Session 4",
+        "Cancelled 16 Mar",
+        "Cancelled 23 Mar",
+    ]
+    twice = [ag.Booking(MON, cancelled=True), ag.Booking(MON, cancelled=True)]
+    assert ag.labels(twice) == ["Cancelled 02 Mar", "Cancelled 02 Mar (2)"]
+
+
 def _agreement(**changes) -> model.Agreement:
     base = dict(
         partnership_id=1,

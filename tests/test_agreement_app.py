@@ -292,6 +292,47 @@ def test_more_sessions_for_a_running_agreement_continue_from_the_next_one(store,
     assert [b.on for b in app.bookings if not b.cancelled] == now
 
 
+def test_a_session_cancelled_on_purpose_survives_a_new_number_of_sessions(store, pair, app):
+    fill_everything(app, pair)  # fortnightly on Tuesdays from 3 March, six sessions
+    holiday = dt.date(2026, 3, 31)
+    row = next(r for r in app.rows.children if r.children[0].value == holiday)
+    row.children[1].value = True  # cancelled
+    # The number follows (five booked now), and the rows are numbered as it counts them.
+    assert app.count.value == 5
+    names = [r.children[0].description for r in app.rows.children]
+    assert names == [
+        "Session 1",
+        "Session 2",
+        "Cancelled 31 Mar",
+        "Session 3",
+        "Session 4",
+        "Session 5",
+    ]
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    again = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    again.acting.value = pair["alice"].id
+    assert again.count.value == 5
+    assert [r.children[0].description for r in again.rows.children] == names
+
+    def booked(app):
+        return [(b.on, b.cancelled) for b in app.bookings]
+
+    before = booked(again)
+    again.count.value = 7  # two more, at the end; the holiday stays cancelled
+    assert booked(again) == [*before, (dt.date(2026, 5, 26), False), (dt.date(2026, 6, 9), False)]
+    again.count.value = 3  # then fewer: cut off the end
+    assert booked(again)[:4] == before[:4]
+    assert [c for _day, c in booked(again)[4:]] == [True, True]  # stored ones stay, cancelled
+    again.count.value = 5  # and back: the same sessions on the same days as before
+    assert booked(again) == before
+    again.save_button.click()
+    stored = store.find(model.Session, partnership_id=pair["partnership"].id)
+    assert [
+        (s.scheduled_on, s.status.value) for s in sorted(stored, key=lambda s: s.scheduled_on)
+    ] == [(day, "cancelled" if cancelled else "scheduled") for day, cancelled in before]
+
+
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [

@@ -599,7 +599,7 @@ class AgreementApp(widgets.VBox):
             self._regenerate()
         else:
             self.bookings = bookings
-            self.count.value = len(self.logged) + sum(not b.cancelled for b in bookings)
+            self._set_count()
         self._render_rows()
 
     def _on_reload(self, _button=None) -> None:
@@ -715,25 +715,34 @@ class AgreementApp(widgets.VBox):
             # An emptied (or impossible) first date asks for a date, one outside the workbook's
             # years for another: the schedule stays as it was until one is chosen.
             return
-        # The number of sessions counts those already held or missed: book the rest.
+        # The number of sessions counts those already held or missed: book the rest, stepping
+        # over the days cancelled on purpose between sessions (see ag.rebook).
+        until = self.until.value
+        wanted = None if until is not None else (self.count.value or 0) - len(self.logged)
         dates = ag.schedule_dates(
             first,
             self.frequency.value,
-            count=(self.count.value or 0) - len(self.logged),
-            until=self.until.value,
+            count=None if wanted is None else wanted + len(ag.gaps(self.bookings)),
+            until=until,
         )
-        total = len(self.logged) + len(dates)
+        bookings = ag.rebook(self.bookings, dates, count=wanted)
+        total = len(self.logged) + sum(not b.cancelled for b in bookings)
         self.too_many = total if total > MOST_SESSIONS else 0
-        if self.too_many or (self.until.value is not None and not dates):
+        if self.too_many or (until is not None and total == len(self.logged)):
             # Too far ahead, or before the first session: the end date is the error (said
             # under it); the schedule, and its number of sessions, stay as they were.
             return
-        self.bookings = ag.rebook(self.bookings, dates)
-        if self.until.value is not None:
+        self.bookings = bookings
+        if until is not None:
             # The count follows the end date; no regeneration while it is set.
-            self._loading = True
-            self.count.value = len(self.logged) + len(dates)
-            self._loading = False
+            self._set_count()
+
+    def _set_count(self) -> None:
+        """The number of sessions as the schedule has it: those held or missed, and those
+        booked (a session cancelled below is one fewer)."""
+        loading, self._loading = self._loading, True
+        self.count.value = len(self.logged) + sum(not b.cancelled for b in self.bookings)
+        self._loading = loading
 
     def _render_rows(self) -> None:
         done = len(self.logged)
@@ -747,10 +756,11 @@ class AgreementApp(widgets.VBox):
             "here.</p>"
         )
         rows = []
-        for k, booking in enumerate(self.bookings):
+        names = ag.labels(self.bookings, held=len(self.logged))
+        for k, (booking, name) in enumerate(zip(self.bookings, names, strict=True)):
             picker = widgets.DatePicker(
                 value=booking.on,
-                description=f"Session {len(self.logged) + k + 1}",
+                description=name,
                 style=forms._STYLE,
                 layout=widgets.Layout(width="410px"),
             )
@@ -778,6 +788,11 @@ class AgreementApp(widgets.VBox):
                 cancelled=change["new"] if name == "cancelled" else booking.cancelled,
             )
             self.bookings = bookings
+            names = ag.labels(bookings, held=len(self.logged))
+            for row, row_name in zip(self.rows.children, names, strict=True):
+                row.children[0].description = row_name
+            if name == "cancelled":
+                self._set_count()
             active = [b.on for b in bookings if not b.cancelled]
             if name == "on" and was_first and not self.logged and active:
                 # The first session itself moved: the first date is the earliest session now

@@ -65,7 +65,11 @@ def test_an_agreement_is_saved_and_found_again(workbook, visit):
     second = dt.date.fromisoformat(field(page, second_label).input_value())
     moved = second + dt.timedelta(days=1)
     fill(page, second_label, moved.isoformat())
+    third = dt.date.fromisoformat(field(page, third_label).input_value())
     session_row(page, third_label).get_by_label("cancelled").check()
+    # A cancelled session is named by its day (those after it are numbered on without it).
+    cancelled_label = f"Cancelled {third:%d %b}"
+    expect(session_row(page, cancelled_label).get_by_role("checkbox")).to_be_checked()
     fill(page, "Goals for the partnership (one per line)", "\n".join(goals))
 
     page.get_by_role("button", name="Save agreement").click()
@@ -91,7 +95,7 @@ def test_an_agreement_is_saved_and_found_again(workbook, visit):
     expect(field(page, "Time zone")).to_have_value("Europe/Berlin")
     expect(field(page, "Who calls whom")).to_have_value("Sara Castro")
     expect(field(page, second_label)).to_have_value(moved.isoformat())
-    expect(session_row(page, third_label).get_by_label("cancelled")).to_be_checked()
+    expect(session_row(page, cancelled_label).get_by_role("checkbox")).to_be_checked()
     expect(field(page, "Goals for the partnership (one per line)")).to_have_value("\n".join(goals))
     # The change is kept with Carmen's name.
     expect(page.locator("table").filter(has_text="Carmen Moreau").first).to_contain_text("updated")
