@@ -246,6 +246,23 @@ def check(
             f"{which} before today; move {'it' if len(past) == 1 else 'them'}, or cancel "
             f"{'it if it is' if len(past) == 1 else 'those'} only there to keep the rhythm"
         )
+    # Booked before today, as stored, and not logged: due, and easily forgotten.
+    due = [
+        (k, b.on)
+        for k, b in zip(numbered_all, bookings, strict=True)
+        if k is not None and b.on < today and stored.get(b.session_id or 0) == b.on
+    ]
+    if due:
+        (k, day), *more = due
+        found.warnings.setdefault(
+            "schedule",
+            f"Session {k}, booked for {day:%d %b %Y}, is not in the session log yet: log it "
+            "there (held, missed or rescheduled), or cancel it here"
+            if not more
+            else f"Sessions {_numbers([k for k, _day in due])}, booked before today, are not in "
+            "the session log yet: log them there (held, missed or rescheduled), or cancel them "
+            "here",
+        )
     if agreement.day is not None:
         if not logged:
             if first is not None and first.weekday() != agreement.day.number:

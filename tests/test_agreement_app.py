@@ -740,7 +740,12 @@ def test_a_stored_session_moved_before_today_is_pointed_out(store, pair, app):
     app.save_button.click()
     today = app.bookings[3].on
     later = AgreementApp(store, partnership_id=pair["partnership"].id, today=today)
-    assert later.schedule_field.kind is None  # sessions due, not yet logged: no note
+    # Sessions due and not logged yet are pointed out, not refused.
+    assert later.schedule_field.kind == "warning"
+    assert (
+        "Sessions 1 to 3, booked before today, are not in the session log yet: log them "
+        "there (held, missed or rescheduled), or cancel them here"
+    ) in later.schedule_field.message.value
     later.rows.children[2].children[0].value = today - dt.timedelta(days=2)
     assert "would be booked before today" in later.schedule_field.message.value
 
