@@ -20,6 +20,7 @@ from peercoach_lib import datafiles
 from peercoach_lib.config import data_dir
 from peercoach_lib.model import LsiAssessment
 from peercoach_lib.model.base import Record
+from peercoach_lib.store import Store
 
 AREAS_FILE = "lsi_areas.json"
 FOCUS_COUNT = 3
@@ -115,6 +116,40 @@ def index_change(before: LsiAssessment, after: LsiAssessment) -> float:
     return round(index(after) - index(before), 1)
 
 
+def areas_differ(before: LsiAssessment, after: LsiAssessment) -> str:
+    """ "" when both were taken with the same areas; else, in words, how the areas differ (the
+    indexes are then over different areas): "new: Finances; no longer asked: Money"."""
+    first = {a.area.casefold(): a.area for a in before.areas}
+    second = {a.area.casefold(): a.area for a in after.areas}
+    new = [name for key, name in second.items() if key not in first]
+    gone = [name for key, name in first.items() if key not in second]
+    return "; ".join(
+        f"{word}: {_listing(names)}"
+        for word, names in (("new", new), ("no longer asked", gone))
+        if names
+    )
+
+
+def save(store: Store, assessment: LsiAssessment) -> tuple[LsiAssessment, LsiAssessment | None]:
+    """Store ``assessment`` as its person's one assessment of its day.
+
+    A day already assessed is updated (its id and creation kept), also when that assessment
+    was saved from another window since this one looked: the lookup and the write are one
+    write transaction, and writers take turns. Returns the assessment saved and the one it
+    replaced (None for a new day).
+    """
+    with store.transaction() as tx:
+        same_day = tx.find(
+            LsiAssessment, person_id=assessment.person_id, taken_on=assessment.taken_on
+        )
+        replaced = same_day[0] if same_day else None
+        if replaced is not None:
+            assessment = assessment.replace(id=replaced.id, created_at=replaced.created_at)
+        else:
+            assessment = assessment.replace(id=None, created_at=None)
+        return tx.save(assessment), replaced
+
+
 # -- what the charts show, in words (their alt text) ---------------------------------------------
 
 
@@ -149,6 +184,8 @@ def describe_comparison(before: LsiAssessment, after: LsiAssessment) -> str:
     )
     change = compare(before, after).dropna(subset=["change"])
     parts = [f"Index {moved} since {before.taken_on:%d %B %Y}"]
+    if differ := areas_differ(before, after):
+        parts[0] += f" (over other areas: {differ})"
     parts += largest_moves(change)
     return "; ".join(parts) + "."
 

@@ -173,20 +173,81 @@ def test_a_day_already_saved_shows_its_note_so_saving_again_keeps_it(store, pair
     assert saved.note == ""
 
 
-def test_choosing_an_earlier_day_already_saved_says_saving_replaces_it(store, pair, app):
+def test_an_earlier_day_already_saved_shows_its_own_ratings_until_sliders_move(store, pair, app):
     rate(app, SAT, IMP)
-    app.taken_on.value = TODAY - dt.timedelta(days=7)
+    week_ago = TODAY - dt.timedelta(days=7)
+    app.taken_on.value = week_ago
     app.note.value = "A week ago"
     app.save_button.click()
     app.taken_on.value = TODAY
+    app.rows[0].satisfaction.value = 10
     app.save_button.click()  # today's is now the latest, shown on the sliders
     again = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
-    again.taken_on.value = TODAY - dt.timedelta(days=7)
+    assert again.rows[0].satisfaction.value == 10
+    again.taken_on.value = week_ago  # that day's own ratings and note, nothing to replace
+    assert again.rows[0].satisfaction.value == SAT[0] and again.note.value == "A week ago"
+    assert again.taken_on.kind is None
+    assert "Index: 56.0" in again.results.value
+    again.taken_on.value = TODAY
+    assert again.rows[0].satisfaction.value == 10 and again.note.value == ""
+    # Sliders moved, then an earlier day chosen: they stay, and saving would replace its own.
+    again.rows[1].satisfaction.value = 0
+    again.taken_on.value = week_ago
+    assert again.rows[1].satisfaction.value == 0 and again.rows[0].satisfaction.value == 10
     assert again.taken_on.kind == "warning"
     assert "saving replaces its ratings with these" in again.taken_on.message.value
     assert again.note.value == "A week ago"
     again.taken_on.value = TODAY
     assert again.taken_on.kind is None
+
+
+def test_two_windows_saving_the_same_day_keep_one_assessment_and_say_so(store, pair):
+    first = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
+    second = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
+    rate(first, SAT, IMP)
+    first.note.value = "From the laptop"
+    first.save_button.click()
+    assert "Saved your assessment of" in first.result.value
+    second.rows[0].satisfaction.value = 9
+    second.save_button.click()
+    (saved,) = store.find(model.LsiAssessment, person_id=pair["alice"].id)
+    assert saved.areas[0].satisfaction == 9
+    assert "Updated your assessment of" in second.result.value
+    assert (
+        "It replaces the one saved for that day from another window since this page opened "
+        "(index 56.0)"
+    ) in second.result.value
+    second.rows[0].satisfaction.value = 8
+    second.save_button.click()  # its own now: an ordinary update
+    assert "another window" not in second.result.value
+
+
+def test_the_focus_picked_stays_when_a_slider_moves(store, pair, app):
+    rate(app, SAT, IMP)
+    suggested = app.focus.value
+    picked = ("Family", "Fun and recreation")
+    assert set(picked) <= set(app.focus.options) and set(picked) != set(suggested)
+    app.focus.value = picked
+    app.rows[0].satisfaction.value = 0
+    app.taken_on.value = TODAY - dt.timedelta(days=2)
+    assert app.focus.value == picked
+    assert "Family, Fun and recreation" in app.plan_link.value
+    app.person.value = pair["bob"].id  # someone else: suggestions again
+    app.unsaved.discard_button.click()
+    assert app.person.value == pair["bob"].id and app.focus.value != picked
+
+
+def test_a_comparison_with_an_assessment_of_other_areas_says_so(store, pair, app):
+    rate(app, SAT, IMP)
+    earlier = app.draft().replace(
+        taken_on=TODAY - dt.timedelta(days=30),
+        areas=[*app.draft().areas[1:], model.LsiAreaRating(area="Finances", satisfaction=2)],
+    )
+    store.save(earlier)
+    later = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
+    area = later.rows[0].area
+    assert f"other areas (new: {area}; no longer asked: Finances)" in later.comparison_title.value
+    assert "(over other areas: new: " in lsi.describe_comparison(earlier, later.draft())
 
 
 def test_choosing_another_person_clears_what_was_typed_for_the_first(store, pair, app):
@@ -241,12 +302,15 @@ def test_a_note_typed_over_a_day_already_saved_says_it_replaces_its_note(store, 
     app.taken_on.value = earlier
     app.note.value = "Three days ago"
     app.save_button.click()
-    app.note.value = "Written over"  # this day's own note, edited: no note to warn of
-    assert "replaces its ratings with these" in app.taken_on.message.value  # not the latest
+    app.note.value = "Written over"  # this day's own note (and ratings), edited
+    assert app.taken_on.kind is None
     app.taken_on.value = TODAY  # then back to today, whose note differs
     assert app.note.value == "Written over"
     assert "saving replaces its note with these" in app.taken_on.message.value
     app.note.value = "Today's note"  # as saved: nothing to say
     assert app.taken_on.kind is None
     app.taken_on.value = earlier  # the box began as this day's note: edited, not replacing
+    assert app.taken_on.kind is None
+    app.rows[0].satisfaction.value = 0  # a slider moved, then another day already saved
+    app.taken_on.value = TODAY
     assert "saving replaces its ratings with these" in app.taken_on.message.value

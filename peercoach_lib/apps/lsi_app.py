@@ -89,6 +89,10 @@ class LsiApp(widgets.VBox):
         self.taken_on = forms.date("Date", "taken_on", value=self.today)
         self._shown_note = ""  # the note the form showed for the date on screen
         self._note_day: dt.date | None = None  # the day whose note the note box started from
+        self._shown_ratings: tuple = ()  # the ratings the sliders showed for the date on screen
+        self._ratings_day: dt.date | None = None  # the saved day they came from, if any
+        self._focus_chosen = False  # the person picked the focus areas themselves
+        self._loading_focus = False
         self.rows_box = widgets.VBox()
         self.note = forms.textarea("A note to myself (private)", "note")
         self.results = widgets.HTML()
@@ -175,15 +179,11 @@ class LsiApp(widgets.VBox):
         me = self.store.get(Person, person_id)
         self.demo.value = forms.demo_notice() if me.is_demo else ""
         self.history = self.store.find(LsiAssessment, person_id=person_id, order_by="taken_on")
-        latest = self.history[-1] if self.history else None
-        previous = {a.area: a for a in latest.areas} if latest else {}
         # Start from where I was last time, so that I move only what has changed; draw once.
         self._loading = True
+        self._focus_chosen = False
         try:
-            for row in self.rows:
-                earlier = previous.get(row.area)
-                row.satisfaction.value = earlier.satisfaction if earlier else 5
-                row.importance.value = earlier.importance if earlier else 5
+            self._show_ratings(self.today)
             # A new person starts a fresh form: nothing typed for someone else stays in it; a
             # day already saved shows its note (saving again must not wipe it).
             self.taken_on.value = self.today
@@ -201,6 +201,26 @@ class LsiApp(widgets.VBox):
         """The assessment saved for ``day`` (one a day), if any."""
         return next((a for a in self.history if a.taken_on == day), None)
 
+    def _ratings(self) -> tuple:
+        return tuple((row.satisfaction.value, row.importance.value) for row in self.rows)
+
+    def _show_ratings(self, day: dt.date | None) -> None:
+        """Put on the sliders the ratings saved for ``day``; for a day not saved, the latest
+        saved (where I was last time); 5 for an area never rated."""
+        saved = self._saved_on(day)
+        start = saved or (self.history[-1] if self.history else None)
+        earlier = {a.area.casefold(): a for a in start.areas} if start else {}
+        loading, self._loading = self._loading, True
+        try:
+            for row in self.rows:
+                rating = earlier.get(row.area.casefold())
+                row.satisfaction.value = rating.satisfaction if rating else 5
+                row.importance.value = rating.importance if rating else 5
+        finally:
+            self._loading = loading
+        self._shown_ratings = self._ratings()
+        self._ratings_day = day if saved is not None else None
+
     def _note_of(self, day: dt.date | None) -> str:
         """The note saved with the assessment of ``day`` ("" when there is none)."""
         saved = self._saved_on(day)
@@ -214,6 +234,9 @@ class LsiApp(widgets.VBox):
         if self.note.value.strip() == self._shown_note.strip():  # spaces are not writing
             self._shown_note = self.note.value = self._note_of(change["new"])
             self._note_day = change["new"]
+        # So do the ratings, until the person moves a slider: a day already saved shows its own.
+        if self._ratings() == self._shown_ratings:
+            self._show_ratings(change["new"])
         self._warn_of_replacing()
         self.refresh()  # compared with the assessment before the new date
 
@@ -226,10 +249,17 @@ class LsiApp(widgets.VBox):
         (the sliders show the latest day's, not that day's) and a note other than its own."""
         day = self.taken_on.value
         saved = self._saved_on(day)
-        latest = self.history[-1].taken_on if self.history else None
         replaced = []
-        if saved is not None and day != latest:
-            replaced.append("ratings")
+        # Ratings brought from another day (moved before the date was changed); moving the
+        # sliders of this day's own is an ordinary update.
+        if saved is not None and self._ratings_day != day:
+            ratings = {a.area.casefold(): (a.satisfaction, a.importance) for a in saved.areas}
+            shown = {
+                row.area.casefold(): value
+                for row, value in zip(self.rows, self._ratings(), strict=True)
+            }
+            if ratings != shown:
+                replaced.append("ratings")
         # A note written for another day, or carried over from it; editing this day's own
         # note is an ordinary update.
         if (
@@ -303,13 +333,27 @@ class LsiApp(widgets.VBox):
             self.comparison.hide()
         else:
             change = lsi.index(current) - lsi.index(earlier)
+            differ = lsi.areas_differ(earlier, current)
             self.comparison_title.value = (
                 f"<p>Compared with {earlier.taken_on:%d %B %Y}: index "
-                f"{lsi.index(earlier):.1f} → {lsi.index(current):.1f} ({change:+.1f}).</p>"
+                f"{lsi.index(earlier):.1f} → {lsi.index(current):.1f} ({change:+.1f})."
+                + (
+                    f" That assessment was taken with other areas ({html.escape(differ)}), "
+                    "so the two indexes are not over the same areas."
+                    if differ
+                    else ""
+                )
+                + "</p>"
             )
         self._draw_charts()
-        self.focus.options = [a.area for a in current.areas]
-        self.focus.value = tuple(suggested)
+        chosen = self.focus.value
+        self._loading_focus = True
+        try:
+            self.focus.options = [a.area for a in current.areas]
+            # The person's own pick stays; until they make one, the focus follows the ratings.
+            self.focus.value = tuple(chosen) if self._focus_chosen else tuple(suggested)
+        finally:
+            self._loading_focus = False
         self._on_focus()
 
     def _current(self) -> LsiAssessment:
@@ -344,7 +388,9 @@ class LsiApp(widgets.VBox):
         before = [a for a in self.history if a.taken_on < day]
         return before[-1] if before else None
 
-    def _on_focus(self, _change=None) -> None:
+    def _on_focus(self, change=None) -> None:
+        if change is not None and not self._loading_focus:
+            self._focus_chosen = True
         chosen = list(self.focus.value)
         if not chosen or self.person.value is None:
             self.plan_link.value = (
@@ -379,10 +425,8 @@ class LsiApp(widgets.VBox):
             )
             return
         # One assessment a day: saving again on the same date updates that day's.
-        same_day = self._saved_on(assessment.taken_on)
-        if same_day is not None:
-            assessment = assessment.replace(id=same_day.id, created_at=same_day.created_at)
-        saved = self.store.save(assessment)
+        known = self._saved_on(assessment.taken_on)
+        saved, replaced = lsi.save(self.store, assessment)
         # The box shows the note as saved (trimmed), so that it still follows the date.
         self._loading = True
         try:
@@ -390,15 +434,23 @@ class LsiApp(widgets.VBox):
             self._note_day = saved.taken_on
         finally:
             self._loading = False
-        self.unsaved.mark_clean()
         others = [a for a in self.history if a.id != saved.id]
         self.history = sorted([*others, saved], key=lambda a: (a.taken_on, a.id))
+        self._shown_ratings, self._ratings_day = self._ratings(), saved.taken_on
+        self.unsaved.mark_clean()
         self._show_history()
         self._warn_of_replacing()
-        verb = "Updated" if same_day is not None else "Saved"
+        verb = "Updated" if replaced is not None else "Saved"
+        elsewhere = (
+            f" It replaces the one saved for that day from another window since this page "
+            f"opened (index {lsi.index(replaced):.1f})."
+            if replaced is not None and replaced != known
+            else ""
+        )
         self.result.value = forms.notice(
             "ok",
-            f"{verb} your assessment of {saved.taken_on:%d %B %Y} (index {lsi.index(saved):.1f}).",
+            f"{verb} your assessment of {saved.taken_on:%d %B %Y} (index {lsi.index(saved):.1f})."
+            + elsewhere,
         )
 
     def _show_history(self) -> None:
