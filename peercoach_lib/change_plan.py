@@ -344,6 +344,26 @@ def default_milestones(start: dt.date, until: dt.date | None = None) -> list[Mil
     return out
 
 
+def fill_monthly(
+    typed: list[dict], start: dt.date, until: dt.date | None = None
+) -> tuple[list[dict], int]:
+    """The milestones ``typed`` (rows as dicts with ``due_on`` and ``description``), with one of
+    :func:`default_milestones` added for each four weeks that none of them is due near (two
+    weeks either way); by date, those without one last. Rows with neither a date nor words
+    are dropped. Returns the rows and how many were added."""
+    kept = [m for m in typed if m.get("due_on") or (m.get("description") or "").strip()]
+    near = dt.timedelta(weeks=MILESTONE_WEEKS) / 2
+    added = [
+        {"due_on": m.due_on, "description": m.description}
+        for m in default_milestones(start, until)
+        if not any(t.get("due_on") and abs(t["due_on"] - m.due_on) < near for t in kept)
+    ]
+    rows = sorted(
+        [*kept, *added], key=lambda m: (m.get("due_on") is None, m.get("due_on") or start)
+    )
+    return rows, len(added)
+
+
 def markdown(plan: ChangePlan, person_name: str) -> str:
     """The plan as a readable Markdown document."""
     w = words

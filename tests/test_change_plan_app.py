@@ -452,3 +452,40 @@ def test_discarding_changes_to_open_another_plan_drops_their_draft(store, pair, 
     app.unsaved.discard_button.click()
     assert app.plan.value == NEW
     assert store.find(model.Draft) == []
+
+
+def test_monthly_milestones_keep_those_already_typed(app):
+    app.milestones.load([])
+    app.milestones.append({"due_on": dt.date(2026, 4, 1), "description": "Two blocks a week"})
+    app.milestones.append({"due_on": None, "description": "Tell my partner how it went"})
+    app.milestones.append({"due_on": None, "description": ""})  # an empty row
+    app.monthly.click()
+    rows = app.milestones.items()
+    assert [r["description"] for r in rows if not r["description"].startswith("Month")] == [
+        "Two blocks a week",
+        "Tell my partner how it went",
+    ]
+    dues = [r["due_on"] for r in rows if r["due_on"] is not None]
+    assert dues == sorted(dues) and dt.date(2026, 3, 30) not in dues  # 1 April stands for it
+    added = len(rows) - 2
+    assert added > 0
+    assert (
+        f"Added {added} milestones, one for each four weeks without one; the 2 already there "
+        "are kept."
+    ) in app.monthly_result.value
+    app.monthly.click()
+    assert app.milestones.items() == rows
+    assert "Every four weeks already has a milestone: nothing was added." in (
+        app.monthly_result.value
+    )
+
+
+def test_two_plans_of_the_same_change_started_the_same_day_read_differently(store, pair, app):
+    for _ in range(2):
+        app.plan.value = NEW
+        app.change.value = "Walk more"
+        app.save_button.click()
+    labels = [label for label, value in app.plan.control.options if value != NEW]
+    assert len(set(labels)) == 2 and all(
+        label.startswith("Walk more (from 02 Mar 2026") for label in labels
+    )

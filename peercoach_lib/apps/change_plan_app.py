@@ -163,6 +163,9 @@ class ChangePlanApp(widgets.VBox):
                 width="auto", align_self="flex-start", margin=f"0 0 0 {forms.LABEL_WIDTH}"
             ),
         )
+        self.monthly_result = widgets.HTML(
+            layout=widgets.Layout(margin=f"0 0 0 {forms.LABEL_WIDTH}")
+        )
         self.gas_intro = widgets.HTML(
             "<p>Describe, before you start, what each level of success would look like for you. "
             "At each session you will say which level you reached.</p>"
@@ -245,6 +248,7 @@ class ChangePlanApp(widgets.VBox):
                 self.evidence,
                 self.milestones,
                 self.monthly,
+                self.monthly_result,
                 forms.heading("Goal attainment levels"),
                 self.gas_intro,
                 *self.gas_levels.values(),
@@ -315,8 +319,18 @@ class ChangePlanApp(widgets.VBox):
             PlanStatus.ACHIEVED: " (achieved)",
             PlanStatus.DROPPED: " (dropped)",
         }
+        # Two plans of the same change (started the same day, even) never read alike.
+        names = cp.plan_names(plans)
         self.plan.control.options = [("Start a new plan…", NEW)] + [
-            (f"{p.change} ({p.created_on:%d %b %Y}){labels[p.status]}", p.id)
+            (
+                (
+                    f"{p.change} ({p.created_on:%d %b %Y})"
+                    if names[p.id] == p.change
+                    else names[p.id]
+                )
+                + labels[p.status],
+                p.id,
+            )
             for p in reversed(plans)
         ]
         already = None
@@ -349,7 +363,7 @@ class ChangePlanApp(widgets.VBox):
             else:
                 self.saved = self.store.get(ChangePlan, self.plan.value)
                 self.show(self.saved)
-            self.result.value = ""
+            self.result.value = self.monthly_result.value = ""
             forms.show_messages(self.fields, {}, self._gas_notes())
             self._refresh_outputs()
             self.unsaved.mark_clean()
@@ -526,8 +540,20 @@ class ChangePlanApp(widgets.VBox):
 
     def _on_monthly(self, _button) -> None:
         start = self.saved.created_on if self.saved else self.today
-        milestones = cp.default_milestones(start, self._eight_sessions_end(start))
-        self.milestones.load([m.model_dump() for m in milestones])
+        typed = self.milestones.items()
+        rows, added = cp.fill_monthly(typed, start, self._eight_sessions_end(start))
+        self.milestones.load(rows)
+        kept = len(rows) - added
+        if not added:
+            said = "Every four weeks already has a milestone: nothing was added."
+        else:
+            said = f"Added {added} milestone{'s' if added > 1 else ''}, one for each four weeks"
+            said += (
+                f" without one; the {kept} already there {'is' if kept == 1 else 'are'} kept."
+                if kept
+                else "."
+            )
+        self.monthly_result.value = forms.notice("info", said)
         self._on_edit()
 
     # -- saving ------------------------------------------------------------------------------------
