@@ -211,6 +211,8 @@ def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
             conflicts: list[str] = []
             pending: list[tuple[TableMap, Record]] = []
             linked = _linked_here(tx, parsed) if person is not None else set()
+            if person is not None:
+                _refuse_a_deleted_person(tx, person)
             for mapping in TABLE_MAPS:
                 records = parsed[mapping.name]
                 existing = {r.id: r for r in tx.find(mapping.record, id=[r.id for r in records])}
@@ -247,6 +249,20 @@ def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
     except (sa.exc.IntegrityError, sa.exc.DataError) as exc:
         raise ImportRefused(f"the file does not fit the database: {exc.orig}") from None
     return added
+
+
+def _refuse_a_deleted_person(tx: Transaction, person: int) -> None:
+    """A person's export cannot bring them back into the workbook they were deleted from:
+    deleting is for good (:mod:`peercoach_lib.forget`)."""
+    from peercoach_lib import model as m
+
+    stored = tx.find(m.Person, id=[person])
+    if stored and stored[0].forgotten_at is not None:
+        raise ImportRefused(
+            f"this is the export of person {person}, who was deleted from this workbook on "
+            f"{stored[0].forgotten_at:%d %B %Y}; a deletion cannot be undone, so nothing of "
+            "theirs is imported here (the file can go into another, empty workbook)"
+        )
 
 
 def _linked_here(tx: Transaction, parsed: dict[str, list[Record]]) -> set[int]:

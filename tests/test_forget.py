@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from peercoach_lib import cli, cohort, demo, forget, model, transfer
-from peercoach_lib.errors import NotFoundError
+from peercoach_lib.errors import ImportRefused, NotFoundError
 from peercoach_lib.model.base import _inner_model
 from peercoach_lib.store import Store, schema
 from peercoach_lib.store.mapping import TABLE_MAPS
@@ -622,6 +622,22 @@ def test_an_export_after_forgetting_holds_none_of_the_persons_words(world):
     for document in (transfer.export_document(store, me), transfer.export_document(store)):
         text = json.dumps(document)
         assert [w for w in secrets if w in text] == []
+
+
+def test_an_export_taken_before_forgetting_does_not_bring_the_person_back(world):
+    store, me = world["store"], world["me"]
+    document = transfer.export_document(store, me)
+    forget.forget_person(store, me, now=NOW)
+    tables = _tables(store, [t.name for t in schema.metadata.sorted_tables])
+    with pytest.raises(ImportRefused) as refused:
+        transfer.import_document(store, document)
+    assert str(refused.value) == (
+        f"this is the export of person {me}, who was deleted from this workbook on 24 November "
+        "2026; a deletion cannot be undone, so nothing of theirs is imported here (the file can "
+        "go into another, empty workbook)"
+    )
+    for name, frame in _tables(store, list(tables)).items():
+        pd.testing.assert_frame_equal(tables[name], frame, obj=name)
 
 
 def test_forgetting_twice_is_harmless(world):

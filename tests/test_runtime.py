@@ -20,6 +20,7 @@ import pytest
 import peercoach_lib.apps
 from peercoach_lib.apps import context, registry, runtime
 from peercoach_lib.config import notebooks_dir
+from peercoach_lib.forget import forget_person
 from peercoach_lib.serve import JUPYTER_DATA, TEMPLATE
 
 
@@ -262,3 +263,7 @@ def test_a_link_naming_what_the_workbook_does_not_hold_is_told(served, store, pa
     assert runtime.launch(WithStore).url_note.value == ""
     environ = {"QUERY_STRING": "person=-1"}
     assert context.unknown_in_url(store, environ) == ["person -1"]
+    forget_person(store, alice.id)
+    assert context.unknown_in_url(store, {"QUERY_STRING": f"person={alice.id}"}) == [
+        f"person {alice.id} (deleted from the workbook)"
+    ]

@@ -84,11 +84,14 @@ def unknown_in_url(store: Store, environ: Mapping[str, str] | None = None) -> li
             continue
         value = int_param(name, environ)
         try:
-            held = value is not None and store.get(kind, value) is not None
+            record = store.get(kind, value) if value is not None else None
         except NotFoundError:
-            held = False
-        if not held:
+            record = None
+        if record is None:
             unknown.append(f"{name} {params[name][0]}")
+        elif getattr(record, "forgotten_at", None) is not None:
+            # Deleted ("forgotten"): the record stays for the counts, nameless, offered nowhere.
+            unknown.append(f"{name} {value} (deleted from the workbook)")
     return unknown
 
 
