@@ -489,3 +489,15 @@ def test_two_plans_of_the_same_change_started_the_same_day_read_differently(stor
     assert len(set(labels)) == 2 and all(
         label.startswith("Walk more (from 02 Mar 2026") for label in labels
     )
+
+
+def test_a_long_history_says_it_shows_the_latest_changes(store, pair, app):
+    app.change.value = "Walk more"
+    app.save_button.click()
+    for k in range(11):
+        app.why.value = f"Reason {k}"
+        app.save_button.click()
+    assert app.history.value.count("<tr><td>") == 10
+    assert "The latest 10 of 12 changes; every change is kept, and an export (My data) holds" in (
+        app.history.value
+    )

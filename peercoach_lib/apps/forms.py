@@ -935,11 +935,16 @@ def _change_text(record: type, name: str, change) -> str:
     return f"{title}: {before} → {after}" if before and after else title
 
 
+#: Changes a history table lists (the latest).
+HISTORY_SHOWN = 10
+
+
 def history_table(entries, record: type, names: Mapping[int, str] | None = None) -> str:
     """The latest changes to a record, newest first: when, who (if known), what, and which fields
     went from what to what (a short value is shown; a long text or a list is named)."""
     rows = []
-    for entry in list(reversed(entries))[:10]:
+    entries = list(entries)
+    for entry in list(reversed(entries))[:HISTORY_SHOWN]:
         fields = "; ".join(_change_text(record, n, c) for n, c in entry.changes.items()) or "-"
         who = (names or {}).get(entry.changed_by, "not recorded")
         rows.append(
@@ -947,8 +952,15 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
             f"<td>{entry.action.value}</td><td>{html.escape(fields)}</td></tr>"
         )
     cell = "text-align:left;padding-right:14px"
+    more = (
+        f"<caption style='text-align:left;font-size:13px;padding-bottom:4px'>The latest "
+        f"{HISTORY_SHOWN} of {len(entries)} changes; every change is kept, and an export (My "
+        "data) holds them all.</caption>"
+        if len(entries) > HISTORY_SHOWN
+        else ""
+    )
     return (
-        "<table style='font-size:13px;border-collapse:collapse'><thead><tr>"
+        f"<table style='font-size:13px;border-collapse:collapse'>{more}<thead><tr>"
         f"<th style='{cell}'>When (UTC)</th><th style='{cell}'>Who</th>"
         f"<th style='{cell}'>What</th><th style='{cell}'>Fields</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
