@@ -7,6 +7,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -305,3 +306,22 @@ def test_home_says_who_is_signed_in_and_keeps_the_database_to_itself(store, coho
     with context.viewing_as(identity.ANYONE):
         home = HomeApp(store)
     assert "Data is kept in" in home.summary.value
+
+
+def test_today_is_the_signed_in_persons_own_day(store, cohort):
+    """Kiritimati is 14 hours ahead of UTC, Pago Pago 11 behind: never the same day."""
+    ann, bea = cohort["ann"], cohort["bea"]
+    store.save(ann.replace(time_zone="Pacific/Kiritimati"))
+    store.save(bea.replace(time_zone="Pacific/Pago_Pago"))
+    days = {}
+    for name, zone in (("ann", "Pacific/Kiritimati"), ("bea", "Pacific/Pago_Pago")):
+        with context.viewing_as(signed_in(store, name)):
+            page = LsiApp(store)
+            days[name] = page.today
+            assert page.taken_on.value == page.today
+            assert context.today(store) == dt.datetime.now(ZoneInfo(zone)).date()
+            assert SessionLogApp(store).today == page.today
+    assert days["ann"] > days["bea"]  # a day or (from 10:00 to 11:00 UTC) two
+    # Locally (no sign-in), the computer's day.
+    with context.viewing_as(identity.ANYONE):
+        assert context.today(store) == dt.date.today()

@@ -254,7 +254,7 @@ class AgreementApp(widgets.VBox):
         self.add_class("peercoach-app")
         self.add_class("peercoach-agreement")
         self.store = store or Store()
-        self.today = today or dt.date.today()
+        self.today = today or context.today(self.store)
         self.partnership: Partnership | None = None
         self.people: dict[int, Person] = {}
         self.saved: Agreement | None = None

@@ -94,7 +94,7 @@ class ChangePlanApp(widgets.VBox):
         self.add_class("peercoach-app")
         self.add_class("peercoach-change-plan")
         self.store = store or Store()
-        self.today = today or dt.date.today()
+        self.today = today or context.today(self.store)
         self.saved: ChangePlan | None = None
         self._loading = False  # the form is being filled from storage: that is no edit
         try:

@@ -46,7 +46,7 @@ class CohortDashboardApp(widgets.VBox):
         self.add_class("peercoach-app")
         self.add_class("peercoach-cohort")
         self.store = store or Store()
-        self.today = today or dt.date.today()
+        self.today = today or context.today(self.store)
         self.view: cohort.CohortView | None = None
         self.names: dict[int, str] = {}
         self.people_names: dict[int, str] = {}

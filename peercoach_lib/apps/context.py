@@ -8,11 +8,13 @@ should be (``?person=abc``) are ignored, never an error.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import urllib.parse
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from peercoach_lib.identity import Viewer
@@ -123,6 +125,15 @@ def viewer(store: Store | None = None) -> Viewer:
 
             _viewer = identity.resolve(store or Store())
     return _viewer
+
+
+def today(store: Store | None = None) -> dt.date:
+    """Today for the person at the page: on a shared server, in the signed-in person's time
+    zone (the server's clock may be a day ahead of or behind them); locally, the computer's."""
+    me = viewer(store).person
+    if me is None:
+        return dt.date.today()
+    return dt.datetime.now(ZoneInfo(me.time_zone)).date()
 
 
 @contextmanager

@@ -64,7 +64,7 @@ class ConversationApp(widgets.VBox):
         self.add_class("peercoach-app")
         self.add_class("peercoach-conversation")
         self.store = store or Store()
-        self.today = today or dt.date.today()
+        self.today = today or context.today(self.store)
         self.prompted_by = prompted_by if prompted_by in PROMPTS else "home"
         self._wanted_partnership = partnership_id
         self.partnership: Partnership | None = None

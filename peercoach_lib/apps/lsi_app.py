@@ -79,7 +79,7 @@ class LsiApp(widgets.VBox):
         self.add_class("peercoach-app")
         self.add_class("peercoach-lsi")
         self.store = store or Store()
-        self.today = today or dt.date.today()
+        self.today = today or context.today(self.store)
         self.history: list[LsiAssessment] = []
         self._loading = False
 

@@ -164,7 +164,7 @@ class SessionPrepApp(widgets.VBox):
         self.add_class("peercoach-app")
         self.add_class("peercoach-prep")
         self.store = store or Store()
-        self.today = today or dt.date.today()
+        self.today = today or context.today(self.store)
         self.rng = rng or random.Random()
         self.upcoming: list[prep.Upcoming] = []
         self.current: SessionPrep | None = None

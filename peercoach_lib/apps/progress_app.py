@@ -69,7 +69,7 @@ class ProgressApp(widgets.VBox):
         self.add_class("peercoach-app")
         self.add_class("peercoach-progress")
         self.store = store or Store()
-        self.today = today or dt.date.today()
+        self.today = today or context.today(self.store)
         self.progress: progress.Progress | None = None
         self.person = forms.dropdown("I am", "person_id", [])
         self.demo = widgets.HTML()

@@ -121,7 +121,7 @@ class SessionLogApp(widgets.VBox):
         self.add_class("peercoach-app")
         self.add_class("peercoach-session-log")
         self.store = store or Store()
-        self.today = today or dt.date.today()
+        self.today = today or context.today(self.store)
         self.partnership: Partnership | None = None
         self.agreement: Agreement | None = None
         self.people: dict[int, Person] = {}
