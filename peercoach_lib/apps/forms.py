@@ -434,6 +434,23 @@ _CSS = """
 .peercoach-app .widget-inline-hbox .widget-label { align-self: flex-start; padding-top: 4px; }
 .peercoach-app .widget-html-content { overflow-wrap: anywhere; }
 .peercoach-app textarea, .peercoach-app input[type="text"] { unicode-bidi: plaintext; }
+/* A narrow window (a phone, or a page zoomed to 400%): labels above their boxes, and nothing
+   wider than the window, so the page reflows instead of scrolling sideways (WCAG 1.4.10).
+   What is set in from the left under the labels' column (LABEL_WIDTH) is not, then. */
+@media (max-width: 640px) {
+  .peercoach-app .widget-inline-hbox {
+    flex-wrap: wrap; max-width: calc(100% - 2 * var(--jp-widgets-margin)); height: auto;
+  }
+  .peercoach-app .widget-inline-hbox > .widget-label {
+    width: 100% !important; max-width: 100%; text-align: left !important; padding-top: 0;
+  }
+  .peercoach-app .widget-inline-hbox > :not(.widget-label) { min-width: 0; max-width: 100%; }
+  .peercoach-app .widget-hslider > .slider-container { flex: 1 1 0; }
+  .peercoach-app .widget-hslider > .widget-readout { flex: 0 0 auto; min-width: 2.5em; }
+  .peercoach-app .widget-hbox { flex-wrap: wrap; }
+  .peercoach-app .jupyter-widgets:not(.widget-inline-hbox) { max-width: 100% !important; }
+  .peercoach-app [style*="240px"] { margin-left: 0 !important; }
+}
 .peercoach-app .peercoach-unseen {
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;

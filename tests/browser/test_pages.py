@@ -56,3 +56,41 @@ def test_the_first_tab_stop_skips_to_the_app(workbook, visit):
     page.page.keyboard.press("Enter")
     assert page.page.url.endswith("#peercoach-main")
     assert page.page.evaluate("document.activeElement.id") == "peercoach-main"
+
+
+#: Controls whose right edge passes the window's, and labels beside (not above) their control.
+_REFLOW = """() => {
+  const seen = (e) => e.getClientRects().length > 0 && e.getBoundingClientRect().width > 0;
+  const wide = [];
+  document.querySelectorAll('.peercoach-app *').forEach((e) => {
+    if (seen(e) && e.getBoundingClientRect().right > window.innerWidth + 0.5) {
+      wide.push(e.tagName + '.' + String(e.className).slice(0, 60));
+    }
+  });
+  const beside = [];
+  document.querySelectorAll('.peercoach-app .widget-inline-hbox > .widget-label').forEach((l) => {
+    const control = l.nextElementSibling;
+    if (seen(l) && control && seen(control) && l.textContent.trim() &&
+        control.getBoundingClientRect().top < l.getBoundingClientRect().bottom - 1) {
+      beside.push(l.textContent.trim());
+    }
+  });
+  return {wide: wide.slice(0, 10), beside: beside.slice(0, 10)};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("notebook", "context"),
+    [
+        ("lifestyle_satisfaction_index.ipynb", {"person": 2}),
+        ("first_session_agreement.ipynb", {"person": 2, "partnership": 1}),
+    ],
+)
+def test_a_narrow_window_reflows_with_labels_above_their_boxes(workbook, visit, notebook, context):
+    """320 CSS pixels wide (a phone, or 1280 pixels zoomed to 400%): nothing runs off the
+    side (WCAG 1.4.10 Reflow), and each label sits above its box instead of squeezing it."""
+    page = visit(workbook.url(notebook, **context), viewport=(320, 900))
+    page.assert_clean()
+    found = page.page.evaluate(_REFLOW)
+    assert found == {"wide": [], "beside": []}
+    page.screenshot(notebook.removesuffix(".ipynb") + "-narrow")
