@@ -78,6 +78,20 @@ def active_plans(store: Store, person_id: int) -> list[ChangePlan]:
     return store.find(ChangePlan, person_id=person_id, status=PlanStatus.ACTIVE)
 
 
+def goals_of(store: Store, person_id: int, session_id: int | None) -> list[ChangePlan]:
+    """The person's plans a session's log shows: those active, and any other rated in the
+    session or linked from a commitment made in it (achieved or dropped since), so that a later
+    edit of the log keeps its ratings and links."""
+    with store.reading() as tx:
+        plans = tx.find(ChangePlan, person_id=person_id)
+        used: set[int | None] = set()
+        if session_id is not None:
+            used |= {r.plan_id for r in tx.find(GasRating, session_id=session_id)}
+            made = tx.find(Commitment, person_id=person_id, made_in_session_id=session_id)
+            used |= {c.goal_id for c in made}
+    return [p for p in plans if p.status is PlanStatus.ACTIVE or p.id in used]
+
+
 def open_commitments(
     store: Store, person_id: int, partnership_id: int, session_id: int | None
 ) -> list[Commitment]:
@@ -271,6 +285,11 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         stored = tx.get(Session, mine.id) if mine.id is not None else None
         session = tx.save(mine.revised(stored))
         sid = session.id
+        if stored is not None and session.day != stored.day:
+            # Ratings are dated with their session: both partners' move with it.
+            for moved in tx.find(GasRating, session_id=sid):
+                if session.day is not None and moved.rated_on != session.day:
+                    tx.save(moved.replace(rated_on=session.day))
         if entry.rebook_on is not None and session.status is SessionStatus.RESCHEDULED:
             if problem := date_problem(entry.rebook_on, partnership):
                 raise ValidationError("Session", [FieldError("rebook_on", "New date", problem)])

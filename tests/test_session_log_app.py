@@ -859,3 +859,46 @@ def test_following_up_in_a_later_session_is_no_change_to_the_session_it_was_made
     first.note.value = "Added later"
     first.save_button.click()
     assert "Saved the held session" in first.result.value, first.result.value
+
+
+def test_a_goal_achieved_since_keeps_its_rating_and_links_when_the_log_is_edited(demo_pair):
+    store, pair, plan, (s1, _s2, _s3) = demo_pair
+    me = pair.person_a_id
+    log(store, pair, s1, reviews={}, new=["Draft the bid"], level=1)
+    (made,) = store.find(model.Commitment, person_id=me, made_in_session_id=s1.id)
+    store.save(made.replace(goal_id=plan.id))
+    store.save(plan.replace(status=model.PlanStatus.ACHIEVED, status_reason="Done early"))
+    later = open_log(store, pair, s1.scheduled_on + dt.timedelta(days=3))
+    later.session.value = s1.id
+    (level_field,) = later.levels.children
+    assert level_field.value == 1 and "(achieved)" in level_field.control.description
+    later.note.value = "Added a line afterwards"
+    later.save_button.click()
+    assert "Saved the held session" in later.result.value, later.result.value
+    (rating,) = store.find(model.GasRating, session_id=s1.id, plan_id=plan.id)
+    assert rating.level == 1
+    assert store.get(model.Commitment, made.id).goal_id == plan.id
+    # A session logged after the goal was achieved does not offer it.
+    assert session_log.goals_of(store, me, None) == [
+        p for p in store.find(model.ChangePlan, person_id=me) if p.status is model.PlanStatus.ACTIVE
+    ]
+
+
+def test_ratings_move_with_their_session_to_another_day(demo_pair):
+    store, pair, _plan, (s1, _s2, _s3) = demo_pair
+    log(store, pair, s1, reviews={}, new=[], level=0)
+    # The partner rated a goal of theirs in the same session.
+    goal = store.save(
+        model.ChangePlan(person_id=pair.person_b_id, change="Sleep by eleven", created_on=AS_OF)
+    )
+    store.save(
+        model.GasRating(plan_id=goal.id, session_id=s1.id, rated_on=s1.scheduled_on, level=1)
+    )
+    later = open_log(store, pair, s1.scheduled_on + dt.timedelta(days=3))
+    later.session.value = s1.id
+    moved = s1.scheduled_on + dt.timedelta(days=1)
+    later.held_on.value = moved
+    later.save_button.click()
+    assert "Saved the held session" in later.result.value, later.result.value
+    rated = store.find(model.GasRating, session_id=s1.id)
+    assert len(rated) == 2 and {r.rated_on for r in rated} == {moved}

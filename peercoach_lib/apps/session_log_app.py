@@ -24,6 +24,7 @@ from peercoach_lib.model import (
     GasRating,
     Partnership,
     Person,
+    PlanStatus,
     Session,
     SessionCheck,
     SessionHalf,
@@ -457,7 +458,7 @@ class SessionLogApp(widgets.VBox):
         session = self._session()
         self.loaded_session = session
         self.own_loaded = session_log.own_part(self.store, session.id, me) if session else None
-        self.plans = session_log.active_plans(self.store, me)
+        self.plans = session_log.goals_of(self.store, me, session.id if session else None)
         self._loading = True
         try:
             self._show_saved(session)
@@ -535,7 +536,12 @@ class SessionLogApp(widgets.VBox):
         for row in self._review_rows():
             row.status.observe(runtime.guarded(self._on_edit), names="value")
             row.obstacle.observe(runtime.guarded(self._on_edit), names="value")
-        self.plan_names = change_plan.plan_names(self.plans)
+        # A goal achieved or dropped since this session says so ("Walk more (achieved)").
+        names = change_plan.plan_names(self.plans)
+        self.plan_names = {
+            p.id: names[p.id] + ("" if p.status is PlanStatus.ACTIVE else f" ({p.status.value})")
+            for p in self.plans
+        }
         goals = [("(no goal)", None), *((self.plan_names[p.id], p.id) for p in self.plans)]
         self.new_commitments.make_row = _commitment_row(goals)
         made = self.store.find(Commitment, person_id=me, made_in_session_id=sid) if sid else []
