@@ -117,6 +117,8 @@ def load(
     commitments = frames["commitments"]
     commitments = commitments[commitments["person_id"] == person_id]
     reviewed = sessions.reviewed(commitments, all_sessions)
+    # Followed up in a preparation for a session still to come: it counts from that day.
+    reviewed = reviewed[pd.to_datetime(reviewed["reviewed_on"]) <= as_of]
     recent = sessions.follow_through_since(reviewed, as_of - pd.Timedelta(weeks=4))
 
     held, planned, held_unplanned = sessions.held_and_planned(mine, as_of)

@@ -281,3 +281,35 @@ def test_a_new_partner_not_met_yet_does_not_hide_the_sessions_held_before(store,
     assert progress.read_cadence(p).startswith(
         "With Bob (ended 01 February 2026): you held 2 of 2 planned sessions so far."
     )
+
+
+def test_a_follow_up_prepared_for_a_session_to_come_counts_from_its_day(store, pair):
+    alice = pair["alice"]
+    first = pair["partnership"]
+    held = store.save(
+        model.Session(
+            partnership_id=first.id,
+            scheduled_on=dt.date(2026, 3, 2),
+            held_on=dt.date(2026, 3, 2),
+            status=model.SessionStatus.HELD,
+        )
+    )
+    coming = store.save(model.Session(partnership_id=first.id, scheduled_on=dt.date(2026, 3, 16)))
+    for text, status, reviewed_in in (
+        ("Done at the first session", "done", held.id),
+        ("Prepared as not done for the next", "not done", coming.id),
+    ):
+        store.save(
+            model.Commitment(
+                person_id=alice.id,
+                partnership_id=first.id,
+                made_in_session_id=held.id,
+                text=text,
+                status=status,
+                reviewed_in_session_id=reviewed_in,
+            )
+        )
+    before = progress.load(store, alice.id, as_of=dt.date(2026, 3, 9))
+    assert before.follow_overall == 1.0 and len(before.follow_weekly) == 1
+    on_the_day = progress.load(store, alice.id, as_of=dt.date(2026, 3, 16))
+    assert on_the_day.follow_overall == 0.5 and len(on_the_day.follow_weekly) == 2
