@@ -147,7 +147,7 @@ def pair(
 
     Each partner is a person's id, or a new :class:`Person` (not saved yet) to add with the
     pairing, in the same transaction. The partnership belongs to ``cohort_id``; when not given,
-    to the partners' cohort (a new person joins it).
+    to the partners' cohort. A new person, or one in no cohort yet, joins the partnership's.
 
     Raises :class:`ValidationError` for the same person twice, a facilitator, someone who asked
     to be forgotten, two people of different cohorts (``cohort_id`` not given), two people who
@@ -182,6 +182,9 @@ def pair(
         for person in (person_a, person_b):
             if isinstance(person, Person):
                 person = tx.save(person.replace(cohort_id=person.cohort_id or cohort_id), by=by).id
+            elif cohort_id is not None and person in known and known[person].cohort_id is None:
+                # Someone in no cohort yet joins the partnership's.
+                tx.save(known[person].replace(cohort_id=cohort_id), by=by)
             ids.append(person)
         return _pair(tx, ids[0], ids[1], on=on, cohort_id=cohort_id, by=by)
 

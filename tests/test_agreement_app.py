@@ -198,6 +198,39 @@ def test_a_new_partnership_with_a_new_person(store, pair):
     assert [title for title in app.partner_tabs.titles] == ["Dee", "Carmen Castro"]
 
 
+def test_two_new_people_are_paired_in_the_cohort_chosen_or_told_they_are_in_none(store, pair):
+    cohort = pair["cohort"]
+    app = AgreementApp(store, today=TODAY)
+    creator = app.new
+    creator.refresh()
+    assert creator.cohort.layout.display == "none"
+    creator.first.value = NEW
+    creator.first_name.value = "Lena Fox"
+    creator.second.value = pair["alice"].id  # Alice is in a cohort: the pair goes there
+    assert creator.cohort.layout.display == "none"
+    creator.second.value = NEW
+    assert creator.cohort.layout.display == "flex"
+    # A new person by the name of someone in the workbook cannot be told apart from them.
+    creator.second_name.value = "  alice "
+    creator.create.click()
+    assert "Alice is in the workbook already: choose them in the list above" in (
+        creator.second_name.message.value
+    )
+    assert store.find(model.Person, name="Lena Fox") == []
+    creator.second_name.value = "Ben Okoye"
+    creator.cohort.value = cohort.id
+    creator.create.click()
+    lena, ben = (store.find(model.Person, name=n)[0] for n in ("Lena Fox", "Ben Okoye"))
+    created = next(p for p in store.find(model.Partnership) if lena.id in p.members)
+    assert (created.cohort_id, lena.cohort_id, ben.cohort_id) == (cohort.id,) * 3
+    assert creator.result.value == ""
+    # Two more, in no cohort: said.
+    creator.first.value, creator.second.value = NEW, NEW
+    creator.first_name.value, creator.second_name.value = "Ida Lund", "Jon Berg"
+    creator.create.click()
+    assert "The partnership is in no cohort (none was chosen)" in creator.result.value
+
+
 def test_someone_in_a_running_partnership_is_not_paired_again_here(store, pair):
     app = AgreementApp(store, today=TODAY)
     creator = app.new

@@ -15,6 +15,7 @@ from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
     Agreement,
+    Cohort,
     Frequency,
     Medium,
     PartnerSection,
@@ -144,6 +145,11 @@ class PartnerPanel(widgets.VBox):
         )
 
 
+def same_name(a: str, b: str) -> bool:
+    """Whether two names read the same (case and spacing aside)."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 class NewPartnership(widgets.VBox):
     """Create a partnership: pick two people, or add someone new."""
 
@@ -154,6 +160,8 @@ class NewPartnership(widgets.VBox):
         self.second = forms.dropdown("Second partner", "person_b_id", [])
         self.second_name = forms.text("Name of the new person", "person_b_name")
         self.started = forms.date("Starting on", "started_on", value=app.today)
+        # Offered where the workbook has cohorts and neither partner is in one yet.
+        self.cohort = forms.dropdown("Cohort", "cohort_id", [])
         self.create = widgets.Button(
             description="Create partnership",
             button_style="primary",
@@ -168,6 +176,7 @@ class NewPartnership(widgets.VBox):
                 self.second,
                 self.second_name,
                 self.started,
+                self.cohort,
                 self.create,
                 self.result,
             ]
@@ -183,15 +192,32 @@ class NewPartnership(widgets.VBox):
             for p in self.app.store.find(Person, role="participant", order_by="name")
             if p.forgotten_at is None  # "Former participant" is no one to pair
         ]
+        self.people = {p.id: p for p in people}
         options = [("Choose…", None), *((p.name, p.id) for p in people), ("Someone new…", NEW)]
         for chooser in (self.first, self.second):
             chooser.control.options = options
             chooser.value = None
+        cohorts = self.app.store.find(Cohort, order_by="name")
+        self.cohort.control.options = [
+            ("None: no facilitator sees this pair", None),
+            *((c.name, c.id) for c in cohorts),
+        ]
+        self.cohort.value = None
         self._toggle_names()
 
     def _toggle_names(self, _change=None) -> None:
         for chooser, name in ((self.first, self.first_name), (self.second, self.second_name)):
             name.layout.display = "flex" if chooser.value == NEW else "none"
+        self.cohort.layout.display = "flex" if self._without_cohort() else "none"
+
+    def _without_cohort(self) -> bool:
+        """Whether the pair chosen would be in no cohort, where the workbook has some."""
+        chosen = [c.value for c in (self.first, self.second)]
+        return (
+            len(self.cohort.control.options) > 1
+            and None not in chosen
+            and all(v == NEW or self.people[v].cohort_id is None for v in chosen)
+        )
 
     def _on_create(self, _button) -> None:
         if self.app.viewer.signed_in:
@@ -206,6 +232,14 @@ class NewPartnership(widgets.VBox):
                     people.append(Person(name=name.value))
                 except ValidationError as exc:
                     errors[name.path] = exc.errors[0].message
+                    continue
+                alike = [p for p in self.people.values() if same_name(p.name, name.value)]
+                if alike:
+                    # Two people of one name cannot be told apart in any chooser.
+                    errors[name.path] = (
+                        f"{alike[0].name} is in the workbook already: choose them in the list "
+                        "above, or add to the new person's name what tells them apart"
+                    )
             else:
                 people.append(chooser.value)
         if len(people) == 2 and people[0] == people[1]:
@@ -218,7 +252,14 @@ class NewPartnership(widgets.VBox):
             )
         fields = {
             f.path: f
-            for f in (self.first, self.first_name, self.second, self.second_name, self.started)
+            for f in (
+                self.first,
+                self.first_name,
+                self.second,
+                self.second_name,
+                self.started,
+                self.cohort,
+            )
         }
         forms.show_messages(fields, errors)
         if errors:
@@ -230,12 +271,24 @@ class NewPartnership(widgets.VBox):
             # Checked as the facilitator's pairing is (nobody in two running partnerships, no
             # pair twice), and in the partners' cohort, which a new person joins.
             partnership = partnerships.pair(
-                self.app.store, people[0], people[1], on=self.started.value
+                self.app.store,
+                people[0],
+                people[1],
+                on=self.started.value,
+                cohort_id=self.cohort.value if self._without_cohort() else None,
             )
         except ValidationError as exc:
             self.result.value = forms.refusal(fields, exc, "Nothing was created")
             return
-        self.result.value = ""
+        self.result.value = (
+            forms.notice(
+                "info",
+                "The partnership is in no cohort (none was chosen): no facilitator's "
+                "dashboard shows it.",
+            )
+            if partnership.cohort_id is None and len(self.cohort.control.options) > 1
+            else ""
+        )
         self.app.refresh_partnerships(select=partnership.id)
 
 
