@@ -255,12 +255,15 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     due.press("ArrowLeft")
     page.keyboard.type("02302027")  # month, day, year: 30 February 2027
     assert due.evaluate("input => input.validity.badInput")
-
-    page.get_by_role("button", name="Save plan").click()
+    due.blur()  # leaving the box says so at once, under the box (not its label)
     error = steps.locator(".peercoach-date-error")
     expect(error).to_have_text(
         "Error: not a date the calendar has, or not complete: correct it or clear it."
     )
+    box, said = due.bounding_box(), error.bounding_box()
+    assert abs(said["x"] - box["x"]) <= 2 and said["y"] >= box["y"] + box["height"] - 1
+
+    page.get_by_role("button", name="Save plan").click()
     expect(due).to_be_focused()
     expect(due).to_have_attribute("aria-invalid", "true")
     # Said by the button too: the box may be far up the page.
@@ -269,6 +272,8 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
         "Nothing was saved: a date box holds a day the calendar does not have (marked Error)."
     )
     expect(held).to_have_attribute("role", "alert")
+    button = page.get_by_role("button", name="Save plan").bounding_box()
+    assert abs(held.bounding_box()["x"] - button["x"]) <= 2
     page.wait_for_timeout(1500)  # a save, had it gone through, would have said so by now
     expect(page.get_by_text("Saved at")).to_have_count(0)
     expect(field(page, "Plan").locator("option", has_text=change)).to_have_count(0)
