@@ -16,7 +16,7 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from peercoach_lib import cohort, lsi
+from peercoach_lib import cohort, lsi, sessions
 from peercoach_lib.model import LsiAssessment
 
 #: Okabe & Ito (2008), "Color universal design".
@@ -268,7 +268,7 @@ def follow_through_chart(weekly, recent: float | None, *, ax: Axes | None = None
         weekly["week"], (rates * 100).fillna(0), width=5, color=OKABE_ITO["blue"], gid="week"
     )
     for bar, rate in zip(bars, rates, strict=True):
-        label = "–" if pd.isna(rate) else f"{rate:.0%}"
+        label = "–" if pd.isna(rate) else sessions.percent(rate)
         ax.text(
             bar.get_x() + bar.get_width() / 2,
             bar.get_height() + 2,
@@ -284,7 +284,7 @@ def follow_through_chart(weekly, recent: float | None, *, ax: Axes | None = None
             linestyle="--",
             linewidth=1.5,
             gid="recent",
-            label=f"last 4 weeks: {recent:.0%}",
+            label=f"last 4 weeks: {sessions.percent(recent)}",
         )
         # In a legend above the bars, where it never covers a bar's own label.
         ax.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1, 1.0))

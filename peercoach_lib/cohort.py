@@ -14,12 +14,14 @@ one count per pair.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from peercoach_lib import sessions
 from peercoach_lib.model import (
     Cohort,
     CohortSettings,
@@ -558,13 +560,13 @@ def find_flags(
     return flags
 
 
-def _median(values: pd.Series, people: int, fmt: str) -> str:
+def _median(values: pd.Series, people: int, fmt: Callable[[float], str]) -> str:
     values = values.dropna()
     if values.empty:
         return NO_DATA
     if people < MIN_GROUP:
         return TOO_FEW
-    return fmt.format(values.median())
+    return fmt(values.median())
 
 
 def headline(pairs: pd.DataFrame, people: int, *, checkers: int | None = None) -> dict[str, str]:
@@ -586,19 +588,19 @@ def headline(pairs: pd.DataFrame, people: int, *, checkers: int | None = None) -
     elif checkers < MIN_GROUP:
         share = TOO_FEW
     else:
-        share = f"{pairs['low_check_sessions'].sum() / checked:.0%}"
+        share = sessions.percent(pairs["low_check_sessions"].sum() / checked)
     return {
         "Pairs active": f"{int((active['held'] > 0).sum())} of {len(active)}",
         "Sessions held / planned": _held_of_planned(pairs),
         "Median follow-through": _median(
-            pairs["follow_through"], min(people, contributors("follow_through")), "{:.0%}"
+            pairs["follow_through"], min(people, contributors("follow_through")), sessions.percent
         ),
         "Sessions with a low check": share,
         "Median GAS T-score change": _median(
-            pairs["gas_change"], min(people, contributors("gas_change")), "{:+.1f}"
+            pairs["gas_change"], min(people, contributors("gas_change")), "{:+.1f}".format
         ),
         "Median LSI change": _median(
-            pairs["lsi_change"], min(people, contributors("lsi_change")), "{:+.1f}"
+            pairs["lsi_change"], min(people, contributors("lsi_change")), "{:+.1f}".format
         ),
     }
 

@@ -213,7 +213,8 @@ def read_follow_through(p: Progress) -> str:
         return "No commitment has been followed up yet."
     recent = sessions.rate_text(p.follow_recent)
     return (
-        f"You kept {p.follow_overall:.0%} of your commitments overall (partly kept counts "
+        f"You kept {sessions.percent(p.follow_overall)} of your commitments overall (partly kept "
+        "counts "
         f"half), and {recent} over the last four weeks."
     )
 

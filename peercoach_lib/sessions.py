@@ -136,6 +136,12 @@ def gas_series(
     ).reset_index(drop=True)
 
 
+def percent(share: float) -> str:
+    """A share as a whole percent, a half rounded up as people round it: 0.625 is "63%" (the
+    format's ``.0%`` rounds halves to even, "62%")."""
+    return f"{math.floor(share * 100 + 0.5 + 1e-9)}%"
+
+
 def rate_text(rate: float | None) -> str:
-    """A rate as people read it: "75 %", or "no commitments to count"."""
-    return "no commitments to count" if rate is None or math.isnan(rate) else f"{rate:.0%}"
+    """A rate as people read it: "75%", or "no commitments to count"."""
+    return "no commitments to count" if rate is None or math.isnan(rate) else percent(rate)

@@ -145,6 +145,14 @@ def test_gas_series_matches_the_domain_vector():
 
 
 def test_rate_text():
-    assert sessions.rate_text(0.625) == "62%" or sessions.rate_text(0.625) == "63%"
+    assert sessions.rate_text(0.625) == "63%"
     assert sessions.rate_text(None) == "no commitments to count"
     assert sessions.rate_text(np.nan) == "no commitments to count"
+
+
+@pytest.mark.parametrize(
+    ("share", "said"),
+    [(0.625, "63%"), (0.285, "29%"), (0.5, "50%"), (1 / 3, "33%"), (0.0, "0%"), (1.0, "100%")],
+)
+def test_a_share_is_a_whole_percent_with_halves_rounded_up(share, said):
+    assert sessions.percent(share) == said
