@@ -46,6 +46,7 @@ class Progress:
     checks: pd.DataFrame  # date, total, flagged
     check_threshold: int
     partner: str | None = None  # the partner's name in ``partnership``
+    plans: int = 0  # the person's change plans (their goals), whatever their status
 
     @property
     def gas_table(self) -> pd.DataFrame:
@@ -183,6 +184,7 @@ def load(
         lsi_change=lsi_change,
         checks=check_table,
         check_threshold=settings.check_total_below,
+        plans=len(plans),
     )
 
 
@@ -190,6 +192,11 @@ def load(
 
 
 def read_gas(p: Progress) -> str:
+    if p.gas_scores.empty and not p.plans:
+        return (
+            "You have no goal yet: set one in a Personal Change Plan, then rate it in the "
+            "session log after each session."
+        )
     if p.gas_scores.empty:
         return "No goal has been rated yet: rate your goals in the session log after a session."
     first, last = p.gas_scores["t_score"].iloc[0], p.gas_scores["t_score"].iloc[-1]

@@ -31,7 +31,12 @@ def test_a_person_with_no_history_gets_a_friendly_empty_page(store):
         assert section.chart.layout.display == "none"
         assert section.reading.value  # a sentence, never a traceback
         assert "Traceback" not in section.reading.value
-    assert "No goal has been rated yet" in app.sections["goals"].reading.value
+    assert "You have no goal yet: set one in a Personal Change Plan" in (
+        app.sections["goals"].reading.value
+    )
+    store.save(model.ChangePlan(person_id=newcomer.id, change="Walk more", created_on=AS_OF))
+    again = ProgressApp(store, person_id=newcomer.id, today=AS_OF)
+    assert "No goal has been rated yet" in again.sections["goals"].reading.value
 
 
 def test_sixteen_weeks_of_demo_history(sixteen_weeks):
