@@ -446,6 +446,28 @@ def draft_key(partnership_id: int, session_id: int | None) -> str:
     return f"partnership:{partnership_id}:session:{session_id or 'unplanned'}"
 
 
+#: How long a draft left in the log is where the log opens (a reload, coming back the next day).
+RECENT_DRAFT = dt.timedelta(days=2)
+
+
+def recent_draft_session(
+    store: Store, person_id: int, partnership_id: int, *, now: dt.datetime | None = None
+) -> int | str | None:
+    """The session the person last left a draft of in this partnership's log, if they did in
+    the last :data:`RECENT_DRAFT`: its id, or "unplanned"; None when there is no such draft."""
+    now = now or dt.datetime.now(dt.UTC)
+    prefix = draft_key(partnership_id, None).removesuffix("unplanned")
+    recent = [
+        d
+        for d in store.find(Draft, person_id=person_id, kind=DRAFT_KIND)
+        if d.key.startswith(prefix) and d.updated_at and now - d.updated_at <= RECENT_DRAFT
+    ]
+    if not recent:
+        return None
+    which = max(recent, key=lambda d: d.updated_at).key.removeprefix(prefix)
+    return which if which == "unplanned" else int(which)
+
+
 def save_draft(store: Store, person_id: int, key: str, data: dict) -> Draft:
     return drafts.keep(store, person_id, DRAFT_KIND, key, data)
 

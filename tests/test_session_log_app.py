@@ -160,6 +160,20 @@ def test_a_draft_survives_closing_the_tab_and_is_dropped_on_saving(demo_pair):
     assert store.find(model.SessionNote, session_id=s1.id)[0].text == "Half-written thoughts"
 
 
+def test_the_log_opens_on_the_session_last_drafted(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    first = open_log(store, pair, s1.scheduled_on)
+    assert first.session.value == s1.id  # the session due
+    first.session.value = UNPLANNED
+    first.note.value = "An extra call on Friday"
+    again = open_log(store, pair, s1.scheduled_on)  # reloaded
+    assert again.session.value == UNPLANNED and again.note.value == "An extra call on Friday"
+    # A draft left days ago no longer chooses where the log opens.
+    later = dt.datetime.now(dt.UTC) + session_log.RECENT_DRAFT + dt.timedelta(minutes=1)
+    assert session_log.recent_draft_session(store, pair.person_a_id, pair.id) == "unplanned"
+    assert session_log.recent_draft_session(store, pair.person_a_id, pair.id, now=later) is None
+
+
 def test_discarding_a_draft(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
     app = open_log(store, pair, s1.scheduled_on)

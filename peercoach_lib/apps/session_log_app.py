@@ -388,9 +388,14 @@ class SessionLogApp(widgets.VBox):
             for s in sessions
             if s.status is SessionStatus.SCHEDULED and (s.scheduled_on or self.today) <= self.today
         ]
-        # The booked session now due; with none due (all logged, or the next one still ahead), a
-        # session held today that was not booked.
-        self.session.value = due[0].id if due else UNPLANNED
+        # Where I left a draft lately (a reload, or back the next day); else the booked session
+        # now due; with none due (all logged, or the next one still ahead), a session held
+        # today that was not booked.
+        left = session_log.recent_draft_session(self.store, self.person.value, self.partnership.id)
+        if left is not None and left in {value for _label, value in self.session.control.options}:
+            self.session.value = left
+        else:
+            self.session.value = due[0].id if due else UNPLANNED
         self._on_session()
 
     def _label(self, session: Session) -> str:
