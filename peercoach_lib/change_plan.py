@@ -215,8 +215,20 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
             )
         ]
     hints = []
+    letters = [ch for ch in text if ch.isalpha()]
+    if sum(ch.isascii() for ch in letters) < len(letters) / 2:
+        # Written in another script: the word lists below are English, so they would find
+        # every goal vague. Say what the helper cannot check, and check only what it can.
+        hints.append(
+            SmartHint(
+                "SMART",
+                "the helper reads goals written in English: check for yourself that yours says "
+                "what you will do, how you will count it, and by when",
+            )
+        )
+        words = []
     concrete = [w for w in words if len(w) > 3 and w not in _VAGUE]
-    if len(words) < 5 or len(concrete) < 3:
+    if words and (len(words) < 5 or len(concrete) < 3):
         hints.append(
             SmartHint(
                 "Specific",
@@ -224,7 +236,7 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
             )
         )
     has_number = bool(re.search(r"\d", text)) or any(w in _NUMBER_WORDS for w in words)
-    if not has_number:
+    if words and not has_number:
         hints.append(
             SmartHint(
                 "Measurable",
@@ -243,12 +255,15 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
         hints.append(
             SmartHint("Relevant", "say why it matters to you, or which life area it serves")
         )
+    dates = written_dates(text)
     has_date = (
         bool(re.search(r"\d{1,4}[-/.]\d{1,2}", text))
         or any(w in _MONTHS for w in words)
         or bool(_DEADLINE.search(text))
+        or bool(dates)
+        # A year at least, in whatever language ("entro il 31 marzo 2027", "2027年3月31日前").
+        or bool(re.search(r"(?<!\d)(?:19|20|21)\d\d(?!\d)", text))
     )
-    dates = written_dates(text)
     impossible = [d.text for d in dates if not d.exists]
     started = plan.created_on if plan is not None else None
     # A past date is pointed out when no date in the goal is still to come ("as fast as in
@@ -265,7 +280,7 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
                 "choose a date still to come",
             )
         )
-    elif not has_date:
+    elif not has_date and words:
         hints.append(
             SmartHint(
                 "Time-bound",

@@ -21,6 +21,10 @@ from tests.examples import complete_plan
         ("Walk to the office and back by the end of March", ["Measurable"]),
         ("Walk to the office and back three times a week by 31 March 2026", []),
         ("Finish the funding bid draft, 12 pages, before 2026-04-01", []),
+        # Other languages: a year is a date; other scripts get one honest hint, not five.
+        ("Camminare al lavoro tre volte alla settimana entro il 31 marzo 2027", []),
+        ("أمشي إلى العمل ثلاث مرات في الأسبوع حتى نهاية مارس 2027", ["SMART"]),
+        ("到2027年3月31日前每周步行上班三次", ["SMART"]),
     ],
 )
 def test_smart_hints_name_what_is_missing(statement, missing):
