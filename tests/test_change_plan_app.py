@@ -501,3 +501,14 @@ def test_a_long_history_says_it_shows_the_latest_changes(store, pair, app):
     assert "The latest 10 of 12 changes; every change is kept, and an export (My data) holds" in (
         app.history.value
     )
+
+
+def test_saved_at_says_so_once_the_form_is_changed_again(store, pair, app):
+    fill(app)
+    app.save_button.click()
+    assert "Saved at" in app.result.value and "Changed since" not in app.result.value
+    app.why.value = "Long stretches, and fewer meetings"
+    assert "Saved at" in app.result.value
+    assert "Changed since: save again to keep the changes." in app.result.value
+    app.save_button.click()
+    assert "Changed since" not in app.result.value

@@ -314,3 +314,10 @@ def test_a_note_typed_over_a_day_already_saved_says_it_replaces_its_note(store, 
     app.rows[0].satisfaction.value = 0  # a slider moved, then another day already saved
     app.taken_on.value = TODAY
     assert "saving replaces its ratings with these" in app.taken_on.message.value
+
+
+def test_a_save_notice_says_when_the_sliders_moved_since(store, pair, app):
+    app.save_button.click()
+    assert "Saved your assessment" in app.result.value
+    app.rows[0].satisfaction.value = 9
+    assert "Changed since: save again to keep the changes." in app.result.value

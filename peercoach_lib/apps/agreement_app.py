@@ -695,6 +695,7 @@ class AgreementApp(widgets.VBox):
     def _on_schedule_input(self, change) -> None:
         if self._loading:
             return
+        forms.changed_since_saved(self.result)
         if self.count.problem() and self.until.value is None:
             # No schedule from an impossible number of sessions: the error shows under it.
             # (With an end date set, the number follows the dates: a new end date mends it.)
@@ -713,6 +714,7 @@ class AgreementApp(widgets.VBox):
 
     def _on_change(self, _change) -> None:
         if not self._loading:
+            forms.changed_since_saved(self.result)
             self.check()
 
     def _on_day(self, change) -> None:
@@ -720,6 +722,7 @@ class AgreementApp(widgets.VBox):
         later); before any is held, the first session with them."""
         if self._loading:
             return
+        forms.changed_since_saved(self.result)
         day, continues = change["new"], self._continues_from()
         if day is not None and continues is not None and self.logged:
             anchor = ag.weekday_near(continues, day.number, not_before=self.today)
@@ -841,6 +844,7 @@ class AgreementApp(widgets.VBox):
                 cancelled=change["new"] if name == "cancelled" else booking.cancelled,
             )
             self.bookings = bookings
+            forms.changed_since_saved(self.result)
             names = ag.labels(bookings, held=len(self.logged))
             for row, row_name in zip(self.rows.children, names, strict=True):
                 row.children[0].description = row_name

@@ -468,6 +468,7 @@ class ChangePlanApp(widgets.VBox):
         """Keep what the person typed as a draft (or drop it, once the form is as stored)."""
         if self._loading or self.person.value is None:
             return
+        forms.changed_since_saved(self.result)
         try:
             data = {
                 "form": cp.form_to_json(self._snapshot()),

@@ -502,6 +502,18 @@ def notice(kind: str, text_html: str, *, about_fields: bool = False) -> str:
 
 
 _ABOUT_FIELDS = "peercoach-about-fields"
+_CHANGED_SINCE = "Changed since: save again to keep the changes."
+
+
+def changed_since_saved(result: widgets.HTML) -> None:
+    """The form was edited after a save: its "Saved at ..." notice says that what is on
+    screen now is not saved yet (an error or another notice is left as it is)."""
+    if "peercoach-ok" not in result.value or _CHANGED_SINCE in result.value:
+        return
+    said = re.sub(r"^<div[^>]*>|</div>$", "", result.value)
+    result.value = notice("info", f"{said} <strong>{_CHANGED_SINCE}</strong>")
+
+
 _NEEDS = re.compile(r"Nothing was saved: (?:1 field needs|\d+ fields need)")
 
 

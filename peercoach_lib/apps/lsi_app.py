@@ -229,6 +229,7 @@ class LsiApp(widgets.VBox):
     def _on_date(self, change) -> None:
         if self._loading:
             return
+        forms.changed_since_saved(self.result)
         # The note follows the date until the person writes in it: another day already saved
         # shows that day's note, which saving would otherwise replace.
         if self.note.value.strip() == self._shown_note.strip():  # spaces are not writing
@@ -242,6 +243,7 @@ class LsiApp(widgets.VBox):
 
     def _on_note(self, _change=None) -> None:
         if not self._loading:
+            forms.changed_since_saved(self.result)
             self._warn_of_replacing()
 
     def _warn_of_replacing(self) -> None:
@@ -298,6 +300,7 @@ class LsiApp(widgets.VBox):
 
     def _on_rating(self, _change) -> None:
         if not self._loading:
+            forms.changed_since_saved(self.result)
             self.refresh()
 
     def refresh(self) -> None:

@@ -546,6 +546,7 @@ class SessionPrepApp(widgets.VBox):
         key = self._draft_key()
         if self._loading or self.person.value is None or key is None:
             return
+        forms.changed_since_saved(self.result)
         try:
             kept = drafts.keep_or_drop(
                 self.store,

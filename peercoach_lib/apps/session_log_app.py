@@ -741,6 +741,7 @@ class SessionLogApp(widgets.VBox):
     def _on_edit(self, _change=None) -> None:
         if self._loading or self.partnership is None or self.person.value is None:
             return
+        forms.changed_since_saved(self.result)
         try:
             session_log.save_draft(self.store, self.person.value, self._draft_key(), self.values())
         except Exception:
