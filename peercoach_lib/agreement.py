@@ -84,7 +84,8 @@ def schedule_dates(
 def gaps(bookings: Sequence[Booking]) -> list[Booking]:
     """The cancelled sessions between sessions still booked: gaps the partners made on
     purpose (a holiday), which a rebuilt schedule keeps and steps over. Those after the last
-    session booked were cut off the end (a lower number of sessions) and may come back."""
+    session booked are taken as cut off the end (a lower number of sessions), which may come
+    back; a form that saw them cancelled on purpose says so to :func:`rebook` instead."""
     active = [b.on for b in bookings if not b.cancelled]
     if not active:
         return []
@@ -93,17 +94,22 @@ def gaps(bookings: Sequence[Booking]) -> list[Booking]:
 
 
 def rebook(
-    bookings: Sequence[Booking], dates: Sequence[dt.date], *, count: int | None = None
+    bookings: Sequence[Booking],
+    dates: Sequence[dt.date],
+    *,
+    count: int | None = None,
+    holes: Sequence[Booking] | None = None,
 ) -> list[Booking]:
     """Lay new dates over an existing schedule, reusing stored sessions in order; by date.
 
-    The :func:`gaps` stay cancelled, and ``dates`` on their days are stepped over: ``count``
+    The ``holes`` (sessions cancelled on purpose, of ``bookings``; by default its
+    :func:`gaps`) stay cancelled, and ``dates`` on their days are stepped over: ``count``
     of the others are booked (all of them, when None). Reusing keeps each session's id, and
     so its calendar entry: a re-downloaded calendar moves the entry instead of adding a second
     one. Sessions booked come first, then those cut off the end, so that lowering the number
     and raising it again gives the same sessions back on the same days.
     """
-    kept = gaps(bookings)
+    kept = list(gaps(bookings) if holes is None else holes)
     stepped = {b.on for b in kept} & set(dates)
     dates = [day for day in dates if day not in stepped][:count]
     booked = [b.session_id for b in bookings if not b.cancelled and b.session_id is not None]

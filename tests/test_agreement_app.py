@@ -359,6 +359,11 @@ def test_a_session_cancelled_on_purpose_survives_a_new_number_of_sessions(store,
     assert [c for _day, c in booked(again)[4:]] == [True, True]  # stored ones stay, cancelled
     again.count.value = 5  # and back: the same sessions on the same days as before
     assert booked(again) == before
+    again.count.value = 2  # fewer than those before the holiday: it stays cancelled still
+    assert (holiday, True) in booked(again)
+    assert sum(not cancelled for _day, cancelled in booked(again)) == 2
+    again.count.value = 5
+    assert booked(again) == before
     again.save_button.click()
     stored = store.find(model.Session, partnership_id=pair["partnership"].id)
     assert [

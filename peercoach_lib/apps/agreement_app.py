@@ -145,6 +145,11 @@ class PartnerPanel(widgets.VBox):
         )
 
 
+def _booking_key(booking: ag.Booking) -> object:
+    """What a schedule row is known by: its stored session, or (not saved yet) its day."""
+    return booking.session_id if booking.session_id is not None else booking.on
+
+
 def same_name(a: str, b: str) -> bool:
     """Whether two names read the same (case and spacing aside)."""
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
@@ -312,6 +317,7 @@ class AgreementApp(widgets.VBox):
         self.people: dict[int, Person] = {}
         self.saved: Agreement | None = None
         self.bookings: list[ag.Booking] = []
+        self._on_purpose: set = set()  # rows cancelled on purpose (see _holes)
         #: The days of the sessions already held or missed (not in the editable schedule).
         self.logged: list[dt.date] = []
         #: What the form started from (see :meth:`load`).
@@ -649,9 +655,11 @@ class AgreementApp(widgets.VBox):
         if saved is None:
             self.count.value = agreement.session_count
             self.bookings = []
+            self._on_purpose = set()
             self._regenerate()
         else:
             self.bookings = bookings
+            self._on_purpose = {_booking_key(b) for b in ag.gaps(bookings)}
             self._set_count()
         self._render_rows()
 
@@ -775,13 +783,14 @@ class AgreementApp(widgets.VBox):
         # over the days cancelled on purpose between sessions (see ag.rebook).
         until = self.until.value
         wanted = None if until is not None else (self.count.value or 0) - len(self.logged)
+        holes = self._holes()
         dates = ag.schedule_dates(
             first,
             self.frequency.value,
-            count=None if wanted is None else wanted + len(ag.gaps(self.bookings)),
+            count=None if wanted is None else wanted + len(holes),
             until=until,
         )
-        bookings = ag.rebook(self.bookings, dates, count=wanted)
+        bookings = ag.rebook(self.bookings, dates, count=wanted, holes=holes)
         total = len(self.logged) + sum(not b.cancelled for b in bookings)
         self.too_many = total if total > MOST_SESSIONS else 0
         if self.too_many or (until is not None and total == len(self.logged)):
@@ -792,6 +801,12 @@ class AgreementApp(widgets.VBox):
         if until is not None:
             # The count follows the end date; no regeneration while it is set.
             self._set_count()
+
+    def _holes(self) -> list[ag.Booking]:
+        """The sessions cancelled on purpose: those cancelled between others when the schedule
+        was loaded, and those the person ticked cancelled since (not those a lower number cut
+        off the end)."""
+        return [b for b in self.bookings if b.cancelled and _booking_key(b) in self._on_purpose]
 
     def _set_count(self) -> None:
         """The number of sessions as the schedule has it: those held or missed, and those
@@ -849,6 +864,10 @@ class AgreementApp(widgets.VBox):
             for row, row_name in zip(self.rows.children, names, strict=True):
                 row.children[0].description = row_name
             if name == "cancelled":
+                key = _booking_key(bookings[index])
+                self._on_purpose.discard(_booking_key(booking))
+                if change["new"]:
+                    self._on_purpose.add(key)
                 self._set_count()
             active = [b.on for b in bookings if not b.cancelled]
             if name == "on" and was_first and not self.logged and active:
