@@ -233,7 +233,7 @@ def check(
             f"{(b - a).days} days between {a:%d %b %Y} and {b:%d %b %Y}: the guide suggests "
             "meeting at least every month"
         )
-    # Booked before today here (new, or moved): a session already due is not a warning.
+    # Booked before today here (new, or moved); one due as stored is the note further down.
     stored = booked_on or {}
     past = [
         k

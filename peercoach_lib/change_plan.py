@@ -261,8 +261,9 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
         or any(w in _MONTHS for w in words)
         or bool(_DEADLINE.search(text))
         or bool(dates)
-        # A year at least, in whatever language ("entro il 31 marzo 2027", "2027年3月31日前").
-        or bool(re.search(r"(?<!\d)(?:19|20|21)\d\d(?!\d)", text))
+        # A year at least, in whatever language ("entro il 31 marzo 2027", "2027年3月31日前"):
+        # one that ends the sentence or a clause, not a count ("2000 steps a day").
+        or bool(re.search(r"(?<!\d)(?:19|20|21)\d\d(?=\s*(?:$|[.,;:!?)\]年]))", text))
     )
     impossible = [d.text for d in dates if not d.exists]
     started = plan.created_on if plan is not None else None

@@ -523,7 +523,7 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         ax.text(
             0.98 if on_right else 0.02,
             0.95,
-            f"median {median:.0f}{unit}",
+            f"median {sessions.whole(median)}{unit}",
             transform=ax.transAxes,
             ha="right" if on_right else "left",
             va="top",

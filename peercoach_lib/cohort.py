@@ -698,7 +698,7 @@ def describe_spread(pairs: pd.DataFrame, shown: dict[str, bool], titles: dict[st
         if values.empty or not shown.get(column):
             parts.append(f"{title}: {NO_DATA if values.empty else TOO_FEW}")
         elif column in ("follow_through", "minute_balance"):
-            parts.append(f"{title}: median {100 * values.median():.0f}%")
+            parts.append(f"{title}: median {sessions.percent(values.median())}")
         elif column == "check_mean":
             parts.append(f"{title}: median {values.median():.1f}")
         else:  # a change

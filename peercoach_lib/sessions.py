@@ -136,10 +136,15 @@ def gas_series(
     ).reset_index(drop=True)
 
 
+def whole(value: float) -> int:
+    """``value`` to a whole number as people round it, a half up: 62.5 is 63 (``round`` and
+    the ``.0f`` format round halves to even, 62)."""
+    return math.floor(value + 0.5 + 1e-9)
+
+
 def percent(share: float) -> str:
-    """A share as a whole percent, a half rounded up as people round it: 0.625 is "63%" (the
-    format's ``.0%`` rounds halves to even, "62%")."""
-    return f"{math.floor(share * 100 + 0.5 + 1e-9)}%"
+    """A share as a whole percent, a half rounded up: 0.625 is "63%"."""
+    return f"{whole(share * 100)}%"
 
 
 def rate_text(rate: float | None) -> str:

@@ -23,6 +23,7 @@ from tests.examples import complete_plan
         ("Finish the funding bid draft, 12 pages, before 2026-04-01", []),
         # Other languages: a year is a date; other scripts get one honest hint, not five.
         ("Camminare al lavoro tre volte alla settimana entro il 31 marzo 2027", []),
+        ("Walk 2000 steps every day at lunchtime with a colleague", ["Time-bound"]),
         ("أمشي إلى العمل ثلاث مرات في الأسبوع حتى نهاية مارس 2027", ["SMART"]),
         ("到2027年3月31日前每周步行上班三次", ["SMART"]),
     ],

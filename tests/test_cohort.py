@@ -622,3 +622,10 @@ def test_long_names_are_cut_short_in_the_grid_each_on_its_own(store, known):
     ]
     assert all(row in table for row in shown)  # both partners named: the rows differ
     assert long in str(app.names.values())  # whole everywhere else
+
+
+def test_the_spread_sentence_and_the_headline_round_a_median_alike():
+    pairs = pd.DataFrame({"follow_through": [0.5, 0.75], "minute_balance": [0.5, 0.5]})
+    shown = {"follow_through": True, "minute_balance": True}
+    said = cohort.describe_spread(pairs, shown, {"follow_through": "Follow-through"})
+    assert "Follow-through: median 63%." in said
