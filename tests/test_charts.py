@@ -151,7 +151,7 @@ def test_the_median_label_sits_on_the_side_away_from_its_line():
     shown = dict.fromkeys(cohort.SPREAD, True)
     high = charts.distributions(pd.DataFrame(values), shown).axes[0]
     (label,) = high.texts
-    assert label.get_text() == "median 92%" and label.get_horizontalalignment() == "left"
+    assert label.get_text() == "median 93%" and label.get_horizontalalignment() == "left"
     values = {column: [0.0, 0.05, 0.1, 0.9] for column in cohort.SPREAD}
     low = charts.distributions(pd.DataFrame(values), shown).axes[0]
     assert low.texts[0].get_horizontalalignment() == "right"
