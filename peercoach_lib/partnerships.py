@@ -167,6 +167,7 @@ def pair(
             if pid in known and known[pid].forgotten_at is not None:
                 # Said first: that they left matters more than where they were.
                 raise _refuse("New partnership", path, label, "has left the workbook")
+        _refuse_a_name_taken(tx, person_a, person_b)
         cohorts = {known[p].cohort_id for p in (person_a, person_b) if p in known} - {None}
         if cohort_id is None and len(cohorts) > 1:
             raise _refuse(
@@ -187,6 +188,38 @@ def pair(
                 tx.save(known[person].replace(cohort_id=cohort_id), by=by)
             ids.append(person)
         return _pair(tx, ids[0], ids[1], on=on, cohort_id=cohort_id, by=by)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names read the same (case and spacing aside)."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _refuse_a_name_taken(tx: Transaction, *partners: int | Person) -> None:
+    """A new person needs a name nobody in the workbook has (nor the other new partner): two
+    people of one name cannot be told apart in any chooser."""
+    new = [(k, p) for k, p in enumerate(partners) if isinstance(p, Person)]
+    if not new:
+        return
+    people = [p for p in tx.find(Person) if p.forgotten_at is None]
+    for k, person in new:
+        path = ("person_a_name", "person_b_name")[k]
+        taken = next((p.name for p in people if same_name(p.name, person.name)), None)
+        if taken is not None:
+            raise _refuse(
+                "New partnership",
+                path,
+                "Name of the new person",
+                f"{taken} is in the workbook already: choose them in the list, or add to the "
+                "new person's name what tells them apart",
+            )
+        if k == 1 and isinstance(partners[0], Person) and same_name(partners[0].name, person.name):
+            raise _refuse(
+                "New partnership",
+                path,
+                "Name of the new person",
+                "the first partner has this name too: add to one of them what tells them apart",
+            )
 
 
 def _pair(

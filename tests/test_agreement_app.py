@@ -213,9 +213,15 @@ def test_two_new_people_are_paired_in_the_cohort_chosen_or_told_they_are_in_none
     # A new person by the name of someone in the workbook cannot be told apart from them.
     creator.second_name.value = "  alice "
     creator.create.click()
-    assert "Alice is in the workbook already: choose them in the list above" in (
+    assert "Alice is in the workbook already: choose them in the list" in (
         creator.second_name.message.value
     )
+    creator.second_name.value = "Fay  facilitator"  # anyone's name, a facilitator's too
+    creator.create.click()
+    assert "Fay Facilitator is in the workbook already" in creator.second_name.message.value
+    creator.second_name.value = "LENA FOX"  # nor the other new partner's
+    creator.create.click()
+    assert "the first partner has this name too" in creator.second_name.message.value
     assert store.find(model.Person, name="Lena Fox") == []
     creator.second_name.value = "Ben Okoye"
     creator.cohort.value = cohort.id

@@ -127,6 +127,36 @@ def test_pairing_again_starts_a_bare_partnership(store, pair):
     assert partnerships.active_partnership(store, pair["bob"].id) is None
 
 
+def test_someone_in_no_cohort_joins_the_cohort_of_the_partnership(store, pair):
+    partnerships.end(
+        store, pair["partnership"].id, by=pair["bob"].id, reason="life change", today=TODAY
+    )
+    dara = store.save(Person(name="Dara"))  # in no cohort
+    new = partnerships.pair(store, pair["alice"].id, dara.id, on=TODAY, by=pair["fay"].id)
+    assert new.cohort_id == pair["cohort"].id
+    assert store.get(Person, dara.id).cohort_id == pair["cohort"].id
+    # Chosen, for two people in none.
+    eli, flo = store.save(Person(name="Eli")), store.save(Person(name="Flo"))
+    other = store.save(Cohort(name="Autumn"))
+    partnerships.pair(store, eli.id, flo.id, on=TODAY, cohort_id=other.id)
+    assert {store.get(Person, p).cohort_id for p in (eli.id, flo.id)} == {other.id}
+
+
+def test_a_new_person_needs_a_name_nobody_in_the_workbook_has(store, pair):
+    partnerships.end(
+        store, pair["partnership"].id, by=pair["bob"].id, reason="life change", today=TODAY
+    )
+    with pytest.raises(ValidationError) as refused:
+        partnerships.pair(store, pair["alice"].id, Person(name=" fay  FACILITATOR"), on=TODAY)
+    assert refused.value.messages() == {
+        "person_b_name": "Fay Facilitator is in the workbook already: choose them in the list, "
+        "or add to the new person's name what tells them apart"
+    }
+    with pytest.raises(ValidationError, match="the first partner has this name too"):
+        partnerships.pair(store, Person(name="Gil"), Person(name="gil"), on=TODAY)
+    assert store.find(Person, name="Gil") == []
+
+
 def test_pairing_refuses_what_cannot_be_a_partnership(store, pair):
     alice, bob, fay = pair["alice"], pair["bob"], pair["fay"]
     with pytest.raises(ValidationError) as caught:

@@ -150,11 +150,6 @@ def _booking_key(booking: ag.Booking) -> object:
     return booking.session_id if booking.session_id is not None else booking.on
 
 
-def same_name(a: str, b: str) -> bool:
-    """Whether two names read the same (case and spacing aside)."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
 class NewPartnership(widgets.VBox):
     """Create a partnership: pick two people, or add someone new."""
 
@@ -237,17 +232,9 @@ class NewPartnership(widgets.VBox):
                     people.append(Person(name=name.value))
                 except ValidationError as exc:
                     errors[name.path] = exc.errors[0].message
-                    continue
-                alike = [p for p in self.people.values() if same_name(p.name, name.value)]
-                if alike:
-                    # Two people of one name cannot be told apart in any chooser.
-                    errors[name.path] = (
-                        f"{alike[0].name} is in the workbook already: choose them in the list "
-                        "above, or add to the new person's name what tells them apart"
-                    )
             else:
                 people.append(chooser.value)
-        if len(people) == 2 and people[0] == people[1]:
+        if len(people) == 2 and isinstance(people[0], int) and people[0] == people[1]:
             errors[self.second.path] = "choose a different person from the first partner"
         if self.started.value is None:
             errors[self.started.path] = "choose the date the partnership starts"
