@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -270,6 +271,8 @@ def _run(args: argparse.Namespace) -> int:
         _refuse_a_missing_workbook()
     file = _sqlite_file()
     made = file if file is not None and not file.exists() else None
+    # The folders the store makes for a new file (none of them there yet), deepest first.
+    folders = [] if made is None else [d for d in made.absolute().parents if not d.exists()]
     store = Store()
     try:
         if args.command == "demo":
@@ -293,6 +296,9 @@ def _run(args: argparse.Namespace) -> int:
             # A refused roster or import leaves no empty workbook behind to be mistaken for one.
             for path in (made, *(made.with_name(made.name + end) for end in ("-wal", "-shm"))):
                 path.unlink(missing_ok=True)
+            for folder in folders:
+                with contextlib.suppress(OSError):  # not empty after all: kept
+                    folder.rmdir()
         raise
     finally:
         store.close()

@@ -55,7 +55,7 @@ def test_a_mistyped_path_is_not_made_into_an_empty_workbook(tmp_path, monkeypatc
 def test_a_refused_roster_or_import_leaves_no_new_workbook_behind(
     tmp_path, monkeypatch, capsys, command, content
 ):
-    workbook = tmp_path / "new.sqlite"
+    workbook = tmp_path / "new" / "folders" / "new.sqlite"
     monkeypatch.setenv("PEERCOACH_DB", str(workbook))
     given = tmp_path / "given.txt"
     given.write_text(content)
