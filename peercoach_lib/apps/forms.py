@@ -449,13 +449,13 @@ _CSS = """
   .peercoach-app .widget-hslider > .widget-readout { flex: 0 0 auto; min-width: 2.5em; }
   .peercoach-app .widget-hbox { flex-wrap: wrap; }
   .peercoach-app .jupyter-widgets:not(.widget-inline-hbox) { max-width: 100% !important; }
-  .peercoach-app [style*="240px"] { margin-left: 0 !important; }
+  .peercoach-app [style*="{LABEL_WIDTH}"] { margin-left: 0 !important; }
 }
 .peercoach-app .peercoach-unseen {
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;
 }
-"""
+""".replace("{LABEL_WIDTH}", LABEL_WIDTH)
 
 
 def stylesheet() -> widgets.HTML:

@@ -262,6 +262,11 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     )
     box, said = due.bounding_box(), error.bounding_box()
     assert abs(said["x"] - box["x"]) <= 2 and said["y"] >= box["y"] + box["height"] - 1
+    page.set_viewport_size({"width": 320, "height": 900})  # and after the window narrows
+    page.wait_for_timeout(300)
+    assert abs(error.bounding_box()["x"] - due.bounding_box()["x"]) <= 2
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_timeout(300)
 
     page.get_by_role("button", name="Save plan").click()
     expect(due).to_be_focused()
