@@ -142,6 +142,22 @@ def test_someone_with_nothing_booked_is_told_so(store, pair):
     assert "Choose who you are and a session first" in app.result.value
 
 
+def test_someone_with_no_session_sees_nothing_of_the_person_chosen_before(store, pair, booked):
+    alone = store.save(model.Person(name="Omar Alone"))
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.purpose.value = "Decide whether to apply"
+    app.private.value = "I am nervous about the feedback"
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    app.person.value = alone.id
+    assert "You have no running partnership" in app.intro.value
+    assert (app.purpose.value, app.private.value, app.pinned) == ("", "", [])
+    assert app.editor.layout.display == "none"
+    app.person.value = pair["alice"].id  # back: her saved preparation, whole
+    assert app.private.value == "I am nervous about the feedback"
+    assert app.editor.layout.display == "flex"
+
+
 def test_demo_people_see_the_demo_notice(demo_store):
     person = demo_store.find(model.Person, role="participant")[0]
     app = SessionPrepApp(demo_store, person_id=person.id)

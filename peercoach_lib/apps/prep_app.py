@@ -230,13 +230,9 @@ class SessionPrepApp(widgets.VBox):
         self.unsaved = forms.UnsavedChanges(
             self._snapshot, what="this preparation", on_discard=self._drop_draft
         )
-        self.form = widgets.VBox(
+        # What is written for a session: shown only once there is a session to prepare.
+        self.editor = widgets.VBox(
             [
-                self.session,
-                self.unsaved,
-                self.draft_bar,
-                self.intro,
-                self.reviews_box,
                 forms.heading("Purpose, outcomes, process"),
                 self.purpose,
                 self.outcomes,
@@ -251,6 +247,16 @@ class SessionPrepApp(widgets.VBox):
                 self.private,
                 self.save_button,
                 self.result,
+            ]
+        )
+        self.form = widgets.VBox(
+            [
+                self.session,
+                self.unsaved,
+                self.draft_bar,
+                self.intro,
+                self.reviews_box,
+                self.editor,
             ]
         )
         self.children = [forms.stylesheet(), self.demo, self.person, self.form]
@@ -440,7 +446,17 @@ class SessionPrepApp(widgets.VBox):
         for field in self.fields.values():
             field.show()
         self.result.value = self.deck_message.value = ""
+        self.editor.layout.display = "none" if chosen is None else "flex"
         if chosen is None:
+            # Nobody's words stay on screen: not the person's chosen before, private notes least.
+            loading, self._loading = self._loading, True
+            try:
+                for field in (self.purpose, self.outcomes, self.process, self.private):
+                    field.value = ""
+                self.shared.value = False
+                self.set_pinned([])
+            finally:
+                self._loading = loading
             self.commitments.children = []
             self.reviews_box.layout.display = "none"
             self.partner_box.layout.display = "none"
