@@ -450,6 +450,24 @@ _CSS = """
   .peercoach-app .widget-hbox { flex-wrap: wrap; }
   .peercoach-app .jupyter-widgets:not(.widget-inline-hbox) { max-width: 100% !important; }
   .peercoach-app [style*="{LABEL_WIDTH}"] { margin-left: 0 !important; }
+  /* A box keeps its height once its row may wrap (a choice of 17 pixels is no target). */
+  .peercoach-app .widget-inline-hbox > :is(select, input) {
+    height: auto; min-height: var(--jp-widgets-inline-height);
+  }
+  /* A long button's words wrap instead of being cut off. */
+  .peercoach-app :is(.widget-button, .widget-toggle-button) {
+    white-space: normal; height: auto; min-height: var(--jp-widgets-inline-height);
+    max-width: 100%;
+  }
+  /* A table's words break only where they must, not at every letter; a table still too wide
+     scrolls on its own, not the page. */
+  .peercoach-app .widget-html-content :is(td, th) { overflow-wrap: break-word; }
+  .peercoach-app .widget-html-content table { display: block; overflow-x: auto; max-width: 100%; }
+  /* A list of fields (My data): each field's name, value and who sees it, one under another. */
+  .peercoach-app table.peercoach-fields :is(tbody, tr, th, td) {
+    display: block; width: auto !important;
+  }
+  .peercoach-app table.peercoach-fields tr { padding: 4px 0; }
 }
 .peercoach-app .peercoach-unseen {
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;

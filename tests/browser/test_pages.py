@@ -75,7 +75,21 @@ _REFLOW = """() => {
       beside.push(l.textContent.trim());
     }
   });
-  return {wide: wide.slice(0, 10), beside: beside.slice(0, 10)};
+  const small = [];  // boxes too low to hit (WCAG 2.5.8: 24 pixels)
+  document.querySelectorAll('.peercoach-app select, .peercoach-app input:not([type=checkbox])')
+    .forEach((e) => {
+      if (seen(e) && e.getBoundingClientRect().height < 24) { small.push(e.tagName); }
+    });
+  const squeezed = [];  // table cells that break their words letter by letter
+  document.querySelectorAll('.peercoach-app td, .peercoach-app th').forEach((e) => {
+    if (seen(e) && e.textContent.trim().length > 3 && e.getBoundingClientRect().width < 40) {
+      squeezed.push(e.textContent.trim().slice(0, 20));
+    }
+  });
+  return {
+    wide: wide.slice(0, 10), beside: beside.slice(0, 10), small: small.slice(0, 10),
+    squeezed: squeezed.slice(0, 10),
+  };
 }"""
 
 
@@ -84,6 +98,7 @@ _REFLOW = """() => {
     [
         ("lifestyle_satisfaction_index.ipynb", {"person": 2}),
         ("first_session_agreement.ipynb", {"person": 2, "partnership": 1}),
+        ("my_data.ipynb", {"person": 2}),
     ],
 )
 def test_a_narrow_window_reflows_with_labels_above_their_boxes(workbook, visit, notebook, context):
@@ -92,5 +107,5 @@ def test_a_narrow_window_reflows_with_labels_above_their_boxes(workbook, visit, 
     page = visit(workbook.url(notebook, **context), viewport=(320, 900))
     page.assert_clean()
     found = page.page.evaluate(_REFLOW)
-    assert found == {"wide": [], "beside": []}
+    assert found == {"wide": [], "beside": [], "small": [], "squeezed": []}
     page.screenshot(notebook.removesuffix(".ipynb") + "-narrow")
