@@ -48,7 +48,12 @@ _CHARACTER = re.compile(
     r"\b(" + "|".join(re.escape(w) for w in CHARACTER_WORDS) + r")\b", re.IGNORECASE
 )
 _ABSOLUTES = re.compile(r"\b(always|never|every single time|constantly)\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?]+\s+\S")
+_SENTENCE_END = re.compile(r"[.!?]+\s+(?!\d)\S")
+#: Abbreviations whose full stop ends no sentence ("since Oct. 1").
+_ABBREVIATION = re.compile(
+    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mrs?|ms|dr|st|e\.g|i\.e|etc|vs|approx)\.",
+    re.IGNORECASE,
+)
 
 
 def wording_hints(issue: str, example: str = "") -> list[str]:
@@ -56,7 +61,9 @@ def wording_hints(issue: str, example: str = "") -> list[str]:
 
     Nothing here refuses anything: the person decides how to say it.
     """
-    issue = issue.strip()
+    # Typed on a phone or a Mac, an apostrophe is curly (U+2019): read it as a straight one.
+    issue = issue.strip().replace("\u2019", "'")
+    example = example.replace("\u2019", "'")
     hints: list[str] = []
     if not issue:
         return hints
@@ -77,7 +84,7 @@ def wording_hints(issue: str, example: str = "") -> list[str]:
             "Always and never: these invite an argument about the exceptions. Say how often, or "
             "since when."
         )
-    if _SENTENCE_END.search(issue):
+    if _SENTENCE_END.search(_ABBREVIATION.sub("", issue)):
         hints.append(
             "One sentence: the issue is easier to hear when it fits in one. Put the rest under "
             "the example."

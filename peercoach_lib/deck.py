@@ -48,9 +48,14 @@ class QuestionDeck(Record):
         """Every question, or those of one group."""
         return [q for g in self.groups if group in (None, g.name) for q in g.questions]
 
-    def draw(self, rng: random.Random, group: str | None = None) -> str:
-        """One question at random (from one group, if named)."""
-        return rng.choice(self.questions(group))
+    def draw(
+        self, rng: random.Random, group: str | None = None, *, not_this: str | None = None
+    ) -> str:
+        """One question at random (from one group, if named), another than ``not_this`` (the
+        one drawn last) where the group has another."""
+        questions = self.questions(group)
+        others = [q for q in questions if q != not_this]
+        return rng.choice(others or questions)
 
 
 def load(path: Path | None = None) -> QuestionDeck:

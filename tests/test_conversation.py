@@ -122,3 +122,19 @@ def test_only_the_author_changes_a_conversation_and_none_starts_after_the_end(st
     # What came of an earlier one can still be recorded.
     ended = saved.replace(held_on=TODAY, outcome=ConversationOutcome.END)
     assert conversation.save(store, ended, today=TODAY).outcome is ConversationOutcome.END
+
+
+@pytest.mark.parametrize(
+    ("issue", "said"),
+    [
+        ("you don\u2019t care about our sessions", "Say what happened"),  # a curly apostrophe
+        ("We have not met since Oct. 1 and I feel bad about it", None),  # no second sentence
+        ("We have not met since 1 October. I feel bad about it", "One sentence"),
+    ],
+)
+def test_the_hints_read_phone_apostrophes_and_abbreviations(issue, said):
+    hints = conversation.wording_hints(issue)
+    if said is None:
+        assert not any(h.startswith("One sentence") for h in hints)
+    else:
+        assert any(h.startswith(said) for h in hints)

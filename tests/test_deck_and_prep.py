@@ -221,3 +221,15 @@ def test_follow_ups_prepared_for_a_session_that_did_not_take_place_come_back(sto
         assert now.status is model.CommitmentStatus.OPEN and now.reviewed_in_session_id is None
     else:
         assert now.reviewed_in_session_id == last.id and now.status is model.CommitmentStatus.PARTLY
+
+
+def test_a_draw_gives_another_question_than_the_last_where_the_group_has_one():
+    questions = deck.load()
+    rng = random.Random(1)
+    for group in [*questions.group_names, None]:
+        shown = questions.questions(group)
+        last = shown[0]
+        for _ in range(20):
+            drawn = questions.draw(rng, group, not_this=last)
+            assert drawn != last or len(shown) == 1
+            last = drawn

@@ -346,10 +346,12 @@ class SessionPrepApp(widgets.VBox):
 
     def _on_draw(self, _button) -> None:
         group = None if self.group.value == ALL_GROUPS else self.group.value
-        self.questions.value = self.deck.draw(self.rng, group)
+        before = self.questions.value
+        self.questions.value = self.deck.draw(self.rng, group, not_this=before)
+        only = " (the only question of this group)" if self.questions.value == before else ""
         self.deck_message.value = (
             f"<p role='status' style='margin-left:240px'><em>Drawn:</em> "
-            f"{html.escape(self.questions.value)}</p>"
+            f"{html.escape(self.questions.value)}{only}</p>"
         )
 
     def _on_pin(self, _button) -> None:
