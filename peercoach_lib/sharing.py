@@ -26,6 +26,7 @@ from peercoach_lib.model import (
     Session,
     SessionNote,
     SessionPrep,
+    SessionStatus,
 )
 from peercoach_lib.store import Store
 
@@ -166,7 +167,8 @@ def _outcome(conversation: Conversation) -> SharedOutcome:
 def previous_session_day(sessions: Iterable[Session], current: Session) -> dt.date | None:
     """The day of the last session of the pair before ``current``, or None.
 
-    Cancelled and rescheduled sessions do not count: they did not take place on their day.
+    Cancelled, rescheduled and missed sessions do not count: they did not take place on their
+    day (a review that fell to a missed session falls to the next one).
     """
     this_day = current.day
     if this_day is None:
@@ -174,7 +176,11 @@ def previous_session_day(sessions: Iterable[Session], current: Session) -> dt.da
     days = [
         s.day
         for s in sessions
-        if s.id != current.id and not s.is_off and s.day is not None and s.day < this_day
+        if s.id != current.id
+        and not s.is_off
+        and s.status is not SessionStatus.MISSED
+        and s.day is not None
+        and s.day < this_day
     ]
     return max(days, default=None)
 

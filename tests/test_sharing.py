@@ -198,3 +198,24 @@ def test_only_the_newest_notes_are_shown_with_a_count_of_the_rest(store, pair, l
     shown = app.from_partner.value
     assert "BOB-NOTE" in shown and "OLD-4" in shown and "OLD-3" in shown
     assert "OLD-2" not in shown and "And 3 earlier." in shown
+
+
+def test_a_missed_session_does_not_take_a_review_away_from_the_next():
+    p = 1
+    held = model.Session(
+        id=1,
+        partnership_id=p,
+        scheduled_on=dt.date(2026, 11, 12),
+        status="held",
+        held_on=dt.date(2026, 11, 12),
+    )
+    missed = model.Session(
+        id=2, partnership_id=p, scheduled_on=dt.date(2026, 12, 10), status="missed"
+    )
+    next_one = model.Session(id=3, partnership_id=p, scheduled_on=dt.date(2026, 12, 24))
+    sessions = [held, missed, next_one]
+    assert sharing.previous_session_day(sessions, next_one) == dt.date(2026, 11, 12)
+    # A review dated 1 December fell to the 10th, which was missed: it is due on the 24th.
+    assert sharing.is_due(
+        dt.date(2026, 12, 1), next_one.day, sharing.previous_session_day(sessions, next_one)
+    )
