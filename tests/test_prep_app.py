@@ -183,6 +183,20 @@ def test_switching_session_or_person_holds_back_unsaved_edits(store, pair, booke
     assert {c.status for c in store.find(model.Commitment)} == {model.CommitmentStatus.OPEN}
 
 
+def test_going_on_to_another_session_keeps_the_draft_to_come_back_to(store, pair, booked):
+    sessions, _ = booked
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.purpose.value = "Decide on the bid"
+    app.session.value = sessions[1].id
+    assert "go on and keep them as a draft" in app.unsaved.text.value
+    app.unsaved.go_on_button.click()
+    assert app.session.value == sessions[1].id and app.purpose.value == ""
+    app.session.value = sessions[0].id  # back: the draft is there
+    assert app.purpose.value == "Decide on the bid"
+    assert "Restored" in app.draft_notice.value
+    assert store.find(model.SessionPrep) == []
+
+
 def test_two_windows_on_one_preparation_keep_both_saves(store, pair, booked):
     alice = pair["alice"].id
     first = SessionPrepApp(store, person_id=alice, today=TODAY)

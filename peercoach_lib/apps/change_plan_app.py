@@ -266,7 +266,7 @@ class ChangePlanApp(widgets.VBox):
             ]
         )
         self.unsaved = forms.UnsavedChanges(
-            self._snapshot, what="this plan", on_discard=self._drop_draft
+            self._snapshot, what="this plan", on_discard=self._drop_draft, keeps_drafts=True
         )
         self.found = widgets.HTML()
         self.draft_bar = forms.DraftBar("the plan")

@@ -207,7 +207,8 @@ class UnsavedChanges(widgets.VBox):
     the changes (the choice goes ahead). ``snapshot`` returns what the form holds, leaving out
     what the choosers themselves set; two snapshots compare equal when nothing was edited.
     ``on_discard`` is called when the person discards their changes, before the choice goes
-    ahead (to drop a draft of them, say).
+    ahead (to drop a draft of them, say). A form that keeps a draft as the person types
+    (``keeps_drafts``) offers a third way: go on, the draft kept for coming back to.
     """
 
     def __init__(
@@ -216,6 +217,7 @@ class UnsavedChanges(widgets.VBox):
         *,
         what: str = "this form",
         on_discard: Callable[[], None] | None = None,
+        keeps_drafts: bool = False,
     ):
         self._snapshot = snapshot
         self._what = what
@@ -232,13 +234,26 @@ class UnsavedChanges(widgets.VBox):
             icon="trash",
             layout=widgets.Layout(width="auto"),
         )
+        self.go_on_button = widgets.Button(
+            description="Go on, keep my draft",
+            icon="arrow-right",
+            layout=widgets.Layout(width="auto", display="flex" if keeps_drafts else "none"),
+        )
+        self._keeps_drafts = keeps_drafts
         super().__init__(
-            [self.text, widgets.HBox([self.keep_button, self.discard_button])],
+            [
+                self.text,
+                widgets.HBox(
+                    [self.keep_button, self.go_on_button, self.discard_button],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
+            ],
             layout=widgets.Layout(margin=f"0 0 8px {LABEL_WIDTH}", display="none"),
         )
         self.add_class("peercoach-unsaved")
         self.keep_button.on_click(runtime.guarded(self._on_keep))
         self.discard_button.on_click(runtime.guarded(self._on_discard))
+        self.go_on_button.on_click(runtime.guarded(self._on_go_on))
 
     @property
     def unsaved(self) -> bool:
@@ -307,7 +322,12 @@ class UnsavedChanges(widgets.VBox):
             self.text.value = message_html(
                 "warning",
                 f"you have changes to {self._what} that are not saved. Save them first, "
-                "or discard them to go on.",
+                + (
+                    "go on and keep them as a draft (they are back when you choose this again), "
+                    "or discard them."
+                    if self._keeps_drafts
+                    else "or discard them to go on."
+                ),
             )
             self.layout.display = "flex"
 
@@ -321,13 +341,17 @@ class UnsavedChanges(widgets.VBox):
     def _on_keep(self, _button=None) -> None:
         self._release()
 
-    def _on_discard(self, _button=None) -> None:
+    def _on_go_on(self, _button=None) -> None:
+        """The choice goes ahead; the draft of the changes stays, to come back to."""
+        self._on_discard(keep_draft=True)
+
+    def _on_discard(self, _button=None, *, keep_draft: bool = False) -> None:
         held = self._held
         self._release()
         if held is None:
             return
         field, change, handler, drops = held
-        if self._on_discarded is not None:
+        if self._on_discarded is not None and not keep_draft:
             self._on_discarded()
         # The parts the choice replaces are let go (so that choosers the handler sets pass),
         # then the choice goes ahead, and what it loaded is the new clean state of those parts.

@@ -228,7 +228,7 @@ class SessionPrepApp(widgets.VBox):
         }
         forms.retire_when_mended(self.result, self.fields.values())
         self.unsaved = forms.UnsavedChanges(
-            self._snapshot, what="this preparation", on_discard=self._drop_draft
+            self._snapshot, what="this preparation", on_discard=self._drop_draft, keeps_drafts=True
         )
         # What is written for a session: shown only once there is a session to prepare.
         self.editor = widgets.VBox(
