@@ -153,6 +153,9 @@ def test_ending_needs_a_reason_and_a_confirmation_then_cancels_what_was_booked(d
     ]
     assert booked and all(s.status is SessionStatus.CANCELLED for s in booked)
     assert f"ended on {AS_OF:%d %B %Y}" in plain(app.prompt.value)
+    # The chooser says so at once, still on this partnership.
+    label = dict((v, k) for k, v in app.pair.control.options)[pair.id]
+    assert label.endswith(f"(ended {AS_OF:%d %b %Y})") and app.pair.value == pair.id
     # No new conversation can start; the partner can keep their own note.
     assert "new" not in [value for _, value in app.chooser.control.options]
     theirs = ConversationApp(demo_store, person_id=partner, partnership_id=pair.id, today=AS_OF)

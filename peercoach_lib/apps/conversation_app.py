@@ -125,7 +125,9 @@ class ConversationApp(widgets.VBox):
             [("Choose a reason…", None), *((r.value.capitalize(), r) for r in EndReason)],
         )
         self.ended_on = forms.date("Last day of the partnership", "ended_on", value=self.today)
-        self.in_my_words = forms.textarea("Why, in my words (private)", "reason", rows=2)
+        self.in_my_words = forms.textarea(
+            "Why, in my words (private unless shared below)", "reason", rows=2
+        )
         self.learned = forms.textarea("What I learned", "learned", rows=3)
         self.share_note = widgets.Checkbox(
             description="Share my words and what I learned with my partner",
@@ -604,6 +606,20 @@ class ConversationApp(widgets.VBox):
             )
             return
         self.partnership = ended
+        # The chooser says it ended, as it will on the next visit.
+        with self._quietly():
+            self.pair.control.options = [
+                (
+                    label.replace(
+                        f"(since {ended.started_on:%d %b %Y})", f"(ended {ended.ended_on:%d %b %Y})"
+                    )
+                    if value == ended.id
+                    else label,
+                    value,
+                )
+                for label, value in self.pair.control.options
+            ]
+            self.pair.value = ended.id
         self._show_prompt()
         self._fill_conversations(select=None)
         self._show_ending()
