@@ -169,18 +169,18 @@ class NewPartnership(widgets.VBox):
             layout=widgets.Layout(margin="6px 0 0 240px"),
         )
         self.result = widgets.HTML()
-        super().__init__(
-            [
+        self.fields = {
+            f.path: f
+            for f in (
                 self.first,
                 self.first_name,
                 self.second,
                 self.second_name,
                 self.started,
                 self.cohort,
-                self.create,
-                self.result,
-            ]
-        )
+            )
+        }
+        super().__init__([*self.fields.values(), self.create, self.result])
         for chooser in (self.first, self.second):
             chooser.control.observe(runtime.guarded(self._toggle_names), names="value")
         self.create.on_click(runtime.settled(self._on_create))
@@ -242,17 +242,7 @@ class NewPartnership(widgets.VBox):
             errors[self.started.path] = (
                 f"must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}"
             )
-        fields = {
-            f.path: f
-            for f in (
-                self.first,
-                self.first_name,
-                self.second,
-                self.second_name,
-                self.started,
-                self.cohort,
-            )
-        }
+        fields = self.fields
         forms.show_messages(fields, errors)
         if errors:
             self.result.value = forms.notice(
