@@ -135,6 +135,24 @@ def rebook(
     return sorted(out, key=lambda b: (b.on, b.cancelled))
 
 
+def reschedule(
+    bookings: Sequence[Booking],
+    first: dt.date,
+    frequency: Frequency,
+    *,
+    count: int | None = None,
+    until: dt.date | None = None,
+    holes: Sequence[Booking] | None = None,
+) -> list[Booking]:
+    """``bookings`` laid anew on the rhythm from ``first``: ``count`` sessions booked, or every
+    one up to ``until``, stepping over the ``holes`` (see :func:`rebook`)."""
+    holes = list(gaps(bookings) if holes is None else holes)
+    dates = schedule_dates(
+        first, frequency, count=None if count is None else count + len(holes), until=until
+    )
+    return rebook(bookings, dates, count=count, holes=holes)
+
+
 def numbers(bookings: Sequence[Booking], *, held: int = 0) -> list[int | None]:
     """Each row's session number: sessions booked are numbered on from the ``held`` (held or
     missed) ones, as the number of sessions counts them; a cancelled one has none."""

@@ -56,8 +56,7 @@ def test_a_session_cancelled_on_purpose_stays_cancelled_and_the_rhythm_steps_ove
         ag.Booking(MON + 2 * week, 13),
         ag.Booking(MON + 3 * week, 14),
     ]
-    dates = ag.schedule_dates(MON, Frequency.WEEKLY, count=5 + len(ag.gaps(old)))
-    grown = ag.rebook(old, dates, count=5)
+    grown = ag.reschedule(old, MON, Frequency.WEEKLY, count=5)
     assert grown == [
         ag.Booking(MON, 11),
         ag.Booking(MON + week, 12, cancelled=True),
@@ -67,8 +66,7 @@ def test_a_session_cancelled_on_purpose_stays_cancelled_and_the_rhythm_steps_ove
         ag.Booking(MON + 5 * week, None),
     ]
     # Fewer: the last ones are cut off the end (cancelled), the holiday stays as it was.
-    dates = ag.schedule_dates(MON, Frequency.WEEKLY, count=2 + len(ag.gaps(old)))
-    fewer = ag.rebook(old, dates, count=2)
+    fewer = ag.reschedule(old, MON, Frequency.WEEKLY, count=2)
     assert fewer == [
         ag.Booking(MON, 11),
         ag.Booking(MON + week, 12, cancelled=True),
@@ -76,12 +74,10 @@ def test_a_session_cancelled_on_purpose_stays_cancelled_and_the_rhythm_steps_ove
         ag.Booking(MON + 3 * week, 14, cancelled=True),
     ]
     # ...and as many again as before gives the same sessions back on the same days.
-    dates = ag.schedule_dates(MON, Frequency.WEEKLY, count=3 + len(ag.gaps(fewer)))
-    assert ag.rebook(fewer, dates, count=3) == old
+    assert ag.reschedule(fewer, MON, Frequency.WEEKLY, count=3) == old
     # A gap not saved yet stays only where the rhythm steps over it (not off a new rhythm).
     unsaved = [ag.Booking(MON), ag.Booking(MON + week, cancelled=True), ag.Booking(MON + 2 * week)]
-    moved = ag.schedule_dates(MON + dt.timedelta(1), Frequency.WEEKLY, count=3)
-    assert ag.rebook(unsaved, moved, count=2) == [
+    assert ag.reschedule(unsaved, MON + dt.timedelta(1), Frequency.WEEKLY, count=2) == [
         ag.Booking(MON + dt.timedelta(1)),
         ag.Booking(MON + dt.timedelta(8)),
     ]

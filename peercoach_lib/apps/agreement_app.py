@@ -242,8 +242,7 @@ class NewPartnership(widgets.VBox):
             errors[self.started.path] = (
                 f"must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}"
             )
-        fields = self.fields
-        forms.show_messages(fields, errors)
+        forms.show_messages(self.fields, errors)
         if errors:
             self.result.value = forms.notice(
                 "error", "Nothing was created: see the fields marked Error."
@@ -260,7 +259,7 @@ class NewPartnership(widgets.VBox):
                 cohort_id=self.cohort.value if self._without_cohort() else None,
             )
         except ValidationError as exc:
-            self.result.value = forms.refusal(fields, exc, "Nothing was created")
+            self.result.value = forms.refusal(self.fields, exc, "Nothing was created")
             return
         self.result.value = (
             forms.notice(
@@ -760,14 +759,14 @@ class AgreementApp(widgets.VBox):
         # over the days cancelled on purpose between sessions (see ag.rebook).
         until = self.until.value
         wanted = None if until is not None else (self.count.value or 0) - len(self.logged)
-        holes = self._holes()
-        dates = ag.schedule_dates(
+        bookings = ag.reschedule(
+            self.bookings,
             first,
             self.frequency.value,
-            count=None if wanted is None else wanted + len(holes),
+            count=wanted,
             until=until,
+            holes=self._holes(),
         )
-        bookings = ag.rebook(self.bookings, dates, count=wanted, holes=holes)
         total = len(self.logged) + sum(not b.cancelled for b in bookings)
         self.too_many = total if total > MOST_SESSIONS else 0
         if self.too_many or (until is not None and total == len(self.logged)):
