@@ -24,13 +24,12 @@ from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
-from peercoach_lib import change_plan
+from peercoach_lib import change_plan, sharing
 from peercoach_lib.model import (
     Agreement,
     ChangePlan,
     Cohort,
     Commitment,
-    CommitmentStatus,
     Conversation,
     Draft,
     EndingNote,
@@ -97,7 +96,12 @@ KINDS: dict[str, Kind] = {
     "session_note": Kind(
         "Session notes", "session note", "session notes", "Private until you share one."
     ),
-    "commitment": Kind("Commitments", "commitment", "commitments"),
+    "commitment": Kind(
+        "Commitments",
+        "commitment",
+        "commitments",
+        "A preparation you share tells your partner how your commitments went.",
+    ),
     "feedback": Kind(
         "Feedback I gave",
         "piece of feedback",
@@ -284,14 +288,15 @@ def inventory(store: Store, person_id: int) -> list[Item]:
         sessions = tx.find(Session, partnership_id=pair_ids)
         context = _Context(person_id, names, {p.id: p for p in pairs}, {s.id: s for s in sessions})
         plans = tx.find(ChangePlan, person_id=person_id)
+        preps = tx.find(SessionPrep, person_id=person_id)
         items = [
             _person(me, cohorts.get(me.cohort_id)),
             *_partnerships(context, pairs, tx.find(FlagEpisode, partnership_id=pair_ids)),
             *_agreements(context, tx.find(Agreement, partnership_id=pair_ids), plans),
             *_sessions(context, sessions),
-            *_preps(context, tx.find(SessionPrep, person_id=person_id)),
+            *_preps(context, preps),
             *_notes(context, tx.find(SessionNote, person_id=person_id)),
-            *_commitments(context, tx.find(Commitment, person_id=person_id)),
+            *_commitments(context, tx.find(Commitment, person_id=person_id), preps),
             *_feedback(context, tx.find(Feedback, author_id=person_id)),
             *_checks(context, tx.find(SessionCheck, person_id=person_id)),
             *_assessments(tx.find(LsiAssessment, person_id=person_id)),
@@ -477,16 +482,24 @@ def _notes(context: _Context, notes: list[SessionNote]) -> list[Item]:
     )
 
 
-_STATUS_WORDS = {
-    CommitmentStatus.OPEN: "not followed up yet",
-    CommitmentStatus.DONE: "done",
-    CommitmentStatus.PARTLY: "partly done",
-    CommitmentStatus.NOT_DONE: "not done",
-    CommitmentStatus.DROPPED: "dropped",
-}
-
-
-def _commitments(context: _Context, commitments: list[Commitment]) -> list[Item]:
+def _commitments(
+    context: _Context, commitments: list[Commitment], preps: list[SessionPrep]
+) -> list[Item]:
+    # A preparation shared with the partner tells them how its commitments went.
+    told: set[int] = set()
+    for p in preps:
+        session = context.sessions.get(p.session_id)
+        if not p.shared or session is None:
+            continue
+        pair = session.partnership_id
+        told.update(
+            c.id
+            for c in sharing.shown_with_prep(
+                (c for c in commitments if c.partnership_id == pair),
+                (s for s in context.sessions.values() if s.partnership_id == pair),
+                p.session_id,
+            )
+        )
     items = []
     for c in commitments:
         made = context.session_day(c.made_in_session_id)
@@ -495,16 +508,17 @@ def _commitments(context: _Context, commitments: list[Commitment]) -> list[Item]
             if made
             else f"Made with {context.partner(c.partnership_id)}"
         )
+        mine = (PARTNER,) if c.id in told else (ME,)
         items.append(
             Item(
                 "commitment",
                 label,
                 _entries(
-                    ("I will", c.text, (ME,)),
-                    ("By when", day_text(c.by_when), (ME,)),
+                    ("I will", c.text, mine),
+                    ("By when", day_text(c.by_when), mine),
                     # Counted as follow-through once reviewed at a session.
-                    ("Status", _STATUS_WORDS[c.status], (ME, AGGREGATES)),
-                    ("What got in the way", c.obstacle, (ME,)),
+                    ("Status", c.status.words, (*mine, AGGREGATES)),
+                    ("What got in the way", c.obstacle, mine),
                 ),
                 date=made or c.by_when,
                 record_id=c.id,

@@ -99,11 +99,20 @@ def open_commitments(
     )
     if before is None:
         return found
-    sessions = store.find(Session, partnership_id=partnership_id)
+    return open_at(found, store.find(Session, partnership_id=partnership_id), before)
+
+
+def open_at(
+    commitments: Sequence[Commitment], sessions: Sequence[Session], session_id: int
+) -> list[Commitment]:
+    """Of ``commitments``, those still open that can be followed up in the session
+    ``session_id`` of ``sessions`` (the partnership's), as :func:`open_commitments` with
+    ``before``: all of them for a session still to log, else those made before it."""
+    found = [c for c in commitments if c.status is CommitmentStatus.OPEN]
     order = {s.id: (s.day or dt.date.max, s.id) for s in sessions}
     still_to_log = {s.id for s in sessions if s.status is SessionStatus.SCHEDULED}
-    this = order.get(before)
-    if this is None or before in still_to_log:
+    this = order.get(session_id)
+    if this is None or session_id in still_to_log:
         return found
     return [
         c

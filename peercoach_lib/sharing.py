@@ -1,7 +1,9 @@
 """What one partner has made visible to the other, within one partnership.
 
 A person decides what their partner sees: a preparation, session note or ending note reaches the
-partner only once it is marked shared, and a preparation's private notes never do. Feedback as the
+partner only once it is marked shared, and a preparation's private notes never do. A shared
+preparation carries its follow-up of last time's commitments (how each went, what got in the
+way): the partner heard them made and, as coach, asks after them. Feedback as the
 person coached is written for the coach (a coach's own reflection stays private), and what came
 of a courageous conversation (never its preparation) is shared with the partner once recorded.
 
@@ -15,7 +17,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from peercoach_lib import prep
 from peercoach_lib.model import (
+    Commitment,
+    CommitmentStatus,
     Conversation,
     ConversationOutcome,
     EndingNote,
@@ -32,9 +37,21 @@ from peercoach_lib.store import Store
 
 
 @dataclass(frozen=True)
+class SharedFollowUp:
+    """One of last time's commitments as a shared preparation tells it: how it went (``OPEN``
+    when not followed up yet) and what got in the way."""
+
+    text: str
+    by_when: dt.date | None
+    status: CommitmentStatus
+    obstacle: str
+
+
+@dataclass(frozen=True)
 class SharedPrep:
-    """A preparation as the partner sees it: Purpose, Outcomes, Process and the pinned questions
-    (the private notes are not even read into it)."""
+    """A preparation as the partner sees it: Purpose, Outcomes, Process, the pinned questions
+    and the follow-up of last time's commitments (the private notes are not even read into it).
+    """
 
     id: int
     session_id: int
@@ -42,6 +59,8 @@ class SharedPrep:
     outcomes: str
     process: str
     pinned_questions: tuple[str, ...]
+    #: The commitments followed up in this session, then those still open, oldest first.
+    follow_ups: tuple[SharedFollowUp, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +130,11 @@ def partner_view(store: Store, viewer_id: int, partnership_id: int) -> PartnerVi
         sessions = {s.id: s for s in tx.find(Session, partnership_id=partnership_id)}
         ids = list(sessions)
         preps = tx.find(SessionPrep, person_id=partner_id, session_id=ids, shared=True)
+        commitments = (
+            tx.find(Commitment, person_id=partner_id, partnership_id=partnership_id)
+            if preps
+            else []
+        )
         notes = tx.find(SessionNote, person_id=partner_id, session_id=ids, shared=True)
         # What the partner told their coach; their reflection as coach is their own.
         feedback = tx.find(Feedback, author_id=partner_id, session_id=ids, role=FeedbackRole.CLIENT)
@@ -135,6 +159,7 @@ def partner_view(store: Store, viewer_id: int, partnership_id: int) -> PartnerVi
                     outcomes=p.outcomes,
                     process=p.process,
                     pinned_questions=tuple(p.pinned_questions),
+                    follow_ups=_follow_ups(commitments, sessions, p.session_id),
                 )
                 for p in preps
             ),
@@ -149,6 +174,26 @@ def partner_view(store: Store, viewer_id: int, partnership_id: int) -> PartnerVi
             )
         ),
         ending_notes=tuple(n for n in endings if n.shared),
+    )
+
+
+def shown_with_prep(
+    commitments: Iterable[Commitment], sessions: Iterable[Session], session_id: int
+) -> list[Commitment]:
+    """Of a person's ``commitments`` in one partnership (whose ``sessions`` are given), those a
+    preparation for ``session_id`` tells its reader about, as its maker's form lists them: the
+    ones followed up in that session, then those still open that it can follow up."""
+    commitments = list(commitments)
+    shown = [c for c in commitments if c.reviewed_in_session_id == session_id]
+    return shown + prep.open_at(commitments, list(sessions), session_id)
+
+
+def _follow_ups(
+    commitments: list[Commitment], sessions: dict[int, Session], session_id: int
+) -> tuple[SharedFollowUp, ...]:
+    return tuple(
+        SharedFollowUp(text=c.text, by_when=c.by_when, status=c.status, obstacle=c.obstacle)
+        for c in shown_with_prep(commitments, sessions.values(), session_id)
     )
 
 

@@ -138,6 +138,25 @@ def test_sharing_and_unsharing_is_stored_and_changes_who_sees_what(store, pair, 
     assert _entry(my_data.inventory(store, alice), "session_prep", "Purpose").seen_by == (ME,)
 
 
+def test_a_shared_preparation_shows_the_partner_how_its_commitments_went(store, pair, lives):
+    alice, p = pair["alice"].id, pair["partnership"].id
+    s2 = lives["sessions"][1]
+    # Still open: the preparation for the next session lists it to follow up.
+    walk = store.save(
+        model.Commitment(partnership_id=p, person_id=alice, made_in_session_id=s2.id, text="WALK")
+    )
+    earlier = lives["alice_commitment"].id  # followed up at the session before
+    items = my_data.inventory(store, alice)
+    assert _entry(items, "commitment", "I will", walk.id).seen_by == (ME,)
+    assert "preparation you share" in my_data.KINDS["commitment"].about
+
+    my_data.set_shared(store, alice, "session_prep", lives["alice_prep"].id, True)
+    items = my_data.inventory(store, alice)
+    assert _entry(items, "commitment", "I will", walk.id).seen_by == (PARTNER,)
+    assert _entry(items, "commitment", "Status", walk.id).seen_by == (PARTNER, AGGREGATES)
+    assert _entry(items, "commitment", "I will", earlier).seen_by == (ME,)
+
+
 def test_an_item_shared_in_place_changes_only_the_fields_that_follow_it(store, pair, lives):
     item = next(i for i in my_data.inventory(store, pair["alice"].id) if i.kind == "session_prep")
     shared = item.with_shared(True)

@@ -81,6 +81,30 @@ def test_each_kind_has_its_section_and_each_field_its_readers(store, pair, lives
     assert "BOB-" not in page
 
 
+def test_sharing_a_preparation_renews_who_sees_its_commitments(store, pair, lives):
+    alice, p = pair["alice"].id, pair["partnership"].id
+    store.save(
+        model.Commitment(
+            partnership_id=p,
+            person_id=alice,
+            made_in_session_id=lives["sessions"][1].id,
+            text="WALK",
+        )
+    )
+    app = MyDataApp(store, person_id=alice)
+
+    def partner_badges() -> int:
+        return widget_text(app.sections["commitment"]).count(">my partner</span>")
+
+    assert partner_badges() == 0
+    _switch(app, "session_prep", lives["alice_prep"].id).switch.value = True
+    # "I will" and "Status" of the open commitment; the one followed up before stays hers.
+    assert partner_badges() == 2
+    assert app.sections["commitment"] in app.inventory_box.children
+    _switch(app, "session_prep", lives["alice_prep"].id).switch.value = False
+    assert partner_badges() == 0
+
+
 def test_the_export_link_holds_everything_about_me_as_json(store, pair, lives):
     alice = pair["alice"].id
     app = MyDataApp(store, person_id=alice)

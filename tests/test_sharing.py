@@ -219,3 +219,48 @@ def test_a_missed_session_does_not_take_a_review_away_from_the_next():
     assert sharing.is_due(
         dt.date(2026, 12, 1), next_one.day, sharing.previous_session_day(sessions, next_one)
     )
+
+
+def test_a_shared_preparation_tells_how_last_times_commitments_went(store, pair, lives):
+    alice, bob, p = pair["alice"].id, pair["bob"].id, pair["partnership"].id
+    s1, s2, s3, _ = lives["sessions"]
+
+    def commit(text: str, made: model.Session, **more) -> model.Commitment:
+        return store.save(
+            model.Commitment(
+                partnership_id=p, person_id=bob, made_in_session_id=made.id, text=text, **more
+            )
+        )
+
+    commit("BOB-OLD", s1, status="done", reviewed_in_session_id=s2.id)
+    commit(
+        "BOB-WALK",
+        s2,
+        by_when=dt.date(2026, 3, 1),
+        status="partly",
+        obstacle="BOB-RAIN",
+        reviewed_in_session_id=s3.id,
+    )
+    commit("BOB-READ", s2)
+    (shared,) = sharing.partner_view(store, alice, p).preps
+    assert [(f.text, f.status, f.obstacle) for f in shared.follow_ups] == [
+        ("BOB-WALK", model.CommitmentStatus.PARTLY, "BOB-RAIN"),
+        ("BOB-READ", model.CommitmentStatus.OPEN, ""),
+    ]
+
+    app = SessionPrepApp(store, person_id=alice, today=TODAY)
+    shown = app.from_partner.value
+    assert "BOB-WALK (by 1 Mar 2026): partly done; what got in the way: BOB-RAIN" in shown
+    assert "BOB-READ: not followed up yet" in shown
+    assert "BOB-OLD" not in shown  # followed up at the session before
+
+    # Alice's commitment was followed up at the session before: her shared preparation for
+    # this one has none to tell.
+    store.save(lives["alice_prep"].replace(shared=True))
+    assert sharing.partner_view(store, bob, p).preps[0].follow_ups == ()
+
+    # A preparation kept private tells nothing of them.
+    store.save(lives["bob_prep"].replace(shared=False))
+    view = sharing.partner_view(store, alice, p)
+    assert "BOB-WALK" not in _texts(view) and "BOB-READ" not in _texts(view)
+    assert "BOB-WALK" not in SessionPrepApp(store, person_id=alice, today=TODAY).from_partner.value

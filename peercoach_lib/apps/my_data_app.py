@@ -137,6 +137,8 @@ class SharedItemView(widgets.VBox):
             return
         self.item = self.item.with_shared(wanted)
         self.card.value = item_html(self.item)
+        if self.item.kind == "session_prep":
+            self.app._renew("commitment")  # a shared preparation tells how they went
         self.app._offer_export(self.app.person.value)  # the download says it too
         self.status.value = forms.message_html(
             "ok",
@@ -335,6 +337,18 @@ class MyDataApp(widgets.VBox):
         }
         self.inventory_box.children = list(self.sections.values())
         self._offer_export(person_id)
+
+    def _renew(self, kind: str) -> None:
+        """Read one kind's items again, for who sees them now, and show them in its place."""
+        old = self.sections.get(kind)
+        if old is None:
+            return
+        found = [i for i in my_data.inventory(self.store, self.person.value) if i.kind == kind]
+        new = KindSection(self, kind, found)
+        self.sections[kind] = new
+        self.inventory_box.children = [
+            new if child is old else child for child in self.inventory_box.children
+        ]
 
     def _offer_export(self, person_id: int) -> None:
         document = transfer.export_document(self.store, person_id)

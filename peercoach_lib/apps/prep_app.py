@@ -60,6 +60,14 @@ def reviews_html(due: list[sharing.SharedOutcome]) -> str:
     )
 
 
+def follow_up_text(follow_up: sharing.SharedFollowUp) -> str:
+    """One commitment as the partner reads it: "Walk daily (by 12 Mar): partly done; what got in
+    the way: rain"."""
+    due = f" (by {_day(follow_up.by_when)})" if follow_up.by_when else ""
+    got_in_the_way = f"; what got in the way: {follow_up.obstacle}" if follow_up.obstacle else ""
+    return f"{follow_up.text}{due}: {follow_up.status.words}{got_in_the_way}"
+
+
 def from_partner_html(view: sharing.PartnerView, session_id: int) -> str:
     """What the partner shared that bears on this session: their preparation for it, and their
     newest notes and feedback in this partnership (up to the session's day)."""
@@ -92,6 +100,10 @@ def from_partner_html(view: sharing.PartnerView, session_id: int) -> str:
                     (
                         "Questions for their coach",
                         "".join(f"\n• {q}" for q in prep_.pinned_questions),
+                    ),
+                    (
+                        "Their commitments from last time",
+                        "".join(f"\n• {follow_up_text(f)}" for f in prep_.follow_ups),
                     ),
                 ]
             )
@@ -203,7 +215,8 @@ class SessionPrepApp(widgets.VBox):
         )
         self.deck_box = widgets.VBox()
         self.shared = widgets.Checkbox(
-            description="Share this preparation with my partner (private notes stay private)",
+            description="Share this preparation with my partner, with how my commitments went "
+            "(private notes stay private)",
             indent=False,
             layout=widgets.Layout(width="auto", margin="8px 0 0 240px"),
         )

@@ -162,6 +162,11 @@ class CommitmentStatus(StrEnum):
     NOT_DONE = "not done"
     DROPPED = "dropped"
 
+    @property
+    def words(self) -> str:
+        """The status as a sentence tells it: "partly done", "not followed up yet"."""
+        return {"open": "not followed up yet", "partly": "partly done"}.get(self.value, self.value)
+
 
 class Commitment(Record):
     """Something a person commits to doing before the next session."""

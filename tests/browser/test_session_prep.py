@@ -16,7 +16,10 @@ from tests.browser.harness import KERNEL_MS, field, fill, message_under
 
 NOTEBOOK = "session_prep.ipynb"
 AMARA, LEA = 8, 9
-SHARE = "Share this preparation with my partner (private notes stay private)"
+SHARE = (
+    "Share this preparation with my partner, with how my commitments went "
+    "(private notes stay private)"
+)
 STATUS_OPTION = "option[value='Not followed up yet']"
 
 
