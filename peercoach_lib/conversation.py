@@ -14,10 +14,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from peercoach_lib import merging
+from peercoach_lib import drafts, merging
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import Conversation, Partnership, Session, SessionStatus
 from peercoach_lib.store import Store
+
+#: Drafts of a conversation's form (see :mod:`peercoach_lib.drafts`), one per conversation.
+DRAFT_KIND = "conversation"
+
+
+def draft_key(partnership_id: int, conversation_id: int | None) -> str:
+    """The draft of a conversation being written: an existing one, or a new one (``None``)
+    with this partner."""
+    return f"partnership:{partnership_id}:conversation:{conversation_id or 'new'}"
+
 
 #: Words that describe what a person *is* rather than what they *did*.
 CHARACTER_WORDS = (
@@ -183,7 +193,14 @@ def save(
                         )
                     ],
                 )
-        return tx.save(conversation)
+        saved = tx.save(conversation)
+        drafts.drop(
+            tx,
+            conversation.person_id,
+            DRAFT_KIND,
+            draft_key(conversation.partnership_id, conversation.id),
+        )
+        return saved
 
 
 def of(store: Store, person_id: int, partnership_id: int) -> list[Conversation]:

@@ -724,7 +724,11 @@ def _endings(context: _Context, notes: list[EndingNote]) -> list[Item]:
     return _newest_first(items)
 
 
-_DRAFT_FORMS = {"session_log": "Session log", "preparation": "Session preparation"}
+_DRAFT_FORMS = {
+    "session_log": "Session log",
+    "preparation": "Session preparation",
+    "conversation": "Courageous conversation",
+}
 
 
 def _drafts(drafts: list[Draft]) -> list[Item]:

@@ -425,3 +425,62 @@ def test_a_shared_ending_note_reaches_the_partner_and_a_private_one_does_not(dem
     app.save_note.click()
     theirs = ConversationApp(demo_store, person_id=partner, partnership_id=pair.id, today=AS_OF)
     assert "Our schedules never fitted" not in plain(theirs.ending_state.value)
+
+
+def test_a_preparation_typed_and_not_saved_comes_back_as_a_draft(demo_store, pair):
+    me, partner = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "We have missed three of our last four sessions"
+    app.my_part.value = "I did not say how much it mattered"
+    app.outcome.value = ConversationOutcome.AGREED
+    app.review_on.value = AS_OF + dt.timedelta(days=14)
+    assert app.draft_bar.discard.layout.display == "flex"
+    # The tab is closed; the page opened again brings back what was typed, said so.
+    again = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    assert again.chooser.value == "new"
+    assert again.issue.value == "We have missed three of our last four sessions"
+    assert again.my_part.value == "I did not say how much it mattered"
+    assert again.outcome.value is ConversationOutcome.AGREED
+    assert again.review_on.value == AS_OF + dt.timedelta(days=14)
+    assert "Restored what you typed" in again.draft_bar.notice.value
+    assert "Tip:" not in again.hints.value and again.agreed_box.layout.display == "flex"
+    # Never the partner's to see.
+    theirs = ConversationApp(demo_store, person_id=partner, partnership_id=pair.id, today=AS_OF)
+    assert "three of our last four" not in texts(theirs)
+    # Saving keeps it as a conversation and drops the draft.
+    again.outcome.value = None
+    again.save_prep.click()
+    assert "Saved at" in again.prep_result.value
+    third = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    assert third.draft_bar.notice.value == ""
+    third.chooser.value = "new"
+    assert third.issue.value == "" and third.draft_bar.notice.value == ""
+
+
+def test_a_draft_of_a_saved_conversation_is_discarded_or_kept_on_going_on(demo_store, pair):
+    me, _partner = pair.members
+    app, saved = prepared(demo_store, pair, "We keep moving our sessions")
+    app.example.value = "Three times in March"  # not saved
+    app.chooser.value = "new"
+    assert "keep them as a draft" in app.unsaved.text.value
+    app.unsaved.go_on_button.click()
+    assert app.chooser.value == "new" and app.example.value == ""
+    app.chooser.value = saved.id  # back: the words typed are there, the stored ones under them
+    assert app.example.value == "Three times in March"
+    assert app.issue.value == "We keep moving our sessions"
+    app.draft_bar.discard.click()
+    assert app.example.value == saved.example
+    assert "Draft discarded" in app.prep_result.value
+    again = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    assert again.chooser.value == saved.id and again.example.value == saved.example
+
+
+def test_unsaved_ending_words_are_not_offered_as_a_draft(demo_store, pair):
+    me, partner = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "We keep moving our sessions"  # kept as a draft as it is typed
+    app.learned.value = "Say early when it is not working"  # the ending's: no draft of it
+    app.person.value = partner
+    assert app.person.value == me
+    assert app.unsaved.go_on_button.layout.display == "none"
+    assert "keep them as a draft" not in app.unsaved.text.value

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import ipywidgets as widgets
 
-from peercoach_lib import conversation, partnerships, sharing
+from peercoach_lib import conversation, drafts, partnerships, sharing
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
@@ -71,6 +71,7 @@ class ConversationApp(widgets.VBox):
         self.partner: Person | None = None
         self.current: Conversation | None = None
         self._filling = False
+        self._loading = False  # the form is being filled from what is stored
 
         self.demo = widgets.HTML()
         self.person = forms.dropdown("I am", "person_id", [])
@@ -215,9 +216,15 @@ class ConversationApp(widgets.VBox):
         self.ending_section = widgets.VBox(
             [self.ending_heading, self.ending_state, self.ending_form, self.end_result]
         )
-        self.unsaved = forms.UnsavedChanges(self._snapshot, what="this conversation")
+        self.unsaved = forms.UnsavedChanges(
+            self._snapshot,
+            what="this conversation",
+            on_discard=self._drop_draft,
+            keeps_drafts=("conversation",),  # the ending's words are not kept as a draft
+        )
+        self.draft_bar = forms.DraftBar("the conversation")
         self.conversation_box = widgets.VBox(
-            [self.chooser, self.unsaved, self.prep_section, self.after_section]
+            [self.chooser, self.unsaved, self.draft_bar, self.prep_section, self.after_section]
         )
         self.form = widgets.VBox(
             [self.pair, self.prompt, self.theirs, self.conversation_box, self.ending_section]
@@ -236,6 +243,9 @@ class ConversationApp(widgets.VBox):
         self.save_after.on_click(runtime.settled(self._on_save))
         self.end_button.on_click(runtime.settled(self._on_end))
         self.save_note.on_click(runtime.settled(self._on_save_note))
+        self.draft_bar.discard.on_click(runtime.guarded(self._on_discard_draft))
+        for field in self.fields.values():
+            field.control.observe(runtime.guarded(self._on_edit), names="value")
         self._on_person()
 
     # -- choosing ----------------------------------------------------------------------------------
@@ -349,12 +359,17 @@ class ConversationApp(widgets.VBox):
         shown = "none" if chosen is None else "flex"
         self.prep_section.layout.display = shown
         self.after_section.layout.display = shown
-        self._show(self.current)
-        forms.show_messages(self.fields, {})
-        self.prep_result.value = self.after_result.value = ""
-        self._on_wording()
-        self._on_outcome()
-        self.unsaved.mark_clean("conversation")
+        self._loading = True
+        try:
+            self._show(self.current)
+            forms.show_messages(self.fields, {})
+            self.prep_result.value = self.after_result.value = ""
+            self.unsaved.mark_clean("conversation")
+            self._restore_draft()
+            self._on_wording()
+            self._on_outcome()
+        finally:
+            self._loading = False
 
     def _show(self, current: Conversation | None) -> None:
         for name in PREP_FIELDS:
@@ -364,6 +379,83 @@ class ConversationApp(widgets.VBox):
         self.agreed.value = current.agreed if current else ""
         self.hold_to_it.value = current.hold_to_it if current else ""
         self.review_on.value = current.review_on if current else None
+
+    # -- drafts ------------------------------------------------------------------------------------
+
+    def _draft_key(self) -> str | None:
+        chosen = self.chooser.value
+        if self.partnership is None or chosen is None:
+            return None
+        return conversation.draft_key(self.partnership.id, None if chosen == NEW else chosen)
+
+    def _draft_data(self) -> dict:
+        """The form as JSON, with the conversation as stored when the typing began: a save
+        merges against that, so what another window saved meanwhile is not undone."""
+        data = {name: self.fields[name].value or "" for name in PREP_FIELDS}
+        data.update(
+            held_on=self.held_on.value.isoformat() if self.held_on.value else None,
+            outcome=self.outcome.value.value if self.outcome.value else None,
+            agreed=self.agreed.value or "",
+            hold_to_it=self.hold_to_it.value or "",
+            review_on=self.review_on.value.isoformat() if self.review_on.value else None,
+            base=self.current.model_dump(mode="json") if self.current else None,
+        )
+        return data
+
+    def _restore_draft(self) -> None:
+        key = self._draft_key()
+        draft = (
+            drafts.find(self.store, self.person.value, conversation.DRAFT_KIND, key)
+            if key
+            else None
+        )
+        if draft is None:
+            self.draft_bar.clear()
+            return
+        data = draft.data
+        base = data.get("base")
+        self.current = Conversation.model_validate(base) if base else None
+        for name in PREP_FIELDS:
+            self.fields[name].value = data.get(name) or ""
+        self.held_on.value = _day_or_none(data.get("held_on"))
+        self.outcome.value = ConversationOutcome(data["outcome"]) if data.get("outcome") else None
+        self.agreed.value = data.get("agreed") or ""
+        self.hold_to_it.value = data.get("hold_to_it") or ""
+        self.review_on.value = _day_or_none(data.get("review_on"))
+        self.draft_bar.restored(draft.updated_at)
+
+    def _on_edit(self, _change=None) -> None:
+        """Keep what the person typed as a draft (or drop it, once the form is as stored)."""
+        key = self._draft_key()
+        if self._loading or self._filling or self.person.value is None or key is None:
+            return
+        forms.changed_since_saved(self.prep_result)
+        forms.changed_since_saved(self.after_result)
+        try:
+            kept = drafts.keep_or_drop(
+                self.store,
+                self.person.value,
+                conversation.DRAFT_KIND,
+                key,
+                self._draft_data(),
+                as_stored=not self.unsaved.is_unsaved("conversation"),
+            )
+            self.draft_bar.kept(kept)
+        except Exception:
+            log.exception("the draft could not be kept")  # the form itself is still there
+
+    def _drop_draft(self) -> None:
+        key = self._draft_key()
+        if self.person.value is not None and key is not None:
+            drafts.discard(self.store, self.person.value, conversation.DRAFT_KIND, key)
+
+    def _on_discard_draft(self, _button=None) -> None:
+        self._drop_draft()
+        self._on_choice()
+        self.draft_bar.clear()
+        self.prep_result.value = forms.notice(
+            "info", "Draft discarded: this is the conversation as saved."
+        )
 
     # -- live coaching -----------------------------------------------------------------------------
 
@@ -654,6 +746,14 @@ class ConversationApp(widgets.VBox):
         self.unsaved.mark_clean("ending")
         shared = "Your partner can read it." if self.share_note.value else "It is private to you."
         self.end_result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}. {shared}")
+
+
+def _day_or_none(text: str | None) -> dt.date | None:
+    """A day kept in a draft, or None (a draft cannot hold a day that is not one)."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _button(label: str, icon: str, *, style: str = "primary") -> widgets.Button:

@@ -208,7 +208,9 @@ class UnsavedChanges(widgets.VBox):
     what the choosers themselves set; two snapshots compare equal when nothing was edited.
     ``on_discard`` is called when the person discards their changes, before the choice goes
     ahead (to drop a draft of them, say). A form that keeps a draft as the person types
-    (``keeps_drafts``) offers a third way: go on, the draft kept for coming back to.
+    (``keeps_drafts``) offers a third way: go on, the draft kept for coming back to. A form
+    saved in parts, only some of them kept as drafts, names those parts: the third way is
+    offered only when every part the choice would drop unsaved is one of them.
     """
 
     def __init__(
@@ -217,7 +219,7 @@ class UnsavedChanges(widgets.VBox):
         *,
         what: str = "this form",
         on_discard: Callable[[], None] | None = None,
-        keeps_drafts: bool = False,
+        keeps_drafts: bool | tuple[str, ...] = False,
     ):
         self._snapshot = snapshot
         self._what = what
@@ -237,7 +239,7 @@ class UnsavedChanges(widgets.VBox):
         self.go_on_button = widgets.Button(
             description="Go on, keep my draft",
             icon="arrow-right",
-            layout=widgets.Layout(width="auto", display="flex" if keeps_drafts else "none"),
+            layout=widgets.Layout(width="auto", display="none"),
         )
         self._keeps_drafts = keeps_drafts
         super().__init__(
@@ -319,19 +321,35 @@ class UnsavedChanges(widgets.VBox):
             self._held = (field, change, handler, drops)
             with self.quiet():
                 field.value = change["old"]
+            kept = self._all_kept_as_drafts(drops)
+            self.go_on_button.layout.display = "flex" if kept else "none"
             self.text.value = message_html(
                 "warning",
                 f"you have changes to {self._what} that are not saved. Save them first, "
                 + (
                     "go on and keep them as a draft (they are back when you choose this again), "
                     "or discard them."
-                    if self._keeps_drafts
+                    if kept
                     else "or discard them to go on."
                 ),
             )
             self.layout.display = "flex"
 
         field.control.observe(runtime.guarded(on_choice), names="value")
+
+    def _all_kept_as_drafts(self, drops: tuple[str, ...]) -> bool:
+        """Whether every part a choice would drop unsaved is kept as a draft."""
+        if isinstance(self._keeps_drafts, bool):
+            return self._keeps_drafts
+        if not isinstance(self._clean, dict):
+            return False
+        unsaved = [part for part in (drops or tuple(self._clean)) if self._unsaved((part,))]
+        return all(part in self._keeps_drafts for part in unsaved)
+
+    def is_unsaved(self, *parts: str) -> bool:
+        """Whether ``parts`` of a form saved in parts (all, when none are named) hold edits not
+        yet saved."""
+        return self._unsaved(parts)
 
     def _release(self) -> None:
         self._held = None
