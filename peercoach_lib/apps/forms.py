@@ -391,7 +391,12 @@ class DraftBar(widgets.VBox):
         self.discard = widgets.Button(
             description="Discard the draft",
             icon="trash",
-            layout=widgets.Layout(width="auto", display="none", margin=f"0 0 8px {LABEL_WIDTH}"),
+            layout=widgets.Layout(
+                width="auto",
+                display="none",
+                margin=f"0 0 8px {LABEL_WIDTH}",
+                align_self="flex-start",  # its own width, not the form's
+            ),
         )
         super().__init__([self.notice, self.discard])
 
