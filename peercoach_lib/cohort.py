@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -69,10 +69,24 @@ class CohortView:
     #: How many people sent the session checks in the range (the low-check share is theirs),
     #: counted up to :data:`MIN_GROUP`, all that the share's rule asks.
     checkers: int = 0
+    #: How many people each averaged measure is made of (follow-through, GAS and LSI change:
+    #: a pair's figure may be one partner's alone), counted up to :data:`MIN_GROUP`.
+    contributors: dict[str, int] = field(default_factory=dict)
 
     def headline(self) -> dict[str, str]:
         """The headline figures as people read them; averages of fewer than 3 people withheld."""
-        return headline(self.pairs, self.people, checkers=self.checkers)
+        return headline(
+            self.pairs, self.people, checkers=self.checkers, contributors=self.contributors
+        )
+
+    def enough_people(self, column: str) -> bool:
+        """Whether a measure of :data:`SPREAD` is made of at least :data:`MIN_GROUP` people, as
+        the headline counts them (the session checks: of the people who sent them)."""
+        if self.people < MIN_GROUP:
+            return False
+        if column == "check_mean":
+            return self.checkers >= MIN_GROUP
+        return _contributors(self.pairs, column, self.contributors) >= MIN_GROUP
 
 
 def _count(condition) -> sa.ColumnElement:
@@ -102,7 +116,13 @@ def load(
     flags = find_flags(pairs, cohort.settings, follow_ups, end=end)
     people = int(pd.unique(pairs[["person_a_id", "person_b_id"]].to_numpy().ravel()).size)
     checkers = int(frames["checkers"].iloc[0, 0] or 0)
-    return CohortView(cohort, start, end, pairs, flags, people, checkers)
+    lsi = frames["lsi"]
+    contributors = {
+        "follow_through": int(frames["committers"].iloc[0, 0] or 0),
+        "gas_change": int(frames["goals"]["person"].nunique()),
+        "lsi_change": int(lsi.loc[lsi["assessments"] >= 2, "person"].nunique()),
+    }
+    return CohortView(cohort, start, end, pairs, flags, people, checkers, contributors)
 
 
 def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[str, pd.DataFrame]:
@@ -208,6 +228,23 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
             reviewed_on.between(min(start, recent_from), end),
         )
         .group_by(c.c.partnership_id),
+    )
+
+    # How many people the follow-through counted in the range is made of (up to three).
+    out["committers"] = _frame(
+        connection,
+        sa.select(sa.func.count().label("committers")).select_from(
+            sa.select(c.c.person_id)
+            .distinct()
+            .select_from(c.join(reviewer, reviewer.c.id == c.c.reviewed_in_session_id))
+            .where(
+                c.c.partnership_id.in_(sa.select(p.c.id).where(p.c.cohort_id == cohort_id)),
+                c.c.status.in_(["done", "partly", "not done"]),
+                reviewed_on.between(start, end),
+            )
+            .limit(MIN_GROUP)
+            .subquery()
+        ),
     )
 
     # Coaching minutes each partner received over the pair's last four held sessions by the end:
@@ -448,15 +485,20 @@ def _pairs(
             goals["first_level"], goals["weight"], member
         )
         pairs["gas_change"] = pairs["pair"].map(change.groupby(level="pair").mean())
+        pairs["gas_people"] = pairs["pair"].map(change.groupby(level="pair").size())
     else:
         pairs["gas_change"] = np.nan
+        pairs["gas_people"] = 0
     lsi = frames["lsi"]
     lsi = lsi[lsi["assessments"] >= 2]
     if len(lsi):
-        change = (lsi["last_index"] - lsi["first_index"]).groupby(lsi["pair"]).mean()
-        pairs["lsi_change"] = pairs["pair"].map(change)
+        change = (lsi["last_index"] - lsi["first_index"]).groupby(lsi["pair"])
+        pairs["lsi_change"] = pairs["pair"].map(change.mean())
+        pairs["lsi_people"] = pairs["pair"].map(change.size())
     else:
         pairs["lsi_change"] = np.nan
+        pairs["lsi_people"] = 0
+    pairs[["gas_people", "lsi_people"]] = pairs[["gas_people", "lsi_people"]].fillna(0).astype(int)
     # Running pairs first, the longest without a session at the top; pairs that ended last.
     return pairs.sort_values(
         ["active", "days_since_last"], ascending=[False, False], kind="stable"
@@ -569,16 +611,48 @@ def _median(values: pd.Series, people: int, fmt: Callable[[float], str]) -> str:
     return fmt(values.median())
 
 
-def headline(pairs: pd.DataFrame, people: int, *, checkers: int | None = None) -> dict[str, str]:
+def _contributors(pairs: pd.DataFrame, column: str, counted: dict[str, int] | None) -> int:
+    """How many people a measure is made of: as counted by :func:`load`, else two per pair with
+    a figure (all a pair's figure can be made of)."""
+    if counted and column in counted:
+        return counted[column]
+    return 2 * int(pairs[column].notna().sum())
+
+
+#: Pair by pair, the measures that are each partner's own (a GAS or LSI change): a pair's figure
+#: made of one partner alone is that person's, and is withheld.
+OWN_MEASURES = {"gas_change": "gas_people", "lsi_change": "lsi_people"}
+
+
+def pair_figures(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pairs as a facilitator may read them pair by pair: a GAS or LSI change that only one
+    partner's ratings make is left out (it would be that person's own)."""
+    out = pairs.copy()
+    for column, people in OWN_MEASURES.items():
+        if people in out:
+            out.loc[out[people] < 2, column] = np.nan
+    return out
+
+
+def headline(
+    pairs: pd.DataFrame,
+    people: int,
+    *,
+    checkers: int | None = None,
+    contributors: dict[str, int] | None = None,
+) -> dict[str, str]:
     """The headline figures; any average or median of fewer than three people is withheld.
 
     The share of sessions with a low check is of the sessions with at least one check, a session
     counting as low when any check of it is below the line; it is withheld when fewer than three
-    people sent checks (``checkers``; the cohort's ``people`` when not given).
+    people sent checks (``checkers``; the cohort's ``people`` when not given). How many people
+    make each other measure is in ``contributors`` (as :attr:`CohortView.contributors`); a
+    measure not in it counts two people per pair with a figure.
     """
+    counted = contributors
 
     def contributors(column: str) -> int:
-        return 2 * int(pairs[column].notna().sum())
+        return _contributors(pairs, column, counted)
 
     active = pairs[pairs["active"]]
     checked = int(pairs["checked_sessions"].sum())

@@ -214,7 +214,8 @@ def test_headline_figures_and_suppression(store, known):
     assert view.headline() == {
         "Pairs active": "2 of 3",
         "Sessions held / planned": "6 / 8",
-        "Median follow-through": "38%",  # pairs at 75% and 0%
+        # Pairs at 75% and 0%, but each is one person's commitments: two people in all.
+        "Median follow-through": "too few to show",
         "Sessions with a low check": "too few to show",  # two people sent checks
         "Median GAS T-score change": "too few to show",  # one person has goals
         "Median LSI change": "no data yet",
@@ -322,7 +323,7 @@ def test_session_check_answers_are_never_shown_pair_by_pair(store, known):
     # Neither the chart's table nor the CSV gives a pair's average check, whoever sent them.
     assert "Average session-check total" not in app.spread_image.table.value
     assert "check_mean" not in _csv_tables(app)["pairs"].columns
-    assert "follow-through" in app.spread_image.table.value.lower()  # the rest is there
+    assert "Share of minutes" in app.spread_image.table.value  # the rest is there
 
     # With three people sending checks, the chart shows how the totals spread across pairs,
     # and still neither its table nor the CSV gives them pair by pair.
@@ -429,7 +430,8 @@ def test_the_dashboard_app_offers_the_tables(store, known):
     assert app.grid_image.alt.startswith(f"Sessions of {len(app.view.pairs)} pairs over ")
     assert " held" in app.grid_image.alt and "<table" in app.grid_image.table.value
     assert app.spread_image.alt.startswith(f"How the {len(app.view.pairs)} pairs spread.")
-    assert "Follow-through: median" in app.spread_image.alt
+    assert "Share of minutes to the partner coached less: median 50%" in app.spread_image.alt
+    assert "Follow-through: too few to show" in app.spread_image.alt  # two people's
     assert "<table" in app.spread_image.table.value
     app.start.value = D(2026, 4, 1)  # after the end: explained, nothing breaks
     assert "the end after the start" in app.end.message.value
@@ -629,3 +631,53 @@ def test_the_spread_sentence_and_the_headline_round_a_median_alike():
     shown = {"follow_through": True, "minute_balance": True}
     said = cohort.describe_spread(pairs, shown, {"follow_through": "Follow-through"})
     assert "Follow-through: median 63%." in said
+
+
+def test_a_measure_is_made_of_the_people_who_rated_not_two_per_pair(store, known):
+    c, pairs = known
+    view = cohort.load(store, c.id, start=START, end=END)
+    assert view.contributors == {"follow_through": 2, "gas_change": 1, "lsi_change": 0}
+
+    # A third person's commitment (P1's second partner) makes follow-through a median of three.
+    (s1, *_) = store.find(model.Session, partnership_id=pairs["p1"].id, status="held")
+    store.save(
+        model.Commitment(
+            partnership_id=pairs["p1"].id,
+            person_id=pairs["p1"].person_b_id,
+            text="w",
+            status=CS.DONE,
+            reviewed_in_session_id=s1.id,
+        )
+    )
+    # GAS change from two people, each the only one of their pair to rate: still too few,
+    # though two pairs have a figure (it was counted as four people).
+    p3 = pairs["p3"]
+    plan = store.save(model.ChangePlan(person_id=p3.person_a_id, change="Goal", created_on=START))
+    for day, level in ((D(2026, 3, 3), -2), (D(2026, 3, 24), 0)):
+        store.save(model.GasRating(plan_id=plan.id, rated_on=day, level=level))
+    view = cohort.load(store, c.id, start=START, end=END)
+    headline = view.headline()
+    assert view.contributors["follow_through"] == 3
+    assert headline["Median follow-through"] == "42%"  # pairs at 5/6 and 0
+    assert view.contributors["gas_change"] == 2
+    assert headline["Median GAS T-score change"] == cohort.TOO_FEW
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert not app._shown()["gas_change"] and app._shown()["follow_through"]
+    assert "GAS T-score change" not in app.spread_image.table.value
+
+
+def test_a_pairs_gas_or_lsi_change_made_of_one_partner_is_not_shown_pair_by_pair(store, known):
+    c, pairs = known
+    # Three people rate goals: P1's first partner (known), both partners of P3.
+    for person in pairs["p3"].members:
+        plan = store.save(model.ChangePlan(person_id=person, change="Goal", created_on=START))
+        for day, level in ((D(2026, 3, 3), -1), (D(2026, 3, 24), 0)):
+            store.save(model.GasRating(plan_id=plan.id, rated_on=day, level=level))
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert app.view.contributors["gas_change"] == 3 and app._shown()["gas_change"]
+    assert app.view.headline()["Median GAS T-score change"] == "+15.0"  # pairs at +20 and +10
+    by_pair = _csv_tables(app)["pairs"].set_index("pair")["gas_change"]
+    assert by_pair[pairs["p3"].id] == pytest.approx(10.0)  # both partners: the pair's
+    assert np.isnan(by_pair[pairs["p1"].id])  # P1's first partner alone: that person's own
+    table = app.spread_image.table.value
+    assert "GAS T-score change" in table and "20.0" not in table and "+20" not in table

@@ -308,16 +308,9 @@ class CohortDashboardApp(widgets.VBox):
         )
 
     def _shown(self) -> dict[str, bool]:
-        """Which of the spread's measures may be shown: those over at least three people (for
-        the session checks, three who sent them: a pair's figure may be one person's)."""
-        pairs = self.view.pairs
-        shown = {
-            column: 2 * int(pairs[column].notna().sum()) >= cohort.MIN_GROUP
-            and self.view.people >= cohort.MIN_GROUP
-            for column in cohort.SPREAD
-        }
-        shown["check_mean"] &= self.view.checkers >= cohort.MIN_GROUP
-        return shown
+        """Which of the spread's measures may be shown: those made of at least three people
+        (a pair's figure may be one person's)."""
+        return {column: self.view.enough_people(column) for column in cohort.SPREAD}
 
     def _draw_spread(self) -> None:
         pairs = self.view.pairs
@@ -326,7 +319,9 @@ class CohortDashboardApp(widgets.VBox):
         # Pair by pair, a session-check average is one or two people's own answers: the chart
         # shows how they spread across pairs, and its table leaves them out.
         columns = [c for c in cohort.SPREAD if shown[c] and c not in PEOPLES_ANSWERS]
-        table = pairs[["pair", *columns]].assign(pair=pairs["pair"].map(self.names))
+        # A pair's GAS or LSI change made of one partner's ratings is that person's own.
+        table = cohort.pair_figures(pairs)[["pair", *columns]]
+        table = table.assign(pair=table["pair"].map(self.names))
         self.spread_image.show_later(
             lambda: runtime.charts().to_png(runtime.charts().distributions(pairs, shown)),
             cohort.describe_spread(pairs, shown, titles),
@@ -526,7 +521,8 @@ class CohortDashboardApp(widgets.VBox):
         )
 
     def _offer_downloads(self) -> None:
-        pairs = self.view.pairs.assign(pair_name=self.view.pairs["pair"].map(self.names))
+        pairs = cohort.pair_figures(self.view.pairs)
+        pairs = pairs.assign(pair_name=pairs["pair"].map(self.names))
         columns = [
             "pair",
             "pair_name",
