@@ -412,13 +412,15 @@ WEEK_STATES = {  # state: (colour, marker letter); the letters carry what the co
     "held": (OKABE_ITO["blue"], "●"),
     "missed": (OKABE_ITO["vermillion"], "✕"),
     "rescheduled": (OKABE_ITO["orange"], "↻"),
+    "not logged": ("#f5eba8", "?"),  # booked for a day gone by, and nobody logged it
     "booked": ("#cfe3f3", "○"),
     "none planned": ("#f2f2f2", ""),
 }
 
 
 def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
-    """Pairs (rows) by week (columns): held, missed, rescheduled, booked or none planned."""
+    """Pairs (rows) by week (columns): held, missed, rescheduled, not logged, booked or none
+    planned."""
     from matplotlib.colors import to_rgba_array
     from matplotlib.patches import Patch
 
@@ -471,7 +473,7 @@ def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
         ],
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
-        ncols=5,
+        ncols=len(states),
         fontsize=8,
         frameon=False,
     )

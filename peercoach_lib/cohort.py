@@ -687,8 +687,18 @@ def _held_of_planned(pairs: pd.DataFrame) -> str:
     return f"{held} / {planned}" + (f" (+{unplanned} unplanned)" if unplanned else "")
 
 
-def week_grid(store: Store, pair_ids: list[int], start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Pair x week: 'held', 'missed', 'rescheduled', 'booked' or 'none planned', for some pairs."""
+def week_grid(
+    store: Store,
+    pair_ids: list[int],
+    start: dt.date,
+    end: dt.date,
+    *,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Pair x week: 'held', 'missed', 'rescheduled', 'not logged', 'booked' or 'none planned',
+    for some pairs. A booked session whose day is before ``today`` (the computer's when not
+    given) and that nobody logged is 'not logged': it is not to come any more."""
+    today = today or dt.date.today()
     weeks = pd.date_range(
         pd.Timestamp(start) - pd.Timedelta(days=pd.Timestamp(start).weekday()),
         pd.Timestamp(end),
@@ -712,8 +722,19 @@ def week_grid(store: Store, pair_ids: list[int], start: dt.date, end: dt.date) -
         return grid
     day = pd.to_datetime(rows["day"])
     rows["week"] = (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.normalize()
-    rank = {"none planned": 0, "booked": 1, "rescheduled": 2, "missed": 3, "held": 4}
-    rows["status"] = rows["status"].astype(str).replace({"scheduled": "booked"})
+    rank = {
+        "none planned": 0,
+        "booked": 1,
+        "not logged": 2,
+        "rescheduled": 3,
+        "missed": 4,
+        "held": 5,
+    }
+    status = rows["status"].astype(str)
+    past = day.dt.date < today
+    rows["status"] = status.mask(status.eq("scheduled") & past, "not logged").replace(
+        {"scheduled": "booked"}
+    )
     rows["rank"] = rows["status"].map(rank)
     best = rows.sort_values("rank").groupby(["pair", "week"])["status"].last()
     table = best.unstack("week").reindex(index=pair_ids, columns=weeks)
@@ -750,7 +771,7 @@ def describe_grid(grid: pd.DataFrame, labels: list[str], *, by_name: bool = Fals
     # A cell is a pair's week (two sessions in one week share it): count weeks, not sessions.
     kinds = ", ".join(
         f"{state} in {int(counts[state])}"
-        for state in ("held", "missed", "rescheduled", "booked")
+        for state in ("held", "missed", "rescheduled", "not logged", "booked")
         if counts.get(state, 0)
     )
     said = (

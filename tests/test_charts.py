@@ -92,7 +92,7 @@ def test_every_week_in_the_grid_carries_its_state_as_a_letter_not_only_a_colour(
     grid = pd.DataFrame(
         [
             ["held", "missed", "none planned", "booked"],
-            ["rescheduled", "held", "held", "none planned"],
+            ["rescheduled", "held", "not logged", "none planned"],
         ],
         index=[7, 9],
         columns=weeks,
@@ -105,9 +105,10 @@ def test_every_week_in_the_grid_carries_its_state_as_a_letter_not_only_a_colour(
     }
     # (week, row) of each cell, by state; a week with nothing planned has no letter.
     assert marked == {
-        "held": [(0.0, 0.0), (1.0, 1.0), (2.0, 1.0)],
+        "held": [(0.0, 0.0), (1.0, 1.0)],
         "missed": [(1.0, 0.0)],
         "rescheduled": [(0.0, 1.0)],
+        "not logged": [(2.0, 1.0)],
         "booked": [(3.0, 0.0)],
     }
     # Each cell's colour is its state's.
@@ -119,7 +120,14 @@ def test_every_week_in_the_grid_carries_its_state_as_a_letter_not_only_a_colour(
             assert tuple(colours[row, week]) == pytest.approx(expected, abs=1 / 255), (row, week)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Ann & Bo", "Cy & Di"]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["● held", "✕ missed", "↻ rescheduled", "○ booked", "none planned"]
+    assert legend == [
+        "● held",
+        "✕ missed",
+        "↻ rescheduled",
+        "? not logged",
+        "○ booked",
+        "none planned",
+    ]
 
 
 def test_the_spread_has_a_panel_per_measure_counts_whole_pairs_and_hides_small_groups():

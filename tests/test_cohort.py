@@ -421,6 +421,19 @@ def test_week_grid_states(store, known):
     assert set(grid.loc[pairs["p3"].id]) == {"none planned"}
 
 
+def test_a_booked_day_gone_by_that_nobody_logged_is_not_shown_as_to_come(store, known):
+    _c, pairs = known
+    p3 = pairs["p3"]
+    store.save(model.Session(partnership_id=p3.id, scheduled_on=D(2026, 3, 10)))
+    store.save(model.Session(partnership_id=p3.id, scheduled_on=D(2026, 3, 24)))
+    grid = cohort.week_grid(store, [p3.id], START, END, today=D(2026, 3, 20))
+    row = grid.loc[p3.id]
+    assert row[pd.Timestamp(2026, 3, 9)] == "not logged"  # 10 March: gone by, never logged
+    assert row[pd.Timestamp(2026, 3, 23)] == "booked"  # 24 March: still to come
+    said = cohort.describe_grid(grid, ["P4 & P5"])
+    assert "not logged in 1" in said and "booked in 1" in said
+
+
 def test_the_dashboard_app_offers_the_tables(store, known):
     c, _ = known
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)

@@ -279,7 +279,11 @@ class CohortDashboardApp(widgets.VBox):
             )
             return
         grid = cohort.week_grid(
-            self.store, [int(x) for x in shown["pair"]], self.view.start, self.view.end
+            self.store,
+            [int(x) for x in shown["pair"]],
+            self.view.start,
+            self.view.end,
+            today=self.today,
         )
         short = self._pair_labels(shown, most=cohort.GRID_NAME_CHARS)
         labels = [
