@@ -3,7 +3,8 @@
 One row per person. Columns (a header row names them; order does not matter):
 
 ``name``
-    required: the name the workbook shows.
+    required: the name the workbook shows; no two people may have the same one (case and
+    spacing aside), since every list shows people by name.
 ``sign_in``
     the name the person signs in with (JupyterHub's user name for them). May be left out when
     ``email`` is given: a person is then found by e-mail address when they sign in.
@@ -36,6 +37,7 @@ from pathlib import Path
 
 from peercoach_lib.errors import RosterRefused, ValidationError
 from peercoach_lib.model import Cohort, Partnership, Person, Role
+from peercoach_lib.partnerships import same_name
 from peercoach_lib.store import Store
 
 COLUMNS = ("name", "sign_in", "email", "role", "time_zone")
@@ -196,6 +198,7 @@ def read_roster(text: str) -> Roster:
     given: list[frozenset[str]] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
+    named: list[tuple[str, int]] = []  # each name and its line
     ended = skipped + reader.line_num  # the line the previous row ended on
     for row in _rows(reader, problems, skipped):
         line, starts, ended = skipped + reader.line_num, ended + 1, skipped + reader.line_num
@@ -236,6 +239,12 @@ def read_roster(text: str) -> Roster:
                     f"line {line}: {key} {value!r} is already on line {seen[(key, value)]}"
                 )
             seen[(key, value)] = line
+        first = next((at for name, at in named if same_name(name, person.name)), None)
+        if first is not None:
+            problems.append(
+                f"line {line}: the name {person.name!r} is already on line {first}: {_APART}"
+            )
+        named.append((person.name, line))
         people.append(person)
         given.append(frozenset(k for k in KEPT_WHEN_EMPTY if values.get(k)))
     facilitators = [p for p in people if p.role == Role.FACILITATOR]
@@ -249,6 +258,10 @@ def read_roster(text: str) -> Roster:
     if problems:
         raise RosterRefused(problems)
     return Roster(people, given)
+
+
+#: How to mend two people of one name: every chooser lists people by name.
+_APART = "add what tells the two apart (a middle initial, say): every list shows people by name"
 
 
 def enrol(
@@ -320,6 +333,21 @@ def enrol(
                 fields["sign_in"] = new.sign_in
             for kept in every - filled:
                 del fields[kept]  # an enrolled person keeps theirs
+            namesake = next(
+                (
+                    p
+                    for p in everyone
+                    if (known is None or p.id != known.id) and same_name(p.name, new.name)
+                ),
+                None,
+            )
+            if namesake is not None:
+                problems.append(
+                    f"{new.name} ({new.sign_in or new.email}): someone else in the workbook has "
+                    f"this name ({namesake.sign_in or namesake.email or f'id {namesake.id}'}); "
+                    + _APART
+                )
+                continue
             if known is None:
                 result.added.append(tx.save(new.replace(cohort_id=cohort.id)))
                 result.shared_email += [(result.added[-1], other) for other in shares[:1]]

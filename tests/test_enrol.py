@@ -139,6 +139,10 @@ def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store)
         ("name,sign_in\nAnn,ann\nAnn Two,ANN\n", "line 3: sign_in 'ann' is already on line 2"),
         ("name,sign_in\nAnn,ann,extra\n", "line 2: more values than the header has columns"),
         (
+            "name,sign_in\nAnn Becker,ann\nann  becker,ab2\n",
+            "line 3: the name 'ann  becker' is already on line 2: add what tells the two apart",
+        ),
+        (
             "name,sign_in,role\nF,f,facilitator\nG,g,facilitator\n",
             "a cohort has one facilitator",
         ),
@@ -320,7 +324,9 @@ def test_naming_another_facilitator_says_whose_place_they_take(store):
         "Facilitator: Ida Jones, in place of Fay Facilitator (who no longer sees this cohort's "
         "dashboard)." in done.summary()
     )
-    again = enrol.enrol(store, enrol.read_roster("name,sign_in\nBea Brook,bea\n"), "Spring 2027")
+    again = enrol.enrol(
+        store, enrol.read_roster("name,email\nBea Brook,bea@example.org\n"), "Spring 2027"
+    )
     assert "in place of" not in again.summary()
 
 
@@ -358,3 +364,19 @@ def test_a_cohort_name_differing_only_in_letter_case_is_asked_about(store):
         RosterRefused, match=r"already in another cohort, 'Winter 2026/27' \(id 1\)"
     ):
         enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
+
+
+def test_a_name_someone_else_in_the_workbook_has_is_refused(store):
+    enrol.enrol(store, enrol.read_roster("name,sign_in\nAnn Becker,ann\n"), "Spring")
+    before = store.counts()
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol(store, enrol.read_roster("name,sign_in\nBen,ben\nANN BECKER,ab2\n"), "Spring")
+    assert refused.value.problems == [
+        "ANN BECKER (ab2): someone else in the workbook has this name (ann); add what tells the "
+        "two apart (a middle initial, say): every list shows people by name"
+    ]
+    assert store.counts() == before
+    # The same person enrolled again keeps their name; another name is taken as it is.
+    again = "name,sign_in\nAnn Becker,ann\nAnn M. Becker,ab2\n"
+    done = enrol.enrol(store, enrol.read_roster(again), "Spring")
+    assert [p.name for p in done.added] == ["Ann M. Becker"]
