@@ -109,7 +109,7 @@ def load(
     end = end or dt.date.today()
     with store.reading() as tx:
         cohort = tx.get(Cohort, cohort_id)
-        start = start or cohort.starts_on or end - dt.timedelta(weeks=52)
+        start = start or _default_start(tx, cohort, end - dt.timedelta(weeks=52))
         frames = _queries(tx.connection, cohort_id, start, end)
         follow_ups = tx.frame("flag_follow_ups")
     pairs = _pairs(frames, start, end, cohort.settings)
@@ -123,6 +123,24 @@ def load(
         "lsi_change": int(lsi.loc[lsi["assessments"] >= 2, "person"].nunique()),
     }
     return CohortView(cohort, start, end, pairs, flags, people, checkers, contributors)
+
+
+def default_start(store: Store, cohort: Cohort, *, otherwise: dt.date) -> dt.date:
+    """Where a range over the cohort starts unless someone chooses: the cohort's start, or its
+    first pair's when that started earlier (a cohort enrolled after its pairs began); else
+    ``otherwise``."""
+    with store.reading() as tx:
+        return _default_start(tx, cohort, otherwise)
+
+
+def _default_start(tx, cohort: Cohort, otherwise: dt.date) -> dt.date:
+    first = tx.connection.execute(
+        sa.select(sa.func.min(p.c.started_on)).where(p.c.cohort_id == cohort.id)
+    ).scalar_one()
+    if isinstance(first, str):  # SQLite gives a date back as text from an aggregate
+        first = dt.date.fromisoformat(first)
+    days = [d for d in (cohort.starts_on, first) if d is not None]
+    return min(days) if days else otherwise
 
 
 def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[str, pd.DataFrame]:

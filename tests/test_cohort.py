@@ -694,3 +694,17 @@ def test_a_pairs_gas_or_lsi_change_made_of_one_partner_is_not_shown_pair_by_pair
     assert np.isnan(by_pair[pairs["p1"].id])  # P1's first partner alone: that person's own
     table = app.spread_image.table.value
     assert "GAS T-score change" in table and "20.0" not in table and "+20" not in table
+
+
+def test_the_range_starts_with_the_first_pair_when_the_cohort_was_enrolled_later(store, known):
+    c, pairs = known
+    early = D(2026, 1, 12)
+    a, b = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Early A", "Early B"))
+    pair = _pair(store, c.id, a, b, started=early)
+    for day in (D(2026, 1, 13), D(2026, 2, 10)):
+        _session(store, pair, day)
+    assert cohort.default_start(store, c, otherwise=END) == early
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert app.start.value == early
+    assert app.view.pairs.set_index("pair").loc[pair.id, "held"] == 2
+    assert cohort.load(store, c.id, end=END).start == early

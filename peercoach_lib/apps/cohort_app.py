@@ -149,7 +149,10 @@ class CohortDashboardApp(widgets.VBox):
         chosen = self.store.get(Cohort, cohort_id)
         self.demo.value = forms.demo_notice() if chosen.is_demo else ""
         self._quiet = True
-        self.start.value = chosen.starts_on or self.today - dt.timedelta(weeks=16)
+        self.start.value = min(
+            cohort.default_start(self.store, chosen, otherwise=self.today - dt.timedelta(weeks=16)),
+            self.today,
+        )
         self.end.value = self.today
         self._quiet = False
         self.refresh()
