@@ -519,6 +519,8 @@ def _book(
         moved = tx.save(moved.revised(session))
         if moved.status is SessionStatus.CANCELLED and session.status is not moved.status:
             prep.carry_follow_ups(tx, moved)  # what was prepared for it comes back later
+        elif session.status is SessionStatus.CANCELLED and session.status is not moved.status:
+            prep.bring_back_follow_ups(tx, moved)  # and back to it, once it is booked again
     return booking
 
 

@@ -276,3 +276,29 @@ def carry_follow_ups(tx: Transaction, missed: Session) -> None:
                     status=CommitmentStatus.OPEN, obstacle="", reviewed_in_session_id=None
                 )
             )
+
+
+def bring_back_follow_ups(tx: Transaction, restored: Session) -> None:
+    """A session booked again after it was cancelled takes back what :func:`carry_follow_ups`
+    carried from it: the follow-ups on the next session still to log of commitments made before
+    it (or outside any session), which it is again the first session to follow up."""
+    day = restored.scheduled_on
+    if day is None:
+        return
+    sessions = tx.find(Session, partnership_id=restored.partnership_id)
+    later = [
+        s
+        for s in sessions
+        if s.status is SessionStatus.SCHEDULED
+        and s.id != restored.id
+        and s.scheduled_on is not None
+        and s.scheduled_on > day
+    ]
+    following = min(later, key=lambda s: (s.scheduled_on, s.id), default=None)
+    if following is None:
+        return
+    days = {s.id: s.day for s in sessions}
+    for commitment in tx.find(Commitment, reviewed_in_session_id=following.id):
+        made = commitment.made_in_session_id
+        if made is None or (days.get(made) is not None and days[made] < day):
+            tx.save(commitment.replace(reviewed_in_session_id=restored.id))

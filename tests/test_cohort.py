@@ -697,7 +697,7 @@ def test_a_pairs_gas_or_lsi_change_made_of_one_partner_is_not_shown_pair_by_pair
 
 
 def test_the_range_starts_with_the_first_pair_when_the_cohort_was_enrolled_later(store, known):
-    c, pairs = known
+    c, _pairs = known
     early = D(2026, 1, 12)
     a, b = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Early A", "Early B"))
     pair = _pair(store, c.id, a, b, started=early)

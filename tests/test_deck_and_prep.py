@@ -223,6 +223,41 @@ def test_follow_ups_prepared_for_a_session_that_did_not_take_place_come_back(sto
         assert now.reviewed_in_session_id == last.id and now.status is model.CommitmentStatus.PARTLY
 
 
+def test_follow_ups_come_back_to_a_cancelled_session_booked_again(store, pair):
+    alice, pid = pair["alice"].id, pair["partnership"].id
+    a, off, last = _followed_up_in_a_preparation(store, pair, status="partly", obstacle="Rain")
+    # Followed up in the last session's own preparation, of a commitment made after "off":
+    # it stays where it is.
+    later = _made_in(store, pair, off, "Book the course")
+    store.save(later.replace(status="done", reviewed_in_session_id=last.id))
+    agreement = store.save(
+        model.Agreement(partnership_id=pid, first_session_on=dt.date(2026, 3, 1))
+    )
+
+    def book(cancelled: bool) -> None:
+        ag.save(
+            store,
+            store.get(model.Agreement, agreement.id),
+            [
+                ag.Booking(off.scheduled_on, session_id=off.id, cancelled=cancelled),
+                ag.Booking(last.scheduled_on, session_id=last.id),
+            ],
+        )
+
+    book(cancelled=True)
+    assert store.get(model.Commitment, a.id).reviewed_in_session_id == last.id
+    book(cancelled=False)  # changed their mind: the session is on again
+    back = store.get(model.Commitment, a.id)
+    assert (back.reviewed_in_session_id, back.status, back.obstacle) == (
+        off.id,
+        model.CommitmentStatus.PARTLY,
+        "Rain",
+    )
+    assert store.get(model.Commitment, later.id).reviewed_in_session_id == last.id
+    # Its log lists the follow-up again (it said nothing to follow up while it was elsewhere).
+    assert [c.id for c in session_log.open_commitments(store, alice, pid, off.id)] == [a.id]
+
+
 def test_a_draw_gives_another_question_than_the_last_where_the_group_has_one():
     questions = deck.load()
     rng = random.Random(1)
