@@ -426,8 +426,16 @@ def test_an_unplanned_session_is_dated_and_logged_once_per_day(demo_pair):
     theirs.held_on.value = day
     before = store.find(model.Session, partnership_id=pair.id)
     theirs.save_button.click()
-    assert f"a session on {day:%d %B %Y} is logged already" in theirs.held_on.message.value
+    # Logged as missed: meeting that day after all is a change to that session, not another.
+    assert (
+        f"the session of {day:%d %B %Y} is logged as missed: if you met that day after all, "
+        "choose it under Session and mark it held" in theirs.held_on.message.value
+    )
     assert store.find(model.Session, partnership_id=pair.id) == before
+    # A held one: the partner adds their part to it.
+    store.save(missed.replace(status="held", held_on=day))
+    theirs.save_button.click()
+    assert f"a session on {day:%d %B %Y} is logged already" in theirs.held_on.message.value
 
 
 def typed_unplanned(app, day, *, note="", check=None) -> None:

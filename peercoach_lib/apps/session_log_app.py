@@ -814,9 +814,18 @@ class SessionLogApp(widgets.VBox):
         if planned is None:
             # An unplanned session is dated by the day it was held, or was to be held.
             base["scheduled_on"] = self.held_on.value
-            if self.held_on.value and session_log.logged_on(
-                self.store, self.partnership.id, self.held_on.value
-            ):
+            logged = (
+                session_log.logged_on(self.store, self.partnership.id, self.held_on.value)
+                if self.held_on.value
+                else []
+            )
+            if logged and all(s.status is SessionStatus.MISSED for s in logged):
+                errors["held_on"] = (
+                    f"the session of {self.held_on.value:%d %B %Y} is logged as missed: if you "
+                    "met that day after all, choose it under Session and mark it held (what "
+                    "you typed comes with it)"
+                )
+            elif logged:
                 errors["held_on"] = (
                     f"a session on {self.held_on.value:%d %B %Y} is logged already: choose it "
                     "under Session to add your part (what you typed comes with it)"
