@@ -143,6 +143,22 @@ def _default_start(tx, cohort: Cohort, otherwise: dt.date) -> dt.date:
     return min(days) if days else otherwise
 
 
+def _people(connection, person, joined, *where) -> pd.DataFrame:
+    """How many people (``person``, a column of ``joined``) have a row meeting ``where``,
+    counted up to :data:`MIN_GROUP`: all that withholding a figure asks."""
+    return _frame(
+        connection,
+        sa.select(sa.func.count().label("people")).select_from(
+            sa.select(person)
+            .distinct()
+            .select_from(joined)
+            .where(*where)
+            .limit(MIN_GROUP)
+            .subquery()
+        ),
+    )
+
+
 def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[str, pd.DataFrame]:
     in_cohort = s.c.partnership_id.in_(sa.select(p.c.id).where(p.c.cohort_id == cohort_id))
     day = sa.func.coalesce(s.c.held_on, s.c.scheduled_on)
@@ -249,20 +265,13 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
     )
 
     # How many people the follow-through counted in the range is made of (up to three).
-    out["committers"] = _frame(
+    out["committers"] = _people(
         connection,
-        sa.select(sa.func.count().label("committers")).select_from(
-            sa.select(c.c.person_id)
-            .distinct()
-            .select_from(c.join(reviewer, reviewer.c.id == c.c.reviewed_in_session_id))
-            .where(
-                c.c.partnership_id.in_(sa.select(p.c.id).where(p.c.cohort_id == cohort_id)),
-                c.c.status.in_(["done", "partly", "not done"]),
-                reviewed_on.between(start, end),
-            )
-            .limit(MIN_GROUP)
-            .subquery()
-        ),
+        c.c.person_id,
+        c.join(reviewer, reviewer.c.id == c.c.reviewed_in_session_id),
+        c.c.partnership_id.in_(sa.select(p.c.id).where(p.c.cohort_id == cohort_id)),
+        c.c.status.in_(["done", "partly", "not done"]),
+        reviewed_on.between(start, end),
     )
 
     # Coaching minutes each partner received over the pair's last four held sessions by the end:
@@ -333,16 +342,8 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
     )
     # How many people sent those checks: the share of low checks is withheld below three, so
     # counting stops at three.
-    out["checkers"] = _frame(
-        connection,
-        sa.select(sa.func.count().label("checkers")).select_from(
-            sa.select(k.c.person_id)
-            .distinct()
-            .select_from(k.join(s, s.c.id == k.c.session_id))
-            .where(in_cohort, in_range)
-            .limit(MIN_GROUP)
-            .subquery()
-        ),
+    out["checkers"] = _people(
+        connection, k.c.person_id, k.join(s, s.c.id == k.c.session_id), in_cohort, in_range
     )
 
     # GAS and LSI change belong to each partner within each partnership: a person paired twice

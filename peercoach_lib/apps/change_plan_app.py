@@ -469,22 +469,18 @@ class ChangePlanApp(widgets.VBox):
         if self._loading or self.person.value is None:
             return
         forms.changed_since_saved(self.result)
-        try:
-            data = {
-                "form": cp.form_to_json(self._snapshot()),
-                "base": self.saved.model_dump(mode="json") if self.saved else None,
-            }
-            kept = drafts.keep_or_drop(
-                self.store,
-                self.person.value,
-                cp.DRAFT_KIND,
-                self._draft_key(),
-                data,
-                as_stored=not self.unsaved.unsaved,  # the form is as stored again
-            )
-            self.draft_bar.kept(kept)
-        except Exception:
-            log.exception("the draft could not be kept")  # the form itself is still there
+        data = {
+            "form": cp.form_to_json(self._snapshot()),
+            "base": self.saved.model_dump(mode="json") if self.saved else None,
+        }
+        self.draft_bar.keep(
+            self.store,
+            self.person.value,
+            cp.DRAFT_KIND,
+            self._draft_key(),
+            data,
+            as_stored=not self.unsaved.unsaved,  # the form is as stored again
+        )
 
     def _drop_draft(self) -> None:
         if self.person.value is not None:

@@ -431,18 +431,14 @@ class ConversationApp(widgets.VBox):
             return
         forms.changed_since_saved(self.prep_result)
         forms.changed_since_saved(self.after_result)
-        try:
-            kept = drafts.keep_or_drop(
-                self.store,
-                self.person.value,
-                conversation.DRAFT_KIND,
-                key,
-                self._draft_data(),
-                as_stored=not self.unsaved.is_unsaved("conversation"),
-            )
-            self.draft_bar.kept(kept)
-        except Exception:
-            log.exception("the draft could not be kept")  # the form itself is still there
+        self.draft_bar.keep(
+            self.store,
+            self.person.value,
+            conversation.DRAFT_KIND,
+            key,
+            self._draft_data(),
+            as_stored=not self.unsaved.is_unsaved("conversation"),
+        )
 
     def _drop_draft(self) -> None:
         key = self._draft_key()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import html
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
@@ -17,8 +18,11 @@ import ipywidgets as widgets
 import pandas as pd
 from ipywidgets.widgets.widget_description import DescriptionWidget
 
+from peercoach_lib import drafts
 from peercoach_lib.apps import runtime
 from peercoach_lib.errors import ValidationError
+
+log = logging.getLogger(__name__)
 
 LABEL_WIDTH = "240px"
 #: The class of a control an error under its list names (the page marks it aria-invalid).
@@ -411,6 +415,19 @@ class DraftBar(widgets.VBox):
     def kept(self, kept: bool) -> None:
         """A draft is kept now (or none is): the button follows; the notice stays."""
         self.discard.layout.display = "flex" if kept else "none"
+
+    def keep(
+        self, store, person_id: int, kind: str, key: str, data: dict, *, as_stored: bool
+    ) -> None:
+        """After an edit: keep ``data`` as the person's draft, or drop it when the form is as
+        stored (:func:`peercoach_lib.drafts.keep_or_drop`); the button follows. A draft that
+        cannot be kept is logged, and the form itself stays as it is."""
+        try:
+            kept = drafts.keep_or_drop(store, person_id, kind, key, data, as_stored=as_stored)
+        except Exception:
+            log.exception("the draft could not be kept")
+            return
+        self.kept(kept)
 
     def clear(self) -> None:
         self.notice.value = ""

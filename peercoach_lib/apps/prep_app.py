@@ -578,18 +578,14 @@ class SessionPrepApp(widgets.VBox):
         if self._loading or self.person.value is None or key is None:
             return
         forms.changed_since_saved(self.result)
-        try:
-            kept = drafts.keep_or_drop(
-                self.store,
-                self.person.value,
-                prep.DRAFT_KIND,
-                key,
-                self._draft_data(),
-                as_stored=not self.unsaved.unsaved,  # the form is as stored again
-            )
-            self.draft_bar.kept(kept)
-        except Exception:
-            log.exception("the draft could not be kept")  # the form itself is still there
+        self.draft_bar.keep(
+            self.store,
+            self.person.value,
+            prep.DRAFT_KIND,
+            key,
+            self._draft_data(),
+            as_stored=not self.unsaved.unsaved,  # the form is as stored again
+        )
 
     def _drop_draft(self) -> None:
         key = self._draft_key()
