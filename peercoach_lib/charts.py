@@ -499,7 +499,9 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
             ax.text(
                 0.5,
                 0.5,
-                cohort.NO_DATA if pairs[column].dropna().empty else cohort.TOO_FEW,
+                cohort.nothing_shown(pairs, column)
+                if pairs[column].dropna().empty
+                else cohort.TOO_FEW,
                 ha="center",
                 va="center",
                 transform=ax.transAxes,

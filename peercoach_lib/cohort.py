@@ -69,8 +69,9 @@ class CohortView:
     #: How many people sent the session checks in the range (the low-check share is theirs),
     #: counted up to :data:`MIN_GROUP`, all that the share's rule asks.
     checkers: int = 0
-    #: How many people each averaged measure is made of (follow-through, GAS and LSI change:
-    #: a pair's figure may be one partner's alone), counted up to :data:`MIN_GROUP`.
+    #: How many people each averaged measure is made of: those whose commitments make the
+    #: follow-through (counted up to :data:`MIN_GROUP`, all the rule asks), and the partners of
+    #: the pairs with a GAS or LSI change (a pair's change is both partners').
     contributors: dict[str, int] = field(default_factory=dict)
 
     def headline(self) -> dict[str, str]:
@@ -116,11 +117,19 @@ def load(
     flags = find_flags(pairs, cohort.settings, follow_ups, end=end)
     people = int(pd.unique(pairs[["person_a_id", "person_b_id"]].to_numpy().ravel()).size)
     checkers = int(frames["checkers"].iloc[0, 0] or 0)
-    lsi = frames["lsi"]
     contributors = {
         "follow_through": int(frames["committers"].iloc[0, 0] or 0),
-        "gas_change": int(frames["goals"]["person"].nunique()),
-        "lsi_change": int(lsi.loc[lsi["assessments"] >= 2, "person"].nunique()),
+        # Both partners of each pair with a change (a person in two such pairs counts once).
+        **{
+            column: int(
+                pd.unique(
+                    pairs.loc[pairs[column].notna(), ["person_a_id", "person_b_id"]]
+                    .to_numpy()
+                    .ravel()
+                ).size
+            )
+            for column in ("gas_change", "lsi_change")
+        },
     }
     return CohortView(cohort, start, end, pairs, flags, people, checkers, contributors)
 
@@ -393,6 +402,14 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
             plans.c.weight,
             level(g.c.rated_on, g.c.id).label("first_level"),
             level(g.c.rated_on.desc(), g.c.id.desc()).label("last_level"),
+            # Whether the goal was rated twice: a single rating is no change, only a level.
+            sa.select(g.c.id)
+            .where(g.c.plan_id == plans.c.id, during(g.c.rated_on))
+            .order_by(g.c.rated_on, g.c.id)
+            .limit(1)
+            .offset(1)
+            .scalar_subquery()
+            .label("second_rating"),
         )
         .select_from(members.join(plans, plans.c.person_id == members.c.person))
         .subquery()
@@ -498,6 +515,10 @@ def _pairs(
     # GAS and LSI change per partner in each pair, then the pair's mean (what the facilitator
     # sees).
     goals = frames["goals"]
+    # A person's change needs a goal rated twice in the range (one rating is a level, and would
+    # read as "no change").
+    rated_twice = goals["second_rating"].notna().groupby([goals["pair"], goals["person"]])
+    goals = goals[rated_twice.transform("any").astype(bool)]
     if len(goals):
         member = [goals["pair"], goals["person"]]
         change = _t_scores(goals["last_level"], goals["weight"], member) - _t_scores(
@@ -518,6 +539,10 @@ def _pairs(
         pairs["lsi_change"] = np.nan
         pairs["lsi_people"] = 0
     pairs[["gas_people", "lsi_people"]] = pairs[["gas_people", "lsi_people"]].fillna(0).astype(int)
+    # A pair's change is both partners': one partner's alone would be that person's own, read
+    # pair by pair (and worked back out of a median over pairs).
+    for column, people in (("gas_change", "gas_people"), ("lsi_change", "lsi_people")):
+        pairs.loc[pairs[people] < 2, column] = np.nan
     # Running pairs first, the longest without a session at the top; pairs that ended last.
     return pairs.sort_values(
         ["active", "days_since_last"], ascending=[False, False], kind="stable"
@@ -621,10 +646,24 @@ def find_flags(
     return flags
 
 
-def _median(values: pd.Series, people: int, fmt: Callable[[float], str]) -> str:
+#: The measures that are a pair's only when both partners rated, and how many of the pair did.
+_RATERS = {"gas_change": "gas_people", "lsi_change": "lsi_people"}
+
+
+def nothing_shown(pairs: pd.DataFrame, column: str) -> str:
+    """What a measure with no figure to show reads: withheld when someone rated (one partner of
+    a pair, say), else no data."""
+    raters = _RATERS.get(column)
+    rated = raters in pairs and bool((pairs[raters] > 0).any())
+    return TOO_FEW if rated else NO_DATA
+
+
+def _median(
+    values: pd.Series, people: int, fmt: Callable[[float], str], *, empty: str = NO_DATA
+) -> str:
     values = values.dropna()
     if values.empty:
-        return NO_DATA
+        return empty
     if people < MIN_GROUP:
         return TOO_FEW
     return fmt(values.median())
@@ -636,21 +675,6 @@ def _contributors(pairs: pd.DataFrame, column: str, counted: dict[str, int] | No
     if counted and column in counted:
         return counted[column]
     return 2 * int(pairs[column].notna().sum())
-
-
-#: Pair by pair, the measures that are each partner's own (a GAS or LSI change): a pair's figure
-#: made of one partner alone is that person's, and is withheld.
-OWN_MEASURES = {"gas_change": "gas_people", "lsi_change": "lsi_people"}
-
-
-def pair_figures(pairs: pd.DataFrame) -> pd.DataFrame:
-    """The pairs as a facilitator may read them pair by pair: a GAS or LSI change that only one
-    partner's ratings make is left out (it would be that person's own)."""
-    out = pairs.copy()
-    for column, people in OWN_MEASURES.items():
-        if people in out:
-            out.loc[out[people] < 2, column] = np.nan
-    return out
 
 
 def headline(
@@ -690,10 +714,16 @@ def headline(
         ),
         "Sessions with a low check": share,
         "Median GAS T-score change": _median(
-            pairs["gas_change"], min(people, contributors("gas_change")), "{:+.1f}".format
+            pairs["gas_change"],
+            min(people, contributors("gas_change")),
+            "{:+.1f}".format,
+            empty=nothing_shown(pairs, "gas_change"),
         ),
         "Median LSI change": _median(
-            pairs["lsi_change"], min(people, contributors("lsi_change")), "{:+.1f}".format
+            pairs["lsi_change"],
+            min(people, contributors("lsi_change")),
+            "{:+.1f}".format,
+            empty=nothing_shown(pairs, "lsi_change"),
         ),
     }
 
@@ -810,7 +840,7 @@ def describe_spread(pairs: pd.DataFrame, shown: dict[str, bool], titles: dict[st
     for column, title in titles.items():
         values = pairs[column].dropna()
         if values.empty or not shown.get(column):
-            parts.append(f"{title}: {NO_DATA if values.empty else TOO_FEW}")
+            parts.append(f"{title}: {nothing_shown(pairs, column) if values.empty else TOO_FEW}")
         elif column in ("follow_through", "minute_balance"):
             parts.append(f"{title}: median {sessions.percent(values.median())}")
         elif column == "check_mean":

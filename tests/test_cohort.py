@@ -123,7 +123,8 @@ def test_per_pair_figures(store, known):
     p1, p2, p3, p4 = (by.loc[pairs[k].id] for k in ("p1", "p2", "p3", "p4"))
     assert (p1.held, p1.planned, p1.days_since_last) == (4, 4, 7)
     assert (p1.follow_through, p1.minute_balance, p1.check_mean) == (0.75, 0.5, 36)
-    assert p1.gas_change == pytest.approx(20.0)  # one goal: T 40 -> 60
+    # One goal, T 40 -> 60, but one partner's own: a pair's change is both partners'.
+    assert np.isnan(p1.gas_change) and p1.gas_people == 1
     assert (p2.held, p2.planned, p2.missed, p2.last_two_missed) == (1, 3, 2, 2)
     assert p2.follow_through == 0.0 and p2.minute_balance == pytest.approx(10 / 55)
     assert (p3.held, p3.planned, p3.days_since_last) == (0, 0, 29)
@@ -480,7 +481,13 @@ def test_gas_and_lsi_change_from_the_first_and_latest_in_the_range(store):
         (D(2026, 4, 5), 10),
     ):
         lsi(ann, day, satisfaction)
-    lsi(bo, D(2026, 3, 5), 2)  # one assessment: no change to show
+    # Bo, in both ranges below: 20 and 20, and a goal rated 0 twice: no change (a pair's change
+    # is both partners', so he must have one).
+    lsi(bo, D(2026, 3, 7), 2)
+    lsi(bo, D(2026, 3, 28), 2)
+    bos = store.save(model.ChangePlan(person_id=bo.id, change="Goal", created_on=START))
+    for day in (D(2026, 3, 7), D(2026, 3, 28)):
+        store.save(model.GasRating(plan_id=bos.id, rated_on=day, level=0))
     plan = store.save(model.ChangePlan(person_id=ann.id, change="Goal", created_on=START))
     # Two ratings on the first and on the last day: the one saved first, and the one saved last.
     for day, level in (
@@ -495,11 +502,11 @@ def test_gas_and_lsi_change_from_the_first_and_latest_in_the_range(store):
 
     (row,) = cohort.load(store, c.id, start=START, end=END).pairs.itertuples()
     assert row.pair == pair.id
-    assert row.lsi_change == pytest.approx(30.0)  # Ann 40 -> 70; Bo has one assessment
-    assert row.gas_change == pytest.approx(20.0)  # one goal, level -1 -> 1: T 40 -> 60
+    assert row.lsi_change == pytest.approx(15.0)  # Ann 40 -> 70, Bo 20 -> 20
+    assert row.gas_change == pytest.approx(10.0)  # Ann's goal -1 -> 1 (T 40 -> 60), Bo's 0
     later = cohort.load(store, c.id, start=D(2026, 3, 6), end=D(2026, 4, 30)).pairs
-    assert later.loc[0, "lsi_change"] == pytest.approx(10.0)  # Ann 90 -> 100
-    assert later.loc[0, "gas_change"] == pytest.approx(20.0)  # level 0 -> 2: T 50 -> 70
+    assert later.loc[0, "lsi_change"] == pytest.approx(5.0)  # Ann 90 -> 100, Bo 20 -> 20
+    assert later.loc[0, "gas_change"] == pytest.approx(10.0)  # Ann 0 -> 2 (T 50 -> 70), Bo 0
 
 
 def test_the_flags_stand_on_the_end_of_the_range_whatever_its_start(store, known):
@@ -537,16 +544,19 @@ def test_a_person_paired_twice_counts_in_each_pair_for_its_own_days(store, known
     first = store.get(model.Person, p1.person_a_id)  # P0: a goal rated -1 on 2 March, +1 on 23
     other = store.get(model.Person, pairs["p3"].person_a_id)
     again = _pair(store, c.id, first, other, started=D(2026, 3, 24))
+    # Their partners rate a goal 0 twice (no change), in P1's days and in the new pair's.
+    _rate(store, p1.person_b_id, (D(2026, 3, 3), 0), (D(2026, 3, 10), 0))
+    _rate(store, other.id, (D(2026, 3, 25), 0), (D(2026, 3, 28), 0))
     view = cohort.load(store, c.id, start=START, end=END).pairs.set_index("pair")
-    assert view.loc[p1.id, "gas_change"] == pytest.approx(20.0)  # as before the new pair
-    assert np.isnan(view.loc[again.id, "gas_change"])  # no rating since 24 March
+    assert view.loc[p1.id, "gas_change"] == pytest.approx(10.0)  # P0 +20, partner 0
+    assert np.isnan(view.loc[again.id, "gas_change"])  # P0: no rating since 24 March
     plan = store.find(model.ChangePlan, person_id=first.id)[0]
     store.save(model.GasRating(plan_id=plan.id, rated_on=D(2026, 3, 27), level=2))
     view = cohort.load(store, c.id, start=START, end=END).pairs.set_index("pair")
-    # Both pairs ran on 27 March: P1 goes from -1 to +2 (T 40 -> 70); the new pair has one
-    # rating in its days, so no change yet.
-    assert view.loc[p1.id, "gas_change"] == pytest.approx(30.0)
-    assert view.loc[again.id, "gas_change"] == pytest.approx(0.0)
+    # Both pairs ran on 27 March: in P1, P0 goes from -1 to +2 (T 40 -> 70); in the new pair
+    # P0 has one rating in its days, a level and not a change, so the pair has none yet.
+    assert view.loc[p1.id, "gas_change"] == pytest.approx(15.0)
+    assert np.isnan(view.loc[again.id, "gas_change"])
 
 
 def test_an_impossible_range_hides_the_figures_instead_of_leaving_old_ones(store, known):
@@ -649,7 +659,11 @@ def test_the_spread_sentence_and_the_headline_round_a_median_alike():
 def test_a_measure_is_made_of_the_people_who_rated_not_two_per_pair(store, known):
     c, pairs = known
     view = cohort.load(store, c.id, start=START, end=END)
-    assert view.contributors == {"follow_through": 2, "gas_change": 1, "lsi_change": 0}
+    # P1's first partner alone rated goals: a pair's change is both partners', so none is shown.
+    assert view.contributors == {"follow_through": 2, "gas_change": 0, "lsi_change": 0}
+    assert view.pairs["gas_change"].isna().all()
+    assert view.headline()["Median GAS T-score change"] == cohort.TOO_FEW  # someone rated
+    assert view.headline()["Median LSI change"] == cohort.NO_DATA  # nobody did
 
     # A third person's commitment (P1's second partner) makes follow-through a median of three.
     (s1, *_) = store.find(model.Session, partnership_id=pairs["p1"].id, status="held")
@@ -662,38 +676,47 @@ def test_a_measure_is_made_of_the_people_who_rated_not_two_per_pair(store, known
             reviewed_in_session_id=s1.id,
         )
     )
-    # GAS change from two people, each the only one of their pair to rate: still too few,
-    # though two pairs have a figure (it was counted as four people).
-    p3 = pairs["p3"]
-    plan = store.save(model.ChangePlan(person_id=p3.person_a_id, change="Goal", created_on=START))
-    for day, level in ((D(2026, 3, 3), -2), (D(2026, 3, 24), 0)):
-        store.save(model.GasRating(plan_id=plan.id, rated_on=day, level=level))
     view = cohort.load(store, c.id, start=START, end=END)
-    headline = view.headline()
     assert view.contributors["follow_through"] == 3
-    assert headline["Median follow-through"] == "42%"  # pairs at 5/6 and 0
-    assert view.contributors["gas_change"] == 2
-    assert headline["Median GAS T-score change"] == cohort.TOO_FEW
+    assert view.headline()["Median follow-through"] == "42%"  # pairs at 5/6 and 0
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
     assert not app._shown()["gas_change"] and app._shown()["follow_through"]
     assert "GAS T-score change" not in app.spread_image.table.value
+    assert "GAS T-score change: too few to show" in app.spread_image.alt
 
 
-def test_a_pairs_gas_or_lsi_change_made_of_one_partner_is_not_shown_pair_by_pair(store, known):
+def _rate(store, person_id: int, *levels: tuple[dt.date, int]) -> None:
+    plan = store.save(model.ChangePlan(person_id=person_id, change="Goal", created_on=START))
+    for day, level in levels:
+        store.save(model.GasRating(plan_id=plan.id, rated_on=day, level=level))
+
+
+def test_a_pairs_gas_change_is_both_partners_never_one_partners_own(store, known):
     c, pairs = known
-    # Three people rate goals: P1's first partner (known), both partners of P3.
-    for person in pairs["p3"].members:
-        plan = store.save(model.ChangePlan(person_id=person, change="Goal", created_on=START))
-        for day, level in ((D(2026, 3, 3), -1), (D(2026, 3, 24), 0)):
-            store.save(model.GasRating(plan_id=plan.id, rated_on=day, level=level))
+    p1, p3 = pairs["p1"], pairs["p3"]
+    # P1's second partner rated once: a level, not a change; P1 still has one partner's change.
+    _rate(store, p1.person_b_id, (D(2026, 3, 10), -1))
+    # Both partners of P3 rated twice: the pair's change, +10 each.
+    for person in p3.members:
+        _rate(store, person, (D(2026, 3, 3), -1), (D(2026, 3, 24), 0))
+    view = cohort.load(store, c.id, start=START, end=END)
+    by_pair = view.pairs.set_index("pair")["gas_change"]
+    assert by_pair[p3.id] == pytest.approx(10.0)
+    assert np.isnan(by_pair[p1.id])  # one partner's own +20: neither shown nor in the median
+    assert view.contributors["gas_change"] == 2
+    assert view.headline()["Median GAS T-score change"] == cohort.TOO_FEW  # two people
+
+    # P1's second partner rates again: P1's change is the pair's (+20 and +10), and four
+    # people make the median.
+    _rate(store, p1.person_b_id, (D(2026, 3, 11), -1), (D(2026, 3, 25), 0))
+    view = cohort.load(store, c.id, start=START, end=END)
+    by_pair = view.pairs.set_index("pair")["gas_change"]
+    assert view.contributors["gas_change"] == 4
+    assert not np.isnan(by_pair[p1.id])
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
-    assert app.view.contributors["gas_change"] == 3 and app._shown()["gas_change"]
-    assert app.view.headline()["Median GAS T-score change"] == "+15.0"  # pairs at +20 and +10
-    by_pair = _csv_tables(app)["pairs"].set_index("pair")["gas_change"]
-    assert by_pair[pairs["p3"].id] == pytest.approx(10.0)  # both partners: the pair's
-    assert np.isnan(by_pair[pairs["p1"].id])  # P1's first partner alone: that person's own
-    table = app.spread_image.table.value
-    assert "GAS T-score change" in table and "20.0" not in table and "+20" not in table
+    assert app._shown()["gas_change"]
+    csv = _csv_tables(app)["pairs"].set_index("pair")["gas_change"]
+    assert csv[p3.id] == pytest.approx(10.0) and not np.isnan(csv[p1.id])
 
 
 def test_the_range_starts_with_the_first_pair_when_the_cohort_was_enrolled_later(store, known):

@@ -326,9 +326,7 @@ class CohortDashboardApp(widgets.VBox):
         # Pair by pair, a session-check average is one or two people's own answers: the chart
         # shows how they spread across pairs, and its table leaves them out.
         columns = [c for c in cohort.SPREAD if shown[c] and c not in PEOPLES_ANSWERS]
-        # A pair's GAS or LSI change made of one partner's ratings is that person's own.
-        table = cohort.pair_figures(pairs)[["pair", *columns]]
-        table = table.assign(pair=table["pair"].map(self.names))
+        table = pairs[["pair", *columns]].assign(pair=pairs["pair"].map(self.names))
         self.spread_image.show_later(
             lambda: runtime.charts().to_png(runtime.charts().distributions(pairs, shown)),
             cohort.describe_spread(pairs, shown, titles),
@@ -528,8 +526,7 @@ class CohortDashboardApp(widgets.VBox):
         )
 
     def _offer_downloads(self) -> None:
-        pairs = cohort.pair_figures(self.view.pairs)
-        pairs = pairs.assign(pair_name=pairs["pair"].map(self.names))
+        pairs = self.view.pairs.assign(pair_name=self.view.pairs["pair"].map(self.names))
         columns = [
             "pair",
             "pair_name",
