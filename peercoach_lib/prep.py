@@ -279,9 +279,11 @@ def carry_follow_ups(tx: Transaction, missed: Session) -> None:
 
 
 def bring_back_follow_ups(tx: Transaction, restored: Session) -> None:
-    """A session booked again after it was cancelled takes back what :func:`carry_follow_ups`
-    carried from it: the follow-ups on the next session still to log of commitments made before
-    it (or outside any session), which it is again the first session to follow up."""
+    """A session booked again after it was cancelled takes back the follow-ups that
+    :func:`carry_follow_ups` carried from it to the next session still to log: those there of
+    commitments made before it (or outside any session), of each person who prepared the
+    restored session and not the next one (a follow-up written in the next one's preparation
+    stays there). Follow-ups reopened for want of a next session stay open."""
     day = restored.scheduled_on
     if day is None:
         return
@@ -297,8 +299,12 @@ def bring_back_follow_ups(tx: Transaction, restored: Session) -> None:
     following = min(later, key=lambda s: (s.scheduled_on, s.id), default=None)
     if following is None:
         return
+    prepared = {p.person_id for p in tx.find(SessionPrep, session_id=restored.id)}
+    prepared -= {p.person_id for p in tx.find(SessionPrep, session_id=following.id)}
     days = {s.id: s.day for s in sessions}
     for commitment in tx.find(Commitment, reviewed_in_session_id=following.id):
         made = commitment.made_in_session_id
-        if made is None or (days.get(made) is not None and days[made] < day):
+        if commitment.person_id in prepared and (
+            made is None or (days.get(made) is not None and days[made] < day)
+        ):
             tx.save(commitment.replace(reviewed_in_session_id=restored.id))

@@ -233,6 +233,16 @@ def test_follow_ups_come_back_to_a_cancelled_session_booked_again(store, pair):
     agreement = store.save(
         model.Agreement(partnership_id=pid, first_session_on=dt.date(2026, 3, 1))
     )
+    # Bob follows up a commitment of his in his preparation for the last session, once "off"
+    # is cancelled: written there, it stays there when "off" comes back.
+    bobs = store.save(
+        model.Commitment(
+            partnership_id=pid,
+            person_id=pair["bob"].id,
+            made_in_session_id=a.made_in_session_id,
+            text="Ring the printer",
+        )
+    )
 
     def book(cancelled: bool) -> None:
         ag.save(
@@ -246,6 +256,11 @@ def test_follow_ups_come_back_to_a_cancelled_session_booked_again(store, pair):
 
     book(cancelled=True)
     assert store.get(model.Commitment, a.id).reviewed_in_session_id == last.id
+    prep.save(
+        store,
+        model.SessionPrep(session_id=last.id, person_id=pair["bob"].id, purpose="The printer"),
+        [bobs.replace(status="done")],
+    )
     book(cancelled=False)  # changed their mind: the session is on again
     back = store.get(model.Commitment, a.id)
     assert (back.reviewed_in_session_id, back.status, back.obstacle) == (
@@ -254,6 +269,7 @@ def test_follow_ups_come_back_to_a_cancelled_session_booked_again(store, pair):
         "Rain",
     )
     assert store.get(model.Commitment, later.id).reviewed_in_session_id == last.id
+    assert store.get(model.Commitment, bobs.id).reviewed_in_session_id == last.id
     # Its log lists the follow-up again (it said nothing to follow up while it was elsewhere).
     assert [c.id for c in session_log.open_commitments(store, alice, pid, off.id)] == [a.id]
 
