@@ -14,7 +14,14 @@ from peercoach_lib import deck, drafts, merging, prep, sharing
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConfigurationError, ConflictError, ValidationError
-from peercoach_lib.model import Commitment, CommitmentStatus, Partnership, Person, SessionPrep
+from peercoach_lib.model import (
+    Commitment,
+    CommitmentStatus,
+    Partnership,
+    Person,
+    Session,
+    SessionPrep,
+)
 from peercoach_lib.store import Store
 
 log = logging.getLogger(__name__)
@@ -483,12 +490,15 @@ class SessionPrepApp(widgets.VBox):
         try:
             self.current = prep.load(self.store, chosen.session.id, self.person.value)
             self._fill(self.current)
-            still_open = prep.open_commitments(self.store, self.person.value, chosen.partnership.id)
-            reviewed_here = self.store.find(
-                Commitment, person_id=self.person.value, reviewed_in_session_id=chosen.session.id
+            pid = chosen.partnership.id
+            # What to follow up here, as a shared preparation tells the partner.
+            listed = sharing.shown_with_prep(
+                self.store.find(Commitment, person_id=self.person.value, partnership_id=pid),
+                self.store.find(Session, partnership_id=pid),
+                chosen.session.id,
             )
             self._show_partner(chosen)
-            rows = [CommitmentRow(c) for c in [*reviewed_here, *still_open]]
+            rows = [CommitmentRow(c) for c in listed]
             for row in rows:
                 for control in (row.status, row.obstacle):
                     control.observe(runtime.guarded(self._on_edit), names="value")
