@@ -512,3 +512,17 @@ def test_saved_at_says_so_once_the_form_is_changed_again(store, pair, app):
     assert "Changed since: save again to keep the changes." in app.result.value
     app.save_button.click()
     assert "Changed since" not in app.result.value
+
+
+def test_a_draft_that_cannot_be_made_leaves_the_typing_alone(store, pair, app, monkeypatch):
+    """An edit whose draft cannot be made (or kept) is logged; the edit stands and raises
+    nothing (an error in a widget's observer would send the old value back to the page)."""
+    from peercoach_lib import change_plan
+
+    def broken(_form):
+        raise ValueError("a form this draft cannot hold")
+
+    monkeypatch.setattr(change_plan, "form_to_json", broken)
+    app.change.value = "Walk more"
+    assert app.change.value == "Walk more"
+    assert app.draft_bar.discard.layout.display == "none"  # no draft was kept

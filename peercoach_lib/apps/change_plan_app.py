@@ -469,16 +469,15 @@ class ChangePlanApp(widgets.VBox):
         if self._loading or self.person.value is None:
             return
         forms.changed_since_saved(self.result)
-        data = {
-            "form": cp.form_to_json(self._snapshot()),
-            "base": self.saved.model_dump(mode="json") if self.saved else None,
-        }
         self.draft_bar.keep(
             self.store,
             self.person.value,
             cp.DRAFT_KIND,
             self._draft_key(),
-            data,
+            lambda: {
+                "form": cp.form_to_json(self._snapshot()),
+                "base": self.saved.model_dump(mode="json") if self.saved else None,
+            },
             as_stored=not self.unsaved.unsaved,  # the form is as stored again
         )
 

@@ -436,7 +436,7 @@ class ConversationApp(widgets.VBox):
             self.person.value,
             conversation.DRAFT_KIND,
             key,
-            self._draft_data(),
+            self._draft_data,
             as_stored=not self.unsaved.is_unsaved("conversation"),
         )
 

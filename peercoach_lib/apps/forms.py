@@ -417,13 +417,21 @@ class DraftBar(widgets.VBox):
         self.discard.layout.display = "flex" if kept else "none"
 
     def keep(
-        self, store, person_id: int, kind: str, key: str, data: dict, *, as_stored: bool
+        self,
+        store,
+        person_id: int,
+        kind: str,
+        key: str,
+        data: Callable[[], dict],
+        *,
+        as_stored: bool,
     ) -> None:
-        """After an edit: keep ``data`` as the person's draft, or drop it when the form is as
-        stored (:func:`peercoach_lib.drafts.keep_or_drop`); the button follows. A draft that
-        cannot be kept is logged, and the form itself stays as it is."""
+        """After an edit: keep what ``data()`` gives as the person's draft, or drop it when the
+        form is as stored (:func:`peercoach_lib.drafts.keep_or_drop`); the button follows. A
+        draft that cannot be made or kept is logged, and the form itself stays as it is (an
+        error raised in a widget's observer would undo the person's typing)."""
         try:
-            kept = drafts.keep_or_drop(store, person_id, kind, key, data, as_stored=as_stored)
+            kept = drafts.keep_or_drop(store, person_id, kind, key, data(), as_stored=as_stored)
         except Exception:
             log.exception("the draft could not be kept")
             return

@@ -593,7 +593,7 @@ class SessionPrepApp(widgets.VBox):
             self.person.value,
             prep.DRAFT_KIND,
             key,
-            self._draft_data(),
+            self._draft_data,
             as_stored=not self.unsaved.unsaved,  # the form is as stored again
         )
 
