@@ -102,6 +102,7 @@ test: $(VENV)/.installed-test browser postgres node_modules/.installed
 bench: $(VENV)/.installed-test browser
 	$(BIN)/python benchmarks/demo_scale.py
 	$(BIN)/python benchmarks/cohort_scale.py
+	$(BIN)/python benchmarks/enrol_scale.py
 	$(BIN)/python benchmarks/app_load.py
 
 lint: $(VENV)/.installed-test

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from peercoach_lib.errors import RosterRefused, ValidationError
 from peercoach_lib.model import Cohort, Partnership, Person, Role
-from peercoach_lib.partnerships import same_name
+from peercoach_lib.partnerships import name_key
 from peercoach_lib.store import Store
 
 COLUMNS = ("name", "sign_in", "email", "role", "time_zone")
@@ -198,7 +198,7 @@ def read_roster(text: str) -> Roster:
     given: list[frozenset[str]] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
-    named: list[tuple[str, int]] = []  # each name and its line
+    named: dict[str, int] = {}  # each name (as lists tell it) and its first line
     ended = skipped + reader.line_num  # the line the previous row ended on
     for row in _rows(reader, problems, skipped):
         line, starts, ended = skipped + reader.line_num, ended + 1, skipped + reader.line_num
@@ -239,12 +239,11 @@ def read_roster(text: str) -> Roster:
                     f"line {line}: {key} {value!r} is already on line {seen[(key, value)]}"
                 )
             seen[(key, value)] = line
-        first = next((at for name, at in named if same_name(name, person.name)), None)
-        if first is not None:
+        first = named.setdefault(name_key(person.name), line)
+        if first != line:
             problems.append(
                 f"line {line}: the name {person.name!r} is already on line {first}: {_APART}"
             )
-        named.append((person.name, line))
         people.append(person)
         given.append(frozenset(k for k in KEPT_WHEN_EMPTY if values.get(k)))
     facilitators = [p for p in people if p.role == Role.FACILITATOR]
@@ -275,6 +274,9 @@ def enrol(
     with store.transaction() as tx:
         everyone = [p for p in tx.find(Person) if p.forgotten_at is None]
         by_sign_in = {p.sign_in: p for p in everyone if p.sign_in}
+        by_name: dict[str, list[Person]] = {}
+        for p in everyone:
+            by_name.setdefault(name_key(p.name), []).append(p)
         by_email: dict[str, list[Person]] = {}
         for p in everyone:
             if p.email:
@@ -336,8 +338,8 @@ def enrol(
             namesake = next(
                 (
                     p
-                    for p in everyone
-                    if (known is None or p.id != known.id) and same_name(p.name, new.name)
+                    for p in by_name.get(name_key(new.name), [])
+                    if known is None or p.id != known.id
                 ),
                 None,
             )

@@ -190,9 +190,15 @@ def pair(
         return _pair(tx, ids[0], ids[1], on=on, cohort_id=cohort_id, by=by)
 
 
+def name_key(name: str) -> str:
+    """A name as lists tell it from others: case and spacing aside (two names with one key read
+    the same)."""
+    return " ".join(name.split()).casefold()
+
+
 def same_name(a: str, b: str) -> bool:
     """Whether two names read the same (case and spacing aside)."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return name_key(a) == name_key(b)
 
 
 def _refuse_a_name_taken(tx: Transaction, *partners: int | Person) -> None:
