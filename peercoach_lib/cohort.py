@@ -49,6 +49,10 @@ SPREAD = {
     "lsi_change": ("LSI change", 1, ""),
 }
 
+#: The measures that are a pair's only when both partners rated, each with the column counting
+#: how many of the pair did (a pair's figure made of one partner alone is withheld).
+RATERS = {"gas_change": "gas_people", "lsi_change": "lsi_people"}
+
 p, s, h, c, k = (
     schema.partnerships,
     schema.sessions,
@@ -538,11 +542,11 @@ def _pairs(
     else:
         pairs["lsi_change"] = np.nan
         pairs["lsi_people"] = 0
-    pairs[["gas_people", "lsi_people"]] = pairs[["gas_people", "lsi_people"]].fillna(0).astype(int)
+    pairs[list(RATERS.values())] = pairs[list(RATERS.values())].fillna(0).astype(int)
     # A pair's change is both partners': one partner's alone would be that person's own, read
     # pair by pair (and worked back out of a median over pairs).
-    for column, people in (("gas_change", "gas_people"), ("lsi_change", "lsi_people")):
-        pairs.loc[pairs[people] < 2, column] = np.nan
+    for column, raters in RATERS.items():
+        pairs.loc[pairs[raters] < 2, column] = np.nan
     # Running pairs first, the longest without a session at the top; pairs that ended last.
     return pairs.sort_values(
         ["active", "days_since_last"], ascending=[False, False], kind="stable"
@@ -646,14 +650,10 @@ def find_flags(
     return flags
 
 
-#: The measures that are a pair's only when both partners rated, and how many of the pair did.
-_RATERS = {"gas_change": "gas_people", "lsi_change": "lsi_people"}
-
-
 def nothing_shown(pairs: pd.DataFrame, column: str) -> str:
     """What a measure with no figure to show reads: withheld when someone rated (one partner of
     a pair, say), else no data."""
-    raters = _RATERS.get(column)
+    raters = RATERS.get(column)
     rated = raters in pairs and bool((pairs[raters] > 0).any())
     return TOO_FEW if rated else NO_DATA
 
@@ -692,10 +692,9 @@ def headline(
     make each other measure is in ``contributors`` (as :attr:`CohortView.contributors`); a
     measure not in it counts two people per pair with a figure.
     """
-    counted = contributors
 
-    def contributors(column: str) -> int:
-        return _contributors(pairs, column, counted)
+    def made_of(column: str) -> int:
+        return min(people, _contributors(pairs, column, contributors))
 
     active = pairs[pairs["active"]]
     checked = int(pairs["checked_sessions"].sum())
@@ -710,18 +709,18 @@ def headline(
         "Pairs active": f"{int((active['held'] > 0).sum())} of {len(active)}",
         "Sessions held / planned": _held_of_planned(pairs),
         "Median follow-through": _median(
-            pairs["follow_through"], min(people, contributors("follow_through")), sessions.percent
+            pairs["follow_through"], made_of("follow_through"), sessions.percent
         ),
         "Sessions with a low check": share,
         "Median GAS T-score change": _median(
             pairs["gas_change"],
-            min(people, contributors("gas_change")),
+            made_of("gas_change"),
             "{:+.1f}".format,
             empty=nothing_shown(pairs, "gas_change"),
         ),
         "Median LSI change": _median(
             pairs["lsi_change"],
-            min(people, contributors("lsi_change")),
+            made_of("lsi_change"),
             "{:+.1f}".format,
             empty=nothing_shown(pairs, "lsi_change"),
         ),

@@ -447,8 +447,7 @@ class ConversationApp(widgets.VBox):
 
     def _on_discard_draft(self, _button=None) -> None:
         self._drop_draft()
-        self._on_choice()
-        self.draft_bar.clear()
+        self._on_choice()  # as saved, and no draft to restore: the bar clears itself
         self.prep_result.value = forms.notice(
             "info", "Draft discarded: this is the conversation as saved."
         )
