@@ -140,7 +140,7 @@ def test_a_draft_survives_closing_the_tab_and_is_dropped_on_saving(demo_pair):
     # The tab closes; a new one opens on the same session.
     second = open_log(store, pair, s1.scheduled_on)
     assert second.session.value == s1.id
-    assert "Restored your unsaved draft" in second.draft_notice.value
+    assert "Restored what you typed and had not saved" in second.draft_bar.notice.value
     assert (second.note.value, second.most_helpful.value) == (
         "Half-written thoughts",
         "The reframe",
@@ -178,7 +178,7 @@ def test_discarding_a_draft(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
     app = open_log(store, pair, s1.scheduled_on)
     app.note.value = "Never mind"
-    app.discard.click()
+    app.draft_bar.discard.click()
     assert app.note.value == "" and store.find(model.Draft) == []
 
 
@@ -464,7 +464,7 @@ def test_my_part_typed_for_an_unplanned_session_comes_along_to_the_logged_one(de
     theirs.session.value = logged.id  # as the message says
     assert theirs.note.value == "Typed before I knew it was logged"
     assert {name: theirs.check[name].value for name in answers} == answers
-    assert "What you typed for the unplanned session is here" in theirs.draft_notice.value
+    assert "What you typed for the unplanned session is here" in theirs.draft_bar.notice.value
     theirs.save_button.click()
     assert "Saved the held session" in theirs.result.value
     (note,) = store.find(model.SessionNote, session_id=logged.id)

@@ -136,12 +136,7 @@ class SessionLogApp(widgets.VBox):
         self.pair = forms.dropdown("Partnership", "partnership_id", [])
         self.session = forms.dropdown("Session", "session_id", [])
         self.demo = widgets.HTML()
-        self.draft_notice = widgets.HTML()
-        self.discard = widgets.Button(
-            description="Discard the draft",
-            icon="trash",
-            layout=widgets.Layout(width="auto", display="none"),
-        )
+        self.draft_bar = forms.DraftBar("the session")
         self.held_on = forms.date("Date", "held_on")
         self.status = forms.Field(
             widgets.ToggleButtons(
@@ -231,8 +226,7 @@ class SessionLogApp(widgets.VBox):
         self.form = widgets.VBox(
             [
                 self.demo,
-                self.draft_notice,
-                self.discard,
+                self.draft_bar,
                 self.held_on,
                 self.status,
                 self.new_date,
@@ -298,7 +292,7 @@ class SessionLogApp(widgets.VBox):
             *(f.control for f in self.check.values()),
         ):
             widget.observe(runtime.guarded(self._on_edit), names="value")
-        self.discard.on_click(runtime.guarded(self._on_discard))
+        self.draft_bar.discard.on_click(runtime.guarded(self._on_discard))
         self.save_button.on_click(runtime.settled(self._on_save))
 
         self._on_person()
@@ -473,26 +467,20 @@ class SessionLogApp(widgets.VBox):
             draft = session_log.load_draft(self.store, me, self._draft_key())
             if draft is not None:
                 self.apply(draft.data)
-                self.draft_notice.value = forms.notice(
-                    "info",
-                    f"Restored your unsaved draft from "
-                    f"{draft.updated_at:%d %b %Y %H:%M} UTC. Save the session to keep it.",
-                )
-                self.discard.layout.display = "flex"
+                self.draft_bar.restored(draft.updated_at)
             elif typed is not None and self._same_day(session, typed.data.get("held_on")):
                 self.apply(_typed_over(self.values(), typed.data))
                 # The draft moves with it: kept for this session, gone from the unplanned one.
                 session_log.save_draft(self.store, me, self._draft_key(), self.values())
                 session_log.discard_draft(self.store, me, unplanned)
-                self.draft_notice.value = forms.notice(
+                self.draft_bar.notice.value = forms.notice(
                     "info",
                     "What you typed for the unplanned session is here: save to add your part "
                     "to this session.",
                 )
-                self.discard.layout.display = "flex"
+                self.draft_bar.kept(True)
             else:
-                self.draft_notice.value = ""
-                self.discard.layout.display = "none"
+                self.draft_bar.clear()
         finally:
             self._loading = False
         forms.show_messages(self.fields, {})
@@ -742,12 +730,14 @@ class SessionLogApp(widgets.VBox):
         if self._loading or self.partnership is None or self.person.value is None:
             return
         forms.changed_since_saved(self.result)
-        try:
-            session_log.save_draft(self.store, self.person.value, self._draft_key(), self.values())
-        except Exception:
-            log.exception("the draft could not be kept")  # the form itself is still there
-            return
-        self.discard.layout.display = "flex"
+        self.draft_bar.keep(
+            self.store,
+            self.person.value,
+            session_log.DRAFT_KIND,
+            self._draft_key(),
+            self.values,
+            as_stored=False,  # kept even when back to what is stored: the log keeps its last
+        )
 
     def _on_discard(self, _button) -> None:
         session_log.discard_draft(self.store, self.person.value, self._draft_key())
