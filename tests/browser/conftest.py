@@ -13,8 +13,11 @@ from playwright.sync_api import sync_playwright
 
 from peercoach_lib import demo
 from peercoach_lib.store import Store
-from tests.browser.harness import Server, Visit, launch
+from tests.browser.harness import Server, Visit, launch, shorten_snapshots
 from tests.conftest import AS_OF
+
+#: The pages a test opened, for its report should it fail.
+OPENED = pytest.StashKey[list]()
 
 #: Fixture notebooks are served by the tests that need them, never run by nbval.
 collect_ignore_glob = ["fixtures/*"]
@@ -45,9 +48,10 @@ def browser():
 
 
 @pytest.fixture
-def visit(browser):
+def visit(browser, request):
     """Open a page: ``visit(url)``; every page opened is closed after the test."""
     opened: list[Visit] = []
+    request.node.stash[OPENED] = opened
 
     def open_(url: str, **kwargs) -> Visit:
         v = Visit.open(browser, url, **kwargs)
@@ -58,6 +62,35 @@ def visit(browser):
     for v in opened:
         if not v.page.is_closed():
             v.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing browser test's report starts with what its pages said (their alerts, notices
+    and field errors) and keeps only the start of Playwright's snapshot of the whole page: a
+    CI log shows the report's first lines, and those are what tell why a save did not go."""
+    report = yield
+    opened = item.stash.get(OPENED, [])
+    if report.when != "call" or not report.failed or not opened:
+        return report
+    said = []
+    for v in opened:
+        if v.page.is_closed():
+            continue
+        try:
+            said.append(f"{v.page.url}\n{v.said()}")
+        except Exception as exc:  # a page gone bad says why it cannot be read
+            said.append(f"{v.page.url}\n(could not be read: {exc})")
+    if said:
+        crash = getattr(getattr(report.longrepr, "reprcrash", None), "message", "")
+        report.longrepr = (
+            (crash.splitlines()[0] + "\n" if crash else "")  # the short summary's line
+            + "What the test's pages said when it failed:\n"
+            + "\n".join(said)
+            + "\n\n"
+            + shorten_snapshots(str(report.longrepr))
+        )
+    return report
 
 
 def pytest_collection_modifyitems(items):

@@ -141,6 +141,26 @@ def pair_in_demo_cohort(store, first_names: tuple[str, ...], token: str, today):
     return people, pair
 
 
+def shorten_snapshots(report: str, lines: int = 12) -> str:
+    """``report`` with each of Playwright's aria snapshots (the whole page, for a locator that
+    found nothing) cut to its first ``lines`` lines."""
+    out, kept = [], None
+    for line in report.splitlines():
+        if line.rstrip().endswith("Aria snapshot:"):
+            kept = 0
+        elif kept is not None:
+            if not line.startswith("E  ") or not line[1:].strip():
+                kept = None
+            else:
+                kept += 1
+                if kept > lines:
+                    if kept == lines + 1:
+                        out.append("E       (the rest of the snapshot is left out)")
+                    continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def chromium_executable() -> str | None:
     """Debian's Chromium when present (PEERCOACH_CHROMIUM overrides); else Playwright's own."""
     chosen = os.environ.get("PEERCOACH_CHROMIUM") or shutil.which("chromium")
@@ -286,6 +306,21 @@ class Visit:
         if not self.page.locator(".peercoach-page").count():
             found.append("the app did not render")
         return found
+
+    def said(self) -> str:
+        """What the page says to the person now, a line each: its alerts and notices, the
+        errors beside its fields (with the field's row, where one holds it), and anything
+        :meth:`problems` finds."""
+        lines = self.page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                '[role=alert], [role=status], .peercoach-error, .peercoach-date-error'))
+              .filter((e) => e.offsetParent !== null && e.innerText.trim())
+              .filter((e, k, all) => !all.some((o) => o !== e && o.contains(e)))
+              .map((e) => e.innerText.replace(/\\s+/g, " ").trim().slice(0, 300))"""
+        )
+        lines = [f"  {line}" for line in dict.fromkeys(lines)] or ["  (no alert or notice)"]
+        lines += [f"  problem: {problem}" for problem in self.problems()]
+        return "\n".join(lines)
 
     def assert_clean(self) -> None:
         problems = self.problems()

@@ -55,6 +55,19 @@ def rows(page: Page, title: str) -> Locator:
     return page.locator(".peercoach-rowlist").filter(has=page.get_by_text(title, exact=True))
 
 
+def start_new_plan(page: Page) -> None:
+    """Choose "Start a new plan…" and wait until the whole form shows the new plan.
+
+    The kernel's answer reaches the page as one update per widget, in order: the change's box
+    is emptied before the lists are, so a test that went on once that box was empty could add
+    a row to (or fill in) the previous plan's list, about to be replaced. The downloads line,
+    set after the form is filled, is the last of them.
+    """
+    field(page, "Plan").select_option(label="Start a new plan…")
+    expect(page.get_by_text("Save the plan to download it.")).to_have_count(1, timeout=KERNEL_MS)
+    expect(field(page, "The change I want to make")).to_have_value("")
+
+
 def discard_draft(page: Page) -> None:
     """Leave nothing typed behind for the next test of Nadia's: drop what this one typed."""
     page.get_by_role("button", name="Discard the draft").click()
@@ -79,8 +92,7 @@ def test_a_plan_with_steps_and_an_obstacle_is_saved_and_found_again(workbook, vi
     visit_.assert_clean()
     page = visit_.page
     expect(field(page, "I am")).to_have_value("Nadia Weber")
-    field(page, "Plan").select_option(label="Start a new plan…")
-    expect(field(page, "The change I want to make")).to_have_value("", timeout=KERNEL_MS)
+    start_new_plan(page)
     expect(rows(page, "Steps").get_by_label(re.compile(r"^Step \d+$"))).to_have_count(0)
 
     fill(field(page, "The change I want to make"), change)
@@ -240,8 +252,7 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     visit_ = visit(workbook.url(NOTEBOOK, person=NADIA))
     visit_.assert_clean()
     page = visit_.page
-    field(page, "Plan").select_option(label="Start a new plan…")
-    expect(field(page, "The change I want to make")).to_have_value("", timeout=KERNEL_MS)
+    start_new_plan(page)
     change = f"Cycle to work ({secrets.token_hex(3)})"
     fill(field(page, "The change I want to make"), change)
     fill(field(page, "Why it matters to me"), "Fresh air")
@@ -314,8 +325,7 @@ def test_removing_a_row_with_the_keyboard_leaves_the_focus_on_its_list(workbook,
     visit_ = visit(workbook.url(NOTEBOOK, person=NADIA))
     visit_.assert_clean()
     page = visit_.page
-    field(page, "Plan").select_option(label="Start a new plan…")
-    expect(field(page, "The change I want to make")).to_have_value("", timeout=KERNEL_MS)
+    start_new_plan(page)
     steps = rows(page, "Steps")
     add = steps.get_by_role("button", name="Add a step")
     add.focus()
@@ -338,8 +348,7 @@ def test_a_click_that_leaves_an_impossible_date_is_not_lost(workbook, visit):
     so the button has not moved away from under the pointer by the time the click lands."""
     visit_ = visit(workbook.url(NOTEBOOK, person=NADIA))
     page = visit_.page
-    field(page, "Plan").select_option(label="Start a new plan…")
-    expect(field(page, "The change I want to make")).to_have_value("", timeout=KERNEL_MS)
+    start_new_plan(page)
     steps = rows(page, "Steps")
     steps.get_by_role("button", name="Add a step").click()
     due = steps.get_by_label("Step 1: By when", exact=True)

@@ -217,7 +217,9 @@ def test_a_session_held_in_the_future_is_refused_and_nothing_saved_is_lost(
     visit_.reload()
     visit_.assert_clean()
     field(page, "Session").select_option(value=session)
-    expect(page.get_by_text("Restored what you typed and had not saved")).to_be_visible(timeout=KERNEL_MS)
+    expect(page.get_by_text("Restored what you typed and had not saved")).to_be_visible(
+        timeout=KERNEL_MS
+    )
     expect(field(page, "Date")).to_have_value(future.isoformat())
     page.get_by_role("button", name="Discard the draft").click()
     expect(page.get_by_role("status").filter(has_text="Draft discarded")).to_be_visible(
