@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from peercoach_lib import merging, prep
+from peercoach_lib import dates, merging, prep
 from peercoach_lib.documents import words
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
@@ -168,7 +168,11 @@ def labels(bookings: Sequence[Booking], *, held: int = 0) -> list[str]:
         if number is not None:
             out.append(f"Session {number}")
             continue
-        name = f"Cancelled {b.on:%d %b}" if EARLIEST_DATE <= b.on <= LATEST_DATE else "Cancelled"
+        name = (
+            f"Cancelled {dates.day_month(b.on)}"
+            if EARLIEST_DATE <= b.on <= LATEST_DATE
+            else "Cancelled"
+        )
         repeat = sum(label == name or label.startswith(name + " (") for label in out)
         out.append(f"{name} ({repeat + 1})" if repeat else name)
     return out
@@ -213,7 +217,7 @@ def check(
         k, day = implausible[0]
         found.errors["schedule"] = (
             f"{'A cancelled session' if k is None else f'Session {k}'} is on "
-            f"{day:%d %b %Y}: a session date must be between {EARLIEST_DATE.year} and "
+            f"{dates.short(day)}: a session date must be between {EARLIEST_DATE.year} and "
             f"{LATEST_DATE.year}"
         )
         return found
@@ -221,7 +225,7 @@ def check(
         early = [b.on for b in bookings if not b.cancelled and b.on < first]
         if early:
             found.errors["schedule"] = (
-                f"a session is booked on {early[0]:%d %b %Y}, before the first session"
+                f"a session is booked on {dates.short(early[0])}, before the first session"
             )
     # Sessions are numbered on from those already logged, as the form shows them.
     numbered = [(k, b.on) for k, b in zip(numbered_all, bookings, strict=True) if k is not None]
@@ -230,7 +234,7 @@ def check(
         if day in taken:
             found.errors.setdefault(
                 "schedule",
-                f"Session {k} is on {day:%d %b %Y}, the day of {taken[day]}: move one of "
+                f"Session {k} is on {dates.short(day)}, the day of {taken[day]}: move one of "
                 "them, or cancel it",
             )
         taken.setdefault(day, f"session {k}")
@@ -248,8 +252,8 @@ def check(
     if gaps:
         a, b = max(gaps, key=lambda pair: pair[1] - pair[0])
         found.warnings["schedule"] = (
-            f"{(b - a).days} days between {a:%d %b %Y} and {b:%d %b %Y}: the guide suggests "
-            "meeting at least every month"
+            f"{(b - a).days} days between {dates.short(a)} and {dates.short(b)}: the guide "
+            "suggests meeting at least every month"
         )
     # Booked before today here (new, or moved); one due as stored is the note further down.
     stored = booked_on or {}
@@ -280,7 +284,7 @@ def check(
         (k, day), *more = due
         found.warnings.setdefault(
             "schedule",
-            f"Session {k}, booked for {day:%d %b %Y}, is not in the session log yet: log it "
+            f"Session {k}, booked for {dates.short(day)}, is not in the session log yet: log it "
             "there (held, missed or rescheduled), or cancel it here"
             if not more
             else f"Sessions {_numbers([k for k, _day in due])}, booked before today, are not in "
@@ -301,7 +305,7 @@ def check(
             k, day = off_day[0]
             found.warnings.setdefault(
                 "schedule",
-                f"Session {k} is on a {day:%A} ({day:%d %b %Y}), but the agreed day is "
+                f"Session {k} is on a {day:%A} ({dates.short(day)}), but the agreed day is "
                 f"{agreement.day.value}",
             )
     return found
@@ -544,7 +548,7 @@ def markdown(
     lines = [
         f"# Peer-coaching agreement: {name(a)} and {name(b)}",
         "",
-        f"Partnership since {partnership.started_on:%d %B %Y}. "
+        f"Partnership since {dates.long(partnership.started_on)}. "
         + (
             "**In force**: both partners have affirmed confidentiality."
             if agreement.in_force
@@ -562,7 +566,7 @@ def markdown(
         lines += [
             f"**{name(person_id)}**: {meaning or '(not written yet)'}",
             "",
-            f"- Affirmed the ground rule on {affirmed:%d %B %Y at %H:%M} UTC"
+            f"- Affirmed the ground rule on {dates.long(affirmed)} at {affirmed:%H:%M} UTC"
             if affirmed
             else "- Has not affirmed the ground rule yet",
             "",
@@ -599,13 +603,13 @@ def markdown(
         many = len(logged) > 1
         lines += [
             f"{len(logged)} session{'s' if many else ''} held or missed so far, the last on "
-            f"{logged[-1]:%d %B %Y}; still to come:",
+            f"{dates.long(logged[-1])}; still to come:",
             "",
         ]
     start = len(logged) + 1
     for k, booking in enumerate(sorted(bookings, key=lambda x: x.on), start=start):
         note = " (cancelled)" if booking.cancelled else ""
-        lines.append(f"{k}. {booking.on:%A %d %B %Y}{note}")
+        lines.append(f"{k}. {dates.long_weekday(booking.on)}{note}")
     if not bookings:
         lines.append("(none booked)")
     lines += ["", "## Goals for the partnership", ""]

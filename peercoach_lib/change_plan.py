@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic_core import to_jsonable_python
 
-from peercoach_lib import gas
+from peercoach_lib import dates, gas
 from peercoach_lib.agreement import STEP_DAYS
 from peercoach_lib.documents import words
 from peercoach_lib.model import ChangePlan, Frequency, GasScale, Milestone, PlanStatus
@@ -255,29 +255,29 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
         hints.append(
             SmartHint("Relevant", "say why it matters to you, or which life area it serves")
         )
-    dates = written_dates(text)
+    written = written_dates(text)
     has_date = (
         bool(re.search(r"\d{1,4}[-/.]\d{1,2}", text))
         or any(w in _MONTHS for w in words)
         or bool(_DEADLINE.search(text))
-        or bool(dates)
+        or bool(written)
         # A year at least, in whatever language ("entro il 31 marzo 2027", "2027年3月31日前"):
         # one that ends the sentence or a clause, not a count ("2000 steps a day").
         or bool(re.search(r"(?<!\d)(?:19|20|21)\d\d(?=\s*(?:$|[.,;:!?)\]年]))", text))
     )
-    impossible = [d.text for d in dates if not d.exists]
+    impossible = [d.text for d in written if not d.exists]
     started = plan.created_on if plan is not None else None
     # A past date is pointed out when no date in the goal is still to come ("as fast as in
     # 2019, by June 2027" is fine).
-    ahead = any(started and d.on and d.on >= started for d in dates)
-    passed = [] if ahead else [d.text for d in dates if started and d.on and d.on < started]
+    ahead = any(started and d.on and d.on >= started for d in written)
+    passed = [] if ahead else [d.text for d in written if started and d.on and d.on < started]
     if impossible:
         hints.append(SmartHint("Time-bound", f"'{impossible[0]}' is not a date in the calendar"))
     elif passed:
         hints.append(
             SmartHint(
                 "Time-bound",
-                f"'{passed[0]}' is before the plan started ({started:%d %b %Y}): "
+                f"'{passed[0]}' is before the plan started ({dates.short(started)}): "
                 "choose a date still to come",
             )
         )
@@ -309,15 +309,15 @@ def plan_errors(plan: ChangePlan | Mapping) -> dict[str, str]:
         due = step.get("by_when")
         if isinstance(due, dt.date) and due < started:
             errors[f"steps[{k}].by_when"] = (
-                f"By when (step {k + 1}): {due:%d %b %Y} is before the plan started "
-                f"({started:%d %b %Y})"
+                f"By when (step {k + 1}): {dates.short(due)} is before the plan started "
+                f"({dates.short(started)})"
             )
     for k, milestone in enumerate(values.get("milestones") or []):
         due = milestone.get("due_on")
         if isinstance(due, dt.date) and due < started:
             errors[f"milestones[{k}].due_on"] = (
-                f"Date (milestone {k + 1}): {due:%d %b %Y} is before the plan "
-                f"started ({started:%d %b %Y})"
+                f"Date (milestone {k + 1}): {dates.short(due)} is before the plan "
+                f"started ({dates.short(started)})"
             )
         if not (milestone.get("description") or "").strip():
             errors[f"milestones[{k}].description"] = (
@@ -387,7 +387,7 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
     lines = [
         f"# Personal Change Plan: {w(plan.change)}",
         "",
-        f"{w(person_name)}, started {plan.created_on:%d %B %Y}. Status: {status}.",
+        f"{w(person_name)}, started {dates.long(plan.created_on)}. Status: {status}.",
         "",
         "## Why it matters to me",
         "",
@@ -405,7 +405,7 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
         "",
     ]
     lines += [
-        f"{k}. {w(s.text)}" + (f" (by {s.by_when:%d %b %Y})" if s.by_when else "")
+        f"{k}. {w(s.text)}" + (f" (by {dates.short(s.by_when)})" if s.by_when else "")
         for k, s in enumerate(plan.steps, start=1)
     ] or [NONE]
     lines += [
@@ -429,7 +429,7 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
         "## Milestones",
         "",
     ]
-    lines += [f"- {m.due_on:%d %b %Y}: {w(m.description) or '-'}" for m in plan.milestones] or [
+    lines += [f"- {dates.short(m.due_on)}: {w(m.description) or '-'}" for m in plan.milestones] or [
         NONE
     ]
     lines += [
@@ -460,7 +460,7 @@ def plan_names(plans: list[ChangePlan]) -> dict[int, str]:
     for plan in plans:
         seen[plan.change] = seen.get(plan.change, 0) + 1
     names = {
-        plan.id: f"{plan.change} (from {plan.created_on:%d %b %Y})"
+        plan.id: f"{plan.change} (from {dates.short(plan.created_on)})"
         if seen[plan.change] > 1
         else plan.change
         for plan in plans

@@ -16,7 +16,7 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from peercoach_lib import cohort, lsi, sessions
+from peercoach_lib import cohort, dates, lsi, sessions
 from peercoach_lib.model import LsiAssessment
 
 #: Okabe & Ito (2008), "Color universal design".
@@ -129,7 +129,7 @@ def lsi_comparison(
         old,
         height,
         color=OKABE_ITO["grey"],
-        label=f"{before.taken_on:%d %b %Y}",
+        label=dates.short(before.taken_on),
         gid="before",
     )
     ax.barh(
@@ -137,7 +137,7 @@ def lsi_comparison(
         new,
         height,
         color=OKABE_ITO["blue"],
-        label=f"{after.taken_on:%d %b %Y}",
+        label=dates.short(after.taken_on),
         gid="after",
     )
     for row, change in zip(y, table["change"], strict=True):
@@ -456,7 +456,7 @@ def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
     ax.set_yticks(range(rows), labels, fontsize=8)
     step = max(1, -(-cols // 10))
     ax.set_xticks(
-        range(0, cols, step), [f"{w:%d %b}" for w in list(grid.columns)[::step]], fontsize=8
+        range(0, cols, step), [dates.day_month(w) for w in list(grid.columns)[::step]], fontsize=8
     )
     # White lines between the cells (lines, not minor ticks: a tick per cell costs more to
     # draw than the rest of the chart).

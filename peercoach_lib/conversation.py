@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from peercoach_lib import drafts, merging
+from peercoach_lib import dates, drafts, merging
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import Conversation, Partnership, Session, SessionStatus
 from peercoach_lib.store import Store
@@ -188,7 +188,7 @@ def save(
                         FieldError(
                             "review_on",
                             "Review on",
-                            f"must be after your last logged session ({last:%d %B %Y}): the "
+                            f"must be after your last logged session ({dates.long(last)}): the "
                             "review comes up when you prepare the first session on or after it",
                         )
                     ],
@@ -216,4 +216,4 @@ def label(conversation: Conversation) -> str:
     when = conversation.held_on or (conversation.created_at and conversation.created_at.date())
     issue = conversation.issue if len(conversation.issue) <= 50 else conversation.issue[:49] + "…"
     state = conversation.outcome.value if conversation.outcome else "prepared"
-    return f"{when:%d %b %Y}: {issue} ({state})" if when else f"{issue} ({state})"
+    return f"{dates.short(when)}: {issue} ({state})" if when else f"{issue} ({state})"

@@ -21,6 +21,7 @@ import pandas as pd
 import pydantic_core
 import sqlalchemy as sa
 
+from peercoach_lib import dates
 from peercoach_lib.model.lsi import DEFAULT_AREAS
 from peercoach_lib.store import Store, Transaction, schema
 
@@ -541,7 +542,7 @@ class _Builder:
                     "importance": int(rng.integers(6, 11)),
                     "confidence": int(rng.integers(4, 9)),
                     "lsi_area": area,
-                    "goal_statement": f"{change}, three times a week, by {deadline:%d %B %Y}.",
+                    "goal_statement": f"{change}, three times a week, by {dates.long(deadline)}.",
                     "steps": [
                         {
                             "text": "Name the first small step",

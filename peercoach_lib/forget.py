@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from peercoach_lib import prep
+from peercoach_lib import dates, prep
 from peercoach_lib.model import (
     Agreement,
     ChangePlan,
@@ -154,7 +154,7 @@ class ForgetReport:
             many = "partnerships that were" if self.ended != 1 else "partnership that was"
             whose = "your" if you and self.ended == 1 else str(self.ended)
             parts.append(f"ended {whose} {many} still running (booked sessions cancelled)")
-        when = f"{self.forgotten_at.day} {self.forgotten_at:%B %Y}"
+        when = dates.long(self.forgotten_at)
         done = "; ".join(parts)
         if you:
             # What a person can act on; the file's own clean-up is the administrator's.

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import Field, field_validator
 
-from peercoach_lib import datafiles
+from peercoach_lib import datafiles, dates
 from peercoach_lib.config import data_dir
 from peercoach_lib.model import LsiAssessment
 from peercoach_lib.model.base import Record
@@ -183,7 +183,7 @@ def describe_comparison(before: LsiAssessment, after: LsiAssessment) -> str:
         else f"{'rose' if second > first else 'fell'} from {first:.0f} to {second:.0f}"
     )
     change = compare(before, after).dropna(subset=["change"])
-    parts = [f"Index {moved} since {before.taken_on:%d %B %Y}"]
+    parts = [f"Index {moved} since {dates.long(before.taken_on)}"]
     if differ := areas_differ(before, after):
         parts[0] += f" (over other areas: {differ})"
     parts += largest_moves(change)

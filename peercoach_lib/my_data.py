@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
-from peercoach_lib import change_plan, sharing
+from peercoach_lib import change_plan, dates, sharing
 from peercoach_lib.model import (
     Agreement,
     ChangePlan,
@@ -186,7 +186,7 @@ def _share_audience(shared: bool) -> tuple[str, ...]:
 
 
 def day_text(day: dt.date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else ""
+    return dates.short(day) if day else ""
 
 
 def _minutes(n: int) -> str:

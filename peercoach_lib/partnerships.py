@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peercoach_lib import prep
+from peercoach_lib import dates, prep
 from peercoach_lib.errors import FieldError, ValidationError
 from peercoach_lib.model import (
     EndingNote,
@@ -63,7 +63,7 @@ def end(
                 FieldError(
                     "ended_on",
                     "End date",
-                    f"the partnership ended on {partnership.ended_on:%d %B %Y}",
+                    f"the partnership ended on {dates.long(partnership.ended_on)}",
                 )
             )
         if on > today:
@@ -78,7 +78,7 @@ def end(
                 FieldError(
                     "ended_on",
                     "End date",
-                    f"a session was held on {logged_after[-1]:%d %B %Y}: the last day cannot "
+                    f"a session was held on {dates.long(logged_after[-1])}: the last day cannot "
                     "be before it",
                 )
             )
@@ -283,7 +283,7 @@ def _pair(
                             path,
                             label,
                             f"was in a partnership with {other.name} until "
-                            f"{overlapping.ended_on:%d %b %Y}: a new one starts on that "
+                            f"{dates.short(overlapping.ended_on)}: a new one starts on that "
                             "day or later",
                         )
                     )
@@ -294,7 +294,7 @@ def _pair(
                             path,
                             label,
                             f"is in a running partnership with {other.name} (since "
-                            f"{running[0].started_on:%d %b %Y}): it ends first",
+                            f"{dates.short(running[0].started_on)}): it ends first",
                         )
                     )
     if errors:

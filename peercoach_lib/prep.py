@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import EllipsisType
 
-from peercoach_lib import drafts, merging
+from peercoach_lib import dates, drafts, merging
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     Commitment,
@@ -45,7 +45,9 @@ class Upcoming:
     @property
     def label(self) -> str:
         when = (
-            f"{self.session.scheduled_on:%a %d %b %Y}" if self.session.scheduled_on else "unplanned"
+            dates.short_weekday(self.session.scheduled_on)
+            if self.session.scheduled_on
+            else "unplanned"
         )
         return f"{when} with {self.partner.name}"
 
@@ -144,7 +146,7 @@ def save_follow_up(
         where = ""
         if current is not None:
             other = tx.get(Session, current.reviewed_in_session_id)
-            where = f" in the session of {other.day:%d %B %Y}"
+            where = f" in the session of {dates.long(other.day)}"
         return FieldError(
             "reviews",
             "Follow-up",
@@ -159,8 +161,8 @@ def save_follow_up(
             return FieldError(
                 "reviews",
                 "Follow-up",
-                f"“{review.text}” was committed to on {made_on:%d %B %Y}, after this session "
-                f"({here_on:%d %B %Y}): follow it up in a later one",
+                f"“{review.text}” was committed to on {dates.long(made_on)}, after this session "
+                f"({dates.long(here_on)}): follow it up in a later one",
             )
     wanted = current.replace(
         status=review.status, obstacle=review.obstacle, reviewed_in_session_id=session_id
@@ -176,7 +178,7 @@ def load(store: Store, session_id: int, person_id: int) -> SessionPrep | None:
 
 
 def _no_longer_to_come(session: Session) -> str:
-    day = f"{session.scheduled_on:%d %B %Y}" if session.scheduled_on else "this day"
+    day = dates.long(session.scheduled_on) if session.scheduled_on else "this day"
     what = {
         SessionStatus.RESCHEDULED: "was moved to another day",
         SessionStatus.CANCELLED: "was cancelled",

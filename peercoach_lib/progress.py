@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from peercoach_lib import change_plan, lsi, sessions
+from peercoach_lib import change_plan, dates, lsi, sessions
 from peercoach_lib.model import (
     Agreement,
     ChangePlan,
@@ -255,7 +255,7 @@ def read_cadence(p: Progress) -> str:
         gaps = ""
     pair, partner = p.partnership, p.partner
     if pair is not None and not pair.is_active and partner:
-        held = f"With {partner} (ended {pair.ended_on:%d %B %Y}): " + held[0].lower() + held[1:]
+        held = f"With {partner} (ended {dates.long(pair.ended_on)}): " + held[0].lower() + held[1:]
     return f"{held}.{gaps}"
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peercoach_lib import drafts, merging, prep
+from peercoach_lib import dates, drafts, merging, prep
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     ChangePlan,
@@ -116,9 +116,9 @@ def open_commitments(
 def date_problem(on: dt.date, partnership: Partnership) -> str | None:
     """What is wrong with logging a session of ``partnership`` on ``on``, or None."""
     if on < partnership.started_on:
-        return f"the partnership started on {partnership.started_on:%d %B %Y}"
+        return f"the partnership started on {dates.long(partnership.started_on)}"
     if partnership.ended_on is not None and on > partnership.ended_on:
-        return f"the partnership ended on {partnership.ended_on:%d %B %Y}"
+        return f"the partnership ended on {dates.long(partnership.ended_on)}"
     return None
 
 
@@ -221,7 +221,7 @@ def own_part(reader: Store | Transaction, session_id: int, person_id: int) -> di
 def describe(session: Session) -> str:
     """The session as logged, in a few words: "held on 23 November 2026 (15 and 14 minutes)"."""
     on = session.day
-    when = f" on {on:%d %B %Y}" if on else ""
+    when = f" on {dates.long(on)}" if on else ""
     minutes = " and ".join(str(h.minutes) for h in session.halves)
     return f"{session.status.value}{when}" + (f" ({minutes} minutes)" if minutes else "")
 
@@ -381,7 +381,7 @@ def _save_commitments_made(
             continue
         review = tx.get(Session, old.reviewed_in_session_id) if old.reviewed_in_session_id else None
         day = review.day if review else None
-        when = f" in the session of {day:%d %B %Y}" if day else ""
+        when = f" in the session of {dates.long(day)}" if day else ""
         problems.append(
             FieldError(
                 "new_commitments",

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from peercoach_lib import dates
 from peercoach_lib.errors import ImportRefused, ValidationError
 from peercoach_lib.model import Person, Record
 from peercoach_lib.store import Store, Transaction, schema
@@ -260,7 +261,7 @@ def _refuse_a_deleted_person(tx: Transaction, person: int) -> None:
     if stored and stored[0].forgotten_at is not None:
         raise ImportRefused(
             f"this is the export of person {person}, who was deleted from this workbook on "
-            f"{stored[0].forgotten_at:%d %B %Y}; a deletion cannot be undone, so nothing of "
+            f"{dates.long(stored[0].forgotten_at)}; a deletion cannot be undone, so nothing of "
             "theirs is imported here (the file can go into another, empty workbook)"
         )
 

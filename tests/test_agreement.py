@@ -94,13 +94,13 @@ def test_rows_are_numbered_as_the_number_of_sessions_counts_them():
     assert ag.numbers(rows, held=2) == [3, None, 4, None, None]
     assert ag.labels(rows, held=2) == [
         "Session 3",
-        "Cancelled 09 Mar",
+        "Cancelled 9 Mar",
         "Session 4",
         "Cancelled 16 Mar",
         "Cancelled 23 Mar",
     ]
     twice = [ag.Booking(MON, cancelled=True), ag.Booking(MON, cancelled=True)]
-    assert ag.labels(twice) == ["Cancelled 02 Mar", "Cancelled 02 Mar (2)"]
+    assert ag.labels(twice) == ["Cancelled 2 Mar", "Cancelled 2 Mar (2)"]
 
 
 def _agreement(**changes) -> model.Agreement:
@@ -153,7 +153,7 @@ RULES = [
         "schedule",
         {},
         [ag.Booking(MON), ag.Booking(MON + dt.timedelta(32)), ag.Booking(MON + dt.timedelta(39))],
-        "32 days between 02 Mar 2026 and 03 Apr 2026: the guide suggests meeting at least "
+        "32 days between 2 Mar 2026 and 3 Apr 2026: the guide suggests meeting at least "
         "every month",
     ),
     (
@@ -185,7 +185,7 @@ RULES = [
         "schedule",
         {},
         [*_weekly(2), ag.Booking(dt.date(2205, 12, 6))],
-        "Session 3 is on 06 Dec 2205: a session date must be between 2000 and 2100",
+        "Session 3 is on 6 Dec 2205: a session date must be between 2000 and 2100",
     ),
     (
         "warning",
@@ -319,10 +319,10 @@ def test_the_agreement_reads_well(store, pair):
     text = ag.markdown(agreement, p, {alice.id: alice, bob.id: bob}, _weekly(2))
     assert text.startswith("# Peer-coaching agreement: Alice and Bob\n")
     assert "**Not yet in force**" in text
-    assert "- Affirmed the ground rule on 02 March 2026 at 09:00 UTC" in text
+    assert "- Affirmed the ground rule on 2 March 2026 at 09:00 UTC" in text
     assert "- Has not affirmed the ground rule yet" in text
     assert "- **Who calls:** Alice" in text and "07:05 (UTC)" in text
-    assert "1. Monday 02 March 2026" in text and "- Meet every week" in text
+    assert "1. Monday 2 March 2026" in text and "- Meet every week" in text
     page = documents.html_page(text, "Agreement")
     assert page.startswith("<!DOCTYPE html>") and "<main>" in page
     assert "<b>leaves</b>" not in page  # what people write is shown, never run as HTML
@@ -333,7 +333,7 @@ def test_the_agreement_reads_well(store, pair):
     held = [dt.date(2026, 2, 16), dt.date(2026, 2, 23)]
     later = ag.markdown(agreement, p, {alice.id: alice, bob.id: bob}, _weekly(2), held)
     assert "2 sessions held or missed so far, the last on 23 February 2026" in later
-    assert "3. Monday 02 March 2026" in later and "1. Monday" not in later
+    assert "3. Monday 2 March 2026" in later and "1. Monday" not in later
     assert "(none booked)" in ag.markdown(agreement, p, {alice.id: alice}, [], held)
 
 

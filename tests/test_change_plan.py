@@ -122,7 +122,7 @@ def test_the_smart_helper_points_out_a_date_that_does_not_exist_or_has_passed():
     ]
     passed = plan.replace(goal_statement="Two 2-hour focus blocks a week by 3 March 2025")
     (hint,) = cp.smart_hints(passed)
-    assert "'3 March 2025' is before the plan started (05 Jan 2026)" in hint.hint
+    assert "'3 March 2025' is before the plan started (5 Jan 2026)" in hint.hint
     assert cp.smart_hints(plan) == []
 
 
@@ -138,10 +138,10 @@ def test_steps_and_milestones_fall_after_the_plan_started_and_milestones_have_wo
     )
     assert cp.plan_errors(early) == {
         "steps[0].by_when": (
-            "By when (step 1): 04 Jan 2026 is before the plan started (05 Jan 2026)"
+            "By when (step 1): 4 Jan 2026 is before the plan started (5 Jan 2026)"
         ),
         "milestones[1].due_on": (
-            "Date (milestone 2): 01 Dec 2025 is before the plan started (05 Jan 2026)"
+            "Date (milestone 2): 1 Dec 2025 is before the plan started (5 Jan 2026)"
         ),
         "milestones[1].description": (
             "Milestone (milestone 2): say what you expect to have done by then"
@@ -198,7 +198,7 @@ def test_a_month_or_year_that_has_passed_is_pointed_out(goal, passed):
         assert hints == []
     else:
         assert hints == [
-            f"{passed} is before the plan started (05 Jan 2026): choose a date still to come"
+            f"{passed} is before the plan started (5 Jan 2026): choose a date still to come"
         ]
 
 
@@ -213,11 +213,11 @@ def test_plans_that_say_the_same_are_told_apart_by_their_start_then_number():
     )
     assert names == {
         1: "Sleep more",
-        2: "Save money (from 03 Aug 2026)",
-        3: "Save money (from 09 Aug 2026)",
+        2: "Save money (from 3 Aug 2026)",
+        3: "Save money (from 9 Aug 2026)",
     }
     same_day = cp.plan_names([plan(4, "Save money", 3), plan(5, "Save money", 3)])
     assert same_day == {
-        4: "Save money (from 03 Aug 2026, first)",
-        5: "Save money (from 03 Aug 2026, second)",
+        4: "Save money (from 3 Aug 2026, first)",
+        5: "Save money (from 3 Aug 2026, second)",
     }

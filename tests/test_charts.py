@@ -56,7 +56,7 @@ def test_the_comparison_shows_before_after_and_the_change():
     assert [b.get_width() for b in _bars(ax, "after")] == [7, 6, 8, 0]
     assert [t.get_text() for t in ax.texts] == ["+3", "±0", "new", "new"]
     assert ax.get_title() == "Index 50.0 → 70.0 (+20.0)"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["05 Jan 2026", "02 Mar 2026"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["5 Jan 2026", "2 Mar 2026"]
 
 
 def test_charts_draw_into_a_given_axes():

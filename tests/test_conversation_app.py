@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from peercoach_lib import conversation
+from peercoach_lib import conversation, dates
 from peercoach_lib.apps.agreement_app import AgreementApp
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.apps.conversation_app import ConversationApp
@@ -108,7 +108,7 @@ def test_an_empty_issue_and_an_incomplete_agreement_are_refused_next_to_the_fiel
     app.held_on.value = AS_OF
     app.save_after.click()
     result = plain(app.after_result.value)
-    assert "shared with" in result and f"from {AS_OF + dt.timedelta(days=14):%d %B %Y}" in result
+    assert "shared with" in result and f"from {dates.long(AS_OF + dt.timedelta(days=14))}" in result
     (saved,) = conversation.of(demo_store, me, pair.id)
     assert saved.outcome is ConversationOutcome.AGREED and saved.review_on is not None
 
@@ -127,7 +127,7 @@ def test_the_partner_sees_what_came_of_it_on_their_page_never_the_preparation(de
     assert app.theirs.value == ""  # my own is not "from" anyone
     theirs = ConversationApp(demo_store, person_id=partner, partnership_id=pair.id, today=AS_OF)
     shown = plain(theirs.theirs.value)
-    assert f"Talked on {AS_OF:%d %B %Y}: agreed how to go on" in shown
+    assert f"Talked on {dates.long(AS_OF)}: agreed how to go on" in shown
     assert "We stop at the hour" in shown and "A timer on the table" in shown
     assert "PRIVATE-ISSUE" not in texts(theirs)
 
@@ -152,16 +152,16 @@ def test_ending_needs_a_reason_and_a_confirmation_then_cancels_what_was_booked(d
         if s.scheduled_on and s.scheduled_on > AS_OF
     ]
     assert booked and all(s.status is SessionStatus.CANCELLED for s in booked)
-    assert f"ended on {AS_OF:%d %B %Y}" in plain(app.prompt.value)
+    assert f"ended on {dates.long(AS_OF)}" in plain(app.prompt.value)
     # The chooser says so at once, still on this partnership.
     label = dict((v, k) for k, v in app.pair.control.options)[pair.id]
-    assert label.endswith(f"(ended {AS_OF:%d %b %Y})") and app.pair.value == pair.id
+    assert label.endswith(f"(ended {dates.short(AS_OF)})") and app.pair.value == pair.id
     # No new conversation can start; the partner can keep their own note.
     assert "new" not in [value for _, value in app.chooser.control.options]
     theirs = ConversationApp(demo_store, person_id=partner, partnership_id=pair.id, today=AS_OF)
     assert "ended on" in plain(theirs.ending_state.value)
     assert "is not working" not in plain(theirs.prompt.value)
-    assert f"ended on {AS_OF:%d %B %Y}" in plain(theirs.prompt.value)
+    assert f"ended on {dates.long(AS_OF)}" in plain(theirs.prompt.value)
     assert theirs.end_button.layout.display == "none"
     theirs.learned.value = "We never agreed what we each wanted"
     theirs.save_note.click()
@@ -325,7 +325,8 @@ def test_a_review_date_no_session_would_bring_up_is_refused(demo_store, pair):
     app.review_on.value = last  # the day of a session already held: it would never come up
     app.save_after.click()
     assert (
-        f"must be after your last logged session ({last:%d %B %Y})" in app.review_on.message.value
+        f"must be after your last logged session ({dates.long(last)})"
+        in app.review_on.message.value
     )
     assert conversation.of(demo_store, me, pair.id) == []
     app.review_on.value = AS_OF + dt.timedelta(days=7)

@@ -61,7 +61,7 @@ def test_upcoming_sessions_are_the_persons_own(store, pair, session):
     )
     found = prep.upcoming_sessions(store, pair["alice"].id, today=dt.date(2026, 3, 1))
     assert [u.session.id for u in found] == [session.id]
-    assert found[0].label == "Mon 09 Mar 2026 with Bob"
+    assert found[0].label == "Mon 9 Mar 2026 with Bob"
     assert prep.upcoming_sessions(store, pair["fay"].id, today=dt.date(2026, 3, 1)) == []
 
 

@@ -253,7 +253,7 @@ def test_someone_whose_partnership_ended_is_told_so_not_that_they_never_had_one(
     )
     with context.viewing_as(signed_in(store, "ann")):
         page = AgreementApp(store)
-    assert "Your partnership with Bea ended on 01 October 2026" in page.no_pair.value
+    assert "Your partnership with Bea ended on 1 October 2026" in page.no_pair.value
     assert "no partnership yet" not in page.no_pair.value
 
 

@@ -241,6 +241,6 @@ def test_two_plans_saying_the_same_are_told_apart(store, pair):
         )
     titles = [i.label for i in my_data.inventory(store, alice) if i.kind == "change_plan"]
     assert sorted(titles) == [
-        "Save money (from 02 Mar 2026, first)",
-        "Save money (from 02 Mar 2026, second)",
+        "Save money (from 2 Mar 2026, first)",
+        "Save money (from 2 Mar 2026, second)",
     ]

@@ -369,7 +369,7 @@ def test_a_session_moved_since_the_page_opened_is_not_prepared_for_out_of_sight(
     store.save(sessions[0].replace(status=model.SessionStatus.RESCHEDULED))  # elsewhere
     app.save_button.click()
     assert (
-        "Nothing was saved: Session: the session of 03 March 2026 was moved to another day "
+        "Nothing was saved: Session: the session of 3 March 2026 was moved to another day "
         "since this page opened: reload the page and choose a session still to come"
     ) in app.result.value
     assert store.find(model.SessionPrep) == []

@@ -284,7 +284,7 @@ def test_a_new_partner_not_met_yet_does_not_hide_the_sessions_held_before(store,
     p = progress.load(store, alice.id, as_of=dt.date(2026, 2, 10))
     assert p.partnership.id == first.id and len(p.sessions) == 2
     assert progress.read_cadence(p).startswith(
-        "With Bob (ended 01 February 2026): you held 2 of 2 planned sessions so far."
+        "With Bob (ended 1 February 2026): you held 2 of 2 planned sessions so far."
     )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from peercoach_lib import demo, drafts, model, partnerships, prep, session_log, sessions
+from peercoach_lib import dates, demo, drafts, model, partnerships, prep, session_log, sessions
 from peercoach_lib.apps.session_log_app import UNPLANNED, SessionLogApp
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import CommitmentStatus as CS
@@ -313,7 +313,7 @@ def test_a_session_outside_the_partnership_is_refused(demo_pair):
     app.held_on.value = pair.started_on - dt.timedelta(days=1)
     before = store.find(model.Session, partnership_id=pair.id)
     app.save_button.click()
-    assert f"the partnership started on {pair.started_on:%d %B %Y}" in app.held_on.message.value
+    assert f"the partnership started on {dates.long(pair.started_on)}" in app.held_on.message.value
     assert store.find(model.Session, partnership_id=pair.id) == before
     # The store's own guard, for any other caller.
     entry, errors = app.entry()
@@ -414,7 +414,7 @@ def test_an_unplanned_session_is_dated_and_logged_once_per_day(demo_pair):
     mine.status.value = SessionStatus.MISSED
     mine.held_on.value = day
     mine.save_button.click()
-    assert f"Saved the missed session of {day:%d %B %Y}" in mine.result.value
+    assert f"Saved the missed session of {dates.long(day)}" in mine.result.value
     (missed,) = [
         s
         for s in store.find(model.Session, partnership_id=pair.id, planned=False)
@@ -428,14 +428,14 @@ def test_an_unplanned_session_is_dated_and_logged_once_per_day(demo_pair):
     theirs.save_button.click()
     # Logged as missed: meeting that day after all is a change to that session, not another.
     assert (
-        f"the session of {day:%d %B %Y} is logged as missed: if you met that day after all, "
+        f"the session of {dates.long(day)} is logged as missed: if you met that day after all, "
         "choose it under Session and mark it held" in theirs.held_on.message.value
     )
     assert store.find(model.Session, partnership_id=pair.id) == before
     # A held one: the partner adds their part to it.
     store.save(missed.replace(status="held", held_on=day))
     theirs.save_button.click()
-    assert f"a session on {day:%d %B %Y} is logged already" in theirs.held_on.message.value
+    assert f"a session on {dates.long(day)} is logged already" in theirs.held_on.message.value
 
 
 def typed_unplanned(app, day, *, note="", check=None) -> None:
@@ -579,7 +579,7 @@ def test_a_rescheduled_session_can_be_booked_again_on_its_new_day(demo_pair):
     new_day = s1.scheduled_on + dt.timedelta(days=2)
     app.new_date.value = new_day
     app.save_button.click()
-    assert f"Booked again on {new_day:%d %B %Y}" in app.result.value
+    assert f"Booked again on {dates.long(new_day)}" in app.result.value
     assert store.get(model.Session, s1.id).status is SessionStatus.RESCHEDULED
     (again,) = store.find(model.Session, partnership_id=pair.id, scheduled_on=new_day)
     assert again.planned and again.status is SessionStatus.SCHEDULED
@@ -615,7 +615,7 @@ def test_what_was_prepared_for_a_rescheduled_session_goes_to_its_new_day(demo_pa
     new_day = s1.scheduled_on + dt.timedelta(days=2)
     app.new_date.value = new_day
     app.save_button.click()
-    assert f"Booked again on {new_day:%d %B %Y}" in app.result.value
+    assert f"Booked again on {dates.long(new_day)}" in app.result.value
     (again,) = store.find(model.Session, partnership_id=pair.id, scheduled_on=new_day)
     moved = {p.id: p.session_id for p in store.find(model.SessionPrep)}
     assert (moved[mine.id], moved[theirs.id]) == (again.id, again.id)
@@ -678,8 +678,8 @@ def test_the_last_session_of_an_ended_partnership_can_still_be_logged(demo_pair)
     )
     theirs = partner_log(store, pair, day + dt.timedelta(days=3))
     assert theirs.pair.value == pair.id
-    assert f"(ended {day:%d %b %Y})" in theirs.pair.control.label
-    assert f"This partnership ended on {day:%d %B %Y}" in theirs.no_pair.value
+    assert f"(ended {dates.short(day)})" in theirs.pair.control.label
+    assert f"This partnership ended on {dates.long(day)}" in theirs.no_pair.value
     theirs.session.value = s1.id
     theirs.most_helpful.value = "The last question"
     theirs.save_button.click()
@@ -690,7 +690,7 @@ def test_the_last_session_of_an_ended_partnership_can_still_be_logged(demo_pair)
     theirs.session.value = UNPLANNED
     theirs.held_on.value = day + dt.timedelta(days=1)
     theirs.save_button.click()
-    assert f"the partnership ended on {day:%d %B %Y}" in theirs.held_on.message.value
+    assert f"the partnership ended on {dates.long(day)}" in theirs.held_on.message.value
 
 
 def test_a_pair_without_an_agreement_is_not_told_what_it_agreed(store, pair):
@@ -754,7 +754,7 @@ def test_a_commitment_followed_up_later_cannot_be_removed_from_its_session(demo_
     app.save_button.click()
     message = app.fields["new_commitments"].message.value
     assert "“Call the funder” was followed up in the session of" in message
-    assert f"{s2.scheduled_on:%d %B %Y} (partly)" in message
+    assert f"{dates.long(s2.scheduled_on)} (partly)" in message
     assert "Nothing was saved" in app.result.value
     assert store.find(model.Commitment, person_id=pair.person_a_id) == before
     assert not store.find(model.SessionNote, session_id=s1.id, person_id=pair.person_a_id)

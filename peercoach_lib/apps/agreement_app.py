@@ -10,7 +10,7 @@ import zoneinfo
 import ipywidgets as widgets
 
 from peercoach_lib import agreement as ag
-from peercoach_lib import calendar, documents, partnerships
+from peercoach_lib import calendar, dates, documents, partnerships
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
@@ -139,7 +139,7 @@ class PartnerPanel(widgets.VBox):
         name = html.escape(self.person.name) if self.person else "This partner"
         self.affirmed_line.value = (
             f"<span style='font-size:13px'>{name} affirmed the ground rule on "
-            f"{self.affirmed_at:%d %B %Y at %H:%M} UTC.</span>"
+            f"{dates.long(self.affirmed_at)} at {self.affirmed_at:%H:%M} UTC.</span>"
             if self.affirmed_at
             else f"<span style='font-size:13px'>{name} has not affirmed the ground rule yet.</span>"
         )
@@ -482,7 +482,7 @@ class AgreementApp(widgets.VBox):
         options = [("Choose a partnership…", None)] + [
             (
                 f"{people[p.person_a_id].name} & {people[p.person_b_id].name} "
-                f"(since {p.started_on:%d %b %Y})",
+                f"(since {dates.short(p.started_on)})",
                 p.id,
             )
             for p in pairs
@@ -502,7 +502,7 @@ class AgreementApp(widgets.VBox):
             names = " & ".join(people[m].name for m in ended.members if m in people)
             self.no_pair.value = forms.notice(
                 "info",
-                f"The partnership of {html.escape(names)} ended on {ended.ended_on:%d %B %Y}: "
+                f"The partnership of {html.escape(names)} ended on {dates.long(ended.ended_on)}: "
                 "its agreement is kept (My data shows it) and can no longer be changed.",
             )
         if self.chooser.value != wanted:
@@ -532,7 +532,7 @@ class AgreementApp(widgets.VBox):
             return forms.notice(
                 "info",
                 f"Your partnership with {html.escape(partner.name)} ended on "
-                f"{last.ended_on:%d %B %Y}: its agreement is kept in My data. Your facilitator "
+                f"{dates.long(last.ended_on)}: its agreement is kept in My data. Your facilitator "
                 "pairs you with a new partner; your first-session agreement with them starts "
                 "here once they have.",
             )
@@ -798,7 +798,7 @@ class AgreementApp(widgets.VBox):
             if not done
             else "<p style='margin:0;font-size:13px'>"
             + ("Session 1 is" if done == 1 else f"Sessions 1 to {done} are")
-            + f" held or missed (the last on {self.logged[-1]:%d %b %Y}; the session log has "
+            + f" held or missed (the last on {dates.short(self.logged[-1])}; the session log has "
             "them) and counted in the number; those still to come can be moved or cancelled "
             "here.</p>"
         )
@@ -901,7 +901,7 @@ class AgreementApp(widgets.VBox):
             # The number follows the end date: what is wrong is the date.
             if self.too_many:
                 findings.errors["last_session_on"] = (
-                    f"that makes {self.too_many} sessions from {first:%d %b %Y}: at most "
+                    f"that makes {self.too_many} sessions from {dates.short(first)}: at most "
                     f"{MOST_SESSIONS} can be booked, so choose an earlier end date"
                 )
             if until < first:
@@ -910,11 +910,11 @@ class AgreementApp(widgets.VBox):
                 booked = any(b.session_id is not None and not b.cancelled for b in self.bookings)
                 findings.errors.setdefault(
                     "last_session_on",
-                    f"the next session booked is on {continues:%d %b %Y}: end on that day or "
+                    f"the next session booked is on {dates.short(continues)}: end on that day or "
                     "later (to cancel sessions, tick them cancelled below)"
                     if booked
                     else f"every session booked is held or missed; the schedule goes on from "
-                    f"{continues:%d %b %Y}: end on that day or later",
+                    f"{dates.short(continues)}: end on that day or later",
                 )
         if self.partnership is not None:
             started = self.partnership.started_on
@@ -922,19 +922,19 @@ class AgreementApp(widgets.VBox):
             held_first = self.saved.first_session_on if self.saved else None
             if self.logged and first != held_first and held_first is not None:
                 findings.errors["first_session_on"] = (
-                    f"the first session was on {held_first:%d %B %Y} and sessions have been held "
-                    "since: it stays (move the sessions still to come below)"
+                    f"the first session was on {dates.long(held_first)} and sessions have been "
+                    "held since: it stays (move the sessions still to come below)"
                 )
             elif first is not None and first < started:
                 findings.errors["first_session_on"] = (
-                    f"the partnership started on {started:%d %B %Y}: its first session is on "
+                    f"the partnership started on {dates.long(started)}: its first session is on "
                     "that day or later"
                 )
             elif early:
                 findings.errors.setdefault(
                     "schedule",
-                    f"a session is booked on {early[0]:%d %b %Y}, before the partnership "
-                    f"started on {started:%d %B %Y}",
+                    f"a session is booked on {dates.short(early[0])}, before the partnership "
+                    f"started on {dates.long(started)}",
                 )
         if saving and self.acting.value is None:
             findings.errors["acting"] = "choose who you are: every change is kept with a name"

@@ -9,7 +9,7 @@ import logging
 import ipywidgets as widgets
 
 from peercoach_lib import change_plan as cp
-from peercoach_lib import documents, drafts, gas, lsi, merging
+from peercoach_lib import dates, documents, drafts, gas, lsi, merging
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import (
@@ -324,7 +324,7 @@ class ChangePlanApp(widgets.VBox):
         self.plan.control.options = [("Start a new plan…", NEW)] + [
             (
                 (
-                    f"{p.change} ({p.created_on:%d %b %Y})"
+                    f"{p.change} ({dates.short(p.created_on)})"
                     if names[p.id] == p.change
                     else names[p.id]
                 )

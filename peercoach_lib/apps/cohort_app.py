@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from peercoach_lib import cohort, partnerships
+from peercoach_lib import cohort, dates, partnerships
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import Cohort, FlagFollowUp, Partnership, Person, Role
@@ -238,11 +238,15 @@ class CohortDashboardApp(widgets.VBox):
         # The same two people paired twice: told apart by when their partnership ran.
         ended = pd.to_datetime(pairs["ended_on"])
         started = pd.to_datetime(pairs["started_on"])
+
+        def spelt(day) -> str:
+            return dates.short(day) if pd.notna(day) else ""
+
         when = pd.Series(
             np.where(
                 ended.notna(),
-                " (ended " + ended.dt.strftime("%d %b %Y").astype(str) + ")",
-                " (from " + started.dt.strftime("%d %b %Y").astype(str) + ")",
+                " (ended " + ended.map(spelt).astype(str) + ")",
+                " (from " + started.map(spelt).astype(str) + ")",
             ),
             index=pairs.index,
             dtype=object,
@@ -277,7 +281,7 @@ class CohortDashboardApp(widgets.VBox):
             self.grid_note.value = (
                 "<p>No pairs in this cohort yet.</p>"
                 if not self.store.find(Partnership, cohort_id=self.chooser.value)
-                else f"<p>No pair of this cohort had started by {self.view.end:%d %B %Y}: "
+                else f"<p>No pair of this cohort had started by {dates.long(self.view.end)}: "
                 "choose a later range.</p>"
             )
             return
@@ -300,7 +304,7 @@ class CohortDashboardApp(widgets.VBox):
             )
         ]
         table = grid.copy()
-        table.columns = [f"{week:%d %b}" for week in table.columns]
+        table.columns = [dates.day_month(week) for week in table.columns]
         table.insert(0, "pair", labels)
         self.grid_image.show_later(
             lambda: runtime.charts().to_png(runtime.charts().week_heatmap(grid, labels)),
@@ -352,7 +356,7 @@ class CohortDashboardApp(widgets.VBox):
                 + (
                     ""
                     if self._current
-                    else f" These are the flags as they stood on {self.view.end:%d %B %Y}; "
+                    else f" These are the flags as they stood on {dates.long(self.view.end)}; "
                     "follow-ups are marked on today's flags (a range that ends today)."
                 )
                 + "</p>"
@@ -372,7 +376,7 @@ class CohortDashboardApp(widgets.VBox):
                 "guide</a>)."
                 + (
                     f" <span style='color:#1b6e2a'>✓ Followed up on "
-                    f"{pd.Timestamp(flag.followed_up_on):%d %b %Y}.</span>"
+                    f"{dates.short(pd.Timestamp(flag.followed_up_on))}.</span>"
                     if done
                     else ""
                 )
@@ -520,7 +524,7 @@ class CohortDashboardApp(widgets.VBox):
         self.pair_result.value = forms.notice(
             "ok",
             f"{html.escape(names[new.person_a_id])} and {html.escape(names[new.person_b_id])} "
-            f"are partners from {new.started_on:%d %B %Y}. They start at their "
+            f"are partners from {dates.long(new.started_on)}. They start at their "
             f"<a href='{html.escape(agreement)}' style='{forms.LINK}'>first-session "
             "agreement</a>.",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from peercoach_lib import dates
 from peercoach_lib.apps import forms
 from peercoach_lib.model import Commitment, CommitmentStatus
 
@@ -21,7 +22,7 @@ class CommitmentRow(widgets.VBox):
 
     def __init__(self, commitment: Commitment):
         self.commitment = commitment
-        due = f" (by {commitment.by_when:%d %b})" if commitment.by_when else ""
+        due = f" (by {dates.day_month(commitment.by_when)})" if commitment.by_when else ""
         self.status = widgets.Dropdown(
             options=STATUS_OPTIONS,
             value=commitment.status,

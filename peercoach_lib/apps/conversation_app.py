@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import ipywidgets as widgets
 
-from peercoach_lib import conversation, drafts, partnerships, sharing
+from peercoach_lib import conversation, dates, drafts, partnerships, sharing
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
@@ -281,7 +281,9 @@ class ConversationApp(widgets.VBox):
         for q in pairs:
             name = people[q.partner_of(me)].name
             state = (
-                f"since {q.started_on:%d %b %Y}" if q.is_active else f"ended {q.ended_on:%d %b %Y}"
+                f"since {dates.short(q.started_on)}"
+                if q.is_active
+                else f"ended {dates.short(q.ended_on)}"
             )
             options.append((f"With {name} ({state})", q.id))
         self.pair.control.options = options or [("You have no partnership yet", None)]
@@ -333,7 +335,7 @@ class ConversationApp(widgets.VBox):
         else:
             text = (
                 f"Your partnership with {partner} ended on "
-                f"{self.partnership.ended_on:%d %B %Y}. The conversations you had and what you "
+                f"{dates.long(self.partnership.ended_on)}. The conversations you had and what you "
                 "learned are kept here to look back on."
             )
         self.prompt.value = forms.notice("info", text)
@@ -548,7 +550,7 @@ class ConversationApp(widgets.VBox):
             else "It is private to you."
         )
         review = (
-            f" You will both see it in your session preparation from {saved.review_on:%d %B %Y}."
+            f" You will both see it in your session preparation from {dates.long(saved.review_on)}."
             if saved.review_on
             else ""
         )
@@ -586,7 +588,7 @@ class ConversationApp(widgets.VBox):
             reason = q.end_reason.value if q.end_reason else "no reason given"
             self.ending_state.value = forms.notice(
                 "info",
-                f"This partnership ended on {q.ended_on:%d %B %Y} ({html.escape(reason)}). "
+                f"This partnership ended on {dates.long(q.ended_on)} ({html.escape(reason)}). "
                 "Your facilitator can pair you with someone new. You can keep your own note on "
                 "what you learned here.",
             ) + self._partners_ending_note(q)
@@ -600,7 +602,7 @@ class ConversationApp(widgets.VBox):
             return ""
 
         def day(value: dt.date | None) -> str:
-            return f"{value:%d %B %Y}" if value else "no date"
+            return dates.long(value) if value else "no date"
 
         items = "".join(
             "<li style='margin:6px 0'>"
@@ -698,7 +700,8 @@ class ConversationApp(widgets.VBox):
             self.pair.control.options = [
                 (
                     label.replace(
-                        f"(since {ended.started_on:%d %b %Y})", f"(ended {ended.ended_on:%d %b %Y})"
+                        f"(since {dates.short(ended.started_on)})",
+                        f"(ended {dates.short(ended.ended_on)})",
                     )
                     if value == ended.id
                     else label,
@@ -712,7 +715,7 @@ class ConversationApp(widgets.VBox):
         self._show_ending()
         self.end_result.value = forms.notice(
             "ok",
-            f"The partnership ended on {ended.ended_on:%d %B %Y}. Booked sessions after it were "
+            f"The partnership ended on {dates.long(ended.ended_on)}. Booked sessions after it were "
             "cancelled. Your facilitator will pair you with someone new when you are ready.",
         )
 

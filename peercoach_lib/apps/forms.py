@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import pandas as pd
 from ipywidgets.widgets.widget_description import DescriptionWidget
 
-from peercoach_lib import drafts
+from peercoach_lib import dates, drafts
 from peercoach_lib.apps import runtime
 from peercoach_lib.errors import ValidationError
 
@@ -407,7 +407,8 @@ class DraftBar(widgets.VBox):
     def restored(self, updated_at) -> None:
         self.notice.value = notice(
             "info",
-            f"Restored what you typed and had not saved ({updated_at:%d %b %Y %H:%M} UTC). "
+            "Restored what you typed and had not saved "
+            f"({dates.short(updated_at)} {updated_at:%H:%M} UTC). "
             f"Save {html.escape(self.what)} to keep it.",
         )
         self.discard.layout.display = "flex"
@@ -719,7 +720,9 @@ def table_html(table: pd.DataFrame) -> str:
     shown = table.copy()
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
-            shown[column] = shown[column].dt.strftime("%d %b %Y")
+            shown[column] = shown[column].map(
+                lambda day: dates.short(day) if pd.notna(day) else None
+            )
     return shown.to_html(
         index=False, na_rep="–", float_format="{:.2f}".format, classes="peercoach-table", border=0
     )
@@ -1067,7 +1070,8 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
         fields = "; ".join(_change_text(record, n, c) for n, c in entry.changes.items()) or "-"
         who = (names or {}).get(entry.changed_by, "not recorded")
         rows.append(
-            f"<tr><td>{entry.changed_at:%d %b %Y %H:%M}</td><td>{html.escape(who)}</td>"
+            f"<tr><td>{dates.short(entry.changed_at)} {entry.changed_at:%H:%M}</td>"
+            f"<td>{html.escape(who)}</td>"
             f"<td>{entry.action.value}</td><td>{html.escape(fields)}</td></tr>"
         )
     cell = "text-align:left;padding-right:14px"

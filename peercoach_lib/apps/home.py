@@ -8,6 +8,7 @@ import logging
 import ipywidgets as widgets
 import sqlalchemy as sa
 
+from peercoach_lib import dates
 from peercoach_lib.apps import context, forms, registry, runtime
 from peercoach_lib.config import describe, notebooks_dir
 from peercoach_lib.errors import ConfigurationError
@@ -137,7 +138,7 @@ def _summary_html(facts: dict[str, object], where: str | None) -> str:
         f'<div style="font-size:13px;color:#444">{html.escape(label)}</div></div>'
         for label, value in items
     )
-    last_line = f" The most recent session was held on {last:%d %B %Y}." if last else ""
+    last_line = f" The most recent session was held on {dates.long(last)}." if last else ""
     return (
         "<h2 style='margin:16px 0 8px'>In this workbook</h2>"
         f'<div style="display:flex;gap:10px;flex-wrap:wrap">{cells}</div>'

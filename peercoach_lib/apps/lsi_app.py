@@ -8,7 +8,7 @@ import logging
 
 import ipywidgets as widgets
 
-from peercoach_lib import lsi
+from peercoach_lib import dates, lsi
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import LsiAreaRating, LsiAssessment, Person
@@ -273,7 +273,7 @@ class LsiApp(widgets.VBox):
         if replaced:
             self.taken_on.show(
                 "warning",
-                f"you saved an assessment on {day:%d %B %Y}: saving replaces its "
+                f"you saved an assessment on {dates.long(day)}: saving replaces its "
                 f"{' and '.join(replaced)} with these",
             )
         elif self.taken_on.kind == "warning":
@@ -338,7 +338,7 @@ class LsiApp(widgets.VBox):
             change = lsi.index(current) - lsi.index(earlier)
             differ = lsi.areas_differ(earlier, current)
             self.comparison_title.value = (
-                f"<p>Compared with {earlier.taken_on:%d %B %Y}: index "
+                f"<p>Compared with {dates.long(earlier.taken_on)}: index "
                 f"{lsi.index(earlier):.1f} → {lsi.index(current):.1f} ({change:+.1f})."
                 + (
                     f" That assessment was taken with other areas ({html.escape(differ)}), "
@@ -452,8 +452,8 @@ class LsiApp(widgets.VBox):
         )
         self.result.value = forms.notice(
             "ok",
-            f"{verb} your assessment of {saved.taken_on:%d %B %Y} (index {lsi.index(saved):.1f})."
-            + elsewhere,
+            f"{verb} your assessment of {dates.long(saved.taken_on)} "
+            f"(index {lsi.index(saved):.1f})." + elsewhere,
         )
 
     def _show_history(self) -> None:
@@ -461,7 +461,7 @@ class LsiApp(widgets.VBox):
             self.history_table.value = "<p>This will be your first assessment.</p>"
             return
         rows = "".join(
-            f"<tr><td>{a.taken_on:%d %b %Y}</td><td style='text-align:right'>{lsi.index(a):.1f}"
+            f"<tr><td>{dates.short(a.taken_on)}</td><td style='text-align:right'>{lsi.index(a):.1f}"
             f"</td><td style='text-align:right'>{lsi.spread(a)}</td>"
             f"<td>{html.escape(', '.join(lsi.focus_areas(a)) or '-')}</td></tr>"
             for a in reversed(self.history)

@@ -10,7 +10,7 @@ import random
 
 import ipywidgets as widgets
 
-from peercoach_lib import deck, drafts, merging, prep, sharing
+from peercoach_lib import dates, deck, drafts, merging, prep, sharing
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConfigurationError, ConflictError, ValidationError
@@ -34,7 +34,7 @@ _SMALL = "font-size:14px;margin:4px 0"
 
 
 def _day(day: dt.date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else "an unplanned session"
+    return dates.short(day) if day else "an unplanned session"
 
 
 def _lines(pairs: list[tuple[str, str]]) -> str:

@@ -9,7 +9,7 @@ import logging
 
 import ipywidgets as widgets
 
-from peercoach_lib import change_plan, gas, session_log
+from peercoach_lib import change_plan, dates, gas, session_log
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConflictError, ValidationError
@@ -315,7 +315,7 @@ class SessionLogApp(widgets.VBox):
         self.pair.control.options = [
             (
                 f"With {names[p.partner_of(person_id)]}"
-                + ("" if p.is_active else f" (ended {p.ended_on:%d %b %Y})"),
+                + ("" if p.is_active else f" (ended {dates.short(p.ended_on)})"),
                 p.id,
             )
             for p in pairs
@@ -349,7 +349,7 @@ class SessionLogApp(widgets.VBox):
             if self.partnership.is_active
             else forms.notice(
                 "info",
-                f"This partnership ended on {self.partnership.ended_on:%d %B %Y}: its sessions "
+                f"This partnership ended on {dates.long(self.partnership.ended_on)}: its sessions "
                 "up to that day can still be logged, and your part of them finished.",
             )
         )
@@ -394,7 +394,7 @@ class SessionLogApp(widgets.VBox):
 
     def _label(self, session: Session) -> str:
         day = session.day
-        when = f"{day:%a %d %b %Y}" if day else "undated"
+        when = dates.short_weekday(day) if day else "undated"
         kind = "" if session.planned else ", unplanned"
         return f"{when} ({session.status.value}{kind})"
 
@@ -811,13 +811,13 @@ class SessionLogApp(widgets.VBox):
             )
             if logged and all(s.status is SessionStatus.MISSED for s in logged):
                 errors["held_on"] = (
-                    f"the session of {self.held_on.value:%d %B %Y} is logged as missed: if you "
+                    f"the session of {dates.long(self.held_on.value)} is logged as missed: if you "
                     "met that day after all, choose it under Session and mark it held (what "
                     "you typed comes with it)"
                 )
             elif logged:
                 errors["held_on"] = (
-                    f"a session on {self.held_on.value:%d %B %Y} is logged already: choose it "
+                    f"a session on {dates.long(self.held_on.value)} is logged already: choose it "
                     "under Session to add your part (what you typed comes with it)"
                 )
         session = build("status", lambda: Session.model_validate(base))
@@ -914,7 +914,7 @@ class SessionLogApp(widgets.VBox):
             elif problem := session_log.date_problem(rebook_on, self.partnership):
                 errors["rebook_on"] = problem
             elif session_log.booked_on(self.store, self.partnership.id, rebook_on):
-                errors["rebook_on"] = f"a session is booked on {rebook_on:%d %B %Y} already"
+                errors["rebook_on"] = f"a session is booked on {dates.long(rebook_on)} already"
         if errors or session is None:
             return None, errors
         return session_log.SessionEntry(
@@ -1013,14 +1013,14 @@ class SessionLogApp(widgets.VBox):
         self.session.value = saved.id
         self._on_session()
         rebooked = (
-            f" Booked again on {entry.rebook_on:%d %B %Y}: it is in your schedule and calendar."
+            f" Booked again on {dates.long(entry.rebook_on)}: it is in your schedule and calendar."
             if entry.rebook_on
             else ""
         )
         self.result.value = forms.notice(
             "ok",
             f"Saved the {saved.status.value} session of "
-            f"{(saved.day or self.today):%d %B %Y}.{rebooked}",
+            f"{dates.long(saved.day or self.today)}.{rebooked}",
         )
 
 

@@ -14,6 +14,7 @@ import secrets
 
 from playwright.sync_api import Page, expect
 
+from peercoach_lib import dates
 from tests.browser.harness import KERNEL_MS, field, fill, message_under
 
 NOTEBOOK = "first_session_agreement.ipynb"
@@ -68,7 +69,7 @@ def test_an_agreement_is_saved_and_found_again(workbook, visit):
     third = dt.date.fromisoformat(field(page, third_label).input_value())
     session_row(page, third_label).get_by_label("cancelled").check()
     # A cancelled session is named by its day (those after it are numbered on without it).
-    cancelled_label = f"Cancelled {third:%d %b}"
+    cancelled_label = f"Cancelled {dates.day_month(third)}"
     expect(session_row(page, cancelled_label).get_by_role("checkbox")).to_be_checked()
     fill(page, "Goals for the partnership (one per line)", "\n".join(goals))
 

@@ -13,6 +13,7 @@ import secrets
 
 from playwright.sync_api import Locator, Page, expect
 
+from peercoach_lib import dates
 from peercoach_lib.model import ChangePlan
 from peercoach_lib.store import Store
 from tests.browser.harness import KERNEL_MS
@@ -130,7 +131,7 @@ def test_a_plan_with_steps_and_an_obstacle_is_saved_and_found_again(workbook, vi
 
     page.get_by_role("button", name="Save plan").click()
     expect(page.get_by_role("status").filter(has_text="Saved at")).to_be_visible(timeout=KERNEL_MS)
-    listed = f"{change} ({dt.date.today():%d %b %Y})"  # a plan is listed with its start
+    listed = f"{change} ({dates.short(dt.date.today())})"  # a plan is listed with its start
     expect(field(page, "Plan")).to_have_value(listed)
     expect(page.get_by_role("link", name="Plan (Markdown)")).to_be_visible()
     visit_.assert_clean()

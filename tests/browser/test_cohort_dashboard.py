@@ -16,7 +16,7 @@ import re
 import pandas as pd
 from playwright.sync_api import Page, expect
 
-from peercoach_lib import cohort
+from peercoach_lib import cohort, dates
 from peercoach_lib.model import Cohort, FlagFollowUp, Person, SessionNote, SessionPrep
 from peercoach_lib.store import Store
 from tests.browser.harness import KERNEL_MS, reach_charts
@@ -127,7 +127,7 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     assert len(set(names)) == len(names)
     row.get_by_role("button", name="Mark followed up").click()
     row = flag_row(page, rule, pair)
-    expect(row).to_contain_text(f"✓ Followed up on {today:%d %b %Y}.", timeout=KERNEL_MS)
+    expect(row).to_contain_text(f"✓ Followed up on {dates.short(today)}.", timeout=KERNEL_MS)
     expect(row.get_by_role("button", name="Mark followed up")).to_be_disabled()
     visit_.assert_clean()
     visit_.screenshot("cohort_dashboard-saved")
@@ -135,7 +135,7 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     visit_.reload()
     visit_.assert_clean()
     row = flag_row(page, rule, pair)
-    expect(row).to_contain_text(f"✓ Followed up on {today:%d %b %Y}.", timeout=KERNEL_MS)
+    expect(row).to_contain_text(f"✓ Followed up on {dates.short(today)}.", timeout=KERNEL_MS)
     expect(row.get_by_role("button", name="Mark followed up")).to_be_disabled()
     with Store(demo_database) as store:
         marked = store.find(FlagFollowUp, partnership_id=PARTNERSHIP, rule=rule)

@@ -14,7 +14,7 @@ import urllib.parse
 
 from playwright.sync_api import Locator, Page, expect
 
-from peercoach_lib import lsi
+from peercoach_lib import dates, lsi
 from peercoach_lib.model import LsiAssessment
 from tests.browser.harness import KERNEL_MS, reach_charts
 
@@ -117,12 +117,12 @@ def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook
     page.get_by_role("button", name="Save assessment").click()
     # Saved, or updated when the demo already holds an assessment of today (one a day).
     saved = re.escape(
-        f"your assessment of {dt.date.today():%d %B %Y} (index {lsi.index(draft):.1f})."
+        f"your assessment of {dates.long(dt.date.today())} (index {lsi.index(draft):.1f})."
     )
     expect(page.get_by_role("status").filter(has_text="your assessment of")).to_have_text(
         re.compile(f"^(Saved|Updated) {saved}$"), timeout=KERNEL_MS
     )
-    expect(history_rows(page).first).to_contain_text(f"{dt.date.today():%d %b %Y}")
+    expect(history_rows(page).first).to_contain_text(f"{dates.short(dt.date.today())}")
     expect(history_rows(page).first).to_contain_text(f"{lsi.index(draft):.1f}")
     visit_.assert_clean()
     visit_.screenshot("lifestyle_satisfaction_index-saved")
@@ -131,7 +131,7 @@ def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook
     visit_.assert_clean()
     assert ratings(page) == shown
     expect(page.get_by_text("Index:")).to_have_text(f"Index: {lsi.index(draft):.1f}")
-    expect(history_rows(page).first).to_contain_text(f"{dt.date.today():%d %b %Y}")
+    expect(history_rows(page).first).to_contain_text(f"{dates.short(dt.date.today())}")
     expect(history_rows(page).first).to_contain_text(f"{lsi.index(draft):.1f}")
 
 

@@ -13,7 +13,7 @@ import secrets
 
 from playwright.sync_api import Page, expect
 
-from peercoach_lib import session_log
+from peercoach_lib import dates, session_log
 from peercoach_lib.model import Feedback, FeedbackRole, Session, SessionNote
 from peercoach_lib.store import Store
 from tests.browser.harness import KERNEL_MS, field, fill, message_under
@@ -112,10 +112,10 @@ def test_a_session_is_logged_and_found_again(workbook, visit, demo_database):
 
     page.get_by_role("button", name="Save session").click()
     saved = page.get_by_role("status").filter(has_text="Saved the held session")
-    expect(saved).to_have_text(f"Saved the held session of {today:%d %B %Y}.", timeout=KERNEL_MS)
+    expect(saved).to_have_text(f"Saved the held session of {dates.long(today)}.", timeout=KERNEL_MS)
     expect(page.get_by_text("Nothing was saved")).to_have_count(0)
     # The form now shows the session as logged.
-    session = f"{today:%a %d %b %Y} (held, unplanned)"
+    session = f"{dates.short_weekday(today)} (held, unplanned)"
     expect(field(page, "Session")).to_have_value(session)
     visit_.assert_clean()
     visit_.screenshot("session_log-saved")

@@ -1,0 +1,35 @@
+"""Dates as the workbook writes them in its sentences: "7 September 2026", "Mon 7 Sep 2026".
+
+strftime has no portable day of the month without its leading zero ("%-d" is glibc's), and
+"07 September" is not how people write a date; tables keep strftime's padded form, which lines
+up in a column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def long(day: dt.date) -> str:
+    """7 September 2026"""
+    return f"{day.day} {day:%B %Y}"
+
+
+def short(day: dt.date) -> str:
+    """7 Sep 2026"""
+    return f"{day.day} {day:%b %Y}"
+
+
+def long_weekday(day: dt.date) -> str:
+    """Monday 7 September 2026"""
+    return f"{day:%A} {long(day)}"
+
+
+def short_weekday(day: dt.date) -> str:
+    """Mon 7 Sep 2026"""
+    return f"{day:%a} {short(day)}"
+
+
+def day_month(day: dt.date) -> str:
+    """7 Sep"""
+    return f"{day.day} {day:%b}"

@@ -1,0 +1,33 @@
+"""Dates in the workbook's sentences are written as people write them: no leading zero."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from peercoach_lib import dates, session_log
+from peercoach_lib.apps import forms
+from peercoach_lib.model import Partnership
+
+SEVENTH = dt.date(2026, 9, 7)
+
+
+def test_a_day_is_written_without_a_leading_zero():
+    assert dates.long(SEVENTH) == "7 September 2026"
+    assert dates.short(SEVENTH) == "7 Sep 2026"
+    assert dates.long_weekday(SEVENTH) == "Monday 7 September 2026"
+    assert dates.short_weekday(SEVENTH) == "Mon 7 Sep 2026"
+    assert dates.day_month(SEVENTH) == "7 Sep"
+    assert dates.long(dt.date(2026, 12, 31)) == "31 December 2026"
+    assert dates.short(dt.datetime(2026, 9, 7, 8, 5)) == "7 Sep 2026"
+    assert dates.short(pd.Timestamp(SEVENTH)) == "7 Sep 2026"
+
+
+def test_messages_and_tables_use_it():
+    pair = Partnership(id=1, cohort_id=1, person_a_id=1, person_b_id=2, started_on=SEVENTH)
+    problem = session_log.date_problem(SEVENTH - dt.timedelta(days=1), pair)
+    assert problem is not None and "started on 7 September 2026" in problem
+    table = pd.DataFrame({"Day": pd.to_datetime([SEVENTH, None])})
+    shown = forms.table_html(table)
+    assert "<td>7 Sep 2026</td>" in shown and "<td>–</td>" in shown
