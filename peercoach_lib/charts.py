@@ -495,6 +495,12 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         ax.set_title(title, fontsize=9, color=TEXT)
         ax.spines[["top", "right"]].set_visible(False)
         values = (pairs[column].dropna() * scale) if shown.get(column) else pd.Series(dtype=float)
+        bins = min(20, max(5, len(values) // 3))
+        if column in cohort.PEOPLES_ANSWERS and not values.empty:
+            # People's own answers: no bar may stand for one or two pairs.
+            bins = cohort.grouped_bins(values)
+            if bins is None:
+                values = pd.Series(dtype=float)
         if values.empty:
             ax.text(
                 0.5,
@@ -512,7 +518,7 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
             continue
         ax.hist(
             values,
-            bins=min(20, max(5, len(values) // 3)),
+            bins=bins,
             color=OKABE_ITO["blue"],
             edgecolor="white",
             gid=f"hist-{column}",

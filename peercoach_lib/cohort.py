@@ -49,6 +49,10 @@ SPREAD = {
     "lsi_change": ("LSI change", 1, ""),
 }
 
+#: Figures made of people's own answers: shown across pairs, never pair by pair (the spread
+#: chart's bars each hold at least :data:`MIN_GROUP` pairs: :func:`grouped_bins`).
+PEOPLES_ANSWERS = ("check_mean",)
+
 #: The measures that are a pair's only when both partners rated, each with the column counting
 #: how many of the pair did (a pair's figure made of one partner alone is withheld).
 RATERS = {"gas_change": "gas_people", "lsi_change": "lsi_people"}
@@ -833,12 +837,27 @@ def describe_grid(grid: pd.DataFrame, labels: list[str], *, by_name: bool = Fals
     return said
 
 
+def grouped_bins(values: pd.Series, *, most: int = 20) -> np.ndarray | None:
+    """Bin edges for a histogram of ``values`` whose every bar holds at least
+    :data:`MIN_GROUP` of them (as many equal bins as allow that, up to ``most``), so that no
+    bar stands for one or two pairs; None when even one bar of them all would be too few."""
+    values = values.dropna().to_numpy(dtype=float)
+    if len(values) < MIN_GROUP:
+        return None
+    for bins in range(most, 0, -1):
+        counts, edges = np.histogram(values, bins=bins)
+        if counts[counts > 0].min() >= MIN_GROUP:
+            return edges
+    return None  # not reached: one bin holds every value
+
+
 def describe_spread(pairs: pd.DataFrame, shown: dict[str, bool], titles: dict[str, str]) -> str:
     """The distributions in one sentence: each measure's median across pairs, where shown."""
     parts = []
     for column, title in titles.items():
         values = pairs[column].dropna()
-        if values.empty or not shown.get(column):
+        grouped = column not in PEOPLES_ANSWERS or grouped_bins(values) is not None
+        if values.empty or not shown.get(column) or not grouped:
             parts.append(f"{title}: {nothing_shown(pairs, column) if values.empty else TOO_FEW}")
         elif column in ("follow_through", "minute_balance"):
             parts.append(f"{title}: median {sessions.percent(values.median())}")

@@ -154,6 +154,30 @@ def test_the_spread_has_a_panel_per_measure_counts_whole_pairs_and_hides_small_g
     assert [t.get_text() for t in panels[4].texts] == ["too few to show"]
 
 
+def test_no_bar_of_session_checks_stands_for_one_or_two_pairs():
+    """A pair's check average is its partners' own answers: its bar, with a low-check flag
+    beside the pair's name, would tell what they answered."""
+    shown = dict.fromkeys(cohort.SPREAD, True)
+    spread = [12.0, 30.0, 31.0, 32.0, 33.0, 38.0, 39.0, 39.5]
+    pairs = pd.DataFrame({column: spread for column in cohort.SPREAD})
+    figure = charts.distributions(pairs, shown)
+    checks = _bars(figure.axes[2], "hist-check_mean")
+    held = [b.get_height() for b in checks if b.get_height()]
+    assert sum(held) == len(spread) and min(held) >= cohort.MIN_GROUP
+    # Measures shown pair by pair in the table keep their finer bars.
+    follow = [b.get_height() for b in _bars(figure.axes[0], "hist-follow_through")]
+    assert min(h for h in follow if h) == 1
+    # Two pairs (three people sent checks): no bar, no median, on the chart and in its words.
+    two = pd.DataFrame({column: [20.0, 35.0] for column in cohort.SPREAD})
+    panel = charts.distributions(two, shown).axes[2]
+    assert not _bars(panel, "hist-check_mean")
+    assert [t.get_text() for t in panel.texts] == ["too few to show"]
+    titles = {column: title for column, (title, _, _) in cohort.SPREAD.items()}
+    said = cohort.describe_spread(two, shown, titles)
+    assert "Average session-check total (0–40): too few to show" in said
+    assert "Follow-through: median" in said
+
+
 def test_the_median_label_sits_on_the_side_away_from_its_line():
     values = {column: [0.1, 0.9, 0.95, 1.0] for column in cohort.SPREAD}
     shown = dict.fromkeys(cohort.SPREAD, True)

@@ -22,8 +22,6 @@ log = logging.getLogger(__name__)
 
 SHOWN_PAIRS = 30
 SHOWN_FLAGS = 40
-#: Figures made of people's own answers: shown across pairs, never pair by pair.
-PEOPLES_ANSWERS = ("check_mean",)
 PRIVACY = (
     "This dashboard shows counts, rates and flags only. It never reads what anyone wrote "
     "(notes, preparations, feedback, plans), any average of fewer than three people is shown "
@@ -329,7 +327,7 @@ class CohortDashboardApp(widgets.VBox):
         titles = {column: title for column, (title, _, _) in cohort.SPREAD.items()}
         # Pair by pair, a session-check average is one or two people's own answers: the chart
         # shows how they spread across pairs, and its table leaves them out.
-        columns = [c for c in cohort.SPREAD if shown[c] and c not in PEOPLES_ANSWERS]
+        columns = [c for c in cohort.SPREAD if shown[c] and c not in cohort.PEOPLES_ANSWERS]
         table = pairs[["pair", *columns]].assign(pair=pairs["pair"].map(self.names))
         self.spread_image.show_later(
             lambda: runtime.charts().to_png(runtime.charts().distributions(pairs, shown)),
