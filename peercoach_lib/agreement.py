@@ -153,6 +153,46 @@ def reschedule(
     return rebook(bookings, dates, count=count, holes=holes)
 
 
+def resize(
+    bookings: Sequence[Booking],
+    frequency: Frequency,
+    *,
+    count: int | None = None,
+    until: dt.date | None = None,
+    holes: Sequence[Booking] | None = None,
+    weekday: int | None = None,
+    not_before: dt.date,
+) -> list[Booking] | None:
+    """``bookings`` with more or fewer sessions booked, none of them moved: the first ``count``
+    sessions booked (or those up to ``until``) stay on their days; more go on after the last
+    of them on the rhythm (on the agreed ``weekday``, when one is, from ``not_before`` at the
+    earliest), stepping over the ``holes``' days; fewer leave the last ones cancelled (cut off
+    the end, to come back when the number is raised again). None with no session booked: there
+    is nothing to go on from (:func:`reschedule` lays a schedule anew)."""
+    holes = list(gaps(bookings) if holes is None else holes)
+    booked = sorted(b.on for b in bookings if not b.cancelled)
+    if not booked:
+        return None
+    keep = [day for day in booked if day <= until] if until is not None else booked[:count]
+    dates = list(keep)
+    step = dt.timedelta(days=STEP_DAYS[frequency])
+    skipped = {b.on for b in holes}
+    day = keep[-1] if keep else booked[0] - step
+    end = min(until, LATEST_DATE) if until is not None else LATEST_DATE
+    while until is not None or len(dates) < (count or 0):
+        following = day + step
+        if weekday is not None:
+            following = weekday_near(
+                following, weekday, not_before=max(day + dt.timedelta(days=1), not_before)
+            )
+        if following > end:
+            break
+        day = following
+        if day not in skipped:
+            dates.append(day)
+    return rebook(sorted(bookings, key=lambda b: (b.on, b.cancelled)), dates, holes=holes)
+
+
 def numbers(bookings: Sequence[Booking], *, held: int = 0) -> list[int | None]:
     """Each row's session number: sessions booked are numbered on from the ``held`` (held or
     missed) ones, as the number of sessions counts them; a cancelled one has none."""

@@ -1,8 +1,8 @@
 """Dates as the workbook writes them in its sentences: "7 September 2026", "Mon 7 Sep 2026".
 
 strftime has no portable day of the month without its leading zero ("%-d" is glibc's), and
-"07 September" is not how people write a date; tables keep strftime's padded form, which lines
-up in a column.
+"07 September" is not how people write a date. Messages, documents, choosers and tables use
+these; the charts' date axes keep matplotlib's own ticks ("07 Sep"), set by format strings.
 """
 
 from __future__ import annotations

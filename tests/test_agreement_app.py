@@ -854,6 +854,46 @@ def test_more_sessions_after_a_held_one_was_moved_go_on_on_the_agreed_day(store,
     assert min(b.on for b in again.bookings) >= later
 
 
+def test_a_new_number_of_sessions_moves_none_of_those_booked(store, pair):
+    """One session moved to another weekday by hand, then more sessions asked for: the
+    sessions booked stay on their days, the new ones go on on the agreed day; fewer cut the
+    last ones off, and more again bring them back on the same days."""
+    early = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    fill_everything(early, pair)  # Tuesdays, every two weeks from 3 March
+    early.save_button.click()
+    today = dt.date(2026, 4, 20)
+    with store.transaction() as tx:  # the first three sessions were held
+        for session in tx.find(model.Session, partnership_id=pair["partnership"].id)[:3]:
+            tx.save(session.replace(status="held", held_on=session.scheduled_on))
+    app = AgreementApp(store, partnership_id=pair["partnership"].id, today=today)
+    first_row = app.rows.children[0].children[0]
+    first_row.value = first_row.value + dt.timedelta(days=3)  # Session 4 on the Friday
+    booked = [b.on for b in app.bookings if not b.cancelled]
+    assert booked[0].weekday() == 4 and {d.weekday() for d in booked[1:]} == {1}
+
+    app.count.value = app.count.value + 2
+    now = [b.on for b in app.bookings if not b.cancelled]
+    assert now[: len(booked)] == booked  # none moved
+    assert now[len(booked) :] == [booked[-1] + dt.timedelta(days=14 * k) for k in (1, 2)]
+    app.count.value = app.count.value - 3
+    assert [b.on for b in app.bookings if not b.cancelled] == booked[:-1]
+    app.count.value = app.count.value + 1
+    assert [b.on for b in app.bookings if not b.cancelled] == booked
+    # An end date the same way: the sessions up to it stay, and more go on to it.
+    app.until.value = booked[-1] + dt.timedelta(days=30)
+    assert [b.on for b in app.bookings if not b.cancelled] == [
+        *booked,
+        booked[-1] + dt.timedelta(days=14),
+        booked[-1] + dt.timedelta(days=28),
+    ]
+    app.acting.value = pair["alice"].id
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    with store.reading() as tx:
+        stored = tx.find(model.Session, partnership_id=pair["partnership"].id, planned=True)
+    assert {s.scheduled_on for s in stored if not s.is_off} >= set(booked)
+
+
 def test_a_change_every_entry_shows_revises_the_entries_of_sessions_held(store, pair, app):
     fill_everything(app, pair)
     app.save_button.click()

@@ -174,3 +174,20 @@ def test_rows_loaded_anew_take_the_errors_about_the_old_rows_with_them(steps):
     steps.load([{"text": "Walk"}, {"text": "Run"}])  # filled in again (monthly milestones, say)
     assert steps.kind is None and steps.message.value == "" and _invalid(steps) == []
     assert mended == [True]
+
+
+def test_the_row_a_press_of_add_made_is_marked_for_the_page_to_focus(steps):
+    """The page focuses the row an "Add" press made: marked by the list, not guessed from which
+    rows are new on the page (a list shown anew brings rows of its own)."""
+
+    def marked() -> list[int]:
+        return [k for k, row in enumerate(steps.box.children) if forms.ADDED in row._dom_classes]
+
+    steps.load([{"text": "Walk"}, {"text": "Run"}])
+    assert marked() == []
+    steps.add.click()
+    assert marked() == [2]
+    steps.add.click()
+    assert marked() == [3]  # the latest press's row alone
+    steps.load([{"text": "Swim"}])
+    assert marked() == []

@@ -754,7 +754,7 @@ def test_a_commitment_followed_up_later_cannot_be_removed_from_its_session(demo_
     app.save_button.click()
     message = app.fields["new_commitments"].message.value
     assert "“Call the funder” was followed up in the session of" in message
-    assert f"{dates.long(s2.scheduled_on)} (partly)" in message
+    assert f"the session of {dates.long(s2.scheduled_on)} (partly)" in message
     assert "Nothing was saved" in app.result.value
     assert store.find(model.Commitment, person_id=pair.person_a_id) == before
     assert not store.find(model.SessionNote, session_id=s1.id, person_id=pair.person_a_id)

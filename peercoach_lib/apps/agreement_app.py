@@ -692,7 +692,9 @@ class AgreementApp(widgets.VBox):
         if moved_first and self.logged:
             self.check()  # held sessions: the first date is history (said under it)
             return
-        self._regenerate(anchor_on_first=moved_first)
+        # A new number of sessions (or end date) books more or fewer, moving none.
+        resize = change["owner"] in (self.count.control, self.until.control)
+        self._regenerate(anchor_on_first=moved_first, resize=resize)
         self._render_rows()
         self.check()
 
@@ -745,7 +747,9 @@ class AgreementApp(widgets.VBox):
             later = ag.weekday_near(later, self.day.value.number, not_before=self.today)
         return later
 
-    def _regenerate(self, *, anchor_on_first: bool = True, anchor: dt.date | None = None) -> None:
+    def _regenerate(
+        self, *, anchor_on_first: bool = True, anchor: dt.date | None = None, resize: bool = False
+    ) -> None:
         first = anchor or self.first_date.value
         if anchor is None and not anchor_on_first and (continues := self._continues_from()):
             first = continues
@@ -759,14 +763,27 @@ class AgreementApp(widgets.VBox):
         # over the days cancelled on purpose between sessions (see ag.rebook).
         until = self.until.value
         wanted = None if until is not None else (self.count.value or 0) - len(self.logged)
-        bookings = ag.reschedule(
-            self.bookings,
-            first,
-            self.frequency.value,
-            count=wanted,
-            until=until,
-            holes=self._holes(),
-        )
+        bookings = None
+        if resize:
+            bookings = ag.resize(
+                self.bookings,
+                self.frequency.value,
+                count=wanted,
+                until=until,
+                holes=self._holes(),
+                weekday=self.day.value.number if self.day.value is not None else None,
+                # Sessions added to a saved schedule are still to come.
+                not_before=self.today if self.saved is not None else dt.date.min,
+            )
+        if bookings is None:
+            bookings = ag.reschedule(
+                self.bookings,
+                first,
+                self.frequency.value,
+                count=wanted,
+                until=until,
+                holes=self._holes(),
+            )
         total = len(self.logged) + sum(not b.cancelled for b in bookings)
         self.too_many = total if total > MOST_SESSIONS else 0
         if self.too_many or (until is not None and total == len(self.logged)):

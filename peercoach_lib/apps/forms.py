@@ -830,6 +830,10 @@ class ChartView(widgets.VBox):
         self.toggle.description = f"{shown}{self.name}"
 
 
+#: The class of the row a list's "Add" button made last (the page focuses it).
+ADDED = "peercoach-added-row"
+
+
 class RowList(widgets.VBox):
     """An editable list of rows (steps, obstacles, milestones): add a row, remove one, read all.
 
@@ -867,6 +871,7 @@ class RowList(widgets.VBox):
         )
         self.message = widgets.HTML(layout=widgets.Layout(margin=f"0 0 4px {LABEL_WIDTH}"))
         self._kind: str | None = None
+        self._added: widgets.Box | None = None
         self._mended: list[Callable[[], None]] = []
         self._edited: list[Callable[[], None]] = []
         self._marked: list[widgets.DOMWidget] = []
@@ -883,6 +888,12 @@ class RowList(widgets.VBox):
 
     def _on_add(self, _button=None) -> None:
         self.append()
+        # The row the person's press made (not one a list shown anew brings): the page gives
+        # it the focus.
+        if self._added is not None:
+            self._added.remove_class(ADDED)
+        self._added = self.box.children[-1]
+        self._added.add_class(ADDED)
         self._on_changed()
 
     def _on_changed(self, row: dict | None = None) -> None:

@@ -12,7 +12,7 @@ import logging
 
 import ipywidgets as widgets
 
-from peercoach_lib import forget, my_data, transfer
+from peercoach_lib import dates, forget, my_data, transfer
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.model import Person
 from peercoach_lib.my_data import Item
@@ -314,8 +314,8 @@ class MyDataApp(widgets.VBox):
             when = gone[chosen].forgotten_at
             self.notice.value = forms.notice(
                 "info",
-                f"The data of the person this link is for was deleted on {when.day} "
-                f"{when:%B %Y}: there is nothing to show.",
+                "The data of the person this link is for was deleted on "
+                f"{dates.long(when)}: there is nothing to show.",
             )
 
     def _on_person(self, _change=None) -> None:

@@ -70,9 +70,10 @@ def pytest_runtest_makereport(item, call):
     and field errors) and keeps only the start of Playwright's snapshot of the whole page: a
     CI log shows the report's first lines, and those are what tell why a save did not go."""
     report = yield
-    opened = item.stash.get(OPENED, [])
-    if report.when != "call" or not report.failed or not opened:
+    if report.when != "call" or not report.failed:
         return report
+    crash = getattr(getattr(report.longrepr, "reprcrash", None), "message", "")
+    opened = item.stash.get(OPENED, [])
     said = []
     for v in opened:
         if v.page.is_closed():
@@ -81,15 +82,15 @@ def pytest_runtest_makereport(item, call):
             said.append(f"{v.page.url}\n{v.said()}")
         except Exception as exc:  # a page gone bad says why it cannot be read
             said.append(f"{v.page.url}\n(could not be read: {exc})")
-    if said:
-        crash = getattr(getattr(report.longrepr, "reprcrash", None), "message", "")
-        report.longrepr = (
-            (crash.splitlines()[0] + "\n" if crash else "")  # the short summary's line
-            + "What the test's pages said when it failed:\n"
-            + "\n".join(said)
-            + "\n\n"
-            + shorten_snapshots(str(report.longrepr))
+    report.longrepr = (
+        (crash.splitlines()[0] + "\n" if crash else "")  # the short summary's line
+        + (
+            "What the test's pages said when it failed:\n" + "\n".join(said) + "\n\n"
+            if said
+            else ""
         )
+        + shorten_snapshots(str(report.longrepr))
+    )
     return report
 
 

@@ -309,8 +309,7 @@ class Visit:
 
     def said(self) -> str:
         """What the page says to the person now, a line each: its alerts and notices, the
-        errors beside its fields (with the field's row, where one holds it), and anything
-        :meth:`problems` finds."""
+        errors beside its fields, and anything :meth:`problems` finds."""
         lines = self.page.evaluate(
             """() => Array.from(document.querySelectorAll(
                 '[role=alert], [role=status], .peercoach-error, .peercoach-date-error'))

@@ -62,10 +62,12 @@ def start_new_plan(page: Page) -> None:
     The kernel's answer reaches the page as one update per widget, in order: the change's box
     is emptied before the lists are, so a test that went on once that box was empty could add
     a row to (or fill in) the previous plan's list, about to be replaced. The downloads line,
-    set after the form is filled, is the last of them.
+    set after the form is filled, is the last of them when no draft is kept (each test
+    discards its own; a draft restored would fill the form again after it).
     """
     field(page, "Plan").select_option(label="Start a new plan…")
     expect(page.get_by_text("Save the plan to download it.")).to_have_count(1, timeout=KERNEL_MS)
+    expect(page.get_by_text("Restored what you typed")).to_have_count(0)
     expect(field(page, "The change I want to make")).to_have_value("")
 
 

@@ -122,7 +122,7 @@ def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook
     expect(page.get_by_role("status").filter(has_text="your assessment of")).to_have_text(
         re.compile(f"^(Saved|Updated) {saved}$"), timeout=KERNEL_MS
     )
-    expect(history_rows(page).first).to_contain_text(f"{dates.short(dt.date.today())}")
+    expect(history_rows(page).first.locator("td").first).to_have_text(dates.short(dt.date.today()))
     expect(history_rows(page).first).to_contain_text(f"{lsi.index(draft):.1f}")
     visit_.assert_clean()
     visit_.screenshot("lifestyle_satisfaction_index-saved")
@@ -131,7 +131,7 @@ def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook
     visit_.assert_clean()
     assert ratings(page) == shown
     expect(page.get_by_text("Index:")).to_have_text(f"Index: {lsi.index(draft):.1f}")
-    expect(history_rows(page).first).to_contain_text(f"{dates.short(dt.date.today())}")
+    expect(history_rows(page).first.locator("td").first).to_have_text(dates.short(dt.date.today()))
     expect(history_rows(page).first).to_contain_text(f"{lsi.index(draft):.1f}")
 
 
