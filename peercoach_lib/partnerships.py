@@ -210,14 +210,22 @@ def _refuse_a_name_taken(tx: Transaction, *partners: int | Person) -> None:
     people = [p for p in tx.find(Person) if p.forgotten_at is None]
     for k, person in new:
         path = ("person_a_name", "person_b_name")[k]
-        taken = next((p.name for p in people if same_name(p.name, person.name)), None)
-        if taken is not None:
+        taken = next((p for p in people if same_name(p.name, person.name)), None)
+        if taken is not None and taken.role is Role.PARTICIPANT:
             raise _refuse(
                 "New partnership",
                 path,
                 "Name of the new person",
-                f"{taken} is in the workbook already: choose them in the list, or add to the "
-                "new person's name what tells them apart",
+                f"{taken.name} is in the workbook already: choose them in the list, or add to "
+                "the new person's name what tells them apart",
+            )
+        if taken is not None:  # in no partner list: "choose them in the list" would mislead
+            raise _refuse(
+                "New partnership",
+                path,
+                "Name of the new person",
+                f"{taken.name} is in the workbook already, as a facilitator (facilitators are "
+                "not paired here): add to the new person's name what tells them apart",
             )
         if k == 1 and isinstance(partners[0], Person) and same_name(partners[0].name, person.name):
             raise _refuse(

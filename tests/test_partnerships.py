@@ -149,11 +149,13 @@ def test_a_new_person_needs_a_name_nobody_in_the_workbook_has(store, pair):
     with pytest.raises(ValidationError) as refused:
         partnerships.pair(store, pair["alice"].id, Person(name=" fay  FACILITATOR"), on=TODAY)
     assert refused.value.messages() == {
-        "person_b_name": "Fay Facilitator is in the workbook already: choose them in the list, "
-        "or add to the new person's name what tells them apart"
+        "person_b_name": "Fay Facilitator is in the workbook already, as a facilitator "
+        "(facilitators are not paired here): add to the new person's name what tells them apart"
     }
     with pytest.raises(ValidationError, match="the first partner has this name too"):
         partnerships.pair(store, Person(name="Gil"), Person(name="gil"), on=TODAY)
+    with pytest.raises(ValidationError, match="Alice is in the workbook already: choose them"):
+        partnerships.pair(store, pair["bob"].id, Person(name="ALICE"), on=TODAY)
     assert store.find(Person, name="Gil") == []
 
 
