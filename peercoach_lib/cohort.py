@@ -749,27 +749,34 @@ def week_grid(
 ) -> pd.DataFrame:
     """Pair x week: 'held', 'missed', 'rescheduled', 'not logged', 'booked' or 'none planned',
     for some pairs. A booked session whose day is before ``today`` (the computer's when not
-    given) and that nobody logged is 'not logged': it is not to come any more."""
+    given) and that nobody logged is 'not logged': it is not to come any more. The week that
+    holds ``end`` shows a session booked for later that week as 'booked', as it stood on the
+    end (not 'none planned' for a pair meeting the next day)."""
     today = today or dt.date.today()
     weeks = pd.date_range(
         pd.Timestamp(start) - pd.Timedelta(days=pd.Timestamp(start).weekday()),
         pd.Timestamp(end),
         freq="W-MON",
     )
+    week_end = end + dt.timedelta(days=6 - end.weekday())
     with store.reading() as tx:
         rows = _frame(
             tx.connection,
             sa.select(
                 s.c.partnership_id.label("pair"),
                 s.c.status,
+                s.c.planned,
                 sa.func.coalesce(s.c.held_on, s.c.scheduled_on).label("day"),
             ).where(
                 s.c.partnership_id.in_(pair_ids),
                 s.c.status != "cancelled",
-                sa.func.coalesce(s.c.held_on, s.c.scheduled_on).between(start, end),
+                sa.func.coalesce(s.c.held_on, s.c.scheduled_on).between(start, week_end),
             ),
         )
     grid = pd.DataFrame("none planned", index=pd.Index(pair_ids, name="pair"), columns=weeks)
+    # After the end (in its week): a planned session only, booked as it stood then.
+    later = pd.to_datetime(rows["day"]).dt.date > end
+    rows = rows[~later | rows["planned"].astype(bool)].assign(later=later)
     if rows.empty:
         return grid
     day = pd.to_datetime(rows["day"])
@@ -787,6 +794,7 @@ def week_grid(
     rows["status"] = status.mask(status.eq("scheduled") & past, "not logged").replace(
         {"scheduled": "booked"}
     )
+    rows.loc[rows["later"], "status"] = "booked"
     rows["rank"] = rows["status"].map(rank)
     best = rows.sort_values("rank").groupby(["pair", "week"])["status"].last()
     table = best.unstack("week").reindex(index=pair_ids, columns=weeks)

@@ -435,6 +435,27 @@ def test_a_booked_day_gone_by_that_nobody_logged_is_not_shown_as_to_come(store, 
     assert "not logged in 1" in said and "booked in 1" in said
 
 
+def test_the_last_week_shows_a_session_booked_for_later_that_week(store, known):
+    """The range ends on a Tuesday; a pair meets on the Thursday: its week reads "booked", as
+    it stood on the end, not "none planned". An unplanned session logged after the end is not
+    in the range at all."""
+    _c, pairs = known
+    p3 = pairs["p3"]
+    end = D(2026, 3, 24)  # a Tuesday
+    store.save(model.Session(partnership_id=p3.id, scheduled_on=D(2026, 3, 26)))
+    store.save(model.Session(partnership_id=p3.id, scheduled_on=D(2026, 3, 30)))  # next week
+    for today in (end, D(2026, 4, 10)):  # the range ending today, and a range gone by
+        row = cohort.week_grid(store, [p3.id], START, end, today=today).loc[p3.id]
+        assert row.index[-1] == pd.Timestamp(2026, 3, 23)
+        assert row[pd.Timestamp(2026, 3, 23)] == "booked"
+    p2 = pairs["p2"]
+    store.save(
+        model.Session(partnership_id=p2.id, planned=False, status="held", held_on=D(2026, 3, 25))
+    )
+    row = cohort.week_grid(store, [p2.id], START, end, today=end).loc[p2.id]
+    assert row[pd.Timestamp(2026, 3, 23)] == "none planned"
+
+
 def test_the_dashboard_app_offers_the_tables(store, known):
     c, _ = known
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
