@@ -852,11 +852,11 @@ def grouped_bins(values: pd.Series, *, most: int = 20) -> np.ndarray | None:
     values = values.dropna().to_numpy(dtype=float)
     if len(values) < MIN_GROUP:
         return None
-    for bins in range(most, 0, -1):
+    for bins in range(most, 1, -1):
         counts, edges = np.histogram(values, bins=bins)
         if counts[counts > 0].min() >= MIN_GROUP:
             return edges
-    return None  # not reached: one bin holds every value
+    return np.histogram_bin_edges(values, bins=1)  # one bar of them all
 
 
 def describe_spread(pairs: pd.DataFrame, shown: dict[str, bool], titles: dict[str, str]) -> str:
