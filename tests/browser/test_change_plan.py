@@ -13,7 +13,8 @@ import secrets
 
 from playwright.sync_api import Locator, Page, expect
 
-from peercoach_lib import dates
+from peercoach_lib import change_plan as cp
+from peercoach_lib import dates, drafts
 from peercoach_lib.model import ChangePlan
 from peercoach_lib.store import Store
 from tests.browser.harness import KERNEL_MS
@@ -307,13 +308,20 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
         plan = next(p for p in store.find(ChangePlan, person_id=NADIA) if p.change == change)
     assert [(s.text, s.by_when) for s in plan.steps] == [("Mend the bike", dt.date(2027, 3, 1))]
 
-    # A date that was good, made bad: the widget tells the kernel "no date", and the kernel's
-    # answer empties the box; the save is still held back, and the stored date kept.
+    # A date that was good, made bad and left: the kernel is not told "no date" (a draft kept
+    # it, and a restored draft then saved the plan without its date), the box keeps what was
+    # typed, marked; the save is still held back, and the stored date kept.
     due.click()
     due.press("ArrowLeft")
     due.press("ArrowLeft")
     page.keyboard.type("02302027")
-    page.wait_for_timeout(1500)  # the kernel's answer has come back by now
+    due.blur()
+    page.wait_for_timeout(1500)  # an answer from the kernel, or a draft, has come by now
+    assert due.evaluate("input => input.validity.badInput")
+    expect(due).to_have_attribute("aria-invalid", "true")
+    with Store(demo_database) as store:
+        draft = drafts.find(store, NADIA, cp.DRAFT_KIND, cp.draft_key(plan.id))
+    assert draft is not None and all(s["by_when"] for s in draft.data["form"]["steps"])
     page.get_by_role("button", name="Save plan").click()
     expect(error).to_have_count(1)
     page.wait_for_timeout(1500)
