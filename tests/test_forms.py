@@ -191,3 +191,39 @@ def test_the_row_a_press_of_add_made_is_marked_for_the_page_to_focus(steps):
     assert marked() == [3]  # the latest press's row alone
     steps.load([{"text": "Swim"}])
     assert marked() == []
+
+
+def _individual_apps():
+    from peercoach_lib.apps.change_plan_app import ChangePlanApp
+    from peercoach_lib.apps.conversation_app import ConversationApp
+    from peercoach_lib.apps.lsi_app import LsiApp
+    from peercoach_lib.apps.my_data_app import MyDataApp
+    from peercoach_lib.apps.prep_app import SessionPrepApp
+    from peercoach_lib.apps.progress_app import ProgressApp
+    from peercoach_lib.apps.session_log_app import SessionLogApp
+
+    return [
+        ChangePlanApp,
+        ConversationApp,
+        LsiApp,
+        MyDataApp,
+        SessionPrepApp,
+        ProgressApp,
+        SessionLogApp,
+    ]
+
+
+@pytest.mark.parametrize("make", _individual_apps(), ids=lambda make: make.__name__)
+def test_a_link_for_a_facilitator_says_why_nobody_is_chosen_until_someone_is(store, pair, make):
+    app = make(store, person_id=pair["fay"].id)
+    assert app.person.value is None
+    assert app.person.kind == "warning"
+    assert (
+        "Fay Facilitator is a facilitator, in no pair here: this page is for a participant&#x27;s "
+        "own workbook" in app.person.message.value
+    )
+    app.person.value = pair["alice"].id
+    assert app.person.kind is None and app.person.message.value == ""
+    # A participant's link, or none, says nothing.
+    assert make(store, person_id=pair["alice"].id).person.message.value == ""
+    assert make(store).person.message.value == ""

@@ -1127,6 +1127,35 @@ def offer_participants(field: Field, store, chosen: int | None) -> None:
     ]
     field.control.options = [("Choose who you are…", None), *((p.name, p.id) for p in people)]
     field.value = chosen if chosen in {p.id for p in people} else None
+    if chosen is not None and field.value is None:
+        _say_why_not_offered(field, store, chosen)
+
+
+def _say_why_not_offered(field: Field, store, person_id: int) -> None:
+    """A link for someone the chooser does not offer: a facilitator is told why beside it, until
+    someone is chosen (someone unknown or deleted is reported by the page, see
+    :func:`context.unknown_in_url`)."""
+    from peercoach_lib.errors import NotFoundError
+    from peercoach_lib.model import Person
+
+    try:
+        person = store.get(Person, person_id)
+    except NotFoundError:
+        return
+    if person.forgotten_at is not None or person.role == "participant":
+        return
+    field.show(
+        "warning",
+        f"{person.name} is a facilitator, in no pair here: this page is for a participant's own "
+        "workbook (the cohort dashboard is the facilitator's). Choose who you are.",
+    )
+
+    def chosen(_change) -> None:
+        field.control.unobserve(guarded, names="value")
+        field.show()
+
+    guarded = runtime.guarded(chosen)
+    field.control.observe(guarded, names="value")
 
 
 def not_a_participant(viewer) -> str:
