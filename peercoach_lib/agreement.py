@@ -388,6 +388,28 @@ def logged_days(tx: Transaction, partnership_id: int) -> list[dt.date]:
     return [s.scheduled_on for s in logged_sessions(tx, partnership_id)]
 
 
+def unplanned_days(tx: Transaction, partnership_id: int) -> list[dt.date]:
+    """The days of the partnership's sessions held without being booked, in order: held
+    besides the agreed ones, they are not counted in the number of sessions."""
+    return sorted(
+        s.day
+        for s in tx.find(Session, partnership_id=partnership_id, planned=False)
+        if s.status is SessionStatus.HELD and s.day is not None
+    )
+
+
+def unplanned_words(days: Sequence[dt.date]) -> str:
+    """Say how many unplanned sessions were held: "2 unplanned sessions held besides (the last
+    on 5 May 2026)", or "" for none (it starts with a figure, never a letter to capitalise)."""
+    if not days:
+        return ""
+    many = len(days) > 1
+    return (
+        f"{len(days)} unplanned session{'s' if many else ''} held besides "
+        f"({'the last ' if many else ''}on {dates.long(days[-1])})"
+    )
+
+
 def weekday_near(day: dt.date, weekday: int, *, not_before: dt.date) -> dt.date:
     """The date on ``weekday`` (Monday 0) nearest ``day`` (three days either way at most),
     a week later while it falls before ``not_before``."""
@@ -577,9 +599,11 @@ def markdown(
     people: dict[int, Person],
     bookings: Sequence[Booking],
     logged: Sequence[dt.date] = (),
+    unplanned: Sequence[dt.date] = (),
 ) -> str:
     """The agreement as a readable Markdown document; ``logged`` are the days of the sessions
-    already held or missed (:func:`logged_days`), counted before those still booked."""
+    already held or missed (:func:`logged_days`), counted before those still booked, and
+    ``unplanned`` those of the sessions held without being booked (:func:`unplanned_days`)."""
 
     def name(person_id: int | None) -> str:
         return words(people[person_id].name) if person_id in people else "(not chosen)"
@@ -652,6 +676,8 @@ def markdown(
         lines.append(f"{k}. {dates.long_weekday(booking.on)}{note}")
     if not bookings:
         lines.append("(none booked)")
+    if unplanned:
+        lines += ["", f"{unplanned_words(unplanned)}: not counted above."]
     lines += ["", "## Goals for the partnership", ""]
     lines += [f"- {words(goal.text)}" for goal in agreement.goals] or ["- (none written yet)"]
     return "\n".join(lines) + "\n"

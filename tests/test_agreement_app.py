@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
 import re
 
 import icalendar
@@ -295,6 +296,47 @@ def test_creating_a_partnership_needs_two_people(store, pair, first, second, nam
     assert message in getattr(creator, where).message.value
     assert len(store.find(model.Partnership)) == 1
     assert "Nothing was created" in creator.result.value
+
+
+def test_sessions_held_unplanned_are_said_beside_those_counted(store, pair):
+    """Sessions 1 to 3 held, and two more held without being booked: the note and the document
+    say both, and the number of sessions still counts only the agreed ones."""
+    early = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    fill_everything(early, pair)
+    early.save_button.click()
+    with store.transaction() as tx:
+        for session in tx.find(model.Session, partnership_id=pair["partnership"].id)[:3]:
+            tx.save(session.replace(status="held", held_on=session.scheduled_on))
+        for day in (dt.date(2026, 3, 20), dt.date(2026, 4, 2)):
+            tx.save(
+                model.Session(
+                    partnership_id=pair["partnership"].id, planned=False, status="held", held_on=day
+                )
+            )
+        # One that was not held (a draft of a session, missed) is not said.
+        tx.save(
+            model.Session(
+                partnership_id=pair["partnership"].id,
+                planned=False,
+                status="missed",
+                scheduled_on=dt.date(2026, 4, 9),
+            )
+        )
+    app = AgreementApp(store, partnership_id=pair["partnership"].id, today=dt.date(2026, 4, 20))
+    assert app.count.value == 6
+    note = html.unescape(app.logged_note.value)
+    assert "Sessions 1 to 3 are held or missed" in note
+    assert (
+        "2 unplanned sessions held besides (the last on 2 April 2026): the session log has them; "
+        "they are not counted in the number."
+    ) in note
+    links = dict(
+        re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', app.downloads.value)
+    )
+    text = base64.b64decode(links["agreement-alice-bob.md"]).decode()
+    assert "2 unplanned sessions held besides (the last on 2 April 2026): not counted above." in (
+        text
+    )
 
 
 def test_demo_partnerships_are_marked(demo_store):
@@ -717,9 +759,13 @@ def test_more_sessions_after_the_schedule_ran_out_go_on_from_today(store, pair, 
     assert "every session agreed is held or missed: make it more than 6" in (
         again.count.message.value
     )
-    again.count.value = 5
-    assert again.count.kind == "error"
-    assert "6 sessions are already held or missed" in again.count.message.value
+    for fewer in (5, 0):  # none at all, too: the number counts those held
+        again.count.value = fewer
+        assert again.count.kind == "error"
+        assert (
+            "6 sessions are already held or missed: the number of sessions counts them, so it "
+            "is 6 or more"
+        ) in again.count.message.value
     again.count.value = 8
     days = [b.on for b in again.bookings]
     assert len(days) == 2 and min(days) >= later and not set(days) & set(held)

@@ -562,6 +562,7 @@ class AgreementApp(widgets.VBox):
             saved, bookings = ag.load(self.store, partnership_id)
             with self.store.reading() as tx:
                 self.logged = ag.logged_days(tx, partnership_id)
+                self.unplanned = ag.unplanned_days(tx, partnership_id)
             self.saved = saved
             self.too_many = 0  # an end date too far ahead was the other form's
             self.reload_button.layout.display = "none"
@@ -810,14 +811,27 @@ class AgreementApp(widgets.VBox):
 
     def _render_rows(self) -> None:
         done = len(self.logged)
+        said = []
+        if done:
+            said.append(
+                ("Session 1 is" if done == 1 else f"Sessions 1 to {done} are")
+                + f" held or missed (the last on {dates.short(self.logged[-1])}; the session log "
+                "has them) and counted in the number; those still to come can be moved or "
+                "cancelled here."
+            )
+        if self.unplanned:
+            one = len(self.unplanned) == 1
+            said.append(
+                ag.unplanned_words(self.unplanned)
+                + (
+                    ": the session log has it; it is"
+                    if one
+                    else ": the session log has them; they are"
+                )
+                + " not counted in the number."
+            )
         self.logged_note.value = (
-            ""
-            if not done
-            else "<p style='margin:0;font-size:13px'>"
-            + ("Session 1 is" if done == 1 else f"Sessions 1 to {done} are")
-            + f" held or missed (the last on {dates.short(self.logged[-1])}; the session log has "
-            "them) and counted in the number; those still to come can be moved or cancelled "
-            "here.</p>"
+            f"<p style='margin:0;font-size:13px'>{' '.join(said)}</p>" if said else ""
         )
         rows = []
         names = ag.labels(self.bookings, held=len(self.logged))
@@ -905,7 +919,7 @@ class AgreementApp(widgets.VBox):
         except ValidationError as exc:
             findings.errors.update(exc.messages())
         findings.errors.update(forms.range_errors(self.fields.values()))
-        if self.count.value == 0:
+        if self.count.value == 0 and not self.logged:
             findings.errors["session_count"] = "book at least one session"
         elif self.logged and self.until.value is None and self.count.value < len(self.logged):
             done = len(self.logged)
@@ -1058,7 +1072,9 @@ class AgreementApp(widgets.VBox):
             self.downloads.value = "<p>Save the agreement to download it and its calendar.</p>"
             self.history.value = ""
             return
-        text = ag.markdown(self.saved, self.partnership, self.people, self.bookings, self.logged)
+        text = ag.markdown(
+            self.saved, self.partnership, self.people, self.bookings, self.logged, self.unplanned
+        )
         names = "-".join(self.people[m].name.split()[0].lower() for m in self.partnership.members)
         sessions = self.store.find(Session, partnership_id=self.partnership.id, planned=True)
         ics = calendar.schedule_ics(self.saved, self.partnership, self.people, sessions)
