@@ -429,9 +429,9 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
         "## Milestones",
         "",
     ]
-    lines += [f"- {dates.short(m.due_on)}: {w(m.description) or '-'}" for m in plan.milestones] or [
-        NONE
-    ]
+    lines += [
+        f"- {dates.short(m.due_on)}: {w(m.description) or '-'}" for m in plan.milestones_by_date
+    ] or [NONE]
     lines += [
         "",
         "## Goal attainment levels",

@@ -648,7 +648,7 @@ def _plans(plans: list[ChangePlan], ratings: list[GasRating]) -> list[Item]:
                         "; ".join(
                             f"{day_text(m.due_on)}"
                             + (f": {m.description}" if m.description else "")
-                            for m in p.milestones
+                            for m in p.milestones_by_date
                         ),
                         (ME,),
                     ),

@@ -221,3 +221,18 @@ def test_plans_that_say_the_same_are_told_apart_by_their_start_then_number():
         4: "Save money (from 3 Aug 2026, first)",
         5: "Save money (from 3 Aug 2026, second)",
     }
+
+
+def test_the_plan_lists_its_milestones_from_the_first_due():
+    plan = model.ChangePlan(
+        person_id=1,
+        change="Run",
+        created_on=dt.date(2026, 3, 2),
+        milestones=[
+            model.Milestone(due_on=dt.date(2026, 5, 4), description="10 km"),
+            model.Milestone(due_on=dt.date(2026, 4, 6), description="5 km"),
+        ],
+    )
+    text = cp.markdown(plan, "Alice")
+    assert "- 6 Apr 2026: 5 km\n- 4 May 2026: 10 km\n" in text
+    assert [m.description for m in plan.milestones] == ["10 km", "5 km"]  # as typed

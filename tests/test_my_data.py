@@ -244,3 +244,22 @@ def test_two_plans_saying_the_same_are_told_apart(store, pair):
         "Save money (from 2 Mar 2026, first)",
         "Save money (from 2 Mar 2026, second)",
     ]
+
+
+def test_milestones_are_listed_from_the_first_due(store, pair):
+    import datetime as dt
+
+    alice = pair["alice"].id
+    store.save(
+        model.ChangePlan(
+            person_id=alice,
+            change="Run",
+            created_on=dt.date(2026, 3, 2),
+            milestones=[  # typed out of order, and kept so in the form
+                model.Milestone(due_on=dt.date(2026, 5, 4), description="10 km"),
+                model.Milestone(due_on=dt.date(2026, 4, 6), description="5 km"),
+            ],
+        )
+    )
+    entry = _entry(my_data.inventory(store, alice), "change_plan", "Milestones")
+    assert entry.value == "6 Apr 2026: 5 km; 4 May 2026: 10 km"

@@ -97,6 +97,11 @@ class ChangePlan(Record):
             raise ValueError("say briefly why the plan was dropped")
         return value
 
+    @property
+    def milestones_by_date(self) -> list[Milestone]:
+        """The milestones from the first due to the last (the form keeps them as typed)."""
+        return sorted(self.milestones, key=lambda m: m.due_on)
+
 
 class GasRating(Record):
     """A goal's attainment level as rated at a session (or at a milestone)."""
