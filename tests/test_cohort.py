@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peercoach_lib import agreement, cohort, model
+from peercoach_lib import agreement, cohort, dates, model
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.model import CommitmentStatus as CS
 
@@ -585,7 +585,10 @@ def test_an_impossible_range_hides_the_figures_instead_of_leaving_old_ones(store
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
     assert app.results.layout.display == "flex"
     app.end.value = END + dt.timedelta(days=1)
-    assert "cannot be after today" in app.end.message.value
+    assert (
+        f"cannot be after today ({dates.short(END)}): the figures and flags show the cohort as it "
+        "stood on the end date"
+    ) in app.end.message.value
     assert app.results.layout.display == "none"
     app.end.value = START - dt.timedelta(days=1)
     assert "the end after the start" in app.end.message.value

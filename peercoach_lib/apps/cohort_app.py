@@ -181,7 +181,11 @@ class CohortDashboardApp(widgets.VBox):
                 "choose a start and an end date, the end after the start",
             )
         elif end > self.today:
-            problem = (self.end, "cannot be after today: the figures and flags stand on the end")
+            problem = (
+                self.end,
+                f"cannot be after today ({dates.short(self.today)}): the figures and flags show "
+                "the cohort as it stood on the end date",
+            )
         if problem is not None:
             field, text = problem
             field.show("error", text)
