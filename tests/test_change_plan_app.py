@@ -129,7 +129,7 @@ def test_errors_in_rows_are_shown_and_nothing_is_saved(store, pair, app):
     app.milestones.rows[0]["due_on"].value = None
     app.save_button.click()
     assert "Step (step 3): cannot be empty" in app.steps.message.value
-    assert "Date (milestone 1): needs a date the calendar has" in app.milestones.message.value
+    assert "Date (milestone 1): needs a date<" in app.milestones.message.value
     assert store.find(model.ChangePlan) == []
 
 

@@ -101,7 +101,7 @@ def test_a_future_date_is_refused_and_nothing_is_saved(store, app):
     assert "cannot be in the future" in app.taken_on.message.value
     app.taken_on.value = None
     app.save_button.click()
-    assert "needs a date the calendar has" in app.taken_on.message.value
+    assert "Error:</strong> needs a date</div>" in app.taken_on.message.value
     assert store.find(model.LsiAssessment) == []
 
 

@@ -330,10 +330,11 @@ def test_a_session_outside_the_partnership_is_refused(demo_pair):
     with pytest.raises(ValidationError, match="the partnership started on"):
         session_log.save(store, pair.person_a_id, session_log.SessionEntry(session=early))
     assert store.find(model.Session, partnership_id=pair.id) == before
-    # No date at all (or one the browser could not read, such as 31 February): said so.
+    # No date at all: said so (one the browser cannot read, such as 31 February, is said by
+    # the page and never reaches the app).
     app.held_on.value = None
     app.save_button.click()
-    assert "needs a date the calendar has" in app.held_on.message.value
+    assert "Error:</strong> needs a date</div>" in app.held_on.message.value
 
 
 def test_minutes_of_a_session_not_held_do_not_block_saving_it(demo_pair):

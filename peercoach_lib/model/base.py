@@ -35,9 +35,10 @@ GasLevel = Annotated[int, Field(ge=-2, le=2)]
 #: The id of a stored record.
 RecordId = Annotated[int, Field(ge=1)]
 
-#: What a date box without a date says: empty, or a typed date the calendar does not have
-#: (the browser's date box sends nothing for "31/02/2026", so the two look alike).
-DATE_NEEDED = "needs a date the calendar has, such as 2026-03-01"
+#: What a date left empty says. (A date the calendar does not have, typed in a date box, is
+#: said beside the box by the page and never reaches the app; one in a file is "must be a real
+#: date, such as 2026-03-01".) No example: the box shows dates as the browser's language does.
+DATE_NEEDED = "needs a date"
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
