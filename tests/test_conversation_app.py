@@ -223,15 +223,23 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     assert alone, "the demo has someone whose partnership ended"
     app.pair_button.click()
     assert "choose the person to pair" in app.pair_person.message.value
-    app.pair_person.value = options[alone[0]]
+    assert "Nobody was paired: 2 fields need attention (marked Error)." in plain(
+        app.pair_result.value
+    )
+    app.pair_person.value = options[alone[0]]  # the summary counts what is still marked
+    assert "Nobody was paired: 1 field needs attention" in plain(app.pair_result.value)
     app.pair_partner.value = options[alone[0]]
+    assert app.pair_result.value == ""
     app.pair_button.click()
     assert "must be someone else" in app.pair_partner.message.value
     taken = next(v for label, v in options.items() if v and label not in alone)
     app.pair_partner.value = taken  # someone in a running partnership
     app.pair_button.click()
     assert "is in a running partnership with" in app.pair_partner.message.value
+    assert "Nobody was paired: 1 field needs attention" in plain(app.pair_result.value)
     other = options["Nia Newcomer (no partner now)"]
+    app.pair_partner.value = other  # mended: "Nobody was paired" goes with the mark
+    assert app.pair_result.value == ""
     app.pair_partner.value = other
     app.pair_button.click()
     assert "are partners from" in plain(app.pair_result.value)

@@ -452,7 +452,9 @@ def test_a_refusal_marks_its_fields_and_sums_up_the_rest():
     assert "Nobody was added: " in summary and "must look like name@example.org" in summary
     with pytest.raises(ValidationError) as refused:
         Person(name="")
-    assert "see the fields marked Error" in forms.refusal(fields, refused.value, "Nothing saved")
+    assert "Nothing saved: 1 field needs attention (marked Error)." in forms.refusal(
+        fields, refused.value, "Nothing saved"
+    )
 
 
 def test_a_time_zone_in_other_letter_case_is_taken_as_its_name():

@@ -84,6 +84,7 @@ class CohortDashboardApp(widgets.VBox):
         self.pair_fields = {
             f.path: f for f in (self.pair_person, self.pair_partner, self.pair_start)
         }
+        forms.retire_when_mended(self.pair_result, self.pair_fields.values())
         self.downloads = widgets.HTML()
         # Everything the range shows: hidden while the range is impossible, never left stale.
         self.results = widgets.VBox(
@@ -497,9 +498,7 @@ class CohortDashboardApp(widgets.VBox):
             errors["started_on"] = "choose the day the partnership starts"
         if errors:
             forms.show_messages(self.pair_fields, errors)
-            self.pair_result.value = forms.notice(
-                "error", "Nobody was paired: see the fields marked Error."
-            )
+            self.pair_result.value = forms.refused(self.pair_fields, lead="Nobody was paired")
             return
         chosen = self.store.get(Cohort, self.chooser.value)
         try:

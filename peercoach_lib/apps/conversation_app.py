@@ -183,6 +183,7 @@ class ConversationApp(widgets.VBox):
         }
         forms.retire_when_mended(self.prep_result, self.fields.values())
         forms.retire_when_mended(self.after_result, self.fields.values())
+        forms.retire_when_mended(self.end_result, self.end_fields.values())
         self.prep_section = widgets.VBox(
             [
                 forms.heading("Prepare (private to you)"),

@@ -605,7 +605,8 @@ def changed_since_saved(result: widgets.HTML) -> None:
     result.value = notice("info", f"{said} <strong>{_CHANGED_SINCE}</strong>")
 
 
-_NEEDS = re.compile(r"Nothing was saved: (?:1 field needs|\d+ fields need)")
+#: A summary's lead ("Nothing was saved", "Nobody was paired") and its count of fields.
+_NEEDS = re.compile(r">([^<>:]+): (?:1 field needs|\d+ fields need)")
 
 
 def _marked(fields: Iterable[Field | RowList]) -> int:
@@ -618,16 +619,20 @@ def _needs(count: int) -> str:
 
 
 def refused(
-    fields: Mapping[str, Field | RowList], unplaced: Iterable[str] = (), after: str = ""
+    fields: Mapping[str, Field | RowList],
+    unplaced: Iterable[str] = (),
+    after: str = "",
+    *,
+    lead: str = "Nothing was saved",
 ) -> str:
     """The notice under a save refused for the errors marked under ``fields`` and ``unplaced``
     problems no field shows: "Nothing was saved: 2 fields need attention (marked Error).", then
     ``after`` (escaped HTML). Said of marked fields alone, it goes once they are mended
-    (:func:`retire_when_mended`)."""
+    (:func:`retire_when_mended`). ``lead`` says what did not happen (no colon in it)."""
     count = _marked(fields.values())
     unplaced = list(unplaced)
     parts = [f"{_needs(count)} attention (marked Error)"] if count or not unplaced else []
-    text_ = "Nothing was saved: " + html.escape("; ".join([*parts, *unplaced])) + "."
+    text_ = f"{html.escape(lead)}: " + html.escape("; ".join([*parts, *unplaced])) + "."
     return notice("error", f"{text_} {after}" if after else text_, about_fields=not unplaced)
 
 
@@ -642,7 +647,7 @@ def retire_when_mended(result: widgets.HTML, fields: Iterable[Field | RowList]) 
             return
         left = _marked(fields)
         result.value = (
-            _NEEDS.sub(f"Nothing was saved: {_needs(left)}", result.value, count=1) if left else ""
+            _NEEDS.sub(lambda m: f">{m[1]}: {_needs(left)}", result.value, count=1) if left else ""
         )
 
     for field in fields:
@@ -702,8 +707,7 @@ def refusal(fields: Mapping[str, Field], exc: ValidationError, nothing_done: str
     """Show a refused record's messages under their fields; return the notice that sums up
     (``nothing_done``, e.g. "Nobody was paired", then what no field could show)."""
     unplaced = show_messages(fields, error_messages(exc))
-    detail = "; ".join(unplaced) if unplaced else "see the fields marked Error"
-    return notice("error", f"{html.escape(nothing_done)}: {html.escape(detail)}.")
+    return refused(fields, unplaced, lead=nothing_done)
 
 
 def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
