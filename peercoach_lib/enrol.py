@@ -55,6 +55,8 @@ class Enrolled:
     #: People added with the e-mail of someone already enrolled under another sign-in name
     #: (new, enrolled): a roster never changes a sign-in name, so they are two people.
     shared_email: list[tuple[Person, Person]] = field(default_factory=list)
+    #: Each person updated, as they were and as they are now (the summary says what changed).
+    changes: list[tuple[Person, Person]] = field(default_factory=list)
 
     @property
     def enrolled(self) -> list[Person]:
@@ -83,6 +85,17 @@ class Enrolled:
                 "No facilitator yet: on a shared server nobody sees this cohort's dashboard "
                 "until a roster names one (role facilitator)."
             )
+        for before, after in self.changes:
+            said = [
+                f"{label} {getattr(before, name) or '(none)'} -> {getattr(after, name) or '(none)'}"
+                for name, label in _SAID
+                if getattr(before, name) != getattr(after, name)
+            ]
+            if said:
+                lines.append(
+                    f"Updated {before.name} ({before.sign_in or before.email or f'id {before.id}'}"
+                    f"): {'; '.join(said)}."
+                )
         for new, known in self.shared_email:
             lines.append(
                 f"Note: {new.name} ({new.sign_in}) was added as someone new, with the e-mail of "
@@ -90,6 +103,15 @@ class Enrolled:
             )
         return "\n".join(lines)
 
+
+#: What the summary names when it changed for someone enrolled: (field, as said).
+_SAID = (
+    ("name", "name"),
+    ("sign_in", "sign-in"),
+    ("email", "e-mail"),
+    ("role", "role"),
+    ("time_zone", "time zone"),
+)
 
 #: Columns that, left empty, leave what an enrolled person has as it is.
 KEPT_WHEN_EMPTY = ("email", "role", "time_zone")
@@ -370,6 +392,7 @@ def enrol(
                 )
             else:
                 result.updated.append(tx.save(changed))
+                result.changes.append((known, result.updated[-1]))
         if problems:
             raise RosterRefused(problems)  # the transaction is rolled back
         facilitator = next((p for p in result.enrolled if p.role == Role.FACILITATOR), None)

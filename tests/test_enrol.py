@@ -50,6 +50,13 @@ Cal Cole,cal,
     people = {p.name: p for p in store.find(model.Person)}
     assert len(people) == 4  # Fay stays
     assert people["Bea Brook"].sign_in == "bea"  # found by e-mail, given a sign-in name
+    # Who changed, and from what to what: a row's new name is said, not slipped in.
+    summary = done.summary().splitlines()
+    assert (
+        "Updated Ann Archer (ann): name Ann Archer -> Ann Archer-Lee; e-mail (none) -> "
+        "ann@example.org."
+    ) in summary
+    assert "Updated Bea Brook (bea@example.org): sign-in (none) -> bea." in summary
 
 
 def test_empty_cells_leave_what_an_enrolled_person_has_and_unchanged_people_are_told(store):
