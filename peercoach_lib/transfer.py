@@ -149,8 +149,17 @@ def read_document(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
+        # "Unterminated string starting at" (Python's words) ends on where: say where.
+        where = f"{exc.msg.removesuffix(' at')} at line {exc.lineno}, column {exc.colno}"
+        cut = text.strip() and not text.rstrip().endswith("}")
         raise ImportRefused(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            f"{path}: not valid JSON: {where}"
+            + (
+                "; the file ends before the export does, as if cut short (a copy or download "
+                "that did not finish): export it again"
+                if cut
+                else ""
+            )
         ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused(f'{path}: not a peercoach export (no "format": "{FORMAT}")')
@@ -158,6 +167,15 @@ def read_document(path: Path) -> dict[str, Any]:
         raise ImportRefused(
             f"{path}: export version {document.get('version')!r} is not one this peercoach reads "
             f"(it reads version {VERSION})"
+        )
+    from peercoach_lib.store import migrate
+
+    known = migrate.revisions()
+    if document.get("schema") is not None and document["schema"] not in known:
+        raise ImportRefused(
+            f"{path}: written by another peercoach, with a workbook of schema "
+            f"{document['schema']!r}, which this one does not know (it knows {known[0]} to "
+            f"{known[-1]}): import it with a peercoach as new as the one that exported it"
         )
     if not isinstance(document.get("records"), dict):
         raise ImportRefused(f'{path}: "records" must be an object of tables')

@@ -6,6 +6,7 @@ Every test here runs on SQLite and again on PostgreSQL.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -59,6 +60,7 @@ MALFORMED = {
     "not json": lambda d: "{ this is not json",
     "not an export": lambda d: {"hello": "world"},
     "wrong version": lambda d: {**d, "version": 99},
+    "unknown schema": lambda d: {**d, "schema": "9999"},
     "records not an object": lambda d: {**d, "records": []},
     "unknown table": lambda d: {**d, "records": {**d["records"], "secrets": []}},
     "invalid record": lambda d: _edit(d, "session_checks", 0, heard=42),
@@ -105,6 +107,35 @@ def test_refusal_messages_say_where_the_problem_is(demo_store, tmp_path):
     assert str(caught.value) == (
         "nothing was imported; 1 problem:\n"
         "  - session_checks[2] I felt heard and understood: must be from 0 to 10"
+    )
+
+
+def test_a_file_cut_short_or_from_a_newer_workbook_says_so(demo_store, tmp_path):
+    text = json.dumps(_valid(demo_store), indent=1)
+    cut = tmp_path / "cut.json"
+    cut.write_text(text[: text.index('"name"') + 9], encoding="utf-8")  # inside a name
+    with pytest.raises(ImportRefused) as caught:
+        transfer.read_document(cut)
+    assert re.fullmatch(
+        r".*cut\.json: not valid JSON: Unterminated string starting at line \d+, column \d+; "
+        r"the file ends before the export does, as if cut short \(a copy or download that did "
+        r"not finish\): export it again",
+        str(caught.value),
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "peercoach-export",, "version": 1}', encoding="utf-8")
+    with pytest.raises(
+        ImportRefused,
+        match=r"Expecting property name enclosed in double "
+        r"quotes at line 1, column 31$",
+    ):
+        transfer.read_document(broken)
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps({**_valid(demo_store), "schema": "9999"}), encoding="utf-8")
+    with pytest.raises(ImportRefused) as caught:
+        transfer.read_document(newer)
+    assert "with a workbook of schema '9999', which this one does not know (it knows 0001 to " in (
+        str(caught.value)
     )
 
 
