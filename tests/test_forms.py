@@ -227,3 +227,16 @@ def test_a_link_for_a_facilitator_says_why_nobody_is_chosen_until_someone_is(sto
     # A participant's link, or none, says nothing.
     assert make(store, person_id=pair["alice"].id).person.message.value == ""
     assert make(store).person.message.value == ""
+
+
+def test_the_place_says_what_the_choosers_hold_now():
+    person = forms.dropdown("I am", "person_id", [("Choose who you are…", None), ("A", 3)])
+    plan = forms.dropdown("Plan", "plan", [("Start a new plan…", "new"), ("Walk", 7)])
+    place = forms.Place(person=person, partnership=plan)
+    assert place.layout.display == "none"
+    assert place.value == '<span class="peercoach-place" data-person="" data-partnership=""></span>'
+    person.value = 3
+    plan.value = 7
+    assert 'data-person="3" data-partnership="7"' in place.value
+    person.value = None  # "Choose who you are…": the page drops it from its address
+    assert 'data-person=""' in place.value

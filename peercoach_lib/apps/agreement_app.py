@@ -451,6 +451,7 @@ class AgreementApp(widgets.VBox):
         self.children = [
             forms.stylesheet(),
             self.chooser,
+            forms.Place(partnership=self.chooser, person=self.acting),
             self.unsaved,
             self.no_pair,
             *starting,

@@ -274,6 +274,7 @@ class ChangePlanApp(widgets.VBox):
         self.children = [
             forms.stylesheet(),
             self.person,
+            forms.Place(person=self.person),
             self.plan,
             self.unsaved,
             self.found,

@@ -115,7 +115,12 @@ class CohortDashboardApp(widgets.VBox):
             ]
         )
         self.body = widgets.VBox([self.demo, self.privacy, self.start, self.end, self.results])
-        self.children = [forms.stylesheet(), self.chooser, self.body]
+        self.children = [
+            forms.stylesheet(),
+            self.chooser,
+            forms.Place(cohort=self.chooser),
+            self.body,
+        ]
 
         cohorts = self.viewer.cohorts(self.store.find(Cohort, order_by="name"))
         if self.viewer.signed_in and not cohorts:

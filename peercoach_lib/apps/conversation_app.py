@@ -230,7 +230,13 @@ class ConversationApp(widgets.VBox):
         self.form = widgets.VBox(
             [self.pair, self.prompt, self.theirs, self.conversation_box, self.ending_section]
         )
-        self.children = [forms.stylesheet(), self.demo, self.person, self.form]
+        self.children = [
+            forms.stylesheet(),
+            self.demo,
+            self.person,
+            forms.Place(person=self.person),
+            self.form,
+        ]
 
         forms.offer_participants(self.person, self.store, person_id)
         self.unsaved.watch(self.person, self._on_person)

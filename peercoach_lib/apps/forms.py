@@ -1105,6 +1105,35 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
     )
 
 
+class Place(widgets.HTML):
+    """What the page is about now (who, which partnership or cohort), for the page to follow.
+
+    The page's address and its links to the other apps carry ``?person=``, ``?partnership=``
+    and ``?cohort=`` from the address it was opened with; once someone else is chosen here,
+    they would open the other apps for the person chosen before. This widget holds the
+    choosers' values in a hidden element the page watches: on a change, the page puts them in
+    its address (a reload keeps the choice) and in its links. Only whole ids count; a
+    chooser on "Choose…" (or on something else, such as "Start a new plan") clears its part.
+    """
+
+    def __init__(self, **choosers: Field):
+        super().__init__(layout=widgets.Layout(display="none"))
+        self.add_class("peercoach-place-keeper")
+        self._choosers = choosers
+        for field in choosers.values():
+            field.control.observe(runtime.guarded(self._render), names="value")
+        self._render()
+
+    def _render(self, _change=None) -> None:
+        def part(value) -> str:
+            return str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
+
+        attributes = " ".join(
+            f'data-{name}="{part(field.value)}"' for name, field in self._choosers.items()
+        )
+        self.value = f'<span class="peercoach-place" {attributes}></span>'
+
+
 def offer_participants(field: Field, store, chosen: int | None) -> None:
     """Fill an "I am" chooser with the workbook's participants (not those forgotten).
 

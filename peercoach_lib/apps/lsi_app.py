@@ -139,7 +139,14 @@ class LsiApp(widgets.VBox):
             ]
         )
         self.unsaved = forms.UnsavedChanges(self._snapshot, what="this assessment")
-        self.children = [forms.stylesheet(), self.demo, self.person, self.unsaved, self.form]
+        self.children = [
+            forms.stylesheet(),
+            self.demo,
+            self.person,
+            forms.Place(person=self.person),
+            self.unsaved,
+            self.form,
+        ]
 
         try:
             self.areas = lsi.load_areas()

@@ -287,6 +287,7 @@ class MyDataApp(widgets.VBox):
         self.children = [
             forms.stylesheet(),
             self.person,
+            forms.Place(person=self.person),
             self.notice,
             self.delete_result,
             self.body,

@@ -279,7 +279,13 @@ class SessionPrepApp(widgets.VBox):
                 self.editor,
             ]
         )
-        self.children = [forms.stylesheet(), self.demo, self.person, self.form]
+        self.children = [
+            forms.stylesheet(),
+            self.demo,
+            self.person,
+            forms.Place(person=self.person),
+            self.form,
+        ]
         self._build_deck()
 
         # Choose before listening, so the person's data loads once (below), not twice.

@@ -82,7 +82,12 @@ class ProgressApp(widgets.VBox):
             "checks": ChartSection("How my sessions went", "session-checks"),
         }
         self.body = widgets.VBox([self.demo, self.summary, *self.sections.values()])
-        self.children = [forms.stylesheet(), self.person, self.body]
+        self.children = [
+            forms.stylesheet(),
+            self.person,
+            forms.Place(person=self.person),
+            self.body,
+        ]
         # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
         self.person.control.observe(runtime.guarded(self._on_person), names="value")

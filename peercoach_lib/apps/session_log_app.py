@@ -244,6 +244,7 @@ class SessionLogApp(widgets.VBox):
             self.person,
             self.no_pair,
             self.pair,
+            forms.Place(person=self.person, partnership=self.pair),
             self.session,
             self.form,
         ]
