@@ -31,7 +31,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,17 +119,20 @@ KEPT_WHEN_EMPTY = ("email", "role", "time_zone")
 
 class Roster(tuple):
     """The people of a roster, and for each which of :data:`KEPT_WHEN_EMPTY` the row filled in
-    (an empty one leaves an enrolled person's as it is). Immutable, so the two stay in step."""
+    (an empty one leaves an enrolled person's as it is) and the file's line it came from (a
+    fault found against the workbook names it). Immutable, so they stay in step."""
 
     given: tuple[frozenset[str], ...]
+    lines: tuple[int | None, ...]
 
-    def __new__(cls, people=(), given=None):
+    def __new__(cls, people=(), given=None, lines=None):
         roster = super().__new__(cls, people)
         every = frozenset(KEPT_WHEN_EMPTY)
         filled = tuple(given) if given is not None else (every,) * len(roster)
-        if len(filled) != len(roster):
+        at = tuple(lines) if lines is not None else (None,) * len(roster)
+        if not len(filled) == len(at) == len(roster):
             raise ValueError("a roster says, for each person, which columns it filled in")
-        roster.given = filled
+        roster.given, roster.lines = filled, at
         return roster
 
 
@@ -178,6 +181,15 @@ def _header_start(text: str) -> tuple[int, str | None]:
 
 def read_roster(text: str) -> Roster:
     """The people of a roster, validated; :class:`RosterRefused` lists every fault."""
+    roster, problems = _read_roster(text)
+    if problems:
+        raise RosterRefused(problems)
+    return roster
+
+
+def _read_roster(text: str) -> tuple[Roster, list[str]]:
+    """The people of a roster's good rows, and the faults of the others (a fault of the whole
+    file, such as its header, is raised at once)."""
     text = text.lstrip("\ufeff")
     # Blank lines before the header, and the line some spreadsheets write to name their
     # delimiter ("sep=;"), come before the header: skipped, and counted in the line numbers.
@@ -218,6 +230,7 @@ def read_roster(text: str) -> Roster:
     reader.fieldnames = header
     people: list[Person] = []
     given: list[frozenset[str]] = []
+    at: list[int] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
     named: dict[str, int] = {}  # each name (as lists tell it) and its first line
@@ -241,6 +254,22 @@ def read_roster(text: str) -> Roster:
         if not values.get("sign_in") and not values.get("email"):
             problems.append(f"line {line}: give a sign_in name or an e-mail address")
             continue
+        # A row repeated is said with the row's other faults, not once they are mended.
+        for key in ("sign_in", "email"):
+            value = values.get(key, "").lower()
+            if not value:
+                continue
+            if (key, value) in seen:
+                problems.append(
+                    f"line {line}: {key} {value!r} is already on line {seen[(key, value)]}"
+                )
+            seen.setdefault((key, value), line)
+        if values.get("name"):
+            first = named.setdefault(name_key(values["name"]), line)
+            if first != line:
+                problems.append(
+                    f"line {line}: the name {values['name']!r} is already on line {first}: {_APART}"
+                )
         try:
             person = Person(
                 name=values.get("name", ""),
@@ -252,22 +281,9 @@ def read_roster(text: str) -> Roster:
         except ValidationError as exc:
             problems.extend(f"line {line}: {e.path}: {e.message}" for e in exc.errors)
             continue
-        for key in ("sign_in", "email"):
-            value = (getattr(person, key) or "").lower()
-            if not value:
-                continue
-            if (key, value) in seen:
-                problems.append(
-                    f"line {line}: {key} {value!r} is already on line {seen[(key, value)]}"
-                )
-            seen[(key, value)] = line
-        first = named.setdefault(name_key(person.name), line)
-        if first != line:
-            problems.append(
-                f"line {line}: the name {person.name!r} is already on line {first}: {_APART}"
-            )
         people.append(person)
         given.append(frozenset(k for k in KEPT_WHEN_EMPTY if values.get(k)))
+        at.append(line)
     facilitators = [p for p in people if p.role == Role.FACILITATOR]
     if len(facilitators) > 1:
         problems.append(
@@ -276,9 +292,7 @@ def read_roster(text: str) -> Roster:
         )
     if not people and not problems:
         problems.append("the roster has no one in it")
-    if problems:
-        raise RosterRefused(problems)
-    return Roster(people, given)
+    return Roster(people, given, at), problems
 
 
 #: How to mend two people of one name: every chooser lists people by name.
@@ -286,13 +300,21 @@ _APART = "add what tells the two apart (a middle initial, say): every list shows
 
 
 def enrol(
-    store: Store, people: list[Person], cohort_name: str, *, today: dt.date | None = None
+    store: Store,
+    people: list[Person],
+    cohort_name: str,
+    *,
+    today: dt.date | None = None,
+    faults: Sequence[str] = (),
 ) -> Enrolled:
     """Put ``people`` in the cohort named ``cohort_name`` (made if need be), in one transaction.
 
     ``people`` may be a :class:`Roster`, whose empty e-mail, role and time zone cells leave
-    those of people already enrolled as they are."""
+    those of people already enrolled as they are. ``faults`` are the roster file's own: with
+    any, nothing is written, but the good rows are still checked against the workbook so that
+    one refusal lists every fault."""
     cohort_name = cohort_name.strip()
+    faults = list(faults)
     with store.transaction() as tx:
         everyone = [p for p in tx.find(Person) if p.forgotten_at is None]
         by_sign_in = {p.sign_in: p for p in everyone if p.sign_in}
@@ -309,8 +331,9 @@ def enrol(
         if not found and alike:
             raise RosterRefused(
                 [
+                    *faults,
                     f"cohort: {cohort_name!r} differs from the cohort {alike[0].name!r} (id "
-                    f"{alike[0].id}) only in letter case: give its name exactly, or another name"
+                    f"{alike[0].id}) only in letter case: give its name exactly, or another name",
                 ]
             )
         names = {c.id: c.name for c in cohorts}
@@ -321,12 +344,14 @@ def enrol(
                 else tx.save(Cohort(name=cohort_name, starts_on=today or dt.date.today()))
             )
         except ValidationError as exc:
-            raise RosterRefused([f"cohort: {e.message}" for e in exc.errors]) from None
+            raise RosterRefused([*faults, *(f"cohort: {e.message}" for e in exc.errors)]) from None
         result = Enrolled(cohort=cohort, cohort_created=not found)
         problems = []
         every = frozenset(KEPT_WHEN_EMPTY)
         given = getattr(people, "given", (every,) * len(people))
-        for new, filled in zip(people, given, strict=True):
+        lines = getattr(people, "lines", (None,) * len(people))
+        for new, filled, line in zip(people, given, lines, strict=True):
+            at = f"line {line}: " if line is not None else ""
             known = by_sign_in.get(new.sign_in) if new.sign_in else None
             if known is None and new.email:
                 # The same e-mail is the same person, unless the row names a sign-in that the
@@ -338,7 +363,7 @@ def enrol(
                 ]
                 if len(matches) > 1:
                     problems.append(
-                        f"{new.name}: {len(matches)} people have the e-mail {new.email}; add "
+                        f"{at}{new.name}: {len(matches)} people have the e-mail {new.email}; add "
                         "the sign-in name of the one you mean"
                     )
                     continue
@@ -367,8 +392,8 @@ def enrol(
             )
             if namesake is not None:
                 problems.append(
-                    f"{new.name} ({new.sign_in or new.email}): someone else in the workbook has "
-                    f"this name ({namesake.sign_in or namesake.email or f'id {namesake.id}'}); "
+                    f"{at}{new.name} ({new.sign_in or new.email}): someone else in the workbook "
+                    f"has this name ({namesake.sign_in or namesake.email or f'id {namesake.id}'}); "
                     + _APART
                 )
                 continue
@@ -377,7 +402,7 @@ def enrol(
                 result.shared_email += [(result.added[-1], other) for other in shares[:1]]
             elif known.cohort_id not in (None, cohort.id):
                 problems.append(
-                    f"{new.name} ({new.sign_in or new.email}) is already in another cohort, "
+                    f"{at}{new.name} ({new.sign_in or new.email}) is already in another cohort, "
                     f"{names.get(known.cohort_id, '?')!r} (id {known.cohort_id}); a person "
                     "belongs to one cohort"
                 )
@@ -386,15 +411,15 @@ def enrol(
             elif (partner := _partner_in_running_pair(tx, known)) and changed.role != known.role:
                 # The apps offer only participants: a facilitator could not log or end it.
                 problems.append(
-                    f"{new.name} is in a running partnership with {partner}: the roster makes "
+                    f"{at}{new.name} is in a running partnership with {partner}: the roster makes "
                     f"them a {changed.role.value}; end that partnership first (or leave their "
                     "role as it is)"
                 )
             else:
                 result.updated.append(tx.save(changed))
                 result.changes.append((known, result.updated[-1]))
-        if problems:
-            raise RosterRefused(problems)  # the transaction is rolled back
+        if problems or faults:
+            raise RosterRefused([*faults, *problems])  # the transaction is rolled back
         facilitator = next((p for p in result.enrolled if p.role == Role.FACILITATOR), None)
         demoted = next(
             (
@@ -442,7 +467,8 @@ def enrol_file(store: Store, path: Path, cohort_name: str) -> Enrolled:
         ) from None
     except OSError as exc:
         raise RosterRefused([f"{path}: cannot be read ({exc.strerror or exc})"]) from None
-    return enrol(store, read_roster(text), cohort_name)
+    roster, faults = _read_roster(text)
+    return enrol(store, roster, cohort_name, faults=faults)
 
 
 def _people(count: int) -> str:

@@ -303,7 +303,7 @@ def test_a_roster_cannot_make_someone_in_a_running_partnership_the_facilitator(s
             "Spring 2027",
         )
     assert refused.value.problems == [
-        "Ann Archer is in a running partnership with Bea Brook: the roster makes them a "
+        "line 2: Ann Archer is in a running partnership with Bea Brook: the roster makes them a "
         "facilitator; end that partnership first (or leave their role as it is)"
     ]
     assert store.get(model.Person, people["ann"].id).role == "participant"
@@ -379,11 +379,35 @@ def test_a_name_someone_else_in_the_workbook_has_is_refused(store):
     with pytest.raises(RosterRefused) as refused:
         enrol.enrol(store, enrol.read_roster("name,sign_in\nBen,ben\nANN BECKER,ab2\n"), "Spring")
     assert refused.value.problems == [
-        "ANN BECKER (ab2): someone else in the workbook has this name (ann); add what tells the "
-        "two apart (a middle initial, say): every list shows people by name"
+        "line 3: ANN BECKER (ab2): someone else in the workbook has this name (ann); add what "
+        "tells the two apart (a middle initial, say): every list shows people by name"
     ]
     assert store.counts() == before
     # The same person enrolled again keeps their name; another name is taken as it is.
     again = "name,sign_in\nAnn Becker,ann\nAnn M. Becker,ab2\n"
     done = enrol.enrol(store, enrol.read_roster(again), "Spring")
     assert [p.name for p in done.added] == ["Ann M. Becker"]
+
+
+def test_one_refusal_lists_every_fault_of_the_file_and_against_the_workbook(store, tmp_path):
+    """A bad row, a row repeating it, and a name already in the workbook: all three at once,
+    each with its line, and nothing written."""
+    enrol.enrol(store, enrol.read_roster("name,sign_in\nAnn Becker,ann\n"), "Spring")
+    before = store.counts()
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "name,sign_in,email\n"
+        "Cal Cole,cal,not-an-address\n"  # line 2: a bad e-mail
+        "Cal Cole,cal,cal@example.org\n"  # line 3: the same row again, mended
+        "ann becker,ab2,\n",  # line 4: a name someone enrolled has
+        encoding="utf-8",
+    )
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol_file(store, roster, "Spring")
+    problems = refused.value.problems
+    assert [p.split(":")[0] for p in problems] == ["line 2", "line 3", "line 3", "line 4"]
+    assert "line 3: sign_in 'cal' is already on line 2" in problems
+    assert any(
+        p.startswith("line 4: ann becker (ab2): someone else in the workbook") for p in problems
+    )
+    assert store.counts() == before
