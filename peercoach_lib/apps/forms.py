@@ -1183,12 +1183,13 @@ def _say_why_not_offered(field: Field, store, person_id: int) -> None:
         "workbook (the cohort dashboard is the facilitator's). Choose who you are.",
     )
 
-    def chosen(_change) -> None:
-        field.control.unobserve(guarded, names="value")
-        field.show()
+    said = field.message.value
 
-    guarded = runtime.guarded(chosen)
-    field.control.observe(guarded, names="value")
+    def chosen(_change) -> None:
+        if field.message.value == said:  # not a message the app has put there since
+            field.show()
+
+    field.control.observe(runtime.guarded(chosen), names="value")
 
 
 def not_a_participant(viewer) -> str:
