@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from peercoach_lib import identity, model, partnerships
-from peercoach_lib.apps import context
+from peercoach_lib.apps import context, forms
 from peercoach_lib.apps.agreement_app import AgreementApp
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.apps.home import HomeApp
@@ -325,3 +325,18 @@ def test_today_is_the_signed_in_persons_own_day(store, cohort):
     # Locally (no sign-in), the computer's day.
     with context.viewing_as(identity.ANYONE):
         assert context.today(store) == dt.date.today()
+
+
+def test_saved_at_is_the_signed_in_persons_own_time(store, cohort):
+    """Kiritimati and Pago Pago are 25 hours apart: their clocks never read the same minute."""
+    ann, bea = cohort["ann"], cohort["bea"]
+    store.save(ann.replace(time_zone="Pacific/Kiritimati"))
+    store.save(bea.replace(time_zone="Pacific/Pago_Pago"))
+    said = {}
+    for name, zone in (("ann", "Pacific/Kiritimati"), ("bea", "Pacific/Pago_Pago")):
+        with context.viewing_as(signed_in(store, name)):
+            said[name] = forms.saved_at(store)
+            assert said[name] == f"Saved at {dt.datetime.now(ZoneInfo(zone)):%H:%M}."
+    assert said["ann"] != said["bea"]
+    with context.viewing_as(identity.ANYONE):  # locally, the computer's clock
+        assert forms.saved_at(store) == f"Saved at {dt.datetime.now():%H:%M}."

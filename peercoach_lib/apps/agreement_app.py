@@ -1042,7 +1042,7 @@ class AgreementApp(widgets.VBox):
         self.load(self.partnership.id)
         self.result.value = forms.notice(
             "ok",
-            f"Saved at {dt.datetime.now():%H:%M}.{kept} "
+            f"{forms.saved_at(self.store)}{kept} "
             + (
                 "The agreement is in force."
                 if self.saved.in_force

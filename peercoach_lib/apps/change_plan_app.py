@@ -636,7 +636,7 @@ class ChangePlanApp(widgets.VBox):
             )
         if also:
             extra += " What you saved in another window meanwhile is kept too."
-        self.result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}.{extra}")
+        self.result.value = forms.notice("ok", f"{forms.saved_at(self.store)}{extra}")
 
     def _clash(self, latest: ChangePlan, mine: ChangePlan, fields: tuple[str, ...]) -> None:
         """Saved in another window with ``fields`` changed differently: nothing is saved; the

@@ -136,6 +136,15 @@ def today(store: Store | None = None) -> dt.date:
     return dt.datetime.now(ZoneInfo(me.time_zone)).date()
 
 
+def now(store: Store | None = None) -> dt.datetime:
+    """The time for the person at the page, as :func:`today` has the day: on a shared server
+    in the signed-in person's time zone, locally the computer's (naive, local)."""
+    me = viewer(store).person
+    if me is None:
+        return dt.datetime.now()
+    return dt.datetime.now(ZoneInfo(me.time_zone))
+
+
 @contextmanager
 def viewing_as(who: Viewer) -> Iterator[Viewer]:
     """Build pages as ``who`` sees them (for tests, and for tools that render a page)."""

@@ -562,7 +562,7 @@ class ConversationApp(widgets.VBox):
             else ""
         )
         result = self.prep_result if button is self.save_prep else self.after_result
-        result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}. {shared}{review}")
+        result.value = forms.notice("ok", f"{forms.saved_at(self.store)} {shared}{review}")
 
     # -- ending ------------------------------------------------------------------------------------
 
@@ -750,7 +750,7 @@ class ConversationApp(widgets.VBox):
             return
         self.unsaved.mark_clean("ending")
         shared = "Your partner can read it." if self.share_note.value else "It is private to you."
-        self.end_result.value = forms.notice("ok", f"Saved at {dt.datetime.now():%H:%M}. {shared}")
+        self.end_result.value = forms.notice("ok", f"{forms.saved_at(self.store)} {shared}")
 
 
 def _day_or_none(text: str | None) -> dt.date | None:

@@ -596,6 +596,13 @@ _ABOUT_FIELDS = "peercoach-about-fields"
 _CHANGED_SINCE = "Changed since: save again to keep the changes."
 
 
+def saved_at(store) -> str:
+    """ "Saved at 14:05", in the time of the person at the page (:func:`context.now`)."""
+    from peercoach_lib.apps import context
+
+    return f"Saved at {context.now(store):%H:%M}."
+
+
 def changed_since_saved(result: widgets.HTML) -> None:
     """The form was edited after a save: its "Saved at ..." notice says that what is on
     screen now is not saved yet (an error or another notice is left as it is)."""

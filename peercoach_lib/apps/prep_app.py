@@ -697,9 +697,7 @@ class SessionPrepApp(widgets.VBox):
             else "It is private to you."
         )
         kept = " What you saved in another window meanwhile is kept too." if also else ""
-        self.result.value = forms.notice(
-            "ok", f"Saved at {dt.datetime.now():%H:%M}. {shared}{kept}"
-        )
+        self.result.value = forms.notice("ok", f"{forms.saved_at(self.store)} {shared}{kept}")
 
 
 def build_prep_app(store: Store | None = None, **kwargs) -> widgets.Widget:
