@@ -364,7 +364,20 @@ def lsi_trend_chart(index, change, *, figure: Figure | None = None) -> Figure:
         low, high = min(values.min(), 0), max(values.max(), 0)
         pad = max(0.8, 0.12 * (high - low))
         right.set_xlim(low - pad, high + pad)
-    right.axvline(0, color="#888888", linewidth=1)
+        right.axvline(0, color="#888888", linewidth=1)
+    else:
+        # One assessment: nothing to compare yet; say so rather than draw empty axes.
+        right.set_axis_off()
+        right.text(
+            0.5,
+            0.5,
+            "The change per area shows\nfrom the second assessment.",
+            ha="center",
+            va="center",
+            fontsize=10,
+            color=TEXT,
+            transform=right.transAxes,
+        )
     right.set_title("Change per area since the first", fontsize=11, color=TEXT)
     right.tick_params(axis="y", labelsize=8)
     right.spines[["top", "right"]].set_visible(False)

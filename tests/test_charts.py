@@ -87,6 +87,18 @@ def test_the_lsi_change_labels_stay_inside_the_axes():
         assert inside.x0 <= box.x0 and box.x1 <= inside.x1, label.get_text()
 
 
+def test_one_lsi_assessment_says_the_change_comes_with_the_second():
+    import pandas as pd
+
+    index = pd.DataFrame({"taken_on": [dt.date(2026, 1, 5)], "index": [50]})
+    change = pd.DataFrame({"area": ["Family", "Health"], "change": [float("nan")] * 2})
+    right = charts.lsi_trend_chart(index, change).axes[1]
+    assert not right.axison and not right.patches  # no empty axes with a ±0.04 scale
+    assert [t.get_text() for t in right.texts] == [
+        "The change per area shows\nfrom the second assessment."
+    ]
+
+
 def test_every_week_in_the_grid_carries_its_state_as_a_letter_not_only_a_colour():
     weeks = pd.date_range("2026-01-05", periods=4, freq="7D")
     grid = pd.DataFrame(
