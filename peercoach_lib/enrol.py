@@ -191,6 +191,13 @@ def _read_roster(text: str) -> tuple[Roster, list[str]]:
     """The people of a roster's good rows, and the faults of the others (a fault of the whole
     file, such as its header, is raised at once)."""
     text = text.lstrip("\ufeff")
+    if not text.strip(" \t\r\n,;"):
+        raise RosterRefused(
+            [
+                "the roster is empty: it needs a header row (name, sign_in, email, role, "
+                "time_zone) and a row for each person"
+            ]
+        )
     # Blank lines before the header, and the line some spreadsheets write to name their
     # delimiter ("sep=;"), come before the header: skipped, and counted in the line numbers.
     skipped, named = _header_start(text)
@@ -210,7 +217,9 @@ def _read_roster(text: str) -> tuple[Roster, list[str]]:
         raise RosterRefused([f"{at}: {_quote_problem(exc)}"]) from None
     header = [h.strip().lower() for h in (fieldnames or [])]
     if "name" not in header:
-        raise RosterRefused([f"{at}: the header must name a 'name' column (see peercoach enrol)"])
+        raise RosterRefused(
+            [f"{at}: the header must name a 'name' column (the columns are {', '.join(COLUMNS)})"]
+        )
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise RosterRefused(

@@ -118,7 +118,6 @@ def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store)
 @pytest.mark.parametrize(
     ("roster", "expected"),
     [
-        ("", "header must name a 'name' column"),
         ("name,signin\nAnn,ann\n", "unknown column(s) 'signin'"),
         ("name,sign_in\nAnn,\n", "line 2: give a sign_in name or an e-mail address"),
         ("name,sign_in\n,ann\n", "line 2: name"),
@@ -154,6 +153,9 @@ def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store)
             "a cohort has one facilitator",
         ),
         ("name,sign_in\n", "the roster has no one in it"),
+        ("", "the roster is empty: it needs a header row (name, sign_in, email, role, time_zone)"),
+        ("\ufeff\r\n;;;\r\n", "the roster is empty"),
+        ("email\nann@example.org\n", "line 1: the header must name a 'name' column (the columns"),
         ("name,sign_in,\nAnn,ann,oops\n", "line 2: a value in a column the header does not name"),
         (
             "name,email,Email\nAnn,a1@example.org,a2@example.org\n",
