@@ -925,3 +925,17 @@ def test_ratings_move_with_their_session_to_another_day(demo_pair):
     assert "Saved the held session" in later.result.value, later.result.value
     rated = store.find(model.GasRating, session_id=s1.id)
     assert len(rated) == 2 and {r.rated_on for r in rated} == {moved}
+
+
+def test_with_no_change_plan_the_levels_say_which_goals_are_rated_and_where_to_start_one(
+    demo_pair,
+):
+    store, pair, plan, upcoming = demo_pair
+    store.save(plan.replace(status="dropped", status_reason="Changed my mind"))
+    app = open_log(store, pair, upcoming[0].scheduled_on)
+    (said,) = app.levels.children
+    assert "No active change plan to rate" in said.value
+    assert "the partnership&#x27;s goals in the agreement are not rated" in said.value or (
+        "the partnership's goals in the agreement are not rated" in said.value
+    )
+    assert f"personal_change_plan.ipynb?person={pair.person_a_id}" in said.value

@@ -548,8 +548,11 @@ class SessionLogApp(widgets.VBox):
             self._level_picker(plan, rated.get(plan.id)) for plan in self.plans
         ] or [
             widgets.HTML(
-                f"<p style='margin-left:{forms.LABEL_WIDTH}'>No active goals: start "
-                "one in the Personal Change Plan.</p>"
+                f"<p style='margin-left:{forms.LABEL_WIDTH}'>No active change plan to rate: "
+                "the goal levels rated here are those of your own plans (the partnership's "
+                "goals in the agreement are not rated). Start one in the "
+                f"<a href='{html.escape(context.link('personal_change_plan.ipynb', person=me))}' "
+                f"style='{forms.LINK}'>Personal Change Plan</a>.</p>"
             )
         ]
         given = {
