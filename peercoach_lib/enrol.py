@@ -263,12 +263,16 @@ def _read_roster(text: str) -> tuple[Roster, list[str]]:
         if not values.get("sign_in") and not values.get("email"):
             problems.append(f"line {line}: give a sign_in name or an e-mail address")
             continue
-        # A row repeated is said with the row's other faults, not once they are mended.
+        # A row repeated is said with the row's other faults, not once they are mended; it is
+        # checked as any row, but only its first line goes on (to be checked against the
+        # workbook): two people of one sign-in would never be written.
+        repeated = False
         for key in ("sign_in", "email"):
             value = values.get(key, "").lower()
             if not value:
                 continue
             if (key, value) in seen:
+                repeated = True
                 problems.append(
                     f"line {line}: {key} {value!r} is already on line {seen[(key, value)]}"
                 )
@@ -276,6 +280,7 @@ def _read_roster(text: str) -> tuple[Roster, list[str]]:
         if values.get("name"):
             first = named.setdefault(name_key(values["name"]), line)
             if first != line:
+                repeated = True
                 problems.append(
                     f"line {line}: the name {values['name']!r} is already on line {first}: {_APART}"
                 )
@@ -289,6 +294,8 @@ def _read_roster(text: str) -> tuple[Roster, list[str]]:
             )
         except ValidationError as exc:
             problems.extend(f"line {line}: {e.path}: {e.message}" for e in exc.errors)
+            continue
+        if repeated:
             continue
         people.append(person)
         given.append(frozenset(k for k in KEPT_WHEN_EMPTY if values.get(k)))
@@ -428,7 +435,7 @@ def enrol(
                 result.updated.append(tx.save(changed))
                 result.changes.append((known, result.updated[-1]))
         if problems or faults:
-            raise RosterRefused([*faults, *problems])  # the transaction is rolled back
+            raise RosterRefused(_by_line([*faults, *problems]))  # the transaction is rolled back
         facilitator = next((p for p in result.enrolled if p.role == Role.FACILITATOR), None)
         demoted = next(
             (
@@ -451,6 +458,17 @@ def enrol(
             cohort = tx.save(cohort.replace(facilitator_id=facilitator.id))
             result.cohort = cohort
     return result
+
+
+def _by_line(problems: list[str]) -> list[str]:
+    """Faults in the order of the lines they name (those of no line, such as the cohort's,
+    last), each line's in the order found."""
+
+    def line(problem: str) -> int:
+        found = re.match(r"line (\d+): ", problem)
+        return int(found[1]) if found else 1 << 62
+
+    return sorted(problems, key=line)
 
 
 def _partner_in_running_pair(tx, person: Person) -> str | None:

@@ -413,3 +413,27 @@ def test_one_refusal_lists_every_fault_of_the_file_and_against_the_workbook(stor
         p.startswith("line 4: ann becker (ab2): someone else in the workbook") for p in problems
     )
     assert store.counts() == before
+
+
+def test_a_row_pasted_twice_is_refused_not_written_twice(store, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,sign_in\nCal Cole,cal\nDee Dale,dee\nCal Cole,cal\n", encoding="utf-8")
+    before = store.counts()
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol_file(store, roster, "Spring")
+    assert refused.value.problems == [
+        "line 4: sign_in 'cal' is already on line 2",
+        "line 4: the name 'Cal Cole' is already on line 2: " + enrol._APART,
+    ]
+    assert store.counts() == before
+
+
+def test_faults_come_in_the_order_of_their_lines(store, tmp_path):
+    enrol.enrol(store, enrol.read_roster("name,sign_in\nAnn Becker,ann\n"), "Spring")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "name,sign_in,email\nann becker,ab2,\nCal Cole,cal,not-an-address\n", encoding="utf-8"
+    )
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol_file(store, roster, "Spring")
+    assert [p.split(":")[0] for p in refused.value.problems] == ["line 2", "line 3"]
