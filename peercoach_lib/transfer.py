@@ -151,7 +151,8 @@ def read_document(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         # "Unterminated string starting at" (Python's words) ends on where: say where.
         where = f"{exc.msg.removesuffix(' at')} at line {exc.lineno}, column {exc.colno}"
-        cut = text.strip() and not text.rstrip().endswith("}")
+        # Cut short: the parser ran out of text (a string is only "unterminated" at its end).
+        cut = exc.pos >= len(text.rstrip()) or exc.msg == "Unterminated string starting at"
         raise ImportRefused(
             f"{path}: not valid JSON: {where}"
             + (

@@ -122,6 +122,16 @@ def test_a_file_cut_short_or_from_a_newer_workbook_says_so(demo_store, tmp_path)
         r"not finish\): export it again",
         str(caught.value),
     )
+    after_a_record = tmp_path / "after.json"  # cut just after a record's closing brace
+    after_a_record.write_text(text[: text.index("}", text.index('"persons"')) + 1], "utf-8")
+    with pytest.raises(ImportRefused, match="as if cut short"):
+        transfer.read_document(after_a_record)
+    for not_json in ("{ this is not json", "name,sign_in\nAnn,ann\n", "<html><body>Sign in"):
+        other = tmp_path / "other.json"
+        other.write_text(not_json, encoding="utf-8")
+        with pytest.raises(ImportRefused) as caught:
+            transfer.read_document(other)
+        assert "not valid JSON" in str(caught.value) and "cut short" not in str(caught.value)
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "peercoach-export",, "version": 1}', encoding="utf-8")
     with pytest.raises(
