@@ -399,13 +399,13 @@ def unplanned_days(tx: Transaction, partnership_id: int) -> list[dt.date]:
 
 
 def unplanned_words(days: Sequence[dt.date]) -> str:
-    """Say how many unplanned sessions were held: "2 unplanned sessions held besides (the last
+    """Say how many unplanned sessions were held: "2 sessions held outside the schedule (the last
     on 5 May 2026)", or "" for none (it starts with a figure, never a letter to capitalise)."""
     if not days:
         return ""
     many = len(days) > 1
     return (
-        f"{len(days)} unplanned session{'s' if many else ''} held besides "
+        f"{len(days)} session{'s' if many else ''} held outside the schedule "
         f"({'the last ' if many else ''}on {dates.long(days[-1])})"
     )
 

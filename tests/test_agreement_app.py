@@ -327,15 +327,16 @@ def test_sessions_held_unplanned_are_said_beside_those_counted(store, pair):
     note = html.unescape(app.logged_note.value)
     assert "Sessions 1 to 3 are held or missed" in note
     assert (
-        "2 unplanned sessions held besides (the last on 2 April 2026): the session log has them; "
-        "they are not counted in the number."
+        "2 sessions held outside the schedule (the last on 2 April 2026): the session log has "
+        "them; they are not counted in the number."
     ) in note
     links = dict(
         re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', app.downloads.value)
     )
     text = base64.b64decode(links["agreement-alice-bob.md"]).decode()
-    assert "2 unplanned sessions held besides (the last on 2 April 2026): not counted above." in (
-        text
+    assert (
+        "2 sessions held outside the schedule (the last on 2 April 2026): not counted above."
+        in (text)
     )
 
 

@@ -493,3 +493,14 @@ def test_unsaved_ending_words_are_not_offered_as_a_draft(demo_store, pair):
     assert app.person.value == me
     assert app.unsaved.go_on_button.layout.display == "none"
     assert "keep them as a draft" not in app.unsaved.text.value
+
+
+def test_the_page_follows_the_partnership_chosen_as_well_as_the_person(demo_store, pair):
+    """The conversation's own partnership chooser is in the page's place (the address and the
+    links follow it), not only the person."""
+    from peercoach_lib.apps import forms
+
+    me = pair.members[0]
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    (place,) = [c for c in app.children if isinstance(c, forms.Place)]
+    assert f'data-person="{me}" data-partnership="{pair.id}"' in place.value

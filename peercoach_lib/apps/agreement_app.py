@@ -296,6 +296,7 @@ class AgreementApp(widgets.VBox):
         self._on_purpose: set = set()  # rows cancelled on purpose (see _holes)
         #: The days of the sessions already held or missed (not in the editable schedule).
         self.logged: list[dt.date] = []
+        self.unplanned: list[dt.date] = []
         #: What the form started from (see :meth:`load`).
         self.loaded: ag.Version = (None, [])
         #: How many sessions an end date too far ahead would make (0 when it is not).

@@ -234,7 +234,7 @@ class ConversationApp(widgets.VBox):
             forms.stylesheet(),
             self.demo,
             self.person,
-            forms.Place(person=self.person),
+            forms.Place(person=self.person, partnership=self.pair),
             self.form,
         ]
 
