@@ -398,8 +398,16 @@ class Visit:
         return path
 
     def reload(self) -> None:
+        """Reload the page at its address as it is now (which follows what is chosen on it)."""
         self.console_errors.clear()
         self.page.reload(timeout=90_000)
+        self.wait_until_rendered()
+
+    def open_again(self, url: str) -> None:
+        """Open ``url`` in this page: the link it came from, say, where a reload would load the
+        address as the page has since made it."""
+        self.console_errors.clear()
+        self.page.goto(url, timeout=90_000)
         self.wait_until_rendered()
 
     def close(self) -> None:
