@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from peercoach_lib import dates, merging, prep
@@ -398,15 +398,16 @@ def unplanned_days(tx: Transaction, partnership_id: int) -> list[dt.date]:
     )
 
 
-def unplanned_words(days: Sequence[dt.date]) -> str:
+def unplanned_words(days: Sequence[dt.date], day: Callable[[dt.date], str] = dates.long) -> str:
     """Say how many unplanned sessions were held: "2 sessions held outside the schedule (the last
-    on 5 May 2026)", or "" for none (it starts with a figure, never a letter to capitalise)."""
+    on 5 May 2026)", or "" for none (it starts with a figure, never a letter to capitalise).
+    ``day`` writes the date, as the sentence around it does (:mod:`peercoach_lib.dates`)."""
     if not days:
         return ""
     many = len(days) > 1
     return (
         f"{len(days)} session{'s' if many else ''} held outside the schedule "
-        f"({'the last ' if many else ''}on {dates.long(days[-1])})"
+        f"({'the last ' if many else ''}on {day(days[-1])})"
     )
 
 

@@ -327,7 +327,7 @@ def test_sessions_held_unplanned_are_said_beside_those_counted(store, pair):
     note = html.unescape(app.logged_note.value)
     assert "Sessions 1 to 3 are held or missed" in note
     assert (
-        "2 sessions held outside the schedule (the last on 2 April 2026): the session log has "
+        "2 sessions held outside the schedule (the last on 2 Apr 2026): the session log has "
         "them; they are not counted in the number."
     ) in note
     links = dict(

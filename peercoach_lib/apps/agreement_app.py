@@ -824,7 +824,7 @@ class AgreementApp(widgets.VBox):
         if self.unplanned:
             one = len(self.unplanned) == 1
             said.append(
-                ag.unplanned_words(self.unplanned)
+                ag.unplanned_words(self.unplanned, dates.short)  # as the line before it
                 + (
                     ": the session log has it; it is"
                     if one
