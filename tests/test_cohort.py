@@ -638,6 +638,8 @@ def test_the_csv_tables_are_rounded_and_name_the_pair_first(store, known):
 def test_grid_rows_say_what_their_days_count():
     assert cohort.since_label(12, pd.Timestamp("2026-11-01"), True) == "12 d"
     assert cohort.since_label(23, pd.NaT, True) == "no session yet, 23 d"
+    assert cohort.since_label(0, pd.NaT, True) == "no session yet, paired today"
+    assert cohort.since_label(0, pd.Timestamp("2026-11-01"), True) == "0 d"
     assert cohort.since_label(40, pd.Timestamp("2026-10-01"), False) == "ended"
     # Long names are cut short, each on its own.
     assert cohort.shortened("Ann", 18) == "Ann"

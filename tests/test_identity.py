@@ -351,3 +351,30 @@ def test_saved_at_is_the_signed_in_persons_own_time(store, far_apart):
     assert said["ann"] != said["bea"]
     with context.viewing_as(identity.ANYONE):  # locally, the computer's clock
         _said_at(None, lambda: forms.saved_at(store))
+
+
+def test_times_shown_are_the_signed_in_persons_own(store, far_apart):
+    """A draft restored, a history entry and an affirmation are shown in the signed-in person's
+    time (stored in UTC): 09:00 UTC is 23:00 the same day in Kiritimati (+14) and 22:00 the
+    day before in Pago Pago (-11)."""
+    from peercoach_lib.apps.agreement_app import PartnerPanel
+    from peercoach_lib.model.history import HistoryAction, HistoryEntry
+
+    moment = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    entry = HistoryEntry(
+        table_name="agreements", record_id=1, action=HistoryAction.UPDATED, changed_at=moment
+    )
+    expected = {"ann": ("2 Mar 2026", "23:00"), "bea": ("1 Mar 2026", "22:00")}
+    for name, (day, time) in expected.items():
+        with context.viewing_as(signed_in(store, name)):
+            bar = forms.DraftBar("the plan")
+            bar.restored(moment)
+            assert f"({day} {time})" in bar.notice.value
+            table = forms.history_table([entry], model.Agreement)
+            assert f"<td>{day} {time}</td>" in table
+            assert "UTC" not in bar.notice.value + table
+            panel = PartnerPanel(0)
+            panel.affirmed_at = moment
+            panel._show_affirmation()
+            assert f"at {time}." in panel.affirmed_line.value
+            assert "UTC" not in panel.affirmed_line.value

@@ -137,10 +137,11 @@ class PartnerPanel(widgets.VBox):
 
     def _show_affirmation(self) -> None:
         name = html.escape(self.person.name) if self.person else "This partner"
+        when = context.local_time(self.affirmed_at) if self.affirmed_at else None
         self.affirmed_line.value = (
             f"<span style='font-size:13px'>{name} affirmed the ground rule on "
-            f"{dates.long(self.affirmed_at)} at {self.affirmed_at:%H:%M} UTC.</span>"
-            if self.affirmed_at
+            f"{dates.long(when)} at {when:%H:%M}.</span>"
+            if when
             else f"<span style='font-size:13px'>{name} has not affirmed the ground rule yet.</span>"
         )
 

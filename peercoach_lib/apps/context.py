@@ -145,6 +145,17 @@ def now(store: Store | None = None) -> dt.datetime:
     return dt.datetime.now(ZoneInfo(me.time_zone))
 
 
+def local_time(moment: dt.datetime, store: Store | None = None) -> dt.datetime:
+    """A stored instant (aware, UTC) as the person at the page reads clocks, as :func:`now`
+    has it: on a shared server in the signed-in person's time zone, locally the computer's."""
+    if moment.tzinfo is None:  # stored instants are UTC; a naive one is taken as such
+        moment = moment.replace(tzinfo=dt.UTC)
+    me = viewer(store).person
+    if me is None:
+        return moment.astimezone().replace(tzinfo=None)
+    return moment.astimezone(ZoneInfo(me.time_zone))
+
+
 @contextmanager
 def viewing_as(who: Viewer) -> Iterator[Viewer]:
     """Build pages as ``who`` sees them (for tests, and for tools that render a page)."""

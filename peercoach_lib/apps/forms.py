@@ -405,10 +405,13 @@ class DraftBar(widgets.VBox):
         super().__init__([self.notice, self.discard])
 
     def restored(self, updated_at) -> None:
+        from peercoach_lib.apps import context
+
+        when = context.local_time(updated_at)
         self.notice.value = notice(
             "info",
             "Restored what you typed and had not saved "
-            f"({dates.short(updated_at)} {updated_at:%H:%M} UTC). "
+            f"({dates.short(when)} {when:%H:%M}). "
             f"Save {html.escape(self.what)} to keep it.",
         )
         self.discard.layout.display = "flex"
@@ -1085,14 +1088,18 @@ HISTORY_SHOWN = 10
 
 def history_table(entries, record: type, names: Mapping[int, str] | None = None) -> str:
     """The latest changes to a record, newest first: when, who (if known), what, and which fields
-    went from what to what (a short value is shown; a long text or a list is named)."""
+    went from what to what (a short value is shown; a long text or a list is named); times as
+    the person at the page reads clocks (:func:`context.local_time`)."""
+    from peercoach_lib.apps import context
+
     rows = []
     entries = list(entries)
     for entry in list(reversed(entries))[:HISTORY_SHOWN]:
         fields = "; ".join(_change_text(record, n, c) for n, c in entry.changes.items()) or "-"
         who = (names or {}).get(entry.changed_by, "not recorded")
+        when = context.local_time(entry.changed_at)
         rows.append(
-            f"<tr><td>{dates.short(entry.changed_at)} {entry.changed_at:%H:%M}</td>"
+            f"<tr><td>{dates.short(when)} {when:%H:%M}</td>"
             f"<td>{html.escape(who)}</td>"
             f"<td>{entry.action.value}</td><td>{html.escape(fields)}</td></tr>"
         )
@@ -1106,7 +1113,7 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
     )
     return (
         f"<table style='font-size:13px;border-collapse:collapse'>{more}<thead><tr>"
-        f"<th style='{cell}'>When (UTC)</th><th style='{cell}'>Who</th>"
+        f"<th style='{cell}'>When</th><th style='{cell}'>Who</th>"
         f"<th style='{cell}'>What</th><th style='{cell}'>Fields</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
