@@ -160,23 +160,34 @@ def pair(
             p.id: p
             for p in tx.find(Person, id=[p for p in (person_a, person_b) if isinstance(p, int)])
         }
-        for path, label, pid in (
-            ("person_a_id", "Person", person_a),
-            ("person_b_id", "Partner", person_b),
-        ):
-            if pid in known and known[pid].forgotten_at is not None:
-                # Said first: that they left matters more than where they were.
-                raise _refuse("New partnership", path, label, "has left the workbook")
-        _refuse_a_name_taken(tx, person_a, person_b)
+        left = [
+            FieldError(path, label, "has left the workbook")
+            for path, label, pid in (
+                ("person_a_id", "Person", person_a),
+                ("person_b_id", "Partner", person_b),
+            )
+            if pid in known and known[pid].forgotten_at is not None
+        ]
+        if left:
+            # Said alone: that they left matters more than where they were.
+            raise ValidationError("New partnership", left)
+        # Every other fault at once, so that one correction does not meet the next.
+        errors = _names_taken(tx, person_a, person_b)
         cohorts = {known[p].cohort_id for p in (person_a, person_b) if p in known} - {None}
         if cohort_id is None and len(cohorts) > 1:
-            raise _refuse(
-                "New partnership",
-                "person_b_id",
-                "Partner",
-                "is in another cohort than the first partner: a facilitator pairs people of "
-                "one cohort",
+            errors.append(
+                FieldError(
+                    "person_b_id",
+                    "Partner",
+                    "is in another cohort than the first partner: a facilitator pairs people "
+                    "of one cohort",
+                )
             )
+        errors += _pairing_errors(
+            tx, *(p if isinstance(p, int) else None for p in (person_a, person_b)), on=on
+        )
+        if errors:
+            raise ValidationError("New partnership", errors)
         if cohort_id is None and cohorts:
             (cohort_id,) = cohorts
         ids = []
@@ -201,39 +212,103 @@ def same_name(a: str, b: str) -> bool:
     return name_key(a) == name_key(b)
 
 
-def _refuse_a_name_taken(tx: Transaction, *partners: int | Person) -> None:
+def _names_taken(tx: Transaction, *partners: int | Person) -> list[FieldError]:
     """A new person needs a name nobody in the workbook has (nor the other new partner): two
     people of one name cannot be told apart in any chooser."""
     new = [(k, p) for k, p in enumerate(partners) if isinstance(p, Person)]
     if not new:
-        return
+        return []
+    errors = []
     people = [p for p in tx.find(Person) if p.forgotten_at is None]
     for k, person in new:
-        path = ("person_a_name", "person_b_name")[k]
         taken = next((p for p in people if same_name(p.name, person.name)), None)
         if taken is not None and taken.role is Role.PARTICIPANT:
-            raise _refuse(
-                "New partnership",
-                path,
-                "Name of the new person",
+            message = (
                 f"{taken.name} is in the workbook already: choose them in the list, or add to "
-                "the new person's name what tells them apart",
+                "the new person's name what tells them apart"
             )
-        if taken is not None:  # in no partner list: "choose them in the list" would mislead
-            raise _refuse(
-                "New partnership",
-                path,
-                "Name of the new person",
+        elif taken is not None:  # in no partner list: "choose them in the list" would mislead
+            message = (
                 f"{taken.name} is in the workbook already, as a facilitator (facilitators are "
-                "not paired here): add to the new person's name what tells them apart",
+                "not paired here): add to the new person's name what tells them apart"
             )
-        if k == 1 and isinstance(partners[0], Person) and same_name(partners[0].name, person.name):
-            raise _refuse(
-                "New partnership",
-                path,
-                "Name of the new person",
-                "the first partner has this name too: add to one of them what tells them apart",
+        elif (
+            k == 1 and isinstance(partners[0], Person) and same_name(partners[0].name, person.name)
+        ):
+            message = (
+                "the first partner has this name too: add to one of them what tells them apart"
             )
+        else:
+            continue
+        path = ("person_a_name", "person_b_name")[k]
+        errors.append(FieldError(path, "Name of the new person", message))
+    return errors
+
+
+def _pairing_errors(
+    tx: Transaction, person_a_id: int | None, person_b_id: int | None, *, on: dt.date
+) -> list[FieldError]:
+    """What stands against pairing these two (``None`` for someone new, who has no past)."""
+    errors = []
+    if person_a_id is not None and person_a_id == person_b_id:
+        errors.append(FieldError("person_b_id", "Partner", "must be someone else"))
+    ids = [
+        (path, label, pid)
+        for path, label, pid in (
+            ("person_a_id", "Person", person_a_id),
+            ("person_b_id", "Partner", person_b_id),
+        )
+        if pid is not None
+    ]
+    people = {p.id: p for p in tx.find(Person, id=[pid for _, _, pid in ids])}
+    for path, label, pid in ids:
+        person = people.get(pid)
+        if person is None:
+            errors.append(FieldError(path, label, f"there is no person {pid}"))
+        elif person.role is not Role.PARTICIPANT:
+            errors.append(FieldError(path, label, "must be a participant"))
+        elif person.forgotten_at is not None:
+            errors.append(FieldError(path, label, "has left the workbook"))
+    if errors:
+        return errors
+    if len(ids) == 2 and any(
+        set(p.members) == {person_a_id, person_b_id} and p.is_active
+        for p in tx.find(Partnership, person_a_id=[person_a_id, person_b_id])
+    ):
+        return [FieldError("person_b_id", "Partner", "these two are partners already")]
+    # One running partnership at a time: the form pairs people whose pair ended.
+    for path, label, pid in ids:
+        theirs = tx.find(Partnership, person_a_id=pid) + tx.find(Partnership, person_b_id=pid)
+        running = [p for p in theirs if p.is_active]
+        if running:
+            other = tx.get(Person, running[0].partner_of(pid))
+            errors.append(
+                FieldError(
+                    path,
+                    label,
+                    f"is in a running partnership with {other.name} (since "
+                    f"{dates.short(running[0].started_on)}), which must end before a new one "
+                    "starts",
+                )
+            )
+            continue
+        # Nor may a new partnership start before an ended one's last day.
+        overlapping = max(
+            (p for p in theirs if not p.is_active and p.ended_on > on),
+            key=lambda p: p.ended_on,
+            default=None,
+        )
+        if overlapping is not None:
+            other = tx.get(Person, overlapping.partner_of(pid))
+            errors.append(
+                FieldError(
+                    path,
+                    label,
+                    f"was in a partnership with {other.name} until "
+                    f"{dates.short(overlapping.ended_on)}: a new one starts on that day or later",
+                )
+            )
+    return errors
 
 
 def _pair(
@@ -245,66 +320,7 @@ def _pair(
     cohort_id: int | None,
     by: int | None,
 ) -> Partnership:
-    errors = []
-    if person_a_id == person_b_id:
-        errors.append(FieldError("person_b_id", "Partner", "must be someone else"))
-    people = {p.id: p for p in tx.find(Person, id=[person_a_id, person_b_id])}
-    for path, label, pid in (
-        ("person_a_id", "Person", person_a_id),
-        ("person_b_id", "Partner", person_b_id),
-    ):
-        person = people.get(pid)
-        if person is None:
-            errors.append(FieldError(path, label, f"there is no person {pid}"))
-        elif person.role is not Role.PARTICIPANT:
-            errors.append(FieldError(path, label, "must be a participant"))
-        elif person.forgotten_at is not None:
-            errors.append(FieldError(path, label, "has left the workbook"))
-    if not errors:
-        together = [
-            p
-            for p in tx.find(Partnership, person_a_id=[person_a_id, person_b_id])
-            if set(p.members) == {person_a_id, person_b_id} and p.is_active
-        ]
-        if together:
-            errors.append(FieldError("person_b_id", "Partner", "these two are partners already"))
-        else:
-            # One running partnership at a time: the form pairs people whose pair ended.
-            for path, label, pid in (
-                ("person_a_id", "Person", person_a_id),
-                ("person_b_id", "Partner", person_b_id),
-            ):
-                theirs = tx.find(Partnership, person_a_id=pid) + tx.find(
-                    Partnership, person_b_id=pid
-                )
-                running = [p for p in theirs if p.is_active]
-                # Nor may a new partnership start before an ended one's last day.
-                overlapping = max(
-                    (p for p in theirs if not p.is_active and p.ended_on > on),
-                    key=lambda p: p.ended_on,
-                    default=None,
-                )
-                if overlapping is not None and not running:
-                    other = tx.get(Person, overlapping.partner_of(pid))
-                    errors.append(
-                        FieldError(
-                            path,
-                            label,
-                            f"was in a partnership with {other.name} until "
-                            f"{dates.short(overlapping.ended_on)}: a new one starts on that "
-                            "day or later",
-                        )
-                    )
-                if running:
-                    other = tx.get(Person, running[0].partner_of(pid))
-                    errors.append(
-                        FieldError(
-                            path,
-                            label,
-                            f"is in a running partnership with {other.name} (since "
-                            f"{dates.short(running[0].started_on)}): it ends first",
-                        )
-                    )
+    errors = _pairing_errors(tx, person_a_id, person_b_id, on=on)
     if errors:
         raise ValidationError("New partnership", errors)
     return tx.save(

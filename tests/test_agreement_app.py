@@ -249,6 +249,11 @@ def test_someone_in_a_running_partnership_is_not_paired_again_here(store, pair):
     assert "Nothing was created" in creator.result.value
     assert store.find(model.Person, name="Carmen Castro") == []
     assert len(store.find(model.Partnership)) == 1
+    # A taken name as well: both said at the first click, each under its own field.
+    creator.second_name.value = "bob"
+    creator.create.click()
+    assert "is in a running partnership with Bob" in creator.first.message.value
+    assert "Bob is in the workbook already" in creator.second_name.message.value
 
 
 def test_the_choosers_show_their_first_option_and_offer_no_one_who_left(store, pair):

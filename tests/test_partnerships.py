@@ -159,6 +159,31 @@ def test_a_new_person_needs_a_name_nobody_in_the_workbook_has(store, pair):
     assert store.find(Person, name="Gil") == []
 
 
+def test_pairing_names_every_fault_at_once(store, pair):
+    """A taken name and a partner in a running partnership are both said on the first try, so
+    that mending one does not only bring up the other."""
+    other = store.save(Cohort(name="Autumn"))
+    dan = store.save(Person(name="Dan", cohort_id=other.id))
+    with pytest.raises(ValidationError) as refused:
+        partnerships.pair(store, Person(name="alice"), pair["bob"].id, on=TODAY)
+    started = dates.short(pair["partnership"].started_on)
+    assert refused.value.messages() == {
+        "person_a_name": "Alice is in the workbook already: choose them in the list, or add to "
+        "the new person's name what tells them apart",
+        "person_b_id": f"is in a running partnership with Alice (since {started}), which must "
+        "end before a new one starts",
+    }
+    with pytest.raises(ValidationError) as refused:
+        partnerships.pair(store, dan.id, pair["bob"].id, on=TODAY)
+    assert refused.value.messages() == {
+        "person_b_id": "is in another cohort than the first partner: a facilitator pairs people "
+        f"of one cohort; is in a running partnership with Alice (since {started}), which must "
+        "end before a new one starts",
+    }
+    assert store.find(Person, name="alice") == []
+    assert len(store.find(Partnership)) == 1
+
+
 def test_pairing_refuses_what_cannot_be_a_partnership(store, pair):
     alice, bob, fay = pair["alice"], pair["bob"], pair["fay"]
     with pytest.raises(ValidationError) as caught:
@@ -188,8 +213,8 @@ def test_pairing_refuses_what_cannot_be_a_partnership(store, pair):
         partnerships.pair(store, carol.id, alice.id)
     started = pair["partnership"].started_on
     assert caught.value.messages() == {
-        "person_b_id": f"is in a running partnership with Bob (since {dates.short(started)}): "
-        "it ends first"
+        "person_b_id": f"is in a running partnership with Bob (since {dates.short(started)}), "
+        "which must end before a new one starts"
     }
     assert len(store.find(Partnership)) == 1
 
