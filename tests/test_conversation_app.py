@@ -221,6 +221,10 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     options = dict((label, value) for label, value in app.pair_person.control.options)
     alone = [label for label in options if label.endswith("(no partner now)")]
     assert alone, "the demo has someone whose partnership ended"
+    # An impossible range hides what the range shows, not the pairing, which is not about it.
+    app.end.value = app.start.value - dt.timedelta(days=1)
+    assert app.results.layout.display == "none"
+    assert app.pairing.layout.display != "none" and app.body.layout.display != "none"
     app.pair_button.click()
     assert "choose the person to pair" in app.pair_person.message.value
     assert "Nobody was paired: 2 fields need attention (marked Error)." in plain(

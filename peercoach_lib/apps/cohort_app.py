@@ -98,8 +98,16 @@ class CohortDashboardApp(widgets.VBox):
                 self.spread_image,
                 forms.heading("Flags"),
                 self.flags_box,
-                forms.heading("Endings and new pairs"),
+                forms.heading("Endings"),
                 self.endings,
+                forms.heading("Take the tables with you"),
+                self.downloads,
+            ]
+        )
+        # Pairing is not about the range: offered whatever the range says.
+        self.pairing = widgets.VBox(
+            [
+                forms.heading("New pairs"),
                 widgets.HTML(
                     "<p>Pair someone again after their partnership ended, or pair two people "
                     "for the first time. The new pair starts at its own first-session "
@@ -110,11 +118,11 @@ class CohortDashboardApp(widgets.VBox):
                 self.pair_start,
                 self.pair_button,
                 self.pair_result,
-                forms.heading("Take the tables with you", 3),
-                self.downloads,
             ]
         )
-        self.body = widgets.VBox([self.demo, self.privacy, self.start, self.end, self.results])
+        self.body = widgets.VBox(
+            [self.demo, self.privacy, self.start, self.end, self.results, self.pairing]
+        )
         self.children = [
             forms.stylesheet(),
             self.chooser,
@@ -160,6 +168,7 @@ class CohortDashboardApp(widgets.VBox):
         self.end.value = self.today
         self._quiet = False
         self.refresh()
+        self._offer_pairing()
 
     def _on_range(self, _change) -> None:
         if getattr(self, "_quiet", False) or self.chooser.value is None:
@@ -207,7 +216,6 @@ class CohortDashboardApp(widgets.VBox):
         self._draw_spread()
         self._show_flags()
         self._show_endings()
-        self._offer_pairing()
         self._offer_downloads()
 
     def _track_flags(self) -> None:
@@ -527,6 +535,7 @@ class CohortDashboardApp(widgets.VBox):
         names = {p.id: p.name for p in self.store.find(Person, id=list(new.members))}
         agreement = context.link("first_session_agreement.ipynb", partnership=new.id)
         self.refresh()
+        self._offer_pairing()
         self.pair_result.value = forms.notice(
             "ok",
             f"{html.escape(names[new.person_a_id])} and {html.escape(names[new.person_b_id])} "
