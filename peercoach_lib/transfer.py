@@ -252,10 +252,10 @@ def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
                         # Another person, by name only in the export, who is the same person:
                         # what is stored stands (renamed since, or gone: "Former participant").
                         continue
-                    elif _comparable(current) != _comparable(record):
+                    elif differing := _differing(current, record):
                         conflicts.append(
                             f"{mapping.name} {record.id}: differs from the record with that id "
-                            "already in the database"
+                            f"already in the database ({differing})"
                         )
             if conflicts:
                 raise ImportRefused(_problem_list(conflicts))
@@ -310,6 +310,19 @@ def _linked_here(tx: Transaction, parsed: dict[str, list[Record]]) -> set[int]:
 
 def _comparable(record: Record) -> dict[str, Any]:
     return record.model_dump(mode="json", exclude={"created_at", "updated_at"})
+
+
+def _differing(stored: Record, imported: Record, most: int = 4) -> str:
+    """Which fields of ``imported`` differ from ``stored`` ("in Name, Time zone"), or ""."""
+    a, b = _comparable(stored), _comparable(imported)
+    fields = type(imported).model_fields
+    names = [
+        fields[k].title or k for k in fields if k in a.keys() | b.keys() and a.get(k) != b.get(k)
+    ]
+    if not names:
+        return ""
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return "in " + ", ".join(names[:most]) + more
 
 
 def _insert_all(tx: Transaction, pending: list[tuple[TableMap, Record]]) -> None:

@@ -150,10 +150,14 @@ def test_a_file_cut_short_or_from_a_newer_workbook_says_so(demo_store, tmp_path)
 
 
 def test_a_conflicting_record_is_refused(demo_store, tmp_path):
-    document = _edit(_valid(demo_store), "persons", 0, name="Someone Else")
+    document = _edit(_valid(demo_store), "persons", 0, name="Someone Else", time_zone="Asia/Tokyo")
     before = _tables(demo_store)
-    with pytest.raises(ImportRefused, match="persons 1: differs from the record with that id"):
+    with pytest.raises(ImportRefused) as caught:
         transfer.import_document(demo_store, document)
+    assert (
+        "persons 1: differs from the record with that id already in the database (in Name, Time "
+        "zone)" in str(caught.value)
+    )
     for name, frame in _tables(demo_store).items():
         pd.testing.assert_frame_equal(before[name], frame, obj=name)
 
