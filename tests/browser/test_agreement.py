@@ -166,3 +166,38 @@ def test_a_session_in_the_year_2205_is_refused_next_to_the_schedule(workbook, vi
     schedule = page.locator(".peercoach-field").filter(has=field(page, second_label)).last
     expect(result).to_contain_text("Nothing was saved", timeout=1000)
     expect(schedule.locator(".peercoach-error")).to_contain_text("2100", timeout=1000)
+
+
+def test_half_a_time_is_said_beside_its_box_and_holds_back_the_save(workbook, visit, demo_database):
+    """The browser reads a time with its minutes cleared as an empty box: the page says so
+    and saves nothing, rather than saving the agreement with no time."""
+    from peercoach_lib.model import Agreement
+    from peercoach_lib.store import Store
+
+    with Store(demo_database) as store:
+        (before,) = store.find(Agreement, partnership_id=PARTNERSHIP)
+    visit_ = visit(workbook.url(NOTEBOOK, partnership=PARTNERSHIP, person=CARMEN))
+    visit_.assert_clean()
+    page = visit_.page
+    time = field(page, "Time")
+    time.click()
+    page.keyboard.press("Backspace")  # the part clicked is cleared: half a time is left
+    assert time.evaluate("input => input.validity.badInput")
+    time.blur()
+    error = page.locator(".peercoach-date-error")
+    expect(error).to_have_text("Error: not a complete time: correct it or clear it.")
+    expect(time).to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="Save agreement").click()
+    expect(time).to_be_focused()
+    expect(page.locator(".peercoach-date-held")).to_have_text(
+        "Nothing was saved: a time box holds half a time (marked Error)."
+    )
+    page.wait_for_timeout(1500)  # a save, had it gone through, would have said so by now
+    expect(page.get_by_text("Saved at")).to_have_count(0)
+    with Store(demo_database) as store:
+        (after,) = store.find(Agreement, partnership_id=PARTNERSHIP)
+    assert after.time == before.time and after.updated_at == before.updated_at
+    time.fill(f"{before.time:%H:%M}")  # put right: the message goes
+    time.blur()
+    expect(error).to_have_count(0)
+    visit_.assert_clean()
