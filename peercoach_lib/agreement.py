@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -628,10 +629,13 @@ def markdown(
         section = sections.get(person_id)
         meaning = words(section.confidentiality_meaning) if section else ""
         affirmed = section.affirmed_at if section else None
+        if affirmed:  # in the agreement's time, as its sessions are
+            affirmed = affirmed.astimezone(zoneinfo.ZoneInfo(agreement.time_zone))
         lines += [
             f"**{name(person_id)}**: {meaning or '(not written yet)'}",
             "",
-            f"- Affirmed the ground rule on {dates.long(affirmed)} at {affirmed:%H:%M} UTC"
+            f"- Affirmed the ground rule on {dates.long(affirmed)} at {affirmed:%H:%M} "
+            f"({agreement.time_zone})"
             if affirmed
             else "- Has not affirmed the ground rule yet",
             "",

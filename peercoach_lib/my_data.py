@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -243,14 +244,25 @@ def _short(data: object, limit: int = 200) -> str:
 # -- the inventory -------------------------------------------------------------------------------
 
 
+def _day(moment: dt.datetime | None, zone: str) -> dt.date | None:
+    """The day of a stored instant (UTC) in the person's own time zone: what they did at
+    23:50 on 1 October in Sydney was on 1 October, not on 30 September (UTC's day)."""
+    return moment.astimezone(ZoneInfo(zone)).date() if moment is not None else None
+
+
 @dataclass
 class _Context:
-    """What the items need to name things: partners, sessions, partnerships."""
+    """What the items need to name things: partners, sessions, partnerships; and the person's
+    time zone, which days of stored instants are told in."""
 
     person_id: int
     names: dict[int, str]
     pairs: dict[int, Partnership]
     sessions: dict[int, Session]
+    zone: str = "UTC"
+
+    def day(self, moment: dt.datetime | None) -> dt.date | None:
+        return _day(moment, self.zone)
 
     def partner(self, partnership_id: int) -> str:
         pair = self.pairs.get(partnership_id)
@@ -286,7 +298,9 @@ def inventory(store: Store, person_id: int) -> list[Item]:
         names = {p.id: p.name for p in tx.find(Person, id=others)}
         cohorts = {c.id: c for c in tx.find(Cohort, id=[me.cohort_id] if me.cohort_id else [])}
         sessions = tx.find(Session, partnership_id=pair_ids)
-        context = _Context(person_id, names, {p.id: p for p in pairs}, {s.id: s for s in sessions})
+        context = _Context(
+            person_id, names, {p.id: p for p in pairs}, {s.id: s for s in sessions}, me.time_zone
+        )
         plans = tx.find(ChangePlan, person_id=person_id)
         preps = tx.find(SessionPrep, person_id=person_id)
         items = [
@@ -303,7 +317,7 @@ def inventory(store: Store, person_id: int) -> list[Item]:
             *_plans(plans, tx.find(GasRating, plan_id=[p.id for p in plans])),
             *_conversations(context, tx.find(Conversation, person_id=person_id)),
             *_endings(context, tx.find(EndingNote, person_id=person_id)),
-            *_drafts(tx.find(Draft, person_id=person_id)),
+            *_drafts(context, tx.find(Draft, person_id=person_id)),
             *_history(tx, plans, pair_ids),
         ]
     return items
@@ -331,9 +345,9 @@ def _person(me: Person, cohort: Cohort | None) -> Item:
             # The first partner's time zone is what a new agreement suggests to both.
             ("Time zone", me.time_zone, (PARTNER,)),
             ("Cohort", cohort.name if cohort else "", (FACILITATOR,)),
-            ("In the workbook since", day_text(me.created_at and me.created_at.date()), (ME,)),
+            ("In the workbook since", day_text(_day(me.created_at, me.time_zone)), (ME,)),
         ),
-        date=me.created_at.date() if me.created_at else None,
+        date=_day(me.created_at, me.time_zone),
         record_id=me.id,
     )
 
@@ -387,7 +401,7 @@ def _agreements(
         both = (PARTNER,)
         rows = []
         if section is not None:
-            affirmed = section.affirmed_at.date() if section.affirmed_at else None
+            affirmed = context.day(section.affirmed_at)
             rows = [
                 ("What confidentiality means to me", section.confidentiality_meaning, both),
                 ("Affirmed confidentiality on", day_text(affirmed), both),
@@ -402,7 +416,7 @@ def _agreements(
                 "agreement",
                 f"Agreement with {context.partner(agreement.partnership_id)}",
                 _entries(*rows),
-                date=agreement.updated_at.date() if agreement.updated_at else None,
+                date=context.day(agreement.updated_at),
                 record_id=agreement.id,
             )
         )
@@ -687,7 +701,7 @@ def _conversations(context: _Context, talks: list[Conversation]) -> list[Item]:
                 ("How we will hold each other to it", c.hold_to_it, (PARTNER,)),
                 ("Review date", day_text(c.review_on), (PARTNER,)),
             ]
-        created = c.created_at.date() if c.created_at else None
+        created = context.day(c.created_at)
         items.append(
             Item(
                 "conversation",
@@ -731,10 +745,10 @@ _DRAFT_FORMS = {
 }
 
 
-def _drafts(drafts: list[Draft]) -> list[Item]:
+def _drafts(context: _Context, drafts: list[Draft]) -> list[Item]:
     items = []
     for d in drafts:
-        changed = d.updated_at.date() if d.updated_at else None
+        changed = context.day(d.updated_at)
         items.append(
             Item(
                 "draft",

@@ -319,7 +319,19 @@ def test_the_agreement_reads_well(store, pair):
     text = ag.markdown(agreement, p, {alice.id: alice, bob.id: bob}, _weekly(2))
     assert text.startswith("# Peer-coaching agreement: Alice and Bob\n")
     assert "**Not yet in force**" in text
-    assert "- Affirmed the ground rule on 2 March 2026 at 09:00 UTC" in text
+    assert "- Affirmed the ground rule on 2 March 2026 at 09:00 (UTC)" in text
+    # In the agreement's time, as its sessions are: 23:50 UTC is 09:50 the next day in Sydney.
+    sydney = agreement.replace(
+        time_zone="Australia/Sydney",
+        partners=[
+            agreement.partners[0].replace(
+                affirmed_at=dt.datetime(2026, 10, 1, 23, 50, tzinfo=dt.UTC)
+            )
+        ],
+    )
+    assert "- Affirmed the ground rule on 2 October 2026 at 09:50 (Australia/Sydney)" in (
+        ag.markdown(sydney, p, {alice.id: alice, bob.id: bob}, _weekly(2))
+    )
     assert "- Has not affirmed the ground rule yet" in text
     assert "- **Who calls:** Alice" in text and "07:05 (UTC)" in text
     assert "1. Monday 2 March 2026" in text and "- Meet every week" in text

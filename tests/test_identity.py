@@ -378,3 +378,36 @@ def test_times_shown_are_the_signed_in_persons_own(store, far_apart):
             panel._show_affirmation()
             assert f"at {time}." in panel.affirmed_line.value
             assert "UTC" not in panel.affirmed_line.value
+
+
+def test_a_schedule_counts_its_days_in_its_agreements_time_zone(store, cohort, far_apart):
+    """Sessions are booked on days of the agreement's time zone: Ann, a day ahead of it,
+    prepares for the session of its today (for her, yesterday's) and is not told it is due;
+    Bea, a day behind it, may log the session of its today as held (for her, tomorrow's)."""
+    from peercoach_lib.apps.prep_app import SessionPrepApp
+
+    pair = cohort["pairs"][0]
+    week = dt.timedelta(days=7)
+    behind = dt.datetime.now(ZoneInfo("Pacific/Pago_Pago")).date()
+    agreement = store.save(
+        model.Agreement(partnership_id=pair.id, time_zone="Pacific/Pago_Pago", session_count=2)
+    )
+    now, later = (
+        store.save(model.Session(partnership_id=pair.id, scheduled_on=day))
+        for day in (behind, behind + week)
+    )
+    with context.viewing_as(signed_in(store, "ann")):
+        assert SessionPrepApp(store).session.value == now.id
+        page = AgreementApp(store, partnership_id=pair.id)
+        assert "not in the session log yet" not in str(page.check()[1].warnings)
+
+    ahead = dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    store.save(agreement.replace(time_zone="Pacific/Kiritimati"))
+    now = store.save(now.replace(scheduled_on=ahead))
+    store.save(later.replace(scheduled_on=ahead + week))
+    with context.viewing_as(signed_in(store, "bea")):
+        log = SessionLogApp(store)
+        assert (log.session.value, log.held_on.value) == (now.id, ahead)
+        log.save_button.click()
+        assert "Saved" in log.result.value, log.result.value
+    assert store.get(model.Session, now.id).held_on == ahead

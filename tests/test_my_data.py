@@ -263,3 +263,20 @@ def test_milestones_are_listed_from_the_first_due(store, pair):
     )
     entry = _entry(my_data.inventory(store, alice), "change_plan", "Milestones")
     assert entry.value == "6 Apr 2026: 5 km; 4 May 2026: 10 km"
+
+
+def test_days_of_stored_instants_are_the_persons_own(store, pair):
+    """An affirmation at 23:50 UTC on 1 October was on 2 October for someone in Sydney."""
+    import datetime as dt
+
+    alice = store.save(pair["alice"].replace(time_zone="Australia/Sydney"))
+    late = dt.datetime(2026, 10, 1, 23, 50, tzinfo=dt.UTC)
+    store.save(
+        model.Agreement(
+            partnership_id=pair["partnership"].id,
+            partners=[model.PartnerSection(person_id=alice.id, affirmed_at=late)],
+        )
+    )
+    (agreement,) = [i for i in my_data.inventory(store, alice.id) if i.kind == "agreement"]
+    entries = {e.label: e.value for e in agreement.entries}
+    assert entries["Affirmed confidentiality on"] == my_data.day_text(dt.date(2026, 10, 2))

@@ -289,6 +289,8 @@ class AgreementApp(widgets.VBox):
         self.add_class("peercoach-app")
         self.add_class("peercoach-agreement")
         self.store = store or Store()
+        self._given_today = today
+        #: Today as the chosen partnership's schedule counts days (see :meth:`load`).
         self.today = today or context.today(self.store)
         self.partnership: Partnership | None = None
         self.people: dict[int, Person] = {}
@@ -567,6 +569,11 @@ class AgreementApp(widgets.VBox):
                 self.logged = ag.logged_days(tx, partnership_id)
                 self.unplanned = ag.unplanned_days(tx, partnership_id)
             self.saved = saved
+            self.today = context.schedule_today(
+                (saved.time_zone if saved else self.people[members[0]].time_zone),
+                self.store,
+                given=self._given_today,
+            )
             self.too_many = 0  # an end date too far ahead was the other form's
             self.reload_button.layout.display = "none"
             self.demo.value = forms.demo_notice() if self.partnership.is_demo else ""

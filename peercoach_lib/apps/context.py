@@ -145,6 +145,21 @@ def now(store: Store | None = None) -> dt.datetime:
     return dt.datetime.now(ZoneInfo(me.time_zone))
 
 
+def schedule_today(
+    time_zone: str | None, store: Store | None = None, *, given: dt.date | None = None
+) -> dt.date:
+    """Today as a partnership's schedule counts days. Its sessions are booked on days of its
+    agreement's time zone (``time_zone``), so a session is due, past or still to come by that
+    zone's day, whoever looks: a partner a day behind it may log a session held this morning
+    there, and one a day ahead does not see yesterday's session, still to come, as past.
+    ``given`` (a page built for one day, as tests do) wins; with no zone, :func:`today`."""
+    if given is not None:
+        return given
+    if time_zone is None:
+        return today(store)
+    return dt.datetime.now(ZoneInfo(time_zone)).date()
+
+
 def local_time(moment: dt.datetime, store: Store | None = None) -> dt.datetime:
     """A stored instant (aware, UTC) as the person at the page reads clocks, as :func:`now`
     has it: on a shared server in the signed-in person's time zone, locally the computer's."""

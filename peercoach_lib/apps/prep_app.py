@@ -15,6 +15,7 @@ from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConfigurationError, ConflictError, ValidationError
 from peercoach_lib.model import (
+    Agreement,
     Commitment,
     CommitmentStatus,
     Partnership,
@@ -183,6 +184,7 @@ class SessionPrepApp(widgets.VBox):
         self.add_class("peercoach-app")
         self.add_class("peercoach-prep")
         self.store = store or Store()
+        self._given_today = today
         self.today = today or context.today(self.store)
         self.rng = rng or random.Random()
         self.upcoming: list[prep.Upcoming] = []
@@ -442,8 +444,22 @@ class SessionPrepApp(widgets.VBox):
             )
             self.session.value = None
         else:
+            zones = {
+                a.partnership_id: a.time_zone
+                for a in self.store.find(
+                    Agreement, partnership_id=[u.partnership.id for u in self.upcoming]
+                )
+            }
+            # The first still to come, by its schedule's day.
             soonest = next(
-                (u for u in self.upcoming if u.session.scheduled_on >= self.today),
+                (
+                    u
+                    for u in self.upcoming
+                    if u.session.scheduled_on
+                    >= context.schedule_today(
+                        zones.get(u.partnership.id), self.store, given=self._given_today
+                    )
+                ),
                 self.upcoming[-1],
             )
             self.session.value = soonest.session.id

@@ -122,6 +122,8 @@ class SessionLogApp(widgets.VBox):
         self.add_class("peercoach-app")
         self.add_class("peercoach-session-log")
         self.store = store or Store()
+        self._given_today = today
+        #: Today as the chosen partnership's schedule counts days (see :meth:`_on_pair`).
         self.today = today or context.today(self.store)
         self.partnership: Partnership | None = None
         self.agreement: Agreement | None = None
@@ -368,6 +370,11 @@ class SessionLogApp(widgets.VBox):
         self.people = {p.id: p for p in self.store.find(Person, id=list(self.partnership.members))}
         found = self.store.find(Agreement, partnership_id=self.partnership.id)
         self.agreement = found[0] if found else None
+        self.today = context.schedule_today(
+            self.agreement.time_zone if self.agreement else None,
+            self.store,
+            given=self._given_today,
+        )
         cohort = (
             self.store.get(Cohort, self.partnership.cohort_id)
             if self.partnership.cohort_id
