@@ -92,7 +92,9 @@ def schedule_ics(
         else:
             start = dt.datetime.combine(session.scheduled_on, start_time, tzinfo=zone)
             event.add("dtstart", start)
-            event.add("dtend", start + duration(agreement))
+            # Elapsed time, not the wall clock's: a session across the night the clocks go
+            # back lasts as long as any other.
+            event.add("dtend", (start.astimezone(dt.UTC) + duration(agreement)).astimezone(zone))
         if off:
             event.add("status", "CANCELLED")
         else:

@@ -51,6 +51,28 @@ def test_events_keep_local_time_across_daylight_saving(store, pair, booked):
     assert "BEGIN:VTIMEZONE" in text and "TZID:Europe/London" in text
 
 
+def test_a_session_across_a_clock_change_lasts_its_length(store, pair):
+    """90 minutes from 01:30 on the night the clocks go back (31 October 2027) end at 02:00
+    GMT, and from 00:30 on the night they go forward (28 March 2027) at 03:00 BST."""
+    for day, start, end in (
+        (dt.date(2027, 10, 31), dt.time(1, 30), dt.time(2, 0)),
+        (dt.date(2027, 3, 28), dt.time(0, 30), dt.time(3, 0)),
+    ):
+        agreement = model.Agreement(
+            partnership_id=pair["partnership"].id,
+            time=start,
+            time_zone="Europe/London",
+            minutes_per_person=45,
+            first_session_on=day,
+        )
+        session = model.Session(id=1, partnership_id=pair["partnership"].id, scheduled_on=day)
+        people = {pair["alice"].id: pair["alice"], pair["bob"].id: pair["bob"]}
+        (event,) = _events(calendar.schedule_ics(agreement, pair["partnership"], people, [session]))
+        begins, ends = event.decoded("dtstart"), event.decoded("dtend")
+        assert ends.astimezone(dt.UTC) - begins.astimezone(dt.UTC) == dt.timedelta(minutes=90)
+        assert ends.astimezone(LONDON).time() == end
+
+
 def test_every_booked_event_has_a_reminder(store, pair, booked):
     for event in _events(calendar.partnership_calendar(store, pair["partnership"].id)):
         (alarm,) = event.walk("VALARM")
