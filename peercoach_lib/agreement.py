@@ -412,6 +412,29 @@ def unplanned_words(days: Sequence[dt.date], day: Callable[[dt.date], str] = dat
     )
 
 
+def session_time(
+    agreement: Agreement | None, session: Session, reader_zone: str | None = None
+) -> str:
+    """When a booked session starts, for a chooser to name after its day: ", 18:00" in the
+    agreement's time zone; for a reader whose clock says otherwise, their own time too,
+    with their own day when it is another (", 18:00; Wed 25 Nov 13:00 your time"). Empty
+    with no time agreed, or no day."""
+    start_time = session.scheduled_time or (agreement.time if agreement else None)
+    if agreement is None or start_time is None or session.scheduled_on is None:
+        return ""
+    start = dt.datetime.combine(
+        session.scheduled_on, start_time, tzinfo=zoneinfo.ZoneInfo(agreement.time_zone)
+    )
+    said = f", {start:%H:%M}"
+    if reader_zone is None:
+        return said
+    mine = start.astimezone(zoneinfo.ZoneInfo(reader_zone))
+    if mine.replace(tzinfo=None) == start.replace(tzinfo=None):
+        return said
+    day = "" if mine.date() == start.date() else f"{mine:%a} {dates.day_month(mine)} "
+    return f"{said}; {day}{mine:%H:%M} your time"
+
+
 def weekday_near(day: dt.date, weekday: int, *, not_before: dt.date) -> dt.date:
     """The date on ``weekday`` (Monday 0) nearest ``day`` (three days either way at most),
     a week later while it falls before ``not_before``."""

@@ -17,6 +17,7 @@ from types import EllipsisType
 from peercoach_lib import dates, drafts, merging
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
+    Agreement,
     Commitment,
     CommitmentStatus,
     Partnership,
@@ -41,6 +42,8 @@ class Upcoming:
     session: Session
     partnership: Partnership
     partner: Person
+    #: When it starts, after its day (see :func:`peercoach_lib.agreement.session_time`).
+    time: str = ""
 
     @property
     def label(self) -> str:
@@ -49,7 +52,7 @@ class Upcoming:
             if self.session.scheduled_on
             else "unplanned"
         )
-        return f"{when} with {self.partner.name}"
+        return f"{when}{self.time} with {self.partner.name}"
 
 
 def upcoming_sessions(
@@ -60,13 +63,18 @@ def upcoming_sessions(
     A few recent days are included, so that a session held yesterday can still be prepared
     for in hindsight (or its commitments followed up).
     """
+    from peercoach_lib.agreement import session_time  # (which imports this module)
+
     today = today or dt.date.today()
     since = today - dt.timedelta(days=include_recent_days)
     with store.reading() as tx:
         pairs = [p for p in tx.find(Partnership) if person_id in p.members and p.is_active]
         if not pairs:
             return []
-        partners = {p.id: p for p in tx.find(Person, id=[q.partner_of(person_id) for q in pairs])}
+        people = {
+            p.id: p
+            for p in tx.find(Person, id=[person_id, *(q.partner_of(person_id) for q in pairs)])
+        }
         sessions = tx.find(
             Session,
             partnership_id=[p.id for p in pairs],
@@ -74,10 +82,17 @@ def upcoming_sessions(
             status=SessionStatus.SCHEDULED,
             order_by="scheduled_on",
         )
+        agreements = {
+            a.partnership_id: a for a in tx.find(Agreement, partnership_id=[p.id for p in pairs])
+        }
     by_id = {p.id: p for p in pairs}
+    mine = people[person_id].time_zone if person_id in people else None
     return [
         Upcoming(
-            s, by_id[s.partnership_id], partners[by_id[s.partnership_id].partner_of(person_id)]
+            s,
+            by_id[s.partnership_id],
+            people[by_id[s.partnership_id].partner_of(person_id)],
+            session_time(agreements.get(s.partnership_id), s, mine),
         )
         for s in sessions
         if s.scheduled_on is not None and s.scheduled_on >= since

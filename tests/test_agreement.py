@@ -390,3 +390,21 @@ def test_a_save_from_a_form_opened_before_another_save_merges_or_is_refused(stor
     # The same change as stored is no conflict.
     same = bobs.replace(minutes_per_person=50)
     assert ag.save(store, same, opened[1], by=bob.id, loaded=opened)[0].minutes_per_person == 50
+
+
+def test_a_session_says_when_it_starts_in_the_readers_time_too():
+    agreement = _agreement(time=dt.time(18, 30), time_zone="Europe/London")
+    session = model.Session(partnership_id=1, scheduled_on=dt.date(2026, 11, 24))
+    assert ag.session_time(agreement, session) == ", 18:30"
+    # The same clock (London, or Dublin in winter) says nothing more.
+    assert ag.session_time(agreement, session, "Europe/London") == ", 18:30"
+    assert ag.session_time(agreement, session, "Europe/Dublin") == ", 18:30"
+    assert ag.session_time(agreement, session, "America/New_York") == ", 18:30; 13:30 your time"
+    assert (
+        ag.session_time(agreement, session, "Asia/Kolkata") == ", 18:30; Wed 25 Nov 00:00 your time"
+    )
+    # A session's own time wins over the agreement's; with no time agreed, nothing is said.
+    moved = session.replace(scheduled_time=dt.time(7, 0))
+    assert ag.session_time(agreement, moved, "Asia/Kolkata") == ", 07:00; 12:30 your time"
+    assert ag.session_time(agreement.replace(time=None), session, "Asia/Kolkata") == ""
+    assert ag.session_time(None, session) == ""

@@ -390,14 +390,26 @@ def test_a_schedule_counts_its_days_in_its_agreements_time_zone(store, cohort, f
     week = dt.timedelta(days=7)
     behind = dt.datetime.now(ZoneInfo("Pacific/Pago_Pago")).date()
     agreement = store.save(
-        model.Agreement(partnership_id=pair.id, time_zone="Pacific/Pago_Pago", session_count=2)
+        model.Agreement(
+            partnership_id=pair.id,
+            time_zone="Pacific/Pago_Pago",
+            time=dt.time(18, 0),
+            session_count=2,
+        )
     )
     now, later = (
         store.save(model.Session(partnership_id=pair.id, scheduled_on=day))
         for day in (behind, behind + week)
     )
     with context.viewing_as(signed_in(store, "ann")):
-        assert SessionPrepApp(store).session.value == now.id
+        prep = SessionPrepApp(store)
+        assert prep.session.value == now.id
+        # Named with its time in Pago Pago and in Kiritimati, a day (and an hour) ahead.
+        there = dt.datetime.combine(behind, dt.time(18, 0), ZoneInfo("Pacific/Pago_Pago"))
+        here = there.astimezone(ZoneInfo(far_apart["ann"]))
+        assert prep.session.control.label.endswith(
+            f", 18:00; {here:%a} {here.day} {here:%b} 19:00 your time with Bea"
+        )
         page = AgreementApp(store, partnership_id=pair.id)
         assert "not in the session log yet" not in str(page.check()[1].warnings)
 
@@ -408,6 +420,7 @@ def test_a_schedule_counts_its_days_in_its_agreements_time_zone(store, cohort, f
     with context.viewing_as(signed_in(store, "bea")):
         log = SessionLogApp(store)
         assert (log.session.value, log.held_on.value) == (now.id, ahead)
+        assert "17:00 your time (scheduled)" in log.session.control.label
         log.save_button.click()
         assert "Saved" in log.result.value, log.result.value
     assert store.get(model.Session, now.id).held_on == ahead

@@ -9,6 +9,7 @@ import logging
 
 import ipywidgets as widgets
 
+from peercoach_lib import agreement as ag
 from peercoach_lib import change_plan, dates, gas, session_log
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
@@ -404,7 +405,14 @@ class SessionLogApp(widgets.VBox):
         day = session.day
         when = dates.short_weekday(day) if day else "undated"
         kind = "" if session.planned else ", unplanned"
-        return f"{when} ({session.status.value}{kind})"
+        # A session still to be held says when it starts, in the reader's time as well.
+        me = self.people.get(self.person.value)
+        time = (
+            ag.session_time(self.agreement, session, me.time_zone if me else None)
+            if session.status is SessionStatus.SCHEDULED
+            else ""
+        )
+        return f"{when}{time} ({session.status.value}{kind})"
 
     def _parts_on_screen(self, planned: Session | None) -> dict:
         """The session's parts as the form shows them (as :meth:`entry` would save them)."""
