@@ -608,14 +608,29 @@ def test_partners_changing_different_things_at_once_keep_both(store, pair):
 
 
 def test_a_link_to_an_ended_partnership_says_it_ended(store, pair):
+    from peercoach_lib import agreement as ag
     from peercoach_lib import partnerships
 
+    first = TODAY + dt.timedelta(days=7)
+    ag.save(
+        store,
+        model.Agreement(partnership_id=pair["partnership"].id, first_session_on=first),
+        [ag.Booking(first), ag.Booking(first + dt.timedelta(days=14))],
+    )
     partnerships.end(
         store, pair["partnership"].id, by=pair["bob"].id, reason="life change", today=TODAY
     )
     app = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
     assert "The partnership of Alice &amp; Bob ended on 1 March 2026" in app.no_pair.value
     assert app.chooser.value is None
+    # Its sessions booked after the end were cancelled: the calendar file says so.
+    assert "to take them out of your calendar" in app.no_pair.value
+    (data,) = re.findall(r'href="data:text/calendar;base64,([^"]+)"', app.no_pair.value)
+    statuses = [
+        str(e["status"])
+        for e in icalendar.Calendar.from_ical(base64.b64decode(data)).walk("VEVENT")
+    ]
+    assert statuses and set(statuses) == {"CANCELLED"}
     unknown = AgreementApp(store, partnership_id=9999, today=TODAY)
     assert unknown.no_pair.value == ""
 

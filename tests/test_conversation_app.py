@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 
+import icalendar
 import pytest
 
 from peercoach_lib import conversation, dates
@@ -152,6 +154,19 @@ def test_ending_needs_a_reason_and_a_confirmation_then_cancels_what_was_booked(d
         if s.scheduled_on and s.scheduled_on > AS_OF
     ]
     assert booked and all(s.status is SessionStatus.CANCELLED for s in booked)
+    # The calendar file, downloaded again, takes them out of a calendar.
+    assert "Download Sessions for my calendar (.ics) to take them out" in plain(
+        app.end_result.value
+    )
+    (data,) = re.findall(r'href="data:text/calendar;base64,([^"]+)"', app.end_result.value)
+    cancelled = {
+        event.decoded("dtstart")
+        for event in icalendar.Calendar.from_ical(base64.b64decode(data)).walk("VEVENT")
+        if event["status"] == "CANCELLED"
+    }
+    assert {s.scheduled_on for s in booked} <= {
+        d.date() if isinstance(d, dt.datetime) else d for d in cancelled
+    }
     assert f"ended on {dates.long(AS_OF)}" in plain(app.prompt.value)
     # The chooser says so at once, still on this partnership.
     label = dict((v, k) for k, v in app.pair.control.options)[pair.id]

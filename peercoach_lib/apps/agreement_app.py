@@ -10,7 +10,7 @@ import zoneinfo
 import ipywidgets as widgets
 
 from peercoach_lib import agreement as ag
-from peercoach_lib import calendar, dates, documents, partnerships
+from peercoach_lib import dates, documents, partnerships
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
@@ -21,7 +21,6 @@ from peercoach_lib.model import (
     PartnerSection,
     Partnership,
     Person,
-    Session,
     SessionFormat,
     Weekday,
 )
@@ -508,7 +507,8 @@ class AgreementApp(widgets.VBox):
             self.no_pair.value = forms.notice(
                 "info",
                 f"The partnership of {html.escape(names)} ended on {dates.long(ended.ended_on)}: "
-                "its agreement is kept (My data shows it) and can no longer be changed.",
+                "its agreement is kept (My data shows it) and can no longer be changed."
+                + _ended_calendar(self.store, ended),
             )
         if self.chooser.value != wanted:
             self.chooser.value = wanted  # loads it, unless unsaved edits hold it back
@@ -539,7 +539,7 @@ class AgreementApp(widgets.VBox):
                 f"Your partnership with {html.escape(partner.name)} ended on "
                 f"{dates.long(last.ended_on)}: its agreement is kept in My data. Your facilitator "
                 "pairs you with a new partner; your first-session agreement with them starts "
-                "here once they have.",
+                "here once they have." + _ended_calendar(self.store, last),
             )
         return forms.notice(
             "info",
@@ -1086,8 +1086,6 @@ class AgreementApp(widgets.VBox):
             self.saved, self.partnership, self.people, self.bookings, self.logged, self.unplanned
         )
         names = "-".join(self.people[m].name.split()[0].lower() for m in self.partnership.members)
-        sessions = self.store.find(Session, partnership_id=self.partnership.id, planned=True)
-        ics = calendar.schedule_ics(self.saved, self.partnership, self.people, sessions)
         self.downloads.value = (
             forms.download_link(
                 "Agreement (Markdown)", f"agreement-{names}.md", text.encode(), "text/markdown"
@@ -1098,15 +1096,25 @@ class AgreementApp(widgets.VBox):
                 documents.html_page(text, "Peer-coaching agreement").encode(),
                 "text/html",
             )
-            + forms.download_link(
-                "Sessions for my calendar (.ics)", f"sessions-{names}.ics", ics, "text/calendar"
-            )
+            + forms.calendar_file_link(self.store, self.partnership)
         )
         self.history.value = self._history_html()
 
     def _history_html(self) -> str:
         names = {pid: person.name for pid, person in self.people.items()}
         return forms.history_table(self.store.history(Agreement, self.saved.id), Agreement, names)
+
+
+def _ended_calendar(store: Store, partnership: Partnership) -> str:
+    """For an ended partnership: its calendar file, which takes the sessions the end cancelled
+    out of a calendar ("" when it had no sessions)."""
+    link = forms.calendar_file_link(store, partnership, in_sentence=True)
+    return (
+        f"<br>Its sessions booked after the end were cancelled: download {link} to take them "
+        "out of your calendar."
+        if link
+        else ""
+    )
 
 
 def build_agreement_app(store: Store | None = None, **kwargs) -> widgets.Widget:

@@ -720,12 +720,39 @@ def refusal(fields: Mapping[str, Field], exc: ValidationError, nothing_done: str
     return refused(fields, unplaced, lead=nothing_done)
 
 
-def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
-    """An HTML link that downloads ``data`` as ``filename`` (no server round trip)."""
+def download_link(
+    label: str, filename: str, data: bytes, mime: str, *, in_sentence: bool = False
+) -> str:
+    """An HTML link that downloads ``data`` as ``filename`` (no server round trip); spaced
+    from the next one in a row of links, unless it stands ``in_sentence``."""
     encoded = base64.b64encode(data).decode("ascii")
+    space = "" if in_sentence else "margin-right:16px;"
     return (
         f'<a download="{html.escape(filename)}" href="data:{mime};base64,{encoded}" '
-        f'style="margin-right:16px;{LINK}">{html.escape(label)}</a>'
+        f'style="{space}{LINK}">{html.escape(label)}</a>'
+    )
+
+
+def calendar_file_link(store, partnership, *, in_sentence: bool = False) -> str:
+    """The partnership's sessions as a calendar file, a link to download ("" while it has no
+    agreement, so no sessions). Downloaded again after a change (a move, a cancellation, the
+    partnership's end) it updates the entries already in a calendar."""
+    from peercoach_lib import calendar
+    from peercoach_lib.errors import NotFoundError
+    from peercoach_lib.model import Person
+
+    try:
+        ics = calendar.partnership_calendar(store, partnership.id)
+    except NotFoundError:
+        return ""
+    people = {p.id: p for p in store.find(Person, id=list(partnership.members))}
+    names = "-".join(people[m].name.split()[0].lower() for m in partnership.members if m in people)
+    return download_link(
+        "Sessions for my calendar (.ics)",
+        f"sessions-{names}.ics",
+        ics,
+        "text/calendar",
+        in_sentence=in_sentence,
     )
 
 
