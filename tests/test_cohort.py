@@ -258,6 +258,14 @@ def test_held_sessions_are_counted_against_planned_ones_and_unplanned_ones_besid
     headline = cohort.load(store, c.id, start=START, end=END).headline()
     # Still 6 of the 8 planned; the two unplanned ones never make it read "8 / 8".
     assert headline["Sessions held / planned"] == "6 / 8 (+2 unplanned)"
+    # The pairs CSV counts them apart as the headline does: a pair that missed a planned session
+    # and held an unplanned one does not read as all held.
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    app.start.value = START
+    table = _csv_tables(app)["pairs"].set_index("pair")
+    columns = ["planned", "held_planned", "held_unplanned"]
+    assert table[columns].sum().tolist() == [8, 6, 2]
+    assert table.loc[pairs["p1"].id, "held_unplanned"] == 1
 
 
 def test_a_rescheduled_session_counts_once_planned_on_the_day_it_moved_to(store, known):

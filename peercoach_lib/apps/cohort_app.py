@@ -551,8 +551,11 @@ class CohortDashboardApp(widgets.VBox):
             "pair_name",
             "active",
             "interval_days",
-            "held",
             "planned",
+            # Held of those planned, as the headline counts them, and held without a plan.
+            "held_planned",
+            "held_unplanned",
+            "held",
             "missed",
             "days_since_last",
             "follow_through",
