@@ -367,6 +367,19 @@ def test_more_sessions_for_a_running_agreement_continue_from_the_next_one(store,
     assert app.count.value == 6 and min(booked) > later_today - dt.timedelta(days=14)
     assert app.rows.children[0].children[0].description == "Session 4"
     assert "Sessions 1 to 3 are held or missed" in app.logged_note.value
+    # One or two are said as people say them.
+    held = app.logged
+    app.logged = held[:2]
+    app._render_rows()
+    assert "Sessions 1 and 2 are held or missed (the last on" in app.logged_note.value
+    app.logged = held[:1]
+    app._render_rows()
+    assert (
+        f"Session 1 is held or missed (on {dates.short(held[0])}; the session log has it)"
+        in app.logged_note.value
+    )
+    app.logged = held
+    app._render_rows()
     app.count.value = 7
     now = [b.on for b in app.bookings if not b.cancelled]
     assert now[:3] == booked and now[3] == booked[-1] + dt.timedelta(days=14)

@@ -823,11 +823,16 @@ class AgreementApp(widgets.VBox):
         done = len(self.logged)
         said = []
         if done:
+            last = dates.short(self.logged[-1])
             said.append(
-                ("Session 1 is" if done == 1 else f"Sessions 1 to {done} are")
-                + f" held or missed (the last on {dates.short(self.logged[-1])}; the session log "
-                "has them) and counted in the number; those still to come can be moved or "
-                "cancelled here."
+                (
+                    f"Session 1 is held or missed (on {last}; the session log has it)"
+                    if done == 1
+                    else f"Sessions 1 {'and' if done == 2 else 'to'} {done} are held or missed "
+                    f"(the last on {last}; the session log has them)"
+                )
+                + " and counted in the number; those still to come can be moved or cancelled "
+                "here."
             )
         if self.unplanned:
             one = len(self.unplanned) == 1
