@@ -96,7 +96,7 @@ def gaps(bookings: Sequence[Booking]) -> list[Booking]:
 
 def rebook(
     bookings: Sequence[Booking],
-    dates: Sequence[dt.date],
+    days: Sequence[dt.date],
     *,
     count: int | None = None,
     holes: Sequence[Booking] | None = None,
@@ -104,15 +104,15 @@ def rebook(
     """Lay new dates over an existing schedule, reusing stored sessions in order; by date.
 
     The ``holes`` (sessions cancelled on purpose, of ``bookings``; by default its
-    :func:`gaps`) stay cancelled, and ``dates`` on their days are stepped over: ``count``
+    :func:`gaps`) stay cancelled, and ``days`` on their days are stepped over: ``count``
     of the others are booked (all of them, when None). Reusing keeps each session's id, and
     so its calendar entry: a re-downloaded calendar moves the entry instead of adding a second
     one. Sessions booked come first, then those cut off the end, so that lowering the number
     and raising it again gives the same sessions back on the same days.
     """
     kept = list(gaps(bookings) if holes is None else holes)
-    stepped = {b.on for b in kept} & set(dates)
-    dates = [day for day in dates if day not in stepped][:count]
+    stepped = {b.on for b in kept} & set(days)
+    days = [day for day in days if day not in stepped][:count]
     booked = [b.session_id for b in bookings if not b.cancelled and b.session_id is not None]
     cut = [
         b.session_id
@@ -122,7 +122,7 @@ def rebook(
     stored = booked + cut
     out = [
         Booking(on=day, session_id=stored[k] if k < len(stored) else None)
-        for k, day in enumerate(dates)
+        for k, day in enumerate(days)
     ]
     # A gap not yet saved stays only where the new rhythm steps over it.
     out += [b for b in kept if b.session_id is not None or b.on in stepped]
@@ -148,10 +148,10 @@ def reschedule(
     """``bookings`` laid anew on the rhythm from ``first``: ``count`` sessions booked, or every
     one up to ``until``, stepping over the ``holes`` (see :func:`rebook`)."""
     holes = list(gaps(bookings) if holes is None else holes)
-    dates = schedule_dates(
+    days = schedule_dates(
         first, frequency, count=None if count is None else count + len(holes), until=until
     )
-    return rebook(bookings, dates, count=count, holes=holes)
+    return rebook(bookings, days, count=count, holes=holes)
 
 
 def resize(
@@ -175,12 +175,12 @@ def resize(
     if not booked:
         return None
     keep = [day for day in booked if day <= until] if until is not None else booked[:count]
-    dates = list(keep)
+    days = list(keep)
     step = dt.timedelta(days=STEP_DAYS[frequency])
     skipped = {b.on for b in holes}
     day = keep[-1] if keep else booked[0] - step
     end = min(until, LATEST_DATE) if until is not None else LATEST_DATE
-    while until is not None or len(dates) < (count or 0):
+    while until is not None or len(days) < (count or 0):
         following = day + step
         if weekday is not None:
             following = weekday_near(
@@ -190,8 +190,8 @@ def resize(
             break
         day = following
         if day not in skipped:
-            dates.append(day)
-    return rebook(sorted(bookings, key=lambda b: (b.on, b.cancelled)), dates, holes=holes)
+            days.append(day)
+    return rebook(sorted(bookings, key=lambda b: (b.on, b.cancelled)), days, holes=holes)
 
 
 def numbers(bookings: Sequence[Booking], *, held: int = 0) -> list[int | None]:
@@ -653,7 +653,7 @@ def markdown(
         meaning = words(section.confidentiality_meaning) if section else ""
         affirmed = section.affirmed_at if section else None
         if affirmed:  # in the agreement's time, as its sessions are
-            affirmed = affirmed.astimezone(zoneinfo.ZoneInfo(agreement.time_zone))
+            affirmed = dates.in_zone(affirmed, agreement.time_zone)
         lines += [
             f"**{name(person_id)}**: {meaning or '(not written yet)'}",
             "",

@@ -8,6 +8,17 @@ these; the charts' date axes keep matplotlib's own ticks ("07 Sep"), set by form
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+
+def in_zone(moment: dt.datetime, zone: str | None) -> dt.datetime:
+    """A stored instant (UTC; a naive one is taken as UTC) on the clocks of the time zone
+    named ``zone``; with None, on the computer's own clock (naive, local)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    if zone is None:
+        return moment.astimezone().replace(tzinfo=None)
+    return moment.astimezone(ZoneInfo(zone))
 
 
 def long(day: dt.date) -> str:

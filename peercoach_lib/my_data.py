@@ -21,7 +21,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -247,7 +246,7 @@ def _short(data: object, limit: int = 200) -> str:
 def _day(moment: dt.datetime | None, zone: str) -> dt.date | None:
     """The day of a stored instant (UTC) in the person's own time zone: what they did at
     23:50 on 1 October in Sydney was on 1 October, not on 30 September (UTC's day)."""
-    return moment.astimezone(ZoneInfo(zone)).date() if moment is not None else None
+    return dates.in_zone(moment, zone).date() if moment is not None else None
 
 
 @dataclass
@@ -259,7 +258,7 @@ class _Context:
     names: dict[int, str]
     pairs: dict[int, Partnership]
     sessions: dict[int, Session]
-    zone: str = "UTC"
+    zone: str
 
     def day(self, moment: dt.datetime | None) -> dt.date | None:
         return _day(moment, self.zone)

@@ -102,6 +102,19 @@ def end(
         return ended
 
 
+def cancelled_after_end(store: Store, partnership: Partnership) -> int:
+    """How many of an ended partnership's booked sessions fell after its last day, and so are
+    cancelled (0 for a running one)."""
+    if partnership.is_active:
+        return 0
+    return sum(
+        s.scheduled_on is not None and s.scheduled_on > partnership.ended_on
+        for s in store.find(
+            Session, partnership_id=partnership.id, planned=True, status=SessionStatus.CANCELLED
+        )
+    )
+
+
 def close_flags(tx: Transaction, partnership_id: int, *, on: dt.date, outcome: FlagOutcome) -> int:
     """Close the pair's open flag episodes; returns how many were closed."""
     closed = 0

@@ -44,6 +44,8 @@ class Upcoming:
     partner: Person
     #: When it starts, after its day (see :func:`peercoach_lib.agreement.session_time`).
     time: str = ""
+    #: The time zone its day is a day of: its agreement's (None without one).
+    time_zone: str | None = None
 
     @property
     def label(self) -> str:
@@ -87,16 +89,21 @@ def upcoming_sessions(
         }
     by_id = {p.id: p for p in pairs}
     mine = people[person_id].time_zone if person_id in people else None
-    return [
-        Upcoming(
-            s,
-            by_id[s.partnership_id],
-            people[by_id[s.partnership_id].partner_of(person_id)],
-            session_time(agreements.get(s.partnership_id), s, mine),
+    out = []
+    for s in sessions:
+        if s.scheduled_on is None or s.scheduled_on < since:
+            continue
+        pair, agreement = by_id[s.partnership_id], agreements.get(s.partnership_id)
+        out.append(
+            Upcoming(
+                s,
+                pair,
+                people[pair.partner_of(person_id)],
+                session_time(agreement, s, mine),
+                agreement.time_zone if agreement else None,
+            )
         )
-        for s in sessions
-        if s.scheduled_on is not None and s.scheduled_on >= since
-    ]
+    return out
 
 
 def open_commitments(

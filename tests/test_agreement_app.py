@@ -644,6 +644,13 @@ def test_a_link_to_an_ended_partnership_says_it_ended(store, pair):
         for e in icalendar.Calendar.from_ical(base64.b64decode(data)).walk("VEVENT")
     ]
     assert statuses and set(statuses) == {"CANCELLED"}
+    # With nothing booked after the end, nothing was cancelled, and the page says nothing of it.
+    with store.transaction() as tx:
+        for session in tx.find(model.Session, partnership_id=pair["partnership"].id):
+            tx.save(session.replace(scheduled_on=TODAY - dt.timedelta(days=1)))
+    app = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    assert "ended on 1 March 2026" in app.no_pair.value
+    assert "cancelled" not in app.no_pair.value and "calendar" not in app.no_pair.value
     unknown = AgreementApp(store, partnership_id=9999, today=TODAY)
     assert unknown.no_pair.value == ""
 

@@ -155,7 +155,7 @@ def test_ending_needs_a_reason_and_a_confirmation_then_cancels_what_was_booked(d
     ]
     assert booked and all(s.status is SessionStatus.CANCELLED for s in booked)
     # The calendar file, downloaded again, takes them out of a calendar.
-    assert "Download Sessions for my calendar (.ics) to take them out" in plain(
+    assert "cancelled: download Sessions for my calendar (.ics) to take them out" in plain(
         app.end_result.value
     )
     (data,) = re.findall(r'href="data:text/calendar;base64,([^"]+)"', app.end_result.value)

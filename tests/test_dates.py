@@ -31,3 +31,19 @@ def test_messages_and_tables_use_it():
     table = pd.DataFrame({"Day": pd.to_datetime([SEVENTH, None])})
     shown = forms.table_html(table)
     assert "<td>7 Sep 2026</td>" in shown and "<td>–</td>" in shown
+
+
+def test_a_stored_instant_is_read_on_a_zones_clock_or_the_computers(monkeypatch):
+    moment = dt.datetime(2026, 10, 1, 23, 50, tzinfo=dt.UTC)
+    assert dates.in_zone(moment, "Australia/Sydney").isoformat() == "2026-10-02T09:50:00+10:00"
+    assert dates.in_zone(moment.replace(tzinfo=None), "UTC").hour == 23  # naive is UTC
+    # With no zone, the computer's clock (naive): here set to New York's.
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert dates.in_zone(moment, None) == dt.datetime(2026, 10, 1, 19, 50)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from peercoach_lib import identity, model, partnerships
+from peercoach_lib import dates, identity, model, partnerships
 from peercoach_lib.apps import context, forms
 from peercoach_lib.apps.agreement_app import AgreementApp
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
@@ -364,8 +364,11 @@ def test_times_shown_are_the_signed_in_persons_own(store, far_apart):
     entry = HistoryEntry(
         table_name="agreements", record_id=1, action=HistoryAction.UPDATED, changed_at=moment
     )
-    expected = {"ann": ("2 Mar 2026", "23:00"), "bea": ("1 Mar 2026", "22:00")}
-    for name, (day, time) in expected.items():
+    expected = {
+        "ann": ("2 Mar 2026", "2 March 2026", "23:00"),
+        "bea": ("1 Mar 2026", "1 March 2026", "22:00"),
+    }
+    for name, (day, long_day, time) in expected.items():
         with context.viewing_as(signed_in(store, name)):
             bar = forms.DraftBar("the plan")
             bar.restored(moment)
@@ -376,7 +379,7 @@ def test_times_shown_are_the_signed_in_persons_own(store, far_apart):
             panel = PartnerPanel(0)
             panel.affirmed_at = moment
             panel._show_affirmation()
-            assert f"at {time}." in panel.affirmed_line.value
+            assert f"on {long_day} at {time}." in panel.affirmed_line.value
             assert "UTC" not in panel.affirmed_line.value
 
 
@@ -420,7 +423,13 @@ def test_a_schedule_counts_its_days_in_its_agreements_time_zone(store, cohort, f
     with context.viewing_as(signed_in(store, "bea")):
         log = SessionLogApp(store)
         assert (log.session.value, log.held_on.value) == (now.id, ahead)
-        assert "17:00 your time (scheduled)" in log.session.control.label
+        # Named with its time in Kiritimati and in Pago Pago, a day (and an hour) behind.
+        there = dt.datetime.combine(ahead, dt.time(18, 0), ZoneInfo("Pacific/Kiritimati"))
+        here = there.astimezone(ZoneInfo(far_apart["bea"]))
+        assert log.session.control.label == (
+            f"{dates.short_weekday(ahead)}, 18:00; {here:%a} {here.day} {here:%b} 17:00 your "
+            "time (scheduled)"
+        )
         log.save_button.click()
         assert "Saved" in log.result.value, log.result.value
     assert store.get(model.Session, now.id).held_on == ahead

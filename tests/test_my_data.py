@@ -269,8 +269,8 @@ def test_days_of_stored_instants_are_the_persons_own(store, pair):
     """An affirmation at 23:50 UTC on 1 October was on 2 October for someone in Sydney."""
     import datetime as dt
 
-    alice = store.save(pair["alice"].replace(time_zone="Australia/Sydney"))
     late = dt.datetime(2026, 10, 1, 23, 50, tzinfo=dt.UTC)
+    alice = store.save(pair["alice"].replace(time_zone="Australia/Sydney", created_at=late))
     store.save(
         model.Agreement(
             partnership_id=pair["partnership"].id,
@@ -280,3 +280,8 @@ def test_days_of_stored_instants_are_the_persons_own(store, pair):
     (agreement,) = [i for i in my_data.inventory(store, alice.id) if i.kind == "agreement"]
     entries = {e.label: e.value for e in agreement.entries}
     assert entries["Affirmed confidentiality on"] == my_data.day_text(dt.date(2026, 10, 2))
+    (me,) = [i for i in my_data.inventory(store, alice.id) if i.kind == "person"]
+    assert {e.label: e.value for e in me.entries}["In the workbook since"] == (
+        my_data.day_text(dt.date(2026, 10, 2))
+    )
+    assert me.date == dt.date(2026, 10, 2)

@@ -240,3 +240,18 @@ def test_a_person_export_holds_their_conversations_and_endings_not_their_partner
     assert mine["conversations"] == [] and {r["person_id"] for r in mine["ending_notes"]} == {
         partner
     }
+
+
+def test_a_record_that_differs_in_many_fields_names_the_first_few():
+    stored = model.Person(id=1, name="Ann", email="ann@example.org", sign_in="ann")
+    imported = stored.replace(
+        name="Bea",
+        email="bea@example.org",
+        sign_in="bea",
+        role="facilitator",
+        time_zone="Asia/Tokyo",
+    )
+    assert transfer._differing(stored, imported) == (
+        "in Name, E-mail, Sign-in name, Role and 1 more"
+    )
+    assert transfer._differing(stored, stored) == ""

@@ -569,15 +569,15 @@ class AgreementApp(widgets.VBox):
                 self.logged = ag.logged_days(tx, partnership_id)
                 self.unplanned = ag.unplanned_days(tx, partnership_id)
             self.saved = saved
+            first = self.people[members[0]]
             self.today = context.schedule_today(
-                (saved.time_zone if saved else self.people[members[0]].time_zone),
+                saved.time_zone if saved else first.time_zone,
                 self.store,
                 given=self._given_today,
             )
             self.too_many = 0  # an end date too far ahead was the other form's
             self.reload_button.layout.display = "none"
             self.demo.value = forms.demo_notice() if self.partnership.is_demo else ""
-            first = self.people[members[0]]
             agreement = saved or Agreement(
                 partnership_id=partnership_id,
                 time_zone=first.time_zone,
@@ -1090,7 +1090,7 @@ class AgreementApp(widgets.VBox):
         text = ag.markdown(
             self.saved, self.partnership, self.people, self.bookings, self.logged, self.unplanned
         )
-        names = "-".join(self.people[m].name.split()[0].lower() for m in self.partnership.members)
+        names = forms.pair_file_name(self.partnership, self.people)
         self.downloads.value = (
             forms.download_link(
                 "Agreement (Markdown)", f"agreement-{names}.md", text.encode(), "text/markdown"
@@ -1101,7 +1101,7 @@ class AgreementApp(widgets.VBox):
                 documents.html_page(text, "Peer-coaching agreement").encode(),
                 "text/html",
             )
-            + forms.calendar_file_link(self.store, self.partnership)
+            + forms.calendar_file_link(self.store, self.partnership, self.people)
         )
         self.history.value = self._history_html()
 
@@ -1111,8 +1111,10 @@ class AgreementApp(widgets.VBox):
 
 
 def _ended_calendar(store: Store, partnership: Partnership) -> str:
-    """For an ended partnership: its calendar file, which takes the sessions the end cancelled
-    out of a calendar ("" when it had no sessions)."""
+    """For an ended partnership with sessions booked after its end: its calendar file, which
+    takes them out of a calendar ("" when none was)."""
+    if not partnerships.cancelled_after_end(store, partnership):
+        return ""
     link = forms.calendar_file_link(store, partnership, in_sentence=True)
     return (
         f"<br>Its sessions booked after the end were cancelled: download {link} to take them "

@@ -163,12 +163,10 @@ def schedule_today(
 def local_time(moment: dt.datetime, store: Store | None = None) -> dt.datetime:
     """A stored instant (aware, UTC) as the person at the page reads clocks, as :func:`now`
     has it: on a shared server in the signed-in person's time zone, locally the computer's."""
-    if moment.tzinfo is None:  # stored instants are UTC; a naive one is taken as such
-        moment = moment.replace(tzinfo=dt.UTC)
+    from peercoach_lib import dates
+
     me = viewer(store).person
-    if me is None:
-        return moment.astimezone().replace(tzinfo=None)
-    return moment.astimezone(ZoneInfo(me.time_zone))
+    return dates.in_zone(moment, me.time_zone if me else None)
 
 
 @contextmanager

@@ -720,13 +720,17 @@ class ConversationApp(widgets.VBox):
         self._show_prompt()
         self._fill_conversations(select=None)
         self._show_ending()
-        link = forms.calendar_file_link(self.store, ended, in_sentence=True)
-        calendar = f" Download {link} to take them out of your calendar." if link else ""
+        cancelled = ""
+        if partnerships.cancelled_after_end(self.store, ended):
+            link = forms.calendar_file_link(self.store, ended, in_sentence=True)
+            cancelled = (
+                " Booked sessions after it were cancelled: download "
+                f"{link} to take them out of your calendar."
+            )
         self.end_result.value = forms.notice(
             "ok",
-            f"The partnership ended on {dates.long(ended.ended_on)}. Booked sessions after it were "
-            f"cancelled.{calendar} Your facilitator will pair you with someone new when you are "
-            "ready.",
+            f"The partnership ended on {dates.long(ended.ended_on)}.{cancelled} Your facilitator "
+            "will pair you with someone new when you are ready.",
         )
 
     def _on_save_note(self, _button) -> None:

@@ -733,10 +733,18 @@ def download_link(
     )
 
 
-def calendar_file_link(store, partnership, *, in_sentence: bool = False) -> str:
+def pair_file_name(partnership, people: Mapping) -> str:
+    """The partners' first names, for a file of theirs: "alice-bob" (agreement-alice-bob.md)."""
+    return "-".join(people[m].name.split()[0].lower() for m in partnership.members if m in people)
+
+
+def calendar_file_link(
+    store, partnership, people: Mapping | None = None, *, in_sentence: bool = False
+) -> str:
     """The partnership's sessions as a calendar file, a link to download ("" while it has no
     agreement, so no sessions). Downloaded again after a change (a move, a cancellation, the
-    partnership's end) it updates the entries already in a calendar."""
+    partnership's end) it updates the entries already in a calendar. ``people``: the
+    partners by id, when the caller has them."""
     from peercoach_lib import calendar
     from peercoach_lib.errors import NotFoundError
     from peercoach_lib.model import Person
@@ -745,8 +753,9 @@ def calendar_file_link(store, partnership, *, in_sentence: bool = False) -> str:
         ics = calendar.partnership_calendar(store, partnership.id)
     except NotFoundError:
         return ""
-    people = {p.id: p for p in store.find(Person, id=list(partnership.members))}
-    names = "-".join(people[m].name.split()[0].lower() for m in partnership.members if m in people)
+    if people is None:
+        people = {p.id: p for p in store.find(Person, id=list(partnership.members))}
+    names = pair_file_name(partnership, people)
     return download_link(
         "Sessions for my calendar (.ics)",
         f"sessions-{names}.ics",
@@ -1210,13 +1219,13 @@ def _say_why_not_offered(field: Field, store, person_id: int) -> None:
     someone is chosen (someone unknown or deleted is reported by the page, see
     :func:`context.unknown_in_url`)."""
     from peercoach_lib.errors import NotFoundError
-    from peercoach_lib.model import Person
+    from peercoach_lib.model import Person, Role
 
     try:
         person = store.get(Person, person_id)
     except NotFoundError:
         return
-    if person.forgotten_at is not None or person.role == "participant":
+    if person.forgotten_at is not None or person.role is Role.PARTICIPANT:
         return
     field.show(
         "warning",

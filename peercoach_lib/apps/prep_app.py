@@ -15,7 +15,6 @@ from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConfigurationError, ConflictError, ValidationError
 from peercoach_lib.model import (
-    Agreement,
     Commitment,
     CommitmentStatus,
     Partnership,
@@ -444,21 +443,13 @@ class SessionPrepApp(widgets.VBox):
             )
             self.session.value = None
         else:
-            zones = {
-                a.partnership_id: a.time_zone
-                for a in self.store.find(
-                    Agreement, partnership_id=[u.partnership.id for u in self.upcoming]
-                )
-            }
             # The first still to come, by its schedule's day.
             soonest = next(
                 (
                     u
                     for u in self.upcoming
                     if u.session.scheduled_on
-                    >= context.schedule_today(
-                        zones.get(u.partnership.id), self.store, given=self._given_today
-                    )
+                    >= context.schedule_today(u.time_zone, self.store, given=self._given_today)
                 ),
                 self.upcoming[-1],
             )
