@@ -211,9 +211,13 @@ def of(store: Store, person_id: int, partnership_id: int) -> list[Conversation]:
     )
 
 
-def label(conversation: Conversation) -> str:
-    """How the conversation is named in a chooser: its date and the start of its issue."""
-    when = conversation.held_on or (conversation.created_at and conversation.created_at.date())
+def label(conversation: Conversation, zone: str | None = None) -> str:
+    """How the conversation is named in a chooser: its date and the start of its issue. A
+    conversation not held yet goes by the day it was prepared, in the time zone named ``zone``
+    (the reader's; None: the computer's clock)."""
+    when = conversation.held_on or (
+        conversation.created_at and dates.in_zone(conversation.created_at, zone).date()
+    )
     issue = conversation.issue if len(conversation.issue) <= 50 else conversation.issue[:49] + "…"
     state = conversation.outcome.value if conversation.outcome else "prepared"
     return f"{dates.short(when)}: {issue} ({state})" if when else f"{issue} ({state})"

@@ -209,7 +209,7 @@ def forget_person(store: Store, person_id: int, *, now: dt.datetime | None = Non
         anonymised["agreement sections"] = sections
         anonymised["partnership goals"] = goals
         anonymised["history entries"] = _scrub_history(tx, person_id, plan_ids)
-        ended = _end_partnerships(tx, person_id, now.date())
+        ended = _end_partnerships(tx, person, now)
     cleaned = _clean_storage(store)
     report = ForgetReport(
         person_id=person_id,
@@ -229,20 +229,23 @@ def forget_person(store: Store, person_id: int, *, now: dt.datetime | None = Non
     return report
 
 
-def _end_partnerships(tx: Transaction, person_id: int, today: dt.date) -> int:
+def _end_partnerships(tx: Transaction, person: Person, now: dt.datetime) -> int:
     """End the person's running partnerships: their partner is free to be paired again.
 
     The reason is "other" (the facilitator sees that the partnership ended, not why); booked
-    sessions after today are cancelled and the pair's open flags close as ended.
+    sessions after today are cancelled and the pair's open flags close as ended. Today is
+    the day by the partnership's schedule (its agreement's time zone; else the person's).
     """
     running = [
         p
-        for p in tx.find(Partnership, person_a_id=person_id)
-        + tx.find(Partnership, person_b_id=person_id)
+        for p in tx.find(Partnership, person_a_id=person.id)
+        + tx.find(Partnership, person_b_id=person.id)
         if p.is_active
     ]
     for partnership in running:
-        on = max(today, partnership.started_on)
+        found = tx.find(Agreement, partnership_id=partnership.id)
+        zone = found[0].time_zone if found else person.time_zone
+        on = max(dates.in_zone(now, zone).date(), partnership.started_on)
         tx.save(partnership.replace(ended_on=on, end_reason=EndReason.OTHER))
         for session in tx.find(Session, partnership_id=partnership.id, status="scheduled"):
             if session.scheduled_on is None or session.scheduled_on > on:

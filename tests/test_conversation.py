@@ -138,3 +138,20 @@ def test_the_hints_read_phone_apostrophes_and_abbreviations(issue, said):
         assert not any(h.startswith("One sentence") for h in hints)
     else:
         assert any(h.startswith(said) for h in hints)
+
+
+def test_a_conversation_not_held_yet_goes_by_the_day_it_was_prepared_where_its_reader_is():
+    """Prepared at 23:30 UTC on 24 November: the 25th in Auckland, still the 24th in London."""
+    prepared = Conversation(
+        id=1,
+        person_id=1,
+        partnership_id=1,
+        issue="We keep moving our sessions",
+        created_at=dt.datetime(2026, 11, 24, 23, 30, tzinfo=dt.UTC),
+    )
+    assert conversation.label(prepared, "Pacific/Auckland") == (
+        "25 Nov 2026: We keep moving our sessions (prepared)"
+    )
+    assert conversation.label(prepared, "Europe/London").startswith("24 Nov 2026: ")
+    held = prepared.replace(held_on=dt.date(2026, 11, 20), outcome=ConversationOutcome.END)
+    assert conversation.label(held, "Pacific/Auckland").startswith("20 Nov 2026: ")

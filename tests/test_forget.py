@@ -811,3 +811,36 @@ def test_forget_command_has_help(capsys):
     assert exited.value.code == 0
     out = capsys.readouterr().out
     assert "usage: peercoach forget" in out and "--person" in out and "--yes" in out
+
+
+def test_a_partnership_ends_on_the_day_its_schedule_has_reached(store, pair):
+    """Forgotten at 23:30 UTC on 24 November: it is already the 25th where the pair meets
+    (Auckland), so the partnership ends on the 25th and that day's session is not cancelled."""
+    partnership = pair["partnership"]
+    store.save(
+        model.Agreement(
+            partnership_id=partnership.id,
+            first_session_on=dt.date(2026, 1, 7),
+            time_zone="Pacific/Auckland",
+        )
+    )
+    booked = [
+        store.save(
+            model.Session(partnership_id=partnership.id, scheduled_on=day, status="scheduled")
+        )
+        for day in (dt.date(2026, 11, 25), dt.date(2026, 11, 26))
+    ]
+    late = dt.datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
+
+    forget.forget_person(store, pair["alice"].id, now=late)
+
+    assert store.get(model.Partnership, partnership.id).ended_on == dt.date(2026, 11, 25)
+    statuses = [store.get(model.Session, s.id).status for s in booked]
+    assert statuses == [model.SessionStatus.SCHEDULED, model.SessionStatus.CANCELLED]
+
+
+def test_without_an_agreement_the_day_is_the_persons_own(store, pair):
+    """Alice is in London: at 23:30 UTC in summer it is already the next day there."""
+    late = dt.datetime(2026, 7, 1, 23, 30, tzinfo=UTC)
+    forget.forget_person(store, pair["alice"].id, now=late)
+    assert store.get(model.Partnership, pair["partnership"].id).ended_on == dt.date(2026, 7, 2)

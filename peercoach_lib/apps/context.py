@@ -165,8 +165,14 @@ def local_time(moment: dt.datetime, store: Store | None = None) -> dt.datetime:
     has it: on a shared server in the signed-in person's time zone, locally the computer's."""
     from peercoach_lib import dates
 
+    return dates.in_zone(moment, zone(store))
+
+
+def zone(store: Store | None = None) -> str | None:
+    """The time zone the person at the page reads clocks in: on a shared server the signed-in
+    person's; locally None, the computer's own clock."""
     me = viewer(store).person
-    return dates.in_zone(moment, me.time_zone if me else None)
+    return me.time_zone if me else None
 
 
 @contextmanager

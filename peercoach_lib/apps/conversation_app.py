@@ -349,7 +349,8 @@ class ConversationApp(widgets.VBox):
 
     def _fill_conversations(self, select) -> None:
         mine = conversation.of(self.store, self.person.value, self.partnership.id)
-        options = [(conversation.label(c), c.id) for c in mine]
+        zone = context.zone(self.store)
+        options = [(conversation.label(c, zone), c.id) for c in mine]
         if self.partnership.is_active:
             options = [("Prepare a new conversation", NEW), *options]
         if not options:
