@@ -290,18 +290,7 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
             for moved in tx.find(GasRating, session_id=sid):
                 if session.day is not None and moved.rated_on != session.day:
                     tx.save(moved.replace(rated_on=session.day))
-        if entry.rebook_on is not None and session.status is SessionStatus.RESCHEDULED:
-            if problem := date_problem(entry.rebook_on, partnership):
-                raise ValidationError("Session", [FieldError("rebook_on", "New date", problem)])
-            again = tx.save(
-                Session(
-                    partnership_id=partnership.id,
-                    planned=True,
-                    scheduled_on=entry.rebook_on,
-                    scheduled_time=session.scheduled_time,
-                )
-            )
-            _move_preparation(tx, sid, again.id)
+        _book_in_place(tx, session, entry.rebook_on, partnership)
         _replace(tx, SessionNote, sid, person_id, [entry.note] if entry.note else [])
         problems = [
             problem
@@ -423,6 +412,68 @@ def held_parts(tx: Transaction, session_id: int, person_id: int) -> list[str]:
 
 def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def replacement(store: Store | Transaction, session_id: int) -> Session | None:
+    """The session booked in place of session ``session_id`` when it was logged as
+    rescheduled with a new date, if there is one (whether held since or still to come)."""
+    found = store.find(Session, replaces_id=session_id)
+    return found[0] if found else None
+
+
+def _book_in_place(
+    tx: Transaction, session: Session, rebook_on: dt.date | None, partnership: Partnership
+) -> None:
+    """A session logged as rescheduled with a new date (``rebook_on``) is booked on it, once:
+    logging it again moves that booking, or keeps it. Logged otherwise (held or missed on its
+    day after all), or with its new date taken away, the booking made in its place, still to
+    come, is cancelled; what was prepared for it goes back to the session, or on to the next."""
+    instead = replacement(tx, session.id)
+    if session.status is SessionStatus.RESCHEDULED and rebook_on is not None:
+        if problem := date_problem(rebook_on, partnership):
+            raise ValidationError("Session", [FieldError("rebook_on", "New date", problem)])
+        if instead is None:
+            again = tx.save(
+                Session(
+                    partnership_id=partnership.id,
+                    planned=True,
+                    scheduled_on=rebook_on,
+                    scheduled_time=session.scheduled_time,
+                    replaces_id=session.id,
+                )
+            )
+            _move_preparation(tx, session.id, again.id)
+        elif instead.status is SessionStatus.SCHEDULED:
+            if instead.scheduled_on != rebook_on:
+                tx.save(instead.replace(scheduled_on=rebook_on).revised(instead))
+        elif instead.status is SessionStatus.CANCELLED:  # booked again, as a cancelled one is
+            restored = tx.save(
+                instead.replace(status=SessionStatus.SCHEDULED, scheduled_on=rebook_on).revised(
+                    instead
+                )
+            )
+            _move_preparation(tx, session.id, restored.id)
+            prep.bring_back_follow_ups(tx, restored)
+        elif instead.day != rebook_on:
+            raise ValidationError(
+                "Session",
+                [
+                    FieldError(
+                        "rebook_on",
+                        "New date",
+                        f"it was booked again on {dates.long(instead.day)}, and that session "
+                        "is logged already: change it in its own log",
+                    )
+                ],
+            )
+        return
+    if instead is None or instead.status is not SessionStatus.SCHEDULED:
+        return
+    cancelled = tx.save(instead.replace(status=SessionStatus.CANCELLED).revised(instead))
+    if session.status is SessionStatus.HELD:
+        _move_preparation(tx, instead.id, session.id)
+    else:
+        prep.carry_follow_ups(tx, cancelled)
 
 
 def _move_preparation(tx: Transaction, session_id: int, to_session_id: int) -> None:

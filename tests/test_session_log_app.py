@@ -585,9 +585,97 @@ def test_a_rescheduled_session_can_be_booked_again_on_its_new_day(demo_pair):
     (again,) = store.find(model.Session, partnership_id=pair.id, scheduled_on=new_day)
     assert again.planned and again.status is SessionStatus.SCHEDULED
     assert again.scheduled_time == s1.scheduled_time
-    assert app.new_date.value is None  # saved: a second save books nothing more
+    assert app.new_date.value == new_day  # saved: its new day shows; saving again books no more
     app.save_button.click()
     assert len(store.find(model.Session, partnership_id=pair.id, scheduled_on=new_day)) == 1
+
+
+def _rescheduled(store, pair, session, new_day):
+    """``session`` logged as rescheduled to ``new_day``: (the log, the session booked instead)."""
+    app = open_log(store, pair, session.scheduled_on)
+    app.session.value = session.id
+    app.status.value = SessionStatus.RESCHEDULED
+    app.new_date.value = new_day
+    app.save_button.click()
+    assert f"Booked again on {dates.long(new_day)}" in app.result.value
+    (again,) = store.find(model.Session, replaces_id=session.id)
+    assert again.scheduled_on == new_day and again.status is SessionStatus.SCHEDULED
+    return app, again
+
+
+def test_logging_a_rescheduled_session_again_moves_its_new_booking_and_makes_no_other(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    first_day = s1.scheduled_on + dt.timedelta(days=2)
+    app, again = _rescheduled(store, pair, s1, first_day)
+    later = first_day + dt.timedelta(days=1)
+    app.new_date.value = later
+    app.save_button.click()
+    assert f"Booked again on {dates.long(later)}" in app.result.value
+    (moved,) = store.find(model.Session, replaces_id=s1.id)
+    assert (moved.id, moved.scheduled_on) == (again.id, later)
+    assert moved.calendar_sequence > again.calendar_sequence  # calendars take the move
+    booked = {s.scheduled_on for s in store.find(model.Session, partnership_id=pair.id)}
+    assert first_day not in booked
+
+    # The partner opens the session: its new day shows, and their save (a note) keeps it.
+    theirs = partner_log(store, pair, s1.scheduled_on)
+    theirs.session.value = s1.id
+    assert theirs.new_date.value == later
+    theirs.note.value = "We could not make it that week"
+    theirs.save_button.click()
+    assert "Saved the rescheduled session" in theirs.result.value, theirs.result.value
+    assert [s.id for s in store.find(model.Session, replaces_id=s1.id)] == [again.id]
+    assert len(store.find(model.Session, partnership_id=pair.id, scheduled_on=later)) == 1
+
+
+def test_a_rescheduled_session_held_after_all_cancels_the_booking_made_in_its_place(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    me = pair.members[0]
+    made = prep.save(store, model.SessionPrep(session_id=s1.id, person_id=me, purpose="Decide"))
+    app, again = _rescheduled(store, pair, s1, s1.scheduled_on + dt.timedelta(days=2))
+    assert store.get(model.SessionPrep, made.id).session_id == again.id
+    app.status.value = SessionStatus.HELD
+    app.save_button.click()
+    assert (
+        f"The session booked in its place on {dates.long(again.scheduled_on)} is cancelled."
+        in app.result.value
+    ), app.result.value
+    assert store.get(model.Session, again.id).status is SessionStatus.CANCELLED
+    assert store.get(model.SessionPrep, made.id).session_id == s1.id  # prepared for it: back
+
+    # Rescheduled once more: the cancelled booking is booked again, not a second one made.
+    app.status.value = SessionStatus.RESCHEDULED
+    app.new_date.value = s1.scheduled_on + dt.timedelta(days=3)
+    app.save_button.click()
+    assert [s.id for s in store.find(model.Session, replaces_id=s1.id)] == [again.id]
+    restored = store.get(model.Session, again.id)
+    assert restored.status is SessionStatus.SCHEDULED
+    assert restored.scheduled_on == s1.scheduled_on + dt.timedelta(days=3)
+
+
+def test_a_new_day_taken_away_cancels_its_booking(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    app, again = _rescheduled(store, pair, s1, s1.scheduled_on + dt.timedelta(days=2))
+    app.new_date.value = None
+    app.save_button.click()
+    assert "is cancelled" in app.result.value
+    assert store.get(model.Session, again.id).status is SessionStatus.CANCELLED
+    assert store.get(model.Session, s1.id).status is SessionStatus.RESCHEDULED
+
+
+def test_the_new_day_of_a_session_held_in_its_place_is_not_changed_from_the_old_one(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    new_day = s1.scheduled_on + dt.timedelta(days=2)
+    app, again = _rescheduled(store, pair, s1, new_day)
+    store.save(again.replace(status=SessionStatus.HELD, held_on=new_day))
+    app.new_date.value = new_day + dt.timedelta(days=1)
+    app.save_button.click()
+    assert (
+        f"it was booked again on {dates.long(new_day)}, and that session is logged already"
+        in app.new_date.message.value + app.result.value
+    ), app.result.value
+    assert store.get(model.Session, again.id).day == new_day
+    assert len(store.find(model.Session, replaces_id=s1.id)) == 1
 
 
 def test_what_was_prepared_for_a_rescheduled_session_goes_to_its_new_day(demo_pair):

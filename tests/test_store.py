@@ -251,7 +251,29 @@ def test_schema_version_is_recorded(store: Store):
 def test_migrations_build_exactly_the_declared_schema(store: Store):
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, schema.metadata) == []
+        differences = compare_metadata(context, schema.metadata)
+        if store.engine.dialect.name == "sqlite":
+            differences = _but_the_inline_replaces_key(connection, differences)
+        assert differences == []
+
+
+def _but_the_inline_replaces_key(connection, differences: list) -> list:
+    """SQLite adds ``sessions.replaces_id`` (0012) with its key written in the column, as
+    copying the table to add it would cascade; SQLAlchemy reads such a key without its name
+    or its ON DELETE. SQLite's own account must have it as declared; then it is no difference."""
+    keys = connection.exec_driver_sql("PRAGMA foreign_key_list(sessions)").mappings().all()
+    assert [
+        (k["from"], k["table"], k["to"], k["on_delete"])
+        for k in keys
+        if k["from"] == ("replaces_id")
+    ] == [("replaces_id", "sessions", "id", "SET NULL")]
+
+    def about_it(difference) -> bool:
+        kind, key = difference[0], difference[1]
+        return kind in ("remove_fk", "add_fk") and [c.name for c in key.columns] == ["replaces_id"]
+
+    assert sorted(d[0] for d in differences if about_it(d)) in ([], ["add_fk", "remove_fk"])
+    return [d for d in differences if not about_it(d)]
 
 
 def test_migration_from_the_first_version_keeps_data(new_database):

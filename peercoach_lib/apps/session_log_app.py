@@ -526,7 +526,10 @@ class SessionLogApp(widgets.VBox):
         self.first_half.value = halves.get((a, b), unlogged)
         self.second_half.value = halves.get((b, a), unlogged)
         self.held_on.value = session.day if session else self.today
-        self.new_date.value = None
+        # A session logged as rescheduled shows the day it is booked again on: saving it again
+        # keeps that booking (or moves it), rather than making another.
+        instead = self._booked_instead(session)
+        self.new_date.value = instead.day if instead else None
         self.status.value = (
             session.status
             if session
@@ -613,6 +616,14 @@ class SessionLogApp(widgets.VBox):
                     self._watched.add(control.model_id)
 
     # -- live feedback -----------------------------------------------------------------------------
+
+    def _booked_instead(self, session: Session | None) -> Session | None:
+        """The session booked in place of ``session``, logged as rescheduled, unless that
+        booking was cancelled since."""
+        if session is None or session.id is None or session.status is not SessionStatus.RESCHEDULED:
+            return None
+        instead = session_log.replacement(self.store, session.id)
+        return None if instead is None or instead.status is SessionStatus.CANCELLED else instead
 
     def _on_status(self, _change=None) -> None:
         held = self.status.value is SessionStatus.HELD
@@ -925,14 +936,20 @@ class SessionLogApp(widgets.VBox):
         rebook_on = None
         if status is SessionStatus.RESCHEDULED and planned is not None and self.new_date.value:
             rebook_on = self.new_date.value
-            if rebook_on < self.today:
+            instead = self._booked_instead(planned)
+            others = [
+                s
+                for s in session_log.booked_on(self.store, self.partnership.id, rebook_on)
+                if instead is None or s.id != instead.id
+            ]
+            if rebook_on < self.today and not (instead and instead.day == rebook_on):
                 errors["rebook_on"] = (
                     "choose a day still to come (a session already held on another day is "
                     "logged as an unplanned one)"
                 )
             elif problem := session_log.date_problem(rebook_on, self.partnership):
                 errors["rebook_on"] = problem
-            elif session_log.booked_on(self.store, self.partnership.id, rebook_on):
+            elif others:
                 errors["rebook_on"] = f"a session is booked on {dates.long(rebook_on)} already"
         if errors or session is None:
             return None, errors
@@ -995,6 +1012,8 @@ class SessionLogApp(widgets.VBox):
         entry = dataclasses.replace(
             entry, loaded=self.loaded_session, shown=self.shown_parts, own_loaded=self.own_loaded
         )
+        sid = entry.session.id
+        instead = session_log.replacement(self.store, sid) if sid is not None else None
         try:
             saved = session_log.save(self.store, self.person.value, entry)
         except ValidationError as exc:
@@ -1036,6 +1055,15 @@ class SessionLogApp(widgets.VBox):
             if entry.rebook_on
             else ""
         )
+        if (
+            instead is not None
+            and instead.status is SessionStatus.SCHEDULED
+            and self.store.get(Session, instead.id).status is SessionStatus.CANCELLED
+        ):
+            rebooked += (
+                f" The session booked in its place on {dates.long(instead.scheduled_on)} is "
+                "cancelled."
+            )
         self.result.value = forms.notice(
             "ok",
             f"Saved the {saved.status.value} session of "

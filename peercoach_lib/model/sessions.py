@@ -59,6 +59,9 @@ class Session(Record):
     #: (see :meth:`revised`; a session logged as rescheduled shows one more, see
     #: :attr:`calendar_revision`).
     calendar_sequence: int = Field(0, ge=0, le=10_000, title="Calendar revision")
+    #: The session this one was booked in place of, when that one was logged as rescheduled
+    #: with a new date: logging it again moves this booking rather than making another.
+    replaces_id: RecordId | None = Field(None, title="Booked in place of")
     created_at: Timestamp | None = None
     is_demo: bool = Field(False, title="Demo data")
 

@@ -165,6 +165,8 @@ sessions = sa.Table(
     sa.Index("ix_sessions_partnership_scheduled", "partnership_id", "scheduled_on"),
     # Added in 0010: a pair's latest held sessions, by index.
     sa.Index("ix_sessions_partnership_held", "partnership_id", "held_on"),
+    # Added in 0012: the session this one was booked in place of (one logged as rescheduled).
+    _fk("replaces_id", "sessions", nullable=True, ondelete="SET NULL"),
 )
 
 session_halves = sa.Table(
