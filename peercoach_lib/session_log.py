@@ -54,6 +54,10 @@ class SessionEntry:
     shown: dict | None = None
     #: For a planned session logged as rescheduled: the day it is booked again, if chosen.
     rebook_on: dt.date | None = None
+    #: The new day the log showed when opened (of the session booked in this one's place):
+    #: saved without a new day, that booking is taken away only if the log showed it (a log
+    #: opened before the partner booked it again leaves their booking be).
+    rebook_shown: dt.date | None = None
     #: The person's own part of the session as stored when the log was opened
     #: (:func:`own_part`): a save from another window since then is not silently undone.
     own_loaded: dict | None = None
@@ -290,7 +294,7 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
             for moved in tx.find(GasRating, session_id=sid):
                 if session.day is not None and moved.rated_on != session.day:
                     tx.save(moved.replace(rated_on=session.day))
-        _book_in_place(tx, session, entry.rebook_on, partnership)
+        _book_in_place(tx, session, entry, partnership)
         _replace(tx, SessionNote, sid, person_id, [entry.note] if entry.note else [])
         problems = [
             problem
@@ -422,13 +426,15 @@ def replacement(store: Store | Transaction, session_id: int) -> Session | None:
 
 
 def _book_in_place(
-    tx: Transaction, session: Session, rebook_on: dt.date | None, partnership: Partnership
+    tx: Transaction, session: Session, entry: SessionEntry, partnership: Partnership
 ) -> None:
-    """A session logged as rescheduled with a new date (``rebook_on``) is booked on it, once:
-    logging it again moves that booking, or keeps it. Logged otherwise (held or missed on its
-    day after all), or with its new date taken away, the booking made in its place, still to
-    come, is cancelled; what was prepared for it goes back to the session, or on to the next."""
+    """A session logged as rescheduled with a new date (``entry.rebook_on``) is booked on it,
+    once: logging it again moves that booking, or keeps it. Logged otherwise (held or missed on
+    its day after all), or with the new date it showed taken away, the booking made in its
+    place, still to come, is cancelled; what was prepared for it goes back to the session, or
+    on to the next."""
     instead = replacement(tx, session.id)
+    rebook_on = entry.rebook_on
     if session.status is SessionStatus.RESCHEDULED and rebook_on is not None:
         if problem := date_problem(rebook_on, partnership):
             raise ValidationError("Session", [FieldError("rebook_on", "New date", problem)])
@@ -469,6 +475,8 @@ def _book_in_place(
         return
     if instead is None or instead.status is not SessionStatus.SCHEDULED:
         return
+    if session.status is SessionStatus.RESCHEDULED and entry.rebook_shown is None:
+        return  # moved, and this log never showed the new day: it did not take it away
     cancelled = tx.save(instead.replace(status=SessionStatus.CANCELLED).revised(instead))
     if session.status is SessionStatus.HELD:
         _move_preparation(tx, instead.id, session.id)

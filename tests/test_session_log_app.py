@@ -1025,3 +1025,16 @@ def test_with_no_change_plan_the_levels_say_which_goals_are_rated_and_where_to_s
     assert "No active change plan to rate" in said.value
     assert "the partnership's goals in the agreement are not rated" in said.value
     assert f"personal_change_plan.ipynb?person={pair.person_a_id}" in said.value
+
+
+def test_a_log_opened_before_the_partner_rescheduled_leaves_their_new_booking(demo_pair):
+    """The partner's log, open since before the session was moved, saves a note: the session
+    stays rescheduled (their change) and its new booking stays, which this log never showed."""
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    theirs = partner_log(store, pair, s1.scheduled_on)
+    theirs.session.value = s1.id
+    _app, again = _rescheduled(store, pair, s1, s1.scheduled_on + dt.timedelta(days=2))
+    theirs.note.value = "Sorry I could not come"
+    theirs.save_button.click()
+    assert store.get(model.Session, s1.id).status is SessionStatus.RESCHEDULED
+    assert store.get(model.Session, again.id).status is SessionStatus.SCHEDULED

@@ -156,6 +156,7 @@ class SessionLogApp(widgets.VBox):
         self.new_date = forms.date("New date (books it)", "rebook_on")
         # The session as stored when the form was filled, and its parts as first shown.
         self.loaded_session: Session | None = None
+        self.rebook_shown: dt.date | None = None
         self.own_loaded: dict | None = None
         #: The form's values as the stored session first filled it (what this window changed
         #: is what differs from them).
@@ -529,7 +530,7 @@ class SessionLogApp(widgets.VBox):
         # A session logged as rescheduled shows the day it is booked again on: saving it again
         # keeps that booking (or moves it), rather than making another.
         instead = self._booked_instead(session)
-        self.new_date.value = instead.day if instead else None
+        self.new_date.value = self.rebook_shown = instead.day if instead else None
         self.status.value = (
             session.status
             if session
@@ -1010,7 +1011,11 @@ class SessionLogApp(widgets.VBox):
             self.result.value = forms.refused(self.fields, unplaced, "Your draft is kept.")
             return
         entry = dataclasses.replace(
-            entry, loaded=self.loaded_session, shown=self.shown_parts, own_loaded=self.own_loaded
+            entry,
+            loaded=self.loaded_session,
+            shown=self.shown_parts,
+            own_loaded=self.own_loaded,
+            rebook_shown=self.rebook_shown,
         )
         sid = entry.session.id
         instead = session_log.replacement(self.store, sid) if sid is not None else None
