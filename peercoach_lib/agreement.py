@@ -360,14 +360,17 @@ def _numbers(numbers: list[int]) -> str:
 
 
 def current_bookings(tx: Transaction, partnership_id: int) -> list[Booking]:
-    """The partnership's planned sessions that can still be moved or cancelled."""
+    """The partnership's planned sessions that can still be moved or cancelled. A cancelled
+    booking made in place of a session put off (the session was held on its day after all)
+    is no gap in the schedule, nor a session to book again: it is left out."""
     sessions = tx.find(
         Session, partnership_id=partnership_id, planned=True, order_by="scheduled_on"
     )
     return [
         Booking(on=s.scheduled_on, session_id=s.id, cancelled=s.status is SessionStatus.CANCELLED)
         for s in sessions
-        if s.status in (SessionStatus.SCHEDULED, SessionStatus.CANCELLED)
+        if s.status is SessionStatus.SCHEDULED
+        or (s.status is SessionStatus.CANCELLED and s.replaces_id is None)
     ]
 
 

@@ -245,7 +245,13 @@ def _end_partnerships(tx: Transaction, person: Person, now: dt.datetime) -> int:
     for partnership in running:
         found = tx.find(Agreement, partnership_id=partnership.id)
         zone = found[0].time_zone if found else person.time_zone
-        on = max(dates.in_zone(now, zone).date(), partnership.started_on)
+        # Not before a session the partner, a day ahead, has logged as held already.
+        held = [
+            s.held_on
+            for s in tx.find(Session, partnership_id=partnership.id, status="held")
+            if s.held_on is not None
+        ]
+        on = max(dates.in_zone(now, zone).date(), partnership.started_on, *held)
         tx.save(partnership.replace(ended_on=on, end_reason=EndReason.OTHER))
         for session in tx.find(Session, partnership_id=partnership.id, status="scheduled"):
             if session.scheduled_on is None or session.scheduled_on > on:

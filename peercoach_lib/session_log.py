@@ -420,22 +420,62 @@ def _and(parts: list[str]) -> str:
 
 def replacement(store: Store | Transaction, session_id: int) -> Session | None:
     """The session booked in place of session ``session_id`` when it was logged as
-    rescheduled with a new date, if there is one (whether held since or still to come)."""
-    found = store.find(Session, replaces_id=session_id)
-    return found[0] if found else None
+    rescheduled with a new date, if there is one (whether held since or still to come). A
+    booking that was itself rescheduled with a new date leads on to the one made in its place:
+    the last of them is the one where the pair now meets."""
+    found, seen = None, {session_id}
+    while booked := store.find(Session, replaces_id=session_id):
+        found = booked[0]
+        if found.status is not SessionStatus.RESCHEDULED or found.id in seen:
+            break
+        seen.add(found.id)
+        session_id = found.id
+    return found
+
+
+def _logged_instead(instead: Session) -> FieldError:
+    """The new date of a session whose booking made in its place is logged already (held,
+    missed, or put off in its turn) cannot change here: said beside the new date."""
+    state = {
+        SessionStatus.HELD: "was held",
+        SessionStatus.MISSED: "was missed",
+        SessionStatus.RESCHEDULED: "was put off in its turn",
+    }[instead.status]
+    return FieldError(
+        "rebook_on",
+        "New date",
+        f"it was booked again on {dates.long(instead.scheduled_on)}, and that session "
+        f"{state}: change it in its own log",
+    )
 
 
 def _book_in_place(
     tx: Transaction, session: Session, entry: SessionEntry, partnership: Partnership
 ) -> None:
     """A session logged as rescheduled with a new date (``entry.rebook_on``) is booked on it,
-    once: logging it again moves that booking, or keeps it. Logged otherwise (held or missed on
-    its day after all), or with the new date it showed taken away, the booking made in its
-    place, still to come, is cancelled; what was prepared for it goes back to the session, or
-    on to the next."""
+    once: logging it again with another day moves that booking. Logged otherwise (held or
+    missed on its day after all), or with the new day the log showed taken away, the booking
+    made in its place, still to come, is cancelled; what was prepared for it goes back to the
+    session, or on to the next. A new day left as the log showed it (``entry.rebook_shown``)
+    changes nothing: what the partner did with the booking since stands."""
     instead = replacement(tx, session.id)
-    rebook_on = entry.rebook_on
-    if session.status is SessionStatus.RESCHEDULED and rebook_on is not None:
+    rebook_on, shown = entry.rebook_on, entry.rebook_shown
+    if session.status is SessionStatus.RESCHEDULED:
+        if rebook_on == shown:
+            return
+        logged = instead is not None and instead.status not in (
+            SessionStatus.SCHEDULED,
+            SessionStatus.CANCELLED,
+        )
+        if logged:
+            raise ValidationError("Session", [_logged_instead(instead)])
+        if rebook_on is None:  # the new day taken away
+            if instead is not None and instead.status is SessionStatus.SCHEDULED:
+                cancelled = tx.save(
+                    instead.replace(status=SessionStatus.CANCELLED).revised(instead)
+                )
+                prep.carry_follow_ups(tx, cancelled)
+            return
         if problem := date_problem(rebook_on, partnership):
             raise ValidationError("Session", [FieldError("rebook_on", "New date", problem)])
         if instead is None:
@@ -452,7 +492,7 @@ def _book_in_place(
         elif instead.status is SessionStatus.SCHEDULED:
             if instead.scheduled_on != rebook_on:
                 tx.save(instead.replace(scheduled_on=rebook_on).revised(instead))
-        elif instead.status is SessionStatus.CANCELLED:  # booked again, as a cancelled one is
+        else:  # cancelled since: booked again, as a cancelled session is
             restored = tx.save(
                 instead.replace(status=SessionStatus.SCHEDULED, scheduled_on=rebook_on).revised(
                     instead
@@ -460,23 +500,9 @@ def _book_in_place(
             )
             _move_preparation(tx, session.id, restored.id)
             prep.bring_back_follow_ups(tx, restored)
-        elif instead.day != rebook_on:
-            raise ValidationError(
-                "Session",
-                [
-                    FieldError(
-                        "rebook_on",
-                        "New date",
-                        f"it was booked again on {dates.long(instead.day)}, and that session "
-                        "is logged already: change it in its own log",
-                    )
-                ],
-            )
         return
     if instead is None or instead.status is not SessionStatus.SCHEDULED:
         return
-    if session.status is SessionStatus.RESCHEDULED and entry.rebook_shown is None:
-        return  # moved, and this log never showed the new day: it did not take it away
     cancelled = tx.save(instead.replace(status=SessionStatus.CANCELLED).revised(instead))
     if session.status is SessionStatus.HELD:
         _move_preparation(tx, instead.id, session.id)

@@ -408,3 +408,23 @@ def test_a_session_says_when_it_starts_in_the_readers_time_too():
     assert ag.session_time(agreement, moved, "Asia/Kolkata") == ", 07:00; 12:30 your time"
     assert ag.session_time(agreement.replace(time=None), session, "Asia/Kolkata") == ""
     assert ag.session_time(None, session) == ""
+
+
+def test_a_cancelled_booking_made_in_place_of_a_session_put_off_is_no_gap(store, pair):
+    """Session 1 put off to a new day, then held on its own day after all: the booking made in
+    its place, cancelled, is not a gap the schedule steps over, nor a session to book again."""
+    p = pair["partnership"]
+    _, bookings = ag.save(store, _agreement(partnership_id=p.id), _weekly(3))
+    first = store.get(model.Session, bookings[0].session_id)
+    store.save(first.replace(status="held", held_on=first.scheduled_on))
+    instead = store.save(
+        model.Session(
+            partnership_id=p.id,
+            scheduled_on=bookings[1].on - dt.timedelta(days=2),
+            status="cancelled",
+            replaces_id=first.id,
+        )
+    )
+    _, current = ag.load(store, p.id)
+    assert instead.id not in [b.session_id for b in current]
+    assert ag.gaps(current) == []

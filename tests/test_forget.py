@@ -844,3 +844,19 @@ def test_without_an_agreement_the_day_is_the_persons_own(store, pair):
     late = dt.datetime(2026, 7, 1, 23, 30, tzinfo=UTC)
     forget.forget_person(store, pair["alice"].id, now=late)
     assert store.get(model.Partnership, pair["partnership"].id).ended_on == dt.date(2026, 7, 2)
+
+
+def test_a_partnership_does_not_end_before_a_session_held_already(store, pair):
+    """Alice (London) forgotten at 23:30 UTC: the 24th for her, but Bob's workbook, a day
+    ahead somewhere, has the 25th's session logged held: the partnership ends on the 25th."""
+    partnership = pair["partnership"]
+    held = store.save(
+        model.Session(
+            partnership_id=partnership.id,
+            planned=False,
+            status="held",
+            held_on=dt.date(2026, 11, 25),
+        )
+    )
+    forget.forget_person(store, pair["alice"].id, now=dt.datetime(2026, 11, 24, 23, 30, tzinfo=UTC))
+    assert store.get(model.Partnership, partnership.id).ended_on == held.held_on

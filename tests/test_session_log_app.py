@@ -651,6 +651,7 @@ def test_a_rescheduled_session_held_after_all_cancels_the_booking_made_in_its_pl
     restored = store.get(model.Session, again.id)
     assert restored.status is SessionStatus.SCHEDULED
     assert restored.scheduled_on == s1.scheduled_on + dt.timedelta(days=3)
+    assert store.get(model.SessionPrep, made.id).session_id == again.id  # and with it again
 
 
 def test_a_new_day_taken_away_cancels_its_booking(demo_pair):
@@ -671,8 +672,8 @@ def test_the_new_day_of_a_session_held_in_its_place_is_not_changed_from_the_old_
     app.new_date.value = new_day + dt.timedelta(days=1)
     app.save_button.click()
     assert (
-        f"it was booked again on {dates.long(new_day)}, and that session is logged already"
-        in app.new_date.message.value + app.result.value
+        f"it was booked again on {dates.long(new_day)}, and that session was held: change it "
+        "in its own log" in app.new_date.message.value
     ), app.result.value
     assert store.get(model.Session, again.id).day == new_day
     assert len(store.find(model.Session, replaces_id=s1.id)) == 1
@@ -1038,3 +1039,90 @@ def test_a_log_opened_before_the_partner_rescheduled_leaves_their_new_booking(de
     theirs.save_button.click()
     assert store.get(model.Session, s1.id).status is SessionStatus.RESCHEDULED
     assert store.get(model.Session, again.id).status is SessionStatus.SCHEDULED
+
+
+def test_saving_again_with_the_new_day_as_shown_says_nothing_of_booking(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    app, _again = _rescheduled(store, pair, s1, s1.scheduled_on + dt.timedelta(days=2))
+    app.note.value = "We moved it to Friday"
+    app.save_button.click()
+    assert "Saved the rescheduled session" in app.result.value
+    assert "Booked again" not in app.result.value and "cancelled" not in app.result.value
+
+
+def test_a_page_open_on_the_new_day_does_not_undo_the_partners_move_or_cancellation(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    first_day = s1.scheduled_on + dt.timedelta(days=2)
+    app, again = _rescheduled(store, pair, s1, first_day)
+    theirs = partner_log(store, pair, s1.scheduled_on)
+    theirs.session.value = s1.id
+    assert theirs.new_date.value == first_day
+    later = first_day + dt.timedelta(days=1)
+    app.new_date.value = later  # moved meanwhile
+    app.save_button.click()
+    theirs.note.value = "Fine by me"
+    theirs.save_button.click()
+    assert "Saved the rescheduled session" in theirs.result.value, theirs.result.value
+    assert "Booked again" not in theirs.result.value
+    assert store.get(model.Session, again.id).scheduled_on == later
+
+    app.new_date.value = None  # taken away meanwhile
+    app.save_button.click()
+    assert store.get(model.Session, again.id).status is SessionStatus.CANCELLED
+    theirs.note.value = "Fine by me, really"
+    theirs.save_button.click()
+    assert store.get(model.Session, again.id).status is SessionStatus.CANCELLED
+
+
+def test_a_draft_typed_before_the_session_was_moved_does_not_bring_back_held(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    theirs = partner_log(store, pair, s1.scheduled_on)
+    theirs.session.value = s1.id
+    theirs.note.value = "Typed before the move"  # kept as a draft: the form showed "held"
+    _app, again = _rescheduled(store, pair, s1, s1.scheduled_on + dt.timedelta(days=2))
+
+    back = partner_log(store, pair, s1.scheduled_on)
+    back.session.value = s1.id
+    assert back.note.value == "Typed before the move"  # the draft is back
+    assert back.status.value is SessionStatus.RESCHEDULED  # but not its "held"
+    assert back.new_date.value == again.scheduled_on
+    back.save_button.click()
+    assert store.get(model.Session, again.id).status is SessionStatus.SCHEDULED
+    assert store.get(model.Session, s1.id).status is SessionStatus.RESCHEDULED
+
+
+def test_a_new_day_cleared_in_a_draft_stays_cleared(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    app, again = _rescheduled(store, pair, s1, s1.scheduled_on + dt.timedelta(days=2))
+    app.new_date.value = None  # kept as a draft, not saved
+    back = open_log(store, pair, s1.scheduled_on)
+    back.session.value = s1.id
+    assert back.new_date.value is None
+    back.save_button.click()
+    assert store.get(model.Session, again.id).status is SessionStatus.CANCELLED
+
+
+def test_a_booking_put_off_in_its_turn_leads_on_to_the_one_made_in_its_place(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    _app, first = _rescheduled(store, pair, s1, s1.scheduled_on + dt.timedelta(days=2))
+    second_day = s1.scheduled_on + dt.timedelta(days=4)
+    _app2, second = _rescheduled(store, pair, first, second_day)
+    assert second.replaces_id == first.id
+    again = open_log(store, pair, s1.scheduled_on)
+    again.session.value = s1.id
+    assert again.new_date.value == second_day  # where the pair now meets
+    again.status.value = SessionStatus.HELD  # held on its day after all
+    again.save_button.click()
+    assert f"on {dates.long(second_day)} is cancelled" in again.result.value, again.result.value
+    assert store.get(model.Session, second.id).status is SessionStatus.CANCELLED
+
+
+def test_the_new_day_of_a_booking_logged_already_cannot_be_taken_away(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    new_day = s1.scheduled_on + dt.timedelta(days=2)
+    app, again = _rescheduled(store, pair, s1, new_day)
+    store.save(again.replace(status=SessionStatus.MISSED))
+    app.new_date.value = None
+    app.save_button.click()
+    assert "and that session was missed" in app.new_date.message.value, app.result.value
+    assert store.get(model.Session, again.id).status is SessionStatus.MISSED

@@ -78,6 +78,9 @@ _FORM_KEYS = {
     "new commitments": ("new_commitments",),
     "follow-ups": ("reviews",),
 }
+#: The form's values of the parts both partners log (:func:`session_log.shared_part`), and the
+#: new day of a session put off.
+_SHARED_KEYS = ("held_on", "status", "rebook_on", "halves")
 _NARROW = widgets.Layout(width="min(100%, 420px)")
 
 
@@ -488,7 +491,7 @@ class SessionLogApp(widgets.VBox):
             elif typed is not None and self._same_day(session, typed.data.get("held_on")):
                 self.apply(_typed_over(self.values(), typed.data))
                 # The draft moves with it: kept for this session, gone from the unplanned one.
-                session_log.save_draft(self.store, me, self._draft_key(), self.values())
+                session_log.save_draft(self.store, me, self._draft_key(), self._draft_values())
                 session_log.discard_draft(self.store, me, unplanned)
                 self.draft_bar.notice.value = forms.notice(
                     "info",
@@ -712,15 +715,28 @@ class SessionLogApp(widgets.VBox):
             "check": {name: f.value for name, f in self.check.items()},
         }
 
+    def _draft_values(self) -> dict:
+        """The form for its draft, with what it showed of the parts both partners log when it
+        was opened: restored later, the draft brings back only the person's changes to them."""
+        return {**self.values(), "shown": {k: self.form_loaded.get(k) for k in _SHARED_KEYS}}
+
     def apply(self, data: dict) -> None:
-        """Put a draft back into the form."""
+        """Put a draft back into the form. Of the parts both partners log, those the person
+        had left as they were shown stay as they are now (the partner may have logged them
+        since): a draft typed before the session was moved does not bring back "held"."""
+        shown = data.get("shown")
+        if shown is not None:
+            data = {k: v for k, v in data.items() if k not in _SHARED_KEYS or shown.get(k) != v}
         if data.get("held_on"):
             self.held_on.value = dt.date.fromisoformat(data["held_on"])
         if data.get("status"):
             self.status.value = SessionStatus(data["status"])
-        if data.get("rebook_on"):
-            self.new_date.value = dt.date.fromisoformat(data["rebook_on"])
-        self.first_half.value, self.second_half.value = data.get("halves", [45, 45])
+        if "rebook_on" in data:
+            self.new_date.value = (
+                dt.date.fromisoformat(data["rebook_on"]) if data["rebook_on"] else None
+            )
+        if "halves" in data or shown is None:
+            self.first_half.value, self.second_half.value = data.get("halves", [45, 45])
         self.note.value = data.get("note", "")
         self.share_note.value = bool(data.get("share_note"))
         reviews = data.get("reviews", {})
@@ -766,7 +782,7 @@ class SessionLogApp(widgets.VBox):
             self.person.value,
             session_log.DRAFT_KIND,
             self._draft_key(),
-            self.values,
+            self._draft_values,
             as_stored=False,  # kept even when back to what is stored: the log keeps its last
         )
 
@@ -935,15 +951,16 @@ class SessionLogApp(widgets.VBox):
                     item_below=self.settings.check_item_below,
                 )
         rebook_on = None
-        if status is SessionStatus.RESCHEDULED and planned is not None and self.new_date.value:
+        if status is SessionStatus.RESCHEDULED and planned is not None:
             rebook_on = self.new_date.value
-            instead = self._booked_instead(planned)
+        if rebook_on is not None and rebook_on != self.rebook_shown:  # a new day chosen here
+            instead = session_log.replacement(self.store, planned.id)
             others = [
                 s
                 for s in session_log.booked_on(self.store, self.partnership.id, rebook_on)
                 if instead is None or s.id != instead.id
             ]
-            if rebook_on < self.today and not (instead and instead.day == rebook_on):
+            if rebook_on < self.today:
                 errors["rebook_on"] = (
                     "choose a day still to come (a session already held on another day is "
                     "logged as an unplanned one)"
@@ -982,7 +999,7 @@ class SessionLogApp(widgets.VBox):
             fresh = self.values()
             self.form_loaded = fresh
             kept = {k: mine[k] for part in edited for k in keys[part]}
-            shared = {k: mine[k] for k in ("held_on", "status", "rebook_on", "halves")}
+            shared = {k: mine[k] for k in _SHARED_KEYS}
             self.apply({**fresh, **kept, **shared})
         finally:
             self._loading = False
@@ -1055,25 +1072,32 @@ class SessionLogApp(widgets.VBox):
         self._on_pair()
         self.session.value = saved.id
         self._on_session()
-        rebooked = (
-            f" Booked again on {dates.long(entry.rebook_on)}: it is in your schedule and calendar."
-            if entry.rebook_on
-            else ""
-        )
-        if (
-            instead is not None
-            and instead.status is SessionStatus.SCHEDULED
-            and self.store.get(Session, instead.id).status is SessionStatus.CANCELLED
-        ):
-            rebooked += (
-                f" The session booked in its place on {dates.long(instead.scheduled_on)} is "
-                "cancelled."
-            )
         self.result.value = forms.notice(
             "ok",
             f"Saved the {saved.status.value} session of "
-            f"{dates.long(saved.day or self.today)}.{rebooked}",
+            f"{dates.long(saved.day or self.today)}.{self._rebooking_said(instead, saved)}",
         )
+
+    def _rebooking_said(self, before: Session | None, saved: Session) -> str:
+        """What a save did to the session booked in place of ``saved`` (``before``: that
+        booking before the save), in a sentence, or nothing when it stayed as it was."""
+        after = session_log.replacement(self.store, saved.id)
+        if after is None or after.status not in (SessionStatus.SCHEDULED, SessionStatus.CANCELLED):
+            return ""
+        was = (before.status, before.scheduled_on) if before is not None else None
+        if (after.status, after.scheduled_on) == was:
+            return ""
+        if after.status is SessionStatus.SCHEDULED:
+            return (
+                f" Booked again on {dates.long(after.scheduled_on)}: it is in your schedule and "
+                "calendar."
+            )
+        if was == (SessionStatus.SCHEDULED, after.scheduled_on):
+            return (
+                f" The session booked in its place on {dates.long(after.scheduled_on)} is "
+                "cancelled."
+            )
+        return ""
 
 
 def build_session_log_app(store: Store | None = None, **kwargs) -> widgets.Widget:
