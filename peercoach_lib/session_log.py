@@ -261,6 +261,11 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         on = entry.session.day
         if on is not None and (problem := date_problem(on, partnership)):
             raise ValidationError("Session", [FieldError("held_on", "Date", problem)])
+        if not entry.session.planned and entry.session.status is SessionStatus.RESCHEDULED:
+            raise ValidationError(
+                "Session",
+                [FieldError("status", "Status", "only a booked session can be put off")],
+            )
         if entry.session.id is not None and entry.own_loaded is not None:
             now = own_part(tx, entry.session.id, person_id)
             changed = tuple(part for part in OWN_PARTS if now[part] != entry.own_loaded.get(part))
@@ -476,7 +481,11 @@ def _book_in_place(
                 )
                 prep.carry_follow_ups(tx, cancelled)
             return
-        if problem := date_problem(rebook_on, partnership):
+        if rebook_on == session.scheduled_on:
+            problem = "that is the day it is booked for: choose the day it is moved to"
+        else:
+            problem = date_problem(rebook_on, partnership)
+        if problem:
             raise ValidationError("Session", [FieldError("rebook_on", "New date", problem)])
         if instead is None:
             again = tx.save(

@@ -1126,3 +1126,43 @@ def test_the_new_day_of_a_booking_logged_already_cannot_be_taken_away(demo_pair)
     app.save_button.click()
     assert "and that session was missed" in app.new_date.message.value, app.result.value
     assert store.get(model.Session, again.id).status is SessionStatus.MISSED
+
+
+def test_a_session_is_not_put_off_to_its_own_day(demo_pair):
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    app = open_log(store, pair, s1.scheduled_on - dt.timedelta(days=1))
+    app.session.value = s1.id
+    app.status.value = SessionStatus.RESCHEDULED
+    app.new_date.value = s1.scheduled_on
+    app.save_button.click()
+    assert "the day it is booked for" in app.new_date.message.value, app.result.value
+    assert store.find(model.Session, replaces_id=s1.id) == []
+    assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
+
+
+def test_an_unplanned_session_is_not_logged_as_put_off(demo_pair):
+    """A session nobody booked cannot be moved: "rescheduled" is refused beside the choice."""
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    app = open_log(store, pair, s1.scheduled_on)
+    app.session.value = UNPLANNED
+    app.held_on.value = s1.scheduled_on - dt.timedelta(days=1)
+    app.status.value = SessionStatus.RESCHEDULED
+    before = len(store.find(model.Session, partnership_id=pair.id))
+    app.save_button.click()
+    assert "only a booked session can be put off" in app.status.message.value, app.result.value
+    assert len(store.find(model.Session, partnership_id=pair.id)) == before
+
+
+def test_a_session_put_off_keeps_its_booked_day_in_the_date_box(demo_pair):
+    """A changed Date on a session put off was dropped without a word: now it is said."""
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    app = open_log(store, pair, s1.scheduled_on)
+    app.session.value = s1.id
+    app.status.value = SessionStatus.RESCHEDULED
+    app.held_on.value = s1.scheduled_on + dt.timedelta(days=14)
+    app.save_button.click()
+    assert (
+        f"a session put off keeps the day it was booked for ({dates.long(s1.scheduled_on)}): "
+        "its new day goes in New date"
+    ) in app.held_on.message.value, app.result.value
+    assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED

@@ -819,6 +819,12 @@ class SessionLogApp(widgets.VBox):
             errors["held_on"] = DATE_NEEDED
         elif self.held_on.value > self.today and held:
             errors["held_on"] = "a session cannot be held in the future"
+        elif planned is not None and not held and self.held_on.value != planned.scheduled_on:
+            errors["held_on"] = (
+                f"a session {'put off' if status is SessionStatus.RESCHEDULED else 'missed'} "
+                f"keeps the day it was booked for ({dates.long(planned.scheduled_on)})"
+                + (": its new day goes in New date" if status is SessionStatus.RESCHEDULED else "")
+            )
         elif problem := session_log.date_problem(self.held_on.value, self.partnership):
             errors["held_on"] = problem
         halves = []
@@ -960,7 +966,12 @@ class SessionLogApp(widgets.VBox):
                 for s in session_log.booked_on(self.store, self.partnership.id, rebook_on)
                 if instead is None or s.id != instead.id
             ]
-            if rebook_on < self.today:
+            if rebook_on == planned.scheduled_on:
+                errors["rebook_on"] = (
+                    "that is the day it is booked for: choose the day it is moved to (or log "
+                    "it as held or missed)"
+                )
+            elif rebook_on < self.today:
                 errors["rebook_on"] = (
                     "choose a day still to come (a session already held on another day is "
                     "logged as an unplanned one)"
@@ -969,6 +980,11 @@ class SessionLogApp(widgets.VBox):
                 errors["rebook_on"] = problem
             elif others:
                 errors["rebook_on"] = f"a session is booked on {dates.long(rebook_on)} already"
+        if status is SessionStatus.RESCHEDULED and planned is None:
+            errors["status"] = (
+                "only a booked session can be put off: log one held on another day as held, "
+                "on the day it was held"
+            )
         if errors or session is None:
             return None, errors
         return session_log.SessionEntry(
