@@ -360,17 +360,18 @@ def _numbers(numbers: list[int]) -> str:
 
 
 def current_bookings(tx: Transaction, partnership_id: int) -> list[Booking]:
-    """The partnership's planned sessions that can still be moved or cancelled. A cancelled
-    booking made in place of a session put off (the session was held on its day after all)
-    is no gap in the schedule, nor a session to book again: it is left out."""
+    """The partnership's planned sessions that can still be moved or cancelled. A booking made
+    in place of a session put off, cancelled because that session was held or missed on its
+    day after all, is no gap in the schedule, nor a session to book again: it is left out."""
     sessions = tx.find(
         Session, partnership_id=partnership_id, planned=True, order_by="scheduled_on"
     )
+    logged = {s.id for s in sessions if s.status in (SessionStatus.HELD, SessionStatus.MISSED)}
     return [
         Booking(on=s.scheduled_on, session_id=s.id, cancelled=s.status is SessionStatus.CANCELLED)
         for s in sessions
         if s.status is SessionStatus.SCHEDULED
-        or (s.status is SessionStatus.CANCELLED and s.replaces_id is None)
+        or (s.status is SessionStatus.CANCELLED and s.replaces_id not in logged)
     ]
 
 
@@ -415,6 +416,17 @@ def unplanned_words(days: Sequence[dt.date], day: Callable[[dt.date], str] = dat
     )
 
 
+def session_start(agreement: Agreement, session: Session) -> dt.datetime | None:
+    """When a booked session starts, on the clocks of the agreement's time zone: its own time,
+    else the agreed one (None with neither, or no day)."""
+    start_time = session.scheduled_time or agreement.time
+    if start_time is None or session.scheduled_on is None:
+        return None
+    return dt.datetime.combine(
+        session.scheduled_on, start_time, tzinfo=zoneinfo.ZoneInfo(agreement.time_zone)
+    )
+
+
 def session_time(
     agreement: Agreement | None, session: Session, reader_zone: str | None = None
 ) -> str:
@@ -422,12 +434,9 @@ def session_time(
     agreement's time zone; for a reader whose clock says otherwise, their own time too,
     with their own day when it is another (", 18:00; Wed 25 Nov 13:00 your time"). Empty
     with no time agreed, or no day."""
-    start_time = session.scheduled_time or (agreement.time if agreement else None)
-    if agreement is None or start_time is None or session.scheduled_on is None:
+    start = session_start(agreement, session) if agreement is not None else None
+    if start is None:
         return ""
-    start = dt.datetime.combine(
-        session.scheduled_on, start_time, tzinfo=zoneinfo.ZoneInfo(agreement.time_zone)
-    )
     said = f", {start:%H:%M}"
     if reader_zone is None:
         return said

@@ -16,6 +16,7 @@ import zoneinfo
 import icalendar
 
 from peercoach_lib import __version__
+from peercoach_lib.agreement import session_start
 from peercoach_lib.errors import NotFoundError
 from peercoach_lib.model import (
     Agreement,
@@ -85,12 +86,11 @@ def schedule_ics(
             lines.append(f"{caller.name} calls.")
         lines.append("Prepare: what do you want from this session?")
         event.add("description", " ".join(lines))
-        start_time = session.scheduled_time or agreement.time
-        if start_time is None:
+        start = session_start(agreement, session)
+        if start is None:
             event.add("dtstart", session.scheduled_on)
             event.add("dtend", session.scheduled_on + dt.timedelta(days=1))
         else:
-            start = dt.datetime.combine(session.scheduled_on, start_time, tzinfo=zone)
             event.add("dtstart", start)
             # Elapsed time, not the wall clock's: a session across the night the clocks go
             # back lasts as long as any other.
@@ -101,7 +101,7 @@ def schedule_ics(
             event.add("status", "CONFIRMED")
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
-            if start_time is None:
+            if start is None:
                 # A day with no time agreed: remind in the morning of the day, not at 23:30 the
                 # evening before (30 minutes before an all-day event's midnight).
                 alarm.add("description", "Peer-coaching session today")

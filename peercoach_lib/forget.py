@@ -26,7 +26,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from peercoach_lib import dates, prep
+from peercoach_lib import dates
 from peercoach_lib.model import (
     Agreement,
     ChangePlan,
@@ -37,7 +37,6 @@ from peercoach_lib.model import (
     EndReason,
     Feedback,
     FieldChange,
-    FlagOutcome,
     HistoryAction,
     HistoryEntry,
     LsiAreaRating,
@@ -48,13 +47,11 @@ from peercoach_lib.model import (
     Person,
     Record,
     Role,
-    Session,
     SessionNote,
     SessionPrep,
-    SessionStatus,
 )
 from peercoach_lib.model.base import _inner_model
-from peercoach_lib.partnerships import close_flags
+from peercoach_lib.partnerships import last_held_day, wind_up
 from peercoach_lib.store import Store, Transaction, schema
 from peercoach_lib.store.mapping import table_map
 
@@ -246,18 +243,10 @@ def _end_partnerships(tx: Transaction, person: Person, now: dt.datetime) -> int:
         found = tx.find(Agreement, partnership_id=partnership.id)
         zone = found[0].time_zone if found else person.time_zone
         # Not before a session the partner, a day ahead, has logged as held already.
-        held = [
-            s.held_on
-            for s in tx.find(Session, partnership_id=partnership.id, status="held")
-            if s.held_on is not None
-        ]
-        on = max(dates.in_zone(now, zone).date(), partnership.started_on, *held)
+        held = last_held_day(tx, partnership.id) or partnership.started_on
+        on = max(dates.in_zone(now, zone).date(), partnership.started_on, held)
         tx.save(partnership.replace(ended_on=on, end_reason=EndReason.OTHER))
-        for session in tx.find(Session, partnership_id=partnership.id, status="scheduled"):
-            if session.scheduled_on is None or session.scheduled_on > on:
-                cancelled = session.replace(status=SessionStatus.CANCELLED).revised(session)
-                prep.carry_follow_ups(tx, tx.save(cancelled))
-        close_flags(tx, partnership.id, on=on, outcome=FlagOutcome.ENDED)
+        wind_up(tx, partnership.id, on)
     return len(running)
 
 

@@ -68,17 +68,13 @@ def end(
             )
         if on > today:
             errors.append(FieldError("ended_on", "End date", "cannot be in the future"))
-        logged_after = sorted(
-            s.held_on
-            for s in tx.find(Session, partnership_id=partnership_id, status="held")
-            if s.held_on is not None and s.held_on > on
-        )
-        if logged_after:
+        last_held = last_held_day(tx, partnership_id)
+        if last_held is not None and last_held > on:
             errors.append(
                 FieldError(
                     "ended_on",
                     "End date",
-                    f"a session was held on {dates.long(logged_after[-1])}: the last day cannot "
+                    f"a session was held on {dates.long(last_held)}: the last day cannot "
                     "be before it",
                 )
             )
@@ -94,12 +90,31 @@ def end(
         )
         ended = tx.save(ended, by=by)
         _save_note(tx, note)
-        for session in tx.find(Session, partnership_id=partnership_id, status="scheduled"):
-            if session.scheduled_on is None or session.scheduled_on > on:
-                cancelled = session.replace(status=SessionStatus.CANCELLED).revised(session)
-                prep.carry_follow_ups(tx, tx.save(cancelled))
-        close_flags(tx, partnership_id, on=on, outcome=FlagOutcome.ENDED)
+        wind_up(tx, partnership_id, on)
         return ended
+
+
+def last_held_day(tx: Transaction, partnership_id: int) -> dt.date | None:
+    """The day of the partnership's latest session held (None before any): it cannot end
+    before it."""
+    return max(
+        (
+            s.held_on
+            for s in tx.find(Session, partnership_id=partnership_id, status="held")
+            if s.held_on is not None
+        ),
+        default=None,
+    )
+
+
+def wind_up(tx: Transaction, partnership_id: int, on: dt.date) -> None:
+    """What a partnership's end on ``on`` brings, within ``tx``: its sessions booked after that
+    day are cancelled (their follow-ups go back to open) and its open flags close as ended."""
+    for session in tx.find(Session, partnership_id=partnership_id, status="scheduled"):
+        if session.scheduled_on is None or session.scheduled_on > on:
+            cancelled = session.replace(status=SessionStatus.CANCELLED).revised(session)
+            prep.carry_follow_ups(tx, tx.save(cancelled))
+    close_flags(tx, partnership_id, on=on, outcome=FlagOutcome.ENDED)
 
 
 def cancelled_after_end(store: Store, partnership: Partnership) -> int:

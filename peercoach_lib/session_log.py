@@ -264,7 +264,14 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         if not entry.session.planned and entry.session.status is SessionStatus.RESCHEDULED:
             raise ValidationError(
                 "Session",
-                [FieldError("status", "Status", "only a booked session can be put off")],
+                [
+                    FieldError(
+                        "status",
+                        "Status",
+                        "only a booked session can be put off: log one held on another day as "
+                        "held, on the day it was held",
+                    )
+                ],
             )
         if entry.session.id is not None and entry.own_loaded is not None:
             now = own_part(tx, entry.session.id, person_id)
@@ -438,6 +445,44 @@ def replacement(store: Store | Transaction, session_id: int) -> Session | None:
     return found
 
 
+def booked_instead(store: Store | Transaction, session: Session) -> Session | None:
+    """Where the pair now meets in place of ``session``, logged as rescheduled: the booking
+    made in its place (held since, or still to come), unless that booking was cancelled."""
+    if session.status is not SessionStatus.RESCHEDULED:
+        return None
+    instead = replacement(store, session.id)
+    return None if instead is None or instead.status is SessionStatus.CANCELLED else instead
+
+
+def rebook_problem(
+    store: Store | Transaction,
+    session: Session,
+    day: dt.date,
+    partnership: Partnership,
+    *,
+    today: dt.date | None = None,
+) -> str | None:
+    """Why ``session``, logged as rescheduled, cannot be booked again on ``day`` (None when it
+    can): its own day, a day gone by (with ``today``), outside the partnership, or a day with
+    another session booked (the booking made in its place is no other)."""
+    if day == session.scheduled_on:
+        return (
+            "that is the day it is booked for: choose the day it is moved to (or log it as "
+            "held or missed)"
+        )
+    if today is not None and day < today:
+        return (
+            "choose a day still to come (a session already held on another day is logged as an "
+            "unplanned one)"
+        )
+    if problem := date_problem(day, partnership):
+        return problem
+    instead = replacement(store, session.id)
+    if any(instead is None or s.id != instead.id for s in booked_on(store, partnership.id, day)):
+        return f"a session is booked on {dates.long(day)} already"
+    return None
+
+
 def _logged_instead(instead: Session) -> FieldError:
     """The new date of a session whose booking made in its place is logged already (held,
     missed, or put off in its turn) cannot change here: said beside the new date."""
@@ -481,11 +526,7 @@ def _book_in_place(
                 )
                 prep.carry_follow_ups(tx, cancelled)
             return
-        if rebook_on == session.scheduled_on:
-            problem = "that is the day it is booked for: choose the day it is moved to"
-        else:
-            problem = date_problem(rebook_on, partnership)
-        if problem:
+        if problem := rebook_problem(tx, session, rebook_on, partnership):
             raise ValidationError("Session", [FieldError("rebook_on", "New date", problem)])
         if instead is None:
             again = tx.save(

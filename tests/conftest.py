@@ -158,3 +158,17 @@ def server():
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def far_local_clock(monkeypatch) -> Iterator[str]:
+    """The computer's clock set 14 hours ahead of UTC (the name of its zone), so that what
+    should follow the computer's clock cannot pass by being UTC, as on most test machines."""
+    zone = "Pacific/Kiritimati"
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        yield zone
+    finally:
+        monkeypatch.undo()
+        time.tzset()

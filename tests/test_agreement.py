@@ -428,3 +428,7 @@ def test_a_cancelled_booking_made_in_place_of_a_session_put_off_is_no_gap(store,
     _, current = ag.load(store, p.id)
     assert instead.id not in [b.session_id for b in current]
     assert ag.gaps(current) == []
+    # Still put off, its booking cancelled (in the agreement, say): a gap like any other.
+    store.save(store.get(model.Session, first.id).replace(status="rescheduled", held_on=None))
+    _, current = ag.load(store, p.id)
+    assert [b.session_id for b in ag.gaps(current)] == [instead.id]

@@ -155,9 +155,10 @@ def test_ending_needs_a_reason_and_a_confirmation_then_cancels_what_was_booked(d
     ]
     assert booked and all(s.status is SessionStatus.CANCELLED for s in booked)
     # The calendar file, downloaded again, takes them out of a calendar.
-    assert "cancelled: download Sessions for my calendar (.ics) to take them out" in plain(
-        app.end_result.value
-    )
+    assert (
+        "Its sessions booked after the end were cancelled: download Sessions for my calendar "
+        "(.ics) to take them out of your calendar."
+    ) in plain(app.end_result.value)
     (data,) = re.findall(r'href="data:text/calendar;base64,([^"]+)"', app.end_result.value)
     cancelled = {
         event.decoded("dtstart")
@@ -239,7 +240,9 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     # An impossible range hides what the range shows, not the pairing, which is not about it.
     app.end.value = app.start.value - dt.timedelta(days=1)
     assert app.results.layout.display == "none"
-    assert app.pairing.layout.display != "none" and app.body.layout.display != "none"
+    # The pairing form stands beside the results, not inside them: nothing hides it.
+    assert app.pairing in app.body.children and app.pairing not in app.results.children
+    assert "none" not in (app.pairing.layout.display, app.body.layout.display)
     app.pair_button.click()
     assert "choose the person to pair" in app.pair_person.message.value
     assert "Nobody was paired: 2 fields need attention (marked Error)." in plain(
@@ -523,3 +526,18 @@ def test_the_page_follows_the_partnership_chosen_as_well_as_the_person(demo_stor
     app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
     (place,) = [c for c in app.children if isinstance(c, forms.Place)]
     assert f'data-person="{me}" data-partnership="{pair.id}"' in place.value
+
+
+def test_an_ending_with_nothing_booked_after_it_says_nothing_of_a_calendar(demo_store, pair):
+    me, _partner = pair.members
+    with demo_store.transaction() as tx:  # the pair has nothing booked after today
+        for session in tx.find(Session, partnership_id=pair.id, planned=True):
+            if session.scheduled_on > AS_OF:
+                tx.save(session.replace(scheduled_on=AS_OF - dt.timedelta(days=1)))
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.reason.value = EndReason.NOT_GETTING_VALUE
+    app.confirm.value = True
+    app.end_button.click()
+    said = plain(app.end_result.value)
+    assert f"The partnership ended on {dates.long(AS_OF)}. Your facilitator will pair" in said
+    assert "calendar" not in said

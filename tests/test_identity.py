@@ -342,7 +342,7 @@ def _said_at(zone: ZoneInfo | None, said) -> None:
     assert text in {before, f"Saved at {dt.datetime.now(zone):%H:%M}."}
 
 
-def test_saved_at_is_the_signed_in_persons_own_time(store, far_apart):
+def test_saved_at_is_the_signed_in_persons_own_time(store, far_apart, far_local_clock):
     said = {}
     for name, zone in far_apart.items():
         with context.viewing_as(signed_in(store, name)):
@@ -350,10 +350,10 @@ def test_saved_at_is_the_signed_in_persons_own_time(store, far_apart):
             said[name] = forms.saved_at(store)
     assert said["ann"] != said["bea"]
     with context.viewing_as(identity.ANYONE):  # locally, the computer's clock
-        _said_at(None, lambda: forms.saved_at(store))
+        _said_at(ZoneInfo(far_local_clock), lambda: forms.saved_at(store))
 
 
-def test_times_shown_are_the_signed_in_persons_own(store, far_apart):
+def test_times_shown_are_the_signed_in_persons_own(store, far_apart, far_local_clock):
     """A draft restored, a history entry and an affirmation are shown in the signed-in person's
     time (stored in UTC): 09:00 UTC is 23:00 the same day in Kiritimati (+14) and 22:00 the
     day before in Pago Pago (-11)."""
@@ -367,9 +367,11 @@ def test_times_shown_are_the_signed_in_persons_own(store, far_apart):
     expected = {
         "ann": ("2 Mar 2026", "2 March 2026", "23:00"),
         "bea": ("1 Mar 2026", "1 March 2026", "22:00"),
+        # Locally (nobody signed in), the computer's clock: here 14 hours ahead, as Ann's.
+        None: ("2 Mar 2026", "2 March 2026", "23:00"),
     }
     for name, (day, long_day, time) in expected.items():
-        with context.viewing_as(signed_in(store, name)):
+        with context.viewing_as(signed_in(store, name) if name else identity.ANYONE):
             bar = forms.DraftBar("the plan")
             bar.restored(moment)
             assert f"({day} {time})" in bar.notice.value

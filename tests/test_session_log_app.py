@@ -662,6 +662,43 @@ def test_a_new_day_taken_away_cancels_its_booking(demo_pair):
     assert "is cancelled" in app.result.value
     assert store.get(model.Session, again.id).status is SessionStatus.CANCELLED
     assert store.get(model.Session, s1.id).status is SessionStatus.RESCHEDULED
+    assert app.new_date.value is None  # opened again: no new day, its booking being cancelled
+
+
+def test_a_new_day_taken_away_sends_what_was_followed_up_for_it_on(demo_pair):
+    store, pair, _, (s1, s2, _s3) = demo_pair
+    me = pair.members[0]
+    open_one = next(
+        c
+        for c in prep.open_commitments(store, me, pair.id)
+        if c.status is CS.OPEN and c.reviewed_in_session_id is None
+    )
+    prep.save(
+        store,
+        model.SessionPrep(session_id=s1.id, person_id=me, purpose="Decide"),
+        [open_one.replace(status=CS.DONE)],
+    )
+    app, again = _rescheduled(store, pair, s1, s1.scheduled_on + dt.timedelta(days=2))
+    assert store.get(model.Commitment, open_one.id).reviewed_in_session_id == again.id
+    app.new_date.value = None
+    app.save_button.click()
+    # On to the next session still to log, to be followed up there.
+    assert store.get(model.Commitment, open_one.id).reviewed_in_session_id == s2.id
+
+
+def test_the_partner_saves_a_note_once_the_new_day_has_gone_by(demo_pair):
+    """The new day shown is past by the time the partner logs: left as it is, it is no new
+    choice of theirs and is not refused as a day gone by."""
+    store, pair, _, (s1, _s2, _s3) = demo_pair
+    new_day = s1.scheduled_on + dt.timedelta(days=2)
+    _app, again = _rescheduled(store, pair, s1, new_day)
+    theirs = partner_log(store, pair, new_day + dt.timedelta(days=3))
+    theirs.session.value = s1.id
+    assert theirs.new_date.value == new_day
+    theirs.note.value = "We met on the new day"
+    theirs.save_button.click()
+    assert "Saved the rescheduled session" in theirs.result.value, theirs.result.value
+    assert store.get(model.Session, again.id).scheduled_on == new_day
 
 
 def test_the_new_day_of_a_session_held_in_its_place_is_not_changed_from_the_old_one(demo_pair):

@@ -508,7 +508,7 @@ class AgreementApp(widgets.VBox):
                 "info",
                 f"The partnership of {html.escape(names)} ended on {dates.long(ended.ended_on)}: "
                 "its agreement is kept (My data shows it) and can no longer be changed."
-                + _ended_calendar(self.store, ended),
+                + _on_a_line(forms.ended_calendar_sentence(self.store, ended)),
             )
         if self.chooser.value != wanted:
             self.chooser.value = wanted  # loads it, unless unsaved edits hold it back
@@ -539,7 +539,8 @@ class AgreementApp(widgets.VBox):
                 f"Your partnership with {html.escape(partner.name)} ended on "
                 f"{dates.long(last.ended_on)}: its agreement is kept in My data. Your facilitator "
                 "pairs you with a new partner; your first-session agreement with them starts "
-                "here once they have." + _ended_calendar(self.store, last),
+                "here once they have."
+                + _on_a_line(forms.ended_calendar_sentence(self.store, last)),
             )
         return forms.notice(
             "info",
@@ -1110,18 +1111,8 @@ class AgreementApp(widgets.VBox):
         return forms.history_table(self.store.history(Agreement, self.saved.id), Agreement, names)
 
 
-def _ended_calendar(store: Store, partnership: Partnership) -> str:
-    """For an ended partnership with sessions booked after its end: its calendar file, which
-    takes them out of a calendar ("" when none was)."""
-    if not partnerships.cancelled_after_end(store, partnership):
-        return ""
-    link = forms.calendar_file_link(store, partnership, in_sentence=True)
-    return (
-        f"<br>Its sessions booked after the end were cancelled: download {link} to take them "
-        "out of your calendar."
-        if link
-        else ""
-    )
+def _on_a_line(sentence: str) -> str:
+    return f"<br>{sentence}" if sentence else ""
 
 
 def build_agreement_app(store: Store | None = None, **kwargs) -> widgets.Widget:

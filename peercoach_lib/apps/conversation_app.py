@@ -721,17 +721,12 @@ class ConversationApp(widgets.VBox):
         self._show_prompt()
         self._fill_conversations(select=None)
         self._show_ending()
-        cancelled = ""
-        if partnerships.cancelled_after_end(self.store, ended):
-            link = forms.calendar_file_link(self.store, ended, in_sentence=True)
-            cancelled = (
-                " Booked sessions after it were cancelled: download "
-                f"{link} to take them out of your calendar."
-            )
+        cancelled = forms.ended_calendar_sentence(self.store, ended)
         self.end_result.value = forms.notice(
             "ok",
-            f"The partnership ended on {dates.long(ended.ended_on)}.{cancelled} Your facilitator "
-            "will pair you with someone new when you are ready.",
+            f"The partnership ended on {dates.long(ended.ended_on)}. "
+            + (f"{cancelled} " if cancelled else "")
+            + "Your facilitator will pair you with someone new when you are ready.",
         )
 
     def _on_save_note(self, _button) -> None:

@@ -738,6 +738,23 @@ def pair_file_name(partnership, people: Mapping) -> str:
     return "-".join(people[m].name.split()[0].lower() for m in partnership.members if m in people)
 
 
+def ended_calendar_sentence(store, partnership) -> str:
+    """For an ended partnership whose sessions booked after its end were cancelled: a sentence
+    offering its calendar file, which takes them out of a calendar ("" when none was, or the
+    partnership has no agreement and so no calendar)."""
+    from peercoach_lib import partnerships
+
+    if not partnerships.cancelled_after_end(store, partnership):
+        return ""
+    link = calendar_file_link(store, partnership, in_sentence=True)
+    if not link:
+        return ""
+    return (
+        f"Its sessions booked after the end were cancelled: download {link} to take them out "
+        "of your calendar."
+    )
+
+
 def calendar_file_link(
     store, partnership, people: Mapping | None = None, *, in_sentence: bool = False
 ) -> str:

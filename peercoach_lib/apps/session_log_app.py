@@ -159,7 +159,6 @@ class SessionLogApp(widgets.VBox):
         self.new_date = forms.date("New date (books it)", "rebook_on")
         # The session as stored when the form was filled, and its parts as first shown.
         self.loaded_session: Session | None = None
-        self.rebook_shown: dt.date | None = None
         self.own_loaded: dict | None = None
         #: The form's values as the stored session first filled it (what this window changed
         #: is what differs from them).
@@ -532,8 +531,8 @@ class SessionLogApp(widgets.VBox):
         self.held_on.value = session.day if session else self.today
         # A session logged as rescheduled shows the day it is booked again on: saving it again
         # keeps that booking (or moves it), rather than making another.
-        instead = self._booked_instead(session)
-        self.new_date.value = self.rebook_shown = instead.day if instead else None
+        instead = session_log.booked_instead(self.store, session) if session else None
+        self.new_date.value = instead.scheduled_on if instead else None
         self.status.value = (
             session.status
             if session
@@ -621,13 +620,11 @@ class SessionLogApp(widgets.VBox):
 
     # -- live feedback -----------------------------------------------------------------------------
 
-    def _booked_instead(self, session: Session | None) -> Session | None:
-        """The session booked in place of ``session``, logged as rescheduled, unless that
-        booking was cancelled since."""
-        if session is None or session.id is None or session.status is not SessionStatus.RESCHEDULED:
-            return None
-        instead = session_log.replacement(self.store, session.id)
-        return None if instead is None or instead.status is SessionStatus.CANCELLED else instead
+    @property
+    def rebook_shown(self) -> dt.date | None:
+        """The new day the form showed when opened (of a session put off and booked again)."""
+        shown = self.form_loaded.get("rebook_on")
+        return dt.date.fromisoformat(shown) if shown else None
 
     def _on_status(self, _change=None) -> None:
         held = self.status.value is SessionStatus.HELD
@@ -960,31 +957,11 @@ class SessionLogApp(widgets.VBox):
         if status is SessionStatus.RESCHEDULED and planned is not None:
             rebook_on = self.new_date.value
         if rebook_on is not None and rebook_on != self.rebook_shown:  # a new day chosen here
-            instead = session_log.replacement(self.store, planned.id)
-            others = [
-                s
-                for s in session_log.booked_on(self.store, self.partnership.id, rebook_on)
-                if instead is None or s.id != instead.id
-            ]
-            if rebook_on == planned.scheduled_on:
-                errors["rebook_on"] = (
-                    "that is the day it is booked for: choose the day it is moved to (or log "
-                    "it as held or missed)"
-                )
-            elif rebook_on < self.today:
-                errors["rebook_on"] = (
-                    "choose a day still to come (a session already held on another day is "
-                    "logged as an unplanned one)"
-                )
-            elif problem := session_log.date_problem(rebook_on, self.partnership):
-                errors["rebook_on"] = problem
-            elif others:
-                errors["rebook_on"] = f"a session is booked on {dates.long(rebook_on)} already"
-        if status is SessionStatus.RESCHEDULED and planned is None:
-            errors["status"] = (
-                "only a booked session can be put off: log one held on another day as held, "
-                "on the day it was held"
+            problem = session_log.rebook_problem(
+                self.store, planned, rebook_on, self.partnership, today=self.today
             )
+            if problem:
+                errors["rebook_on"] = problem
         if errors or session is None:
             return None, errors
         return session_log.SessionEntry(
@@ -1108,12 +1085,7 @@ class SessionLogApp(widgets.VBox):
                 f" Booked again on {dates.long(after.scheduled_on)}: it is in your schedule and "
                 "calendar."
             )
-        if was == (SessionStatus.SCHEDULED, after.scheduled_on):
-            return (
-                f" The session booked in its place on {dates.long(after.scheduled_on)} is "
-                "cancelled."
-            )
-        return ""
+        return f" The session booked in its place on {dates.long(after.scheduled_on)} is cancelled."
 
 
 def build_session_log_app(store: Store | None = None, **kwargs) -> widgets.Widget:
