@@ -230,6 +230,20 @@ def test_impossible_input_is_refused_next_to_the_field(demo_pair):
     assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
 
 
+def test_an_unplanned_session_without_a_date_is_told_once_beside_the_date(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    app = open_log(store, pair, s1.scheduled_on)
+    app.session.value = UNPLANNED
+    app.held_on.value = None
+    app.first_half.value = 30
+    before = store.find(model.Session, partnership_id=pair.id)
+    app.save_button.click()
+    assert "Nothing was saved: 1 field needs attention" in app.result.value
+    assert "needs a date" in app.held_on.message.value
+    assert app.status.message.value == ""
+    assert store.find(model.Session, partnership_id=pair.id) == before
+
+
 def test_the_summary_of_a_refused_save_goes_once_every_field_is_mended(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
     app = open_log(store, pair, s1.scheduled_on)

@@ -870,7 +870,16 @@ class SessionLogApp(widgets.VBox):
                     f"a session on {dates.long(self.held_on.value)} is logged already: choose it "
                     "under Session to add your part (what you typed comes with it)"
                 )
-        session = build("status", lambda: Session.model_validate(base))
+        try:
+            session = Session.model_validate(base)
+        except ValidationError as exc:
+            session = None
+            for key, text in forms.error_messages(exc).items():
+                if key in ("held_on", "scheduled_on"):
+                    # About the day: beside the date box, unless it says what is wrong already.
+                    errors.setdefault("held_on", text)
+                else:
+                    errors["status"] = f"{errors['status']}; {text}" if "status" in errors else text
         note = None
         if self.note.value.strip():
             note = build(
