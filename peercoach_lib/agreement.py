@@ -270,15 +270,22 @@ def check(
             )
     # Sessions are numbered on from those already logged, as the form shows them.
     numbered = [(k, b.on) for k, b in zip(numbered_all, bookings, strict=True) if k is not None]
-    taken = {day: "a session already held or missed" for day in logged}
+    # Two sessions on one day: named together, since either may be the one the person moved.
+    taken: dict[dt.date, int | None] = dict.fromkeys(logged)
     for k, day in numbered:
-        if day in taken:
+        if day in taken and taken[day] is None:
             found.errors.setdefault(
                 "schedule",
-                f"Session {k} is on {dates.short(day)}, the day of {taken[day]}: move one of "
+                f"Session {k} is on {dates.short(day)}, the day of a session already held or "
+                "missed: move it, or cancel it",
+            )
+        elif day in taken:
+            found.errors.setdefault(
+                "schedule",
+                f"Sessions {taken[day]} and {k} are both on {dates.short(day)}: move one of "
                 "them, or cancel it",
             )
-        taken.setdefault(day, f"session {k}")
+        taken.setdefault(day, k)
     if agreement.format.is_one_way and agreement.minutes_per_person < MIN_ONE_WAY_MINUTES:
         found.warnings["minutes_per_person"] = (
             f"the guide recommends at least {MIN_ONE_WAY_MINUTES} minutes of coaching each "

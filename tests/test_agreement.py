@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from peercoach_lib import ValidationError, documents, model
+from peercoach_lib import ValidationError, dates, documents, model
 from peercoach_lib import agreement as ag
 from peercoach_lib.errors import ConflictError
 from peercoach_lib.model import Frequency, SessionStatus
@@ -432,3 +432,19 @@ def test_a_cancelled_booking_made_in_place_of_a_session_put_off_is_no_gap(store,
     store.save(store.get(model.Session, first.id).replace(status="rescheduled", held_on=None))
     _, current = ag.load(store, p.id)
     assert [b.session_id for b in ag.gaps(current)] == [instead.id]
+
+
+def test_two_sessions_on_one_day_are_named_together():
+    bookings = _weekly(4)
+    bookings[2] = ag.Booking(bookings[1].on)  # either may be the one moved
+    assert ag.check(_agreement(), bookings, today=MON).errors["schedule"] == (
+        "Sessions 2 and 3 are both on 9 Mar 2026: move one of them, or cancel it"
+    )
+    # A day a session was already held or missed on: the booking is the one to move.
+    held = MON - dt.timedelta(days=7)
+    later = [ag.Booking(held), *_weekly(3)]
+    found = ag.check(_agreement(first_session_on=held), later, today=MON, logged=[held])
+    assert found.errors["schedule"] == (
+        f"Session 2 is on {dates.short(held)}, the day of a session already held or missed: "
+        "move it, or cancel it"
+    )

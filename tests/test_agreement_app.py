@@ -851,7 +851,7 @@ def test_two_sessions_on_one_day_are_an_error(store, pair, app):
     fill_everything(app, pair)
     second = app.bookings[1].on
     app.rows.children[2].children[0].value = second  # session 3 onto session 2's day
-    assert f"Session 3 is on {dates.short(second)}, the day of session 2" in (
+    assert f"Sessions 2 and 3 are both on {dates.short(second)}: move one of them" in (
         app.schedule_field.message.value
     )
     app.save_button.click()
