@@ -617,6 +617,22 @@ def _rescheduled(store, pair, session, new_day):
     return app, again
 
 
+def test_the_list_says_where_a_rescheduled_session_went(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    far = s1.scheduled_on + dt.timedelta(days=23)  # beyond the week ahead the list shows
+    app, _again = _rescheduled(store, pair, s1, far)
+    labels = dict(
+        (value, label)
+        for label, value in open_log(store, pair, s1.scheduled_on).session.control.options
+    )
+    assert f"(rescheduled to {dates.short_weekday(far)})" in labels[s1.id]
+    assert app.session.control.label == labels[s1.id]  # the form that saved it says so too
+    app.new_date.value = None  # the new day taken away: nowhere to say
+    app.save_button.click()
+    labels = dict((value, label) for label, value in app.session.control.options)
+    assert labels[s1.id].endswith("(rescheduled)")
+
+
 def test_logging_a_rescheduled_session_again_moves_its_new_booking_and_makes_no_other(demo_pair):
     store, pair, _, (s1, _s2, _s3) = demo_pair
     first_day = s1.scheduled_on + dt.timedelta(days=2)

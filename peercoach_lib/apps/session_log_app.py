@@ -415,7 +415,14 @@ class SessionLogApp(widgets.VBox):
             if session.status is SessionStatus.SCHEDULED
             else ""
         )
-        return f"{when}{time} ({session.status.value}{kind})"
+        # A session put off says where the pair now meets (that booking may be weeks ahead).
+        instead = session_log.booked_instead(self.store, session)
+        state = (
+            f"rescheduled to {dates.short_weekday(instead.scheduled_on)}"
+            if instead is not None and instead.scheduled_on is not None
+            else session.status.value
+        )
+        return f"{when}{time} ({state}{kind})"
 
     def _parts_on_screen(self, planned: Session | None) -> dict:
         """The session's parts as the form shows them (as :meth:`entry` would save them)."""
