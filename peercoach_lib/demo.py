@@ -22,6 +22,7 @@ import pydantic_core
 import sqlalchemy as sa
 
 from peercoach_lib import dates
+from peercoach_lib.model.agreement import Weekday
 from peercoach_lib.model.lsi import DEFAULT_AREAS
 from peercoach_lib.store import Store, Transaction, schema
 
@@ -442,7 +443,7 @@ class _Builder:
         offset = rng.integers(0, 7, n)
         self.first_day = self.start + pd.to_timedelta(offset, unit="D")
         freq = rng.choice(3, n, p=[0.55, 0.35, 0.10])
-        self.interval = np.array([7, 14, 30])[freq]
+        self.interval = np.array([7, 14, 28])[freq]  # "monthly" books every four weeks
         split = (freq == 0) & (rng.random(n) < 0.6)
         self.minutes = np.where(split, 15, rng.choice([45, 60], n, p=[0.8, 0.2]))
         self.profile = rng.choice(PROFILES.index.to_numpy(), n, p=[0.6, 0.25, 0.15])
@@ -474,7 +475,7 @@ class _Builder:
         )
         # A few pairs have not both affirmed confidentiality yet: their agreement is not in force.
         affirmed_b = rng.random(n) > 0.05
-        days = np.array(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"])
+        days = np.array([day.value for day in Weekday])
         rows = []
         for i in range(n):
             when = _utc(self.first_day[i] + pd.Timedelta(hours=9))
@@ -492,7 +493,7 @@ class _Builder:
                     else ("one-way, back to back" if i % 2 else "one-way, separate"),
                     "minutes_per_person": int(self.minutes[i]),
                     "frequency": ["weekly", "every two weeks", "monthly"][freq[i]],
-                    "day": days[self.first_day[i].weekday() % 5],
+                    "day": days[self.first_day[i].weekday()],
                     "time": dt.time(8 + i % 10, 0),
                     "time_zone": "Europe/London",
                     "caller_id": int(a[i]),
@@ -1011,15 +1012,7 @@ class _Builder:
                     "format": "one-way, separate",
                     "minutes_per_person": 45,
                     "frequency": "weekly",
-                    "day": [
-                        "Monday",
-                        "Tuesday",
-                        "Wednesday",
-                        "Thursday",
-                        "Friday",
-                        "Monday",
-                        "Monday",
-                    ][start.weekday()],
+                    "day": list(Weekday)[start.weekday()].value,
                     "time_zone": "Europe/London",
                     "caller_id": x.id,
                     "first_session_on": start,

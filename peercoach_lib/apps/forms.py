@@ -395,6 +395,7 @@ class DraftBar(widgets.VBox):
         self.discard = widgets.Button(
             description="Discard the draft",
             icon="trash",
+            tooltip="Go back to what is saved: what you typed since is dropped",
             layout=widgets.Layout(
                 width="auto",
                 display="none",
