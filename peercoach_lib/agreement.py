@@ -628,9 +628,9 @@ def _book(
             moved = moved.replace(calendar_sequence=session.calendar_sequence + 1)
         moved = tx.save(moved.revised(session))
         if moved.status is SessionStatus.CANCELLED and session.status is not moved.status:
-            prep.carry_follow_ups(tx, moved)  # what was prepared for it comes back later
+            prep.carry_on(tx, moved)  # what was prepared for it comes back later
         elif session.status is SessionStatus.CANCELLED and session.status is not moved.status:
-            prep.bring_back_follow_ups(tx, moved)  # and back to it, once it is booked again
+            prep.bring_back(tx, moved)  # and back to it, once it is booked again
     return booking
 
 

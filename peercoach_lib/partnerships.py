@@ -110,10 +110,15 @@ def last_held_day(tx: Transaction, partnership_id: int) -> dt.date | None:
 def wind_up(tx: Transaction, partnership_id: int, on: dt.date) -> None:
     """What a partnership's end on ``on`` brings, within ``tx``: its sessions booked after that
     day are cancelled (their follow-ups go back to open) and its open flags close as ended."""
-    for session in tx.find(Session, partnership_id=partnership_id, status="scheduled"):
-        if session.scheduled_on is None or session.scheduled_on > on:
-            cancelled = session.replace(status=SessionStatus.CANCELLED).revised(session)
-            prep.carry_follow_ups(tx, tx.save(cancelled))
+    cancelled = [
+        tx.save(session.replace(status=SessionStatus.CANCELLED).revised(session))
+        for session in tx.find(Session, partnership_id=partnership_id, status="scheduled")
+        if session.scheduled_on is None or session.scheduled_on > on
+    ]
+    # Once all are cancelled, nothing is booked to carry to: each keeps what was prepared for
+    # it, and the commitments followed up there are open again.
+    for session in cancelled:
+        prep.carry_on(tx, session)
     close_flags(tx, partnership_id, on=on, outcome=FlagOutcome.ENDED)
 
 

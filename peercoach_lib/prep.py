@@ -20,6 +20,7 @@ from peercoach_lib.model import (
     Agreement,
     Commitment,
     CommitmentStatus,
+    Draft,
     Partnership,
     Person,
     Session,
@@ -265,7 +266,9 @@ def save(
                 prep, clashes = merging.merge_fields(base, existing[0], prep)
                 if clashes:
                     raise ConflictError("Preparation", fields=clashes, merged=(existing[0], prep))
-        prep = tx.save(prep)
+        # Saved here, a preparation carried on from a session that did not take place is this
+        # session's own: it stays if that session is booked again.
+        prep = tx.save(prep.replace(carried_from_session_id=None))
         followed = [
             problem
             for commitment in reviews
@@ -277,21 +280,39 @@ def save(
         return prep
 
 
-def carry_follow_ups(tx: Transaction, missed: Session) -> None:
-    """The follow-ups the partners made, in their preparations, for a session that did not take
-    place (missed, cancelled, or moved without a new day) go to the next session still to log,
-    and come back for follow-up there; with none booked, the commitments are open again."""
-    followed = tx.find(Commitment, reviewed_in_session_id=missed.id)
-    if not followed:
-        return
-    day = missed.scheduled_on or dt.date.min
+def _following(tx: Transaction, session: Session) -> Session | None:
+    """The next session still to log after ``session``'s day (None when nothing is booked)."""
+    day = session.scheduled_on or dt.date.min
     later = [
         s
-        for s in tx.find(Session, partnership_id=missed.partnership_id, status="scheduled")
-        if s.scheduled_on is not None and s.scheduled_on > day
+        for s in tx.find(Session, partnership_id=session.partnership_id, status="scheduled")
+        if s.id != session.id and s.scheduled_on is not None and s.scheduled_on > day
     ]
-    following = min(later, key=lambda s: (s.scheduled_on, s.id), default=None)
-    for commitment in followed:
+    return min(later, key=lambda s: (s.scheduled_on, s.id), default=None)
+
+
+def why_carried(off: Session) -> str:
+    """Why what was prepared for ``off`` went on to the next session, as a clause."""
+    return (
+        "which was put off with no new day"
+        if off.status is SessionStatus.RESCHEDULED
+        else "which was cancelled"
+    )
+
+
+def carry_on(tx: Transaction, off: Session) -> None:
+    """What the partners prepared for a session that did not take place (missed, cancelled, or
+    moved without a new day) goes to the next session still to log.
+
+    The follow-ups made in their preparations come back for follow-up there; with nothing
+    booked, the commitments are open again. A preparation (and an unsaved draft of one) goes
+    there too, marked as carried from ``off``, unless its author has one there already; with
+    nothing booked it stays. A missed session's preparation stays with it: the session log
+    shows that it was missed, and what was prepared for it is part of that record."""
+    following = _following(tx, off)
+    if off.status is not SessionStatus.MISSED and following is not None:
+        _carry_preparations(tx, off, following)
+    for commitment in tx.find(Commitment, reviewed_in_session_id=off.id):
         if following is not None:
             tx.save(commitment.replace(reviewed_in_session_id=following.id))
         else:
@@ -302,30 +323,52 @@ def carry_follow_ups(tx: Transaction, missed: Session) -> None:
             )
 
 
-def bring_back_follow_ups(tx: Transaction, restored: Session) -> None:
-    """A session booked again after it was cancelled takes back the follow-ups that
-    :func:`carry_follow_ups` carried from it to the next session still to log: those there of
-    commitments made before it (or outside any session), of each person who prepared the
-    restored session and not the next one (a follow-up written in the next one's preparation
-    stays there). Follow-ups reopened for want of a next session stay open."""
-    day = restored.scheduled_on
-    if day is None:
+def _carry_preparations(tx: Transaction, off: Session, following: Session) -> None:
+    there = {p.person_id for p in tx.find(SessionPrep, session_id=following.id)}
+    for made in tx.find(SessionPrep, session_id=off.id):
+        if made.person_id not in there:
+            tx.save(made.replace(session_id=following.id, carried_from_session_id=off.id))
+    # Each person's unsaved preparation goes too, unless they have one there of their own.
+    drafted = {d.person_id for d in tx.find(Draft, kind=DRAFT_KIND, key=draft_key(following.id))}
+    for draft in tx.find(Draft, kind=DRAFT_KIND, key=draft_key(off.id)):
+        if draft.person_id not in there | drafted:
+            _move_draft(tx, draft, following.id, carried_from=off.id)
+
+
+def _move_draft(tx: Transaction, draft: Draft, to_session_id: int, *, carried_from) -> None:
+    data = dict(draft.data)
+    if data.get("base"):  # the preparation it was typed over went too
+        data["base"] = {
+            **data["base"],
+            "session_id": to_session_id,
+            "carried_from_session_id": carried_from,
+        }
+    tx.save(draft.replace(key=draft_key(to_session_id), data=data))
+
+
+def bring_back(tx: Transaction, restored: Session) -> None:
+    """A session booked again after it was cancelled takes back what :func:`carry_on` carried
+    from it to the next session still to log: the preparations carried from it (unless saved
+    there since, which makes them that session's own), and the follow-ups there of commitments
+    made before it (or outside any session) of each person who prepared the restored session and
+    not the next one (a follow-up written in the next one's preparation stays there).
+    Follow-ups reopened for want of a next session stay open."""
+    if restored.scheduled_on is None:
         return
-    sessions = tx.find(Session, partnership_id=restored.partnership_id)
-    later = [
-        s
-        for s in sessions
-        if s.status is SessionStatus.SCHEDULED
-        and s.id != restored.id
-        and s.scheduled_on is not None
-        and s.scheduled_on > day
-    ]
-    following = min(later, key=lambda s: (s.scheduled_on, s.id), default=None)
+    following = _following(tx, restored)
     if following is None:
         return
+    back = tx.find(SessionPrep, session_id=following.id, carried_from_session_id=restored.id)
+    for carried in back:
+        tx.save(carried.replace(session_id=restored.id, carried_from_session_id=None))
+    # A draft typed over a preparation that went back goes with it.
+    for draft in tx.find(Draft, kind=DRAFT_KIND, key=draft_key(following.id)):
+        if (draft.data.get("base") or {}).get("carried_from_session_id") == restored.id:
+            _move_draft(tx, draft, restored.id, carried_from=None)
     prepared = {p.person_id for p in tx.find(SessionPrep, session_id=restored.id)}
     prepared -= {p.person_id for p in tx.find(SessionPrep, session_id=following.id)}
-    days = {s.id: s.day for s in sessions}
+    day = restored.scheduled_on
+    days = {s.id: s.day for s in tx.find(Session, partnership_id=restored.partnership_id)}
     for commitment in tx.find(Commitment, reviewed_in_session_id=following.id):
         made = commitment.made_in_session_id
         if commitment.person_id in prepared and (

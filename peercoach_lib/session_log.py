@@ -341,7 +341,7 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         if session.status is SessionStatus.MISSED or (
             session.status is SessionStatus.RESCHEDULED and entry.rebook_on is None
         ):
-            prep.carry_follow_ups(tx, session)
+            prep.carry_on(tx, session)
         return session
 
 
@@ -524,7 +524,7 @@ def _book_in_place(
                 cancelled = tx.save(
                     instead.replace(status=SessionStatus.CANCELLED).revised(instead)
                 )
-                prep.carry_follow_ups(tx, cancelled)
+                prep.carry_on(tx, cancelled)
             return
         if problem := rebook_problem(tx, session, rebook_on, partnership):
             raise ValidationError("Session", [FieldError("rebook_on", "New date", problem)])
@@ -549,7 +549,7 @@ def _book_in_place(
                 )
             )
             _move_preparation(tx, session.id, restored.id)
-            prep.bring_back_follow_ups(tx, restored)
+            prep.bring_back(tx, restored)
         return
     if instead is None or instead.status is not SessionStatus.SCHEDULED:
         return
@@ -557,7 +557,7 @@ def _book_in_place(
     if session.status is SessionStatus.HELD:
         _move_preparation(tx, instead.id, session.id)
     else:
-        prep.carry_follow_ups(tx, cancelled)
+        prep.carry_on(tx, cancelled)
 
 
 def _move_preparation(tx: Transaction, session_id: int, to_session_id: int) -> None:

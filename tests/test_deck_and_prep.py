@@ -8,7 +8,16 @@ import random
 
 import pytest
 
-from peercoach_lib import ValidationError, deck, model, partnerships, prep, session_log
+from peercoach_lib import (
+    ValidationError,
+    deck,
+    drafts,
+    model,
+    partnerships,
+    prep,
+    session_log,
+    sharing,
+)
 from peercoach_lib import agreement as ag
 from peercoach_lib.errors import ConfigurationError
 
@@ -272,6 +281,102 @@ def test_follow_ups_come_back_to_a_cancelled_session_booked_again(store, pair):
     assert store.get(model.Commitment, bobs.id).reviewed_in_session_id == last.id
     # Its log lists the follow-up again (it said nothing to follow up while it was elsewhere).
     assert [c.id for c in session_log.open_commitments(store, alice, pid, off.id)] == [a.id]
+
+
+def _prepared(store, person, session, purpose: str) -> model.SessionPrep:
+    return prep.save(
+        store, model.SessionPrep(session_id=session.id, person_id=person.id, purpose=purpose)
+    )
+
+
+def _book_with(store, pair, off, last, *, cancelled: bool) -> None:
+    """The agreement's schedule: ``off`` (cancelled or not) and ``last``."""
+    pid = pair["partnership"].id
+    found = store.find(model.Agreement, partnership_id=pid)
+    agreement = (
+        found[0]
+        if found
+        else store.save(model.Agreement(partnership_id=pid, first_session_on=off.scheduled_on))
+    )
+    ag.save(
+        store,
+        agreement,
+        [
+            ag.Booking(off.scheduled_on, session_id=off.id, cancelled=cancelled),
+            ag.Booking(last.scheduled_on, session_id=last.id),
+        ],
+    )
+
+
+@pytest.mark.parametrize("how", ["cancelled", "moved, no new day"])
+def test_a_preparation_for_a_session_that_will_not_take_place_goes_to_the_next(store, pair, how):
+    alice, bob = pair["alice"], pair["bob"]
+    off, last = (_booked(store, pair, dt.date(2026, 3, day)) for day in (8, 15))
+    mine = _prepared(store, alice, off, "The bank")
+    _prepared(store, bob, off, "Bob's first purpose")
+    bobs_next = _prepared(store, bob, last, "Bob's next purpose")
+    # Alice had started changing hers: her draft goes with it.
+    drafts.keep(store, alice.id, prep.DRAFT_KIND, prep.draft_key(off.id), {"purpose": "Bank!"})
+    if how == "cancelled":
+        _book_with(store, pair, off, last, cancelled=True)
+    else:
+        session_log.save(
+            store, alice.id, session_log.SessionEntry(session=off.replace(status="rescheduled"))
+        )
+    carried = prep.load(store, last.id, alice.id)
+    assert (carried.id, carried.purpose, carried.carried_from_session_id) == (
+        mine.id,
+        "The bank",
+        off.id,
+    )
+    assert drafts.find(store, alice.id, prep.DRAFT_KIND, prep.draft_key(last.id)) is not None
+    # Bob prepared the next one already: his two stay where he wrote them.
+    assert prep.load(store, off.id, bob.id).purpose == "Bob's first purpose"
+    assert prep.load(store, last.id, bob.id) == bobs_next
+    # The partner sees what Alice shared for the session they will now hold.
+    store.save(carried.replace(shared=True))
+    view = sharing.partner_view(store, bob.id, pair["partnership"].id)
+    assert [p.session_id for p in view.preps] == [last.id]
+
+
+def test_a_preparation_carried_on_goes_back_when_its_session_is_booked_again(store, pair):
+    alice, bob = pair["alice"], pair["bob"]
+    off, last = (_booked(store, pair, dt.date(2026, 3, day)) for day in (8, 15))
+    _prepared(store, alice, off, "The bank")
+    _prepared(store, bob, off, "The printer")
+    _book_with(store, pair, off, last, cancelled=True)
+    # Bob saves his where it went: it is that session's own now, and stays.
+    saved = prep.save(store, prep.load(store, last.id, bob.id).replace(process="Talk first"))
+    assert saved.carried_from_session_id is None
+    _book_with(store, pair, off, last, cancelled=False)
+    back = prep.load(store, off.id, alice.id)
+    assert (back.purpose, back.carried_from_session_id) == ("The bank", None)
+    assert prep.load(store, last.id, alice.id) is None
+    assert prep.load(store, last.id, bob.id).process == "Talk first"
+    assert prep.load(store, off.id, bob.id) is None
+
+
+@pytest.mark.parametrize("how", ["missed", "partnership ended"])
+def test_a_preparation_stays_where_there_is_nothing_to_carry_it_to(store, pair, how):
+    alice = pair["alice"]
+    off, last = (_booked(store, pair, dt.date(2026, 3, day)) for day in (8, 15))
+    _prepared(store, alice, off, "The bank")
+    _prepared(store, alice, last, "The course") if how == "missed" else None
+    if how == "missed":  # part of the record of the session missed
+        session_log.save(
+            store, alice.id, session_log.SessionEntry(session=off.replace(status="missed"))
+        )
+    else:  # both sessions cancelled: each keeps its own
+        partnerships.end(
+            store,
+            pair["partnership"].id,
+            by=alice.id,
+            reason="other",
+            on=dt.date(2026, 3, 2),
+            today=dt.date(2026, 3, 2),
+        )
+    assert prep.load(store, off.id, alice.id).purpose == "The bank"
+    assert prep.load(store, off.id, alice.id).carried_from_session_id is None
 
 
 def test_a_draw_gives_another_question_than_the_last_where_the_group_has_one():

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from peercoach_lib import deck, model
+from peercoach_lib import deck, model, session_log
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.apps.prep_app import SessionPrepApp
 
@@ -130,6 +130,29 @@ def test_each_session_has_its_own_preparation(store, pair, booked):
     app.session.value = sessions[0].id
     assert app.purpose.value == "First"
     assert len(store.find(model.SessionPrep)) == 2
+
+
+def test_a_preparation_carried_on_from_a_session_put_off_says_so_until_saved(store, pair, booked):
+    sessions, _ = booked
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.purpose.value = "The funding bid"
+    app.save_button.click()
+    assert app.carried.value == ""
+    session_log.save(
+        store,
+        pair["alice"].id,
+        session_log.SessionEntry(session=sessions[0].replace(status="rescheduled")),
+    )
+    later = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert later.session.value == sessions[1].id  # the one put off is no longer offered
+    assert later.purpose.value == "The funding bid"
+    assert (
+        "You wrote this for the session of 3 March 2026, which was put off with no new day, "
+        "and it came on to this one." in later.carried.value
+    )
+    later.save_button.click()
+    assert "Saved" in later.result.value and later.carried.value == ""
+    assert store.find(model.SessionPrep)[0].carried_from_session_id is None
 
 
 def test_someone_with_nothing_booked_is_told_so(store, pair):

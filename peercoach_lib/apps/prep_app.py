@@ -13,7 +13,12 @@ import ipywidgets as widgets
 from peercoach_lib import dates, deck, drafts, merging, prep, sharing
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
-from peercoach_lib.errors import ConfigurationError, ConflictError, ValidationError
+from peercoach_lib.errors import (
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
 from peercoach_lib.model import (
     Commitment,
     CommitmentStatus,
@@ -195,6 +200,8 @@ class SessionPrepApp(widgets.VBox):
         self.person = forms.dropdown("I am", "person_id", [])
         self.session = forms.dropdown("Session", "session_id", [])
         self.intro = widgets.HTML()
+        #: Where a preparation carried on from a session that did not take place came from.
+        self.carried = widgets.HTML()
         self.demo = widgets.HTML()
         self.draft_bar = forms.DraftBar("the preparation")
         self.draft_notice, self.discard = self.draft_bar.notice, self.draft_bar.discard
@@ -275,6 +282,7 @@ class SessionPrepApp(widgets.VBox):
                 self.session,
                 self.unsaved,
                 self.draft_bar,
+                self.carried,
                 self.intro,
                 self.reviews_box,
                 self.editor,
@@ -496,6 +504,7 @@ class SessionPrepApp(widgets.VBox):
             self.reviews_box.layout.display = "none"
             self.partner_box.layout.display = "none"
             self.draft_bar.clear()
+            self.carried.value = ""
             self.unsaved.mark_clean()
             return
         self.intro.value = ""
@@ -503,6 +512,7 @@ class SessionPrepApp(widgets.VBox):
         try:
             self.current = prep.load(self.store, chosen.session.id, self.person.value)
             self._fill(self.current)
+            self.carried.value = self._carried_words(self.current)
             pid = chosen.partnership.id
             # What to follow up here, as a shared preparation tells the partner.
             listed = sharing.shown_with_prep(
@@ -524,6 +534,22 @@ class SessionPrepApp(widgets.VBox):
             self._restore_draft(chosen.session.id)
         finally:
             self._loading = False
+
+    def _carried_words(self, current: SessionPrep | None) -> str:
+        """Where a preparation carried on from a session that did not take place came from."""
+        if current is None or current.carried_from_session_id is None:
+            return ""
+        try:
+            off = self.store.get(Session, current.carried_from_session_id)
+        except NotFoundError:
+            return ""
+        day = dates.long(off.scheduled_on) if off.scheduled_on else "an earlier day"
+        return forms.notice(
+            "info",
+            f"You wrote this for the session of {day}, {prep.why_carried(off)}, and it came on "
+            "to this one. Should that session be booked again, it goes back there, unless you "
+            "save it here.",
+        )
 
     def _fill(self, current: SessionPrep | None) -> None:
         self.purpose.value = current.purpose if current else ""
@@ -696,6 +722,7 @@ class SessionPrepApp(widgets.VBox):
             return
         self.unsaved.mark_clean()
         self.draft_bar.clear()  # saving dropped the draft
+        self.carried.value = ""  # saved here: this session's own now
         if "peercoach-warning" in self.deck_message.value:
             self.deck_message.value = ""  # a pin refused before the save is no longer news
         shared = (

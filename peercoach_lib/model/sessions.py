@@ -154,6 +154,10 @@ class SessionPrep(Record):
     )
     shared: bool = Field(False, title="Shared with my partner")
     private_notes: Text = Field("", title="Private notes")
+    #: The session it was written for, when that one did not take place (cancelled, or put
+    #: off with no new day) and it was carried on to this one; it goes back if that session is
+    #: booked again. Saving it here makes it this session's own (None).
+    carried_from_session_id: RecordId | None = Field(None, title="Carried on from")
     updated_at: Timestamp | None = None
     is_demo: bool = Field(False, title="Demo data")
 

@@ -207,6 +207,8 @@ session_preps = sa.Table(
     sa.Column("updated_at", UtcDateTime),
     _demo(),
     sa.UniqueConstraint("session_id", "person_id", name="uq_session_preps_session_person"),
+    # Added in 0013: the session it was carried on from (one that did not take place).
+    _fk("carried_from_session_id", "sessions", nullable=True, ondelete="SET NULL"),
 )
 
 change_plans = sa.Table(
