@@ -83,9 +83,17 @@ def test_the_app_says_it_is_not_a_clinical_measure(app):
     assert "not a validated psychological or clinical measure" in app.about.value
 
 
-def test_focus_areas_lead_to_a_change_plan(app, pair):
+def test_focus_areas_lead_to_a_change_plan_once_the_assessment_is_saved(app, pair):
     rate(app, SAT, IMP)
     app.focus.value = ("Money", "Family")
+    # Following a link leaves the page: what is not saved would be lost without a word.
+    assert "href" not in app.plan_link.value
+    assert (
+        "Save this assessment first: then a link here starts a Personal Change Plan for "
+        "Money, Family." in app.plan_link.value
+    )
+    app.save_button.click()
+    assert "Saved your assessment" in app.result.value
     href = html.unescape(app.plan_link.value.split("href='")[1].split("'")[0])
     path, query = href.split("?")
     assert path == "personal_change_plan.ipynb"
@@ -233,6 +241,11 @@ def test_the_focus_picked_stays_when_a_slider_moves(store, pair, app):
     app.taken_on.value = TODAY - dt.timedelta(days=2)
     assert app.focus.value == picked
     assert "Family, Fun and recreation" in app.plan_link.value
+    app.note.value = "Only the note changed"
+    app.save_button.click()
+    assert "href" in app.plan_link.value
+    app.note.value = "Changed again"  # a note not saved holds the link back too
+    assert "href" not in app.plan_link.value
     app.person.value = pair["bob"].id  # someone else: suggestions again
     app.unsaved.discard_button.click()
     assert app.person.value == pair["bob"].id and app.focus.value != picked

@@ -203,6 +203,7 @@ class LsiApp(widgets.VBox):
         self._show_history()
         self.refresh()
         self.unsaved.mark_clean()
+        self._on_focus()  # the link to a plan, now that the form is as saved
 
     def _saved_on(self, day: dt.date | None) -> LsiAssessment | None:
         """The assessment saved for ``day`` (one a day), if any."""
@@ -252,6 +253,7 @@ class LsiApp(widgets.VBox):
         if not self._loading:
             forms.changed_since_saved(self.result)
             self._warn_of_replacing()
+            self._on_focus()  # a note not saved holds the link to a plan back
 
     def _warn_of_replacing(self) -> None:
         """Say, beside the date, what of a day already saved a save would replace: its ratings
@@ -407,10 +409,19 @@ class LsiApp(widgets.VBox):
                 "<p style='margin-left:240px'>Choose one or more areas to start a change plan.</p>"
             )
             return
+        names = html.escape(", ".join(chosen))
+        if self.unsaved.unsaved:
+            # Following a link leaves the page, and what is not saved (the LSI keeps no draft)
+            # would be gone without a word: the link waits for the save.
+            self.plan_link.value = (
+                "<p style='margin-left:240px'>Save this assessment first: then a link here "
+                f"starts a Personal Change Plan for {names}.</p>"
+            )
+            return
         href = context.link(CHANGE_PLAN_APP, person=self.person.value, focus=chosen)
         self.plan_link.value = (
             f"<p style='margin-left:240px'><a href='{html.escape(href)}' style='{forms.LINK}'>"
-            f"Start a Personal Change Plan for {html.escape(', '.join(chosen))}</a></p>"
+            f"Start a Personal Change Plan for {names}</a></p>"
         )
 
     # -- saving ----------------------------------------------------------------------------------
@@ -448,6 +459,7 @@ class LsiApp(widgets.VBox):
         self.history = sorted([*others, saved], key=lambda a: (a.taken_on, a.id))
         self._shown_ratings, self._ratings_day = self._ratings(), saved.taken_on
         self.unsaved.mark_clean()
+        self._on_focus()  # saved: the link to a plan is offered
         self._show_history()
         self._warn_of_replacing()
         verb = "Updated" if replaced is not None else "Saved"

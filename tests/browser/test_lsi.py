@@ -105,11 +105,10 @@ def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook
     expect(page.get_by_label("Focus on", exact=True)).to_have_values(
         [a for a in areas if a in focus]
     )
+    # Not saved yet, and leaving the page would drop it: the link waits for the save.
     plan = page.get_by_role("link", name="Start a Personal Change Plan")
-    path, _, query = plan.get_attribute("href").partition("?")
-    assert path == "personal_change_plan.ipynb"
-    params = urllib.parse.parse_qs(query)
-    assert params["person"] == [str(LEILA)] and sorted(params["focus"]) == sorted(focus)
+    expect(plan).to_have_count(0)
+    expect(page.get_by_text("Save this assessment first: then a link here starts")).to_be_visible()
     note = page.get_by_label("A note to myself (private)", exact=True)
     note.fill(f"A tiring month ({secrets.token_hex(3)})")
     note.press("Tab")
@@ -126,6 +125,10 @@ def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook
     expect(history_rows(page).first).to_contain_text(f"{lsi.index(draft):.1f}")
     visit_.assert_clean()
     visit_.screenshot("lifestyle_satisfaction_index-saved")
+    path, _, query = plan.get_attribute("href", timeout=KERNEL_MS).partition("?")
+    assert path == "personal_change_plan.ipynb"
+    params = urllib.parse.parse_qs(query)
+    assert params["person"] == [str(LEILA)] and sorted(params["focus"]) == sorted(focus)
 
     visit_.reload()
     visit_.assert_clean()
