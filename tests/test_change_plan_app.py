@@ -241,6 +241,13 @@ def test_a_plan_saved_without_gas_levels_asks_for_them(store, pair, app):
     app.save_button.click()
     assert "Saved at" in app.result.value
     assert "describe the goal attainment levels" in app.result.value
+    # A plan dropped (or achieved) is no longer worked on: no advice for it.
+    app.status.value = model.PlanStatus.DROPPED
+    app.reason.value = "Not the right time"
+    app.goal.value = "Feel better"  # vague: the helper would have a suggestion
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    assert "goal attainment" not in app.result.value and "SMART" not in app.result.value
 
 
 def test_the_smart_helper_notes_a_goal_date_that_does_not_exist(app):

@@ -627,9 +627,11 @@ class ChangePlanApp(widgets.VBox):
         self.unsaved.mark_clean()
         self.focus = []
         self._on_person(select=self.saved.id)
-        hints = cp.smart_hints(self.saved)
+        # Advice for working on the plan is for a plan still being worked on.
+        active = self.saved.status is PlanStatus.ACTIVE
+        hints = cp.smart_hints(self.saved) if active else []
         extra = " The SMART helper has a suggestion or two above." if hints else ""
-        if not any(self.saved.gas.model_dump().values()):
+        if active and not any(self.saved.gas.model_dump().values()):
             extra += (
                 " Before your next session, describe the goal attainment levels below: "
                 "they are how you and your partner will rate your progress."
