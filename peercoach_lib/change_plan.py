@@ -17,7 +17,15 @@ from pydantic_core import to_jsonable_python
 from peercoach_lib import dates, gas
 from peercoach_lib.agreement import STEP_DAYS
 from peercoach_lib.documents import words
-from peercoach_lib.model import ChangePlan, Frequency, GasScale, Milestone, PlanStatus
+from peercoach_lib.model import (
+    ChangePlan,
+    Draft,
+    Frequency,
+    GasScale,
+    Milestone,
+    PlanStatus,
+)
+from peercoach_lib.store import Store
 
 #: Months between default milestones, and how long the eight sessions take when nothing is booked.
 MILESTONE_WEEKS = 4
@@ -484,6 +492,22 @@ def plan_names(plans: list[ChangePlan]) -> dict[int, str]:
 def draft_key(plan_id: int | None) -> str:
     """A plan's draft, or (None) the draft of a new plan."""
     return f"plan:{plan_id if plan_id is not None else 'new'}"
+
+
+#: How long a draft left in the plan app is where the app opens (a reload, the next day).
+RECENT_DRAFT = dt.timedelta(days=2)
+
+
+def drafted_plans(store: Store, person_id: int) -> list[Draft]:
+    """The person's plan drafts, the newest first."""
+    found = store.find(Draft, person_id=person_id, kind=DRAFT_KIND)
+    return sorted(found, key=lambda d: d.updated_at or dt.datetime.min.replace(tzinfo=dt.UTC))[::-1]
+
+
+def plan_of_draft(draft: Draft) -> int | None:
+    """The plan a draft is of (None: a new plan)."""
+    tail = draft.key.removeprefix("plan:")
+    return int(tail) if tail.isdigit() else None
 
 
 def form_to_json(values: dict) -> dict:

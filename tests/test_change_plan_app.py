@@ -11,6 +11,7 @@ import pytest
 from peercoach_lib import model
 from peercoach_lib.apps.change_plan_app import NEW, ChangePlanApp
 from peercoach_lib.apps.context import int_param, link, list_param
+from peercoach_lib.store import schema
 
 TODAY = dt.date(2026, 3, 2)
 
@@ -407,6 +408,30 @@ def test_a_new_plan_typed_and_not_saved_comes_back_on_opening_again(store, pair,
     app.change.value = "Something else"
     bob = ChangePlanApp(store, person_id=pair["bob"].id, today=TODAY)
     assert bob.change.value == "" and bob.draft_notice.value == ""
+
+
+def test_a_new_plan_typed_beside_a_saved_one_is_where_the_app_opens(store, pair, app):
+    fill(app)
+    app.save_button.click()
+    (saved,) = store.find(model.ChangePlan)
+    app.plan.value = NEW
+    app.change.value = "Walk to work"
+    again = ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert again.plan.value == NEW and again.change.value == "Walk to work"
+    # Days later, the latest plan opens, and the new one typed is pointed out.
+    (draft,) = store.find(model.Draft)
+    with store.engine.begin() as connection:  # as if typed three days ago
+        connection.execute(
+            schema.drafts.update().values(updated_at=draft.updated_at - dt.timedelta(days=3))
+        )
+    later = ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert later.plan.value == saved.id
+    assert (
+        "You started a new plan on " in later.found.value
+        and "and have not saved it: choose “Start a new plan…” under Plan" in later.found.value
+    )
+    later.plan.value = NEW
+    assert later.change.value == "Walk to work" and later.found.value == ""
 
 
 def test_an_edit_of_a_saved_plan_comes_back_until_discarded(store, pair, app):

@@ -335,22 +335,50 @@ class ChangePlanApp(widgets.VBox):
             for p in reversed(plans)
         ]
         already = None
+        drafted = cp.drafted_plans(self.store, person_id)
         if select is None:
             active = [p for p in reversed(plans) if p.status is PlanStatus.ACTIVE]
+            # Where I left a draft lately (a reload, or back the next day), else my latest
+            # active plan.
+            now = dt.datetime.now(dt.UTC)
+            offered = {value for _label, value in self.plan.control.options}
+            left = next(
+                (
+                    cp.plan_of_draft(d) or NEW
+                    for d in drafted
+                    if d.updated_at
+                    and now - d.updated_at <= cp.RECENT_DRAFT
+                    and (cp.plan_of_draft(d) or NEW) in offered
+                ),
+                None,
+            )
             if self.focus:
                 # A link from the LSI, followed again: the plan made from it, not a second one.
                 already = next((p for p in active if p.lsi_area == self.focus[0]), None)
                 select = already.id if already else NEW
+            elif left is not None:
+                select = left
             else:
                 select = active[0].id if active else NEW
         self.plan.value = select
         self._on_plan()
+        said = []
         if already is not None:
-            self.found.value = forms.notice(
-                "info",
+            said.append(
                 f"You already have an active plan for {html.escape(already.lsi_area)}: here it "
-                "is. To make another, choose “Start a new plan…” under Plan.",
+                "is. To make another, choose “Start a new plan…” under Plan."
             )
+        new_draft = next((d for d in drafted if cp.plan_of_draft(d) is None), None)
+        if new_draft is not None and self.plan.value != NEW:
+            when = context.local_time(new_draft.updated_at) if new_draft.updated_at else None
+            said.append(
+                "You started a new plan"
+                + (f" on {dates.short(when)}" if when else "")
+                + " and have not saved it: choose “Start a new plan…” under Plan to go on "
+                "with it."
+            )
+        if said:
+            self.found.value = forms.notice("info", " ".join(said))
 
     def _on_plan(self, _change=None) -> None:
         self.found.value = ""
