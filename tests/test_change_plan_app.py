@@ -300,10 +300,18 @@ def test_following_the_lsi_link_again_opens_the_plan_it_made(store, pair):
     again = ChangePlanApp(store, **link)  # the same link, reloaded
     assert again.plan.value == made.id
     assert "You already have an active plan for Money: here it is" in again.found.value
+    # The other area named is not passed over in silence.
+    assert "(a plan serves one life area: Family can have one of its own)" in again.found.value
     again.save_button.click()
     assert len(store.find(model.ChangePlan)) == 1
     other = ChangePlanApp(store, **{**link, "focus": ["Family"]})
     assert other.plan.value == NEW and other.area.value == "Family" and other.found.value == ""
+    odd = ChangePlanApp(store, **{**link, "focus": ["Nonsense area", "Family"]})
+    assert odd.area.value == "Family"
+    assert (
+        "The link you followed names Nonsense area, which is not a life area of this workbook, "
+        "so it is left out." in odd.found.value
+    )
 
 
 @pytest.mark.parametrize("focus", [["Z" * 120], ["Not an area"], ["Not an area", "Money"]])

@@ -104,6 +104,8 @@ class ChangePlanApp(widgets.VBox):
             self.areas = []
         # Focus areas come from a link: only the life areas the workbook knows count.
         self.focus = [a for a in dict.fromkeys(focus or []) if a in self.areas]
+        #: Areas a link named that are not life areas of this workbook (said, not dropped).
+        self.unknown_focus = [a for a in dict.fromkeys(focus or []) if a not in self.areas]
 
         self.person = forms.dropdown("I am", "person_id", [])
         self.plan = forms.dropdown("Plan", "plan_id", [])
@@ -363,10 +365,31 @@ class ChangePlanApp(widgets.VBox):
         self.plan.value = select
         self._on_plan()
         said = []
+        if self.unknown_focus:
+            said.append(
+                f"The link you followed names {html.escape(', '.join(self.unknown_focus))}, "
+                + (
+                    "which is not a life area of this workbook, so it is left out."
+                    if len(self.unknown_focus) == 1
+                    else "which are not life areas of this workbook, so they are left out."
+                )
+            )
+            self.unknown_focus = []  # said once, on opening
         if already is not None:
+            others = [a for a in self.focus if a != already.lsi_area]
             said.append(
                 f"You already have an active plan for {html.escape(already.lsi_area)}: here it "
-                "is. To make another, choose “Start a new plan…” under Plan."
+                "is. To make another, choose “Start a new plan…” under Plan"
+                + (
+                    f" (a plan serves one life area: {html.escape(', '.join(others))} can "
+                    + (
+                        "have one of its own)."
+                        if len(others) == 1
+                        else "each have one of their own)."
+                    )
+                    if others
+                    else "."
+                )
             )
         new_draft = next((d for d in drafted if cp.plan_of_draft(d) is None), None)
         if new_draft is not None and self.plan.value != NEW:
