@@ -332,17 +332,15 @@ def _carry_preparations(tx: Transaction, off: Session, following: Session) -> No
     drafted = {d.person_id for d in tx.find(Draft, kind=DRAFT_KIND, key=draft_key(following.id))}
     for draft in tx.find(Draft, kind=DRAFT_KIND, key=draft_key(off.id)):
         if draft.person_id not in there | drafted:
-            _move_draft(tx, draft, following.id, carried_from=off.id)
+            move_draft(tx, draft, following.id, carried_from_session_id=off.id)
 
 
-def _move_draft(tx: Transaction, draft: Draft, to_session_id: int, *, carried_from) -> None:
+def move_draft(tx: Transaction, draft: Draft, to_session_id: int, **base_changes) -> None:
+    """An unsaved preparation, to another session; the preparation it was typed over (its
+    ``base``) went there too, with ``base_changes``."""
     data = dict(draft.data)
-    if data.get("base"):  # the preparation it was typed over went too
-        data["base"] = {
-            **data["base"],
-            "session_id": to_session_id,
-            "carried_from_session_id": carried_from,
-        }
+    if data.get("base"):
+        data["base"] = {**data["base"], "session_id": to_session_id, **base_changes}
     tx.save(draft.replace(key=draft_key(to_session_id), data=data))
 
 
@@ -364,7 +362,7 @@ def bring_back(tx: Transaction, restored: Session) -> None:
     # A draft typed over a preparation that went back goes with it.
     for draft in tx.find(Draft, kind=DRAFT_KIND, key=draft_key(following.id)):
         if (draft.data.get("base") or {}).get("carried_from_session_id") == restored.id:
-            _move_draft(tx, draft, restored.id, carried_from=None)
+            move_draft(tx, draft, restored.id, carried_from_session_id=None)
     prepared = {p.person_id for p in tx.find(SessionPrep, session_id=restored.id)}
     prepared -= {p.person_id for p in tx.find(SessionPrep, session_id=following.id)}
     day = restored.scheduled_on

@@ -568,10 +568,7 @@ def _move_preparation(tx: Transaction, session_id: int, to_session_id: int) -> N
     for followed in tx.find(Commitment, reviewed_in_session_id=session_id):
         tx.save(followed.replace(reviewed_in_session_id=to_session_id))
     for draft in tx.find(Draft, kind=prep.DRAFT_KIND, key=prep.draft_key(session_id)):
-        data = dict(draft.data)
-        if data.get("base"):  # the preparation it was typed over moved too
-            data["base"] = {**data["base"], "session_id": to_session_id}
-        tx.save(draft.replace(key=prep.draft_key(to_session_id), data=data))
+        prep.move_draft(tx, draft, to_session_id)
 
 
 # -- drafts ------------------------------------------------------------------------------------
