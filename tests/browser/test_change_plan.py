@@ -286,6 +286,7 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     expect(error).to_have_text(
         "Error: not a date the calendar has, or not complete: correct it or clear it."
     )
+    expect(error.locator("strong")).to_have_text("Error:")  # as the app's own errors read
     box, said = due.bounding_box(), error.bounding_box()
     assert abs(said["x"] - box["x"]) <= 2 and said["y"] >= box["y"] + box["height"] - 1
     page.set_viewport_size({"width": 320, "height": 900})  # and after the window narrows
