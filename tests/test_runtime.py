@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -158,10 +159,29 @@ def test_every_widget_callback_of_every_app_is_guarded():
     assert seen > 40
 
 
-def test_a_save_waits_on_a_served_page_for_the_changes_sent_before_its_click(served):
+def _in_a_loop_of_its_own(coroutine_function) -> None:
+    """Run an async test body on a Tornado loop in a thread of its own (the browser tests
+    leave an event loop in the main thread)."""
     import asyncio
 
     from tornado.ioloop import IOLoop
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            asyncio.set_event_loop(loop)
+            IOLoop.current().run_sync(coroutine_function)
+        finally:
+            loop.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive()
+
+
+def test_a_save_waits_on_a_served_page_for_the_changes_sent_before_its_click(served):
+    import asyncio
 
     seen = []
     slider = widgets.IntSlider(value=0)
@@ -173,19 +193,66 @@ def test_a_save_waits_on_a_served_page_for_the_changes_sent_before_its_click(ser
         assert seen == []
         await asyncio.sleep(runtime.SETTLE_SECONDS + 0.2)
 
-    # In a thread with its own event loop: the browser tests leave one in the main thread.
-    def run() -> None:
-        loop = asyncio.new_event_loop()
-        try:
-            asyncio.set_event_loop(loop)
-            IOLoop.current().run_sync(click_then_change)
-        finally:
-            loop.close()
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join(timeout=10)
+    _in_a_loop_of_its_own(click_then_change)
     assert seen == [8]
+
+
+def test_a_save_waits_while_held_back_changes_keep_arriving_on_a_busy_page(served):
+    import asyncio
+
+    seen = []
+    slider = widgets.IntSlider(value=0)
+    step = runtime.SETTLE_SECONDS * 0.7
+
+    async def click_then_slow_changes():
+        runtime.settled(lambda _button: seen.append(slider.value))(None)
+        # A busy kernel takes each held-back move a while after the one before: the last
+        # comes well after a fixed wait from the click would have run the save.
+        for value in (3, 6, 9):
+            await asyncio.sleep(step)
+            runtime.note_arrival()
+            slider.value = value
+        assert seen == []
+        await asyncio.sleep(runtime.SETTLE_SECONDS + 0.3)
+
+    _in_a_loop_of_its_own(click_then_slow_changes)
+    assert seen == [9]
+
+
+def test_a_save_on_a_page_that_never_goes_quiet_runs_by_the_limit(served, monkeypatch):
+    import asyncio
+    import time
+
+    monkeypatch.setattr(runtime, "SETTLE_LIMIT_SECONDS", 1.0)
+    seen = []
+
+    async def click_amid_chatter():
+        runtime.settled(lambda _button: seen.append(time.monotonic()))(None)
+        clicked = time.monotonic()
+        while not seen and time.monotonic() - clicked < 3:
+            runtime.note_arrival()
+            await asyncio.sleep(0.05)
+        assert seen and 0.9 <= seen[0] - clicked <= 2.0, (seen, clicked)
+
+    _in_a_loop_of_its_own(click_amid_chatter)
+    assert len(seen) == 1
+
+
+def test_the_kernel_notes_when_each_widget_message_arrives():
+    handled = []
+
+    kernel = types.SimpleNamespace(
+        shell_handlers={"comm_msg": lambda *args: handled.append(args) or "reply"}
+    )
+    assert runtime.clock_arrivals(kernel)
+    clocked = kernel.shell_handlers["comm_msg"]
+    assert runtime.clock_arrivals(kernel)  # once only
+    assert kernel.shell_handlers["comm_msg"] is clocked
+    before = runtime._last_arrival
+    assert clocked("stream", "idents", "msg") == "reply"
+    assert handled == [("stream", "idents", "msg")]
+    assert runtime._last_arrival > before
+    assert not runtime.clock_arrivals(object())  # nothing to clock
 
 
 def test_outside_a_served_page_a_save_runs_at_once():

@@ -25,6 +25,7 @@ import secrets
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -220,28 +221,87 @@ def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-#: How long a save waits, on a served page, for changes the browser still holds back.
+#: A save, on a served page, runs once no change has come from the browser for this long...
 SETTLE_SECONDS = 0.3
+#: ...or this long after its click at the latest, however busy the page.
+SETTLE_LIMIT_SECONDS = 5.0
+
+#: When the kernel last received a widget message from the browser (``time.monotonic``).
+_last_arrival = 0.0
+
+
+def note_arrival() -> None:
+    """Mark that a widget message from the browser has arrived (or been handled) just now."""
+    global _last_arrival
+    _last_arrival = time.monotonic()
+
+
+def clock_arrivals(kernel: Any) -> bool:
+    """Have ``kernel`` note the time of every widget message it receives, as it starts and as
+    it ends handling it (see :func:`settled`). Done once per kernel; returns whether the kernel
+    is clocked (a kernel without the usual shell handlers is not)."""
+    handlers = getattr(kernel, "shell_handlers", None)
+    handle = handlers.get("comm_msg") if isinstance(handlers, dict) else None
+    if handle is None:
+        return False
+    if getattr(handle, "peercoach_clocked", False):
+        return True
+
+    @functools.wraps(handle)
+    def clocked(*args: Any, **kwargs: Any) -> Any:
+        note_arrival()
+        try:
+            return handle(*args, **kwargs)
+        finally:
+            note_arrival()
+
+    clocked.peercoach_clocked = True  # type: ignore[attr-defined]
+    handlers["comm_msg"] = clocked
+    return True
+
+
+def _this_kernel() -> Any:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    return getattr(get_ipython(), "kernel", None)
 
 
 def settled(callback: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a save button's callback (as :func:`guarded` does): on a served page it runs a
-    moment after the click, once the changes the browser sent before it have arrived.
+    """Wrap a save button's callback (as :func:`guarded` does): on a served page it runs once
+    the changes the browser sent before the click have arrived.
 
     ipywidgets sends a widget's changes one at a time: while the kernel is busy with a
     slider's last move, the browser holds the next one back until the kernel is idle, while a
     button's click goes at once and overtakes it (a slider moved with the arrow keys, then Tab
-    and Enter, saved the value before). The held-back change is sent the moment the kernel is
-    idle, so it arrives within the wait. Outside a served page the callback runs at once.
+    and Enter, saved the value before). Each held-back change is sent the moment the kernel is
+    idle, so the save waits until no widget message has come for :data:`SETTLE_SECONDS`
+    (however long the kernel took over the ones before), and at most
+    :data:`SETTLE_LIMIT_SECONDS` after the click. Outside a served page the callback runs at
+    once.
     """
     run = guarded(callback)
     if not served():
         return run
+    clock_arrivals(_this_kernel())
 
     @functools.wraps(callback)
     def later(*args: Any, **kwargs: Any) -> None:
         from tornado.ioloop import IOLoop
 
-        IOLoop.current().call_later(SETTLE_SECONDS, lambda: run(*args, **kwargs))
+        loop = IOLoop.current()
+        clicked = time.monotonic()
+        note_arrival()
+
+        def when_quiet() -> None:
+            now = time.monotonic()
+            quiet_for = now - _last_arrival
+            if quiet_for >= SETTLE_SECONDS or now - clicked >= SETTLE_LIMIT_SECONDS:
+                run(*args, **kwargs)
+            else:
+                loop.call_later(SETTLE_SECONDS - quiet_for, when_quiet)
+
+        loop.call_later(SETTLE_SECONDS, when_quiet)
 
     return later
