@@ -992,3 +992,15 @@ def test_a_change_every_entry_shows_revises_the_entries_of_sessions_held(store, 
     again.save_button.click()
     assert "Saved at" in again.result.value
     assert store.get(model.Session, first.id).calendar_sequence == first.calendar_sequence + 1
+
+
+def test_leaving_the_page_is_asked_about_while_the_agreement_holds_unsaved_edits(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    app.unsaved.refresh()
+    assert not app.unsaved.holds_unsaved
+    app.goals.value = "Meet every week"  # the agreement keeps no draft
+    app.unsaved.refresh()
+    assert app.unsaved.holds_unsaved
+    app.save_button.click()
+    assert not app.unsaved.holds_unsaved

@@ -566,3 +566,10 @@ def test_a_draft_that_cannot_be_made_leaves_the_typing_alone(store, pair, app, m
     app.change.value = "Walk more"
     assert app.change.value == "Walk more"
     assert app.draft_bar.discard.layout.display == "none"  # no draft was kept
+
+
+def test_leaving_the_page_is_not_asked_about_when_the_edits_are_kept_as_a_draft(store, pair, app):
+    fill(app)
+    app.unsaved.refresh()
+    assert app.unsaved.unsaved  # not saved...
+    assert not app.unsaved.holds_unsaved  # ...but kept as a draft: leaving loses nothing

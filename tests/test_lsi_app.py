@@ -9,6 +9,7 @@ import urllib.parse
 import pytest
 
 from peercoach_lib import lsi, model
+from peercoach_lib.apps import forms
 from peercoach_lib.apps.lsi_app import LsiApp
 
 TODAY = dt.date(2026, 3, 1)
@@ -335,3 +336,20 @@ def test_a_save_notice_says_when_the_sliders_moved_since(store, pair, app):
     assert "Saved your assessment" in app.result.value
     app.rows[0].satisfaction.value = 9
     assert "Changed since: save again to keep the changes." in app.result.value
+
+
+def test_leaving_the_page_is_asked_about_only_while_edits_are_unsaved(store, pair, app):
+    # The LSI keeps no draft: what is not saved is lost when the page goes.
+    assert not app.unsaved.holds_unsaved
+    rate(app, SAT, IMP)
+    app.unsaved.refresh()  # (a served page does this after each change from the browser)
+    assert app.unsaved.holds_unsaved
+    assert forms.UnsavedChanges.HOLDS_UNSAVED in app.unsaved._dom_classes
+    app.save_button.click()
+    assert not app.unsaved.holds_unsaved
+    app.rows[0].satisfaction.value = SAT[0] + 1
+    app.unsaved.refresh()
+    assert app.unsaved.holds_unsaved
+    app.rows[0].satisfaction.value = SAT[0]  # back as saved: nothing to lose
+    app.unsaved.refresh()
+    assert not app.unsaved.holds_unsaved

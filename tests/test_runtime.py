@@ -334,3 +334,36 @@ def test_a_link_naming_what_the_workbook_does_not_hold_is_told(served, store, pa
     assert context.unknown_in_url(store, {"QUERY_STRING": f"person={alice.id}"}) == [
         f"person {alice.id} (deleted from the workbook)"
     ]
+
+
+def test_on_a_served_page_what_waits_for_each_widget_message_runs_after_it(served, monkeypatch):
+    handled = []
+    kernel = types.SimpleNamespace(shell_handlers={"comm_msg": lambda *args: handled.append(1)})
+    monkeypatch.setattr(runtime, "_this_kernel", lambda: kernel)
+    monkeypatch.setattr(runtime, "_after_messages", [])
+
+    class Form:
+        def __init__(self):
+            self.seen = []
+
+        def refresh(self):
+            self.seen.append(len(handled))  # after the message was handled
+
+    def failing() -> None:
+        raise RuntimeError("a failing one is logged, and the others go on")
+
+    form = Form()
+    runtime.after_each_message(form.refresh)
+    runtime.after_each_message(failing)
+    kernel.shell_handlers["comm_msg"]("stream", "idents", "msg")
+    assert form.seen == [1]
+    assert len(runtime._after_messages) == 2
+    del form  # held weakly: it goes with its form
+    kernel.shell_handlers["comm_msg"]("stream", "idents", "msg")
+    assert len(runtime._after_messages) == 1
+
+
+def test_outside_a_served_page_nothing_waits_for_widget_messages(monkeypatch):
+    monkeypatch.setattr(runtime, "_after_messages", [])
+    runtime.after_each_message(lambda: None)
+    assert runtime._after_messages == []

@@ -215,7 +215,15 @@ class UnsavedChanges(widgets.VBox):
     (``keeps_drafts``) offers a third way: go on, the draft kept for coming back to. A form
     saved in parts, only some of them kept as drafts, names those parts: the third way is
     offered only when every part the choice would drop unsaved is one of them.
+
+    Leaving the page loses what is neither saved nor kept as a draft: while the form holds
+    such edits, it carries the class :data:`HOLDS_UNSAVED`, and the page asks before it goes
+    (see the page template). On a served page that is brought up to date after each change
+    from the browser; elsewhere by :meth:`refresh`.
     """
+
+    #: The class of a form whose edits leaving the page would lose.
+    HOLDS_UNSAVED = "peercoach-holds-unsaved"
 
     def __init__(
         self,
@@ -260,6 +268,7 @@ class UnsavedChanges(widgets.VBox):
         self.keep_button.on_click(runtime.guarded(self._on_keep))
         self.discard_button.on_click(runtime.guarded(self._on_discard))
         self.go_on_button.on_click(runtime.guarded(self._on_go_on))
+        runtime.after_each_message(self.refresh)
 
     @property
     def unsaved(self) -> bool:
@@ -289,6 +298,21 @@ class UnsavedChanges(widgets.VBox):
         else:
             self._clean = now
         self._release()
+        self.refresh()
+
+    @property
+    def holds_unsaved(self) -> bool:
+        """Whether leaving the page would lose edits (unsaved, and not kept as a draft)."""
+        return self.HOLDS_UNSAVED in self._dom_classes
+
+    def refresh(self) -> None:
+        """Mark the form (:data:`HOLDS_UNSAVED`) when it holds edits that are neither saved nor
+        kept as a draft, and unmark it when it holds none."""
+        at_risk = self._unsaved(()) and not self._all_kept_as_drafts(())
+        if at_risk and not self.holds_unsaved:
+            self.add_class(self.HOLDS_UNSAVED)
+        elif not at_risk and self.holds_unsaved:
+            self.remove_class(self.HOLDS_UNSAVED)
 
     def _forget(self, parts: tuple[str, ...]) -> None:
         """Stop tracking ``parts`` (all, when none are named) until they are marked clean."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import html
+import inspect
 import logging
 import os
 import secrets
@@ -26,6 +27,7 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -229,6 +231,9 @@ SETTLE_LIMIT_SECONDS = 5.0
 #: When the kernel last received a widget message from the browser (``time.monotonic``).
 _last_arrival = 0.0
 
+#: What to call after each widget message from the browser (see :func:`after_each_message`).
+_after_messages: list[weakref.ref] = []
+
 
 def note_arrival() -> None:
     """Mark that a widget message from the browser has arrived (or been handled) just now."""
@@ -254,10 +259,33 @@ def clock_arrivals(kernel: Any) -> bool:
             return handle(*args, **kwargs)
         finally:
             note_arrival()
+            _run_after_messages()
 
     clocked.peercoach_clocked = True  # type: ignore[attr-defined]
     handlers["comm_msg"] = clocked
     return True
+
+
+def after_each_message(callback: Callable[[], None]) -> None:
+    """On a served page, call ``callback`` each time the kernel has handled a widget message
+    from the browser (a change, a click); elsewhere, never. The callback is held weakly: it
+    stops with the object it belongs to."""
+    if not served() or not clock_arrivals(_this_kernel()):
+        return
+    held = weakref.WeakMethod(callback) if inspect.ismethod(callback) else weakref.ref(callback)
+    _after_messages.append(held)
+
+
+def _run_after_messages() -> None:
+    for held in list(_after_messages):
+        callback = held()
+        if callback is None:
+            _after_messages.remove(held)
+            continue
+        try:
+            callback()
+        except Exception:
+            log.exception("after a widget message, %r failed", callback)
 
 
 def _this_kernel() -> Any:

@@ -246,6 +246,10 @@ class Visit:
     console_errors: list[str] = dataclasses.field(default_factory=list)
     page_errors: list[str] = dataclasses.field(default_factory=list)
     foreign_requests: list[str] = dataclasses.field(default_factory=list)
+    #: How many times leaving the page asked first (edits neither saved nor kept as a draft).
+    asked_before_leaving: int = 0
+    #: Whether to leave when asked (as a person closing the tab on purpose does), or to stay.
+    leave_when_asked: bool = True
 
     @classmethod
     def open(cls, browser: Browser | BrowserContext, url: str, *, viewport=(1280, 900)) -> Visit:
@@ -262,6 +266,7 @@ class Visit:
         page.on("console", visit._on_console)
         page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
         page.on("request", visit._on_request)
+        page.on("dialog", visit._on_dialog)
         # Generous: the first page of a run waits while the server preheats its kernels.
         page.goto(url, timeout=90_000)
         visit.wait_until_rendered()
@@ -270,6 +275,16 @@ class Visit:
     def _on_console(self, message) -> None:
         if message.type == "error":
             self.console_errors.append(message.text)
+
+    def _on_dialog(self, dialog) -> None:
+        if dialog.type != "beforeunload":
+            dialog.dismiss()  # as Playwright does with no listener
+            return
+        self.asked_before_leaving += 1
+        if self.leave_when_asked:
+            dialog.accept()
+        else:
+            dialog.dismiss()
 
     def _on_request(self, request) -> None:
         url = request.url

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 import urllib.parse
 
 from playwright.sync_api import Locator, Page, expect
@@ -17,6 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from peercoach_lib import dates, lsi
 from peercoach_lib.model import LsiAssessment
 from tests.browser.harness import KERNEL_MS, reach_charts
+from tests.browser.test_kernels import kernels
 
 NOTEBOOK = "lifestyle_satisfaction_index.ipynb"
 LEILA = 4
@@ -169,3 +171,58 @@ def test_an_impossible_or_future_date_is_refused_and_nothing_saved_is_lost(workb
     assert ratings(page) == before
     expect(history_rows(page)).to_have_count(taken)
     expect(date_message(page)).to_have_count(0)
+
+
+def kernel_alive(workbook, kernel_id: str) -> bool:
+    return any(kernel_id in " ".join(k.cmdline()) for k in kernels(workbook))
+
+
+def test_leaving_with_unsaved_ratings_asks_first_and_staying_keeps_the_page_working(
+    workbook, visit
+):
+    visit_ = visit(workbook.url(NOTEBOOK, person=LEILA))
+    visit_.assert_clean()
+    page = visit_.page
+    kernel_id = page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+    home = page.get_by_role("navigation").get_by_role("link", name="Home", exact=True)
+    slider = handle(page, "Money", SATISFACTION)
+    move(slider, 3 if value(slider) != 3 else 4)
+    expect(page.get_by_text("Index:")).to_have_text(
+        f"Index: {lsi.index(scored(ratings(page))):.1f}", timeout=KERNEL_MS
+    )
+
+    # The ratings are not saved and the LSI keeps no draft: the browser asks before leaving.
+    visit_.leave_when_asked = False
+    home.click()
+    page.wait_for_timeout(1500)
+    assert visit_.asked_before_leaving == 1
+    assert NOTEBOOK in page.url
+    # Staying, the page still works (its kernel was not shut down as the question was asked).
+    page.get_by_role("button", name="Save assessment").click()
+    expect(page.get_by_role("status").filter(has_text="your assessment of")).to_be_visible(
+        timeout=KERNEL_MS
+    )
+    assert kernel_alive(workbook, kernel_id)
+    # Saved: nothing to lose, nothing asked.
+    home.click()
+    page.wait_for_url(re.compile(r"index\.ipynb"), timeout=KERNEL_MS)
+    assert visit_.asked_before_leaving == 1
+    visit_.wait_until_rendered()
+
+    # Asked again and left after all: the page's kernel is shut down, as on any leaving.
+    visit_.open_again(workbook.url(NOTEBOOK, person=LEILA))
+    kernel_id = page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+    move(slider, 5 if value(slider) != 5 else 6)
+    expect(page.locator(".peercoach-holds-unsaved")).to_have_count(1, timeout=KERNEL_MS)
+    visit_.leave_when_asked = True
+    home.click()
+    page.wait_for_url(re.compile(r"index\.ipynb"), timeout=KERNEL_MS)
+    assert visit_.asked_before_leaving == 2
+    deadline = time.monotonic() + 30
+    while kernel_alive(workbook, kernel_id) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not kernel_alive(workbook, kernel_id)
