@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pydantic_core import to_jsonable_python
@@ -24,6 +24,7 @@ from peercoach_lib.model import (
     GasScale,
     Milestone,
     PlanStatus,
+    PlanStep,
 )
 from peercoach_lib.store import Store
 
@@ -332,6 +333,20 @@ def plan_errors(plan: ChangePlan | Mapping) -> dict[str, str]:
                 f"Milestone (milestone {k + 1}): say what you expect to have done by then"
             )
     return errors
+
+
+def step_notes(steps: Iterable[PlanStep | Mapping]) -> dict[str, str]:
+    """Notes for the steps written without a by-when date (by field path). A plan may be saved
+    so; the notes say what the date is for."""
+    notes = {}
+    for k, step in enumerate(steps):
+        values = step.model_dump() if isinstance(step, PlanStep) else step
+        if (values.get("text") or "").strip() and values.get("by_when") is None:
+            notes[f"steps[{k}].by_when"] = (
+                f"Step {k + 1} has no by-when date: give it one, so that at a session you can "
+                "both see whether it is done"
+            )
+    return notes
 
 
 def gas_notes(scale: GasScale) -> dict[str, str]:

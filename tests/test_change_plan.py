@@ -9,6 +9,7 @@ import pytest
 
 from peercoach_lib import change_plan as cp
 from peercoach_lib import documents, model
+from peercoach_lib.model import PlanStep
 from tests.examples import complete_plan
 
 
@@ -236,3 +237,16 @@ def test_the_plan_lists_its_milestones_from_the_first_due():
     text = cp.markdown(plan, "Alice")
     assert "- 6 Apr 2026: 5 km\n- 4 May 2026: 10 km\n" in text
     assert [m.description for m in plan.milestones] == ["10 km", "5 km"]  # as typed
+
+
+def test_steps_without_a_by_when_date_are_noted_by_path():
+    steps = [
+        PlanStep(text="Block Tuesday mornings", by_when=dt.date(2026, 3, 9)),
+        {"text": "Tell the team", "by_when": None},
+        {"text": "   ", "by_when": None},  # an empty row: nothing to date
+        PlanStep(text="Review with my coach"),
+    ]
+    notes = cp.step_notes(steps)
+    assert list(notes) == ["steps[1].by_when", "steps[3].by_when"]
+    assert notes["steps[3].by_when"].startswith("Step 4 has no by-when date")
+    assert cp.step_notes([]) == {}

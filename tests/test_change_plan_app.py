@@ -573,3 +573,18 @@ def test_leaving_the_page_is_not_asked_about_when_the_edits_are_kept_as_a_draft(
     app.unsaved.refresh()
     assert app.unsaved.unsaved  # not saved...
     assert not app.unsaved.holds_unsaved  # ...but kept as a draft: leaving loses nothing
+
+
+def test_a_step_without_a_by_when_date_is_noted_and_the_plan_still_saves(store, pair, app):
+    fill(app)  # its second step has no date
+    tell = app.steps.rows[1]
+    tell["text"].value = "Tell the whole team"
+    assert app.steps.kind == "warning"
+    assert "Step 2 has no by-when date" in app.steps.message.value
+    assert "Step 1" not in app.steps.message.value
+    app.save_button.click()
+    (saved,) = store.find(model.ChangePlan)
+    assert saved.steps[1].by_when is None  # a note, never a stop
+    assert "Step 2 has no by-when date" in app.steps.message.value  # said again, saved
+    app.steps.rows[1]["by_when"].value = dt.date(2026, 3, 20)
+    assert app.steps.kind is None and app.steps.message.value == ""

@@ -302,6 +302,9 @@ class ChangePlanApp(widgets.VBox):
                 continue
             if isinstance(field, forms.RowList):
                 field.on_edit(self._on_edit)
+                if field is self.steps:
+                    field.on_edit(self._on_steps)
+                    field.on_mended(self._on_steps)  # the last error gone: the notes again
             elif field.control.has_trait("value"):
                 field.control.observe(runtime.guarded(self._on_edit), names="value")
         self._on_person()
@@ -416,7 +419,7 @@ class ChangePlanApp(widgets.VBox):
                 self.saved = self.store.get(ChangePlan, self.plan.value)
                 self.show(self.saved)
             self.result.value = self.monthly_result.value = ""
-            forms.show_messages(self.fields, {}, self._gas_notes())
+            forms.show_messages(self.fields, {}, self._notes())
             self._refresh_outputs()
             self.unsaved.mark_clean()
             self._restore_draft()
@@ -576,6 +579,18 @@ class ChangePlanApp(widgets.VBox):
             return {}  # a level too long: saving says so
         return cp.gas_notes(scale)
 
+    def _notes(self) -> dict[str, str]:
+        """What the plan may be saved without, said under its fields: GAS levels still to
+        describe, steps without a by-when date."""
+        return {**self._gas_notes(), **cp.step_notes(self.steps.items())}
+
+    def _on_steps(self) -> None:
+        """The steps' notes follow the person's edits (unless an error is shown there)."""
+        if self._loading or self.steps.kind == "error":
+            return
+        notes = cp.step_notes(self.steps.items())
+        self.steps.show(*(("warning", "; ".join(notes.values())) if notes else ()))
+
     def _on_gas(self, _change=None) -> None:
         notes = self._gas_notes()
         for path, field in ((f"gas.{name}", f) for name, f in self.gas_levels.items()):
@@ -652,10 +667,10 @@ class ChangePlanApp(widgets.VBox):
             errors.update(forms.error_messages(exc))
         errors.update(forms.range_errors(self.fields.values()))  # said as the box says them
         if errors:
-            unplaced = forms.show_messages(self.fields, errors, self._gas_notes())
+            unplaced = forms.show_messages(self.fields, errors, self._notes())
             self.result.value = forms.refused(self.fields, unplaced)
             return
-        forms.show_messages(self.fields, {}, self._gas_notes())
+        forms.show_messages(self.fields, {}, self._notes())
         try:
             with self.store.transaction() as tx:
                 latest = tx.get(ChangePlan, plan.id) if plan.id is not None else None
