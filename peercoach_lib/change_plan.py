@@ -33,6 +33,9 @@ MILESTONE_WEEKS = 4
 DEFAULT_SPAN_WEEKS = 16
 SESSIONS = 8
 LOW_CONFIDENCE = 5
+#: A goal whose nearest date is further off than this, from the day its plan started, is
+#: pointed out: the sessions that review it end long before.
+FAR_OFF_YEARS = 3
 #: What an empty section of the plan's document says (a bare "-" would be an empty list item).
 NONE = "(none)"
 #: A plan typed and not saved yet is kept as a draft of this kind (:mod:`peercoach_lib.drafts`).
@@ -290,6 +293,14 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
                 "choose a date still to come",
             )
         )
+    elif (far := _far_off(written, started)) is not None:
+        hints.append(
+            SmartHint(
+                "Time-bound",
+                f"'{far}' is more than {FAR_OFF_YEARS} years away: choose a date you can reach "
+                "while you meet (a step on the way there, say), so that your sessions can see it",
+            )
+        )
     elif not has_date and words:
         hints.append(
             SmartHint(
@@ -298,6 +309,20 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
             )
         )
     return hints
+
+
+def _far_off(written: list[WrittenDate], started: dt.date | None) -> str | None:
+    """The goal's nearest date still to come, as written, when it is more than
+    :data:`FAR_OFF_YEARS` after ``started`` (else None)."""
+    ahead = [d for d in written if started and d.on and d.on >= started]
+    if not ahead:
+        return None
+    nearest = min(ahead, key=lambda d: d.on)
+    try:
+        limit = started.replace(year=started.year + FAR_OFF_YEARS)
+    except ValueError:  # 29 February
+        limit = started.replace(year=started.year + FAR_OFF_YEARS, day=28)
+    return nearest.text if nearest.on > limit else None
 
 
 def plan_errors(plan: ChangePlan | Mapping) -> dict[str, str]:

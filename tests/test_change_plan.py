@@ -250,3 +250,24 @@ def test_steps_without_a_by_when_date_are_noted_by_path():
     assert list(notes) == ["steps[1].by_when", "steps[3].by_when"]
     assert notes["steps[3].by_when"].startswith("Step 4 has no by-when date")
     assert cp.step_notes([]) == {}
+
+
+@pytest.mark.parametrize(
+    ("goal", "far"),
+    [
+        ("Two 2-hour focus blocks a week by 31 December 2099", "31 December 2099"),
+        ("Two 2-hour focus blocks a week, as in 2019, by 2035", "by 2035"),
+        ("Two 2-hour focus blocks a week by 5 January 2029", None),  # three years exactly
+        ("Two 2-hour focus blocks a week by 6 January 2029", "6 January 2029"),
+        ("Two 2-hour focus blocks a week by June 2027, four by 2040", None),  # nearest counts
+        ("Two 2-hour focus blocks a week by 31 March 2026", None),
+    ],
+)
+def test_a_goal_whose_nearest_date_is_years_away_is_pointed_out(goal, far):
+    plan = complete_plan(1).replace(goal_statement=goal)  # started 5 January 2026
+    timed = [h for h in cp.smart_hints(plan) if h.criterion == "Time-bound"]
+    if far is None:
+        assert timed == []
+    else:
+        (hint,) = timed
+        assert hint.hint.startswith(f"'{far}' is more than 3 years away")

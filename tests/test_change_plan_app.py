@@ -588,3 +588,10 @@ def test_a_step_without_a_by_when_date_is_noted_and_the_plan_still_saves(store, 
     assert "Step 2 has no by-when date" in app.steps.message.value  # said again, saved
     app.steps.rows[1]["by_when"].value = dt.date(2026, 3, 20)
     assert app.steps.kind is None and app.steps.message.value == ""
+
+
+def test_a_goal_dated_decades_ahead_is_not_well_put(store, pair, app):
+    fill(app)
+    app.goal.value = "Two 2-hour focus blocks a week by 31 December 2099"
+    assert "Well put" not in app.smart.value
+    assert "more than 3 years away" in app.smart.value
