@@ -84,10 +84,10 @@ def lsi_wheel(assessment: LsiAssessment, *, ax: Axes | None = None) -> Figure:
         edgecolor="white",
         linewidth=1.5,
     )
-    for bar, value in zip(bars, table["satisfaction"], strict=True):
+    for bar, angle, value in zip(bars, angles, table["satisfaction"], strict=True):
         bar.set_gid("lsi-area")
         ax.text(
-            bar.get_x(),
+            angle,  # the middle of its wedge (a bar's x is its edge, on the neighbour's side)
             max(value, 0) + 0.7,
             str(value),
             ha="center",
@@ -335,13 +335,54 @@ def cadence_chart(timeline, gaps, interval_days: int, *, ax: Axes | None = None)
     return ax.figure
 
 
+def _index_labels(days, values, share: float = 0.06) -> list[tuple[bool, str] | None]:
+    """Where each point's label goes: (below the point?, horizontal alignment), or None for
+    no label. Above it, centred; but points each within ``share`` of the whole span of
+    ``days`` from the one before form a run whose labels would overlap: the first and the last
+    of the run are labelled, each leaning away from the other (the first's to the left, the
+    last's to the right), the lower one's below its point; those between go unlabelled (the
+    chart's table has every value)."""
+    stamps = pd.to_datetime(pd.Series(list(days))).astype("int64").to_numpy()
+    values = list(values)
+    span = stamps.max() - stamps.min() if len(stamps) else 0
+    placed: list[tuple[bool, str] | None] = [(False, "center")] * len(stamps)
+    first = 0
+    for k in range(1, len(stamps) + 1):
+        if k < len(stamps) and span > 0 and stamps[k] - stamps[k - 1] < share * span:
+            continue
+        last = k - 1  # the run first..last ends here
+        if last > first:
+            low = last if values[last] < values[first] else first
+            placed[first] = (low == first, "right")
+            placed[last] = (low == last, "left")
+            for between in range(first + 1, last):
+                placed[between] = None
+        first = k
+    return placed
+
+
 def lsi_trend_chart(index, change, *, figure: Figure | None = None) -> Figure:
     """The LSI index over time (left) and each area's change since the first assessment (right)."""
     figure = figure or Figure(figsize=(8.4, 3.8), layout="constrained")
     left, right = figure.subplots(1, 2, width_ratios=[2, 3])
     left.plot(index["taken_on"], index["index"], marker="o", color=OKABE_ITO["blue"], gid="index")
-    for day, value in zip(index["taken_on"], index["index"], strict=True):
-        left.text(day, value + 2.5, f"{value:.0f}", ha="center", fontsize=8, color=TEXT)
+    placed = _index_labels(index["taken_on"], index["index"])
+    for day, value, place in zip(index["taken_on"], index["index"], placed, strict=True):
+        if place is None:
+            continue
+        below, align = place
+        # Near the foot of the scale a label stays above its point, higher than its neighbour's.
+        under = below and value >= 8
+        left.text(
+            day,
+            value - 3.5 if under else value + (9 if below else 2.5),
+            f"{value:.0f}",
+            ha=align,
+            va="top" if under else "baseline",
+            fontsize=8,
+            color=TEXT,
+            gid="index-label",
+        )
     left.set_ylim(0, 105)
     left.set_title("Index (0–100)", fontsize=11, color=TEXT)
     _dates(left)
@@ -402,13 +443,17 @@ def checks_chart(checks, threshold: int, *, ax: Axes | None = None) -> Figure:
     ax.axhline(
         threshold, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.2, gid="threshold"
     )
+    # Named beside the plot, at the line's end, where no total can run into it.
     ax.text(
-        0.01,
-        threshold + 0.5,
-        f"flag below {threshold}",
+        1.01,
+        threshold,
+        f"flag\nbelow {threshold}",
         transform=ax.get_yaxis_transform(),
+        ha="left",
+        va="center",
         fontsize=8,
         color=OKABE_ITO["vermillion"],
+        gid="threshold-label",
     )
     ax.set_ylim(0, 41)
     ax.set_ylabel("Total (0–40)")

@@ -240,3 +240,62 @@ def test_charts_fall_back_to_installed_fonts_for_other_scripts():
     ]
     installed = [font.name for font in matplotlib.font_manager.fontManager.ttflist]
     assert matplotlib.rcParams["font.family"] == charts.font_families(installed)
+
+
+def _drawn(figure):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def test_each_wheel_value_is_written_on_its_own_wedge():
+    # Clockwise from the top: a label at a bar's edge would sit on its neighbour's wedge.
+    figure = charts.lsi_wheel(assessment(10, 1, 10, 0, areas=AREAS))
+    (ax,) = figure.axes
+    for bar, label in zip(_bars(ax, "lsi-area"), ax.texts, strict=True):
+        middle = bar.get_x() + bar.get_width() / 2
+        assert label.get_position()[0] == pytest.approx(middle)
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        [dt.date(2026, 3, 1), dt.date(2026, 3, 4), dt.date(2026, 6, 1)],  # two days apart
+        [dt.date(2026, 3, 1), dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 9, 1)],
+        [dt.date(2026, 3, 1), dt.date(2026, 3, 2)],  # only two, one day apart
+    ],
+)
+@pytest.mark.parametrize("rising", [True, False])
+def test_the_index_labels_of_assessments_days_apart_do_not_overlap(days, rising):
+    values = [54.0 + 3 * k for k in range(len(days))]
+    index = pd.DataFrame({"taken_on": days, "index": values if rising else values[::-1]})
+    change = pd.DataFrame({"area": ["Family"], "change": [1]})
+    figure = charts.lsi_trend_chart(index, change)
+    left = figure.axes[0]
+    renderer = _drawn(figure)
+    labels = [t for t in left.texts if t.get_gid() == "index-label"]
+    shown = [f"{v:.0f}" for v in index["index"]]
+    if len(days) == 4:  # three within days of each other: the first and last of them are named
+        del shown[1]
+    assert [t.get_text() for t in labels] == shown
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for k, box in enumerate(boxes):
+        for other in boxes[k + 1 :]:
+            assert not box.overlaps(other), (box, other)
+
+
+def test_the_flag_line_is_named_beside_the_plot_where_no_total_reaches_it():
+    days = [dt.date(2026, 9, 1) + dt.timedelta(days=14 * k) for k in range(4)]
+    checks = pd.DataFrame({"date": pd.to_datetime(days), "total": [38, 37, 34, 40]})
+    checks["flagged"] = checks["total"] < 36
+    figure = charts.checks_chart(checks, 36)
+    (ax,) = figure.axes
+    renderer = _drawn(figure)
+    (label,) = [t for t in ax.texts if t.get_gid() == "threshold-label"]
+    assert label.get_text() == "flag\nbelow 36"
+    plot = ax.get_window_extent(renderer)
+    box = label.get_window_extent(renderer)
+    assert box.x0 >= plot.x1  # outside the plotting area
+    assert box.x1 <= figure.bbox.x1  # and not cut off
