@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 
 from peercoach_lib import dates
@@ -22,12 +24,21 @@ class CommitmentRow(widgets.VBox):
 
     def __init__(self, commitment: Commitment):
         self.commitment = commitment
-        due = f" (by {dates.day_month(commitment.by_when)})" if commitment.by_when else ""
+        due = f"by {dates.day_month(commitment.by_when)}" if commitment.by_when else ""
+        # The commitment in full on a line of its own, above the two questions about it (as a
+        # label beside them, a long one was cut, or wrapped into the next label).
+        self.title = widgets.HTML(
+            "<div class='peercoach-commitment' style='font-size:var(--jp-widgets-font-size);"
+            "line-height:1.4'>"
+            f"<strong>{html.escape(commitment.text)}</strong>"
+            + (f" <span style='color:#4a4f57'>({due})</span>" if due else "")
+            + "</div>",
+            layout=widgets.Layout(margin=f"6px 0 2px {forms.LABEL_WIDTH}", max_width="760px"),
+        )
         self.status = widgets.Dropdown(
             options=STATUS_OPTIONS,
             value=commitment.status,
-            description=commitment.text[:60] + due,
-            description_allow_html=False,
+            description="How it went",
             style=forms._STYLE,
             layout=widgets.Layout(width="min(100%, 560px)"),
         )
@@ -39,8 +50,12 @@ class CommitmentRow(widgets.VBox):
             layout=widgets.Layout(width="min(100%, 760px)"),
         )
         # Every row asks the same: a screen reader hears which commitment it is about.
-        forms.label_in_context(self.obstacle, commitment.text[:60])
-        super().__init__([self.status, self.obstacle], layout=widgets.Layout(margin="0 0 8px"))
+        context = commitment.text + (f" ({due})" if due else "")
+        forms.label_in_context(self.status, context)
+        forms.label_in_context(self.obstacle, context)
+        super().__init__(
+            [self.title, self.status, self.obstacle], layout=widgets.Layout(margin="0 0 8px")
+        )
 
     def reviewed(self) -> Commitment:
         return self.commitment.replace(status=self.status.value, obstacle=self.obstacle.value)
