@@ -199,6 +199,8 @@ class SessionPrepApp(widgets.VBox):
 
         self.person = forms.dropdown("I am", "person_id", [])
         self.session = forms.dropdown("Session", "session_id", [])
+        # Wide as the text boxes: a session is named with its day, time(s) and partner.
+        self.session.control.layout.width = "min(100%, 760px)"
         self.intro = widgets.HTML()
         #: Where a preparation carried on from a session that did not take place came from.
         self.carried = widgets.HTML()

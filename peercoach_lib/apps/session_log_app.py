@@ -141,6 +141,8 @@ class SessionLogApp(widgets.VBox):
         self.person = forms.dropdown("I am", "person_id", [])
         self.pair = forms.dropdown("Partnership", "partnership_id", [])
         self.session = forms.dropdown("Session", "session_id", [])
+        # Wide as the text boxes: a session is named with its day, time(s) and partner.
+        self.session.control.layout.width = "min(100%, 760px)"
         self.demo = widgets.HTML()
         self.draft_bar = forms.DraftBar("the session")
         self.held_on = forms.date("Date", "held_on")
