@@ -570,6 +570,11 @@ _CSS = """
   }
   .peercoach-app table.peercoach-fields tr { padding: 4px 0; }
 }
+/* A button shown from code (display: flex) keeps its icon level with its words, as the
+   buttons shown from the start do. */
+.peercoach-app :is(.widget-button, .widget-toggle-button) {
+  align-items: center; justify-content: center;
+}
 .peercoach-app .peercoach-unseen {
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;

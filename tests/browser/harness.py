@@ -101,6 +101,21 @@ def message_under(page: Page, label: str):
     )
 
 
+def assert_icon_level(button) -> None:
+    """A button's icon sits level with its words, however the button was shown. (The glyph
+    is drawn at the top of the icon's box: a box stretched to the button's height puts it
+    above the words.)"""
+    icon, words = button.evaluate(
+        """b => {
+          const box = el => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; };
+          const range = document.createRange();
+          range.selectNodeContents([...b.childNodes].find(n => n.nodeType === Node.TEXT_NODE));
+          return [box(b.querySelector("i")), box(range)];
+        }"""
+    )
+    assert abs(icon[0] - words[0]) <= 3 and abs(icon[1] - words[1]) <= 3, (icon, words)
+
+
 def reach_charts(page: Page, scope: str = "body") -> None:
     """Scroll to each chart in ``scope`` still to be drawn, as a reader would, and wait until
     the page has drawn it (the page presses a chart's "Show the chart" button as it nears the

@@ -12,7 +12,7 @@ import secrets
 from playwright.sync_api import Page, expect
 
 from peercoach_lib import deck
-from tests.browser.harness import KERNEL_MS, field, fill, message_under
+from tests.browser.harness import KERNEL_MS, assert_icon_level, field, fill, message_under
 
 NOTEBOOK = "session_prep.ipynb"
 AMARA, LEA = 8, 9
@@ -141,6 +141,8 @@ def test_an_empty_purpose_is_refused_and_nothing_saved_is_lost(workbook, visit):
     visit_.assert_clean()
     expect(page.get_by_text("Restored what you typed and had not saved")).to_be_visible()
     expect(field(page, "Outcomes")).to_have_value("This edit must not be saved")
+    # Shown from code, the button looks as those shown from the start do.
+    assert_icon_level(page.get_by_role("button", name="Discard the draft"))
     page.get_by_role("button", name="Discard the draft").click()
     expect(page.get_by_text("Draft discarded")).to_be_visible(timeout=KERNEL_MS)
     expect(field(page, "Purpose: why this session?")).to_have_value(purpose)
