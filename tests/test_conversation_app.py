@@ -541,3 +541,16 @@ def test_an_ending_with_nothing_booked_after_it_says_nothing_of_a_calendar(demo_
     said = plain(app.end_result.value)
     assert f"The partnership ended on {dates.long(AS_OF)}. Your facilitator will pair" in said
     assert "calendar" not in said
+
+
+def test_leaving_is_asked_about_for_unsaved_ending_words_not_for_a_drafted_preparation(
+    demo_store, pair
+):
+    me, _partner = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "We keep moving our sessions"  # kept as a draft as it is typed
+    app.unsaved.refresh()
+    assert app.unsaved.unsaved and not app.unsaved.holds_unsaved
+    app.learned.value = "Say early when it is not working"  # the ending's words: no draft
+    app.unsaved.refresh()
+    assert app.unsaved.holds_unsaved

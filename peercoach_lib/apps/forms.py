@@ -308,7 +308,9 @@ class UnsavedChanges(widgets.VBox):
     def refresh(self) -> None:
         """Mark the form (:data:`HOLDS_UNSAVED`) when it holds edits that are neither saved nor
         kept as a draft, and unmark it when it holds none."""
-        at_risk = self._unsaved(()) and not self._all_kept_as_drafts(())
+        at_risk = self._keeps_drafts is not True and (
+            self._unsaved(()) and not self._all_kept_as_drafts(())
+        )
         if at_risk and not self.holds_unsaved:
             self.add_class(self.HOLDS_UNSAVED)
         elif not at_risk and self.holds_unsaved:
