@@ -307,6 +307,14 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
                 if session.day is not None and moved.rated_on != session.day:
                     tx.save(moved.replace(rated_on=session.day))
         _book_in_place(tx, session, entry, partnership)
+        if (
+            stored is not None
+            and stored.status is SessionStatus.MISSED
+            and session.status is SessionStatus.HELD
+        ):
+            # Missed, corrected to held: the follow-ups that went on to the next session come
+            # back, as to a cancelled session booked again (the preparations stayed with it).
+            prep.bring_back(tx, session)
         _replace(tx, SessionNote, sid, person_id, [entry.note] if entry.note else [])
         problems = [
             problem

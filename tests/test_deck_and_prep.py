@@ -389,3 +389,25 @@ def test_a_draw_gives_another_question_than_the_last_where_the_group_has_one():
             drawn = questions.draw(rng, group, not_this=last)
             assert drawn != last or len(shown) == 1
             last = drawn
+
+
+def test_follow_ups_come_back_to_a_session_logged_missed_then_corrected_to_held(store, pair):
+    alice = pair["alice"].id
+    a, missed, next_one = _followed_up_in_a_preparation(
+        store, pair, status="not done", obstacle="Away all week"
+    )
+    session_log.save(
+        store, alice, session_log.SessionEntry(session=missed.replace(status="missed"))
+    )
+    assert store.get(model.Commitment, a.id).reviewed_in_session_id == next_one.id
+    # It did take place after all: logged again as held, it gets its follow-up back.
+    stored = store.get(model.Session, missed.id)
+    held = stored.replace(
+        status="held",
+        held_on=stored.scheduled_on,
+        halves=[model.SessionHalf(coach_id=pair["bob"].id, client_id=alice, minutes=40)],
+    )
+    session_log.save(store, alice, session_log.SessionEntry(session=held))
+    back = store.get(model.Commitment, a.id)
+    assert back.reviewed_in_session_id == missed.id
+    assert (back.status, back.obstacle) == (model.CommitmentStatus.NOT_DONE, "Away all week")
