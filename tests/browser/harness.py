@@ -92,6 +92,18 @@ def fill(page: Page, label: str, value: str) -> None:
     box.press("Tab")
 
 
+def type_date(page: Page, box, month_day_year: str) -> None:
+    """Type a date into ``box`` part by part, as a person at the keyboard does (month, day,
+    year, in the browser's English order), then leave it with Tab."""
+    box.focus()
+    page.keyboard.type(month_day_year, delay=50)
+    for _ in range(4):  # Tab goes through what is left of the box's parts first
+        if not box.evaluate("input => input.matches(':focus-within')"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError("the focus did not leave the date box")
+
+
 def message_under(page: Page, label: str):
     """The message line beneath the field labelled ``label`` (errors and notes appear there)."""
     return (

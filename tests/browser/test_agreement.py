@@ -15,7 +15,7 @@ import secrets
 from playwright.sync_api import Page, expect
 
 from peercoach_lib import dates
-from tests.browser.harness import KERNEL_MS, field, fill, message_under
+from tests.browser.harness import KERNEL_MS, field, fill, message_under, type_date
 
 NOTEBOOK = "first_session_agreement.ipynb"
 PARTNERSHIP, CARMEN = 1, 2
@@ -200,4 +200,23 @@ def test_half_a_time_is_said_beside_its_box_and_holds_back_the_save(workbook, vi
     time.fill(f"{before.time:%H:%M}")  # put right: the message goes
     time.blur()
     expect(error).to_have_count(0)
+    visit_.assert_clean()
+
+
+def test_a_date_typed_part_by_part_reaches_the_app_only_when_its_box_is_left(workbook, visit):
+    """On the way to 31 February the box holds real dates (2/6, then 2/3): the app hears none
+    of them, so nothing acts on a day nobody meant, and the box says what is wrong."""
+    visit_ = visit(workbook.url(NOTEBOOK, partnership=PARTNERSHIP, person=CARMEN))
+    visit_.assert_clean()
+    page = visit_.page
+    rows = page.get_by_label(re.compile(r"^Session \d+$"))
+    booked = [rows.nth(k).input_value() for k in range(rows.count())]
+    first = field(page, "First session")
+    type_date(page, first, "02312027")
+    expect(page.locator(".peercoach-date-error")).to_have_text(
+        "Error: not a date the calendar has, or not complete: correct it or clear it."
+    )
+    page.wait_for_timeout(1500)  # what the app would say of a new first session, by now
+    expect(message_under(page, "First session")).to_have_count(0)
+    assert [rows.nth(k).input_value() for k in range(rows.count())] == booked
     visit_.assert_clean()

@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from peercoach_lib import dates, lsi
 from peercoach_lib.model import LsiAssessment
-from tests.browser.harness import KERNEL_MS, reach_charts
+from tests.browser.harness import KERNEL_MS, reach_charts, type_date
 from tests.browser.test_kernels import kernels
 
 NOTEBOOK = "lifestyle_satisfaction_index.ipynb"
@@ -226,3 +226,19 @@ def test_leaving_with_unsaved_ratings_asks_first_and_staying_keeps_the_page_work
     while kernel_alive(workbook, kernel_id) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not kernel_alive(workbook, kernel_id)
+
+
+def test_a_date_typed_part_by_part_is_saved_as_typed(workbook, visit):
+    visit_ = visit(workbook.url(NOTEBOOK, person=LEILA))
+    visit_.assert_clean()
+    page = visit_.page
+    day = dt.date.today() - dt.timedelta(days=9)
+    # On the way the box holds other real days (the month typed over the day shown): the
+    # app hears only the day the box holds when it is left.
+    type_date(page, page.get_by_label("Date", exact=True), f"{day:%m%d%Y}")
+    expect(date_message(page)).to_have_count(0)
+    page.get_by_role("button", name="Save assessment").click()
+    expect(page.get_by_role("status").filter(has_text="your assessment of")).to_contain_text(
+        f"your assessment of {dates.long(day)}", timeout=KERNEL_MS
+    )
+    visit_.assert_clean()
