@@ -1233,3 +1233,12 @@ def test_a_session_put_off_keeps_its_booked_day_in_the_date_box(demo_pair):
         "its new day goes in New date"
     ) in app.held_on.message.value, app.result.value
     assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
+
+
+def test_the_other_partner_chosen_under_i_am_stays_on_the_session_chosen(demo_pair):
+    store, pair, _, (s1, s2, _s3) = demo_pair
+    app = open_log(store, pair, s1.scheduled_on)
+    app.session.value = s2.id  # not the one due today
+    app.person.value = pair.person_b_id
+    assert app.pair.value == pair.id and app.session.value == s2.id
+    assert app.session.value != UNPLANNED

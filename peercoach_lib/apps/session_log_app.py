@@ -352,6 +352,10 @@ class SessionLogApp(widgets.VBox):
     def _on_pair(self, _change=None) -> None:
         if self.pair.value is None:
             return
+        # The other partner chosen under "I am", in the same partnership: the session chosen
+        # stays chosen (the page is theirs now, about the same session).
+        same = self.partnership is not None and self.partnership.id == self.pair.value
+        kept = self.session.value if same and self.session.value != UNPLANNED else None
         self.partnership = self.store.get(Partnership, self.pair.value)
         self.no_pair.value = (
             ""
@@ -400,7 +404,10 @@ class SessionLogApp(widgets.VBox):
         # now due; with none due (all logged, or the next one still ahead), a session held
         # today that was not booked.
         left = session_log.recent_draft_session(self.store, self.person.value, self.partnership.id)
-        if left is not None and left in {value for _label, value in self.session.control.options}:
+        offered = {value for _label, value in self.session.control.options}
+        if kept is not None and kept in offered:
+            self.session.value = kept
+        elif left is not None and left in offered:
             self.session.value = left
         else:
             self.session.value = due[0].id if due else UNPLANNED
