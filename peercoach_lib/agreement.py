@@ -495,7 +495,7 @@ def save(
             )
             agreement, bookings = merge(loaded, stored, (agreement, list(bookings)), by)
         if by is not None:
-            _check_own_parts(existing[0] if existing else None, agreement, by)
+            _check_own_parts(tx, existing[0] if existing else None, agreement, by)
         if existing and agreement.id is None:
             agreement = agreement.model_copy(update={"id": existing[0].id})
         # The number of sessions counts the ones already held or missed (no longer in the
@@ -572,7 +572,8 @@ def _merged(now: Agreement, new: Agreement, merged: dict, by: int | None) -> Ver
     return agreement, list(schedule)
 
 
-def _check_own_parts(stored: Agreement | None, agreement: Agreement, by: int) -> None:
+def _check_own_parts(tx, stored: Agreement | None, agreement: Agreement, by: int) -> None:
+    """Refuse a save by ``by`` that writes the other partner's part, naming whose it is."""
     before = {section.person_id: section for section in stored.partners} if stored else {}
     errors = []
     for k, section in enumerate(agreement.partners):
@@ -580,11 +581,12 @@ def _check_own_parts(stored: Agreement | None, agreement: Agreement, by: int) ->
             continue
         was = before.get(section.person_id) or PartnerSection(person_id=section.person_id)
         if section.model_dump() != was.model_dump():
+            name = tx.get(Person, section.person_id).name
             errors.append(
                 FieldError(
                     f"partners[{k}].confidentiality_meaning",
-                    f"Partner {k + 1}",
-                    "only this partner can write or change their own part",
+                    f"{name}'s part",
+                    f"only {name} can write or change it (as themself, under “I am”)",
                 )
             )
     if errors:

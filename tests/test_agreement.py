@@ -362,7 +362,7 @@ def test_a_partner_saving_cannot_change_the_other_partners_part(store, pair):
     with pytest.raises(ValidationError) as caught:
         ag.save(store, forged, bookings, by=alice.id)
     (message,) = caught.value.messages().values()
-    assert message == "only this partner can write or change their own part"
+    assert message == f"only {bob.name} can write or change it (as themself, under “I am”)"
     (stored,) = store.find(model.Agreement)
     assert stored.partners[1].confidentiality_meaning == ""
     # Bob may.

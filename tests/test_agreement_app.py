@@ -471,7 +471,7 @@ def test_a_partner_writes_only_their_own_part(store, pair, app):
     second.meaning.value = "Written by Alice for Bob"
     app.save_button.click()
     assert "Nothing was saved" in app.result.value
-    assert "only this partner can write or change their own part" in second.meaning.message.value
+    assert "Bob&#x27;s part: only Bob can write or change it" in second.meaning.message.value
     (stored,) = store.find(model.Agreement)
     assert stored.partners[1].confidentiality_meaning == ""
     # Nobody chosen under "I am": nobody's part can be written.
