@@ -474,8 +474,15 @@ def test_a_partner_writes_only_their_own_part(store, pair, app):
     assert "Bob&#x27;s part: only Bob can write or change it" in second.meaning.message.value
     (stored,) = store.find(model.Agreement)
     assert stored.partners[1].confidentiality_meaning == ""
-    # Nobody chosen under "I am": nobody's part can be written.
+    # Nobody chosen under "I am" while Bob's part holds what Alice typed: held back until
+    # that is discarded (the form as stored again); then nobody's part can be written.
     app.acting.value = None
+    assert app.acting.value == pair["alice"].id
+    assert "changes to this agreement that are not saved" in app.unsaved.text.value
+    app.unsaved.discard_button.click()
+    assert app.acting.value is None
+    first, second = app.panels
+    assert second.meaning.value == ""
     assert first.meaning.control.disabled and second.meaning.control.disabled
     assert "choose who you are" in first.whose.value
 
@@ -1004,3 +1011,36 @@ def test_leaving_the_page_is_asked_about_while_the_agreement_holds_unsaved_edits
     assert app.unsaved.holds_unsaved
     app.save_button.click()
     assert not app.unsaved.holds_unsaved
+
+
+def test_someone_else_under_i_am_is_held_back_while_a_part_holds_unsaved_edits(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    first, _second = app.panels
+    first.meaning.value = "What Alice typed and did not save"
+    app.acting.value = pair["bob"].id  # Alice's part would turn read-only, holding it
+    assert app.acting.value == pair["alice"].id
+    assert "changes to this agreement that are not saved" in app.unsaved.text.value
+    app.unsaved.keep_button.click()
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    app.acting.value = pair["bob"].id  # saved: straight there, Bob's part his to write
+    assert app.acting.value == pair["bob"].id
+    first, second = app.panels
+    assert first.meaning.control.disabled and not second.meaning.control.disabled
+    assert first.meaning.value == "What Alice typed and did not save"
+    # Discarded to go on: the agreement as stored, nothing of the edits left on screen.
+    second.meaning.value = "What Bob typed"
+    app.acting.value = pair["alice"].id
+    app.unsaved.discard_button.click()
+    first, second = app.panels
+    assert app.acting.value == pair["alice"].id and second.meaning.value == ""
+
+
+def test_a_first_choice_under_i_am_keeps_what_was_typed_before_it(store, pair):
+    app = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    assert app.acting.value is None
+    app.goals.value = "Meet every week"
+    app.acting.value = pair["alice"].id  # nobody's part could be typed before: not held back
+    assert app.acting.value == pair["alice"].id and app.goals.value == "Meet every week"
+    assert not app.panels[0].meaning.control.disabled

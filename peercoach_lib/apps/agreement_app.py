@@ -462,7 +462,12 @@ class AgreementApp(widgets.VBox):
         ]
 
         self.unsaved.watch(self.chooser, self._on_partnership)
-        self.acting.control.observe(runtime.guarded(self._on_acting), names="value")
+        # Someone else under "I am" would leave the part typed so far read-only: held back, as
+        # a partnership is, while the form holds unsaved edits (not a first choice: nobody's
+        # part could be typed before it).
+        self.unsaved.watch(
+            self.acting, self._on_acting_chosen, when=lambda change: change["old"] is not None
+        )
         self.format.control.observe(runtime.guarded(self._on_format), names="value")
         for field in (self.first_date, self.count, self.until, self.frequency):
             field.control.observe(runtime.guarded(self._on_schedule_input), names="value")
@@ -585,14 +590,15 @@ class AgreementApp(widgets.VBox):
                 first_session_on=max(self.partnership.started_on, self.today),
             )
             names = [(self.people[m].name, m) for m in members]
-            if self.viewer.signed_in:
-                mine = [(name, m) for name, m in names if self.viewer.may_act_as(m)]
-                self.acting.control.options = mine
-                self.acting.control.disabled = True
-                self.acting.value = mine[0][1] if mine else None
-            else:
-                self.acting.control.options = [("Choose who you are…", None), *names]
-                self.acting.value = self.person_id if self.person_id in members else None
+            with self.unsaved.quiet():  # set here, not chosen: _on_acting follows below
+                if self.viewer.signed_in:
+                    mine = [(name, m) for name, m in names if self.viewer.may_act_as(m)]
+                    self.acting.control.options = mine
+                    self.acting.control.disabled = True
+                    self.acting.value = mine[0][1] if mine else None
+                else:
+                    self.acting.control.options = [("Choose who you are…", None), *names]
+                    self.acting.value = self.person_id if self.person_id in members else None
             self.caller.control.options = [("(to agree)", None), *names]
             self._fill(agreement, bookings, saved=saved)
             self._on_acting()
@@ -670,6 +676,16 @@ class AgreementApp(widgets.VBox):
             "This is the agreement as saved, with your changes that did not clash. Save to keep "
             "them.",
         )
+
+    def _on_acting_chosen(self, _change=None) -> None:
+        """Someone chosen under "I am": their own part open to them. Chosen instead of someone
+        else, the agreement as stored (any edits were saved, or discarded to get here); a first
+        choice keeps what was typed in the shared parts before it."""
+        self.person_id = self.acting.value
+        if self.partnership is None or self.unsaved.unsaved:
+            self._on_acting()
+            return
+        self.load(self.partnership.id)
 
     def _on_acting(self, _change=None) -> None:
         if self.acting.value is not None:

@@ -333,18 +333,24 @@ class UnsavedChanges(widgets.VBox):
             self._quiet = quiet
 
     def watch(
-        self, field: Field, handler: Callable[[dict], None], *, drops: tuple[str, ...] = ()
+        self,
+        field: Field,
+        handler: Callable[[dict], None],
+        *,
+        drops: tuple[str, ...] = (),
+        when: Callable[[dict], bool] | None = None,
     ) -> None:
         """Call ``handler`` on each choice in ``field``, unless it would drop unsaved edits.
 
         ``drops`` names the parts of the form a choice replaces (all, when none are named): a
-        chooser that replaces one part is not held back by unsaved edits in another.
+        chooser that replaces one part is not held back by unsaved edits in another. ``when``
+        says of a change whether it can drop edits at all (by default, every change can).
         """
 
         def on_choice(change: dict) -> None:
             if self._quiet:
                 return
-            if not self._unsaved(drops):
+            if (when is not None and not when(change)) or not self._unsaved(drops):
                 self._release()
                 handler(change)
                 return
