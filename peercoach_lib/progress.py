@@ -47,6 +47,7 @@ class Progress:
     check_threshold: int
     partner: str | None = None  # the partner's name in ``partnership``
     plans: int = 0  # the person's change plans (their goals), whatever their status
+    partnerships: int = 1  # how many partnerships the person has had (the one shown among them)
 
     @property
     def gas_table(self) -> pd.DataFrame:
@@ -164,6 +165,7 @@ def load(
         person=person,
         partnership=pair,
         partner=partner,
+        partnerships=len(pairs),
         interval_days=interval,
         interval_agreed=bool(agreement),
         as_of=as_of,
@@ -254,8 +256,10 @@ def read_cadence(p: Progress) -> str:
         )
         gaps = ""
     pair, partner = p.partnership, p.partner
-    if pair is not None and not pair.is_active and partner:
-        held = f"With {partner} (ended {dates.long(pair.ended_on)}): " + held[0].lower() + held[1:]
+    if pair is not None and partner and (not pair.is_active or p.partnerships > 1):
+        # Whose sessions these are, where they could be another partnership's.
+        ended = "" if pair.is_active else f" (ended {dates.long(pair.ended_on)})"
+        held = f"With {partner}{ended}: " + held[0].lower() + held[1:]
     return f"{held}.{gaps}"
 
 

@@ -318,3 +318,33 @@ def test_a_follow_up_prepared_for_a_session_to_come_counts_from_its_day(store, p
     assert before.follow_overall == 1.0 and len(before.follow_weekly) == 1
     on_the_day = progress.load(store, alice.id, as_of=dt.date(2026, 3, 16))
     assert on_the_day.follow_overall == 0.5 and len(on_the_day.follow_weekly) == 2
+
+
+def test_sessions_with_a_second_partner_say_whose_they_are(store, pair):
+    alice, bob = pair["alice"], pair["bob"]
+    first = pair["partnership"]
+    held_on = dt.date(2026, 1, 12)
+    store.save(
+        model.Session(
+            partnership_id=first.id,
+            scheduled_on=held_on,
+            held_on=held_on,
+            status=model.SessionStatus.HELD,
+            halves=[model.SessionHalf(coach_id=alice.id, client_id=bob.id, minutes=45)],
+        )
+    )
+    partnerships.end(
+        store,
+        first.id,
+        by=alice.id,
+        reason=model.EndReason.OTHER,
+        on=dt.date(2026, 2, 1),
+        today=dt.date(2026, 2, 1),
+    )
+    cleo = store.save(model.Person(name="Cleo", cohort_id=pair["cohort"].id))
+    second = partnerships.pair(store, alice.id, cleo.id, on=dt.date(2026, 2, 2))
+    store.save(model.Session(partnership_id=second.id, scheduled_on=dt.date(2026, 2, 16)))
+    p = progress.load(store, alice.id, as_of=dt.date(2026, 2, 10))
+    # The running partnership, met not yet: its sessions are not mistaken for all of hers.
+    assert p.partnership.id == second.id
+    assert progress.read_cadence(p) == "With Cleo: no session has been held yet; 1 is booked."
