@@ -7,6 +7,7 @@ forms of colour blindness; every value that a colour shows is also written as a 
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 
 import matplotlib
@@ -209,17 +210,40 @@ def _dates(ax: Axes) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
+def _legend_labels(names: list[str], width: int = 40) -> list[str]:
+    """Short labels for a legend that still tell ``names`` apart: what ends a name in brackets
+    ("(from 3 Aug 2026, second)", which is what tells two plans of one change apart) is kept
+    whole while the words before it are shortened; names that would still read alike are
+    written in full, wrapped."""
+
+    def short(name: str) -> str:
+        found = re.match(r"^(.*?)\s*(\([^()]*\))$", name)
+        if found and len(name) > width:
+            base, tail = found.groups()
+            return f"{textwrap.shorten(base, max(width - len(tail) - 1, 12))} {tail}"
+        return textwrap.shorten(name, width)
+
+    labels = [short(name) for name in names]
+    alike = {label for label in labels if labels.count(label) > 1}
+    return [
+        textwrap.fill(name, width) if label in alike else label
+        for name, label in zip(names, labels, strict=True)
+    ]
+
+
 def gas_progress(levels, scores, milestones, *, figure: Figure | None = None) -> Figure:
     """Each goal's level by session (top) and the GAS T-score (bottom), milestones marked."""
     figure = figure or Figure(figsize=(7.6, 5.6), layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=[3, 2])
-    for k, (goal, rows) in enumerate(levels.groupby("goal", sort=False)):
+    goals = list(levels.groupby("goal", sort=False))
+    labels = _legend_labels([goal for goal, _rows in goals])
+    for k, ((_goal, rows), label) in enumerate(zip(goals, labels, strict=True)):
         top.plot(
             rows["rated_on"],
             rows["level"],
             marker=_MARKERS[k % 6],
             color=_SERIES[k % 6],
-            label=textwrap.shorten(goal, 40),
+            label=label,
             gid="gas-goal",
         )
     top.set_yticks(

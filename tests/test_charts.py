@@ -299,3 +299,29 @@ def test_the_flag_line_is_named_beside_the_plot_where_no_total_reaches_it():
     box = label.get_window_extent(renderer)
     assert box.x0 >= plot.x1  # outside the plotting area
     assert box.x1 <= figure.bbox.x1  # and not cut off
+
+
+def test_two_goals_of_one_change_are_told_apart_in_the_legend():
+    names = [
+        "Put our finances on a sound footing before the baby arrives (from 3 Aug 2026, first)",
+        "Put our finances on a sound footing before the baby arrives (from 3 Aug 2026, second)",
+        "Put our finances on a sound footing before the baby arrives, and keep them there",
+        "Put our finances on a sound footing before the baby arrives, and keep them so",
+        "Walk daily",
+    ]
+    labels = charts._legend_labels(names)
+    assert len(set(labels)) == len(labels)
+    assert labels[0].endswith("(from 3 Aug 2026, first)") and len(labels[0]) <= 40
+    assert labels[4] == "Walk daily"
+    levels = pd.DataFrame(
+        {
+            "rated_on": pd.to_datetime([dt.date(2026, 9, 1)] * 2),
+            "goal": names[:2],
+            "level": [0, 1],
+        }
+    )
+    scores = pd.DataFrame({"rated_on": pd.to_datetime([dt.date(2026, 9, 1)]), "t_score": [55.0]})
+    milestones = pd.DataFrame({"due_on": pd.to_datetime([])})
+    top = charts.gas_progress(levels, scores, milestones).axes[0]
+    shown = [t.get_text() for t in top.get_legend().get_texts()]
+    assert len(set(shown)) == 2
