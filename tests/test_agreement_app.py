@@ -1044,3 +1044,20 @@ def test_a_first_choice_under_i_am_keeps_what_was_typed_before_it(store, pair):
     app.acting.value = pair["alice"].id  # nobody's part could be typed before: not held back
     assert app.acting.value == pair["alice"].id and app.goals.value == "Meet every week"
     assert not app.panels[0].meaning.control.disabled
+
+
+def test_the_changes_table_keeps_its_cells_apart_and_names_fields_as_the_form_does(
+    store, pair, app
+):
+    import re
+
+    fill_everything(app, pair)
+    app.minutes.value = 45
+    app.save_button.click()
+    app.minutes.value = 50
+    app.save_button.click()
+    table = app._history_html()
+    assert "Minutes of coaching each: 45 → 50" in table
+    assert "first saved" in table  # the row of its making, not a bare "-"
+    cells = re.findall(r"<td( style='[^']*')?>", table)
+    assert cells and all("padding" in style for style in cells)  # "Alice" never runs on

@@ -1157,7 +1157,8 @@ class RowList(widgets.VBox):
 
 
 def _change_text(record: type, name: str, change) -> str:
-    """A changed field: "Minutes per person: 45 → 50" for a short value, else its title."""
+    """A changed field: "Minutes of coaching each: 45 → 50" for a short value, else its
+    title."""
     title = record.model_fields[name].title or name if name in record.model_fields else name
 
     def short(value) -> str | None:
@@ -1185,16 +1186,20 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
 
     rows = []
     entries = list(entries)
+    # Each cell apart from the next (a name ran into "updated"), and read from the top.
+    cell = "text-align:left;padding:2px 14px 2px 0;vertical-align:top"
     for entry in list(reversed(entries))[:HISTORY_SHOWN]:
-        fields = "; ".join(_change_text(record, n, c) for n, c in entry.changes.items()) or "-"
+        fields = "; ".join(_change_text(record, n, c) for n, c in entry.changes.items()) or (
+            "first saved" if entry.action.value == "created" else "-"
+        )
         who = (names or {}).get(entry.changed_by, "not recorded")
         when = context.local_time(entry.changed_at)
         rows.append(
-            f"<tr><td>{dates.short(when)} {when:%H:%M}</td>"
-            f"<td>{html.escape(who)}</td>"
-            f"<td>{entry.action.value}</td><td>{html.escape(fields)}</td></tr>"
+            f"<tr><td style='{cell};white-space:nowrap'>{dates.short(when)} {when:%H:%M}</td>"
+            f"<td style='{cell}'>{html.escape(who)}</td>"
+            f"<td style='{cell}'>{entry.action.value}</td>"
+            f"<td style='{cell}'>{html.escape(fields)}</td></tr>"
         )
-    cell = "text-align:left;padding-right:14px"
     more = (
         f"<caption style='text-align:left;font-size:13px;padding-bottom:4px'>The latest "
         f"{HISTORY_SHOWN} of {len(entries)} changes; every change is kept, and an export (My "

@@ -89,7 +89,7 @@ class Agreement(Record):
     )
     medium: Medium = Field(Medium.PHONE, title="Medium")
     format: SessionFormat = Field(SessionFormat.ONE_WAY_BACK_TO_BACK, title="Format")
-    minutes_per_person: int = Field(45, ge=5, le=240, title="Minutes per person")
+    minutes_per_person: int = Field(45, ge=5, le=240, title="Minutes of coaching each")
     frequency: Frequency = Field(Frequency.FORTNIGHTLY, title="Frequency")
     day: Weekday | None = Field(None, title="Day")
     time: dt.time | None = Field(None, title="Time")
