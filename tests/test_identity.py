@@ -376,7 +376,7 @@ def test_times_shown_are_the_signed_in_persons_own(store, far_apart, far_local_c
             bar.restored(moment)
             assert f"({day} {time})" in bar.notice.value
             table = forms.history_table([entry], model.Agreement)
-            assert f"<td>{day} {time}</td>" in table
+            assert f">{day} {time}</td>" in table
             assert "UTC" not in bar.notice.value + table
             panel = PartnerPanel(0)
             panel.affirmed_at = moment
