@@ -8,6 +8,7 @@ with its schedule in one transaction, and writes it out as Markdown or HTML.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import itertools
 import zoneinfo
@@ -286,6 +287,19 @@ def check(
                 "them, or cancel it",
             )
         taken.setdefault(day, k)
+    # An agreed day that no session to come falls on: the schedule follows the first session's
+    # day, so one of the two is not what the partners mean (a session moved now and then is).
+    ahead = [day for day in active if day >= today]
+    if (
+        agreement.day is not None
+        and ahead
+        and all(day.weekday() != agreement.day.number for day in ahead)
+    ):
+        usual = collections.Counter(f"{day:%A}" for day in ahead).most_common(1)[0][0]
+        found.warnings["day"] = (
+            f"the sessions booked fall on {usual}s, not on the agreed {agreement.day.value}: "
+            f"choose {usual} here, or move the sessions below"
+        )
     if agreement.format.is_one_way and agreement.minutes_per_person < MIN_ONE_WAY_MINUTES:
         found.warnings["minutes_per_person"] = (
             f"the guide recommends at least {MIN_ONE_WAY_MINUTES} minutes of coaching each "

@@ -448,3 +448,17 @@ def test_two_sessions_on_one_day_are_named_together():
         f"Session 2 is on {dates.short(held)}, the day of a session already held or missed: "
         "move it, or cancel it"
     )
+
+
+def test_an_agreed_day_no_session_to_come_falls_on_is_pointed_out():
+    thursday = ag.check(_agreement(day="Thursday"), _weekly(8), today=MON)
+    assert thursday.warnings["day"] == (
+        "the sessions booked fall on Mondays, not on the agreed Thursday: choose Monday here, "
+        "or move the sessions below"
+    )
+    assert "day" not in ag.check(_agreement(), _weekly(8), today=MON).warnings
+    assert "day" not in ag.check(_agreement(day=None), _weekly(8), today=MON).warnings
+    # One session moved off the agreed day (a holiday) is no mismatch.
+    moved = _weekly(8)
+    moved[3] = ag.Booking(moved[3].on + dt.timedelta(days=2))
+    assert "day" not in ag.check(_agreement(), moved, today=MON).warnings
