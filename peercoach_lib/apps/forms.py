@@ -1195,7 +1195,7 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
         who = (names or {}).get(entry.changed_by, "not recorded")
         when = context.local_time(entry.changed_at)
         rows.append(
-            f"<tr><td style='{cell};white-space:nowrap'>{dates.short(when)} {when:%H:%M}</td>"
+            f"<tr><td style='{cell}'>{dates.short(when)} {when:%H:%M}</td>"
             f"<td style='{cell}'>{html.escape(who)}</td>"
             f"<td style='{cell}'>{entry.action.value}</td>"
             f"<td style='{cell}'>{html.escape(fields)}</td></tr>"
