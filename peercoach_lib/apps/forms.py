@@ -572,6 +572,13 @@ _CSS = """
      scrolls on its own, not the page. */
   .peercoach-app .widget-html-content :is(td, th) { overflow-wrap: break-word; }
   .peercoach-app .widget-html-content table { display: block; overflow-x: auto; max-width: 100%; }
+  /* A table of changes fits the window: its columns share it, a long value wraps anywhere. */
+  .peercoach-app .widget-html-content table.peercoach-history {
+    display: table; table-layout: fixed; width: 100%;
+  }
+  .peercoach-app table.peercoach-history :is(td, th) {
+    overflow-wrap: anywhere; padding-right: 6px !important;
+  }
   /* A list of fields (My data): each field's name, value and who sees it, one under another. */
   .peercoach-app table.peercoach-fields :is(tbody, tr, th, td) {
     display: block; width: auto !important;
@@ -1208,7 +1215,8 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
         else ""
     )
     return (
-        f"<table style='font-size:13px;border-collapse:collapse'>{more}<thead><tr>"
+        f"<table class='peercoach-history' style='font-size:13px;border-collapse:collapse'>"
+        f"{more}<thead><tr>"
         f"<th style='{cell}'>When</th><th style='{cell}'>Who</th>"
         f"<th style='{cell}'>What</th><th style='{cell}'>Fields</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
