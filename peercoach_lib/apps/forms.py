@@ -579,6 +579,8 @@ _CSS = """
   .peercoach-app table.peercoach-history :is(td, th) {
     overflow-wrap: anywhere; padding-right: 6px !important;
   }
+  .peercoach-app table.peercoach-history th:nth-child(-n + 2) { width: 23%; }
+  .peercoach-app table.peercoach-history th:nth-child(3) { width: 19%; }
   /* A list of fields (My data): each field's name, value and who sees it, one under another. */
   .peercoach-app table.peercoach-fields :is(tbody, tr, th, td) {
     display: block; width: auto !important;
