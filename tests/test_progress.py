@@ -258,10 +258,12 @@ def test_unplanned_sessions_held_are_told_apart_from_planned_ones():
     assert pg.read_cadence(p) == "No session has been held yet; 6 are booked."
 
 
-def test_a_new_partner_not_met_yet_does_not_hide_the_sessions_held_before(store, pair):
+def _alice_with_cleo_after_bob(store, pair, held: tuple[dt.date, ...]) -> model.Partnership:
+    """Alice's sessions held with Bob on ``held``, their partnership ended on 1 February 2026,
+    and Alice paired with Cleo the next day: returns the new partnership."""
     alice, bob = pair["alice"], pair["bob"]
     first = pair["partnership"]
-    for day in (dt.date(2026, 1, 12), dt.date(2026, 1, 26)):
+    for day in held:
         store.save(
             model.Session(
                 partnership_id=first.id,
@@ -280,9 +282,13 @@ def test_a_new_partner_not_met_yet_does_not_hide_the_sessions_held_before(store,
         today=dt.date(2026, 2, 1),
     )
     cleo = store.save(model.Person(name="Cleo", cohort_id=pair["cohort"].id))
-    partnerships.pair(store, alice.id, cleo.id, on=dt.date(2026, 2, 2))
-    p = progress.load(store, alice.id, as_of=dt.date(2026, 2, 10))
-    assert p.partnership.id == first.id and len(p.sessions) == 2
+    return partnerships.pair(store, alice.id, cleo.id, on=dt.date(2026, 2, 2))
+
+
+def test_a_new_partner_not_met_yet_does_not_hide_the_sessions_held_before(store, pair):
+    _alice_with_cleo_after_bob(store, pair, (dt.date(2026, 1, 12), dt.date(2026, 1, 26)))
+    p = progress.load(store, pair["alice"].id, as_of=dt.date(2026, 2, 10))
+    assert p.partnership.id == pair["partnership"].id and len(p.sessions) == 2
     assert progress.read_cadence(p).startswith(
         "With Bob (ended 1 February 2026): you held 2 of 2 planned sessions so far."
     )
@@ -321,30 +327,9 @@ def test_a_follow_up_prepared_for_a_session_to_come_counts_from_its_day(store, p
 
 
 def test_sessions_with_a_second_partner_say_whose_they_are(store, pair):
-    alice, bob = pair["alice"], pair["bob"]
-    first = pair["partnership"]
-    held_on = dt.date(2026, 1, 12)
-    store.save(
-        model.Session(
-            partnership_id=first.id,
-            scheduled_on=held_on,
-            held_on=held_on,
-            status=model.SessionStatus.HELD,
-            halves=[model.SessionHalf(coach_id=alice.id, client_id=bob.id, minutes=45)],
-        )
-    )
-    partnerships.end(
-        store,
-        first.id,
-        by=alice.id,
-        reason=model.EndReason.OTHER,
-        on=dt.date(2026, 2, 1),
-        today=dt.date(2026, 2, 1),
-    )
-    cleo = store.save(model.Person(name="Cleo", cohort_id=pair["cohort"].id))
-    second = partnerships.pair(store, alice.id, cleo.id, on=dt.date(2026, 2, 2))
+    second = _alice_with_cleo_after_bob(store, pair, (dt.date(2026, 1, 12),))
     store.save(model.Session(partnership_id=second.id, scheduled_on=dt.date(2026, 2, 16)))
-    p = progress.load(store, alice.id, as_of=dt.date(2026, 2, 10))
+    p = progress.load(store, pair["alice"].id, as_of=dt.date(2026, 2, 10))
     # The running partnership, met not yet: its sessions are not mistaken for all of hers.
     assert p.partnership.id == second.id
     assert progress.read_cadence(p) == "With Cleo: no session has been held yet; 1 is booked."
