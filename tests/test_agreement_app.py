@@ -11,6 +11,7 @@ import icalendar
 import pytest
 
 from peercoach_lib import dates, model, partnerships
+from peercoach_lib.apps import forms
 from peercoach_lib.apps.agreement_app import NEW, AgreementApp
 from peercoach_lib.model import Frequency, Medium, SessionFormat, Weekday
 
@@ -1059,5 +1060,6 @@ def test_the_changes_table_keeps_its_cells_apart_and_names_fields_as_the_form_do
     table = app._history_html()
     assert "Minutes of coaching each: 45 → 50" in table
     assert "first saved" in table  # the row of its making, not a bare "-"
-    cells = re.findall(r"<td( style='[^']*')?>", table)
-    assert cells and all("padding" in style for style in cells)  # "Alice" never runs on
+    # Its cells are kept apart by the apps' style sheet ("Alice" never runs into "updated").
+    assert table.startswith("<table class='peercoach-history'")
+    assert re.search(r"table\.peercoach-history :is\(td, th\) \{[^}]*padding: 2px 14px", forms._CSS)

@@ -589,7 +589,10 @@ class ChangePlanApp(widgets.VBox):
         if self._loading or self.steps.kind == "error":
             return
         notes = cp.step_notes(self.steps.items())
-        self.steps.show(*(("warning", "; ".join(notes.values())) if notes else ()))
+        if notes:
+            self.steps.show("warning", "; ".join(notes.values()))
+        else:
+            self.steps.show()
 
     def _on_gas(self, _change=None) -> None:
         notes = self._gas_notes()

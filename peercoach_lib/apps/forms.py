@@ -543,6 +543,13 @@ _CSS = """
 .peercoach-app .widget-inline-hbox .widget-label { align-self: flex-start; padding-top: 4px; }
 .peercoach-app .widget-html-content { overflow-wrap: anywhere; }
 .peercoach-app textarea, .peercoach-app input[type="text"] { unicode-bidi: plaintext; }
+/* A table of changes: each cell apart from the next (a name ran into "updated"), read from
+   the top. */
+.peercoach-app table.peercoach-history :is(td, th) {
+  text-align: left; padding: 2px 14px 2px 0; vertical-align: top;
+}
+/* ...and its short words whole ("updated", not "upda-ted"): only the fields may wrap anywhere. */
+.peercoach-app table.peercoach-history :is(td, th):not(:last-child) { overflow-wrap: normal; }
 /* A narrow window (a phone, or a page zoomed to 400%): labels above their boxes, and nothing
    wider than the window, so the page reflows instead of scrolling sideways (WCAG 1.4.10).
    What is set in from the left under the labels' column (LABEL_WIDTH) is not, then. */
@@ -576,8 +583,8 @@ _CSS = """
   .peercoach-app .widget-html-content table.peercoach-history {
     display: table; table-layout: fixed; width: 100%;
   }
-  .peercoach-app table.peercoach-history :is(td, th) {
-    overflow-wrap: anywhere; padding-right: 6px !important;
+  .peercoach-app .widget-html-content table.peercoach-history :is(td, th) {
+    overflow-wrap: anywhere; padding-right: 6px;
   }
   .peercoach-app table.peercoach-history th:nth-child(-n + 2) { width: 23%; }
   .peercoach-app table.peercoach-history th:nth-child(3) { width: 19%; }
@@ -1195,8 +1202,6 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
 
     rows = []
     entries = list(entries)
-    # Each cell apart from the next (a name ran into "updated"), and read from the top.
-    cell = "text-align:left;padding:2px 14px 2px 0;vertical-align:top"
     for entry in list(reversed(entries))[:HISTORY_SHOWN]:
         fields = "; ".join(_change_text(record, n, c) for n, c in entry.changes.items()) or (
             "first saved" if entry.action.value == "created" else "-"
@@ -1204,10 +1209,10 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
         who = (names or {}).get(entry.changed_by, "not recorded")
         when = context.local_time(entry.changed_at)
         rows.append(
-            f"<tr><td style='{cell}'>{dates.short(when)} {when:%H:%M}</td>"
-            f"<td style='{cell}'>{html.escape(who)}</td>"
-            f"<td style='{cell}'>{entry.action.value}</td>"
-            f"<td style='{cell}'>{html.escape(fields)}</td></tr>"
+            f"<tr><td>{dates.short(when)} {when:%H:%M}</td>"
+            f"<td>{html.escape(who)}</td>"
+            f"<td>{entry.action.value}</td>"
+            f"<td>{html.escape(fields)}</td></tr>"
         )
     more = (
         f"<caption style='text-align:left;font-size:13px;padding-bottom:4px'>The latest "
@@ -1219,8 +1224,8 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
     return (
         f"<table class='peercoach-history' style='font-size:13px;border-collapse:collapse'>"
         f"{more}<thead><tr>"
-        f"<th style='{cell}'>When</th><th style='{cell}'>Who</th>"
-        f"<th style='{cell}'>What</th><th style='{cell}'>Fields</th></tr></thead>"
+        "<th>When</th><th>Who</th>"
+        "<th>What</th><th>Fields</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
