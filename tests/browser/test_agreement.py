@@ -203,6 +203,31 @@ def test_half_a_time_is_said_beside_its_box_and_holds_back_the_save(workbook, vi
     visit_.assert_clean()
 
 
+def test_a_held_back_save_puts_the_earlier_saved_notice_away(workbook, visit):
+    """Saved, then a time half cleared and Save pressed again: "Saved at ..." would read as if
+    the second save had gone through; it is put away until the time is put right."""
+    visit_ = visit(workbook.url(NOTEBOOK, partnership=PARTNERSHIP, person=CARMEN))
+    visit_.assert_clean()
+    page = visit_.page
+    save = page.get_by_role("button", name="Save agreement")
+    save.click()
+    saved = page.get_by_text("Saved at")
+    expect(saved).to_be_visible(timeout=KERNEL_MS)
+    time = field(page, "Time")
+    kept = time.input_value()
+    time.click()
+    page.keyboard.press("Backspace")
+    time.blur()
+    save.click()
+    expect(page.locator(".peercoach-date-held")).to_contain_text("Nothing was saved")
+    expect(saved).to_be_hidden()
+    time.fill(kept)
+    time.blur()
+    expect(page.locator(".peercoach-date-held")).to_have_count(0)
+    expect(saved).to_be_visible()
+    visit_.assert_clean()
+
+
 def test_a_date_typed_part_by_part_reaches_the_app_only_when_its_box_is_left(workbook, visit):
     """On the way to 31 February the box holds real dates (2/6, then 2/3): the app hears none
     of them, so nothing acts on a day nobody meant, and the box says what is wrong."""
