@@ -107,6 +107,44 @@ def test_a_whole_agreement_is_saved_and_found_again(store, pair, app):
     assert "partners" in history[1].changes
 
 
+def _text(widget) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
+
+
+def test_a_tick_not_saved_yet_is_not_said_to_be_an_affirmation(store, pair):
+    """Ticked, the box says the affirmation comes with the save, and the status that the
+    agreement comes into force once saved; cleared after a save, that saving withdraws it."""
+    fill_everything(AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY), pair)
+    app = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    app.acting.value = pair["alice"].id
+    first = app.panels[0]
+    first.affirm.value = True
+    assert (
+        _text(first.affirmed_line) == "Alice affirms the ground rule once the agreement is saved."
+    )
+    app.acting.value = pair["alice"].id
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    assert _text(first.affirmed_line).startswith("Alice affirmed the ground rule on ")
+    bob = AgreementApp(
+        store, partnership_id=pair["partnership"].id, person_id=pair["bob"].id, today=TODAY
+    )
+    bob.panels[1].affirm.value = True
+    assert "In force once saved" in bob.status.value and "In force." not in bob.status.value
+    bob.save_button.click()
+    assert "In force." in bob.status.value
+    bob.panels[1].affirm.value = False
+    assert _text(bob.panels[1].affirmed_line) == (
+        "Bob withdraws the affirmation once the agreement is saved."
+    )
+    assert (
+        "In force until saved" in bob.status.value and "Bob\u2019s affirmation" in bob.status.value
+    )
+    bob.panels[1].affirm.value = True  # ticked again: as saved
+    assert _text(bob.panels[1].affirmed_line).startswith("Bob affirmed the ground rule on ")
+    assert "<strong>In force.</strong>" in bob.status.value
+
+
 def test_only_the_partner_themself_can_affirm(app, pair):
     app.acting.value = pair["alice"].id
     assert app.panels[0].affirm.disabled is False

@@ -43,6 +43,8 @@ class PartnerPanel(widgets.VBox):
         prefix = f"partners[{index}]"
         self.person: Person | None = None
         self.affirmed_at: dt.datetime | None = None
+        #: The affirmation as saved: a tick not saved yet is said to be one.
+        self.saved_affirmed_at: dt.datetime | None = None
         self.meaning = forms.textarea(
             "What confidentiality means to me",
             f"{prefix}.confidentiality_meaning",
@@ -92,7 +94,7 @@ class PartnerPanel(widgets.VBox):
         self.not_working.value = section.does_not_work
         self.support.value = section.support_looks_like
         # The time first: the checkbox's observer keeps an existing affirmation's date.
-        self.affirmed_at = section.affirmed_at
+        self.affirmed_at = self.saved_affirmed_at = section.affirmed_at
         self.affirm.value = section.affirmed_at is not None
         self._show_affirmation()
 
@@ -134,15 +136,25 @@ class PartnerPanel(widgets.VBox):
             self.affirmed_at = None
         self._show_affirmation()
 
+    @property
+    def affirmation_unsaved(self) -> bool:
+        """The box is ticked, or cleared, and the agreement not saved since."""
+        return (self.affirmed_at is None) != (self.saved_affirmed_at is None)
+
     def _show_affirmation(self) -> None:
         name = html.escape(self.person.name) if self.person else "This partner"
         when = context.local_time(self.affirmed_at) if self.affirmed_at else None
-        self.affirmed_line.value = (
-            f"<span style='font-size:13px'>{name} affirmed the ground rule on "
-            f"{dates.long(when)} at {when:%H:%M}.</span>"
-            if when
-            else f"<span style='font-size:13px'>{name} has not affirmed the ground rule yet.</span>"
-        )
+        if self.affirmation_unsaved:
+            said = (
+                f"{name} affirms the ground rule once the agreement is saved."
+                if when
+                else f"{name} withdraws the affirmation once the agreement is saved."
+            )
+        elif when:
+            said = f"{name} affirmed the ground rule on {dates.long(when)} at {when:%H:%M}."
+        else:
+            said = f"{name} has not affirmed the ground rule yet."
+        self.affirmed_line.value = f"<span style='font-size:13px'>{said}</span>"
 
 
 def _booking_key(booking: ag.Booking) -> object:
@@ -473,6 +485,9 @@ class AgreementApp(widgets.VBox):
             field.control.observe(runtime.guarded(self._on_schedule_input), names="value")
         for field in (self.minutes, self.format):
             field.control.observe(runtime.guarded(self._on_change), names="value")
+        # (After the panel's own observer: the status reads the affirmation it keeps.)
+        for panel in self.panels:
+            panel.affirm.observe(runtime.guarded(self._on_change), names="value")
         self.day.control.observe(runtime.guarded(self._on_day), names="value")
         self.save_button.on_click(runtime.settled(self._on_save))
         self.reload_button.on_click(runtime.guarded(self._on_reload))
@@ -1084,11 +1099,32 @@ class AgreementApp(widgets.VBox):
     def _show_status(self, agreement: Agreement | None) -> None:
         if agreement is None:
             return
+        saved_in_force = self.saved is not None and self.saved.in_force
+        if agreement.in_force and not saved_in_force:
+            self.status.value = forms.notice(
+                "info",
+                "<strong>In force once saved.</strong> Both partners have affirmed the ground "
+                "rule of confidentiality: save the agreement to bring it into force.",
+            )
+            return
         if agreement.in_force:
             self.status.value = forms.notice(
                 "ok",
                 "<strong>In force.</strong> Both partners have "
                 "affirmed the ground rule of confidentiality.",
+            )
+            return
+        withdrawn = [
+            html.escape(p.person.name)
+            for p in self.panels
+            if p.person is not None and p.affirmed_at is None and p.affirmation_unsaved
+        ]
+        if saved_in_force and withdrawn:
+            self.status.value = forms.notice(
+                "info",
+                "<strong>In force until saved.</strong> Saving withdraws "
+                + " and ".join(withdrawn)
+                + "\u2019s affirmation: the agreement is then no longer in force.",
             )
             return
         waiting = [html.escape(p.person.name) for p in self.panels if p.affirmed_at is None]
