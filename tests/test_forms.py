@@ -240,3 +240,11 @@ def test_the_place_says_what_the_choosers_hold_now():
     assert 'data-person="3" data-partnership="7"' in place.value
     person.value = None  # "Choose who you are…": the page drops it from its address
     assert 'data-person=""' in place.value
+
+
+def test_a_button_says_what_did_not_happen_when_the_page_holds_it_back():
+    button = widgets.Button(description="Pair them")
+    forms.says_when_held(button, "Nobody was paired")
+    assert "peercoach-lead-nobody-was-paired" in button._dom_classes
+    with pytest.raises(ValueError):
+        forms.says_when_held(button, "Nobody-was paired: <b>")

@@ -180,6 +180,7 @@ class NewPartnership(widgets.VBox):
             icon="plus",
             layout=widgets.Layout(margin="6px 0 0 240px"),
         )
+        forms.says_when_held(self.create, "Nothing was created")
         self.result = widgets.HTML()
         self.fields = {
             f.path: f
@@ -195,8 +196,22 @@ class NewPartnership(widgets.VBox):
         super().__init__([*self.fields.values(), self.create, self.result])
         for chooser in (self.first, self.second):
             chooser.control.observe(runtime.guarded(self._toggle_names), names="value")
+        self.started.control.observe(runtime.guarded(self._on_started), names="value")
         self.create.on_click(runtime.settled(self._on_create))
         self.refresh()
+
+    def _start_problem(self) -> str | None:
+        on = self.started.value
+        if on is not None and not EARLIEST_DATE <= on <= LATEST_DATE:
+            return f"must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}"
+        return None
+
+    def _on_started(self, _change) -> None:
+        """A start the workbook cannot take is said as it is chosen, not only at Create."""
+        problem = self._start_problem()
+        forms.show_messages(
+            {self.started.path: self.started}, {self.started.path: problem} if problem else {}
+        )
 
     def refresh(self) -> None:
         people = [
@@ -250,10 +265,8 @@ class NewPartnership(widgets.VBox):
             errors[self.second.path] = "choose a different person from the first partner"
         if self.started.value is None:
             errors[self.started.path] = "choose the date the partnership starts"
-        elif not EARLIEST_DATE <= self.started.value <= LATEST_DATE:
-            errors[self.started.path] = (
-                f"must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}"
-            )
+        elif problem := self._start_problem():
+            errors[self.started.path] = problem
         forms.show_messages(self.fields, errors)
         if errors:
             self.result.value = forms.notice(

@@ -80,6 +80,7 @@ class CohortDashboardApp(widgets.VBox):
             icon="user-plus",
             layout=widgets.Layout(width="fit-content", margin=f"8px 0 0 {forms.LABEL_WIDTH}"),
         )
+        forms.says_when_held(self.pair_button, "Nobody was paired")
         self.pair_result = widgets.HTML()
         self.pair_fields = {
             f.path: f for f in (self.pair_person, self.pair_partner, self.pair_start)

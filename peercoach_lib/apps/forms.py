@@ -649,6 +649,15 @@ def notice(kind: str, text_html: str, *, about_fields: bool = False) -> str:
     )
 
 
+def says_when_held(button: widgets.Button, lead: str) -> None:
+    """What the page says when it holds ``button``'s action back for a date or time box the
+    calendar does not have: ``lead`` ("Nobody was paired"), as the app's own refusal starts;
+    "Nothing was saved" unless told."""
+    if not re.fullmatch(r"[A-Za-z]+( [A-Za-z]+)*", lead):
+        raise ValueError(f"a lead of plain words: {lead!r}")
+    button.add_class("peercoach-lead-" + lead.lower().replace(" ", "-"))
+
+
 _ABOUT_FIELDS = "peercoach-about-fields"
 _CHANGED_SINCE = "Changed since: save again to keep the changes."
 

@@ -228,6 +228,58 @@ def test_a_held_back_save_puts_the_earlier_saved_notice_away(workbook, visit):
     visit_.assert_clean()
 
 
+def test_a_year_of_five_digits_is_said_beside_its_box_and_holds_back_the_save(
+    workbook, visit, demo_database
+):
+    """The browser takes 20266 as a year; the app cannot hold it, and would keep the day it
+    had while the box shows another. The box says so, and the save waits."""
+    from peercoach_lib.model import Agreement
+    from peercoach_lib.store import Store
+
+    with Store(demo_database) as store:
+        (before,) = store.find(Agreement, partnership_id=PARTNERSHIP)
+    visit_ = visit(workbook.url(NOTEBOOK, partnership=PARTNERSHIP, person=CARMEN))
+    visit_.assert_clean()
+    page = visit_.page
+    first = field(page, "First session")
+    kept = first.input_value()
+    type_date(page, first, "0301020266")
+    assert first.input_value() == "20266-03-01"
+    expect(page.locator(".peercoach-date-error")).to_have_text(
+        "Error: a year of more than four digits: correct it or clear it."
+    )
+    expect(first).to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="Save agreement").click()
+    expect(page.locator(".peercoach-date-held")).to_have_text(
+        "Nothing was saved: a date box holds a day the calendar does not have (marked Error)."
+    )
+    page.wait_for_timeout(1500)
+    expect(page.get_by_text("Saved at")).to_have_count(0)
+    with Store(demo_database) as store:
+        (after,) = store.find(Agreement, partnership_id=PARTNERSHIP)
+    assert after.updated_at == before.updated_at
+    first.fill(kept)  # put right: the message goes
+    first.blur()
+    expect(page.locator(".peercoach-date-error")).to_have_count(0)
+    visit_.assert_clean()
+
+
+def test_a_held_back_create_says_nothing_was_created(workbook, visit):
+    visit_ = visit(workbook.url(NOTEBOOK, person=CARMEN))
+    visit_.assert_clean()
+    page = visit_.page
+    header = page.get_by_role("button", name="Start a new partnership")
+    if header.get_attribute("aria-expanded") != "true":
+        header.click()
+    start = field(page, "Starting on")
+    type_date(page, start, "02312027")
+    page.get_by_role("button", name="Create partnership").click()
+    expect(page.locator(".peercoach-date-held")).to_have_text(
+        "Nothing was created: a date box holds a day the calendar does not have (marked Error)."
+    )
+    visit_.assert_clean()
+
+
 def test_a_date_typed_part_by_part_reaches_the_app_only_when_its_box_is_left(workbook, visit):
     """On the way to 31 February the box holds real dates (2/6, then 2/3): the app hears none
     of them, so nothing acts on a day nobody meant, and the box says what is wrong."""
