@@ -269,12 +269,36 @@ def test_two_new_people_are_paired_in_the_cohort_chosen_or_told_they_are_in_none
     lena, ben = (store.find(model.Person, name=n)[0] for n in ("Lena Fox", "Ben Okoye"))
     created = next(p for p in store.find(model.Partnership) if lena.id in p.members)
     assert (created.cohort_id, lena.cohort_id, ben.cohort_id) == (cohort.id,) * 3
-    assert creator.result.value == ""
+    said = creator.result.value
+    assert "Created: the partnership of Lena Fox and Ben Okoye, from 1 March 2026." in said
+    assert "cohort" not in said and "opens once" not in said
+    assert app.partnership.id == created.id  # and opened
     # Two more, in no cohort: said.
     creator.first.value, creator.second.value = NEW, NEW
     creator.first_name.value, creator.second_name.value = "Ida Lund", "Jon Berg"
     creator.create.click()
-    assert "The partnership is in no cohort (none was chosen)" in creator.result.value
+    assert "It is in no cohort (none was chosen)" in creator.result.value
+
+
+def test_a_partnership_created_over_unsaved_edits_says_it_opens_once_they_are_dealt_with(
+    store, pair
+):
+    app = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    fill_everything(app, pair)
+    app.save_button.click()
+    app.goals.value = "Meet every week"  # not saved
+    creator = app.new
+    creator.first.value, creator.second.value = NEW, NEW
+    creator.first_name.value, creator.second_name.value = "Ida Lund", "Jon Berg"
+    creator.create.click()
+    said = creator.result.value
+    assert "Created: the partnership of Ida Lund and Jon Berg" in said
+    assert "It opens once your changes to the agreement on screen are saved or discarded" in said
+    assert app.partnership.id == pair["partnership"].id and app.goals.value == "Meet every week"
+    assert "not saved" in app.unsaved.text.value
+    app.unsaved.discard_button.click()
+    ida = store.find(model.Person, name="Ida Lund")[0]
+    assert ida.id in app.partnership.members
 
 
 def test_someone_in_a_running_partnership_is_not_paired_again_here(store, pair):

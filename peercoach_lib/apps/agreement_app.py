@@ -286,16 +286,29 @@ class NewPartnership(widgets.VBox):
         except ValidationError as exc:
             self.result.value = forms.refusal(self.fields, exc, "Nothing was created")
             return
-        self.result.value = (
-            forms.notice(
-                "info",
-                "The partnership is in no cohort (none was chosen): no facilitator's "
-                "dashboard shows it.",
-            )
-            if partnership.cohort_id is None and len(self.cohort.control.options) > 1
-            else ""
-        )
+        no_cohort = partnership.cohort_id is None and len(self.cohort.control.options) > 1
         self.app.refresh_partnerships(select=partnership.id)
+        names = " and ".join(
+            html.escape(self.app.store.get(Person, member).name) for member in partnership.members
+        )
+        # Unsaved edits of the agreement on screen hold the new partnership back (said above
+        # them, with the way to go on): said here too, where the person is looking.
+        opened = self.app.partnership is not None and self.app.partnership.id == partnership.id
+        self.result.value = forms.notice(
+            "ok",
+            f"Created: the partnership of {names}, from {dates.long(partnership.started_on)}."
+            + (
+                ""
+                if opened
+                else " It opens once your changes to the agreement on screen are saved or "
+                "discarded (see above)."
+            )
+            + (
+                " It is in no cohort (none was chosen): no facilitator's dashboard shows it."
+                if no_cohort
+                else ""
+            ),
+        )
 
 
 class AgreementApp(widgets.VBox):
