@@ -236,7 +236,7 @@ def gas_progress(levels, scores, milestones, *, figure: Figure | None = None) ->
     figure = figure or Figure(figsize=(7.6, 5.6), layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=[3, 2])
     goals = list(levels.groupby("goal", sort=False))
-    labels = _legend_labels([goal for goal, _rows in goals])
+    labels = _legend_labels([goal for goal, _rows in goals], width=90)
     for k, ((_goal, rows), label) in enumerate(zip(goals, labels, strict=True)):
         top.plot(
             rows["rated_on"],
@@ -280,7 +280,9 @@ def gas_progress(levels, scores, milestones, *, figure: Figure | None = None) ->
             )
         _dates(ax)
     if len(levels) or len(milestones):
-        top.legend(fontsize=8, loc="upper left", frameon=False)
+        # Beneath the chart, where a goal's name has room and no line runs under it.
+        handles, names = top.get_legend_handles_labels()
+        figure.legend(handles, names, fontsize=8, loc="outside lower left", frameon=False, ncols=1)
     return figure
 
 
@@ -350,7 +352,8 @@ def cadence_chart(timeline, gaps, interval_days: int, *, ax: Axes | None = None)
             )
     ax.set_yticks([])
     ax.set_ylim(0.6, 1.45)
-    ax.legend(loc="lower center", ncols=5, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.02))
+    # Beside the time line, clear of the shaded gaps and the sessions in them.
+    ax.legend(loc="upper left", fontsize=8, frameon=False, bbox_to_anchor=(1.0, 1.0))
     ax.set_title(
         f"Sessions (shaded: gaps over the agreed {interval_days} days)", fontsize=11, color=TEXT
     )

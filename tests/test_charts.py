@@ -313,6 +313,10 @@ def test_two_goals_of_one_change_are_told_apart_in_the_legend():
     assert len(set(labels)) == len(labels)
     assert labels[0].endswith("(from 3 Aug 2026, first)") and len(labels[0]) <= 40
     assert labels[4] == "Walk daily"
+    # The goal chart's legend has the room to say which change the two plans are of.
+    roomy = charts._legend_labels(names, width=90)
+    assert roomy[0].startswith("Put our finances on a sound footing")
+    assert roomy[0].endswith("(from 3 Aug 2026, first)") and len(roomy[0]) <= 90
     levels = pd.DataFrame(
         {
             "rated_on": pd.to_datetime([dt.date(2026, 9, 1)] * 2),
@@ -322,6 +326,38 @@ def test_two_goals_of_one_change_are_told_apart_in_the_legend():
     )
     scores = pd.DataFrame({"rated_on": pd.to_datetime([dt.date(2026, 9, 1)]), "t_score": [55.0]})
     milestones = pd.DataFrame({"due_on": pd.to_datetime([])})
-    top = charts.gas_progress(levels, scores, milestones).axes[0]
-    shown = [t.get_text() for t in top.get_legend().get_texts()]
-    assert len(set(shown)) == 2
+    figure = charts.gas_progress(levels, scores, milestones)
+    (legend,) = figure.legends
+    shown = [t.get_text() for t in legend.get_texts()]
+    assert len(set(shown)) == 2 and all(t.startswith("Put our finances on a") for t in shown)
+    # Beneath both plots, where no line runs under it, and not cut off.
+    renderer = _drawn(figure)
+    box = legend.get_window_extent(renderer)
+    for ax in figure.axes:
+        assert box.y1 <= ax.get_tightbbox(renderer).y0
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.x1 and box.y0 >= 0
+
+
+def test_the_sessions_legend_stands_beside_the_time_line_clear_of_the_shaded_gaps():
+    days = [dt.date(2026, 8, 3) + dt.timedelta(days=14 * k) for k in range(6)]
+    timeline = pd.DataFrame(
+        {
+            "date": pd.to_datetime(days),
+            "status": ["held", "missed", "held", "missed", "held", "scheduled"],
+        }
+    )
+    gaps = pd.DataFrame(
+        {
+            "from": pd.to_datetime([days[0], days[2]]),
+            "to": pd.to_datetime([days[2], days[4]]),
+            "days": [28, 28],
+            "too_long": [True, True],
+        }
+    )
+    figure = charts.cadence_chart(timeline, gaps, 14)
+    (ax,) = figure.axes
+    renderer = _drawn(figure)
+    box = ax.get_legend().get_window_extent(renderer)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["held", "missed", "booked"]
+    assert box.x0 >= ax.get_window_extent(renderer).x1  # outside the plotting area
+    assert box.x1 <= figure.bbox.x1  # and not cut off
