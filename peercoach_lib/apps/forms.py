@@ -550,6 +550,22 @@ _CSS = """
 }
 /* ...and its short words whole ("updated", not "upda-ted"): only the fields may wrap anywhere. */
 .peercoach-app table.peercoach-history :is(td, th):not(:last-child) { overflow-wrap: normal; }
+/* A choice of buttons ("What happened") as every other field: its label in the labels'
+   column, the buttons where the boxes start (ipywidgets puts the label above, at the left). */
+.peercoach-app .widget-toggle-buttons { display: flex; align-items: flex-start; }
+.peercoach-app .widget-toggle-buttons > .widget-label {
+  flex-shrink: 0; text-align: right; margin-right: calc(var(--jp-widgets-inline-margin) * 2);
+  padding-top: 6px; line-height: 1.25;
+}
+.peercoach-app .widget-toggle-buttons > [role="group"] { display: flex; flex-wrap: wrap; }
+/* A label of two lines (a goal's words) makes its row taller instead of running into the
+   next; the box stays its height, at the top. */
+.peercoach-app .widget-inline-hbox.widget-dropdown {
+  height: auto; min-height: var(--jp-widgets-inline-height);
+}
+.peercoach-app .widget-inline-hbox.widget-dropdown > select {
+  height: var(--jp-widgets-inline-height); align-self: flex-start;
+}
 /* A narrow window (a phone, or a page zoomed to 400%): labels above their boxes, and nothing
    wider than the window, so the page reflows instead of scrolling sideways (WCAG 1.4.10).
    What is set in from the left under the labels' column (LABEL_WIDTH) is not, then. */
@@ -557,9 +573,10 @@ _CSS = """
   .peercoach-app .widget-inline-hbox {
     flex-wrap: wrap; max-width: calc(100% - 2 * var(--jp-widgets-margin)); height: auto;
   }
-  .peercoach-app .widget-inline-hbox > .widget-label {
+  .peercoach-app :is(.widget-inline-hbox, .widget-toggle-buttons) > .widget-label {
     width: 100% !important; max-width: 100%; text-align: left !important; padding-top: 0;
   }
+  .peercoach-app .widget-toggle-buttons { flex-wrap: wrap; }
   .peercoach-app .widget-inline-hbox > :not(.widget-label) { min-width: 0; max-width: 100%; }
   .peercoach-app .widget-hslider > .slider-container { flex: 1 1 0; }
   .peercoach-app .widget-hslider > .widget-readout { flex: 0 0 auto; min-width: 2.5em; }

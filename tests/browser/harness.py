@@ -460,3 +460,36 @@ class Visit:
         """
         self.page.goto("about:blank")
         self.page.close()
+
+
+def assert_fields_in_columns(page: Page) -> None:
+    """Every field's label stays within its row (a label of two lines ran into the next row),
+    and a choice of buttons starts where the boxes do, its label in the labels' column."""
+    found = page.evaluate(
+        """() => {
+          const shown = (e) => e.getClientRects().length > 0;
+          const rows = [...document.querySelectorAll(
+            ".peercoach-app :is(.widget-inline-hbox, .widget-toggle-buttons)"
+          )].filter(shown);
+          const spilt = rows.map((row) => {
+            const label = row.querySelector(":scope > .widget-label");
+            if (!label || !shown(label)) return null;
+            // The words, not the label's box (padded to the boxes' height).
+            const words = document.createRange();
+            words.selectNodeContents(label);
+            const r = row.getBoundingClientRect(), l = words.getBoundingClientRect();
+            return l.bottom > r.bottom + 1 ? label.textContent : null;
+          }).filter(Boolean);
+          const box = (sel) => [...document.querySelectorAll(sel)].filter(shown)
+            .map((e) => Math.round(e.getBoundingClientRect().left));
+          return {
+            spilt,
+            boxes: box(".peercoach-app .widget-inline-hbox > :is(input, select)"),
+            buttons: box(".peercoach-app .widget-toggle-buttons [role=group] > button:first-child"),
+          };
+        }"""
+    )
+    assert not found["spilt"], f"labels running out of their rows: {found['spilt']}"
+    column = max(set(found["boxes"]), key=found["boxes"].count)  # where most boxes start
+    for left in found["buttons"]:
+        assert abs(left - column) <= 3, (left, column)

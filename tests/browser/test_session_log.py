@@ -16,7 +16,13 @@ from playwright.sync_api import Page, expect
 from peercoach_lib import dates, session_log
 from peercoach_lib.model import Feedback, FeedbackRole, Session, SessionNote
 from peercoach_lib.store import Store
-from tests.browser.harness import KERNEL_MS, field, fill, message_under
+from tests.browser.harness import (
+    KERNEL_MS,
+    assert_fields_in_columns,
+    field,
+    fill,
+    message_under,
+)
 
 NOTEBOOK = "session_log.ipynb"
 PARTNERSHIP, NIA, RAFAEL = 3, 6, 7
@@ -74,6 +80,7 @@ def test_a_session_is_logged_and_found_again(workbook, visit, demo_database):
 
     # Nia and Rafael met today without having booked it.
     field(page, "Session").select_option(value="An unplanned session")
+    assert_fields_in_columns(page)
     fill(page, "Date", today.isoformat())
     page.get_by_role("button", name="Held", exact=True).click()
     fill(page, NIA_COACHED, "50")
