@@ -921,7 +921,9 @@ class SessionLogApp(widgets.VBox):
                 except ValidationError as exc:
                     for error in exc.errors:
                         errors[f"new_commitments[{k}].{error.path}"] = (
-                            f"{error.label} (commitment {k + 1}): {error.message}"
+                            f"Commitment {k + 1}: {error.message}"
+                            if error.label.lower() == "commitment"
+                            else f"{error.label} (commitment {k + 1}): {error.message}"
                         )
                 # Said with the record's own problems, not a save later.
                 due, on = item["by_when"], self.held_on.value
