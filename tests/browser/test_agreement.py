@@ -187,6 +187,9 @@ def test_half_a_time_is_said_beside_its_box_and_holds_back_the_save(workbook, vi
     error = page.locator(".peercoach-date-error")
     expect(error).to_have_text("Error: not a complete time: correct it or clear it.")
     expect(time).to_have_attribute("aria-invalid", "true")
+    # Under the box, where it starts (it stood far to the right of it, in the box's row).
+    said, box = error.bounding_box(), time.bounding_box()
+    assert abs(said["x"] - box["x"]) <= 3 and said["y"] >= box["y"] + box["height"] - 1
     page.get_by_role("button", name="Save agreement").click()
     expect(time).to_be_focused()
     expect(page.locator(".peercoach-date-held")).to_have_text(
