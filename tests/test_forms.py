@@ -229,6 +229,23 @@ def test_a_link_for_a_facilitator_says_why_nobody_is_chosen_until_someone_is(sto
     assert make(store).person.message.value == ""
 
 
+@pytest.mark.parametrize("make", _individual_apps(), ids=lambda make: make.__name__)
+def test_a_link_naming_only_a_partnership_says_whose_it_is_until_someone_is_chosen(
+    store, pair, make, monkeypatch
+):
+    monkeypatch.setenv("QUERY_STRING", f"partnership={pair['partnership'].id}")
+    app = make(store)
+    assert app.person.value is None and app.person.kind == "warning"
+    assert (
+        "This link is for the partnership of Alice and Bob: choose which of you is here."
+        in app.person.message.value
+    )
+    app.person.value = pair["bob"].id
+    assert app.person.message.value == ""
+    monkeypatch.setenv("QUERY_STRING", "partnership=999")  # unknown: the page reports it
+    assert make(store).person.message.value == ""
+
+
 def test_the_place_says_what_the_choosers_hold_now():
     person = forms.dropdown("I am", "person_id", [("Choose who you are…", None), ("A", 3)])
     plan = forms.dropdown("Plan", "plan", [("Start a new plan…", "new"), ("Walk", 7)])

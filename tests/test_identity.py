@@ -379,7 +379,7 @@ def test_times_shown_are_the_signed_in_persons_own(store, far_apart, far_local_c
             assert f">{day} {time}</td>" in table
             assert "UTC" not in bar.notice.value + table
             panel = PartnerPanel(0)
-            panel.affirmed_at = moment
+            panel.affirmed_at = panel.saved_affirmed_at = moment  # as saved
             panel._show_affirmation()
             assert f"on {long_day} at {time}." in panel.affirmed_line.value
             assert "UTC" not in panel.affirmed_line.value

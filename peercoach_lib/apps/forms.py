@@ -1313,6 +1313,45 @@ def offer_participants(field: Field, store, chosen: int | None) -> None:
     field.value = chosen if chosen in {p.id for p in people} else None
     if chosen is not None and field.value is None:
         _say_why_not_offered(field, store, chosen)
+    elif chosen is None:
+        _say_whose_link(field, store, {p.id: p for p in people})
+
+
+def _say_whose_link(field: Field, store, offered: Mapping[int, object]) -> None:
+    """A link that names a partnership but nobody in it (a page opened from another with only
+    the partnership chosen): beside the chooser, which two people it is for, until one is
+    chosen."""
+    from peercoach_lib.apps import context
+    from peercoach_lib.errors import NotFoundError
+    from peercoach_lib.model import Partnership
+
+    partnership_id = context.int_param("partnership")
+    if partnership_id is None:
+        return
+    try:
+        partnership = store.get(Partnership, partnership_id)
+    except NotFoundError:
+        return  # reported by the page (context.unknown_in_url)
+    names = [offered[m].name for m in partnership.members if m in offered]
+    if len(names) != 2:
+        return
+    _until_chosen(
+        field,
+        f"This link is for the partnership of {names[0]} and {names[1]}: choose which of "
+        "you is here.",
+    )
+
+
+def _until_chosen(field: Field, text_: str) -> None:
+    """A note beside ``field`` that goes once someone is chosen."""
+    field.show("warning", text_)
+    said = field.message.value
+
+    def chosen(_change) -> None:
+        if field.message.value == said:  # not a message the app has put there since
+            field.show()
+
+    field.control.observe(runtime.guarded(chosen), names="value")
 
 
 def _say_why_not_offered(field: Field, store, person_id: int) -> None:
@@ -1328,19 +1367,11 @@ def _say_why_not_offered(field: Field, store, person_id: int) -> None:
         return
     if person.forgotten_at is not None or person.role is Role.PARTICIPANT:
         return
-    field.show(
-        "warning",
+    _until_chosen(
+        field,
         f"{person.name} is a facilitator, in no pair here: this page is for a participant's own "
         "workbook (the cohort dashboard is the facilitator's). Choose who you are.",
     )
-
-    said = field.message.value
-
-    def chosen(_change) -> None:
-        if field.message.value == said:  # not a message the app has put there since
-            field.show()
-
-    field.control.observe(runtime.guarded(chosen), names="value")
 
 
 def not_a_participant(viewer) -> str:
