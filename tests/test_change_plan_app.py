@@ -595,3 +595,16 @@ def test_a_goal_dated_decades_ahead_is_not_well_put(store, pair, app):
     app.goal.value = "Two 2-hour focus blocks a week by 31 December 2099"
     assert "Well put" not in app.smart.value
     assert "more than 3 years away" in app.smart.value
+
+
+def test_the_smart_helper_reads_the_whole_goal_while_another_field_is_not_right(app):
+    """A milestone's date the plan cannot take made the helper read the goal's words alone:
+    it praised a goal with no reason given, which the save then said had advice above."""
+    fill(app)
+    app.why.value = ""
+    app.area.value = None
+    assert "Relevant:" in app.smart.value
+    app.milestones.append({"due_on": dt.date(1850, 1, 1), "description": "Two blocks a week"})
+    app.goal.value = "Three 2-hour focus blocks a week by 30 April 2026"
+    assert app.draft() is None  # the milestone's date is not right
+    assert "Relevant:" in app.smart.value and "Well put" not in app.smart.value

@@ -113,6 +113,15 @@ def test_an_empty_issue_and_an_incomplete_agreement_are_refused_next_to_the_fiel
     assert "shared with" in result and f"from {dates.long(AS_OF + dt.timedelta(days=14))}" in result
     (saved,) = conversation.of(demo_store, me, pair.id)
     assert saved.outcome is ConversationOutcome.AGREED and saved.review_on is not None
+    # Opened again (the page reloaded), it shows the conversation whose agreement is being
+    # tried, not an empty new one; once its review date has passed, a new one.
+    again = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    assert again.chooser.value == saved.id and again.agreed.value == saved.agreed
+    later = AS_OF + dt.timedelta(days=15)
+    assert (
+        ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=later).chooser.value
+        == "new"
+    )
 
 
 def test_the_partner_sees_what_came_of_it_on_their_page_never_the_preparation(demo_store, pair):

@@ -79,6 +79,10 @@ def _milestone_row(item: dict | None) -> dict:
     }
 
 
+#: What the SMART helper reads of a plan (:func:`change_plan.smart_hints`).
+_SMART_READS = ("goal_statement", "confidence", "why_it_matters", "lsi_area", "created_on")
+
+
 class ChangePlanApp(widgets.VBox):
     """Write, revise and close Personal Change Plans; several per person."""
 
@@ -549,6 +553,16 @@ class ChangePlanApp(widgets.VBox):
 
     def _on_goal(self, _change=None) -> None:
         draft = self.draft()
+        if draft is None:
+            # Something else in the form is not right yet (a milestone's date, say): the helper
+            # still reads everything it looks at, not the goal's words alone, or it would
+            # praise a goal the saved plan is given advice on.
+            values = self.values()
+            draft = ChangePlan.model_construct(
+                **{name: values.get(name) for name in _SMART_READS if name in values}
+            )
+            if not isinstance(draft.goal_statement, str) or not isinstance(draft.confidence, int):
+                draft = None
         hints = cp.smart_hints(draft if draft is not None else self.goal.value)
         if not hints:
             self.smart.value = (

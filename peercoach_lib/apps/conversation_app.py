@@ -321,12 +321,24 @@ class ConversationApp(widgets.VBox):
             f"Afterwards (shared with {self.partner.name})"
         ).value
         self.ending_heading.value = forms.heading("End the partnership").value
-        # Back to record how it went: open the conversation still waiting for its outcome.
-        waiting = [
-            c for c in conversation.of(self.store, me, self.partnership.id) if c.outcome is None
-        ]
-        self._fill_conversations(select=waiting[0].id if waiting else NEW)
+        self._fill_conversations(select=self._where_left_off(me))
         self._show_ending()
+
+    def _where_left_off(self, me: int) -> int | str:
+        """The conversation to open: a new one half typed (its draft) first; then the one still
+        waiting for its outcome (back to record how it went); then the one whose agreement is
+        still being tried (its review date to come); else a new one."""
+        if drafts.find(
+            self.store,
+            me,
+            conversation.DRAFT_KIND,
+            conversation.draft_key(self.partnership.id, None),
+        ):
+            return NEW
+        mine = conversation.of(self.store, me, self.partnership.id)
+        waiting = [c for c in mine if c.outcome is None]
+        trying = [c for c in mine if c.review_on is not None and c.review_on >= self.today]
+        return (waiting or trying)[0].id if waiting or trying else NEW
 
     def _show_prompt(self) -> None:
         """What the page is for, with this partner: while the partnership runs, and after."""
