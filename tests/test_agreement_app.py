@@ -637,6 +637,9 @@ def test_a_start_date_outside_the_workbook_years_is_refused_next_to_it(store, pa
     creator.create.click()
     assert "must be between 2000 and 2100" in creator.started.message.value
     assert store.find(model.Partnership) == before
+    assert "Nothing was created: 1 field needs attention" in creator.result.value
+    creator.started.value = TODAY  # put right: the summary goes with its mark
+    assert creator.result.value == ""
 
 
 def test_a_new_end_date_mends_a_schedule_that_was_too_long(app, pair):

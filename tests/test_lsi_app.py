@@ -111,7 +111,16 @@ def test_a_future_date_is_refused_and_nothing_is_saved(store, app):
     app.taken_on.value = None
     app.save_button.click()
     assert "Error:</strong> needs a date</div>" in app.taken_on.message.value
+    # A day far ahead: the rule that matters is said, not the range of years.
+    app.taken_on.value = dt.date(9999, 12, 31)
+    app.save_button.click()
+    assert "cannot be in the future" in app.taken_on.message.value
+    assert "2100" not in app.taken_on.message.value
     assert store.find(model.LsiAssessment) == []
+    # Once the date is put right, the summary under Save goes with its mark.
+    assert "Nothing was saved: 1 field needs attention" in app.result.value
+    app.taken_on.value = TODAY
+    assert app.result.value == ""
 
 
 def test_an_assessment_keeps_the_areas_it_was_taken_with(store, pair, monkeypatch):

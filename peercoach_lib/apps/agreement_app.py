@@ -194,6 +194,7 @@ class NewPartnership(widgets.VBox):
             )
         }
         super().__init__([*self.fields.values(), self.create, self.result])
+        forms.retire_when_mended(self.result, self.fields.values())
         for chooser in (self.first, self.second):
             chooser.control.observe(runtime.guarded(self._toggle_names), names="value")
         self.started.control.observe(runtime.guarded(self._on_started), names="value")
@@ -267,11 +268,9 @@ class NewPartnership(widgets.VBox):
             errors[self.started.path] = "choose the date the partnership starts"
         elif problem := self._start_problem():
             errors[self.started.path] = problem
-        forms.show_messages(self.fields, errors)
+        unplaced = forms.show_messages(self.fields, errors)
         if errors:
-            self.result.value = forms.notice(
-                "error", "Nothing was created: see the fields marked Error."
-            )
+            self.result.value = forms.refused(self.fields, unplaced, lead="Nothing was created")
             return
         try:
             # Checked as the facilitator's pairing is (nobody in two running partnerships, no

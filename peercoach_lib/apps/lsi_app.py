@@ -116,6 +116,7 @@ class LsiApp(widgets.VBox):
         self.result = widgets.HTML()
         self.history_table = widgets.HTML()
         self.fields = {f.path: f for f in (self.person, self.taken_on, self.note)}
+        forms.retire_when_mended(self.result, self.fields.values())
         self.form = widgets.VBox(
             [
                 self.about,
@@ -438,12 +439,11 @@ class LsiApp(widgets.VBox):
         except ValidationError as exc:
             errors = forms.error_messages(exc)
         if self.taken_on.value is not None and self.taken_on.value > self.today:
-            errors.setdefault("taken_on", "cannot be in the future")
-        forms.show_messages(self.fields, errors)
+            # Said first, for any day to come (9999 too): the range of years is no help here.
+            errors["taken_on"] = "cannot be in the future"
+        unplaced = forms.show_messages(self.fields, errors)
         if errors:
-            self.result.value = forms.notice(
-                "error", "Nothing was saved: see the fields marked Error."
-            )
+            self.result.value = forms.refused(self.fields, unplaced)
             return
         # One assessment a day: saving again on the same date updates that day's.
         known = self._saved_on(assessment.taken_on)

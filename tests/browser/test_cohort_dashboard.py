@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from peercoach_lib import cohort, dates
 from peercoach_lib.model import Cohort, FlagFollowUp, Person, SessionNote, SessionPrep
 from peercoach_lib.store import Store
-from tests.browser.harness import KERNEL_MS, reach_charts
+from tests.browser.harness import KERNEL_MS, reach_charts, type_date
 
 NOTEBOOK = "cohort_dashboard.ipynb"
 COHORT, FACILITATOR, PARTNERSHIP = 1, 1, 4
@@ -145,6 +145,22 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     (followed,) = table[(table["pair"] == PARTNERSHIP) & (table["rule"] == rule)].itertuples()
     assert pd.Timestamp(followed.followed_up_on).date() == today
     assert followed.pair_name == pair
+
+    # A day after today is refused beside the box; a day the calendar does not have, typed
+    # over it, is said instead (not both: what was said of the last day is not about this).
+    end = page.get_by_label("To", exact=True)
+    end.fill((today + dt.timedelta(days=400)).isoformat())
+    end.blur()
+    after_today = page.get_by_text("cannot be after today")
+    expect(after_today).to_be_visible(timeout=KERNEL_MS)
+    type_date(page, end, "02312027")
+    expect(page.locator(".peercoach-date-error")).to_be_visible()
+    expect(after_today).to_be_hidden()
+    end.fill(today.isoformat())
+    end.blur()
+    expect(page.locator(".peercoach-date-error")).to_have_count(0)
+    expect(after_today).to_have_count(0, timeout=KERNEL_MS)
+    visit_.assert_clean()
 
 
 def test_no_private_words_reach_the_facilitator(workbook, visit, demo_database):
