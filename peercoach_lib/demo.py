@@ -413,7 +413,9 @@ class _Builder:
                 [
                     {
                         "id": self.cohort_id,
-                        "name": f"Demo cohort {self.as_of:%B %Y} (seed {self.seed})",
+                        # Another seed's cohort in the same workbook is told apart by it.
+                        "name": f"Demo cohort {self.as_of:%B %Y}"
+                        + ("" if self.seed == 1 else f", set {self.seed}"),
                         "facilitator_id": self.facilitator_id,
                         "starts_on": self.start.date(),
                         "description": (

@@ -580,6 +580,13 @@ _CSS = """
     width: 100% !important; max-width: 100%; text-align: left !important; padding-top: 0;
   }
   .peercoach-app .widget-toggle-buttons { flex-wrap: wrap; }
+  /* A list's name ("Steps", "New commitments") above its rows, as a label above its box. */
+  .peercoach-app .peercoach-rowlist-title { flex: 1 0 100%; }
+  .peercoach-app .peercoach-rowlist-title div {
+    width: auto !important; text-align: left !important; padding-right: 0 !important;
+  }
+  /* A row's Remove level with the box beside it, not stretched over the box's label. */
+  .peercoach-app .peercoach-rowlist .widget-hbox > .widget-button { align-self: flex-end; }
   .peercoach-app .widget-inline-hbox > :not(.widget-label) { min-width: 0; max-width: 100%; }
   .peercoach-app .widget-hslider > .slider-container { flex: 1 1 0; }
   .peercoach-app .widget-hslider > .widget-readout { flex: 0 0 auto; min-width: 2.5em; }
@@ -1032,6 +1039,7 @@ class RowList(widgets.VBox):
             f"<div style='width:{LABEL_WIDTH};text-align:right;padding-right:8px;"
             f"font-size:var(--jp-widgets-font-size)'>{html.escape(label)}</div>"
         )
+        title.add_class("peercoach-rowlist-title")
         super().__init__([widgets.HBox([title, widgets.VBox([self.box, self.add])]), self.message])
         self.add_class("peercoach-rowlist")
         self.add.on_click(runtime.guarded(self._on_add))

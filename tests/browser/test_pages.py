@@ -107,7 +107,10 @@ _REFLOW = """() => {
     }
   });
   const beside = [];
-  document.querySelectorAll('.peercoach-app .widget-inline-hbox > .widget-label').forEach((l) => {
+  document.querySelectorAll(
+    '.peercoach-app :is(.widget-inline-hbox, .widget-toggle-buttons) > .widget-label, ' +
+    '.peercoach-app .peercoach-rowlist > .widget-hbox > .widget-html:first-child'  // "Steps"
+  ).forEach((l) => {
     const control = l.nextElementSibling;
     if (seen(l) && control && seen(control) && l.textContent.trim() &&
         control.getBoundingClientRect().top < l.getBoundingClientRect().bottom - 1) {
@@ -125,9 +128,25 @@ _REFLOW = """() => {
       squeezed.push(e.textContent.trim().slice(0, 20));
     }
   });
+  // Names of lists ("Steps") that do not start where the labels above boxes start.
+  const start = (e) => {  // where the element's first words start (not its box)
+    const walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    let text = walk.nextNode();
+    while (text && !text.textContent.trim()) { text = walk.nextNode(); }
+    const words = document.createRange();
+    words.selectNodeContents(text || e);
+    return Math.round(words.getBoundingClientRect().left);
+  };
+  const lefts = [...document.querySelectorAll('.peercoach-app .widget-inline-hbox > .widget-label')]
+    .filter((l) => seen(l) && l.textContent.trim()).map(start);
+  const astray = [...document.querySelectorAll(
+    '.peercoach-app .peercoach-rowlist > .widget-hbox > .widget-html:first-child'
+  )]
+    .filter((t) => seen(t) && lefts.length && Math.abs(start(t) - Math.min(...lefts)) > 4)
+    .map((t) => t.textContent.trim());
   return {
     wide: wide.slice(0, 10), beside: beside.slice(0, 10), small: small.slice(0, 10),
-    squeezed: squeezed.slice(0, 10),
+    squeezed: squeezed.slice(0, 10), astray: astray.slice(0, 10),
   };
 }"""
 
@@ -138,6 +157,7 @@ _REFLOW = """() => {
         ("lifestyle_satisfaction_index.ipynb", {"person": 2}),
         ("first_session_agreement.ipynb", {"person": 2, "partnership": 1}),
         ("my_data.ipynb", {"person": 2}),
+        ("personal_change_plan.ipynb", {"person": 2}),
     ],
 )
 def test_a_narrow_window_reflows_with_labels_above_their_boxes(workbook, visit, notebook, context):
@@ -146,5 +166,5 @@ def test_a_narrow_window_reflows_with_labels_above_their_boxes(workbook, visit, 
     page = visit(workbook.url(notebook, **context), viewport=(320, 900))
     page.assert_clean()
     found = page.page.evaluate(_REFLOW)
-    assert found == {"wide": [], "beside": [], "small": [], "squeezed": []}
+    assert found == {"wide": [], "beside": [], "small": [], "squeezed": [], "astray": []}
     page.screenshot(notebook.removesuffix(".ipynb") + "-narrow")
