@@ -15,10 +15,19 @@ import secrets
 from playwright.sync_api import Page, expect
 
 from peercoach_lib import dates
+from peercoach_lib.model import Agreement
+from peercoach_lib.store import Store
 from tests.browser.harness import KERNEL_MS, field, fill, message_under, type_date
 
 NOTEBOOK = "first_session_agreement.ipynb"
 PARTNERSHIP, CARMEN = 1, 2
+
+
+def stored_agreement(database: str) -> Agreement:
+    """The partnership's agreement as the database holds it now."""
+    with Store(database) as store:
+        (found,) = store.find(Agreement, partnership_id=PARTNERSHIP)
+    return found
 
 
 def session_row(page: Page, label: str):
@@ -171,11 +180,7 @@ def test_a_session_in_the_year_2205_is_refused_next_to_the_schedule(workbook, vi
 def test_half_a_time_is_said_beside_its_box_and_holds_back_the_save(workbook, visit, demo_database):
     """The browser reads a time with its minutes cleared as an empty box: the page says so
     and saves nothing, rather than saving the agreement with no time."""
-    from peercoach_lib.model import Agreement
-    from peercoach_lib.store import Store
-
-    with Store(demo_database) as store:
-        (before,) = store.find(Agreement, partnership_id=PARTNERSHIP)
+    before = stored_agreement(demo_database)
     visit_ = visit(workbook.url(NOTEBOOK, partnership=PARTNERSHIP, person=CARMEN))
     visit_.assert_clean()
     page = visit_.page
@@ -197,8 +202,7 @@ def test_half_a_time_is_said_beside_its_box_and_holds_back_the_save(workbook, vi
     )
     page.wait_for_timeout(1500)  # a save, had it gone through, would have said so by now
     expect(page.get_by_text("Saved at")).to_have_count(0)
-    with Store(demo_database) as store:
-        (after,) = store.find(Agreement, partnership_id=PARTNERSHIP)
+    after = stored_agreement(demo_database)
     assert after.time == before.time and after.updated_at == before.updated_at
     time.fill(f"{before.time:%H:%M}")  # put right: the message goes
     time.blur()
@@ -236,11 +240,7 @@ def test_a_year_of_five_digits_is_said_beside_its_box_and_holds_back_the_save(
 ):
     """The browser takes 20266 as a year; the app cannot hold it, and would keep the day it
     had while the box shows another. The box says so, and the save waits."""
-    from peercoach_lib.model import Agreement
-    from peercoach_lib.store import Store
-
-    with Store(demo_database) as store:
-        (before,) = store.find(Agreement, partnership_id=PARTNERSHIP)
+    before = stored_agreement(demo_database)
     visit_ = visit(workbook.url(NOTEBOOK, partnership=PARTNERSHIP, person=CARMEN))
     visit_.assert_clean()
     page = visit_.page
@@ -258,8 +258,7 @@ def test_a_year_of_five_digits_is_said_beside_its_box_and_holds_back_the_save(
     )
     page.wait_for_timeout(1500)
     expect(page.get_by_text("Saved at")).to_have_count(0)
-    with Store(demo_database) as store:
-        (after,) = store.find(Agreement, partnership_id=PARTNERSHIP)
+    after = stored_agreement(demo_database)
     assert after.updated_at == before.updated_at
     first.fill(kept)  # put right: the message goes
     first.blur()
