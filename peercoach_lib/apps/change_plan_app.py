@@ -558,12 +558,8 @@ class ChangePlanApp(widgets.VBox):
             # still reads everything it looks at, not the goal's words alone, or it would
             # praise a goal the saved plan is given advice on.
             values = self.values()
-            draft = ChangePlan.model_construct(
-                **{name: values.get(name) for name in _SMART_READS if name in values}
-            )
-            if not isinstance(draft.goal_statement, str) or not isinstance(draft.confidence, int):
-                draft = None
-        hints = cp.smart_hints(draft if draft is not None else self.goal.value)
+            draft = ChangePlan.model_construct(**{name: values[name] for name in _SMART_READS})
+        hints = cp.smart_hints(draft)
         if not hints:
             self.smart.value = (
                 (

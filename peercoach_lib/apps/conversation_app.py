@@ -338,7 +338,8 @@ class ConversationApp(widgets.VBox):
         mine = conversation.of(self.store, me, self.partnership.id)
         waiting = [c for c in mine if c.outcome is None]
         trying = [c for c in mine if c.review_on is not None and c.review_on >= self.today]
-        return (waiting or trying)[0].id if waiting or trying else NEW
+        found = waiting or trying
+        return found[0].id if found else NEW
 
     def _show_prompt(self) -> None:
         """What the page is for, with this partner: while the partnership runs, and after."""
