@@ -609,6 +609,21 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
             gid=f"hist-{column}",
         )
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole pairs
+        if column in cohort.PEOPLES_ANSWERS and len(bins) == 2:
+            # One bar of them all says little on its own: what it holds, and why no finer.
+            ax.text(
+                0.5,
+                0.45,
+                f"all {len(values)} pairs,\n{sessions.whole(values.min())} to "
+                f"{sessions.whole(values.max())}{unit}\n(a narrower bar would\nhold fewer "
+                f"than {cohort.MIN_GROUP})",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white",
+                gid="one-bar",
+            )
         ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # room above the bars for the median's label
         median = values.median()
         ax.axvline(median, color=OKABE_ITO["orange"], linestyle="--", linewidth=1.5)

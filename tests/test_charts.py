@@ -190,6 +190,21 @@ def test_no_bar_of_session_checks_stands_for_one_or_two_pairs():
     assert "Follow-through: median" in said
 
 
+def test_session_checks_in_one_bar_say_what_it_holds_and_why_no_finer():
+    shown = dict.fromkeys(cohort.SPREAD, True)
+    # Any narrower bars would leave one or two pairs alone in one of them.
+    pairs = pd.DataFrame({column: [28.0, 36.0, 37.0, 37.5, 38.0] for column in cohort.SPREAD})
+    panel = charts.distributions(pairs, shown).axes[2]
+    assert len([b for b in _bars(panel, "hist-check_mean") if b.get_height()]) == 1
+    (said,) = [t.get_text() for t in panel.texts if t.get_gid() == "one-bar"]
+    assert said == "all 5 pairs,\n28 to 38\n(a narrower bar would\nhold fewer than 3)"
+    # Finer bars need no such words.
+    spread = [30.0, 31.0, 32.0, 36.0, 37.0, 38.0]
+    finer = charts.distributions(pd.DataFrame({c: spread for c in cohort.SPREAD}), shown)
+    assert len([b for b in _bars(finer.axes[2], "hist-check_mean") if b.get_height()]) == 2
+    assert not [t for t in finer.axes[2].texts if t.get_gid() == "one-bar"]
+
+
 def test_the_median_label_sits_on_the_side_away_from_its_line():
     values = {column: [0.1, 0.9, 0.95, 1.0] for column in cohort.SPREAD}
     shown = dict.fromkeys(cohort.SPREAD, True)

@@ -550,9 +550,10 @@ _CSS = """
 }
 /* ...and its short words whole ("updated", not "upda-ted"): only the fields may wrap anywhere. */
 .peercoach-app table.peercoach-history :is(td, th):not(:last-child) { overflow-wrap: normal; }
-/* A field's message about a value its box no longer holds (the page marks it, see the page
-   template): out of sight until the box is put right. */
-.peercoach-app .peercoach-stale-message { display: none !important; }
+/* What no longer holds while a date box is wrong (the page marks it, see the page template):
+   a field's message about the box's last value, an earlier "Saved at". Out of sight until the
+   box is put right. */
+.peercoach-app .peercoach-stale { display: none !important; }
 /* A choice of buttons ("What happened") as every other field: its label in the labels'
    column, the buttons where the boxes start (ipywidgets puts the label above, at the left). */
 .peercoach-app .widget-toggle-buttons { display: flex; align-items: flex-start; }
