@@ -167,6 +167,24 @@ def test_an_impossible_or_future_date_is_refused_and_nothing_saved_is_lost(workb
         expect(history_rows(page)).to_have_count(taken)
         visit_.assert_clean()
 
+    # The number beside a slider, typed past the scale: the slider takes 10, and says so.
+    slider = family.locator("xpath=ancestor::div[contains(@class, 'widget-slider')][1]")
+    typed = slider.locator(".widget-readout")
+    typed.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("15")
+    page.keyboard.press("Enter")
+    said = page.locator(".peercoach-readout-note")
+    expect(said).to_have_text(
+        "Note: \u201c15\u201d is not on the scale of 0 to 10 in whole numbers: the slider is at 10."
+    )
+    expect(typed).to_have_text("10")
+    page.keyboard.press("Tab")  # left after Enter: nothing new typed, the note stays
+    expect(said).to_have_count(1)
+    family.focus()
+    page.keyboard.press("ArrowLeft")  # moved again: the note goes
+    expect(said).to_have_count(0)
+
     visit_.reload()
     visit_.assert_clean()
     assert ratings(page) == before
