@@ -210,7 +210,7 @@ def _dates(ax: Axes) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def _legend_labels(names: list[str], width: int = 40) -> list[str]:
+def _legend_labels(names: list[str], width: int = 90) -> list[str]:
     """Short labels for a legend that still tell ``names`` apart: what ends a name in brackets
     ("(from 3 Aug 2026, second)", which is what tells two plans of one change apart) is kept
     whole while the words before it are shortened; names that would still read alike are
@@ -236,7 +236,7 @@ def gas_progress(levels, scores, milestones, *, figure: Figure | None = None) ->
     figure = figure or Figure(figsize=(7.6, 5.6), layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=[3, 2])
     goals = list(levels.groupby("goal", sort=False))
-    labels = _legend_labels([goal for goal, _rows in goals], width=90)
+    labels = _legend_labels([goal for goal, _rows in goals])
     for k, ((_goal, rows), label) in enumerate(zip(goals, labels, strict=True)):
         top.plot(
             rows["rated_on"],

@@ -324,12 +324,12 @@ def test_two_goals_of_one_change_are_told_apart_in_the_legend():
         "Put our finances on a sound footing before the baby arrives, and keep them so",
         "Walk daily",
     ]
-    labels = charts._legend_labels(names)
+    labels = charts._legend_labels(names, width=40)
     assert len(set(labels)) == len(labels)
     assert labels[0].endswith("(from 3 Aug 2026, first)") and len(labels[0]) <= 40
     assert labels[4] == "Walk daily"
     # The goal chart's legend has the room to say which change the two plans are of.
-    roomy = charts._legend_labels(names, width=90)
+    roomy = charts._legend_labels(names)  # the goal chart's width
     assert roomy[0].startswith("Put our finances on a sound footing")
     assert roomy[0].endswith("(from 3 Aug 2026, first)") and len(roomy[0]) <= 90
     levels = pd.DataFrame(
