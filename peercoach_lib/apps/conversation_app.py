@@ -77,6 +77,9 @@ class ConversationApp(widgets.VBox):
         self.person = forms.dropdown("I am", "person_id", [])
         self.pair = forms.dropdown("Partnership", "partnership_id", [])
         self.chooser = forms.dropdown("Conversation", "conversation", [])
+        # Wide enough to read a conversation's date and the start of its issue, as the
+        # session choosers are.
+        self.chooser.control.layout.width = "min(100%, 760px)"
         self.prompt = widgets.HTML()
         self.theirs = widgets.HTML()  # what came of the partner's conversations, shared
 
