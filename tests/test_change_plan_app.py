@@ -129,14 +129,14 @@ def test_errors_in_rows_are_shown_and_nothing_is_saved(store, pair, app):
     app.steps.append(None)  # an empty step
     app.milestones.rows[0]["due_on"].value = None
     app.save_button.click()
-    assert "Step (step 3): cannot be empty" in app.steps.message.value
-    assert "Date (milestone 1): needs a date<" in app.milestones.message.value
+    assert "Step (step 3): cannot be empty" in app.steps.notes[2].value
+    assert "Date (milestone 1): needs a date<" in app.milestones.notes[0].value
     assert store.find(model.ChangePlan) == []
 
 
 def test_rows_can_be_removed(app):
     fill(app)
-    remove = app.steps.box.children[0].children[-1]
+    remove = app.steps.box.children[0].children[0].children[-1]
     remove.click()
     assert [s["text"] for s in app.steps.items()] == ["Tell the team"]
 
@@ -179,9 +179,9 @@ def test_milestones_before_the_plan_or_without_words_are_refused(store, pair, ap
     app.milestones.rows[1]["description"].value = "  "
     app.save_button.click()
     assert "Nothing was saved" in app.result.value
-    message = app.milestones.message.value
-    assert "Date (milestone 1): 1 Mar 2026 is before the plan started (2 Mar 2026)" in message
-    assert "Milestone (milestone 2): say what you expect to have done by then" in message
+    first, second = (note.value for note in app.milestones.notes[:2])
+    assert "Date (milestone 1): 1 Mar 2026 is before the plan started (2 Mar 2026)" in first
+    assert "Milestone (milestone 2): say what you expect to have done by then" in second
     assert store.find(model.ChangePlan) == []
     app.milestones.rows[0]["due_on"].value = TODAY
     app.milestones.rows[1]["description"].value = "Half way"
@@ -199,8 +199,8 @@ def test_every_problem_of_a_plan_is_said_at_the_first_save(store, pair, app):
     assert "Nothing was saved: 4 fields need attention (marked Error)." in app.result.value
     assert "cannot be empty" in app.change.message.value
     assert "must be from 0.1 to 100" in app.weight.message.value
-    assert "By when (step 2): 1 Feb 2026 is before the plan started" in app.steps.message.value
-    assert "Milestone (milestone 1): say what you expect" in app.milestones.message.value
+    assert "By when (step 2): 1 Feb 2026 is before the plan started" in app.steps.notes[1].value
+    assert "Milestone (milestone 1): say what you expect" in app.milestones.notes[0].value
     assert store.find(model.ChangePlan) == []
 
 
@@ -208,7 +208,7 @@ def test_a_step_due_before_the_plan_started_is_refused(store, pair, app):
     fill(app)
     app.steps.rows[0]["by_when"].value = dt.date(2026, 2, 1)
     app.save_button.click()
-    assert "By when (step 1): 1 Feb 2026 is before the plan started" in app.steps.message.value
+    assert "By when (step 1): 1 Feb 2026 is before the plan started" in app.steps.notes[0].value
     assert store.find(model.ChangePlan) == []
     assert "Nothing was saved: 1 field needs attention" in app.result.value
     # Mended: the summary goes with the mark it pointed at.
@@ -328,9 +328,8 @@ def test_every_error_in_a_list_is_shown_at_once(store, pair, app):
     app.steps.append({"text": "Too late", "by_when": dt.date(2205, 1, 1)})
     app.steps.append({"text": "Too early", "by_when": dt.date(1999, 12, 31)})
     app.save_button.click()
-    message = app.steps.message.value
-    assert "By when (step 3): must be between 2000 and 2100" in message
-    assert "By when (step 4): must be between 2000 and 2100" in message
+    assert "By when (step 3): must be between 2000 and 2100" in app.steps.notes[2].value
+    assert "By when (step 4): must be between 2000 and 2100" in app.steps.notes[3].value
 
 
 def heard(description: str) -> str:
@@ -352,14 +351,17 @@ def test_rows_are_named_by_their_number_for_a_screen_reader_and_renumbered(app):
         r'<span class="peercoach-unseen">.*?</span>', "", app.steps.rows[1]["by_when"].description
     )
     assert shown == "By when"
-    removes = [row.children[-1] for row in app.steps.box.children]
+    removes = [row.children[0].children[-1] for row in app.steps.box.children]
     assert [b.tooltip for b in removes] == ["Step 1", "Step 2", "Step 3"]
     assert all("peercoach-named-by-tooltip" in b._dom_classes for b in removes)
 
     removes[0].click()  # the first step goes: the others move up a number
     assert [heard(row["text"].description) for row in app.steps.rows] == ["Step 1", "Step 2"]
     assert [row["text"].value for row in app.steps.rows] == ["Tell the team", "Ask for cover"]
-    assert [row.children[-1].tooltip for row in app.steps.box.children] == ["Step 1", "Step 2"]
+    assert [row.children[0].children[-1].tooltip for row in app.steps.box.children] == [
+        "Step 1",
+        "Step 2",
+    ]
     assert heard(app.milestones.rows[0]["description"].description) == "Milestone 1"
     assert heard(app.milestones.rows[0]["due_on"].description) == "Milestone 1: Date"
 

@@ -34,17 +34,35 @@ def _invalid(rows: forms.RowList) -> list[tuple[int, str]]:
     ]
 
 
-def test_a_list_error_marks_the_controls_its_paths_name(steps):
+def _said(rows: forms.RowList) -> list[str]:
+    """What each row's message line says, then the list's."""
+    return [note.value for note in rows.notes] + [rows.message.value]
+
+
+def test_a_row_error_is_said_under_its_row_and_marks_the_controls_its_path_names(steps):
     forms.show_messages(
         {"steps": steps},
-        {"steps[1].by_when": "By when (step 2): too early", "steps[2]": "Step 3: wrong"},
+        {
+            "steps[1].by_when": "By when (step 2): too early",
+            "steps[2]": "Step 3: wrong",
+            "steps[2].text": "Step (step 3): too short",
+        },
     )
     assert steps.kind == "error"
-    assert "too early" in steps.message.value and "Step 3: wrong" in steps.message.value
+    first, second, third, whole = _said(steps)
+    assert first == "" and whole == ""
+    assert "<strong>Error:</strong> By when (step 2): too early" in second
+    assert "Step 3: wrong; Step (step 3): too short" in third and "too early" not in third
+    # Under the row's controls, in the row's own box.
+    line = steps.box.children[1]
+    assert line.children[-1] is steps.notes[1] and steps.rows[1]["by_when"] in (
+        line.children[0].children
+    )
     assert _invalid(steps) == [(1, "by_when"), (2, "text"), (2, "by_when")]
-    # A list-wide error marks no control; a note marks none either.
+    # A list-wide error is said under the list and marks no control; a note marks none either.
     forms.show_messages({"steps": steps}, {"steps": "at least one step"})
     assert _invalid(steps) == []
+    assert _said(steps)[:3] == ["", "", ""] and "at least one step" in steps.message.value
     forms.show_messages({"steps": steps}, {}, {"steps[0].text": "say more"})
     assert steps.kind == "warning" and _invalid(steps) == []
 
@@ -63,7 +81,7 @@ def test_a_row_error_goes_once_the_person_changes_that_row(steps, change):
     steps.on_mended(lambda: mended.append(True))
     forms.show_messages({"steps": steps}, {"steps[1].by_when": "too early"})
     change(steps)
-    assert steps.kind is None and steps.message.value == ""
+    assert steps.kind is None and not any(_said(steps))
     assert _invalid(steps) == []
     assert mended == [True]
 
@@ -79,11 +97,13 @@ def test_other_rows_errors_stay_and_follow_their_rows(steps):
     steps.add.click()
     assert _invalid(steps) == [(1, "by_when"), (2, "text"), (2, "by_when")]
     steps.rows[1]["by_when"].value = dt.date(2026, 5, 1)
-    assert steps.kind == "error" and "too early" not in steps.message.value
+    assert steps.kind == "error" and not any("too early" in said for said in _said(steps))
+    assert "Step 3: wrong" in steps.notes[2].value
     assert _invalid(steps) == [(2, "text"), (2, "by_when")]
     # Removing an earlier row renumbers the error with its row.
     steps._remove(steps.rows[0], steps.box.children[0])
-    assert "Step 2: wrong" in steps.message.value and "Step 3" not in steps.message.value
+    assert "Step 2: wrong" in steps.notes[1].value and "Step 3" not in steps.notes[1].value
+    assert [bool(said) for said in _said(steps)] == [False, True, False, False]
     assert _invalid(steps) == [(1, "text"), (1, "by_when")]
     assert mended == []
     steps.rows[1]["text"].value = "Right now"
@@ -172,7 +192,7 @@ def test_rows_loaded_anew_take_the_errors_about_the_old_rows_with_them(steps):
     steps.on_mended(lambda: mended.append(True))
     forms.show_messages({"steps": steps}, {"steps[1].by_when": "By when (step 2): too early"})
     steps.load([{"text": "Walk"}, {"text": "Run"}])  # filled in again (monthly milestones, say)
-    assert steps.kind is None and steps.message.value == "" and _invalid(steps) == []
+    assert steps.kind is None and not any(_said(steps)) and _invalid(steps) == []
     assert mended == [True]
 
 

@@ -221,11 +221,11 @@ def test_impossible_input_is_refused_next_to_the_field(demo_pair):
     later["by_when"].value = s1.scheduled_on  # before the (future) day it says it was held
     app.save_button.click()
     assert "By when (commitment 2): a commitment cannot be due before the session" in (
-        app.new_commitments.message.value
+        app.new_commitments.notes[1].value
     )
     assert "cannot be held in the future" in app.held_on.message.value
     assert "at least one half" in app.first_half.message.value
-    said = app.new_commitments.message.value
+    said = app.new_commitments.notes[0].value
     assert "Commitment 1: cannot be empty" in said and "Commitment (commitment" not in said
     assert "peercoach-invalid" in controls["text"]._dom_classes
     assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
@@ -260,7 +260,7 @@ def test_the_summary_of_a_refused_save_goes_once_every_field_is_mended(demo_pair
     summary = app.result.value
     assert "Nothing was saved: 2 fields need attention (marked Error)." in summary
     assert "By when (commitment 2): a commitment cannot be due before the session" in (
-        app.new_commitments.message.value
+        app.new_commitments.notes[1].value
     )
     assert "peercoach-invalid" in second["by_when"]._dom_classes
     assert "peercoach-invalid" not in first["by_when"]._dom_classes

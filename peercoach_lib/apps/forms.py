@@ -508,8 +508,14 @@ def range_errors(fields: Iterable[Field]) -> dict[str, str]:
     }
 
 
+#: A box of whole numbers: the page says when a pasted number is not whole (the page template).
+WHOLE = "peercoach-whole"
+
+
 def integer(label: str, path: str, *, low: int, high: int, value: int) -> NumberField:
-    return _number(widgets.IntText(value=value), label, path, low, high)
+    control = widgets.IntText(value=value)
+    control.add_class(WHOLE)
+    return _number(control, label, path, low, high)
 
 
 def decimal(
@@ -554,6 +560,14 @@ _CSS = """
    a field's message about the box's last value, an earlier "Saved at". Out of sight until the
    box is put right. */
 .peercoach-app .peercoach-stale { display: none !important; }
+/* A list row's message starts where the row's boxes do, past their labels (ipywidgets' own
+   label width: the rows' controls keep it). */
+.peercoach-app .peercoach-row-message {
+  margin-left: calc(
+    var(--jp-widgets-margin) + var(--jp-widgets-inline-label-width)
+    + 2 * var(--jp-widgets-inline-margin)
+  );
+}
 /* A choice of buttons ("What happened") as every other field: its label in the labels'
    column, the buttons where the boxes start (ipywidgets puts the label above, at the left). */
 .peercoach-app .widget-toggle-buttons { display: flex; align-items: flex-start; }
@@ -586,6 +600,7 @@ _CSS = """
   .peercoach-app .peercoach-rowlist-title div {
     width: auto !important; text-align: left !important; padding-right: 0 !important;
   }
+  .peercoach-app .peercoach-row-message { margin-left: var(--jp-widgets-margin); }
   /* A row's Remove level with the box beside it, not stretched over the box's label. */
   .peercoach-app .peercoach-rowlist .widget-hbox > .widget-button { align-self: flex-end; }
   .peercoach-app .widget-inline-hbox > :not(.widget-label) { min-width: 0; max-width: 100%; }
@@ -1004,10 +1019,11 @@ class RowList(widgets.VBox):
     loaded from, and :meth:`items` gives it back (None for a row added on the page): what was
     saved can then be updated rather than replaced.
 
-    Its message line behaves as a :class:`Field`'s, row by row: an error about a row
-    ("steps[1].by_when", or "steps[1]" for the whole row) marks the controls it names invalid
-    and goes once the person changes or removes that row, while other rows' errors stay (their
-    row numbers following the rows); an error about the list itself goes on any change.
+    Its messages behave as a :class:`Field`'s, row by row: an error about a row
+    ("steps[1].by_when", or "steps[1]" for the whole row) is said under that row, marks the
+    controls it names invalid, and goes once the person changes or removes that row, while other
+    rows' errors stay (their row numbers following the rows); an error about the list itself is
+    said under the list and goes on any change.
     """
 
     def __init__(
@@ -1018,6 +1034,8 @@ class RowList(widgets.VBox):
         self.noun = noun
         self.key = key
         self.rows: list[dict[str, widgets.Widget]] = []
+        #: Each row's message line, under the row (its errors).
+        self.notes: list[widgets.HTML] = []
         self._keys: list = []
         # Per row: its remove button and each control's own label, for the numbering.
         self._parts: list[tuple[widgets.Button, dict[str, str]]] = []
@@ -1092,13 +1110,22 @@ class RowList(widgets.VBox):
             for name, control in controls.items()
             if isinstance(control, DescriptionWidget)
         }
+        note = widgets.HTML()
+        note.add_class("peercoach-row-message")
         self.rows = [*self.rows, controls]
+        self.notes = [*self.notes, note]
         self._keys = [*self._keys, (item or {}).get(self.key) if self.key else None]
         self._parts = [*self._parts, (remove, labels)]
         self._number(len(self.rows) - 1)
-        row = widgets.HBox(
-            [*controls.values(), remove], layout=widgets.Layout(flex_flow="row wrap")
+        row = widgets.VBox(
+            [
+                widgets.HBox(
+                    [*controls.values(), remove], layout=widgets.Layout(flex_flow="row wrap")
+                ),
+                note,
+            ]
         )
+        row.add_class("peercoach-row")
         remove.on_click(runtime.guarded(lambda _button: self._remove(controls, row)))
         for control in controls.values():
             if control.has_trait("value"):
@@ -1121,11 +1148,12 @@ class RowList(widgets.VBox):
             else:
                 label_in_context(control, which, label=label)
 
-    def _remove(self, controls: dict, row: widgets.HBox) -> None:
+    def _remove(self, controls: dict, row: widgets.VBox) -> None:
         index = next((k for k, r in enumerate(self.rows) if r is controls), None)
         if index is None:  # removed already (a double click)
             return
         self.rows = self.rows[:index] + self.rows[index + 1 :]
+        self.notes = self.notes[:index] + self.notes[index + 1 :]
         self._keys = self._keys[:index] + self._keys[index + 1 :]
         self._parts = self._parts[:index] + self._parts[index + 1 :]
         self.box.children = [c for c in self.box.children if c is not row]
@@ -1135,7 +1163,7 @@ class RowList(widgets.VBox):
 
     def load(self, items: list[dict]) -> None:
         """Show ``items`` as the rows; errors about the rows they replace go with them."""
-        self.rows, self._parts, self._keys = [], [], []
+        self.rows, self.notes, self._parts, self._keys = [], [], [], []
         self.box.children = []
         for item in items:
             self.append(item)
@@ -1156,7 +1184,8 @@ class RowList(widgets.VBox):
         self._render(kind, text)
 
     def show_errors(self, errors: Iterable[tuple[str, str]]) -> None:
-        """Show errors by path under the list; a row's error marks the controls it names."""
+        """Show errors by path: a row's under its row, marking the controls it names; any
+        other under the list."""
         self._errors = []
         for path, text_ in errors:
             index = self._row_index(path)
@@ -1167,9 +1196,13 @@ class RowList(widgets.VBox):
     def _render(self, kind: str | None = None, text: str = "") -> None:
         """Show the errors kept (else ``kind`` and ``text``), with their rows' numbers now."""
         if self._errors:
-            kind, text = "error", "; ".join(self._renumbered(e) for e in self._errors)
+            kind = "error"
+            text = "; ".join(e[3] for e in self._errors if e[0] is None)
         self._kind = kind
-        self.message.value = message_html(kind, text) if kind else ""
+        self.message.value = message_html(kind, text) if kind and text else ""
+        for row, note in zip(self.rows, self.notes, strict=True):
+            said = "; ".join(self._renumbered(e) for e in self._errors if e[0] is row)
+            note.value = message_html("error", said) if said else ""
         for control in self._marked:
             control.remove_class(_INVALID)
         self._marked = [c for e in self._errors for c in e[2]]

@@ -213,6 +213,14 @@ def test_an_empty_step_and_a_reasonless_drop_are_refused_and_nothing_saved_is_lo
     expect(list_error(page, "Steps")).to_have_text(
         f"Error: Step (step {len(kept) + 1}): cannot be empty"
     )
+    # Said under the empty step itself, however long the list.
+    row = rows(page, "Steps").locator(".peercoach-row").nth(len(kept))
+    expect(row.locator(".peercoach-error")).to_have_text(
+        f"Error: Step (step {len(kept) + 1}): cannot be empty"
+    )
+    box = row.get_by_label(re.compile(r"^Step \d+$")).bounding_box()
+    said = row.locator(".peercoach-error").bounding_box()
+    assert box["y"] + box["height"] <= said["y"] <= box["y"] + box["height"] + 40
     expect(field_error(page, "Reason")).to_have_text("Error: say briefly why the plan was dropped")
     # A screen reader hears the field as invalid, and its error with it.
     expect(field(page, "Reason")).to_have_attribute("aria-invalid", "true")

@@ -237,3 +237,31 @@ def test_a_session_held_in_the_future_is_refused_and_nothing_saved_is_lost(
         expect(field(page, label)).to_have_value(value)
     expect(message_under(page, "Date")).to_have_count(0)
     visit_.assert_clean()
+
+    # A number pasted into a whole-minutes box ("2.5": a typed point is refused) is not left
+    # showing what the app does not have: the box shows the whole minutes the app took, and
+    # says so beside it.
+    minutes = field(page, NIA_COACHED)
+    minutes.fill("2.5")
+    minutes.blur()
+    expect(minutes).to_have_value("2", timeout=KERNEL_MS)
+    note = page.locator(".peercoach-readout-note")
+    expect(note).to_have_text(
+        "Note: “2.5” is not a whole number: the box takes whole numbers, so it holds 2."
+    )
+    expect(note).to_have_attribute("role", "status")
+    minutes.fill("300.5")
+    minutes.blur()
+    # The app has 300, and says it is out of range.
+    expect(message_under(page, NIA_COACHED)).to_have_text(
+        "Error: must be from 0 to 240", timeout=KERNEL_MS
+    )
+    expect(minutes).to_have_value("300")
+    expect(note).to_contain_text("“300.5” is not a whole number")
+    minutes.fill("45")  # typed into again: what was said is over
+    minutes.blur()
+    expect(note).to_have_count(0)
+    expect(message_under(page, NIA_COACHED)).to_have_count(0, timeout=KERNEL_MS)
+    expect(minutes).to_have_value("45")
+    page.get_by_role("button", name="Discard the draft").click(timeout=KERNEL_MS)
+    expect(field(page, NIA_COACHED)).to_have_value(before[NIA_COACHED], timeout=KERNEL_MS)
