@@ -112,6 +112,36 @@ def compare(before: LsiAssessment, after: LsiAssessment) -> pd.DataFrame:
     return out
 
 
+#: The first row of :func:`over_time`.
+INDEX_ROW = "Index (0–100)"
+
+
+def over_time(assessments: list[LsiAssessment]) -> pd.DataFrame:
+    """Every assessment side by side: the index, then each area's satisfaction, one column per
+    assessment (headed by its day, "3 Aug 2026", oldest first) and, with two or more, the change
+    from the first to the latest. Areas in the latest's order, then those it no longer asks; an
+    area an assessment did not ask is blank there, and so is its change."""
+    ordered = sorted(assessments, key=lambda a: a.taken_on)
+    areas = list(dict.fromkeys(a.area for one in reversed(ordered) for a in one.areas))
+    out = pd.DataFrame({"": [INDEX_ROW, *areas]}, dtype=object)
+    for one in ordered:
+        taken = {a.area: a.satisfaction for a in one.areas}
+        # (As given: whole ratings, the index to one decimal; not all made decimals.)
+        out[dates.short(one.taken_on)] = pd.Series(
+            [index(one), *(taken.get(area) for area in areas)], dtype=object
+        )
+    if len(ordered) >= 2:
+        first, latest = out.columns[1], out.columns[-1]
+        out["Change"] = pd.Series(
+            [
+                None if before is None or after is None else round(after - before, 1)
+                for before, after in zip(out[first], out[latest], strict=True)
+            ],
+            dtype=object,
+        )
+    return out
+
+
 def index_change(before: LsiAssessment, after: LsiAssessment) -> float:
     return round(index(after) - index(before), 1)
 

@@ -43,6 +43,7 @@ class Progress:
     held_unplanned: int
     lsi_index: pd.DataFrame  # taken_on, index
     lsi_change: pd.DataFrame  # area, first, latest, change
+    lsi_table: pd.DataFrame  # the index and each area, by assessment (lsi.over_time)
     checks: pd.DataFrame  # date, total, flagged
     check_threshold: int
     partner: str | None = None  # the partner's name in ``partnership``
@@ -184,6 +185,7 @@ def load(
         held_unplanned=held_unplanned,
         lsi_index=lsi_index,
         lsi_change=lsi_change,
+        lsi_table=lsi.over_time(assessments),
         checks=check_table,
         check_threshold=settings.check_total_below,
         plans=len(plans),

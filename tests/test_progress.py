@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import csv
 import datetime as dt
 import html
+import io
 import re
 
 import pytest
 
-from peercoach_lib import charts, demo, model, partnerships, progress
+from peercoach_lib import charts, dates, demo, lsi, model, partnerships, progress
 from peercoach_lib.apps import runtime
 from peercoach_lib.apps.progress_app import ProgressApp
 from peercoach_lib.store import Store
@@ -61,6 +64,34 @@ def test_sixteen_weeks_of_demo_history(sixteen_weeks):
     assert chart.toggle.description == f"Hide the numbers: {title}"  # named for its chart
     names = [section.chart.toggle.description for section in app.sections.values()]
     assert len(set(names)) == len(names)
+
+
+def test_the_lsi_numbers_hold_the_index_of_every_assessment_and_each_areas_ratings(
+    sixteen_weeks,
+):
+    """The chart draws the index on each day: its table and its CSV hold each of them (they
+    held the change per area alone), and the areas' ratings on each day."""
+    person = sixteen_weeks.find(model.Person, role="participant")[0]
+    app = ProgressApp(sixteen_weeks, person_id=person.id, today=AS_OF)
+    taken = sorted(
+        sixteen_weeks.find(model.LsiAssessment, person_id=person.id), key=lambda a: a.taken_on
+    )
+    assert len(taken) == 3
+    section = app.sections["lsi"]
+    shown = section.chart.table.value
+    link = re.search(
+        r'download="[^"]+-lsi\.csv" href="data:text/csv;base64,([^"]+)"', section.downloads.value
+    )
+    rows = list(csv.reader(io.StringIO(base64.b64decode(link[1]).decode())))
+    assert rows[0] == ["", *(dates.short(a.taken_on) for a in taken), "Change"]
+    assert rows[1][:4] == ["Index (0–100)", *(str(lsi.index(a)) for a in taken)]
+    for assessment in taken:
+        assert f"<th>{dates.short(assessment.taken_on)}</th>" in shown
+        assert f"<td>{lsi.index(assessment):.1f}</td>" in shown
+    area = taken[-1].areas[0]
+    row = next(r for r in rows if r[0] == area.area)
+    assert row[3] == str(area.satisfaction)
+    assert "None" not in shown and "nan" not in shown
 
 
 def test_on_a_served_page_each_chart_is_drawn_when_the_person_reaches_it(
@@ -143,10 +174,18 @@ def test_progress_charts_show_what_the_tables_hold(sixteen_weeks):
     (ax,) = charts.cadence_chart(p.sessions, p.gaps, p.interval_days).axes
     shaded = [patch for patch in ax.patches if patch.get_gid() == "long-gap"]
     assert len(shaded) == int(p.gaps["too_long"].sum())
-    _left, right = charts.lsi_trend_chart(p.lsi_index, p.lsi_change).axes
+    left, right = charts.lsi_trend_chart(p.lsi_index, p.lsi_change).axes
     assert len([b for b in right.patches if b.get_gid() == "area-change"]) == int(
         p.lsi_change["change"].notna().sum()
     )
+    # The LSI's numbers hold every point of both halves: the index on each day, each area's
+    # change.
+    (line,) = [ln for ln in left.get_lines() if ln.get_gid() == "index"]
+    table = p.lsi_table.set_index("")
+    assert len(line.get_ydata()) == 3
+    assert list(table.loc["Index (0–100)"].iloc[:-1]) == list(line.get_ydata())
+    changes = p.lsi_change.set_index("area")["change"].dropna()
+    assert list(table.loc[changes.index, "Change"]) == list(changes)
 
 
 def test_a_partners_private_records_do_not_reach_my_progress(store, pair):

@@ -105,6 +105,31 @@ def test_compare_area_by_area_across_changed_area_lists():
     assert lsi.index_change(before, after) == 20.0
 
 
+def test_every_assessment_side_by_side_with_the_index_and_the_change():
+    first = assessment(4, 6, 5, areas=["Work", "Money", "Fun"], on=dt.date(2026, 1, 5))
+    middle = assessment(5, 6, 6, areas=["Work", "Money", "Fun"], on=dt.date(2026, 2, 2))
+    latest = assessment(7, 6, 8, areas=["Work", "Money", "Health"], on=dt.date(2026, 3, 2))
+    # Given in any order: shown oldest first.
+    table = lsi.over_time([latest, first, middle])
+    assert list(table.columns) == ["", "5 Jan 2026", "2 Feb 2026", "2 Mar 2026", "Change"]
+    assert table.to_dict("list") == {
+        "": ["Index (0–100)", "Work", "Money", "Health", "Fun"],
+        "5 Jan 2026": [50.0, 4, 6, None, 5],
+        "2 Feb 2026": [56.7, 5, 6, None, 6],
+        "2 Mar 2026": [70.0, 7, 6, 8, None],
+        "Change": [20.0, 3, 0, None, None],
+    }
+    # As a file: whole ratings, the index to one decimal, blanks where an area was not asked.
+    assert table.to_csv(index=False).splitlines()[1:3] == [
+        "Index (0–100),50.0,56.7,70.0,20.0",
+        "Work,4,5,7,3",
+    ]
+    # One assessment: nothing to change from yet.
+    alone = lsi.over_time([first])
+    assert list(alone.columns) == ["", "5 Jan 2026"]
+    assert lsi.over_time([]).to_dict("list") == {"": ["Index (0–100)"]}
+
+
 def test_the_area_list_comes_from_data_and_is_checked(tmp_path):
     assert lsi.load_areas()[:2] == ["Work and career", "Money"]
     assert len(lsi.load_areas()) == 10

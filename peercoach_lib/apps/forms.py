@@ -889,16 +889,27 @@ def calendar_file_link(
 
 
 def table_html(table: pd.DataFrame) -> str:
-    """A table as the apps show it: dates spelt out, missing values as a dash."""
+    """A table as the apps show it: dates spelt out, missing values as a dash, decimals to two
+    places (in a column of mixed values, :func:`lsi.over_time`'s, to one: whole numbers stay
+    whole)."""
     shown = table.copy()
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
             shown[column] = shown[column].map(
                 lambda day: dates.short(day) if pd.notna(day) else None
             )
+        elif shown[column].dtype == object:
+            shown[column] = shown[column].map(_mixed)
     return shown.to_html(
         index=False, na_rep="–", float_format="{:.2f}".format, classes="peercoach-table", border=0
     )
+
+
+def _mixed(value):
+    """A value of a column of mixed values, as shown."""
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
+        return "–"
+    return f"{value:.1f}" if isinstance(value, float) else value
 
 
 class ChartView(widgets.VBox):

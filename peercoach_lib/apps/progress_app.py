@@ -149,7 +149,7 @@ class ProgressApp(widgets.VBox):
             (lambda: charts().lsi_trend_chart(p.lsi_index, p.lsi_change))
             if len(p.lsi_index)
             else None,
-            p.lsi_change if len(p.lsi_change) else p.lsi_index,
+            p.lsi_table,
             stem,
         )
         s["checks"].show(
