@@ -556,6 +556,11 @@ _CSS = """
 }
 /* ...and its short words whole ("updated", not "upda-ted"): only the fields may wrap anywhere. */
 .peercoach-app table.peercoach-history :is(td, th):not(:last-child) { overflow-wrap: normal; }
+/* A chart's numbers: each column apart from the next ("28 Sep 2026 23 Nov 2026" ran
+   together), figures in even widths. */
+.peercoach-app table.peercoach-table :is(td, th) {
+  text-align: left; padding: 3px 18px 3px 0; font-variant-numeric: tabular-nums;
+}
 /* What no longer holds while a date box is wrong (the page marks it, see the page template):
    a field's message about the box's last value, an earlier "Saved at". Out of sight until the
    box is put right. */
