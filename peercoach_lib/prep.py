@@ -200,6 +200,30 @@ def load(store: Store, session_id: int, person_id: int) -> SessionPrep | None:
     return found[0] if found else None
 
 
+def missed_preparation(store: Store, session: Session, person_id: int) -> SessionPrep | None:
+    """What the person prepared for the session missed just before ``session``, to start from.
+
+    A missed session keeps its preparation (:func:`carry_on`: it is part of the record that
+    the session was missed), so the next session starts empty. When the partnership's last
+    session logged before ``session``'s day was missed and the person had prepared for it, that
+    preparation is offered; a held session since, or none prepared then, offers nothing."""
+    day = session.scheduled_on
+    if day is None:
+        return None
+    logged = [
+        s
+        for s in store.find(Session, partnership_id=session.partnership_id)
+        if s.id != session.id
+        and s.status in (SessionStatus.HELD, SessionStatus.MISSED)
+        and s.day is not None
+        and s.day < day
+    ]
+    last = max(logged, key=lambda s: (s.day, s.id), default=None)
+    if last is None or last.status is not SessionStatus.MISSED:
+        return None
+    return load(store, last.id, person_id)
+
+
 def _no_longer_to_come(session: Session) -> str:
     day = dates.long(session.scheduled_on) if session.scheduled_on else "this day"
     what = {
@@ -308,7 +332,8 @@ def carry_on(tx: Transaction, off: Session) -> None:
     booked, the commitments are open again. A preparation (and an unsaved draft of one) goes
     there too, marked as carried from ``off``, unless its author has one there already; with
     nothing booked it stays. A missed session's preparation stays with it: the session log
-    shows that it was missed, and what was prepared for it is part of that record."""
+    shows that it was missed, and what was prepared for it is part of that record (the next
+    session's preparation offers to start from it: :func:`missed_preparation`)."""
     following = _following(tx, off)
     if off.status is not SessionStatus.MISSED and following is not None:
         _carry_preparations(tx, off, following)

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from peercoach_lib import deck, model, session_log
+from peercoach_lib import deck, model, prep, session_log
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.apps.prep_app import SessionPrepApp
 
@@ -155,6 +155,92 @@ def test_a_preparation_carried_on_from_a_session_put_off_says_so_until_saved(sto
     assert store.find(model.SessionPrep)[0].carried_from_session_id is None
 
 
+def _miss(store, pair, session) -> None:
+    session_log.save(
+        store,
+        pair["alice"].id,
+        session_log.SessionEntry(session=session.replace(status="missed")),
+    )
+
+
+def test_what_was_prepared_for_a_missed_session_is_offered_for_the_next(store, pair, booked):
+    sessions, _ = booked
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.purpose.value = "Decide on the funding bid"
+    app.outcomes.value = "A yes or a no"
+    app.private.value = "Nervous"
+    app.pin.click()
+    pinned = list(app.pinned)
+    assert pinned
+    app.save_button.click()
+    assert "Saved" in app.result.value
+    _miss(store, pair, sessions[0])
+
+    later = SessionPrepApp(store, person_id=pair["alice"].id, today=dt.date(2026, 3, 4))
+    assert later.session.value == sessions[1].id
+    assert later.purpose.value == "" and later.missed_box.layout.display == "flex"
+    assert (
+        "The session of 3 March 2026 was missed. You had prepared for it (“Decide on the funding "
+        "bid”)" in later.missed_note.value
+    )
+    assert not store.find(model.Draft)  # offered, nothing done yet
+    later.use_missed.click()
+    assert later.purpose.value == "Decide on the funding bid"
+    assert (later.outcomes.value, later.private.value) == ("A yes or a no", "Nervous")
+    assert later.pinned == pinned
+    assert later.use_missed.layout.display == "none"
+    assert (
+        "Filled in from what you prepared for the session of 3 March 2026 (missed): change "
+        "what no longer fits, then save." in later.missed_note.value
+    )
+    # Kept as a draft until saved here; the missed session keeps its own.
+    (draft,) = store.find(model.Draft)
+    assert draft.data["purpose"] == "Decide on the funding bid"
+    later.save_button.click()
+    made = {p.session_id: p.purpose for p in store.find(model.SessionPrep)}
+    assert made == {s.id: "Decide on the funding bid" for s in sessions}
+    # Prepared here now: nothing more is offered.
+    again = SessionPrepApp(store, person_id=pair["alice"].id, today=dt.date(2026, 3, 4))
+    assert again.missed_box.layout.display == "none" and again.missed_prep is None
+
+
+def test_nothing_is_offered_after_a_held_session_or_without_a_preparation(store, pair, booked):
+    sessions, _ = booked
+    _miss(store, pair, sessions[0])  # missed, but nothing was prepared for it
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=dt.date(2026, 3, 4))
+    assert app.session.value == sessions[1].id and app.missed_box.layout.display == "none"
+    # Bob prepared for the missed session: his, not Alice's, to start from.
+    store.save(
+        model.SessionPrep(session_id=sessions[0].id, person_id=pair["bob"].id, purpose="Bob's")
+    )
+    assert prep.missed_preparation(store, sessions[1], pair["alice"].id) is None
+    assert prep.missed_preparation(store, sessions[1], pair["bob"].id).purpose == "Bob's"
+    # A session held since the missed one: it is the last, and nothing is offered.
+    held = store.save(
+        model.Session(
+            partnership_id=pair["partnership"].id,
+            planned=False,
+            status="held",
+            held_on=dt.date(2026, 3, 5),
+        )
+    )
+    assert held.day < sessions[1].scheduled_on
+    assert prep.missed_preparation(store, sessions[1], pair["bob"].id) is None
+
+
+def test_a_draft_of_my_own_is_not_covered_by_the_offer(store, pair, booked):
+    sessions, _ = booked
+    store.save(
+        model.SessionPrep(session_id=sessions[0].id, person_id=pair["alice"].id, purpose="Old")
+    )
+    _miss(store, pair, sessions[0])
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=dt.date(2026, 3, 4))
+    app.purpose.value = "Something new"  # typed, not saved: a draft
+    again = SessionPrepApp(store, person_id=pair["alice"].id, today=dt.date(2026, 3, 4))
+    assert again.purpose.value == "Something new"
+    assert again.missed_box.layout.display == "none"
+
+
 def test_someone_with_nothing_booked_is_told_so(store, pair):
     app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
     assert "No sessions are booked for you" in app.intro.value
@@ -272,6 +358,7 @@ def test_what_was_typed_and_not_saved_comes_back_on_opening_again(store, pair, b
     _rows(app)[1].obstacle.value = "Away all week"
     app.pin.click()
     pinned = list(app.pinned)
+    assert pinned
     assert app.discard.layout.display == "flex"
     assert store.find(model.SessionPrep) == []  # a draft is not a preparation
 

@@ -165,6 +165,13 @@ _FORM_PARTS = {
 }
 
 
+def _gist(made: SessionPrep) -> str:
+    """A preparation in a few words: its purpose, else the start of what else it says."""
+    words = made.purpose or made.outcomes or made.process or made.private_notes
+    words = " ".join(words.split())
+    return words if len(words) <= 80 else words[:79].rstrip() + "…"
+
+
 def _form_parts(saved: SessionPrep | None) -> dict:
     if saved is None:
         return dict(_FORM_PARTS)
@@ -204,6 +211,17 @@ class SessionPrepApp(widgets.VBox):
         self.intro = widgets.HTML()
         #: Where a preparation carried on from a session that did not take place came from.
         self.carried = widgets.HTML()
+        #: What I prepared for the session missed just before this one, offered to start from.
+        self.missed_prep: SessionPrep | None = None
+        self.missed_note = widgets.HTML()
+        self.use_missed = widgets.Button(
+            description="Start from what I prepared then",
+            icon="clone",
+            layout=widgets.Layout(width="auto", align_self="flex-start", margin="0 0 8px 240px"),
+        )
+        self.missed_box = widgets.VBox(
+            [self.missed_note, self.use_missed], layout=widgets.Layout(display="none")
+        )
         self.demo = widgets.HTML()
         self.draft_bar = forms.DraftBar("the preparation")
         self.draft_notice, self.discard = self.draft_bar.notice, self.draft_bar.discard
@@ -285,6 +303,7 @@ class SessionPrepApp(widgets.VBox):
                 self.unsaved,
                 self.draft_bar,
                 self.carried,
+                self.missed_box,
                 self.intro,
                 self.reviews_box,
                 self.editor,
@@ -305,6 +324,7 @@ class SessionPrepApp(widgets.VBox):
         self.unsaved.watch(self.session, self._on_session)
         self.save_button.on_click(runtime.settled(self._on_save))
         self.discard.on_click(runtime.guarded(self._on_discard))
+        self.use_missed.on_click(runtime.guarded(self._on_use_missed))
         for control in (
             self.purpose.control,
             self.outcomes.control,
@@ -492,6 +512,9 @@ class SessionPrepApp(widgets.VBox):
             field.show()
         self.result.value = self.deck_message.value = ""
         self.editor.layout.display = "none" if chosen is None else "flex"
+        self.missed_prep = None
+        self.missed_box.layout.display = "none"
+        self.use_missed.layout.display = "flex"
         if chosen is None:
             # Nobody's words stay on screen: not the person's chosen before, private notes least.
             loading, self._loading = self._loading, True
@@ -534,8 +557,52 @@ class SessionPrepApp(widgets.VBox):
             ]
             self.unsaved.mark_clean()
             self._restore_draft(chosen.session.id)
+            if self.current is None and not self.unsaved.unsaved:  # nothing of mine here yet
+                self._offer_missed(chosen.session)
         finally:
             self._loading = False
+
+    def _offer_missed(self, session: Session) -> None:
+        """Offer what I prepared for the session missed just before this one, if anything."""
+        missed = prep.missed_preparation(self.store, session, self.person.value)
+        if missed is None or not any(
+            (missed.purpose, missed.outcomes, missed.process, missed.private_notes)
+        ):
+            return
+        off = self.store.get(Session, missed.session_id)
+        self.missed_prep = missed
+        self.missed_note.value = forms.notice(
+            "info",
+            f"The session of {dates.long(off.scheduled_on)} was missed. You had prepared for it "
+            f"(“{html.escape(_gist(missed))}”): start from that, and change what no longer "
+            "fits? It stays with the missed session too.",
+        )
+        self.missed_box.layout.display = "flex"
+
+    def _on_use_missed(self, _button=None) -> None:
+        """Fill in the form from the missed session's preparation: kept as a draft until saved
+        here; sharing stays as chosen."""
+        missed = self.missed_prep
+        if missed is None:
+            return
+        self.missed_prep = None
+        self.use_missed.layout.display = "none"
+        off = self.store.get(Session, missed.session_id)
+        self.missed_note.value = forms.notice(
+            "info",
+            f"Filled in from what you prepared for the session of {dates.long(off.scheduled_on)} "
+            "(missed): change what no longer fits, then save.",
+        )
+        loading, self._loading = self._loading, True
+        try:
+            self.purpose.value = missed.purpose
+            self.outcomes.value = missed.outcomes
+            self.process.value = missed.process
+            self.private.value = missed.private_notes
+            self.set_pinned(list(missed.pinned_questions))
+        finally:
+            self._loading = loading
+        self._on_edit()
 
     def _carried_words(self, current: SessionPrep | None) -> str:
         """Where a preparation carried on from a session that did not take place came from."""
