@@ -18,19 +18,26 @@ _INLINE = re.compile(r"([\\`*_\[\]<>|~&!])")
 _BLOCK_START = re.compile(r"^(\d+(?=[.)])|)([#>+=.)-])")
 
 
+#: Before an indent: a character that shows as nothing and is not a space, so that a renderer
+#: that drops the spaces opening a line after a line break keeps the no-break spaces after it.
+_INDENT = "\u2060"  # WORD JOINER
+
+
 def words(text: str) -> str:
     """What a person wrote, for a Markdown document, so that any viewer shows it as typed.
 
     Markdown syntax is escaped with backslashes ("<b>", "# Status", "![x](http://…)" and
     "*this*" show as written, and load nothing), and each line break is kept as a line break
     (a backslash at the line's end), blank lines included, so that several lines stay within
-    the paragraph or list item they are written into.
+    the paragraph or list item they are written into. A line's indent is kept too (as
+    no-break spaces, which Markdown reads neither as a code block nor as a list): "  - a point"
+    under a line stays set in under it.
     """
     lines = []
-    for line in text.strip().splitlines():
-        line = _INLINE.sub(r"\\\1", line.strip())
-        line = _BLOCK_START.sub(r"\1\\\2", line)
-        lines.append(line)
+    for line in text.strip().splitlines():  # (the first line's indent goes: it follows a label)
+        said = _BLOCK_START.sub(r"\1\\\2", _INLINE.sub(r"\\\1", line.strip()))
+        indent = line[: len(line) - len(line.lstrip())].expandtabs(4)
+        lines.append(_INDENT + "\u00a0" * len(indent) + said if said and indent else said)
     return "\\\n".join(lines)
 
 

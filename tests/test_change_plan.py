@@ -182,6 +182,22 @@ def test_what_people_write_shows_as_typed_in_the_documents_and_loads_nothing():
     assert "default-src 'none'" in page  # and the page may fetch nothing, whatever it holds
 
 
+def test_a_lines_indent_is_kept_in_the_documents():
+    """ "  - a point" under a line stays set in under it, in the Markdown and on the page (it
+    lost its spaces), and is neither a list nor a code block."""
+    why = "Options:\n  - move team\n\t- stay where I am\n        even this deep"
+    text = cp.markdown(complete_plan(1).replace(why_it_matters=why), "Alice")
+    nbsp, joiner = "\u00a0", "\u2060"
+    assert f"Options:\\\n{joiner}{nbsp * 2}\\- move team\\\n" in text
+    assert f"{joiner}{nbsp * 4}\\- stay where I am" in text
+    page = documents.html_page(text, "Plan")
+    body = page[page.index("<main>") :]
+    assert f"Options:<br />\n{joiner}{nbsp * 2}- move team<br />\n" in body
+    assert f"{joiner}{nbsp * 8}even this deep" in body
+    for block in ("<pre>", "<code>", "<ul>"):
+        assert block not in body.split("Options:")[1].split("</p>")[0]
+
+
 @pytest.mark.parametrize(
     ("goal", "passed"),
     [
