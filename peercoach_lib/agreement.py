@@ -305,10 +305,16 @@ def check(
             f"the guide recommends at least {MIN_ONE_WAY_MINUTES} minutes of coaching each "
             "for one-way sessions"
         )
-    if 0 < len(active) < MIN_BOOKED:
+    # Few agreed in all (a partnership's last sessions, the others held, are no few booked).
+    if active and len(active) + len(logged) < MIN_BOOKED:
         found.warnings["session_count"] = (
-            f"only {len(active)} booked: the guide suggests booking at least {MIN_BOOKED} "
-            "sessions ahead"
+            f"only {len(active)} booked"
+            + (
+                f" ({len(active) + len(logged)} in all, with those held or missed)"
+                if logged
+                else ""
+            )
+            + f": the guide suggests booking at least {MIN_BOOKED} sessions ahead"
         )
     gaps = [(a, b) for a, b in itertools.pairwise(active) if (b - a).days > MAX_GAP_DAYS]
     if gaps:

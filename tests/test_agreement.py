@@ -119,6 +119,19 @@ def _weekly(n: int) -> list[ag.Booking]:
     return [ag.Booking(d) for d in ag.schedule_dates(MON, Frequency.WEEKLY, count=n)]
 
 
+def test_few_sessions_left_near_the_end_are_not_few_booked():
+    """The guide's "book at least 3 ahead" is about the sessions agreed: the last two of eight,
+    six held, are no reason for a note; one held and one to come are."""
+    held = [MON - dt.timedelta(weeks=k) for k in range(6, 0, -1)]
+    found = ag.check(_agreement(), _weekly(2), today=MON, logged=held)
+    assert "session_count" not in found.warnings
+    found = ag.check(_agreement(), _weekly(1), today=MON, logged=held[-1:])
+    assert found.warnings["session_count"] == (
+        "only 1 booked (2 in all, with those held or missed): the guide suggests booking at "
+        "least 3 sessions ahead"
+    )
+
+
 def test_a_good_agreement_raises_nothing():
     found = ag.check(_agreement(), _weekly(8), partners=(1, 2), today=MON)
     assert found.errors == {} and found.warnings == {} and found.ok
