@@ -325,23 +325,34 @@ def check(
         )
     # Booked before today here (new, or moved); one due as stored is the note further down.
     stored = booked_on or {}
-    past = [
-        k
+    changed = [
+        (k, b.on)
         for k, b in zip(numbered_all, bookings, strict=True)
-        if k is not None
-        and b.on < today
-        and (b.session_id is None or stored.get(b.session_id, b.on) != b.on)
+        if k is not None and (b.session_id is None or stored.get(b.session_id, b.on) != b.on)
     ]
-    if past and "schedule" not in found.warnings:
+    # Before a session already held or missed: it would come before the sessions numbered
+    # ahead of it (session 17 before session 16).
+    if logged and (behind := [(k, day) for k, day in changed if day < max(logged)]):
+        k, day = behind[0]
+        found.errors.setdefault(
+            "schedule",
+            f"Session {k} would be on {dates.short(day)}, before the last session held or "
+            f"missed ({dates.short(max(logged))}): a session to come is booked after those",
+        )
+    past = [k for k, day in changed if day < today]
+    if past:
         which = (
             f"Session {past[0]} would be booked"
             if len(past) == 1
             else f"Sessions {_numbers(past)} would be booked"
         )
-        found.warnings["schedule"] = (
+        said = (
             f"{which} before today; move {'it' if len(past) == 1 else 'them'}, or cancel "
             f"{'it if it is' if len(past) == 1 else 'those'} only there to keep the rhythm"
         )
+        # Said as well as a gap the move makes, not instead of it.
+        gap = found.warnings.get("schedule")
+        found.warnings["schedule"] = f"{said}; {gap}" if gap else said
     # Booked before today, as stored, and not logged: due, and easily forgotten.
     due = [
         (k, b.on)

@@ -463,6 +463,36 @@ def test_two_sessions_on_one_day_are_named_together():
     )
 
 
+def test_a_session_to_come_cannot_be_moved_before_one_already_held():
+    """Sessions 1 to 3 held, the last on 2 March: session 4 moved to 17 February would come
+    before it. Refused; a move to yesterday, after them, is a note (with the gap it makes)."""
+    held = [MON - dt.timedelta(weeks=k) for k in (2, 1, 0)]
+    start = _agreement(first_session_on=held[0])
+    ahead = [ag.Booking(MON + dt.timedelta(weeks=k), session_id=10 + k) for k in (1, 6, 7)]
+    stored = {b.session_id: b.on for b in ahead}
+    today = MON + dt.timedelta(days=3)
+    moved = [ag.Booking(dt.date(2026, 2, 17), session_id=11), *ahead[1:]]
+    found = ag.check(start, moved, today=today, booked_on=stored, logged=held)
+    assert found.errors["schedule"] == (
+        "Session 4 would be on 17 Feb 2026, before the last session held or missed (2 Mar "
+        "2026): a session to come is booked after those"
+    )
+    # As stored (booked long ago, never logged): no refusal, only the reminder to log it.
+    as_stored = ag.check(
+        start, moved, today=today, booked_on={11: dt.date(2026, 2, 17)}, logged=held
+    )
+    assert "schedule" not in as_stored.errors
+    # Yesterday: after those held, before today; said with the gap the move leaves.
+    yesterday = [ag.Booking(today - dt.timedelta(days=1), session_id=11), *ahead[1:]]
+    early = ag.check(start, yesterday, today=today, booked_on=stored, logged=held)
+    assert early.errors == {}
+    assert early.warnings["schedule"] == (
+        "Session 4 would be booked before today; move it, or cancel it if it is only there to "
+        "keep the rhythm; 40 days between 4 Mar 2026 and 13 Apr 2026: the guide suggests "
+        "meeting at least every month"
+    )
+
+
 def test_an_agreed_day_no_session_to_come_falls_on_is_pointed_out():
     thursday = ag.check(_agreement(day="Thursday"), _weekly(8), today=MON)
     assert thursday.warnings["day"] == (

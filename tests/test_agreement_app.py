@@ -918,6 +918,24 @@ def test_changing_the_agreed_day_moves_the_sessions_to_come(store, pair, app):
     assert sorted(s.scheduled_on for s in stored) == after
 
 
+def test_a_session_to_come_moved_before_those_held_is_refused(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    with store.transaction() as tx:  # the first two were held
+        for session in tx.find(model.Session, partnership_id=pair["partnership"].id)[:2]:
+            tx.save(session.replace(status="held", held_on=session.scheduled_on))
+    held = app.bookings[1].on
+    later = AgreementApp(store, partnership_id=pair["partnership"].id, today=held + dt.timedelta(3))
+    later.acting.value = pair["alice"].id
+    later.rows.children[0].children[0].value = held - dt.timedelta(days=3)  # session 3
+    assert later.schedule_field.kind == "error"
+    assert "Session 3 would be on" in later.schedule_field.message.value
+    before = {s.id: s.scheduled_on for s in store.find(model.Session)}
+    later.save_button.click()
+    assert "Nothing was saved" in later.result.value
+    assert {s.id: s.scheduled_on for s in store.find(model.Session)} == before
+
+
 def test_a_new_agreements_first_date_follows_the_agreed_day(store, pair, app):
     app.first_date.value = dt.date(2026, 1, 13)  # a Tuesday
     app.day.value = model.Weekday.THURSDAY
