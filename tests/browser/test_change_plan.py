@@ -317,6 +317,19 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     page.wait_for_timeout(1500)  # a save, had it gone through, would have said so by now
     expect(page.get_by_text("Saved at")).to_have_count(0)
     expect(field(page, "Plan").locator("option", has_text=change)).to_have_count(0)
+    # Another field marked already is counted with the box, not left out of the sentence.
+    weight = field(page, "Weight against my other goals")
+    fill(weight, "150")
+    expect(field_error(page, "Weight against my other goals")).to_have_text(
+        "Error: must be from 0.1 to 100", timeout=KERNEL_MS
+    )
+    page.get_by_role("button", name="Save plan").click()
+    expect(held).to_have_text(
+        "Nothing was saved: a date box holds a day the calendar does not have, and 1 other "
+        "field needs attention (marked Error)."
+    )
+    fill(weight, "1")
+    expect(field_error(page, "Weight against my other goals")).to_have_count(0, timeout=KERNEL_MS)
 
     due.fill("2027-03-01")  # corrected: the message goes, and the plan saves with the date
     due.blur()
