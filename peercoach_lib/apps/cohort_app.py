@@ -124,6 +124,9 @@ class CohortDashboardApp(widgets.VBox):
         self.body = widgets.VBox(
             [self.demo, self.privacy, self.start, self.end, self.results, self.pairing]
         )
+        for field in (self.start, self.end):
+            field.add_class(forms.LIVE)
+        self.results.add_class(forms.LIVE_RESULTS)
         self.children = [
             forms.stylesheet(),
             self.chooser,

@@ -162,6 +162,34 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     expect(after_today).to_have_count(0, timeout=KERNEL_MS)
     visit_.assert_clean()
 
+    # A day typed into the range with the keyboard, the focus still in the box: there is no
+    # button to press, so the figures follow once the typing stops a moment.
+    start = page.get_by_label("From", exact=True)
+    later = view.start + dt.timedelta(weeks=8)
+    with Store(demo_database) as store:
+        narrower = cohort.load(store, COHORT, start=later, end=today).headline()
+    assert narrower != headline, "eight weeks fewer change the figures"
+    start.focus()
+    page.keyboard.type(later.strftime("%m%d%Y"), delay=50)
+    held = narrower["Sessions held / planned"]
+    expect(figures).to_contain_text(held, timeout=KERNEL_MS)
+    expect(start).to_be_focused()
+    start.press("Tab")
+    # A year of five digits: the figures of the day before are put away (they are not about
+    # what the box shows), and come back once it is put right.
+    end.focus()  # (on the month: on to the year)
+    end.press("ArrowRight")
+    end.press("ArrowRight")
+    page.keyboard.type("20266", delay=50)
+    end.blur()
+    expect(page.get_by_text("a year of more than four digits")).to_be_visible()
+    expect(figures).to_be_hidden()
+    end.fill(today.isoformat())
+    end.blur()
+    expect(figures).to_be_visible(timeout=KERNEL_MS)
+    expect(figures).to_contain_text(held)
+    visit_.assert_clean()
+
 
 def test_no_private_words_reach_the_facilitator(workbook, visit, demo_database):
     private = private_words(demo_database)
