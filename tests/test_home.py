@@ -19,6 +19,11 @@ def test_home_shows_demo_banner_and_what_the_workbook_holds(demo_store):
     assert "The most recent session was held on" in page.summary.value
     # "Running", as the dashboard's "Pairs active" means those of them that met.
     assert ">running partnerships<" in page.summary.value
+    # One cohort is "1 cohort"; the data's place is a file, not a database address.
+    assert ">1<" in page.summary.value and ">cohort<" in page.summary.value
+    path = demo_store.url.removeprefix("sqlite:///")
+    assert f"Data is kept in the file <code>{path}</code>." in page.summary.value
+    assert "sqlite://" not in page.summary.value
 
 
 def test_home_of_an_empty_workbook_says_how_to_begin(store):

@@ -84,7 +84,7 @@ class HomeApp(widgets.VBox):
             counts = _summary_html(facts, None) if viewer.is_facilitator else ""
             self.summary.value = _signed_in_html(viewer) + counts
         else:
-            self.summary.value = _summary_html(facts, describe(store.url))
+            self.summary.value = _summary_html(facts, _where(store.url))
         self.apps.value = _apps_html(apps, place)
 
 
@@ -119,6 +119,17 @@ def _signed_in_html(viewer) -> str:
     return f"<p class='peercoach-signed-in' style='font-size:14px'>{who}</p>"
 
 
+def _where(url: str) -> str:
+    """Where the data is, for the person running the workbook on their own computer: a SQLite
+    database as its file, another as its address without the password (HTML)."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            return "memory only (it goes when the server stops)"
+        return f"the file <code>{html.escape(parsed.database)}</code>"
+    return f"the database <code>{html.escape(describe(url))}</code>"
+
+
 def _summary_html(facts: dict[str, object], where: str | None) -> str:
     if not facts["people"]:
         return (
@@ -127,10 +138,16 @@ def _summary_html(facts: dict[str, object], where: str | None) -> str:
         )
     last = facts["last_held"]
     items = [
-        ("people", facts["people"]),
-        ("cohorts", facts["cohorts"]),
-        ("running partnerships", facts["partnerships"]),
-        ("sessions held", facts["sessions_held"]),
+        ("person" if facts["people"] == 1 else "people", facts["people"]),
+        ("cohort" if facts["cohorts"] == 1 else "cohorts", facts["cohorts"]),
+        (
+            "running partnership" if facts["partnerships"] == 1 else "running partnerships",
+            facts["partnerships"],
+        ),
+        (
+            "session held" if facts["sessions_held"] == 1 else "sessions held",
+            facts["sessions_held"],
+        ),
     ]
     cells = "".join(
         f'<div style="padding:8px 14px;border:1px solid #c8c8c8;border-radius:6px;min-width:110px">'
@@ -143,7 +160,7 @@ def _summary_html(facts: dict[str, object], where: str | None) -> str:
         "<h2 style='margin:16px 0 8px'>In this workbook</h2>"
         f'<div style="display:flex;gap:10px;flex-wrap:wrap">{cells}</div>'
         f"<p style='font-size:13px;color:#444'>{last_line.strip()}"
-        + (f" Data is kept in <code>{html.escape(where)}</code>." if where else "")
+        + (f" Data is kept in {where}." if where else "")
         + "</p>"
     )
 
