@@ -20,6 +20,7 @@ from peercoach_lib.documents import words
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     Agreement,
+    FieldChange,
     Frequency,
     PartnerSection,
     Partnership,
@@ -535,7 +536,12 @@ def save(
         editable = {b.session_id for b in bookings if b.session_id is not None}
         logged = [s for s in logged_sessions(tx, agreement.partnership_id) if s.id not in editable]
         active = len(logged) + sum(not b.cancelled for b in bookings)
-        agreement = tx.save(agreement.replace(session_count=max(active, 1), updated_by=by), by=by)
+        # The sessions moved, cancelled or booked are changes to the agreement too: its history
+        # names them with its own fields' changes.
+        moves = _schedule_changes(tx, bookings, held=len(logged)) if existing else {}
+        agreement = tx.save(
+            agreement.replace(session_count=max(active, 1), updated_by=by), by=by, also=moves
+        )
         before = existing[0] if existing else None
         entry_changed = before is not None and any(
             getattr(before, name) != getattr(agreement, name) for name in CALENDAR_FIELDS
@@ -547,6 +553,36 @@ def save(
             for session in logged:
                 tx.save(session.replace(calendar_sequence=session.calendar_sequence + 1))
         return agreement, saved
+
+
+def _schedule_changes(
+    tx: Transaction, bookings: Sequence[Booking], *, held: int
+) -> dict[str, FieldChange]:
+    """What saving ``bookings`` changes in the schedule stored, by session ("Session 17": from
+    30 Nov 2026 to 1 Dec 2026; to "cancelled"; from "not booked"), for the history."""
+    changes = {}
+    for k, booking in zip(numbers(bookings, held=held), bookings, strict=True):
+        after = "cancelled" if booking.cancelled else dates.short(booking.on)
+        if booking.session_id is None:
+            if not booking.cancelled:
+                changes[f"Session {k}"] = FieldChange(before="not booked", after=after)
+            continue
+        stored = tx.get(Session, booking.session_id)
+        if stored.status not in (SessionStatus.SCHEDULED, SessionStatus.CANCELLED):
+            continue  # held or missed since: the session log's, not the schedule's
+        was = (
+            "cancelled"
+            if stored.status is SessionStatus.CANCELLED
+            else dates.short(stored.scheduled_on)
+        )
+        if was != after:
+            name = (
+                f"Session {k}"
+                if k is not None
+                else f"Session of {dates.short(stored.scheduled_on)}"
+            )
+            changes[name] = FieldChange(before=was, after=after)
+    return changes
 
 
 #: An agreement (None before its first save) with its schedule.

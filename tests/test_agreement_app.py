@@ -936,6 +936,26 @@ def test_a_session_to_come_moved_before_those_held_is_refused(store, pair, app):
     assert {s.id: s.scheduled_on for s in store.find(model.Session)} == before
 
 
+def test_sessions_moved_cancelled_or_booked_are_in_the_agreements_changes(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    later = AgreementApp(store, partnership_id=pair["partnership"].id, today=app.today)
+    later.acting.value = pair["bob"].id
+    third, fourth = later.bookings[2].on, later.bookings[3].on
+    later.rows.children[2].children[0].value = third + dt.timedelta(days=1)  # moved
+    later.count.value = later.count.value + 1  # one more booked
+    later.save_button.click()
+    assert "Saved at" in later.result.value
+    (entry,) = [h for h in store.history(model.Agreement, later.saved.id) if h.changes]
+    assert entry.changed_by == pair["bob"].id
+    moved = f"Session 3: {dates.short(third)} → {dates.short(third + dt.timedelta(days=1))}"
+    assert moved in later.history.value
+    count = later.count.value
+    assert f"Number of sessions: {count - 1} → {count}" in later.history.value
+    assert f"Session {count}: not booked → " in later.history.value
+    assert f"Session 4: {dates.short(fourth)}" not in later.history.value  # left as it was
+
+
 def test_a_new_agreements_first_date_follows_the_agreed_day(store, pair, app):
     app.first_date.value = dt.date(2026, 1, 13)  # a Tuesday
     app.day.value = model.Weekday.THURSDAY

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -46,12 +46,15 @@ class Transaction:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def save(self, record: R, *, by: int | None = None) -> R:
+    def save(
+        self, record: R, *, by: int | None = None, also: Mapping[str, FieldChange] | None = None
+    ) -> R:
         """Insert a record without an id (returning it with its new id), or update one with an id.
 
         ``by`` is the person making the change; records kept in history (agreements, plans,
-        partnerships, cohorts) note it with what changed. Raises :class:`NotFoundError` when a
-        record with an id is not in the store.
+        partnerships, cohorts) note it with what changed, and with ``also``: changes made with
+        it that are not its fields (an agreement's sessions moved, say), by name. Raises
+        :class:`NotFoundError` when a record with an id is not in the store.
         """
         mapping = table_map(type(record))
         now = dt.datetime.now(dt.UTC)
@@ -83,7 +86,7 @@ class Transaction:
             raise NotFoundError(f"there is no {type(record).label().lower()} {record.id}")
         self._write_children(mapping, record)
         if before:
-            changes = _changes(before[0], record)
+            changes = {**_changes(before[0], record), **(also or {})}
             if changes:
                 self._note(mapping, record.id, HistoryAction.UPDATED, now, by, changes)
         return record
