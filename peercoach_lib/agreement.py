@@ -470,9 +470,9 @@ def session_time(
     agreement: Agreement | None, session: Session, reader_zone: str | None = None
 ) -> str:
     """When a booked session starts, for a chooser to name after its day: ", 18:00" in the
-    agreement's time zone; for a reader whose clock says otherwise, their own time too,
-    with their own day when it is another (", 18:00; Wed 25 Nov 13:00 your time"). Empty
-    with no time agreed, or no day."""
+    agreement's time zone; for a reader whose clock says otherwise, whose clock that is and
+    their own time too, with their own day when it is another (", 18:00 London time; Wed 25
+    Nov 13:00 your time"). Empty with no time agreed, or no day."""
     start = session_start(agreement, session) if agreement is not None else None
     if start is None:
         return ""
@@ -483,7 +483,13 @@ def session_time(
     if mine.replace(tzinfo=None) == start.replace(tzinfo=None):
         return said
     day = "" if mine.date() == start.date() else f"{mine:%a} {dates.day_month(mine)} "
-    return f"{said}; {day}{mine:%H:%M} your time"
+    return f"{said} {zone_place(agreement.time_zone)} time; {day}{mine:%H:%M} your time"
+
+
+def zone_place(zone: str) -> str:
+    """A time zone as people name its clock: "Europe/London" is London, "America/New_York"
+    New York, "America/Argentina/Buenos_Aires" Buenos Aires; "UTC" stays UTC."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def weekday_near(day: dt.date, weekday: int, *, not_before: dt.date) -> dt.date:

@@ -412,13 +412,20 @@ def test_a_session_says_when_it_starts_in_the_readers_time_too():
     # The same clock (London, or Dublin in winter) says nothing more.
     assert ag.session_time(agreement, session, "Europe/London") == ", 18:30"
     assert ag.session_time(agreement, session, "Europe/Dublin") == ", 18:30"
-    assert ag.session_time(agreement, session, "America/New_York") == ", 18:30; 13:30 your time"
-    assert (
-        ag.session_time(agreement, session, "Asia/Kolkata") == ", 18:30; Wed 25 Nov 00:00 your time"
+    assert ag.session_time(agreement, session, "America/New_York") == (
+        ", 18:30 London time; 13:30 your time"
+    )
+    assert ag.session_time(agreement, session, "Asia/Kolkata") == (
+        ", 18:30 London time; Wed 25 Nov 00:00 your time"
     )
     # A session's own time wins over the agreement's; with no time agreed, nothing is said.
     moved = session.replace(scheduled_time=dt.time(7, 0))
-    assert ag.session_time(agreement, moved, "Asia/Kolkata") == ", 07:00; 12:30 your time"
+    assert ag.session_time(agreement, moved, "Asia/Kolkata") == (
+        ", 07:00 London time; 12:30 your time"
+    )
+    assert ag.zone_place("America/New_York") == "New York"
+    assert ag.zone_place("America/Argentina/Buenos_Aires") == "Buenos Aires"
+    assert ag.zone_place("UTC") == "UTC"
     assert ag.session_time(agreement.replace(time=None), session, "Asia/Kolkata") == ""
     assert ag.session_time(None, session) == ""
 

@@ -413,7 +413,7 @@ def test_a_schedule_counts_its_days_in_its_agreements_time_zone(store, cohort, f
         there = dt.datetime.combine(behind, dt.time(18, 0), ZoneInfo("Pacific/Pago_Pago"))
         here = there.astimezone(ZoneInfo(far_apart["ann"]))
         assert prep.session.control.label.endswith(
-            f", 18:00; {here:%a} {here.day} {here:%b} 19:00 your time with Bea"
+            f", 18:00 Pago Pago time; {here:%a} {here.day} {here:%b} 19:00 your time with Bea"
         )
         page = AgreementApp(store, partnership_id=pair.id)
         assert "not in the session log yet" not in str(page.check()[1].warnings)
@@ -429,8 +429,8 @@ def test_a_schedule_counts_its_days_in_its_agreements_time_zone(store, cohort, f
         there = dt.datetime.combine(ahead, dt.time(18, 0), ZoneInfo("Pacific/Kiritimati"))
         here = there.astimezone(ZoneInfo(far_apart["bea"]))
         assert log.session.control.label == (
-            f"{dates.short_weekday(ahead)}, 18:00; {here:%a} {here.day} {here:%b} 17:00 your "
-            "time (scheduled)"
+            f"{dates.short_weekday(ahead)}, 18:00 Kiritimati time; {here:%a} {here.day} "
+            f"{here:%b} 17:00 your time (scheduled)"
         )
         log.save_button.click()
         assert "Saved" in log.result.value, log.result.value
