@@ -280,8 +280,13 @@ def test_switching_session_or_person_holds_back_unsaved_edits(store, pair, booke
     app.session.value = sessions[1].id
     assert app.session.value == sessions[0].id and app.purpose.value == "Decide on the bid"
     assert "not saved" in app.unsaved.text.value
+    # One "discard" at a time: the draft's own is put away while the question is asked.
+    asking = "peercoach-while-asking"
+    assert app.draft_bar.discard.layout.display == "flex"
+    assert asking in app.draft_bar.discard._dom_classes
     rows = [r for r in app.commitments.children if isinstance(r, CommitmentRow)]
     app.unsaved.keep_button.click()
+    assert asking not in app.draft_bar.discard._dom_classes
     app.purpose.value = ""
     rows[0].status.value = model.CommitmentStatus.DONE  # a follow-up is an edit too
     app.person.value = pair["bob"].id

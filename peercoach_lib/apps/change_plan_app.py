@@ -276,6 +276,7 @@ class ChangePlanApp(widgets.VBox):
         )
         self.found = widgets.HTML()
         self.draft_bar = forms.DraftBar("the plan")
+        self.unsaved.hide_while_asking(self.draft_bar.discard)
         self.draft_notice, self.discard = self.draft_bar.notice, self.draft_bar.discard
         self.children = [
             forms.stylesheet(),

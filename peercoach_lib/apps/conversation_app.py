@@ -227,6 +227,7 @@ class ConversationApp(widgets.VBox):
             keeps_drafts=("conversation",),  # the ending's words are not kept as a draft
         )
         self.draft_bar = forms.DraftBar("the conversation")
+        self.unsaved.hide_while_asking(self.draft_bar.discard)
         self.conversation_box = widgets.VBox(
             [self.chooser, self.unsaved, self.draft_bar, self.prep_section, self.after_section]
         )

@@ -201,6 +201,10 @@ class NumberField(Field):
         super().show(kind, text)
 
 
+#: The class of what is put away while a chooser's question about unsaved edits is asked.
+_ASKING = "peercoach-while-asking"
+
+
 class UnsavedChanges(widgets.VBox):
     """Keeps a chooser (person, partnership, plan, session) from dropping unsaved edits.
 
@@ -254,6 +258,8 @@ class UnsavedChanges(widgets.VBox):
             layout=widgets.Layout(width="auto", display="none"),
         )
         self._keeps_drafts = keeps_drafts
+        #: Put away while the question is asked (see :meth:`hide_while_asking`).
+        self._asking_hides: list[widgets.DOMWidget] = []
         super().__init__(
             [
                 self.text,
@@ -370,8 +376,16 @@ class UnsavedChanges(widgets.VBox):
                 ),
             )
             self.layout.display = "flex"
+            for widget in self._asking_hides:
+                widget.add_class(_ASKING)
 
         field.control.observe(runtime.guarded(on_choice), names="value")
+
+    def hide_while_asking(self, *hidden: widgets.DOMWidget) -> None:
+        """Put ``hidden`` away while the question is asked: a draft's own "Discard the draft"
+        beside "Discard my changes" is two ways of saying one thing, which do different
+        things."""
+        self._asking_hides.extend(hidden)
 
     def _all_kept_as_drafts(self, drops: tuple[str, ...]) -> bool:
         """Whether every part a choice would drop unsaved is kept as a draft."""
@@ -391,6 +405,8 @@ class UnsavedChanges(widgets.VBox):
         self._held = None
         self.text.value = ""
         self.layout.display = "none"
+        for widget in self._asking_hides:
+            widget.remove_class(_ASKING)
 
     def _on_keep(self, _button=None) -> None:
         self._release()
@@ -571,6 +587,8 @@ _CSS = """
    a field's message about the box's last value, an earlier "Saved at". Out of sight until the
    box is put right. */
 .peercoach-app .peercoach-stale { display: none !important; }
+/* Put away while a chooser asks about unsaved edits (forms.UnsavedChanges.hide_while_asking). */
+.peercoach-app .peercoach-while-asking { display: none !important; }
 /* A list row's message starts where the row's boxes do, past their labels (ipywidgets' own
    label width: the rows' controls keep it). */
 .peercoach-app .peercoach-row-message {

@@ -278,6 +278,7 @@ class SessionPrepApp(widgets.VBox):
         self.unsaved = forms.UnsavedChanges(
             self._snapshot, what="this preparation", on_discard=self._drop_draft, keeps_drafts=True
         )
+        self.unsaved.hide_while_asking(self.draft_bar.discard)
         # What is written for a session: shown only once there is a session to prepare.
         self.editor = widgets.VBox(
             [
