@@ -151,7 +151,10 @@ def test_a_draft_survives_closing_the_tab_and_is_dropped_on_saving(demo_pair):
     assert store.find(model.SessionNote, session_id=s1.id) == []
     # The half-filled check is an error, so nothing is saved and the draft stays.
     second.save_button.click()
-    assert "answer all four items, or none" in second.check["focus"].message.value
+    said = {name: field.message.value for name, field in second.check.items()}
+    assert "answer all four items, or none: 1 of 4 are answered" in said["focus"]
+    assert all("not answered" in said[name] for name in ("approach", "overall"))
+    assert "answer all four" not in said["approach"] + said["overall"] + said["heard"]
     assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
     assert len(store.find(model.Draft)) == 1
     second.check["heard"].value = None

@@ -970,8 +970,14 @@ class SessionLogApp(widgets.VBox):
         answers = {name: f.value for name, f in self.check.items()}
         if held and any(v is not None for v in answers.values()):
             missing = [name for name, v in answers.items() if v is None]
-            for name in missing:
-                errors[f"check.{name}"] = "answer all four items, or none"
+            # Said once, under the first item left out; the others are marked as not answered.
+            for k, name in enumerate(missing):
+                errors[f"check.{name}"] = (
+                    f"answer all four items, or none: {len(answers) - len(missing)} of "
+                    f"{len(answers)} are answered"
+                    if k == 0
+                    else "not answered"
+                )
             if not missing:
                 check = SessionCheck(
                     session_id=1,
