@@ -527,9 +527,8 @@ def range_errors(fields: Iterable[Field]) -> dict[str, str]:
 #: A box of whole numbers: the page says when a pasted number is not whole (the page template).
 WHOLE = "peercoach-whole"
 #: Date fields whose day shows at once what it picks (a dashboard's range, with no save to
-#: press): a day typed there reaches the app once the person stops typing a moment, and what
-#: the page shows from them (marked ``LIVE_RESULTS``) is put away while one holds a day the
-#: calendar lacks (the page template).
+#: press): what the page shows from them (marked ``LIVE_RESULTS``) is put away while one holds
+#: a day the calendar lacks (the page template).
 LIVE = "peercoach-live"
 LIVE_RESULTS = "peercoach-live-results"
 

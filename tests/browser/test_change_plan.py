@@ -437,3 +437,23 @@ def test_a_click_that_leaves_an_impossible_date_is_not_lost(workbook, visit):
     expect(due).to_have_attribute("aria-invalid", "true")
     visit_.assert_clean()
     discard_draft(page)
+
+
+def test_a_date_typed_is_the_apps_once_the_typing_stops_the_focus_still_in_its_box(workbook, visit):
+    """Tab moves from part to part inside a date box, so a box that looks done may not have
+    been left: once the typing stops a moment, what it shows is what the app has (the note
+    that the step has no date goes)."""
+    visit_ = visit(workbook.url(NOTEBOOK, person=NADIA))
+    page = visit_.page
+    start_new_plan(page)
+    steps = rows(page, "Steps")
+    steps.get_by_role("button", name="Add a step").click()
+    fill(steps.get_by_label("Step 1", exact=True), "Mend the bike")
+    expect(steps).to_contain_text("Step 1 has no by-when date", timeout=KERNEL_MS)
+    due = steps.get_by_label("Step 1: By when", exact=True)
+    due.focus()  # on its month
+    page.keyboard.type("03012027", delay=50)
+    expect(steps).not_to_contain_text("has no by-when date", timeout=KERNEL_MS)
+    expect(due).to_be_focused()
+    expect(due).to_have_value("2027-03-01")
+    discard_draft(page)
