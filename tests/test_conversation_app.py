@@ -124,6 +124,33 @@ def test_an_empty_issue_and_an_incomplete_agreement_are_refused_next_to_the_fiel
     )
 
 
+def test_a_save_held_back_by_the_other_part_names_the_fields_there(demo_store, pair):
+    """Each button saves the whole conversation: a refusal for a field of the other part says
+    which, and where (the summary counted a field the person could not see near it)."""
+    me = pair.members[0]
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "Our sessions keep running over"
+    app.held_on.value = AS_OF
+    app.outcome.value = ConversationOutcome.AGREED  # nothing agreed written yet
+    app.save_prep.click()
+    said = plain(app.prep_result.value)
+    assert said.startswith("Nothing was saved: 2 fields need attention (marked Error).")
+    assert (
+        "Under Afterwards, below: What we agreed, Review date need attention too, as this "
+        "button saves the whole conversation."
+    ) in said, said
+    app.outcome.value = None
+    app.feeling.value = "x" * 5000
+    app.save_after.click()
+    said = plain(app.after_result.value)
+    assert "Under Prepare, above: How I feel about it needs attention too" in said, said
+    # Its own part's fields alone: nothing more is said.
+    app.feeling.value = "Tired"
+    app.issue.value = ""
+    app.save_prep.click()
+    assert "Under" not in plain(app.prep_result.value)
+
+
 def test_the_partner_sees_what_came_of_it_on_their_page_never_the_preparation(demo_store, pair):
     me, partner = pair.members
     app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import html
 import logging
+import re
 from collections.abc import Iterator
 
 import ipywidgets as widgets
@@ -556,8 +557,9 @@ class ConversationApp(widgets.VBox):
             )
             return
         except ValidationError as exc:
-            unplaced = forms.show_messages(self.fields, forms.error_messages(exc))
-            result.value = forms.refused(self.fields, unplaced)
+            messages = forms.error_messages(exc)
+            unplaced = forms.show_messages(self.fields, messages)
+            result.value = forms.refused(self.fields, unplaced, self._elsewhere(button, messages))
             return
         except Exception:
             log.exception("saving the conversation failed")
@@ -581,6 +583,25 @@ class ConversationApp(widgets.VBox):
         )
         result = self.prep_result if button is self.save_prep else self.after_result
         result.value = forms.notice("ok", f"{forms.saved_at(self.store)} {shared}{review}")
+
+    def _elsewhere(self, button, messages: dict[str, str]) -> str:
+        """Which fields of the other part hold the save back (each button saves the whole
+        conversation, so an error in the other part refuses it too), as a sentence."""
+        prep = button is self.save_prep
+        other = [
+            self.fields[path]
+            for path in messages
+            if path in self.fields and (path in PREP_FIELDS) != prep
+        ]
+        if not other:
+            return ""
+        names = [re.sub(r"<[^>]+>", "", html.unescape(f.control.description)) for f in other]
+        where = "Afterwards, below" if prep else "Prepare, above"
+        return html.escape(
+            f"Under {where}: {', '.join(names)} "
+            + ("needs" if len(names) == 1 else "need")
+            + " attention too, as this button saves the whole conversation."
+        )
 
     # -- ending ------------------------------------------------------------------------------------
 
