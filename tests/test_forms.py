@@ -160,6 +160,21 @@ def test_the_summary_counts_marked_fields_and_goes_once_they_are_mended(steps):
     assert result.value == ""
 
 
+def test_the_summary_counts_each_row_of_a_list_said_to_be_wrong(steps):
+    """Two steps marked under themselves are two places to put right, not one field."""
+    result = widgets.HTML()
+    forms.retire_when_mended(result, [steps])
+    unplaced = forms.show_messages(
+        {"steps": steps}, {"steps[0].text": "too short", "steps[2].by_when": "too early"}
+    )
+    result.value = forms.refused({"steps": steps}, unplaced)
+    assert "Nothing was saved: 2 fields need attention (marked Error)." in result.value
+    steps.rows[0]["text"].value = "Walk every day"  # one mended, one left
+    assert "Nothing was saved: 1 field needs attention (marked Error)." in result.value
+    steps.rows[2]["by_when"].value = dt.date(2026, 5, 1)
+    assert result.value == ""
+
+
 def test_a_summary_with_a_problem_no_field_shows_stays():
     name = forms.text("Name", "name")
     fields = {"name": name}

@@ -754,8 +754,10 @@ _NEEDS = re.compile(r">([^<>:]+): (?:1 field needs|\d+ fields need)")
 
 
 def _marked(fields: Iterable[Field | RowList]) -> int:
-    """How many of ``fields`` show an error (a field under two paths counts once)."""
-    return len({id(f) for f in fields if f.kind == "error"})
+    """How many of ``fields`` show an error (a field under two paths counts once); in a list,
+    each row said to be wrong counts, as each is marked under itself."""
+    shown = {id(f): f for f in fields if f.kind == "error"}
+    return sum(f.marked if isinstance(f, RowList) else 1 for f in shown.values())
 
 
 def _needs(count: int) -> str:
@@ -796,6 +798,8 @@ def retire_when_mended(result: widgets.HTML, fields: Iterable[Field | RowList]) 
 
     for field in fields:
         field.on_mended(mended)
+        if isinstance(field, RowList):
+            field.on_lessened(mended)
 
 
 def demo_notice() -> str:
@@ -1088,6 +1092,7 @@ class RowList(widgets.VBox):
         self._kind: str | None = None
         self._added: widgets.Box | None = None
         self._mended: list[Callable[[], None]] = []
+        self._lessened: list[Callable[[], None]] = []
         self._edited: list[Callable[[], None]] = []
         self._marked: list[widgets.DOMWidget] = []
         # The errors shown: each one's row (None for the list's own), its row's number when it
@@ -1119,12 +1124,16 @@ class RowList(widgets.VBox):
             return
         self._errors = [e for e in self._errors if e[0] is not None and e[0] is not row]
         self._render()
-        if not self._errors:
-            _tell(self._mended)
+        _tell(self._mended if not self._errors else self._lessened)
 
     def on_mended(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` when a change of the person's takes the list's error away."""
         self._mended.append(callback)
+
+    def on_lessened(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` when a change of the person's takes some of the rows' errors away,
+        others staying (a summary counting them says one fewer)."""
+        self._lessened.append(callback)
 
     def on_edit(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` whenever the list changes: a row's value, a row added or removed."""
@@ -1134,6 +1143,14 @@ class RowList(widgets.VBox):
     def kind(self) -> str | None:
         """What the message line shows: "error", "warning" or None."""
         return self._kind
+
+    @property
+    def marked(self) -> int:
+        """How many places show an error: each row said to be wrong, and the list itself."""
+        if self._kind != "error":
+            return 0
+        rows = {id(e[0]) for e in self._errors if e[0] is not None}
+        return len(rows) + any(e[0] is None for e in self._errors)
 
     def append(self, item: dict | None = None) -> dict[str, widgets.Widget]:
         controls = self.make_row(item)
