@@ -154,7 +154,7 @@ def areas_differ(before: LsiAssessment, after: LsiAssessment) -> str:
     new = [name for key, name in second.items() if key not in first]
     gone = [name for key, name in first.items() if key not in second]
     return "; ".join(
-        f"{word}: {_listing(names)}"
+        f"{word}: {listing(names)}"
         for word, names in (("new", new), ("no longer asked", gone))
         if names
     )
@@ -183,7 +183,8 @@ def save(store: Store, assessment: LsiAssessment) -> tuple[LsiAssessment, LsiAss
 # -- what the charts show, in words (their alt text) ---------------------------------------------
 
 
-def _listing(names: list[str]) -> str:
+def listing(names: list[str]) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -191,8 +192,8 @@ def describe_wheel(assessment: LsiAssessment) -> str:
     """The wheel in one sentence: the index, and the most and least satisfying areas."""
     table = frame(assessment)
     top, bottom = table["satisfaction"].max(), table["satisfaction"].min()
-    most = _listing(list(table.loc[table["satisfaction"] == top, "area"]))
-    least = _listing(list(table.loc[table["satisfaction"] == bottom, "area"]))
+    most = listing(list(table.loc[table["satisfaction"] == top, "area"]))
+    least = listing(list(table.loc[table["satisfaction"] == bottom, "area"]))
     if top == bottom:
         return (
             f"Life satisfaction wheel of {len(table)} areas, index {index(assessment):.0f} of "

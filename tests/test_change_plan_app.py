@@ -146,6 +146,13 @@ def test_focus_areas_from_the_lsi_start_a_new_plan(store, pair):
     assert app.plan.value == NEW
     assert app.area.value == "Money" and app.change.value == "More satisfaction with money"
     assert app.why.value == "My Lifestyle Satisfaction Index suggested these areas: Money, Family."
+    # The link named two areas; the plan serves one, and the other is not dropped unsaid.
+    assert (
+        "A plan serves one life area: this one is for Money. Family can have one of its own: "
+        "save this plan, then choose “Start a new plan…” under Plan."
+    ) in app.found.value
+    one = ChangePlanApp(store, person_id=pair["bob"].id, focus=["Money"], today=TODAY)
+    assert "serves one life area" not in one.found.value
 
 
 def test_the_url_gives_the_context():

@@ -383,6 +383,15 @@ class ChangePlanApp(widgets.VBox):
                 )
             )
             self.unknown_focus = []  # said once, on opening
+        if already is None and self.focus[1:] and select == NEW:
+            # A new plan from a link naming several areas: it serves the first.
+            others = self.focus[1:]
+            said.append(
+                f"A plan serves one life area: this one is for {html.escape(self.focus[0])}. "
+                + html.escape(lsi.listing(others))
+                + (" can have one of its own" if len(others) == 1 else " can each have one")
+                + ": save this plan, then choose “Start a new plan…” under Plan."
+            )
         if already is not None:
             others = [a for a in self.focus if a != already.lsi_area]
             said.append(
