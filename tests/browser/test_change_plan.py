@@ -283,6 +283,8 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     steps = rows(page, "Steps")
     steps.get_by_role("button", name="Add a step").click()
     fill(steps.get_by_label("Step 1", exact=True), "Mend the bike")
+    no_date = steps.get_by_text("Step 1 has no by-when date")
+    expect(no_date).to_be_visible(timeout=KERNEL_MS)
     due = steps.get_by_label("Step 1: By when", exact=True)
     due.click()
     due.press("ArrowLeft")
@@ -294,6 +296,8 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     expect(error).to_have_text(
         "Error: not a date the calendar has, or not complete: correct it or clear it."
     )
+    # The list's note that the step has no date is put away: a date was typed.
+    expect(no_date).to_be_hidden()
     expect(error.locator("strong")).to_have_text("Error:")  # as the app's own errors read
     box, said = due.bounding_box(), error.bounding_box()
     assert abs(said["x"] - box["x"]) <= 2 and said["y"] >= box["y"] + box["height"] - 1
