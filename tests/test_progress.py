@@ -94,6 +94,22 @@ def test_the_lsi_numbers_hold_the_index_of_every_assessment_and_each_areas_ratin
     assert "None" not in shown and "nan" not in shown
 
 
+def test_the_numbers_on_the_page_read_as_words_and_the_csv_as_a_program_reads_them(
+    sixteen_weeks,
+):
+    person = sixteen_weeks.find(model.Person, role="participant")[0]
+    app = ProgressApp(sixteen_weeks, person_id=person.id, today=AS_OF)
+    goals = app.sections["goals"]
+    assert "<th>T-score</th>" in goals.chart.table.value
+    assert "t_score" not in goals.chart.table.value
+    csv_text = base64.b64decode(re.findall(r'base64,([^"]+)"', goals.downloads.value)[-1]).decode()
+    assert csv_text.splitlines()[0] == "rated_on,goal,level,t_score"  # the CSV as it was
+    follow = app.sections["follow_through"].chart.table.value
+    assert "<th>Followed through</th>" in follow and "%</td>" in follow
+    shown = app.sections["sessions"].chart.table.value
+    assert "<th>Planned</th>" in shown and ">True<" not in shown and ">yes<" in shown
+
+
 def test_on_a_served_page_each_chart_is_drawn_when_the_person_reaches_it(
     sixteen_weeks, monkeypatch
 ):

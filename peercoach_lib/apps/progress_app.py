@@ -50,9 +50,41 @@ class ChartSection(widgets.VBox):
         self.chart.show_later(
             lambda: runtime.charts().to_png(figure()),
             f"{self.title}: {reading}",
-            table,
+            readable(table),
             then=offer,
         )
+
+
+#: The tables' columns as the page names them (the CSV keeps the names a program reads).
+_HEADINGS = {
+    "rated_on": "Rated on",
+    "goal": "Goal",
+    "level": "Level",
+    "t_score": "T-score",
+    "week": "Week of",
+    "done": "Done",
+    "partly": "Partly",
+    "not done": "Not done",
+    "dropped": "Dropped",
+    "rate": "Followed through",
+    "date": "Date",
+    "status": "What happened",
+    "planned": "Planned",
+    "total": "Total (0–40)",
+    "flagged": "Flagged",
+}
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """A chart's table as the page shows it: its columns named in words, yes and no for true
+    and false, a share as a percentage (as the chart says it)."""
+    shown = table.copy()
+    for column in shown.columns:
+        if pd.api.types.is_bool_dtype(shown[column]):
+            shown[column] = shown[column].map({True: "yes", False: "no"})
+    if "rate" in shown.columns:
+        shown["rate"] = shown["rate"].map(lambda r: "–" if pd.isna(r) else f"{r:.0%}")
+    return shown.rename(columns=_HEADINGS)
 
 
 class ProgressApp(widgets.VBox):
