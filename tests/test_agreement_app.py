@@ -856,10 +856,12 @@ def test_a_first_date_outside_the_workbook_years_is_an_error_beside_it(
     assert "Nothing was saved" in app.result.value and store.find(model.Agreement) == []
 
 
-def _hold_all(store, pair) -> list[dt.date]:
-    """Log every booked session of the pair as held; returns their days."""
+def _hold_all(store, pair, *, first: int | None = None) -> list[dt.date]:
+    """Log every booked session of the pair as held (the ``first`` ones alone, when given);
+    returns their days."""
     with store.transaction() as tx:
         sessions = tx.find(model.Session, partnership_id=pair["partnership"].id, status="scheduled")
+        sessions = sorted(sessions, key=lambda s: s.scheduled_on)[:first]
         for session in sessions:
             tx.save(session.replace(status="held", held_on=session.scheduled_on))
     return sorted(s.scheduled_on for s in sessions)
@@ -899,9 +901,7 @@ def test_more_sessions_after_the_schedule_ran_out_go_on_from_today(store, pair, 
 def test_changing_the_agreed_day_moves_the_sessions_to_come(store, pair, app):
     fill_everything(app, pair)
     app.save_button.click()
-    with store.transaction() as tx:  # the first two were held
-        for session in tx.find(model.Session, partnership_id=pair["partnership"].id)[:2]:
-            tx.save(session.replace(status="held", held_on=session.scheduled_on))
+    _hold_all(store, pair, first=2)
     today = dt.date(2026, 4, 2)
     later = AgreementApp(store, partnership_id=pair["partnership"].id, today=today)
     before = [b.on for b in later.bookings if not b.cancelled]
@@ -921,9 +921,7 @@ def test_changing_the_agreed_day_moves_the_sessions_to_come(store, pair, app):
 def test_a_session_to_come_moved_before_those_held_is_refused(store, pair, app):
     fill_everything(app, pair)
     app.save_button.click()
-    with store.transaction() as tx:  # the first two were held
-        for session in tx.find(model.Session, partnership_id=pair["partnership"].id)[:2]:
-            tx.save(session.replace(status="held", held_on=session.scheduled_on))
+    _hold_all(store, pair, first=2)
     held = app.bookings[1].on
     later = AgreementApp(store, partnership_id=pair["partnership"].id, today=held + dt.timedelta(3))
     later.acting.value = pair["alice"].id
