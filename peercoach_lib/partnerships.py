@@ -278,6 +278,16 @@ def _names_taken(tx: Transaction, *partners: int | Person) -> list[FieldError]:
     return errors
 
 
+def pairing_problems(
+    store: Store, person_a_id: int | None, person_b_id: int | None, *, on: dt.date
+) -> list[FieldError]:
+    """What stands against pairing these two people (``None`` for someone new, or for no one
+    chosen yet), as :func:`pair` would say it, without pairing them: for a form to say every
+    fault at once while another of its fields is still wrong."""
+    with store.reading() as tx:
+        return _pairing_errors(tx, person_a_id, person_b_id, on=on)
+
+
 def _pairing_errors(
     tx: Transaction, person_a_id: int | None, person_b_id: int | None, *, on: dt.date
 ) -> list[FieldError]:

@@ -319,6 +319,19 @@ def test_someone_in_a_running_partnership_is_not_paired_again_here(store, pair):
     assert "Bob is in the workbook already" in creator.second_name.message.value
 
 
+def test_a_partner_in_a_running_partnership_is_said_with_the_forms_own_faults(store, pair):
+    """Alice is paired already, and the new partner's name is empty: both said at the first
+    click (Alice's came only once the name was filled in)."""
+    creator = AgreementApp(store, today=TODAY).new
+    creator.first.value = pair["alice"].id
+    creator.second.value = NEW
+    creator.second_name.value = ""
+    creator.create.click()
+    assert "cannot be empty" in creator.second_name.message.value
+    assert "is in a running partnership with Bob" in creator.first.message.value
+    assert "Nothing was created: 2 fields need attention" in creator.result.value
+
+
 def test_the_choosers_show_their_first_option_and_offer_no_one_who_left(store, pair):
     gone = store.save(
         model.Person(
@@ -623,10 +636,14 @@ def test_two_partners_saving_at_once_lose_nothing(store, pair):
 
 
 def test_a_start_date_outside_the_workbook_years_is_refused_next_to_it(store, pair):
+    dee, eve = (
+        store.save(model.Person(name=name, cohort_id=pair["cohort"].id)) for name in ("Dee", "Eve")
+    )
     app = AgreementApp(store, today=TODAY)
     creator = app.new
-    creator.first.value = pair["alice"].id
-    creator.second.value = pair["bob"].id
+    creator.refresh()
+    creator.first.value = dee.id  # two people free to pair: the date is all that is wrong
+    creator.second.value = eve.id
     creator.started.value = dt.date(1850, 1, 1)
     # Said as it is chosen, not only at Create; gone once mended.
     assert "must be between 2000 and 2100" in creator.started.message.value

@@ -268,6 +268,15 @@ class NewPartnership(widgets.VBox):
             errors[self.started.path] = "choose the date the partnership starts"
         elif problem := self._start_problem():
             errors[self.started.path] = problem
+        if errors:
+            # What the pairing itself would refuse (a partner in a running partnership) is said
+            # with the form's own faults, not at the next click.
+            chosen = [
+                c.value if isinstance(c.value, int) else None for c in (self.first, self.second)
+            ]
+            on = self.started.value or self.app.today
+            for problem in partnerships.pairing_problems(self.app.store, *chosen, on=on):
+                errors.setdefault(problem.path, problem.message)
         unplaced = forms.show_messages(self.fields, errors)
         if errors:
             self.result.value = forms.refused(self.fields, unplaced, lead="Nothing was created")
