@@ -659,6 +659,31 @@ def test_a_start_date_outside_the_workbook_years_is_refused_next_to_it(store, pa
     assert creator.result.value == ""
 
 
+def test_a_start_long_before_today_is_taken_with_a_note_beside_it(store, pair):
+    dee, eve = (
+        store.save(model.Person(name=name, cohort_id=pair["cohort"].id)) for name in ("Dee", "Eve")
+    )
+    app = AgreementApp(store, today=TODAY)
+    creator = app.new
+    creator.refresh()
+    creator.first.value = dee.id
+    creator.second.value = eve.id
+    creator.started.value = TODAY - dt.timedelta(days=28)  # one monthly interval back: no note
+    assert creator.started.message.value == ""
+    creator.started.value = TODAY - dt.timedelta(days=365)
+    said = creator.started.message.value
+    assert "365 days before today" in said and "lapsing" in said
+    assert "peercoach-warning" in said  # a note, not an error
+    creator.create.click()
+    # Taken (a partnership entered late), the note still beside the day.
+    (created,) = [p for p in store.find(model.Partnership) if set(p.members) == {dee.id, eve.id}]
+    assert created.started_on == TODAY - dt.timedelta(days=365)
+    assert "Created" in creator.result.value
+    assert "365 days before today" in creator.started.message.value
+    creator.started.value = TODAY
+    assert creator.started.message.value == ""
+
+
 def test_a_new_end_date_mends_a_schedule_that_was_too_long(app, pair):
     fill_everything(app, pair)
     app.until.value = dt.date(2031, 12, 31)  # fortnightly: far more than 104 sessions

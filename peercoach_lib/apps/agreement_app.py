@@ -35,6 +35,10 @@ MOST_SESSIONS = 104
 NEW = "new"
 SPLIT_MINUTES = 15
 
+#: A new partnership starting more days than this before today is pointed out (four weeks: the
+#: longest rhythm a pair can agree).
+BACK_DATED_DAYS = 28
+
 
 class PartnerPanel(widgets.VBox):
     """One partner's part: what confidentiality means to them, their affirmation, expectations."""
@@ -207,12 +211,26 @@ class NewPartnership(widgets.VBox):
             return f"must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}"
         return None
 
+    def _start_note(self) -> str | None:
+        """A start well in the past is taken (a partnership entered late), but the dashboard
+        counts the pair's time without meeting from it: said before Create, not found there."""
+        on = self.started.value
+        if on is None or self._start_problem() or (self.app.today - on).days <= BACK_DATED_DAYS:
+            return None
+        return (
+            f"that is {(self.app.today - on).days} days before today: until the pair logs a "
+            "session, the cohort dashboard counts their time without meeting from that day, "
+            "and may show them as lapsing"
+        )
+
+    def _start_messages(self) -> tuple[dict[str, str], dict[str, str]]:
+        problem, note = self._start_problem(), self._start_note()
+        path = self.started.path
+        return ({path: problem} if problem else {}), ({path: note} if note else {})
+
     def _on_started(self, _change) -> None:
         """A start the workbook cannot take is said as it is chosen, not only at Create."""
-        problem = self._start_problem()
-        forms.show_messages(
-            {self.started.path: self.started}, {self.started.path: problem} if problem else {}
-        )
+        forms.show_messages({self.started.path: self.started}, *self._start_messages())
 
     def refresh(self) -> None:
         people = [
@@ -277,7 +295,7 @@ class NewPartnership(widgets.VBox):
             on = self.started.value or self.app.today
             for problem in partnerships.pairing_problems(self.app.store, *chosen, on=on):
                 errors.setdefault(problem.path, problem.message)
-        unplaced = forms.show_messages(self.fields, errors)
+        unplaced = forms.show_messages(self.fields, errors, self._start_messages()[1])
         if errors:
             self.result.value = forms.refused(self.fields, unplaced, lead="Nothing was created")
             return
