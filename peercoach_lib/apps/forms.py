@@ -646,6 +646,15 @@ _CSS = """
     white-space: normal; height: auto; min-height: var(--jp-widgets-inline-height);
     max-width: 100%;
   }
+  /* A chart keeps a width its words can be read at (scaled to 320 pixels they were a few
+     pixels high): its frame scrolls sideways instead, not the page. */
+  .peercoach-app .peercoach-chart-frame { overflow-x: auto; max-width: 100%; }
+  .peercoach-app .peercoach-chart-frame img {
+    max-width: none !important;
+    width: min(
+      var(--peercoach-chart-width), max(600px, calc(var(--peercoach-chart-width) * 0.75))
+    ) !important;
+  }
   /* A table's words break only where they must, not at every letter; a table still too wide
      scrolls on its own, not the page. */
   .peercoach-app .widget-html-content :is(td, th) { overflow-wrap: break-word; }
@@ -959,6 +968,7 @@ class ChartView(widgets.VBox):
         self.max_width = max_width
         # Named for its chart ("Show the numbers: My goals"): a page has several.
         self.name = f": {name}" if name else ""
+        self.title = f"Chart: {name[:1].upper()}{name[1:]}" if name else "Chart"
         self.png = b""
         self.alt = ""
         self.image = widgets.HTML()
@@ -987,9 +997,14 @@ class ChartView(widgets.VBox):
         self._pending = None
         self.png, self.alt = png, alt
         encoded = base64.b64encode(png).decode("ascii")
+        # In a narrow window the picture keeps a width its words can be read at, and its frame
+        # scrolls sideways (the page's script lets the keyboard reach it then, as a region
+        # named by data-name).
         self.image.value = (
+            f'<div class="peercoach-chart-frame" data-name="{html.escape(self.title)}" '
+            f'style="--peercoach-chart-width:{self.max_width}">'
             f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" '
-            f'style="max-width:min(100%, {self.max_width});height:auto;display:block">'
+            f'style="max-width:min(100%, {self.max_width});height:auto;display:block"></div>'
         )
         self.draw_button.layout.display = "none"
         self._show_table(table)

@@ -118,3 +118,31 @@ def test_progress_charts_for_a_person_and_switching_to_their_partner(
     again.assert_clean()
     check_person(again.page, lea, leas)
     chart_sources(again.page)
+
+
+def test_a_chart_in_a_narrow_window_keeps_its_words_readable_and_scrolls_sideways(workbook, visit):
+    """At 320 pixels a chart scaled to the window had words a few pixels high: it keeps a
+    readable width in a frame that scrolls (not the page), which the keyboard can then reach."""
+    visit_ = visit(workbook.url(NOTEBOOK, person=AMARA), viewport=(320, 900))
+    visit_.assert_clean()
+    page = visit_.page
+    reach_charts(page, ".peercoach-progress")
+    frame = section(page, "My goals").locator(".peercoach-chart-frame")
+    image = frame.locator("img")
+    image.evaluate("img => img.decode()")
+    assert image.bounding_box()["width"] >= 560  # 75% of its 780 pixels, or more
+    assert frame.evaluate("f => f.scrollWidth > f.clientWidth")
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], "the page itself scrolls sideways"
+    expect(frame).to_have_attribute("tabindex", "0")
+    expect(page.get_by_role("region", name="Chart: My goals, scrolls sideways")).to_be_visible()
+    frame.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("f => f.scrollLeft > 0", arg=frame.element_handle(), timeout=5000)
+    # A window wide enough: the chart fits, and is no stop for the keyboard.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(frame).not_to_have_attribute("tabindex", "0")
+    assert not frame.evaluate("f => f.scrollWidth > f.clientWidth")
+    visit_.screenshot("my_progress-narrow")

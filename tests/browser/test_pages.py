@@ -102,7 +102,9 @@ _REFLOW = """() => {
   const seen = (e) => e.getClientRects().length > 0 && e.getBoundingClientRect().width > 0;
   const wide = [];
   document.querySelectorAll('.peercoach-app *').forEach((e) => {
-    if (seen(e) && e.getBoundingClientRect().right > window.innerWidth + 0.5) {
+    // (A chart keeps a readable width in a frame of its own that scrolls: not the page.)
+    if (seen(e) && e.getBoundingClientRect().right > window.innerWidth + 0.5 &&
+        !e.matches('.peercoach-chart-frame *')) {
       wide.push(e.tagName + '.' + String(e.className).slice(0, 60));
     }
   });
