@@ -7,6 +7,7 @@ notes, goals, feedback or checks.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -82,7 +83,12 @@ def load(
     *,
     as_of: dt.date | None = None,
     settings: CohortSettings | None = None,
+    schedule_day: Callable[[str | None], dt.date] | None = None,
 ) -> Progress:
+    """The person's progress by ``as_of`` (their today). Sessions count by their partnership's
+    day, ``schedule_day(its agreement's time zone)`` where given (the apps'
+    ``context.schedule_today``): a session held today in that zone, which the session log takes,
+    counts as held while the reader's clock is still on yesterday."""
     as_of = pd.Timestamp(as_of or dt.date.today())
     settings = settings or CohortSettings()
     with store.reading() as tx:
@@ -98,6 +104,11 @@ def load(
         agreement = tx.find(Agreement, partnership_id=pair.id) if pair else []
         partner = tx.get(Person, pair.partner_of(person_id)).name if pair else None
     interval = agreement[0].frequency.interval_days if agreement else 14
+    sessions_as_of = (
+        as_of
+        if schedule_day is None
+        else pd.Timestamp(schedule_day(agreement[0].time_zone if agreement else None))
+    )
     all_sessions = frames["sessions"]
     mine = all_sessions[all_sessions["partnership_id"] == (pair.id if pair else -1)]
 
@@ -124,7 +135,7 @@ def load(
     reviewed = reviewed[pd.to_datetime(reviewed["reviewed_on"]) <= as_of]
     recent = sessions.follow_through_since(reviewed, as_of - pd.Timedelta(weeks=4))
 
-    held, planned, held_unplanned = sessions.held_and_planned(mine, as_of)
+    held, planned, held_unplanned = sessions.held_and_planned(mine, sessions_as_of)
     timeline = (
         mine.assign(date=mine["held_on"].fillna(mine["scheduled_on"]))[
             ["date", "status", "planned"]
@@ -177,9 +188,7 @@ def load(
         follow_recent=recent,
         follow_overall=sessions.follow_through(reviewed["status"].astype(str)),
         sessions=timeline,
-        gaps=sessions.cadence(mine, interval, as_of)
-        if pair
-        else sessions.cadence(mine.iloc[0:0], interval, as_of),
+        gaps=sessions.cadence(mine if pair else mine.iloc[0:0], interval, sessions_as_of),
         held=held,
         planned=planned,
         held_unplanned=held_unplanned,

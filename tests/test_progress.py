@@ -12,7 +12,7 @@ import re
 import pytest
 
 from peercoach_lib import charts, dates, demo, lsi, model, partnerships, progress
-from peercoach_lib.apps import runtime
+from peercoach_lib.apps import progress_app, runtime
 from peercoach_lib.apps.progress_app import ProgressApp
 from peercoach_lib.store import Store
 from tests.conftest import AS_OF
@@ -388,3 +388,47 @@ def test_sessions_with_a_second_partner_say_whose_they_are(store, pair):
     # The running partnership, met not yet: its sessions are not mistaken for all of hers.
     assert p.partnership.id == second.id
     assert progress.read_cadence(p) == "With Cleo: no session has been held yet; 1 is booked."
+
+
+def test_a_session_held_today_by_the_schedules_clock_counts_while_mine_is_on_yesterday(
+    store, pair, monkeypatch
+):
+    """The session log takes a session held today in the agreement's time zone; My progress,
+    on a reader's clock still on yesterday, counted it in its table but not in "held so far"."""
+    alice = pair["alice"]
+    store.save(
+        model.Agreement(
+            partnership_id=pair["partnership"].id,
+            time_zone="Pacific/Auckland",
+            first_session_on=dt.date(2026, 2, 1),
+        )
+    )
+    store.save(
+        model.Session(
+            partnership_id=pair["partnership"].id,
+            planned=False,
+            status="held",
+            held_on=dt.date(2026, 3, 2),
+        )
+    )
+    mine, theirs = dt.date(2026, 3, 1), dt.date(2026, 3, 2)
+    zones = []
+
+    def schedule_day(zone):
+        zones.append(zone)
+        return theirs if zone == "Pacific/Auckland" else mine
+
+    p = progress.load(store, alice.id, as_of=mine, schedule_day=schedule_day)
+    assert zones == ["Pacific/Auckland"]
+    assert (p.held_unplanned, len(p.sessions)) == (1, 1)
+    assert progress.load(store, alice.id, as_of=mine).held_unplanned == 0  # by my day alone
+    # The app counts by the schedule's day.
+    monkeypatch.setattr(progress_app.context, "today", lambda store=None: mine)
+    monkeypatch.setattr(
+        progress_app.context,
+        "schedule_today",
+        lambda zone, store=None, *, given=None: given or schedule_day(zone),
+    )
+    app = ProgressApp(store, person_id=alice.id)
+    assert app.progress.held_unplanned == 1
+    assert "You held 1 session so far" in progress.read_cadence(app.progress)

@@ -102,6 +102,7 @@ class ProgressApp(widgets.VBox):
         self.add_class("peercoach-progress")
         self.store = store or Store()
         self.today = today or context.today(self.store)
+        self._given_today = today
         self.progress: progress.Progress | None = None
         self.person = forms.dropdown("I am", "person_id", [])
         self.demo = widgets.HTML()
@@ -137,6 +138,9 @@ class ProgressApp(widgets.VBox):
             person_id,
             as_of=self.today,
             settings=cohort.settings if cohort else CohortSettings(),
+            schedule_day=lambda zone: context.schedule_today(
+                zone, self.store, given=self._given_today
+            ),
         )
         self.progress = p
         self.demo.value = forms.demo_notice() if me.is_demo else ""
