@@ -24,6 +24,8 @@ def test_home_shows_demo_banner_and_what_the_workbook_holds(demo_store):
     path = demo_store.url.removeprefix("sqlite:///")
     assert f"Data is kept in the file <code>{path}</code>." in page.summary.value
     assert "sqlite://" not in page.summary.value
+    # Private notes are private between people who sign in: here, nobody does.
+    assert "Nobody signs in here" in page.summary.value
 
 
 def test_home_of_an_empty_workbook_says_how_to_begin(store):

@@ -296,6 +296,7 @@ def test_home_says_who_is_signed_in_and_keeps_the_database_to_itself(store, coho
         home = HomeApp(store)
     assert "You are signed in as <strong>Ann</strong>" in home.summary.value
     assert "Data is kept in" not in home.summary.value
+    assert "Nobody signs in here" not in home.summary.value
     assert "In this workbook" not in home.summary.value  # other cohorts' counts: not Ann's
     assert "cohort_dashboard.ipynb" not in home.apps.value
     assert f"person={cohort['ann'].id}" in home.apps.value

@@ -162,6 +162,15 @@ def _summary_html(facts: dict[str, object], where: str | None) -> str:
         f"<p style='font-size:13px;color:#444'>{last_line.strip()}"
         + (f" Data is kept in {where}." if where else "")
         + "</p>"
+        + (
+            # What stays private holds between people who sign in: said where it does not.
+            "<p style='font-size:13px;color:#444'><strong>Nobody signs in here:</strong> whoever "
+            "uses this computer can open anyone's pages by choosing their name, private notes "
+            "included. For a cohort, serve the workbook with sign-in (see the README's "
+            "&ldquo;Deploy for a cohort&rdquo;), where each person sees only their own.</p>"
+            if where
+            else ""
+        )
     )
 
 
