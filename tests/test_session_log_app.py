@@ -286,6 +286,26 @@ def test_with_no_session_due_the_log_starts_as_an_unplanned_session_today(demo_p
     assert on_the_day.session.value == s1.id
 
 
+def test_with_todays_session_logged_the_log_opens_on_it_not_on_a_blank_one(demo_pair):
+    """Logged today, then reloaded (or opened by the partner): the log opens on that session.
+    A blank unplanned session on the same day looked as if the log were lost, and could not be
+    saved beside it."""
+    store, pair, _, (s1, *_rest) = demo_pair
+    today = s1.scheduled_on - dt.timedelta(days=1)  # nothing booked is due
+    app = open_log(store, pair, today)
+    assert app.session.value == UNPLANNED
+    app.note.value = "An extra call"
+    app.save_button.click()
+    assert "Saved" in app.result.value, app.result.value
+    (logged,) = [s for s in store.find(model.Session, partnership_id=pair.id) if s.held_on == today]
+    for again in (open_log(store, pair, today), partner_log(store, pair, today)):
+        assert again.session.value == logged.id
+        assert again.status.value is SessionStatus.HELD and again.held_on.value == today
+    assert open_log(store, pair, today).note.value == "An extra call"
+    # The next day, the session booked for it comes first.
+    assert open_log(store, pair, s1.scheduled_on).session.value == s1.id
+
+
 def test_a_half_that_did_not_happen_stays_out_when_the_log_is_saved_again(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
     me, partner = pair.person_a_id, pair.person_b_id

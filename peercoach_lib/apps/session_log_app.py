@@ -401,16 +401,23 @@ class SessionLogApp(widgets.VBox):
             if s.status is SessionStatus.SCHEDULED and (s.scheduled_on or self.today) <= self.today
         ]
         # Where I left a draft lately (a reload, or back the next day); else the booked session
-        # now due; with none due (all logged, or the next one still ahead), a session held
-        # today that was not booked.
+        # now due; with none due (all logged, or the next one still ahead), the session logged
+        # today (mine just saved, or my partner's, for my part), which a blank unplanned
+        # session on the same day could not be saved beside; else a session held today that
+        # was not booked.
         left = session_log.recent_draft_session(self.store, self.person.value, self.partnership.id)
         offered = {value for _label, value in self.session.control.options}
+        logged_today = [
+            s for s in sessions if s.status is not SessionStatus.SCHEDULED and s.day == self.today
+        ]
         if kept is not None and kept in offered:
             self.session.value = kept
         elif left is not None and left in offered:
             self.session.value = left
+        elif due:
+            self.session.value = due[0].id
         else:
-            self.session.value = due[0].id if due else UNPLANNED
+            self.session.value = logged_today[-1].id if logged_today else UNPLANNED
         self._on_session()
 
     def _label(self, session: Session) -> str:

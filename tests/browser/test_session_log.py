@@ -129,10 +129,10 @@ def test_a_session_is_logged_and_found_again(workbook, visit, demo_database):
 
     visit_.reload()
     visit_.assert_clean()
-    # Saved, the session is no longer a draft: a new visit starts a fresh log.
+    # Saved, the session is no longer a draft; logged today, it is where the log opens (not a
+    # blank unplanned session on the same day, which could not be saved beside it).
     expect(page.get_by_text("Restored what you typed")).to_have_count(0)
-    expect(field(page, "My notes (private)")).to_have_value("")
-    field(page, "Session").select_option(value=session)
+    expect(field(page, "Session")).to_have_value(session)
     expect(field(page, "My notes (private)")).to_have_value(note, timeout=KERNEL_MS)
     expect(field(page, "Share these notes with my partner")).to_be_checked()
     expect(field(page, "Date")).to_have_value(today.isoformat())
