@@ -958,6 +958,13 @@ class Endings:
             "From the first flag to the ending (median)": median(self.days_to_ending),
         }
 
+    @property
+    def reasons_withheld(self) -> bool:
+        """Whether the reasons are withheld: of fewer than :data:`MIN_GROUP` partnerships, each
+        pair's reason could be told from the others' (the dashboard names the pairs that
+        ended), as an average of fewer than three people could."""
+        return 0 < self.ended < MIN_GROUP
+
 
 def endings(store: Store, cohort_id: int, start: dt.date, end: dt.date) -> Endings:
     """Partnerships of the cohort that ended between ``start`` and ``end``, and how long each

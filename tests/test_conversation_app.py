@@ -269,7 +269,9 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     demo_store.save(Person(name="Nia Newcomer", cohort_id=cohort_.id, is_demo=True))
     app = CohortDashboardApp(demo_store, today=AS_OF)
     assert "Partnerships ended" in app.endings.value
-    assert "Schedules did not fit" in app.endings.value
+    # One pair ended: its reason would be that pair's, whom the dashboard names.
+    assert "Why they ended is too few to show" in app.endings.value
+    assert "Schedules did not fit" not in app.endings.value
     options = dict((label, value) for label, value in app.pair_person.control.options)
     alone = [label for label in options if label.endswith("(no partner now)")]
     assert alone, "the demo has someone whose partnership ended"
@@ -590,3 +592,24 @@ def test_leaving_is_asked_about_for_unsaved_ending_words_not_for_a_drafted_prepa
     app.learned.value = "Say early when it is not working"  # the ending's words: no draft
     app.unsaved.refresh()
     assert app.unsaved.holds_unsaved
+
+
+def test_the_dashboard_shows_why_pairs_ended_once_three_have(demo_store):
+    from peercoach_lib import partnerships
+    from peercoach_lib.model import EndReason, Partnership
+
+    running = [p for p in demo_store.find(Partnership) if p.is_active]
+    ended_before = sum(not p.is_active for p in demo_store.find(Partnership))
+    for partnership in running[: 3 - ended_before]:
+        partnerships.end(
+            demo_store,
+            partnership.id,
+            by=partnership.person_a_id,
+            reason=EndReason.NOT_GETTING_VALUE,
+            on=AS_OF,
+            today=AS_OF,
+        )
+    app = CohortDashboardApp(demo_store, today=AS_OF)
+    assert "Why they ended (the reason each chose" in app.endings.value
+    assert "Not getting value" in app.endings.value
+    assert "too few to show" not in app.endings.value.split("Why they ended")[1]

@@ -317,6 +317,8 @@ def test_endings_count_reasons_and_the_days_from_first_flag(store, pair):
     summary = cohort.endings(store, cohort_id, start, end)
     assert summary.ended == 2
     assert summary.reasons.to_dict() == {"programme completed": 1, "schedules did not fit": 1}
+    # Two pairs' reasons: each could be told from the other (the dashboard names who ended).
+    assert summary.reasons_withheld
     assert summary.days_to_recovery.to_dict() == {pairs[0].id: 10, pairs[1].id: 30}
     assert summary.figures() == {
         "Partnerships ended": "2",
@@ -325,4 +327,6 @@ def test_endings_count_reasons_and_the_days_from_first_flag(store, pair):
     }
     empty = cohort.endings(store, cohort_id, dt.date(2027, 1, 1), dt.date(2027, 2, 1))
     assert empty.figures()["From the first flag to recovery (median)"] == "no data yet"
-    assert empty.reasons.empty and empty.ended == 0
+    assert empty.reasons.empty and empty.ended == 0 and not empty.reasons_withheld
+    store.save(pairs[1].replace(ended_on=dt.date(2026, 5, 1), end_reason="not getting value"))
+    assert not cohort.endings(store, cohort_id, start, end).reasons_withheld  # three ended

@@ -455,6 +455,9 @@ class CohortDashboardApp(widgets.VBox):
         reasons = (
             "<p>No partnership ended in this time.</p>"
             if summary.reasons.empty
+            else f"<p>Why they ended is {cohort.TOO_FEW} while fewer than {cohort.MIN_GROUP} "
+            "partnerships ended in the range: each pair's reason could be told.</p>"
+            if summary.reasons_withheld
             else "<table style='font-size:13px;border-collapse:collapse'><caption "
             "style='text-align:left;font-weight:600'>Why they ended (the reason each chose; "
             "never their words)</caption><thead><tr><th style='text-align:left;padding-right:"
