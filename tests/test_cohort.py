@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peercoach_lib import agreement, cohort, dates, model
+from peercoach_lib import agreement, cohort, dates, model, partnerships
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.model import CommitmentStatus as CS
 
@@ -563,8 +563,27 @@ def test_a_pair_that_starts_after_the_range_is_not_in_it(store, known):
     before_any = cohort.load(store, c.id, start=D(2026, 1, 1), end=D(2026, 2, 1))
     assert before_any.pairs.empty and before_any.headline()["Pairs active"] == "0 of 0"
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    # Named, so that a pair paired for a day to come is seen somewhere before it starts.
+    assert "Starting after this range, so in none of its figures:" in app.grid_note.value
+    assert f"(from {dates.long(late.started_on)})" in app.grid_note.value
     app.start.value, app.end.value = D(2026, 1, 1), D(2026, 2, 1)
-    assert "No pair of this cohort had started by 1 February 2026" in app.grid_note.value
+    first = min(p.started_on for p in pairs.values())
+    assert (
+        "No pair of this cohort had started by 1 February 2026: choose a range ending on "
+        f"{dates.long(first)} or later." in app.grid_note.value
+    )
+
+
+def test_a_cohort_whose_pairs_all_start_after_today_says_so_not_to_choose_a_later_range(store):
+    c = store.save(model.Cohort(name="Spring"))
+    a, b = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Ann", "Bo"))
+    start = END + dt.timedelta(days=5)
+    partnerships.pair(store, a.id, b.id, on=start)
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    said = app.grid_note.value
+    assert "No pair of this cohort has started yet." in said
+    assert f"Ann &amp; Bo (from {dates.long(start)})" in said
+    assert "later range" not in said
 
 
 def test_a_person_paired_twice_counts_in_each_pair_for_its_own_days(store, known):

@@ -21,6 +21,8 @@ from peercoach_lib.store import Store, schema
 log = logging.getLogger(__name__)
 
 SHOWN_PAIRS = 30
+#: Pairs starting after the range are named up to this many, then counted.
+LATER_NAMED = 5
 SHOWN_FLAGS = 40
 PRIVACY = (
     "This dashboard shows counts, rates and flags only. It never reads what anyone wrote "
@@ -296,14 +298,21 @@ class CohortDashboardApp(widgets.VBox):
         if self.sort.value == "name":
             pairs = pairs.assign(label=pairs["pair"].map(self.names)).sort_values("label")
         shown = pairs.head(SHOWN_PAIRS)
+        later, later_said = self._starting_later()
         if shown.empty:
             self.grid_image.hide()
-            self.grid_note.value = (
-                "<p>No pairs in this cohort yet.</p>"
-                if not self.store.find(Partnership, cohort_id=self.chooser.value)
-                else f"<p>No pair of this cohort had started by {dates.long(self.view.end)}: "
-                "choose a later range.</p>"
-            )
+            if not self.store.find(Partnership, cohort_id=self.chooser.value):
+                said = "No pairs in this cohort yet."
+            elif later and later[0].started_on > self.today:
+                # A range cannot end after today: "choose a later range" could not be done.
+                said = f"No pair of this cohort has started yet. {later_said}"
+            else:
+                first = f" on {dates.long(later[0].started_on)} or later" if later else " later"
+                said = (
+                    f"No pair of this cohort had started by {dates.long(self.view.end)}: "
+                    f"choose a range ending{first}."
+                )
+            self.grid_note.value = f"<p>{html.escape(said)}</p>"
             return
         grid = cohort.week_grid(
             self.store,
@@ -335,7 +344,43 @@ class CohortDashboardApp(widgets.VBox):
         note = f" Showing {len(shown)} of {len(pairs)} pairs; the CSV has them all." if more else ""
         self.grid_note.value = (
             "<p>Each row is a pair, with the days since their last held session; each column "
-            f"a week.{note}</p>"
+            f"a week.{note}</p>" + (f"<p>{html.escape(later_said)}</p>" if later else "")
+        )
+
+    def _starting_later(self) -> tuple[list[Partnership], str]:
+        """The cohort's running pairs that start after the range (paired for a day to come),
+        which no figure of the range counts, and the sentence that names them."""
+        later = sorted(
+            (
+                p
+                for p in self.store.find(Partnership, cohort_id=self.chooser.value)
+                if p.is_active and p.started_on > self.view.end
+            ),
+            key=lambda p: (p.started_on, p.id),
+        )
+        if not later:
+            return [], ""
+        persons = schema.persons
+        with self.store.reading() as tx:
+            # Names only, as for every pair the page shows.
+            names = dict(
+                tx.connection.execute(
+                    sa.select(persons.c.id, persons.c.name).where(
+                        persons.c.id.in_([m for p in later for m in p.members])
+                    )
+                ).all()
+            )
+        named = [
+            f"{names.get(p.person_a_id, '?')} & {names.get(p.person_b_id, '?')} "
+            f"(from {dates.long(p.started_on)})"
+            for p in later[:LATER_NAMED]
+        ]
+        more = len(later) - len(named)
+        return later, (
+            "Starting after this range, so in none of its figures: "
+            + "; ".join(named)
+            + (f"; and {more} more pair{'s' if more != 1 else ''}" if more else "")
+            + "."
         )
 
     def _shown(self) -> dict[str, bool]:
