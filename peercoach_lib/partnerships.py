@@ -55,29 +55,7 @@ def end(
     on = on or today
     with store.transaction() as tx:
         partnership = tx.get(Partnership, partnership_id)
-        errors = []
-        if by not in partnership.members:
-            errors.append(FieldError("by", "Person", "can end only their own partnership"))
-        if not partnership.is_active:
-            errors.append(
-                FieldError(
-                    "ended_on",
-                    "End date",
-                    f"the partnership ended on {dates.long(partnership.ended_on)}",
-                )
-            )
-        if on > today:
-            errors.append(FieldError("ended_on", "End date", "cannot be in the future"))
-        last_held = last_held_day(tx, partnership_id)
-        if last_held is not None and last_held > on:
-            errors.append(
-                FieldError(
-                    "ended_on",
-                    "End date",
-                    f"a session was held on {dates.long(last_held)}: the last day cannot "
-                    "be before it",
-                )
-            )
+        errors = _ending_errors(tx, partnership, by=by, on=on, today=today)
         if errors:
             raise ValidationError("Ending the partnership", errors)
         ended = partnership.replace(ended_on=on, end_reason=EndReason(reason))
@@ -92,6 +70,53 @@ def end(
         _save_note(tx, note)
         wind_up(tx, partnership_id, on)
         return ended
+
+
+def ending_problems(
+    store: Store, partnership_id: int, *, by: int, on: dt.date, today: dt.date
+) -> list[FieldError]:
+    """What stands against ending the partnership on ``on``, as :func:`end` would say it,
+    without ending it: for a form to say every fault at once while another of its fields (a
+    box not ticked) holds it back."""
+    with store.reading() as tx:
+        return _ending_errors(tx, tx.get(Partnership, partnership_id), by=by, on=on, today=today)
+
+
+def _ending_errors(
+    tx: Transaction, partnership: Partnership, *, by: int, on: dt.date, today: dt.date
+) -> list[FieldError]:
+    errors = []
+    if by not in partnership.members:
+        errors.append(FieldError("by", "Person", "can end only their own partnership"))
+    if not partnership.is_active:
+        errors.append(
+            FieldError(
+                "ended_on",
+                "End date",
+                f"the partnership ended on {dates.long(partnership.ended_on)}",
+            )
+        )
+    if on > today:
+        errors.append(FieldError("ended_on", "End date", "cannot be in the future"))
+    elif on < partnership.started_on:
+        errors.append(
+            FieldError(
+                "ended_on",
+                "End date",
+                f"the partnership started on {dates.long(partnership.started_on)}: the last "
+                "day cannot be before it",
+            )
+        )
+    last_held = last_held_day(tx, partnership.id)
+    if last_held is not None and last_held > on:
+        errors.append(
+            FieldError(
+                "ended_on",
+                "End date",
+                f"a session was held on {dates.long(last_held)}: the last day cannot be before it",
+            )
+        )
+    return errors
 
 
 def last_held_day(tx: Transaction, partnership_id: int) -> dt.date | None:

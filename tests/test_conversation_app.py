@@ -262,6 +262,29 @@ def test_a_new_partner_sees_nothing_of_the_earlier_partnership(demo_store):
     assert demo_store.find(Agreement, partnership_id=again.id) == []
 
 
+def test_ending_says_every_fault_at_once_with_the_box_unticked(demo_store, pair):
+    """The last day's faults were said only once the confirmation was ticked: a second round
+    of errors for what could have been put right with the first."""
+    me, _ = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.reason.value = EndReason.LIFE_CHANGE
+    for day, said in (
+        (AS_OF + dt.timedelta(days=30), "cannot be in the future"),
+        (pair.started_on - dt.timedelta(days=1), "the last day cannot be before it"),
+    ):
+        app.ended_on.value = day
+        app.learned.value = "x" * 5001
+        app.end_button.click()
+        assert "tick this to confirm" in app.confirm_message.value
+        assert said in app.ended_on.message.value
+        assert "at most" in app.learned.message.value
+    assert demo_store.get(Partnership, pair.id).is_active
+    # Put right, ticked: it ends, as the same checks allow.
+    app.ended_on.value, app.learned.value, app.confirm.value = AS_OF, "", True
+    app.end_button.click()
+    assert demo_store.get(Partnership, pair.id).ended_on == AS_OF
+
+
 def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     from peercoach_lib.model import Cohort, Person
 

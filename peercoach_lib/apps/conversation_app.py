@@ -712,6 +712,28 @@ class ConversationApp(widgets.VBox):
                 "error", "tick this to confirm that you mean to end the partnership"
             )
         if errors or not self.confirm.value:
+            # What ending would refuse (a day to come, one before a session held, words too
+            # long) is said with these, not once they are put right.
+            if self.ended_on.value is not None:
+                for problem in partnerships.ending_problems(
+                    self.store,
+                    self.partnership.id,
+                    by=self.person.value,
+                    on=self.ended_on.value,
+                    today=self.today,
+                ):
+                    errors.setdefault(problem.path, problem.message)
+            try:
+                EndingNote(
+                    partnership_id=self.partnership.id,
+                    person_id=self.person.value,
+                    reason=self.in_my_words.value,
+                    learned=self.learned.value,
+                    shared=self.share_note.value,
+                )
+            except ValidationError as exc:
+                for path, message in forms.error_messages(exc).items():
+                    errors.setdefault(path, message)
             forms.show_messages(self.end_fields, errors)
             self.end_result.value = forms.notice(
                 "error", "The partnership was not ended: see the fields marked Error."
