@@ -23,6 +23,7 @@ from peercoach_lib.model import (
     EndingNote,
     EndReason,
     Partnership,
+    Person,
     Session,
     SessionStatus,
 )
@@ -135,20 +136,43 @@ def test_a_save_held_back_by_the_other_part_names_the_fields_there(demo_store, p
     app.save_prep.click()
     said = plain(app.prep_result.value)
     assert said.startswith("Nothing was saved: 2 fields need attention (marked Error).")
+    # All of them there: not "too", as if this part had faults of its own.
     assert (
-        "Under Afterwards, below: What we agreed, Review date need attention too, as this "
+        "Under Afterwards, below: What we agreed, Review date need attention, as this "
         "button saves the whole conversation."
     ) in said, said
     app.outcome.value = None
     app.feeling.value = "x" * 5000
     app.save_after.click()
     said = plain(app.after_result.value)
-    assert "Under Prepare, above: How I feel about it needs attention too" in said, said
+    assert "Under Prepare, above: How I feel about it needs attention, as" in said, said
+    app.held_on.value = AS_OF + dt.timedelta(days=400)  # and one of this part's own
+    app.save_after.click()
+    said = plain(app.after_result.value)
+    assert "Under Prepare, above: How I feel about it needs attention too, as" in said, said
+    app.held_on.value = AS_OF
     # Its own part's fields alone: nothing more is said.
     app.feeling.value = "Tired"
     app.issue.value = ""
     app.save_prep.click()
     assert "Under" not in plain(app.prep_result.value)
+
+
+def test_saved_under_afterwards_before_talking_says_nothing_is_shared_yet(demo_store, pair):
+    """ "Saved. It is private to you." under the heading "Afterwards (shared with ...)" read as
+    a contradiction: it says what is private, and when something will be shared."""
+    me, partner = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "Our sessions keep running over"
+    app.save_after.click()  # "We have not talked yet"
+    name = demo_store.get(Person, partner).name
+    assert (
+        f"It is private to you: nothing is shared with {name} until you record what came of "
+        "the conversation."
+    ) in plain(app.after_result.value)
+    app.issue.value = "Our sessions keep running over, every time"
+    app.save_prep.click()
+    assert plain(app.prep_result.value).endswith("It is private to you.")
 
 
 def test_the_partner_sees_what_came_of_it_on_their_page_never_the_preparation(demo_store, pair):

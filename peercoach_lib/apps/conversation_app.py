@@ -574,6 +574,10 @@ class ConversationApp(widgets.VBox):
             f"What came of it is shared with {html.escape(self.partner.name)}; your preparation "
             "stays private."
             if saved.outcome
+            # Said under "Afterwards (shared with ...)" too: nothing of it is, yet.
+            else "It is private to you: nothing is shared with "
+            f"{html.escape(self.partner.name)} until you record what came of the conversation."
+            if button is self.save_after
             else "It is private to you."
         )
         review = (
@@ -597,10 +601,12 @@ class ConversationApp(widgets.VBox):
             return ""
         names = [re.sub(r"<[^>]+>", "", html.unescape(f.control.description)) for f in other]
         where = "Afterwards, below" if prep else "Prepare, above"
+        # "Too" only where this part has faults of its own.
+        too = " too" if len(other) < len([p for p in messages if p in self.fields]) else ""
         return html.escape(
             f"Under {where}: {', '.join(names)} "
             + ("needs" if len(names) == 1 else "need")
-            + " attention too, as this button saves the whole conversation."
+            + f" attention{too}, as this button saves the whole conversation."
         )
 
     # -- ending ------------------------------------------------------------------------------------
