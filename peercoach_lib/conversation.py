@@ -66,14 +66,13 @@ _ABBREVIATION = re.compile(
 )
 
 
-def wording_hints(issue: str, example: str = "") -> list[str]:
+def wording_hints(issue: str) -> list[str]:
     """Light coaching on how the issue is put: each hint names the pattern and what to try.
 
     Nothing here refuses anything: the person decides how to say it.
     """
     # Typed on a phone or a Mac, an apostrophe is curly (U+2019): read it as a straight one.
     issue = issue.strip().replace("\u2019", "'")
-    example = example.replace("\u2019", "'")
     hints: list[str] = []
     if not issue:
         return hints
@@ -101,11 +100,17 @@ def wording_hints(issue: str, example: str = "") -> list[str]:
         )
     if len(issue) > 240:
         hints.append("Shorter: try to say the issue in under 40 words.")
-    if example.strip() and not re.search(r"\b(I|me|my|we|us|our)\b", example):
-        hints.append(
-            "Your view: tell the example as you saw it (“I waited…”, “I felt…”), not as a verdict."
-        )
     return hints
+
+
+def example_hints(example: str) -> list[str]:
+    """Light coaching on how the example is told, as :func:`wording_hints` for the issue."""
+    example = example.replace("\u2019", "'")
+    if example.strip() and not re.search(r"\b(I|me|my|we|us|our)\b", example):
+        return [
+            "Your view: tell the example as you saw it (“I waited…”, “I felt…”), not as a verdict."
+        ]
+    return []
 
 
 def check(conversation: Conversation, partnership: Partnership, *, today: dt.date) -> None:

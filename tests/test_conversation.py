@@ -38,9 +38,11 @@ def test_a_hint_quotes_the_words_that_describe_a_character():
 
 
 def test_a_long_issue_and_a_verdict_for_an_example_get_hints():
-    hints = conversation.wording_hints("x" * 300, example="Typical of them.")
-    assert [h.split(":")[0] for h in hints] == ["Shorter", "Your view"]
-    assert conversation.wording_hints("We slipped", example="I waited twenty minutes") == []
+    assert [h.split(":")[0] for h in conversation.wording_hints("x" * 300)] == ["Shorter"]
+    (hint,) = conversation.example_hints("Typical of them.")
+    assert hint.startswith("Your view:")
+    assert conversation.example_hints("I waited twenty minutes") == []
+    assert conversation.example_hints("") == []
 
 
 def _prepared(pair, **changes) -> Conversation:

@@ -660,3 +660,15 @@ def test_the_dashboard_shows_why_pairs_ended_once_three_have(demo_store):
     assert "Why they ended (the reason each chose" in app.endings.value
     assert "Not getting value" in app.endings.value
     assert "too few to show" not in app.endings.value.split("Why they ended")[1]
+
+
+def test_each_wording_tip_stands_under_the_field_it_is_about(demo_store, pair):
+    me, _ = pair.members
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "We have missed three sessions since January"
+    app.example.value = "Typical of them."
+    assert "Your view" in app.example_hints.value and app.hints.value == ""
+    section = list(app.prep_section.children)
+    assert section.index(app.example_hints) == section.index(app.example) + 1
+    app.issue.value = "You never come on time"
+    assert "Always and never" in app.hints.value and "Always" not in app.example_hints.value

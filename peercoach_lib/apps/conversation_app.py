@@ -89,7 +89,11 @@ class ConversationApp(widgets.VBox):
             "issue",
             placeholder="What happens, not who your partner is: “we have missed three sessions”",
         )
+        # Tips under the field they are about.
         self.hints = widgets.HTML(layout=widgets.Layout(margin=f"0 0 6px {forms.LABEL_WIDTH}"))
+        self.example_hints = widgets.HTML(
+            layout=widgets.Layout(margin=f"0 0 6px {forms.LABEL_WIDTH}")
+        )
         self.example = forms.textarea("A specific example", "example")
         self.feeling = forms.textarea("How I feel about it", "feeling", rows=2)
         self.stakes = forms.textarea("What is at stake", "stakes", rows=2)
@@ -198,6 +202,7 @@ class ConversationApp(widgets.VBox):
                 self.issue,
                 self.hints,
                 self.example,
+                self.example_hints,
                 self.feeling,
                 self.stakes,
                 self.my_part,
@@ -483,16 +488,20 @@ class ConversationApp(widgets.VBox):
     # -- live coaching -----------------------------------------------------------------------------
 
     def _on_wording(self, _change=None) -> None:
-        hints = conversation.wording_hints(self.issue.value or "", self.example.value or "")
-        self.hints.value = (
-            '<div role="status" class="peercoach-hints" style="font-size:13px;color:#0b1f44">'
-            + "".join(
-                f"<p style='margin:2px 0'><strong>Tip:</strong> {html.escape(h)}</p>" for h in hints
+        for shown, hints in (
+            (self.hints, conversation.wording_hints(self.issue.value or "")),
+            (self.example_hints, conversation.example_hints(self.example.value or "")),
+        ):
+            shown.value = (
+                '<div role="status" class="peercoach-hints" style="font-size:13px;color:#0b1f44">'
+                + "".join(
+                    f"<p style='margin:2px 0'><strong>Tip:</strong> {html.escape(h)}</p>"
+                    for h in hints
+                )
+                + "</div>"
+                if hints
+                else ""
             )
-            + "</div>"
-            if hints
-            else ""
-        )
 
     def _on_outcome(self, _change=None) -> None:
         outcome = self.outcome.value
