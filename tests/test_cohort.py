@@ -388,7 +388,20 @@ def test_marking_a_flag_followed_up(store, known):
     assert follow_up.followed_up_on == END and follow_up.by == c.facilitator_id
     refreshed = app.flags_box.children[1]
     assert "Followed up on 30 Mar 2026" in refreshed.children[0].value
-    assert refreshed.children[1].disabled
+    # Marked today: a slip of the hand is taken back the same day.
+    undo = refreshed.children[1]
+    assert undo.description == "Undo: not followed up" and not undo.disabled
+    assert "peercoach-refocus" in undo._dom_classes  # the focus goes to it (page script)
+    undo.click()
+    assert store.find(model.FlagFollowUp) == []
+    again = app.flags_box.children[1].children[1]
+    assert again.description == "Mark followed up" and not again.disabled
+    again.click()
+    # The next day it stands: marked, no longer to be taken back.
+    later = CohortDashboardApp(store, cohort_id=c.id, today=END + dt.timedelta(days=1))
+    shown = [row.children for row in later.flags_box.children[1:]]
+    (marked,) = [b for t, b in shown if "Followed up on 30 Mar 2026" in t.value]
+    assert marked.disabled and marked.description == "Mark followed up"
     del text, pairs
 
 

@@ -448,17 +448,27 @@ class CohortDashboardApp(widgets.VBox):
                 + "</div>",
                 layout=widgets.Layout(width="820px"),
             )
+            # Marked today: a slip of the hand can be taken back the same day.
+            undo = (
+                done
+                and self._current
+                and pd.Timestamp(flag.followed_up_on) == pd.Timestamp(self.today)
+            )
             button = widgets.Button(
-                description="Mark followed up",
-                icon="check",
-                disabled=done or not self._current,
+                description="Undo: not followed up" if undo else "Mark followed up",
+                icon="undo" if undo else "check",
+                disabled=not undo and (done or not self._current),
                 layout=widgets.Layout(width="auto"),
                 tooltip=f"{self.names.get(flag.pair, '')}, {flag.rule}",
             )
             # Named for its flag ("Mark followed up: A & B, lapsing") by the page's script:
             # a screen reader lists buttons by name, and there is one per flag.
             forms.name_by_tooltip(button)
-            button.on_click(runtime.guarded(self._follow_up(int(flag.pair), flag.rule)))
+            # Redrawn when pressed (with every flag): the page gives the focus to the same
+            # flag's new button, not to the top of the page.
+            button.add_class("peercoach-refocus")
+            action = self._undo_follow_up if undo else self._follow_up
+            button.on_click(runtime.guarded(action(int(flag.pair), flag.rule)))
             rows.append(
                 widgets.HBox(
                     [text, button],
@@ -488,6 +498,19 @@ class CohortDashboardApp(widgets.VBox):
             self.refresh()
 
         return mark
+
+    def _undo_follow_up(self, pair: int, rule: str):
+        def undo(_button) -> None:
+            if not self._current:
+                return
+            with self.store.transaction() as tx:
+                for marked in tx.find(
+                    FlagFollowUp, partnership_id=pair, rule=rule, followed_up_on=self.today
+                ):
+                    tx.delete(FlagFollowUp, marked.id)
+            self.refresh()
+
+        return undo
 
     def _show_endings(self) -> None:
         summary = cohort.endings(self.store, self.chooser.value, self.view.start, self.view.end)

@@ -581,7 +581,13 @@ _CSS = """
    together), figures in even widths. */
 .peercoach-app table.peercoach-table :is(td, th) {
   text-align: left; padding: 3px 18px 3px 0; font-variant-numeric: tabular-nums;
+  overflow-wrap: normal; line-height: 1.35;
 }
+.peercoach-app table.peercoach-table th { white-space: nowrap; }
+.peercoach-app table.peercoach-table td:first-child { min-width: 12em; }
+/* ...its words whole ("planned", not "plann-ed" in a table of many weeks): a table wider than
+   the page scrolls sideways in its frame instead. */
+.peercoach-app .peercoach-scroll { overflow-x: auto; max-width: 100%; }
 /* What no longer holds while a date box is wrong (the page marks it, see the page template):
    a field's message about the box's last value, an earlier "Saved at". Out of sight until the
    box is put right. */
@@ -658,7 +664,9 @@ _CSS = """
   /* A table's words break only where they must, not at every letter; a table still too wide
      scrolls on its own, not the page. */
   .peercoach-app .widget-html-content :is(td, th) { overflow-wrap: break-word; }
-  .peercoach-app .widget-html-content table { display: block; overflow-x: auto; max-width: 100%; }
+  .peercoach-app .widget-html-content table:not(.peercoach-table) {
+    display: block; overflow-x: auto; max-width: 100%;
+  }
   /* A table of changes fits the window: its columns share it, a long value wraps anywhere. */
   .peercoach-app .widget-html-content table.peercoach-history {
     display: table; table-layout: fixed; width: 100%;
@@ -929,10 +937,11 @@ def calendar_file_link(
     )
 
 
-def table_html(table: pd.DataFrame) -> str:
+def table_html(table: pd.DataFrame, *, name: str = "Table") -> str:
     """A table as the apps show it: dates spelt out, missing values as a dash, decimals to two
     places (in a column of mixed values, :func:`lsi.over_time`'s, to one: whole numbers stay
-    whole)."""
+    whole). In a frame of its own that scrolls sideways when the table is wider than the page
+    (its words kept whole), which the page's script names ``name`` then."""
     shown = table.copy()
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
@@ -941,8 +950,16 @@ def table_html(table: pd.DataFrame) -> str:
             )
         elif shown[column].dtype == object:
             shown[column] = shown[column].map(_mixed)
-    return shown.to_html(
-        index=False, na_rep="–", float_format="{:.2f}".format, classes="peercoach-table", border=0
+    return (
+        f'<div class="peercoach-scroll" data-name="{html.escape(name)}">'
+        + shown.to_html(
+            index=False,
+            na_rep="–",
+            float_format="{:.2f}".format,
+            classes="peercoach-table",
+            border=0,
+        )
+        + "</div>"
     )
 
 
@@ -1051,7 +1068,7 @@ class ChartView(widgets.VBox):
     def _show_table(self, table: pd.DataFrame | None) -> None:
         has_table = table is not None and not table.empty
         self.toggle.layout.display = "flex" if has_table else "none"
-        self.table.value = table_html(table) if has_table else ""
+        self.table.value = table_html(table, name=f"Numbers{self.name}") if has_table else ""
         self.layout.display = "flex"
         self._on_toggle()
 

@@ -102,9 +102,10 @@ _REFLOW = """() => {
   const seen = (e) => e.getClientRects().length > 0 && e.getBoundingClientRect().width > 0;
   const wide = [];
   document.querySelectorAll('.peercoach-app *').forEach((e) => {
-    // (A chart keeps a readable width in a frame of its own that scrolls: not the page.)
+    // (A chart keeps a readable width, a table its words whole, in a frame of its own that
+    // scrolls: not the page.)
     if (seen(e) && e.getBoundingClientRect().right > window.innerWidth + 0.5 &&
-        !e.matches('.peercoach-chart-frame *')) {
+        !e.matches(':is(.peercoach-chart-frame, .peercoach-scroll) *')) {
       wide.push(e.tagName + '.' + String(e.className).slice(0, 60));
     }
   });
