@@ -488,8 +488,8 @@ def enrol_file(store: Store, path: Path, cohort_name: str) -> Enrolled:
     except UnicodeDecodeError as exc:
         raise RosterRefused(
             [
-                f"{path}: not UTF-8 text (byte {exc.start + 1} is not): save the roster from "
-                'the spreadsheet as "CSV UTF-8" and enrol it again'
+                f"{path}: not UTF-8 text (byte {exc.start + 1} of the file cannot be read as "
+                'UTF-8): save the roster from the spreadsheet as "CSV UTF-8" and enrol it again'
             ]
         ) from None
     except OSError as exc:

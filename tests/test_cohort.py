@@ -597,6 +597,9 @@ def test_a_cohort_whose_pairs_all_start_after_today_says_so_not_to_choose_a_late
     assert "No pair of this cohort has started yet." in said
     assert f"Ann &amp; Bo (from {dates.long(start)})" in said
     assert "later range" not in said
+    # Nor does it say every pair is within the rules, with no pair to look at.
+    (flags,) = app.flags_box.children
+    assert "No flags: there is no pair in this range to look at." in flags.value
 
 
 def test_a_person_paired_twice_counts_in_each_pair_for_its_own_days(store, known):

@@ -657,7 +657,8 @@ def test_the_dashboard_shows_why_pairs_ended_once_three_have(demo_store):
             today=AS_OF,
         )
     app = CohortDashboardApp(demo_store, today=AS_OF)
-    assert "Why they ended (the reason each chose" in app.endings.value
+    assert "The reason each chose; never their words." in app.endings.value
+    assert ">Why they ended</caption>" in app.endings.value
     assert "Not getting value" in app.endings.value
     assert "too few to show" not in app.endings.value.split("Why they ended")[1]
 

@@ -353,8 +353,8 @@ def test_a_roster_saved_in_another_encoding_says_how_to_save_it(store, tmp_path)
     with pytest.raises(RosterRefused) as refused:
         enrol.enrol_file(store, latin, "Spring")
     assert refused.value.problems == [
-        f"{latin}: not UTF-8 text (byte 17 is not): save the roster from the spreadsheet as "
-        '"CSV UTF-8" and enrol it again'
+        f"{latin}: not UTF-8 text (byte 17 of the file cannot be read as UTF-8): save the "
+        'roster from the spreadsheet as "CSV UTF-8" and enrol it again'
     ]
     assert store.find(model.Person) == []
 

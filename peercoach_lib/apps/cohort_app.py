@@ -405,9 +405,12 @@ class CohortDashboardApp(widgets.VBox):
     def _show_flags(self) -> None:
         flags = self.view.flags
         if flags.empty:
-            self.flags_box.children = [
-                widgets.HTML("<p>No flags: every pair is within the guide's rules.</p>")
-            ]
+            said = (
+                "No flags: every pair is within the guide's rules."
+                if not self.view.pairs.empty
+                else "No flags: there is no pair in this range to look at."
+            )
+            self.flags_box.children = [widgets.HTML(f"<p>{said}</p>")]
             return
         rows = [
             widgets.HTML(
@@ -526,9 +529,11 @@ class CohortDashboardApp(widgets.VBox):
             else f"<p>Why they ended is {cohort.TOO_FEW} while fewer than {cohort.MIN_GROUP} "
             "partnerships ended in the range: each pair's reason could be told.</p>"
             if summary.reasons_withheld
-            else "<table style='font-size:13px;border-collapse:collapse'><caption "
-            "style='text-align:left;font-weight:600'>Why they ended (the reason each chose; "
-            "never their words)</caption><thead><tr><th style='text-align:left;padding-right:"
+            # The caption short: a caption is as wide as its table (two narrow columns).
+            else "<p style='font-size:13px;margin:8px 0 2px'>The reason each chose; never "
+            "their words.</p><table style='font-size:13px;border-collapse:collapse'><caption "
+            "style='text-align:left;font-weight:600;white-space:nowrap'>Why they ended"
+            "</caption><thead><tr><th style='text-align:left;padding-right:"
             "14px'>Reason</th><th style='text-align:right'>Partnerships</th></tr></thead><tbody>"
             + "".join(
                 f"<tr><td style='padding-right:14px'>{html.escape(str(reason).capitalize())}</td>"
