@@ -124,6 +124,25 @@ def test_the_export_link_holds_everything_about_me_as_json(store, pair, lives):
     assert note["shared"] is (not notes[0]["shared"])
 
 
+def test_a_facilitator_is_offered_their_own_export(store, pair, lives):
+    """The page says "Export everything about me"; a facilitator, in no pair, was offered no
+    way to: what the workbook keeps about them comes as the same file."""
+    fay = store.get(model.Cohort, pair["cohort"].id).facilitator_id
+    app = MyDataApp(store, person_id=fay)
+    said = app.notice.value
+    assert "what the workbook keeps about you as a facilitator" in said
+    assert f'download="peercoach-person-{fay}.json"' in said
+    (encoded,) = re.findall(r"data:application/json;base64,([A-Za-z0-9+/=]+)", said)
+    document = json.loads(base64.b64decode(encoded))
+    assert document["person"] == fay
+    assert [p["name"] for p in document["records"]["persons"]] == ["Fay Facilitator"]
+    assert "session_notes" not in document["records"] or not document["records"]["session_notes"]
+    # A participant chosen instead: their page, not the facilitator's offer.
+    app.person.value = pair["alice"].id
+    assert app.notice.value == ""
+    assert MyDataApp(store, person_id=pair["alice"].id).notice.value == ""
+
+
 def test_long_lists_show_the_newest_and_the_rest_on_request(store, pair, lives):
     alice, p = pair["alice"].id, pair["partnership"].id
     for k in range(SHOWN + 2):

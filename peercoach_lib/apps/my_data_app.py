@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from peercoach_lib import dates, forget, my_data, transfer
 from peercoach_lib.apps import context, forms, runtime
-from peercoach_lib.model import Person
+from peercoach_lib.model import Person, Role
 from peercoach_lib.my_data import Item
 from peercoach_lib.store import Store
 
@@ -294,6 +294,7 @@ class MyDataApp(widgets.VBox):
         ]
 
         self._offer_people(person_id)
+        self._offer_facilitator_export(person_id)
         self.person.control.observe(runtime.guarded(self._on_person), names="value")
         self.delete_start.on_click(runtime.guarded(self._on_delete_start))
         self.cancel_button.on_click(runtime.guarded(self._on_cancel))
@@ -351,9 +352,40 @@ class MyDataApp(widgets.VBox):
             new if child is old else child for child in self.inventory_box.children
         ]
 
-    def _offer_export(self, person_id: int) -> None:
+    def _offer_facilitator_export(self, person_id: int | None) -> None:
+        """A facilitator has no participant's workbook to list here, but what the workbook
+        keeps about them is theirs to take away too (the page said "Export everything about
+        me" and offered no way to)."""
+        viewer = context.viewer(self.store)
+        wanted = viewer.person_id if viewer.signed_in else person_id
+        if wanted is None:
+            return
+        found = self.store.find(Person, id=wanted)
+        if not found or found[0].role is Role.PARTICIPANT or found[0].forgotten_at is not None:
+            return
+        data = self._export_bytes(wanted)
+        self.notice.value = forms.notice(
+            "info",
+            f"{html.escape(found[0].name)}, what the workbook keeps about you as a facilitator "
+            "is your name, e-mail, sign-in name and time zone, the cohorts you run and the flags "
+            "you marked followed up: "
+            + forms.download_link(
+                "Export everything about me (JSON)",
+                f"peercoach-person-{wanted}.json",
+                data,
+                "application/json",
+                in_sentence=True,
+            )
+            + ". To be removed from the workbook, ask whoever runs it (<code>peercoach forget"
+            "</code>).",
+        )
+
+    def _export_bytes(self, person_id: int) -> bytes:
         document = transfer.export_document(self.store, person_id)
-        data = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+        return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+
+    def _offer_export(self, person_id: int) -> None:
+        data = self._export_bytes(person_id)
         self.export.value = (
             "<p style='font-size:14px;margin:4px 0'>"
             + forms.download_link(
