@@ -739,13 +739,7 @@ class ConversationApp(widgets.VBox):
                 ):
                     errors.setdefault(problem.path, problem.message)
             try:
-                EndingNote(
-                    partnership_id=self.partnership.id,
-                    person_id=self.person.value,
-                    reason=self.in_my_words.value,
-                    learned=self.learned.value,
-                    shared=self.share_note.value,
-                )
+                self._note_on_screen()
             except ValidationError as exc:
                 for path, message in forms.error_messages(exc).items():
                     errors.setdefault(path, message)
@@ -804,19 +798,21 @@ class ConversationApp(widgets.VBox):
             + "Your facilitator will pair you with someone new when you are ready.",
         )
 
+    def _note_on_screen(self) -> EndingNote:
+        """The ending note as the form holds it (raises :class:`ValidationError` for words the
+        note cannot take)."""
+        return EndingNote(
+            partnership_id=self.partnership.id,
+            person_id=self.person.value,
+            reason=self.in_my_words.value,
+            learned=self.learned.value,
+            shared=self.share_note.value,
+        )
+
     def _on_save_note(self, _button) -> None:
         forms.show_messages(self.end_fields, {})
         try:
-            partnerships.save_ending_note(
-                self.store,
-                EndingNote(
-                    partnership_id=self.partnership.id,
-                    person_id=self.person.value,
-                    reason=self.in_my_words.value,
-                    learned=self.learned.value,
-                    shared=self.share_note.value,
-                ),
-            )
+            partnerships.save_ending_note(self.store, self._note_on_screen())
         except ValidationError as exc:
             self.end_result.value = forms.refusal(self.end_fields, exc, "Nothing was saved")
             return
