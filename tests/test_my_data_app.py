@@ -130,7 +130,7 @@ def test_a_facilitator_is_offered_their_own_export(store, pair, lives):
     fay = store.get(model.Cohort, pair["cohort"].id).facilitator_id
     app = MyDataApp(store, person_id=fay)
     said = app.notice.value
-    assert "what the workbook keeps about you as a facilitator" in said
+    assert "you are a facilitator: what the workbook keeps about you" in said
     assert f'download="peercoach-person-{fay}.json"' in said
     (encoded,) = re.findall(r"data:application/json;base64,([A-Za-z0-9+/=]+)", said)
     document = json.loads(base64.b64decode(encoded))

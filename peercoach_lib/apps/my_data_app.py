@@ -366,9 +366,9 @@ class MyDataApp(widgets.VBox):
         data = self._export_bytes(wanted)
         self.notice.value = forms.notice(
             "info",
-            f"{html.escape(found[0].name)}, what the workbook keeps about you as a facilitator "
-            "is your name, e-mail, sign-in name and time zone, the cohorts you run and the flags "
-            "you marked followed up: "
+            f"{html.escape(found[0].name)}, you are a facilitator: what the workbook keeps "
+            "about you (your name, e-mail, sign-in name, time zone and cohort) is yours to take "
+            "away: "
             + forms.download_link(
                 "Export everything about me (JSON)",
                 f"peercoach-person-{wanted}.json",
