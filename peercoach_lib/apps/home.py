@@ -84,7 +84,7 @@ class HomeApp(widgets.VBox):
             counts = _summary_html(facts, None) if viewer.is_facilitator else ""
             self.summary.value = _signed_in_html(viewer) + counts
         else:
-            self.summary.value = _summary_html(facts, _where(store.url))
+            self.summary.value = _summary_html(facts, _where(store.url)) + _NOBODY_SIGNS_IN
         self.apps.value = _apps_html(apps, place)
 
 
@@ -92,6 +92,14 @@ def build_home(store: Store | None = None) -> widgets.Widget:
     """The home page, ready to display."""
     return runtime.launch(HomeApp, store)
 
+
+#: What stays private holds between people who sign in: said where nobody does.
+_NOBODY_SIGNS_IN = (
+    "<p style='font-size:13px;color:#444'><strong>Nobody signs in here:</strong> whoever uses "
+    "this computer can open anyone's pages by choosing their name, private notes included. For "
+    "a cohort, serve the workbook with sign-in (see the README's &ldquo;Deploy for a "
+    "cohort&rdquo;), where each person sees only their own.</p>"
+)
 
 _STYLES = {
     "demo": "background:#fff4d6;border-left:6px solid #b26b00;color:#3d2a00",
@@ -162,15 +170,6 @@ def _summary_html(facts: dict[str, object], where: str | None) -> str:
         f"<p style='font-size:13px;color:#444'>{last_line.strip()}"
         + (f" Data is kept in {where}." if where else "")
         + "</p>"
-        + (
-            # What stays private holds between people who sign in: said where it does not.
-            "<p style='font-size:13px;color:#444'><strong>Nobody signs in here:</strong> whoever "
-            "uses this computer can open anyone's pages by choosing their name, private notes "
-            "included. For a cohort, serve the workbook with sign-in (see the README's "
-            "&ldquo;Deploy for a cohort&rdquo;), where each person sees only their own.</p>"
-            if where
-            else ""
-        )
     )
 
 
