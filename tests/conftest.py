@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -69,38 +70,92 @@ def postgres_server() -> Iterator[postgres.Server]:
     server.stop()
 
 
+def _nothing(store: Store) -> None:
+    """A migrated store with nothing in it."""
+
+
+def _small_demo(store: Store) -> None:
+    demo.generate(store, pairs=6, weeks=16, seed=3, as_of=AS_OF)
+
+
+#: The templates named in ``new_database(..., like=name)``.
+_TEMPLATES: dict[str, Callable[[Store], object]] = {"empty": _nothing, "demo": _small_demo}
+
+
+@pytest.fixture(scope="session")
+def _sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """SQLite's template databases (see ``new_database``), by what fills them."""
+    return {"folder": str(tmp_path_factory.mktemp("templates"))}
+
+
 @pytest.fixture
 def new_database(
-    request: pytest.FixtureRequest, backend: str, tmp_path: Path
-) -> Iterator[Callable[[str], str]]:
-    """Makes empty databases on the test's backend: ``new_database("name")`` gives a URL."""
-    if backend == "sqlite":
-        yield lambda name: f"sqlite:///{tmp_path / name}.sqlite"
-        return
-    server: postgres.Server = request.getfixturevalue("postgres_server")
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, _sqlite_templates: dict
+) -> Iterator[Callable[..., str]]:
+    """Makes databases on the test's backend: ``new_database("name")`` gives an empty one's URL
+    (nothing in it, not even tables), ``new_database("name", like="demo")`` a migrated copy of
+    a template: ``"empty"``, ``"demo"``, or a module-level function that fills a store.
+
+    A template is made once a session, by whichever test asks first, and copied for the rest:
+    migrating a database or generating a demo into it costs a test up to a second, a copy a
+    few milliseconds (SQLite's backup, PostgreSQL's ``CREATE DATABASE ... TEMPLATE``).
+    """
+    server: postgres.Server | None = (
+        None if backend == "sqlite" else request.getfixturevalue("postgres_server")
+    )
+    templates = _sqlite_templates if server is None else server.templates
+
+    def template(kind: str | Callable[[Store], object]) -> str:
+        fill = _TEMPLATES[kind] if isinstance(kind, str) else kind
+        key = f"{fill.__module__}.{fill.__qualname__}"
+        if key not in templates:
+            if server is None:
+                url = f"sqlite:///{Path(templates['folder']) / f'{len(templates)}.sqlite'}"
+            else:
+                url = server.create_database()
+            with Store(url) as store:
+                fill(store)
+            templates[key] = url
+        return templates[key]
+
     made: list[str] = []
 
-    def make(_name: str) -> str:
-        made.append(server.create_database())
-        return made[-1]
+    def make(name: str, *, like: str | Callable[[Store], object] | None = None) -> str:
+        if server is not None:
+            made.append(server.create_database(template=like and template(like)))
+            return made[-1]
+        url = f"sqlite:///{tmp_path / name}.sqlite"
+        if like is not None:
+            _sqlite_copy(template(like), url)
+        return url
 
     yield make
     for url in made:
         server.drop_database(url)
 
 
+def _sqlite_copy(source_url: str, target_url: str) -> None:
+    """Copy a closed SQLite database whole, by SQLite's own backup (no half-written pages)."""
+    source = sqlite3.connect(source_url.removeprefix("sqlite:///"))
+    target = sqlite3.connect(target_url.removeprefix("sqlite:///"))
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 @pytest.fixture
-def store(new_database: Callable[[str], str]):
+def store(new_database: Callable[..., str]):
     """A new, empty store in a database of its own."""
-    with Store(new_database("test")) as s:
+    with Store(new_database("test", like="empty")) as s:
         yield s
 
 
 @pytest.fixture
-def demo_store(new_database: Callable[[str], str]):
+def demo_store(new_database: Callable[..., str]):
     """A store holding a small demo cohort."""
-    with Store(new_database("demo")) as s:
-        demo.generate(s, pairs=6, weeks=16, seed=3, as_of=AS_OF)
+    with Store(new_database("demo", like="demo")) as s:
         yield s
 
 

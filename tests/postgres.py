@@ -42,6 +42,8 @@ class Server:
     folder: Path | None = None
     owner: pwd.struct_passwd | None = None
     bin_dir: Path | None = None
+    #: Databases copied for many tests (tests/conftest.py), dropped when the server stops.
+    templates: dict[str, str] = field(default_factory=dict)
     _names: itertools.count = field(default_factory=itertools.count)
     _engine: sa.Engine | None = None
 
@@ -53,11 +55,15 @@ class Server:
             )
         return self._engine
 
-    def create_database(self) -> str:
-        """A new, empty database; returns its URL."""
+    def create_database(self, template: str | None = None) -> str:
+        """A new database, empty or a copy of ``template`` (a URL this made); returns its URL.
+
+        Nothing may be connected to the template while it is copied.
+        """
         name = f"peercoach_test_{os.getpid()}_{next(self._names)}"
+        like = f' TEMPLATE "{sa.make_url(template).database}"' if template else ""
         with self.engine.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"{like}')
         return self.admin_url.set(database=name).render_as_string(hide_password=False)
 
     def drop_database(self, url: str) -> None:
@@ -67,6 +73,8 @@ class Server:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
+        for url in self.templates.values():
+            self.drop_database(url)
         if self._engine is not None:
             self._engine.dispose()
         if self.folder is None:

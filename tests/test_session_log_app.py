@@ -17,11 +17,14 @@ from peercoach_lib.store import Store
 AS_OF = dt.date(2026, 11, 23)
 
 
-@pytest.fixture
-def demo_pair(tmp_path):
-    """A demo cohort, and a pair whose first partner has exactly one active goal."""
-    store = Store(f"sqlite:///{tmp_path / 'log.sqlite'}")
+def _eight_pairs(store: Store) -> None:
     demo.generate(store, pairs=8, weeks=8, seed=4, as_of=AS_OF)
+
+
+@pytest.fixture
+def demo_pair(new_database):
+    """A demo cohort, and a pair whose first partner has exactly one active goal."""
+    store = Store(new_database("log", like=_eight_pairs))
     for pair in store.find(model.Partnership):
         plans = session_log.active_plans(store, pair.person_a_id)
         upcoming = [

@@ -40,7 +40,7 @@ def test_export_then_import_into_a_fresh_database_gives_identical_data(
 ):
     path = tmp_path / "all.json"
     transfer.write_json(transfer.export_document(demo_store), path)
-    with Store(new_database("fresh")) as fresh:
+    with Store(new_database("fresh", like="empty")) as fresh:
         added = transfer.import_document(fresh, transfer.read_document(path))
         assert added == {k: v for k, v in demo_store.counts().items() if v}
         original, copy = _tables(demo_store), _tables(fresh)
@@ -90,7 +90,7 @@ def _edit(document, table, index, **changes):
 @pytest.mark.parametrize("case", list(MALFORMED))
 def test_a_malformed_file_is_refused_and_changes_nothing(demo_store, tmp_path, new_database, case):
     document = MALFORMED[case](_valid(demo_store))
-    with Store(new_database("target")) as target:
+    with Store(new_database("target", like="empty")) as target:
         target.save(model.Person(name="Already here"))
         before = _tables(target)
         with pytest.raises(ImportRefused) as caught:
@@ -189,7 +189,7 @@ def test_a_person_export_holds_their_records_and_no_one_elses_private_ones(
     assert {p["id"] for p in others} >= {partner}
     assert all(p["email"] == "" for p in others)
     # The person export is itself importable into an empty database.
-    with Store(new_database("empty")) as empty:
+    with Store(new_database("empty", like="empty")) as empty:
         transfer.import_document(empty, json.loads(json.dumps(document)))
         assert empty.get(model.Person, alice.id) == alice
     # And back into the workbook it came from: nothing new, and nobody cut down to a name.
@@ -198,7 +198,7 @@ def test_a_person_export_holds_their_records_and_no_one_elses_private_ones(
     for name, frame in _tables(demo_store).items():
         pd.testing.assert_frame_equal(before[name], frame, obj=name)
     # Into another workbook, where the partner's id is someone else: refused, not linked.
-    with Store(new_database("other")) as other:
+    with Store(new_database("other", like="empty")) as other:
         while other.save(model.Person(name="A Stranger")).id < partner:
             pass
         with pytest.raises(ImportRefused, match=f"persons {partner}: differs"):
