@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from peercoach_lib import dates, lsi
 from peercoach_lib.model import LsiAssessment
 from tests.browser.harness import KERNEL_MS, reach_charts, type_date
-from tests.browser.test_kernels import kernels
+from tests.browser.test_every_page import kernels
 
 NOTEBOOK = "lifestyle_satisfaction_index.ipynb"
 LEILA = 4

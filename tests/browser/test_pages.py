@@ -1,39 +1,14 @@
-"""Every page of the workbook loads cleanly in a real browser, offline, as the workbook's own."""
+"""Moving between pages: the navigation and the address keep the person's place, and the first
+tab stop skips to the app (test_every_page.py opens each page and checks it)."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from playwright.sync_api import expect
 
-from peercoach_lib.apps.registry import APPS
 from tests.browser.harness import KERNEL_MS
-
-PAGES = [("index.ipynb", "peercoach: your peer-coaching workbook")] + [
-    (app.notebook, f"{app.title} · peercoach") for app in APPS
-]
-
-
-@pytest.mark.parametrize(("notebook", "title"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_loads_cleanly_with_navigation_and_landmark(workbook, visit, notebook, title):
-    page = visit(workbook.url(notebook))
-    page.assert_clean()
-    assert page.page.title() == title
-    assert page.page.locator("html").get_attribute("lang") == "en"
-    assert page.page.locator("main .peercoach-page").count() == 1
-    nav = page.page.get_by_role("navigation", name="Workbook")
-    links = nav.get_by_role("link")
-    assert links.count() == len(PAGES)
-    current = nav.locator("[aria-current=page]")
-    assert current.count() == 1 and current.get_attribute("data-notebook") == notebook
-    # Icons come from the server: the icon font loads (offline, from the workbook).
-    loaded = page.page.evaluate(
-        "async () => (await document.fonts.load('900 16px \"Font Awesome 6 Free\"')).length"
-    )
-    assert loaded > 0
-    page.screenshot(notebook.removesuffix(".ipynb"))
 
 
 def test_navigation_keeps_the_persons_place(workbook, visit):
@@ -95,79 +70,3 @@ def test_the_first_tab_stop_skips_to_the_app(workbook, visit):
     page.page.keyboard.press("Enter")
     assert page.page.url.endswith("#peercoach-main")
     assert page.page.evaluate("document.activeElement.id") == "peercoach-main"
-
-
-#: Controls whose right edge passes the window's, and labels beside (not above) their control.
-_REFLOW = """() => {
-  const seen = (e) => e.getClientRects().length > 0 && e.getBoundingClientRect().width > 0;
-  const wide = [];
-  document.querySelectorAll('.peercoach-app *').forEach((e) => {
-    // (A chart keeps a readable width, a table its words whole, in a frame of its own that
-    // scrolls: not the page.)
-    if (seen(e) && e.getBoundingClientRect().right > window.innerWidth + 0.5 &&
-        !e.matches(':is(.peercoach-chart-frame, .peercoach-scroll) *')) {
-      wide.push(e.tagName + '.' + String(e.className).slice(0, 60));
-    }
-  });
-  const beside = [];
-  document.querySelectorAll(
-    '.peercoach-app :is(.widget-inline-hbox, .widget-toggle-buttons) > .widget-label, ' +
-    '.peercoach-app .peercoach-rowlist > .widget-hbox > .widget-html:first-child'  // "Steps"
-  ).forEach((l) => {
-    const control = l.nextElementSibling;
-    if (seen(l) && control && seen(control) && l.textContent.trim() &&
-        control.getBoundingClientRect().top < l.getBoundingClientRect().bottom - 1) {
-      beside.push(l.textContent.trim());
-    }
-  });
-  const small = [];  // boxes too low to hit (WCAG 2.5.8: 24 pixels)
-  document.querySelectorAll('.peercoach-app select, .peercoach-app input:not([type=checkbox])')
-    .forEach((e) => {
-      if (seen(e) && e.getBoundingClientRect().height < 24) { small.push(e.tagName); }
-    });
-  const squeezed = [];  // table cells that break their words letter by letter
-  document.querySelectorAll('.peercoach-app td, .peercoach-app th').forEach((e) => {
-    if (seen(e) && e.textContent.trim().length > 3 && e.getBoundingClientRect().width < 40) {
-      squeezed.push(e.textContent.trim().slice(0, 20));
-    }
-  });
-  // Names of lists ("Steps") that do not start where the labels above boxes start.
-  const start = (e) => {  // where the element's first words start (not its box)
-    const walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
-    let text = walk.nextNode();
-    while (text && !text.textContent.trim()) { text = walk.nextNode(); }
-    const words = document.createRange();
-    words.selectNodeContents(text || e);
-    return Math.round(words.getBoundingClientRect().left);
-  };
-  const lefts = [...document.querySelectorAll('.peercoach-app .widget-inline-hbox > .widget-label')]
-    .filter((l) => seen(l) && l.textContent.trim()).map(start);
-  const astray = [...document.querySelectorAll(
-    '.peercoach-app .peercoach-rowlist > .widget-hbox > .widget-html:first-child'
-  )]
-    .filter((t) => seen(t) && lefts.length && Math.abs(start(t) - Math.min(...lefts)) > 4)
-    .map((t) => t.textContent.trim());
-  return {
-    wide: wide.slice(0, 10), beside: beside.slice(0, 10), small: small.slice(0, 10),
-    squeezed: squeezed.slice(0, 10), astray: astray.slice(0, 10),
-  };
-}"""
-
-
-@pytest.mark.parametrize(
-    ("notebook", "context"),
-    [
-        ("lifestyle_satisfaction_index.ipynb", {"person": 2}),
-        ("first_session_agreement.ipynb", {"person": 2, "partnership": 1}),
-        ("my_data.ipynb", {"person": 2}),
-        ("personal_change_plan.ipynb", {"person": 2}),
-    ],
-)
-def test_a_narrow_window_reflows_with_labels_above_their_boxes(workbook, visit, notebook, context):
-    """320 CSS pixels wide (a phone, or 1280 pixels zoomed to 400%): nothing runs off the
-    side (WCAG 1.4.10 Reflow), and each label sits above its box instead of squeezing it."""
-    page = visit(workbook.url(notebook, **context), viewport=(320, 900))
-    page.assert_clean()
-    found = page.page.evaluate(_REFLOW)
-    assert found == {"wide": [], "beside": [], "small": [], "squeezed": [], "astray": []}
-    page.screenshot(notebook.removesuffix(".ipynb") + "-narrow")
