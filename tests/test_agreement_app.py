@@ -105,6 +105,14 @@ def test_a_whole_agreement_is_saved_and_found_again(store, pair, app):
     history = store.history(model.Agreement, stored.id)
     assert [e.changed_by for e in history] == [pair["alice"].id, pair["bob"].id]
     assert "partners" in history[1].changes
+    # The Changes table says whose part changed, and what of it (not "Partners").
+    (bobs,) = _text(again.history).split("Bob\u2019s part: ")[1:]
+    assert bobs.startswith(
+        "What confidentiality means to me, Affirmed the ground rule on, "
+        "What I hope to get out of peer coaching"
+    )
+    assert "Partners" not in _text(again.history)
+    assert "Alice\u2019s part" not in _text(again.history)  # hers did not change
 
 
 def _text(widget) -> str:

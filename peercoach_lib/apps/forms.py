@@ -12,10 +12,12 @@ import contextlib
 import html
 import logging
 import re
+import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import ipywidgets as widgets
 import pandas as pd
+import pydantic
 from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from peercoach_lib import dates, drafts
@@ -1331,10 +1333,14 @@ class RowList(widgets.VBox):
         return [c for c in row.values() if isinstance(c, widgets.DOMWidget)]
 
 
-def _change_text(record: type, name: str, change) -> str:
+def _change_text(record: type, name: str, change, names: Mapping[int, str]) -> str:
     """A changed field: "Minutes of coaching each: 45 → 50" for a short value, else its
-    title."""
+    title; in a list of people's parts, whose part and which of its fields ("Bob's part:
+    What I hope to get out of peer coaching")."""
     title = record.model_fields[name].title or name if name in record.model_fields else name
+    parts = _parts_changed(record, name, change, names)
+    if parts:
+        return "; ".join(parts)
 
     def short(value) -> str | None:
         if value is None or value == "":
@@ -1347,6 +1353,34 @@ def _change_text(record: type, name: str, change) -> str:
 
     before, after = short(change.before), short(change.after)
     return f"{title}: {before} → {after}" if before and after else title
+
+
+def _parts_changed(record: type, name: str, change, names: Mapping[int, str]) -> list[str]:
+    """For a list of records each someone's own (``person_id``), such as an agreement's two
+    partners' parts: "<name>'s part: <the fields changed>" for each part changed; else []."""
+    field = record.model_fields.get(name)
+    item = next(iter(typing.get_args(field.annotation)), None) if field else None
+    lists = (change.before or [], change.after or [])
+    if not (
+        isinstance(item, type)
+        and issubclass(item, pydantic.BaseModel)
+        and "person_id" in item.model_fields
+        and all(isinstance(v, list) and all(isinstance(p, dict) for p in v) for v in lists)
+    ):
+        return []
+    before, after = ({p.get("person_id"): p for p in v} for v in lists)
+    said = []
+    for person in dict.fromkeys([*before, *after]):
+        was, now = before.get(person, {}), after.get(person, {})
+        changed = [
+            item.model_fields[key].title or key
+            for key in item.model_fields
+            if key != "person_id" and was.get(key) != now.get(key)
+        ]
+        if changed:
+            whose = names.get(person, "a partner")
+            said.append(f"{whose}\u2019s part: {', '.join(changed)}")
+    return said
 
 
 #: Changes a history table lists (the latest).
@@ -1362,9 +1396,9 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
     rows = []
     entries = list(entries)
     for entry in list(reversed(entries))[:HISTORY_SHOWN]:
-        fields = "; ".join(_change_text(record, n, c) for n, c in entry.changes.items()) or (
-            "first saved" if entry.action.value == "created" else "-"
-        )
+        fields = "; ".join(
+            _change_text(record, n, c, names or {}) for n, c in entry.changes.items()
+        ) or ("first saved" if entry.action.value == "created" else "-")
         who = (names or {}).get(entry.changed_by, "not recorded")
         when = context.local_time(entry.changed_at)
         rows.append(
