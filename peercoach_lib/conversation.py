@@ -130,7 +130,7 @@ def date_errors(
     if held_on is not None and held_on > today:
         return [
             FieldError(
-                "held_on", "We talked on", "cannot be in the future: save it once you talked"
+                "held_on", "We talked on", f"{dates.after_today(today)}: save it once you talked"
             )
         ]
     if held_on is not None and held_on < partnership.started_on:

@@ -41,6 +41,15 @@ def short_weekday(day: dt.date) -> str:
     return f"{day:%a} {short(day)}"
 
 
+def after_today(today: dt.date) -> str:
+    """What is wrong with a day later than ``today``: "cannot be after today (25 Nov 2026)".
+
+    The day is said: whose today it is (the person's clock, the partnership's, the
+    computer's) can differ by a day, and a bare "in the future" would leave that a riddle.
+    """
+    return f"cannot be after today ({short(today)})"
+
+
 def day_month(day: dt.date) -> str:
     """7 Sep"""
     return f"{day.day} {day:%b}"

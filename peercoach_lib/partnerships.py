@@ -97,7 +97,7 @@ def _ending_errors(
             )
         )
     if on > today:
-        errors.append(FieldError("ended_on", "End date", "cannot be in the future"))
+        errors.append(FieldError("ended_on", "End date", dates.after_today(today)))
     elif on < partnership.started_on:
         errors.append(
             FieldError(

@@ -103,7 +103,7 @@ def test_talking_in_the_future_or_outside_ones_partnership_is_refused(store, pai
     with pytest.raises(ValidationError) as caught:
         conversation.save(store, future, today=TODAY)
     assert caught.value.messages() == {
-        "held_on": "cannot be in the future: save it once you talked"
+        "held_on": "cannot be after today (2 Mar 2026): save it once you talked"
     }
     stranger = _prepared(pair, person_id=pair["fay"].id)
     with pytest.raises(ValidationError, match="is not in this partnership"):

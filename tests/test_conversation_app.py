@@ -107,7 +107,7 @@ def test_an_empty_issue_and_an_incomplete_agreement_are_refused_next_to_the_fiel
     app.agreed.value = "We stop at the hour, whoever is talking"
     app.review_on.value = AS_OF + dt.timedelta(days=14)
     app.save_after.click()
-    assert "cannot be in the future" in app.held_on.message.value
+    assert "cannot be after today (23 Nov 2026)" in app.held_on.message.value
     app.held_on.value = AS_OF
     app.save_after.click()
     result = plain(app.after_result.value)
@@ -293,7 +293,7 @@ def test_ending_says_every_fault_at_once_with_the_box_unticked(demo_store, pair)
     app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
     app.reason.value = EndReason.LIFE_CHANGE
     for day, said in (
-        (AS_OF + dt.timedelta(days=30), "cannot be in the future"),
+        (AS_OF + dt.timedelta(days=30), "cannot be after today (23 Nov 2026)"),
         (pair.started_on - dt.timedelta(days=1), "the last day cannot be before it"),
     ):
         app.ended_on.value = day
@@ -368,7 +368,7 @@ def test_a_future_talk_and_a_missing_agreement_are_marked_at_once(demo_store, pa
     app.outcome.value = ConversationOutcome.AGREED
     app.review_on.value = AS_OF + dt.timedelta(days=20)  # before the talk
     app.save_after.click()
-    assert "cannot be in the future" in app.held_on.message.value
+    assert "cannot be after today (23 Nov 2026)" in app.held_on.message.value
     assert "say what you agreed" in app.agreed.message.value
     assert "Error:" in app.review_on.message.value
     assert "Nothing was saved: 3 fields need attention" in plain(app.after_result.value)

@@ -107,14 +107,14 @@ def test_focus_areas_lead_to_a_change_plan_once_the_assessment_is_saved(app, pai
 def test_a_future_date_is_refused_and_nothing_is_saved(store, app):
     app.taken_on.value = TODAY + dt.timedelta(days=3)
     app.save_button.click()
-    assert "cannot be in the future" in app.taken_on.message.value
+    assert "cannot be after today (1 Mar 2026)" in app.taken_on.message.value
     app.taken_on.value = None
     app.save_button.click()
     assert "Error:</strong> needs a date</div>" in app.taken_on.message.value
     # A day far ahead: the rule that matters is said, not the range of years.
     app.taken_on.value = dt.date(9999, 12, 31)
     app.save_button.click()
-    assert "cannot be in the future" in app.taken_on.message.value
+    assert "cannot be after today (1 Mar 2026)" in app.taken_on.message.value
     assert "2100" not in app.taken_on.message.value
     assert store.find(model.LsiAssessment) == []
     # Once the date is put right, the summary under Save goes with its mark.
@@ -140,7 +140,7 @@ def test_every_problem_is_shown_at_once(store, app):
     app.taken_on.value = TODAY + dt.timedelta(days=3)
     app.note.value = "x" * 5000
     app.save_button.click()
-    assert "cannot be in the future" in app.taken_on.message.value
+    assert "cannot be after today (1 Mar 2026)" in app.taken_on.message.value
     assert "at most 4,000 characters (it has " in app.note.message.value
     assert store.find(model.LsiAssessment) == []
 

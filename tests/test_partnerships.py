@@ -68,7 +68,7 @@ def test_ending_is_refused_to_outsiders_twice_and_in_the_future(store, pair):
         )
     assert caught.value.messages() == {
         "by": "can end only their own partnership",
-        "ended_on": "cannot be in the future",
+        "ended_on": "cannot be after today (2 Mar 2026)",
     }
     partnerships.end(store, p.id, by=pair["bob"].id, reason="life change", today=TODAY)
     with pytest.raises(ValidationError, match="the partnership ended on 2 March 2026"):

@@ -229,7 +229,7 @@ def test_impossible_input_is_refused_next_to_the_field(demo_pair):
     assert "By when (commitment 2): a commitment cannot be due before the session" in (
         app.new_commitments.notes[1].value
     )
-    assert "cannot be held in the future" in app.held_on.message.value
+    assert "cannot be held after today (" in app.held_on.message.value
     assert "at least one half" in app.first_half.message.value
     said = app.new_commitments.notes[0].value
     assert "Commitment 1: cannot be empty" in said and "Commitment (commitment" not in said

@@ -204,7 +204,7 @@ class CohortDashboardApp(widgets.VBox):
         elif end > self.today:
             problem = (
                 self.end,
-                f"cannot be after today ({dates.short(self.today)}): the figures and flags show "
+                f"{dates.after_today(self.today)}: the figures and flags show "
                 "the cohort as it stood on the end date",
             )
         if problem is not None:

@@ -440,7 +440,7 @@ class LsiApp(widgets.VBox):
             errors = forms.error_messages(exc)
         if self.taken_on.value is not None and self.taken_on.value > self.today:
             # Said first, for any day to come (9999 too): the range of years is no help here.
-            errors["taken_on"] = "cannot be in the future"
+            errors["taken_on"] = dates.after_today(self.today)
         unplaced = forms.show_messages(self.fields, errors)
         if errors:
             self.result.value = forms.refused(self.fields, unplaced)

@@ -838,7 +838,7 @@ class SessionLogApp(widgets.VBox):
         if self.held_on.value is None:
             errors["held_on"] = DATE_NEEDED
         elif self.held_on.value > self.today and held:
-            errors["held_on"] = "a session cannot be held in the future"
+            errors["held_on"] = f"a session cannot be held after today ({dates.short(self.today)})"
         elif planned is not None and not held and self.held_on.value != planned.scheduled_on:
             errors["held_on"] = (
                 f"a session {'put off' if status is SessionStatus.RESCHEDULED else 'missed'} "

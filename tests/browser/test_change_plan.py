@@ -318,6 +318,10 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     expect(held).to_have_attribute("role", "alert")
     button = page.get_by_role("button", name="Save plan").bounding_box()
     assert abs(held.bounding_box()["x"] - button["x"]) <= 2
+    # In the red box the app's own "Nothing was saved" comes in, not as bare red words.
+    assert held.evaluate(
+        "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderLeft]"
+    ) == ["rgb(253, 232, 232)", "6px solid rgb(179, 38, 30)"]
     page.wait_for_timeout(1500)  # a save, had it gone through, would have said so by now
     expect(page.get_by_text("Saved at")).to_have_count(0)
     expect(field(page, "Plan").locator("option", has_text=change)).to_have_count(0)
