@@ -514,6 +514,7 @@ class _Builder:
         agreements = pd.DataFrame(rows)
         self._insert(schema.agreements, agreements)
         self.agreement_ids = agreements["id"].to_numpy()
+        self.callers = agreements["caller_id"].to_numpy()
 
     def _plans(self) -> None:
         rng = self.rng
@@ -584,20 +585,29 @@ class _Builder:
         self.plans = pd.DataFrame({"plan": plan_id, "person": owner, "baseline": baseline})
 
     def _history(self) -> None:
-        """A "created" entry for each record kept in history, as the store writes on a save."""
+        """A "created" entry for each record kept in history, as the store writes on a save,
+        when the record was made: the cohort and the change plans as the cohort starts, each
+        partnership on its first day and its agreement at that first session (by its caller).
+        """
+        first = pd.Series(self.first_day)
         made = [
-            ("cohorts", [self.cohort_id]),
-            ("partnerships", self.pair_id),
-            ("agreements", self.agreement_ids),
-            ("change_plans", self.plans["plan"].to_numpy()),
+            ("cohorts", [self.cohort_id], self.start, None),
+            ("partnerships", self.pair_id, first + pd.Timedelta(hours=8), None),
+            ("agreements", self.agreement_ids, first + pd.Timedelta(hours=9), self.callers),
+            ("change_plans", self.plans["plan"].to_numpy(), self.start, None),
         ]
         entries = pd.concat(
-            [pd.DataFrame({"table_name": name, "record_id": ids}) for name, ids in made],
+            [
+                pd.DataFrame(
+                    {"table_name": name, "record_id": ids, "changed_at": when, "changed_by": by}
+                )
+                for name, ids, when, by in made
+            ],
             ignore_index=True,
         )
         entries["action"] = "created"
-        entries["changed_at"] = _utc(self.start)
-        entries["changed_by"] = None
+        entries["changed_at"] = [_utc(pd.Timestamp(when)) for when in entries["changed_at"]]
+        entries["changed_by"] = [None if pd.isna(by) else int(by) for by in entries["changed_by"]]
         entries["changes"] = [{} for _ in range(len(entries))]
         self._insert(schema.record_history, entries)
 
@@ -1001,8 +1011,9 @@ class _Builder:
                 is_demo=True,
             )
         )
+        self._created(earlier, at=start, by=None)
         when = _utc(self.start + pd.Timedelta(hours=9))
-        self._save(
+        agreement = self._save(
             m.Agreement.model_validate(
                 {
                     "partnership_id": earlier.id,
@@ -1025,6 +1036,7 @@ class _Builder:
                 }
             )
         )
+        self._created(agreement, at=when, by=x.id)
         statuses = ["held", "held", "missed", "held", "missed", "missed", "missed"]
         for k, status in enumerate(statuses):
             day = start + dt.timedelta(weeks=k)
@@ -1113,13 +1125,31 @@ class _Builder:
                 )
             )
         # The new pair starts at its own first-session agreement.
-        self._save(
+        again = self._save(
             m.Partnership(
                 cohort_id=self.cohort_id,
                 person_a_id=x.id,
                 person_b_id=z.id,
                 started_on=max(ended_on, as_of - dt.timedelta(days=6)),
                 is_demo=True,
+            )
+        )
+        self._created(again, at=again.started_on, by=None)
+
+    def _created(self, record, *, at: dt.date | dt.datetime, by: int | None) -> None:
+        """The "created" entry the store writes when ``record`` is first saved: on its day
+        (at 08:00, the facilitator pairing people) or at the moment given."""
+        from peercoach_lib import model as m
+
+        if not isinstance(at, dt.datetime):
+            at = _utc(pd.Timestamp(at) + pd.Timedelta(hours=8))
+        self._save(
+            m.HistoryEntry(
+                table_name={m.Partnership: "partnerships", m.Agreement: "agreements"}[type(record)],
+                record_id=record.id,
+                action=m.HistoryAction.CREATED,
+                changed_at=at,
+                changed_by=by,
             )
         )
 

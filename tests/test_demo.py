@@ -70,6 +70,18 @@ def test_the_cohort_has_the_shape_asked_for(demo_store: Store):
     assert (sessions["scheduled_on"] > pd.Timestamp(AS_OF)).any()
 
 
+def test_a_partnerships_and_its_agreements_history_start_no_earlier_than_it(demo_store: Store):
+    """The Changes tables read as the pairs' story: nothing made before the pair was."""
+    for pair in demo_store.find(model.Partnership):
+        history = demo_store.history(model.Partnership, pair.id)
+        for agreement in demo_store.find(model.Agreement, partnership_id=pair.id):
+            history += demo_store.history(model.Agreement, agreement.id)
+            created = demo_store.history(model.Agreement, agreement.id)[0]
+            assert created.changed_by in pair.members  # made at a session, by one of them
+        assert history
+        assert min(entry.changed_at.date() for entry in history) >= pair.started_on
+
+
 def test_the_cohort_is_varied(tmp_path):
     """Enough pairs show every pattern the facilitator's dashboard looks for."""
     with Store(f"sqlite:///{tmp_path / 'big.sqlite'}") as store:
