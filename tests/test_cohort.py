@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
@@ -383,6 +384,12 @@ def test_marking_a_flag_followed_up(store, known):
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
     first = app.flags_box.children[1]
     text, button = first.children
+    # The pair's conversation page, for the facilitator to send them (theirs to fill in).
+    assert re.search(
+        r"<a href='[^']*courageous_conversation\.ipynb\?partnership=\d+&amp;prompted=[a-z-]+'"
+        r"[^>]*>their conversation page</a>, to send them: it is theirs to fill in\)",
+        text.value,
+    )
     button.click()
     (follow_up,) = store.find(model.FlagFollowUp)
     assert follow_up.followed_up_on == END and follow_up.by == c.facilitator_id

@@ -440,8 +440,8 @@ class CohortDashboardApp(widgets.VBox):
                 f"</strong>: {html.escape(self.names.get(flag.pair, str(flag.pair)))}. "
                 f"{html.escape(flag.numbers[:1].upper() + flag.numbers[1:])}. "
                 f"<em>{html.escape(flag.action)}</em> "
-                f"(<a href='{html.escape(guide)}' style='{forms.LINK}'>the pair's conversation "
-                "guide</a>)."
+                f"(<a href='{html.escape(guide)}' style='{forms.LINK}'>their conversation "
+                "page</a>, to send them: it is theirs to fill in)."
                 + (
                     f" <span style='color:#1b6e2a'>✓ Followed up on "
                     f"{dates.short(pd.Timestamp(flag.followed_up_on))}.</span>"
