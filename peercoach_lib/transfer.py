@@ -198,13 +198,14 @@ def parse_records(document: dict[str, Any]) -> dict[str, list[Record]]:
             continue
         records = []
         for index, row in enumerate(rows):
+            where = _record_named(mapping.name, index, row)
             try:
                 record = mapping.record.model_validate(row)
             except ValidationError as exc:
-                problems.extend(f"{mapping.name}[{index}] {e}" for e in exc.errors)
+                problems.extend(f"{where}: {e}" for e in exc.errors)
                 continue
             if record.id is None:
-                problems.append(f"{mapping.name}[{index}] Id: is required in an export")
+                problems.append(f"{where}: Id: is required in an export")
                 continue
             records.append(record)
         ids = [r.id for r in records]
@@ -214,6 +215,16 @@ def parse_records(document: dict[str, Any]) -> dict[str, list[Record]]:
     if problems:
         raise ImportRefused(_problem_list(problems))
     return parsed
+
+
+def _record_named(table: str, index: int, row: object) -> str:
+    """A record of the file as every refusal names it: by its table and id ("sessions 12", as
+    a conflict or a missing reference is named), or where it has no usable id, by its place
+    in the table's list ("sessions, record 3 in the file")."""
+    record_id = row.get("id") if isinstance(row, dict) else None
+    if isinstance(record_id, int) and not isinstance(record_id, bool) and record_id > 0:
+        return f"{table} {record_id}"
+    return f"{table}, record {index + 1} in the file"
 
 
 def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:

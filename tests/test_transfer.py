@@ -102,11 +102,16 @@ def test_a_malformed_file_is_refused_and_changes_nothing(demo_store, tmp_path, n
 
 def test_refusal_messages_say_where_the_problem_is(demo_store, tmp_path):
     document = _edit(_valid(demo_store), "session_checks", 2, heard=42)
+    check_id = document["records"]["session_checks"][2]["id"]
+    document["records"]["sessions"][0]["id"] = "seven"
     with pytest.raises(ImportRefused) as caught:
         transfer.parse_records(document)
+    # A record is named by its id, as conflicts and missing references name it ("sessions
+    # 12"); one without a usable id by its place in the file.
     assert str(caught.value) == (
-        "nothing was imported; 1 problem:\n"
-        "  - session_checks[2] I felt heard and understood: must be from 0 to 10"
+        "nothing was imported; 2 problems:\n"
+        "  - sessions, record 1 in the file: Id: must be a whole number\n"
+        f"  - session_checks {check_id}: I felt heard and understood: must be from 0 to 10"
     )
 
 
