@@ -300,3 +300,18 @@ def test_a_button_says_what_did_not_happen_when_the_page_holds_it_back():
     assert "peercoach-lead-nobody-was-paired" in button._dom_classes
     with pytest.raises(ValueError):
         forms.says_when_held(button, "Nobody-was paired: <b>")
+
+
+def test_a_label_too_long_for_the_labels_column_goes_above_its_box():
+    """A goal in a person's own words (up to 500 characters) as a label: a column of a dozen
+    lines beside its box, unless it goes above it."""
+    short = forms.dropdown("Walk every morning", "levels.1", [("Not rated today", None)])
+    long = forms.dropdown(
+        "Walk for twenty minutes every morning before work, whatever the weather, and note "
+        "how I feel afterwards",
+        "levels.2",
+        [("Not rated today", None)],
+    )
+    assert "peercoach-label-above" not in short.control._dom_classes
+    assert "peercoach-label-above" in long.control._dom_classes
+    assert ".peercoach-label-above > .widget-label" in forms.stylesheet().value

@@ -298,10 +298,11 @@ class CohortDashboardApp(widgets.VBox):
         if self.sort.value == "name":
             pairs = pairs.assign(label=pairs["pair"].map(self.names)).sort_values("label")
         shown = pairs.head(SHOWN_PAIRS)
-        later, later_said = self._starting_later()
+        every_pair = self.store.find(Partnership, cohort_id=self.chooser.value)
+        later, later_said = self._starting_later(every_pair)
         if shown.empty:
             self.grid_image.hide()
-            if not self.store.find(Partnership, cohort_id=self.chooser.value):
+            if not every_pair:
                 said = "No pairs in this cohort yet."
             elif later and later[0].started_on > self.today:
                 # A range cannot end after today: "choose a later range" could not be done.
@@ -347,15 +348,12 @@ class CohortDashboardApp(widgets.VBox):
             f"a week.{note}</p>" + (f"<p>{html.escape(later_said)}</p>" if later else "")
         )
 
-    def _starting_later(self) -> tuple[list[Partnership], str]:
-        """The cohort's running pairs that start after the range (paired for a day to come),
-        which no figure of the range counts, and the sentence that names them."""
+    def _starting_later(self, every_pair: list[Partnership]) -> tuple[list[Partnership], str]:
+        """Of ``every_pair`` of the cohort, the running pairs that start after the range (paired
+        for a day to come), which no figure of the range counts, and the sentence that names
+        them."""
         later = sorted(
-            (
-                p
-                for p in self.store.find(Partnership, cohort_id=self.chooser.value)
-                if p.is_active and p.started_on > self.view.end
-            ),
+            (p for p in every_pair if p.is_active and p.started_on > self.view.end),
             key=lambda p: (p.started_on, p.id),
         )
         if not later:

@@ -27,6 +27,9 @@ from peercoach_lib.errors import ValidationError
 log = logging.getLogger(__name__)
 
 LABEL_WIDTH = "240px"
+#: A label longer than this (about two lines of the labels' column: a goal in a person's own
+#: words, up to 500 characters) goes above its box, across the form.
+LONG_LABEL_CHARS = 64
 #: The class of a control an error under its list names (the page marks it aria-invalid).
 _INVALID = "peercoach-invalid"
 _STYLE = {"description_width": LABEL_WIDTH}
@@ -58,6 +61,8 @@ class Field(widgets.VBox):
         self._mended: list[Callable[[], None]] = []
         super().__init__([control, self.message])
         self.add_class("peercoach-field")
+        if len(getattr(control, "description", "") or "") > LONG_LABEL_CHARS:
+            control.add_class("peercoach-label-above")
         if control.has_trait("value"):
             control.observe(runtime.guarded(self._on_changed), names="value")
 
@@ -620,6 +625,20 @@ _CSS = """
 .peercoach-app .widget-inline-hbox.widget-dropdown > select {
   height: var(--jp-widgets-inline-height); align-self: flex-start;
 }
+/* A label too long for the labels' column (a goal in its own words) goes above its box,
+   instead of a column of many lines beside it: both in the boxes' column, starting where the
+   box does. */
+.peercoach-app .widget-inline-hbox.peercoach-label-above {
+  flex-wrap: wrap; height: auto;
+  --peercoach-boxes: calc({LABEL_WIDTH} + 2 * var(--jp-widgets-inline-margin));
+}
+.peercoach-app .widget-inline-hbox.peercoach-label-above > .widget-label {
+  width: auto !important; flex: 0 0 calc(100% - var(--peercoach-boxes)); min-height: 0;
+  text-align: left !important; margin-left: var(--peercoach-boxes); padding: 0 0 2px;
+}
+.peercoach-app .widget-inline-hbox.peercoach-label-above > :not(.widget-label) {
+  margin-left: var(--peercoach-boxes);
+}
 /* A narrow window (a phone, or a page zoomed to 400%): labels above their boxes, and nothing
    wider than the window, so the page reflows instead of scrolling sideways (WCAG 1.4.10).
    What is set in from the left under the labels' column (LABEL_WIDTH) is not, then. */
@@ -645,6 +664,9 @@ _CSS = """
   .peercoach-app .widget-hbox { flex-wrap: wrap; }
   .peercoach-app .jupyter-widgets:not(.widget-inline-hbox) { max-width: 100% !important; }
   .peercoach-app [style*="{LABEL_WIDTH}"] { margin-left: 0 !important; }
+  .peercoach-app .widget-inline-hbox.peercoach-label-above {
+    --peercoach-boxes: 0px;
+  }
   /* A box keeps its height once its row may wrap (a choice of 17 pixels is no target). */
   .peercoach-app .widget-inline-hbox > :is(select, input) {
     height: auto; min-height: var(--jp-widgets-inline-height);
