@@ -291,6 +291,21 @@ def test_the_dashboard_offers_a_facilitator_their_own_cohorts(store, cohort):
     assert "no cohort in this workbook names you" in page.children[-1].value
 
 
+def test_without_a_hub_a_facilitators_link_opens_the_dashboard_on_their_cohort(store, cohort):
+    """Two cohorts: a link naming the facilitator (from their home page) chooses the one they
+    run; a link naming nobody, or a participant, chooses none; a named cohort wins."""
+    assert CohortDashboardApp(store, person_id=cohort["gil"].id).chooser.value == (
+        cohort["other"].id
+    )
+    assert CohortDashboardApp(store, person_id=cohort["fay"].id).chooser.value == (
+        cohort["mine"].id
+    )
+    assert CohortDashboardApp(store).chooser.value is None
+    assert CohortDashboardApp(store, person_id=cohort["ann"].id).chooser.value is None
+    named = CohortDashboardApp(store, cohort_id=cohort["mine"].id, person_id=cohort["gil"].id)
+    assert named.chooser.value == cohort["mine"].id
+
+
 def test_home_says_who_is_signed_in_and_keeps_the_database_to_itself(store, cohort):
     with context.viewing_as(signed_in(store, "ann")):
         home = HomeApp(store)

@@ -40,8 +40,11 @@ class CohortDashboardApp(widgets.VBox):
         store: Store | None = None,
         *,
         cohort_id: int | None = None,
+        person_id: int | None = None,
         today: dt.date | None = None,
     ):
+        """``person_id``: who is at the page (a link from their home page); a facilitator of
+        one of the cohorts finds it chosen, when no cohort is named."""
         super().__init__(layout=widgets.Layout(max_width="1100px"))
         self.add_class("peercoach-app")
         self.add_class("peercoach-cohort")
@@ -145,10 +148,11 @@ class CohortDashboardApp(widgets.VBox):
             *((c.name, c.id) for c in cohorts),
         ]
         # Chosen before anyone listens: the first view is read and drawn once, below.
+        theirs = [c.id for c in cohorts if person_id is not None and c.facilitator_id == person_id]
         self.chooser.value = (
             cohort_id
             if cohort_id in {c.id for c in cohorts}
-            else (cohorts[0].id if len(cohorts) == 1 else None)
+            else (cohorts[0].id if len(cohorts) == 1 else theirs[0] if len(theirs) == 1 else None)
         )
         self.chooser.control.observe(runtime.guarded(self._on_cohort), names="value")
         for field in (self.start, self.end):
@@ -701,4 +705,5 @@ def build_cohort_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The cohort dashboard; the cohort comes from the page's URL when not given."""
     runtime.prepare_charts()  # while a preheated kernel waits for its page
     kwargs.setdefault("cohort_id", context.int_param("cohort"))
+    kwargs.setdefault("person_id", context.person_param(store))
     return runtime.launch(CohortDashboardApp, store, **kwargs)
