@@ -207,17 +207,16 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
         sa.select(
             s.c.partnership_id.label("pair"),
             _count(sa.and_(held, in_range)).label("held"),
-            # Held of those planned in the range (by the day they were planned for, as
-            # "planned" counts them), and held without being planned.
-            _count(sa.and_(held, s.c.planned, s.c.scheduled_on.between(start, end))).label(
-                "held_planned"
-            ),
+            # Held of those planned in the range, and held without being planned. A planned
+            # session counts on the day it was held, else on its booked day (as "planned"
+            # counts it): one held early, before a booked day after the range, is in it.
+            _count(sa.and_(held, s.c.planned, in_range)).label("held_planned"),
             _count(sa.and_(held, in_range, sa.not_(s.c.planned))).label("held_unplanned"),
             # A session cancelled, or moved to another day (counted there), is not planned.
             _count(
                 sa.and_(
                     s.c.planned,
-                    s.c.scheduled_on.between(start, end),
+                    in_range,
                     s.c.status.not_in(["cancelled", "rescheduled"]),
                 )
             ).label("planned"),

@@ -253,19 +253,32 @@ def test_held_sessions_are_counted_against_planned_ones_and_unplanned_ones_besid
     c, pairs = known
     _session(store, pairs["p3"], D(2026, 3, 20), planned=False)
     _session(store, pairs["p1"], D(2026, 3, 25), planned=False)
-    # Planned for the day before the range, held in it: neither planned nor unplanned here.
-    early = _session(store, pairs["p3"], START - dt.timedelta(days=1))
-    store.save(early.replace(held_on=START + dt.timedelta(days=1)))
     headline = cohort.load(store, c.id, start=START, end=END).headline()
     # Still 6 of the 8 planned; the two unplanned ones never make it read "8 / 8".
     assert headline["Sessions held / planned"] == "6 / 8 (+2 unplanned)"
+    # A planned session counts where it was held, as the week grid and home count it: booked
+    # for the day before the range and held in it, or booked for a day after the range and
+    # held early, in it; booked in the range and held after it, not.
+    late = _session(store, pairs["p3"], START - dt.timedelta(days=1))
+    store.save(late.replace(held_on=START + dt.timedelta(days=1)))
+    early = _session(store, pairs["p1"], END + dt.timedelta(days=3))
+    store.save(early.replace(held_on=END))
+    after = _session(store, pairs["p2"], END - dt.timedelta(days=1))
+    store.save(after.replace(held_on=END + dt.timedelta(days=1)))
+    headline = cohort.load(store, c.id, start=START, end=END).headline()
+    assert headline["Sessions held / planned"] == "8 / 10 (+2 unplanned)"
+    assert (
+        cohort.load(store, c.id, start=END + dt.timedelta(days=1), end=END + dt.timedelta(days=7))
+        .headline()["Sessions held / planned"]
+        .startswith("1 / ")
+    )
     # The pairs CSV counts them apart as the headline does: a pair that missed a planned session
     # and held an unplanned one does not read as all held.
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
     app.start.value = START
     table = _csv_tables(app)["pairs"].set_index("pair")
     columns = ["planned", "held_planned", "held_unplanned"]
-    assert table[columns].sum().tolist() == [8, 6, 2]
+    assert table[columns].sum().tolist() == [10, 8, 2]
     assert table.loc[pairs["p1"].id, "held_unplanned"] == 1
 
 
