@@ -654,13 +654,26 @@ def test_an_impossible_range_hides_the_figures_instead_of_leaving_old_ones(store
     ) in app.end.message.value
     assert app.results.layout.display == "none"
     app.end.value = START - dt.timedelta(days=1)
-    assert "the end after the start" in app.end.message.value
+    assert "must be on or after the start (1 Mar 2026)" in app.end.message.value
     assert app.results.layout.display == "none"
     app.end.value = END
     assert app.end.message.value == "" and app.results.layout.display == "flex"
     app.start.value = dt.date(1, 1, 2)  # a year mistyped: it ran the dates past the calendar
     assert "must be between 2000 and 2100" in app.start.message.value
     assert app.results.layout.display == "none"
+    # Both ends wrong: each said beside its own box, and each goes as it is mended, not
+    # before (the end's went while the start's was said, the start stayed said once cleared).
+    app.end.value = END + dt.timedelta(days=40)
+    assert "must be between 2000 and 2100" in app.start.message.value
+    assert "cannot be after today" in app.end.message.value
+    app.start.value = None
+    assert "choose the day the range starts" in app.start.message.value
+    assert "cannot be after today" in app.end.message.value
+    app.start.value = START
+    assert app.start.message.value == "" and "cannot be after today" in app.end.message.value
+    assert app.results.layout.display == "none"
+    app.end.value = END
+    assert app.end.message.value == "" and app.results.layout.display == "flex"
 
 
 def test_flags_of_a_past_range_are_shown_but_not_marked(store, known):

@@ -180,6 +180,24 @@ class CohortDashboardApp(widgets.VBox):
         self.refresh()
         self._offer_pairing()
 
+    def _range_errors(self, start: dt.date | None, end: dt.date | None) -> dict[str, str]:
+        """What is wrong with each end of the range ("start", "end"), each said beside its own
+        box, all at once (mending one never leaves the other's error unsaid, or stale)."""
+        errors = {}
+        for name, day in (("start", start), ("end", end)):
+            if day is None:
+                errors[name] = f"choose the day the range {name}s"
+            elif not EARLIEST_DATE <= day <= LATEST_DATE:
+                errors[name] = f"must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}"
+        if "end" not in errors and end > self.today:
+            errors["end"] = (
+                f"{dates.after_today(self.today)}: the figures and flags show the cohort as it "
+                "stood on the end date"
+            )
+        if not errors and end < start:
+            errors["end"] = f"must be on or after the start ({dates.short(start)})"
+        return errors
+
     def _on_range(self, _change) -> None:
         if getattr(self, "_quiet", False) or self.chooser.value is None:
             return
@@ -187,33 +205,13 @@ class CohortDashboardApp(widgets.VBox):
 
     def refresh(self) -> None:
         start, end = self.start.value, self.end.value
-        for field in (self.start, self.end):
-            field.show()
-        problem = None
-        outside = [
-            f
-            for f in (self.start, self.end)
-            if f.value and not EARLIEST_DATE <= f.value <= LATEST_DATE
-        ]
-        if outside:
-            problem = (
-                outside[0],
-                f"must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}",
-            )
-        elif start is None or end is None or end < start:
-            problem = (
-                self.end if start else self.start,
-                "choose a start and an end date, the end after the start",
-            )
-        elif end > self.today:
-            problem = (
-                self.end,
-                f"{dates.after_today(self.today)}: the figures and flags show "
-                "the cohort as it stood on the end date",
-            )
-        if problem is not None:
-            field, text = problem
-            field.show("error", text)
+        errors = self._range_errors(start, end)
+        for field, name in ((self.start, "start"), (self.end, "end")):
+            if name in errors:
+                field.show("error", errors[name])
+            else:
+                field.show()
+        if errors:
             self.results.layout.display = "none"
             return
         self.results.layout.display = "flex"
