@@ -577,6 +577,9 @@ _CSS = """
 .peercoach-app .widget-inline-hbox .widget-label { align-self: flex-start; padding-top: 4px; }
 .peercoach-app .widget-html-content { overflow-wrap: anywhere; }
 .peercoach-app textarea, .peercoach-app input[type="text"] { unicode-bidi: plaintext; }
+/* Every box in the page's own font (a browser's defaults differ: a typewriter font for a box
+   of several lines, Arial for a box of one). */
+.peercoach-app :is(textarea, input, select) { font-family: var(--jp-ui-font-family); }
 /* A table of changes: each cell apart from the next (a name ran into "updated"), read from
    the top. */
 .peercoach-app table.peercoach-history :is(td, th) {

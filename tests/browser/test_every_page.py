@@ -49,6 +49,13 @@ def test_each_page_loads_cleanly_reads_out_reflows_and_gives_its_kernel_back(
         "async () => (await document.fonts.load('900 16px \"Font Awesome 6 Free\"')).length"
     )
     assert loaded > 0
+    # Every box in one font (a browser's defaults differ between boxes of one and many lines).
+    fonts = p.evaluate(
+        "() => [...new Set([...document.querySelectorAll("
+        "'.peercoach-app :is(textarea, input:not([type=checkbox]), select)')]"
+        ".map((e) => getComputedStyle(e).fontFamily))]"
+    )
+    assert len(fonts) <= 1, fonts
 
     # Read out.
     assert page.unnamed_controls() == []  # charts not reached yet: their buttons are named
