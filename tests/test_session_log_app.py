@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 import pandas as pd
 import pytest
@@ -285,8 +287,22 @@ def test_with_no_session_due_the_log_starts_as_an_unplanned_session_today(demo_p
     day_before = s1.scheduled_on - dt.timedelta(days=1)
     app = open_log(store, pair, day_before)
     assert app.session.value == UNPLANNED and app.held_on.value == day_before
+    # A pair that met early is pointed to the session booked next, not left to log another.
+    said = html.unescape(re.sub(r"<[^>]+>", "", app.session.message.value))
+    assert said == (
+        f"Note: Met before the booked day? Your next session is booked for "
+        f"{dates.long_weekday(s1.scheduled_on)}: choose it above, and give the day you met."
+    )
+    app.session.value = s1.id
+    assert app.session.message.value == ""
+    app.session.value = UNPLANNED
+    assert "Met before the booked day?" in app.session.message.value
     on_the_day = open_log(store, pair, s1.scheduled_on)
-    assert on_the_day.session.value == s1.id
+    assert on_the_day.session.value == s1.id and on_the_day.session.message.value == ""
+    # Booked further off than the agreed interval: no note.
+    interval = store.find(model.Agreement, partnership_id=pair.id)[0].frequency.interval_days
+    far = open_log(store, pair, s1.scheduled_on - dt.timedelta(days=interval + 1))
+    assert far.session.value == UNPLANNED and far.session.message.value == ""
 
 
 def test_with_todays_session_logged_the_log_opens_on_it_not_on_a_blank_one(demo_pair):
@@ -1269,3 +1285,14 @@ def test_the_other_partner_chosen_under_i_am_stays_on_the_session_chosen(demo_pa
     app.person.value = pair.person_b_id
     assert app.pair.value == pair.id and app.session.value == s2.id
     assert app.session.value != UNPLANNED
+
+
+def test_the_demo_notice_heads_the_page_not_the_form(demo_pair):
+    """As in the other apps: above the choosers, not between the session and its date."""
+    store, pair, _, _ = demo_pair
+    app = open_log(store, pair, AS_OF)
+    assert "Demo data." in app.demo.value
+    assert app.children.index(app.demo) < app.children.index(app.person)
+    assert app.demo not in app.form.children
+    app.person.value = None
+    assert app.demo.value == ""

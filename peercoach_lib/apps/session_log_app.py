@@ -166,6 +166,7 @@ class SessionLogApp(widgets.VBox):
         #: is what differs from them).
         self.form_loaded: dict = {}
         self.plan_names: dict[int, str] = {}
+        self.booked_ahead: list[Session] = []  # sessions booked for days after today
         self.shown_parts: dict | None = None
         self.first_half = forms.integer("Minutes", "halves[0]", low=0, high=240, value=45)
         self.second_half = forms.integer("Minutes", "halves[1]", low=0, high=240, value=45)
@@ -233,7 +234,6 @@ class SessionLogApp(widgets.VBox):
         )
         self.form = widgets.VBox(
             [
-                self.demo,
                 self.draft_bar,
                 self.held_on,
                 self.status,
@@ -249,6 +249,7 @@ class SessionLogApp(widgets.VBox):
         self.no_pair = widgets.HTML()
         self.children = [
             forms.stylesheet(),
+            self.demo,  # above the choosers, as in the other apps: about the whole page
             self.person,
             self.no_pair,
             self.pair,
@@ -312,6 +313,11 @@ class SessionLogApp(widgets.VBox):
         person_id = self.person.value
         for widget in (self.pair, self.session, self.form):
             widget.layout.display = "none" if person_id is None else "flex"
+        self.demo.value = (
+            forms.demo_notice()
+            if person_id is not None and self.store.get(Person, person_id).is_demo
+            else ""
+        )
         if person_id is None:
             return
         mine = [p for p in self.store.find(Partnership) if person_id in p.members]
@@ -391,8 +397,17 @@ class SessionLogApp(widgets.VBox):
             else None
         )
         self.settings = cohort.settings if cohort else CohortSettings()
-        self.demo.value = forms.demo_notice() if self.partnership.is_demo else ""
         sessions = session_log.loggable_sessions(self.store, self.partnership.id, today=self.today)
+        self.booked_ahead = sorted(
+            (
+                s
+                for s in sessions
+                if s.status is SessionStatus.SCHEDULED
+                and s.scheduled_on is not None
+                and s.scheduled_on > self.today
+            ),
+            key=lambda s: s.scheduled_on,
+        )
         options = [(self._label(s), s.id) for s in sessions]
         self.session.control.options = [*options, ("An unplanned session", UNPLANNED)]
         due = [
@@ -530,6 +545,23 @@ class SessionLogApp(widgets.VBox):
         self._on_status()
         self._on_minutes()
         self._on_check()
+        self._say_next_booked(session)
+
+    def _say_next_booked(self, session: Session | None) -> None:
+        """On an unplanned session, the session booked next, when it is due within the agreed
+        interval: a pair that met a few days early is logging that one, and would otherwise
+        log a session more beside it."""
+        interval = self.agreement.frequency.interval_days if self.agreement else 14
+        soon = [s for s in self.booked_ahead if (s.scheduled_on - self.today).days <= interval]
+        if session is not None or not soon:
+            self.session.show()
+            return
+        self.session.show(
+            "warning",
+            f"Met before the booked day? Your next session is booked for "
+            f"{dates.long_weekday(soon[0].scheduled_on)}: choose it above, and give the day you "
+            "met.",
+        )
 
     def _show_saved(self, session: Session | None) -> None:
         me = self.person.value
