@@ -590,9 +590,12 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
             ax.text(
                 0.5,
                 0.5,
-                cohort.nothing_shown(pairs, column)
-                if pairs[column].dropna().empty
-                else cohort.TOO_FEW,
+                textwrap.fill(
+                    cohort.nothing_shown(pairs, column)
+                    if pairs[column].dropna().empty
+                    else cohort.TOO_FEW,
+                    24,
+                ),
                 ha="center",
                 va="center",
                 transform=ax.transAxes,

@@ -37,7 +37,10 @@ MIN_GROUP = 3
 RECENT = dt.timedelta(weeks=4)
 ONE_SIDED_SHARE = 1 / 3
 TOO_FEW = "too few to show"
-NO_DATA = "no data yet"
+NO_DATA = "none in this range"
+#: A change (GAS, LSI) with no figure: nobody rated twice within the range (ratings before it
+#: do not count), which "none" alone leaves a riddle when ratings are there to see.
+NO_CHANGE = "none in this range (a change takes two ratings within it)"
 ACTION = "Suggest a courageous conversation"
 INTERVAL_DAYS = {f.value: f.interval_days for f in Frequency}
 #: How the pairs spread, measure by measure: (title, scale to show it in, unit).
@@ -655,10 +658,10 @@ def find_flags(
 
 def nothing_shown(pairs: pd.DataFrame, column: str) -> str:
     """What a measure with no figure to show reads: withheld when someone rated (one partner of
-    a pair, say), else no data."""
+    a pair, say), else none (a change: none, and what one takes)."""
     raters = RATERS.get(column)
     rated = raters in pairs and bool((pairs[raters] > 0).any())
-    return TOO_FEW if rated else NO_DATA
+    return TOO_FEW if rated else NO_CHANGE if raters else NO_DATA
 
 
 def _median(

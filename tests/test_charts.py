@@ -162,7 +162,10 @@ def test_the_spread_has_a_panel_per_measure_counts_whole_pairs_and_hides_small_g
     assert [t.get_text() for t in follow.texts] == ["median 75%"]
     # The label sits above the tallest bar.
     assert follow.get_ylim()[1] > max(b.get_height() for b in _bars(follow))
-    assert [t.get_text() for t in panels[3].texts] == ["no data yet"]
+    # No GAS change in the range: none, and what a change takes (in lines that fit the panel).
+    (said,) = panels[3].texts
+    assert said.get_text().replace("\n", " ") == cohort.NO_CHANGE
+    assert max(len(line) for line in said.get_text().splitlines()) <= 24
     assert [t.get_text() for t in panels[4].texts] == ["too few to show"]
 
 

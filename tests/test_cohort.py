@@ -220,7 +220,7 @@ def test_headline_figures_and_suppression(store, known):
         "Median follow-through": "too few to show",
         "Sessions with a low check": "too few to show",  # two people sent checks
         "Median GAS T-score change": "too few to show",  # one person has goals
-        "Median LSI change": "no data yet",
+        "Median LSI change": "none in this range (a change takes two ratings within it)",
     }
 
 
@@ -446,7 +446,7 @@ def test_a_two_person_cohort_describes_its_spread_without_averages(store):
     titles = {"follow_through": "Follow-through", "lsi_change": "LSI change"}
     said = cohort.describe_spread(pairs, {"follow_through": False, "lsi_change": False}, titles)
     assert said == (
-        f"How the 1 pair spread. Follow-through: {cohort.TOO_FEW}; LSI change: {cohort.NO_DATA}."
+        f"How the 1 pair spread. Follow-through: {cohort.TOO_FEW}; LSI change: {cohort.NO_CHANGE}."
     )  # withheld where there are numbers of too few people; "no data" where there are none
 
 
@@ -510,7 +510,7 @@ def test_the_dashboard_app_offers_the_tables(store, known):
     assert "Follow-through: too few to show" in app.spread_image.alt  # two people's
     assert "<table" in app.spread_image.table.value
     app.start.value = D(2026, 4, 1)  # after the end: explained, nothing breaks
-    assert "the end after the start" in app.end.message.value
+    assert "must be on or after the start (1 Apr 2026)" in app.end.message.value
 
 
 def test_the_dashboard_reads_and_draws_the_cohort_once_on_opening(store, known, monkeypatch):
@@ -765,7 +765,7 @@ def test_a_measure_is_made_of_the_people_who_rated_not_two_per_pair(store, known
     assert view.contributors == {"follow_through": 2, "gas_change": 0, "lsi_change": 0}
     assert view.pairs["gas_change"].isna().all()
     assert view.headline()["Median GAS T-score change"] == cohort.TOO_FEW  # someone rated
-    assert view.headline()["Median LSI change"] == cohort.NO_DATA  # nobody did
+    assert view.headline()["Median LSI change"] == cohort.NO_CHANGE  # nobody did
 
     # A third person's commitment (P1's second partner) makes follow-through a median of three.
     (s1, *_) = store.find(model.Session, partnership_id=pairs["p1"].id, status="held")

@@ -326,7 +326,7 @@ def test_endings_count_reasons_and_the_days_from_first_flag(store, pair):
         "From the first flag to the ending (median)": "too few to show",
     }
     empty = cohort.endings(store, cohort_id, dt.date(2027, 1, 1), dt.date(2027, 2, 1))
-    assert empty.figures()["From the first flag to recovery (median)"] == "no data yet"
+    assert empty.figures()["From the first flag to recovery (median)"] == "none in this range"
     assert empty.reasons.empty and empty.ended == 0 and not empty.reasons_withheld
     store.save(pairs[1].replace(ended_on=dt.date(2026, 5, 1), end_reason="not getting value"))
     assert not cohort.endings(store, cohort_id, start, end).reasons_withheld  # three ended
