@@ -598,6 +598,14 @@ _CSS = """
 /* ...its words whole ("planned", not "plann-ed" in a table of many weeks): a table wider than
    the page scrolls sideways in its frame instead. */
 .peercoach-app .peercoach-scroll { overflow-x: auto; max-width: 100%; }
+/* A frame that scrolls sideways (the page's script makes it a named region then) says so where
+   it is seen too: a phone shows no scroll bar until the frame is touched. (Screen readers hear
+   it from the region's name, not twice.) */
+.peercoach-app :is(.peercoach-chart-frame, .peercoach-scroll)[role="region"]::before {
+  content: "Scroll sideways to see it all \\2192" / "";
+  display: block; position: sticky; left: 0; width: max-content;
+  font-size: 12px; color: #3d3d3d; margin-bottom: 2px;
+}
 /* What no longer holds while a date box is wrong (the page marks it, see the page template):
    a field's message about the box's last value, an earlier "Saved at". Out of sight until the
    box is put right. */

@@ -84,6 +84,13 @@ def test_each_page_loads_cleanly_reads_out_reflows_and_gives_its_kernel_back(
     page.settle()
     found = p.evaluate(_REFLOW)
     assert found == {"wide": [], "beside": [], "small": [], "squeezed": [], "astray": []}
+    # A frame that scrolls sideways says so where it is seen (a phone shows no scroll bar).
+    scrolling = p.evaluate(
+        "() => [...document.querySelectorAll("
+        "'.peercoach-app :is(.peercoach-chart-frame, .peercoach-scroll)[role=region]')]"
+        ".map((f) => getComputedStyle(f, '::before').content)"
+    )
+    assert all("Scroll sideways to see it all" in said for said in scrolling), scrolling
     page.screenshot(notebook.removesuffix(".ipynb") + "-narrow")
     page.assert_clean()
 
