@@ -208,6 +208,12 @@ def test_an_unplanned_session_and_a_short_half(demo_pair):
     agreed = app.agreement.minutes_per_person
     app.second_half.value = 1
     assert f"ran short: 1 of the agreed {agreed} minutes" in app.second_half.message.value
+    # A save refused for another field keeps the note (it went until the minutes changed).
+    app.held_on.value = None
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value
+    assert f"ran short: 1 of the agreed {agreed} minutes" in app.second_half.message.value
+    app.held_on.value = s1.scheduled_on - dt.timedelta(days=2)
     before = len(store.find(model.Session, partnership_id=pair.id))
     app.save_button.click()
     after = store.find(model.Session, partnership_id=pair.id, planned=False)

@@ -691,6 +691,8 @@ class SessionLogApp(widgets.VBox):
     def _on_minutes(self, _change=None) -> None:
         agreed = self.agreement.minutes_per_person if self.agreement else None
         for field in (self.first_half, self.second_half):
+            if field.kind == "error":
+                continue  # what is wrong with it is said; "ran short" comes back once mended
             if agreed and 0 < field.value < agreed:
                 field.show("warning", f"ran short: {field.value} of the agreed {agreed} minutes")
             else:
@@ -1089,6 +1091,7 @@ class SessionLogApp(widgets.VBox):
     def _on_save(self, _button=None) -> None:
         entry, errors = self.entry()
         unplaced = forms.show_messages(self.fields, errors)
+        self._on_minutes()  # the notes the messages above put away ("ran short")
         if entry is None:
             self.result.value = forms.refused(self.fields, unplaced, "Your draft is kept.")
             return
@@ -1105,6 +1108,7 @@ class SessionLogApp(widgets.VBox):
             saved = session_log.save(self.store, self.person.value, entry)
         except ValidationError as exc:
             unplaced = forms.show_messages(self.fields, exc.messages())
+            self._on_minutes()
             self.result.value = forms.refused(self.fields, unplaced, "Your draft is kept.")
             return
         except ConflictError as exc:
