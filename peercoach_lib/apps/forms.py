@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 LABEL_WIDTH = "240px"
 #: A label longer than this (about two lines of the labels' column: a goal in a person's own
-#: words, up to 500 characters) goes above its box, across the form.
+#: words, up to 500 characters) goes above its box, in the boxes' column.
 LONG_LABEL_CHARS = 64
 #: The class of a control an error under its list names (the page marks it aria-invalid).
 _INVALID = "peercoach-invalid"
