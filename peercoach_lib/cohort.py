@@ -660,8 +660,9 @@ def nothing_shown(pairs: pd.DataFrame, column: str) -> str:
     """What a measure with no figure to show reads: withheld when someone rated (one partner of
     a pair, say), else none (a change: none, and what one takes)."""
     raters = RATERS.get(column)
-    rated = raters in pairs and bool((pairs[raters] > 0).any())
-    return TOO_FEW if rated else NO_CHANGE if raters else NO_DATA
+    if raters is None:
+        return NO_DATA
+    return TOO_FEW if raters in pairs and bool((pairs[raters] > 0).any()) else NO_CHANGE
 
 
 def _median(
