@@ -15,7 +15,9 @@ import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from peercoach_lib import dates, merging, prep
+from pydantic_core import to_jsonable_python
+
+from peercoach_lib import dates, drafts, merging, prep
 from peercoach_lib.documents import words
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
@@ -38,6 +40,10 @@ STEP_DAYS = {f: f.interval_days for f in Frequency}
 MIN_ONE_WAY_MINUTES = 45
 MAX_GAP_DAYS = 31
 MIN_BOOKED = 3
+
+#: A partner's draft of the agreement: what they typed and have not saved (see
+#: :mod:`peercoach_lib.drafts`), one per partnership.
+DRAFT_KIND = "agreement"
 
 
 @dataclass(frozen=True)
@@ -534,6 +540,7 @@ def save(
             agreement, bookings = merge(loaded, stored, (agreement, list(bookings)), by)
         if by is not None:
             _check_own_parts(tx, existing[0] if existing else None, agreement, by)
+            drafts.drop(tx, by, DRAFT_KIND, draft_key(agreement.partnership_id))
         if existing and agreement.id is None:
             agreement = agreement.model_copy(update={"id": existing[0].id})
         # The number of sessions counts the ones already held or missed (no longer in the
@@ -632,6 +639,49 @@ def merge(loaded: Version, stored: Version, mine: Version, by: int | None) -> Ve
         # clash, for the form to show.
         raise ConflictError("Agreement", by=now.updated_by, fields=tuple(clashes), merged=resolved)
     return resolved
+
+
+def draft_key(partnership_id: int) -> str:
+    return f"partnership:{partnership_id}"
+
+
+def draft_form(values: Mapping, bookings: Sequence[Booking], person_id: int) -> dict:
+    """What a partner's draft keeps of an agreement as a form holds it (``values``: the
+    agreement's fields, checked or not) with its schedule: the shared fields and the partner's
+    own part, as JSON. Never the other partner's part: that is theirs to write, and it is
+    forgotten with them."""
+    own = next((s for s in values.get("partners", ()) if s["person_id"] == person_id), None)
+    return to_jsonable_python(
+        {
+            **{k: v for k, v in values.items() if k not in _NOT_SHARED | {"partnership_id"}},
+            "goals": [{"text": goal["text"]} for goal in values.get("goals", ())],  # as typed
+            "own_part": own,
+            "schedule": [[b.on, b.session_id, b.cancelled] for b in bookings],
+        }
+    )
+
+
+def draft_base(version: Version, person_id: int) -> dict:
+    """What a draft keeps of the agreement its typing began from (:func:`draft_form`'s fields,
+    and when it was saved): a save from the draft merges against it, as from an open form."""
+    agreement, bookings = version
+    return {
+        **draft_form(agreement.model_dump(), bookings, person_id),
+        "updated_at": to_jsonable_python(agreement.updated_at),
+    }
+
+
+def draft_bookings(rows: Sequence[Sequence]) -> list[Booking]:
+    """:func:`draft_form`'s schedule back as bookings."""
+    return [Booking(dt.date.fromisoformat(on), sid, bool(cancelled)) for on, sid, cancelled in rows]
+
+
+def base_of_draft(base: Mapping, partnership_id: int) -> Version:
+    """The version a draft's typing began from (see :func:`draft_base`), for :func:`merge`: its
+    shared fields and schedule, without either partner's part."""
+    fields = {k: v for k, v in base.items() if k not in ("own_part", "schedule")}
+    agreement = Agreement.model_validate({**fields, "partnership_id": partnership_id})
+    return agreement, draft_bookings(base["schedule"])
 
 
 def _merged(now: Agreement, new: Agreement, merged: dict, by: int | None) -> Version:

@@ -216,7 +216,10 @@ def _entries(*rows: tuple) -> tuple[Entry, ...]:
     return tuple(out)
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A day, a moment or a time of day as a draft keeps it (ISO 8601): not words typed.
+_ISO_WHEN = re.compile(
+    r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?|\d{2}:\d{2}(:\d{2})?"
+)
 
 
 def _short(data: object, limit: int = 200) -> str:
@@ -232,7 +235,7 @@ def _short(data: object, limit: int = 200) -> str:
         elif isinstance(value, list):
             for v in value:
                 walk(v)
-        elif isinstance(value, str) and value.strip() and not _ISO_DAY.fullmatch(value):
+        elif isinstance(value, str) and value.strip() and not _ISO_WHEN.fullmatch(value):
             words.append(value.strip())
 
     walk(data)
@@ -738,6 +741,7 @@ def _endings(context: _Context, notes: list[EndingNote]) -> list[Item]:
 
 
 _DRAFT_FORMS = {
+    "agreement": "First-session agreement",
     "session_log": "Session log",
     "preparation": "Session preparation",
     "conversation": "Courageous conversation",

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from peercoach_lib import agreement as ag
 from peercoach_lib import dates, prep
 from peercoach_lib.errors import FieldError, ValidationError
 from peercoach_lib.model import (
+    Draft,
     EndingNote,
     EndReason,
     FlagEpisode,
@@ -145,6 +147,9 @@ def wind_up(tx: Transaction, partnership_id: int, on: dt.date) -> None:
     for session in cancelled:
         prep.carry_on(tx, session)
     close_flags(tx, partnership_id, on=on, outcome=FlagOutcome.ENDED)
+    # The agreement is kept as it was saved; what either partner typed over it goes.
+    for draft in tx.find(Draft, kind=ag.DRAFT_KIND, key=ag.draft_key(partnership_id)):
+        tx.delete(Draft, draft.id)
 
 
 def cancelled_after_end(store: Store, partnership: Partnership) -> int:

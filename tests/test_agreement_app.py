@@ -10,7 +10,7 @@ import re
 import icalendar
 import pytest
 
-from peercoach_lib import dates, model, partnerships
+from peercoach_lib import dates, model, my_data, partnerships
 from peercoach_lib.apps import forms
 from peercoach_lib.apps.agreement_app import NEW, AgreementApp
 from peercoach_lib.model import Frequency, Medium, SessionFormat, Weekday
@@ -1157,16 +1157,169 @@ def test_a_change_every_entry_shows_revises_the_entries_of_sessions_held(store, 
     assert store.get(model.Session, first.id).calendar_sequence == first.calendar_sequence + 1
 
 
-def test_leaving_the_page_is_asked_about_while_the_agreement_holds_unsaved_edits(store, pair, app):
+def test_leaving_the_page_is_asked_about_only_while_edits_are_kept_nowhere(store, pair, app):
     fill_everything(app, pair)
     app.save_button.click()
     app.unsaved.refresh()
     assert not app.unsaved.holds_unsaved
-    app.goals.value = "Meet every week"  # the agreement keeps no draft
+    app.goals.value = "Meet every week"  # kept as Alice's draft
     app.unsaved.refresh()
-    assert app.unsaved.holds_unsaved
+    assert not app.unsaved.holds_unsaved and len(store.find(model.Draft)) == 1
+    # Before anyone is chosen under "I am", a draft would be nobody's: none is kept.
+    nobody = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    nobody.goals.value = "Meet every day"
+    nobody.unsaved.refresh()
+    assert nobody.unsaved.holds_unsaved and len(store.find(model.Draft)) == 1
+    nobody.acting.value = pair["bob"].id  # what was typed before is his now
+    nobody.unsaved.refresh()
+    assert not nobody.unsaved.holds_unsaved
+    assert {d.person_id for d in store.find(model.Draft)} == {pair["alice"].id, pair["bob"].id}
+
+
+def _opened_by(store, pair, who: str) -> AgreementApp:
+    return AgreementApp(
+        store, partnership_id=pair["partnership"].id, person_id=pair[who].id, today=TODAY
+    )
+
+
+def test_what_a_partner_typed_and_did_not_save_is_back_when_they_open_it_again(store, pair, app):
+    fill_everything(app, pair)
     app.save_button.click()
-    assert not app.unsaved.holds_unsaved
+    mine = app.panels[0]
+    mine.hopes.value = "A new role by the summer"
+    mine.affirm.value = False  # withdrawn, not saved yet
+    app.minutes.value = 500  # out of range: kept as typed
+    app.time.value = dt.time(7, 15)
+    app.caller.value = pair["alice"].id
+    app.until.value = None
+    app.count.value = 7  # one more session booked
+    app.rows.children[1].children[1].value = True  # the second cancelled on purpose
+    app.rows.children[2].children[0].value = dt.date(2026, 4, 2)  # the third moved
+    app.goals.value = "Meet every fortnight\nRun 5k"
+    typed, bookings = app._snapshot(), list(app.bookings)
+    assert store.find(model.Agreement)[0].minutes_per_person == 50  # nothing saved
+
+    again = _opened_by(store, pair, "alice")
+    assert "Restored what you typed and had not saved" in again.draft_bar.notice.value
+    assert again._snapshot() == typed and again.bookings == bookings
+    assert "must be from 5 to 240" in again.minutes.message.value
+    assert "withdraws the affirmation once" in again.panels[0].affirmed_line.value
+    assert again.rows.children[1].children[1].value is True
+    again.count.value = 9  # the session cancelled on purpose stays cancelled
+    assert again.bookings[1].cancelled and again.bookings[1].on == bookings[1].on
+    again.minutes.value = 45
+    again.save_button.click()
+    assert "Saved at" in again.result.value, again.result.value
+    assert store.find(model.Draft) == [] and again.draft_bar.notice.value == ""
+    (saved,) = store.find(model.Agreement)
+    assert (saved.minutes_per_person, saved.time, saved.caller_id) == (
+        45,
+        dt.time(7, 15),
+        pair["alice"].id,
+    )
+    assert [g.text for g in saved.goals] == ["Meet every fortnight", "Run 5k"]
+    assert {s.person_id: s.hopes for s in saved.partners}[pair["alice"].id] == (
+        "A new role by the summer"
+    )
+    assert not saved.partners[0].affirmed_at
+    # Bob never sees it; his own draft is his alone.
+    bob = _opened_by(store, pair, "bob")
+    assert bob.draft_bar.notice.value == ""
+
+
+def test_a_draft_keeps_only_its_own_partners_part(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    bob = _opened_by(store, pair, "bob")
+    bob.panels[1].hopes.value = "Bob's words, kept for Bob alone"
+    bob.save_button.click()
+    app.goals.value = "Alice's unsaved goal"
+    (draft,) = store.find(model.Draft)
+    assert draft.person_id == pair["alice"].id
+    assert "Bob's words" not in str(draft.data)
+    assert "Nothing leaves the call" in str(draft.data)  # her own part
+    (item,) = my_data.by_kind(my_data.inventory(store, pair["alice"].id))["draft"]
+    assert item.label == "Unsaved first-session agreement"
+    held = {entry.label: entry.value for entry in item.entries}["What it holds"]
+    assert "Alice's unsaved goal" in held and "Bob's words" not in held
+
+
+def test_a_draft_shows_what_the_partner_saved_since_and_a_clash_is_asked_on_saving(store, pair):
+    alice, bob = pair["alice"], pair["bob"]
+    first = _opened_by(store, pair, "alice")
+    fill_everything(first, pair)
+    first.save_button.click()
+    mine = _opened_by(store, pair, "alice")
+    mine.minutes.value = 55
+    mine.medium.value = Medium.PHONE
+    # Bob saves his own part, the goals and the minutes, after Alice began typing.
+    theirs = _opened_by(store, pair, "bob")
+    theirs.panels[1].hopes.value = "A clearer head"
+    theirs.goals.value = "Keep our commitments"
+    theirs.minutes.value = 60
+    theirs.save_button.click()
+    assert "Saved at" in theirs.result.value
+
+    again = _opened_by(store, pair, "alice")
+    notice = again.draft_bar.notice.value
+    assert "Bob saved the agreement since: what was changed there shows too" in notice
+    assert again.panels[1].hopes.value == "A clearer head"  # his part, as he saved it
+    assert again.goals.value == "Keep our commitments"  # changed there only
+    assert (again.medium.value, again.minutes.value) == (Medium.PHONE, 55)  # typed here
+    again.save_button.click()  # both changed the minutes: asked, nothing saved
+    assert "Bob saved this agreement after you opened it" in again.result.value
+    assert "Minutes of coaching each" in again.result.value
+    assert store.find(model.Agreement)[0].minutes_per_person == 60
+    again.reload_button.click()
+    assert again.minutes.value == 60 and again.medium.value is Medium.PHONE
+    later = _opened_by(store, pair, "alice")  # what the reload showed is the draft now
+    assert later.minutes.value == 60 and later.medium.value is Medium.PHONE
+    later.save_button.click()
+    assert "Saved at" in later.result.value, later.result.value
+    (saved,) = store.find(model.Agreement)
+    assert (saved.medium, saved.minutes_per_person) == (Medium.PHONE, 60)
+    assert {s.person_id: s.hopes for s in saved.partners}[bob.id] == "A clearer head"
+    assert store.find(model.Draft, person_id=alice.id) == []
+
+
+def test_a_discarded_draft_leaves_the_agreement_as_saved(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    app.goals.value = "Something else"
+    assert app.draft_bar.discard.layout.display == "flex"
+    again = _opened_by(store, pair, "alice")
+    again.draft_bar.discard.click()
+    assert "Draft discarded" in again.result.value
+    assert again.goals.value == "Meet every fortnight\nKeep our commitments"
+    assert store.find(model.Draft) == [] and not again.unsaved.unsaved
+    # Typed back to as saved: nothing to keep.
+    again.goals.value = "Another goal"
+    assert len(store.find(model.Draft)) == 1
+    again.goals.value = "Meet every fortnight\nKeep our commitments"
+    assert store.find(model.Draft) == []
+
+
+def test_a_session_held_since_the_draft_leaves_its_schedule(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    app.rows.children[3].children[0].value = dt.date(2026, 4, 16)  # the fourth moved
+    held = _hold_all(store, pair, first=1)
+    again = _opened_by(store, pair, "alice")
+    assert len(again.bookings) == 5 and held[0] not in [b.on for b in again.bookings]
+    assert dt.date(2026, 4, 16) in [b.on for b in again.bookings]
+    assert again.count.value == 6
+    again.save_button.click()
+    assert "Saved at" in again.result.value, again.result.value
+    stored = store.find(model.Session, partnership_id=pair["partnership"].id)
+    assert len(stored) == 6 and dt.date(2026, 4, 16) in [s.scheduled_on for s in stored]
+
+
+def test_ending_the_partnership_drops_the_agreements_drafts(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    app.goals.value = "Typed and never saved"
+    partnerships.end(store, pair["partnership"].id, by=pair["bob"].id, reason="other", today=TODAY)
+    assert store.find(model.Draft) == []
 
 
 def test_someone_else_under_i_am_is_held_back_while_a_part_holds_unsaved_edits(store, pair, app):

@@ -224,11 +224,13 @@ def test_a_drafts_summary_holds_the_words_typed_not_states_dates_or_what_is_save
             "status": "active",
             "created_on": "2026-03-02",
             "steps": [{"text": "Buy shoes", "by_when": "2026-03-09"}],
+            "own_part": {"hopes": "Clarity", "affirmed_at": "2026-11-25T20:32:05Z"},
+            "time": "18:30:00",
         },
         "reviews": {"7": {"status": "done", "obstacle": "Rain"}},
         "base": {"change": "What was saved"},
     }
-    assert _short(data) == "Walk to work · Buy shoes · Rain"
+    assert _short(data) == "Walk to work · Buy shoes · Clarity · Rain"
 
 
 def test_two_plans_saying_the_same_are_told_apart(store, pair):

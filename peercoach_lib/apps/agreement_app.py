@@ -8,9 +8,11 @@ import logging
 import zoneinfo
 
 import ipywidgets as widgets
+import pydantic
+import traitlets
 
 from peercoach_lib import agreement as ag
-from peercoach_lib import dates, documents, partnerships
+from peercoach_lib import dates, documents, drafts, merging, partnerships
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
@@ -87,6 +89,7 @@ class PartnerPanel(widgets.VBox):
 
     @property
     def fields(self) -> list[forms.Field]:
+        """The part's text fields, in the order of :data:`_PART_TEXTS`."""
         return [self.meaning, self.hopes, self.works, self.not_working, self.support]
 
     def load(self, person: Person, section: PartnerSection | None) -> None:
@@ -100,6 +103,17 @@ class PartnerPanel(widgets.VBox):
         # The time first: the checkbox's observer keeps an existing affirmation's date.
         self.affirmed_at = self.saved_affirmed_at = section.affirmed_at
         self.affirm.value = section.affirmed_at is not None
+        self._show_affirmation()
+
+    def restore(self, part: dict) -> None:
+        """Show ``part`` (a draft's: the partner's part as they typed it) over the part as
+        saved, which a tick or a cleared box is still said against."""
+        for field, name in zip(self.fields, _PART_TEXTS, strict=True):
+            if isinstance(part.get(name), str):
+                field.value = part[name]
+        affirmed = part.get("affirmed_at")
+        self.affirmed_at = dt.datetime.fromisoformat(affirmed) if affirmed else None
+        self.affirm.value = self.affirmed_at is not None
         self._show_affirmation()
 
     def allow_writing(self, acting: int | None) -> None:
@@ -159,6 +173,29 @@ class PartnerPanel(widgets.VBox):
         else:
             said = f"{name} has not affirmed the ground rule yet."
         self.affirmed_line.value = f"<span style='font-size:13px'>{said}</span>"
+
+
+#: A partner's part's text fields, as :attr:`PartnerPanel.fields` holds them.
+_PART_TEXTS = (
+    "confidentiality_meaning",
+    "hopes",
+    "works_for_me",
+    "does_not_work",
+    "support_looks_like",
+)
+#: The fields a draft restores through their boxes, each typed as the agreement has it.
+_DRAFTED = (
+    "medium",
+    "format",
+    "minutes_per_person",
+    "frequency",
+    "day",
+    "time",
+    "time_zone",
+    "caller_id",
+    "first_session_on",
+    "last_session_on",
+)
 
 
 def _booking_key(booking: ag.Booking) -> object:
@@ -479,7 +516,16 @@ class AgreementApp(widgets.VBox):
                 *[f for p in self.panels for f in p.fields],
             )
         }
-        self.unsaved = forms.UnsavedChanges(self._snapshot, what="this agreement")
+        # Edits are kept as a draft of the person under "I am" (none before they are chosen:
+        # whose would it be?), until the agreement is saved.
+        self.unsaved = forms.UnsavedChanges(
+            self._snapshot,
+            what="this agreement",
+            on_discard=self._drop_draft,
+            keeps_drafts=lambda: self.acting.value is not None,
+        )
+        self.draft_bar = forms.DraftBar("the agreement")
+        self.unsaved.hide_while_asking(self.draft_bar.discard)
         self.form = widgets.VBox(
             [
                 self.demo,
@@ -520,6 +566,7 @@ class AgreementApp(widgets.VBox):
             self.chooser,
             forms.Place(partnership=self.chooser, person=self.acting),
             self.unsaved,
+            self.draft_bar,
             self.no_pair,
             *starting,
             self.form,
@@ -541,8 +588,16 @@ class AgreementApp(widgets.VBox):
         for panel in self.panels:
             panel.affirm.observe(runtime.guarded(self._on_change), names="value")
         self.day.control.observe(runtime.guarded(self._on_day), names="value")
+        # Every edit is kept as a draft, after the observers above (a schedule rebuilt from a
+        # new first date is part of the edit).
+        for field in self.fields.values():
+            if field not in (self.acting, self.schedule_field):
+                field.control.observe(runtime.guarded(self._on_edit), names="value")
+        for panel in self.panels:
+            panel.affirm.observe(runtime.guarded(self._on_edit), names="value")
         self.save_button.on_click(runtime.settled(self._on_save))
         self.reload_button.on_click(runtime.guarded(self._on_reload))
+        self.draft_bar.discard.on_click(runtime.guarded(self._on_discard_draft))
         self.refresh_partnerships(select=partnership_id)
 
     # -- choosing the partnership ----------------------------------------------------------------
@@ -630,8 +685,9 @@ class AgreementApp(widgets.VBox):
             return
         self.load(pid)
 
-    def load(self, partnership_id: int) -> None:
-        """Show the partnership's agreement as stored (or a fresh one)."""
+    def load(self, partnership_id: int, *, restore: bool = True) -> None:
+        """Show the partnership's agreement as stored (or a fresh one), and over it, unless
+        told not to (``restore``), the draft of the person under "I am"."""
         self._loading = True
         try:
             self.partnership = self.store.get(Partnership, partnership_id)
@@ -677,6 +733,10 @@ class AgreementApp(widgets.VBox):
         self.check()
         self._refresh_outputs()
         self.unsaved.mark_clean()
+        if restore:
+            self._restore_draft()
+        else:
+            self.draft_bar.clear()
 
     def _snapshot(self) -> tuple | None:
         """What the form holds, apart from which partnership it is (None when none is chosen)."""
@@ -728,8 +788,9 @@ class AgreementApp(widgets.VBox):
         """Show the agreement as now stored, with this window's changes that did not clash
         (when a save was refused): saving then keeps them."""
         resolved, self.resolved = self.resolved, None
-        self.load(self.partnership.id)
+        self.load(self.partnership.id, restore=False)
         if resolved is None:
+            self._drop_draft()  # what it held is what was refused: the saved agreement shows
             return
         self._loading = True
         try:
@@ -738,6 +799,7 @@ class AgreementApp(widgets.VBox):
             self._loading = False
         self.check()
         self._refresh_outputs()
+        self._on_edit()  # the draft, if kept, is what now shows, over what is now stored
         self.result.value = forms.notice(
             "info",
             "This is the agreement as saved, with your changes that did not clash. Save to keep "
@@ -751,6 +813,7 @@ class AgreementApp(widgets.VBox):
         self.person_id = self.acting.value
         if self.partnership is None or self.unsaved.unsaved:
             self._on_acting()
+            self._on_edit()  # what was typed before is theirs: kept as their draft
             return
         self.load(self.partnership.id)
 
@@ -983,8 +1046,139 @@ class AgreementApp(widgets.VBox):
                 self.first_date.value = min(active)
                 self._loading = False
             self.check()
+            self._on_edit()
 
         return update
+
+    # -- drafts ----------------------------------------------------------------------------------
+
+    def _draft_key(self) -> str:
+        return ag.draft_key(self.partnership.id)
+
+    def _draft_data(self) -> dict:
+        """What the draft keeps: the form as typed (the person's own part, never the other's)
+        and the agreement the typing began from."""
+        me = self.acting.value
+        form = ag.draft_form(self.values(), self.bookings, me)
+        form["on_purpose"] = [
+            k
+            for k, booking in enumerate(self.bookings)
+            if booking.cancelled and _booking_key(booking) in self._on_purpose
+        ]
+        return {"form": form, "base": ag.draft_base(self.loaded, me)}
+
+    def _on_edit(self, _change=None) -> None:
+        """Keep what the person typed as their draft (or drop it, once the form is as
+        stored)."""
+        if self._loading or self.partnership is None or self.acting.value is None:
+            return
+        self.draft_bar.keep(
+            self.store,
+            self.acting.value,
+            ag.DRAFT_KIND,
+            self._draft_key(),
+            self._draft_data,
+            as_stored=not self.unsaved.unsaved,
+        )
+
+    def _drop_draft(self) -> None:
+        if self.partnership is not None and self.acting.value is not None:
+            drafts.discard(self.store, self.acting.value, ag.DRAFT_KIND, self._draft_key())
+
+    def _on_discard_draft(self, _button=None) -> None:
+        self._drop_draft()
+        self.load(self.partnership.id, restore=False)
+        self.result.value = forms.notice("info", "Draft discarded: this is the agreement as saved.")
+
+    def _restore_draft(self) -> None:
+        """Put the draft of the person under "I am" back on screen, over the agreement as
+        stored (just loaded). What was saved since the typing began shows too, where the draft
+        left it as it was; a field both changed shows what was typed, and saving asks about it
+        (the save merges against what the typing began from, as from a form left open)."""
+        me = self.acting.value
+        found = (
+            drafts.find(self.store, me, ag.DRAFT_KIND, self._draft_key())
+            if me is not None
+            else None
+        )
+        if found is None:
+            self.draft_bar.clear()
+            return
+        stored = self.loaded
+        try:
+            shown, purpose, base = self._shown_from_draft(found.data, me)
+            self._loading = True
+            try:
+                self._fill_from_draft(shown, purpose, me)
+            finally:
+                self._loading = False
+        except Exception:
+            log.exception("a draft of an agreement could not be shown; it is dropped")
+            self._drop_draft()
+            self.load(self.partnership.id, restore=False)
+            return
+        self.loaded = base
+        self.check()
+        since = ""
+        if stored[0].updated_at is not None and stored[0].updated_at != base[0].updated_at:
+            who = self.people.get(stored[0].updated_by)
+            saver = (
+                "You saved the agreement from another window"
+                if stored[0].updated_by == me
+                else f"{html.escape(who.name) if who else 'Someone'} saved the agreement"
+            )
+            since = f" {saver} since: what was changed there shows too."
+        self.draft_bar.restored(found.updated_at, also=since)
+
+    def _shown_from_draft(self, data: dict, me: int) -> tuple[dict, list[bool], ag.Version]:
+        """What to show of a draft (see :meth:`_restore_draft`), which of its schedule's
+        cancelled sessions were cancelled on purpose, and the version its typing began from.
+        Sessions held or missed since are the session log's: they leave the schedule."""
+        editable = {b.session_id for b in self.loaded[1] if b.session_id is not None}
+
+        def still_booked(rows: list) -> list[bool]:
+            return [sid is None or sid in editable for _on, sid, _cancelled in rows]
+
+        typed = dict(data["form"])
+        purposes = set(typed.pop("on_purpose", []))
+        keep = still_booked(typed["schedule"])
+        typed["schedule"] = [r for r, kept in zip(typed["schedule"], keep, strict=True) if kept]
+        purpose = [k in purposes for k, kept in enumerate(keep) if kept]
+        base_data = dict(data["base"])
+        rows = base_data["schedule"]
+        base_data["schedule"] = [
+            r for r, kept in zip(rows, still_booked(rows), strict=True) if kept
+        ]
+        base = ag.base_of_draft(base_data, self.partnership.id)
+        was = {k: v for k, v in base_data.items() if k != "updated_at"}
+        now = ag.draft_form(self.loaded[0].model_dump(), self.loaded[1], me)
+        merged, _clashes = merging.merge_values(was, now, typed, list(typed))
+        shown = {**now, **typed, **merged}
+        if shown["schedule"] != typed["schedule"]:  # the schedule as saved since
+            gaps = {_booking_key(b) for b in ag.gaps(ag.draft_bookings(shown["schedule"]))}
+            purpose = [_booking_key(b) in gaps for b in ag.draft_bookings(shown["schedule"])]
+        return shown, purpose, base
+
+    def _fill_from_draft(self, shown: dict, purpose: list[bool], me: int) -> None:
+        """Put a draft's fields on screen (see :meth:`_shown_from_draft`), each as typed, in
+        range or not; one its box cannot show keeps what is stored."""
+        for name in _DRAFTED:
+            annotation = Agreement.model_fields[name].annotation
+            try:
+                value = pydantic.TypeAdapter(annotation).validate_python(shown.get(name))
+                self.fields[name].value = value
+            except (pydantic.ValidationError, traitlets.TraitError):
+                log.warning("a draft's %s could not be shown: the stored one stays", name)
+        self.goals.value = "\n".join(g.get("text", "") for g in shown.get("goals") or [])
+        own = shown.get("own_part")
+        if own is not None and me in self.partnership.members:
+            self.panels[self.partnership.members.index(me)].restore(own)
+        self.bookings = ag.draft_bookings(shown["schedule"])
+        self._on_purpose = {
+            _booking_key(b) for b, chosen in zip(self.bookings, purpose, strict=True) if chosen
+        }
+        self._set_count()
+        self._render_rows()
 
     # -- checking and saving ---------------------------------------------------------------------
 

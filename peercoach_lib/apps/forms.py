@@ -225,7 +225,8 @@ class UnsavedChanges(widgets.VBox):
     ahead (to drop a draft of them, say). A form that keeps a draft as the person types
     (``keeps_drafts``) offers a third way: go on, the draft kept for coming back to. A form
     saved in parts, only some of them kept as drafts, names those parts: the third way is
-    offered only when every part the choice would drop unsaved is one of them.
+    offered only when every part the choice would drop unsaved is one of them. A form that keeps
+    a draft only at times (once it knows whose it is) gives a function saying whether it does.
 
     Leaving the page loses what is neither saved nor kept as a draft: while the form holds
     such edits, it carries the class :data:`HOLDS_UNSAVED`, and the page asks before it goes
@@ -242,7 +243,7 @@ class UnsavedChanges(widgets.VBox):
         *,
         what: str = "this form",
         on_discard: Callable[[], None] | None = None,
-        keeps_drafts: bool | tuple[str, ...] = False,
+        keeps_drafts: bool | tuple[str, ...] | Callable[[], bool] = False,
     ):
         self._snapshot = snapshot
         self._what = what
@@ -321,9 +322,7 @@ class UnsavedChanges(widgets.VBox):
     def refresh(self) -> None:
         """Mark the form (:data:`HOLDS_UNSAVED`) when it holds edits that are neither saved nor
         kept as a draft, and unmark it when it holds none."""
-        at_risk = self._keeps_drafts is not True and (
-            self._unsaved(()) and not self._all_kept_as_drafts(())
-        )
+        at_risk = self._unsaved(()) and not self._all_kept_as_drafts(())
         if at_risk and not self.holds_unsaved:
             self.add_class(self.HOLDS_UNSAVED)
         elif not at_risk and self.holds_unsaved:
@@ -396,6 +395,8 @@ class UnsavedChanges(widgets.VBox):
 
     def _all_kept_as_drafts(self, drops: tuple[str, ...]) -> bool:
         """Whether every part a choice would drop unsaved is kept as a draft."""
+        if callable(self._keeps_drafts):
+            return self._keeps_drafts()
         if isinstance(self._keeps_drafts, bool):
             return self._keeps_drafts
         if not isinstance(self._clean, dict):
@@ -460,14 +461,15 @@ class DraftBar(widgets.VBox):
         )
         super().__init__([self.notice, self.discard])
 
-    def restored(self, updated_at) -> None:
+    def restored(self, updated_at, *, also: str = "") -> None:
+        """Say a draft was restored; ``also`` (HTML) follows, for what else the form shows."""
         from peercoach_lib.apps import context
 
         when = context.local_time(updated_at)
         self.notice.value = notice(
             "info",
             "Restored what you typed and had not saved "
-            f"({dates.short(when)} {when:%H:%M}). "
+            f"({dates.short(when)} {when:%H:%M}).{also} "
             f"Save {html.escape(self.what)} to keep it.",
         )
         self.discard.layout.display = "flex"
