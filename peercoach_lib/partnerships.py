@@ -350,6 +350,7 @@ def _pairing_errors(
     ):
         return [FieldError("person_b_id", "Partner", "these two are partners already")]
     # One running partnership at a time: the form pairs people whose pair ended.
+    latest: tuple[Partnership, int] | None = None  # the latest end a new start is inside
     for path, label, pid in ids:
         theirs = tx.find(Partnership, person_a_id=pid) + tx.find(Partnership, person_b_id=pid)
         running = [p for p in theirs if p.is_active]
@@ -371,16 +372,22 @@ def _pairing_errors(
             key=lambda p: p.ended_on,
             default=None,
         )
-        if overlapping is not None:
-            other = tx.get(Person, overlapping.partner_of(pid))
-            errors.append(
-                FieldError(
-                    path,
-                    label,
-                    f"was in a partnership with {other.name} until "
-                    f"{dates.short(overlapping.ended_on)}: a new one starts on that day or later",
-                )
+        if overlapping is not None and (
+            latest is None or overlapping.ended_on > latest[0].ended_on
+        ):
+            latest = (overlapping, pid)
+    if latest is not None:
+        # What is wrong is the start: said beside it, naming whose partnership it falls in.
+        overlapping, pid = latest
+        other = tx.get(Person, overlapping.partner_of(pid))
+        errors.append(
+            FieldError(
+                "started_on",
+                "Starting on",
+                f"{people[pid].name} was in a partnership with {other.name} until "
+                f"{dates.short(overlapping.ended_on)}: the new one starts on that day or later",
             )
+        )
     return errors
 
 

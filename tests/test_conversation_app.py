@@ -347,6 +347,13 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     other = options["Nia Newcomer (no partner now)"]
     app.pair_partner.value = other  # mended: "Nobody was paired" goes with the mark
     assert app.pair_result.value == ""
+    # A start inside the ended partnership is the start's fault: said beside it.
+    (ended,) = [p for p in demo_store.find(Partnership) if options[alone[0]] in p.members]
+    app.pair_start.value = ended.ended_on - dt.timedelta(days=1)
+    app.pair_button.click()
+    assert "the new one starts on that day or later" in app.pair_start.message.value
+    assert "until" not in app.pair_person.message.value + app.pair_partner.message.value
+    app.pair_start.value = AS_OF
     app.pair_partner.value = other
     app.pair_button.click()
     assert "are partners from" in plain(app.pair_result.value)

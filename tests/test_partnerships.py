@@ -240,8 +240,8 @@ def test_a_partnership_cannot_end_before_a_session_it_held_nor_overlap_a_new_one
     with pytest.raises(ValidationError) as caught:
         partnerships.pair(store, carol.id, pair["alice"].id, on=last_day - dt.timedelta(days=3))
     assert caught.value.messages() == {
-        "person_b_id": "was in a partnership with Bob until 24 Feb 2026: a new one starts on "
-        "that day or later"
+        "started_on": "Alice was in a partnership with Bob until 24 Feb 2026: the new one "
+        "starts on that day or later"
     }
     assert len(store.find(Partnership)) == 1
     assert partnerships.pair(store, carol.id, pair["alice"].id, on=last_day).is_active
