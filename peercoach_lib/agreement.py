@@ -176,17 +176,24 @@ def resize(
     sessions booked (or those up to ``until``) stay on their days; more go on after the last
     of them on the rhythm (on the agreed ``weekday``, when one is, from ``not_before`` at the
     earliest), stepping over the ``holes``' days; fewer leave the last ones cancelled (cut off
-    the end, to come back when the number is raised again). None with no session booked: there
-    is nothing to go on from (:func:`reschedule` lays a schedule anew)."""
+    the end, to come back on their own days when the number is raised again). None with no
+    session booked: there is nothing to go on from (:func:`reschedule` lays a schedule anew)."""
     holes = list(gaps(bookings) if holes is None else holes)
     booked = sorted(b.on for b in bookings if not b.cancelled)
     if not booked:
         return None
     keep = [day for day in booked if day <= until] if until is not None else booked[:count]
     days = list(keep)
-    step = dt.timedelta(days=STEP_DAYS[frequency])
     skipped = {b.on for b in holes}
-    day = keep[-1] if keep else booked[0] - step
+    # Sessions cut off the end come back first, each on its own day (moved by hand, maybe).
+    for cut in sorted(b.on for b in bookings if b.cancelled and b.on > booked[-1]):
+        if cut in skipped or cut in days or (until is not None and cut > until):
+            continue
+        if until is None and len(days) >= (count or 0):
+            break
+        days.append(cut)
+    step = dt.timedelta(days=STEP_DAYS[frequency])
+    day = days[-1] if days else booked[0] - step
     end = min(until, LATEST_DATE) if until is not None else LATEST_DATE
     while until is not None or len(days) < (count or 0):
         following = day + step

@@ -1144,6 +1144,26 @@ def test_a_new_number_of_sessions_moves_none_of_those_booked(store, pair):
     assert {s.scheduled_on for s in stored if not s.is_off} >= set(booked)
 
 
+def test_sessions_cut_off_the_end_come_back_on_the_days_they_were_moved_to(store, pair, app):
+    fill_everything(app, pair)  # six sessions, Tuesdays every two weeks
+    app.rows.children[3].children[0].value += dt.timedelta(days=2)  # the fourth on Thursday
+    app.rows.children[5].children[0].value -= dt.timedelta(days=1)  # the sixth on Monday
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    booked = [(b.session_id, b.on) for b in app.bookings]
+    app.count.value = 2
+    assert [b.cancelled for b in app.bookings] == [False, False, True, True, True, True]
+    app.count.value = 5
+    assert [(b.session_id, b.on) for b in app.bookings if not b.cancelled] == booked[:5]
+    app.count.value = 7  # then one more, a fortnight after the last
+    assert [(b.session_id, b.on) for b in app.bookings][:6] == booked
+    assert app.bookings[6].on == booked[5][1] + dt.timedelta(days=15)  # on the Tuesday
+    # An end date brings them back the same way.
+    app.count.value = 2
+    app.until.value = booked[4][1]
+    assert [(b.session_id, b.on) for b in app.bookings if not b.cancelled] == booked[:5]
+
+
 def test_a_change_every_entry_shows_revises_the_entries_of_sessions_held(store, pair, app):
     fill_everything(app, pair)
     app.save_button.click()
