@@ -206,7 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
         "whole, every fault listed, and nothing is written.",
     )
     enrol.add_argument("roster", type=Path, help="the roster, a CSV file")
-    enrol.add_argument("--cohort", required=True, help="the cohort's name")
+    enrol.add_argument(
+        "--cohort", required=True, help="the cohort's name (made if need be), or its id"
+    )
 
     people = commands.add_parser(
         "people",

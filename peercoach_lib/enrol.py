@@ -323,7 +323,8 @@ def enrol(
     today: dt.date | None = None,
     faults: Sequence[str] = (),
 ) -> Enrolled:
-    """Put ``people`` in the cohort named ``cohort_name`` (made if need be), in one transaction.
+    """Put ``people`` in the cohort named ``cohort_name`` (made if need be; a number is a
+    cohort's id), in one transaction.
 
     ``people`` may be a :class:`Roster`, whose empty e-mail, role and time zone cells leave
     those of people already enrolled as they are. ``faults`` are the roster file's own: with
@@ -352,6 +353,19 @@ def enrol(
                     f"{alike[0].id}) only in letter case: give its name exactly, or another name",
                 ]
             )
+        if not found and cohort_name.isdigit():
+            # A number is a cohort's id (as `peercoach people --cohort` reads it), never the
+            # name of a new one.
+            found = [c for c in cohorts if c.id == int(cohort_name)]
+            if not found:
+                known = ", ".join(f"{c.id} ({c.name})" for c in cohorts) or "none yet"
+                raise RosterRefused(
+                    [
+                        *faults,
+                        f"cohort: there is no cohort with the id {cohort_name} (the cohorts are: "
+                        f"{known}); a new cohort needs a name that is not a number",
+                    ]
+                )
         names = {c.id: c.name for c in cohorts}
         try:
             cohort = (

@@ -375,6 +375,24 @@ def test_a_cohort_name_differing_only_in_letter_case_is_asked_about(store):
         enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
 
 
+def test_a_cohort_given_by_its_number_is_the_cohort_with_that_id(store):
+    """`peercoach people --cohort 1` means the cohort with id 1: so does enrol, which never
+    makes a cohort named "1"."""
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol(store, enrol.read_roster(ROSTER), "1")
+    assert refused.value.problems == [
+        "cohort: there is no cohort with the id 1 (the cohorts are: none yet); a new cohort "
+        "needs a name that is not a number"
+    ]
+    assert store.find(model.Cohort) == [] and store.find(model.Person) == []
+    enrol.enrol(store, enrol.read_roster(ROSTER), "Winter 2026/27")
+    more = "name,sign_in\nCal Cole,cal\n"
+    done = enrol.enrol(store, enrol.read_roster(more), " 1 ")
+    assert not done.cohort_created and done.cohort.name == "Winter 2026/27"
+    assert [c.name for c in store.find(model.Cohort)] == ["Winter 2026/27"]
+    assert {p.cohort_id for p in store.find(model.Person)} == {done.cohort.id}
+
+
 def test_a_name_someone_else_in_the_workbook_has_is_refused(store):
     enrol.enrol(store, enrol.read_roster("name,sign_in\nAnn Becker,ann\n"), "Spring")
     before = store.counts()
