@@ -143,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser(
         "import",
         help="load a JSON export into the database",
-        description="Load a JSON export. A malformed or conflicting file is refused with a "
-        "message and changes nothing.",
+        description="Load a JSON export. A malformed or conflicting file, or one holding what "
+        "the apps would never make (someone in two partnerships at once, say), is refused with "
+        "a message and changes nothing.",
     )
     imp.add_argument("file", type=Path, help="a file written by `peercoach export`")
 

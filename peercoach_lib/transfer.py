@@ -275,6 +275,9 @@ def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
                 raise ImportRefused(_problem_list(missing))
             # Records keep their ids; the store moves PostgreSQL's id sequences past them.
             _insert_all(tx, pending)
+            broken = _broken_rules(tx, pending)
+            if broken:  # raised inside the transaction: nothing of the file stays
+                raise ImportRefused(_problem_list(broken))
             for mapping, _ in pending:
                 added[mapping.name] = added.get(mapping.name, 0) + 1
     except (sa.exc.IntegrityError, sa.exc.DataError) as exc:
@@ -385,6 +388,106 @@ def _missing_references(tx: Transaction, pending: list[tuple[TableMap, Record]])
                             f"{mapping.name} {record.id}: refers to person {pid}, which is "
                             "neither in the file nor in the database"
                         )
+    return problems
+
+
+#: Records the apps keep one of for their key, which a file could hold two of: the table, the
+#: key's columns (the first one narrows the search) and what is said of two.
+_ONE_OF_A_KIND = (
+    (
+        schema.lsi_assessments,
+        ("person_id", "taken_on"),
+        "two LSI assessments of person {person_id} on {taken_on}; the apps keep one a day",
+    ),
+    (
+        schema.session_notes,
+        ("session_id", "person_id"),
+        "two notes of person {person_id} for session {session_id}; the apps keep one",
+    ),
+    (
+        schema.feedback,
+        ("session_id", "author_id", "role"),
+        "two pieces of feedback of person {author_id} as {role} in session {session_id}; the "
+        "apps keep one",
+    ),
+    (
+        schema.sessions,
+        ("partnership_id", "planned", "scheduled_on", "held_on", "status"),
+        "the same session twice: partnership {partnership_id}, {status}, booked on "
+        "{scheduled_on}, held on {held_on}",
+    ),
+)
+#: Beyond this many keys, the whole table is read rather than a long list of them.
+_MOST_KEYS = 500
+
+
+def _broken_rules(tx: Transaction, pending: list[tuple[TableMap, Record]]) -> list[str]:
+    """What the apps never let happen and the records imported (already inserted, in ``tx``)
+    make happen: two of a record the apps keep one of (see :data:`_ONE_OF_A_KIND`; a session
+    cancelled aside), or someone in two partnerships at once."""
+    new: dict[str, list[Record]] = {}
+    for mapping, record in pending:
+        new.setdefault(mapping.name, []).append(record)
+    problems = []
+    for table, key, said in _ONE_OF_A_KIND:
+        records = new.get(table.name, [])
+        if not records:
+            continue
+        narrow = {getattr(r, key[0]) for r in records}
+        query = sa.select(table.c.id, *(table.c[name] for name in key)).order_by(table.c.id)
+        if len(narrow) <= _MOST_KEYS:
+            query = query.where(table.c[key[0]].in_(narrow))
+        if table is schema.sessions:
+            query = query.where(table.c.status != "cancelled")
+        found: dict[tuple, list[int]] = {}
+        for row in tx.connection.execute(query):
+            found.setdefault(tuple(row[1:]), []).append(row.id)
+        ids = {r.id for r in records}
+        for values, same in found.items():
+            if len(same) > 1 and ids.intersection(same):
+                shown = {
+                    name: dates.short(v) if isinstance(v, dt.date) else "-" if v is None else v
+                    for name, v in zip(key, values, strict=True)
+                }
+                numbers = ", ".join(map(str, same))
+                problems.append(f"{table.name} {numbers}: {said.format(**shown)}")
+    problems += _overlapping_partnerships(tx, new.get("partnerships", []))
+    return problems
+
+
+def _overlapping_partnerships(tx: Transaction, records: list[Record]) -> list[str]:
+    """Someone in two partnerships at once, one of them among ``records`` (the apps pair a
+    person again from the day their partnership ended)."""
+    if not records:
+        return []
+    t = schema.partnerships
+    people = {m for r in records for m in r.members}
+    query = sa.select(t.c.id, t.c.person_a_id, t.c.person_b_id, t.c.started_on, t.c.ended_on)
+    if len(people) <= _MOST_KEYS:
+        query = query.where(sa.or_(t.c.person_a_id.in_(people), t.c.person_b_id.in_(people)))
+    theirs: dict[int, list] = {}
+    for row in tx.connection.execute(query):
+        for member in (row.person_a_id, row.person_b_id):
+            if member in people:
+                theirs.setdefault(member, []).append(row)
+    ids = {r.id for r in records}
+    problems = []
+    for person, rows in sorted(theirs.items()):
+        rows.sort(key=lambda row: (row.started_on, row.id))
+        for k, first in enumerate(rows):
+            for then in rows[k + 1 :]:
+                overlap = first.ended_on is None or then.started_on < first.ended_on
+                if overlap and {first.id, then.id} & ids:
+                    until = (
+                        "still running"
+                        if first.ended_on is None
+                        else f"until {dates.short(first.ended_on)}"
+                    )
+                    problems.append(
+                        f"partnerships {first.id} and {then.id}: person {person} would be in "
+                        f"both at once (the first {until}, the second from "
+                        f"{dates.short(then.started_on)}); a person has one partnership at a time"
+                    )
     return problems
 
 

@@ -167,6 +167,60 @@ def test_a_conflicting_record_is_refused(demo_store, tmp_path):
         pd.testing.assert_frame_equal(before[name], frame, obj=name)
 
 
+def _copied(document, table, index, **changes) -> tuple[dict, int]:
+    """``document`` with a copy of the ``index``-th record of ``table`` under a new id (and
+    ``changes``): the new id with it."""
+    records = json.loads(json.dumps(document["records"]))
+    new_id = max(r["id"] for r in records[table]) + 1000
+    records[table].append({**records[table][index], "id": new_id, **changes})
+    return {**document, "records": records}, new_id
+
+
+def _held_twice(document) -> int:
+    """The index of a held session among the document's sessions."""
+    return next(k for k, s in enumerate(document["records"]["sessions"]) if s["status"] == "held")
+
+
+def _running_elsewhere(document) -> dict:
+    """A new partnership of two people who are each in a running partnership."""
+    pairs = [p for p in document["records"]["partnerships"] if p["ended_on"] is None]
+    first, second = pairs[0], pairs[1]
+    return {
+        "person_a_id": first["person_a_id"],
+        "person_b_id": second["person_a_id"],
+        "started_on": "2026-10-01",
+    }
+
+
+@pytest.mark.parametrize(
+    ("table", "index", "changes", "said"),
+    [
+        ("lsi_assessments", 0, {}, "two LSI assessments of person {person_id} on "),
+        ("session_notes", 0, {}, "two notes of person {person_id} for session {session_id}"),
+        ("feedback", 0, {}, "two pieces of feedback of person {author_id} as {role} in session"),
+        ("sessions", _held_twice, {}, "the same session twice: partnership {partnership_id}, held"),
+        ("partnerships", 0, _running_elsewhere, "would be in both at once"),
+    ],
+)
+def test_records_the_apps_keep_one_of_are_refused_twice(
+    demo_store, tmp_path, table, index, changes, said
+):
+    """An export edited by hand (a record copied under a new id, a second partnership for
+    people in one already) is refused with what the apps would not let happen."""
+    document = _valid(demo_store)
+    index = index(document) if callable(index) else index
+    changes = changes(document) if callable(changes) else changes
+    document, new_id = _copied(document, table, index, **changes)
+    before = _tables(demo_store)
+    with pytest.raises(ImportRefused) as caught:
+        transfer.import_document(demo_store, document)
+    copied = document["records"][table][-1]
+    assert said.format(**copied) in str(caught.value)
+    assert str(new_id) in str(caught.value)
+    for name, frame in _tables(demo_store).items():
+        pd.testing.assert_frame_equal(before[name], frame, obj=name)
+
+
 def test_a_person_export_holds_their_records_and_no_one_elses_private_ones(
     demo_store, new_database
 ):
