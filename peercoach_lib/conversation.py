@@ -135,6 +135,15 @@ def date_errors(
         ]
     if held_on is not None and held_on < partnership.started_on:
         return [FieldError("held_on", "We talked on", "cannot be before the partnership started")]
+    ended = partnership.ended_on
+    if held_on is not None and ended is not None and held_on > ended:
+        return [
+            FieldError(
+                "held_on",
+                "We talked on",
+                f"the partnership ended on {dates.long(ended)}: you talked on that day or before",
+            )
+        ]
     return []
 
 
@@ -177,7 +186,22 @@ def save(
                     "Courageous conversation", fields=clashes, merged=(stored, conversation)
                 )
         review = conversation.review_on
-        if review is not None and (stored is None or stored.review_on != review):
+        ended = partnership.ended_on
+        new_review = review is not None and (stored is None or stored.review_on != review)
+        if new_review and ended is not None and review > ended:
+            # Reviews come up in preparations for sessions, and none come after the end.
+            raise ValidationError(
+                "Courageous conversation",
+                [
+                    FieldError(
+                        "review_on",
+                        "Review on",
+                        f"the partnership ended on {dates.long(ended)}: no session comes after "
+                        "it for the review to come up in",
+                    )
+                ],
+            )
+        if new_review:
             logged = [
                 s.day
                 for s in tx.find(Session, partnership_id=partnership.id)

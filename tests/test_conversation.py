@@ -126,6 +126,37 @@ def test_only_the_author_changes_a_conversation_and_none_starts_after_the_end(st
     assert conversation.save(store, ended, today=TODAY).outcome is ConversationOutcome.END
 
 
+def test_after_the_end_no_talk_and_no_review_can_be_recorded(store, pair):
+    """A conversation of an ended partnership can still say what came of it before the end,
+    not a talk after it, nor a review that no session after it would bring up."""
+    saved = conversation.save(store, _prepared(pair), today=TODAY)
+    last_day = TODAY - dt.timedelta(days=10)
+    partnerships.end(
+        store, pair["partnership"].id, by=pair["bob"].id, reason="other", on=last_day,
+        today=TODAY,
+    )  # fmt: skip
+    later = saved.replace(
+        held_on=TODAY,
+        outcome=ConversationOutcome.AGREED,
+        agreed="Keep going weekly",
+        review_on=TODAY + dt.timedelta(days=7),
+    )
+    with pytest.raises(ValidationError) as caught:
+        conversation.save(store, later, today=TODAY)
+    assert caught.value.messages() == {
+        "held_on": "the partnership ended on 20 February 2026: you talked on that day or before"
+    }
+    review = later.replace(held_on=last_day - dt.timedelta(days=3))
+    with pytest.raises(ValidationError) as caught:
+        conversation.save(store, review, today=TODAY)
+    assert caught.value.messages() == {
+        "review_on": "the partnership ended on 20 February 2026: no session comes after it for "
+        "the review to come up in"
+    }
+    kept = conversation.save(store, review.replace(review_on=last_day), today=TODAY)
+    assert (kept.outcome, kept.review_on) == (ConversationOutcome.AGREED, last_day)
+
+
 @pytest.mark.parametrize(
     ("issue", "said"),
     [
