@@ -264,6 +264,35 @@ def test_a_held_back_save_puts_the_earlier_saved_notice_away(workbook, visit):
     visit_.assert_clean()
 
 
+def test_a_held_back_save_puts_an_earlier_refusal_away_and_counts_its_fields(workbook, visit):
+    """Refused for a number out of range, then held back for half a time: one summary, the
+    held-back one, counting both; the earlier one is back once the time is put right."""
+    visit_ = visit(workbook.url(NOTEBOOK, partnership=PARTNERSHIP, person=CARMEN))
+    visit_.assert_clean()
+    page = visit_.page
+    save = page.get_by_role("button", name="Save agreement")
+    fill(page, "Minutes of coaching each", "500")
+    save.click()
+    refused = page.get_by_role("alert").filter(has_text="Nothing was saved: 1 field needs")
+    expect(refused).to_be_visible(timeout=KERNEL_MS)
+    time = field(page, "Time")
+    kept = time.input_value()
+    time.click()
+    page.keyboard.press("Backspace")
+    time.blur()
+    save.click()
+    expect(page.locator(".peercoach-date-held")).to_have_text(
+        "Nothing was saved: a time box holds half a time, and 1 other field needs attention "
+        "(marked Error)."
+    )
+    expect(refused).to_be_hidden()
+    time.fill(kept)
+    time.blur()
+    expect(page.locator(".peercoach-date-held")).to_have_count(0)
+    expect(refused).to_be_visible()
+    visit_.assert_clean()
+
+
 def test_a_year_of_five_digits_is_said_beside_its_box_and_holds_back_the_save(
     workbook, visit, demo_database
 ):
