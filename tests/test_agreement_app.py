@@ -108,7 +108,7 @@ def test_a_whole_agreement_is_saved_and_found_again(store, pair, app):
     # The Changes table says whose part changed, and what of it (not "Partners").
     (bobs,) = _text(again.history).split("Bob\u2019s part: ")[1:]
     assert bobs.startswith(
-        "What confidentiality means to me, Affirmed the ground rule on, "
+        "What confidentiality means to me, Affirmation of the ground rule, "
         "What I hope to get out of peer coaching"
     )
     assert "Partners" not in _text(again.history)
@@ -1388,6 +1388,13 @@ def test_the_changes_table_keeps_its_cells_apart_and_names_fields_as_the_form_do
     table = app._history_html()
     assert "Minutes of coaching each: 45 → 50" in table
     assert "first saved" in table  # the row of its making, not a bare "-"
+    # Times and days as the form shows them (not "18:30:00", not "2026-03-03").
+    app.time.value = dt.time(19, 0)
+    app.until.value = dt.date(2026, 5, 26)
+    app.save_button.click()
+    table = app._history_html()
+    assert "Time: 18:30 → 19:00" in table
+    assert "Until: (empty) → 26 May 2026" in table
     # Its cells are kept apart by the apps' style sheet ("Alice" never runs into "updated").
     assert table.startswith("<table class='peercoach-history'")
     assert re.search(r"table\.peercoach-history :is\(td, th\) \{[^}]*padding: 2px 14px", forms._CSS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
 import html
 import logging
 import re
@@ -1368,6 +1369,11 @@ class RowList(widgets.VBox):
         return [c for c in row.values() if isinstance(c, widgets.DOMWidget)]
 
 
+#: A day and a time of day as a change keeps them (ISO 8601).
+_STORED_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STORED_TIME = re.compile(r"\d{2}:\d{2}(:00)?")
+
+
 def _change_text(record: type, name: str, change, names: Mapping[int, str]) -> str:
     """A changed field: "Minutes of coaching each: 45 → 50" for a short value, else its
     title; in a list of people's parts, whose part and which of its fields ("Bob's part:
@@ -1382,6 +1388,10 @@ def _change_text(record: type, name: str, change, names: Mapping[int, str]) -> s
             return "(empty)"
         if isinstance(value, bool):
             return "yes" if value else "no"
+        if isinstance(value, str) and _STORED_DAY.fullmatch(value):
+            return dates.short(dt.date.fromisoformat(value))  # as the form shows days
+        if isinstance(value, str) and _STORED_TIME.fullmatch(value):
+            return value[:5]  # a time of day to the minute, as it is set
         if isinstance(value, int | float | str) and len(str(value)) <= 40:
             return str(value)
         return None

@@ -67,7 +67,7 @@ class PartnerSection(Record):
 
     person_id: RecordId = Field(title="Partner")
     confidentiality_meaning: Text = Field("", title="What confidentiality means to me")
-    affirmed_at: Timestamp | None = Field(None, title="Affirmed the ground rule on")
+    affirmed_at: Timestamp | None = Field(None, title="Affirmation of the ground rule")
     hopes: Text = Field("", title="What I hope to get out of peer coaching")
     works_for_me: Text = Field("", title="What tends to work for me when coached")
     does_not_work: Text = Field("", title="What does not work for me")
