@@ -54,7 +54,16 @@ def export_document(store: Store, person_id: int | None = None) -> dict[str, Any
         "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "person": person_id,
         "records": {
-            name: [r.model_dump(mode="json") for r in rows] for name, rows in records.items()
+            name: [
+                # Other people in a person's export: what was given of them, not a time zone
+                # or an empty e-mail filled in as if it were theirs.
+                r.model_dump(
+                    mode="json",
+                    exclude_unset=person_id is not None and name == "persons" and r.id != person_id,
+                )
+                for r in rows
+            ]
+            for name, rows in records.items()
         },
     }
 
