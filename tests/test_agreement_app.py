@@ -1302,6 +1302,19 @@ def test_a_draft_shows_what_the_partner_saved_since_and_a_clash_is_asked_on_savi
     assert store.find(model.Draft, person_id=alice.id) == []
 
 
+def test_two_fields_changed_differently_are_named_as_a_sentence_names_them(store, pair):
+    first = _opened_by(store, pair, "alice")
+    fill_everything(first, pair)
+    first.save_button.click()
+    mine, theirs = _opened_by(store, pair, "alice"), _opened_by(store, pair, "bob")
+    mine.medium.value, mine.minutes.value = Medium.PHONE, 55
+    mine.save_button.click()
+    theirs.medium.value, theirs.minutes.value = Medium.IN_PERSON, 60
+    theirs.save_button.click()
+    assert "and changed Medium and Minutes of coaching each differently" in theirs.result.value
+    assert "then set Medium and Minutes of coaching each as you both agree" in (theirs.result.value)
+
+
 def test_a_discarded_draft_leaves_the_agreement_as_saved(store, pair, app):
     fill_everything(app, pair)
     app.save_button.click()

@@ -315,3 +315,12 @@ def test_a_label_too_long_for_the_labels_column_goes_above_its_box():
     assert "peercoach-label-above" not in short.control._dom_classes
     assert "peercoach-label-above" in long.control._dom_classes
     assert ".peercoach-label-above > .widget-label" in forms.stylesheet().value
+
+
+@pytest.mark.parametrize(
+    ("items", "said"),
+    [([], ""), (["Medium"], "Medium"), (["Medium", "the schedule"], "Medium and the schedule")],
+)
+def test_lists_read_as_a_sentence_lists_them(items, said):
+    assert forms.listed(items) == said
+    assert forms.listed(["A", "B", "C"]) == "A, B and C"

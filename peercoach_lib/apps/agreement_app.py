@@ -1302,7 +1302,7 @@ class AgreementApp(widgets.VBox):
                 if exc.by == self.acting.value
                 else f"{html.escape(who.name) if who else 'Someone'} saved this agreement"
             )
-            fields = html.escape(", ".join(self._label(name) for name in exc.fields))
+            fields = html.escape(forms.listed(self._label(name) for name in exc.fields))
             self.result.value = forms.notice(
                 "error",
                 f"Nothing was saved: {saver} after you opened it, and changed {fields} "

@@ -815,6 +815,12 @@ def _marked(fields: Iterable[Field | RowList]) -> int:
     return sum(f.marked if isinstance(f, RowList) else 1 for f in shown.values())
 
 
+def listed(items: Iterable[str]) -> str:
+    """Items as a sentence lists them: "A", "A and B", "A, B and C"."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
 def _needs(count: int) -> str:
     return "1 field needs" if count == 1 else f"{count} fields need"
 

@@ -773,9 +773,9 @@ class SessionPrepApp(widgets.VBox):
             self.result.value = forms.notice(
                 "error",
                 "Nothing was saved: this preparation was saved in another window after you "
-                f"opened it, with {html.escape(', '.join(exc.fields))} changed differently. What "
-                "was changed only there is now on screen, with your changes: set those as you "
-                "want them, and save again.",
+                f"opened it, with {html.escape(forms.listed(exc.fields))} changed differently. "
+                "What was changed only there is now on screen, with your changes: set those as "
+                "you want them, and save again.",
             )
             return
         except ValidationError as exc:

@@ -1125,7 +1125,7 @@ class SessionLogApp(widgets.VBox):
                 "error",
                 "Nothing was saved: this session was saved after you opened it (by "
                 f"{html.escape(self._partner_name())}, or by you in another window), with "
-                f"{html.escape(' and '.join(exc.fields))} changed differently: it is now "
+                f"{html.escape(forms.listed(exc.fields))} changed differently: it is now "
                 f"{html.escape(session_log.describe(stored))}. Your other changes are on "
                 "screen, as is your draft: set what you both agree on, and save again.",
             )
