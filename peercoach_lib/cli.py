@@ -203,8 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
         "CSV file with a header row and the columns name, sign_in (the name a person signs in "
         "with), email, role (participant or facilitator) and time_zone; name and one of "
         "sign_in or email are required. People already in the workbook (same sign-in name, "
-        "else same e-mail) are updated; nobody is removed. A roster with any fault is refused "
-        "whole, every fault listed, and nothing is written.",
+        "else same e-mail) are updated; nobody is removed, but a cohort has one facilitator: "
+        "one named in the roster takes the place of the one before (the summary says whose). "
+        "A roster with any fault is refused whole, every fault listed, and nothing is written.",
     )
     enrol.add_argument("roster", type=Path, help="the roster, a CSV file")
     enrol.add_argument(

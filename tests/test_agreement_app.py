@@ -679,7 +679,8 @@ def test_a_start_long_before_today_is_taken_with_a_note_beside_it(store, pair):
     assert creator.started.message.value == ""
     creator.started.value = TODAY - dt.timedelta(days=365)
     said = creator.started.message.value
-    assert "365 days before today" in said and "lapsing" in said
+    assert "365 days before today" in said and "told they are lapsing" in said
+    assert "your facilitator sees them as not meeting since that day" in said
     assert "peercoach-warning" in said  # a note, not an error
     creator.create.click()
     # Taken (a partnership entered late), the note still beside the day.
@@ -689,6 +690,8 @@ def test_a_start_long_before_today_is_taken_with_a_note_beside_it(store, pair):
     assert "365 days before today" in creator.started.message.value
     creator.started.value = TODAY
     assert creator.started.message.value == ""
+    creator.started.value = TODAY - dt.timedelta(days=9459)
+    assert "that is 9,459 days before today" in creator.started.message.value
 
 
 def test_a_new_end_date_mends_a_schedule_that_was_too_long(app, pair):

@@ -255,9 +255,9 @@ class NewPartnership(widgets.VBox):
         if on is None or self._start_problem() or (self.app.today - on).days <= BACK_DATED_DAYS:
             return None
         return (
-            f"that is {(self.app.today - on).days} days before today: until the pair logs a "
-            "session, the cohort dashboard counts their time without meeting from that day, "
-            "and may show them as lapsing"
+            f"that is {(self.app.today - on).days:,} days before today: until the pair logs a "
+            "session, your facilitator sees them as not meeting since that day, and may be "
+            "told they are lapsing"
         )
 
     def _start_messages(self) -> tuple[dict[str, str], dict[str, str]]:
