@@ -1318,6 +1318,17 @@ def test_two_fields_changed_differently_are_named_as_a_sentence_names_them(store
     assert "then set Medium and Minutes of coaching each as you both agree" in (theirs.result.value)
 
 
+def test_a_field_is_checked_as_it_is_left_not_only_on_saving(store, pair, app):
+    fill_everything(app, pair)
+    app.zone.value = "Mars/Olympus_Mons"
+    assert "must be a time zone name" in app.zone.message.value
+    app.zone.value = "Europe/Paris"
+    assert app.zone.message.value == ""
+    app.goals.value = "\n".join(f"Goal {k}" for k in range(25))
+    assert "at most 20" in app.goals.message.value
+    assert app.result.value == ""  # nothing was saved, nor refused: said beside the field
+
+
 def test_a_discarded_draft_leaves_the_agreement_as_saved(store, pair, app):
     fill_everything(app, pair)
     app.save_button.click()

@@ -458,6 +458,7 @@ class AgreementApp(widgets.VBox):
                 options=sorted(zoneinfo.available_timezones()),
                 ensure_option=False,
                 placeholder="For example Europe/London",
+                continuous_update=False,  # a name half typed is not yet wrong
                 style=forms._STYLE,
                 layout=widgets.Layout(width="min(100%, 520px)"),
             ),
@@ -582,7 +583,12 @@ class AgreementApp(widgets.VBox):
         self.format.control.observe(runtime.guarded(self._on_format), names="value")
         for field in (self.first_date, self.count, self.until, self.frequency):
             field.control.observe(runtime.guarded(self._on_schedule_input), names="value")
-        for field in (self.minutes, self.format):
+        # Every other field is checked as it is left too (a time zone no one has is said then,
+        # not on saving).
+        parts = [f for p in self.panels for f in p.fields]
+        for field in (self.minutes, self.format, self.medium, self.time, self.zone, self.caller):
+            field.control.observe(runtime.guarded(self._on_change), names="value")
+        for field in (self.goals, *parts):
             field.control.observe(runtime.guarded(self._on_change), names="value")
         # (After the panel's own observer: the status reads the affirmation it keeps.)
         for panel in self.panels:
