@@ -28,6 +28,26 @@ def test_home_shows_demo_banner_and_what_the_workbook_holds(demo_store):
     assert "Nobody signs in here" in page.summary.value
 
 
+def test_partnerships_starting_later_are_not_counted_as_running(store, pair):
+    """Running, as the dashboard counts them: begun and not ended; those paired to start
+    later are said apart."""
+    people = [store.save(model.Person(name=n, cohort_id=pair["cohort"].id)) for n in "CD"]
+    later = dt.date.today() + dt.timedelta(days=10)
+    store.save(
+        model.Partnership(
+            cohort_id=pair["cohort"].id,
+            person_a_id=people[0].id,
+            person_b_id=people[1].id,
+            started_on=later,
+        )
+    )
+    facts = home.workbook_summary(store, today=dt.date.today())
+    assert (facts["partnerships"], facts["starting_later"]) == (1, 1)
+    page = home.build_home(store)
+    assert ">1<" in page.summary.value and ">running partnership<" in page.summary.value
+    assert "1 more partnership starts later." in page.summary.value
+
+
 def test_home_of_an_empty_workbook_says_how_to_begin(store):
     page = home.build_home(store)
     assert page.banner.value == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 
@@ -17,9 +18,12 @@ from peercoach_lib.store import Store, schema
 log = logging.getLogger(__name__)
 
 
-def workbook_summary(store: Store) -> dict[str, object]:
-    """Counts for the home page: people, cohorts, partnerships, sessions held, last session."""
+def workbook_summary(store: Store, today: dt.date | None = None) -> dict[str, object]:
+    """Counts for the home page: people, cohorts, partnerships running ``today`` and those
+    starting later, sessions held, last session."""
+    today = today or context.today(store)
     s, p = schema.sessions, schema.partnerships
+    running = p.c.ended_on.is_(None)
     with store.reading() as tx:
         c = tx.connection
         held = s.c.status == "held"
@@ -30,8 +34,12 @@ def workbook_summary(store: Store) -> dict[str, object]:
             "cohorts": c.execute(
                 sa.select(sa.func.count()).select_from(schema.cohorts)
             ).scalar_one(),
+            # Running as the dashboard counts them: begun, and not ended.
             "partnerships": c.execute(
-                sa.select(sa.func.count()).where(p.c.ended_on.is_(None))
+                sa.select(sa.func.count()).where(running, p.c.started_on <= today)
+            ).scalar_one(),
+            "starting_later": c.execute(
+                sa.select(sa.func.count()).where(running, p.c.started_on > today)
             ).scalar_one(),
             "sessions_held": c.execute(sa.select(sa.func.count()).where(held)).scalar_one(),
             "last_held": c.execute(sa.select(sa.func.max(s.c.held_on))).scalar_one(),
@@ -97,8 +105,8 @@ def build_home(store: Store | None = None) -> widgets.Widget:
 _NOBODY_SIGNS_IN = (
     "<p style='font-size:13px;color:#444'><strong>Nobody signs in here:</strong> whoever uses "
     "this computer can open anyone's pages by choosing their name, private notes included. For "
-    "a cohort, serve the workbook with sign-in (see the README's &ldquo;Deploy for a "
-    "cohort&rdquo;), where each person sees only their own.</p>"
+    "a cohort, whoever runs the workbook serves it with sign-in (its README's &ldquo;Deploy "
+    "for a cohort&rdquo; says how), where each person sees only their own.</p>"
 )
 
 _STYLES = {
@@ -164,6 +172,13 @@ def _summary_html(facts: dict[str, object], where: str | None) -> str:
         for label, value in items
     )
     last_line = f" The most recent session was held on {dates.long(last)}." if last else ""
+    later = facts["starting_later"]
+    if later:
+        last_line += (
+            " 1 more partnership starts later."
+            if later == 1
+            else f" {later:,} more partnerships start later."
+        )
     return (
         "<h2 style='margin:16px 0 8px'>In this workbook</h2>"
         f'<div style="display:flex;gap:10px;flex-wrap:wrap">{cells}</div>'

@@ -23,8 +23,8 @@ APPS: tuple[AppInfo, ...] = (
         "first_session_agreement.ipynb",
         "First-session agreement",
         "both partners",
-        "Confidentiality, expectations, logistics and goals; book your sessions and take them "
-        "to your calendar.",
+        "Where a new pair starts, at its first session: confidentiality, expectations, "
+        "logistics and goals; book your sessions and take them to your calendar.",
     ),
     AppInfo(
         "lifestyle_satisfaction_index.ipynb",
@@ -80,7 +80,8 @@ APPS: tuple[AppInfo, ...] = (
         "Cohort dashboard",
         "facilitators",
         "Who meets regularly, who keeps commitments, who is lapsing: headline figures, a week "
-        "grid, distributions and flags, without anyone's private notes.",
+        "grid, distributions and flags, without anyone's private notes; pair people, at the "
+        "foot of the page.",
     ),
 )
 
