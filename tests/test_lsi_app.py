@@ -91,17 +91,21 @@ def test_focus_areas_lead_to_a_change_plan_once_the_assessment_is_saved(app, pai
     assert "href" not in app.plan_link.value
     assert (
         "Save this assessment first: then a link here starts a Personal Change Plan for "
-        "Money, Family." in app.plan_link.value
+        "each of Money and Family." in app.plan_link.value
     )
     app.save_button.click()
     assert "Saved your assessment" in app.result.value
-    href = html.unescape(app.plan_link.value.split("href='")[1].split("'")[0])
-    path, query = href.split("?")
-    assert path == "personal_change_plan.ipynb"
-    assert urllib.parse.parse_qs(query) == {
-        "person": [str(pair["alice"].id)],
-        "focus": ["Money", "Family"],
-    }
+    # A plan serves one life area: one link for each area chosen.
+    hrefs = [html.unescape(h.split("'")[0]) for h in app.plan_link.value.split("href='")[1:]]
+    assert len(hrefs) == 2
+    for href, area in zip(hrefs, ("Money", "Family"), strict=True):
+        path, query = href.split("?")
+        assert path == "personal_change_plan.ipynb"
+        assert urllib.parse.parse_qs(query) == {
+            "person": [str(pair["alice"].id)],
+            "focus": [area],
+        }
+        assert f">Start a Personal Change Plan for {area}</a>" in app.plan_link.value
 
 
 def test_a_future_date_is_refused_and_nothing_is_saved(store, app):
@@ -250,7 +254,7 @@ def test_the_focus_picked_stays_when_a_slider_moves(store, pair, app):
     app.rows[0].satisfaction.value = 0
     app.taken_on.value = TODAY - dt.timedelta(days=2)
     assert app.focus.value == picked
-    assert "Family, Fun and recreation" in app.plan_link.value
+    assert "Family and Fun and recreation" in app.plan_link.value
     app.note.value = "Only the note changed"
     app.save_button.click()
     assert "href" in app.plan_link.value

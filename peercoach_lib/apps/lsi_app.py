@@ -410,20 +410,25 @@ class LsiApp(widgets.VBox):
                 "<p style='margin-left:240px'>Choose one or more areas to start a change plan.</p>"
             )
             return
-        names = html.escape(", ".join(chosen))
+        names = html.escape(forms.listed(chosen))
         if self.unsaved.unsaved:
             # Following a link leaves the page, and what is not saved (the LSI keeps no draft)
             # would be gone without a word: the link waits for the save.
             self.plan_link.value = (
                 "<p style='margin-left:240px'>Save this assessment first: then a link here "
-                f"starts a Personal Change Plan for {names}.</p>"
+                "starts a Personal Change Plan for "
+                + (f"each of {names}" if len(chosen) > 1 else names)
+                + ".</p>"
             )
             return
-        href = context.link(CHANGE_PLAN_APP, person=self.person.value, focus=chosen)
-        self.plan_link.value = (
-            f"<p style='margin-left:240px'><a href='{html.escape(href)}' style='{forms.LINK}'>"
-            f"Start a Personal Change Plan for {names}</a></p>"
+        # A plan serves one life area: a link for each area chosen.
+        links = "".join(
+            f"<li><a href='{html.escape(href)}' style='{forms.LINK}'>"
+            f"Start a Personal Change Plan for {html.escape(area)}</a></li>"
+            for area in chosen
+            for href in [context.link(CHANGE_PLAN_APP, person=self.person.value, focus=[area])]
         )
+        self.plan_link.value = f"<ul style='margin:4px 0 4px 240px;padding-left:18px'>{links}</ul>"
 
     # -- saving ----------------------------------------------------------------------------------
 
