@@ -54,7 +54,8 @@ def test_rating_updates_results_and_saving_keeps_them(store, pair, app):
     again = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
     assert [r.satisfaction.value for r in again.rows] == SAT
     assert [r.importance.value for r in again.rows] == IMP
-    assert "<td>1 Mar 2026</td>" in again.history_table.value
+    assert ">1 Mar 2026</td>" in again.history_table.value
+    assert "padding-right:14px'>56.0</td>" in again.history_table.value  # kept apart
     assert "56.0" in again.history_table.value
 
 
@@ -73,6 +74,10 @@ def test_a_later_assessment_is_compared_with_the_earlier_one(store, pair):
     assert app.comparison.alt == (
         f"Index rose from 40 to 45 since 5 January 2026; largest gain: {lsi.load_areas()[2]} (+5)."
     )
+    # Its numbers as the chart labels them: each side by its day, the change signed.
+    numbers = app.comparison.table.value
+    assert "<th>5 Jan 2026</th>" in numbers and "<th>1 Mar 2026</th>" in numbers
+    assert "<td>+5</td>" in numbers and "<td>±0</td>" in numbers
 
 
 def test_a_first_assessment_has_no_comparison(app):
@@ -159,7 +164,7 @@ def test_saving_again_the_same_day_updates_that_days_assessment(store, pair, app
     assert (
         saved.areas[0].satisfaction == 10 and [a.satisfaction for a in saved.areas[1:]] == SAT[1:]
     )
-    assert app.history_table.value.count("<td>1 Mar 2026</td>") == 1
+    assert app.history_table.value.count(">1 Mar 2026</td>") == 1
     # Another day is another assessment.
     app.taken_on.value = TODAY - dt.timedelta(days=1)
     app.save_button.click()

@@ -7,6 +7,7 @@ import html
 import logging
 
 import ipywidgets as widgets
+import pandas as pd
 
 from peercoach_lib import dates, lsi
 from peercoach_lib.apps import context, forms, runtime
@@ -392,7 +393,7 @@ class LsiApp(widgets.VBox):
             self.comparison.show_later(
                 lambda: runtime.charts().to_png(runtime.charts().lsi_comparison(earlier, now)),
                 lsi.describe_comparison(earlier, now),
-                lsi.compare(earlier, now),
+                _comparison_numbers(earlier, now),
             )
 
     def _earlier(self) -> LsiAssessment | None:
@@ -484,9 +485,12 @@ class LsiApp(widgets.VBox):
         if not self.history:
             self.history_table.value = "<p>This will be your first assessment.</p>"
             return
+        # Numbers to the right, kept apart from the words after them.
+        number = "text-align:right;padding-right:14px"
         rows = "".join(
-            f"<tr><td>{dates.short(a.taken_on)}</td><td style='text-align:right'>{lsi.index(a):.1f}"
-            f"</td><td style='text-align:right'>{lsi.spread(a)}</td>"
+            f"<tr><td style='padding-right:14px'>{dates.short(a.taken_on)}</td>"
+            f"<td style='{number}'>{lsi.index(a):.1f}</td>"
+            f"<td style='{number}'>{lsi.spread(a)}</td>"
             f"<td>{html.escape(', '.join(lsi.focus_areas(a)) or '-')}</td></tr>"
             for a in reversed(self.history)
         )
@@ -497,6 +501,22 @@ class LsiApp(widgets.VBox):
             "<th style='text-align:left'>Suggested focus</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
+
+
+def _comparison_numbers(earlier: LsiAssessment, now: LsiAssessment) -> pd.DataFrame:
+    """The comparison chart's numbers as it labels them: each side headed by its day, and the
+    change signed ("+3", "±0", "-5"; "new" for an area the earlier one did not ask)."""
+    table = lsi.compare(earlier, now)
+    return pd.DataFrame(
+        {
+            "area": table["area"],
+            dates.short(earlier.taken_on): table["before"],
+            dates.short(now.taken_on): table["after"],
+            "change": [
+                "new" if pd.isna(c) else (f"{int(c):+d}" if c else "±0") for c in table["change"]
+            ],
+        }
+    )
 
 
 def build_lsi_app(store: Store | None = None, **kwargs) -> widgets.Widget:
