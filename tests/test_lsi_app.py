@@ -67,9 +67,15 @@ def test_a_later_assessment_is_compared_with_the_earlier_one(store, pair):
     )
     store.save(earlier)
     app = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
-    assert app.comparison.layout.display == "flex"
+    # The sliders start as left on 5 January: that compared with itself is no news.
+    assert app.comparison.layout.display == "none"
+    assert (
+        "The sliders start where you left them on 5 January 2026: move them to rate how "
+        "things are now" in app.comparison_title.value
+    )
     app.rows[2].satisfaction.value = 9
     assert "Compared with 5 January 2026: index 40.0 → 45.0 (+5.0)" in app.comparison_title.value
+    assert app.comparison.layout.display == "flex"
     assert app.comparison.png.startswith(b"\x89PNG")
     assert app.comparison.alt == (
         f"Index rose from 40 to 45 since 5 January 2026; largest gain: {lsi.load_areas()[2]} (+5)."
@@ -279,6 +285,7 @@ def test_a_comparison_with_an_assessment_of_other_areas_says_so(store, pair, app
     store.save(earlier)
     later = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
     area = later.rows[0].area
+    later.rows[0].satisfaction.value = 7  # rated now
     assert f"other areas (new: {area}; no longer asked: Finances)" in later.comparison_title.value
     assert "(over other areas: new: " in lsi.describe_comparison(earlier, later.draft())
 

@@ -231,6 +231,16 @@ class LsiApp(widgets.VBox):
         self._shown_ratings = self._ratings()
         self._ratings_day = day if saved is not None else None
 
+    def _as_left(self) -> bool:
+        """Whether the sliders still show, untouched, the latest assessment (where the person
+        was last time), on a day not saved yet: nothing rated for this day so far."""
+        return (
+            bool(self.history)
+            and self._ratings_day is None
+            and self._saved_on(self.taken_on.value) is None
+            and self._ratings() == self._shown_ratings
+        )
+
     def _note_of(self, day: dt.date | None) -> str:
         """The note saved with the assessment of ``day`` ("" when there is none)."""
         saved = self._saved_on(day)
@@ -345,6 +355,14 @@ class LsiApp(widgets.VBox):
         if earlier is None:
             self.comparison_title.value = ""
             self.comparison.hide()
+        elif self._as_left():
+            # The last assessment compared with itself would read as "no change at all".
+            self.comparison_title.value = (
+                "<p>The sliders start where you left them on "
+                f"{dates.long(self.history[-1].taken_on)}: "
+                "move them to rate how things are now, and how that compares shows here.</p>"
+            )
+            self.comparison.hide()
         else:
             change = lsi.index(current) - lsi.index(earlier)
             differ = lsi.areas_differ(earlier, current)
@@ -388,7 +406,7 @@ class LsiApp(widgets.VBox):
             lsi.frame(current).rename(columns={"gap": "priority gap"}),
         )
         earlier = self._earlier()
-        if earlier is not None:
+        if earlier is not None and not self._as_left():
             now = current.model_copy(update={"taken_on": self.taken_on.value or self.today})
             self.comparison.show_later(
                 lambda: runtime.charts().to_png(runtime.charts().lsi_comparison(earlier, now)),
