@@ -23,6 +23,7 @@ from peercoach_lib.model import (
     Frequency,
     GasScale,
     Milestone,
+    Obstacle,
     PlanStatus,
     PlanStep,
 )
@@ -370,6 +371,20 @@ def step_notes(steps: Iterable[PlanStep | Mapping]) -> dict[str, str]:
             notes[f"steps[{k}].by_when"] = (
                 f"Step {k + 1} has no by-when date: give it one, so that at a session you can "
                 "both see whether it is done"
+            )
+    return notes
+
+
+def obstacle_notes(obstacles: Iterable[Obstacle | Mapping]) -> dict[str, str]:
+    """Notes for the obstacles written without what to do when they come (by field path). A
+    plan may be saved so; the notes say what deciding it now is for."""
+    notes = {}
+    for k, obstacle in enumerate(obstacles):
+        values = obstacle.model_dump() if isinstance(obstacle, Obstacle) else obstacle
+        if (values.get("obstacle") or "").strip() and not (values.get("response") or "").strip():
+            notes[f"obstacles[{k}].response"] = (
+                f"Obstacle {k + 1} has no “what I will do then”: decided now, it is ready "
+                "when the obstacle comes"
             )
     return notes
 

@@ -599,6 +599,22 @@ def test_a_step_without_a_by_when_date_is_noted_and_the_plan_still_saves(store, 
     assert app.steps.kind is None and app.steps.message.value == ""
 
 
+def test_an_obstacle_without_what_to_do_then_is_noted_and_the_plan_still_saves(
+    store, pair, app
+):
+    fill(app)
+    app.obstacles.load([{"obstacle": "Late meetings", "response": ""}])
+    app.obstacles.rows[0]["obstacle"].value = "Late meetings on Thursdays"
+    assert app.obstacles.kind == "warning"
+    assert "Obstacle 1 has no “what I will do then”" in app.obstacles.message.value
+    app.save_button.click()
+    (saved,) = store.find(model.ChangePlan)
+    assert saved.obstacles[0].response == ""  # a note, never a stop
+    assert "Obstacle 1 has no" in app.obstacles.message.value  # said again, saved
+    app.obstacles.rows[0]["response"].value = "Walk on Friday instead"
+    assert app.obstacles.kind is None and app.obstacles.message.value == ""
+
+
 def test_a_goal_dated_decades_ahead_is_not_well_put(store, pair, app):
     fill(app)
     app.goal.value = "Two 2-hour focus blocks a week by 31 December 2099"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from collections.abc import Callable
 
 import ipywidgets as widgets
 
@@ -307,9 +308,11 @@ class ChangePlanApp(widgets.VBox):
                 continue
             if isinstance(field, forms.RowList):
                 field.on_edit(self._on_edit)
-                if field is self.steps:
-                    field.on_edit(self._on_steps)
-                    field.on_mended(self._on_steps)  # the last error gone: the notes again
+                notes_of = {self.steps: cp.step_notes, self.obstacles: cp.obstacle_notes}
+                if field in notes_of:
+                    follow = self._following_notes(field, notes_of[field])
+                    field.on_edit(follow)
+                    field.on_mended(follow)  # the last error gone: the notes again
             elif field.control.has_trait("value"):
                 field.control.observe(runtime.guarded(self._on_edit), names="value")
         self._on_person()
@@ -601,18 +604,27 @@ class ChangePlanApp(widgets.VBox):
 
     def _notes(self) -> dict[str, str]:
         """What the plan may be saved without, said under its fields: GAS levels still to
-        describe, steps without a by-when date."""
-        return {**self._gas_notes(), **cp.step_notes(self.steps.items())}
+        describe, steps without a by-when date, obstacles without what to do then."""
+        return {
+            **self._gas_notes(),
+            **cp.step_notes(self.steps.items()),
+            **cp.obstacle_notes(self.obstacles.items()),
+        }
 
-    def _on_steps(self) -> None:
-        """The steps' notes follow the person's edits (unless an error is shown there)."""
-        if self._loading or self.steps.kind == "error":
-            return
-        notes = cp.step_notes(self.steps.items())
-        if notes:
-            self.steps.show("warning", "; ".join(notes.values()))
-        else:
-            self.steps.show()
+    def _following_notes(self, rows: forms.RowList, notes_of) -> Callable[[], None]:
+        """What keeps a list's notes (``notes_of`` its rows) in step with the person's edits,
+        unless an error is shown there."""
+
+        def follow() -> None:
+            if self._loading or rows.kind == "error":
+                return
+            notes = notes_of(rows.items())
+            if notes:
+                rows.show("warning", "; ".join(notes.values()))
+            else:
+                rows.show()
+
+        return follow
 
     def _on_gas(self, _change=None) -> None:
         notes = self._gas_notes()
