@@ -599,9 +599,7 @@ def test_a_step_without_a_by_when_date_is_noted_and_the_plan_still_saves(store, 
     assert app.steps.kind is None and app.steps.message.value == ""
 
 
-def test_an_obstacle_without_what_to_do_then_is_noted_and_the_plan_still_saves(
-    store, pair, app
-):
+def test_an_obstacle_without_what_to_do_then_is_noted_and_the_plan_still_saves(store, pair, app):
     fill(app)
     app.obstacles.load([{"obstacle": "Late meetings", "response": ""}])
     app.obstacles.rows[0]["obstacle"].value = "Late meetings on Thursdays"

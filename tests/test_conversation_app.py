@@ -9,7 +9,7 @@ import re
 import icalendar
 import pytest
 
-from peercoach_lib import conversation, dates
+from peercoach_lib import conversation, dates, partnerships
 from peercoach_lib.apps.agreement_app import AgreementApp
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.apps.conversation_app import ConversationApp
@@ -236,6 +236,16 @@ def test_ending_needs_a_reason_and_a_confirmation_then_cancels_what_was_booked(d
     assert "new" not in [value for _, value in app.chooser.control.options]
     theirs = ConversationApp(demo_store, person_id=partner, partnership_id=pair.id, today=AS_OF)
     assert "ended on" in plain(theirs.ending_state.value)
+    # Opened again, by either, the calendar file is still offered; and what comes next.
+    said = plain(theirs.ending_state.value)
+    assert "download Sessions for my calendar (.ics) to take them out" in said
+    assert "Your facilitator can pair you with someone new." in said
+    newcomer = demo_store.save(Person(name="Nia Newcomer", cohort_id=pair.cohort_id))
+    partnerships.pair(demo_store, partner, newcomer.id, on=AS_OF, cohort_id=pair.cohort_id)
+    again = ConversationApp(demo_store, person_id=partner, partnership_id=pair.id, today=AS_OF)
+    said = plain(again.ending_state.value)
+    assert "You are partners with Nia Newcomer since" in said
+    assert "pair you with someone new" not in said
     assert "is not working" not in plain(theirs.prompt.value)
     assert f"ended on {dates.long(AS_OF)}" in plain(theirs.prompt.value)
     assert theirs.end_button.layout.display == "none"
@@ -417,6 +427,17 @@ def test_switching_conversation_or_person_holds_back_an_unsaved_preparation(demo
     assert conversation.of(demo_store, me, pair.id)[0].example == (
         "I waited twenty minutes on Tuesday"
     )
+
+
+def test_a_partner_who_left_the_workbook_is_said_to_have_left(demo_store, pair):
+    from peercoach_lib.forget import forget_person
+
+    me, partner = pair.members
+    forget_person(demo_store, partner)
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    said = plain(app.ending_state.value)
+    assert "This partnership ended on" in said
+    assert "Your partner has since left the workbook" in said
 
 
 def test_ending_with_an_unsaved_preparation_still_shows_the_ended_partnership(demo_store, pair):

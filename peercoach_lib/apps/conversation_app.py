@@ -647,12 +647,38 @@ class ConversationApp(widgets.VBox):
             )
         else:
             reason = q.end_reason.value if q.end_reason else "no reason given"
+            calendar = forms.ended_calendar_sentence(self.store, q)
             self.ending_state.value = forms.notice(
                 "info",
-                f"This partnership ended on {dates.long(q.ended_on)} ({html.escape(reason)}). "
-                "Your facilitator can pair you with someone new. You can keep your own note on "
-                "what you learned here.",
+                f"This partnership ended on {dates.long(q.ended_on)} ({html.escape(reason)})."
+                + self._after_the_end(q)
+                + " You can keep your own note on what you learned here."
+                + (f"<br>{calendar}" if calendar else ""),
             ) + self._partners_ending_note(q)
+
+    def _after_the_end(self, q: Partnership) -> str:
+        """What became of the two after an ended partnership, as the person reads it (HTML): the
+        partner who left the workbook, and their own partnership now, or that one can come."""
+        me = self.person.value
+        partner = self.store.get(Person, q.partner_of(me))
+        left = (
+            " Your partner has since left the workbook (their name and words were deleted)."
+            if partner.forgotten_at is not None
+            else ""
+        )
+        now = [
+            p
+            for p in self.store.find(Partnership, order_by="started_on")
+            if p.is_active and me in p.members and p.id != q.id
+        ]
+        if not now:
+            return left + " Your facilitator can pair you with someone new."
+        other = self.store.get(Person, now[-1].partner_of(me))
+        starts = "since" if now[-1].started_on <= self.today else "from"
+        return (
+            left + f" You are partners with {html.escape(other.name)} {starts} "
+            f"{dates.long(now[-1].started_on)}: choose them above for that partnership."
+        )
 
     def _partners_outcomes(self) -> str:
         """What came of the conversations the partner recorded (shared with both; never
