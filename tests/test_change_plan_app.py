@@ -613,6 +613,21 @@ def test_an_obstacle_without_what_to_do_then_is_noted_and_the_plan_still_saves(s
     assert app.obstacles.kind is None and app.obstacles.message.value == ""
 
 
+def test_a_second_active_plan_for_a_life_area_is_noted_beside_it(store, pair, app):
+    fill(app)
+    area = app.area.control.options[1][1]
+    app.area.value = area
+    app.save_button.click()
+    assert "Saved at" in app.result.value and app.area.message.value == ""
+    app.plan.value = NEW
+    app.change.value = "Cook at home"
+    app.area.value = area
+    assert app.area.kind == "warning"
+    assert f"serves {area} already" in app.area.message.value
+    app.status.value = model.PlanStatus.DROPPED  # only active plans are kept apart
+    assert app.area.message.value == ""
+
+
 def test_a_goal_dated_decades_ahead_is_not_well_put(store, pair, app):
     fill(app)
     app.goal.value = "Two 2-hour focus blocks a week by 31 December 2099"

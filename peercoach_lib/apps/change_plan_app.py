@@ -293,6 +293,8 @@ class ChangePlanApp(widgets.VBox):
         self.goal.control.observe(runtime.guarded(self._on_goal), names="value")
         for field in (self.confidence, self.why, self.area):
             field.control.observe(runtime.guarded(self._on_goal), names="value")
+        for field in (self.area, self.status):
+            field.control.observe(runtime.guarded(self._on_area), names="value")
         for field in self.gas_levels.values():
             field.control.observe(runtime.guarded(self._on_gas), names="value")
         # Choose before listening, so the person's data loads once (below), not twice.
@@ -609,7 +611,36 @@ class ChangePlanApp(widgets.VBox):
             **self._gas_notes(),
             **cp.step_notes(self.steps.items()),
             **cp.obstacle_notes(self.obstacles.items()),
+            **self._area_notes(),
         }
+
+    def _area_notes(self) -> dict[str, str]:
+        """A note beside the life area when another of the person's active plans serves it
+        (allowed: two changes in one area may be what they want)."""
+        area, person = self.area.value, self.person.value
+        if area is None or person is None or self.status.value is not PlanStatus.ACTIVE:
+            return {}
+        this = None if self.plan.value == NEW else self.plan.value
+        others = [
+            p
+            for p in self.store.find(ChangePlan, person_id=person)
+            if p.status is PlanStatus.ACTIVE and p.lsi_area == area and p.id != this
+        ]
+        if not others:
+            return {}
+        return {
+            "lsi_area": f"your active plan “{others[-1].change}” serves {area} already: choose "
+            "it under Plan to go on with it, or keep both if this is another change"
+        }
+
+    def _on_area(self, _change=None) -> None:
+        if self._loading or self.area.kind == "error":
+            return
+        note = self._area_notes().get("lsi_area")
+        if note:
+            self.area.show("warning", note)
+        else:
+            self.area.show()
 
     def _following_notes(self, rows: forms.RowList, notes_of) -> Callable[[], None]:
         """What keeps a list's notes (``notes_of`` its rows) in step with the person's edits,
