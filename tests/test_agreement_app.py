@@ -1393,6 +1393,15 @@ def test_someone_else_under_i_am_is_held_back_while_a_part_holds_unsaved_edits(s
     assert app.acting.value == pair["alice"].id and second.meaning.value == ""
 
 
+def test_i_am_sits_under_the_partnership_where_a_held_choice_is_asked_about(store, pair, app):
+    order = list(app.children)
+    assert order.index(app.acting) == order.index(app.chooser) + 1 < order.index(app.unsaved)
+    assert app.acting not in app.form.children
+    assert app.acting.layout.display == "flex"
+    nothing = AgreementApp(store, today=TODAY)  # no partnership chosen: nobody to be
+    assert nothing.chooser.value is None and nothing.acting.layout.display == "none"
+
+
 def test_a_first_choice_under_i_am_keeps_what_was_typed_before_it(store, pair):
     app = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
     assert app.acting.value is None

@@ -530,7 +530,6 @@ class AgreementApp(widgets.VBox):
         self.form = widgets.VBox(
             [
                 self.demo,
-                self.acting,
                 self.status,
                 forms.heading("Confidentiality and expectations"),
                 self.partner_tabs,
@@ -562,9 +561,11 @@ class AgreementApp(widgets.VBox):
         )
         self.no_pair = widgets.HTML()
         starting = [] if self.viewer.signed_in else [self.new_box]
+        # "I am" under the partnership: a choice held back in either is asked about there.
         self.children = [
             forms.stylesheet(),
             self.chooser,
+            self.acting,
             forms.Place(partnership=self.chooser, person=self.acting),
             self.unsaved,
             self.draft_bar,
@@ -684,6 +685,7 @@ class AgreementApp(widgets.VBox):
     def _on_partnership(self, _change=None) -> None:
         pid = self.chooser.value
         self.form.layout.display = "none" if pid is None else "flex"
+        self.acting.layout.display = "none" if pid is None else "flex"
         self.new_box.selected_index = 0 if pid is None else None
         if pid is None:
             self.partnership = None
