@@ -785,6 +785,8 @@ def says_when_held(button: widgets.Button, lead: str) -> None:
 
 
 _ABOUT_FIELDS = "peercoach-about-fields"
+#: A summary's link to the first field marked Error (followed by the page's script).
+_TO_FIRST_ERROR = "peercoach-first-error"
 _CHANGED_SINCE = "Changed since: save again to keep the changes."
 
 
@@ -840,7 +842,12 @@ def refused(
     unplaced = list(unplaced)
     parts = [f"{_needs(count)} attention (marked Error)"] if count or not unplaced else []
     text_ = f"{html.escape(lead)}: " + html.escape("; ".join([*parts, *unplaced])) + "."
-    return notice("error", f"{text_} {after}" if after else text_, about_fields=not unplaced)
+    if after:
+        text_ += f" {after}"
+    if count:
+        # The first may be far up the page: the page's script takes the person there.
+        text_ += f' <a href="#" class="{_TO_FIRST_ERROR}" style="{LINK}">Show me where</a>'
+    return notice("error", text_, about_fields=not unplaced)
 
 
 def retire_when_mended(result: widgets.HTML, fields: Iterable[Field | RowList]) -> None:

@@ -275,6 +275,11 @@ def test_a_held_back_save_puts_an_earlier_refusal_away_and_counts_its_fields(wor
     save.click()
     refused = page.get_by_role("alert").filter(has_text="Nothing was saved: 1 field needs")
     expect(refused).to_be_visible(timeout=KERNEL_MS)
+    # The field is far up the page from the button: the summary takes the person there.
+    minutes = field(page, "Minutes of coaching each")
+    refused.get_by_role("link", name="Show me where").click()
+    expect(minutes).to_be_focused()
+    expect(minutes).to_be_in_viewport()
     time = field(page, "Time")
     kept = time.input_value()
     time.click()
