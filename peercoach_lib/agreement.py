@@ -179,20 +179,28 @@ def resize(
     the end, to come back on their own days when the number is raised again). None with no
     session booked: there is nothing to go on from (:func:`reschedule` lays a schedule anew)."""
     holes = list(gaps(bookings) if holes is None else holes)
+    skipped = {b.on for b in holes}
     booked = sorted(b.on for b in bookings if not b.cancelled)
-    if not booked:
+    # Sessions cut off the end (all those cancelled, when none is booked), to come back first,
+    # each on its own day (moved by hand, maybe).
+    cut_off = sorted(
+        b.on
+        for b in bookings
+        if b.cancelled and (not booked or b.on > booked[-1]) and b.on not in skipped
+    )
+    if not booked and not cut_off:
         return None
     keep = [day for day in booked if day <= until] if until is not None else booked[:count]
     days = list(keep)
-    skipped = {b.on for b in holes}
-    # Sessions cut off the end come back first, each on its own day (moved by hand, maybe).
-    for cut in sorted(b.on for b in bookings if b.cancelled and b.on > booked[-1]):
-        if cut in skipped or cut in days or (until is not None and cut > until):
+    for cut in cut_off:
+        if cut in days or (until is not None and cut > until):
             continue
         if until is None and len(days) >= (count or 0):
             break
         days.append(cut)
     step = dt.timedelta(days=STEP_DAYS[frequency])
+    if not days and not booked:
+        return None  # nothing to go on from
     day = days[-1] if days else booked[0] - step
     end = min(until, LATEST_DATE) if until is not None else LATEST_DATE
     while until is not None or len(days) < (count or 0):

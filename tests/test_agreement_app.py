@@ -1167,6 +1167,21 @@ def test_sessions_cut_off_the_end_come_back_on_the_days_they_were_moved_to(store
     assert [(b.session_id, b.on) for b in app.bookings if not b.cancelled] == booked[:5]
 
 
+def test_sessions_all_cut_off_come_back_on_their_days_after_those_held(store, pair, app):
+    """Down to the sessions already held (none left booked), then up again: the sessions
+    come back on the days they were moved to, not on the rhythm's."""
+    fill_everything(app, pair)
+    app.save_button.click()
+    _hold_all(store, pair, first=4)
+    again = _opened_by(store, pair, "alice")
+    again.rows.children[1].children[0].value += dt.timedelta(days=1)  # the sixth on Wednesday
+    booked = [(b.session_id, b.on) for b in again.bookings]
+    again.count.value = 4  # those held alone
+    assert all(b.cancelled for b in again.bookings)
+    again.count.value = 6
+    assert [(b.session_id, b.on) for b in again.bookings if not b.cancelled] == booked
+
+
 def test_a_change_every_entry_shows_revises_the_entries_of_sessions_held(store, pair, app):
     fill_everything(app, pair)
     app.save_button.click()
