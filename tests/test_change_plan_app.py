@@ -611,6 +611,10 @@ def test_an_obstacle_without_what_to_do_then_is_noted_and_the_plan_still_saves(s
     assert "Obstacle 1 has no" in app.obstacles.message.value  # said again, saved
     app.obstacles.rows[0]["response"].value = "Walk on Friday instead"
     assert app.obstacles.kind is None and app.obstacles.message.value == ""
+    # A draft restored shows its own notes, not the saved plan's.
+    again = ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert again.obstacles.items()[0]["response"] == "Walk on Friday instead"
+    assert again.obstacles.message.value == ""
 
 
 def test_a_second_active_plan_for_a_life_area_is_noted_beside_it(store, pair, app):

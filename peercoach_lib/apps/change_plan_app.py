@@ -441,7 +441,9 @@ class ChangePlanApp(widgets.VBox):
             forms.show_messages(self.fields, {}, self._notes())
             self._refresh_outputs()
             self.unsaved.mark_clean()
-            self._restore_draft()
+            if self._restore_draft():
+                # The notes are the draft's, as it shows (an area it changed, a step it dated).
+                forms.show_messages(self.fields, {}, self._notes())
         finally:
             self._loading = False
 
@@ -513,11 +515,12 @@ class ChangePlanApp(widgets.VBox):
         dumped = plan.model_dump()
         return cp.form_to_json({name: dumped[name] for name in self._snapshot()})
 
-    def _restore_draft(self) -> None:
+    def _restore_draft(self) -> bool:
+        """Put the person's draft of this plan back on screen; whether there was one."""
         draft = drafts.find(self.store, self.person.value, cp.DRAFT_KIND, self._draft_key())
         if draft is None:
             self.draft_bar.clear()
-            return
+            return False
         typed = draft.data.get("form", {})
         base = ChangePlan.model_validate(draft.data["base"]) if draft.data.get("base") else None
         # What another window saved since the typing began shows too, where the draft left it
@@ -533,10 +536,11 @@ class ChangePlanApp(widgets.VBox):
             self._drop_draft()
             self.show(self.saved if self.saved is not None else self._new_plan())
             self.draft_bar.clear()
-            return
+            return False
         if base is not None:
             self.saved = base  # what the typing began from: a save merges against it
         self.draft_bar.restored(draft.updated_at)
+        return True
 
     def _on_edit(self, _change=None) -> None:
         """Keep what the person typed as a draft (or drop it, once the form is as stored)."""
@@ -628,9 +632,11 @@ class ChangePlanApp(widgets.VBox):
         ]
         if not others:
             return {}
+        other = others[-1]
         return {
-            "lsi_area": f"your active plan “{others[-1].change}” serves {area} already: choose "
-            "it under Plan to go on with it, or keep both if this is another change"
+            "lsi_area": f"your active plan “{other.change}” (of {dates.short(other.created_on)}) "
+            f"serves {area} already: choose it under Plan to go on with it, or keep both if this "
+            "is another change"
         }
 
     def _on_area(self, _change=None) -> None:
