@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -282,11 +283,11 @@ def import_document(store: Store, document: dict[str, Any]) -> dict[str, int]:
             missing = _missing_references(tx, pending)
             if missing:
                 raise ImportRefused(_problem_list(missing))
+            broken = _broken_rules(tx, pending)
+            if broken:
+                raise ImportRefused(_problem_list(broken))
             # Records keep their ids; the store moves PostgreSQL's id sequences past them.
             _insert_all(tx, pending)
-            broken = _broken_rules(tx, pending)
-            if broken:  # raised inside the transaction: nothing of the file stays
-                raise ImportRefused(_problem_list(broken))
             for mapping, _ in pending:
                 added[mapping.name] = added.get(mapping.name, 0) + 1
     except (sa.exc.IntegrityError, sa.exc.DataError) as exc:
@@ -420,6 +421,27 @@ _ONE_OF_A_KIND = (
         "apps keep one",
     ),
     (
+        schema.session_checks,
+        ("session_id", "person_id"),
+        "two session checks of person {person_id} for session {session_id}; the apps keep one",
+    ),
+    (
+        schema.session_preps,
+        ("session_id", "person_id"),
+        "two preparations of person {person_id} for session {session_id}; the apps keep one",
+    ),
+    (
+        schema.agreements,
+        ("partnership_id",),
+        "two agreements of partnership {partnership_id}; a partnership has one",
+    ),
+    (
+        schema.ending_notes,
+        ("partnership_id", "person_id"),
+        "two ending notes of person {person_id} for partnership {partnership_id}; the apps "
+        "keep one",
+    ),
+    (
         schema.sessions,
         ("partnership_id", "planned", "scheduled_on", "held_on", "status"),
         "the same session twice: partnership {partnership_id}, {status}, booked on "
@@ -431,9 +453,10 @@ _MOST_KEYS = 500
 
 
 def _broken_rules(tx: Transaction, pending: list[tuple[TableMap, Record]]) -> list[str]:
-    """What the apps never let happen and the records imported (already inserted, in ``tx``)
-    make happen: two of a record the apps keep one of (see :data:`_ONE_OF_A_KIND`; a session
-    cancelled aside), or someone in two partnerships at once."""
+    """What the apps never let happen and the records to import (``pending``) would make
+    happen with those stored: two of a record the apps keep one of (see
+    :data:`_ONE_OF_A_KIND`; a session cancelled aside), or someone in two partnerships at
+    once."""
     new: dict[str, list[Record]] = {}
     for mapping, record in pending:
         new.setdefault(mapping.name, []).append(record)
@@ -451,17 +474,27 @@ def _broken_rules(tx: Transaction, pending: list[tuple[TableMap, Record]]) -> li
         found: dict[tuple, list[int]] = {}
         for row in tx.connection.execute(query):
             found.setdefault(tuple(row[1:]), []).append(row.id)
+        for record in records:
+            if table is schema.sessions and record.status == "cancelled":
+                continue
+            found.setdefault(tuple(getattr(record, name) for name in key), []).append(record.id)
         ids = {r.id for r in records}
         for values, same in found.items():
             if len(same) > 1 and ids.intersection(same):
                 shown = {
-                    name: dates.short(v) if isinstance(v, dt.date) else "-" if v is None else v
+                    name: dates.short(v) if isinstance(v, dt.date) else str(v)
                     for name, v in zip(key, values, strict=True)
                 }
                 numbers = ", ".join(map(str, same))
-                problems.append(f"{table.name} {numbers}: {said.format(**shown)}")
+                text = said.format(**shown)
+                problems.append(f"{table.name} {numbers}: {_without_none(text)}")
     problems += _overlapping_partnerships(tx, new.get("partnerships", []))
     return problems
+
+
+def _without_none(text: str) -> str:
+    """A sentence without the parts that name nothing (", held on None")."""
+    return re.sub(r",? [a-z ]+ None\b", "", text)
 
 
 def _overlapping_partnerships(tx: Transaction, records: list[Record]) -> list[str]:
@@ -475,7 +508,7 @@ def _overlapping_partnerships(tx: Transaction, records: list[Record]) -> list[st
     if len(people) <= _MOST_KEYS:
         query = query.where(sa.or_(t.c.person_a_id.in_(people), t.c.person_b_id.in_(people)))
     theirs: dict[int, list] = {}
-    for row in tx.connection.execute(query):
+    for row in [*tx.connection.execute(query), *records]:
         for member in (row.person_a_id, row.person_b_id):
             if member in people:
                 theirs.setdefault(member, []).append(row)

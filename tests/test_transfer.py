@@ -199,6 +199,9 @@ def _running_elsewhere(document) -> dict:
         ("session_notes", 0, {}, "two notes of person {person_id} for session {session_id}"),
         ("feedback", 0, {}, "two pieces of feedback of person {author_id} as {role} in session"),
         ("sessions", _held_twice, {}, "the same session twice: partnership {partnership_id}, held"),
+        ("session_checks", 0, {}, "two session checks of person {person_id} for session "),
+        ("session_preps", 0, {}, "two preparations of person {person_id} for session "),
+        ("agreements", 0, {}, "two agreements of partnership {partnership_id}; a partnership"),
         ("partnerships", 0, _running_elsewhere, "would be in both at once"),
     ],
 )
