@@ -353,10 +353,10 @@ def enrol(
                     f"{alike[0].id}) only in letter case: give its name exactly, or another name",
                 ]
             )
-        if not found and cohort_name.isdigit():
+        if not found and re.fullmatch(r"[+-]?\d+([.,]\d*)?", cohort_name):
             # A number is a cohort's id (as `peercoach people --cohort` reads it), never the
             # name of a new one.
-            found = [c for c in cohorts if c.id == int(cohort_name)]
+            found = [c for c in cohorts if str(c.id) == cohort_name]
             if not found:
                 known = ", ".join(f"{c.id} ({c.name})" for c in cohorts) or "none yet"
                 raise RosterRefused(

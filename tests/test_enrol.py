@@ -385,6 +385,9 @@ def test_a_cohort_given_by_its_number_is_the_cohort_with_that_id(store):
         "needs a name that is not a number"
     ]
     assert store.find(model.Cohort) == [] and store.find(model.Person) == []
+    for number in ("-1", "1.0", "+2"):
+        with pytest.raises(RosterRefused, match="a new cohort needs a name that is not a number"):
+            enrol.enrol(store, enrol.read_roster(ROSTER), number)
     enrol.enrol(store, enrol.read_roster(ROSTER), "Winter 2026/27")
     more = "name,sign_in\nCal Cole,cal\n"
     done = enrol.enrol(store, enrol.read_roster(more), " 1 ")
