@@ -86,6 +86,15 @@ def test_a_later_assessment_is_compared_with_the_earlier_one(store, pair):
     assert "<td>+5</td>" in numbers and "<td>±0</td>" in numbers
 
 
+def test_a_spread_of_one_is_one_point(app):
+    for row in app.rows:
+        row.satisfaction.value = 5
+    app.rows[0].satisfaction.value = 6
+    assert "<strong>Spread:</strong> 1 point between" in app.results.value
+    app.rows[0].satisfaction.value = 7
+    assert "<strong>Spread:</strong> 2 points between" in app.results.value
+
+
 def test_a_first_assessment_has_no_comparison(app):
     assert app.comparison.layout.display == "none"
     assert "This will be your first assessment" in app.history_table.value

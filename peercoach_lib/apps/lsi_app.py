@@ -340,8 +340,9 @@ class LsiApp(widgets.VBox):
         )
         self.results.value = (
             f"<p style='font-size:15px'><strong>Index: {lsi.index(current):.1f}</strong> of 100 "
-            f"&nbsp;·&nbsp; <strong>Spread:</strong> {lsi.spread(current)} points between your "
-            f"most and least satisfying areas</p>"
+            f"&nbsp;·&nbsp; <strong>Spread:</strong> {lsi.spread(current)} "
+            f"point{'' if lsi.spread(current) == 1 else 's'} between your most and least "
+            "satisfying areas</p>"
             f"<p><strong>Suggested focus:</strong> {focus_text}</p>"
             + (
                 f"<table style='font-size:13px'><thead><tr><th style='text-align:left;"
