@@ -13,7 +13,7 @@ import re
 import secrets
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from peercoach_lib import agreement as ag
 from peercoach_lib import dates
@@ -239,6 +239,24 @@ def test_half_a_time_is_said_beside_its_box_and_holds_back_the_save(workbook, vi
     visit_.assert_clean()
 
 
+def clear_half_the_time(page: Page) -> tuple[Locator, str]:
+    """Clear the minutes of the Time box, leaving half a time (which holds a save back); the
+    box and what it held."""
+    time = field(page, "Time")
+    kept = time.input_value()
+    time.click()
+    page.keyboard.press("Backspace")
+    time.blur()
+    return time, kept
+
+
+def put_back(time: Locator, kept: str) -> None:
+    """The Time box put right: what the held-back save said goes."""
+    time.fill(kept)
+    time.blur()
+    expect(time.page.locator(".peercoach-date-held")).to_have_count(0)
+
+
 def test_a_held_back_save_puts_the_earlier_saved_notice_away(workbook, visit):
     """Saved, then a time half cleared and Save pressed again: "Saved at ..." would read as if
     the second save had gone through; it is put away until the time is put right."""
@@ -249,17 +267,11 @@ def test_a_held_back_save_puts_the_earlier_saved_notice_away(workbook, visit):
     save.click()
     saved = page.get_by_text("Saved at")
     expect(saved).to_be_visible(timeout=KERNEL_MS)
-    time = field(page, "Time")
-    kept = time.input_value()
-    time.click()
-    page.keyboard.press("Backspace")
-    time.blur()
+    time, kept = clear_half_the_time(page)
     save.click()
     expect(page.locator(".peercoach-date-held")).to_contain_text("Nothing was saved")
     expect(saved).to_be_hidden()
-    time.fill(kept)
-    time.blur()
-    expect(page.locator(".peercoach-date-held")).to_have_count(0)
+    put_back(time, kept)
     expect(saved).to_be_visible()
     visit_.assert_clean()
 
@@ -280,20 +292,14 @@ def test_a_held_back_save_puts_an_earlier_refusal_away_and_counts_its_fields(wor
     refused.get_by_role("link", name="Show me where").click()
     expect(minutes).to_be_focused()
     expect(minutes).to_be_in_viewport()
-    time = field(page, "Time")
-    kept = time.input_value()
-    time.click()
-    page.keyboard.press("Backspace")
-    time.blur()
+    time, kept = clear_half_the_time(page)
     save.click()
     expect(page.locator(".peercoach-date-held")).to_have_text(
         "Nothing was saved: a time box holds half a time, and 1 other field needs attention "
         "(marked Error)."
     )
     expect(refused).to_be_hidden()
-    time.fill(kept)
-    time.blur()
-    expect(page.locator(".peercoach-date-held")).to_have_count(0)
+    put_back(time, kept)
     expect(refused).to_be_visible()
     visit_.assert_clean()
 
