@@ -319,8 +319,14 @@ def check(
     ):
         usual = collections.Counter(f"{day:%A}" for day in ahead).most_common(1)[0][0]
         found.warnings["day"] = (
-            f"the sessions booked fall on {usual}s, not on the agreed {agreement.day.value}: "
-            f"choose {usual} here, or move the sessions below"
+            (
+                f"the sessions booked fall on {usual}s"
+                if len(ahead) > 1
+                else f"the session booked falls on a {usual}"
+            )
+            + f", not on the agreed {agreement.day.value}: choose {usual} here, or move the "
+            + ("sessions" if len(ahead) > 1 else "session")
+            + " below"
         )
     if agreement.format.is_one_way and agreement.minutes_per_person < MIN_ONE_WAY_MINUTES:
         found.warnings["minutes_per_person"] = (

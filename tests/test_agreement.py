@@ -506,6 +506,11 @@ def test_an_agreed_day_no_session_to_come_falls_on_is_pointed_out():
         "the sessions booked fall on Mondays, not on the agreed Thursday: choose Monday here, "
         "or move the sessions below"
     )
+    one = ag.check(_agreement(day="Thursday"), _weekly(1), today=MON)
+    assert one.warnings["day"] == (
+        "the session booked falls on a Monday, not on the agreed Thursday: choose Monday here, "
+        "or move the session below"
+    )
     assert "day" not in ag.check(_agreement(), _weekly(8), today=MON).warnings
     assert "day" not in ag.check(_agreement(day=None), _weekly(8), today=MON).warnings
     # One session moved off the agreed day (a holiday) is no mismatch.
