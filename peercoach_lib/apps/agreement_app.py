@@ -26,7 +26,7 @@ from peercoach_lib.model import (
     SessionFormat,
     Weekday,
 )
-from peercoach_lib.model.base import EARLIEST_DATE, LATEST_DATE
+from peercoach_lib.model.base import EARLIEST_DATE, LATEST_DATE, time_zone_name
 from peercoach_lib.store import Store
 
 log = logging.getLogger(__name__)
@@ -584,6 +584,7 @@ class AgreementApp(widgets.VBox):
         self.format.control.observe(runtime.guarded(self._on_format), names="value")
         for field in (self.first_date, self.count, self.until, self.frequency):
             field.control.observe(runtime.guarded(self._on_schedule_input), names="value")
+        self.zone.control.observe(runtime.guarded(self._on_zone), names="value")
         # Every other field is checked as it is left too (a time zone no one has is said then,
         # not on saving).
         parts = [f for p in self.panels for f in p.fields]
@@ -863,6 +864,13 @@ class AgreementApp(widgets.VBox):
         self._regenerate(anchor_on_first=moved_first, resize=resize)
         self._render_rows()
         self.check()
+
+    def _on_zone(self, change) -> None:
+        """A time zone typed as the list does not spell it ("europe/paris ") is shown as it
+        is saved ("Europe/Paris")."""
+        name = time_zone_name(change["new"] or "")
+        if not self._loading and name is not None and name != change["new"]:
+            self.zone.value = name
 
     def _on_change(self, _change) -> None:
         if not self._loading:

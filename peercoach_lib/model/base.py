@@ -69,12 +69,17 @@ def _time_zones_by_lower_case() -> dict[str, str]:
     return {name.lower(): name for name in _known_time_zones()}
 
 
-def _time_zone(value: str) -> str:
-    # Checked against the list rather than by loading, which would touch the file system;
-    # "europe/london" is taken as Europe/London.
+def time_zone_name(value: str) -> str | None:
+    """The time zone ``value`` names, as the list of zones spells it ("europe/london " is
+    Europe/London); None when it names none."""
+    # Checked against the list rather than by loading, which would touch the file system.
     if value in _known_time_zones():
         return value
-    name = _time_zones_by_lower_case().get(value.strip().lower())
+    return _time_zones_by_lower_case().get(value.strip().lower())
+
+
+def _time_zone(value: str) -> str:
+    name = time_zone_name(value)
     if name is None:
         raise ValueError("must be a time zone name such as Europe/London or America/New_York")
     return name
