@@ -1417,6 +1417,17 @@ def test_i_am_sits_under_the_partnership_where_a_held_choice_is_asked_about(stor
     assert nothing.chooser.value is None and nothing.acting.layout.display == "none"
 
 
+def test_someone_named_by_the_link_but_not_in_the_partnership_is_said_beside_i_am(store, pair):
+    stranger = store.save(model.Person(name="Carol", cohort_id=pair["cohort"].id))
+    app = AgreementApp(
+        store, partnership_id=pair["partnership"].id, person_id=stranger.id, today=TODAY
+    )
+    assert app.acting.value is None
+    assert "Carol is not in this partnership: choose who you are" in app.acting.message.value
+    app.acting.value = pair["alice"].id
+    assert app.acting.message.value == ""
+
+
 def test_a_first_choice_under_i_am_keeps_what_was_typed_before_it(store, pair):
     app = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
     assert app.acting.value is None

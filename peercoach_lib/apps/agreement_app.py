@@ -408,6 +408,8 @@ class AgreementApp(widgets.VBox):
         #: clash, which "Show the saved agreement" puts on screen.
         self.resolved: ag.Version | None = None
         self.person_id = person_id
+        #: Whom the page's link named, when they are not in the partnership shown.
+        self.named_elsewhere: str | None = None
         self._loading = False
         # On a shared server a person sees only their own partnerships, acts only as themselves,
         # and is paired by the facilitator (the cohort dashboard), not here.
@@ -731,6 +733,11 @@ class AgreementApp(widgets.VBox):
                 else:
                     self.acting.control.options = [("Choose who you are…", None), *names]
                     self.acting.value = self.person_id if self.person_id in members else None
+                    # Someone the page's link named, not in this partnership: said, not dropped.
+                    named = self.store.find(Person, id=[self.person_id]) if self.person_id else []
+                    self.named_elsewhere = (
+                        named[0].name if named and self.person_id not in members else None
+                    )
             self.caller.control.options = [("(to agree)", None), *names]
             self._fill(agreement, bookings, saved=saved)
             self._on_acting()
@@ -1278,6 +1285,10 @@ class AgreementApp(widgets.VBox):
                 )
         if saving and self.acting.value is None:
             findings.errors["acting"] = "choose who you are: every change is kept with a name"
+        elif self.acting.value is None and self.named_elsewhere:
+            findings.warnings["acting"] = (
+                f"{self.named_elsewhere} is not in this partnership: choose who you are"
+            )
         if agreement is not None:
             found = ag.check(
                 agreement,
