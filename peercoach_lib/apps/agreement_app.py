@@ -137,15 +137,8 @@ class PartnerPanel(widgets.VBox):
         )
 
     def section(self) -> dict:
-        return {
-            "person_id": self.person.id,
-            "confidentiality_meaning": self.meaning.value,
-            "affirmed_at": self.affirmed_at,
-            "hopes": self.hopes.value,
-            "works_for_me": self.works.value,
-            "does_not_work": self.not_working.value,
-            "support_looks_like": self.support.value,
-        }
+        texts = {name: field.value for name, field in zip(_PART_TEXTS, self.fields, strict=True)}
+        return {"person_id": self.person.id, "affirmed_at": self.affirmed_at, **texts}
 
     def _on_affirm(self, change) -> None:
         if change["new"] and self.affirmed_at is None:
@@ -590,9 +583,8 @@ class AgreementApp(widgets.VBox):
         # Every other field is checked as it is left too (a time zone no one has is said then,
         # not on saving).
         parts = [f for p in self.panels for f in p.fields]
-        for field in (self.minutes, self.format, self.medium, self.time, self.zone, self.caller):
-            field.control.observe(runtime.guarded(self._on_change), names="value")
-        for field in (self.goals, *parts):
+        checked = (self.minutes, self.format, self.medium, self.time, self.zone, self.caller)
+        for field in (*checked, self.goals, *parts):
             field.control.observe(runtime.guarded(self._on_change), names="value")
         # (After the panel's own observer: the status reads the affirmation it keeps.)
         for panel in self.panels:

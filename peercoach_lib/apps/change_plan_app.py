@@ -640,26 +640,16 @@ class ChangePlanApp(widgets.VBox):
         }
 
     def _on_area(self, _change=None) -> None:
-        if self._loading or self.area.kind == "error":
-            return
-        note = self._area_notes().get("lsi_area")
-        if note:
-            self.area.show("warning", note)
-        else:
-            self.area.show()
+        if not self._loading:
+            _show_notes(self.area, self._area_notes())
 
     def _following_notes(self, rows: forms.RowList, notes_of) -> Callable[[], None]:
         """What keeps a list's notes (``notes_of`` its rows) in step with the person's edits,
         unless an error is shown there."""
 
         def follow() -> None:
-            if self._loading or rows.kind == "error":
-                return
-            notes = notes_of(rows.items())
-            if notes:
-                rows.show("warning", "; ".join(notes.values()))
-            else:
-                rows.show()
+            if not self._loading:
+                _show_notes(rows, notes_of(rows.items()))
 
         return follow
 
@@ -811,6 +801,17 @@ class ChangePlanApp(widgets.VBox):
         self.history.value = forms.history_table(
             self.store.history(ChangePlan, self.saved.id), ChangePlan, {me.id: me.name}
         )
+
+
+def _show_notes(field: forms.Field | forms.RowList, notes: dict[str, str]) -> None:
+    """Say ``notes`` (those of ``field``, by path) beside it, or clear what it said; an error
+    shown there comes first and stays."""
+    if field.kind == "error":
+        return
+    if notes:
+        field.show("warning", "; ".join(notes.values()))
+    else:
+        field.show()
 
 
 def build_change_plan_app(store: Store | None = None, **kwargs) -> widgets.Widget:
