@@ -183,3 +183,8 @@ def complete_session(partnership_id: int, a: int, b: int) -> model.Session:
             model.SessionHalf(coach_id=b, client_id=a, minutes=14),
         ],
     )
+
+
+def quoted(label: str) -> str:
+    """A field's label as a refused save's summary names it: “Date”."""
+    return f"\u201c{label}\u201d"

@@ -12,6 +12,7 @@ from peercoach_lib import model
 from peercoach_lib.apps.change_plan_app import NEW, ChangePlanApp
 from peercoach_lib.apps.context import int_param, link, list_param
 from peercoach_lib.store import schema
+from tests.examples import quoted as q
 
 TODAY = dt.date(2026, 3, 2)
 
@@ -203,7 +204,10 @@ def test_every_problem_of_a_plan_is_said_at_the_first_save(store, pair, app):
     app.steps.rows[1]["by_when"].value = dt.date(2026, 2, 1)  # the plan's rules
     app.milestones.rows[0]["description"].value = ""
     app.save_button.click()
-    assert "Nothing was saved: 4 fields need attention (marked Error)." in app.result.value
+    assert (
+        f"Nothing was saved: {q('The change I want to make')}, {q('Step 2')}, {q('Milestone 1')} "
+        f"and {q('Weight against my other goals')} need attention (marked Error)."
+    ) in app.result.value
     assert "cannot be empty" in app.change.message.value
     assert "must be from 0.1 to 100" in app.weight.message.value
     assert "By when (step 2): 1 Feb 2026 is before the plan started" in app.steps.notes[1].value
@@ -217,7 +221,7 @@ def test_a_step_due_before_the_plan_started_is_refused(store, pair, app):
     app.save_button.click()
     assert "By when (step 1): 1 Feb 2026 is before the plan started" in app.steps.notes[0].value
     assert store.find(model.ChangePlan) == []
-    assert "Nothing was saved: 1 field needs attention" in app.result.value
+    assert f"Nothing was saved: {q('Step 1')} needs attention" in app.result.value
     # Mended: the summary goes with the mark it pointed at.
     app.steps.rows[0]["by_when"].value = TODAY
     assert app.result.value == ""

@@ -28,6 +28,7 @@ from peercoach_lib.model import (
     SessionStatus,
 )
 from tests.conftest import AS_OF
+from tests.examples import quoted as q
 
 
 def texts(widget) -> str:
@@ -86,7 +87,9 @@ def test_an_empty_issue_and_an_incomplete_agreement_are_refused_next_to_the_fiel
     me = pair.members[0]
     app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
     app.save_prep.click()
-    assert "Nothing was saved: 1 field needs attention" in plain(app.prep_result.value)
+    assert f"Nothing was saved: {q('The issue, in one sentence')} needs attention" in plain(
+        app.prep_result.value
+    )
     app.issue.value = "Late"  # mended, then emptied again: the summary went with the mark
     assert app.prep_result.value == ""
     app.issue.value = ""
@@ -99,7 +102,9 @@ def test_an_empty_issue_and_an_incomplete_agreement_are_refused_next_to_the_fiel
     app.outcome.value = ConversationOutcome.AGREED
     assert app.agreed_box.layout.display == "flex"
     app.save_after.click()
-    assert "Nothing was saved: 2 fields need attention" in plain(app.after_result.value)
+    assert f"Nothing was saved: {q('What we agreed')} and {q('Review date')} need attention" in (
+        plain(app.after_result.value)
+    )
     assert "say what you agreed" in app.agreed.message.value
     assert "choose a date" in app.review_on.message.value
     assert conversation.of(demo_store, me, pair.id) == []
@@ -127,7 +132,7 @@ def test_an_empty_issue_and_an_incomplete_agreement_are_refused_next_to_the_fiel
 
 def test_a_save_held_back_by_the_other_part_names_the_fields_there(demo_store, pair):
     """Each button saves the whole conversation: a refusal for a field of the other part says
-    which, and where (the summary counted a field the person could not see near it)."""
+    where (the summary named a field the person could not see near it)."""
     me = pair.members[0]
     app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
     app.issue.value = "Our sessions keep running over"
@@ -135,27 +140,26 @@ def test_a_save_held_back_by_the_other_part_names_the_fields_there(demo_store, p
     app.outcome.value = ConversationOutcome.AGREED  # nothing agreed written yet
     app.save_prep.click()
     said = plain(app.prep_result.value)
-    assert said.startswith("Nothing was saved: 2 fields need attention (marked Error).")
-    # All of them there: not "too", as if this part had faults of its own.
-    assert (
-        "Under Afterwards, below: What we agreed, Review date need attention, as this "
-        "button saves the whole conversation."
-    ) in said, said
+    assert said.startswith(
+        f"Nothing was saved: {q('What we agreed')} and {q('Review date')} need attention "
+        "(marked Error). "
+        "They are under Afterwards, below: this button saves the whole conversation."
+    ), said
     app.outcome.value = None
     app.feeling.value = "x" * 5000
     app.save_after.click()
     said = plain(app.after_result.value)
-    assert "Under Prepare, above: How I feel about it needs attention, as" in said, said
+    assert "attention (marked Error). It is under Prepare, above: this button" in said, said
     app.held_on.value = AS_OF + dt.timedelta(days=400)  # and one of this part's own
     app.save_after.click()
     said = plain(app.after_result.value)
-    assert "Under Prepare, above: How I feel about it needs attention too, as" in said, said
+    assert f"{q('How I feel about it')} is under Prepare, above: this button" in said, said
     app.held_on.value = AS_OF
     # Its own part's fields alone: nothing more is said.
     app.feeling.value = "Tired"
     app.issue.value = ""
     app.save_prep.click()
-    assert "Under" not in plain(app.prep_result.value)
+    assert " under " not in plain(app.prep_result.value)
 
 
 def test_saved_under_afterwards_before_talking_says_nothing_is_shared_yet(demo_store, pair):
@@ -340,11 +344,11 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     assert "none" not in (app.pairing.layout.display, app.body.layout.display)
     app.pair_button.click()
     assert "choose the person to pair" in app.pair_person.message.value
-    assert "Nobody was paired: 2 fields need attention (marked Error)." in plain(
-        app.pair_result.value
-    )
-    app.pair_person.value = options[alone[0]]  # the summary counts what is still marked
-    assert "Nobody was paired: 1 field needs attention" in plain(app.pair_result.value)
+    assert (
+        f"Nobody was paired: {q('Person')} and {q('New partner')} need attention (marked Error)."
+    ) in plain(app.pair_result.value)
+    app.pair_person.value = options[alone[0]]  # the summary names what is still marked
+    assert f"Nobody was paired: {q('New partner')} needs attention" in plain(app.pair_result.value)
     app.pair_partner.value = options[alone[0]]
     assert app.pair_result.value == ""
     app.pair_button.click()
@@ -353,7 +357,7 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     app.pair_partner.value = taken  # someone in a running partnership
     app.pair_button.click()
     assert "is in a running partnership with" in app.pair_partner.message.value
-    assert "Nobody was paired: 1 field needs attention" in plain(app.pair_result.value)
+    assert f"Nobody was paired: {q('New partner')} needs attention" in plain(app.pair_result.value)
     other = options["Nia Newcomer (no partner now)"]
     app.pair_partner.value = other  # mended: "Nobody was paired" goes with the mark
     assert app.pair_result.value == ""
@@ -388,7 +392,9 @@ def test_a_future_talk_and_a_missing_agreement_are_marked_at_once(demo_store, pa
     assert "cannot be after today (23 Nov 2026)" in app.held_on.message.value
     assert "say what you agreed" in app.agreed.message.value
     assert "Error:" in app.review_on.message.value
-    assert "Nothing was saved: 3 fields need attention" in plain(app.after_result.value)
+    assert f"{q('We talked on')}, {q('What we agreed')} and {q('Review date')} need" in plain(
+        app.after_result.value
+    )
     assert conversation.of(demo_store, me, pair.id) == []
 
 

@@ -8,6 +8,7 @@ import ipywidgets as widgets
 import pytest
 
 from peercoach_lib.apps import forms
+from tests.examples import quoted as q
 
 
 def _row(item: dict | None) -> dict:
@@ -133,7 +134,7 @@ def test_a_list_note_stays_when_the_list_changes(steps):
     assert steps.kind == "warning" and "say more" in steps.message.value
 
 
-def test_the_summary_counts_marked_fields_and_goes_once_they_are_mended(steps):
+def test_the_summary_names_marked_fields_and_goes_once_they_are_mended(steps):
     name = forms.text("Name", "name")
     hours = forms.integer("Hours", "hours", low=0, high=10, value=1)
     fields = {"name": name, "hours": hours, "steps": steps}
@@ -147,12 +148,18 @@ def test_the_summary_counts_marked_fields_and_goes_once_they_are_mended(steps):
     assert unplaced == []
     result.value = forms.refused(fields, unplaced, "Your draft is kept.")
     text = result.value
-    assert "Nothing was saved: 3 fields need attention (marked Error). Your draft is kept." in text
+    assert (
+        f"Nothing was saved: {q('Name')}, {q('Hours')} and {q('Step 1')} need attention "
+        "(marked Error). Your draft is kept."
+    ) in text
     name.value = "Ana"
-    assert "Nothing was saved: 2 fields need attention (marked Error)." in result.value
+    assert (
+        f"Nothing was saved: {q('Hours')} and {q('Step 1')} need attention (marked Error)."
+        in result.value
+    )
     steps.rows[0]["text"].value = "Walk every day"
     text = result.value
-    assert "Nothing was saved: 1 field needs attention (marked Error)." in text
+    assert f"Nothing was saved: {q('Hours')} needs attention (marked Error)." in text
     assert "Your draft is kept." in text  # the rest is as it was
     hours.value = 12
     assert result.value == text
@@ -160,19 +167,56 @@ def test_the_summary_counts_marked_fields_and_goes_once_they_are_mended(steps):
     assert result.value == ""
 
 
-def test_the_summary_counts_each_row_of_a_list_said_to_be_wrong(steps):
-    """Two steps marked under themselves are two places to put right, not one field."""
+def test_the_summary_names_each_row_of_a_list_said_to_be_wrong(steps):
+    """Two steps marked under themselves are two places to put right, not one field; each is
+    named by its number as it is now."""
     result = widgets.HTML()
     forms.retire_when_mended(result, [steps])
     unplaced = forms.show_messages(
         {"steps": steps}, {"steps[0].text": "too short", "steps[2].by_when": "too early"}
     )
     result.value = forms.refused({"steps": steps}, unplaced)
-    assert "Nothing was saved: 2 fields need attention (marked Error)." in result.value
+    assert (
+        f"Nothing was saved: {q('Step 1')} and {q('Step 3')} need attention (marked Error)."
+        in result.value
+    )
     steps.rows[0]["text"].value = "Walk every day"  # one mended, one left
-    assert "Nothing was saved: 1 field needs attention (marked Error)." in result.value
+    assert f"Nothing was saved: {q('Step 3')} needs attention (marked Error)." in result.value
     steps.rows[2]["by_when"].value = dt.date(2026, 5, 1)
     assert result.value == ""
+
+
+def test_the_summary_names_rows_by_their_numbers_now_and_counts_what_it_cannot_name(steps):
+    """A row's number follows the rows removed before it; the list's own error goes by the
+    list's label; a label two fields share is said once; past four names the rest are
+    counted; a field without a label is counted, never named as nothing."""
+    result = widgets.HTML()
+    forms.retire_when_mended(result, [steps])
+    forms.show_messages({"steps": steps}, {"steps[2].text": "too short"})
+    result.value = forms.refused({"steps": steps}, [])
+    steps._remove(steps.rows[0], steps.box.children[0])
+    assert f"Nothing was saved: {q('Step 2')} needs attention (marked Error)." in result.value
+    steps.show("error", "needs a step you can take this week")
+    assert f"{q('Steps')} needs attention" in forms.refused({"steps": steps}, [])
+
+    minutes = [forms.integer("Minutes", f"halves[{k}]", low=0, high=60, value=30) for k in range(2)]
+    fields = {f.path: f for f in minutes}
+    for field in minutes:
+        field.value = 90
+    assert f"Nothing was saved: {q('Minutes')} need attention (marked Error)." in forms.refused(
+        fields, []
+    )
+    many = {label: forms.text(label, label) for label in "ABCDE"}
+    forms.show_messages(many, dict.fromkeys(many, "cannot be empty"))
+    assert (
+        f"Nothing was saved: {q('A')}, {q('B')}, {q('C')} and 2 other fields need attention "
+        "(marked Error)." in (forms.refused(many, []))
+    )
+    unnamed = {"a": forms.text("A", "a"), "b": forms.Field(widgets.Text(), "b")}
+    forms.show_messages(unnamed, dict.fromkeys(unnamed, "cannot be empty"))
+    assert "Nothing was saved: 2 fields need attention (marked Error)." in forms.refused(
+        unnamed, []
+    )
 
 
 def test_a_summary_with_a_problem_no_field_shows_stays():
@@ -182,7 +226,7 @@ def test_a_summary_with_a_problem_no_field_shows_stays():
     forms.retire_when_mended(result, fields.values())
     unplaced = forms.show_messages(fields, {"name": "cannot be empty", "ended": "it has ended"})
     result.value = forms.refused(fields, unplaced)
-    assert "Nothing was saved: 1 field needs attention (marked Error); it has ended." in (
+    assert f"Nothing was saved: {q('Name')} needs attention (marked Error); it has ended." in (
         result.value
     )
     name.value = "Ana"

@@ -11,6 +11,7 @@ import pytest
 from peercoach_lib import lsi, model
 from peercoach_lib.apps import forms
 from peercoach_lib.apps.lsi_app import LsiApp
+from tests.examples import quoted as q
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -142,7 +143,7 @@ def test_a_future_date_is_refused_and_nothing_is_saved(store, app):
     assert "2100" not in app.taken_on.message.value
     assert store.find(model.LsiAssessment) == []
     # Once the date is put right, the summary under Save goes with its mark.
-    assert "Nothing was saved: 1 field needs attention" in app.result.value
+    assert f"Nothing was saved: {q('Date')} needs attention" in app.result.value
     app.taken_on.value = TODAY
     assert app.result.value == ""
 

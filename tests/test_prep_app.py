@@ -10,6 +10,7 @@ import pytest
 from peercoach_lib import deck, model, prep, session_log
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.apps.prep_app import SessionPrepApp
+from tests.examples import quoted as q
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -81,7 +82,10 @@ def test_an_empty_purpose_is_an_error_and_nothing_is_saved(store, pair, booked):
     app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
     app.save_button.click()
     assert "cannot be empty" in app.purpose.message.value
-    assert "Nothing was saved: 1 field needs attention (marked Error)." in app.result.value
+    assert (
+        f"Nothing was saved: {q('Purpose: why this session?')} needs attention (marked Error)."
+        in app.result.value
+    )
     assert store.find(model.SessionPrep) == []
     app.purpose.value = "Plan the move"
     assert app.result.value == ""  # mended: the summary went with the mark

@@ -15,6 +15,7 @@ from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import CommitmentStatus as CS
 from peercoach_lib.model import SessionStatus
 from peercoach_lib.store import Store
+from tests.examples import quoted as q
 
 AS_OF = dt.date(2026, 11, 23)
 
@@ -253,7 +254,7 @@ def test_an_unplanned_session_without_a_date_is_told_once_beside_the_date(demo_p
     app.first_half.value = 30
     before = store.find(model.Session, partnership_id=pair.id)
     app.save_button.click()
-    assert "Nothing was saved: 1 field needs attention" in app.result.value
+    assert f"Nothing was saved: {q('Date')} needs attention" in app.result.value
     assert "needs a date" in app.held_on.message.value
     assert app.status.message.value == ""
     assert store.find(model.Session, partnership_id=pair.id) == before
@@ -272,15 +273,21 @@ def test_the_summary_of_a_refused_save_goes_once_every_field_is_mended(demo_pair
     app.note.value = "x" * 20_001
     app.save_button.click()
     summary = app.result.value
-    assert "Nothing was saved: 2 fields need attention (marked Error)." in summary
+    assert (
+        f"Nothing was saved: {q('My notes (private)')} and {q('Commitment 2')} need attention "
+        "(marked Error)."
+    ) in summary
     assert "By when (commitment 2): a commitment cannot be due before the session" in (
         app.new_commitments.notes[1].value
     )
     assert "peercoach-invalid" in second["by_when"]._dom_classes
     assert "peercoach-invalid" not in first["by_when"]._dom_classes
     second["by_when"].value = s1.scheduled_on + dt.timedelta(days=7)
-    # The note is still too long: the summary stays, counting what is left.
-    assert "Nothing was saved: 1 field needs attention (marked Error)." in app.result.value
+    # The note is still too long: the summary stays, naming what is left.
+    assert (
+        f"Nothing was saved: {q('My notes (private)')} needs attention (marked Error)."
+        in app.result.value
+    )
     assert "peercoach-invalid" not in second["by_when"]._dom_classes
     app.note.value = "Shorter now"
     assert app.result.value == ""

@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 import html
 import logging
-import re
 from collections.abc import Iterator
 
 import ipywidgets as widgets
@@ -608,15 +607,15 @@ class ConversationApp(widgets.VBox):
         ]
         if not other:
             return ""
-        names = [re.sub(r"<[^>]+>", "", html.unescape(f.control.description)) for f in other]
         where = "Afterwards, below" if prep else "Prepare, above"
-        # "Too" only where this part has faults of its own.
-        too = " too" if len(other) < len([p for p in messages if p in self.fields]) else ""
-        return html.escape(
-            f"Under {where}: {', '.join(names)} "
-            + ("needs" if len(names) == 1 else "need")
-            + f" attention{too}, as this button saves the whole conversation."
-        )
+        # The summary before this names every field: here, which of them are out of sight.
+        if len(other) == len([p for p in messages if p in self.fields]):
+            which = "It is" if len(other) == 1 else "They are"
+        else:
+            which = forms.listed(forms.quoted(f.label) for f in other) + (
+                " is" if len(other) == 1 else " are"
+            )
+        return html.escape(f"{which} under {where}: this button saves the whole conversation.")
 
     # -- ending ------------------------------------------------------------------------------------
 

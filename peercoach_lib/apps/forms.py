@@ -82,6 +82,11 @@ class Field(widgets.VBox):
         return self._kind
 
     @property
+    def label(self) -> str:
+        """The field's name as the page shows it ("" if it has none)."""
+        return _plain_label(getattr(self.control, "description", "") or "")
+
+    @property
     def value(self):
         return self.control.value
 
@@ -96,6 +101,11 @@ class Field(widgets.VBox):
         """Show an error or warning under the field, or clear it (``kind=None``)."""
         self._kind = kind
         self.message.value = message_html(kind, text) if kind else ""
+
+
+def _plain_label(label: str) -> str:
+    """A label as read, without the HTML some labels carry."""
+    return html.unescape(re.sub(r"<[^>]+>", "", label)).strip()
 
 
 def _tell(callbacks: Iterable[Callable[[], None]]) -> None:
@@ -806,25 +816,49 @@ def changed_since_saved(result: widgets.HTML) -> None:
     result.value = notice("info", f"{said} <strong>{_CHANGED_SINCE}</strong>")
 
 
-#: A summary's lead ("Nothing was saved", "Nobody was paired") and its count of fields.
-_NEEDS = re.compile(r">([^<>:]+): (?:1 field needs|\d+ fields need)")
+#: A summary's lead ("Nothing was saved", "Nobody was paired") and the fields it names as
+#: marked Error (kept true as they are mended).
+_NEEDS = re.compile(r">([^<>:]+): [^<]*? needs? attention \(marked Error\)")
+#: A summary names this many fields at most, then counts the others.
+_NAMED_AT_MOST = 4
 
 
-def _marked(fields: Iterable[Field | RowList]) -> int:
-    """How many of ``fields`` show an error (a field under two paths counts once); in a list,
-    each row said to be wrong counts, as each is marked under itself."""
+def _marked(fields: Iterable[Field | RowList]) -> list[str]:
+    """The names of the places among ``fields`` that show an error, as the page labels them (a
+    field under two paths once); in a list, each row said to be wrong ("Step 2"), as each is
+    marked under itself."""
     shown = {id(f): f for f in fields if f.kind == "error"}
-    return sum(f.marked if isinstance(f, RowList) else 1 for f in shown.values())
+    names: list[str] = []
+    for field in shown.values():
+        names += field.marked_names if isinstance(field, RowList) else [field.label]
+    return names
+
+
+def quoted(label: str) -> str:
+    """A field's label as a sentence names it: “Review date”."""
+    return f"\u201c{label}\u201d"
+
+
+def _needs(names: list[str]) -> str:
+    """ "“Purpose” and “Outcomes” need attention", the first few named when there are many
+    (quoted, as many labels are phrases or questions)."""
+    # Two places under one label (each partner's "Minutes") are named once.
+    unique = [quoted(n) for n in dict.fromkeys(names)] if all(names) else []
+    if not unique:  # one has nothing to name it by: they are counted
+        subject = "1 field" if len(names) == 1 else f"{len(names)} fields"
+    elif len(unique) > _NAMED_AT_MOST:
+        others = len(unique) - (_NAMED_AT_MOST - 1)
+        subject = f"{', '.join(unique[: _NAMED_AT_MOST - 1])} and {others} other fields"
+    else:
+        subject = listed(unique)
+    verb = "needs" if len(names) == 1 else "need"
+    return f"{subject} {verb} attention (marked Error)"
 
 
 def listed(items: Iterable[str]) -> str:
     """Items as a sentence lists them: "A", "A and B", "A, B and C"."""
     items = list(items)
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
-
-
-def _needs(count: int) -> str:
-    return "1 field needs" if count == 1 else f"{count} fields need"
 
 
 def refused(
@@ -835,16 +869,17 @@ def refused(
     lead: str = "Nothing was saved",
 ) -> str:
     """The notice under a save refused for the errors marked under ``fields`` and ``unplaced``
-    problems no field shows: "Nothing was saved: 2 fields need attention (marked Error).", then
-    ``after`` (escaped HTML). Said of marked fields alone, it goes once they are mended
-    (:func:`retire_when_mended`). ``lead`` says what did not happen (no colon in it)."""
-    count = _marked(fields.values())
+    problems no field shows: "Nothing was saved: “Purpose” and “Outcomes” need attention
+    (marked Error).", then ``after`` (escaped HTML). Said of marked fields alone, it goes once
+    they are mended, naming those left till then (:func:`retire_when_mended`). ``lead`` says
+    what did not happen (no colon in it)."""
+    names = _marked(fields.values())
     unplaced = list(unplaced)
-    parts = [f"{_needs(count)} attention (marked Error)"] if count or not unplaced else []
+    parts = [_needs(names)] if names or not unplaced else []
     text_ = f"{html.escape(lead)}: " + html.escape("; ".join([*parts, *unplaced])) + "."
     if after:
         text_ += f" {after}"
-    if count:
+    if names:
         # The first may be far up the page: the page's script takes the person there.
         text_ += f' <a href="#" class="{_TO_FIRST_ERROR}" style="{LINK}">Show me where</a>'
     return notice("error", text_, about_fields=not unplaced)
@@ -852,7 +887,7 @@ def refused(
 
 def retire_when_mended(result: widgets.HTML, fields: Iterable[Field | RowList]) -> None:
     """Keep ``result``'s :func:`refused` summary (one said of marked fields alone) true as
-    the person mends them: it counts the marks still there, and goes with the last. Any other
+    the person mends them: it names the places still marked, and goes with the last. Any other
     notice stays."""
     fields = list(fields)
 
@@ -861,7 +896,9 @@ def retire_when_mended(result: widgets.HTML, fields: Iterable[Field | RowList]) 
             return
         left = _marked(fields)
         result.value = (
-            _NEEDS.sub(lambda m: f">{m[1]}: {_needs(left)}", result.value, count=1) if left else ""
+            _NEEDS.sub(lambda m: f">{m[1]}: {html.escape(_needs(left))}", result.value, count=1)
+            if left
+            else ""
         )
 
     for field in fields:
@@ -1156,6 +1193,7 @@ class RowList(widgets.VBox):
         self, label: str, path: str, make_row, *, add_label: str, noun: str, key: str | None = None
     ):
         self.path = path
+        self.label = _plain_label(label)
         self.make_row = make_row
         self.noun = noun
         self.key = key
@@ -1228,12 +1266,14 @@ class RowList(widgets.VBox):
         return self._kind
 
     @property
-    def marked(self) -> int:
-        """How many places show an error: each row said to be wrong, and the list itself."""
+    def marked_names(self) -> list[str]:
+        """The places that show an error, by name: the list's own label, then each row said
+        to be wrong by its number now ("Step 2"), in the page's order."""
         if self._kind != "error":
-            return 0
-        rows = {id(e[0]) for e in self._errors if e[0] is not None}
-        return len(rows) + any(e[0] is None for e in self._errors)
+            return []
+        wrong = {id(e[0]) for e in self._errors if e[0] is not None}
+        own = [self.label] if any(e[0] is None for e in self._errors) else []
+        return own + [f"{self.noun} {k + 1}" for k, r in enumerate(self.rows) if id(r) in wrong]
 
     def append(self, item: dict | None = None) -> dict[str, widgets.Widget]:
         controls = self.make_row(item)

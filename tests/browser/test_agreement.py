@@ -285,7 +285,9 @@ def test_a_held_back_save_puts_an_earlier_refusal_away_and_counts_its_fields(wor
     save = page.get_by_role("button", name="Save agreement")
     fill(page, "Minutes of coaching each", "500")
     save.click()
-    refused = page.get_by_role("alert").filter(has_text="Nothing was saved: 1 field needs")
+    refused = page.get_by_role("alert").filter(
+        has_text="Nothing was saved: \u201cMinutes of coaching each\u201d needs"
+    )
     expect(refused).to_be_visible(timeout=KERNEL_MS)
     # The field is far up the page from the button: the summary takes the person there.
     minutes = field(page, "Minutes of coaching each")

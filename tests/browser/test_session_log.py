@@ -24,6 +24,7 @@ from tests.browser.harness import (
     fill,
     message_under,
 )
+from tests.examples import quoted as q
 
 NOTEBOOK = "session_log.ipynb"
 PARTNERSHIP, NIA, RAFAEL = 3, 6, 7
@@ -204,7 +205,7 @@ def test_a_session_held_in_the_future_is_refused_and_nothing_saved_is_lost(
     page.get_by_role("button", name="Save session").click()
     refused = page.get_by_role("alert").filter(has_text="Nothing was saved")
     expect(refused).to_contain_text(
-        "1 field needs attention (marked Error). Your draft is kept.", timeout=KERNEL_MS
+        f"{q('Date')} needs attention (marked Error). Your draft is kept.", timeout=KERNEL_MS
     )
     expect(message_under(page, "Date")).to_have_text(
         re.compile(r"Error: a session cannot be held after today \(\d+ \w{3} \d{4}\)")

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from peercoach_lib import deck
 from tests.browser.harness import KERNEL_MS, assert_icon_level, field, fill, message_under
+from tests.examples import quoted as q
 
 NOTEBOOK = "session_prep.ipynb"
 AMARA, LEA = 8, 9
@@ -127,7 +128,8 @@ def test_an_empty_purpose_is_refused_and_nothing_saved_is_lost(workbook, visit):
     page.get_by_role("button", name="Save preparation").click()
     refused = page.get_by_role("alert").filter(has_text="Nothing was saved")
     expect(refused).to_contain_text(
-        "Nothing was saved: 1 field needs attention (marked Error).", timeout=KERNEL_MS
+        f"Nothing was saved: {q('Purpose: why this session?')} needs attention (marked Error).",
+        timeout=KERNEL_MS,
     )
     expect(message_under(page, "Purpose: why this session?")).to_have_text("Error: cannot be empty")
     expect(page.get_by_text("Saved at")).to_have_count(0)
