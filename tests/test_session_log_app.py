@@ -1011,7 +1011,7 @@ def test_my_own_save_from_another_window_is_not_silently_undone(demo_pair):
     assert "you saved your part of this session in another window" in said
     assert "(notes, session check changed there)" in said
     assert "What was saved there for your session check is now on screen" in said
-    assert "what you typed here for your notes stays on screen" in said
+    assert "what you typed here for your notes, changed there too, stays on screen" in said
     (note,) = store.find(model.SessionNote, session_id=s1.id, person_id=me)
     (check,) = store.find(model.SessionCheck, session_id=s1.id, person_id=me)
     assert (note.text, check.heard) == ("Written in the first window", 3)
@@ -1023,6 +1023,35 @@ def test_my_own_save_from_another_window_is_not_silently_undone(demo_pair):
     (note,) = store.find(model.SessionNote, session_id=s1.id, person_id=me)
     (check,) = store.find(model.SessionCheck, session_id=s1.id, person_id=me)
     assert (note.text, check.heard) == ("Written in the second window", 3)
+
+
+def test_two_windows_changing_different_boxes_of_my_feedback_keep_both(demo_pair):
+    """One window saves "less helpful", the other then "what worked": the second is held back
+    once, showing both boxes (it showed its own empty "less helpful", and saving again emptied
+    what the first had saved)."""
+    store, pair, s1, _s2 = two_sessions_with_follow_ups(demo_pair)
+    me = pair.person_a_id
+    first, second = reopened(store, pair, s1), reopened(store, pair, s1)
+    first.less_helpful.value = "Less helpful, from the first window"
+    first.save_button.click()
+    assert "Saved the held session" in first.result.value
+    second.what_worked.value = "What worked, from the second window"
+    second.save_button.click()
+    said = second.result.value
+    assert "saved there for your feedback (beside your changes here) is now on screen" in said
+    assert "changed there too" not in said
+    assert second.less_helpful.value == "Less helpful, from the first window"
+    assert second.what_worked.value == "What worked, from the second window"
+    second.save_button.click()
+    assert "Saved the held session" in second.result.value, second.result.value
+    (given,) = [
+        f for f in store.find(model.Feedback, session_id=s1.id, author_id=me) if f.what_worked
+    ]
+    assert given.what_worked == "What worked, from the second window"
+    (got,) = [
+        f for f in store.find(model.Feedback, session_id=s1.id, author_id=me) if f.less_helpful
+    ]
+    assert got.less_helpful == "Less helpful, from the first window"
 
 
 def test_the_partners_save_is_not_a_change_to_my_part(demo_pair):

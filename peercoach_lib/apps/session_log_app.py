@@ -10,7 +10,7 @@ import logging
 import ipywidgets as widgets
 
 from peercoach_lib import agreement as ag
-from peercoach_lib import change_plan, dates, gas, session_log
+from peercoach_lib import change_plan, dates, gas, merging, session_log
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConflictError, ValidationError
@@ -82,6 +82,35 @@ _FORM_KEYS = {
 #: new day of a session put off.
 _SHARED_KEYS = ("held_on", "status", "rebook_on", "halves")
 _NARROW = widgets.Layout(width="min(100%, 420px)")
+
+
+def _boxes(values: dict, part: str) -> dict:
+    """A part's form values box by box ("feedback.1", "check.heard", "note"): two windows'
+    changes to one part merge where they touched different boxes. New commitments go as one
+    list (a row has no place of its own to match against another window's)."""
+    out = {}
+    for key in _FORM_KEYS[part]:
+        value = values.get(key)
+        if isinstance(value, dict):
+            out.update({f"{key}.{k}": v for k, v in value.items()})
+        elif isinstance(value, list) and key == "feedback":
+            out.update({f"{key}.{k}": v for k, v in enumerate(value)})
+        else:
+            out[key] = value
+    return out
+
+
+def _unboxed(boxes: dict, like: dict) -> dict:
+    """Form values from :func:`_boxes`, shaped as ``like`` holds them."""
+    out = {}
+    for key, value in like.items():
+        if isinstance(value, dict):
+            out[key] = {k: boxes.get(f"{key}.{k}", v) for k, v in value.items()}
+        elif isinstance(value, list) and key == "feedback":
+            out[key] = [boxes.get(f"{key}.{k}", v) for k, v in enumerate(value)]
+        else:
+            out[key] = boxes.get(key, value)
+    return out
 
 
 def _sentence(text: str) -> str:
@@ -1051,32 +1080,37 @@ class SessionLogApp(widgets.VBox):
 
     def _take_other_windows_part(self, stored: dict, changed: tuple[str, ...]) -> None:
         """After my own part was saved from another window since this one opened: show what
-        was saved there for each part this window left as it was, keep what I changed here, and
+        was saved there in each box this window left as it was, keep what I changed here, and
         say which is which. The next save, made knowing, keeps both."""
-        mine = self.values()
-        keys = {part: _FORM_KEYS[part] for part in session_log.OWN_PARTS}
-        edited = [
-            part
-            for part, names in keys.items()
-            if any(mine.get(k) != self.form_loaded.get(k) for k in names)
-        ]
+        mine, base = self.values(), self.form_loaded
         self._loading = True
         try:
             self._show_saved(self._session())
             fresh = self.values()
             self.form_loaded = fresh
-            kept = {k: mine[k] for part in edited for k in keys[part]}
+            shown, taken, clashed = {}, [], []
+            for part in session_log.OWN_PARTS:
+                here = _boxes(mine, part)
+                merged, clashes = merging.merge_values(
+                    _boxes(base, part), _boxes(fresh, part), here
+                )
+                merged.update({box: here[box] for box in clashes})  # what was typed here stays
+                shown.update(merged)
+                if clashes:
+                    clashed.append(part)
+                if merged != here:  # some box shows what was saved there
+                    edited = here != _boxes(base, part)
+                    taken.append(f"{part} (beside your changes here)" if edited else part)
+            own = {k for part in session_log.OWN_PARTS for k in _FORM_KEYS[part]}
             shared = {k: mine[k] for k in _SHARED_KEYS}
-            self.apply({**fresh, **kept, **shared})
+            self.apply({**fresh, **_unboxed(shown, {k: fresh[k] for k in own}), **shared})
         finally:
             self._loading = False
         self.own_loaded = stored
-        taken = [part for part in changed if part not in edited]
-        clashed = [part for part in changed if part in edited]
         said = [
             f"what was saved there for your {', '.join(taken)} is now on screen" if taken else "",
-            f"what you typed here for your {', '.join(clashed)} stays on screen, in place of "
-            "what was saved there"
+            f"what you typed here for your {', '.join(clashed)}, changed there too, stays on "
+            "screen in place of what was saved there"
             if clashed
             else "",
         ]
