@@ -118,6 +118,11 @@ def schedule_ics(
 def partnership_calendar(store: Store, partnership_id: int) -> bytes:
     """The .ics file for a stored partnership, as the app and the command line write it."""
     with store.reading() as tx:
+        if not tx.find(Partnership, id=partnership_id):
+            raise NotFoundError(
+                f"there is no partnership {partnership_id} (`peercoach people` shows each "
+                "person's partnership)"
+            )
         partnership = tx.get(Partnership, partnership_id)
         agreements = tx.find(Agreement, partnership_id=partnership_id)
         if not agreements:

@@ -155,7 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write the booked sessions of a partnership as an iCalendar file, with "
         "reminders. Downloading it again updates the entries instead of duplicating them.",
     )
-    calendar.add_argument("--partnership", type=_positive, required=True, help="partnership id")
+    calendar.add_argument(
+        "--partnership",
+        type=_positive,
+        required=True,
+        help="partnership id (`peercoach people` shows each person's)",
+    )
     calendar.add_argument("--output", type=Path, help=".ics file to write (default: stdout)")
 
     forget = commands.add_parser(
@@ -214,8 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     people = commands.add_parser(
         "people",
-        help="list the people in the workbook with their sign-in names",
-        description="List people: id, name, role, cohort and the name they sign in with.",
+        help="list the people in the workbook with their sign-in names and partnerships",
+        description="List people: id, name, role, cohort, the name they sign in with, and their "
+        "partnership (its id, for `peercoach calendar --partnership`, and the partner's name): "
+        "the one running or starting later, else the last one, said to have ended.",
     )
     people.add_argument("--cohort", help="only this cohort (its id, or its name as enrolled)")
 
@@ -452,7 +459,7 @@ def _enrol(store, args) -> int:
 
 
 def _people(store, args) -> int:
-    from peercoach_lib.model import Cohort, Person
+    from peercoach_lib.model import Cohort, Partnership, Person
 
     cohorts = {c.id: c.name for c in store.find(Cohort)}
     wanted = None
@@ -465,13 +472,34 @@ def _people(store, args) -> int:
             known = ", ".join(f"{k} ({name})" for k, name in sorted(cohorts.items())) or "none yet"
             raise NotFoundError(f"there is no cohort {given!r}; the cohorts are: {known}")
     where = {"cohort_id": wanted} if wanted is not None else {}
+    names = {p.id: p.name for p in store.find(Person)}
+    # Each person's partnership: one not ended (running, or starting later) before any ended,
+    # then the newest.
+    latest: dict[int, Partnership] = {}
+    for q in sorted(store.find(Partnership), key=lambda q: (q.is_active, q.started_on, q.id)):
+        latest.update(dict.fromkeys(q.members, q))
+
+    def partnership(person_id: int) -> str:
+        q = latest.get(person_id)
+        if q is None:
+            return "-"
+        partner = names.get(next(m for m in q.members if m != person_id), "?")
+        return f"{q.id} with {partner}" + ("" if q.is_active else ", ended")
+
     rows = [
         # Someone without a sign-in name signs in with their e-mail address (README: Deploy).
-        (str(p.id), p.name, p.role, cohorts.get(p.cohort_id, "-"), p.sign_in or p.email or "-")
+        (
+            str(p.id),
+            p.name,
+            p.role,
+            cohorts.get(p.cohort_id, "-"),
+            p.sign_in or p.email or "-",
+            partnership(p.id),
+        )
         for p in store.find(Person, order_by="name", **where)
         if p.forgotten_at is None
     ]
-    header = ("id", "name", "role", "cohort", "signs in as")
+    header = ("id", "name", "role", "cohort", "signs in as", "partnership")
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         cells = (v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True))

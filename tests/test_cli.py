@@ -105,6 +105,35 @@ def test_people_of_a_cohort_named_as_enrolled(db, capsys):
     assert capsys.readouterr().out == by_name and "participant" in by_name
 
 
+def test_people_names_each_persons_partnership_for_the_calendar_command(db, capsys):
+    """The partnership id the calendar command asks for is found on the command line: the one
+    running (or starting later) before an ended one, else the last, said to have ended."""
+    cli.main(["demo", "--pairs", "1", "--weeks", "2"])
+    capsys.readouterr()
+    store = Store(db)
+    people = {p.id: p for p in store.find(model.Person)}
+    partnerships = store.find(model.Partnership)
+    assert any(not q.is_active for q in partnerships), "the demo ends a partnership"
+    assert cli.main(["people"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[-1] == "partnership"
+    said = {int(line.split()[0]): line for line in lines[1:]}
+    for person in people.values():
+        theirs = [q for q in partnerships if person.id in q.members]
+        if not theirs:
+            assert said[person.id].endswith(" -")
+            continue
+        q = max(theirs, key=lambda q: (q.is_active, q.started_on, q.id))
+        partner = people[next(m for m in q.members if m != person.id)].name
+        ended = "" if q.is_active else ", ended"
+        assert said[person.id].endswith(f"  {q.id} with {partner}{ended}"), said[person.id]
+    assert any(line.endswith(", ended") for line in said.values())
+    assert cli.main(["calendar", "--partnership", "99"]) == 2
+    assert "there is no partnership 99 (`peercoach people` shows each person's partnership)" in (
+        capsys.readouterr().err
+    )
+
+
 def test_help_documents_every_command(capsys):
     with pytest.raises(SystemExit) as exited:
         cli.main(["--help"])
