@@ -231,7 +231,9 @@ def _end_partnerships(tx: Transaction, person: Person, now: dt.datetime) -> int:
 
     The reason is "other" (the facilitator sees that the partnership ended, not why); booked
     sessions after today are cancelled and the pair's open flags close as ended. Today is
-    the day by the partnership's schedule (its agreement's time zone; else the person's).
+    the day by the partnership's schedule (its agreement's time zone; else the person's). A
+    partnership paired to start later is called off today: it starts and ends today, so that
+    the partner can be paired again at once (it kept them until its start day).
     """
     running = [
         p
@@ -243,8 +245,11 @@ def _end_partnerships(tx: Transaction, person: Person, now: dt.datetime) -> int:
         found = tx.find(Agreement, partnership_id=partnership.id)
         zone = found[0].time_zone if found else person.time_zone
         # Not before a session the partner, a day ahead, has logged as held already.
-        held = last_held_day(tx, partnership.id) or partnership.started_on
-        on = max(dates.in_zone(now, zone).date(), partnership.started_on, held)
+        today = dates.in_zone(now, zone).date()
+        held = last_held_day(tx, partnership.id)
+        if held is None and today < partnership.started_on:
+            partnership = partnership.replace(started_on=today)  # called off before it began
+        on = max(today, partnership.started_on, held or partnership.started_on)
         tx.save(partnership.replace(ended_on=on, end_reason=EndReason.OTHER))
         wind_up(tx, partnership.id, on)
     return len(running)

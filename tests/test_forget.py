@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from peercoach_lib import cli, cohort, demo, forget, model, transfer
+from peercoach_lib import cli, cohort, demo, forget, model, partnerships, transfer
 from peercoach_lib.errors import ImportRefused, NotFoundError
 from peercoach_lib.model.base import _inner_model
 from peercoach_lib.store import Store, schema
@@ -860,3 +860,21 @@ def test_a_partnership_does_not_end_before_a_session_held_already(store, pair):
     )
     forget.forget_person(store, pair["alice"].id, now=dt.datetime(2026, 11, 24, 23, 30, tzinfo=UTC))
     assert store.get(model.Partnership, partnership.id).ended_on == held.held_on
+
+
+def test_a_partnership_paired_to_start_later_is_called_off_and_frees_the_partner(store, pair):
+    """Alice leaves before her pair begins: it is called off today, its booked sessions
+    cancelled, and Bob can be paired today (it ended on its start day, years ahead, and kept
+    him until then)."""
+    later = store.save(pair["partnership"].replace(started_on=dt.date(2036, 1, 1)))
+    booked = store.save(
+        model.Session(partnership_id=later.id, scheduled_on=dt.date(2036, 1, 8), status="scheduled")
+    )
+    now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    forget.forget_person(store, pair["alice"].id, now=now)
+    ended = store.get(model.Partnership, later.id)
+    assert (ended.started_on, ended.ended_on) == (dt.date(2026, 11, 25), dt.date(2026, 11, 25))
+    assert store.get(model.Session, booked.id).status == model.SessionStatus.CANCELLED
+    carol = store.save(model.Person(name="Carol", cohort_id=pair["cohort"].id))
+    again = partnerships.pair(store, pair["bob"].id, carol.id, on=dt.date(2026, 11, 25))
+    assert again.is_active and again.started_on == dt.date(2026, 11, 25)
