@@ -284,9 +284,10 @@ class _Context:
         return f"Session of {when} with {self.partner(session.partnership_id)}"
 
 
-def inventory(store: Store, person_id: int) -> list[Item]:
+def inventory(store: Store, person_id: int, *, today: dt.date | None = None) -> list[Item]:
     """Every item the workbook stores about the person, kind by kind (see :data:`KINDS`), newest
-    first within a kind, each field with who can see it. Read in one transaction.
+    first within a kind, each field with who can see it. Read in one transaction. ``today``
+    (by default the person's, in their time zone) tells a partnership that starts later.
 
     Raises :class:`peercoach_lib.errors.NotFoundError` when there is no such person.
     """
@@ -307,7 +308,12 @@ def inventory(store: Store, person_id: int) -> list[Item]:
         preps = tx.find(SessionPrep, person_id=person_id)
         items = [
             _person(me, cohorts.get(me.cohort_id)),
-            *_partnerships(context, pairs, tx.find(FlagEpisode, partnership_id=pair_ids)),
+            *_partnerships(
+                context,
+                pairs,
+                tx.find(FlagEpisode, partnership_id=pair_ids),
+                today or dates.in_zone(dt.datetime.now(dt.UTC), me.time_zone).date(),
+            ),
             *_agreements(context, tx.find(Agreement, partnership_id=pair_ids), plans),
             *_sessions(context, sessions),
             *_preps(context, preps),
@@ -355,7 +361,7 @@ def _person(me: Person, cohort: Cohort | None) -> Item:
 
 
 def _partnerships(
-    context: _Context, pairs: list[Partnership], flags: list[FlagEpisode]
+    context: _Context, pairs: list[Partnership], flags: list[FlagEpisode], today: dt.date
 ) -> list[Item]:
     raised: dict[int, list[FlagEpisode]] = {}
     for flag in flags:
@@ -374,7 +380,11 @@ def _partnerships(
                 f"With {context.partner(pair.id)}",
                 _entries(
                     ("Partner", context.partner(pair.id), (PARTNER, FACILITATOR)),
-                    ("Started on", day_text(pair.started_on), (PARTNER, FACILITATOR)),
+                    (
+                        "Starts on" if pair.started_on > today else "Started on",
+                        day_text(pair.started_on),
+                        (PARTNER, FACILITATOR),
+                    ),
                     ("Ended on", day_text(pair.ended_on), (PARTNER, FACILITATOR)),
                     (
                         "Reason for ending",

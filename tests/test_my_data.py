@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 
@@ -115,6 +117,14 @@ def test_a_conversations_outcome_is_the_partners_to_see_its_preparation_is_not(s
     assert prep.shareable and prep.shared and prep.record_id == lives["bob_prep"].id
     assert _entry(items, "session_prep", "Purpose").seen_by == (PARTNER,)
     assert _entry(items, "session_prep", "Private notes").seen_by == (ME,)
+
+
+def test_a_partnership_starting_later_is_said_to_start_not_to_have_started(store, pair):
+    later = store.save(pair["partnership"].replace(started_on=dt.date(2036, 1, 1)))
+    items = my_data.inventory(store, pair["alice"].id, today=dt.date(2026, 11, 25))
+    assert _entry(items, "partnership", "Starts on").value == "1 Jan 2036"
+    items = my_data.inventory(store, pair["alice"].id, today=later.started_on)
+    assert _entry(items, "partnership", "Started on").value == "1 Jan 2036"
 
 
 def test_only_preparations_notes_and_ending_notes_can_be_shared(store, pair, lives):
