@@ -16,7 +16,8 @@ LONG = (
 
 def test_a_long_commitment_is_shown_in_full_above_its_questions():
     row = CommitmentRow(
-        Commitment(partnership_id=1, person_id=1, text=LONG, by_when=dt.date(2026, 11, 26))
+        Commitment(partnership_id=1, person_id=1, text=LONG, by_when=dt.date(2026, 11, 26)),
+        today=dt.date(2026, 11, 20),
     )
     assert row.children[0] is row.title
     assert html.escape(LONG) in row.title.value  # whole, never cut, and escaped
@@ -32,3 +33,9 @@ def test_a_long_commitment_is_shown_in_full_above_its_questions():
 def test_a_commitment_without_a_date_says_none():
     row = CommitmentRow(Commitment(partnership_id=1, person_id=1, text="Call the funder"))
     assert "by " not in row.title.value and "()" not in row.status.description
+
+
+def test_a_commitment_due_in_another_year_says_the_year():
+    due = Commitment(partnership_id=1, person_id=1, text="Run", by_when=dt.date(2027, 12, 1))
+    assert "(by 1 Dec 2027)" in CommitmentRow(due, today=dt.date(2026, 11, 25)).title.value
+    assert "(by 1 Dec)" in CommitmentRow(due, today=dt.date(2027, 3, 1)).title.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import ipywidgets as widgets
@@ -22,9 +23,13 @@ STATUS_OPTIONS = [
 class CommitmentRow(widgets.VBox):
     """An open commitment to follow up: done, partly, not done or dropped; what got in the way."""
 
-    def __init__(self, commitment: Commitment):
+    def __init__(self, commitment: Commitment, *, today: dt.date | None = None):
         self.commitment = commitment
-        due = f"by {dates.day_month(commitment.by_when)}" if commitment.by_when else ""
+        due = ""
+        if commitment.by_when:
+            # The year is said when it is not this year's ("by 1 Dec 2027", not "by 1 Dec").
+            this_year = commitment.by_when.year == (today or dt.date.today()).year
+            due = "by " + (dates.day_month if this_year else dates.short)(commitment.by_when)
         # The commitment in full on a line of its own, above the two questions about it (as a
         # label beside them, a long one was cut, or wrapped into the next label).
         self.title = widgets.HTML(

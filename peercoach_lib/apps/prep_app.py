@@ -547,7 +547,7 @@ class SessionPrepApp(widgets.VBox):
                 chosen.session.id,
             )
             self._show_partner(chosen)
-            rows = [CommitmentRow(c) for c in listed]
+            rows = [CommitmentRow(c, today=self.today) for c in listed]
             for row in rows:
                 for control in (row.status, row.obstacle):
                     control.observe(runtime.guarded(self._on_edit), names="value")

@@ -629,7 +629,7 @@ class SessionLogApp(widgets.VBox):
         self.note.value = notes[0].text if notes else ""
         self.share_note.value = notes[0].shared if notes else False
         reviews = session_log.open_commitments(self.store, me, self.partnership.id, sid)
-        self.reviews.children = [CommitmentRow(c) for c in reviews] or [
+        self.reviews.children = [CommitmentRow(c, today=self.today) for c in reviews] or [
             widgets.HTML(f"<p style='margin-left:{forms.LABEL_WIDTH}'>Nothing to follow up.</p>")
         ]
         for row in self._review_rows():
