@@ -1338,3 +1338,26 @@ def test_the_demo_notice_heads_the_page_not_the_form(demo_pair):
     assert app.demo not in app.form.children
     app.person.value = None
     assert app.demo.value == ""
+
+
+def test_a_session_booked_ahead_is_noted_as_after_today_when_chosen(demo_pair):
+    """Chosen before its day, a booked session shows "held" with every box open: the Date says
+    at once that it is after today (it was said only on saving, once everything was typed);
+    choosing "rescheduled" takes the note away."""
+    store, pair, _plan, (s1, *_rest) = demo_pair
+    today = s1.scheduled_on - dt.timedelta(days=3)
+    app = open_log(store, pair, today)
+    app.session.value = s1.id
+    assert app.status.value is SessionStatus.HELD
+    assert app.held_on.kind == "warning"
+    assert (
+        f"{dates.short(s1.scheduled_on)} is after today ({dates.short(today)}): a session is "
+        "logged as held once it has happened"
+    ) in app.held_on.message.value
+    app.status.value = SessionStatus.RESCHEDULED
+    assert app.held_on.message.value == ""
+    app.status.value = SessionStatus.HELD
+    app.save_button.click()  # the save's error stands in its place
+    assert "a session cannot be held after today" in app.held_on.message.value
+    app.held_on.value = today
+    assert app.held_on.message.value == ""

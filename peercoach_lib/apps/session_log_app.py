@@ -311,6 +311,8 @@ class SessionLogApp(widgets.VBox):
         self.pair.control.observe(runtime.guarded(self._on_pair), names="value")
         self.session.control.observe(runtime.guarded(self._on_session), names="value")
         self.status.control.observe(runtime.guarded(self._on_status), names="value")
+        for control in (self.held_on.control, self.status.control):
+            control.observe(runtime.guarded(self._on_held_day), names="value")
         for control in (self.first_half.control, self.second_half.control):
             control.observe(runtime.guarded(self._on_minutes), names="value")
         for field in self.check.values():
@@ -572,6 +574,7 @@ class SessionLogApp(widgets.VBox):
         forms.show_messages(self.fields, {})
         self.result.value = ""
         self._on_status()
+        self._on_held_day()
         self._on_minutes()
         self._on_check()
         self._say_next_booked(session)
@@ -716,6 +719,21 @@ class SessionLogApp(widgets.VBox):
         # A planned session put off can be booked again on its new date, here and now.
         moved = self.status.value is SessionStatus.RESCHEDULED and self.loaded_session is not None
         self.new_date.layout.display = "flex" if moved else "none"
+
+    def _on_held_day(self, _change=None) -> None:
+        """A session after today shown as held (one booked ahead, chosen): noted at once, not
+        only once everything is typed and saved."""
+        day, held = self.held_on.value, self.status.value is SessionStatus.HELD
+        if held and day is not None and day > self.today:
+            if self.held_on.kind is None:
+                self.held_on.show(
+                    "warning",
+                    f"{dates.short(day)} is after today ({dates.short(self.today)}): a session "
+                    "is logged as held once it has happened (one put off can be logged as "
+                    "rescheduled now)",
+                )
+        elif self.held_on.kind == "warning":
+            self.held_on.show()
 
     def _on_minutes(self, _change=None) -> None:
         agreed = self.agreement.minutes_per_person if self.agreement else None
