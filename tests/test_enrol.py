@@ -190,10 +190,13 @@ def test_enrol_and_people_from_the_command_line(tmp_path, monkeypatch, capsys):
     assert "3 people added" in capsys.readouterr().out
     assert cli.main(["people"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["id", "name", "role", "cohort", "signs", "in", "as"]
-    assert any("Ann Archer" in line and line.rstrip().endswith("ann") for line in lines)
+    assert lines[0].split() == ["id", "name", "role", "cohort", "signs", "in", "as", "partnership"]
+    # Nobody is paired yet: no partnership ("-").
+    assert any("Ann Archer" in line and line.split()[-2:] == ["ann", "-"] for line in lines)
     # Bea has no sign-in name: she signs in with her e-mail address, and the list says so.
-    assert any("Bea Brook" in line and line.endswith("bea@example.org") for line in lines)
+    assert any(
+        "Bea Brook" in line and line.split()[-2:] == ["bea@example.org", "-"] for line in lines
+    )
     roster.write_text("name,sign_in\n李小龙,lee\n")
     assert cli.main(["enrol", str(roster), "--cohort", "Spring 2027"]) == 0
     capsys.readouterr()
