@@ -365,8 +365,11 @@ def _demo(store, args) -> int:
         if made != summary.pairs
         else ""
     )
+    from peercoach_lib.model import Cohort
+
+    name = store.get(Cohort, summary.cohort_id).name
     print(
-        f"Demo cohort {summary.cohort_id}: {_counted(summary.pairs, 'pair')}{extra}, "
+        f"{name} (cohort {summary.cohort_id}): {_counted(summary.pairs, 'pair')}{extra}, "
         f"{_counted(summary.weeks, 'week')} up to "
         f"{summary.as_of}, {summary.total_rows:,} rows written to {describe(store.url)}."
     )
@@ -466,6 +469,12 @@ def _people(store, args) -> int:
     if args.cohort is not None:
         given = args.cohort.strip()
         by_name = [k for k, name in cohorts.items() if name.casefold() == given.casefold()]
+        if len(by_name) > 1 and not (given.isdigit() and int(given) in cohorts):
+            ids = ", ".join(str(k) for k in by_name)
+            raise NotFoundError(
+                f"{len(by_name)} cohorts are named {given!r} (ids {ids}): give the id of the one "
+                "meant"
+            )
         wanted = int(given) if given.isdigit() and int(given) in cohorts else None
         wanted = wanted if wanted is not None else (by_name[0] if len(by_name) == 1 else None)
         if wanted is None:

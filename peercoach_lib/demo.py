@@ -21,7 +21,7 @@ import pandas as pd
 import pydantic_core
 import sqlalchemy as sa
 
-from peercoach_lib import dates
+from peercoach_lib import dates, partnerships
 from peercoach_lib.model.agreement import Weekday
 from peercoach_lib.model.lsi import DEFAULT_AREAS
 from peercoach_lib.store import Store, Transaction, schema
@@ -375,16 +375,58 @@ class _Builder:
             .values(session_count=sa.case((counted < 1, 1), (counted > 104, 104), else_=counted))
         )
 
+    def _unique_names(self, first: np.ndarray, last: np.ndarray) -> tuple[list[str], list[str]]:
+        """The names drawn, each one the workbook has already (or this cohort has drawn before)
+        drawn again: no two people may share a name, or the choosers could not tell them apart.
+        The draws again come from a generator of their own, so the rest of the cohort is the
+        same as without them; past every name the banks make, a number tells them apart."""
+        taken = {
+            partnerships.name_key(n)
+            for n in self.tx.connection.execute(sa.select(schema.persons.c.name)).scalars()
+        }
+        again = np.random.default_rng([self.seed, 1])
+        firsts, lasts = [], []
+        for f, la in zip(first, last, strict=True):
+            for _ in range(20):
+                if partnerships.name_key(f"{f} {la}") not in taken:
+                    break
+                f, la = (
+                    FIRST_NAMES[again.integers(len(FIRST_NAMES))],
+                    LAST_NAMES[again.integers(len(LAST_NAMES))],
+                )
+            number = 2
+            base = la
+            while partnerships.name_key(f"{f} {la}") in taken:
+                la, number = f"{base} {number}", number + 1
+            taken.add(partnerships.name_key(f"{f} {la}"))
+            firsts.append(f)
+            lasts.append(la)
+        return firsts, lasts
+
+    def _cohort_name(self) -> str:
+        """ "Demo cohort November 2026"; another seed's cohort in the workbook is told apart by
+        its seed, and a cohort of the same name there by a number ("... (2)")."""
+        name = f"Demo cohort {self.as_of:%B %Y}" + ("" if self.seed == 1 else f", set {self.seed}")
+        taken = {
+            n.casefold()
+            for n in self.tx.connection.execute(sa.select(schema.cohorts.c.name)).scalars()
+        }
+        number, unique = 2, name
+        while unique.casefold() in taken:
+            unique, number = f"{name} ({number})", number + 1
+        return unique
+
     def _people(self) -> None:
         n_people = 2 * self.n + 1
         pid = self._take_ids(schema.persons, n_people)
-        first = self._pick(FIRST_NAMES, n_people)
-        last = self._pick(LAST_NAMES, n_people)
+        first, last = self._unique_names(
+            self._pick(FIRST_NAMES, n_people), self._pick(LAST_NAMES, n_people)
+        )
         names = pd.Series(first) + " " + pd.Series(last)
         emails = (
             pd.Series(first).str.lower()
             + "."
-            + pd.Series(last).str.lower()
+            + pd.Series(last).str.lower().str.replace(" ", "")
             + "."
             + pd.Series(pid).astype(str)
             + "@example.org"
@@ -413,9 +455,7 @@ class _Builder:
                 [
                     {
                         "id": self.cohort_id,
-                        # Another seed's cohort in the same workbook is told apart by it.
-                        "name": f"Demo cohort {self.as_of:%B %Y}"
-                        + ("" if self.seed == 1 else f", set {self.seed}"),
+                        "name": self._cohort_name(),
                         "facilitator_id": self.facilitator_id,
                         "starts_on": self.start.date(),
                         "description": (
@@ -979,7 +1019,15 @@ class _Builder:
             )
         )
         # A partnership that did not work out: it ended, and one of them has a new partner.
-        names = ("Noor Alvarez", "Ben Okoye", "Ines Moreau")
+        names = [
+            f"{f} {la}"
+            for f, la in zip(
+                *self._unique_names(
+                    np.array(["Noor", "Ben", "Ines"]), np.array(["Alvarez", "Okoye", "Moreau"])
+                ),
+                strict=True,
+            )
+        ]
         x, y, z = (
             self._save(
                 m.Person(

@@ -345,6 +345,14 @@ def enrol(
         cohorts = tx.find(Cohort)
         found = [c for c in cohorts if c.name == cohort_name]
         alike = [c for c in cohorts if c.name.casefold() == cohort_name.casefold()]
+        if len(found) > 1:
+            raise RosterRefused(
+                [
+                    *faults,
+                    f"cohort: {len(found)} cohorts are named {cohort_name!r} (ids "
+                    f"{', '.join(str(c.id) for c in found)}): give the id of the one meant",
+                ]
+            )
         if not found and alike:
             raise RosterRefused(
                 [

@@ -134,6 +134,25 @@ def test_people_names_each_persons_partnership_for_the_calendar_command(db, caps
     )
 
 
+def test_a_name_two_cohorts_share_asks_for_the_id(db, tmp_path, capsys):
+    """Two cohorts of one name (an import can bring one): `people` said there was no such
+    cohort, listing both; `enrol` took the first without a word."""
+    store = Store(db)
+    twins = [store.save(model.Cohort(name="Spring 2027")) for _ in range(2)]
+    ids = ", ".join(str(c.id) for c in twins)
+    assert cli.main(["people", "--cohort", "spring 2027"]) == 2
+    assert f"2 cohorts are named 'spring 2027' (ids {ids}): give the id" in capsys.readouterr().err
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,sign_in\nAnn Becker,abecker\n")
+    assert cli.main(["enrol", str(roster), "--cohort", "Spring 2027"]) == 2
+    assert f"2 cohorts are named 'Spring 2027' (ids {ids}): give the id" in (
+        capsys.readouterr().err
+    )
+    assert store.find(model.Person) == []
+    assert cli.main(["enrol", str(roster), "--cohort", str(twins[1].id)]) == 0
+    assert [p.cohort_id for p in store.find(model.Person)] == [twins[1].id]
+
+
 def test_help_documents_every_command(capsys):
     with pytest.raises(SystemExit) as exited:
         cli.main(["--help"])

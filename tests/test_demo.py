@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from peercoach_lib import demo, model, transfer
+from peercoach_lib import demo, model, partnerships, transfer
 from peercoach_lib.store import Store
 from peercoach_lib.store.mapping import TABLE_MAPS
 from tests.conftest import AS_OF
@@ -126,6 +126,27 @@ def test_a_second_demo_cohort_sits_beside_the_first(demo_store: Store):
         + summary.rows["session_halves"]
         + summary.rows["lsi_ratings"]
     )
+
+
+def test_a_demo_cohort_beside_another_repeats_no_name(tmp_path):
+    """The same seed twice in one workbook: every person and cohort still has a name of its own
+    (the second cohort repeated the first's people and name, and no chooser told them apart);
+    the first cohort is as it would be alone."""
+    with Store(f"sqlite:///{tmp_path / 'two.sqlite'}") as store:
+        demo.generate(store, pairs=12, weeks=8, seed=1, as_of=AS_OF)
+        alone = _content(store)
+        demo.generate(store, pairs=12, weeks=8, seed=1, as_of=AS_OF)
+        names = [p.name for p in store.find(model.Person)]
+        assert len({partnerships.name_key(n) for n in names}) == len(names) == 2 * (25 + 3)
+        cohorts = [c.name for c in store.find(model.Cohort)]
+        assert cohorts == [f"Demo cohort {AS_OF:%B %Y}", f"Demo cohort {AS_OF:%B %Y} (2)"]
+        first = {p.id: p.name for p in store.find(model.Person) if p.id <= 28}
+        assert first == {r["id"]: r["name"] for r in alone["records"]["persons"]}
+    with Store(f"sqlite:///{tmp_path / 'many.sqlite'}") as store:
+        # More people than the name banks make: told apart by a number.
+        demo.generate(store, pairs=1500, weeks=1, seed=3, as_of=AS_OF)
+        names = [p.name for p in store.find(model.Person)]
+        assert len({partnerships.name_key(n) for n in names}) == len(names)
 
 
 @pytest.mark.parametrize(("pairs", "weeks"), [(0, 4), (2, 0), (2, 600)])
