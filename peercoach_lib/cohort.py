@@ -427,9 +427,28 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
     out["goals"] = _frame(connection, sa.select(goals).where(goals.c.first_level.is_not(None)))
 
     # LSI: each member's first and latest assessment (by the (person, date) index), and the
-    # index of each: the mean satisfaction of its ratings, times ten.
+    # index of each: the mean satisfaction of its ratings, times ten. The first may be the one
+    # taken last before the pair began (in the range): the index is taken before a first
+    # session, and a change counted from the first taken during the pair left out where people
+    # started from (My progress counts from it).
     a, r = schema.lsi_assessments, schema.lsi_ratings
-    taken = sa.and_(a.c.person_id == members.c.person, during(a.c.taken_on))
+    before = a.alias("before")
+    baseline = (
+        sa.select(before.c.id)
+        .where(
+            before.c.person_id == members.c.person,
+            before.c.taken_on.between(start, end),
+            before.c.taken_on < members.c.from_,
+        )
+        .order_by(before.c.taken_on.desc(), before.c.id.desc())
+        .limit(1)
+        .correlate_except(before)  # to the member two levels out
+        .scalar_subquery()
+    )
+    taken = sa.and_(
+        a.c.person_id == members.c.person,
+        sa.or_(during(a.c.taken_on), a.c.id == baseline),
+    )
 
     def assessment(*order) -> sa.ScalarSelect:
         return sa.select(a.c.id).where(taken).order_by(*order).limit(1).scalar_subquery()

@@ -571,6 +571,33 @@ def test_gas_and_lsi_change_from_the_first_and_latest_in_the_range(store):
     assert later.loc[0, "gas_change"] == pytest.approx(10.0)  # Ann 0 -> 2 (T 50 -> 70), Bo 0
 
 
+def test_lsi_change_counts_from_the_assessment_taken_last_before_the_pair_began(store):
+    """People take the index before their first session: the dashboard's change starts from
+    it, as My progress does (it started from the first taken during the pair, 58 -> 67 where
+    the person saw 58 -> 74, or too few where there was one since). Only one before the pair
+    counts, and only in the range."""
+    fay = store.save(model.Person(name="Fay", role="facilitator"))
+    c = store.save(model.Cohort(name="Baselines", facilitator_id=fay.id, starts_on=START))
+    ann, bo = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Ann", "Bo"))
+    _pair(store, c.id, ann, bo, started=D(2026, 3, 9))
+
+    def lsi(person, day, satisfaction):
+        areas = [{"area": f"Area {k}", "satisfaction": satisfaction} for k in range(8)]
+        store.save(model.LsiAssessment(person_id=person.id, taken_on=day, areas=areas))
+
+    lsi(ann, D(2026, 2, 25), 1)  # before the range
+    lsi(ann, D(2026, 3, 2), 3)  # before the pair, not the last before it
+    lsi(ann, D(2026, 3, 6), 4)  # the last before the pair began: Ann's start
+    lsi(ann, D(2026, 3, 27), 7)
+    lsi(bo, D(2026, 3, 5), 5)
+    lsi(bo, D(2026, 3, 20), 6)
+    (row,) = cohort.load(store, c.id, start=START, end=END).pairs.itertuples()
+    assert row.lsi_change == pytest.approx(20.0)  # Ann 40 -> 70, Bo 50 -> 60
+    assert row.lsi_people == 2
+    narrow = cohort.load(store, c.id, start=D(2026, 3, 7), end=END).pairs
+    assert pd.isna(narrow.loc[0, "lsi_change"])  # one assessment each in this range
+
+
 def test_the_flags_stand_on_the_end_of_the_range_whatever_its_start(store, known):
     c, _ = known
     whole = cohort.load(store, c.id, start=START, end=END)
