@@ -50,6 +50,10 @@ class Progress:
     partner: str | None = None  # the partner's name in ``partnership``
     plans: int = 0  # the person's change plans (their goals), whatever their status
     partnerships: int = 1  # how many partnerships the person has had (the one shown among them)
+    #: Planned sessions due by now that ``planned`` leaves out: put off to another day (counted
+    #: there), and cancelled.
+    put_off: int = 0
+    cancelled: int = 0
 
     @property
     def gas_table(self) -> pd.DataFrame:
@@ -136,6 +140,8 @@ def load(
     recent = sessions.follow_through_since(reviewed, as_of - pd.Timedelta(weeks=4))
 
     held, planned, held_unplanned = sessions.held_and_planned(mine, sessions_as_of)
+    due = mine["planned"].astype(bool) & (pd.to_datetime(mine["scheduled_on"]) <= sessions_as_of)
+    left_out = mine.loc[due, "status"].astype(str).value_counts()
     timeline = (
         mine.assign(date=mine["held_on"].fillna(mine["scheduled_on"]))[
             ["date", "status", "planned"]
@@ -198,6 +204,8 @@ def load(
         checks=check_table,
         check_threshold=settings.check_total_below,
         plans=len(plans),
+        put_off=int(left_out.get("rescheduled", 0)),
+        cancelled=int(left_out.get("cancelled", 0)),
     )
 
 
@@ -254,9 +262,21 @@ def read_cadence(p: Progress) -> str:
         else f" Every gap stayed within {interval}."
     )
     extra = p.held_unplanned
+    # The sessions the table lists as planned that the count leaves out, said, so that the
+    # two agree.
+    left_out = [
+        f"{p.put_off} put off (counted on {'its' if p.put_off == 1 else 'their'} new "
+        f"day{'' if p.put_off == 1 else 's'})"
+        if p.put_off
+        else "",
+        f"{p.cancelled} cancelled" if p.cancelled else "",
+    ]
+    aside = " and ".join(s for s in left_out if s)
     if p.planned:
-        held = f"You held {p.held} of {p.planned} planned sessions so far" + (
-            f", and {extra} unplanned" if extra else ""
+        held = (
+            f"You held {p.held} of {p.planned} planned sessions so far"
+            + (f", not counting {aside}" if aside else "")
+            + (f", and {extra} unplanned" if extra else "")
         )
     elif extra:
         held = f"You held {extra} session{'s' if extra != 1 else ''} so far, none of them planned"

@@ -159,6 +159,9 @@ def test_progress_tables_agree_with_the_records(sixteen_weeks):
         # Cancelled, or moved to another day (and counted there).
         and s.status not in (model.SessionStatus.CANCELLED, model.SessionStatus.RESCHEDULED)
     )
+    due = [s for s in sessions if s.planned and s.scheduled_on <= AS_OF]
+    assert p.put_off == sum(s.status is model.SessionStatus.RESCHEDULED for s in due)
+    assert p.cancelled == sum(s.status is model.SessionStatus.CANCELLED for s in due)
     assert len(p.sessions) == len(sessions)
     checks = sixteen_weeks.find(model.SessionCheck, person_id=person.id)
     assert len(p.checks) == len(checks)
@@ -298,10 +301,19 @@ def test_unplanned_sessions_held_are_told_apart_from_planned_ones():
         held_unplanned=2,
         partnership=None,
         partner=None,
+        put_off=0,
+        cancelled=0,
     )
     assert pg.read_cadence(p).startswith(
         "You held 12 of 16 planned sessions so far, and 2 unplanned."
     )
+    # The planned sessions the count leaves out are named (the table lists them as planned).
+    p.put_off, p.cancelled = 1, 2
+    assert pg.read_cadence(p).startswith(
+        "You held 12 of 16 planned sessions so far, not counting 1 put off (counted on its new "
+        "day) and 2 cancelled, and 2 unplanned."
+    )
+    p.put_off, p.cancelled = 0, 0
     assert pg.read_cadence(p).endswith("Every gap stayed within your agreed 14 days.")
     p.interval_agreed = False
     assert pg.read_cadence(p).endswith(
