@@ -349,12 +349,21 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     ) in plain(app.pair_result.value)
     app.pair_person.value = options[alone[0]]  # the summary names what is still marked
     assert f"Nobody was paired: {q('New partner')} needs attention" in plain(app.pair_result.value)
-    app.pair_partner.value = options[alone[0]]
-    assert app.pair_result.value == ""
+    app.pair_partner.value = options[alone[0]]  # the same person: said as it is chosen
+    assert "must be someone else" in app.pair_partner.message.value
+    assert f"Nobody was paired: {q('New partner')} needs attention" in plain(app.pair_result.value)
     app.pair_button.click()
     assert "must be someone else" in app.pair_partner.message.value
     taken = next(v for label, v in options.items() if v and label not in alone)
-    app.pair_partner.value = taken  # someone in a running partnership
+    app.pair_partner.value = taken  # someone in a running partnership: said as it is chosen
+    assert "is in a running partnership with" in app.pair_partner.message.value
+    # With the day emptied, "Pair them" says that and the partner's fault at once (the
+    # partner's waited until a day was chosen).
+    app.pair_start.value = None
+    app.pair_button.click()
+    assert "choose the day the partnership starts" in app.pair_start.message.value
+    assert "is in a running partnership with" in app.pair_partner.message.value
+    app.pair_start.value = AS_OF
     app.pair_button.click()
     assert "is in a running partnership with" in app.pair_partner.message.value
     assert f"Nobody was paired: {q('New partner')} needs attention" in plain(app.pair_result.value)
@@ -367,7 +376,14 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     app.pair_button.click()
     assert "the new one starts on that day or later" in app.pair_start.message.value
     assert "until" not in app.pair_person.message.value + app.pair_partner.message.value
+    # A start years ahead (a year typed wrong) is noted beside it.
+    app.pair_start.value = AS_OF + dt.timedelta(days=3650)
+    assert "days from today: the pair appears in no figure until then" in (
+        app.pair_start.message.value
+    )
+    assert "Note:" in app.pair_start.message.value
     app.pair_start.value = AS_OF
+    assert app.pair_start.message.value == ""
     app.pair_partner.value = other
     app.pair_button.click()
     assert "are partners from" in plain(app.pair_result.value)

@@ -76,6 +76,7 @@ class CohortDashboardApp(widgets.VBox):
         self.spread_image = forms.ChartView(max_width="960px", name="how the pairs spread")
         self.flags_box = widgets.VBox()
         self.endings = widgets.HTML()
+        self._loading_pairing = False
         self.pair_person = forms.dropdown("Person", "person_a_id", [])
         self.pair_partner = forms.dropdown("New partner", "person_b_id", [])
         self.pair_start = forms.date("Starting on", "started_on", value=self.today)
@@ -159,6 +160,8 @@ class CohortDashboardApp(widgets.VBox):
             field.control.observe(runtime.guarded(self._on_range), names="value")
         self.sort.observe(runtime.guarded(lambda _c: self._draw_grid()), names="value")
         self.pair_button.on_click(runtime.settled(self._on_pair))
+        for field in (self.pair_person, self.pair_partner, self.pair_start):
+            field.control.observe(runtime.guarded(self._on_pairing_edit), names="value")
         self._on_cohort()
 
     # -- loading ---------------------------------------------------------------------------------
@@ -571,26 +574,64 @@ class CohortDashboardApp(widgets.VBox):
         }
         options = [(p.name + ("" if p.id in active else " (no partner now)"), p.id) for p in people]
         options.sort(key=lambda o: (not o[0].endswith("(no partner now)"), o[0]))
-        for field, prompt in (
-            (self.pair_person, "Choose a person…"),
-            (self.pair_partner, "Choose their new partner…"),
-        ):
-            chosen = field.value
-            field.control.options = [(prompt, None), *options]
-            field.value = chosen
-            field.show()
+        self._loading_pairing = True
+        try:
+            for field, prompt in (
+                (self.pair_person, "Choose a person…"),
+                (self.pair_partner, "Choose their new partner…"),
+            ):
+                chosen = field.value
+                field.control.options = [(prompt, None), *options]
+                field.value = chosen
+                field.show()
+        finally:
+            self._loading_pairing = False
+
+    #: A start further ahead than this is noted (a year typed wrong goes through otherwise).
+    FAR_AHEAD_DAYS = 183
+
+    def _pairing_faults(self, *, required: bool) -> dict[str, str]:
+        """What stands against pairing the people chosen, from the day chosen (every fault at
+        once, as far as what is chosen lets it be said); with ``required``, what is not chosen
+        yet too."""
+        a, b, on = self.pair_person.value, self.pair_partner.value, self.pair_start.value
+        errors = {}
+        if required:
+            if a is None:
+                errors["person_a_id"] = "choose the person to pair"
+            if b is None:
+                errors["person_b_id"] = "choose their new partner"
+            if on is None:
+                errors["started_on"] = "choose the day the partnership starts"
+        if a is not None or b is not None:
+            for problem in partnerships.pairing_problems(self.store, a, b, on=on or self.today):
+                if problem.path != "started_on" or on is not None:  # no day: none to fault
+                    errors.setdefault(problem.path, problem.message)
+        return errors
+
+    def _show_pairing_faults(self, errors: dict[str, str]) -> None:
+        forms.show_messages(self.pair_fields, errors)
+        on = self.pair_start.value
+        if "started_on" not in errors and on is not None:
+            ahead = (on - self.today).days
+            if ahead > self.FAR_AHEAD_DAYS:
+                self.pair_start.show(
+                    "warning",
+                    f"{dates.long(on)} is {ahead:,} days from today: the pair appears in no "
+                    "figure until then",
+                )
+
+    def _on_pairing_edit(self, _change=None) -> None:
+        """A choice made, or the day changed: its faults said at once (the same person twice,
+        someone in a running partnership), not only on "Pair them"."""
+        if self._loading_pairing:
+            return
+        self._show_pairing_faults(self._pairing_faults(required=False))
 
     def _on_pair(self, _button) -> None:
-        forms.show_messages(self.pair_fields, {})
-        errors = {}
-        if self.pair_person.value is None:
-            errors["person_a_id"] = "choose the person to pair"
-        if self.pair_partner.value is None:
-            errors["person_b_id"] = "choose their new partner"
-        if self.pair_start.value is None:
-            errors["started_on"] = "choose the day the partnership starts"
+        errors = self._pairing_faults(required=True)
+        self._show_pairing_faults(errors)
         if errors:
-            forms.show_messages(self.pair_fields, errors)
             self.pair_result.value = forms.refused(self.pair_fields, lead="Nobody was paired")
             return
         chosen = self.store.get(Cohort, self.chooser.value)
