@@ -213,6 +213,17 @@ def parse_records(document: dict[str, Any]) -> dict[str, list[Record]]:
                 record = mapping.record.model_validate(row)
             except ValidationError as exc:
                 problems.extend(f"{where}: {e}" for e in exc.errors)
+                # A key taken out by hand leaves its default in its place, and the rule that
+                # then fails may name another field: the keys missing are named too.
+                lacking = [
+                    n for n in mapping.record.model_fields if isinstance(row, dict) and n not in row
+                ]
+                if lacking:
+                    keys = ", ".join(f'"{n}"' for n in lacking)
+                    problems.append(
+                        f"{where}: has no {keys} (an export writes every field; a default stood "
+                        "in for it)"
+                    )
                 continue
             if record.id is None:
                 problems.append(f"{where}: Id: is required in an export")

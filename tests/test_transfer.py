@@ -115,6 +115,22 @@ def test_refusal_messages_say_where_the_problem_is(demo_store, tmp_path):
     )
 
 
+def test_a_key_taken_out_by_hand_is_named_beside_the_rule_its_default_breaks(demo_store):
+    """A held session without its "status" key is read as scheduled, and refused as "only a
+    held session has a date held": the key missing is said too."""
+    document = _valid(demo_store)
+    held = next(s for s in document["records"]["sessions"] if s["status"] == "held")
+    del held["status"]
+    with pytest.raises(ImportRefused) as caught:
+        transfer.parse_records(document)
+    said = str(caught.value)
+    assert f"sessions {held['id']}: Date held: only a held session has a date held" in said
+    assert (
+        f'sessions {held["id"]}: has no "status" (an export writes every field; a default '
+        "stood in for it)"
+    ) in said
+
+
 def test_a_file_cut_short_or_from_a_newer_workbook_says_so(demo_store, tmp_path):
     text = json.dumps(_valid(demo_store), indent=1)
     cut = tmp_path / "cut.json"
