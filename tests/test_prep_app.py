@@ -91,6 +91,27 @@ def test_an_empty_purpose_is_an_error_and_nothing_is_saved(store, pair, booked):
     assert app.result.value == ""  # mended: the summary went with the mark
 
 
+def test_each_box_is_checked_as_it_is_left(store, pair, booked):
+    """An emptied purpose or an outcome over its length is said under the box when it is left
+    (both waited for Save); a session shown anew says nothing of the one before."""
+    sessions, _ = booked
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    assert "Needed to save" in app.purpose.control.placeholder
+    app.purpose.value = "Plan the move"
+    app.purpose.value = "   "
+    assert "cannot be empty" in app.purpose.message.value
+    app.outcomes.value = "x" * 5000
+    assert "must be at most" in app.outcomes.message.value
+    app.outcomes.value = "Leave with a date"
+    assert app.outcomes.message.value == ""
+    app.purpose.value = "Plan the move"
+    assert app.purpose.message.value == ""
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    app.session.value = sessions[1].id  # its purpose is empty: not an error until saved
+    assert app.purpose.value == "" and app.purpose.message.value == ""
+
+
 def test_a_note_about_a_pin_goes_with_the_question_it_was_about(store, pair, booked):
     app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
     app.purpose.value = "Plan the move"

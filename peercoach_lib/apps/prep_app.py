@@ -228,7 +228,7 @@ class SessionPrepApp(widgets.VBox):
         self.purpose = forms.text(
             "Purpose: why this session?",
             "purpose",
-            placeholder="Start with a verb: decide, plan, understand…",
+            placeholder="Needed to save. Start with a verb: decide, plan, understand…",
         )
         self.outcomes = forms.textarea(
             "Outcomes", "outcomes", placeholder="This session will be a success if…"
@@ -334,6 +334,13 @@ class SessionPrepApp(widgets.VBox):
             self.private.control,
         ):
             control.observe(runtime.guarded(self._on_edit), names="value")
+        # Each box is checked as it is left (an emptied purpose, a text over its length), not
+        # only on saving.
+        for field in (self.purpose, self.outcomes, self.process, self.private):
+            field.control.observe(
+                runtime.guarded(lambda _change, field=field: self._check_left(field)),
+                names="value",
+            )
         self._on_person()
 
     # -- the question deck -----------------------------------------------------------------------
@@ -732,6 +739,32 @@ class SessionPrepApp(widgets.VBox):
 
     # -- saving ----------------------------------------------------------------------------------
 
+    def _record(self, session_id: int) -> SessionPrep:
+        """The preparation on screen, for ``session_id`` (raises ValidationError)."""
+        return SessionPrep(
+            id=self.current.id if self.current else None,
+            session_id=session_id,
+            person_id=self.person.value,
+            purpose=self.purpose.value,
+            outcomes=self.outcomes.value,
+            process=self.process.value,
+            pinned_questions=self.pinned,
+            shared=self.shared.value,
+            private_notes=self.private.value,
+        )
+
+    def _check_left(self, field: forms.Field) -> None:
+        """What is wrong with the box just left, said under it (what it holds now)."""
+        chosen = self._selected()
+        if self._loading or self.person.value is None or chosen is None:
+            return
+        try:
+            self._record(chosen.session.id)
+        except ValidationError as exc:
+            said = exc.messages().get(field.path)
+            if said:
+                field.show("error", said)
+
     def _on_save(self, _button=None) -> None:
         chosen = self._selected()
         if self.person.value is None or chosen is None:
@@ -739,17 +772,7 @@ class SessionPrepApp(widgets.VBox):
             return
         errors: dict[str, str] = {}
         try:
-            draft = SessionPrep(
-                id=self.current.id if self.current else None,
-                session_id=chosen.session.id,
-                person_id=self.person.value,
-                purpose=self.purpose.value,
-                outcomes=self.outcomes.value,
-                process=self.process.value,
-                pinned_questions=self.pinned,
-                shared=self.shared.value,
-                private_notes=self.private.value,
-            )
+            draft = self._record(chosen.session.id)
         except ValidationError as exc:
             errors.update(exc.messages())
             draft = None
