@@ -207,6 +207,8 @@ def test_an_unplanned_session_and_a_short_half(demo_pair):
     app.session.value = UNPLANNED
     app.held_on.value = s1.scheduled_on - dt.timedelta(days=2)
     agreed = app.agreement.minutes_per_person
+    app.second_half.value = 0  # said too (1 minute was "ran short", 0 nothing at all)
+    assert "this half did not happen (0 minutes)" in app.second_half.message.value
     app.second_half.value = 1
     assert f"ran short: 1 of the agreed {agreed} minutes" in app.second_half.message.value
     # A save refused for another field keeps the note (it went until the minutes changed).

@@ -740,7 +740,9 @@ class SessionLogApp(widgets.VBox):
         for field in (self.first_half, self.second_half):
             if field.kind == "error":
                 continue  # what is wrong with it is said; "ran short" comes back once mended
-            if agreed and 0 < field.value < agreed:
+            if agreed and field.value == 0:
+                field.show("warning", "this half did not happen (0 minutes)")
+            elif agreed and 0 < field.value < agreed:
                 field.show("warning", f"ran short: {field.value} of the agreed {agreed} minutes")
             else:
                 field.show()
