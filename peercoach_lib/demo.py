@@ -280,6 +280,21 @@ def _flag_history(store: Store, cohort_id: int, start: pd.Timestamp, as_of: dt.d
         ).scalar_one()
 
 
+def _no_note_twice_running(notes: pd.DataFrame) -> pd.DataFrame:
+    """The notes with none the same as the person's note before it among those shared (or
+    those kept private): the partner reads the shared ones in a row, and one sentence three
+    times running reads as a fault. Taken in turn from the bank, without the generator, so the
+    rest of the cohort stays as it was."""
+    order = notes.sort_values(["person_id", "shared", "session_id"], kind="stable")
+    codes = order["text"].map({text: k for k, text in enumerate(NOTES)}).to_numpy().copy()
+    group = (order["person_id"].astype(str) + order["shared"].astype(str)).to_numpy()
+    for k in range(1, len(codes)):
+        if group[k] == group[k - 1] and codes[k] == codes[k - 1]:
+            codes[k] = (codes[k] + 1) % len(NOTES)
+    text = pd.Series(np.asarray(NOTES, dtype=object)[codes], index=order.index)
+    return notes.assign(text=text.reindex(notes.index))
+
+
 class _Builder:
     def __init__(self, tx: Transaction, *, pairs: int, weeks: int, seed: int, as_of: dt.date):
         self.tx = tx
@@ -878,17 +893,15 @@ class _Builder:
             ),
         )
         noted = rows[rng.random(n) < 0.5]
-        self._insert(
-            schema.session_notes,
-            pd.DataFrame(
-                {
-                    "session_id": noted["id"],
-                    "person_id": noted["person"],
-                    "text": self._pick(NOTES, len(noted)),
-                    "shared": rng.random(len(noted)) < 0.2,
-                }
-            ),
+        notes = pd.DataFrame(
+            {
+                "session_id": noted["id"],
+                "person_id": noted["person"],
+                "text": self._pick(NOTES, len(noted)),
+                "shared": rng.random(len(noted)) < 0.2,
+            }
         )
+        self._insert(schema.session_notes, _no_note_twice_running(notes))
 
     def _preps(self) -> None:
         rng = self.rng

@@ -128,6 +128,14 @@ def test_a_second_demo_cohort_sits_beside_the_first(demo_store: Store):
     )
 
 
+def test_no_note_repeats_the_one_before_it_among_a_persons_shared_or_private(demo_store):
+    """The partner reads someone's shared notes in a row: one sentence three times running
+    read as a fault."""
+    notes = demo_store.frame("session_notes").sort_values(["person_id", "shared", "session_id"])
+    before = notes.groupby(["person_id", "shared"])["text"].shift()
+    assert len(notes) > 20 and not (notes["text"] == before).any()
+
+
 def test_a_demo_cohort_beside_another_repeats_no_name(tmp_path):
     """The same seed twice in one workbook: every person and cohort still has a name of its own
     (the second cohort repeated the first's people and name, and no chooser told them apart);
