@@ -286,8 +286,12 @@ def gas_progress(levels, scores, milestones, *, figure: Figure | None = None) ->
     return figure
 
 
-def follow_through_chart(weekly, recent: float | None, *, ax: Axes | None = None) -> Figure:
-    """Follow-through per week (bars, percent written on each) and over the last four weeks."""
+def follow_through_chart(
+    weekly, recent: float | None, *, as_of=None, ax: Axes | None = None
+) -> Figure:
+    """Follow-through per week (bars, percent written on each) and over the last four weeks
+    up to ``as_of`` (a line over those weeks alone: across the whole chart it read as a target
+    or an average of all; by default up to the end of the last week shown)."""
     ax = _figure((7.6, 3.4), ax=ax)
     rates = weekly["rate"].astype(float)
     bars = ax.bar(
@@ -304,8 +308,15 @@ def follow_through_chart(weekly, recent: float | None, *, ax: Axes | None = None
             color=TEXT,
         )
     if recent is not None:
-        ax.axhline(
+        end = (
+            pd.Timestamp(as_of)
+            if as_of is not None
+            else pd.Timestamp(weekly["week"].max()) + pd.Timedelta(days=6)
+        )
+        ax.hlines(
             recent * 100,
+            end - pd.Timedelta(weeks=4),
+            end,
             color=OKABE_ITO["orange"],
             linestyle="--",
             linewidth=1.5,

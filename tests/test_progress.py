@@ -9,6 +9,7 @@ import html
 import io
 import re
 
+import matplotlib.dates
 import pytest
 
 from peercoach_lib import charts, dates, demo, lsi, model, partnerships, progress
@@ -188,8 +189,14 @@ def test_progress_charts_show_what_the_tables_hold(sixteen_weeks):
     (ax,) = charts.checks_chart(p.checks, 36).axes
     (threshold,) = [ln for ln in ax.get_lines() if ln.get_gid() == "threshold"]
     assert list(threshold.get_ydata()) == [36, 36]
-    (ax,) = charts.follow_through_chart(p.follow_weekly, p.follow_recent).axes
+    (ax,) = charts.follow_through_chart(p.follow_weekly, p.follow_recent, as_of=p.as_of).axes
     assert len([b for b in ax.patches if b.get_gid() == "week"]) == len(p.follow_weekly)
+    # The last four weeks' rate is drawn over those four weeks alone, not across the chart.
+    (ax,) = charts.follow_through_chart(p.follow_weekly, 0.5, as_of=p.as_of).axes
+    (recent,) = [c for c in ax.collections if c.get_gid() == "recent"]
+    ((start, _), (end, _)) = recent.get_segments()[0]
+    assert matplotlib.dates.num2date(end).date() == p.as_of.date()
+    assert round(end - start) == 28
     (ax,) = charts.cadence_chart(p.sessions, p.gaps, p.interval_days).axes
     shaded = [patch for patch in ax.patches if patch.get_gid() == "long-gap"]
     assert len(shaded) == int(p.gaps["too_long"].sum())

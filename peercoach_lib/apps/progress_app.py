@@ -166,7 +166,7 @@ class ProgressApp(widgets.VBox):
         )
         s["follow_through"].show(
             progress.read_follow_through(p),
-            (lambda: charts().follow_through_chart(p.follow_weekly, p.follow_recent))
+            (lambda: charts().follow_through_chart(p.follow_weekly, p.follow_recent, as_of=p.as_of))
             if len(p.follow_weekly)
             else None,
             p.follow_weekly,
