@@ -430,9 +430,19 @@ def _calendar(store, args) -> int:
 
 def _forget(store, args) -> int:
     from peercoach_lib.forget import forget_person
-    from peercoach_lib.model import Person
+    from peercoach_lib.model import Cohort, Person
 
     person = store.get(Person, args.person)
+    # A cohort's facilitator leaves it without one: said before asking, and after.
+    led = [c for c in store.find(Cohort) if c.facilitator_id == person.id]
+    if led and person.forgotten_at is None:
+        named = ", ".join(f"{c.name!r} (cohort {c.id})" for c in led)
+        lead_note = (
+            f"{person.name} is the facilitator of {named}: it has none once they are forgotten, "
+            "until a roster names one (peercoach enrol, a row whose role is facilitator)."
+        )
+    else:
+        lead_note = ""
     if not args.yes and not sys.stdin.isatty():
         print(
             f"Nothing was changed: forgetting person {person.id} cannot be undone, so without a "
@@ -441,6 +451,8 @@ def _forget(store, args) -> int:
         )
         return 1
     if not args.yes:
+        if lead_note:
+            print(lead_note, file=sys.stderr)
         prompt = f"Forget {person.name} (person {person.id})? This cannot be undone. Type yes: "
         try:
             answer = input(prompt)
@@ -451,6 +463,8 @@ def _forget(store, args) -> int:
             return 1
     report = forget_person(store, args.person)
     print(report.summary())
+    if lead_note and args.yes:
+        print(lead_note.replace(" is the facilitator of ", " was the facilitator of "))
     return 0
 
 

@@ -805,6 +805,25 @@ def test_forget_command_asks_at_a_terminal(db, capsys, monkeypatch):
         assert store.get(model.Person, 3).forgotten_at is not None
 
 
+def test_forgetting_a_cohorts_facilitator_says_the_cohort_is_left_without_one(
+    db, capsys, monkeypatch
+):
+    with Store(db) as store:
+        (cohort_,) = store.find(model.Cohort)
+        fay = store.get(model.Person, cohort_.facilitator_id)
+    said = f"is the facilitator of {cohort_.name!r} (cohort {cohort_.id}): it has none once"
+    monkeypatch.setattr(sys, "stdin", _Terminal("no\n"))
+    assert cli.main(["forget", "--person", str(fay.id)]) == 1
+    assert f"{fay.name} {said}" in capsys.readouterr().err  # before the question
+    assert cli.main(["forget", "--person", str(fay.id), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert f"{fay.name} was the facilitator of {cohort_.name!r}" in out
+    assert "until a roster names one (peercoach enrol, a row whose role is facilitator)" in out
+    # A participant is forgotten without a word about cohorts.
+    assert cli.main(["forget", "--person", str(fay.id + 1), "--yes"]) == 0
+    assert "facilitator of" not in capsys.readouterr().out
+
+
 def test_forget_command_has_help(capsys):
     with pytest.raises(SystemExit) as exited:
         cli.main(["forget", "--help"])
