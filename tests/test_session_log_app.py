@@ -940,6 +940,8 @@ def test_editing_an_earlier_session_keeps_the_follow_ups_of_its_commitments(demo
     app = reopened(store, pair, s1)
     texts = [row["text"] for row in app.new_commitments.rows]
     assert [t.value for t in texts] == ["Draft the bid", "Call the funder"]
+    # Saved, they are the session's own, not new ones (the list was "New commitments").
+    assert app.new_commitments.label == "Made in this session"
     texts[0].value = "Draft the bid, two pages"
     app.note.value = "Added later"
     app.save_button.click()

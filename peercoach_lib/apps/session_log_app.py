@@ -208,7 +208,7 @@ class SessionLogApp(widgets.VBox):
         )
         self.reviews = widgets.VBox()
         self.new_commitments = forms.RowList(
-            "New commitments",
+            "Made in this session",
             "new_commitments",
             _commitment_row([("(no goal)", None)]),
             add_label="Add a commitment",
