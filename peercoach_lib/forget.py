@@ -51,7 +51,7 @@ from peercoach_lib.model import (
     SessionPrep,
 )
 from peercoach_lib.model.base import _inner_model
-from peercoach_lib.partnerships import last_held_day, wind_up
+from peercoach_lib.partnerships import ended_on, last_held_day, wind_up
 from peercoach_lib.store import Store, Transaction, schema
 from peercoach_lib.store.mapping import table_map
 
@@ -247,10 +247,9 @@ def _end_partnerships(tx: Transaction, person: Person, now: dt.datetime) -> int:
         # Not before a session the partner, a day ahead, has logged as held already.
         today = dates.in_zone(now, zone).date()
         held = last_held_day(tx, partnership.id)
-        if held is None and today < partnership.started_on:
-            partnership = partnership.replace(started_on=today)  # called off before it began
-        on = max(today, partnership.started_on, held or partnership.started_on)
-        tx.save(partnership.replace(ended_on=on, end_reason=EndReason.OTHER))
+        # One yet to begin is called off today (see partnerships.ended_on).
+        on = max(today, held) if held is not None else today
+        tx.save(ended_on(partnership, on, EndReason.OTHER))
         wind_up(tx, partnership.id, on)
     return len(running)
 

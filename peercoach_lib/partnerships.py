@@ -50,8 +50,12 @@ def end(
 ) -> Partnership:
     """End the partnership on ``on`` (default today) at the request of partner ``by``.
 
+    A partnership paired to start later is called off: ended today, it starts today too (a
+    mistaken pairing, or one of the two leaving before it begins), and frees both at once.
+
     Raises :class:`ValidationError` when ``by`` is not a partner, the partnership has already
-    ended, or the date is in the future, before the start, or before a held session.
+    ended, or the date is in the future, before the start (but for calling it off today), or
+    before a held session.
     """
     today = today or dt.date.today()
     on = on or today
@@ -60,7 +64,7 @@ def end(
         errors = _ending_errors(tx, partnership, by=by, on=on, today=today)
         if errors:
             raise ValidationError("Ending the partnership", errors)
-        ended = partnership.replace(ended_on=on, end_reason=EndReason(reason))
+        ended = ended_on(partnership, on, EndReason(reason))
         note = EndingNote(
             partnership_id=partnership_id,
             person_id=by,
@@ -72,6 +76,15 @@ def end(
         _save_note(tx, note)
         wind_up(tx, partnership_id, on)
         return ended
+
+
+def ended_on(partnership: Partnership, on: dt.date, reason: EndReason) -> Partnership:
+    """The partnership as it ends on ``on``: one called off before it began starts that day
+    too (a start after the end would be no partnership, and would hold both partners till then).
+    """
+    return partnership.replace(
+        started_on=min(on, partnership.started_on), ended_on=on, end_reason=reason
+    )
 
 
 def ending_problems(
@@ -98,18 +111,23 @@ def _ending_errors(
                 f"the partnership ended on {dates.long(partnership.ended_on)}",
             )
         )
+    last_held = last_held_day(tx, partnership.id)
+    # A partnership yet to start is called off today: nothing else comes before its start.
+    called_off = on == today < partnership.started_on and last_held is None
     if on > today:
         errors.append(FieldError("ended_on", "End date", dates.after_today(today)))
-    elif on < partnership.started_on:
+    elif on < partnership.started_on and not called_off:
         errors.append(
             FieldError(
                 "ended_on",
                 "End date",
-                f"the partnership started on {dates.long(partnership.started_on)}: the last "
+                f"the partnership starts on {dates.long(partnership.started_on)}: to call it off "
+                f"before then, give today ({dates.short(today)}) as its last day"
+                if today < partnership.started_on
+                else f"the partnership started on {dates.long(partnership.started_on)}: the last "
                 "day cannot be before it",
             )
         )
-    last_held = last_held_day(tx, partnership.id)
     if last_held is not None and last_held > on:
         errors.append(
             FieldError(

@@ -300,6 +300,32 @@ def test_a_new_partner_sees_nothing_of_the_earlier_partnership(demo_store):
     assert demo_store.find(Agreement, partnership_id=again.id) == []
 
 
+def test_a_partnership_yet_to_start_is_called_off(demo_store):
+    """Its page names it by the day it starts (not "since" a day to come), and ending it calls
+    it off today, saying so."""
+    cohort_id = demo_store.find(Person, role="participant")[0].cohort_id
+    free = [
+        demo_store.save(Person(name=name, cohort_id=cohort_id)).id
+        for name in ("Una Later", "Vic Later")
+    ]
+    starts = AS_OF + dt.timedelta(days=20)
+    later = partnerships.pair(demo_store, free[0], free[1], on=starts)
+    app = ConversationApp(demo_store, person_id=free[0], partnership_id=later.id, today=AS_OF)
+    label = dict((v, k) for k, v in app.pair.control.options)[later.id]
+    assert label.endswith(f"(from {dates.short(starts)})"), label
+    app.reason.value = EndReason.OTHER
+    app.confirm.value = True
+    app.end_button.click()
+    assert (
+        f"The partnership was called off on {dates.long(AS_OF)}, before it began (it was to "
+        f"start on {dates.long(starts)})."
+    ) in plain(app.end_result.value)
+    ended = demo_store.get(Partnership, later.id)
+    assert (ended.started_on, ended.ended_on) == (AS_OF, AS_OF)
+    label = dict((v, k) for k, v in app.pair.control.options)[later.id]
+    assert label.endswith(f"(ended {dates.short(AS_OF)})"), label
+
+
 def test_ending_says_every_fault_at_once_with_the_box_unticked(demo_store, pair):
     """The last day's faults were said only once the confirmation was ticked: a second round
     of errors for what could have been put right with the first."""

@@ -76,6 +76,31 @@ def test_ending_is_refused_to_outsiders_twice_and_in_the_future(store, pair):
     assert store.find(EndingNote, partnership_id=p.id)[0].person_id == pair["bob"].id
 
 
+def test_a_partnership_yet_to_start_is_called_off_today_and_frees_both(store, pair):
+    """Paired by mistake, or one of them leaving before it begins: it could not be ended (its
+    last day was before its start or after today) and held both until its start."""
+    later = store.save(pair["partnership"].replace(started_on=TODAY + dt.timedelta(days=30)))
+    (booked,) = _book(store, pair, TODAY + dt.timedelta(days=37))
+    with pytest.raises(ValidationError) as caught:
+        partnerships.end(
+            store,
+            later.id,
+            by=pair["alice"].id,
+            reason="other",
+            on=TODAY - dt.timedelta(days=1),
+            today=TODAY,
+        )
+    assert (
+        f"starts on {dates.long(later.started_on)}: to call it off before then, give today "
+        f"({dates.short(TODAY)}) as its last day"
+    ) in str(caught.value)
+    ended = partnerships.end(store, later.id, by=pair["alice"].id, reason="other", today=TODAY)
+    assert (ended.started_on, ended.ended_on) == (TODAY, TODAY)
+    assert store.get(Session, booked.id).status is SessionStatus.CANCELLED
+    carol = store.save(Person(name="Carol", cohort_id=pair["cohort"].id))
+    assert partnerships.pair(store, pair["bob"].id, carol.id, on=TODAY).is_active
+
+
 def test_the_other_partner_adds_their_own_note_after_the_end(store, pair):
     p = pair["partnership"]
     note = EndingNote(partnership_id=p.id, person_id=pair["alice"].id, learned="Ask early")

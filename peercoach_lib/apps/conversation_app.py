@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import html
 import logging
+import re
 from collections.abc import Iterator
 
 import ipywidgets as widgets
@@ -297,9 +298,11 @@ class ConversationApp(widgets.VBox):
         for q in pairs:
             name = people[q.partner_of(me)].name
             state = (
-                f"since {dates.short(q.started_on)}"
-                if q.is_active
-                else f"ended {dates.short(q.ended_on)}"
+                f"ended {dates.short(q.ended_on)}"
+                if not q.is_active
+                else f"from {dates.short(q.started_on)}"
+                if q.started_on > self.today
+                else f"since {dates.short(q.started_on)}"
             )
             options.append((f"With {name} ({state})", q.id))
         self.pair.control.options = options or [("You have no partnership yet", None)]
@@ -796,14 +799,16 @@ class ConversationApp(widgets.VBox):
                 "error", "The partnership could not be ended, so nothing was changed. Try again."
             )
             return
+        was_to_start = self.partnership.started_on
         self.partnership = ended
         # The chooser says it ended, as it will on the next visit.
         with self._quietly():
             self.pair.control.options = [
                 (
-                    label.replace(
-                        f"(since {dates.short(ended.started_on)})",
+                    re.sub(
+                        rf"\((since|from) {re.escape(dates.short(was_to_start))}\)",
                         f"(ended {dates.short(ended.ended_on)})",
+                        label,
                     )
                     if value == ended.id
                     else label,
@@ -816,9 +821,15 @@ class ConversationApp(widgets.VBox):
         self._fill_conversations(select=None)
         self._show_ending()
         cancelled = forms.ended_calendar_sentence(self.store, ended)
+        ended_when = (
+            f"was called off on {dates.long(ended.ended_on)}, before it began (it was to start "
+            f"on {dates.long(was_to_start)})"
+            if was_to_start > ended.ended_on
+            else f"ended on {dates.long(ended.ended_on)}"
+        )
         self.end_result.value = forms.notice(
             "ok",
-            f"The partnership ended on {dates.long(ended.ended_on)}. "
+            f"The partnership {ended_when}. "
             + (f"{cancelled} " if cancelled else "")
             + "Your facilitator will pair you with someone new when you are ready.",
         )
