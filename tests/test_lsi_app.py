@@ -388,3 +388,29 @@ def test_leaving_the_page_is_asked_about_only_while_edits_are_unsaved(store, pai
     app.rows[0].satisfaction.value = SAT[0]  # back as saved: nothing to lose
     app.unsaved.refresh()
     assert not app.unsaved.holds_unsaved
+
+
+def test_a_day_already_saved_chosen_untouched_holds_nothing_unsaved(store, pair, app):
+    """Choosing an earlier assessment's day shows it as saved: nothing to lose on leaving, and
+    the link to a plan is offered (both treated the day chosen as an edit)."""
+    app.taken_on.value = TODAY - dt.timedelta(days=30)
+    rate(app, SAT, IMP)
+    app.note.value = "A month ago"
+    app.save_button.click()
+    app.taken_on.value = TODAY
+    rate(app, [min(10, s + 1) for s in SAT], IMP)
+    app.save_button.click()
+    assert not app.unsaved.unsaved
+    app.taken_on.value = TODAY - dt.timedelta(days=30)  # the earlier one, as saved
+    assert [row.satisfaction.value for row in app.rows] == SAT
+    assert not app.unsaved.unsaved
+    app.unsaved.refresh()
+    assert not app.unsaved.holds_unsaved
+    app.rows[0].satisfaction.value = SAT[0] + 1  # an edit of it is one
+    assert app.unsaved.unsaved
+    app.rows[0].satisfaction.value = SAT[0]
+    assert not app.unsaved.unsaved
+    app.taken_on.value = TODAY - dt.timedelta(days=10)  # a day not saved, nothing rated yet
+    assert not app.unsaved.unsaved
+    app.note.value = "Typed"
+    assert app.unsaved.unsaved

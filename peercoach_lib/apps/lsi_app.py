@@ -300,10 +300,24 @@ class LsiApp(widgets.VBox):
         elif self.taken_on.kind == "warning":
             self.taken_on.show()
 
+    #: What :meth:`_snapshot` gives for a form that holds nothing unsaved.
+    _AS_STORED = ("as stored",)
+
     def _snapshot(self) -> tuple:
-        """The ratings, date and note on screen (whoever they are for)."""
-        ratings = tuple((row.satisfaction.value, row.importance.value) for row in self.rows)
-        return ratings, self.taken_on.value, self.note.value
+        """The ratings, date and note on screen (whoever they are for); or, where they are
+        what is saved for that day (a day chosen, untouched), or a day not saved yet with the
+        sliders as left and no note (nothing rated yet), :data:`_AS_STORED`: leaving then loses
+        nothing (choosing a day already saved counted as an edit)."""
+        ratings, day, note = self._ratings(), self.taken_on.value, self.note.value
+        saved = self._saved_on(day)
+        if saved is not None:
+            by_area = {a.area.casefold(): (a.satisfaction, a.importance) for a in saved.areas}
+            stored = tuple(by_area.get(row.area.casefold(), (5, 5)) for row in self.rows)
+            if ratings == stored and note.strip() == (saved.note or "").strip():
+                return self._AS_STORED
+        elif ratings == self._shown_ratings and not note.strip():
+            return self._AS_STORED
+        return ratings, day, note
 
     # -- live results ----------------------------------------------------------------------------
 
