@@ -414,3 +414,19 @@ def test_a_day_already_saved_chosen_untouched_holds_nothing_unsaved(store, pair,
     assert not app.unsaved.unsaved
     app.note.value = "Typed"
     assert app.unsaved.unsaved
+
+
+def test_a_day_between_two_saved_starts_from_the_one_before_it(store, pair, app):
+    """Its sliders start where the person was then, and its comparison (with the one before)
+    shows only what is moved: started from the later one, it showed that one's changes."""
+    later = [min(10, s + 2) for s in SAT]
+    for day, ratings in ((TODAY - dt.timedelta(days=60), SAT), (TODAY, later)):
+        app.taken_on.value = day
+        rate(app, ratings, IMP)
+        app.save_button.click()
+    app.taken_on.value = TODAY - dt.timedelta(days=30)
+    assert [row.satisfaction.value for row in app.rows] == SAT
+    app.taken_on.value = TODAY - dt.timedelta(days=90)  # before both: the nearest, after it
+    assert [row.satisfaction.value for row in app.rows] == SAT
+    app.taken_on.value = TODAY + dt.timedelta(days=1)  # after both: the latest
+    assert [row.satisfaction.value for row in app.rows] == later

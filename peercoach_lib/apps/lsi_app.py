@@ -216,9 +216,11 @@ class LsiApp(widgets.VBox):
 
     def _show_ratings(self, day: dt.date | None) -> None:
         """Put on the sliders the ratings saved for ``day``; for a day not saved, the latest
-        saved (where I was last time); 5 for an area never rated."""
+        saved before it (where I was then: the later one brought changes never made on that day
+        into its comparison), else the nearest after it; 5 for an area never rated."""
         saved = self._saved_on(day)
-        start = saved or (self.history[-1] if self.history else None)
+        before = [a for a in self.history if a.taken_on < day] if day else self.history
+        start = saved or (before[-1] if before else self.history[0] if self.history else None)
         earlier = {a.area.casefold(): a for a in start.areas} if start else {}
         loading, self._loading = self._loading, True
         try:
@@ -232,8 +234,8 @@ class LsiApp(widgets.VBox):
         self._ratings_day = day if saved is not None else None
 
     def _as_left(self) -> bool:
-        """Whether the sliders still show, untouched, the latest assessment (where the person
-        was last time), on a day not saved yet: nothing rated for this day so far."""
+        """Whether the sliders still show, untouched, the assessment they started from (where
+        the person was before), on a day not saved yet: nothing rated for this day so far."""
         return (
             bool(self.history)
             and self._ratings_day is None
