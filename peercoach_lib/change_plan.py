@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic_core import to_jsonable_python
 
-from peercoach_lib import dates, gas
+from peercoach_lib import dates, gas, wording
 from peercoach_lib.agreement import STEP_DAYS
 from peercoach_lib.documents import words
 from peercoach_lib.model import (
@@ -240,6 +240,14 @@ def smart_hints(plan_or_statement: ChangePlan | str) -> list[SmartHint]:
             )
         )
         words = []
+    if wording.several_sentences(text):
+        hints.append(
+            SmartHint(
+                "Specific",
+                "write the goal as one sentence: a second sentence often holds a second goal "
+                "(a plan of its own) or a step (put it under Steps)",
+            )
+        )
     concrete = [w for w in words if len(w) > 3 and w not in _VAGUE]
     if words and (len(words) < 5 or len(concrete) < 3):
         hints.append(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from peercoach_lib import dates, drafts, merging
+from peercoach_lib import dates, drafts, merging, wording
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import Conversation, Partnership, Session, SessionStatus
 from peercoach_lib.store import Store
@@ -58,12 +58,6 @@ _CHARACTER = re.compile(
     r"\b(" + "|".join(re.escape(w) for w in CHARACTER_WORDS) + r")\b", re.IGNORECASE
 )
 _ABSOLUTES = re.compile(r"\b(always|never|every single time|constantly)\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?]+\s+(?!\d)\S")
-#: Abbreviations whose full stop ends no sentence ("since Oct. 1").
-_ABBREVIATION = re.compile(
-    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mrs?|ms|dr|st|e\.g|i\.e|etc|vs|approx)\.",
-    re.IGNORECASE,
-)
 
 
 def wording_hints(issue: str) -> list[str]:
@@ -93,7 +87,7 @@ def wording_hints(issue: str) -> list[str]:
             "Always and never: these invite an argument about the exceptions. Say how often, or "
             "since when."
         )
-    if _SENTENCE_END.search(_ABBREVIATION.sub("", issue)):
+    if wording.several_sentences(issue):
         hints.append(
             "One sentence: the issue is easier to hear when it fits in one. Put the rest under "
             "the example."

@@ -27,6 +27,13 @@ from tests.examples import complete_plan
         ("Walk 2000 steps every day at lunchtime with a colleague", ["Time-bound"]),
         ("أمشي إلى العمل ثلاث مرات في الأسبوع حتى نهاية مارس 2027", ["SMART"]),
         ("到2027年3月31日前每周步行上班三次", ["SMART"]),
+        # Two sentences: often two goals, or a goal and a step ("Well put" was said of it).
+        (
+            "Walk to the office three times a week by 31 March 2027. Also cook at home twice.",
+            ["Specific"],
+        ),
+        # Not sentences: an abbreviation's stop, a decimal point.
+        ("Run 5.5 km three times a week from Oct. 1 to 31 March 2027", []),
     ],
 )
 def test_smart_hints_name_what_is_missing(statement, missing):
