@@ -11,7 +11,7 @@ PEERCOACH_PORT ?= 8866
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: app hub test browser postgres bench lint clean help
+.PHONY: app hub hub-sign-in test browser postgres bench lint clean help
 
 help:
 	@echo "make app    serve the workbook on http://$(PEERCOACH_HOST):$(PEERCOACH_PORT)/ (demo data if the database is empty)"
@@ -45,14 +45,17 @@ app: $(VENV)/.installed-app
 	$(BIN)/peercoach serve --host $(PEERCOACH_HOST) --port $(PEERCOACH_PORT)
 
 # JupyterHub over the workbook (deploy/jupyterhub_config.py), its proxy from npm (node_modules).
-hub: $(VENV)/.installed-hub node_modules/.installed
+# The sign-in is checked first, before anything is installed for nothing.
+hub: hub-sign-in $(VENV)/.installed-hub node_modules/.installed
+	$(BIN)/peercoach demo --if-empty
+	$(BIN)/jupyterhub -f deploy/jupyterhub_config.py
+
+hub-sign-in:
 	@if [ -z "$$PEERCOACH_HUB_PASSWORD" ] && [ -z "$$PEERCOACH_HUB_AUTHENTICATOR" ]; then \
 	  echo "Set PEERCOACH_HUB_PASSWORD to the password everyone signs in with to try the hub,"; \
 	  echo "e.g.  PEERCOACH_HUB_PASSWORD=choose-a-password make hub   (README: Deploy for a cohort)"; \
 	  exit 2; \
 	fi
-	$(BIN)/peercoach demo --if-empty
-	$(BIN)/jupyterhub -f deploy/jupyterhub_config.py
 
 # The browser tests need Chromium: Debian's package when we may install it (as root), else
 # Playwright's own download. An existing /usr/bin/chromium (or PEERCOACH_CHROMIUM) is used as is.

@@ -44,3 +44,23 @@ def test_a_malformed_url_is_explained():
 def test_notebooks_live_in_the_checkout():
     assert (config.notebooks_dir() / "index.ipynb").is_file()
     assert Path(config.data_dir()).name == "data"
+
+
+def test_make_hub_without_a_sign_in_says_so_before_installing_anything(tmp_path):
+    """It installed the hub's packages and npm's first, then said a password was needed."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PEERCOACH_HUB_", "MAKEFLAGS"))}
+    # A virtual environment that does not exist: anything the target installed would show.
+    done = subprocess.run(
+        ["make", "hub", f"VENV={tmp_path / 'venv'}"],
+        cwd=Path(config.__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "Set PEERCOACH_HUB_PASSWORD" in done.stdout
+    assert "pip" not in done.stdout + done.stderr and not (tmp_path / "venv").exists()
