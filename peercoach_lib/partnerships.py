@@ -13,6 +13,7 @@ its own sessions.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from peercoach_lib import agreement as ag
 from peercoach_lib import dates, prep
@@ -283,9 +284,9 @@ def pair(
 
 
 def name_key(name: str) -> str:
-    """A name as lists tell it from others: case and spacing aside (two names with one key read
-    the same)."""
-    return " ".join(name.split()).casefold()
+    """A name as lists tell it from others: case, spacing and Unicode form aside (two names
+    with one key read the same: "Zoë" with a combining accent is "zoë")."""
+    return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
 
 
 def same_name(a: str, b: str) -> bool:

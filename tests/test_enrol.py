@@ -415,6 +415,17 @@ def test_a_name_someone_else_in_the_workbook_has_is_refused(store):
     assert [p.name for p in done.added] == ["Ann M. Becker"]
 
 
+def test_a_name_in_another_unicode_form_is_the_same_name(store):
+    """ "Zoë" pasted with "e" and a combining accent (from a Mac, a web page) is "Zoë": it was
+    enrolled beside her, and its columns in `people` were out of line."""
+    enrol.enrol(store, enrol.read_roster("name,sign_in\nZo\u00eb M\u00fcller,zoe\n"), "Spring")
+    pasted = "Zoe\u0308 Mu\u0308ller"
+    with pytest.raises(RosterRefused, match="someone else in the workbook has this name"):
+        enrol.enrol(store, enrol.read_roster(f"name,sign_in\n{pasted},zm2\n"), "Spring")
+    # Kept in one form wherever it comes from.
+    assert model.Person(name=pasted).name == "Zo\u00eb M\u00fcller"
+
+
 def test_one_refusal_lists_every_fault_of_the_file_and_against_the_workbook(store, tmp_path):
     """A bad row, a row repeating it, and a name already in the workbook: all three at once,
     each with its line, and nothing written."""

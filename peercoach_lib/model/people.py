@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from peercoach_lib.model.base import (
     Email,
@@ -18,7 +19,13 @@ from peercoach_lib.model.base import (
     WorkbookDate,
 )
 
-Name = Annotated[str, Field(min_length=1, max_length=120)]
+#: A name in one Unicode form (NFC): "Zoë" pasted with "e" and a combining accent is the
+#: same name as "Zoë" typed, in every list, comparison and column.
+Name = Annotated[
+    str,
+    Field(min_length=1, max_length=120),
+    AfterValidator(lambda name: unicodedata.normalize("NFC", name)),
+]
 
 
 class Role(StrEnum):
