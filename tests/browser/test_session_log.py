@@ -260,6 +260,20 @@ def test_a_session_held_in_the_future_is_refused_and_nothing_saved_is_lost(
     )
     expect(minutes).to_have_value("300")
     expect(note).to_contain_text("“300.5” is not a whole number")
+    # A point typed (refused by the box, which read "7.5" as 75 without a word) is said at
+    # once, and the digits after it are left out, as a pasted number's are.
+    minutes.fill("")
+    minutes.press_sequentially("7.5")
+    expect(minutes).to_have_value("7")
+    expect(note).to_have_text(
+        "Note: “7.5” is not a whole number: the box takes whole numbers, so it holds 7."
+    )
+    minutes.blur()
+    expect(message_under(page, NIA_COACHED)).to_contain_text(
+        "ran short: 7 of the agreed", timeout=KERNEL_MS
+    )
+    expect(minutes).to_have_value("7")
+    expect(note).to_have_count(1)  # what it said stays while the box holds 7
     minutes.fill("45")  # typed into again: what was said is over
     minutes.blur()
     expect(note).to_have_count(0)
