@@ -204,6 +204,25 @@ def test_errors_show_next_to_their_field_and_nothing_is_saved(store, pair, app):
     assert store.find(model.Session) == []
 
 
+def test_a_refused_saves_summary_names_the_fields_still_marked_as_they_are_mended(
+    store, pair, app
+):
+    """It stood whole, naming every field, until the last one was mended."""
+    fill_everything(app, pair)
+    app.minutes.value = 999
+    app.zone.value = "Mars/Olympus"
+    app.save_button.click()
+    assert (
+        f"Nothing was saved: {q('Minutes of coaching each')} and {q('Time zone')} need attention"
+        in app.result.value
+    )
+    app.minutes.value = 60
+    assert f"Nothing was saved: {q('Time zone')} needs attention" in app.result.value
+    app.zone.value = "Europe/Berlin"
+    assert app.result.value == ""
+    assert store.find(model.Agreement) == []
+
+
 def test_until_sets_the_number_of_sessions(app, pair):
     fill_everything(app, pair)
     app.until.value = dt.date(2026, 4, 28)  # fortnightly from 3 March: five dates

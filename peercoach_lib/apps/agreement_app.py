@@ -1293,8 +1293,8 @@ class AgreementApp(widgets.VBox):
             for path, message in found.errors.items():
                 findings.errors.setdefault(path, message)
         forms.show_messages(self.fields, findings.errors, findings.warnings)
-        if not findings.errors and "attention (marked Error)" in self.result.value:
-            self.result.value = ""  # every field it pointed at is mended
+        # A refusal's summary names the fields still marked (it stood whole till the last).
+        forms.restate(self.result, self.fields.values())
         self._show_status(agreement)
         return agreement, findings
 

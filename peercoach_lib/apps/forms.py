@@ -885,6 +885,20 @@ def refused(
     return notice("error", text_, about_fields=not unplaced)
 
 
+def restate(result: widgets.HTML, fields: Iterable[Field | RowList]) -> None:
+    """Bring ``result``'s :func:`refused` summary (one said of marked fields alone) up to the
+    marks ``fields`` show now: it names those still marked, and goes with the last. For a form
+    that checks its fields itself as they change; see :func:`retire_when_mended`."""
+    if _ABOUT_FIELDS not in result.value:
+        return
+    left = _marked(fields)
+    result.value = (
+        _NEEDS.sub(lambda m: f">{m[1]}: {html.escape(_needs(left))}", result.value, count=1)
+        if left
+        else ""
+    )
+
+
 def retire_when_mended(result: widgets.HTML, fields: Iterable[Field | RowList]) -> None:
     """Keep ``result``'s :func:`refused` summary (one said of marked fields alone) true as
     the person mends them: it names the places still marked, and goes with the last. Any other
@@ -892,14 +906,7 @@ def retire_when_mended(result: widgets.HTML, fields: Iterable[Field | RowList]) 
     fields = list(fields)
 
     def mended() -> None:
-        if _ABOUT_FIELDS not in result.value:
-            return
-        left = _marked(fields)
-        result.value = (
-            _NEEDS.sub(lambda m: f">{m[1]}: {html.escape(_needs(left))}", result.value, count=1)
-            if left
-            else ""
-        )
+        restate(result, fields)
 
     for field in fields:
         field.on_mended(mended)
