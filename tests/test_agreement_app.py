@@ -204,9 +204,7 @@ def test_errors_show_next_to_their_field_and_nothing_is_saved(store, pair, app):
     assert store.find(model.Session) == []
 
 
-def test_a_refused_saves_summary_names_the_fields_still_marked_as_they_are_mended(
-    store, pair, app
-):
+def test_a_refused_saves_summary_names_the_fields_still_marked_as_they_are_mended(store, pair, app):
     """It stood whole, naming every field, until the last one was mended."""
     fill_everything(app, pair)
     app.minutes.value = 999

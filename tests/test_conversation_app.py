@@ -204,6 +204,11 @@ def test_ending_needs_a_reason_and_a_confirmation_then_cancels_what_was_booked(d
     app.end_button.click()
     assert "choose the reason" in app.reason.message.value
     assert "tick this to confirm" in app.confirm_message.value
+    # Summed up as every refusal is: the fields named, and what no field shows.
+    assert (
+        f"The partnership was not ended: {q('Reason (your facilitator sees only this)')} needs "
+        "attention (marked Error); the box to confirm it is not ticked."
+    ) in plain(app.end_result.value)
     assert demo_store.get(Partnership, pair.id).is_active
     app.reason.value = EndReason.NOT_GETTING_VALUE
     app.learned.value = "Say early when it is not working"

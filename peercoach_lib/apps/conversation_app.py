@@ -771,9 +771,11 @@ class ConversationApp(widgets.VBox):
             except ValidationError as exc:
                 for path, message in forms.error_messages(exc).items():
                     errors.setdefault(path, message)
-            forms.show_messages(self.end_fields, errors)
-            self.end_result.value = forms.notice(
-                "error", "The partnership was not ended: see the fields marked Error."
+            unplaced = forms.show_messages(self.end_fields, errors)
+            if not self.confirm.value:
+                unplaced.append("the box to confirm it is not ticked")
+            self.end_result.value = forms.refused(
+                self.end_fields, unplaced, lead="The partnership was not ended"
             )
             return
         try:
