@@ -100,6 +100,13 @@ def test_dropping_a_plan_needs_a_reason_and_is_kept_in_history(store, pair, app)
     app.status.value = model.PlanStatus.DROPPED
     app.save_button.click()
     assert "say briefly why the plan was dropped" in app.reason.message.value
+    # Active again, no reason is asked for: the error and the summary naming it go (they
+    # stayed till the next save).
+    app.status.value = model.PlanStatus.ACTIVE
+    assert app.reason.message.value == "" and app.result.value == ""
+    app.status.value = model.PlanStatus.DROPPED
+    app.save_button.click()
+    assert "say briefly why the plan was dropped" in app.reason.message.value
     app.reason.value = "Changed role"
     app.save_button.click()
     plan = store.find(model.ChangePlan)[0]

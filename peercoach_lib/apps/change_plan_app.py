@@ -295,6 +295,7 @@ class ChangePlanApp(widgets.VBox):
             field.control.observe(runtime.guarded(self._on_goal), names="value")
         for field in (self.area, self.status):
             field.control.observe(runtime.guarded(self._on_area), names="value")
+        self.status.control.observe(runtime.guarded(self._on_status), names="value")
         for field in self.gas_levels.values():
             field.control.observe(runtime.guarded(self._on_gas), names="value")
         # Choose before listening, so the person's data loads once (below), not twice.
@@ -642,6 +643,16 @@ class ChangePlanApp(widgets.VBox):
     def _on_area(self, _change=None) -> None:
         if not self._loading:
             _show_notes(self.area, self._area_notes())
+
+    def _on_status(self, _change=None) -> None:
+        """A plan no longer dropped needs no reason: an error asking for one goes (it stayed,
+        named in the summary, though nothing asked for it now)."""
+        asked = self.reason.kind == "error" and "why the plan was dropped" in (
+            self.reason.message.value
+        )
+        if self.status.value is not PlanStatus.DROPPED and asked:
+            self.reason.show()
+            forms.restate(self.result, self.fields.values())
 
     def _following_notes(self, rows: forms.RowList, notes_of) -> Callable[[], None]:
         """What keeps a list's notes (``notes_of`` its rows) in step with the person's edits,
