@@ -286,15 +286,16 @@ class SessionLogApp(widgets.VBox):
             self.session,
             self.form,
         ]
+        # In the page's order: a refused save's summary names them so.
         self.fields = {
             f.path: f
             for f in (
                 self.held_on,
                 self.status,
                 self.new_date,
+                self.note,
                 self.first_half,
                 self.second_half,
-                self.note,
                 self.new_commitments,
                 self.most_helpful,
                 self.less_helpful,
