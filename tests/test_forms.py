@@ -368,3 +368,37 @@ def test_a_label_too_long_for_the_labels_column_goes_above_its_box():
 def test_lists_read_as_a_sentence_lists_them(items, said):
     assert forms.listed(items) == said
     assert forms.listed(["A", "B", "C"]) == "A, B and C"
+
+
+def _too_long_boxes():
+    from peercoach_lib.apps.change_plan_app import ChangePlanApp
+    from peercoach_lib.apps.conversation_app import ConversationApp
+    from peercoach_lib.apps.lsi_app import LsiApp
+    from peercoach_lib.apps.session_log_app import SessionLogApp
+
+    return [
+        (LsiApp, "note"),
+        (ChangePlanApp, "goal"),
+        (ChangePlanApp, "reason"),
+        (ConversationApp, "issue"),
+        (ConversationApp, "example"),
+        (ConversationApp, "learned"),
+        (SessionLogApp, "note"),
+        (SessionLogApp, "less_helpful"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("make", "box"), _too_long_boxes(), ids=lambda v: getattr(v, "__name__", v)
+)
+def test_a_box_too_long_is_said_as_it_is_left_in_every_app(store, pair, make, box):
+    """It was said there only on saving (the preparation and the agreement said it at once);
+    a box emptied is not an error until saved."""
+    field = getattr(make(store, person_id=pair["alice"].id), box)
+    field.value = "x" * 30_000
+    assert field.kind == "error" and "must be at most" in field.message.value, box
+    assert "(it has 30,000)" in field.message.value
+    field.value = "Short"
+    assert field.message.value == ""
+    field.value = ""
+    assert field.message.value == ""

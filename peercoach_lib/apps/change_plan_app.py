@@ -304,6 +304,9 @@ class ChangePlanApp(widgets.VBox):
         self.unsaved.watch(self.plan, self._on_plan)
         self.monthly.on_click(runtime.guarded(self._on_monthly))
         self.save_button.on_click(runtime.settled(self._on_save))
+        # What is wrong with a box on its own (too long) is said as it is left.
+        for field in (self.change, self.why, self.goal, self.supports, self.evidence, self.reason):
+            forms.check_as_left(field, ChangePlan)
         self.discard.on_click(runtime.guarded(self._on_discard))
         # Every edit is kept as a draft until the plan is saved.
         for field in self.fields.values():

@@ -113,6 +113,23 @@ def _tell(callbacks: Iterable[Callable[[], None]]) -> None:
         callback()
 
 
+def check_as_left(field: Field, record, name: str | None = None) -> None:
+    """Say under ``field``, as it is left, what is wrong with what it holds on its own for the
+    ``record`` field ``name`` (its path by default): too long, say. Not that it is empty: what
+    is missing is for the save to say (a form shown anew empties its boxes)."""
+    name = name or field.path
+
+    def check(_change=None) -> None:
+        value = field.value
+        if isinstance(value, str) and not value.strip():
+            return
+        problem = record.value_problem(name, value)
+        if problem:
+            field.show("error", problem)
+
+    field.control.observe(runtime.guarded(check), names="value")
+
+
 def select(control: widgets.Dropdown, value) -> None:
     """Select the option whose value is ``value``, by index.
 

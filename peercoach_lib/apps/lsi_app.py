@@ -173,6 +173,7 @@ class LsiApp(widgets.VBox):
         self.taken_on.control.observe(runtime.guarded(self._on_date), names="value")
         self.note.control.observe(runtime.guarded(self._on_note), names="value")
         self.save_button.on_click(runtime.settled(self._on_save))
+        forms.check_as_left(self.note, LsiAssessment)  # too long: said as it is left
         # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
         self.unsaved.watch(self.person, self._on_person)

@@ -336,6 +336,10 @@ class SessionLogApp(widgets.VBox):
             widget.observe(runtime.guarded(self._on_edit), names="value")
         self.draft_bar.discard.on_click(runtime.guarded(self._on_discard))
         self.save_button.on_click(runtime.settled(self._on_save))
+        # What is wrong with a box on its own (too long) is said as it is left.
+        forms.check_as_left(self.note, SessionNote, "text")
+        for field in (self.most_helpful, self.less_helpful, self.what_worked, self.try_next):
+            forms.check_as_left(field, Feedback)
 
         self._on_person()
 

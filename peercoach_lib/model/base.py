@@ -165,9 +165,26 @@ class Record(BaseModel):
         return type(self).model_validate({**self.model_dump(), **changes})
 
     @classmethod
+    def value_problem(cls, name: str, value: Any) -> str | None:
+        """What is wrong with ``value`` for the field ``name`` on its own (too long, not a
+        date...), in the words a refused record would use, or None. Rules that weigh one field
+        against another are the record's, checked whole."""
+        try:
+            _field_adapter(cls, name).validate_python(value)
+        except pydantic.ValidationError as exc:
+            return _message(exc.errors(include_url=False)[0], cls.model_fields[name])
+        return None
+
+    @classmethod
     def label(cls) -> str:
         """The record's name for people ("Session check")."""
         return cls.model_config.get("title") or _humanize(cls.__name__)
+
+
+@functools.cache
+def _field_adapter(record: type[BaseModel], name: str) -> pydantic.TypeAdapter:
+    info = record.model_fields[name]
+    return pydantic.TypeAdapter(Annotated[(info.annotation, *info.metadata)])
 
 
 # -- From pydantic's errors to a person's words ---------------------------------------------------
