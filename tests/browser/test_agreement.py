@@ -227,7 +227,7 @@ def test_half_a_time_is_said_beside_its_box_and_holds_back_the_save(workbook, vi
     page.get_by_role("button", name="Save agreement").click()
     expect(time).to_be_focused()
     expect(page.locator(".peercoach-date-held")).to_have_text(
-        "Nothing was saved: a time box holds half a time (marked Error)."
+        "Nothing was saved: \u201cTime\u201d holds half a time (marked Error)."
     )
     page.wait_for_timeout(1500)  # a save, had it gone through, would have said so by now
     expect(page.get_by_text("Saved at")).to_have_count(0)
@@ -297,7 +297,7 @@ def test_a_held_back_save_puts_an_earlier_refusal_away_and_counts_its_fields(wor
     time, kept = clear_half_the_time(page)
     save.click()
     expect(page.locator(".peercoach-date-held")).to_have_text(
-        "Nothing was saved: a time box holds half a time, and 1 other field needs attention "
+        "Nothing was saved: \u201cTime\u201d holds half a time, and 1 other field needs attention "
         "(marked Error)."
     )
     expect(refused).to_be_hidden()
@@ -325,7 +325,8 @@ def test_a_year_of_five_digits_is_said_beside_its_box_and_holds_back_the_save(
     expect(first).to_have_attribute("aria-invalid", "true")
     page.get_by_role("button", name="Save agreement").click()
     expect(page.locator(".peercoach-date-held")).to_have_text(
-        "Nothing was saved: a date box holds a day the calendar does not have (marked Error)."
+        "Nothing was saved: \u201cFirst session\u201d holds a day the calendar does not have "
+        "(marked Error)."
     )
     page.wait_for_timeout(1500)
     expect(page.get_by_text("Saved at")).to_have_count(0)
@@ -348,7 +349,8 @@ def test_a_held_back_create_says_nothing_was_created(workbook, visit):
     type_date(page, start, "02312027")
     page.get_by_role("button", name="Create partnership").click()
     expect(page.locator(".peercoach-date-held")).to_have_text(
-        "Nothing was created: a date box holds a day the calendar does not have (marked Error)."
+        "Nothing was created: \u201cStarting on\u201d holds a day the calendar does not have "
+        "(marked Error)."
     )
     visit_.assert_clean()
 

@@ -317,7 +317,8 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     # Said by the button too: the box may be far up the page.
     held = page.locator(".peercoach-date-held")
     expect(held).to_have_text(
-        "Nothing was saved: a date box holds a day the calendar does not have (marked Error)."
+        "Nothing was saved: \u201cStep 1: By when\u201d holds a day the calendar does not have "
+        "(marked Error)."
     )
     expect(held).to_have_attribute("role", "alert")
     button = page.get_by_role("button", name="Save plan").bounding_box()
@@ -337,8 +338,8 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     )
     page.get_by_role("button", name="Save plan").click()
     expect(held).to_have_text(
-        "Nothing was saved: a date box holds a day the calendar does not have, and 1 other "
-        "field needs attention (marked Error)."
+        "Nothing was saved: \u201cStep 1: By when\u201d holds a day the calendar does not have, "
+        "and 1 other field needs attention (marked Error)."
     )
     fill(weight, "1")
     expect(field_error(page, "Weight against my other goals")).to_have_count(0, timeout=KERNEL_MS)
