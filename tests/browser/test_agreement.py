@@ -300,6 +300,9 @@ def test_a_held_back_save_puts_an_earlier_refusal_away_and_counts_its_fields(wor
         "Nothing was saved: \u201cTime\u201d holds half a time, and 1 other field needs attention "
         "(marked Error)."
     )
+    # The first field at fault on the page takes the focus, as "Show me where" gives it (the
+    # time box, below the minutes, took it).
+    expect(field(page, "Minutes of coaching each")).to_be_focused()
     expect(refused).to_be_hidden()
     put_back(time, kept)
     expect(refused).to_be_visible()
