@@ -476,6 +476,7 @@ def _enrol(store, args) -> int:
 
 
 def _people(store, args) -> int:
+    from peercoach_lib import dates
     from peercoach_lib.model import Cohort, Partnership, Person
 
     cohorts = {c.id: c.name for c in store.find(Cohort)}
@@ -507,7 +508,10 @@ def _people(store, args) -> int:
         if q is None:
             return "-"
         partner = names.get(next(m for m in q.members if m != person_id), "?")
-        return f"{q.id} with {partner}" + ("" if q.is_active else ", ended")
+        if not q.is_active:
+            return f"{q.id} with {partner}, ended"
+        starts = q.started_on > dt.date.today()
+        return f"{q.id} with {partner}" + (f", from {dates.short(q.started_on)}" if starts else "")
 
     rows = [
         # Someone without a sign-in name signs in with their e-mail address (README: Deploy).

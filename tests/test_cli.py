@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import socket
 import subprocess
@@ -9,7 +10,7 @@ import sys
 
 import pytest
 
-from peercoach_lib import cli, model
+from peercoach_lib import cli, dates, model
 from peercoach_lib.store import Store, migrate
 from tests.browser.harness import free_port
 from tests.conftest import AS_OF
@@ -128,6 +129,18 @@ def test_people_names_each_persons_partnership_for_the_calendar_command(db, caps
         ended = "" if q.is_active else ", ended"
         assert said[person.id].endswith(f"  {q.id} with {partner}{ended}"), said[person.id]
     assert any(line.endswith(", ended") for line in said.values())
+    # A pair yet to start says from when (it read as running).
+    cohort_id = next(p.cohort_id for p in people.values() if p.cohort_id)
+    una, vic = (store.save(model.Person(name=n, cohort_id=cohort_id)) for n in ("Una", "Vic"))
+    starts = dt.date.today() + dt.timedelta(days=40)
+    later = store.save(
+        model.Partnership(
+            cohort_id=cohort_id, person_a_id=una.id, person_b_id=vic.id, started_on=starts
+        )
+    )
+    assert cli.main(["people"]) == 0
+    (una_line,) = [line for line in capsys.readouterr().out.splitlines() if " Una " in line]
+    assert una_line.endswith(f"  {later.id} with Vic, from {dates.short(starts)}"), una_line
     assert cli.main(["calendar", "--partnership", "99"]) == 2
     assert "there is no partnership 99 (`peercoach people` shows each person's partnership)" in (
         capsys.readouterr().err
