@@ -1000,18 +1000,34 @@ def test_an_earlier_session_lists_only_what_was_committed_to_before_it(demo_pair
     assert "Book the venue" in {r.commitment.text for r in ahead._review_rows()}
 
 
+def saved_in_two_windows(store, pair, session, in_first, in_second):
+    """Two windows open ``session``: the first is edited (``in_first``) and saved, then the
+    second (``in_second``); the second window, and what its save said."""
+    first, second = reopened(store, pair, session), reopened(store, pair, session)
+    in_first(first)
+    first.save_button.click()
+    assert "Saved the held session" in first.result.value
+    in_second(second)
+    second.save_button.click()
+    return second, second.result.value
+
+
 def test_my_own_save_from_another_window_is_not_silently_undone(demo_pair):
     store, pair, s1, _s2 = two_sessions_with_follow_ups(demo_pair)
     me = pair.person_a_id
-    first, second = reopened(store, pair, s1), reopened(store, pair, s1)
-    first.note.value = "Written in the first window"
-    for name in first.check:
-        first.check[name].value = 3
-    first.save_button.click()
-    assert "Saved the held session" in first.result.value
-    second.note.value = "Written in the second window"
-    second.save_button.click()
-    said = second.result.value
+
+    def in_first(app):
+        app.note.value = "Written in the first window"
+        for name in app.check:
+            app.check[name].value = 3
+
+    second, said = saved_in_two_windows(
+        store,
+        pair,
+        s1,
+        in_first,
+        lambda app: setattr(app.note, "value", "Written in the second window"),
+    )
     assert "you saved your part of this session in another window" in said
     assert "(notes, session check changed there)" in said
     assert "What was saved there for your session check is now on screen" in said
@@ -1035,13 +1051,13 @@ def test_two_windows_changing_different_boxes_of_my_feedback_keep_both(demo_pair
     what the first had saved)."""
     store, pair, s1, _s2 = two_sessions_with_follow_ups(demo_pair)
     me = pair.person_a_id
-    first, second = reopened(store, pair, s1), reopened(store, pair, s1)
-    first.less_helpful.value = "Less helpful, from the first window"
-    first.save_button.click()
-    assert "Saved the held session" in first.result.value
-    second.what_worked.value = "What worked, from the second window"
-    second.save_button.click()
-    said = second.result.value
+    second, said = saved_in_two_windows(
+        store,
+        pair,
+        s1,
+        lambda app: setattr(app.less_helpful, "value", "Less helpful, from the first window"),
+        lambda app: setattr(app.what_worked, "value", "What worked, from the second window"),
+    )
     assert "saved there for your feedback (beside your changes here) is now on screen" in said
     assert "changed there too" not in said
     assert second.less_helpful.value == "Less helpful, from the first window"

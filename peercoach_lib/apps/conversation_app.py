@@ -257,21 +257,11 @@ class ConversationApp(widgets.VBox):
         self.example.control.observe(runtime.guarded(self._on_wording), names="value")
         self.outcome.control.observe(runtime.guarded(self._on_outcome), names="value")
         self.save_prep.on_click(runtime.settled(self._on_save))
-        # What is wrong with a box on its own (too long) is said as it is left.
-        for field in (
-            self.issue,
-            self.example,
-            self.feeling,
-            self.stakes,
-            self.my_part,
-            self.wish,
-            self.invitation,
-            self.agreed,
-            self.hold_to_it,
-        ):
-            forms.check_as_left(field, Conversation)
-        for field in (self.in_my_words, self.learned):
-            forms.check_as_left(field, EndingNote)
+        # What is wrong with a box of words on its own (too long) is said as it is left.
+        for record, fields in ((Conversation, self.fields), (EndingNote, self.end_fields)):
+            for field in fields.values():
+                if isinstance(field.control, widgets.Text | widgets.Textarea):
+                    forms.check_as_left(field, record)
         self.save_after.on_click(runtime.settled(self._on_save))
         self.end_button.on_click(runtime.settled(self._on_end))
         self.save_note.on_click(runtime.settled(self._on_save_note))
