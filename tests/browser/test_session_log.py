@@ -279,5 +279,10 @@ def test_a_session_held_in_the_future_is_refused_and_nothing_saved_is_lost(
     expect(note).to_have_count(0)
     expect(message_under(page, NIA_COACHED)).to_have_count(0, timeout=KERNEL_MS)
     expect(minutes).to_have_value("45")
+    # Emptied, the box takes its number back: said, not done without a word.
+    minutes.fill("")
+    minutes.blur()
+    expect(minutes).to_have_value("45")
+    expect(note).to_have_text("Note: the box cannot be left empty, so it keeps 45.")
     page.get_by_role("button", name="Discard the draft").click(timeout=KERNEL_MS)
     expect(field(page, NIA_COACHED)).to_have_value(before[NIA_COACHED], timeout=KERNEL_MS)
