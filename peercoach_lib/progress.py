@@ -7,6 +7,7 @@ notes, goals, feedback or checks.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -212,6 +213,21 @@ def load(
 # -- what each chart says, in plain words --------------------------------------------------------
 
 
+def _milestones_said(milestones: pd.DataFrame, at_most: int = 4) -> str:
+    """The chart's dotted lines in words: each milestone's day and what it is (the lines
+    carried neither)."""
+    if milestones.empty:
+        return ""
+    rows = milestones.sort_values("due_on")
+    items = [
+        f"{dates.short(pd.Timestamp(day).date())} ({textwrap.shorten(text, 60, placeholder='…')})"
+        for day, text in zip(rows["due_on"], rows["description"], strict=True)
+    ]
+    more = len(items) - at_most
+    listed = "; ".join(items[:at_most]) + (f"; and {more} more" if more > 0 else "")
+    return f" Dotted lines mark your milestones: {listed}."
+
+
 def read_gas(p: Progress) -> str:
     if p.gas_scores.empty and not p.plans:
         return (
@@ -225,6 +241,7 @@ def read_gas(p: Progress) -> str:
         return (
             f"Your goal attainment score is {last:.0f} after one rated session; 50 means every "
             "goal is where you expected. Rate your goals again to see it move."
+            + _milestones_said(p.milestones)
         )
     if round(first) == round(last):
         moved = f"stayed at {last:.0f}"
@@ -232,7 +249,7 @@ def read_gas(p: Progress) -> str:
         moved = f"{'rose' if last > first else 'fell'} from {first:.0f} to {last:.0f}"
     return (
         f"Your goal attainment score {moved} over {len(p.gas_scores)} rated sessions; 50 means "
-        "every goal is where you expected."
+        "every goal is where you expected." + _milestones_said(p.milestones)
     )
 
 

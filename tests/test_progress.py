@@ -251,6 +251,7 @@ def test_a_score_that_did_not_move_stayed_at_its_value():
 
     class Only:
         gas_scores = pd.DataFrame({"t_score": [40.0, 40.2, 39.9]})
+        milestones = pd.DataFrame(columns=["due_on", "goal", "description"])
 
     assert pg.read_gas(Only()).startswith("Your goal attainment score stayed at 40 over 3 rated")
 
@@ -278,6 +279,38 @@ def test_the_lsi_reading_names_the_largest_drop_as_well_as_the_largest_gain():
     assert reading({"Health": 0}) == "Your index went from 80.0 to 45.0."
 
 
+def test_the_goals_reading_names_the_milestones_the_dotted_lines_mark():
+    """The lines carried no day and no words: the sentence above the chart gives both."""
+    import pandas as pd
+
+    from peercoach_lib import progress as pg
+
+    class Rated:
+        gas_scores = pd.DataFrame({"t_score": [40.0, 50.0]})
+        milestones = pd.DataFrame(
+            {
+                "due_on": pd.to_datetime(
+                    ["2026-10-01", "2026-09-01", "2026-11-01", "2026-12-01", "2027-01-04"]
+                ),
+                "goal": ["Save"] * 5,
+                "description": [
+                    "Half the buffer saved",
+                    "Open the savings account " + "and set up the standing order " * 3,
+                    "Three months of spending saved",
+                    "Review the budget",
+                    "Full buffer",
+                ],
+            }
+        )
+
+    said = pg.read_gas(Rated())
+    assert said.endswith(
+        "Dotted lines mark your milestones: 1 Sep 2026 (Open the savings account and set up the "
+        "standing order and…); 1 Oct 2026 (Half the buffer saved); 1 Nov 2026 (Three months "
+        "of spending saved); 1 Dec 2026 (Review the budget); and 1 more."
+    ), said
+
+
 def test_one_rated_session_is_read_as_one():
     import pandas as pd
 
@@ -285,6 +318,7 @@ def test_one_rated_session_is_read_as_one():
 
     class Once:
         gas_scores = pd.DataFrame({"t_score": [40.0]})
+        milestones = pd.DataFrame(columns=["due_on", "goal", "description"])
 
     said = pg.read_gas(Once())
     assert said.startswith("Your goal attainment score is 40 after one rated session")
