@@ -333,9 +333,29 @@ _STATUS_STYLE = {
 }
 
 
+#: The heights of the time line's lanes: sessions a day or two apart go one above the other.
+_LANES = (1.0, 1.14, 0.86)
+
+
+def _lanes(days, share: float = 0.022) -> list[float]:
+    """Each session's height on the time line: the first lane where the one before it there
+    is more than ``share`` of the whole span away (its marker would cover it: sessions on
+    consecutive days read as one), else the middle."""
+    stamps = pd.to_datetime(pd.Series(list(days))).astype("int64").to_numpy()
+    span = stamps.max() - stamps.min() if len(stamps) else 0
+    last: dict[float, int] = {}
+    heights = [_LANES[0]] * len(stamps)
+    for k in sorted(range(len(stamps)), key=lambda k: stamps[k]):
+        free = [y for y in _LANES if y not in last or stamps[k] - last[y] > share * span]
+        heights[k] = free[0] if free else _LANES[0]
+        last[heights[k]] = stamps[k]
+    return heights
+
+
 def cadence_chart(timeline, gaps, interval_days: int, *, ax: Axes | None = None) -> Figure:
     """Sessions on a time line by what happened, with gaps over the agreed interval shaded."""
     ax = _figure((7.6, 2.6), ax=ax)
+    height = pd.Series(_lanes(timeline["date"]), index=timeline.index, dtype=float)
     for _, gap in gaps[gaps["too_long"]].iterrows():
         ax.axvspan(gap["from"], gap["to"], color=OKABE_ITO["yellow"], alpha=0.35, gid="long-gap")
         middle = gap["from"] + (gap["to"] - gap["from"]) / 2
@@ -345,7 +365,7 @@ def cadence_chart(timeline, gaps, interval_days: int, *, ax: Axes | None = None)
         if len(rows):
             ax.scatter(
                 rows["date"],
-                [1] * len(rows),
+                height[rows.index],
                 marker=marker,
                 s=70,
                 label=label,

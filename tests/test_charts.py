@@ -379,3 +379,17 @@ def test_the_sessions_legend_stands_beside_the_time_line_clear_of_the_shaded_gap
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["held", "missed", "booked"]
     assert box.x0 >= ax.get_window_extent(renderer).x1  # outside the plotting area
     assert box.x1 <= figure.bbox.x1  # and not cut off
+
+
+def test_sessions_a_day_apart_are_drawn_apart_on_the_time_line():
+    """Held on 23, 24 and 25 November, over four months: they were one blot; weeks apart they
+    stay on the line."""
+    days = [dt.date(2026, 8, 3) + dt.timedelta(days=14 * k) for k in range(8)]
+    days += [dt.date(2026, 11, 23), dt.date(2026, 11, 24), dt.date(2026, 11, 25)]
+    timeline = pd.DataFrame({"date": pd.to_datetime(days), "status": ["held"] * len(days)})
+    gaps = pd.DataFrame(columns=["from", "to", "days", "too_long"]).astype({"too_long": bool})
+    (ax,) = charts.cadence_chart(timeline, gaps, 14).axes
+    (held,) = [c for c in ax.collections if c.get_gid() == "session-held"]
+    heights = [y for _, y in held.get_offsets()]
+    assert heights[:8] == [1.0] * 8  # a fortnight apart: on the line
+    assert len(set(heights[8:])) == 3  # a day apart: one above the other
