@@ -297,8 +297,8 @@ def test_a_held_back_save_puts_an_earlier_refusal_away_and_counts_its_fields(wor
     time, kept = clear_half_the_time(page)
     save.click()
     expect(page.locator(".peercoach-date-held")).to_have_text(
-        "Nothing was saved: \u201cTime\u201d holds half a time, and 1 other field needs attention "
-        "(marked Error)."
+        "Nothing was saved: \u201cTime\u201d holds half a time, and \u201cMinutes of coaching "
+        "each\u201d needs attention (marked Error)."
     )
     # The first field at fault on the page takes the focus, as "Show me where" gives it (the
     # time box, below the minutes, took it).

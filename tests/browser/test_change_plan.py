@@ -339,7 +339,7 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     page.get_by_role("button", name="Save plan").click()
     expect(held).to_have_text(
         "Nothing was saved: \u201cStep 1: By when\u201d holds a day the calendar does not have, "
-        "and 1 other field needs attention (marked Error)."
+        "and \u201cWeight against my other goals\u201d needs attention (marked Error)."
     )
     fill(weight, "1")
     expect(field_error(page, "Weight against my other goals")).to_have_count(0, timeout=KERNEL_MS)
