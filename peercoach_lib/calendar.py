@@ -118,12 +118,13 @@ def schedule_ics(
 def partnership_calendar(store: Store, partnership_id: int) -> bytes:
     """The .ics file for a stored partnership, as the app and the command line write it."""
     with store.reading() as tx:
-        if not tx.find(Partnership, id=partnership_id):
+        found = tx.find(Partnership, id=partnership_id)
+        if not found:
             raise NotFoundError(
                 f"there is no partnership {partnership_id} (`peercoach people` shows each "
                 "person's partnership)"
             )
-        partnership = tx.get(Partnership, partnership_id)
+        (partnership,) = found
         agreements = tx.find(Agreement, partnership_id=partnership_id)
         if not agreements:
             raise NotFoundError(
