@@ -378,6 +378,18 @@ def test_two_partnerships_of_the_same_two_people_are_told_apart(store, known):
     assert f"cohort-{c.id}-{app.view.start:%Y%m%d}-{END:%Y%m%d}-pairs.csv" in app.downloads.value
 
 
+def test_the_pairs_csv_counts_days_from_a_held_session_only(store, known):
+    """A pair that never met has no day of a last session: its days are left empty (they
+    counted from its start, as if it had met then)."""
+    c, pairs = known
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    table = _csv_tables(app)["pairs"].set_index("pair")
+    met, never = table.loc[pairs["p1"].id], table.loc[pairs["p3"].id]
+    assert (met.last_held, met.days_since_last_held) == ("2026-03-23", 7)
+    assert pd.isna(never.last_held) and pd.isna(never.days_since_last_held)
+    assert app.view.pairs.set_index("pair").loc[pairs["p3"].id].days_since_last == 29  # page
+
+
 def _csv_tables(app) -> dict[str, pd.DataFrame]:
     import base64
     import io

@@ -667,6 +667,10 @@ class CohortDashboardApp(widgets.VBox):
 
     def _offer_downloads(self) -> None:
         pairs = self.view.pairs.assign(pair_name=self.view.pairs["pair"].map(self.names))
+        # The page counts a pair that never met from its start ("no session yet, paired 9 days
+        # ago"); a column of numbers cannot say so: the days count from a held session only.
+        pairs["last_held"] = pairs["last_held"].dt.date
+        pairs["days_since_last_held"] = pairs["days_since_last"].where(pairs["last_held"].notna())
         columns = [
             "pair",
             "pair_name",
@@ -678,7 +682,8 @@ class CohortDashboardApp(widgets.VBox):
             "held_unplanned",
             "held",
             "missed",
-            "days_since_last",
+            "last_held",
+            "days_since_last_held",
             "follow_through",
             "follow_through_recent",
             "minute_balance",
