@@ -153,7 +153,9 @@ def test_focus_areas_from_the_lsi_start_a_new_plan(store, pair):
     app = ChangePlanApp(store, person_id=pair["alice"].id, focus=["Money", "Family"], today=TODAY)
     assert app.plan.value == NEW
     assert app.area.value == "Money" and app.change.value == "More satisfaction with money"
-    assert app.why.value == "My Lifestyle Satisfaction Index suggested these areas: Money, Family."
+    assert (
+        app.why.value == "My Lifestyle Satisfaction Index suggested focusing on Money and Family."
+    )
     # The link named two areas; the plan serves one, and the other is not dropped unsaid.
     assert (
         "A plan serves one life area: this one is for Money. Family can have one of its own: "

@@ -11,6 +11,7 @@ import pytest
 from peercoach_lib import lsi, model
 from peercoach_lib.apps import forms
 from peercoach_lib.apps.lsi_app import LsiApp
+from peercoach_lib.model import PlanStatus
 from tests.examples import quoted as q
 
 TODAY = dt.date(2026, 3, 1)
@@ -143,6 +144,25 @@ def test_focus_areas_lead_to_a_change_plan_once_the_assessment_is_saved(app, pai
             "focus": [area],
         }
         assert f">Start a Personal Change Plan for {area}</a>" in app.plan_link.value
+
+
+def test_an_area_with_a_plan_under_way_links_to_that_plan(store, pair):
+    """The link opens the plan already made for the area (it said "Start" a plan); a plan
+    dropped does not count."""
+    alice = pair["alice"].id
+    for area, status in (("Money", PlanStatus.ACTIVE), ("Family", PlanStatus.DROPPED)):
+        store.save(
+            model.ChangePlan(
+                person_id=alice, change=f"More {area}", lsi_area=area, created_on=TODAY,
+                status=status, status_reason="Not now" if status is PlanStatus.DROPPED else "",
+            )
+        )  # fmt: skip
+    app = LsiApp(store, person_id=alice, today=TODAY)
+    rate(app, SAT, IMP)
+    app.save_button.click()
+    app.focus.value = ("Money", "Family")
+    assert ">Open your Personal Change Plan for Money</a>" in app.plan_link.value
+    assert ">Start a Personal Change Plan for Family</a>" in app.plan_link.value
 
 
 def test_a_future_date_is_refused_and_nothing_is_saved(store, app):

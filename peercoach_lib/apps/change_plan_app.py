@@ -461,7 +461,7 @@ class ChangePlanApp(widgets.VBox):
             change=change,
             lsi_area=area,
             why_it_matters=(
-                f"My Lifestyle Satisfaction Index suggested these areas: {', '.join(self.focus)}."
+                f"My Lifestyle Satisfaction Index suggested focusing on {lsi.listing(self.focus)}."
                 if self.focus
                 else ""
             ),

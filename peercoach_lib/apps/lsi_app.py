@@ -12,7 +12,7 @@ import pandas as pd
 from peercoach_lib import dates, lsi
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConfigurationError, ValidationError
-from peercoach_lib.model import LsiAreaRating, LsiAssessment, Person
+from peercoach_lib.model import ChangePlan, LsiAreaRating, LsiAssessment, Person, PlanStatus
 from peercoach_lib.store import Store
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,7 @@ class LsiApp(widgets.VBox):
         self.store = store or Store()
         self.today = today or context.today(self.store)
         self.history: list[LsiAssessment] = []
+        self._planned_areas: set[str] = set()
         self._loading = False
 
         self.person = forms.dropdown("I am", "person_id", [])
@@ -189,6 +190,12 @@ class LsiApp(widgets.VBox):
         me = self.store.get(Person, person_id)
         self.demo.value = forms.demo_notice() if me.is_demo else ""
         self.history = self.store.find(LsiAssessment, person_id=person_id, order_by="taken_on")
+        # The areas with a plan under way: their link opens that plan rather than starting one.
+        self._planned_areas = {
+            plan.lsi_area
+            for plan in self.store.find(ChangePlan, person_id=person_id)
+            if plan.status is PlanStatus.ACTIVE and plan.lsi_area
+        }
         # Start from where I was last time, so that I move only what has changed; draw once.
         self._loading = True
         self._focus_chosen = False
@@ -461,7 +468,12 @@ class LsiApp(widgets.VBox):
         # A plan serves one life area: a link for each area chosen.
         links = "".join(
             f"<li><a href='{html.escape(href)}' style='{forms.LINK}'>"
-            f"Start a Personal Change Plan for {html.escape(area)}</a></li>"
+            + (
+                "Open your Personal Change Plan for "
+                if area in self._planned_areas
+                else "Start a Personal Change Plan for "
+            )
+            + f"{html.escape(area)}</a></li>"
             for area in chosen
             for href in [context.link(CHANGE_PLAN_APP, person=self.person.value, focus=[area])]
         )
