@@ -472,6 +472,14 @@ def _enrol(store, args) -> int:
     from peercoach_lib.enrol import enrol_file
 
     print(enrol_file(store, args.roster, args.cohort).summary())
+    if store.has_demo_data():
+        # Easily done: `make app` fills an empty workbook with the demo before anyone enrols.
+        print(
+            "Note: this workbook also holds demo data, made-up people who are listed beside "
+            "yours (by `peercoach people`, on the home page, in the apps). For a real cohort, "
+            "use a database of its own: set PEERCOACH_DB to a new one and enrol there "
+            "(README: Deploy for a cohort)."
+        )
     return 0
 
 

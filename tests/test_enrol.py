@@ -211,6 +211,23 @@ def test_enrol_and_people_from_the_command_line(tmp_path, monkeypatch, capsys):
     assert "line 2" in capsys.readouterr().err
 
 
+def test_enrolling_into_a_workbook_of_demo_data_says_so(tmp_path, monkeypatch, capsys):
+    """Real people enrolled beside made-up ones are listed with them: the command says so
+    (it said nothing)."""
+    monkeypatch.setenv("PEERCOACH_DB", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert cli.main(["enrol", str(roster), "--cohort", "Spring 2027"]) == 0
+    assert "demo data" not in capsys.readouterr().out
+    assert cli.main(["demo", "--pairs", "2", "--weeks", "2"]) == 0
+    capsys.readouterr()
+    roster.write_text("name,sign_in\nCal Cole,cal\n", encoding="utf-8")
+    assert cli.main(["enrol", str(roster), "--cohort", "Autumn 2027"]) == 0
+    out = capsys.readouterr().out
+    assert "Note: this workbook also holds demo data" in out
+    assert "set PEERCOACH_DB to a new one" in out
+
+
 # -- the hub ---------------------------------------------------------------------------------------
 
 
