@@ -661,6 +661,24 @@ def test_a_cohort_whose_pairs_all_start_after_today_says_so_not_to_choose_a_late
     assert "No flags: there is no pair in this range to look at." in flags.value
 
 
+def test_a_cohort_nobody_is_paired_in_yet_shows_how_to_begin(store):
+    """Its range, empty charts and "none in this range" gave no next step; the pairing form
+    was at the foot of the page, unannounced."""
+    c = store.save(model.Cohort(name="Spring"))
+    a, b = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Ann", "Bo"))
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert app.figures.layout.display == "none"
+    assert "No pairs in this cohort yet." in app.first_pairs.value
+    assert "Pair its people under" in app.first_pairs.value
+    assert app.pairing.layout.display != "none"
+    app.pair_person.value, app.pair_partner.value = a.id, b.id
+    app.pair_start.value = END
+    app.pair_button.click()
+    assert "are partners from" in app.pair_result.value
+    assert app.figures.layout.display == "flex" and app.first_pairs.value == ""
+    assert "Ann &amp; Bo" in app.grid_image.table.value
+
+
 def test_a_person_paired_twice_counts_in_each_pair_for_its_own_days(store, known):
     c, pairs = known
     p1 = pairs["p1"]

@@ -127,8 +127,11 @@ class CohortDashboardApp(widgets.VBox):
                 self.pair_result,
             ]
         )
+        # A cohort nobody is paired in yet has nothing to show but how to begin.
+        self.first_pairs = widgets.HTML()
+        self.figures = widgets.VBox([self.start, self.end, self.results])
         self.body = widgets.VBox(
-            [self.demo, self.privacy, self.start, self.end, self.results, self.pairing]
+            [self.demo, self.privacy, self.first_pairs, self.figures, self.pairing]
         )
         for field in (self.start, self.end):
             field.add_class(forms.LIVE)
@@ -207,6 +210,19 @@ class CohortDashboardApp(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
+        if not self.store.find(Partnership, cohort_id=self.chooser.value):
+            self.view = None
+            self.figures.layout.display = "none"
+            self.first_pairs.value = forms.notice(
+                "info",
+                "<strong>No pairs in this cohort yet.</strong> Pair its people under "
+                "\u201cNew pairs\u201d below. Each pair starts at its first-session "
+                "agreement; once pairs meet, this page shows who meets regularly, who keeps "
+                "their commitments and who may need a courageous conversation.",
+            )
+            return
+        self.figures.layout.display = "flex"
+        self.first_pairs.value = ""
         start, end = self.start.value, self.end.value
         errors = self._range_errors(start, end)
         for field, name in ((self.start, "start"), (self.end, "end")):
@@ -307,9 +323,7 @@ class CohortDashboardApp(widgets.VBox):
         later, later_said = self._starting_later(every_pair)
         if shown.empty:
             self.grid_image.hide()
-            if not every_pair:
-                said = "No pairs in this cohort yet."
-            elif later and later[0].started_on > self.today:
+            if later and later[0].started_on > self.today:
                 # A range cannot end after today: "choose a later range" could not be done.
                 said = f"No pair of this cohort has started yet. {later_said}"
             else:
@@ -669,7 +683,7 @@ class CohortDashboardApp(widgets.VBox):
         pairs = self.view.pairs.assign(pair_name=self.view.pairs["pair"].map(self.names))
         # The page counts a pair that never met from its start ("no session yet, paired 9 days
         # ago"); a column of numbers cannot say so: the days count from a held session only.
-        pairs["last_held"] = pairs["last_held"].dt.date
+        pairs["last_held"] = pairs["last_held"].dt.strftime("%Y-%m-%d")
         pairs["days_since_last_held"] = pairs["days_since_last"].where(pairs["last_held"].notna())
         columns = [
             "pair",
