@@ -149,9 +149,9 @@ class ConversationApp(widgets.VBox):
             indent=False,
             layout=widgets.Layout(width="auto", margin=f"8px 0 0 {forms.LABEL_WIDTH}"),
         )
-        self.confirm_message = widgets.HTML(
-            layout=widgets.Layout(margin=f"0 0 4px {forms.LABEL_WIDTH}")
-        )
+        # A field of its own: its error is tied to the box (marked invalid, described by it).
+        self.confirm_field = forms.Field(self.confirm, "confirm")
+        self.confirm_message = self.confirm_field.message
         self.end_button = _button("End the partnership", "", style="danger")
         self.save_note = _button("Save my note", "save")
         self.end_controls = widgets.VBox([self.reason, self.ended_on])
@@ -161,8 +161,7 @@ class ConversationApp(widgets.VBox):
                 self.in_my_words,
                 self.learned,
                 self.share_note,
-                self.confirm,
-                self.confirm_message,
+                self.confirm_field,
                 self.end_button,
                 self.save_note,
             ]
@@ -631,7 +630,7 @@ class ConversationApp(widgets.VBox):
         me, q = self.person.value, self.partnership
         note = partnerships.ending_note(self.store, q.id, me)
         forms.show_messages(self.end_fields, {})
-        self.confirm_message.value = ""
+        self.confirm_field.show()
         self.end_result.value = ""
         self.in_my_words.value = note.reason if note else ""
         self.learned.value = note.learned if note else ""
@@ -640,7 +639,7 @@ class ConversationApp(widgets.VBox):
         self.ended_on.value = self.today
         active = q.is_active
         self.end_controls.layout.display = "flex" if active else "none"
-        self.confirm.layout.display = "flex" if active else "none"
+        self.confirm_field.layout.display = "flex" if active else "none"
         self.confirm.value = False
         self.end_button.layout.display = "flex" if active else "none"
         self.save_note.layout.display = "none" if active else "flex"
@@ -749,14 +748,14 @@ class ConversationApp(widgets.VBox):
         if self.partnership is None or not self.partnership.is_active:
             return  # ended already (a second click): what the first said stands
         forms.show_messages(self.end_fields, {})
-        self.confirm_message.value = ""
+        self.confirm_field.show()
         errors = {}
         if self.reason.value is None:
             errors["end_reason"] = "choose the reason that fits best"
         if self.ended_on.value is None:
             errors["ended_on"] = "choose the last day"
         if not self.confirm.value:
-            self.confirm_message.value = forms.message_html(
+            self.confirm_field.show(
                 "error", "tick this to confirm that you mean to end the partnership"
             )
         if errors or not self.confirm.value:

@@ -78,15 +78,22 @@ def test_prepare_talk_and_end_then_pair_again(workbook, visit, demo_database):
     expect(
         page.get_by_text("tick this to confirm that you mean to end the partnership")
     ).to_be_visible()
+    # The box's error is tied to it, as every field's: marked invalid, described by it.
+    confirm = page.get_by_label(
+        "I have talked with my partner, and booked sessions after this day will be cancelled"
+    )
+    expect(confirm).to_have_attribute("aria-invalid", "true")
+    expect(confirm).to_have_accessible_description(
+        "Error: tick this to confirm that you mean to end the partnership"
+    )
     with Store(demo_database) as store:
         assert store.get(Partnership, pair).is_active
     field(page, "Reason (your facilitator sees only this)").select_option(
         label="Schedules did not fit"
     )
     fill(page, "What I learned", learned)
-    page.get_by_label(
-        "I have talked with my partner, and booked sessions after this day will be cancelled"
-    ).check()
+    confirm.check()
+    expect(confirm).not_to_have_attribute("aria-invalid", "true")
     page.get_by_role("button", name="End the partnership").click()
     expect(page.get_by_role("status").filter(has_text="The partnership ended on")).to_be_visible(
         timeout=KERNEL_MS
