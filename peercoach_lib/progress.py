@@ -218,10 +218,13 @@ def _milestones_said(milestones: pd.DataFrame, at_most: int = 4) -> str:
     carried neither)."""
     if milestones.empty:
         return ""
-    rows = milestones.sort_values("due_on")
+    # Plans made alike (the same milestones on the same days) share their line: said once.
+    rows = milestones.groupby(["due_on", "description"], sort=True)["goal"].nunique().reset_index()
     items = [
-        f"{dates.short(pd.Timestamp(day).date())} ({textwrap.shorten(text, 60, placeholder='…')})"
-        for day, text in zip(rows["due_on"], rows["description"], strict=True)
+        f"{dates.short(pd.Timestamp(day).date())} ({textwrap.shorten(text, 60, placeholder='…')}"
+        + (f", in {goals} plans" if goals > 1 else "")
+        + ")"
+        for day, text, goals in zip(rows["due_on"], rows["description"], rows["goal"], strict=True)
     ]
     more = len(items) - at_most
     listed = "; ".join(items[:at_most]) + (f"; and {more} more" if more > 0 else "")

@@ -311,6 +311,29 @@ def test_the_goals_reading_names_the_milestones_the_dotted_lines_mark():
     ), said
 
 
+def test_a_milestone_two_plans_share_is_said_once():
+    """Two plans made with the default milestones: each day and words were listed twice."""
+    import pandas as pd
+
+    from peercoach_lib import progress as pg
+
+    class Rated:
+        gas_scores = pd.DataFrame({"t_score": [40.0, 50.0]})
+        milestones = pd.DataFrame(
+            {
+                "due_on": pd.to_datetime(["2026-08-31", "2026-08-31", "2026-09-30"]),
+                "goal": ["Save", "Sleep", "Save"],
+                "description": ["Month 1", "Month 1", "Month 2"],
+            }
+        )
+
+    said = pg.read_gas(Rated())
+    assert said.endswith(
+        "Dotted lines mark your milestones: 31 Aug 2026 (Month 1, in 2 plans); 30 Sep 2026 "
+        "(Month 2)."
+    ), said
+
+
 def test_one_rated_session_is_read_as_one():
     import pandas as pd
 
