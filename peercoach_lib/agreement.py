@@ -846,7 +846,7 @@ def markdown(
         "",
         f"- **Medium:** {agreement.medium.value}",
         f"- **Format:** {agreement.format.value}, {agreement.minutes_per_person} minutes each",
-        f"- **Frequency:** {agreement.frequency.value}"
+        f"- **How often:** {agreement.frequency.label}"
         + (f", on {agreement.day.value}s" if agreement.day else ""),
         f"- **Time:** {time} ({agreement.time_zone})",
         f"- **Who calls:** {name(agreement.caller_id)}"

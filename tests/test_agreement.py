@@ -333,6 +333,10 @@ def test_the_agreement_reads_well(store, pair):
     assert text.startswith("# Peer-coaching agreement: Alice and Bob\n")
     assert "**Not yet in force**" in text
     assert "- Affirmed the ground rule on 2 March 2026 at 09:00 (UTC)" in text
+    # How often in the form's words: "monthly" said a month, and it is four weeks.
+    monthly = agreement.replace(frequency=model.Frequency.MONTHLY)
+    said = ag.markdown(monthly, p, {alice.id: alice, bob.id: bob}, _weekly(2))
+    assert "- **How often:** every four weeks" in said and "monthly" not in said
     # In the agreement's time, as its sessions are: 23:50 UTC is 09:50 the next day in Sydney.
     sydney = agreement.replace(
         time_zone="Australia/Sydney",

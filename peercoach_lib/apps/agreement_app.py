@@ -435,11 +435,7 @@ class AgreementApp(widgets.VBox):
         self.frequency = forms.dropdown(
             "How often",
             "frequency",
-            [
-                ("Every week", Frequency.WEEKLY),
-                ("Every two weeks", Frequency.FORTNIGHTLY),
-                ("Every four weeks", Frequency.MONTHLY),
-            ],
+            [(f.label.capitalize(), f) for f in Frequency],
         )
         self.day = forms.dropdown(
             "Day", "day", [("(not agreed)", None), *((d.value, d) for d in Weekday)]
@@ -1104,6 +1100,7 @@ class AgreementApp(widgets.VBox):
         self._drop_draft()
         self.load(self.partnership.id, restore=False)
         self.result.value = forms.notice("info", "Draft discarded: this is the agreement as saved.")
+        forms.give_focus(self.result)  # the button pressed went with the draft
 
     def _restore_draft(self) -> None:
         """Put the draft of the person under "I am" back on screen, over the agreement as

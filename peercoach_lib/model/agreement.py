@@ -46,6 +46,13 @@ class Frequency(StrEnum):
         """Days between sessions: "monthly" is every four weeks, on the same weekday."""
         return {"weekly": 7, "every two weeks": 14, "monthly": 28}[self.value]
 
+    @property
+    def label(self) -> str:
+        """As the agreement's form offers it ("monthly" is every four weeks, not a month)."""
+        return {"weekly": "every week", "every two weeks": "every two weeks"}.get(
+            self.value, "every four weeks"
+        )
+
 
 class Weekday(StrEnum):
     MONDAY = "Monday"
