@@ -490,6 +490,7 @@ class ConversationApp(widgets.VBox):
         self.prep_result.value = forms.notice(
             "info", "Draft discarded: this is the conversation as saved."
         )
+        forms.give_focus(self.prep_result)  # the button pressed went with the draft
 
     # -- live coaching -----------------------------------------------------------------------------
 
@@ -839,6 +840,7 @@ class ConversationApp(widgets.VBox):
             + (f"{cancelled} " if cancelled else "")
             + "Your facilitator will pair you with someone new when you are ready.",
         )
+        forms.give_focus(self.end_result)  # the button pressed went with the form
 
     def _note_on_screen(self) -> EndingNote:
         """The ending note as the form holds it (raises :class:`ValidationError` for words the

@@ -445,7 +445,10 @@ class UnsavedChanges(widgets.VBox):
             widget.remove_class(_ASKING)
 
     def _on_keep(self, _button=None) -> None:
+        held = self._held
         self._release()
+        if held is not None:
+            give_focus(held[0])  # back to the chooser: the buttons pressed are gone
 
     def _on_go_on(self, _button=None) -> None:
         """The choice goes ahead; the draft of the changes stays, to come back to."""
@@ -466,6 +469,7 @@ class UnsavedChanges(widgets.VBox):
             field.value = change["new"]
         handler(change)
         self.mark_clean(*drops)
+        give_focus(field)
 
 
 class DraftBar(widgets.VBox):
@@ -1188,6 +1192,21 @@ class ChartView(widgets.VBox):
         self.table.layout.display = "block" if self.toggle.value else "none"
         shown = "Hide the numbers" if self.toggle.value else "Show the numbers"
         self.toggle.description = f"{shown}{self.name}"
+
+
+#: The class of a widget that takes the focus the page lost (see :func:`give_focus`).
+TAKE_FOCUS = "peercoach-take-focus"
+
+
+def give_focus(widget: widgets.DOMWidget) -> None:
+    """Hand the focus to ``widget`` (its first control) where the page has lost it: the
+    button pressed has gone (a question's answer, a panel's "Delete me…"), and a keyboard or
+    screen-reader user would otherwise be left at the top of the page. The page takes it only
+    while the focus is nowhere, never from someone who has moved on. Call it after the
+    changes that hide what had the focus."""
+    # Taken away and put back, so that the page sees it asked for again.
+    widget.remove_class(TAKE_FOCUS)
+    widget.add_class(TAKE_FOCUS)
 
 
 #: The class of the row a list's "Add" button made last (the page focuses it).

@@ -413,6 +413,7 @@ class MyDataApp(widgets.VBox):
         self.confirm_name.show()
         self.confirm_box.layout.display = "flex"
         self.delete_start.layout.display = "none"
+        forms.give_focus(self.confirm_text)  # what to type, read out before its box
 
     def _close_confirmation(self) -> None:
         self.confirm_box.layout.display = "none"
@@ -422,6 +423,7 @@ class MyDataApp(widgets.VBox):
 
     def _on_cancel(self, _button=None) -> None:
         self._close_confirmation()
+        forms.give_focus(self.delete_start)
 
     def _on_delete(self, _button=None) -> None:
         if self.me is None:
@@ -455,6 +457,7 @@ class MyDataApp(widgets.VBox):
             "ok",
             "<strong>Your data was deleted.</strong> " + html.escape(report.summary(you=True)),
         )
+        forms.give_focus(self.delete_result)
 
 
 def build_my_data_app(store: Store | None = None, **kwargs) -> widgets.Widget:

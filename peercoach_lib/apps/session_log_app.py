@@ -898,6 +898,7 @@ class SessionLogApp(widgets.VBox):
         session_log.discard_draft(self.store, self.person.value, self._draft_key())
         self._on_session()
         self.result.value = forms.notice("info", "Draft discarded: this is the session as saved.")
+        forms.give_focus(self.result)  # the button pressed went with the draft
 
     # -- saving ---------------------------------------------------------------------------------
 

@@ -427,7 +427,22 @@ def test_removing_a_row_with_the_keyboard_leaves_the_focus_on_its_list(workbook,
     expect(steps.get_by_label(re.compile(r"^Step \d+$"))).to_have_count(1, timeout=KERNEL_MS)
     expect(add).to_be_focused()  # not thrown back to the top of the page
     expect(steps.get_by_role("button", name="Remove: Step 1")).to_have_count(1)  # renumbered
-    discard_draft(page)
+    # Another plan chosen with changes unsaved: the question's answer gives the focus back to
+    # the chooser (the buttons pressed go with the question), not to the top of the page.
+    fill(field(page, "Why it matters to me"), "Typed, not saved")
+    plan = field(page, "Plan")
+    plan.focus()
+    page.keyboard.press("ArrowDown")
+    keep = page.get_by_role("button", name="Keep editing")
+    expect(keep).to_be_visible(timeout=KERNEL_MS)
+    keep.focus()
+    page.keyboard.press("Enter")
+    expect(keep).to_be_hidden(timeout=KERNEL_MS)
+    expect(plan).to_be_focused(timeout=KERNEL_MS)
+    # Discarding the draft: the words that say so take the focus from the button gone.
+    page.get_by_role("button", name="Discard the draft").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(":focus")).to_contain_text("Draft discarded", timeout=KERNEL_MS)
 
 
 def test_a_click_that_leaves_an_impossible_date_is_not_lost(workbook, visit):

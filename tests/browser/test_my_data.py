@@ -156,7 +156,20 @@ def test_delete_me_refuses_a_wrong_name_then_deletes_with_the_right_one(
     visit_.assert_clean()
     page = visit_.page
     expect(page.get_by_text(people["note"].text)).to_be_visible()
-    page.get_by_role("button", name="Delete me…").click()
+    # By the keyboard: the focus does not go with the button pressed (to the top of the
+    # page); it goes to what to type, then back to the button when the person keeps their data.
+    start = page.get_by_role("button", name="Delete me…")
+    start.focus()
+    page.keyboard.press("Enter")
+    expect(field(page, CONFIRM)).to_be_visible(timeout=KERNEL_MS)
+    focused = page.locator(":focus")
+    expect(focused).to_contain_text("To confirm, type your name exactly", timeout=KERNEL_MS)
+    page.keyboard.press("Tab")
+    expect(field(page, CONFIRM)).to_be_focused()
+    page.get_by_role("button", name="Keep my data").focus()
+    page.keyboard.press("Enter")
+    expect(start).to_be_focused(timeout=KERNEL_MS)
+    page.keyboard.press("Enter")
     expect(field(page, CONFIRM)).to_be_visible(timeout=KERNEL_MS)
 
     # A name that is not quite theirs: refused, with the reason next to the field.
@@ -172,6 +185,7 @@ def test_delete_me_refuses_a_wrong_name_then_deletes_with_the_right_one(
     page.get_by_role("button", name="Delete everything about me").click()
     done = page.get_by_role("status").filter(has_text="Your data was deleted.")
     expect(done).to_contain_text("We replaced your name and e-mail", timeout=KERNEL_MS)
+    expect(focused).to_contain_text("Your data was deleted.", timeout=KERNEL_MS)  # not lost
     expect(page.get_by_text(people["note"].text)).to_have_count(0)
     expect(page.locator(".peercoach-item")).to_have_count(0)
     expect(field(page, "I am").locator(f"option[value='{a.name}']")).to_have_count(0)
