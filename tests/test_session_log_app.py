@@ -511,6 +511,27 @@ def test_an_unplanned_session_is_dated_and_logged_once_per_day(demo_pair):
     assert f"a session on {dates.long(day)} is logged already" in theirs.held_on.message.value
 
 
+def test_an_unplanned_session_on_a_day_with_one_booked_is_refused_for_the_booked_one(demo_pair):
+    """Saved beside it, the booked session stayed to hold, and the pair's figures said one
+    planned session not held and one unplanned."""
+    store, pair, _, (s1, *_rest) = demo_pair
+    mine = open_log(store, pair, s1.scheduled_on)
+    before = store.find(model.Session, partnership_id=pair.id)
+    typed_unplanned(mine, s1.scheduled_on, note="We met as booked")
+    mine.save_button.click()
+    assert (
+        f"a session is booked on {dates.long(s1.scheduled_on)}: choose it under Session to log "
+        "it (what you typed comes with it)" in mine.held_on.message.value
+    )
+    assert store.find(model.Session, partnership_id=pair.id) == before
+    mine.session.value = s1.id  # as the message says: what was typed comes along
+    assert mine.note.value == "We met as booked"
+    mine.save_button.click()
+    assert f"Saved the held session of {dates.long(s1.scheduled_on)}" in mine.result.value
+    assert store.get(model.Session, s1.id).status is SessionStatus.HELD
+    assert len(store.find(model.Session, partnership_id=pair.id)) == len(before)
+
+
 def typed_unplanned(app, day, *, note="", check=None) -> None:
     """An unplanned session on ``day``, with a note and session-check answers typed in."""
     app.session.value = UNPLANNED

@@ -982,6 +982,15 @@ class SessionLogApp(widgets.VBox):
                     f"a session on {dates.long(self.held_on.value)} is logged already: choose it "
                     "under Session to add your part (what you typed comes with it)"
                 )
+            elif self.held_on.value and session_log.booked_on(
+                self.store, self.partnership.id, self.held_on.value
+            ):
+                # Logged beside it, the booked one stayed "to hold", and the pair's figures
+                # counted it planned and not held, and the other unplanned.
+                errors["held_on"] = (
+                    f"a session is booked on {dates.long(self.held_on.value)}: choose it under "
+                    "Session to log it (what you typed comes with it)"
+                )
         try:
             session = Session.model_validate(base)
         except ValidationError as exc:
