@@ -348,7 +348,7 @@ def check(
     if gaps:
         a, b = max(gaps, key=lambda pair: pair[1] - pair[0])
         found.warnings["schedule"] = (
-            f"{(b - a).days} days between {dates.short(a)} and {dates.short(b)}: the guide "
+            f"{(b - a).days:,} days between {dates.short(a)} and {dates.short(b)}: the guide "
             "suggests meeting at least every month"
         )
     # Booked before today here (new, or moved); one due as stored is the note further down.

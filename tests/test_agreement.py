@@ -177,6 +177,18 @@ RULES = [
         None,
     ),
     (
+        "warning",  # a count of days as every count is written: 4,627, not 4627
+        "schedule",
+        {},
+        [
+            ag.Booking(MON),
+            ag.Booking(MON + dt.timedelta(4627)),
+            ag.Booking(MON + dt.timedelta(4634)),
+        ],
+        "4,627 days between 2 Mar 2026 and 1 Nov 2038: the guide suggests meeting at "
+        "least every month",
+    ),
+    (
         "warning",
         "first_session_on",
         dict(day="Tuesday"),
