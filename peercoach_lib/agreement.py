@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import itertools
+import re
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -515,7 +516,14 @@ def session_time(
 
 def zone_place(zone: str) -> str:
     """A time zone as people name its clock: "Europe/London" is London, "America/New_York"
-    New York, "America/Argentina/Buenos_Aires" Buenos Aires; "UTC" stays UTC."""
+    New York, "America/Argentina/Buenos_Aires" Buenos Aires; "UTC" stays UTC. A fixed offset
+    is said as one: "Etc/GMT+5" is five hours behind UTC (its sign is the other way round),
+    UTC−5."""
+    fixed = re.fullmatch(r"Etc/GMT([+-])(\d+)", zone)
+    if fixed:
+        sign, hours = fixed.groups()
+        behind = sign == "+"
+        return "UTC" + ("\u2212" if behind else "+") + hours
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 

@@ -442,8 +442,21 @@ def test_a_session_says_when_it_starts_in_the_readers_time_too():
     assert ag.zone_place("America/New_York") == "New York"
     assert ag.zone_place("America/Argentina/Buenos_Aires") == "Buenos Aires"
     assert ag.zone_place("UTC") == "UTC"
+    # A fixed offset's sign is the other way round in its name: Etc/GMT+5 is behind UTC.
+    assert ag.zone_place("Etc/GMT+5") == "UTC\u22125" and ag.zone_place("Etc/GMT-3") == "UTC+3"
+
     assert ag.session_time(agreement.replace(time=None), session, "Asia/Kolkata") == ""
     assert ag.session_time(None, session) == ""
+
+
+def test_a_zone_that_is_no_place_clock_is_refused():
+    """ "localtime" was the server's clock, whatever it is, and "Factory" a placeholder."""
+    for name in ("localtime", "Factory"):
+        assert model.base.time_zone_name(name) is None
+        with pytest.raises(ValidationError, match="must be a time zone name"):
+            model.Person(name="Kai", time_zone=name)
+    assert "localtime" not in model.base.time_zone_names()
+    assert "Europe/London" in model.base.time_zone_names()
 
 
 def test_a_cancelled_booking_made_in_place_of_a_session_put_off_is_no_gap(store, pair):

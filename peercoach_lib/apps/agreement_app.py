@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-import zoneinfo
 
 import ipywidgets as widgets
 import pydantic
@@ -26,7 +25,7 @@ from peercoach_lib.model import (
     SessionFormat,
     Weekday,
 )
-from peercoach_lib.model.base import EARLIEST_DATE, LATEST_DATE, time_zone_name
+from peercoach_lib.model.base import EARLIEST_DATE, LATEST_DATE, time_zone_name, time_zone_names
 from peercoach_lib.store import Store
 
 log = logging.getLogger(__name__)
@@ -446,7 +445,7 @@ class AgreementApp(widgets.VBox):
         self.zone = forms.Field(
             widgets.Combobox(
                 description="Time zone",
-                options=sorted(zoneinfo.available_timezones()),
+                options=time_zone_names(),
                 ensure_option=False,
                 placeholder="For example Europe/London",
                 continuous_update=False,  # a name half typed is not yet wrong

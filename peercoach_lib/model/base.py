@@ -59,9 +59,19 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value
 
 
+#: In the zone database but no place's clock: "localtime" is whatever the server's is, and
+#: "Factory" a placeholder.
+_NOT_A_CLOCK = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @functools.cache
 def _known_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(zoneinfo.available_timezones()) - _NOT_A_CLOCK
+
+
+def time_zone_names() -> list[str]:
+    """Every time zone a person may choose, in order."""
+    return sorted(_known_time_zones())
 
 
 @functools.cache
