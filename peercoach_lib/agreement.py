@@ -256,7 +256,7 @@ def check(
 
     ``partners`` are the two people chosen for the partnership, if it is being created;
     ``booked_on`` the stored sessions' days (by id) before this edit, and ``logged`` the days
-    of the sessions already held or missed (see :func:`logged_days`).
+    of the sessions already held or missed (see :func:`logged_sessions`).
     """
     today = today or dt.date.today()
     found = Findings()
@@ -453,11 +453,6 @@ def logged_sessions(tx: Transaction, partnership_id: int) -> list[Session]:
         ),
         key=lambda s: (s.scheduled_on, s.id),
     )
-
-
-def logged_days(tx: Transaction, partnership_id: int) -> list[dt.date]:
-    """The booked days of :func:`logged_sessions`, in order."""
-    return [s.scheduled_on for s in logged_sessions(tx, partnership_id)]
 
 
 def unplanned_days(tx: Transaction, partnership_id: int) -> list[dt.date]:
@@ -800,7 +795,7 @@ def markdown(
     unplanned: Sequence[dt.date] = (),
 ) -> str:
     """The agreement as a readable Markdown document; ``logged`` are the days of the sessions
-    already held or missed (:func:`logged_days`), counted before those still booked, and
+    already held or missed (:func:`logged_sessions`), counted before those still booked, and
     ``unplanned`` those of the sessions held without being booked (:func:`unplanned_days`)."""
 
     def name(person_id: int | None) -> str:

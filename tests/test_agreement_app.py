@@ -435,7 +435,7 @@ def test_sessions_held_unplanned_are_said_beside_those_counted(store, pair):
     app = AgreementApp(store, partnership_id=pair["partnership"].id, today=dt.date(2026, 4, 20))
     assert app.count.value == 6
     note = html.unescape(app.logged_note.value)
-    assert "Sessions 1 to 3 are held or missed" in note
+    assert "Sessions 1 to 3 were held (the last on" in note
     assert (
         "2 sessions held outside the schedule (the last on 2 Apr 2026): the session log has "
         "them; they are not counted in the number."
@@ -471,19 +471,29 @@ def test_more_sessions_for_a_running_agreement_continue_from_the_next_one(store,
     # The number counts the three held with the three still booked, which go on from "Session 4".
     assert app.count.value == 6 and min(booked) > later_today - dt.timedelta(days=14)
     assert app.rows.children[0].children[0].description == "Session 4"
-    assert "Sessions 1 to 3 are held or missed" in app.logged_note.value
-    # One or two are said as people say them.
+    assert "Sessions 1 to 3 were held (the last on" in app.logged_note.value
+    # One or two are said as people say them; held and missed as the log has them (it said
+    # "held or missed" of sessions it knew were held).
     held = app.logged
     app.logged = held[:2]
     app._render_rows()
-    assert "Sessions 1 and 2 are held or missed (the last on" in app.logged_note.value
+    assert "Sessions 1 and 2 were held (the last on" in app.logged_note.value
+    app.missed = {held[1]}
+    app._render_rows()
+    assert (
+        "Sessions 1 and 2 were held or missed (1 held, 1 missed; the last on "
+        f"{dates.short(held[1])}; the session log has them) and are counted in the number"
+    ) in app.logged_note.value
     app.logged = held[:1]
     app._render_rows()
     assert (
-        f"Session 1 is held or missed (on {dates.short(held[0])}; the session log has it)"
+        f"Session 1 was held (on {dates.short(held[0])}; the session log has it) and is counted"
         in app.logged_note.value
     )
-    app.logged = held
+    app.missed = {held[0]}
+    app._render_rows()
+    assert f"Session 1 was missed (on {dates.short(held[0])};" in app.logged_note.value
+    app.logged, app.missed = held, set()
     app._render_rows()
     app.count.value = 7
     now = [b.on for b in app.bookings if not b.cancelled]

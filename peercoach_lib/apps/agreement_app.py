@@ -23,6 +23,7 @@ from peercoach_lib.model import (
     Partnership,
     Person,
     SessionFormat,
+    SessionStatus,
     Weekday,
 )
 from peercoach_lib.model.base import EARLIEST_DATE, LATEST_DATE, time_zone_name, time_zone_names
@@ -391,6 +392,8 @@ class AgreementApp(widgets.VBox):
         self._on_purpose: set = set()  # rows cancelled on purpose (see _holes)
         #: The days of the sessions already held or missed (not in the editable schedule).
         self.logged: list[dt.date] = []
+        #: The days of :attr:`logged` whose session was missed (the others were held).
+        self.missed: set[dt.date] = set()
         self.unplanned: list[dt.date] = []
         #: What the form started from (see :meth:`load`).
         self.loaded: ag.Version = (None, [])
@@ -693,7 +696,9 @@ class AgreementApp(widgets.VBox):
             self.people = {p.id: p for p in self.store.find(Person, id=list(members))}
             saved, bookings = ag.load(self.store, partnership_id)
             with self.store.reading() as tx:
-                self.logged = ag.logged_days(tx, partnership_id)
+                logged = ag.logged_sessions(tx, partnership_id)
+                self.logged = [s.scheduled_on for s in logged]
+                self.missed = {s.scheduled_on for s in logged if s.status is SessionStatus.MISSED}
                 self.unplanned = ag.unplanned_days(tx, partnership_id)
             self.saved = saved
             first = self.people[members[0]]
@@ -981,15 +986,23 @@ class AgreementApp(widgets.VBox):
         said = []
         if done:
             last = dates.short(self.logged[-1])
+            missed = sum(day in self.missed for day in self.logged)
+            state = (
+                "held"
+                if not missed
+                else "missed"
+                if missed == done
+                else f"held or missed ({done - missed} held, {missed} missed"
+            )
             said.append(
                 (
-                    f"Session 1 is held or missed (on {last}; the session log has it)"
+                    f"Session 1 was {state} (on {last}; the session log has it) and is"
                     if done == 1
-                    else f"Sessions 1 {'and' if done == 2 else 'to'} {done} are held or missed "
-                    f"(the last on {last}; the session log has them)"
+                    else f"Sessions 1 {'and' if done == 2 else 'to'} {done} were {state}"
+                    + ("; " if "(" in state else " (")
+                    + f"the last on {last}; the session log has them) and are"
                 )
-                + " and counted in the number; those still to come can be moved or cancelled "
-                "here."
+                + " counted in the number; those still to come can be moved or cancelled here."
             )
         if self.unplanned:
             one = len(self.unplanned) == 1
