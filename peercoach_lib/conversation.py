@@ -128,7 +128,13 @@ def date_errors(
             )
         ]
     if held_on is not None and held_on < partnership.started_on:
-        return [FieldError("held_on", "We talked on", "cannot be before the partnership started")]
+        return [
+            FieldError(
+                "held_on",
+                "We talked on",
+                f"cannot be before the partnership started ({dates.long(partnership.started_on)})",
+            )
+        ]
     ended = partnership.ended_on
     if held_on is not None and ended is not None and held_on > ended:
         return [

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from peercoach_lib import conversation, partnerships
+from peercoach_lib import conversation, dates, partnerships
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import Conversation, ConversationOutcome
 
@@ -104,6 +104,14 @@ def test_talking_in_the_future_or_outside_ones_partnership_is_refused(store, pai
         conversation.save(store, future, today=TODAY)
     assert caught.value.messages() == {
         "held_on": "cannot be after today (2 Mar 2026): save it once you talked"
+    }
+    # Before the partnership began: the day it began is named, to go by.
+    began = pair["partnership"].started_on
+    early = _prepared(pair, held_on=began - dt.timedelta(days=1), outcome="decided to end")
+    with pytest.raises(ValidationError) as caught:
+        conversation.save(store, early, today=TODAY)
+    assert caught.value.messages() == {
+        "held_on": f"cannot be before the partnership started ({dates.long(began)})"
     }
     stranger = _prepared(pair, person_id=pair["fay"].id)
     with pytest.raises(ValidationError, match="is not in this partnership"):
