@@ -55,7 +55,9 @@ class Upcoming:
             if self.session.scheduled_on
             else "unplanned"
         )
-        return f"{when}{self.time} with {self.partner.name}"
+        # The partner before the time, which may end with "your time": "... 12:00 your time
+        # with Ann" read as if the time were Ann's.
+        return f"{when} with {self.partner.name}{self.time}"
 
 
 def upcoming_sessions(

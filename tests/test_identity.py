@@ -429,7 +429,7 @@ def test_a_schedule_counts_its_days_in_its_agreements_time_zone(store, cohort, f
         there = dt.datetime.combine(behind, dt.time(18, 0), ZoneInfo("Pacific/Pago_Pago"))
         here = there.astimezone(ZoneInfo(far_apart["ann"]))
         assert prep.session.control.label.endswith(
-            f", 18:00 Pago Pago time; {here:%a} {here.day} {here:%b} 19:00 your time with Bea"
+            f" with Bea, 18:00 Pago Pago time; {here:%a} {here.day} {here:%b} 19:00 your time"
         )
         page = AgreementApp(store, partnership_id=pair.id)
         assert "not in the session log yet" not in str(page.check()[1].warnings)
