@@ -38,6 +38,13 @@ def test_a_person_with_no_history_gets_a_friendly_empty_page(store):
     assert "You have no goal yet: set one in a Personal Change Plan" in (
         app.sections["goals"].reading.value
     )
+    # Where to take the first LSI is a link away (it was a sentence alone).
+    lsi = app.sections["lsi"].reading.value
+    assert "No Lifestyle Satisfaction Index yet." in lsi
+    assert (
+        f"href='lifestyle_satisfaction_index.ipynb?person={newcomer.id}'" in lsi
+        and ">Take the Lifestyle Satisfaction Index</a>" in lsi
+    )
     store.save(model.ChangePlan(person_id=newcomer.id, change="Walk more", created_on=AS_OF))
     again = ProgressApp(store, person_id=newcomer.id, today=AS_OF)
     assert "No goal has been rated yet" in again.sections["goals"].reading.value

@@ -13,6 +13,8 @@ from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.model import Cohort, CohortSettings, Person
 from peercoach_lib.store import Store
 
+LSI_APP = "lifestyle_satisfaction_index.ipynb"
+
 
 class ChartSection(widgets.VBox):
     """One chart: its title, a plain-language reading, the picture (the reading is its alt text),
@@ -26,10 +28,25 @@ class ChartSection(widgets.VBox):
         self.downloads = widgets.HTML()
         super().__init__([forms.heading(title), self.reading, self.chart, self.downloads])
 
-    def show(self, reading: str, figure, table: pd.DataFrame, stem: str) -> None:
+    def show(
+        self,
+        reading: str,
+        figure,
+        table: pd.DataFrame,
+        stem: str,
+        *,
+        next_step: tuple[str, str] | None = None,
+    ) -> None:
         """Show the reading, and the chart that ``figure()`` makes (``figure`` is None when
-        there is nothing to draw) once the person reaches it."""
-        self.reading.value = f"<p style='font-size:14px'>{html.escape(reading)}</p>"
+        there is nothing to draw) once the person reaches it. ``next_step`` (words, address)
+        follows the reading as a link: where to make the first of what the chart draws."""
+        link = (
+            f" <a href='{html.escape(next_step[1])}' style='{forms.LINK}'>"
+            f"{html.escape(next_step[0])}</a>"
+            if next_step
+            else ""
+        )
+        self.reading.value = f"<p style='font-size:14px'>{html.escape(reading)}{link}</p>"
         if figure is None or table.empty:
             self.chart.hide()
             self.downloads.layout.display = "none"
@@ -187,6 +204,12 @@ class ProgressApp(widgets.VBox):
             else None,
             p.lsi_table,
             stem,
+            next_step=(
+                "Take the Lifestyle Satisfaction Index",
+                context.link(LSI_APP, person=me.id),
+            )
+            if p.lsi_index.empty
+            else None,
         )
         s["checks"].show(
             progress.read_checks(p),
