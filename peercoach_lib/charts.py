@@ -509,7 +509,8 @@ def checks_chart(checks, threshold: int, *, ax: Axes | None = None) -> Figure:
     ax.set_ylabel("Total (0–40)")
     ax.set_title("Session check", fontsize=11, color=TEXT)
     if len(flagged):
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        # Above the plot: inside it, its marker read as one more (very low) check.
+        ax.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1, 1.0))
     _dates(ax)
     return ax.figure
 

@@ -317,6 +317,10 @@ def test_the_flag_line_is_named_beside_the_plot_where_no_total_reaches_it():
     box = label.get_window_extent(renderer)
     assert box.x0 >= plot.x1  # outside the plotting area
     assert box.x1 <= figure.bbox.x1  # and not cut off
+    # The legend of the flag's marker stands above the plot: inside it, its marker read as
+    # one more, very low, check.
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y0 >= plot.y1 - 1 and legend.y1 <= figure.bbox.y1
 
 
 def test_two_goals_of_one_change_are_told_apart_in_the_legend():
