@@ -652,7 +652,8 @@ def find_flags(
                 "rule": FlagRule.LOW_SESSION_CHECK.value,
                 "numbers": checked["flagged_recent"].astype(str)
                 + np.where(checked["flagged_recent"] == 1, " session check", " session checks")
-                + " below the line in the last four weeks",
+                + f" below the line (a total under {settings.check_total_below} of 40, or an "
+                f"answer under {settings.check_item_below} of 10) in the last four weeks",
                 "action": ACTION + " about how the sessions feel",
             }
         )

@@ -200,7 +200,10 @@ def test_each_flag_rule(store, known):
         (p2, "low follow-through"): "follow-through 0% over the last four weeks",
         (p2, "one-sided"): "one partner received 18% of the coaching minutes over the last "
         "four sessions",
-        (p2, "low session check"): "1 session check below the line in the last four weeks",
+        (p2, "low session check"): (
+            "1 session check below the line (a total under 36 of 40, or an answer under 6 of "
+            "10) in the last four weeks"
+        ),
         (p3, "lapsing"): "no held session for 29 days (agreed: every 7 days)",
     }
     assert all(a.startswith("Suggest a courageous conversation") for a in view.flags["action"])
