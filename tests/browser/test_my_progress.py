@@ -147,3 +147,21 @@ def check_a_chart_in_a_narrow_window(visit_) -> None:
     expect(frame).not_to_have_attribute("tabindex", "0")
     assert not frame.evaluate("f => f.scrollWidth > f.clientWidth")
     visit_.screenshot("my_progress-narrow")
+
+
+def test_a_chart_drawn_above_the_focused_control_keeps_it_in_view(workbook, visit):
+    """In a narrow window the keyboard reaches a chart's "Show the numbers" before the chart
+    above it is drawn; drawn, the chart pushed the button out of the window, the focus with it."""
+    visit_ = visit(workbook.url(NOTEBOOK, person=AMARA), viewport=(320, 700))
+    page = visit_.page
+    goals = section(page, "My goals")
+    toggle = goals.get_by_role("button", name=re.compile("^Show the numbers"))
+    # As soon as the button is there, before the chart above it is: the keyboard is quick.
+    toggle.wait_for(timeout=KERNEL_MS)
+    toggle.focus()
+    assert goals.locator(".peercoach-chart img").count() == 0, "drawn before the focus came"
+    expect(goals.locator(".peercoach-chart img")).to_be_visible(timeout=KERNEL_MS)
+    goals.locator(".peercoach-chart img").evaluate("img => img.decode()")
+    page.wait_for_timeout(300)  # the frame's size observed
+    box = toggle.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 700, box
