@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -433,6 +434,18 @@ def test_a_schedule_counts_its_days_in_its_agreements_time_zone(store, cohort, f
         )
         page = AgreementApp(store, partnership_id=pair.id)
         assert "not in the session log yet" not in str(page.check()[1].warnings)
+
+        # Ann's own day, a day ahead, is after the partnership's today: the message says
+        # whose today it is (it named the day alone, a riddle on her clock).
+        log = SessionLogApp(store)
+        mine = dt.datetime.now(ZoneInfo(far_apart["ann"])).date()
+        log.status.value = model.SessionStatus.HELD
+        log.held_on.value = mine
+        log.save_button.click()
+        assert (
+            f"a session cannot be held after today ({dates.short(behind)} in Pago Pago time, "
+            f"where this partnership's sessions are booked; {dates.short(mine)} on your clock)"
+        ) in html.unescape(log.held_on.message.value)
 
     ahead = dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
     store.save(agreement.replace(time_zone="Pacific/Kiritimati"))

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import html
 import logging
+from zoneinfo import ZoneInfo
 
 import ipywidgets as widgets
 
@@ -777,6 +778,21 @@ class SessionLogApp(widgets.VBox):
 
     # -- drafts ---------------------------------------------------------------------------------
 
+    def _today_said(self) -> str:
+        """Today's day, as a message names it; with whose clock it is where the person's own
+        says another day: the partnership's days are its agreement's time zone's."""
+        said = dates.short(self.today)
+        me = self.people.get(self.person.value) if self.person.value else None
+        if self._given_today is not None or self.agreement is None or me is None:
+            return said
+        mine = dt.datetime.now(ZoneInfo(me.time_zone)).date()
+        if mine == self.today:
+            return said
+        return (
+            f"{said} in {ag.zone_place(self.agreement.time_zone)} time, where this "
+            f"partnership's sessions are booked; {dates.short(mine)} on your clock"
+        )
+
     @staticmethod
     def _same_day(session: Session | None, day: str | None) -> bool:
         """Whether ``session`` (None: unplanned) was held or booked on ``day`` (ISO)."""
@@ -927,7 +943,7 @@ class SessionLogApp(widgets.VBox):
         if self.held_on.value is None:
             errors["held_on"] = DATE_NEEDED
         elif self.held_on.value > self.today and held:
-            errors["held_on"] = f"a session cannot be held after today ({dates.short(self.today)})"
+            errors["held_on"] = f"a session cannot be held after today ({self._today_said()})"
         elif planned is not None and not held and self.held_on.value != planned.scheduled_on:
             errors["held_on"] = (
                 f"a session {'put off' if status is SessionStatus.RESCHEDULED else 'missed'} "
