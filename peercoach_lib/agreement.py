@@ -416,7 +416,32 @@ def check(
                 f"Session {k} is on a {day:%A} ({dates.short(day)}), but the agreed day is "
                 f"{agreement.day.value}",
             )
+    if skipped := _time_not_on_the_clocks(agreement, [day for day in active if day >= today]):
+        # The night the clocks go forward, a time in the hour they skip is no time at all:
+        # calendars move it an hour on.
+        day, shown = skipped
+        found.warnings["time"] = (
+            f"{agreement.time:%H:%M} does not exist in {zone_place(agreement.time_zone)} on "
+            f"{dates.short_weekday(day)} (the clocks go forward): calendars show that session "
+            f"at {shown:%H:%M}"
+        )
     return found
+
+
+def _time_not_on_the_clocks(
+    agreement: Agreement, days: Sequence[dt.date]
+) -> tuple[dt.date, dt.time] | None:
+    """The first of ``days`` on which the agreed time is skipped by the clocks (the night
+    they go forward), with the time it becomes; None when there is none (or no time)."""
+    if agreement.time is None:
+        return None
+    zone = zoneinfo.ZoneInfo(agreement.time_zone)
+    for day in days:
+        wall = dt.datetime.combine(day, agreement.time, tzinfo=zone)
+        real = wall.astimezone(dt.UTC).astimezone(zone)
+        if real.replace(tzinfo=None) != wall.replace(tzinfo=None):
+            return day, real.time()
+    return None
 
 
 def _numbers(numbers: list[int]) -> str:

@@ -546,3 +546,23 @@ def test_an_agreed_day_no_session_to_come_falls_on_is_pointed_out():
     moved = _weekly(8)
     moved[3] = ag.Booking(moved[3].on + dt.timedelta(days=2))
     assert "day" not in ag.check(_agreement(), moved, today=MON).warnings
+
+
+def test_a_time_the_clocks_skip_is_noted_beside_the_time():
+    """01:30 on the night London's clocks go forward is no time at all: calendars show the
+    session at 02:30, and nothing said so."""
+    night = dt.date(2027, 3, 28)  # a Sunday: British Summer Time starts at 01:00
+    sundays = [ag.Booking(night - dt.timedelta(weeks=1)), ag.Booking(night)]
+    late = _agreement(
+        time=dt.time(1, 30), time_zone="Europe/London", day="Sunday", first_session_on=sundays[0].on
+    )
+    found = ag.check(late, sundays, today=MON)
+    assert found.warnings["time"] == (
+        "01:30 does not exist in London on Sun 28 Mar 2027 (the clocks go forward): calendars "
+        "show that session at 02:30"
+    )
+    # The night they go back, 01:30 comes twice: a time all the same, nothing to say.
+    autumn = dt.date(2027, 10, 31)
+    found = ag.check(late.replace(first_session_on=autumn), [ag.Booking(autumn)], today=MON)
+    assert "time" not in found.warnings
+    assert "time" not in ag.check(late.replace(time=dt.time(3, 0)), sundays, today=MON).warnings
