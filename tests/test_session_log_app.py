@@ -1402,3 +1402,37 @@ def test_a_session_booked_ahead_is_noted_as_after_today_when_chosen(demo_pair):
     assert "a session cannot be held after today" in app.held_on.message.value
     app.held_on.value = today
     assert app.held_on.message.value == ""
+
+
+def test_a_session_booked_for_later_today_is_noted_when_logged_as_held(store, pair):
+    """Booked for this evening and logged as held this morning: said beside its Date (it was
+    saved without a word)."""
+    from zoneinfo import ZoneInfo
+
+    # A zone where two hours from now is still today, whenever the test runs.
+    zone = next(
+        z
+        for z in ("Europe/London", "Asia/Tokyo", "America/Los_Angeles", "Pacific/Auckland")
+        if 1 <= dt.datetime.now(ZoneInfo(z)).hour < 20
+    )
+    now = dt.datetime.now(ZoneInfo(zone))
+    later = (now + dt.timedelta(hours=2)).time().replace(second=0, microsecond=0)
+    partnership = pair["partnership"]
+    store.save(model.Agreement(partnership_id=partnership.id, time_zone=zone, time=later))
+    tonight = store.save(model.Session(partnership_id=partnership.id, scheduled_on=now.date()))
+    earlier = store.save(
+        model.Session(partnership_id=partnership.id, scheduled_on=now.date() - dt.timedelta(7))
+    )
+    app = SessionLogApp(
+        store, person_id=pair["alice"].id, partnership_id=partnership.id, today=now.date()
+    )
+    app.session.value = tonight.id
+    app.status.value = SessionStatus.HELD
+    place = zone.rsplit("/", 1)[-1].replace("_", " ")
+    assert (
+        f"this session is booked for {later:%H:%M} today ({place} time), still to come: a "
+        "session is logged as held once it has happened"
+    ) in html.unescape(app.held_on.message.value)
+    app.session.value = earlier.id  # a session gone by: nothing to say
+    app.status.value = SessionStatus.HELD
+    assert app.held_on.message.value == ""

@@ -730,6 +730,7 @@ class SessionLogApp(widgets.VBox):
         """A session after today shown as held (one booked ahead, chosen): noted at once, not
         only once everything is typed and saved."""
         day, held = self.held_on.value, self.status.value is SessionStatus.HELD
+        starts = self._starts_later_today()
         if held and day is not None and day > self.today:
             if self.held_on.kind is None:
                 self.held_on.show(
@@ -738,8 +739,27 @@ class SessionLogApp(widgets.VBox):
                     "is logged as held once it has happened (one put off can be logged as "
                     "rescheduled now)",
                 )
+        elif held and starts is not None and day == starts.date():
+            if self.held_on.kind is None:
+                self.held_on.show(
+                    "warning",
+                    f"this session is booked for {starts:%H:%M} today "
+                    f"({ag.zone_place(starts.tzinfo.key)} time), still to come: a session is "
+                    "logged as held once it has happened",
+                )
         elif self.held_on.kind == "warning":
             self.held_on.show()
+
+    def _starts_later_today(self) -> dt.datetime | None:
+        """When the session chosen starts, if that is later today (in its agreement's time
+        zone): booked for this evening, it is not held yet this morning."""
+        session = self.loaded_session
+        if session is None or self.agreement is None or session.scheduled_on != self.today:
+            return None
+        starts = ag.session_start(self.agreement, session)
+        if starts is None or starts <= dt.datetime.now(dt.UTC):
+            return None
+        return starts
 
     def _on_minutes(self, _change=None) -> None:
         agreed = self.agreement.minutes_per_person if self.agreement else None
