@@ -524,12 +524,13 @@ WEEK_STATES = {  # state: (colour, marker letter); the letters carry what the co
     "not logged": ("#f5eba8", "?"),  # booked for a day gone by, and nobody logged it
     "booked": ("#cfe3f3", "○"),
     "none planned": ("#f2f2f2", ""),
+    "not paired": ("#ffffff", "–"),  # before the pair began, or after it ended
 }
 
 
 def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
-    """Pairs (rows) by week (columns): held, missed, rescheduled, not logged, booked or none
-    planned."""
+    """Pairs (rows) by week (columns): held, missed, rescheduled, not logged, booked, none
+    planned or not paired."""
     from matplotlib.colors import to_rgba_array
     from matplotlib.patches import Patch
 

@@ -770,11 +770,12 @@ def week_grid(
     *,
     today: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Pair x week: 'held', 'missed', 'rescheduled', 'not logged', 'booked' or 'none planned',
-    for some pairs. A booked session whose day is before ``today`` (the computer's when not
-    given) and that nobody logged is 'not logged': it is not to come any more. The week that
-    holds ``end`` shows a session booked for later that week as 'booked', as it stood on the
-    end (not 'none planned' for a pair meeting the next day)."""
+    """Pair x week: 'held', 'missed', 'rescheduled', 'not logged', 'booked', 'none planned'
+    or 'not paired' (a week before the pair began or after it ended), for some pairs. A
+    booked session whose day is before ``today`` (the computer's when not given) and that
+    nobody logged is 'not logged': it is not to come any more. The week that holds ``end``
+    shows a session booked for later that week as 'booked', as it stood on the end (not 'none
+    planned' for a pair meeting the next day)."""
     today = today or dt.date.today()
     weeks = pd.date_range(
         pd.Timestamp(start) - pd.Timedelta(days=pd.Timestamp(start).weekday()),
@@ -801,7 +802,7 @@ def week_grid(
     later = pd.to_datetime(rows["day"]).dt.date > end
     rows = rows[~later | rows["planned"].astype(bool)].assign(later=later)
     if rows.empty:
-        return grid
+        return _unpaired_weeks(store, grid.astype(object))
     day = pd.to_datetime(rows["day"])
     rows["week"] = (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.normalize()
     rank = {
@@ -821,7 +822,24 @@ def week_grid(
     rows["rank"] = rows["status"].map(rank)
     best = rows.sort_values("rank").groupby(["pair", "week"])["status"].last()
     table = best.unstack("week").reindex(index=pair_ids, columns=weeks)
-    return table.astype(object).fillna("none planned")
+    return _unpaired_weeks(store, table.astype(object).fillna("none planned"))
+
+
+def _unpaired_weeks(store: Store, grid: pd.DataFrame) -> pd.DataFrame:
+    """The weeks wholly before a pair began, or after it ended, are 'not paired': a range
+    reaching back before a pair was made showed it as planning nothing for weeks."""
+    with store.reading() as tx:
+        spans = _frame(
+            tx.connection,
+            sa.select(p.c.id, p.c.started_on, p.c.ended_on).where(p.c.id.in_(list(grid.index))),
+        ).set_index("id")
+    mondays = pd.DatetimeIndex(grid.columns)
+    for pair_id, span in spans.iterrows():
+        outside = mondays + pd.Timedelta(days=6) < pd.Timestamp(span["started_on"])
+        if pd.notna(span["ended_on"]):
+            outside |= mondays > pd.Timestamp(span["ended_on"])
+        grid.loc[pair_id, outside] = "not paired"
+    return grid
 
 
 # -- what the charts show, in words (their alt text) ---------------------------------------------

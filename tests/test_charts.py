@@ -139,6 +139,7 @@ def test_every_week_in_the_grid_carries_its_state_as_a_letter_not_only_a_colour(
         "? not logged",
         "○ booked",
         "none planned",
+        "– not paired",
     ]
 
 

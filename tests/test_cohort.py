@@ -478,6 +478,20 @@ def test_week_grid_states(store, known):
     assert set(grid.loc[pairs["p3"].id]) == {"none planned"}
 
 
+def test_weeks_before_a_pair_began_or_after_it_ended_are_not_paired(store, known):
+    """A range reaching back before a pair was made showed it planning nothing for weeks."""
+    c, pairs = known
+    a, b = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Wes", "Xia"))
+    late = _pair(store, c.id, a, b, started=D(2026, 3, 18))  # a Wednesday
+    grid = cohort.week_grid(store, [late.id, pairs["p4"].id], START, END)
+    assert list(grid.loc[late.id]) == ["not paired"] * 3 + ["none planned"] * 3
+    # p4 ended on 10 March, a Tuesday: its week is its own, the weeks after are not.
+    ended = grid.loc[pairs["p4"].id]
+    assert ended[pd.Timestamp(2026, 3, 9)] != "not paired"
+    assert list(ended[pd.Timestamp(2026, 3, 16) :]) == ["not paired"] * 3
+    assert "not paired" not in cohort.describe_grid(grid, ["Wes & Xia", "P6 & P7"])
+
+
 def test_a_booked_day_gone_by_that_nobody_logged_is_not_shown_as_to_come(store, known):
     _c, pairs = known
     p3 = pairs["p3"]
