@@ -1120,6 +1120,7 @@ class ChartView(widgets.VBox):
             icon="table",
             layout=widgets.Layout(width="auto"),
         )
+        self.toggle.add_class("peercoach-disclosure")  # the page says it opens and closes
         self.table = widgets.HTML(layout=widgets.Layout(display="none"))
         self._pending: tuple | None = None
         super().__init__([self.image, widgets.HBox([self.draw_button, self.toggle]), self.table])

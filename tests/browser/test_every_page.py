@@ -68,8 +68,9 @@ def test_each_page_loads_cleanly_reads_out_reflows_and_gives_its_kernel_back(
     assert page.unnamed_controls() == []
     assert page.glyph_names() == []  # icons are not part of a button's name
     assert p.locator("[title='null']").count() == 0  # ipywidgets' unset tooltip, read out
-    # Buttons that stay pressed say so; sections that open and close are keyboard buttons.
-    assert p.locator(".widget-toggle-button:not([aria-pressed])").count() == 0
+    # Buttons that stay pressed say so, those that show and hide something say whether it is
+    # shown; sections that open and close are keyboard buttons.
+    assert p.locator(".widget-toggle-button:not([aria-pressed]):not([aria-expanded])").count() == 0
     headers = p.locator(".jupyter-widget-Collapse-header")
     assert (
         headers.count()

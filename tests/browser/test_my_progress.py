@@ -93,10 +93,17 @@ def test_progress_charts_for_a_person_and_switching_to_their_partner(
     meeting = section(page, "Meeting regularly")
     table = meeting.locator("table.peercoach-table")
     expect(table).to_be_hidden()
-    meeting.get_by_role("button", name="Show the numbers").click()
+    show = meeting.get_by_role("button", name="Show the numbers")
+    # It opens and closes the table: it says so (expanded or not), not "pressed" as well.
+    expect(show).to_have_attribute("aria-expanded", "false")
+    expect(show).not_to_have_attribute("aria-pressed", re.compile("."))
+    show.click()
     expect(table).to_be_visible(timeout=KERNEL_MS)
     expect(table.locator("tbody tr")).to_have_count(len(amaras.sessions))
     expect(meeting.get_by_role("button", name="Hide the numbers")).to_be_visible()
+    expect(meeting.get_by_role("button", name="Hide the numbers")).to_have_attribute(
+        "aria-expanded", "true"
+    )
     meeting.get_by_role("button", name="Hide the numbers").click()
     expect(table).to_be_hidden(timeout=KERNEL_MS)
     visit_.assert_clean()
