@@ -583,7 +583,7 @@ def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
         ],
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
-        ncols=len(states),
+        ncols=-(-len(states) // 2) if len(states) > 6 else len(states),  # no wider than the chart
         fontsize=8,
         frameon=False,
     )

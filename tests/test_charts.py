@@ -141,6 +141,13 @@ def test_every_week_in_the_grid_carries_its_state_as_a_letter_not_only_a_colour(
         "none planned",
         "– not paired",
     ]
+    # Every state's name is within the picture, beside long names too (seven in a row ran
+    # off its right edge).
+    long = charts.week_heatmap(grid, ["Noor Alvarez & Ines Moreau (no session yet, 6 d)", "Cy"])
+    renderer = _drawn(long)
+    box = long.axes[0].get_legend().get_window_extent(renderer)
+    assert box.x0 >= long.bbox.x0 and box.x1 <= long.bbox.x1
+    assert box.y1 <= long.bbox.y1
 
 
 def test_the_spread_has_a_panel_per_measure_counts_whole_pairs_and_hides_small_groups():
