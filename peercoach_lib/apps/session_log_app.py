@@ -761,6 +761,21 @@ class SessionLogApp(widgets.VBox):
             return None
         return starts
 
+    def _today_said(self) -> str:
+        """Today's day, as a message names it; with whose clock it is where the person's own
+        says another day: the partnership's days are its agreement's time zone's."""
+        said = dates.short(self.today)
+        me = self.people.get(self.person.value) if self.person.value else None
+        if self._given_today is not None or self.agreement is None or me is None:
+            return said
+        mine = dt.datetime.now(ZoneInfo(me.time_zone)).date()
+        if mine == self.today:
+            return said
+        return (
+            f"{said} in {ag.zone_place(self.agreement.time_zone)} time, where this "
+            f"partnership's sessions are booked; {dates.short(mine)} on your clock"
+        )
+
     def _on_minutes(self, _change=None) -> None:
         agreed = self.agreement.minutes_per_person if self.agreement else None
         for field in (self.first_half, self.second_half):
@@ -797,21 +812,6 @@ class SessionLogApp(widgets.VBox):
             self.check_total.value = f"<p style='font-size:13px'>Total {check.total} of 40.</p>"
 
     # -- drafts ---------------------------------------------------------------------------------
-
-    def _today_said(self) -> str:
-        """Today's day, as a message names it; with whose clock it is where the person's own
-        says another day: the partnership's days are its agreement's time zone's."""
-        said = dates.short(self.today)
-        me = self.people.get(self.person.value) if self.person.value else None
-        if self._given_today is not None or self.agreement is None or me is None:
-            return said
-        mine = dt.datetime.now(ZoneInfo(me.time_zone)).date()
-        if mine == self.today:
-            return said
-        return (
-            f"{said} in {ag.zone_place(self.agreement.time_zone)} time, where this "
-            f"partnership's sessions are booked; {dates.short(mine)} on your clock"
-        )
 
     @staticmethod
     def _same_day(session: Session | None, day: str | None) -> bool:
