@@ -90,6 +90,7 @@ def test_a_whole_agreement_is_saved_and_found_again(store, pair, app):
     assert cancelled == [False, False, False, False, True, False]
     assert again.count.value == 5
     assert "Not in force yet" in again.status.value and "Bob" in again.status.value
+    assert "counts once" not in again.status.value  # Alice's affirmation is saved
     # Bob writes his own part; his affirmation brings the agreement into force.
     second.meaning.value = "Same for me, and no notes kept."
     second.hopes.value = "Better boundaries"
@@ -130,6 +131,12 @@ def test_a_tick_not_saved_yet_is_not_said_to_be_an_affirmation(store, pair):
     first.affirm.value = True
     assert (
         _text(first.affirmed_line) == "Alice affirms the ground rule once the agreement is saved."
+    )
+    # The status waits for Bob and says Alice's tick counts once saved (it named Bob alone,
+    # as if Alice had affirmed).
+    assert _text(app.status) == (
+        "Not in force yet. Waiting for Bob to affirm the ground rule of confidentiality; "
+        "Alice\u2019s affirmation counts once the agreement is saved."
     )
     app.acting.value = pair["alice"].id
     app.save_button.click()

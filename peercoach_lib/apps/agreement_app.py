@@ -1402,11 +1402,23 @@ class AgreementApp(widgets.VBox):
             )
             return
         waiting = [html.escape(p.person.name) for p in self.panels if p.affirmed_at is None]
+        # Ticked on this page, not saved: not an affirmation yet (it read as one, "waiting"
+        # named only the other partner).
+        unsaved = [
+            html.escape(p.person.name)
+            for p in self.panels
+            if p.person is not None and p.affirmed_at is not None and p.affirmation_unsaved
+        ]
         self.status.value = forms.notice(
             "info",
             "<strong>Not in force yet.</strong> Waiting for "
             + " and ".join(waiting)
-            + " to affirm the ground rule of confidentiality.",
+            + " to affirm the ground rule of confidentiality"
+            + (
+                f"; {' and '.join(unsaved)}\u2019s affirmation counts once the agreement is saved."
+                if unsaved
+                else "."
+            ),
         )
 
     def _refresh_outputs(self) -> None:
