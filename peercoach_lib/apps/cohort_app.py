@@ -210,7 +210,7 @@ class CohortDashboardApp(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        if not self.store.find(Partnership, cohort_id=self.chooser.value):
+        if not self._has_pairs():
             self.view = None
             self.figures.layout.display = "none"
             self.first_pairs.value = forms.notice(
@@ -244,6 +244,18 @@ class CohortDashboardApp(widgets.VBox):
         self._show_flags()
         self._show_endings()
         self._offer_downloads()
+
+    def _has_pairs(self) -> bool:
+        """Whether anyone in the cohort was ever paired: one row asked for, not every
+        partnership read (a cohort of thousands of pairs is read once, by the view)."""
+        partnerships_ = schema.partnerships
+        with self.store.reading() as tx:
+            found = tx.connection.execute(
+                sa.select(partnerships_.c.id)
+                .where(partnerships_.c.cohort_id == self.chooser.value)
+                .limit(1)
+            ).first()
+        return found is not None
 
     def _track_flags(self) -> None:
         """Note today's flags, so the time from a first flag to recovery or ending is known."""

@@ -49,9 +49,11 @@ class Frequency(StrEnum):
     @property
     def label(self) -> str:
         """As the agreement's form offers it ("monthly" is every four weeks, not a month)."""
-        return {"weekly": "every week", "every two weeks": "every two weeks"}.get(
-            self.value, "every four weeks"
-        )
+        return {
+            "weekly": "every week",
+            "every two weeks": "every two weeks",
+            "monthly": "every four weeks",
+        }[self.value]
 
 
 class Weekday(StrEnum):
