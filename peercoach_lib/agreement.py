@@ -251,12 +251,14 @@ def check(
     today: dt.date | None = None,
     booked_on: Mapping[int, dt.date] | None = None,
     logged: Sequence[dt.date] = (),
+    saved: Agreement | None = None,
 ) -> Findings:
     """The guide's checks (warnings) and the impossible (errors), by field.
 
     ``partners`` are the two people chosen for the partnership, if it is being created;
     ``booked_on`` the stored sessions' days (by id) before this edit, and ``logged`` the days
-    of the sessions already held or missed (see :func:`logged_sessions`).
+    of the sessions already held or missed (see :func:`logged_sessions`); ``saved`` the
+    agreement as stored, if it is.
     """
     today = today or dt.date.today()
     found = Findings()
@@ -425,7 +427,42 @@ def check(
             f"{dates.short_weekday(day)} (the clocks go forward): calendars show that session "
             f"at {shown:%H:%M}"
         )
+    if saved is not None and (moved := _moved_by_the_zone(saved, agreement, active, today)):
+        found.warnings["time_zone"] = moved + (
+            ". Sessions already held or missed keep their times" if logged else ""
+        )
     return found
+
+
+def _moved_by_the_zone(
+    saved: Agreement, agreement: Agreement, days: Sequence[dt.date], today: dt.date
+) -> str | None:
+    """What changing the agreement's time zone from ``saved``'s does to the sessions to come
+    (on ``days``): they keep the agreed time on the new zone's clocks, which is another moment
+    (said by the next of them); those held or missed keep theirs. None when the zone is the same,
+    or the next session's moment is."""
+    coming = [day for day in days if day >= today]
+    if saved.time_zone == agreement.time_zone or not coming:
+        return None
+    if saved.time is None or agreement.time is None:
+        return None
+    day, zone = coming[0], zoneinfo.ZoneInfo(agreement.time_zone)
+    was = dt.datetime.combine(day, saved.time, tzinfo=zoneinfo.ZoneInfo(saved.time_zone))
+    now = dt.datetime.combine(day, agreement.time, tzinfo=zone)
+    if was == now:
+        return None
+    was_here = was.astimezone(zone)
+    at = (
+        f"{was_here:%H:%M}"
+        if was_here.date() == day
+        else (f"{dates.short_weekday(was_here.date())} {was_here:%H:%M}")
+    )
+    here, there = zone_place(agreement.time_zone), zone_place(saved.time_zone)
+    return (
+        f"sessions to come will be at {agreement.time:%H:%M} {here} time: the next, on "
+        f"{dates.short_weekday(day)}, was booked for {at} {here} time ({saved.time:%H:%M} "
+        f"{there} time)"
+    )
 
 
 def _time_not_on_the_clocks(
@@ -504,13 +541,26 @@ def unplanned_words(days: Sequence[dt.date], day: Callable[[dt.date], str] = dat
 
 
 def session_start(agreement: Agreement, session: Session) -> dt.datetime | None:
-    """When a booked session starts, on the clocks of the agreement's time zone: its own time,
-    else the agreed one (None with neither, or no day)."""
+    """When a booked session starts: its own time, else the agreed one (None with neither, or
+    no day), on the clocks of the agreement's time zone, or of the session's own when it keeps
+    one (held or missed before the agreement's zone changed)."""
     start_time = session.scheduled_time or agreement.time
     if start_time is None or session.scheduled_on is None:
         return None
-    return dt.datetime.combine(
-        session.scheduled_on, start_time, tzinfo=zoneinfo.ZoneInfo(agreement.time_zone)
+    zone = session.time_zone or agreement.time_zone
+    return dt.datetime.combine(session.scheduled_on, start_time, tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def _kept_where_it_was(session: Session, before: Agreement, after: Agreement) -> Session:
+    """A session held or missed, as it stays once the agreement changes from ``before`` to
+    ``after``: in the zone it was booked in, when the agreement's zone changes, so that its
+    calendar entry keeps its moment (sessions to come take the new zone with the schedule)."""
+    if session.time_zone is not None or before.time_zone == after.time_zone:
+        return session
+    if session.scheduled_time is None and before.time is None:
+        return session  # a day with no time: the same day in any zone
+    return session.replace(
+        time_zone=before.time_zone, scheduled_time=session.scheduled_time or before.time
     )
 
 
@@ -525,13 +575,14 @@ def session_time(
     if start is None:
         return ""
     said = f", {start:%H:%M}"
+    own_zone = str(start.tzinfo) != agreement.time_zone  # kept from before the agreement's
     if reader_zone is None:
-        return said
+        return f"{said} {zone_place(str(start.tzinfo))} time" if own_zone else said
     mine = start.astimezone(zoneinfo.ZoneInfo(reader_zone))
     if mine.replace(tzinfo=None) == start.replace(tzinfo=None):
         return said
     day = "" if mine.date() == start.date() else f"{mine:%a} {dates.day_month(mine)} "
-    return f"{said} {zone_place(agreement.time_zone)} time; {day}{mine:%H:%M} your time"
+    return f"{said} {zone_place(str(start.tzinfo))} time; {day}{mine:%H:%M} your time"
 
 
 def zone_place(zone: str) -> str:
@@ -613,7 +664,8 @@ def save(
             saved.append(_book(tx, agreement, booking, entry_changed=entry_changed))
         if entry_changed:  # the entries of sessions held or missed show it too
             for session in logged:
-                tx.save(session.replace(calendar_sequence=session.calendar_sequence + 1))
+                kept = _kept_where_it_was(session, before, agreement)
+                tx.save(kept.replace(calendar_sequence=session.calendar_sequence + 1))
         return agreement, saved
 
 
@@ -789,14 +841,17 @@ def _book(
     session = tx.get(Session, booking.session_id)
     if session.status not in (SessionStatus.SCHEDULED, SessionStatus.CANCELLED):
         return booking  # held or missed: history, not schedule
-    changed = (session.scheduled_on, session.scheduled_time, session.status) != (
+    # A session to come is on the agreement's clocks (one booked again in place of a session
+    # put off may have kept that session's zone: it takes the agreement's).
+    changed = (session.scheduled_on, session.scheduled_time, session.status, session.time_zone) != (
         booking.on,
         agreement.time,
         status,
+        None,
     )
     if changed or entry_changed:
         moved = session.replace(
-            scheduled_on=booking.on, scheduled_time=agreement.time, status=status
+            scheduled_on=booking.on, scheduled_time=agreement.time, status=status, time_zone=None
         )
         if entry_changed:  # the same day and time, described or timed differently
             moved = moved.replace(calendar_sequence=session.calendar_sequence + 1)

@@ -543,6 +543,7 @@ def _book_in_place(
                     planned=True,
                     scheduled_on=rebook_on,
                     scheduled_time=session.scheduled_time,
+                    time_zone=session.time_zone,
                     replaces_id=session.id,
                 )
             )

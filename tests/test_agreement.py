@@ -566,3 +566,39 @@ def test_a_time_the_clocks_skip_is_noted_beside_the_time():
     found = ag.check(late.replace(first_session_on=autumn), [ag.Booking(autumn)], today=MON)
     assert "time" not in found.warnings
     assert "time" not in ag.check(late.replace(time=dt.time(3, 0)), sundays, today=MON).warnings
+
+
+def test_a_new_time_zone_says_when_the_sessions_to_come_were_booked():
+    """Sessions to come keep the agreed time on the new zone's clocks: another moment, said by
+    the next of them as it was booked; nothing to say when the zone, or that moment, is the
+    same."""
+    today = dt.date(2026, 11, 26)
+    tuesday = dt.date(2026, 12, 1)
+    saved = _agreement(
+        time=dt.time(10, 0), time_zone="Pacific/Pago_Pago", day="Tuesday", first_session_on=MON
+    )
+    coming = [ag.Booking(today - dt.timedelta(days=1), cancelled=True), ag.Booking(tuesday)]
+    moved = saved.replace(time_zone="Europe/London")
+    found = ag.check(moved, coming, today=today, saved=saved, logged=[dt.date(2026, 11, 17)])
+    assert found.warnings["time_zone"] == (
+        "sessions to come will be at 10:00 London time: the next, on Tue 1 Dec 2026, was "
+        "booked for 21:00 London time (10:00 Pago Pago time). Sessions already held or missed "
+        "keep their times"
+    )
+    # Across the date line, the day it was booked for is another; nothing held yet, nothing
+    # said of those.
+    far = ag.check(saved.replace(time_zone="Pacific/Kiritimati"), coming, today=today, saved=saved)
+    assert far.warnings["time_zone"] == (
+        "sessions to come will be at 10:00 Kiritimati time: the next, on Tue 1 Dec 2026, was "
+        "booked for Wed 2 Dec 2026 11:00 Kiritimati time (10:00 Pago Pago time)"
+    )
+    # The same moment (London and Lisbon keep the same clocks), the same zone with a new time,
+    # or no session to come: nothing to say.
+    london = saved.replace(time_zone="Europe/London")
+    for before, after, bookings in (
+        (london, london.replace(time_zone="Europe/Lisbon"), coming),
+        (saved, saved.replace(time=dt.time(11, 0)), coming),
+        (saved, moved, coming[:1]),
+    ):
+        found = ag.check(after, bookings, today=today, saved=before)
+        assert "time_zone" not in found.warnings

@@ -1233,6 +1233,26 @@ def test_a_change_every_entry_shows_revises_the_entries_of_sessions_held(store, 
     assert store.get(model.Session, first.id).calendar_sequence == first.calendar_sequence + 1
 
 
+def test_a_new_time_zone_is_said_to_move_the_sessions_to_come_not_those_held(store, pair, app):
+    fill_everything(app, pair)  # 18:30 Berlin time, every two weeks from Tue 3 Mar 2026
+    app.save_button.click()
+    first = store.find(model.Session, partnership_id=pair["partnership"].id)[0]
+    store.save(first.replace(status="held", held_on=first.scheduled_on))
+    again = AgreementApp(store, partnership_id=pair["partnership"].id, today=dt.date(2026, 3, 4))
+    again.acting.value = pair["alice"].id
+    again.zone.value = "Europe/London"
+    assert (
+        "Note: sessions to come will be at 18:30 London time: the next, on Tue 17 Mar 2026, was "
+        "booked for 17:30 London time (18:30 Berlin time). Sessions already held or missed keep "
+        "their times"
+    ) in _text(again.zone.message)
+    again.save_button.click()
+    assert "Saved at" in again.result.value
+    held = store.get(model.Session, first.id)
+    assert (held.time_zone, held.scheduled_time) == ("Europe/Berlin", dt.time(18, 30))
+    assert {s.time_zone for s in store.find(model.Session, status="scheduled")} == {None}
+
+
 def test_leaving_the_page_is_asked_about_only_while_edits_are_kept_nowhere(store, pair, app):
     fill_everything(app, pair)
     app.save_button.click()

@@ -203,3 +203,66 @@ def test_an_agreement_change_every_entry_shows_raises_every_sequence(store, pair
     assert _sequences(store, pair) == [1, 1, 1, 1]
     ag.save(store, store.find(model.Agreement)[0].replace(goals=[]), bookings)  # not shown
     assert _sequences(store, pair) == [1, 1, 1, 1]
+
+
+def test_a_new_time_zone_moves_the_sessions_to_come_never_those_held_or_missed(store, pair, booked):
+    """Sessions held or missed keep the moment they were booked for; those to come keep the
+    agreed time on the new zone's clocks (calendars show each where it is)."""
+    _saved, bookings = booked
+    alice, bob = pair["alice"].id, pair["bob"].id
+    held, missed = (store.get(model.Session, b.session_id) for b in bookings[:2])
+    session_log.save(
+        store,
+        alice,
+        session_log.SessionEntry(
+            session=held.replace(
+                status=model.SessionStatus.HELD,
+                held_on=held.scheduled_on,
+                halves=[model.SessionHalf(coach_id=alice, client_id=bob, minutes=45)],
+            )
+        ),
+    )
+    session_log.save(
+        store,
+        bob,
+        session_log.SessionEntry(session=missed.replace(status=model.SessionStatus.MISSED)),
+    )
+    before = [e.decoded("dtstart") for e in _events(partnership_calendar(store, pair))]
+    agreement, to_come = ag.load(store, pair["partnership"].id)
+    ag.save(store, agreement.replace(time_zone="America/New_York"), to_come)
+
+    events = _events(partnership_calendar(store, pair))
+    after = [e.decoded("dtstart") for e in events]
+    assert after[:2] == before[:2]  # the same instants, on London's clocks as booked
+    assert [str(s.tzinfo) for s in after] == ["Europe/London"] * 2 + ["America/New_York"] * 2
+    new_york = zoneinfo.ZoneInfo("America/New_York")
+    assert [s.astimezone(new_york).time() for s in after[2:]] == [dt.time(18, 30)] * 2
+    assert after[2] - before[2] == dt.timedelta(hours=5)  # 18:30 London was 13:30 there
+    assert _sequences(store, pair) == [1, 1, 1, 1]
+    # Said so where a session is named with its time.
+    first = store.get(model.Session, held.id)
+    assert ag.session_time(store.find(model.Agreement)[0], first) == ", 18:30 London time"
+
+    # Changed again, they stay where they were; a session booked in place of one held since
+    # (logged as put off after all) takes the agreement's clocks once the schedule is saved.
+    agreement, to_come = ag.load(store, pair["partnership"].id)
+    ag.save(store, agreement.replace(time_zone="Asia/Tokyo"), to_come)
+    assert [e.decoded("dtstart") for e in _events(partnership_calendar(store, pair))][:2] == before[
+        :2
+    ]
+    again = store.save(
+        model.Session(
+            partnership_id=pair["partnership"].id,
+            scheduled_on=dt.date(2026, 4, 20),
+            scheduled_time=dt.time(18, 30),
+            time_zone="Europe/London",
+            replaces_id=held.id,
+        )
+    )
+    agreement, to_come = ag.load(store, pair["partnership"].id)
+    ag.save(store, agreement, to_come)
+    assert store.get(model.Session, again.id).time_zone is None
+
+
+def partnership_calendar(store, pair) -> bytes:
+    return calendar.partnership_calendar(store, pair["partnership"].id)

@@ -1297,6 +1297,7 @@ class AgreementApp(widgets.VBox):
                 today=self.today,
                 booked_on={b.session_id: b.on for b in self.loaded[1] if b.session_id},
                 logged=self.logged,
+                saved=self.saved,
             )
             findings.warnings.update(found.warnings)
             for path, message in found.errors.items():

@@ -15,6 +15,7 @@ from peercoach_lib.model.base import (
     ShortText,
     Text,
     Timestamp,
+    TimeZoneName,
     WorkbookDate,
 )
 
@@ -62,6 +63,9 @@ class Session(Record):
     #: The session this one was booked in place of, when that one was logged as rescheduled
     #: with a new date: logging it again moves this booking rather than making another.
     replaces_id: RecordId | None = Field(None, title="Booked in place of")
+    #: The time zone its booked time is on the clocks of, when not the agreement's: a session
+    #: held or missed keeps the zone it was booked in when the agreement's changes after it.
+    time_zone: TimeZoneName | None = Field(None, title="Time zone")
     created_at: Timestamp | None = None
     is_demo: bool = Field(False, title="Demo data")
 

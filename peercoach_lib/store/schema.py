@@ -167,6 +167,8 @@ sessions = sa.Table(
     sa.Index("ix_sessions_partnership_held", "partnership_id", "held_on"),
     # Added in 0012: the session this one was booked in place of (one logged as rescheduled).
     _fk("replaces_id", "sessions", nullable=True, ondelete="SET NULL"),
+    # Added in 0014: the time zone of a past session's booked time, once the agreement's changed.
+    sa.Column("time_zone", sa.String(64)),
 )
 
 session_halves = sa.Table(
