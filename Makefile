@@ -99,8 +99,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# On two processes (pytest-xdist): the browser tests together on one, the rest on the other
+# (tests/conftest.py says why).
 test: $(VENV)/.installed-test browser postgres node_modules/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: $(VENV)/.installed-test browser
 	$(BIN)/python benchmarks/demo_scale.py

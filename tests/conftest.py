@@ -42,6 +42,22 @@ def pytest_configure(config: pytest.Config) -> None:
 BACKENDS = ("sqlite", "postgresql")
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """On several workers (``make test``), the browser tests run together on one, as one unit:
+    they share one served workbook and one Chromium, which cost a worker half a minute to start
+    and two would only slow each other. The rest go out module by module, largest first."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/browser/"):
+                return "tests/browser"
+            return super()._split_scope(nodeid)
+
+    return BrowserTestsTogether(config, log)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"PostgreSQL for the store's tests: {postgres.describe()}"
 
