@@ -42,16 +42,21 @@ def pytest_configure(config: pytest.Config) -> None:
 BACKENDS = ("sqlite", "postgresql")
 
 
+#: Browser tests that start a server of their own rather than use the served workbook's.
+_OWN_SERVER = ("tests/browser/test_hub.py", "tests/browser/test_failures.py")
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """On several workers (``make test``), the browser tests run together on one, as one unit:
-    they share one served workbook and one Chromium, which cost a worker half a minute to start
-    and two would only slow each other. The rest go out module by module, largest first."""
+    they share one served workbook, which costs a worker half a minute to start, and two would
+    only slow each other. The rest go out module by module, largest first, those browser tests
+    that start a server of their own (JupyterHub, the broken fixtures) among them."""
     from xdist.scheduler import LoadScopeScheduling
 
     class BrowserTestsTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            if nodeid.startswith("tests/browser/"):
+            if nodeid.startswith("tests/browser/") and not nodeid.startswith(_OWN_SERVER):
                 return "tests/browser"
             return super()._split_scope(nodeid)
 

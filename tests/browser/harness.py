@@ -323,11 +323,13 @@ class Visit:
     def wait_until_rendered(self, seconds: float = 90) -> None:
         """Until Voilà has run every cell and the app (or an error) is on the page."""
         self.page.wait_for_selector("#rendered_cells", state="visible", timeout=seconds * 1000)
-        # A page whose cell failed never shows the app: problems() reports that.
+        # A page whose cell failed never shows the app: problems() reports that. The app's
+        # widgets can take a while on a busy machine (the cell has run, the kernel is slow to
+        # answer the page's first messages): as long as the page itself.
         with contextlib.suppress(PlaywrightTimeout):
             self.page.wait_for_selector(
                 ".peercoach-page, .jp-OutputArea-output[data-mime-type*='stderr']",
-                timeout=30_000,
+                timeout=seconds * 1000,
             )
         self.settle()
 
