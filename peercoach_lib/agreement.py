@@ -946,10 +946,12 @@ def markdown(
             f"{dates.long(logged[-1])}; still to come:",
             "",
         ]
-    start = len(logged) + 1
-    for k, booking in enumerate(sorted(bookings, key=lambda x: x.on), start=start):
-        note = " (cancelled)" if booking.cancelled else ""
-        lines.append(f"{k}. {dates.long_weekday(booking.on)}{note}")
+    # Named as the form's rows are: a cancelled session has no number (an ordered list would
+    # count it, and a renderer would number the rows its own way).
+    ordered = sorted(bookings, key=lambda x: x.on)
+    for k, booking in zip(numbers(ordered, held=len(logged)), ordered, strict=True):
+        day = dates.long_weekday(booking.on)
+        lines.append(f"- Session {k}: {day}" if k is not None else f"- Cancelled: {day}")
     if not bookings:
         lines.append("(none booked)")
     if unplanned:

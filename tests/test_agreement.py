@@ -363,7 +363,7 @@ def test_the_agreement_reads_well(store, pair):
     )
     assert "- Has not affirmed the ground rule yet" in text
     assert "- **Who calls:** Alice" in text and "07:05 (UTC)" in text
-    assert "1. Monday 2 March 2026" in text and "- Meet every week" in text
+    assert "- Session 1: Monday 2 March 2026" in text and "- Meet every week" in text
     page = documents.html_page(text, "Agreement")
     assert page.startswith("<!DOCTYPE html>") and "<main>" in page
     assert "<b>leaves</b>" not in page  # what people write is shown, never run as HTML
@@ -374,7 +374,16 @@ def test_the_agreement_reads_well(store, pair):
     held = [dt.date(2026, 2, 16), dt.date(2026, 2, 23)]
     later = ag.markdown(agreement, p, {alice.id: alice, bob.id: bob}, _weekly(2), held)
     assert "2 sessions held or missed so far, the last on 23 February 2026" in later
-    assert "3. Monday 2 March 2026" in later and "1. Monday" not in later
+    assert "- Session 3: Monday 2 March 2026" in later and "Session 1:" not in later
+    # A cancelled session is no number, as in the form: those after it are numbered on.
+    skipped = [ag.Booking(b.on, cancelled=k == 0) for k, b in enumerate(_weekly(3))]
+    rows = ag.markdown(agreement, p, {alice.id: alice, bob.id: bob}, skipped, held)
+    assert (
+        "- Cancelled: Monday 2 March 2026\n"
+        "- Session 3: Monday 9 March 2026\n"
+        "- Session 4: Monday 16 March 2026\n"
+    ) in rows
+    assert "<ol" not in documents.html_page(rows, "Agreement")
     assert "(none booked)" in ag.markdown(agreement, p, {alice.id: alice}, [], held)
 
 
