@@ -1426,6 +1426,8 @@ def test_a_session_booked_for_later_today_is_noted_when_logged_as_held(store, pa
     app = SessionLogApp(
         store, person_id=pair["alice"].id, partnership_id=partnership.id, today=now.date()
     )
+    # It opens on the session gone by and not logged yet, not on this evening's.
+    assert app.session.value == earlier.id
     app.session.value = tonight.id
     app.status.value = SessionStatus.HELD
     place = zone.rsplit("/", 1)[-1].replace("_", " ")

@@ -452,11 +452,13 @@ class SessionLogApp(widgets.VBox):
             for s in sessions
             if s.status is SessionStatus.SCHEDULED and (s.scheduled_on or self.today) <= self.today
         ]
-        # Where I left a draft lately (a reload, or back the next day); else the booked session
-        # now due; with none due (all logged, or the next one still ahead), the session logged
-        # today (mine just saved, or my partner's, for my part), which a blank unplanned
-        # session on the same day could not be saved beside; else a session held today that
-        # was not booked.
+        # One booked for later today is not held yet: due after any that has begun.
+        due.sort(key=lambda s: self._starts_later_today(s) is not None)
+        # Where I left a draft lately (a reload, or back the next day); else the booked
+        # session now due (one that has begun before one later today); with none due (all
+        # logged, or the next one still ahead), the session logged today (mine just saved, or
+        # my partner's, for my part), which a blank unplanned session on the same day could
+        # not be saved beside; else a session held today that was not booked.
         left = session_log.recent_draft_session(self.store, self.person.value, self.partnership.id)
         offered = {value for _label, value in self.session.control.options}
         logged_today = [
@@ -750,10 +752,10 @@ class SessionLogApp(widgets.VBox):
         elif self.held_on.kind == "warning":
             self.held_on.show()
 
-    def _starts_later_today(self) -> dt.datetime | None:
-        """When the session chosen starts, if that is later today (in its agreement's time
-        zone): booked for this evening, it is not held yet this morning."""
-        session = self.loaded_session
+    def _starts_later_today(self, session: Session | None = None) -> dt.datetime | None:
+        """When ``session`` (else the one chosen) starts, if that is later today (in its
+        agreement's time zone): booked for this evening, it is not held yet this morning."""
+        session = session or self.loaded_session
         if session is None or self.agreement is None or session.scheduled_on != self.today:
             return None
         starts = ag.session_start(self.agreement, session)
