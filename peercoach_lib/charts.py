@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter
 
 from peercoach_lib import cohort, dates, lsi, sessions
 from peercoach_lib.model import LsiAssessment
@@ -321,7 +322,41 @@ def follow_through_chart(
     ax.set_ylabel("Commitments kept (%)")
     ax.set_title("Follow-through by week", fontsize=11, color=TEXT)
     _dates(ax)
+    _week_ticks(ax)
     return ax.figure
+
+
+def _week_ticks(ax: Axes, most: int = 7) -> None:
+    """Ticks on Mondays, under the bars of the weeks they start, named as the table names a
+    week ("9 Nov", with the year under the first and where it changes): the date axis's own
+    ticks fall on other days, a bar for the week of 9 Nov sitting over "08 Nov"."""
+    import matplotlib.dates as mdates
+
+    start, end = (mdates.num2date(x).date() for x in ax.get_xlim())
+    every = max(1, -(-((end - start).days // 7 + 1) // most))
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=every))
+    ax.xaxis.set_major_formatter(_WeekNames())
+
+
+class _WeekNames(Formatter):
+    """A week's Monday as "9 Nov"; among the ticks, the first and the first of a new year with
+    the year under it."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        import matplotlib.dates as mdates
+
+        return dates.day_month(mdates.num2date(x).date())
+
+    def format_ticks(self, values) -> list[str]:
+        import matplotlib.dates as mdates
+
+        days = [mdates.num2date(x).date() for x in values]
+        return [
+            f"{dates.day_month(day)}\n{day.year}"
+            if k == 0 or days[k - 1].year != day.year
+            else dates.day_month(day)
+            for k, day in enumerate(days)
+        ]
 
 
 _STATUS_STYLE = {

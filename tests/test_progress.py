@@ -10,6 +10,7 @@ import io
 import re
 
 import matplotlib.dates
+import pandas as pd
 import pytest
 
 from peercoach_lib import charts, dates, demo, lsi, model, partnerships, progress
@@ -196,8 +197,18 @@ def test_progress_charts_show_what_the_tables_hold(sixteen_weeks):
     (ax,) = charts.checks_chart(p.checks, 36).axes
     (threshold,) = [ln for ln in ax.get_lines() if ln.get_gid() == "threshold"]
     assert list(threshold.get_ydata()) == [36, 36]
-    (ax,) = charts.follow_through_chart(p.follow_weekly, p.follow_recent, as_of=p.as_of).axes
+    figure = charts.follow_through_chart(p.follow_weekly, p.follow_recent, as_of=p.as_of)
+    (ax,) = figure.axes
     assert len([b for b in ax.patches if b.get_gid() == "week"]) == len(p.follow_weekly)
+    # Its ticks stand under the weeks' bars, on their Mondays, named as the table names a week.
+    figure.canvas.draw()
+    ticks = [matplotlib.dates.num2date(x).date() for x in ax.get_xticks()]
+    names = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks and {day.weekday() for day in ticks} == {0}
+    assert names[0] == f"{dates.day_month(ticks[0])}\n{ticks[0].year}"
+    assert names[1:] == [dates.day_month(day) for day in ticks[1:]]
+    weeks = set(pd.to_datetime(p.follow_weekly["week"]).dt.date)
+    assert weeks & set(ticks)
     # The last four weeks' rate is drawn over those four weeks alone, not across the chart.
     (ax,) = charts.follow_through_chart(p.follow_weekly, 0.5, as_of=p.as_of).axes
     (recent,) = [c for c in ax.collections if c.get_gid() == "recent"]
