@@ -428,16 +428,18 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
 
     # LSI: each member's first and latest assessment (by the (person, date) index), and the
     # index of each: the mean satisfaction of its ratings, times ten. The first may be the one
-    # taken last before the pair began (in the range): the index is taken before a first
-    # session, and a change counted from the first taken during the pair left out where people
-    # started from (My progress counts from it).
+    # taken last before the pair began: the index is taken before a first session, and a
+    # change counted from the first taken during the pair left out where people started from
+    # (My progress counts from it). A range that holds the pair's beginning holds that starting
+    # point, even from before the range (the range starts with the first pair by default, a
+    # day after the index taken the day before); a range starting later counts from within.
     a, r = schema.lsi_assessments, schema.lsi_ratings
     before = a.alias("before")
     baseline = (
         sa.select(before.c.id)
         .where(
             before.c.person_id == members.c.person,
-            before.c.taken_on.between(start, end),
+            sa.or_(before.c.taken_on >= start, members.c.from_ >= start),
             before.c.taken_on < members.c.from_,
         )
         .order_by(before.c.taken_on.desc(), before.c.id.desc())

@@ -563,7 +563,9 @@ def test_gas_and_lsi_change_from_the_first_and_latest_in_the_range(store):
         areas = [{"area": f"Area {k}", "satisfaction": satisfaction} for k in range(8)]
         store.save(model.LsiAssessment(person_id=person.id, taken_on=day, areas=areas))
 
-    # Ann: 40 on the first day in range, 70 on the last; what lies outside the range is not read.
+    # Ann: 10 taken last before the pair began (before the range too, which holds the pair's
+    # beginning: its starting point), 70 on the last day in range; what lies after the range is
+    # not read.
     for day, satisfaction in (
         (D(2026, 2, 20), 1),
         (D(2026, 3, 2), 4),
@@ -593,7 +595,7 @@ def test_gas_and_lsi_change_from_the_first_and_latest_in_the_range(store):
 
     (row,) = cohort.load(store, c.id, start=START, end=END).pairs.itertuples()
     assert row.pair == pair.id
-    assert row.lsi_change == pytest.approx(15.0)  # Ann 40 -> 70, Bo 20 -> 20
+    assert row.lsi_change == pytest.approx(30.0)  # Ann 10 -> 70, Bo 20 -> 20
     assert row.gas_change == pytest.approx(10.0)  # Ann's goal -1 -> 1 (T 40 -> 60), Bo's 0
     later = cohort.load(store, c.id, start=D(2026, 3, 6), end=D(2026, 4, 30)).pairs
     assert later.loc[0, "lsi_change"] == pytest.approx(5.0)  # Ann 90 -> 100, Bo 20 -> 20
@@ -604,7 +606,8 @@ def test_lsi_change_counts_from_the_assessment_taken_last_before_the_pair_began(
     """People take the index before their first session: the dashboard's change starts from
     it, as My progress does (it started from the first taken during the pair, 58 -> 67 where
     the person saw 58 -> 74, or too few where there was one since). Only one before the pair
-    counts, and only in the range."""
+    counts, and only in a range that holds the pair's beginning (as the dashboard's range
+    does by default, from the first pair's start: it said "none in this range")."""
     fay = store.save(model.Person(name="Fay", role="facilitator"))
     c = store.save(model.Cohort(name="Baselines", facilitator_id=fay.id, starts_on=START))
     ann, bo = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Ann", "Bo"))
@@ -623,8 +626,10 @@ def test_lsi_change_counts_from_the_assessment_taken_last_before_the_pair_began(
     (row,) = cohort.load(store, c.id, start=START, end=END).pairs.itertuples()
     assert row.lsi_change == pytest.approx(20.0)  # Ann 40 -> 70, Bo 50 -> 60
     assert row.lsi_people == 2
-    narrow = cohort.load(store, c.id, start=D(2026, 3, 7), end=END).pairs
-    assert pd.isna(narrow.loc[0, "lsi_change"])  # one assessment each in this range
+    from_the_pair = cohort.load(store, c.id, start=D(2026, 3, 9), end=END).pairs
+    assert from_the_pair.loc[0, "lsi_change"] == pytest.approx(20.0)  # the same starts
+    narrow = cohort.load(store, c.id, start=D(2026, 3, 10), end=END).pairs
+    assert pd.isna(narrow.loc[0, "lsi_change"])  # after it began: one assessment each in it
 
 
 def test_the_flags_stand_on_the_end_of_the_range_whatever_its_start(store, known):
