@@ -9,6 +9,7 @@ with its schedule in one transaction, and writes it out as Markdown or HTML.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -596,6 +597,23 @@ def zone_place(zone: str) -> str:
         behind = sign == "+"
         return "UTC" + ("\u2212" if behind else "+") + hours
     return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def to_weekday(bookings: Sequence[Booking], weekday: int, *, today: dt.date) -> list[Booking]:
+    """``bookings`` with each session to come (today or later, not cancelled) moved to
+    ``weekday`` (Monday 0) in its own week: the nearest such day, three days either way, never
+    before today nor on or before the session moved before it. Sessions gone by (to be logged)
+    and those cancelled stay on their days: a week cancelled on purpose stays free, and a
+    schedule that had its own shape keeps it (rebuilt on the rhythm, it was pulled together)."""
+    out, last = [], None
+    for booking in sorted(bookings, key=lambda b: (b.on, b.cancelled)):
+        if booking.cancelled or booking.on < today:
+            out.append(booking)
+            continue
+        floor = today if last is None else max(today, last + dt.timedelta(days=1))
+        last = weekday_near(booking.on, weekday, not_before=floor)
+        out.append(dataclasses.replace(booking, on=last))
+    return sorted(out, key=lambda b: (b.on, b.cancelled))
 
 
 def weekday_near(day: dt.date, weekday: int, *, not_before: dt.date) -> dt.date:

@@ -611,3 +611,40 @@ def test_a_new_time_zone_says_when_the_sessions_to_come_were_booked():
     ):
         found = ag.check(after, bookings, today=today, saved=before)
         assert "time_zone" not in found.warnings
+
+
+def test_a_new_agreed_day_moves_each_session_to_come_in_its_own_week():
+    """A week cancelled on purpose stays free and the gaps around it stay as they were (the
+    schedule rebuilt on the rhythm put a session two days after the holiday and pulled the
+    rest earlier); a session gone by and not logged stays, to be logged; none moves before
+    today, nor onto the one before it."""
+    wed = dt.date(2026, 12, 16)  # a Wednesday
+    bookings = [
+        ag.Booking(wed - dt.timedelta(weeks=2), session_id=1),  # gone by, not logged yet
+        ag.Booking(wed, session_id=2),
+        ag.Booking(wed + dt.timedelta(weeks=2), session_id=3, cancelled=True),  # a holiday
+        ag.Booking(wed + dt.timedelta(weeks=4), session_id=4),
+        ag.Booking(wed + dt.timedelta(weeks=6), session_id=5),
+    ]
+    today = dt.date(2026, 12, 10)
+    friday = ag.to_weekday(bookings, 4, today=today)
+    assert [(b.on, b.session_id, b.cancelled) for b in friday] == [
+        (dt.date(2026, 12, 2), 1, False),
+        (dt.date(2026, 12, 18), 2, False),
+        (dt.date(2026, 12, 30), 3, True),
+        (dt.date(2027, 1, 15), 4, False),
+        (dt.date(2027, 1, 29), 5, False),
+    ]
+    # Monday the 14th is before today (the 15th): the next Monday.
+    monday = ag.to_weekday(bookings, 0, today=dt.date(2026, 12, 15))
+    assert [b.on for b in monday if not b.cancelled][1:3] == [
+        dt.date(2026, 12, 21),
+        dt.date(2027, 1, 11),
+    ]
+    # A Monday and the Sunday after it both have the Thursday between them nearest: the
+    # later one goes to the Thursday after.
+    odd = [ag.Booking(dt.date(2027, 1, 4)), ag.Booking(dt.date(2027, 1, 10))]
+    assert [b.on for b in ag.to_weekday(odd, 3, today=today)] == [
+        dt.date(2027, 1, 7),
+        dt.date(2027, 1, 14),
+    ]

@@ -997,10 +997,17 @@ def test_changing_the_agreed_day_moves_the_sessions_to_come(store, pair, app):
     before = [b.on for b in later.bookings if not b.cancelled]
     later.day.value = model.Weekday.THURSDAY
     after = [b.on for b in later.bookings if not b.cancelled]
-    assert len(after) == len(before) and all(day.weekday() == 3 for day in after)
-    assert min(after) >= today
+    # Each session to come moves in its own week; one gone by and not logged yet (31 Mar)
+    # stays, to be logged (it moved to today).
+    gone_by = [day for day in before if day < today]
+    assert gone_by == [dt.date(2026, 3, 31)] and after[:1] == gone_by
+    assert after[1:] == [day + dt.timedelta(days=2) for day in before[1:]]
+    assert all(day.weekday() == 3 for day in after[1:])
     assert later.first_date.value == app.first_date.value  # history stays as it was
-    assert later.schedule_field.kind != "warning" and later.first_date.message.value == ""
+    assert later.first_date.message.value == ""
+    assert "Session 3, booked for 31 Mar 2026, is not in the session log yet" in (
+        later.schedule_field.message.value
+    )
     later.acting.value = pair["alice"].id
     later.save_button.click()
     assert "Saved at" in later.result.value

@@ -877,15 +877,19 @@ class AgreementApp(widgets.VBox):
             self.check()
 
     def _on_day(self, change) -> None:
-        """A new agreed day moves the sessions to come to it (the nearest such day, today or
-        later); before any is held, the first session with them."""
+        """A new agreed day moves the sessions to come to it, each in its own week (the
+        nearest such day, today or later; see ag.to_weekday); before any is held, the first
+        session with them, and the schedule from it."""
         if self._loading:
             return
         forms.changed_since_saved(self.result)
-        day, continues = change["new"], self._continues_from()
-        if day is not None and continues is not None and self.logged:
-            anchor = ag.weekday_near(continues, day.number, not_before=self.today)
-            self._regenerate(anchor=anchor)
+        day = change["new"]
+        if day is not None and self.logged and self._continues_from() is not None:
+            if any(not b.cancelled for b in self.bookings):
+                self.bookings = ag.to_weekday(self.bookings, day.number, today=self.today)
+            else:  # none booked (all logged, or cut off the end): from the next day on
+                anchor = ag.weekday_near(self._continues_from(), day.number, not_before=self.today)
+                self._regenerate(anchor=anchor)
             self._render_rows()
         elif day is not None and self.first_date.value is not None and not self.logged:
             first = self.first_date.value
