@@ -1092,6 +1092,30 @@ def test_a_stored_session_moved_before_today_is_pointed_out(store, pair, app):
     assert "would be booked before today" in later.schedule_field.message.value
 
 
+def test_an_emptied_session_date_is_said_and_nothing_is_saved(store, pair, app):
+    """A date typed, then the box emptied: the save took the day typed without a word."""
+    fill_everything(app, pair)
+    app.save_button.click()
+    later = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    later.acting.value = pair["alice"].id
+    box = later.rows.children[2].children[0]
+    booked = box.value
+    box.value = booked + dt.timedelta(weeks=1)
+    box.value = None
+    assert later.schedule_field.kind == "error"
+    assert "Session 3 has no date: choose its day, or tick it cancelled" in (
+        later.schedule_field.message.value
+    )
+    later.save_button.click()
+    assert "Nothing was saved" in later.result.value
+    session_id = later.bookings[2].session_id
+    assert store.get(model.Session, session_id).scheduled_on == booked
+    box.value = booked  # a day again: nothing more to say of it, and it saves
+    assert "has no date" not in later.schedule_field.message.value
+    later.save_button.click()
+    assert "Saved at" in later.result.value
+
+
 def test_a_saved_agreement_none_held_yet_moves_its_first_date_with_the_day(store, pair, app):
     fill_everything(app, pair)  # Tuesdays from 3 March
     app.save_button.click()

@@ -390,6 +390,7 @@ class AgreementApp(widgets.VBox):
         self.saved: Agreement | None = None
         self.bookings: list[ag.Booking] = []
         self._on_purpose: set = set()  # rows cancelled on purpose (see _holes)
+        self._emptied: set[int] = set()  # rows whose date box was emptied (no day to save)
         #: The days of the sessions already held or missed (not in the editable schedule).
         self.logged: list[dt.date] = []
         #: The days of :attr:`logged` whose session was missed (the others were held).
@@ -1023,6 +1024,7 @@ class AgreementApp(widgets.VBox):
             f"<p style='margin:0;font-size:13px'>{' '.join(said)}</p>" if said else ""
         )
         rows = []
+        self._emptied = set()  # each row shows its booking's day again
         names = ag.labels(self.bookings, held=len(self.logged))
         for k, (booking, name) in enumerate(zip(self.bookings, names, strict=True)):
             picker = widgets.DatePicker(
@@ -1044,8 +1046,15 @@ class AgreementApp(widgets.VBox):
 
     def _row_changed(self, index: int, name: str):
         def update(change) -> None:
-            if change["new"] is None and name == "on":
+            if name == "on" and change["new"] is None:
+                # An emptied box is no day: it is said, and nothing saved, until it has one
+                # (the booking kept the last day typed, which a save took without a word).
+                self._emptied.add(index)
+                forms.changed_since_saved(self.result)
+                self.check()
                 return
+            if name == "on":
+                self._emptied.discard(index)
             bookings = list(self.bookings)
             booking = bookings[index]
             was_first = booking.on == self.first_date.value
@@ -1240,6 +1249,15 @@ class AgreementApp(widgets.VBox):
         except ValidationError as exc:
             findings.errors.update(exc.messages())
         findings.errors.update(forms.range_errors(self.fields.values()))
+        if self._emptied:
+            names = ag.labels(self.bookings, held=len(self.logged))
+            emptied = [names[k] for k in sorted(self._emptied) if k < len(names)]
+            findings.errors["schedule"] = (
+                f"{emptied[0]} has no date: choose its day, or tick it cancelled"
+                if len(emptied) == 1
+                else f"{', '.join(emptied[:-1])} and {emptied[-1]} have no date: choose their "
+                "days, or tick them cancelled"
+            )
         if self.count.value == 0 and not self.logged:
             findings.errors["session_count"] = "book at least one session"
         elif self.logged and self.until.value is None and self.count.value < len(self.logged):
