@@ -232,6 +232,12 @@ def test_until_sets_the_number_of_sessions(app, pair):
     fill_everything(app, pair)
     app.until.value = dt.date(2026, 4, 28)  # fortnightly from 3 March: five dates
     assert app.count.value == 5 and len(app.rows.children) == 5
+    app.count.value = 7  # typed while the end date rules: it goes back, and says why
+    assert app.count.value == 5 and len(app.rows.children) == 5
+    assert (
+        "Note: the number follows \u201cOr book until\u201d (28 Apr 2026): empty that date to "
+        "book a number of sessions instead"
+    ) in _text(app.count.message)
 
 
 def test_downloads_are_the_agreement_and_a_calendar(store, pair, app):

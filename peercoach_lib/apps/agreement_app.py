@@ -864,6 +864,13 @@ class AgreementApp(widgets.VBox):
         self._regenerate(anchor_on_first=moved_first, resize=resize)
         self._render_rows()
         self.check()
+        if change["owner"] is self.count.control and self.until.value is not None:
+            # The number follows the end date: the one typed went back without a word.
+            self.count.show(
+                "warning",
+                f"the number follows \u201cOr book until\u201d ({dates.short(self.until.value)}): "
+                "empty that date to book a number of sessions instead",
+            )
 
     def _on_zone(self, change) -> None:
         """A time zone typed as the list does not spell it ("europe/paris ") is shown as it
