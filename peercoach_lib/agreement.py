@@ -430,7 +430,9 @@ def check(
         )
     if saved is not None and (moved := _moved_by_the_zone(saved, agreement, active, today)):
         found.warnings["time_zone"] = moved + (
-            ". Sessions already held or missed keep their times" if logged else ""
+            ". Sessions before today keep their times"
+            if logged or any(day < today for day in active)
+            else ""
         )
     return found
 
@@ -639,6 +641,7 @@ def save(
     *,
     by: int | None = None,
     loaded: Version | None = None,
+    today: dt.date | None = None,
 ) -> tuple[Agreement, list[Booking]]:
     """Save the agreement and its schedule together: both are stored, or neither is.
 
@@ -646,7 +649,9 @@ def save(
     means to them, their affirmation, their expectations): the other partner's part must be as
     stored, or :class:`ValidationError` is raised and nothing is saved. ``loaded`` is the
     agreement and schedule as they were when the form was opened: when someone saved since,
-    see :func:`merge`.
+    see :func:`merge`. A new time zone moves the sessions booked from ``today`` on (the
+    agreement's; the computer's by default); those before it keep their moment, as those held
+    or missed do.
     """
     with store.transaction() as tx:
         existing = tx.find(Agreement, partnership_id=agreement.partnership_id)
@@ -679,7 +684,16 @@ def save(
         )
         saved = []
         for booking in bookings:
-            saved.append(_book(tx, agreement, booking, entry_changed=entry_changed))
+            saved.append(
+                _book(
+                    tx,
+                    agreement,
+                    booking,
+                    entry_changed=entry_changed,
+                    before=before,
+                    today=today or dt.date.today(),
+                )
+            )
         if entry_changed:  # the entries of sessions held or missed show it too
             for session in logged:
                 kept = _kept_where_it_was(session, before, agreement)
@@ -840,10 +854,20 @@ CALENDAR_FIELDS = ("time_zone", "minutes_per_person", "format", "medium", "calle
 
 
 def _book(
-    tx: Transaction, agreement: Agreement, booking: Booking, *, entry_changed: bool = False
+    tx: Transaction,
+    agreement: Agreement,
+    booking: Booking,
+    *,
+    entry_changed: bool = False,
+    before: Agreement | None = None,
+    today: dt.date | None = None,
 ) -> Booking:
     """Store one booking; ``entry_changed``: the agreement's part of every calendar entry
-    changed (:data:`CALENDAR_FIELDS`), so a booked session's entry is revised all the same."""
+    changed (:data:`CALENDAR_FIELDS`), so a booked session's entry is revised all the same.
+
+    A session to come is on the agreement's clocks. One booked for a day gone by (before
+    ``today``) and not logged yet took place, or did not, at its moment: left on its day, it
+    keeps that moment when the agreement's zone changes from ``before``'s, as those logged do."""
     status = SessionStatus.CANCELLED if booking.cancelled else SessionStatus.SCHEDULED
     if booking.session_id is None:
         session = tx.save(
@@ -859,17 +883,30 @@ def _book(
     session = tx.get(Session, booking.session_id)
     if session.status not in (SessionStatus.SCHEDULED, SessionStatus.CANCELLED):
         return booking  # held or missed: history, not schedule
-    # A session to come is on the agreement's clocks (one booked again in place of a session
-    # put off may have kept that session's zone: it takes the agreement's).
+    # (One booked again in place of a session put off may have kept that session's zone: to
+    # come, it takes the agreement's.)
+    clock = (agreement.time, None)
+    gone_by = (
+        today is not None
+        and booking.on < today
+        and booking.on == session.scheduled_on
+        and status is SessionStatus.SCHEDULED
+    )
+    if gone_by and session.time_zone is not None:
+        clock = (session.scheduled_time, session.time_zone)
+    elif gone_by and before is not None:
+        kept = _kept_where_it_was(session, before, agreement)
+        if kept.time_zone is not None:
+            clock = (kept.scheduled_time, kept.time_zone)
     changed = (session.scheduled_on, session.scheduled_time, session.status, session.time_zone) != (
         booking.on,
-        agreement.time,
+        clock[0],
         status,
-        None,
+        clock[1],
     )
     if changed or entry_changed:
         moved = session.replace(
-            scheduled_on=booking.on, scheduled_time=agreement.time, status=status, time_zone=None
+            scheduled_on=booking.on, scheduled_time=clock[0], status=status, time_zone=clock[1]
         )
         if entry_changed:  # the same day and time, described or timed differently
             moved = moved.replace(calendar_sequence=session.calendar_sequence + 1)

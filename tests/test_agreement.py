@@ -591,8 +591,8 @@ def test_a_new_time_zone_says_when_the_sessions_to_come_were_booked():
     found = ag.check(moved, coming, today=today, saved=saved, logged=[dt.date(2026, 11, 17)])
     assert found.warnings["time_zone"] == (
         "sessions to come will be at 10:00 London time: the next, on Tue 1 Dec 2026, was "
-        "booked for 21:00 London time (10:00 Pago Pago time). Sessions already held or missed "
-        "keep their times"
+        "booked for 21:00 London time (10:00 Pago Pago time). Sessions before today keep their "
+        "times"
     )
     # Across the date line, the day it was booked for is another; nothing held yet, nothing
     # said of those.

@@ -1280,8 +1280,8 @@ def test_a_new_time_zone_is_said_to_move_the_sessions_to_come_not_those_held(sto
     again.zone.value = "Europe/London"
     assert (
         "Note: sessions to come will be at 18:30 London time: the next, on Tue 17 Mar 2026, was "
-        "booked for 17:30 London time (18:30 Berlin time). Sessions already held or missed keep "
-        "their times"
+        "booked for 17:30 London time (18:30 Berlin time). Sessions before today keep their "
+        "times"
     ) in _text(again.zone.message)
     again.save_button.click()
     assert "Saved at" in again.result.value

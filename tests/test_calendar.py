@@ -229,7 +229,9 @@ def test_a_new_time_zone_moves_the_sessions_to_come_never_those_held_or_missed(s
     )
     before = [e.decoded("dtstart") for e in _events(partnership_calendar(store, pair))]
     agreement, to_come = ag.load(store, pair["partnership"].id)
-    ag.save(store, agreement.replace(time_zone="America/New_York"), to_come)
+    ag.save(
+        store, agreement.replace(time_zone="America/New_York"), to_come, today=dt.date(2026, 3, 25)
+    )
 
     events = _events(partnership_calendar(store, pair))
     after = [e.decoded("dtstart") for e in events]
@@ -243,13 +245,21 @@ def test_a_new_time_zone_moves_the_sessions_to_come_never_those_held_or_missed(s
     first = store.get(model.Session, held.id)
     assert ag.session_time(store.find(model.Agreement)[0], first) == ", 18:30 London time"
 
-    # Changed again, they stay where they were; a session booked in place of one held since
-    # (logged as put off after all) takes the agreement's clocks once the schedule is saved.
+    # Changed again, they stay where they were, and so does one booked for a day gone by and
+    # not logged yet (31 Mar), which took place or did not then; a session booked in place of
+    # one held since (logged as put off after all) takes the agreement's clocks once the
+    # schedule is saved.
     agreement, to_come = ag.load(store, pair["partnership"].id)
-    ag.save(store, agreement.replace(time_zone="Asia/Tokyo"), to_come)
-    assert [e.decoded("dtstart") for e in _events(partnership_calendar(store, pair))][:2] == before[
-        :2
-    ]
+    ag.save(store, agreement.replace(time_zone="Asia/Tokyo"), to_come, today=dt.date(2026, 4, 1))
+    again_after = [e.decoded("dtstart") for e in _events(partnership_calendar(store, pair))]
+    assert again_after[:3] == after[:3]
+    assert str(again_after[3].tzinfo) == "Asia/Tokyo"
+    # Saved again, nothing moves.
+    agreement, to_come = ag.load(store, pair["partnership"].id)
+    ag.save(store, agreement, to_come, today=dt.date(2026, 4, 1))
+    assert [e.decoded("dtstart") for e in _events(partnership_calendar(store, pair))] == (
+        again_after
+    )
     again = store.save(
         model.Session(
             partnership_id=pair["partnership"].id,
@@ -260,7 +270,7 @@ def test_a_new_time_zone_moves_the_sessions_to_come_never_those_held_or_missed(s
         )
     )
     agreement, to_come = ag.load(store, pair["partnership"].id)
-    ag.save(store, agreement, to_come)
+    ag.save(store, agreement, to_come, today=dt.date(2026, 4, 1))
     assert store.get(model.Session, again.id).time_zone is None
 
 

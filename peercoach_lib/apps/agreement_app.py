@@ -1350,7 +1350,12 @@ class AgreementApp(widgets.VBox):
         )
         try:
             self.saved, self.bookings = ag.save(
-                self.store, agreement, self.bookings, by=self.acting.value, loaded=self.loaded
+                self.store,
+                agreement,
+                self.bookings,
+                by=self.acting.value,
+                loaded=self.loaded,
+                today=self.today,
             )
         except ConflictError as exc:
             self.resolved = exc.merged
