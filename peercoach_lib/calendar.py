@@ -1,7 +1,8 @@
 """The partnership's schedule as an iCalendar (.ics) file.
 
-Each booked session is one event in the agreement's time zone (written out with its rules, so
-calendars get daylight-saving changes right), with a reminder. Each event's UID is derived from
+Each booked session is one event in the agreement's time zone, or in the zone a session gone by
+was booked in before the agreement's changed (written out with its rules, so calendars get
+daylight-saving changes right), with a reminder. Each event's UID is derived from
 the partnership and the session, so downloading the file again updates the entries already in a
 calendar instead of adding copies; a moved session carries a higher SEQUENCE, a cancelled one
 (or one logged as rescheduled) STATUS:CANCELLED.
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zoneinfo
 
 import icalendar
 
@@ -59,7 +59,6 @@ def schedule_ics(
 ) -> bytes:
     """The iCalendar file for the partnership's planned sessions."""
     now = now or dt.datetime.now(dt.UTC)
-    zone = zoneinfo.ZoneInfo(agreement.time_zone)
     a, b = (people[p].name if p in people else "partner" for p in partnership.members)
     caller = people.get(agreement.caller_id)
     calendar = icalendar.Calendar()
@@ -94,7 +93,9 @@ def schedule_ics(
             event.add("dtstart", start)
             # Elapsed time, not the wall clock's: a session across the night the clocks go
             # back lasts as long as any other.
-            event.add("dtend", (start.astimezone(dt.UTC) + duration(agreement)).astimezone(zone))
+            # On the start's clocks (a session gone by keeps the zone it was booked in).
+            end = start.astimezone(dt.UTC) + duration(agreement)
+            event.add("dtend", end.astimezone(start.tzinfo))
         if off:
             event.add("status", "CANCELLED")
         else:

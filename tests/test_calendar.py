@@ -237,6 +237,7 @@ def test_a_new_time_zone_moves_the_sessions_to_come_never_those_held_or_missed(s
     after = [e.decoded("dtstart") for e in events]
     assert after[:2] == before[:2]  # the same instants, on London's clocks as booked
     assert [str(s.tzinfo) for s in after] == ["Europe/London"] * 2 + ["America/New_York"] * 2
+    assert [str(e.decoded("dtend").tzinfo) for e in events] == [str(s.tzinfo) for s in after]
     new_york = zoneinfo.ZoneInfo("America/New_York")
     assert [s.astimezone(new_york).time() for s in after[2:]] == [dt.time(18, 30)] * 2
     assert after[2] - before[2] == dt.timedelta(hours=5)  # 18:30 London was 13:30 there
