@@ -1055,6 +1055,10 @@ def test_sessions_moved_cancelled_or_booked_are_in_the_agreements_changes(store,
     assert f"Number of sessions: {count - 1} → {count}" in later.history.value
     assert f"Session {count}: not booked → " in later.history.value
     assert f"Session 4: {dates.short(fourth)}" not in later.history.value  # left as it was
+    # A choice is named as the form names it ("monthly" is every four weeks).
+    later.frequency.value = Frequency.MONTHLY
+    later.save_button.click()
+    assert "Frequency: every two weeks → every four weeks" in later.history.value
 
 
 def test_a_new_agreements_first_date_follows_the_agreed_day(store, pair, app):

@@ -15,6 +15,7 @@ import logging
 import re
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from enum import StrEnum
 
 import ipywidgets as widgets
 import pandas as pd
@@ -1479,10 +1480,23 @@ def _change_text(record: type, name: str, change, names: Mapping[int, str]) -> s
     parts = _parts_changed(record, name, change, names)
     if parts:
         return "; ".join(parts)
+    field = record.model_fields.get(name)
+    # A choice the form names otherwise is named as it does ("every four weeks", stored as
+    # "monthly").
+    labelled = (
+        field.annotation
+        if field is not None
+        and isinstance(field.annotation, type)
+        and issubclass(field.annotation, StrEnum)
+        and isinstance(getattr(field.annotation, "label", None), property)
+        else None
+    )
 
     def short(value) -> str | None:
         if value is None or value == "":
             return "(empty)"
+        if labelled is not None and value in {member.value for member in labelled}:
+            return labelled(value).label
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, str) and _STORED_DAY.fullmatch(value):
