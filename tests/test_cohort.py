@@ -701,6 +701,29 @@ def test_a_cohort_nobody_is_paired_in_yet_shows_how_to_begin(store):
     assert "Ann &amp; Bo" in app.grid_image.table.value
 
 
+def test_a_pair_back_dated_before_the_range_it_opened_on_widens_it(store):
+    """A cohort enrolled today, its first pair back-dated four weeks: the range stayed on today
+    alone, one week in the grid, until a reload. A range the facilitator chose stays."""
+    c = store.save(model.Cohort(name="Winter", starts_on=END))
+    ann, bo, cy, di = (
+        store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Ann", "Bo", "Cy", "Di")
+    )
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert (app.start.value, app.end.value) == (END, END)
+    back = END - dt.timedelta(weeks=4)
+    app.pair_person.value, app.pair_partner.value = ann.id, bo.id
+    app.pair_start.value = back
+    app.pair_button.click()
+    assert "are partners from" in app.pair_result.value
+    assert (app.start.value, app.end.value) == (back, END)
+    app.start.value = END - dt.timedelta(days=7)  # chosen: left as it is
+    app.pair_person.value, app.pair_partner.value = cy.id, di.id
+    app.pair_start.value = END - dt.timedelta(weeks=8)
+    app.pair_button.click()
+    assert "are partners from" in app.pair_result.value
+    assert app.start.value == END - dt.timedelta(days=7)
+
+
 def test_a_person_paired_twice_counts_in_each_pair_for_its_own_days(store, known):
     c, pairs = known
     p1 = pairs["p1"]

@@ -177,14 +177,18 @@ class CohortDashboardApp(widgets.VBox):
         chosen = self.store.get(Cohort, cohort_id)
         self.demo.value = forms.demo_notice() if chosen.is_demo else ""
         self._quiet = True
-        self.start.value = min(
-            cohort.default_start(self.store, chosen, otherwise=self.today - dt.timedelta(weeks=16)),
-            self.today,
-        )
-        self.end.value = self.today
+        self.start.value, self.end.value = self._default_range(chosen)
         self._quiet = False
         self.refresh()
         self._offer_pairing()
+
+    def _default_range(self, chosen: Cohort) -> tuple[dt.date, dt.date]:
+        """The range a cohort opens on: from its start, or its first pair's when earlier, to
+        today."""
+        start = cohort.default_start(
+            self.store, chosen, otherwise=self.today - dt.timedelta(weeks=16)
+        )
+        return min(start, self.today), self.today
 
     def _range_errors(self, start: dt.date | None, end: dt.date | None) -> dict[str, str]:
         """What is wrong with each end of the range ("start", "end"), each said beside its own
@@ -661,6 +665,7 @@ class CohortDashboardApp(widgets.VBox):
             self.pair_result.value = forms.refused(self.pair_fields, lead="Nobody was paired")
             return
         chosen = self.store.get(Cohort, self.chooser.value)
+        opened_on = self._default_range(chosen)
         try:
             new = partnerships.pair(
                 self.store,
@@ -681,6 +686,13 @@ class CohortDashboardApp(widgets.VBox):
             return
         names = {p.id: p.name for p in self.store.find(Person, id=list(new.members))}
         agreement = context.link("first_session_agreement.ipynb", partnership=new.id)
+        # A range as the cohort opened takes in a pair that began before it, as a reload
+        # would (it stayed on today alone for a cohort's first pair, back-dated).
+        now_on = self._default_range(chosen)
+        if (self.start.value, self.end.value) == opened_on and now_on != opened_on:
+            self._quiet = True
+            self.start.value, self.end.value = now_on
+            self._quiet = False
         self.refresh()
         self._offer_pairing()
         self.pair_result.value = forms.notice(
