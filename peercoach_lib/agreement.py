@@ -460,11 +460,10 @@ def _moved_by_the_zone(
         if was_here.date() == day
         else (f"{dates.short_weekday(was_here.date())} {was_here:%H:%M}")
     )
-    here, there = zone_place(agreement.time_zone), zone_place(saved.time_zone)
+    here, there = zone_time(agreement.time_zone), zone_time(saved.time_zone)
     return (
-        f"sessions to come will be at {agreement.time:%H:%M} {here} time: the next, on "
-        f"{dates.short_weekday(day)}, was booked for {at} {here} time ({saved.time:%H:%M} "
-        f"{there} time)"
+        f"sessions to come will be at {agreement.time:%H:%M} {here}: the next, on "
+        f"{dates.short_weekday(day)}, was booked for {at} {here} ({saved.time:%H:%M} {there})"
     )
 
 
@@ -580,12 +579,12 @@ def session_time(
     said = f", {start:%H:%M}"
     own_zone = str(start.tzinfo) != agreement.time_zone  # kept from before the agreement's
     if reader_zone is None:
-        return f"{said} {zone_place(str(start.tzinfo))} time" if own_zone else said
+        return f"{said} {zone_time(str(start.tzinfo))}" if own_zone else said
     mine = start.astimezone(zoneinfo.ZoneInfo(reader_zone))
     if mine.replace(tzinfo=None) == start.replace(tzinfo=None):
         return said
     day = "" if mine.date() == start.date() else f"{mine:%a} {dates.day_month(mine)} "
-    return f"{said} {zone_place(str(start.tzinfo))} time; {day}{mine:%H:%M} your time"
+    return f"{said} {zone_time(str(start.tzinfo))}; {day}{mine:%H:%M} your time"
 
 
 def zone_place(zone: str) -> str:
@@ -616,6 +615,13 @@ def to_weekday(bookings: Sequence[Booking], weekday: int, *, today: dt.date) -> 
         last = weekday_near(booking.on, weekday, not_before=floor)
         out.append(dataclasses.replace(booking, on=last))
     return sorted(out, key=lambda b: (b.on, b.cancelled))
+
+
+def zone_time(zone: str) -> str:
+    """A time zone's clock after a time: "London time", but "UTC" and "UTC\u22125" alone (not
+    "UTC time")."""
+    place = zone_place(zone)
+    return place if re.fullmatch(r"UTC([+\u2212]\d+)?", place) else f"{place} time"
 
 
 def weekday_near(day: dt.date, weekday: int, *, not_before: dt.date) -> dt.date:

@@ -648,3 +648,18 @@ def test_a_new_agreed_day_moves_each_session_to_come_in_its_own_week():
         dt.date(2027, 1, 7),
         dt.date(2027, 1, 14),
     ]
+
+
+def test_a_clock_is_named_once():
+    """ "London time", but "UTC" alone: "19:30 UTC time" read oddly."""
+    assert ag.zone_time("Europe/London") == "London time"
+    assert ag.zone_time("UTC") == "UTC"
+    assert ag.zone_time("Etc/GMT+5") == "UTC\u22125"
+    saved = _agreement(time=dt.time(10, 0), time_zone="UTC", first_session_on=MON)
+    found = ag.check(
+        saved.replace(time_zone="Asia/Tokyo"),
+        [ag.Booking(dt.date(2026, 12, 1))],
+        today=dt.date(2026, 11, 26),
+        saved=saved,
+    )
+    assert found.warnings["time_zone"].endswith("was booked for 19:00 Tokyo time (10:00 UTC)")

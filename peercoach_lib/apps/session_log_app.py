@@ -746,7 +746,7 @@ class SessionLogApp(widgets.VBox):
                 self.held_on.show(
                     "warning",
                     f"this session is booked for {starts:%H:%M} today "
-                    f"({ag.zone_place(starts.tzinfo.key)} time), still to come: a session is "
+                    f"({ag.zone_time(starts.tzinfo.key)}), still to come: a session is "
                     "logged as held once it has happened",
                 )
         elif self.held_on.kind == "warning":
@@ -774,7 +774,7 @@ class SessionLogApp(widgets.VBox):
         if mine == self.today:
             return said
         return (
-            f"{said} in {ag.zone_place(self.agreement.time_zone)} time, where this "
+            f"{said} in {ag.zone_time(self.agreement.time_zone)}, where this "
             f"partnership's sessions are booked; {dates.short(mine)} on your clock"
         )
 
