@@ -199,12 +199,18 @@ def _dates(ax: Axes) -> None:
     if ax.dataLim.width < _NARROW_PAD_DAYS and ax.dataLim.width >= 0 and ax.has_data():
         middle = ax.dataLim.x0 + ax.dataLim.width / 2
         ax.set_xlim(middle - _NARROW_PAD_DAYS, middle + _NARROW_PAD_DAYS)
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    # A tick for each 0.7 inch or so: a narrow panel (the LSI's, beside its bars) ran its
+    # labels together with seven.
+    inches = ax.get_position().width * ax.figure.get_figwidth()
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=max(3, min(7, int(inches * 1.4))))
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(
         mdates.ConciseDateFormatter(
             locator,
             formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S"],
+            # A day tick on the 1st is a day like the others ("01 Nov"), not the month's name
+            # between days ("29 Oct, Nov, 05 Nov").
+            zero_formats=["", "%Y", "%d %b", "%d %b", "%H:%M", "%H:%M"],
             offset_formats=["", "%Y", "%Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"],
         )
     )

@@ -405,3 +405,25 @@ def test_sessions_a_day_apart_are_drawn_apart_on_the_time_line():
     heights = [y for _, y in held.get_offsets()]
     assert heights[:8] == [1.0] * 8  # a fortnight apart: on the line
     assert len(set(heights[8:])) == 3  # a day apart: one above the other
+
+
+def test_day_ticks_are_named_as_days_and_a_narrow_panel_has_fewer():
+    """A tick on the 1st read "Nov" between "29 Oct" and "05 Nov"; a panel two inches wide ran
+    "Nov 08 Nov 15 Nov 22 Nov" together."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    days = pd.to_datetime(["2026-10-29", "2026-11-12"])
+    figure = Figure(figsize=(7, 3))
+    ax = figure.subplots()
+    ax.plot(days, [34, 38], marker="o")
+    charts._dates(ax)
+    FigureCanvasAgg(figure).draw()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert "Nov" not in labels and "01 Nov" in labels
+    narrow = Figure(figsize=(7, 3))
+    left, _right = narrow.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
+    left.plot(pd.to_datetime(["2026-10-28", "2026-11-26"]), [49, 57], marker="o")
+    charts._dates(left)
+    FigureCanvasAgg(narrow).draw()
+    assert len([t for t in left.get_xticklabels() if t.get_text()]) <= 3
