@@ -724,6 +724,21 @@ def test_a_pair_back_dated_before_the_range_it_opened_on_widens_it(store):
     assert app.start.value == END - dt.timedelta(days=7)
 
 
+def test_a_spread_with_every_measure_too_few_offers_no_table_of_names_alone(store):
+    """One pair: each measure is too few to show, and "Show the numbers" opened a table of the
+    pair's name and nothing else."""
+    c = store.save(model.Cohort(name="Winter", starts_on=START))
+    ann, bo = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Ann", "Bo"))
+    pair = _pair(store, c.id, ann, bo)
+    for day in (D(2026, 3, 2), D(2026, 3, 9)):
+        _session(store, pair, day, minutes=(45, 30))
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    app.spread_image.draw()
+    assert "too few to show" in app.spread_image.alt
+    assert app.spread_image.table.value == ""
+    assert app.spread_image.toggle.layout.display == "none"
+
+
 def test_a_person_paired_twice_counts_in_each_pair_for_its_own_days(store, known):
     c, pairs = known
     p1 = pairs["p1"]

@@ -432,7 +432,9 @@ class CohortDashboardApp(widgets.VBox):
         self.spread_image.show_later(
             lambda: runtime.charts().to_png(runtime.charts().distributions(pairs, shown)),
             cohort.describe_spread(pairs, shown, titles),
-            table.rename(columns=titles),
+            # With every measure too few to show, a table of pair names alone is no numbers:
+            # none is offered (the sentence says why).
+            table.rename(columns=titles) if columns else None,
         )
 
     def _show_flags(self) -> None:
