@@ -442,7 +442,7 @@ def _moved_by_the_zone(
 ) -> str | None:
     """What changing the agreement's time zone from ``saved``'s does to the sessions to come
     (on ``days``): they keep the agreed time on the new zone's clocks, which is another moment
-    (said by the next of them); those held or missed keep theirs. None when the zone is the same,
+    (said by the next of them); those before today keep theirs. None when the zone is the same,
     or the next session's moment is."""
     coming = [day for day in days if day >= today]
     if saved.time_zone == agreement.time_zone or not coming:
@@ -545,7 +545,7 @@ def unplanned_words(days: Sequence[dt.date], day: Callable[[dt.date], str] = dat
 def session_start(agreement: Agreement, session: Session) -> dt.datetime | None:
     """When a booked session starts: its own time, else the agreed one (None with neither, or
     no day), on the clocks of the agreement's time zone, or of the session's own when it keeps
-    one (held or missed before the agreement's zone changed)."""
+    one (held, missed or gone by before the agreement's zone changed)."""
     start_time = session.scheduled_time or agreement.time
     if start_time is None or session.scheduled_on is None:
         return None
@@ -554,9 +554,10 @@ def session_start(agreement: Agreement, session: Session) -> dt.datetime | None:
 
 
 def _kept_where_it_was(session: Session, before: Agreement, after: Agreement) -> Session:
-    """A session held or missed, as it stays once the agreement changes from ``before`` to
-    ``after``: in the zone it was booked in, when the agreement's zone changes, so that its
-    calendar entry keeps its moment (sessions to come take the new zone with the schedule)."""
+    """A session held or missed, or booked for a day gone by, as it stays once the agreement
+    changes from ``before`` to ``after``: in the zone it was booked in, when the agreement's
+    zone changes, so that its calendar entry keeps its moment (sessions to come take the new
+    zone with the schedule)."""
     if session.time_zone is not None or before.time_zone == after.time_zone:
         return session
     if session.scheduled_time is None and before.time is None:

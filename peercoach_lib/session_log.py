@@ -542,8 +542,9 @@ def _book_in_place(
                     partnership_id=partnership.id,
                     planned=True,
                     scheduled_on=rebook_on,
-                    scheduled_time=session.scheduled_time,
-                    time_zone=session.time_zone,
+                    # At the time it was booked for, on the agreement's clocks; one that kept
+                    # the zone of a time gone by takes the agreement's time, as those to come do.
+                    scheduled_time=session.scheduled_time if session.time_zone is None else None,
                     replaces_id=session.id,
                 )
             )

@@ -261,6 +261,21 @@ def test_a_new_time_zone_moves_the_sessions_to_come_never_those_held_or_missed(s
     assert [e.decoded("dtstart") for e in _events(partnership_calendar(store, pair))] == (
         again_after
     )
+    # Put off to a day to come, it is booked there at the agreed time on the agreement's
+    # clocks, not at 18:30 New York time.
+    gone_by = store.get(model.Session, bookings[2].session_id)
+    session_log.save(
+        store,
+        alice,
+        session_log.SessionEntry(
+            session=gone_by.replace(status=model.SessionStatus.RESCHEDULED),
+            rebook_on=dt.date(2026, 4, 9),
+        ),
+    )
+    (instead,) = store.find(model.Session, replaces_id=gone_by.id)
+    assert instead.time_zone is None
+    start = ag.session_start(store.find(model.Agreement)[0], instead)
+    assert (str(start.tzinfo), start.time()) == ("Asia/Tokyo", dt.time(18, 30))
     again = store.save(
         model.Session(
             partnership_id=pair["partnership"].id,

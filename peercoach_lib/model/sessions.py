@@ -64,7 +64,8 @@ class Session(Record):
     #: with a new date: logging it again moves this booking rather than making another.
     replaces_id: RecordId | None = Field(None, title="Booked in place of")
     #: The time zone its booked time is on the clocks of, when not the agreement's: a session
-    #: held or missed keeps the zone it was booked in when the agreement's changes after it.
+    #: held or missed, or booked for a day gone by, keeps the zone it was booked in when the
+    #: agreement's changes after it.
     time_zone: TimeZoneName | None = Field(None, title="Time zone")
     created_at: Timestamp | None = None
     is_demo: bool = Field(False, title="Demo data")
