@@ -286,8 +286,9 @@ class _Context:
 
 def inventory(store: Store, person_id: int, *, today: dt.date | None = None) -> list[Item]:
     """Every item the workbook stores about the person, kind by kind (see :data:`KINDS`), newest
-    first within a kind, each field with who can see it. Read in one transaction. ``today``
-    (by default the person's, in their time zone) tells a partnership that starts later.
+    first within a kind (sessions: those up to today, then those to come, soonest first), each
+    field with who can see it. Read in one transaction. ``today`` (by default the person's, in
+    their time zone) tells a partnership that starts later, and sessions to come.
 
     Raises :class:`peercoach_lib.errors.NotFoundError` when there is no such person.
     """
@@ -306,16 +307,12 @@ def inventory(store: Store, person_id: int, *, today: dt.date | None = None) -> 
         )
         plans = tx.find(ChangePlan, person_id=person_id)
         preps = tx.find(SessionPrep, person_id=person_id)
+        today = today or dates.in_zone(dt.datetime.now(dt.UTC), me.time_zone).date()
         items = [
             _person(me, cohorts.get(me.cohort_id)),
-            *_partnerships(
-                context,
-                pairs,
-                tx.find(FlagEpisode, partnership_id=pair_ids),
-                today or dates.in_zone(dt.datetime.now(dt.UTC), me.time_zone).date(),
-            ),
+            *_partnerships(context, pairs, tx.find(FlagEpisode, partnership_id=pair_ids), today),
             *_agreements(context, tx.find(Agreement, partnership_id=pair_ids), plans),
-            *_sessions(context, sessions),
+            *_sessions(context, sessions, today),
             *_preps(context, preps),
             *_notes(context, tx.find(SessionNote, person_id=person_id)),
             *_commitments(context, tx.find(Commitment, person_id=person_id), preps),
@@ -435,7 +432,10 @@ def _agreements(
     return _newest_first(items)
 
 
-def _sessions(context: _Context, sessions: list[Session]) -> list[Item]:
+def _sessions(context: _Context, sessions: list[Session], today: dt.date) -> list[Item]:
+    """The partnership's sessions: those up to today newest first, then those to come, soonest
+    first (newest first put the bookings furthest ahead on top, and the sessions held behind
+    "Show all")."""
     items = []
     for s in sessions:
         day = s.day
@@ -464,7 +464,9 @@ def _sessions(context: _Context, sessions: list[Session]) -> list[Item]:
                 record_id=s.id,
             )
         )
-    return _newest_first(items)
+    coming = [i for i in items if i.date is not None and i.date > today]
+    gone = [i for i in items if i.date is None or i.date <= today]
+    return _newest_first(gone) + sorted(coming, key=lambda i: (i.date, i.record_id or 0))
 
 
 def _preps(context: _Context, preps: list[SessionPrep]) -> list[Item]:

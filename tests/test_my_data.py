@@ -127,6 +127,32 @@ def test_a_partnership_starting_later_is_said_to_start_not_to_have_started(store
     assert _entry(items, "partnership", "Started on").value == "1 Jan 2036"
 
 
+def test_sessions_held_come_before_those_booked_ahead(store, pair):
+    """Newest first put the bookings furthest ahead on top, and the sessions held behind
+    "Show all": those up to today come first, newest first, then those to come, soonest
+    first."""
+    p = pair["partnership"]
+    today = dt.date(2026, 11, 26)
+    for days, status in ((-14, "held"), (-7, "held"), (7, "scheduled"), (21, "scheduled")):
+        day = today + dt.timedelta(days=days)
+        store.save(
+            model.Session(
+                partnership_id=p.id,
+                scheduled_on=day,
+                status=status,
+                held_on=day if status == "held" else None,
+            )
+        )
+    items = my_data.inventory(store, pair["alice"].id, today=today)
+    sessions = [i for i in items if i.kind == "session"]
+    assert [i.date for i in sessions] == [
+        today - dt.timedelta(days=7),
+        today - dt.timedelta(days=14),
+        today + dt.timedelta(days=7),
+        today + dt.timedelta(days=21),
+    ]
+
+
 def test_only_preparations_notes_and_ending_notes_can_be_shared(store, pair, lives):
     items = my_data.inventory(store, pair["alice"].id)
     assert {i.kind for i in items if i.shareable} == {"session_prep", "session_note"}
