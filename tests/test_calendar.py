@@ -261,9 +261,12 @@ def test_a_new_time_zone_moves_the_sessions_to_come_never_those_held_or_missed(s
     assert [e.decoded("dtstart") for e in _events(partnership_calendar(store, pair))] == (
         again_after
     )
-    # Put off to a day to come, it is booked there at the agreed time on the agreement's
-    # clocks, not at 18:30 New York time.
+    # Put off to a day to come, it is booked there at the agreed time (19:00 since) on the
+    # agreement's clocks, not at its own 18:30 New York time.
+    agreement, to_come = ag.load(store, pair["partnership"].id)
+    ag.save(store, agreement.replace(time=dt.time(19, 0)), to_come, today=dt.date(2026, 4, 1))
     gone_by = store.get(model.Session, bookings[2].session_id)
+    assert (gone_by.time_zone, gone_by.scheduled_time) == ("America/New_York", dt.time(18, 30))
     session_log.save(
         store,
         alice,
@@ -275,7 +278,7 @@ def test_a_new_time_zone_moves_the_sessions_to_come_never_those_held_or_missed(s
     (instead,) = store.find(model.Session, replaces_id=gone_by.id)
     assert instead.time_zone is None
     start = ag.session_start(store.find(model.Agreement)[0], instead)
-    assert (str(start.tzinfo), start.time()) == ("Asia/Tokyo", dt.time(18, 30))
+    assert (str(start.tzinfo), start.time()) == ("Asia/Tokyo", dt.time(19, 0))
     again = store.save(
         model.Session(
             partnership_id=pair["partnership"].id,
