@@ -24,11 +24,13 @@ from peercoach_lib.documents import words
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     Agreement,
+    ChangePlan,
     FieldChange,
     Frequency,
     PartnerSection,
     Partnership,
     Person,
+    PlanStatus,
     Session,
     SessionStatus,
 )
@@ -542,6 +544,79 @@ def unplanned_words(days: Sequence[dt.date], day: Callable[[dt.date], str] = dat
     )
 
 
+# -- the partnership's goals and the change plans they serve ---------------------------------
+
+
+def goal_plans(
+    tx: Transaction, partnership: Partnership, agreement: Agreement | None
+) -> list[ChangePlan]:
+    """The change plans a partnership goal can be linked to: either partner's plans under way,
+    and any other the agreement links already (achieved or dropped since, the link is kept),
+    the first partner's first, each's oldest first."""
+    linked = {g.change_plan_id for g in agreement.goals} if agreement else set()
+    plans = tx.find(ChangePlan, person_id=list(partnership.members), order_by="id")
+    order = {person: k for k, person in enumerate(partnership.members)}
+    return sorted(
+        (p for p in plans if p.status is PlanStatus.ACTIVE or p.id in linked),
+        key=lambda p: (order[p.person_id], p.created_on, p.id),
+    )
+
+
+def goal_plan_names(plans: Sequence[ChangePlan], people: Mapping[int, Person]) -> dict[int, str]:
+    """Each plan as a goal's link names it: whose, and its change ("Amara's plan: Sleep by
+    eleven"), with its status when it is no longer under way ("... (achieved)")."""
+    from peercoach_lib.change_plan import plan_names  # (it imports this module)
+
+    names: dict[int, str] = {}
+    for person in dict.fromkeys(p.person_id for p in plans):
+        own = [p for p in plans if p.person_id == person]
+        whose = people[person].name if person in people else "A partner"
+        told_apart = plan_names(own)
+        for plan in own:
+            status = "" if plan.status is PlanStatus.ACTIVE else f" ({plan.status.value})"
+            names[plan.id] = f"{whose}\u2019s plan: {told_apart[plan.id]}{status}"
+    return names
+
+
+def goals_served(store: Store, plan: ChangePlan) -> list[tuple[Partnership, str]]:
+    """The goals of its owner's partnerships linked to ``plan``, each with its partnership: the
+    active partnerships first, then newest first (see :func:`partnerships.of_person`)."""
+    from peercoach_lib.partnerships import of_person  # (it imports this module)
+
+    pairs = of_person(store, plan.person_id)
+    with store.reading() as tx:
+        agreements = tx.find(Agreement, partnership_id=[p.id for p in pairs]) if pairs else []
+    by_pair = {a.partnership_id: a for a in agreements}
+    return [
+        (pair, goal.text)
+        for pair in pairs
+        if pair.id in by_pair
+        for goal in by_pair[pair.id].goals
+        if goal.change_plan_id == plan.id
+    ]
+
+
+def carry_links(lines: Sequence[str], before: Sequence[tuple[str, int | None]]) -> list[int | None]:
+    """The change plan each goal of ``lines`` keeps from the goals as they were (``before``:
+    each goal's words and link): the link of a goal in the same words (each link kept once),
+    else, when there are as many goals as before, the link of the goal in its place whose
+    words are gone (a goal reworded keeps its plan). A new goal has none."""
+    unused = list(before)
+    links: list[int | None] = [None] * len(lines)
+    placed = [False] * len(lines)
+    for k, line in enumerate(lines):
+        match = next((i for i, (text, _) in enumerate(unused) if text == line), None)
+        if match is not None:
+            links[k] = unused[match][1]
+            placed[k] = True
+            unused[match] = (None, None)  # taken
+    if len(lines) == len(before):
+        for k, (text, link) in enumerate(before):
+            if not placed[k] and unused[k] == (text, link) and text is not None:
+                links[k] = link
+    return links
+
+
 def session_start(agreement: Agreement, session: Session) -> dt.datetime | None:
     """When a booked session starts: its own time, else the agreed one (None with neither, or
     no day), on the clocks of the agreement's time zone, or of the session's own when it keeps
@@ -794,7 +869,10 @@ def draft_form(values: Mapping, bookings: Sequence[Booking], person_id: int) -> 
     return to_jsonable_python(
         {
             **{k: v for k, v in values.items() if k not in _NOT_SHARED | {"partnership_id"}},
-            "goals": [{"text": goal["text"]} for goal in values.get("goals", ())],  # as typed
+            "goals": [  # as typed
+                {"text": goal["text"], "change_plan_id": goal.get("change_plan_id")}
+                for goal in values.get("goals", ())
+            ],
             "own_part": own,
             "schedule": [[b.on, b.session_id, b.cancelled] for b in bookings],
         }
@@ -935,10 +1013,13 @@ def markdown(
     bookings: Sequence[Booking],
     logged: Sequence[dt.date] = (),
     unplanned: Sequence[dt.date] = (),
+    plans: Mapping[int, str] | None = None,
 ) -> str:
     """The agreement as a readable Markdown document; ``logged`` are the days of the sessions
-    already held or missed (:func:`logged_sessions`), counted before those still booked, and
-    ``unplanned`` those of the sessions held without being booked (:func:`unplanned_days`)."""
+    already held or missed (:func:`logged_sessions`), counted before those still booked,
+    ``unplanned`` those of the sessions held without being booked (:func:`unplanned_days`), and
+    ``plans`` the names of the change plans its goals are linked to (:func:`goal_plan_names`)."""
+    plans = plans or {}
 
     def name(person_id: int | None) -> str:
         return words(people[person_id].name) if person_id in people else "(not chosen)"
@@ -1019,5 +1100,13 @@ def markdown(
     if unplanned:
         lines += ["", f"{unplanned_words(unplanned)}: not counted above."]
     lines += ["", "## Goals for the partnership", ""]
-    lines += [f"- {words(goal.text)}" for goal in agreement.goals] or ["- (none written yet)"]
+    lines += [
+        f"- {words(goal.text)}"
+        + (
+            f" (linked to {words(plans[goal.change_plan_id])})"
+            if goal.change_plan_id in plans
+            else ""
+        )
+        for goal in agreement.goals
+    ] or ["- (none written yet)"]
     return "\n".join(lines) + "\n"

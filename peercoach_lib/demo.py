@@ -173,6 +173,18 @@ CHANGES = (
     ("Learn to delegate well", "Personal growth and learning"),
     ("Make room for play and rest", "Fun and recreation"),
 )
+#: What the partners help each other towards, for the goal of the partnership that a change
+#: plan of ``CHANGES`` serves.
+GOAL_TOPICS = {
+    "Lead meetings that end with clear decisions": "meetings that end with clear decisions",
+    "Protect time for deep work": "protected time for deep work",
+    "Build a steady exercise habit": "a steady exercise habit",
+    "Grow my network in the sector": "a wider network in the sector",
+    "Put our finances on a sound footing": "finances on a sound footing",
+    "Be more present with my family": "being more present at home",
+    "Learn to delegate well": "delegating well",
+    "Make room for play and rest": "room for play and rest",
+}
 PURPOSES = (
     "Decide how to raise the workload issue with my team",
     "Plan the first month of the new role",
@@ -353,6 +365,7 @@ class _Builder:
         self._people()
         self._partnerships()
         self._plans()
+        self._agreements()
         self._history()
         self._sessions()
         self._halves()
@@ -566,7 +579,21 @@ class _Builder:
                     "updated_by": int(a[i]),
                 }
             )
-        agreements = pd.DataFrame(rows)
+        # Written once the change plans are (:meth:`_agreements`): goals link to them.
+        self._agreement_rows = rows
+
+    def _agreements(self) -> None:
+        """The agreements, each with a goal linked to the first change plan of each partner
+        (one goal when both plans are about the same)."""
+        firsts = self.plans.drop_duplicates("person")
+        first_plan = dict(zip(firsts["person"].tolist(), firsts["plan"].tolist(), strict=True))
+        for pair, row in zip(self.pairs.itertuples(), self._agreement_rows, strict=True):
+            for person in (pair.a, pair.b):
+                plan = first_plan[person]
+                text = f"Help each other towards {GOAL_TOPICS[self.plan_change[plan]]}"
+                if all(goal["text"] != text for goal in row["goals"]):
+                    row["goals"].append({"text": text, "change_plan_id": plan})
+        agreements = pd.DataFrame(self._agreement_rows)
         self._insert(schema.agreements, agreements)
         self.agreement_ids = agreements["id"].to_numpy()
         self.callers = agreements["caller_id"].to_numpy()
@@ -638,6 +665,7 @@ class _Builder:
             )
         self._insert(schema.change_plans, pd.DataFrame(rows))
         self.plans = pd.DataFrame({"plan": plan_id, "person": owner, "baseline": baseline})
+        self.plan_change = {int(pid): CHANGES[k][0] for pid, k in zip(plan_id, which, strict=True)}
 
     def _history(self) -> None:
         """A "created" entry for each record kept in history, as the store writes on a save,

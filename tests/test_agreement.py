@@ -663,3 +663,106 @@ def test_a_clock_is_named_once():
         saved=saved,
     )
     assert found.warnings["time_zone"].endswith("was booked for 19:00 Tokyo time (10:00 UTC)")
+
+
+# -- the partnership's goals and the change plans they serve -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "before", "expected"),
+    [
+        # Goals in the same words keep their links, wherever they now stand.
+        (["Run", "Sleep"], [("Sleep", 7), ("Run", 8)], [8, 7]),
+        # A goal added above the others: the others keep theirs, the new one has none.
+        (["Read", "Sleep", "Run"], [("Sleep", 7), ("Run", 8)], [None, 7, 8]),
+        # A goal reworded in its place keeps its plan; one removed takes its link with it.
+        (["Sleep by eleven", "Run"], [("Sleep", 7), ("Run", 8)], [7, 8]),
+        (["Run"], [("Sleep", 7), ("Run", 8)], [8]),
+        # Fewer or more goals than before: a reworded goal cannot be told from a new one.
+        (["Sleep by eleven"], [("Sleep", 7), ("Run", 8)], [None]),
+        # The same words twice: each link is kept once.
+        (["Run", "Run"], [("Run", 8), ("Run", None)], [8, None]),
+        (["Run", "Walk"], [("Run", None), ("Run", 8)], [None, 8]),
+        ([], [("Run", 8)], []),
+        (["Run"], [], [None]),
+    ],
+)
+def test_goals_keep_their_change_plans_as_they_are_typed_again(lines, before, expected):
+    assert ag.carry_links(lines, before) == expected
+
+
+def test_a_goal_can_be_linked_to_either_partners_plans_under_way(store, pair):
+    alice, bob = pair["alice"], pair["bob"]
+
+    def plan(person, change, status=model.PlanStatus.ACTIVE, reason=""):
+        return store.save(
+            model.ChangePlan(
+                person_id=person.id,
+                change=change,
+                status=status,
+                status_reason=reason,
+                created_on=dt.date(2026, 1, 10),
+            )
+        )
+
+    later = plan(bob, "Run a 10k")
+    run = plan(alice, "Run a 10k")
+    achieved = plan(alice, "Sleep by eleven", model.PlanStatus.ACHIEVED)
+    dropped = plan(alice, "Learn Welsh", model.PlanStatus.DROPPED, "no time")
+    other = store.save(model.Person(name="Carol"))
+    plan(other, "Someone else's")
+    partnership = pair["partnership"]
+    agreement = model.Agreement(
+        partnership_id=partnership.id, goals=[{"text": "Rest", "change_plan_id": achieved.id}]
+    )
+    with store.reading() as tx:
+        offered = ag.goal_plans(tx, partnership, agreement)
+        assert [p.id for p in offered] == [run.id, achieved.id, later.id]  # Alice's first
+        assert dropped.id not in [p.id for p in ag.goal_plans(tx, partnership, None)]
+    names = ag.goal_plan_names(offered, {alice.id: alice, bob.id: bob})
+    assert names == {
+        run.id: "Alice\u2019s plan: Run a 10k",
+        achieved.id: "Alice\u2019s plan: Sleep by eleven (achieved)",
+        later.id: "Bob\u2019s plan: Run a 10k",
+    }
+
+
+def test_the_download_names_the_plan_each_goal_is_linked_to(pair):
+    partnership = pair["partnership"]
+    agreement = model.Agreement(
+        partnership_id=partnership.id,
+        goals=[{"text": "Rest well", "change_plan_id": 4}, {"text": "Meet weekly"}],
+    )
+    people = {pair["alice"].id: pair["alice"], pair["bob"].id: pair["bob"]}
+    text = ag.markdown(agreement, partnership, people, [], plans={4: "Alice\u2019s plan: Sleep"})
+    assert text.endswith(
+        "## Goals for the partnership\n\n"
+        "- Rest well (linked to Alice\u2019s plan: Sleep)\n- Meet weekly\n"
+    )
+
+
+def test_a_plan_serves_the_goals_linked_to_it_in_its_owners_partnerships(store, pair):
+    alice = pair["alice"]
+    plan = store.save(
+        model.ChangePlan(person_id=alice.id, change="Rest", created_on=dt.date(2026, 1, 10))
+    )
+    first = store.save(
+        pair["partnership"].replace(ended_on=dt.date(2026, 2, 1), end_reason="life change")
+    )
+    carol = store.save(model.Person(name="Carol"))
+    now = store.save(
+        model.Partnership(
+            person_a_id=carol.id, person_b_id=alice.id, started_on=dt.date(2026, 2, 2)
+        )
+    )
+    for partnership, text in ((first, "Rest more"), (now, "Rest well")):
+        store.save(
+            model.Agreement(
+                partnership_id=partnership.id,
+                goals=[{"text": "Meet weekly"}, {"text": text, "change_plan_id": plan.id}],
+            )
+        )
+    served = ag.goals_served(store, plan)
+    assert [(p.id, text) for p, text in served] == [(now.id, "Rest well"), (first.id, "Rest more")]
+    other = store.save(plan.replace(id=None, change="Run"))
+    assert ag.goals_served(store, other) == []

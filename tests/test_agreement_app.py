@@ -1559,3 +1559,96 @@ def test_the_changes_table_keeps_its_cells_apart_and_names_fields_as_the_form_do
     # Its cells are kept apart by the apps' style sheet ("Alice" never runs into "updated").
     assert table.startswith("<table class='peercoach-history'")
     assert re.search(r"table\.peercoach-history :is\(td, th\) \{[^}]*padding: 2px 14px", forms._CSS)
+
+
+# -- the goals and the change plans they serve ---------------------------------------------------
+
+
+def _plan(store, person, change: str) -> model.ChangePlan:
+    return store.save(
+        model.ChangePlan(person_id=person.id, change=change, created_on=dt.date(2026, 2, 1))
+    )
+
+
+def _links(app: AgreementApp) -> dict[str, int | None]:
+    return {text: control.value for text, control in app._link_rows}
+
+
+def test_each_goal_is_linked_to_the_change_plan_that_serves_it(store, pair):
+    sleep = _plan(store, pair["alice"], "Sleep by eleven")
+    run = _plan(store, pair["bob"], "Run a 10k")
+    app = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    fill_everything(app, pair)
+    rows = {text: control for text, control in app._link_rows}
+    assert list(rows) == ["Meet every fortnight", "Keep our commitments"]
+    assert [label for label, _ in rows["Meet every fortnight"].options] == [
+        "No change plan",
+        "Alice\u2019s plan: Sleep by eleven",
+        "Bob\u2019s plan: Run a 10k",
+    ]
+    rows["Keep our commitments"].value = run.id
+    # A goal added above, and one reworded in its place, keep the plans chosen.
+    app.goals.value = "Rest more\nMeet every fortnight\nKeep our commitments"
+    assert _links(app)["Rest more"] is None
+    app._link_rows[0][1].value = sleep.id
+    app.goals.value = "Rest well\nMeet every fortnight\nKeep our weekly commitments"
+    assert _links(app) == {
+        "Rest well": sleep.id,
+        "Meet every fortnight": None,
+        "Keep our weekly commitments": run.id,
+    }
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    (saved,) = store.find(model.Agreement)
+    assert [(g.text, g.change_plan_id) for g in saved.goals] == [
+        ("Rest well", sleep.id),
+        ("Meet every fortnight", None),
+        ("Keep our weekly commitments", run.id),
+    ]
+    links = dict(
+        re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', app.downloads.value)
+    )
+    text = base64.b64decode(links["agreement-alice-bob.md"]).decode()
+    assert "- Rest well (linked to Alice\u2019s plan: Sleep by eleven)\n" in text
+    assert "- Keep our weekly commitments (linked to Bob\u2019s plan: Run a 10k)\n" in text
+    # Opened again: the links as saved; the plan achieved since still named, not offered anew.
+    store.save(store.get(model.ChangePlan, sleep.id).replace(status=model.PlanStatus.ACHIEVED))
+    again = _opened_by(store, pair, "bob")
+    assert _links(again) == {
+        "Rest well": sleep.id,
+        "Meet every fortnight": None,
+        "Keep our weekly commitments": run.id,
+    }
+    assert again._link_rows[0][1].label == "Alice\u2019s plan: Sleep by eleven (achieved)"
+    assert not again.unsaved.unsaved
+    # Unlinked and saved: the plan achieved is no longer offered.
+    again._link_rows[0][1].value = None
+    again.save_button.click()
+    assert "Saved at" in again.result.value
+    options = [label for label, _ in again._link_rows[0][1].options]
+    assert options == ["No change plan", "Bob\u2019s plan: Run a 10k"]
+    assert store.find(model.Agreement)[0].goals[0].change_plan_id is None
+
+
+def test_a_link_chosen_and_not_saved_is_in_the_draft(store, pair):
+    sleep = _plan(store, pair["alice"], "Sleep by eleven")
+    app = _opened_by(store, pair, "alice")
+    fill_everything(app, pair)
+    app.save_button.click()
+    app._link_rows[1][1].value = sleep.id  # not saved
+    again = _opened_by(store, pair, "alice")
+    assert _links(again) == {"Meet every fortnight": None, "Keep our commitments": sleep.id}
+    assert "Restored what you typed and had not saved" in again.draft_bar.notice.value
+    again.save_button.click()
+    assert store.find(model.Agreement)[0].goals[1].change_plan_id == sleep.id
+
+
+def test_without_a_change_plan_the_goals_say_where_to_start_one(store, pair):
+    app = _opened_by(store, pair, "alice")
+    assert app.goal_links.children == ()  # no goals yet: nothing to link
+    app.goals.value = "Meet every fortnight"
+    (note,) = app.goal_links.children
+    assert "Neither of you has a change plan under way yet" in note.value
+    assert f"personal_change_plan.ipynb?person={pair['alice'].id}" in html.unescape(note.value)
+    app.save_button.click()
+    assert store.find(model.Agreement)[0].goals[0].change_plan_id is None

@@ -663,3 +663,36 @@ def test_the_smart_helper_reads_the_whole_goal_while_another_field_is_not_right(
     app.goal.value = "Three 2-hour focus blocks a week by 30 April 2026"
     assert app.draft() is None  # the milestone's date is not right
     assert "Relevant:" in app.smart.value and "Well put" not in app.smart.value
+
+
+def test_a_plan_says_which_partnership_goal_it_serves(store, pair, app):
+    assert app.serves.value == ""  # a new plan: nothing links to it yet
+    fill(app)
+    app.save_button.click()
+    (plan,) = store.find(model.ChangePlan, person_id=pair["alice"].id)
+    partnership = pair["partnership"]
+    agreement_link = f"first_session_agreement.ipynb?partnership={partnership.id}"
+    said = html.unescape(app.serves.value)
+    assert "Not linked to a goal of your partnership yet" in said and agreement_link in said
+    store.save(
+        model.Agreement(
+            partnership_id=partnership.id,
+            goals=[
+                {"text": "Meet every fortnight"},
+                {"text": "Deep work <every week>", "change_plan_id": plan.id},
+            ],
+        )
+    )
+    again = ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY)
+    said = again.serves.value
+    assert (
+        "Serves your partnership\u2019s goal \u201cDeep work &lt;every week&gt;\u201d (with Bob)"
+        in said
+    )
+    assert agreement_link in html.unescape(said) and "Not linked" not in said
+    # A plan achieved and linked to none says nothing more.
+    app.plan.value = NEW
+    assert app.serves.value == ""
+    store.save(plan.replace(status=model.PlanStatus.ACHIEVED))
+    store.save(store.find(model.Agreement)[0].replace(goals=[{"text": "Meet every fortnight"}]))
+    assert ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY).serves.value == ""

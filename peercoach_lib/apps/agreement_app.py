@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 #: The most sessions one schedule books (two years of weekly sessions).
 MOST_SESSIONS = 104
+CHANGE_PLAN_APP = "personal_change_plan.ipynb"
 
 NEW = "new"
 SPLIT_MINUTES = 15
@@ -472,6 +473,11 @@ class AgreementApp(widgets.VBox):
             layout=widgets.Layout(margin=f"0 0 4px {forms.LABEL_WIDTH}")
         )
         self.goals = forms.textarea("Goals for the partnership (one per line)", "goals", rows=4)
+        #: Under the goals: the change plan each is linked to, chosen goal by goal.
+        self.goal_links = widgets.VBox()
+        self._link_rows: list[tuple[str, widgets.Dropdown]] = []
+        self.plans: list = []
+        self.plan_labels: dict[int, str] = {}
 
         self.save_button = widgets.Button(
             description="Save agreement",
@@ -544,6 +550,7 @@ class AgreementApp(widgets.VBox):
                 self.schedule_field,
                 forms.heading("Goals"),
                 self.goals,
+                self.goal_links,
                 self.save_button,
                 self.result,
                 self.reload_button,
@@ -579,6 +586,7 @@ class AgreementApp(widgets.VBox):
         for field in (self.first_date, self.count, self.until, self.frequency):
             field.control.observe(runtime.guarded(self._on_schedule_input), names="value")
         self.zone.control.observe(runtime.guarded(self._on_zone), names="value")
+        self.goals.control.observe(runtime.guarded(self._on_goals), names="value")
         # Every other field is checked as it is left too (a time zone no one has is said then,
         # not on saving).
         parts = [f for p in self.panels for f in p.fields]
@@ -701,6 +709,8 @@ class AgreementApp(widgets.VBox):
                 self.logged = [s.scheduled_on for s in logged]
                 self.missed = {s.scheduled_on for s in logged if s.status is SessionStatus.MISSED}
                 self.unplanned = ag.unplanned_days(tx, partnership_id)
+                self.plans = ag.goal_plans(tx, self.partnership, saved)
+            self.plan_labels = ag.goal_plan_names(self.plans, self.people)
             self.saved = saved
             first = self.people[members[0]]
             self.today = context.schedule_today(
@@ -782,6 +792,7 @@ class AgreementApp(widgets.VBox):
         self.first_date.value = agreement.first_session_on
         self.until.value = agreement.last_session_on
         self.goals.value = "\n".join(g.text for g in agreement.goals)
+        self._render_goal_links([(g.text, g.change_plan_id) for g in agreement.goals])
         if saved is None:
             self.count.value = agreement.session_count
             self.bookings = []
@@ -835,6 +846,60 @@ class AgreementApp(widgets.VBox):
                 self.partner_tabs.selected_index = self.partnership.members.index(self.acting.value)
         for panel in self.panels:
             panel.allow_writing(self.acting.value)
+
+    # -- the goals ---------------------------------------------------------------------------------
+
+    def _goal_lines(self) -> list[str]:
+        return [line.strip() for line in self.goals.value.splitlines() if line.strip()]
+
+    def _on_goals(self, _change) -> None:
+        """Goals typed anew: a chooser for each, keeping the plan each goal was linked to (see
+        ag.carry_links)."""
+        if not self._loading:
+            self._render_goal_links([(text, c.value) for text, c in self._link_rows])
+
+    def _render_goal_links(self, links: list[tuple[str, int | None]]) -> None:
+        """Under the goals, for each, the change plan it is linked to (``links``: the goals'
+        words and links as they were)."""
+        lines = self._goal_lines()
+        kept = ag.carry_links(lines, links)
+        self._link_rows = []
+        if not lines:
+            self.goal_links.children = []
+            return
+        margin = f"margin:0 0 6px {forms.LABEL_WIDTH};font-size:13px"
+        if not self.plans:
+            me = self.acting.value
+            href = context.link(CHANGE_PLAN_APP, **({"person": me} if me is not None else {}))
+            self.goal_links.children = [
+                widgets.HTML(
+                    f"<p style='{margin}'>Neither of you has a change plan under way yet: once "
+                    "one of you has, each goal can be linked to the plan that serves it. Start "
+                    f"one in the <a href='{html.escape(href)}' style='{forms.LINK}'>Personal "
+                    "Change Plan</a>.</p>"
+                )
+            ]
+            return
+        options = [("No change plan", None), *((self.plan_labels[p.id], p.id) for p in self.plans)]
+        rows = []
+        for line, link in zip(lines, kept, strict=True):
+            field = forms.dropdown(line, "goals", options)
+            forms.select(field.control, link if link in self.plan_labels else None)
+            field.control.observe(runtime.guarded(self._on_link), names="value")
+            rows.append(field)
+            self._link_rows.append((line, field.control))
+        self.goal_links.children = [
+            widgets.HTML(
+                f"<p style='{margin}'>The change plan each goal is linked to (optional): the "
+                "plan of yours or your partner\u2019s that works towards it.</p>"
+            ),
+            *rows,
+        ]
+
+    def _on_link(self, _change) -> None:
+        if not self._loading:
+            forms.changed_since_saved(self.result)
+            self._on_edit()
 
     # -- the schedule ----------------------------------------------------------------------------
 
@@ -1213,7 +1278,9 @@ class AgreementApp(widgets.VBox):
                 self.fields[name].value = value
             except (pydantic.ValidationError, traitlets.TraitError):
                 log.warning("a draft's %s could not be shown: the stored one stays", name)
-        self.goals.value = "\n".join(g.get("text", "") for g in shown.get("goals") or [])
+        goals = shown.get("goals") or []
+        self.goals.value = "\n".join(g.get("text", "") for g in goals)
+        self._render_goal_links([(g.get("text", ""), g.get("change_plan_id")) for g in goals])
         own = shown.get("own_part")
         if own is not None and me in self.partnership.members:
             self.panels[self.partnership.members.index(me)].restore(own)
@@ -1227,7 +1294,8 @@ class AgreementApp(widgets.VBox):
     # -- checking and saving ---------------------------------------------------------------------
 
     def values(self) -> dict:
-        goals = [line.strip() for line in self.goals.value.splitlines() if line.strip()]
+        goals = self._goal_lines()
+        links = ag.carry_links(goals, [(text, c.value) for text, c in self._link_rows])
         return {
             "id": self.saved.id if self.saved else None,
             "partnership_id": self.partnership.id,
@@ -1243,7 +1311,9 @@ class AgreementApp(widgets.VBox):
             "first_session_on": self.first_date.value,
             "session_count": max(len(self.logged) + sum(not b.cancelled for b in self.bookings), 1),
             "last_session_on": self.until.value,
-            "goals": [{"text": g} for g in goals],
+            "goals": [
+                {"text": g, "change_plan_id": link} for g, link in zip(goals, links, strict=True)
+            ],
             "is_demo": self.saved.is_demo if self.saved else False,
         }
 
@@ -1462,7 +1532,13 @@ class AgreementApp(widgets.VBox):
             self.history.value = ""
             return
         text = ag.markdown(
-            self.saved, self.partnership, self.people, self.bookings, self.logged, self.unplanned
+            self.saved,
+            self.partnership,
+            self.people,
+            self.bookings,
+            self.logged,
+            self.unplanned,
+            self.plan_labels,
         )
         names = forms.pair_file_name(self.partnership, self.people)
         self.downloads.value = (

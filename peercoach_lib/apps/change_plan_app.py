@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
+from peercoach_lib import agreement as ag
 from peercoach_lib import change_plan as cp
-from peercoach_lib import dates, documents, drafts, gas, lsi, merging
+from peercoach_lib import dates, documents, drafts, gas, lsi, merging, partnerships
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import (
@@ -140,6 +141,8 @@ class ChangePlanApp(widgets.VBox):
             "confidence",
         )
         self.area = forms.dropdown("Life area it serves", "lsi_area", [("(none)", None)])
+        #: Under the life area: the partnership goals the plan serves (linked in the agreement).
+        self.serves = widgets.HTML(layout=widgets.Layout(margin=f"0 0 6px {forms.LABEL_WIDTH}"))
         self.goal = forms.textarea(
             "My goal, in one sentence",
             "goal_statement",
@@ -245,6 +248,7 @@ class ChangePlanApp(widgets.VBox):
                 self.importance,
                 self.confidence,
                 self.area,
+                self.serves,
                 forms.heading("Goal"),
                 self.goal,
                 self.smart,
@@ -441,6 +445,7 @@ class ChangePlanApp(widgets.VBox):
             else:
                 self.saved = self.store.get(ChangePlan, self.plan.value)
                 self.show(self.saved)
+            self._show_goals_served()
             self.result.value = self.monthly_result.value = ""
             forms.show_messages(self.fields, {}, self._notes())
             self._refresh_outputs()
@@ -450,6 +455,47 @@ class ChangePlanApp(widgets.VBox):
                 forms.show_messages(self.fields, {}, self._notes())
         finally:
             self._loading = False
+
+    def _show_goals_served(self) -> None:
+        """The partnership goals the plan shown is linked to, in the agreement where they are
+        linked; for a plan under way linked to none, where to link it."""
+        plan = self.saved
+        if plan is None:
+            self.serves.value = ""
+            return
+        me = plan.person_id
+        served = ag.goals_served(self.store, plan)
+        style = "font-size:13px;margin:0"
+        if served:
+            partner = {pair.id: pair.partner_of(me) for pair, _ in served}
+            names = {p.id: p.name for p in self.store.find(Person, id=list(partner.values()))}
+            goals = [
+                f"\u201c{html.escape(text)}\u201d (with {html.escape(names[partner[pair.id]])}"
+                + ("" if pair.is_active else ", ended")
+                + ")"
+                for pair, text in served
+            ]
+            where = served[0][0]
+            self.serves.value = (
+                f"<p style='{style}'>Serves your partnership\u2019s goal"
+                f"{'s' if len(goals) > 1 else ''} {forms.listed(goals)}, linked in the "
+                f"{self._agreement_link(where.id)}.</p>"
+            )
+            return
+        pair = partnerships.active_partnership(self.store, me)
+        if plan.status is PlanStatus.ACTIVE and pair is not None:
+            self.serves.value = (
+                f"<p style='{style}'>Not linked to a goal of your partnership yet: in the "
+                f"{self._agreement_link(pair.id)}, a goal can be linked to this plan.</p>"
+            )
+        else:
+            self.serves.value = ""
+
+    def _agreement_link(self, partnership_id: int) -> str:
+        href = context.link(
+            "first_session_agreement.ipynb", partnership=partnership_id, person=self.saved.person_id
+        )
+        return f"<a href='{html.escape(href)}' style='{forms.LINK}'>first-session agreement</a>"
 
     def _new_plan(self) -> ChangePlan:
         """A fresh plan; the focus areas picked in the LSI app come along."""
