@@ -110,19 +110,27 @@ def _frame(connection, query) -> pd.DataFrame:
 
 
 def load(
-    store: Store, cohort_id: int, *, start: dt.date | None = None, end: dt.date | None = None
+    store: Store,
+    cohort_id: int,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> CohortView:
     """Every per-pair figure of the cohort between ``start`` and ``end`` (inclusive).
 
     Pairs that start after ``end`` are left out. The flags are those standing on ``end``: each rule
     looks back from ``end`` (the last four weeks, the last four held sessions, the last two due
-    sessions, the days since the last held session), whatever the start of the range.
+    sessions, the days since the last held session), whatever the start of the range. A session
+    booked for ``today`` (the computer's when not given) and not logged yet is not counted as
+    planned: its day is not over.
     """
-    end = end or dt.date.today()
+    today = today or dt.date.today()
+    end = end or today
     with store.reading() as tx:
         cohort = tx.get(Cohort, cohort_id)
         start = start or _default_start(tx, cohort, end - dt.timedelta(weeks=52))
-        frames = _queries(tx.connection, cohort_id, start, end)
+        frames = _queries(tx.connection, cohort_id, start, end, today)
         follow_ups = tx.frame("flag_follow_ups")
     pairs = _pairs(frames, start, end, cohort.settings)
     flags = find_flags(pairs, cohort.settings, follow_ups, end=end)
@@ -179,7 +187,9 @@ def _people(connection, person, joined, *where) -> pd.DataFrame:
     )
 
 
-def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[str, pd.DataFrame]:
+def _queries(
+    connection, cohort_id: int, start: dt.date, end: dt.date, today: dt.date
+) -> dict[str, pd.DataFrame]:
     in_cohort = s.c.partnership_id.in_(sa.select(p.c.id).where(p.c.cohort_id == cohort_id))
     day = sa.func.coalesce(s.c.held_on, s.c.scheduled_on)
     in_range = day.between(start, end)
@@ -215,12 +225,14 @@ def _queries(connection, cohort_id: int, start: dt.date, end: dt.date) -> dict[s
             # counts it): one held early, before a booked day after the range, is in it.
             _count(sa.and_(held, s.c.planned, in_range)).label("held_planned"),
             _count(sa.and_(held, in_range, sa.not_(s.c.planned))).label("held_unplanned"),
-            # A session cancelled, or moved to another day (counted there), is not planned.
+            # A session cancelled, or moved to another day (counted there), is not planned; nor
+            # one booked for today and not logged yet (due once logged, or once the day is over).
             _count(
                 sa.and_(
                     s.c.planned,
                     in_range,
                     s.c.status.not_in(["cancelled", "rescheduled"]),
+                    sa.not_(sa.and_(s.c.status == "scheduled", s.c.scheduled_on >= today)),
                 )
             ).label("planned"),
             _count(sa.and_(s.c.status == "missed", in_range)).label("missed"),

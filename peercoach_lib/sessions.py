@@ -86,17 +86,16 @@ def cadence(sessions: pd.DataFrame, interval_days: int, as_of: pd.Timestamp) -> 
 
 
 def held_and_planned(sessions: pd.DataFrame, as_of: pd.Timestamp) -> tuple[int, int, int]:
-    """By ``as_of``: the planned sessions held, the sessions planned to have happened, and the
-    unplanned sessions held besides (so "12 of 14 planned, and 2 more"). A session cancelled,
-    or logged as rescheduled (moved to another day, booked and counted there), is not planned."""
+    """By ``as_of`` (today): the planned sessions held, the sessions planned to have happened,
+    and the unplanned sessions held besides (so "12 of 14 planned, and 2 more"). A session
+    cancelled, or logged as rescheduled (moved to another day, booked and counted there), is not
+    planned; one booked for today and not logged yet is not due yet (its day is not over)."""
     status = sessions["status"].astype(str)
     held = (status == "held") & (pd.to_datetime(sessions["held_on"]) <= as_of)
+    booked_on = pd.to_datetime(sessions["scheduled_on"])
+    due = (booked_on < as_of) | ((booked_on == as_of) & (status != "scheduled"))
     # A planned session held early (before its date, and before as_of) counts as due.
-    planned = (
-        sessions["planned"]
-        & ((pd.to_datetime(sessions["scheduled_on"]) <= as_of) | held)
-        & ~status.isin(["cancelled", "rescheduled"])
-    )
+    planned = sessions["planned"] & (due | held) & ~status.isin(["cancelled", "rescheduled"])
     return int((held & planned).sum()), int(planned.sum()), int((held & ~sessions["planned"]).sum())
 
 

@@ -285,6 +285,26 @@ def test_held_sessions_are_counted_against_planned_ones_and_unplanned_ones_besid
     assert table.loc[pairs["p1"].id, "held_unplanned"] == 1
 
 
+def test_a_session_booked_for_today_is_planned_once_logged_or_once_the_day_is_over(store, known):
+    c, pairs = known
+    today = END
+    booked = _session(store, pairs["p1"], today, status="scheduled")
+    view = cohort.load(store, c.id, start=START, end=today, today=today)
+    assert view.headline()["Sessions held / planned"] == "6 / 8"  # as before it was booked
+    # The next day, not logged: planned and not held.
+    tomorrow = today + dt.timedelta(days=1)
+    later = cohort.load(store, c.id, start=START, end=tomorrow, today=tomorrow)
+    assert later.headline()["Sessions held / planned"] == "6 / 9"
+    store.save(booked.replace(status="missed"))
+    view = cohort.load(store, c.id, start=START, end=today, today=today)
+    assert view.headline()["Sessions held / planned"] == "6 / 9"
+    # The dashboard counts by its own today.
+    store.save(booked.replace(status="scheduled"))
+    app = CohortDashboardApp(store, cohort_id=c.id, today=today)
+    app.start.value = START
+    assert app.view.headline()["Sessions held / planned"] == "6 / 8"
+
+
 def test_a_rescheduled_session_counts_once_planned_on_the_day_it_moved_to(store, known):
     c, pairs = known
     before = cohort.load(store, c.id, start=START, end=END).headline()

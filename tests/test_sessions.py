@@ -97,6 +97,19 @@ def test_cadence_flags_gaps_longer_than_the_interval():
     assert sessions.held_and_planned(early, D("2026-03-20")) == (3, 4, 0)
 
 
+def test_a_session_booked_for_today_is_due_once_logged():
+    today = D("2026-03-23")
+    booked = _sessions()
+    booked["status"] = booked["status"].astype(str)
+    booked.loc[3, "status"] = "scheduled"  # booked for today, not logged yet
+    assert sessions.held_and_planned(booked, today) == (2, 3, 0)
+    assert sessions.held_and_planned(booked, today + pd.Timedelta(days=1)) == (2, 4, 0)
+    for status, counted in (("missed", (2, 4, 0)), ("held", (3, 4, 0))):
+        logged = booked.copy()
+        logged.loc[3, ["status", "held_on"]] = [status, today if status == "held" else pd.NaT]
+        assert sessions.held_and_planned(logged, today) == counted
+
+
 def test_a_single_session():
     one = _sessions().iloc[:1]
     gaps = sessions.cadence(one, 7, D("2026-03-05"))

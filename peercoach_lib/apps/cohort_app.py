@@ -238,7 +238,9 @@ class CohortDashboardApp(widgets.VBox):
             self.results.layout.display = "none"
             return
         self.results.layout.display = "flex"
-        self.view = cohort.load(self.store, self.chooser.value, start=start, end=end)
+        self.view = cohort.load(
+            self.store, self.chooser.value, start=start, end=end, today=self.today
+        )
         if end == self.today:
             self._track_flags()
         self.names = self._pair_names(self.view.pairs)
