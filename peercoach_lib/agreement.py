@@ -952,7 +952,8 @@ def _book(
 
     A session to come is on the agreement's clocks. One booked for a day gone by (before
     ``today``) and not logged yet took place, or did not, at its moment: left on its day, it
-    keeps that moment when the agreement's zone changes from ``before``'s, as those logged do."""
+    keeps that moment when the agreed time or zone changes from ``before``'s, as those logged
+    do."""
     status = SessionStatus.CANCELLED if booking.cancelled else SessionStatus.SCHEDULED
     if booking.session_id is None:
         session = tx.save(
@@ -977,12 +978,10 @@ def _book(
         and booking.on == session.scheduled_on
         and status is SessionStatus.SCHEDULED
     )
-    if gone_by and session.time_zone is not None:
-        clock = (session.scheduled_time, session.time_zone)
-    elif gone_by and before is not None:
-        kept = _kept_where_it_was(session, before, agreement)
-        if kept.time_zone is not None:
-            clock = (kept.scheduled_time, kept.time_zone)
+    if gone_by:
+        # It took place or did not at the time it was booked for, whatever is agreed since.
+        kept = session if before is None else _kept_where_it_was(session, before, agreement)
+        clock = (kept.scheduled_time or agreement.time, kept.time_zone)
     changed = (session.scheduled_on, session.scheduled_time, session.status, session.time_zone) != (
         booking.on,
         clock[0],

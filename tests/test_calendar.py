@@ -295,3 +295,23 @@ def test_a_new_time_zone_moves_the_sessions_to_come_never_those_held_or_missed(s
 
 def partnership_calendar(store, pair) -> bytes:
     return calendar.partnership_calendar(store, pair["partnership"].id)
+
+
+def test_a_new_agreed_time_moves_the_sessions_to_come_not_one_gone_by(store, pair, booked):
+    """A session booked for a day gone by and not logged yet took place, or did not, at the time
+    it was booked for: a new agreed time moves those to come only."""
+    _saved, bookings = booked  # weekly from Tue 17 Mar 2026, 18:30 London time
+    agreement, to_come = ag.load(store, pair["partnership"].id)
+    ag.save(store, agreement.replace(time=dt.time(19, 0)), to_come, today=dt.date(2026, 3, 25))
+    starts = [e.decoded("dtstart") for e in _events(partnership_calendar(store, pair))]
+    assert [(s.date(), s.time()) for s in starts] == [
+        (dt.date(2026, 3, 17), dt.time(18, 30)),
+        (dt.date(2026, 3, 24), dt.time(18, 30)),
+        (dt.date(2026, 3, 31), dt.time(19, 0)),
+        (dt.date(2026, 4, 7), dt.time(19, 0)),
+    ]
+    assert {str(s.tzinfo) for s in starts} == {"Europe/London"}
+    # Logged later as held, it is on the day at the time it was booked for.
+    gone_by = store.get(model.Session, bookings[1].session_id)
+    assert gone_by.scheduled_time == dt.time(18, 30) and gone_by.time_zone is None
+    assert ag.session_time(store.find(model.Agreement)[0], gone_by) == ", 18:30"
