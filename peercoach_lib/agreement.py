@@ -562,19 +562,32 @@ def goal_plans(
     )
 
 
-def goal_plan_names(plans: Sequence[ChangePlan], people: Mapping[int, Person]) -> dict[int, str]:
-    """Each plan as a goal's link names it: whose, and its change ("Amara's plan: Sleep by
-    eleven"), with its status when it is no longer under way ("... (achieved)")."""
+def goal_plan_names(
+    plans: Sequence[ChangePlan],
+    people: Mapping[int, Person],
+    reader: int | None,
+    *,
+    own: str | None = None,
+) -> dict[int, str]:
+    """Each plan as a goal's link names it to ``reader``: a plan of theirs by its change
+    ("Alice\u2019s plan: Sleep by eleven", or with ``own`` for "Alice\u2019s plan", "My plan:
+    Sleep by eleven"), with its status once no longer under way ("... (achieved)"); anyone
+    else's by whose it is alone ("Bob\u2019s change plan"): what a plan says is its owner's
+    alone, the partner included (see :mod:`peercoach_lib.my_data`)."""
     from peercoach_lib.change_plan import plan_names  # (it imports this module)
 
     names: dict[int, str] = {}
     for person in dict.fromkeys(p.person_id for p in plans):
-        own = [p for p in plans if p.person_id == person]
+        theirs = [p for p in plans if p.person_id == person]
         whose = people[person].name if person in people else "A partner"
-        told_apart = plan_names(own)
-        for plan in own:
+        if person != reader:
+            names.update({p.id: f"{whose}\u2019s change plan" for p in theirs})
+            continue
+        told_apart = plan_names(theirs)
+        for plan in theirs:
             status = "" if plan.status is PlanStatus.ACTIVE else f" ({plan.status.value})"
-            names[plan.id] = f"{whose}\u2019s plan: {told_apart[plan.id]}{status}"
+            label = own or f"{whose}\u2019s plan"
+            names[plan.id] = f"{label}: {told_apart[plan.id]}{status}"
     return names
 
 

@@ -719,11 +719,21 @@ def test_a_goal_can_be_linked_to_either_partners_plans_under_way(store, pair):
         offered = ag.goal_plans(tx, partnership, agreement)
         assert [p.id for p in offered] == [run.id, achieved.id, later.id]  # Alice's first
         assert dropped.id not in [p.id for p in ag.goal_plans(tx, partnership, None)]
-    names = ag.goal_plan_names(offered, {alice.id: alice, bob.id: bob})
-    assert names == {
+    people = {alice.id: alice, bob.id: bob}
+    # What a plan says is its owner's alone: to anyone else, it is whose plan it is.
+    assert ag.goal_plan_names(offered, people, alice.id) == {
         run.id: "Alice\u2019s plan: Run a 10k",
         achieved.id: "Alice\u2019s plan: Sleep by eleven (achieved)",
-        later.id: "Bob\u2019s plan: Run a 10k",
+        later.id: "Bob\u2019s change plan",
+    }
+    assert ag.goal_plan_names(offered, people, bob.id, own="My plan") == {
+        run.id: "Alice\u2019s change plan",
+        achieved.id: "Alice\u2019s change plan",
+        later.id: "My plan: Run a 10k",
+    }
+    assert set(ag.goal_plan_names(offered, people, None).values()) == {
+        "Alice\u2019s change plan",
+        "Bob\u2019s change plan",
     }
 
 

@@ -1574,60 +1574,83 @@ def _links(app: AgreementApp) -> dict[str, int | None]:
     return {text: control.value for text, control in app._link_rows}
 
 
+def _markdown(app: AgreementApp) -> str:
+    links = dict(
+        re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', app.downloads.value)
+    )
+    return base64.b64decode(links["agreement-alice-bob.md"]).decode()
+
+
 def test_each_goal_is_linked_to_the_change_plan_that_serves_it(store, pair):
     sleep = _plan(store, pair["alice"], "Sleep by eleven")
     run = _plan(store, pair["bob"], "Run a 10k")
     app = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
-    fill_everything(app, pair)
+    fill_everything(app, pair)  # as Alice
     rows = {text: control for text, control in app._link_rows}
     assert list(rows) == ["Meet every fortnight", "Keep our commitments"]
+    # Her own plans; her partner's are his (what a plan says is its owner's alone).
     assert [label for label, _ in rows["Meet every fortnight"].options] == [
         "No change plan",
-        "Alice\u2019s plan: Sleep by eleven",
-        "Bob\u2019s plan: Run a 10k",
+        "My plan: Sleep by eleven",
     ]
-    rows["Keep our commitments"].value = run.id
+    rows["Keep our commitments"].value = sleep.id
     # A goal added above, and one reworded in its place, keep the plans chosen.
     app.goals.value = "Rest more\nMeet every fortnight\nKeep our commitments"
-    assert _links(app)["Rest more"] is None
-    app._link_rows[0][1].value = sleep.id
-    app.goals.value = "Rest well\nMeet every fortnight\nKeep our weekly commitments"
     assert _links(app) == {
-        "Rest well": sleep.id,
+        "Rest more": None,
         "Meet every fortnight": None,
-        "Keep our weekly commitments": run.id,
+        "Keep our commitments": sleep.id,
     }
+    app.goals.value = "Rest more\nMeet every fortnight\nKeep our weekly commitments"
+    assert _links(app)["Keep our weekly commitments"] == sleep.id
     app.save_button.click()
     assert "Saved at" in app.result.value
     (saved,) = store.find(model.Agreement)
     assert [(g.text, g.change_plan_id) for g in saved.goals] == [
-        ("Rest well", sleep.id),
+        ("Rest more", None),
         ("Meet every fortnight", None),
-        ("Keep our weekly commitments", run.id),
+        ("Keep our weekly commitments", sleep.id),
     ]
-    links = dict(
-        re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', app.downloads.value)
+    assert "- Keep our weekly commitments (linked to Alice\u2019s plan: Sleep by eleven)\n" in (
+        _markdown(app)
     )
-    text = base64.b64decode(links["agreement-alice-bob.md"]).decode()
-    assert "- Rest well (linked to Alice\u2019s plan: Sleep by eleven)\n" in text
-    assert "- Keep our weekly commitments (linked to Bob\u2019s plan: Run a 10k)\n" in text
-    # Opened again: the links as saved; the plan achieved since still named, not offered anew.
+
+    # Bob links his own; Alice's shows as hers, never by what it says, here or in his download.
+    bob = _opened_by(store, pair, "bob")
+    rows = {text: control for text, control in bob._link_rows}
+    assert [label for label, _ in rows["Rest more"].options] == [
+        "No change plan",
+        "My plan: Run a 10k",
+    ]
+    assert rows["Keep our weekly commitments"].label == "Alice\u2019s change plan"
+    assert "Sleep by eleven" not in _markdown(bob)
+    assert "- Keep our weekly commitments (linked to Alice\u2019s change plan)\n" in (
+        _markdown(bob)
+    )
+    rows["Rest more"].value = run.id
+    bob.save_button.click()
+    assert "Saved at" in bob.result.value
+    goals = store.find(model.Agreement)[0].goals
+    assert [g.change_plan_id for g in goals] == [run.id, None, sleep.id]
+
+    # Her plan achieved since: still named where it is linked, not offered for another goal.
     store.save(store.get(model.ChangePlan, sleep.id).replace(status=model.PlanStatus.ACHIEVED))
-    again = _opened_by(store, pair, "bob")
-    assert _links(again) == {
-        "Rest well": sleep.id,
-        "Meet every fortnight": None,
-        "Keep our weekly commitments": run.id,
-    }
-    assert again._link_rows[0][1].label == "Alice\u2019s plan: Sleep by eleven (achieved)"
+    again = _opened_by(store, pair, "alice")
+    rows = {text: control for text, control in again._link_rows}
+    assert rows["Keep our weekly commitments"].label == "My plan: Sleep by eleven (achieved)"
+    assert rows["Rest more"].label == "Bob\u2019s change plan"
+    assert [label for label, _ in rows["Meet every fortnight"].options] == [
+        "No change plan",
+        "My plan: Sleep by eleven (achieved)",
+    ]
     assert not again.unsaved.unsaved
-    # Unlinked and saved: the plan achieved is no longer offered.
-    again._link_rows[0][1].value = None
+    rows["Keep our weekly commitments"].value = None
     again.save_button.click()
     assert "Saved at" in again.result.value
-    options = [label for label, _ in again._link_rows[0][1].options]
-    assert options == ["No change plan", "Bob\u2019s plan: Run a 10k"]
-    assert store.find(model.Agreement)[0].goals[0].change_plan_id is None
+    assert [g.change_plan_id for g in store.find(model.Agreement)[0].goals] == [run.id, None, None]
+    assert "You have no change plan under way" in again.goal_links.children[0].value
+    # Alice, with no plan under way, can still unlink Bob's: the goal is theirs both.
+    assert [text for text, _ in again._link_rows] == ["Rest more"]
 
 
 def test_a_link_chosen_and_not_saved_is_in_the_draft(store, pair):
@@ -1644,11 +1667,16 @@ def test_a_link_chosen_and_not_saved_is_in_the_draft(store, pair):
 
 
 def test_without_a_change_plan_the_goals_say_where_to_start_one(store, pair):
+    nobody = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    assert nobody.goal_links.children == ()  # no goals yet: nothing to link
+    nobody.goals.value = "Meet every fortnight"
+    (note,) = nobody.goal_links.children
+    assert "Choose who you are under \u201cI am\u201d to link a goal" in note.value
+    _plan(store, pair["bob"], "Run a 10k")  # his, not hers
     app = _opened_by(store, pair, "alice")
-    assert app.goal_links.children == ()  # no goals yet: nothing to link
     app.goals.value = "Meet every fortnight"
     (note,) = app.goal_links.children
-    assert "Neither of you has a change plan under way yet" in note.value
+    assert "You have no change plan under way" in note.value
     assert f"personal_change_plan.ipynb?person={pair['alice'].id}" in html.unescape(note.value)
     app.save_button.click()
     assert store.find(model.Agreement)[0].goals[0].change_plan_id is None

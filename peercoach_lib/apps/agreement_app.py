@@ -475,9 +475,10 @@ class AgreementApp(widgets.VBox):
         self.goals = forms.textarea("Goals for the partnership (one per line)", "goals", rows=4)
         #: Under the goals: the change plan each is linked to, chosen goal by goal.
         self.goal_links = widgets.VBox()
+        #: The goals' words and links, as on screen (a goal with no chooser keeps its link).
+        self._links: list[tuple[str, int | None]] = []
         self._link_rows: list[tuple[str, widgets.Dropdown]] = []
         self.plans: list = []
-        self.plan_labels: dict[int, str] = {}
 
         self.save_button = widgets.Button(
             description="Save agreement",
@@ -710,7 +711,6 @@ class AgreementApp(widgets.VBox):
                 self.missed = {s.scheduled_on for s in logged if s.status is SessionStatus.MISSED}
                 self.unplanned = ag.unplanned_days(tx, partnership_id)
                 self.plans = ag.goal_plans(tx, self.partnership, saved)
-            self.plan_labels = ag.goal_plan_names(self.plans, self.people)
             self.saved = saved
             first = self.people[members[0]]
             self.today = context.schedule_today(
@@ -846,6 +846,8 @@ class AgreementApp(widgets.VBox):
                 self.partner_tabs.selected_index = self.partnership.members.index(self.acting.value)
         for panel in self.panels:
             panel.allow_writing(self.acting.value)
+        if self.partnership is not None:
+            self._render_goal_links(self._links)  # their own plans to choose from
 
     # -- the goals ---------------------------------------------------------------------------------
 
@@ -856,50 +858,66 @@ class AgreementApp(widgets.VBox):
         """Goals typed anew: a chooser for each, keeping the plan each goal was linked to (see
         ag.carry_links)."""
         if not self._loading:
-            self._render_goal_links([(text, c.value) for text, c in self._link_rows])
+            self._render_goal_links(self._links)
+
+    def plan_labels(self, *, own: str | None = None) -> dict[int, str]:
+        """The plans as the person under "I am" reads them (see ag.goal_plan_names)."""
+        return ag.goal_plan_names(self.plans, self.people, self.acting.value, own=own)
 
     def _render_goal_links(self, links: list[tuple[str, int | None]]) -> None:
-        """Under the goals, for each, the change plan it is linked to (``links``: the goals'
-        words and links as they were)."""
+        """Under the goals, a chooser of the change plan each is linked to (``links``: the
+        goals' words and links as they were). The person under "I am" links a goal to a plan
+        of their own; a goal linked to their partner's plan shows it by whose it is (what a plan
+        says is its owner's alone), and can be unlinked."""
         lines = self._goal_lines()
-        kept = ag.carry_links(lines, links)
+        self._links = list(zip(lines, ag.carry_links(lines, links), strict=True))
         self._link_rows = []
         if not lines:
             self.goal_links.children = []
             return
-        margin = f"margin:0 0 6px {forms.LABEL_WIDTH};font-size:13px"
-        if not self.plans:
-            me = self.acting.value
-            href = context.link(CHANGE_PLAN_APP, **({"person": me} if me is not None else {}))
-            self.goal_links.children = [
-                widgets.HTML(
-                    f"<p style='{margin}'>Neither of you has a change plan under way yet: once "
-                    "one of you has, each goal can be linked to the plan that serves it. Start "
-                    f"one in the <a href='{html.escape(href)}' style='{forms.LINK}'>Personal "
-                    "Change Plan</a>.</p>"
-                )
-            ]
-            return
-        options = [("No change plan", None), *((self.plan_labels[p.id], p.id) for p in self.plans)]
+        me = self.acting.value
+        labels = self.plan_labels(own="My plan")
+        mine = [(labels[p.id], p.id) for p in self.plans if p.person_id == me]
+        style = f"margin:0 0 6px {forms.LABEL_WIDTH};font-size:13px"
+        if me is None:
+            said = (
+                "Choose who you are under \u201cI am\u201d to link a goal to a change plan of "
+                "yours."
+            )
+        elif not mine:
+            href = html.escape(context.link(CHANGE_PLAN_APP, person=me))
+            said = (
+                "You have no change plan under way: once you have one (start it in the "
+                f"<a href='{href}' style='{forms.LINK}'>Personal Change Plan</a>), a goal can be "
+                "linked to it here."
+            )
+        else:
+            said = (
+                "The change plan of yours each goal is linked to (optional); your partner links "
+                "theirs."
+            )
         rows = []
-        for line, link in zip(lines, kept, strict=True):
-            field = forms.dropdown(line, "goals", options)
-            forms.select(field.control, link if link in self.plan_labels else None)
-            field.control.observe(runtime.guarded(self._on_link), names="value")
+        mine_ids = {pid for _label, pid in mine}
+        for k, (line, link) in enumerate(self._links):
+            theirs = [(labels[link], link)] if link in labels and link not in mine_ids else []
+            if not mine and not theirs:
+                continue  # nothing to choose
+            field = forms.dropdown(line, "goals", [("No change plan", None), *mine, *theirs])
+            forms.select(field.control, link if link in labels else None)
+            field.control.observe(runtime.guarded(self._on_link(k)), names="value")
             rows.append(field)
             self._link_rows.append((line, field.control))
-        self.goal_links.children = [
-            widgets.HTML(
-                f"<p style='{margin}'>The change plan each goal is linked to (optional): the "
-                "plan of yours or your partner\u2019s that works towards it.</p>"
-            ),
-            *rows,
-        ]
+        self.goal_links.children = [widgets.HTML(f"<p style='{style}'>{said}</p>"), *rows]
 
-    def _on_link(self, _change) -> None:
-        if not self._loading:
-            forms.changed_since_saved(self.result)
-            self._on_edit()
+    def _on_link(self, k: int):
+        def chosen(change) -> None:
+            line, _link = self._links[k]
+            self._links[k] = (line, change["new"])
+            if not self._loading:
+                forms.changed_since_saved(self.result)
+                self._on_edit()
+
+        return chosen
 
     # -- the schedule ----------------------------------------------------------------------------
 
@@ -1295,7 +1313,7 @@ class AgreementApp(widgets.VBox):
 
     def values(self) -> dict:
         goals = self._goal_lines()
-        links = ag.carry_links(goals, [(text, c.value) for text, c in self._link_rows])
+        links = ag.carry_links(goals, self._links)
         return {
             "id": self.saved.id if self.saved else None,
             "partnership_id": self.partnership.id,
@@ -1538,7 +1556,7 @@ class AgreementApp(widgets.VBox):
             self.bookings,
             self.logged,
             self.unplanned,
-            self.plan_labels,
+            self.plan_labels(),
         )
         names = forms.pair_file_name(self.partnership, self.people)
         self.downloads.value = (
