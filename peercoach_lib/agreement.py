@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+import difflib
 import itertools
 import re
 import zoneinfo
@@ -611,23 +612,40 @@ def goals_served(store: Store, plan: ChangePlan) -> list[tuple[Partnership, str]
 
 def carry_links(lines: Sequence[str], before: Sequence[tuple[str, int | None]]) -> list[int | None]:
     """The change plan each goal of ``lines`` keeps from the goals as they were (``before``:
-    each goal's words and link): the link of a goal in the same words (each link kept once),
-    else, when there are as many goals as before, the link of the goal in its place whose
-    words are gone (a goal reworded keeps its plan). A new goal has none."""
-    unused = list(before)
+    each goal's words and link): the link of a goal in the same words (each link kept once);
+    else the link of the goal gone that it most resembles, at least half its words in order
+    (a goal reworded keeps its plan, wherever it moved; one written anew in its place does not
+    take it). A new goal has none."""
+    unused = dict(enumerate(before))
     links: list[int | None] = [None] * len(lines)
-    placed = [False] * len(lines)
+    rest = []
     for k, line in enumerate(lines):
-        match = next((i for i, (text, _) in enumerate(unused) if text == line), None)
-        if match is not None:
-            links[k] = unused[match][1]
-            placed[k] = True
-            unused[match] = (None, None)  # taken
-    if len(lines) == len(before):
-        for k, (text, link) in enumerate(before):
-            if not placed[k] and unused[k] == (text, link) and text is not None:
-                links[k] = link
+        match = next((i for i, (text, _) in unused.items() if text == line), None)
+        if match is None:
+            rest.append(k)
+        else:
+            links[k] = unused.pop(match)[1]
+    pairs = sorted(
+        (
+            (-_resemblance(lines[k], text), abs(k - i), k, i)
+            for k in rest
+            for i, (text, _) in unused.items()
+        )
+    )
+    placed: set[int] = set()
+    for minus, _distance, k, i in pairs:
+        if -minus < 0.5:
+            break
+        if k not in placed and i in unused:
+            links[k] = unused.pop(i)[1]
+            placed.add(k)
     return links
+
+
+def _resemblance(a: str, b: str) -> float:
+    """How alike two goals read, 0 to 1: the share of their words in the same order."""
+    words_a, words_b = (re.findall(r"\w+", text.casefold()) for text in (a, b))
+    return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
 
 
 def session_start(agreement: Agreement, session: Session) -> dt.datetime | None:

@@ -675,14 +675,26 @@ def test_a_clock_is_named_once():
         (["Run", "Sleep"], [("Sleep", 7), ("Run", 8)], [8, 7]),
         # A goal added above the others: the others keep theirs, the new one has none.
         (["Read", "Sleep", "Run"], [("Sleep", 7), ("Run", 8)], [None, 7, 8]),
-        # A goal reworded in its place keeps its plan; one removed takes its link with it.
+        # A goal reworded keeps its plan, wherever it moved; one removed takes its link with it.
         (["Sleep by eleven", "Run"], [("Sleep", 7), ("Run", 8)], [7, 8]),
+        (["Run", "Sleep 8 hours a night"], [("Sleep 7 hours a night", 7), ("Run", 8)], [8, 7]),
+        (["Sleep by eleven"], [("Sleep", 7), ("Run", 8)], [7]),
         (["Run"], [("Sleep", 7), ("Run", 8)], [8]),
-        # Fewer or more goals than before: a reworded goal cannot be told from a new one.
-        (["Sleep by eleven"], [("Sleep", 7), ("Run", 8)], [None]),
+        # A goal written anew in the place of another does not take its plan.
+        (
+            ["Call my mother every Sunday", "Run"],
+            [("Decide on my next career step by March", 7), ("Run", 8)],
+            [None, 8],
+        ),
+        # Two reworded: each keeps the plan of the goal it most resembles.
+        (
+            ["Walk to work twice a week", "Sleep by eleven on weekdays"],
+            [("Sleep by eleven", 7), ("Walk to work", 8)],
+            [8, 7],
+        ),
         # The same words twice: each link is kept once.
         (["Run", "Run"], [("Run", 8), ("Run", None)], [8, None]),
-        (["Run", "Walk"], [("Run", None), ("Run", 8)], [None, 8]),
+        (["Run", "Walk"], [("Run", None), ("Run", 8)], [None, None]),
         ([], [("Run", 8)], []),
         (["Run"], [], [None]),
     ],

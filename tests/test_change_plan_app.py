@@ -690,6 +690,21 @@ def test_a_plan_says_which_partnership_goal_it_serves(store, pair, app):
         in said
     )
     assert agreement_link in html.unescape(said) and "Not linked" not in said
+    # Two goals of one partnership: the partner named once.
+    agreement = store.find(model.Agreement)[0]
+    store.save(
+        agreement.replace(
+            goals=[
+                {"text": "Focus", "change_plan_id": plan.id},
+                {"text": "Deep work", "change_plan_id": plan.id},
+            ]
+        )
+    )
+    said = ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY).serves.value
+    assert (
+        "Serves your partnership\u2019s goals \u201cFocus\u201d and \u201cDeep work\u201d "
+        "(with Bob)," in said
+    )
     # A plan achieved and linked to none says nothing more.
     app.plan.value = NEW
     assert app.serves.value == ""

@@ -402,3 +402,33 @@ def test_a_box_too_long_is_said_as_it_is_left_in_every_app(store, pair, make, bo
     assert field.message.value == ""
     field.value = ""
     assert field.message.value == ""
+
+
+def test_the_option_for_none_stays_shown_once_chosen():
+    """As the person chooses "No change plan" (the value None) in the browser, the box shows
+    it: ipywidgets' own dropdown took the selection away, and the box went blank."""
+    field = forms.dropdown("Goal", "goal", [("No change plan", None), ("Run", 1)], value=1)
+    field.control.index = 0  # as the browser sends a choice
+    assert (field.control.index, field.control.label, field.value) == (0, "No change plan", None)
+    field.value = 1
+    field.control.value = None  # set from the kernel, too
+    assert field.control.label == "No change plan"
+    # Without an option for none, None is still no selection.
+    plain = forms.dropdown("Goal", "goal", [("Run", 1), ("Walk", 2)], value=1)
+    plain.control.value = None
+    assert plain.control.index is None
+
+
+def test_a_label_of_plain_text_is_named_as_it_reads():
+    """A message naming a field names it as the page shows it: someone's name with "<b>" in
+    it is not a tag to strip (only a label of HTML is read without its tags)."""
+    plain = forms.text('Zo\u00eb "Z" <b>O\'Brien</b> coached Ravi', "minutes")
+    assert plain.label == 'Zo\u00eb "Z" <b>O\'Brien</b> coached Ravi'
+    marked = forms.text("How satisfied", "satisfaction")
+    forms.label_in_context(marked.control, "Money")
+    assert marked.label == "Money: How satisfied"
+    plain.show("error", "must be from 5 to 240")
+    summary = forms.refused({"minutes": plain})
+    assert (
+        "\u201cZo\u00eb &quot;Z&quot; &lt;b&gt;O&#x27;Brien&lt;/b&gt; coached Ravi\u201d" in summary
+    )

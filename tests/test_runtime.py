@@ -140,6 +140,8 @@ def _callback_registrations(tree: ast.AST):
             and isinstance(node.func, ast.Attribute)
             and node.func.attr in {"on_click", "observe", "on_submit"}
             and node.args
+            # (A widget's own trait handler, ``@traitlets.observe("value")``, is no callback.)
+            and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "traitlets")
         ):
             yield node
 

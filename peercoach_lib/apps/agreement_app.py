@@ -11,7 +11,7 @@ import pydantic
 import traitlets
 
 from peercoach_lib import agreement as ag
-from peercoach_lib import dates, documents, drafts, merging, partnerships
+from peercoach_lib import cohort, dates, documents, drafts, merging, partnerships
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 #: The most sessions one schedule books (two years of weekly sessions).
 MOST_SESSIONS = 104
 CHANGE_PLAN_APP = "personal_change_plan.ipynb"
+#: A goal's chooser of a change plan is named by at most this much of the goal.
+GOAL_LABEL_CHARS = 120
 
 NEW = "new"
 SPLIT_MINUTES = 15
@@ -902,7 +904,10 @@ class AgreementApp(widgets.VBox):
             theirs = [(labels[link], link)] if link in labels and link not in mine_ids else []
             if not mine and not theirs:
                 continue  # nothing to choose
-            field = forms.dropdown(line, "goals", [("No change plan", None), *mine, *theirs])
+            # Named by its goal (a long one cut short: the goal is in full in the box above).
+            label = cohort.shortened(line, GOAL_LABEL_CHARS)
+            field = forms.dropdown(label, "goals", [("No change plan", None), *mine, *theirs])
+            field.control.layout.width = "min(100%, 760px)"  # room for a plan's name
             forms.select(field.control, link if link in labels else None)
             field.control.observe(runtime.guarded(self._on_link(k)), names="value")
             rows.append(field)

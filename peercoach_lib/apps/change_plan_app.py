@@ -469,16 +469,20 @@ class ChangePlanApp(widgets.VBox):
         if served:
             partner = {pair.id: pair.partner_of(me) for pair, _ in served}
             names = {p.id: p.name for p in self.store.find(Person, id=list(partner.values()))}
+            by_pair: dict[int, list[str]] = {}
+            pairs = {pair.id: pair for pair, _ in served}
+            for pair, text in served:
+                by_pair.setdefault(pair.id, []).append(f"\u201c{html.escape(text)}\u201d")
             goals = [
-                f"\u201c{html.escape(text)}\u201d (with {html.escape(names[partner[pair.id]])}"
-                + ("" if pair.is_active else ", ended")
+                f"{forms.listed(texts)} (with {html.escape(names[partner[pid]])}"
+                + ("" if pairs[pid].is_active else ", ended")
                 + ")"
-                for pair, text in served
+                for pid, texts in by_pair.items()
             ]
             where = served[0][0]
             self.serves.value = (
                 f"<p style='{style}'>Serves your partnership\u2019s goal"
-                f"{'s' if len(goals) > 1 else ''} {forms.listed(goals)}, linked in the "
+                f"{'s' if len(served) > 1 else ''} {'; '.join(goals)}, linked in the "
                 f"{self._agreement_link(where.id)}.</p>"
             )
             return

@@ -40,7 +40,7 @@ class CommitmentRow(widgets.VBox):
             + "</div>",
             layout=widgets.Layout(margin=f"6px 0 2px {forms.LABEL_WIDTH}", max_width="760px"),
         )
-        self.status = widgets.Dropdown(
+        self.status = forms.Dropdown(
             options=STATUS_OPTIONS,
             value=commitment.status,
             description="How it went",

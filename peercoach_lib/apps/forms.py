@@ -20,6 +20,7 @@ from enum import StrEnum
 import ipywidgets as widgets
 import pandas as pd
 import pydantic
+import traitlets
 from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from peercoach_lib import dates, drafts
@@ -85,7 +86,11 @@ class Field(widgets.VBox):
     @property
     def label(self) -> str:
         """The field's name as the page shows it ("" if it has none)."""
-        return _plain_label(getattr(self.control, "description", "") or "")
+        label = getattr(self.control, "description", "") or ""
+        # A label of plain text is as read, whatever it holds ("<b>" in someone's name).
+        return (
+            _plain_label(label) if getattr(self.control, "description_allow_html", False) else label
+        )
 
     @property
     def value(self):
@@ -188,9 +193,26 @@ def textarea(
     )
 
 
+class Dropdown(widgets.Dropdown):
+    """A dropdown whose option for none ("No change plan", "(no goal)", "\u2014": the value
+    None) stays shown once chosen.
+
+    ipywidgets reads a value of None as nothing selected: the person choosing that option set
+    the value to None, which took the selection away, and the box went blank.
+    """
+
+    @traitlets.observe("value")
+    def _propagate_value(self, change) -> None:
+        if change.new is None and None in self._options_values:
+            if self.index is None or self._options_values[self.index] is not None:
+                self.index = self._options_values.index(None)
+            return
+        super()._propagate_value(change)
+
+
 def dropdown(label: str, path: str, options: Iterable, *, value=None) -> Field:
     options = list(options)
-    control = widgets.Dropdown(
+    control = Dropdown(
         options=options,
         description=label,
         style=_STYLE,

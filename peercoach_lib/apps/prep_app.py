@@ -359,7 +359,7 @@ class SessionPrepApp(widgets.VBox):
                 )
             ]
             return
-        self.group = widgets.Dropdown(
+        self.group = forms.Dropdown(
             options=[ALL_GROUPS, *self.deck.group_names],
             description="Group",
             style=forms._STYLE,

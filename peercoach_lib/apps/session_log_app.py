@@ -121,7 +121,7 @@ def _sentence(text: str) -> str:
 def _commitment_row(goals: list[tuple[str, int | None]]):
     def make(item: dict | None) -> dict:
         item = item or {}
-        goal = widgets.Dropdown(options=goals, description="Goal", layout=_NARROW)
+        goal = forms.Dropdown(options=goals, description="Goal", layout=_NARROW)
         forms.select(goal, item.get("goal_id"))
         return {
             "text": widgets.Text(

@@ -94,6 +94,23 @@ def test_an_agreement_is_saved_and_found_again(workbook, visit):
     cancelled_label = f"Cancelled {dates.day_month(third)}"
     expect(session_row(page, cancelled_label).get_by_role("checkbox")).to_be_checked()
     fill(page, "Goals for the partnership (one per line)", "\n".join(goals))
+    # Beside each goal, a chooser of Carmen's own change plans (the demo gave her one); the
+    # option for none stays shown once chosen (ipywidgets blanked it).
+    meet, keep = field(page, goals[0]), field(page, goals[1])
+    expect(meet).to_have_value("No change plan", timeout=KERNEL_MS)
+    meet.select_option(index=1)
+    plan = meet.input_value()
+    assert plan.startswith("My plan: "), plan
+    meet.select_option(label="No change plan")
+    keep.select_option(label=plan)
+    # The kernel has had both choices once it answers a number out of range typed after them.
+    fill(page, "Minutes of coaching each", "500")
+    expect(message_under(page, "Minutes of coaching each")).to_contain_text(
+        "must be", timeout=KERNEL_MS
+    )
+    expect(meet).to_have_value("No change plan")
+    expect(keep).to_have_value(plan)
+    fill(page, "Minutes of coaching each", "50")
 
     page.get_by_role("button", name="Save agreement").click()
     saved = page.get_by_role("status").filter(has_text="Saved at")
@@ -120,6 +137,8 @@ def test_an_agreement_is_saved_and_found_again(workbook, visit):
     expect(field(page, second_label)).to_have_value(moved.isoformat())
     expect(session_row(page, cancelled_label).get_by_role("checkbox")).to_be_checked()
     expect(field(page, "Goals for the partnership (one per line)")).to_have_value("\n".join(goals))
+    expect(field(page, goals[0])).to_have_value("No change plan")
+    expect(field(page, goals[1])).to_have_value(plan)
     # The change is kept with Carmen's name.
     expect(page.locator("table").filter(has_text="Carmen Moreau").first).to_contain_text("updated")
 
