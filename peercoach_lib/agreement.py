@@ -255,13 +255,15 @@ def check(
     today: dt.date | None = None,
     booked_on: Mapping[int, dt.date] | None = None,
     logged: Sequence[dt.date] = (),
+    unplanned: Sequence[dt.date] = (),
     saved: Agreement | None = None,
 ) -> Findings:
     """The guide's checks (warnings) and the impossible (errors), by field.
 
     ``partners`` are the two people chosen for the partnership, if it is being created;
-    ``booked_on`` the stored sessions' days (by id) before this edit, and ``logged`` the days
-    of the sessions already held or missed (see :func:`logged_sessions`); ``saved`` the
+    ``booked_on`` the stored sessions' days (by id) before this edit, ``logged`` the days of
+    the sessions already held or missed (see :func:`logged_sessions`), and ``unplanned`` those
+    of the sessions held outside the schedule (:func:`unplanned_days`); ``saved`` the
     agreement as stored, if it is.
     """
     today = today or dt.date.today()
@@ -365,6 +367,15 @@ def check(
         for k, b in zip(numbered_all, bookings, strict=True)
         if k is not None and (b.session_id is None or stored.get(b.session_id, b.on) != b.on)
     ]
+    # On the day of a session held outside the schedule: two sessions held that day, counted
+    # twice (as the session log refuses a session held outside the schedule on a booked day).
+    if off_schedule := [(k, day) for k, day in changed if day in set(unplanned)]:
+        k, day = off_schedule[0]
+        found.errors.setdefault(
+            "schedule",
+            f"Session {k} is on {dates.short(day)}, the day of a session held outside the "
+            "schedule: move it, or cancel it",
+        )
     # Before a session already held or missed: it would come before the sessions numbered
     # ahead of it (session 17 before session 16).
     if logged and (behind := [(k, day) for k, day in changed if day < max(logged)]):

@@ -508,6 +508,30 @@ def test_two_sessions_on_one_day_are_named_together():
     )
 
 
+def test_a_session_cannot_be_moved_onto_the_day_of_one_held_outside_the_schedule():
+    """Held on Wednesday without being booked: a session moved (or booked) onto that day
+    would make two held that day, counted twice."""
+    bookings = [ag.Booking(b.on, session_id=k) for k, b in enumerate(_weekly(3), start=1)]
+    wednesday = MON + dt.timedelta(days=2)
+    moved = [bookings[0], ag.Booking(wednesday, bookings[1].session_id), bookings[2]]
+    stored = {b.session_id: b.on for b in bookings if b.session_id}
+    found = ag.check(_agreement(), moved, today=MON, booked_on=stored, unplanned=[wednesday])
+    assert found.errors["schedule"] == (
+        "Session 2 is on 4 Mar 2026, the day of a session held outside the schedule: move "
+        "it, or cancel it"
+    )
+    assert (
+        "schedule" not in ag.check(_agreement(), bookings, today=MON, unplanned=[wednesday]).errors
+    )
+    cancelled = [bookings[0], ag.Booking(wednesday, bookings[1].session_id, True), bookings[2]]
+    assert (
+        "schedule"
+        not in ag.check(
+            _agreement(), cancelled, today=MON, booked_on=stored, unplanned=[wednesday]
+        ).errors
+    )
+
+
 def test_a_session_to_come_cannot_be_moved_before_one_already_held():
     """Sessions 1 to 3 held, the last on 2 March: session 4 moved to 17 February would come
     before it. Refused; a move to yesterday, after them, is a note (with the gap it makes)."""

@@ -1419,6 +1419,7 @@ class AgreementApp(widgets.VBox):
                 today=self.today,
                 booked_on={b.session_id: b.on for b in self.loaded[1] if b.session_id},
                 logged=self.logged,
+                unplanned=self.unplanned,
                 saved=self.saved,
             )
             findings.warnings.update(found.warnings)
