@@ -719,6 +719,19 @@ def test_a_cohort_nobody_is_paired_in_yet_shows_how_to_begin(store):
     assert "are partners from" in app.pair_result.value
     assert app.figures.layout.display == "flex" and app.first_pairs.value == ""
     assert "Ann &amp; Bo" in app.grid_image.table.value
+    # The form is emptied for the next pair; a second click (a double click) pairs nobody and
+    # leaves what was said of the pair made ("these two are partners already" replaced it).
+    assert (app.pair_person.value, app.pair_partner.value) == (None, None)
+    assert app.pair_start.value == END
+    said = app.pair_result.value
+    app.pair_button.click()
+    assert app.pair_result.value == said
+    assert len(store.find(model.Partnership)) == 1
+    assert not any(f.kind for f in (app.pair_person, app.pair_partner))
+    # Once a choice is made again, the button pairs (or says why not) again.
+    app.pair_person.value = a.id
+    app.pair_button.click()
+    assert "Nobody was paired" in app.pair_result.value
 
 
 def test_a_pair_back_dated_before_the_range_it_opened_on_widens_it(store):

@@ -77,6 +77,8 @@ class CohortDashboardApp(widgets.VBox):
         self.flags_box = widgets.VBox()
         self.endings = widgets.HTML()
         self._loading_pairing = False
+        #: Just paired, the form emptied: a second click (a double click) pairs nobody again.
+        self._paired = False
         self.pair_person = forms.dropdown("Person", "person_a_id", [])
         self.pair_partner = forms.dropdown("New partner", "person_b_id", [])
         self.pair_start = forms.date("Starting on", "started_on", value=self.today)
@@ -660,9 +662,12 @@ class CohortDashboardApp(widgets.VBox):
         someone in a running partnership), not only on "Pair them"."""
         if self._loading_pairing:
             return
+        self._paired = False
         self._show_pairing_faults(self._pairing_faults(required=False))
 
     def _on_pair(self, _button) -> None:
+        if self._paired:
+            return  # what it said of the pair just made stays
         errors = self._pairing_faults(required=True)
         self._show_pairing_faults(errors)
         if errors:
@@ -699,6 +704,13 @@ class CohortDashboardApp(widgets.VBox):
             self._quiet = False
         self.refresh()
         self._offer_pairing()
+        # Emptied for the next pair (the day stays: pairs often start together).
+        self._loading_pairing = True
+        try:
+            self.pair_person.value = self.pair_partner.value = None
+        finally:
+            self._loading_pairing = False
+        self._paired = True
         self.pair_result.value = forms.notice(
             "ok",
             f"{html.escape(names[new.person_a_id])} and {html.escape(names[new.person_b_id])} "
