@@ -734,6 +734,15 @@ def test_a_cohort_nobody_is_paired_in_yet_shows_how_to_begin(store):
     assert "Nobody was paired" in app.pair_result.value
 
 
+def test_a_cohort_nobody_is_enrolled_in_says_to_enrol_its_people_first(store):
+    """It said to pair its people under "New pairs", whose lists were empty."""
+    c = store.save(model.Cohort(name="Empty"))
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    said = app.first_pairs.value
+    assert "Nobody is enrolled in it yet either" in said and "peercoach enrol" in said
+    assert app.pair_person.control.options == (("Choose a person\u2026", None),)
+
+
 def test_a_pair_back_dated_before_the_range_it_opened_on_widens_it(store):
     """A cohort enrolled today, its first pair back-dated four weeks: the range stayed on today
     alone, one week in the grid, until a reload. A range the facilitator chose stays."""

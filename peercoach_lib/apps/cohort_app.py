@@ -219,12 +219,20 @@ class CohortDashboardApp(widgets.VBox):
         if not self._has_pairs():
             self.view = None
             self.figures.layout.display = "none"
+            first = (
+                "Pair its people under \u201cNew pairs\u201d below."
+                if self._enrolled()
+                else "Nobody is enrolled in it yet either: enrol its people from a roster "
+                "(<code>peercoach enrol roster.csv --cohort\u00a0\u2026</code>, see the "
+                "README\u2019s \u201cDeploy for a cohort\u201d), then pair them under "
+                "\u201cNew pairs\u201d below."
+            )
             self.first_pairs.value = forms.notice(
                 "info",
-                "<strong>No pairs in this cohort yet.</strong> Pair its people under "
-                "\u201cNew pairs\u201d below. Each pair starts at its first-session "
-                "agreement; once pairs meet, this page shows who meets regularly, who keeps "
-                "their commitments and who may need a courageous conversation.",
+                f"<strong>No pairs in this cohort yet.</strong> {first} Each pair starts at "
+                "its first-session agreement; once pairs meet, this page shows who meets "
+                "regularly, who keeps their commitments and who may need a courageous "
+                "conversation.",
             )
             return
         self.figures.layout.display = "flex"
@@ -587,6 +595,18 @@ class CohortDashboardApp(widgets.VBox):
             + "<p style='font-size:13px'>A flag counts from the day it was first raised until "
             "the pair no longer meets the rule (recovered) or ends.</p>"
         )
+
+    def _enrolled(self) -> int:
+        """How many people the chosen cohort has to pair (participants not forgotten)."""
+        persons = schema.persons
+        with self.store.reading() as tx:
+            return tx.connection.execute(
+                sa.select(sa.func.count()).where(
+                    persons.c.cohort_id == self.chooser.value,
+                    persons.c.role == Role.PARTICIPANT.value,
+                    persons.c.forgotten_at.is_(None),
+                )
+            ).scalar_one()
 
     def _offer_pairing(self) -> None:
         cohort_id = self.chooser.value
