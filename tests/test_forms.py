@@ -7,6 +7,7 @@ import datetime as dt
 import ipywidgets as widgets
 import pytest
 
+from peercoach_lib import model
 from peercoach_lib.apps import forms
 from tests.examples import quoted as q
 
@@ -312,6 +313,7 @@ def test_a_link_for_a_facilitator_says_why_nobody_is_chosen_until_someone_is(sto
 def test_a_link_naming_only_a_partnership_says_whose_it_is_until_someone_is_chosen(
     store, pair, make, monkeypatch
 ):
+    store.save(model.Person(name="Carol"))  # in no pair of the link's
     monkeypatch.setenv("QUERY_STRING", f"partnership={pair['partnership'].id}")
     app = make(store)
     assert app.person.value is None and app.person.kind == "warning"
@@ -319,6 +321,12 @@ def test_a_link_naming_only_a_partnership_says_whose_it_is_until_someone_is_chos
         "This link is for the partnership of Alice and Bob: choose which of you is here."
         in app.person.message.value
     )
+    # Offered the two of them, not everyone in the workbook.
+    assert [label for label, _ in app.person.control.options] == [
+        "Choose who you are\u2026",
+        "Alice",
+        "Bob",
+    ]
     app.person.value = pair["bob"].id
     assert app.person.message.value == ""
     monkeypatch.setenv("QUERY_STRING", "partnership=999")  # unknown: the page reports it

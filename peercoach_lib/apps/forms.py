@@ -1658,33 +1658,33 @@ def offer_participants(field: Field, store, chosen: int | None) -> None:
     field.value = chosen if chosen in {p.id for p in people} else None
     if chosen is not None and field.value is None:
         _say_why_not_offered(field, store, chosen)
-    elif chosen is None:
-        _say_whose_link(field, store, {p.id: p for p in people})
+    elif chosen is None and (pair := _whose_link(store, {p.id: p for p in people})):
+        # A link for a partnership (a flag's on the dashboard, say) is for its two people.
+        field.control.options = [("Choose who you are…", None), *((p.name, p.id) for p in pair)]
+        field.value = None
+        _until_chosen(
+            field,
+            f"This link is for the partnership of {pair[0].name} and {pair[1].name}: choose "
+            "which of you is here.",
+        )
 
 
-def _say_whose_link(field: Field, store, offered: Mapping[int, object]) -> None:
-    """A link that names a partnership but nobody in it (a page opened from another with only
-    the partnership chosen): beside the chooser, which two people it is for, until one is
-    chosen."""
+def _whose_link(store, offered: Mapping[int, object]) -> list | None:
+    """The two people of the partnership a link names without naming either (a page opened
+    from another with only the partnership chosen), when both are ``offered``."""
     from peercoach_lib.apps import context
     from peercoach_lib.errors import NotFoundError
     from peercoach_lib.model import Partnership
 
     partnership_id = context.int_param("partnership")
     if partnership_id is None:
-        return
+        return None
     try:
         partnership = store.get(Partnership, partnership_id)
     except NotFoundError:
-        return  # reported by the page (context.unknown_in_url)
-    names = [offered[m].name for m in partnership.members if m in offered]
-    if len(names) != 2:
-        return
-    _until_chosen(
-        field,
-        f"This link is for the partnership of {names[0]} and {names[1]}: choose which of "
-        "you is here.",
-    )
+        return None  # reported by the page (context.unknown_in_url)
+    pair = [offered[m] for m in partnership.members if m in offered]
+    return pair if len(pair) == 2 else None
 
 
 def _until_chosen(field: Field, text_: str) -> None:
