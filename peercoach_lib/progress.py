@@ -21,6 +21,7 @@ from peercoach_lib.model import (
     LsiAssessment,
     Partnership,
     Person,
+    PlanStatus,
 )
 from peercoach_lib.store import Store
 
@@ -128,6 +129,7 @@ def load(
         [
             (pd.Timestamp(m.due_on), goal_names[p.id], m.description)
             for p in plans
+            if p.status is not PlanStatus.DROPPED  # (a plan dropped has no milestones to come)
             for m in p.milestones
         ],
         columns=["due_on", "goal", "description"],

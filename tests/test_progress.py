@@ -526,3 +526,23 @@ def test_a_session_held_today_by_the_schedules_clock_counts_while_mine_is_on_yes
     app = ProgressApp(store, person_id=alice.id)
     assert app.progress.held_unplanned == 1
     assert "You held 1 session so far" in progress.read_cadence(app.progress)
+
+
+def test_a_dropped_plan_marks_no_milestones(store, pair):
+    """Its milestones will not be met: "in 2 plans" counted a plan dropped."""
+    alice = pair["alice"]
+    due = [model.Milestone(due_on=dt.date(2026, 3, 2), description="Month 1: review")]
+    for change, status, reason in (("Walk", "active", ""), ("Swim", "dropped", "no pool")):
+        store.save(
+            model.ChangePlan(
+                person_id=alice.id,
+                change=change,
+                status=status,
+                status_reason=reason,
+                milestones=due,
+                created_on=dt.date(2026, 2, 1),
+            )
+        )
+    p = progress.load(store, alice.id, as_of=dt.date(2026, 2, 10))
+    assert list(p.milestones["goal"]) == ["Walk"]
+    assert "in 2 plans" not in progress.read_gas(p)
