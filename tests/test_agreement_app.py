@@ -189,6 +189,16 @@ def test_warnings_show_next_to_their_field_and_do_not_block_saving(store, pair, 
     assert app.minutes.message.value == ""
 
 
+def test_a_schedule_refused_is_named_in_the_summary(store, pair, app):
+    """Two sessions on one day: the summary said "1 field needs attention", naming none."""
+    fill_everything(app, pair)
+    second, third = app.rows.children[1], app.rows.children[2]
+    third.children[0].value = second.children[0].value
+    app.save_button.click()
+    assert f"Nothing was saved: {q('Schedule')} needs attention" in app.result.value
+    assert "both on" in app.schedule_field.message.value
+
+
 def test_errors_show_next_to_their_field_and_nothing_is_saved(store, pair, app):
     fill_everything(app, pair)
     app.count.value = 0

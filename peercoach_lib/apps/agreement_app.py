@@ -469,7 +469,7 @@ class AgreementApp(widgets.VBox):
         )
         self.until = forms.date("Or book until (optional)", "last_session_on")
         self.rows = widgets.VBox()
-        self.schedule_field = forms.Field(self.rows, "schedule")
+        self.schedule_field = forms.Field(self.rows, "schedule", label="Schedule")
         #: Above the rows: the sessions already held or missed, counted but not listed.
         self.logged_note = widgets.HTML(
             layout=widgets.Layout(margin=f"0 0 4px {forms.LABEL_WIDTH}")

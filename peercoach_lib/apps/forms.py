@@ -56,9 +56,11 @@ class Field(widgets.VBox):
     again); a note (warning) stays until the app says otherwise.
     """
 
-    def __init__(self, control: widgets.Widget, path: str):
+    def __init__(self, control: widgets.Widget, path: str, *, label: str = ""):
         self.control = control
         self.path = path
+        #: The name of a field whose control has no label of its own (a list of rows).
+        self._label = label
         self.message = widgets.HTML(layout=widgets.Layout(margin=f"0 0 4px {LABEL_WIDTH}"))
         self._kind: str | None = None
         self._mended: list[Callable[[], None]] = []
@@ -86,7 +88,7 @@ class Field(widgets.VBox):
     @property
     def label(self) -> str:
         """The field's name as the page shows it ("" if it has none)."""
-        label = getattr(self.control, "description", "") or ""
+        label = getattr(self.control, "description", "") or self._label
         # A label of plain text is as read, whatever it holds ("<b>" in someone's name).
         return (
             _plain_label(label) if getattr(self.control, "description_allow_html", False) else label
