@@ -451,9 +451,11 @@ def fill_monthly(
     return rows, len(added)
 
 
-def markdown(plan: ChangePlan, person_name: str) -> str:
-    """The plan as a readable Markdown document."""
+def markdown(plan: ChangePlan, person_name: str, serves: Iterable[str] = ()) -> str:
+    """The plan as a readable Markdown document; ``serves``: the partnership goals linked to it
+    (see :func:`peercoach_lib.agreement.goals_served`)."""
     w = words
+    serves = list(serves)
     status = plan.status.value + (f": {w(plan.status_reason)}" if plan.status_reason else "")
     lines = [
         f"# Personal Change Plan: {w(plan.change)}",
@@ -467,6 +469,14 @@ def markdown(plan: ChangePlan, person_name: str) -> str:
         f"- **Importance:** {plan.importance}/10",
         f"- **Confidence that I can do it:** {plan.confidence}/10",
         f"- **Life area it serves:** {w(plan.lsi_area or '') or '-'}",
+        *(
+            [
+                f"- **Partnership goal{'s' if len(serves) > 1 else ''} it serves:** "
+                + "; ".join(w(goal) for goal in serves)
+            ]
+            if serves
+            else []
+        ),
         "",
         "## Goal",
         "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import re
@@ -690,6 +691,14 @@ def test_a_plan_says_which_partnership_goal_it_serves(store, pair, app):
         in said
     )
     assert agreement_link in html.unescape(said) and "Not linked" not in said
+    # Its download says so too.
+    (markdown,) = re.findall(
+        r'download="[^"]+\.md" href="data:[^;]+;base64,([^"]+)"', again.downloads.value
+    )
+    assert (
+        "- **Partnership goal it serves:** Deep work \\<every week\\>"
+        in base64.b64decode(markdown).decode()
+    )
     # Two goals of one partnership: the partner named once.
     agreement = store.find(model.Agreement)[0]
     store.save(

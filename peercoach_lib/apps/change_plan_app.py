@@ -853,7 +853,8 @@ class ChangePlanApp(widgets.VBox):
             self.history.value = ""
             return
         me = self.store.get(Person, self.saved.person_id)
-        text = cp.markdown(self.saved, me.name)
+        served = [text for _pair, text in ag.goals_served(self.store, self.saved)]
+        text = cp.markdown(self.saved, me.name, served)
         stem = f"change-plan-{self.saved.id}"
         self.downloads.value = forms.download_link(
             "Plan (Markdown)", f"{stem}.md", text.encode(), "text/markdown"
