@@ -159,6 +159,12 @@ def test_an_area_with_a_plan_under_way_links_to_that_plan(store, pair):
         )  # fmt: skip
     app = LsiApp(store, person_id=alice, today=TODAY)
     rate(app, SAT, IMP)
+    app.focus.value = ("Money", "Family")
+    # Before saving, what the links will do (it said each would start a plan).
+    assert (
+        "Save this assessment first: then a link here opens your Personal Change Plan for "
+        "Money and starts one for Family." in app.plan_link.value
+    )
     app.save_button.click()
     app.focus.value = ("Money", "Family")
     assert ">Open your Personal Change Plan for Money</a>" in app.plan_link.value

@@ -454,14 +454,25 @@ class LsiApp(widgets.VBox):
                 "<p style='margin-left:240px'>Choose one or more areas to start a change plan.</p>"
             )
             return
-        names = html.escape(forms.listed(chosen))
         if self.unsaved.unsaved:
             # Following a link leaves the page, and what is not saved (the LSI keeps no draft)
             # would be gone without a word: the link waits for the save.
+            planned = [a for a in chosen if a in self._planned_areas]
+            new = [a for a in chosen if a not in self._planned_areas]
+            links = []
+            if planned:
+                plans = "Plans" if len(planned) > 1 else "Plan"
+                links.append(f"opens your Personal Change {plans} for {forms.listed(planned)}")
+            if new:
+                each = f"each of {forms.listed(new)}" if len(new) > 1 else new[0]
+                links.append(
+                    f"starts one for {each}"
+                    if planned
+                    else f"starts a Personal Change Plan for {each}"
+                )
             self.plan_link.value = (
                 "<p style='margin-left:240px'>Save this assessment first: then a link here "
-                "starts a Personal Change Plan for "
-                + (f"each of {names}" if len(chosen) > 1 else names)
+                + html.escape(" and ".join(links))
                 + ".</p>"
             )
             return
