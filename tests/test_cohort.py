@@ -833,6 +833,13 @@ def test_an_impossible_range_hides_the_figures_instead_of_leaving_old_ones(store
     assert app.results.layout.display == "none"
     app.end.value = END
     assert app.end.message.value == "" and app.results.layout.display == "flex"
+    # A start after today is said of the start (it was "must be on or after the start" under
+    # the end).
+    app.start.value = END + dt.timedelta(days=2)
+    assert f"cannot be after today ({dates.short(END)})" in app.start.message.value
+    assert app.end.message.value == ""
+    app.start.value = START
+    assert app.start.message.value == "" and app.results.layout.display == "flex"
 
 
 def test_flags_of_a_past_range_are_shown_but_not_marked(store, known):

@@ -206,6 +206,9 @@ class CohortDashboardApp(widgets.VBox):
                 f"{dates.after_today(self.today)}: the figures and flags show the cohort as it "
                 "stood on the end date"
             )
+        if "start" not in errors and start > self.today:
+            # Said of the start itself (it was said under "To", as "on or after the start").
+            errors["start"] = dates.after_today(self.today)
         if not errors and end < start:
             errors["end"] = f"must be on or after the start ({dates.short(start)})"
         return errors
