@@ -370,6 +370,12 @@ def test_session_check_answers_are_never_shown_pair_by_pair(store, known):
     assert "Average session-check total" not in app.spread_image.table.value
     assert "check_mean" not in _csv_tables(app)["pairs"].columns
     assert "Share of minutes" in app.spread_image.table.value  # the rest is there
+    # In the units of the chart and the headline (79%, not 0.79).
+    shown = app.spread_image.table.value
+    assert "Share of minutes to the partner coached less (%)" in shown
+    cells = re.findall(r"<td[^>]*>([\d.]+)</td>", shown)
+    assert cells and all(float(c) == round(float(c)) for c in cells)
+    assert max(float(c) for c in cells) > 1
 
     # With three people sending checks, the chart shows how the totals spread across pairs,
     # and still neither its table nor the CSV gives them pair by pair.
@@ -558,8 +564,9 @@ def test_the_dashboard_app_offers_the_tables(store, known):
     assert "Share of minutes to the partner coached less: median 50%" in app.spread_image.alt
     assert "Follow-through: too few to show" in app.spread_image.alt  # two people's
     assert "<table" in app.spread_image.table.value
-    app.start.value = D(2026, 4, 1)  # after the end: explained, nothing breaks
-    assert "must be on or after the start (1 Apr 2026)" in app.end.message.value
+    app.end.value = D(2026, 3, 20)
+    app.start.value = D(2026, 3, 25)  # after the end: explained, nothing breaks
+    assert "must be on or after the start (25 Mar 2026)" in app.end.message.value
 
 
 def test_the_dashboard_reads_and_draws_the_cohort_once_on_opening(store, known, monkeypatch):

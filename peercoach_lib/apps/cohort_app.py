@@ -444,12 +444,21 @@ class CohortDashboardApp(widgets.VBox):
         # shows how they spread across pairs, and its table leaves them out.
         columns = [c for c in cohort.SPREAD if shown[c] and c not in cohort.PEOPLES_ANSWERS]
         table = pairs[["pair", *columns]].assign(pair=pairs["pair"].map(self.names))
+        # In the units the chart and the headline use ("79%", not 0.79).
+        for column in columns:
+            _title, scale, unit = cohort.SPREAD[column]
+            if unit:
+                table[column] = (table[column] * scale).round(0)
+        heads = {
+            column: f"{title} ({cohort.SPREAD[column][2]})" if cohort.SPREAD[column][2] else title
+            for column, title in titles.items()
+        }
         self.spread_image.show_later(
             lambda: runtime.charts().to_png(runtime.charts().distributions(pairs, shown)),
             cohort.describe_spread(pairs, shown, titles),
             # With every measure too few to show, a table of pair names alone is no numbers:
             # none is offered (the sentence says why).
-            table.rename(columns=titles) if columns else None,
+            table.rename(columns=heads) if columns else None,
         )
 
     def _show_flags(self) -> None:
