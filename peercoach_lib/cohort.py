@@ -870,12 +870,12 @@ def shortened(text: str, most: int) -> str:
 
 def since_label(days: int, last_held, active: bool) -> str:
     """How a pair's row names its wait: "12 d" since the last session held, "no session yet,
-    23 d" since a pair that never met started ("paired today" on its first day), or "ended"."""
+    paired 23 d ago" for a pair that never met ("paired today" on its first day), or "ended"."""
     if not active:
         return "ended"
     if pd.notna(last_held):
         return f"{days} d"
-    return f"no session yet, {days} d" if days else "no session yet, paired today"
+    return f"no session yet, paired {days} d ago" if days else "no session yet, paired today"
 
 
 def describe_grid(grid: pd.DataFrame, labels: list[str], *, by_name: bool = False) -> str:

@@ -886,7 +886,7 @@ def test_the_csv_tables_are_rounded_and_name_the_pair_first(store, known):
 
 def test_grid_rows_say_what_their_days_count():
     assert cohort.since_label(12, pd.Timestamp("2026-11-01"), True) == "12 d"
-    assert cohort.since_label(23, pd.NaT, True) == "no session yet, 23 d"
+    assert cohort.since_label(23, pd.NaT, True) == "no session yet, paired 23 d ago"
     assert cohort.since_label(0, pd.NaT, True) == "no session yet, paired today"
     assert cohort.since_label(0, pd.Timestamp("2026-11-01"), True) == "0 d"
     assert cohort.since_label(40, pd.Timestamp("2026-10-01"), False) == "ended"
@@ -894,7 +894,7 @@ def test_grid_rows_say_what_their_days_count():
     assert cohort.shortened("Ann", 18) == "Ann"
     assert cohort.shortened("Maximiliane Alexandrina", 18) == "Maximiliane Alexa…"
     grid = pd.DataFrame([["held", "held"], ["missed", "none"]])
-    said = cohort.describe_grid(grid, ["A & B (3 d)", "C & D (no session yet, 9 d)"])
+    said = cohort.describe_grid(grid, ["A & B (3 d)", "C & D (no session yet, paired 9 d ago)"])
     assert "of the pairs' weeks, held in 2, missed in 1." in said
 
 
