@@ -143,7 +143,9 @@ def test_every_week_in_the_grid_carries_its_state_as_a_letter_not_only_a_colour(
     ]
     # Every state's name is within the picture, beside long names too (seven in a row ran
     # off its right edge).
-    long = charts.week_heatmap(grid, ["Noor Alvarez & Ines Moreau (no session yet, paired 6 d ago)", "Cy"])
+    long = charts.week_heatmap(
+        grid, ["Noor Alvarez & Ines Moreau (no session yet, paired 6 d ago)", "Cy"]
+    )
     renderer = _drawn(long)
     box = long.axes[0].get_legend().get_window_extent(renderer)
     assert box.x0 >= long.bbox.x0 and box.x1 <= long.bbox.x1

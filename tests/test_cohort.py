@@ -354,6 +354,12 @@ def test_a_cohort_of_two_people_shows_no_averages(store):
     assert "Pairs active: the running pairs that held a session in the range" in (
         app.headline.value
     )
+    # A figure's reason is small print under it (in large, its tile took the page's width).
+    assert headline["Median LSI change"] == cohort.NO_CHANGE
+    assert (
+        "font-weight:600'>none in this range</div><div style='font-size:13px;color:#444;"
+        "max-width:260px'>(a change takes two ratings within it)</div>"
+    ) in app.headline.value
     # Nor does the CSV give the withheld figures by pair.
     pairs_csv = _csv_tables(app)["pairs"]
     assert pairs_csv[["follow_through", "follow_through_recent"]].isna().all().all()

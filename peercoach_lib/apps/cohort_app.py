@@ -331,12 +331,23 @@ class CohortDashboardApp(widgets.VBox):
     # -- showing ---------------------------------------------------------------------------------
 
     def _show_headline(self) -> None:
-        cells = "".join(
-            f"<div style='padding:8px 14px;border:1px solid #c8c8c8;border-radius:6px;"
-            f"min-width:150px'><div style='font-size:20px;font-weight:600'>{html.escape(value)}"
-            f"</div><div style='font-size:13px;color:#444'>{html.escape(label)}</div></div>"
-            for label, value in self.view.headline().items()
-        )
+        def cell(label: str, value: str) -> str:
+            # A figure's reason in brackets ("none in this range (a change takes two ratings
+            # within it)") in small print under it: in large, it made a tile the page's width.
+            figure, _, why = value.partition(" (")
+            aside = (
+                f"<div style='font-size:13px;color:#444;max-width:260px'>({html.escape(why)}</div>"
+                if why
+                else ""
+            )
+            return (
+                "<div style='padding:8px 14px;border:1px solid #c8c8c8;border-radius:6px;"
+                f"min-width:150px'><div style='font-size:20px;font-weight:600'>"
+                f"{html.escape(figure)}</div>{aside}<div style='font-size:13px;color:#444'>"
+                f"{html.escape(label)}</div></div>"
+            )
+
+        cells = "".join(cell(label, value) for label, value in self.view.headline().items())
         self.headline.value = (
             f"<div style='display:flex;gap:10px;flex-wrap:wrap;margin:8px 0'>{cells}</div>"
             "<p style='font-size:13px;color:#3d3d3d;margin:0 0 8px'>Pairs active: the running "
