@@ -20,11 +20,12 @@ from peercoach_lib.model.base import (
 )
 
 #: A name in one Unicode form (NFC): "Zoë" pasted with "e" and a combining accent is the
-#: same name as "Zoë" typed, in every list, comparison and column.
+#: same name as "Zoë" typed, in every list, comparison and column; its words one space apart
+#: (a roster's "Ann   Lee" or a tab inside shows as "Ann Lee" in a page, and is kept so).
 Name = Annotated[
     str,
     Field(min_length=1, max_length=120),
-    AfterValidator(lambda name: unicodedata.normalize("NFC", name)),
+    AfterValidator(lambda name: " ".join(unicodedata.normalize("NFC", name).split())),
 ]
 
 
