@@ -494,7 +494,7 @@ def test_faults_come_in_the_order_of_their_lines(store, tmp_path):
 def test_a_name_keeps_its_words_one_space_apart(store):
     """A roster's "Spacey   Name" and a tab inside a name were kept as typed, shown in a page as
     "Spacey Name" (a browser closes the gap): what was shown was not what was stored."""
-    roster = "name,sign_in\n  Spacey   Name  ,sp\n\"Tab\tIn Name\",tb\n"
+    roster = 'name,sign_in\n  Spacey   Name  ,sp\n"Tab\tIn Name",tb\n'
     done = enrol.enrol(store, enrol.read_roster(roster), "Spring")
     assert [p.name for p in done.added] == ["Spacey Name", "Tab In Name"]
     with pytest.raises(RosterRefused, match="someone else in the workbook has this name"):

@@ -518,11 +518,13 @@ def test_an_unplanned_session_on_a_day_with_one_booked_is_refused_for_the_booked
     mine = open_log(store, pair, s1.scheduled_on)
     before = store.find(model.Session, partnership_id=pair.id)
     typed_unplanned(mine, s1.scheduled_on, note="We met as booked")
-    mine.save_button.click()
-    assert (
+    booked = (
         f"a session is booked on {dates.long(s1.scheduled_on)}: choose it under Session to log "
-        "it (what you typed comes with it)" in mine.held_on.message.value
+        "it (what you typed comes with it)"
     )
+    assert booked in mine.held_on.message.value  # said as the day is chosen
+    mine.save_button.click()
+    assert booked in mine.held_on.message.value
     assert store.find(model.Session, partnership_id=pair.id) == before
     mine.session.value = s1.id  # as the message says: what was typed comes along
     assert mine.note.value == "We met as booked"
@@ -662,12 +664,15 @@ def test_a_rescheduled_session_can_be_booked_again_on_its_new_day(demo_pair):
     app.status.value = SessionStatus.RESCHEDULED
     assert app.new_date.layout.display == "flex"
     app.new_date.value = s1.scheduled_on - dt.timedelta(days=1)  # already gone
-    app.save_button.click()
-    assert (
+    gone = (
         "choose a day still to come (a session already held on another day is logged as an "
-        "unplanned one)" in app.new_date.message.value
+        "unplanned one)"
     )
+    assert gone in app.new_date.message.value  # said as the day is chosen, before saving
+    app.save_button.click()
+    assert gone in app.new_date.message.value
     app.new_date.value = s2.scheduled_on  # a day with a session booked
+    assert "is booked on" in app.new_date.message.value
     app.save_button.click()
     assert "is booked on" in app.new_date.message.value
     new_day = s1.scheduled_on + dt.timedelta(days=2)

@@ -315,6 +315,8 @@ class SessionLogApp(widgets.VBox):
         self.status.control.observe(runtime.guarded(self._on_status), names="value")
         for control in (self.held_on.control, self.status.control):
             control.observe(runtime.guarded(self._on_held_day), names="value")
+        for control in (self.held_on.control, self.new_date.control):
+            control.observe(runtime.guarded(self._on_day_chosen), names="value")
         for control in (self.first_half.control, self.second_half.control):
             control.observe(runtime.guarded(self._on_minutes), names="value")
         for field in self.check.values():
@@ -586,6 +588,7 @@ class SessionLogApp(widgets.VBox):
         self._on_minutes()
         self._on_check()
         self._say_next_booked(session)
+        self._say_day_problems()  # the day shown may be one that cannot be (today's, booked)
 
     def _say_next_booked(self, session: Session | None) -> None:
         """On an unplanned session, the session booked next, when it is due within the agreed
@@ -751,6 +754,61 @@ class SessionLogApp(widgets.VBox):
                 )
         elif self.held_on.kind == "warning":
             self.held_on.show()
+
+    def _unplanned_day_problem(self) -> str | None:
+        """What stands against logging an unplanned session on the day in the date box: a
+        session logged or booked that day (said as the day is chosen, and on saving)."""
+        day = self.held_on.value
+        if self.session.value != UNPLANNED or day is None or self.partnership is None:
+            return None
+        logged = session_log.logged_on(self.store, self.partnership.id, day)
+        if logged and all(s.status is SessionStatus.MISSED for s in logged):
+            return (
+                f"the session of {dates.long(day)} is logged as missed: if you met that day "
+                "after all, choose it under Session and mark it held (what you typed comes "
+                "with it)"
+            )
+        if logged:
+            return (
+                f"a session on {dates.long(day)} is logged already: choose it under Session to "
+                "add your part (what you typed comes with it)"
+            )
+        if session_log.booked_on(self.store, self.partnership.id, day):
+            # Logged beside it, the booked one stayed "to hold", and the pair's figures
+            # counted it planned and not held, and the other unplanned.
+            return (
+                f"a session is booked on {dates.long(day)}: choose it under Session to log it "
+                "(what you typed comes with it)"
+            )
+        return None
+
+    def _rebook_problem(self) -> str | None:
+        """What stands against booking a session put off again on the new day chosen here
+        (said as the day is chosen, and on saving)."""
+        planned, day = self._session(), self.new_date.value
+        if (
+            planned is None
+            or self.status.value is not SessionStatus.RESCHEDULED
+            or day is None
+            or day == self.rebook_shown  # as stored: no new day chosen here
+        ):
+            return None
+        return session_log.rebook_problem(
+            self.store, planned, day, self.partnership, today=self.today
+        )
+
+    def _on_day_chosen(self, _change) -> None:
+        if not self._loading:
+            self._say_day_problems()
+
+    def _say_day_problems(self) -> None:
+        """A day chosen that cannot be: said beside its box at once, not only on saving."""
+        for field, problem in (
+            (self.held_on, self._unplanned_day_problem()),
+            (self.new_date, self._rebook_problem()),
+        ):
+            if problem:
+                field.show("error", problem)
 
     def _starts_later_today(self, session: Session | None = None) -> dt.datetime | None:
         """When ``session`` (else the one chosen) starts, if that is later today (in its
@@ -1004,31 +1062,8 @@ class SessionLogApp(widgets.VBox):
         if planned is None:
             # An unplanned session is dated by the day it was held, or was to be held.
             base["scheduled_on"] = self.held_on.value
-            logged = (
-                session_log.logged_on(self.store, self.partnership.id, self.held_on.value)
-                if self.held_on.value
-                else []
-            )
-            if logged and all(s.status is SessionStatus.MISSED for s in logged):
-                errors["held_on"] = (
-                    f"the session of {dates.long(self.held_on.value)} is logged as missed: if you "
-                    "met that day after all, choose it under Session and mark it held (what "
-                    "you typed comes with it)"
-                )
-            elif logged:
-                errors["held_on"] = (
-                    f"a session on {dates.long(self.held_on.value)} is logged already: choose it "
-                    "under Session to add your part (what you typed comes with it)"
-                )
-            elif self.held_on.value and session_log.booked_on(
-                self.store, self.partnership.id, self.held_on.value
-            ):
-                # Logged beside it, the booked one stayed "to hold", and the pair's figures
-                # counted it planned and not held, and the other unplanned.
-                errors["held_on"] = (
-                    f"a session is booked on {dates.long(self.held_on.value)}: choose it under "
-                    "Session to log it (what you typed comes with it)"
-                )
+            if problem := self._unplanned_day_problem():
+                errors["held_on"] = problem
         try:
             session = Session.model_validate(base)
         except ValidationError as exc:
@@ -1132,12 +1167,8 @@ class SessionLogApp(widgets.VBox):
         rebook_on = None
         if status is SessionStatus.RESCHEDULED and planned is not None:
             rebook_on = self.new_date.value
-        if rebook_on is not None and rebook_on != self.rebook_shown:  # a new day chosen here
-            problem = session_log.rebook_problem(
-                self.store, planned, rebook_on, self.partnership, today=self.today
-            )
-            if problem:
-                errors["rebook_on"] = problem
+        if problem := self._rebook_problem():
+            errors["rebook_on"] = problem
         if errors or session is None:
             return None, errors
         return session_log.SessionEntry(
