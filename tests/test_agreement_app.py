@@ -1640,6 +1640,8 @@ def test_each_goal_is_linked_to_the_change_plan_that_serves_it(store, pair):
     rows["Rest more"].value = run.id
     bob.save_button.click()
     assert "Saved at" in bob.result.value
+    # The Changes say a link changed, not the goals' words.
+    assert "Goals: Linked change plan" in _text(bob.history)
     goals = store.find(model.Agreement)[0].goals
     assert [g.change_plan_id for g in goals] == [run.id, None, sleep.id]
 

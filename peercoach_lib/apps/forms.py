@@ -1504,6 +1504,8 @@ def _change_text(record: type, name: str, change, names: Mapping[int, str]) -> s
     parts = _parts_changed(record, name, change, names)
     if parts:
         return "; ".join(parts)
+    if linked := _links_changed(record, name, change):
+        return f"{title}: {linked}"
     field = record.model_fields.get(name)
     # A choice the form names otherwise is named as it does ("every four weeks", stored as
     # "monthly").
@@ -1533,6 +1535,29 @@ def _change_text(record: type, name: str, change, names: Mapping[int, str]) -> s
 
     before, after = short(change.before), short(change.after)
     return f"{title}: {before} → {after}" if before and after else title
+
+
+def _links_changed(record: type, name: str, change) -> str:
+    """For a list of records whose words stayed the same and whose other fields changed (an
+    agreement's goals, linked to other change plans), those fields' titles ("Linked change
+    plan"), so that the change is not read as new words; else ""."""
+    field = record.model_fields.get(name)
+    item = next(iter(typing.get_args(field.annotation)), None) if field else None
+    lists = (change.before or [], change.after or [])
+    if not (
+        isinstance(item, type)
+        and issubclass(item, pydantic.BaseModel)
+        and "text" in item.model_fields
+        and all(isinstance(v, list) and all(isinstance(p, dict) for p in v) for v in lists)
+        and [p.get("text") for p in lists[0]] == [p.get("text") for p in lists[1]]
+    ):
+        return ""
+    changed = [
+        item.model_fields[key].title or key
+        for key in item.model_fields
+        if key != "text" and any(a.get(key) != b.get(key) for a, b in zip(*lists, strict=True))
+    ]
+    return ", ".join(changed)
 
 
 def _parts_changed(record: type, name: str, change, names: Mapping[int, str]) -> list[str]:
