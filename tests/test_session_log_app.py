@@ -1443,3 +1443,16 @@ def test_a_session_booked_for_later_today_is_noted_when_logged_as_held(store, pa
     app.session.value = earlier.id  # a session gone by: nothing to say
     app.status.value = SessionStatus.HELD
     assert app.held_on.message.value == ""
+    # Nor of one held today outside the schedule, once saved (it has no booked time: the
+    # agreed one made it "still to come").
+    store.save(tonight.replace(status="cancelled"))
+    app = SessionLogApp(
+        store, person_id=pair["alice"].id, partnership_id=partnership.id, today=now.date()
+    )
+    app.session.value = UNPLANNED
+    app.held_on.value = now.date()
+    app.status.value = SessionStatus.HELD
+    app.first_half.value = 30
+    app.save_button.click()
+    assert "Saved the held session" in app.result.value
+    assert "still to come" not in app.held_on.message.value

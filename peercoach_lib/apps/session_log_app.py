@@ -814,7 +814,12 @@ class SessionLogApp(widgets.VBox):
         """When ``session`` (else the one chosen) starts, if that is later today (in its
         agreement's time zone): booked for this evening, it is not held yet this morning."""
         session = session or self.loaded_session
-        if session is None or self.agreement is None or session.scheduled_on != self.today:
+        if (
+            session is None
+            or not session.planned  # held outside the schedule: no booked time to wait for
+            or self.agreement is None
+            or session.scheduled_on != self.today
+        ):
             return None
         starts = ag.session_start(self.agreement, session)
         if starts is None or starts <= dt.datetime.now(dt.UTC):
