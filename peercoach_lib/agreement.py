@@ -624,9 +624,9 @@ def goals_served(store: Store, plan: ChangePlan) -> list[tuple[Partnership, str]
 def carry_links(lines: Sequence[str], before: Sequence[tuple[str, int | None]]) -> list[int | None]:
     """The change plan each goal of ``lines`` keeps from the goals as they were (``before``:
     each goal's words and link): the link of a goal in the same words (each link kept once);
-    else the link of the goal gone that it most resembles, at least half its words in order
-    (a goal reworded keeps its plan, wherever it moved; one written anew in its place does not
-    take it). A new goal has none."""
+    else the link of the goal gone that it most resembles (see :func:`_resemblance`: a goal
+    reworded keeps its plan, wherever it moved; one written anew in its place does not take
+    it, even where the two begin alike). A new goal has none."""
     unused = dict(enumerate(before))
     links: list[int | None] = [None] * len(lines)
     rest = []
@@ -645,7 +645,7 @@ def carry_links(lines: Sequence[str], before: Sequence[tuple[str, int | None]]) 
     )
     placed: set[int] = set()
     for minus, _distance, k, i in pairs:
-        if -minus < 0.5:
+        if -minus < RESEMBLING:
             break
         if k not in placed and i in unused:
             links[k] = unused.pop(i)[1]
@@ -653,10 +653,21 @@ def carry_links(lines: Sequence[str], before: Sequence[tuple[str, int | None]]) 
     return links
 
 
+#: How alike two goals must read for one to be the other reworded (:func:`_resemblance`).
+RESEMBLING = 0.6
+
+
 def _resemblance(a: str, b: str) -> float:
-    """How alike two goals read, 0 to 1: the share of their words in the same order."""
+    """How alike two goals read, 0 to 1: the share of their words in the same order; 1 where
+    every word of one is in the other, in order (a goal said more fully, or more briefly).
+    "Help each other towards better sleep" and "... towards room for play and rest" share
+    their first four words, 0.53: two goals."""
     words_a, words_b = (re.findall(r"\w+", text.casefold()) for text in (a, b))
-    return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
+    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
+    shared = sum(block.size for block in matcher.get_matching_blocks())
+    if words_a and words_b and shared == min(len(words_a), len(words_b)):
+        return 1.0
+    return matcher.ratio()
 
 
 def session_start(agreement: Agreement, session: Session) -> dt.datetime | None:

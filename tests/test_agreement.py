@@ -710,6 +710,17 @@ def test_a_clock_is_named_once():
             [("Decide on my next career step by March", 7), ("Run", 8)],
             [None, 8],
         ),
+        # Nor one that begins as another did (a pair's goals often do).
+        (
+            ["Help each other towards better sleep"],
+            [("Help each other towards room for play and rest", 7)],
+            [None],
+        ),
+        (
+            ["Help each other towards a steady running habit"],
+            [("Help each other towards a steady exercise habit", 7)],
+            [7],
+        ),
         # Two reworded: each keeps the plan of the goal it most resembles.
         (
             ["Walk to work twice a week", "Sleep by eleven on weekdays"],
