@@ -881,6 +881,64 @@ def shared_part(version: Version) -> dict | None:
     return {**agreement.model_dump(exclude=_NOT_SHARED), "schedule": tuple(bookings)}
 
 
+def with_goals_merged(base: dict, theirs: dict, ours: dict) -> tuple[dict, dict]:
+    """``base`` and ``ours`` (shared fields, as :func:`shared_part` gives them) such that a
+    field-by-field merge takes the goals of :func:`merge_goals` where the two sides' changes to
+    them go together; else as they were (the goals clash)."""
+    goals = merge_goals(base.get("goals"), theirs.get("goals"), ours.get("goals"))
+    if goals is None:
+        return base, ours
+    return {**base, "goals": theirs.get("goals")}, {**ours, "goals": goals}
+
+
+def merge_goals(base, theirs, ours) -> list[dict] | None:
+    """The goals (lists of ``text`` and ``change_plan_id``) with both sides' changes since
+    ``base``, when they go together: the words one side changed (or both alike), and each
+    goal's link as the side that changed it left it (a partner linking their own plan while the
+    other rewords goals, say). None when both changed the words differently, or one goal's
+    link differently."""
+    if not all(isinstance(g, list) for g in (base, theirs, ours)):
+        return None
+    texts = [[g.get("text") for g in goals] for goals in (base, theirs, ours)]
+    if texts[2] == texts[0] or texts[2] == texts[1]:
+        words = theirs
+    elif texts[1] == texts[0]:
+        words = ours
+    else:
+        return None
+    missing = object()
+
+    def link(goals: list[dict], text):
+        return next((g.get("change_plan_id") for g in goals if g.get("text") == text), missing)
+
+    # A link one side changed on a goal the other reworded or took away: nowhere to keep it.
+    kept = {g.get("text") for g in words}
+    for side in (theirs, ours):
+        for goal in side:
+            was = link(base, goal.get("text"))
+            if (
+                was is not missing
+                and goal.get("change_plan_id") != was
+                and goal.get("text") not in kept
+            ):
+                return None
+    merged = []
+    for goal in words:
+        text = goal.get("text")
+        was = link(base, text)
+        was = None if was is missing else was
+        there, here = (link(side, text) for side in (theirs, ours))
+        there, here = (was if x is missing else x for x in (there, here))
+        if here == was:
+            chosen = there
+        elif there in (was, here):
+            chosen = here
+        else:
+            return None
+        merged.append({**goal, "change_plan_id": chosen})
+    return merged
+
+
 def merge(loaded: Version, stored: Version, mine: Version, by: int | None) -> Version:
     """What to save when the form was opened on ``loaded`` and the store now holds ``stored``.
 
@@ -894,6 +952,7 @@ def merge(loaded: Version, stored: Version, mine: Version, by: int | None) -> Ve
     if now is None or (was is not None and was.updated_at == now.updated_at):
         return mine
     base, theirs, ours = shared_part(loaded) or {}, shared_part(stored), shared_part(mine)
+    base, ours = with_goals_merged(base, theirs, ours)
     merged, clashes = merging.merge_values(base, theirs, ours, list(ours))
     merged |= {key: theirs[key] for key in clashes}  # what was saved, for the form to show
     try:

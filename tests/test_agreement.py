@@ -823,3 +823,43 @@ def test_a_plan_serves_the_goals_linked_to_it_in_its_owners_partnerships(store, 
     assert [(p.id, text) for p, text in served] == [(now.id, "Rest well"), (first.id, "Rest more")]
     other = store.save(plan.replace(id=None, change="Run"))
     assert ag.goals_served(store, other) == []
+
+
+def _goals(*pairs):
+    return [{"text": text, "change_plan_id": link} for text, link in pairs]
+
+
+def test_goals_merge_a_partners_links_with_the_others_words():
+    base = _goals(("Rest", None), ("Run", 8))
+    # I linked "Rest" to my plan; my partner reworded "Run" and added a goal, linked to theirs.
+    ours = _goals(("Rest", 7), ("Run", 8))
+    theirs = _goals(("Rest", None), ("Run a 10k", 8), ("Read", 9))
+    assert ag.merge_goals(base, theirs, ours) == _goals(("Rest", 7), ("Run a 10k", 8), ("Read", 9))
+    # The other way round: my words, their link.
+    assert ag.merge_goals(base, ours, theirs) == _goals(("Rest", 7), ("Run a 10k", 8), ("Read", 9))
+    # The same goal linked differently, the words changed differently, or a link changed on a
+    # goal the other reworded: they clash (asked about on saving).
+    assert ag.merge_goals(base, _goals(("Rest", 5), ("Run", 8)), ours) is None
+    assert ag.merge_goals(base, theirs, _goals(("Rest", None), ("Run daily", 8))) is None
+    assert ag.merge_goals(base, theirs, _goals(("Rest", None), ("Run", 4))) is None
+    # Nothing changed on one side: the other's.
+    assert ag.merge_goals(base, base, ours) == ours
+
+
+def test_saving_keeps_a_link_made_while_the_partner_reworded_the_goals(store, pair):
+    partnership = pair["partnership"]
+    plan = store.save(model.ChangePlan(person_id=pair["alice"].id, change="Rest", created_on=MON))
+    ag.save(
+        store,
+        _agreement(partnership_id=partnership.id, goals=_goals(("Rest", None), ("Run", None))),
+        _weekly(3),
+    )
+    loaded = ag.load(store, partnership.id)
+    # Bob rewords and saves; Alice, in a form opened before, links "Rest" to her plan.
+    ag.save(store, loaded[0].replace(goals=_goals(("Rest", None), ("Run a 10k", None))), loaded[1])
+    mine = (loaded[0].replace(goals=_goals(("Rest", plan.id), ("Run", None))), loaded[1])
+    merged, _bookings = ag.merge(loaded, ag.load(store, partnership.id), mine, pair["alice"].id)
+    assert [(g.text, g.change_plan_id) for g in merged.goals] == [
+        ("Rest", plan.id),
+        ("Run a 10k", None),
+    ]

@@ -1651,6 +1651,15 @@ def test_each_goal_is_linked_to_the_change_plan_that_serves_it(store, pair):
     rows = {text: control for text, control in again._link_rows}
     assert rows["Keep our weekly commitments"].label == "My plan: Sleep by eleven (achieved)"
     assert rows["Rest more"].label == "Bob\u2019s change plan"
+    # A goal links one plan: choosing hers in place of his says what saving does.
+    rows["Rest more"].value = sleep.id
+    (field,) = [f for f in again.goal_links.children[1:] if f.control is rows["Rest more"]]
+    assert (
+        "linked to Bob\u2019s change plan until now: saving unlinks it and links yours instead"
+        in field.message.value
+    )
+    rows["Rest more"].value = run.id
+    assert field.message.value == ""
     assert [label for label, _ in rows["Meet every fortnight"].options] == [
         "No change plan",
         "My plan: Sleep by eleven (achieved)",
@@ -1692,3 +1701,33 @@ def test_without_a_change_plan_the_goals_say_where_to_start_one(store, pair):
     assert f"personal_change_plan.ipynb?person={pair['alice'].id}" in html.unescape(note.value)
     app.save_button.click()
     assert store.find(model.Agreement)[0].goals[0].change_plan_id is None
+
+
+def test_a_link_in_my_draft_goes_with_the_goals_my_partner_saved_since(store, pair):
+    """I linked a goal to my plan and left without saving; my partner reworded the other goal
+    and added one, and saved. Opened again, my draft showed my old goals (the message said
+    their changes showed), and saving said we had changed Goals differently."""
+    sleep = _plan(store, pair["alice"], "Sleep by eleven")
+    app = _opened_by(store, pair, "alice")
+    fill_everything(app, pair)  # "Meet every fortnight", "Keep our commitments"
+    app.save_button.click()
+    app._link_rows[0][1].value = sleep.id  # kept as Alice's draft
+    bob = _opened_by(store, pair, "bob")
+    bob.goals.value = "Meet every fortnight\nKeep our weekly commitments\nRun 5k"
+    bob.save_button.click()
+    assert "Saved at" in bob.result.value
+    again = _opened_by(store, pair, "alice")
+    assert "what was changed there shows too" in again.draft_bar.notice.value
+    assert _links(again) == {
+        "Meet every fortnight": sleep.id,
+        "Keep our weekly commitments": None,
+        "Run 5k": None,
+    }
+    again.save_button.click()
+    assert "Saved at" in again.result.value
+    goals = store.find(model.Agreement)[0].goals
+    assert [(g.text, g.change_plan_id) for g in goals] == [
+        ("Meet every fortnight", sleep.id),
+        ("Keep our weekly commitments", None),
+        ("Run 5k", None),
+    ]

@@ -895,8 +895,8 @@ class AgreementApp(widgets.VBox):
             )
         else:
             said = (
-                "The change plan of yours each goal is linked to (optional); your partner links "
-                "theirs."
+                "The change plan each goal is linked to (optional; one plan a goal): choose one "
+                "of yours. A goal your partner linked to theirs says so."
             )
         rows = []
         mine_ids = {pid for _label, pid in mine}
@@ -909,18 +909,30 @@ class AgreementApp(widgets.VBox):
             field = forms.dropdown(label, "goals", [("No change plan", None), *mine, *theirs])
             field.control.layout.width = "min(100%, 760px)"  # room for a plan's name
             forms.select(field.control, link if link in labels else None)
-            field.control.observe(runtime.guarded(self._on_link(k)), names="value")
+            field.control.observe(runtime.guarded(self._on_link(k, field, theirs)), names="value")
             rows.append(field)
             self._link_rows.append((line, field.control))
         self.goal_links.children = [widgets.HTML(f"<p style='{style}'>{said}</p>"), *rows]
 
-    def _on_link(self, k: int):
+    def _on_link(self, k: int, field: forms.Field, theirs: list[tuple[str, int]]):
+        """A goal's link chosen (goal ``k``); one that was the partner's plan (``theirs``)
+        changed is said beside it: a goal links one plan, so saving takes theirs away."""
+
         def chosen(change) -> None:
             line, _link = self._links[k]
             self._links[k] = (line, change["new"])
-            if not self._loading:
-                forms.changed_since_saved(self.result)
-                self._on_edit()
+            if self._loading:
+                return
+            if theirs and change["new"] != theirs[0][1]:
+                field.show(
+                    "warning",
+                    f"linked to {theirs[0][0]} until now: saving unlinks it"
+                    + (" and links yours instead" if change["new"] is not None else ""),
+                )
+            elif field.kind == "warning":
+                field.show()
+            forms.changed_since_saved(self.result)
+            self._on_edit()
 
         return chosen
 
@@ -1284,6 +1296,7 @@ class AgreementApp(widgets.VBox):
         base = ag.base_of_draft(base_data, self.partnership.id)
         was = {k: v for k, v in base_data.items() if k != "updated_at"}
         now = ag.draft_form(self.loaded[0].model_dump(), self.loaded[1], me)
+        was, typed = ag.with_goals_merged(was, now, typed)
         merged, _clashes = merging.merge_values(was, now, typed, list(typed))
         shown = {**now, **typed, **merged}
         if shown["schedule"] != typed["schedule"]:  # the schedule as saved since
