@@ -1466,6 +1466,7 @@ def test_a_discarded_draft_leaves_the_agreement_as_saved(store, pair, app):
     # Typed back to as saved: nothing to keep.
     again.goals.value = "Another goal"
     assert len(store.find(model.Draft)) == 1
+    assert again.result.value == ""  # "this is the agreement as saved" is true no longer
     again.goals.value = "Meet every fortnight\nKeep our commitments"
     assert store.find(model.Draft) == []
 

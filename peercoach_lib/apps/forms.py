@@ -855,12 +855,19 @@ def saved_at(store) -> str:
 
 def changed_since_saved(result: widgets.HTML) -> None:
     """The form was edited after a save: its "Saved at ..." notice says that what is on
-    screen now is not saved yet (an error or another notice is left as it is)."""
+    screen now is not saved yet; one saying the form is as saved ("Draft discarded: this is
+    the plan as saved.") goes (an error or another notice is left as it is)."""
+    if _AS_SAVED in result.value:
+        result.value = ""
+        return
     if "peercoach-ok" not in result.value or _CHANGED_SINCE in result.value:
         return
     said = re.sub(r"^<div[^>]*>|</div>$", "", result.value)
     result.value = notice("info", f"{said} <strong>{_CHANGED_SINCE}</strong>")
 
+
+#: The start of a notice that the form shows what is saved (untrue after any edit).
+_AS_SAVED = "Draft discarded: this is the"
 
 #: A summary's lead ("Nothing was saved", "Nobody was paired") and the fields it names as
 #: marked Error (kept true as they are mended).
