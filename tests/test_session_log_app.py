@@ -242,9 +242,13 @@ def test_impossible_input_is_refused_next_to_the_field(demo_pair):
     )
     assert "cannot be held after today (" in app.held_on.message.value
     assert "at least one half" in app.first_half.message.value
-    said = app.new_commitments.notes[0].value
-    assert "Commitment 1: cannot be empty" in said and "Commitment (commitment" not in said
-    assert "peercoach-invalid" in controls["text"]._dom_classes
+    # A row added and left blank commits nothing: no refusal (it blocked the save); one with a
+    # day and no words is refused.
+    assert app.new_commitments.notes[0].value == ""
+    assert "peercoach-invalid" not in controls["text"]._dom_classes
+    said = app.new_commitments.notes[1].value
+    assert "Commitment 2: cannot be empty" in said and "Commitment (commitment" not in said
+    assert "peercoach-invalid" in later["text"]._dom_classes
     assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
 
 
@@ -347,8 +351,11 @@ def test_a_half_that_did_not_happen_stays_out_when_the_log_is_saved_again(demo_p
     app.session.value = s1.id
     app.first_half.value = 0
     app.second_half.value = 50
+    made = len(store.find(model.Commitment))
+    app.new_commitments.append()  # added and left blank: saved without it
     app.save_button.click()
     assert "Saved the held session" in app.result.value, app.result.value
+    assert len(store.find(model.Commitment)) == made
 
     again = open_log(store, pair, s1.scheduled_on)
     again.session.value = s1.id

@@ -1091,6 +1091,12 @@ class SessionLogApp(widgets.VBox):
         new = []
         if held:
             for k, item in enumerate(self.new_commitments.items()):
+                if (
+                    item["id"] is None
+                    and not (item["text"] or "").strip()
+                    and not (item["by_when"] or item["goal_id"])
+                ):
+                    continue  # a row added and left blank: nothing committed, no refusal
                 made = None
                 try:
                     made = Commitment(
