@@ -720,3 +720,13 @@ def test_a_plan_says_which_partnership_goal_it_serves(store, pair, app):
     store.save(plan.replace(status=model.PlanStatus.ACHIEVED))
     store.save(store.find(model.Agreement)[0].replace(goals=[{"text": "Meet every fortnight"}]))
     assert ChangePlanApp(store, person_id=pair["alice"].id, today=TODAY).serves.value == ""
+
+
+def test_saving_a_plan_without_levels_names_the_partner_only_with_one(store, pair):
+    """Someone with no partnership was told "you and your partner will rate your progress"."""
+    loner = store.save(model.Person(name="Lou"))
+    for person, said in ((loner, "how you will rate"), (pair["alice"], "how you and your partner")):
+        app = ChangePlanApp(store, person_id=person.id, today=TODAY)
+        app.change.value = "Walk to work"
+        app.save_button.click()
+        assert "Saved at" in app.result.value and said in app.result.value

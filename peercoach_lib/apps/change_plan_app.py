@@ -825,9 +825,11 @@ class ChangePlanApp(widgets.VBox):
         hints = cp.smart_hints(self.saved) if active else []
         extra = " The SMART helper has a suggestion or two above." if hints else ""
         if active and not any(self.saved.gas.model_dump().values()):
+            paired = partnerships.active_partnership(self.store, self.saved.person_id)
             extra += (
                 " Before your next session, describe the goal attainment levels below: "
-                "they are how you and your partner will rate your progress."
+                f"they are how you{' and your partner' if paired else ''} will rate your "
+                "progress."
             )
         if also:
             extra += " What you saved in another window meanwhile is kept too."
