@@ -1732,3 +1732,15 @@ def test_a_link_in_my_draft_goes_with_the_goals_my_partner_saved_since(store, pa
         ("Keep our weekly commitments", None),
         ("Run 5k", None),
     ]
+
+
+def test_a_goal_too_long_is_named_in_its_error(store, pair, app):
+    """"must be at most 500 characters (it has 899)" under a box of several goals: which?"""
+    fill_everything(app, pair)
+    app.goals.value = "Meet every fortnight\n" + "Run " * 150
+    app.save_button.click()
+    assert "Nothing was saved" in app.result.value
+    assert (
+        "goal 2 (\u201cRun Run Run Run Run Run Run Run Run Run\u2026\u201d): must be at most 500 "
+        "characters (it has 599)"
+    ) in html.unescape(app.goals.message.value)

@@ -1361,6 +1361,16 @@ class AgreementApp(widgets.VBox):
             agreement = Agreement.model_validate(self.values())
         except ValidationError as exc:
             findings.errors.update(exc.messages())
+        # A goal's problem says which goal ("goal 3 (“Run a …”): must be at most 500
+        # characters"): the box holds them all.
+        lines = self._goal_lines()
+        for path in [p for p in findings.errors if p.startswith("goals[")]:
+            k = int(path[len("goals[") : path.index("]")])
+            if k < len(lines):
+                goal = cohort.shortened(lines[k], 40)
+                findings.errors[path] = (
+                    f"goal {k + 1} (\u201c{goal}\u201d): {findings.errors[path]}"
+                )
         findings.errors.update(forms.range_errors(self.fields.values()))
         if self._emptied:
             names = ag.labels(self.bookings, held=len(self.logged))
