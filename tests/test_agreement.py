@@ -738,7 +738,7 @@ def test_goals_keep_their_change_plans_as_they_are_typed_again(lines, before, ex
     assert ag.carry_links(lines, before) == expected
 
 
-def test_a_goal_can_be_linked_to_either_partners_plans_under_way(store, pair):
+def test_the_plans_a_goal_can_link_and_how_each_reader_names_them(store, pair):
     alice, bob = pair["alice"], pair["bob"]
 
     def plan(person, change, status=model.PlanStatus.ACTIVE, reason=""):

@@ -1735,7 +1735,7 @@ def test_a_link_in_my_draft_goes_with_the_goals_my_partner_saved_since(store, pa
 
 
 def test_a_goal_too_long_is_named_in_its_error(store, pair, app):
-    """"must be at most 500 characters (it has 899)" under a box of several goals: which?"""
+    """ "must be at most 500 characters (it has 899)" under a box of several goals: which?"""
     fill_everything(app, pair)
     app.goals.value = "Meet every fortnight\n" + "Run " * 150
     app.save_button.click()

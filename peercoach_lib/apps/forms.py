@@ -1544,20 +1544,33 @@ def _change_text(record: type, name: str, change, names: Mapping[int, str]) -> s
     return f"{title}: {before} → {after}" if before and after else title
 
 
-def _links_changed(record: type, name: str, change) -> str:
-    """For a list of records whose words stayed the same and whose other fields changed (an
-    agreement's goals, linked to other change plans), those fields' titles ("Linked change
-    plan"), so that the change is not read as new words; else ""."""
+def _record_lists(
+    record: type, name: str, change, key: str
+) -> tuple[type[pydantic.BaseModel], tuple[list, list]] | None:
+    """For a field of ``record`` that is a list of records with a ``key`` field: that record
+    type, and the list before and after ``change`` (each a list of dicts); else None."""
     field = record.model_fields.get(name)
     item = next(iter(typing.get_args(field.annotation)), None) if field else None
     lists = (change.before or [], change.after or [])
     if not (
         isinstance(item, type)
         and issubclass(item, pydantic.BaseModel)
-        and "text" in item.model_fields
+        and key in item.model_fields
         and all(isinstance(v, list) and all(isinstance(p, dict) for p in v) for v in lists)
-        and [p.get("text") for p in lists[0]] == [p.get("text") for p in lists[1]]
     ):
+        return None
+    return item, lists
+
+
+def _links_changed(record: type, name: str, change) -> str:
+    """For a list of records whose words stayed the same and whose other fields changed (an
+    agreement's goals, linked to other change plans), those fields' titles ("Linked change
+    plan"), so that the change is not read as new words; else ""."""
+    found = _record_lists(record, name, change, "text")
+    if found is None:
+        return ""
+    item, lists = found
+    if [p.get("text") for p in lists[0]] != [p.get("text") for p in lists[1]]:
         return ""
     changed = [
         item.model_fields[key].title or key
@@ -1570,16 +1583,10 @@ def _links_changed(record: type, name: str, change) -> str:
 def _parts_changed(record: type, name: str, change, names: Mapping[int, str]) -> list[str]:
     """For a list of records each someone's own (``person_id``), such as an agreement's two
     partners' parts: "<name>'s part: <the fields changed>" for each part changed; else []."""
-    field = record.model_fields.get(name)
-    item = next(iter(typing.get_args(field.annotation)), None) if field else None
-    lists = (change.before or [], change.after or [])
-    if not (
-        isinstance(item, type)
-        and issubclass(item, pydantic.BaseModel)
-        and "person_id" in item.model_fields
-        and all(isinstance(v, list) and all(isinstance(p, dict) for p in v) for v in lists)
-    ):
+    found = _record_lists(record, name, change, "person_id")
+    if found is None:
         return []
+    item, lists = found
     before, after = ({p.get("person_id"): p for p in v} for v in lists)
     said = []
     for person in dict.fromkeys([*before, *after]):
