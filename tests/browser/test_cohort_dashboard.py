@@ -86,12 +86,14 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     expect(page.get_by_label("To", exact=True)).to_have_value(today.isoformat())
     expect(page.get_by_label("From", exact=True)).to_have_value(view.start.isoformat())
 
-    # The headline figures: each value above its label.
+    # The headline figures: each value above its label, a reason in brackets in between.
     figures = page.locator(".widget-html-content").filter(has_text="Sessions held / planned")
     expect(figures).to_have_count(1)
     text = figures.inner_text()
     for label, value in headline.items():
-        assert re.search(rf"{re.escape(value)}\s*\n\s*{re.escape(label)}", text), (label, text)
+        figure, _, why = value.partition(" (")
+        shown = re.escape(figure) + (rf"\s*\n\s*{re.escape('(' + why)}" if why else "")
+        assert re.search(rf"{shown}\s*\n\s*{re.escape(label)}", text), (label, text)
 
     # Both charts are drawn as they are reached: the week grid and the spread of the pairs.
     reach_charts(page, ".peercoach-cohort")
@@ -183,7 +185,7 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     assert narrower != headline, "eight weeks fewer change the figures"
     start.focus()
     page.keyboard.type(later.strftime("%m%d%Y"), delay=50)
-    held = narrower["Sessions held / planned"]
+    held = narrower["Sessions held / planned"].partition(" (")[0]  # (its reason under it)
     expect(figures).to_contain_text(held, timeout=KERNEL_MS)
     expect(start).to_be_focused()
     start.press("Tab")
