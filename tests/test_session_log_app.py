@@ -678,6 +678,14 @@ def test_a_rescheduled_session_can_be_booked_again_on_its_new_day(demo_pair):
     assert gone in app.new_date.message.value  # said as the day is chosen, before saving
     app.save_button.click()
     assert gone in app.new_date.message.value
+    # A day months ahead is noted, as the agreement notes such a gap (never refused).
+    far = s1.scheduled_on + dt.timedelta(days=200)
+    app.new_date.value = far
+    assert (
+        f"{dates.short(far)} is 200 days after the day it was booked for "
+        f"({dates.short(s1.scheduled_on)}): the guide suggests meeting at least every month"
+    ) in app.new_date.message.value
+    assert app.new_date.kind == "warning"
     app.new_date.value = s2.scheduled_on  # a day with a session booked
     assert "is booked on" in app.new_date.message.value
     app.save_button.click()

@@ -802,13 +802,34 @@ class SessionLogApp(widgets.VBox):
             self._say_day_problems()
 
     def _say_day_problems(self) -> None:
-        """A day chosen that cannot be: said beside its box at once, not only on saving."""
+        """A day chosen that cannot be: said beside its box at once, not only on saving; a new
+        day for a session put off that leaves more than a month without one, noted (as the
+        agreement notes such a gap)."""
         for field, problem in (
             (self.held_on, self._unplanned_day_problem()),
             (self.new_date, self._rebook_problem()),
         ):
             if problem:
                 field.show("error", problem)
+        if self.new_date.kind == "error":
+            return
+        planned, day = self._session(), self.new_date.value
+        moved = (
+            planned is not None
+            and self.status.value is SessionStatus.RESCHEDULED
+            and day is not None
+            and planned.scheduled_on is not None
+        )
+        gap = (day - planned.scheduled_on).days if moved else 0
+        if gap > ag.MAX_GAP_DAYS:
+            self.new_date.show(
+                "warning",
+                f"{dates.short(day)} is {gap:,} days after the day it was booked for "
+                f"({dates.short(planned.scheduled_on)}): the guide suggests meeting at least "
+                "every month",
+            )
+        elif self.new_date.kind == "warning":
+            self.new_date.show()
 
     def _starts_later_today(self, session: Session | None = None) -> dt.datetime | None:
         """When ``session`` (else the one chosen) starts, if that is later today (in its
