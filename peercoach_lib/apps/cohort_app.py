@@ -224,7 +224,7 @@ class CohortDashboardApp(widgets.VBox):
             self.figures.layout.display = "none"
             first = (
                 "Pair its people under \u201cNew pairs\u201d below."
-                if self._enrolled()
+                if self._people_to_pair()
                 else "Nobody is enrolled in it yet either: enrol its people from a roster "
                 "(<code>peercoach enrol roster.csv --cohort\u00a0\u2026</code>, see the "
                 "README\u2019s \u201cDeploy for a cohort\u201d), then pair them under "
@@ -619,32 +619,24 @@ class CohortDashboardApp(widgets.VBox):
             "the pair no longer meets the rule (recovered) or ends.</p>"
         )
 
-    def _enrolled(self) -> int:
-        """How many people the chosen cohort has to pair (participants not forgotten)."""
+    def _people_to_pair(self) -> list:
+        """The chosen cohort's participants (not forgotten), by name: ids and names only, the
+        facilitator's page reads nothing else about a person."""
         persons = schema.persons
         with self.store.reading() as tx:
             return tx.connection.execute(
-                sa.select(sa.func.count()).where(
-                    persons.c.cohort_id == self.chooser.value,
-                    persons.c.role == Role.PARTICIPANT.value,
-                    persons.c.forgotten_at.is_(None),
-                )
-            ).scalar_one()
-
-    def _offer_pairing(self) -> None:
-        cohort_id = self.chooser.value
-        persons = schema.persons
-        with self.store.reading() as tx:
-            # Names only: the facilitator's page reads nothing else about a person.
-            people = tx.connection.execute(
                 sa.select(persons.c.id, persons.c.name)
                 .where(
-                    persons.c.cohort_id == cohort_id,
+                    persons.c.cohort_id == self.chooser.value,
                     persons.c.role == Role.PARTICIPANT.value,
                     persons.c.forgotten_at.is_(None),
                 )
                 .order_by(persons.c.name)
             ).all()
+
+    def _offer_pairing(self) -> None:
+        cohort_id = self.chooser.value
+        people = self._people_to_pair()
         active = {
             pid
             for q in self.store.find(Partnership, cohort_id=cohort_id)
