@@ -294,29 +294,27 @@ def check(
             f"{LATEST_DATE.year}"
         )
         return found
-    if first is not None:
-        early = [b.on for b in bookings if not b.cancelled and b.on < first]
-        if early:
-            found.errors["schedule"] = (
-                f"a session is booked on {dates.short(early[0])}, before the first session"
-            )
+    # Every problem of the schedule is said at once (one after another), each session named
+    # in the first that concerns it: mended one by one, a second would come up only on saving.
+    problems: list[str] = []
+    named: set[int] = set()
     # Sessions are numbered on from those already logged, as the form shows them.
     numbered = [(k, b.on) for k, b in zip(numbered_all, bookings, strict=True) if k is not None]
     # Two sessions on one day: named together, since either may be the one the person moved.
     taken: dict[dt.date, int | None] = dict.fromkeys(logged)
     for k, day in numbered:
         if day in taken and taken[day] is None:
-            found.errors.setdefault(
-                "schedule",
+            problems.append(
                 f"Session {k} is on {dates.short(day)}, the day of a session already held or "
-                "missed: move it, or cancel it",
+                "missed: move it, or cancel it"
             )
+            named.add(k)
         elif day in taken:
-            found.errors.setdefault(
-                "schedule",
+            problems.append(
                 f"Sessions {taken[day]} and {k} are both on {dates.short(day)}: move one of "
-                "them, or cancel it",
+                "them, or cancel it"
             )
+            named.update((taken[day], k))
         taken.setdefault(day, k)
     # An agreed day that no session to come falls on: the schedule follows the first session's
     # day, so one of the two is not what the partners mean (a session moved now and then is).
@@ -369,22 +367,30 @@ def check(
     ]
     # On the day of a session held outside the schedule: two sessions held that day, counted
     # twice (as the session log refuses a session held outside the schedule on a booked day).
-    if off_schedule := [(k, day) for k, day in changed if day in set(unplanned)]:
-        k, day = off_schedule[0]
-        found.errors.setdefault(
-            "schedule",
-            f"Session {k} is on {dates.short(day)}, the day of a session held outside the "
-            "schedule: move it, or cancel it",
-        )
+    for k, day in changed:
+        if k not in named and day in set(unplanned):
+            problems.append(
+                f"Session {k} is on {dates.short(day)}, the day of a session held outside the "
+                "schedule: move it, or cancel it"
+            )
+            named.add(k)
     # Before a session already held or missed: it would come before the sessions numbered
     # ahead of it (session 17 before session 16).
-    if logged and (behind := [(k, day) for k, day in changed if day < max(logged)]):
-        k, day = behind[0]
-        found.errors.setdefault(
-            "schedule",
-            f"Session {k} would be on {dates.short(day)}, before the last session held or "
-            f"missed ({dates.short(max(logged))}): a session to come is booked after those",
+    if logged and (behind := [(k, d) for k, d in changed if d < max(logged) and k not in named]):
+        which = (
+            f"Session {behind[0][0]} would be on {dates.short(behind[0][1])},"
+            if len(behind) == 1
+            else f"Sessions {_numbers([k for k, _day in behind])} would be"
         )
+        problems.append(
+            f"{which} before the last session held or missed ({dates.short(max(logged))}): a "
+            "session to come is booked after those"
+        )
+        named.update(k for k, _day in behind)
+    if first is not None and (early := [d for k, d in numbered if d < first and k not in named]):
+        problems.append(f"a session is booked on {dates.short(early[0])}, before the first session")
+    if problems:
+        found.errors["schedule"] = "; ".join(problems)
     past = [k for k, day in changed if day < today]
     if past:
         which = (
@@ -495,6 +501,12 @@ def _time_not_on_the_clocks(
         if real.replace(tzinfo=None) != wall.replace(tzinfo=None):
             return day, real.time()
     return None
+
+
+def add_problem(errors: dict[str, str], path: str, problem: str) -> None:
+    """Say ``problem`` at ``path`` after what is said there already, if not said yet."""
+    said = errors.get(path)
+    errors[path] = problem if not said else said if problem in said else f"{said}; {problem}"
 
 
 def _numbers(numbers: list[int]) -> str:

@@ -532,6 +532,49 @@ def test_a_session_cannot_be_moved_onto_the_day_of_one_held_outside_the_schedule
     )
 
 
+def test_every_problem_of_the_schedule_is_said_at_once():
+    """Two sessions moved onto one day, another onto a day held outside the schedule, two more
+    before the last session held: all said in one message, each session named once, rather
+    than the second problem coming up only once the first is mended and saved again."""
+    held = [MON - dt.timedelta(weeks=k) for k in (2, 1, 0)]
+    ahead = [ag.Booking(MON + dt.timedelta(weeks=k), session_id=10 + k) for k in range(1, 7)]
+    stored = {b.session_id: b.on for b in ahead}
+    wednesday = MON + dt.timedelta(days=9)
+    moved = [
+        ag.Booking(ahead[1].on, session_id=11),  # session 4 onto session 5's day
+        ahead[1],
+        ag.Booking(wednesday, session_id=13),  # session 6 onto the unplanned session's day
+        ag.Booking(dt.date(2026, 2, 10), session_id=14),  # sessions 7 and 8 before those held
+        ag.Booking(dt.date(2026, 2, 11), session_id=15),
+        ahead[5],
+    ]
+    found = ag.check(
+        _agreement(first_session_on=held[0]),
+        moved,
+        today=MON,
+        booked_on=stored,
+        logged=held,
+        unplanned=[wednesday],
+    )
+    assert found.errors["schedule"] == (
+        f"Sessions 4 and 5 are both on {dates.short(ahead[1].on)}: move one of them, or cancel "
+        f"it; Session 6 is on {dates.short(wednesday)}, the day of a session held outside the "
+        "schedule: move it, or cancel it; Sessions 7 and 8 would be before the last session "
+        f"held or missed ({dates.short(MON)}): a session to come is booked after those"
+    )
+
+
+def test_a_problem_is_added_to_what_is_said_once():
+    errors = {"schedule": "Session 2 has no date"}
+    ag.add_problem(errors, "schedule", "Sessions 3 and 4 are both on 9 Mar 2026")
+    ag.add_problem(errors, "schedule", "Sessions 3 and 4 are both on 9 Mar 2026")
+    ag.add_problem(errors, "count", "book at least one session")
+    assert errors == {
+        "schedule": "Session 2 has no date; Sessions 3 and 4 are both on 9 Mar 2026",
+        "count": "book at least one session",
+    }
+
+
 def test_a_session_to_come_cannot_be_moved_before_one_already_held():
     """Sessions 1 to 3 held, the last on 2 March: session 4 moved to 17 February would come
     before it. Refused; a move to yesterday, after them, is a note (with the gap it makes)."""

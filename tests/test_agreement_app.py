@@ -1136,6 +1136,22 @@ def test_an_emptied_session_date_is_said_and_nothing_is_saved(store, pair, app):
     assert "Saved at" in later.result.value
 
 
+def test_the_schedule_s_problems_are_said_together(store, pair, app):
+    """A date emptied and two sessions on one day: both said, not the second only once the
+    first is mended."""
+    fill_everything(app, pair)
+    app.save_button.click()
+    later = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    later.acting.value = pair["alice"].id
+    later.rows.children[2].children[0].value = None
+    later.rows.children[3].children[0].value = later.bookings[4].on
+    said = later.schedule_field.message.value
+    assert "Session 3 has no date: choose its day, or tick it cancelled" in said
+    assert "Sessions 4 and 5 are both on" in said
+    later.save_button.click()
+    assert "Nothing was saved" in later.result.value
+
+
 def test_a_saved_agreement_none_held_yet_moves_its_first_date_with_the_day(store, pair, app):
     fill_everything(app, pair)  # Tuesdays from 3 March
     app.save_button.click()

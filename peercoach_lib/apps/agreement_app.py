@@ -1375,11 +1375,13 @@ class AgreementApp(widgets.VBox):
         if self._emptied:
             names = ag.labels(self.bookings, held=len(self.logged))
             emptied = [names[k] for k in sorted(self._emptied) if k < len(names)]
-            findings.errors["schedule"] = (
+            ag.add_problem(
+                findings.errors,
+                "schedule",
                 f"{emptied[0]} has no date: choose its day, or tick it cancelled"
                 if len(emptied) == 1
                 else f"{', '.join(emptied[:-1])} and {emptied[-1]} have no date: choose their "
-                "days, or tick them cancelled"
+                "days, or tick them cancelled",
             )
         if self.count.value == 0 and not self.logged:
             findings.errors["session_count"] = "book at least one session"
@@ -1424,7 +1426,8 @@ class AgreementApp(widgets.VBox):
                     "that day or later"
                 )
             elif early:
-                findings.errors.setdefault(
+                ag.add_problem(
+                    findings.errors,
                     "schedule",
                     f"a session is booked on {dates.short(early[0])}, before the partnership "
                     f"started on {dates.long(started)}",
@@ -1447,7 +1450,10 @@ class AgreementApp(widgets.VBox):
             )
             findings.warnings.update(found.warnings)
             for path, message in found.errors.items():
-                findings.errors.setdefault(path, message)
+                if path == "schedule":  # said together with the form's own
+                    ag.add_problem(findings.errors, path, message)
+                else:
+                    findings.errors.setdefault(path, message)
         forms.show_messages(self.fields, findings.errors, findings.warnings)
         # A refusal's summary names the fields still marked (it stood whole till the last).
         forms.restate(self.result, self.fields.values())
