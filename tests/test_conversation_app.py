@@ -367,6 +367,10 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     options = dict((label, value) for label, value in app.pair_person.control.options)
     alone = [label for label in options if label.endswith("(no partner now)")]
     assert alone, "the demo has someone whose partnership ended"
+    # Those without a partner come first: whose partnership ended, and who was never paired.
+    labels = [label for label, value in app.pair_person.control.options if value is not None]
+    unpaired = [label for label in labels if label.endswith(("(no partner now)", "yet)"))]
+    assert labels[: len(unpaired)] == unpaired == sorted(unpaired)
     # An impossible range hides what the range shows, not the pairing, which is not about it.
     app.end.value = app.start.value - dt.timedelta(days=1)
     assert app.results.layout.display == "none"
@@ -385,7 +389,7 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     assert f"Nobody was paired: {q('New partner')} needs attention" in plain(app.pair_result.value)
     app.pair_button.click()
     assert "must be someone else" in app.pair_partner.message.value
-    taken = next(v for label, v in options.items() if v and label not in alone)
+    taken = next(v for label, v in options.items() if v and label not in unpaired)
     app.pair_partner.value = taken  # someone in a running partnership: said as it is chosen
     assert "is in a running partnership with" in app.pair_partner.message.value
     # With the day emptied, "Pair them" says that and the partner's fault at once (the
@@ -398,7 +402,7 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     app.pair_button.click()
     assert "is in a running partnership with" in app.pair_partner.message.value
     assert f"Nobody was paired: {q('New partner')} needs attention" in plain(app.pair_result.value)
-    other = options["Nia Newcomer (no partner now)"]
+    other = options["Nia Newcomer (not paired yet)"]  # never paired, told apart
     app.pair_partner.value = other  # mended: "Nobody was paired" goes with the mark
     assert app.pair_result.value == ""
     # A start inside the ended partnership is the start's fault: said beside it.

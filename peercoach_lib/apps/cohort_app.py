@@ -637,14 +637,16 @@ class CohortDashboardApp(widgets.VBox):
     def _offer_pairing(self) -> None:
         cohort_id = self.chooser.value
         people = self._people_to_pair()
-        active = {
-            pid
-            for q in self.store.find(Partnership, cohort_id=cohort_id)
-            if q.is_active
-            for pid in q.members
-        }
-        options = [(p.name + ("" if p.id in active else " (no partner now)"), p.id) for p in people]
-        options.sort(key=lambda o: (not o[0].endswith("(no partner now)"), o[0]))
+        partnerships = self.store.find(Partnership, cohort_id=cohort_id)
+        active = {pid for q in partnerships if q.is_active for pid in q.members}
+        ever = {pid for q in partnerships for pid in q.members}
+        # Those without a partner first: someone never paired is told apart from someone whose
+        # partnership ended.
+        alone = [p for p in people if p.id not in active]
+        options = [
+            (f"{p.name} ({'no partner now' if p.id in ever else 'not paired yet'})", p.id)
+            for p in alone
+        ] + [(p.name, p.id) for p in people if p.id in active]
         self._loading_pairing = True
         try:
             for field, prompt in (

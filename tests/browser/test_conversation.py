@@ -112,7 +112,7 @@ def test_prepare_talk_and_end_then_pair_again(workbook, visit, demo_database):
     dashboard.assert_clean()
     board = dashboard.page
     field(board, "Person").select_option(label=f"Quinn {token} (no partner now)")
-    field(board, "New partner").select_option(label=f"Sasha {token} (no partner now)")
+    field(board, "New partner").select_option(label=f"Sasha {token} (not paired yet)")
     board.get_by_role("button", name="Pair them").click()
     expect(board.get_by_role("status").filter(has_text="are partners from")).to_be_visible(
         timeout=KERNEL_MS
