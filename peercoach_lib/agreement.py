@@ -70,6 +70,8 @@ class Findings:
 
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
+    #: The bookings (by their place in the list checked) that the schedule's error names.
+    bookings: set[int] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -282,12 +284,13 @@ def check(
     first = agreement.first_session_on
     numbered_all = numbers(bookings, held=len(logged))
     implausible = [
-        (k, b.on)
-        for k, b in zip(numbered_all, bookings, strict=True)
+        (i, k, b.on)
+        for i, (k, b) in enumerate(zip(numbered_all, bookings, strict=True))
         if not EARLIEST_DATE <= b.on <= LATEST_DATE
     ]
     if implausible:
-        k, day = implausible[0]
+        found.bookings = {i for i, _k, _day in implausible}
+        _i, k, day = implausible[0]
         found.errors["schedule"] = (
             f"{'A cancelled session' if k is None else f'Session {k}'} is on "
             f"{dates.short(day)}: a session date must be between {EARLIEST_DATE.year} and "
@@ -389,8 +392,10 @@ def check(
         named.update(k for k, _day in behind)
     if first is not None and (early := [d for k, d in numbered if d < first and k not in named]):
         problems.append(f"a session is booked on {dates.short(early[0])}, before the first session")
+        named.update(k for k, d in numbered if d < first)
     if problems:
         found.errors["schedule"] = "; ".join(problems)
+        found.bookings = {i for i, k in enumerate(numbered_all) if k in named}
     past = [k for k, day in changed if day < today]
     if past:
         which = (

@@ -1148,8 +1148,15 @@ def test_the_schedule_s_problems_are_said_together(store, pair, app):
     said = later.schedule_field.message.value
     assert "Session 3 has no date: choose its day, or tick it cancelled" in said
     assert "Sessions 4 and 5 are both on" in said
+    # The boxes it names are marked (the page marks them invalid, described by the error).
+    marked = [forms.INVALID in row.children[0]._dom_classes for row in later.rows.children]
+    assert marked == [k in (2, 3, 4) for k in range(len(marked))]
     later.save_button.click()
     assert "Nothing was saved" in later.result.value
+    later.rows.children[3].children[0].value = later.bookings[3].on + dt.timedelta(days=1)
+    later.rows.children[2].children[0].value = later.bookings[2].on
+    assert "schedule" not in later.check()[1].errors
+    assert not any(forms.INVALID in row.children[0]._dom_classes for row in later.rows.children)
 
 
 def test_a_saved_agreement_none_held_yet_moves_its_first_date_with_the_day(store, pair, app):

@@ -1411,6 +1411,7 @@ class AgreementApp(widgets.VBox):
                     else f"every session booked is held or missed; the schedule goes on from "
                     f"{dates.short(continues)}: end on that day or later",
                 )
+        pointed = set(self._emptied)  # the rows the schedule's error names
         if self.partnership is not None:
             started = self.partnership.started_on
             early = [b.on for b in self.bookings if not b.cancelled and b.on < started]
@@ -1426,6 +1427,9 @@ class AgreementApp(widgets.VBox):
                     "that day or later"
                 )
             elif early:
+                pointed.update(
+                    k for k, b in enumerate(self.bookings) if not b.cancelled and b.on < started
+                )
                 ag.add_problem(
                     findings.errors,
                     "schedule",
@@ -1449,12 +1453,21 @@ class AgreementApp(widgets.VBox):
                 saved=self.saved,
             )
             findings.warnings.update(found.warnings)
+            pointed |= found.bookings
             for path, message in found.errors.items():
                 if path == "schedule":  # said together with the form's own
                     ag.add_problem(findings.errors, path, message)
                 else:
                     findings.errors.setdefault(path, message)
         forms.show_messages(self.fields, findings.errors, findings.warnings)
+        # The sessions the schedule's error names are marked invalid (and described by it),
+        # not every date in the list.
+        for k, row in enumerate(self.rows.children):
+            picker = row.children[0]
+            if k in pointed and "schedule" in findings.errors:
+                picker.add_class(forms.INVALID)
+            else:
+                picker.remove_class(forms.INVALID)
         # A refusal's summary names the fields still marked (it stood whole till the last).
         forms.restate(self.result, self.fields.values())
         self._show_status(agreement)

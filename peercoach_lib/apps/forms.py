@@ -34,7 +34,7 @@ LABEL_WIDTH = "240px"
 #: words, up to 500 characters) goes above its box, in the boxes' column.
 LONG_LABEL_CHARS = 64
 #: The class of a control an error under its list names (the page marks it aria-invalid).
-_INVALID = "peercoach-invalid"
+INVALID = "peercoach-invalid"
 _STYLE = {"description_width": LABEL_WIDTH}
 _WIDE = widgets.Layout(width="min(100%, 760px)")
 
@@ -1459,10 +1459,10 @@ class RowList(widgets.VBox):
             said = "; ".join(self._renumbered(e) for e in self._errors if e[0] is row)
             note.value = message_html("error", said) if said else ""
         for control in self._marked:
-            control.remove_class(_INVALID)
+            control.remove_class(INVALID)
         self._marked = [c for e in self._errors for c in e[2]]
         for control in self._marked:
-            control.add_class(_INVALID)
+            control.add_class(INVALID)
 
     def _renumbered(self, error: tuple[dict | None, int, list, str]) -> str:
         """An error's text naming its row by the number the row has now ("Step 3" -> "Step 2"

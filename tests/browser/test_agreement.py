@@ -394,3 +394,37 @@ def test_a_date_typed_part_by_part_reaches_the_app_only_when_its_box_is_left(wor
     expect(message_under(page, "First session")).to_have_count(0)
     assert [rows.nth(k).input_value() for k in range(rows.count())] == booked
     visit_.assert_clean()
+
+
+def test_the_sessions_a_schedule_error_names_are_the_ones_marked(workbook, visit):
+    """Two sessions moved onto one day: those two boxes are marked invalid and described by
+    the error (not every date of the list, nor the cancelled ticks), and the refusal's "Show
+    me where" goes to the first of them."""
+    visit_ = visit(workbook.url(NOTEBOOK, partnership=PARTNERSHIP, person=CARMEN))
+    visit_.assert_clean()
+    page = visit_.page
+    rows = page.locator("label").filter(has_text=re.compile(r"^Session \d+$"))
+    expect(rows.first).to_be_visible()
+    if (short := 3 - rows.count()) > 0:  # other tests may have left fewer booked
+        number = field(page, "Number of sessions")
+        fill(page, "Number of sessions", str(int(number.input_value()) + short))
+        expect(rows).to_have_count(3, timeout=KERNEL_MS)
+    labels = [booked_label(page, k) for k in range(3)]
+    boxes = [field(page, label) for label in labels]
+    boxes[2].fill(boxes[1].input_value())
+    boxes[2].blur()
+    error = page.locator(".peercoach-error").filter(has_text=re.compile(r"are both on"))
+    expect(error).to_have_text(
+        re.compile(rf"{labels[1].replace('Session', 'Sessions')} and {labels[2][8:]} are both on")
+    )
+    expect(boxes[0]).not_to_have_attribute("aria-invalid", "true")
+    for box in boxes[1:]:
+        expect(box).to_have_attribute("aria-invalid", "true")
+        expect(box).to_have_accessible_description(re.compile(r"^Error: Sessions"))
+    cancelled = page.get_by_role("checkbox", name="cancelled")
+    for k in range(cancelled.count()):
+        expect(cancelled.nth(k)).not_to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="Save agreement").click()
+    page.get_by_role("link", name="Show me where").click()
+    expect(boxes[1]).to_be_focused()
+    visit_.assert_clean()
