@@ -970,8 +970,16 @@ def merge(loaded: Version, stored: Version, mine: Version, by: int | None) -> Ve
         return mine
     base, theirs, ours = shared_part(loaded) or {}, shared_part(stored), shared_part(mine)
     base, ours = with_goals_merged(base, theirs, ours)
-    merged, clashes = merging.merge_values(base, theirs, ours, list(ours))
-    merged |= {key: theirs[key] for key in clashes}  # what was saved, for the form to show
+    # The saver's own part too, field by field: saved from another window of theirs since,
+    # it is kept where this window did not change it, and a field both changed is a clash
+    # (it was overwritten whole).
+    own = [_own_part(version, by) for version in (was, now, new)]
+    if own[2][_AFFIRMED] and own[1][_AFFIRMED]:
+        own[2][_AFFIRMED] = own[1][_AFFIRMED]  # affirmed in both windows: once, the first time
+    merged, clashes = merging.merge_values(
+        base | own[0], theirs | own[1], ours | own[2], [*ours, *own[2]]
+    )
+    merged |= {key: (theirs | own[1])[key] for key in clashes}  # what was saved, to show
     try:
         resolved = _merged(now, new, merged, by)
     except ValidationError:
@@ -1028,12 +1036,45 @@ def base_of_draft(base: Mapping, partnership_id: int) -> Version:
     shared fields and schedule, without either partner's part."""
     fields = {k: v for k, v in base.items() if k not in ("own_part", "schedule")}
     agreement = Agreement.model_validate({**fields, "partnership_id": partnership_id})
+    if base.get("own_part"):
+        # The drafter's own part as it began, for a save to merge their part against too
+        # (the version is compared with, never saved: the other partner's part is not in it,
+        # which an agreement naming its caller needs).
+        own = PartnerSection.model_validate(base["own_part"])
+        agreement = agreement.model_copy(update={"partners": [own]})
     return agreement, draft_bookings(base["schedule"])
+
+
+#: How :func:`merge` names a field of the saver's own part ("own_part.hopes").
+OWN_PART = "own_part."
+_AFFIRMED = OWN_PART + "affirmed_at"
+
+
+def _own_part(agreement: Agreement | None, by: int | None) -> dict:
+    """The part of ``by`` in ``agreement``, field by field (as :data:`OWN_PART` names them);
+    empty without a partner."""
+    if by is None:
+        return {}
+    found = agreement and next((s for s in agreement.partners if s.person_id == by), None)
+    section = found or PartnerSection(person_id=by)
+    return {OWN_PART + k: v for k, v in section.model_dump(exclude={"person_id"}).items()}
+
+
+def own_part_title(name: str) -> str | None:
+    """The title of a field :func:`merge` names as the saver's own ("What I hope to get out
+    of peer coaching"), or None for a shared field."""
+    if not name.startswith(OWN_PART):
+        return None
+    return PartnerSection.model_fields[name.removeprefix(OWN_PART)].title
 
 
 def _merged(now: Agreement, new: Agreement, merged: dict, by: int | None) -> Version:
     schedule = merged.pop("schedule")
-    own = {s.person_id: s for s in new.partners if s.person_id == by}
+    fields = {
+        k.removeprefix(OWN_PART): merged.pop(k) for k in list(merged) if k.startswith(OWN_PART)
+    }
+    written = {s.person_id for s in [*now.partners, *new.partners]}
+    own = {by: PartnerSection(person_id=by, **fields)} if by in written else {}
     sections = {s.person_id: s for s in now.partners} | own
     order = [s.person_id for s in new.partners] or list(sections)
     agreement = Agreement.model_validate(

@@ -430,6 +430,44 @@ def test_a_save_from_a_form_opened_before_another_save_merges_or_is_refused(stor
     assert ag.save(store, same, opened[1], by=bob.id, loaded=opened)[0].minutes_per_person == 50
 
 
+def test_a_partners_own_part_saved_from_two_windows_merges_or_is_refused(store, pair):
+    """Alice saves her hopes in one window, then saves from another opened before: her own
+    part was taken whole from the second window, the first's words lost while the page said
+    they were kept."""
+    p, alice, bob = pair["partnership"], pair["alice"], pair["bob"]
+    sections = [model.PartnerSection(person_id=alice.id), model.PartnerSection(person_id=bob.id)]
+    opened = ag.save(store, _agreement(partnership_id=p.id, partners=sections), _weekly(2))
+    now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+    def alices(**changes):
+        return opened[0].replace(partners=[sections[0].replace(**changes), sections[1]])
+
+    ag.save(store, alices(hopes="From window B", affirmed_at=now), opened[1], by=alice.id,
+            loaded=opened)  # fmt: skip
+    # Window A changed another field of hers, and affirmed too: both kept, affirmed once.
+    merged, _ = ag.save(
+        store,
+        alices(support_looks_like="From window A", affirmed_at=now + dt.timedelta(minutes=5)),
+        opened[1],
+        by=alice.id,
+        loaded=opened,
+    )
+    mine = merged.partners[0]
+    assert (mine.hopes, mine.support_looks_like, mine.affirmed_at) == (
+        "From window B",
+        "From window A",
+        now,
+    )
+    # The same field changed in both: refused, named as the form labels it, nothing saved.
+    with pytest.raises(ConflictError) as caught:
+        ag.save(store, alices(hopes="From window A"), opened[1], by=alice.id, loaded=opened)
+    assert caught.value.fields == ("own_part.hopes",)
+    assert ag.own_part_title("own_part.hopes") == "What I hope to get out of peer coaching"
+    assert caught.value.merged[0].partners[0].hopes == "From window B"  # as saved, to show
+    (stored,) = store.find(model.Agreement)
+    assert stored.partners[0].hopes == "From window B"
+
+
 def test_a_session_says_when_it_starts_in_the_readers_time_too():
     agreement = _agreement(time=dt.time(18, 30), time_zone="Europe/London")
     session = model.Session(partnership_id=1, scheduled_on=dt.date(2026, 11, 24))

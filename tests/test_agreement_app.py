@@ -681,8 +681,8 @@ def test_two_partners_saving_at_once_lose_nothing(store, pair):
     stale.save_button.click()
     said = stale.result.value
     assert (
-        "Alice saved this agreement after you opened it, and changed Minutes of coaching each"
-        in said
+        "Alice saved this agreement after you opened it, and changed \u201cMinutes of coaching "
+        "each\u201d" in said
     )
     assert store.find(model.Agreement)[0].minutes_per_person == 55
     assert stale.minutes.value == 60  # still on screen
@@ -1352,6 +1352,22 @@ def _opened_by(store, pair, who: str) -> AgreementApp:
     )
 
 
+def test_ones_own_part_changed_in_two_windows_is_a_clash_named_as_labelled(store, pair, app):
+    fill_everything(app, pair)
+    app.save_button.click()
+    one, other = _opened_by(store, pair, "alice"), _opened_by(store, pair, "alice")
+    one.panels[0].hopes.value = "Written in the first window"
+    one.save_button.click()
+    assert "Saved at" in one.result.value
+    other.panels[0].hopes.value = "Written in the second window"
+    other.save_button.click()
+    said = html.unescape(other.result.value)
+    assert "Nothing was saved: You saved this agreement from another window" in said
+    assert q("What I hope to get out of peer coaching") in said
+    (stored,) = store.find(model.Agreement)
+    assert stored.partners[0].hopes == "Written in the first window"
+
+
 def test_what_a_partner_typed_and_did_not_save_is_back_when_they_open_it_again(store, pair, app):
     fill_everything(app, pair)
     app.save_button.click()
@@ -1461,8 +1477,14 @@ def test_two_fields_changed_differently_are_named_as_a_sentence_names_them(store
     mine.save_button.click()
     theirs.medium.value, theirs.minutes.value = Medium.IN_PERSON, 60
     theirs.save_button.click()
-    assert "and changed Medium and Minutes of coaching each differently" in theirs.result.value
-    assert "then set Medium and Minutes of coaching each as you both agree" in (theirs.result.value)
+    assert (
+        "and changed \u201cMedium\u201d and \u201cMinutes of coaching each\u201d differently"
+        in theirs.result.value
+    )
+    assert (
+        "then set \u201cMedium\u201d and \u201cMinutes of coaching each\u201d as you both agree"
+        in (theirs.result.value)
+    )
 
 
 def test_a_field_is_checked_as_it_is_left_not_only_on_saving(store, pair, app):

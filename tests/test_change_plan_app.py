@@ -411,7 +411,7 @@ def test_two_windows_on_one_plan_keep_both_saves(store, pair, app):
     second.supports.value = "A coach"
     second.save_button.click()
     assert "changed differently" in second.result.value
-    assert "Who and what can help changed differently" in second.result.value
+    assert "\u201cWho and what can help\u201d changed differently" in second.result.value
     assert store.get(model.ChangePlan, saved.id).supports == "My sister"
     second.save_button.click()
     assert "Saved at" in second.result.value

@@ -355,7 +355,7 @@ def test_two_windows_on_one_preparation_keep_both_saves(store, pair, booked):
     one.save_button.click()
     two.purpose.value = "Whether to apply at all"
     two.save_button.click()
-    assert "with Purpose changed differently" in two.result.value, two.result.value
+    assert "with \u201cPurpose\u201d changed differently" in two.result.value, two.result.value
     assert store.find(model.SessionPrep, person_id=alice)[0].purpose == "Apply or not"
     two.save_button.click()
     assert store.find(model.SessionPrep, person_id=alice)[0].purpose == "Whether to apply at all"

@@ -772,7 +772,9 @@ class AgreementApp(widgets.VBox):
         field = self.fields.get(name)
         if field is not None and getattr(field.control, "description", ""):
             return field.control.description
-        return "the schedule" if name == "schedule" else Agreement.model_fields[name].title or name
+        if name == "schedule":
+            return "the schedule"
+        return ag.own_part_title(name) or Agreement.model_fields[name].title or name
 
     def _fill(
         self, agreement: Agreement, bookings: list[ag.Booking], *, saved: Agreement | None
@@ -1501,7 +1503,7 @@ class AgreementApp(widgets.VBox):
                 if exc.by == self.acting.value
                 else f"{html.escape(who.name) if who else 'Someone'} saved this agreement"
             )
-            fields = html.escape(forms.listed(self._label(name) for name in exc.fields))
+            fields = forms.named_fields(self._label(name) for name in exc.fields)
             self.result.value = forms.notice(
                 "error",
                 f"Nothing was saved: {saver} after you opened it, and changed {fields} "

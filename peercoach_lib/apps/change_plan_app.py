@@ -844,7 +844,7 @@ class ChangePlanApp(widgets.VBox):
         self.result.value = forms.notice(
             "error",
             "Nothing was saved: this plan was saved in another window after you opened it, with "
-            f"{html.escape(forms.listed(fields))} changed differently. What was changed only there "
+            f"{forms.named_fields(fields)} changed differently. What was changed only there "
             "is now on screen, with your changes: set those fields as you want them, and save "
             "again.",
         )

@@ -914,6 +914,11 @@ def listed(items: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
+def named_fields(labels: Iterable[str]) -> str:
+    """Fields as a notice lists them, quoted (many labels are phrases), as HTML."""
+    return html.escape(listed(map(quoted, labels)))
+
+
 def refused(
     fields: Mapping[str, Field | RowList],
     unplaced: Iterable[str] = (),

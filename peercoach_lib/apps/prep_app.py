@@ -797,7 +797,7 @@ class SessionPrepApp(widgets.VBox):
             self.result.value = forms.notice(
                 "error",
                 "Nothing was saved: this preparation was saved in another window after you "
-                f"opened it, with {html.escape(forms.listed(exc.fields))} changed differently. "
+                f"opened it, with {forms.named_fields(exc.fields)} changed differently. "
                 "What was changed only there is now on screen, with your changes: set those as "
                 "you want them, and save again.",
             )
