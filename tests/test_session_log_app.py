@@ -426,6 +426,23 @@ def test_minutes_of_a_session_not_held_do_not_block_saving_it(demo_pair):
     assert store.get(model.Session, s1.id).status is SessionStatus.MISSED
 
 
+def test_a_session_my_partner_logged_opens_for_my_part_days_later(demo_pair):
+    """Zoë logs Tuesday's session as held; Inès opens the log on Friday, nothing booked due:
+    it opened on a blank unplanned session, held today, which saved made a session that never
+    was. It opens on Tuesday's, for her part, until she has written some of it."""
+    store, pair, _, (s1, s2, _s3) = demo_pair
+    log(store, pair, s1, reviews={}, new=["Walk at lunch"], level=0)
+    friday = s1.scheduled_on + dt.timedelta(days=3)
+    assert friday < s2.scheduled_on  # nothing booked is due
+    theirs = partner_log(store, pair, friday)
+    assert theirs.session.value == s1.id
+    assert open_log(store, pair, friday).session.value == UNPLANNED  # Zoë logged hers
+    theirs.note.value = "What I took from it"
+    theirs.save_button.click()
+    assert "Saved" in theirs.result.value, theirs.result.value
+    assert partner_log(store, pair, friday).session.value == UNPLANNED
+
+
 def partner_log(store, pair, today) -> SessionLogApp:
     """The log as the pair's second partner opens it on ``today``."""
     return SessionLogApp(store, person_id=pair.person_b_id, partnership_id=pair.id, today=today)

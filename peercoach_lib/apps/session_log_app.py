@@ -458,9 +458,10 @@ class SessionLogApp(widgets.VBox):
         due.sort(key=lambda s: self._starts_later_today(s) is not None)
         # Where I left a draft lately (a reload, or back the next day); else the booked
         # session now due (one that has begun before one later today); with none due (all
-        # logged, or the next one still ahead), the session logged today (mine just saved, or
-        # my partner's, for my part), which a blank unplanned session on the same day could
-        # not be saved beside; else a session held today that was not booked.
+        # logged, or the next one still ahead), the last session my partner logged as held
+        # and I have written nothing of (else I would log it again as an unplanned one); else
+        # the session logged today (mine just saved), which a blank unplanned session on the
+        # same day could not be saved beside; else a session held today that was not booked.
         left = session_log.recent_draft_session(self.store, self.person.value, self.partnership.id)
         offered = {value for _label, value in self.session.control.options}
         logged_today = [
@@ -472,9 +473,17 @@ class SessionLogApp(widgets.VBox):
             self.session.value = left
         elif due:
             self.session.value = due[0].id
+        elif (waiting := self._awaiting_my_part(sessions)) is not None and waiting in offered:
+            self.session.value = waiting
         else:
             self.session.value = logged_today[-1].id if logged_today else UNPLANNED
         self._on_session()
+
+    def _awaiting_my_part(self, sessions: list[Session]) -> int | None:
+        if self.person.value is None:
+            return None
+        waiting = session_log.awaiting_part(self.store, sessions, self.person.value)
+        return waiting.id if waiting else None
 
     def _label(self, session: Session) -> str:
         day = session.day
