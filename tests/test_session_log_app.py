@@ -1189,8 +1189,32 @@ def test_a_session_still_to_log_lists_what_a_session_held_late_committed_to(demo
     app.save_button.click()
     assert "Saved the held session" in app.result.value, app.result.value
     app = open_log(store, pair, s2.scheduled_on + dt.timedelta(days=7))
-    app.session.value = s2.id  # still to log: whatever is open may be followed up in it
+    app.session.value = s2.id  # still to log, shown on its booked day, before the late one
+    assert "Late one" not in {r.commitment.text for r in app._review_rows()}
+    app.held_on.value = s2.scheduled_on + dt.timedelta(days=7)  # held today, after it
     assert "Late one" in {r.commitment.text for r in app._review_rows()}
+
+
+def test_an_unplanned_session_on_a_day_gone_by_lists_only_what_was_open_then(demo_pair):
+    """An unplanned session dated before the last one held listed the commitments made in
+    that later session, to follow up in a session held before they were made. What was chosen
+    in a row stays when the day is changed and changed back."""
+    store, pair, _plan, (s1, s2, _s3) = demo_pair
+    log(store, pair, s1, reviews={}, new=["Before"], level=0)
+    log(store, pair, s2, reviews={"Before": CS.OPEN}, new=["After"], level=0)
+    app = open_log(store, pair, s2.scheduled_on + dt.timedelta(days=2))
+    app.session.value = UNPLANNED
+    app.held_on.value = s2.scheduled_on + dt.timedelta(days=1)
+    assert [r.commitment.text for r in app._review_rows()] == ["Before", "After"]
+    app._review_rows()[0].status.value = CS.DONE
+    app.held_on.value = s2.scheduled_on - dt.timedelta(days=1)
+    assert [r.commitment.text for r in app._review_rows()] == ["Before"]
+    app.held_on.value = s2.scheduled_on + dt.timedelta(days=1)
+    rows = app._review_rows()
+    assert [(r.commitment.text, r.status.value) for r in rows] == [
+        ("Before", CS.DONE),
+        ("After", CS.OPEN),
+    ]
 
 
 def test_following_up_in_a_later_session_is_no_change_to_the_session_it_was_made_in(demo_pair):

@@ -176,6 +176,10 @@ class SessionLogApp(widgets.VBox):
         self.demo = widgets.HTML()
         self.draft_bar = forms.DraftBar("the session")
         self.held_on = forms.date("Date", "held_on")
+        #: The person's commitments open for the session chosen, and the partnership's
+        #: sessions' days (which of them are shown follows the date, see _show_reviews).
+        self._open_reviews: list[Commitment] | None = None
+        self._session_days: dict[int, dt.date | None] = {}
         self.status = forms.Field(
             widgets.ToggleButtons(
                 options=[
@@ -635,6 +639,7 @@ class SessionLogApp(widgets.VBox):
         unlogged = 0 if session and session.status is SessionStatus.HELD else agreed
         self.first_half.value = halves.get((a, b), unlogged)
         self.second_half.value = halves.get((b, a), unlogged)
+        self._open_reviews = None  # the previous session's, until this one's are read below
         self.held_on.value = session.day if session else self.today
         # A session logged as rescheduled shows the day it is booked again on: saving it again
         # keeps that booking (or moves it), rather than making another.
@@ -651,13 +656,11 @@ class SessionLogApp(widgets.VBox):
         notes = self.store.find(SessionNote, session_id=sid, person_id=me) if sid else []
         self.note.value = notes[0].text if notes else ""
         self.share_note.value = notes[0].shared if notes else False
-        reviews = session_log.open_commitments(self.store, me, self.partnership.id, sid)
-        self.reviews.children = [CommitmentRow(c, today=self.today) for c in reviews] or [
-            widgets.HTML(f"<p style='margin-left:{forms.LABEL_WIDTH}'>Nothing to follow up.</p>")
-        ]
-        for row in self._review_rows():
-            row.status.observe(runtime.guarded(self._on_edit), names="value")
-            row.obstacle.observe(runtime.guarded(self._on_edit), names="value")
+        self._open_reviews = session_log.open_commitments(self.store, me, self.partnership.id, sid)
+        self._session_days = {
+            s.id: s.day for s in self.store.find(Session, partnership_id=self.partnership.id)
+        }
+        self._show_reviews(anew=True)
         # A goal achieved or dropped since this session says so ("Walk more (achieved)").
         names = change_plan.plan_names(self.plans)
         self.plan_names = {
@@ -715,6 +718,36 @@ class SessionLogApp(widgets.VBox):
         field.control.observe(runtime.guarded(self._on_edit), names="value")
         return field
 
+    def _show_reviews(self, *, anew: bool = False) -> None:
+        """The commitments to follow up in this session: of those still open, the ones made
+        before the day in the date box (one made in a later session cannot be followed up in
+        it: an unplanned session on a day gone by listed them). A row kept keeps what was
+        chosen in it when the day changes."""
+        if self._open_reviews is None:
+            return
+        day = self.held_on.value
+        shown = [
+            c
+            for c in self._open_reviews
+            if c.made_in_session_id is None
+            or c.reviewed_in_session_id is not None
+            or day is None
+            or (self._session_days.get(c.made_in_session_id) or dt.date.min) < day
+        ]
+        rows = {r.commitment.id: r for r in self._review_rows()}
+        if not anew and [c.id for c in shown] == list(rows):
+            return
+        kept = [] if anew else [rows[c.id] for c in shown if c.id in rows]
+        made = [CommitmentRow(c, today=self.today) for c in shown if anew or c.id not in rows]
+        for row in made:
+            row.status.observe(runtime.guarded(self._on_edit), names="value")
+            row.obstacle.observe(runtime.guarded(self._on_edit), names="value")
+        order = {c.id: k for k, c in enumerate(shown)}
+        children = sorted([*kept, *made], key=lambda r: order[r.commitment.id])
+        self.reviews.children = children or [
+            widgets.HTML(f"<p style='margin-left:{forms.LABEL_WIDTH}'>Nothing to follow up.</p>")
+        ]
+
     def _review_rows(self) -> list[CommitmentRow]:
         return [r for r in self.reviews.children if isinstance(r, CommitmentRow)]
 
@@ -743,6 +776,7 @@ class SessionLogApp(widgets.VBox):
     def _on_held_day(self, _change=None) -> None:
         """A session after today shown as held (one booked ahead, chosen): noted at once, not
         only once everything is typed and saved."""
+        self._show_reviews()
         day, held = self.held_on.value, self.status.value is SessionStatus.HELD
         starts = self._starts_later_today()
         if held and day is not None and day > self.today:
