@@ -254,7 +254,7 @@ def pair(
             # Said alone: that they left matters more than where they were.
             raise ValidationError("New partnership", left)
         # Every other fault at once, so that one correction does not meet the next.
-        errors = _names_taken(tx, person_a, person_b)
+        errors = names_taken(tx, person_a, person_b)
         cohorts = {known[p].cohort_id for p in (person_a, person_b) if p in known} - {None}
         if cohort_id is None and len(cohorts) > 1:
             errors.append(
@@ -294,7 +294,7 @@ def same_name(a: str, b: str) -> bool:
     return name_key(a) == name_key(b)
 
 
-def _names_taken(tx: Transaction, *partners: int | Person) -> list[FieldError]:
+def names_taken(tx: Transaction, *partners: int | Person | None) -> list[FieldError]:
     """A new person needs a name nobody in the workbook has (nor the other new partner): two
     people of one name cannot be told apart in any chooser."""
     new = [(k, p) for k, p in enumerate(partners) if isinstance(p, Person)]
@@ -323,7 +323,9 @@ def _names_taken(tx: Transaction, *partners: int | Person) -> list[FieldError]:
         else:
             continue
         path = ("person_a_name", "person_b_name")[k]
-        errors.append(FieldError(path, "Name of the new person", message))
+        errors.append(
+            FieldError(path, ("First partner's name", "Second partner's name")[k], message)
+        )
     return errors
 
 

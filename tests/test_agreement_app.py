@@ -11,7 +11,7 @@ import icalendar
 import pytest
 
 from peercoach_lib import dates, model, my_data, partnerships
-from peercoach_lib.apps import forms
+from peercoach_lib.apps import agreement_app, forms
 from peercoach_lib.apps.agreement_app import NEW, AgreementApp
 from peercoach_lib.model import Frequency, Medium, SessionFormat, Weekday
 from tests.examples import quoted as q
@@ -267,9 +267,10 @@ def test_downloads_are_the_agreement_and_a_calendar(store, pair, app):
     assert len(list(events.walk("VEVENT"))) == 6
 
 
-def test_a_new_partnership_with_a_new_person(store, pair):
+def test_a_new_partnership_with_a_new_person(store, pair, monkeypatch):
     cohort = pair["cohort"]
     dee = store.save(model.Person(name="Dee", cohort_id=cohort.id))
+    monkeypatch.setattr(agreement_app, "computer_time_zone", lambda: "Europe/Madrid")
     app = AgreementApp(store, today=TODAY)
     assert app.form.layout.display == "none"
     creator = app.new
@@ -277,8 +278,20 @@ def test_a_new_partnership_with_a_new_person(store, pair):
     creator.first.value = dee.id
     creator.second.value = NEW
     creator.second_name.value = "Carmen Castro"
+    # Someone new reads the computer's clock unless their own is chosen (it was UTC, and
+    # "your time" said so to a person in Madrid).
+    assert creator.second_zone.value == "Europe/Madrid"
+    assert creator.second_zone.layout.display == "flex"
+    assert creator.first_zone.layout.display == "none"
+    creator.second_zone.value = "Mars/Olympus"
+    creator.create.click()
+    assert "must be a time zone name" in creator.second_zone.message.value
+    assert store.find(model.Person, name="Carmen Castro") == []
+    creator.second_zone.value = "asia/kolkata "
+    assert creator.second_zone.value == "Asia/Kolkata"
     creator.create.click()
     carmen = store.find(model.Person, name="Carmen Castro")[0]
+    assert carmen.time_zone == "Asia/Kolkata"
     created = next(p for p in store.find(model.Partnership) if carmen.id in p.members)
     assert created.members == (dee.id, carmen.id)
     # In Dee's cohort, which Carmen joins: the facilitator's dashboard shows the pair.
@@ -301,6 +314,7 @@ def test_two_new_people_are_paired_in_the_cohort_chosen_or_told_they_are_in_none
     assert creator.cohort.layout.display == "flex"
     # A new person by the name of someone in the workbook cannot be told apart from them.
     creator.second_name.value = "  alice "
+    assert "Alice is in the workbook already" in creator.second_name.message.value  # as left
     creator.create.click()
     assert "Alice is in the workbook already: choose them in the list" in (
         creator.second_name.message.value
@@ -368,6 +382,9 @@ def test_someone_in_a_running_partnership_is_not_paired_again_here(store, pair):
     assert "Bob is in the workbook already" in creator.second_name.message.value
 
 
+SECOND_NAME = q("Second partner's name")
+
+
 def test_a_partner_in_a_running_partnership_is_said_with_the_forms_own_faults(store, pair):
     """Alice is paired already, and the new partner's name is empty: both said at the first
     click (Alice's came only once the name was filled in)."""
@@ -379,8 +396,8 @@ def test_a_partner_in_a_running_partnership_is_said_with_the_forms_own_faults(st
     assert "cannot be empty" in creator.second_name.message.value
     assert "is in a running partnership with Bob" in creator.first.message.value
     assert (
-        f"Nothing was created: {q('First partner')} and {q('Name of the new person')} "
-        "need attention" in creator.result.value
+        f"Nothing was created: {q('First partner')} and {SECOND_NAME} "
+        "need attention" in html.unescape(creator.result.value)
     )
 
 

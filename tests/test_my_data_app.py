@@ -245,3 +245,25 @@ def test_demo_people_see_the_demo_notice(demo_store):
     person = demo_store.find(model.Person, role="participant")[0]
     app = MyDataApp(demo_store, person_id=person.id)
     assert "Demo data" in app.demo.value
+
+
+def test_a_person_sets_their_own_time_zone(store, pair):
+    """Someone added without a zone of their own read "your time" on UTC clocks, with no way
+    to change it."""
+    alice = pair["alice"]
+    app = MyDataApp(store, person_id=alice.id)
+    assert app.zone.value == alice.time_zone
+    app.zone.value = "Mars/Olympus"
+    app.zone_button.click()
+    assert "choose a time zone from the list" in app.zone.message.value
+    assert store.get(model.Person, alice.id).time_zone == alice.time_zone  # nothing saved
+    app.zone.value = "asia/kolkata"
+    assert app.zone.value == "Asia/Kolkata"  # as the list spells it
+    app.zone_button.click()
+    assert app.zone.message.value == ""
+    assert "Saved: your time zone is Asia/Kolkata (Kolkata time," in app.zone_result.value
+    assert store.get(model.Person, alice.id).time_zone == "Asia/Kolkata"
+    assert "Asia/Kolkata" in widget_text(app.sections["person"])
+    app.zone.value = "Europe/Paris"  # edited again: what was saved is no longer what it says
+    assert app.zone_result.value == ""
+    assert MyDataApp(store, person_id=alice.id).zone.value == "Asia/Kolkata"

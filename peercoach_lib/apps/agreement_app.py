@@ -26,7 +26,12 @@ from peercoach_lib.model import (
     SessionStatus,
     Weekday,
 )
-from peercoach_lib.model.base import EARLIEST_DATE, LATEST_DATE, time_zone_name, time_zone_names
+from peercoach_lib.model.base import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    computer_time_zone,
+    time_zone_name,
+)
 from peercoach_lib.store import Store
 
 log = logging.getLogger(__name__)
@@ -204,10 +209,22 @@ class NewPartnership(widgets.VBox):
 
     def __init__(self, app: AgreementApp):
         self.app = app
+        # Someone new: their name, and the clock they read (what "your time" and their day
+        # are reckoned on), suggested as the computer's. Each box named for its partner (two
+        # boxes "Name of the new person" were one name twice to a screen reader).
+        zone = computer_time_zone()
         self.first = forms.dropdown("First partner", "person_a_id", [])
-        self.first_name = forms.text("Name of the new person", "person_a_name")
+        self.first_name = forms.text("First partner's name", "person_a_name")
+        self.first_zone = forms.time_zone("First partner's time zone", "person_a_zone", value=zone)
         self.second = forms.dropdown("Second partner", "person_b_id", [])
-        self.second_name = forms.text("Name of the new person", "person_b_name")
+        self.second_name = forms.text("Second partner's name", "person_b_name")
+        self.second_zone = forms.time_zone(
+            "Second partner's time zone", "person_b_zone", value=zone
+        )
+        for box in (self.first_zone, self.second_zone):
+            forms.spell_time_zone(box)
+        for box in (self.first_name, self.second_name):
+            box.control.observe(runtime.guarded(self._on_name), names="value")
         self.started = forms.date("Starting on", "started_on", value=app.today)
         # Offered where the workbook has cohorts and neither partner is in one yet.
         self.cohort = forms.dropdown("Cohort", "cohort_id", [])
@@ -224,8 +241,10 @@ class NewPartnership(widgets.VBox):
             for f in (
                 self.first,
                 self.first_name,
+                self.first_zone,
                 self.second,
                 self.second_name,
+                self.second_zone,
                 self.started,
                 self.cohort,
             )
@@ -261,6 +280,26 @@ class NewPartnership(widgets.VBox):
         path = self.started.path
         return ({path: problem} if problem else {}), ({path: note} if note else {})
 
+    def _on_name(self, _change) -> None:
+        """A new person's name someone in the workbook has is said as it is left, not only at
+        Create."""
+        partners: list[int | Person | None] = []
+        for chooser, name in ((self.first, self.first_name), (self.second, self.second_name)):
+            if chooser.value != NEW:
+                partners.append(chooser.value)
+                continue
+            try:
+                partners.append(Person(name=name.value))
+            except ValidationError:
+                partners.append(None)  # no name yet, or too long: said at Create
+        with self.app.store.reading() as tx:
+            taken = {e.path: e.message for e in partnerships.names_taken(tx, *partners)}
+        for name in (self.first_name, self.second_name):
+            if name.path in taken:
+                name.show("error", taken[name.path])
+            elif name.kind == "error":
+                name.show()
+
     def _on_started(self, _change) -> None:
         """A start the workbook cannot take is said as it is chosen, not only at Create."""
         forms.show_messages({self.started.path: self.started}, *self._start_messages())
@@ -285,8 +324,12 @@ class NewPartnership(widgets.VBox):
         self._toggle_names()
 
     def _toggle_names(self, _change=None) -> None:
-        for chooser, name in ((self.first, self.first_name), (self.second, self.second_name)):
-            name.layout.display = "flex" if chooser.value == NEW else "none"
+        for chooser, name, zone in (
+            (self.first, self.first_name, self.first_zone),
+            (self.second, self.second_name, self.second_zone),
+        ):
+            for box in (name, zone):
+                box.layout.display = "flex" if chooser.value == NEW else "none"
         self.cohort.layout.display = "flex" if self._without_cohort() else "none"
 
     def _without_cohort(self) -> bool:
@@ -303,14 +346,19 @@ class NewPartnership(widgets.VBox):
             return  # not offered on a shared server (the facilitator pairs people there)
         errors: dict[str, str] = {}
         people = []
-        for chooser, name in ((self.first, self.first_name), (self.second, self.second_name)):
+        for chooser, name, zone in (
+            (self.first, self.first_name, self.first_zone),
+            (self.second, self.second_name, self.second_zone),
+        ):
             if chooser.value is None:
                 errors[chooser.path] = "choose a person, or add someone new"
             elif chooser.value == NEW:
                 try:
-                    people.append(Person(name=name.value))
+                    people.append(Person(name=name.value, time_zone=zone.value))
                 except ValidationError as exc:
-                    errors[name.path] = exc.errors[0].message
+                    for error in exc.errors:
+                        box = zone if error.path == "time_zone" else name
+                        errors.setdefault(box.path, error.message)
             else:
                 people.append(chooser.value)
         if len(people) == 2 and isinstance(people[0], int) and people[0] == people[1]:
@@ -449,18 +497,7 @@ class AgreementApp(widgets.VBox):
         self.time = forms.Field(
             widgets.TimePicker(description="Time", style=forms._STYLE, step=60), "time"
         )
-        self.zone = forms.Field(
-            widgets.Combobox(
-                description="Time zone",
-                options=time_zone_names(),
-                ensure_option=False,
-                placeholder="For example Europe/London",
-                continuous_update=False,  # a name half typed is not yet wrong
-                style=forms._STYLE,
-                layout=widgets.Layout(width="min(100%, 520px)"),
-            ),
-            "time_zone",
-        )
+        self.zone = forms.time_zone("Time zone", "time_zone")
         self.caller = forms.dropdown("Who calls whom", "caller_id", [])
 
         self.first_date = forms.date("First session", "first_session_on")

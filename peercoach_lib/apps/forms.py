@@ -618,6 +618,39 @@ def _number(control, label: str, path: str, low: float, high: float) -> NumberFi
     return NumberField(control, path, low=low, high=high)
 
 
+def time_zone(label: str, path: str, *, value: str = "") -> Field:
+    """A time zone, chosen from the list or typed ("europe/madrid" is shown as it is saved,
+    Europe/Madrid, see :func:`spell_time_zone`)."""
+    from peercoach_lib.model.base import time_zone_names
+
+    return Field(
+        widgets.Combobox(
+            value=value,
+            description=label,
+            options=time_zone_names(),
+            ensure_option=False,
+            placeholder="For example Europe/London",
+            continuous_update=False,  # a name half typed is not yet wrong
+            style=_STYLE,
+            layout=widgets.Layout(width="min(100%, 520px)"),
+        ),
+        path,
+    )
+
+
+def spell_time_zone(field: Field) -> None:
+    """Show a time zone typed as the list does not spell it ("europe/paris ") as it is
+    saved ("Europe/Paris"), as it is left."""
+    from peercoach_lib.model.base import time_zone_name
+
+    def spell(change) -> None:
+        name = time_zone_name(change["new"] or "")
+        if name is not None and name != change["new"]:
+            field.value = name
+
+    field.control.observe(runtime.guarded(spell), names="value")
+
+
 def date(label: str, path: str, *, value=None) -> Field:
     return Field(
         widgets.DatePicker(

@@ -6,15 +6,19 @@ as a file, or have myself deleted.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import logging
+from zoneinfo import ZoneInfo
 
 import ipywidgets as widgets
 
+from peercoach_lib import agreement as ag
 from peercoach_lib import dates, forget, my_data, transfer
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.model import Person, Role
+from peercoach_lib.model.base import time_zone_name
 from peercoach_lib.my_data import Item
 from peercoach_lib.store import Store
 
@@ -262,10 +266,31 @@ class MyDataApp(widgets.VBox):
             layout=widgets.Layout(display="none"),
         )
         self.delete_result = widgets.HTML()
+        # The clock the person reads: their day, "your time" beside a session's, and the
+        # times things were saved on a shared server are reckoned on it.
+        self.zone = forms.time_zone("My time zone", "time_zone")
+        forms.spell_time_zone(self.zone)
+        self.zone_button = widgets.Button(
+            description="Save my time zone",
+            icon="save",
+            layout=widgets.Layout(
+                width="auto", align_self="flex-start", margin=f"4px 0 0 {forms.LABEL_WIDTH}"
+            ),
+        )
+        self.zone_result = widgets.HTML()
         self.body = widgets.VBox(
             [
                 self.demo,
                 self.legend,
+                forms.heading("My time zone"),
+                widgets.HTML(
+                    "<p style='font-size:14px'>The clock you read: a session's time is said in "
+                    "yours too where your partnership's agreement keeps another clock, and your "
+                    "day is this zone's.</p>"
+                ),
+                self.zone,
+                self.zone_button,
+                self.zone_result,
                 forms.heading("Take it with you"),
                 self.export,
                 forms.heading("What is stored about me"),
@@ -296,6 +321,8 @@ class MyDataApp(widgets.VBox):
         self._offer_people(person_id)
         self._offer_facilitator_export(person_id)
         self.person.control.observe(runtime.guarded(self._on_person), names="value")
+        self.zone_button.on_click(runtime.settled(self._on_save_zone))
+        self.zone.control.observe(runtime.guarded(self._on_zone_edit), names="value")
         self.delete_start.on_click(runtime.guarded(self._on_delete_start))
         self.cancel_button.on_click(runtime.guarded(self._on_cancel))
         self.delete_button.on_click(runtime.guarded(self._on_delete))
@@ -331,6 +358,9 @@ class MyDataApp(widgets.VBox):
             return
         self.notice.value = ""
         self.me = self.store.get(Person, person_id)
+        self.zone.value = self.me.time_zone
+        self.zone.show()
+        self.zone_result.value = ""
         self.demo.value = forms.demo_notice() if self.me.is_demo else ""
         self.items = my_data.inventory(self.store, person_id)
         self.sections = {
@@ -339,6 +369,33 @@ class MyDataApp(widgets.VBox):
         }
         self.inventory_box.children = list(self.sections.values())
         self._offer_export(person_id)
+
+    def _on_zone_edit(self, _change=None) -> None:
+        if self.me is not None and self.zone.value != self.me.time_zone:
+            self.zone_result.value = ""  # "Saved" was about the zone before
+
+    def _on_save_zone(self, _button=None) -> None:
+        """Save the person's time zone (what they type checked as it is saved: a zone the list
+        does not have is said beside the box, and nothing is saved)."""
+        if self.me is None:
+            return
+        name = time_zone_name(self.zone.value or "")
+        if name is None:
+            self.zone.show(
+                "error", "choose a time zone from the list, such as Europe/Madrid or Asia/Kolkata"
+            )
+            self.zone_result.value = ""
+            return
+        self.zone.show()
+        if name != self.me.time_zone:
+            self.me = self.store.save(self.me.replace(time_zone=name))
+            self._renew("person")
+        now = dt.datetime.now(ZoneInfo(name))
+        self.zone_result.value = forms.notice(
+            "ok",
+            f"Saved: your time zone is {html.escape(name)} "
+            f"({html.escape(ag.zone_time(name))}, {now:%H:%M} now).",
+        )
 
     def _renew(self, kind: str) -> None:
         """Read one kind's items again, for who sees them now, and show them in its place."""

@@ -88,6 +88,18 @@ def time_zone_name(value: str) -> str | None:
     return _time_zones_by_lower_case().get(value.strip().lower())
 
 
+def computer_time_zone() -> str:
+    """The time zone of the computer the workbook runs on, as the list of zones names it
+    ("Europe/Madrid"); UTC when the computer does not say (or names no place's clock)."""
+    import tzlocal
+
+    try:
+        found = tzlocal.get_localzone_name()
+    except Exception:  # a computer set up oddly: UTC, as a person's zone was before
+        return "UTC"
+    return (found and time_zone_name(found)) or "UTC"
+
+
 def _time_zone(value: str) -> str:
     name = time_zone_name(value)
     if name is None:
