@@ -283,6 +283,20 @@ def pair(
         return _pair(tx, ids[0], ids[1], on=on, cohort_id=cohort_id, by=by)
 
 
+#: A partnership started more than this before today is noted as it is chosen (a year typed
+#: wrong, or a pair entered late, that the cohort's figures count from that day).
+BACK_DATED_DAYS = 28
+
+
+def back_dated_note(on: dt.date, today: dt.date, consequence: str) -> str | None:
+    """What a partnership starting ``on``, long before ``today``, means (``consequence``: for
+    whom the note is); None for a start in the last :data:`BACK_DATED_DAYS` days or later."""
+    days = (today - on).days
+    if days <= BACK_DATED_DAYS:
+        return None
+    return f"that is {days:,} days before today: until the pair logs a session, {consequence}"
+
+
 def name_key(name: str) -> str:
     """A name as lists tell it from others: case, spacing and Unicode form aside (two names
     with one key read the same: "Zoë" with a combining accent is "zoë")."""

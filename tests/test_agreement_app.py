@@ -765,6 +765,19 @@ def test_a_start_long_before_today_is_taken_with_a_note_beside_it(store, pair):
     assert "that is 9,459 days before today" in creator.started.message.value
 
 
+def test_a_pair_in_no_cohort_is_told_of_no_facilitator(store, pair):
+    """Two people new to a workbook with cohorts, in none: nobody's dashboard counts them, so
+    a start long ago is no lapse anyone is told of."""
+    creator = AgreementApp(store, today=TODAY).new
+    creator.refresh()
+    creator.first.value = creator.second.value = NEW
+    creator.started.value = TODAY - dt.timedelta(days=365)
+    assert creator.cohort.value is None and creator.cohort.layout.display == "flex"
+    assert creator.started.message.value == ""
+    creator.cohort.value = pair["cohort"].id  # in a cohort: its facilitator would see it
+    assert "your facilitator sees them as not meeting" in creator.started.message.value
+
+
 def test_a_new_end_date_mends_a_schedule_that_was_too_long(app, pair):
     fill_everything(app, pair)
     app.until.value = dt.date(2031, 12, 31)  # fortnightly: far more than 104 sessions

@@ -758,3 +758,29 @@ def test_each_wording_tip_stands_under_the_field_it_is_about(demo_store, pair):
     assert section.index(app.example_hints) == section.index(app.example) + 1
     app.issue.value = "You never come on time"
     assert "Always and never" in app.hints.value and "Always" not in app.example_hints.value
+
+
+def test_the_pairing_form_s_summary_follows_its_marks_and_a_start_long_ago_is_noted(demo_store):
+    """Refused, then the person chosen, then the partner: "Nobody was paired" named the
+    partner after its mark had gone. A start a year back (a year typed wrong) made a pair
+    flagged as lapsing the day it was made, without a word before."""
+    from peercoach_lib.model import Cohort, Person
+
+    (cohort_,) = demo_store.find(Cohort)
+    a, b = (
+        demo_store.save(Person(name=name, cohort_id=cohort_.id, is_demo=True))
+        for name in ("Nia Newcomer", "Omar Newcomer")
+    )
+    app = CohortDashboardApp(demo_store, today=AS_OF)
+    app.pair_button.click()
+    app.pair_person.value = a.id
+    assert "choose their new partner" in app.pair_partner.message.value  # still missing
+    assert f"Nobody was paired: {q('New partner')} needs attention" in plain(app.pair_result.value)
+    app.pair_partner.value = b.id
+    assert app.pair_partner.message.value == "" and app.pair_result.value == ""
+    app.pair_start.value = AS_OF - dt.timedelta(days=365)
+    said = app.pair_start.message.value
+    assert "that is 365 days before today" in said and "flags them as lapsing" in said
+    assert "peercoach-warning" in said  # a note: the pair can still be made
+    app.pair_start.value = AS_OF - dt.timedelta(days=14)
+    assert app.pair_start.message.value == ""

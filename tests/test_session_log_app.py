@@ -1512,3 +1512,17 @@ def test_a_session_booked_for_later_today_is_noted_when_logged_as_held(store, pa
     app.save_button.click()
     assert "Saved the held session" in app.result.value
     assert "still to come" not in app.held_on.message.value
+
+
+def test_a_low_session_check_says_who_sees_the_flag(demo_pair):
+    """A flag's note spoke of "your facilitator" to a pair in no cohort, which has none."""
+    store, pair, _plan, (s1, _s2, _s3) = demo_pair
+    for in_cohort in (True, False):
+        if not in_cohort:
+            store.save(pair.replace(cohort_id=None))
+        app = open_log(store, pair, s1.scheduled_on)
+        for field in app.check.values():
+            field.value = 1
+        note = app.check_total.value
+        assert "This raises a flag" in note and "talk about it together" in note
+        assert ("your facilitator sees only that a flag was raised" in note) is in_cohort

@@ -47,7 +47,6 @@ SPLIT_MINUTES = 15
 
 #: A new partnership starting more days than this before today is pointed out (four weeks: the
 #: longest rhythm a pair can agree).
-BACK_DATED_DAYS = 28
 
 
 class PartnerPanel(widgets.VBox):
@@ -253,7 +252,8 @@ class NewPartnership(widgets.VBox):
         forms.retire_when_mended(self.result, self.fields.values())
         for chooser in (self.first, self.second):
             chooser.control.observe(runtime.guarded(self._toggle_names), names="value")
-        self.started.control.observe(runtime.guarded(self._on_started), names="value")
+        for control in (self.started.control, self.cohort.control):
+            control.observe(runtime.guarded(self._on_started), names="value")
         self.create.on_click(runtime.settled(self._on_create))
         self.refresh()
 
@@ -267,12 +267,25 @@ class NewPartnership(widgets.VBox):
         """A start well in the past is taken (a partnership entered late), but the dashboard
         counts the pair's time without meeting from it: said before Create, not found there."""
         on = self.started.value
-        if on is None or self._start_problem() or (self.app.today - on).days <= BACK_DATED_DAYS:
+        if on is None or self._start_problem() or not self._facilitated():
             return None
-        return (
-            f"that is {(self.app.today - on).days:,} days before today: until the pair logs a "
-            "session, your facilitator sees them as not meeting since that day, and may be "
-            "told they are lapsing"
+        return partnerships.back_dated_note(
+            on,
+            self.app.today,
+            "your facilitator sees them as not meeting since that day, and may be told they "
+            "are lapsing",
+        )
+
+    def _facilitated(self) -> bool:
+        """Whether the pair chosen would be in a cohort (one with a facilitator to see it);
+        with nobody chosen, whether the workbook has cohorts."""
+        if self.first.value is None and self.second.value is None:
+            return len(self.cohort.control.options) > 1
+        if self._without_cohort():
+            return self.cohort.value is not None
+        return any(
+            isinstance(c.value, int) and self.people[c.value].cohort_id is not None
+            for c in (self.first, self.second)
         )
 
     def _start_messages(self) -> tuple[dict[str, str], dict[str, str]]:
@@ -331,6 +344,7 @@ class NewPartnership(widgets.VBox):
             for box in (name, zone):
                 box.layout.display = "flex" if chooser.value == NEW else "none"
         self.cohort.layout.display = "flex" if self._without_cohort() else "none"
+        self._on_started(None)  # a back-dated start's note depends on the pair's cohort
 
     def _without_cohort(self) -> bool:
         """Whether the pair chosen would be in no cohort, where the workbook has some."""

@@ -79,6 +79,7 @@ class CohortDashboardApp(widgets.VBox):
         self._loading_pairing = False
         #: Just paired, the form emptied: a second click (a double click) pairs nobody again.
         self._paired = False
+        self._pairing_refused = False  # "Pair them" refused since the last pair was made
         self.pair_person = forms.dropdown("Person", "person_a_id", [])
         self.pair_partner = forms.dropdown("New partner", "person_b_id", [])
         self.pair_start = forms.date("Starting on", "started_on", value=self.today)
@@ -684,15 +685,30 @@ class CohortDashboardApp(widgets.VBox):
 
     def _show_pairing_faults(self, errors: dict[str, str]) -> None:
         forms.show_messages(self.pair_fields, errors)
+        # "Nobody was paired" names what is marked now, and goes with the last mark (it named
+        # a field this check had cleared; and a field's error that gave way to another one in
+        # a change took the summary with it).
+        if self._pairing_refused and errors:
+            self.pair_result.value = forms.refused(self.pair_fields, lead="Nobody was paired")
+        else:
+            forms.restate(self.pair_result, self.pair_fields.values())
         on = self.pair_start.value
         if "started_on" not in errors and on is not None:
             ahead = (on - self.today).days
+            back = partnerships.back_dated_note(
+                on,
+                self.today,
+                "this dashboard counts them as not meeting since that day, and flags them as "
+                "lapsing",
+            )
             if ahead > self.FAR_AHEAD_DAYS:
                 self.pair_start.show(
                     "warning",
                     f"{dates.long(on)} is {ahead:,} days from today: the pair appears in no "
                     "figure until then",
                 )
+            elif back is not None:  # a year typed wrong, as one typed ahead
+                self.pair_start.show("warning", back)
 
     def _on_pairing_edit(self, _change=None) -> None:
         """A choice made, or the day changed: its faults said at once (the same person twice,
@@ -700,13 +716,16 @@ class CohortDashboardApp(widgets.VBox):
         if self._loading_pairing:
             return
         self._paired = False
-        self._show_pairing_faults(self._pairing_faults(required=False))
+        # Once "Pair them" was refused, what is still not chosen stays said (choosing the
+        # person took "choose their new partner" away, as if nothing were missing).
+        self._show_pairing_faults(self._pairing_faults(required=self._pairing_refused))
 
     def _on_pair(self, _button) -> None:
         if self._paired:
             return  # what it said of the pair just made stays
         errors = self._pairing_faults(required=True)
         self._show_pairing_faults(errors)
+        self._pairing_refused = bool(errors)
         if errors:
             self.pair_result.value = forms.refused(self.pair_fields, lead="Nobody was paired")
             return
@@ -748,6 +767,7 @@ class CohortDashboardApp(widgets.VBox):
         finally:
             self._loading_pairing = False
         self._paired = True
+        self._pairing_refused = False
         self.pair_result.value = forms.notice(
             "ok",
             f"{html.escape(names[new.person_a_id])} and {html.escape(names[new.person_b_id])} "

@@ -930,12 +930,17 @@ class SessionLogApp(widgets.VBox):
             item_below=self.settings.check_item_below,
         )
         if check.flagged:
+            # A pair in no cohort has no facilitator to see the flag.
+            seen = (
+                "; your facilitator sees only that a flag was raised, never your answers"
+                if self.partnership is not None and self.partnership.cohort_id is not None
+                else ""
+            )
             self.check_total.value = forms.message_html(
                 "warning",
                 f"total {check.total} of 40. This raises a flag ("
                 + "; ".join(check.flag_reasons)
-                + "): talk about it together; your facilitator "
-                "sees only that a flag was raised, never your answers.",
+                + f"): talk about it together{seen}.",
             )
         else:
             self.check_total.value = f"<p style='font-size:13px'>Total {check.total} of 40.</p>"
