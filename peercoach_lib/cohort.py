@@ -274,8 +274,13 @@ def _queries(
     # Follow-through: statuses only, never the commitment's words.
     reviewer = s.alias("reviewer")
     reviewed_on = sa.func.coalesce(reviewer.c.held_on, reviewer.c.scheduled_on)
-    recent = reviewed_on >= recent_from
-    reviewed_in_range = reviewed_on >= start
+    # A follow-up made in the preparation for a session booked for today counts once the
+    # session is logged, or once the day is over, as the session itself does.
+    reviewed_yet = sa.not_(
+        sa.and_(reviewer.c.status == "scheduled", reviewer.c.scheduled_on >= today)
+    )
+    recent = sa.and_(reviewed_on >= recent_from, reviewed_yet)
+    reviewed_in_range = sa.and_(reviewed_on >= start, reviewed_yet)
     out["commitments"] = _frame(
         connection,
         sa.select(
@@ -303,6 +308,7 @@ def _queries(
         c.c.partnership_id.in_(sa.select(p.c.id).where(p.c.cohort_id == cohort_id)),
         c.c.status.in_(["done", "partly", "not done"]),
         reviewed_on.between(start, end),
+        reviewed_yet,
     )
 
     # Coaching minutes each partner received over the pair's last four held sessions by the end:

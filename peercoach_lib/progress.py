@@ -138,8 +138,10 @@ def load(
     commitments = frames["commitments"]
     commitments = commitments[commitments["person_id"] == person_id]
     reviewed = sessions.reviewed(commitments, all_sessions)
-    # Followed up in a preparation for a session still to come: it counts from that day.
-    reviewed = reviewed[pd.to_datetime(reviewed["reviewed_on"]) <= as_of]
+    # Followed up in a preparation for a session still to come: it counts from that day, once
+    # the session is logged or the day is over (as the session counts, held against planned).
+    day = pd.to_datetime(reviewed["reviewed_on"])
+    reviewed = reviewed[(day < as_of) | ((day == as_of) & reviewed["logged"].astype(bool))]
     recent = sessions.follow_through_since(reviewed, as_of - pd.Timedelta(weeks=4))
 
     held, planned, held_unplanned = sessions.held_and_planned(mine, sessions_as_of)

@@ -32,13 +32,16 @@ def follow_through(statuses) -> float | None:
 
 
 def reviewed(commitments: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
-    """Commitments that have been followed up, with the date of the session that reviewed them."""
+    """Commitments that have been followed up, with the date of the session that reviewed them
+    (``reviewed_on``) and whether that session is logged yet (``logged``: not one still
+    booked, whose preparation followed them up ahead)."""
     by_id = sessions.set_index("id")
     when = pd.to_datetime(by_id["held_on"]).fillna(pd.to_datetime(by_id["scheduled_on"]))
     out = commitments[commitments["status"].astype(str) != "open"].copy()
     # reindex, not map: pandas cannot map an empty float column through dates.
     reviewer = out["reviewed_in_session_id"].to_numpy()
     out["reviewed_on"] = when.reindex(reviewer).to_numpy()
+    out["logged"] = (by_id["status"].astype(str) != "scheduled").reindex(reviewer).to_numpy()
     return out.dropna(subset=["reviewed_on"])
 
 

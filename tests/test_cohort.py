@@ -1012,3 +1012,32 @@ def test_the_range_starts_with_the_first_pair_when_the_cohort_was_enrolled_later
     assert app.start.value == early
     assert app.view.pairs.set_index("pair").loc[pair.id, "held"] == 2
     assert cohort.load(store, c.id, end=END).start == early
+
+
+def test_a_follow_up_prepared_for_todays_session_counts_once_it_is_logged(store, known):
+    """Followed up in the preparation for this evening's session: counted on the dashboard as
+    if the session were over, and gone again when it was put off to tomorrow."""
+    c, pairs = known
+    p1 = pairs["p1"]
+    today = END
+    tonight = _session(store, p1, today, status="scheduled")
+    before = cohort.load(store, c.id, start=START, end=today, today=today)
+    store.save(
+        model.Commitment(
+            partnership_id=p1.id,
+            person_id=p1.person_a_id,
+            text="prepared",
+            status=CS.NOT_DONE,
+            reviewed_in_session_id=tonight.id,
+        )
+    )
+
+    def follow_through(**kwargs) -> float:
+        view = cohort.load(store, c.id, start=START, **kwargs)
+        return view.pairs.set_index("pair").loc[p1.id, "follow_through"]
+
+    same = before.pairs.set_index("pair").loc[p1.id, "follow_through"]
+    assert follow_through(end=today, today=today) == same  # not logged yet
+    assert follow_through(end=today, today=today + dt.timedelta(days=1)) < same  # day over
+    store.save(tonight.replace(status="held", held_on=today))
+    assert follow_through(end=today, today=today) < same  # logged

@@ -471,8 +471,15 @@ def test_a_follow_up_prepared_for_a_session_to_come_counts_from_its_day(store, p
         )
     before = progress.load(store, alice.id, as_of=dt.date(2026, 3, 9))
     assert before.follow_overall == 1.0 and len(before.follow_weekly) == 1
+    # On its day, before it is logged: not yet (the session may be put off, and the follow-up
+    # goes with it to its new day); once logged, or the day after, it counts.
     on_the_day = progress.load(store, alice.id, as_of=dt.date(2026, 3, 16))
-    assert on_the_day.follow_overall == 0.5 and len(on_the_day.follow_weekly) == 2
+    assert on_the_day.follow_overall == 1.0 and len(on_the_day.follow_weekly) == 1
+    after = progress.load(store, alice.id, as_of=dt.date(2026, 3, 17))
+    assert after.follow_overall == 0.5 and len(after.follow_weekly) == 2
+    store.save(coming.replace(status=model.SessionStatus.HELD, held_on=coming.scheduled_on))
+    logged = progress.load(store, alice.id, as_of=dt.date(2026, 3, 16))
+    assert logged.follow_overall == 0.5 and len(logged.follow_weekly) == 2
 
 
 def test_sessions_with_a_second_partner_say_whose_they_are(store, pair):
