@@ -192,6 +192,18 @@ def test_an_impossible_or_future_date_is_refused_and_nothing_saved_is_lost(workb
     family.focus()
     page.keyboard.press("ArrowLeft")  # moved again: the note goes
     expect(said).to_have_count(0)
+    expect(typed).to_have_text("9")
+    # Letters are no rating: the slider stays where it was (the widget took them as 0).
+    typed.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("abc")
+    page.keyboard.press("Enter")
+    expect(said).to_have_text("Note: \u201cabc\u201d is not a number: the slider stays at 9.")
+    expect(typed).to_have_text("9")
+    expect(family).to_have_attribute("aria-valuenow", re.compile(r"^9(\.0+)?$"))
+    family.focus()
+    page.keyboard.press("ArrowRight")
+    expect(said).to_have_count(0)
 
     visit_.reload()
     visit_.assert_clean()
