@@ -423,20 +423,34 @@ def test_the_pairs_csv_counts_days_from_a_held_session_only(store, known):
     assert (met.last_held, met.days_since_last_held) == ("2026-03-23", 7)
     assert pd.isna(never.last_held) and pd.isna(never.days_since_last_held)
     assert app.view.pairs.set_index("pair").loc[pairs["p3"].id].days_since_last == 29  # page
+    # Whole numbers as written, where an empty cell is beside them (7, not 7.0).
+    written = _csv_text(app, "pairs").splitlines()
+    days = written[0].split(",").index("days_since_last_held")
+    assert {line.split(",")[days] for line in written[1:]} >= {"7", ""}
+    assert not any(line.split(",")[days].endswith(".0") for line in written[1:])
 
 
-def _csv_tables(app) -> dict[str, pd.DataFrame]:
+def _csv_texts(app) -> dict[str, str]:
     import base64
-    import io
     import re
 
     return {
-        name: pd.read_csv(io.BytesIO(base64.b64decode(data)))
+        name: base64.b64decode(data).decode()
         for name, data in re.findall(
             r'download="cohort-\d+-\d{8}-\d{8}-(\w+)\.csv" href="data:text/csv;base64,([^"]+)"',
             app.downloads.value,
         )
     }
+
+
+def _csv_text(app, name: str) -> str:
+    return _csv_texts(app)[name]
+
+
+def _csv_tables(app) -> dict[str, pd.DataFrame]:
+    import io
+
+    return {name: pd.read_csv(io.StringIO(text)) for name, text in _csv_texts(app).items()}
 
 
 def test_marking_a_flag_followed_up(store, known):
