@@ -170,6 +170,11 @@ def test_the_spread_has_a_panel_per_measure_counts_whole_pairs_and_hides_small_g
     assert sum(b.get_height() for b in _bars(follow, "hist-follow_through")) == 3
     assert all(float(tick).is_integer() for tick in follow.get_yticks())
     assert [t.get_text() for t in follow.texts] == ["median 75%"]
+    # Its ticks in the median's unit (a narrow spread ticked 49.25, 49.50 with no unit).
+    figure.canvas.draw()
+    ticks = [t.get_text() for t in follow.get_xticklabels() if t.get_text()]
+    assert ticks and all(t.endswith("%") for t in ticks)
+    assert not any(t.get_text().endswith("%") for t in panels[2].get_xticklabels())
     # The label sits above the tallest bar.
     assert follow.get_ylim()[1] > max(b.get_height() for b in _bars(follow))
     # No GAS change in the range: none, and what a change takes (in lines that fit the panel).

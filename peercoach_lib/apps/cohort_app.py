@@ -460,7 +460,7 @@ class CohortDashboardApp(widgets.VBox):
         for column in columns:
             _title, scale, unit = cohort.SPREAD[column]
             if unit:
-                table[column] = (table[column] * scale).round(0)
+                table[column] = (table[column] * scale).round(0).astype("Int64")  # 49, not 49.00
         heads = {
             column: f"{title} ({cohort.SPREAD[column][2]})" if cohort.SPREAD[column][2] else title
             for column, title in titles.items()
