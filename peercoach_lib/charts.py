@@ -634,7 +634,7 @@ def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
 def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None) -> Figure:
     """How the pairs spread on each measure of ``cohort.SPREAD``; a measure of too few people
     shows a note instead."""
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     # Fixed margins rather than a layout engine: the panels and their labels are the same
     # whatever the data (counts up to five digits fit), and laying them out would double the
@@ -679,7 +679,7 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         )
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole pairs
         if unit == "%":  # ticks in the unit the panel's median is said in (49.5%, not 49.50)
-            ax.xaxis.set_major_formatter(PercentFormatter(xmax=100))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}%"))
         if column in cohort.PEOPLES_ANSWERS and len(bins) == 2:
             # One bar of them all says little on its own: what it holds, and why no finer.
             ax.text(
