@@ -292,6 +292,7 @@ def test_a_new_partnership_with_a_new_person(store, pair, monkeypatch):
     creator.create.click()
     carmen = store.find(model.Person, name="Carmen Castro")[0]
     assert carmen.time_zone == "Asia/Kolkata"
+    assert forms.TAKE_FOCUS in app.acting._dom_classes  # on to the new pair's form
     created = next(p for p in store.find(model.Partnership) if carmen.id in p.members)
     assert created.members == (dee.id, carmen.id)
     # In Dee's cohort, which Carmen joins: the facilitator's dashboard shows the pair.
@@ -1394,6 +1395,9 @@ def test_ones_own_part_changed_in_two_windows_is_a_clash_named_as_labelled(store
     said = html.unescape(other.result.value)
     assert "Nothing was saved: You saved this agreement from another window" in said
     assert q("What I hope to get out of peer coaching") in said
+    # "Show the saved agreement" goes away as it is pressed: the focus goes to her part.
+    other.reload_button.click()
+    assert forms.TAKE_FOCUS in other.panels[0]._dom_classes
     (stored,) = store.find(model.Agreement)
     assert stored.partners[0].hopes == "Written in the first window"
 

@@ -415,6 +415,9 @@ class NewPartnership(widgets.VBox):
         # Unsaved edits of the agreement on screen hold the new partnership back (said above
         # them, with the way to go on): said here too, where the person is looking.
         opened = self.app.partnership is not None and self.app.partnership.id == partnership.id
+        # The form the pair now fills in redraws under the button: the focus goes on to whom
+        # it is for ("I am"), not to the page's top.
+        forms.give_focus(self.app.acting if opened else self.create)
         self.result.value = forms.notice(
             "ok",
             f"Created: the partnership of {names}, from {dates.long(partnership.started_on)}."
@@ -468,6 +471,8 @@ class AgreementApp(widgets.VBox):
         #: After a refused save: the stored agreement with this window's changes that did not
         #: clash, which "Show the saved agreement" puts on screen.
         self.resolved: ag.Version | None = None
+        #: The fields that refusal named as changed on both sides.
+        self._clashed: tuple[str, ...] = ()
         self.person_id = person_id
         #: Whom the page's link named, when they are not in the partnership shown.
         self.named_elsewhere: str | None = None
@@ -864,6 +869,8 @@ class AgreementApp(widgets.VBox):
         (when a save was refused): saving then keeps them."""
         resolved, self.resolved = self.resolved, None
         self.load(self.partnership.id, restore=False)
+        # The button pressed goes away: the focus goes to the first field to set again.
+        forms.give_focus(self._clash_field())
         if resolved is None:
             self._drop_draft()  # what it held is what was refused: the saved agreement shows
             return
@@ -880,6 +887,17 @@ class AgreementApp(widgets.VBox):
             "This is the agreement as saved, with your changes that did not clash. Save to keep "
             "them.",
         )
+
+    def _clash_field(self) -> widgets.Widget:
+        """Where the first field a refused save named as changed on both sides is (the
+        person's own part: their tab), else "I am"."""
+        for name in self._clashed:
+            if name in self.fields:
+                return self.fields[name]
+            members = list(self.partnership.members) if self.partnership else []
+            if name.startswith(ag.OWN_PART) and self.acting.value in members:
+                return self.panels[members.index(self.acting.value)]
+        return self.acting
 
     def _on_acting_chosen(self, _change=None) -> None:
         """Someone chosen under "I am": their own part open to them. Chosen instead of someone
@@ -1548,6 +1566,7 @@ class AgreementApp(widgets.VBox):
             )
         except ConflictError as exc:
             self.resolved = exc.merged
+            self._clashed = exc.fields
             who = self.people.get(exc.by)
             saver = (
                 "You saved this agreement from another window"
