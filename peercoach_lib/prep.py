@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import EllipsisType
 
-from peercoach_lib import dates, drafts, merging
+from peercoach_lib import dates, drafts, merging, wording
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     Agreement,
@@ -57,7 +57,7 @@ class Upcoming:
         )
         # The partner before the time, which may end with "your time": "... 12:00 your time
         # with Ann" read as if the time were Ann's.
-        return f"{when} with {self.partner.name}{self.time}"
+        return f"{when} with {wording.isolated(self.partner.name)}{self.time}"
 
 
 def upcoming_sessions(

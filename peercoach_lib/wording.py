@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _SENTENCE_END = re.compile(r"[.!?]+\s+(?!\d)\S")
 #: Abbreviations whose full stop ends no sentence ("since Oct. 1").
@@ -10,6 +11,16 @@ _ABBREVIATION = re.compile(
     r"\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mrs?|ms|dr|st|e\.g|i\.e|etc|vs|approx)\.",
     re.IGNORECASE,
 )
+
+
+def isolated(name: str) -> str:
+    """A name written right to left set apart from the text around it (Unicode's first-strong
+    isolate), so that in a line of plain text (a chooser's option) the words and numbers
+    after it stay after it: "Thu 3 Dec with مريم الحداد, 18:30" put the time inside the name.
+    A name of left-to-right letters is returned as it is."""
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in name):
+        return f"\u2068{name}\u2069"
+    return name
 
 
 def several_sentences(text: str) -> bool:

@@ -411,3 +411,21 @@ def test_follow_ups_come_back_to_a_session_logged_missed_then_corrected_to_held(
     back = store.get(model.Commitment, a.id)
     assert back.reviewed_in_session_id == missed.id
     assert (back.status, back.obstacle) == (model.CommitmentStatus.NOT_DONE, "Away all week")
+
+
+def test_a_name_written_right_to_left_keeps_the_time_after_it():
+    """'Thu 3 Dec 2026 with Zoë مريم, 18:30' showed the time inside the name."""
+    from peercoach_lib import wording
+
+    assert wording.isolated("Ann Lee") == "Ann Lee"
+    assert wording.isolated("Zoë مريم الحداد") == "\u2068Zoë مريم الحداد\u2069"
+    assert wording.isolated("יעל") == "\u2068יעל\u2069"
+    upcoming = prep.Upcoming(
+        session=model.Session(partnership_id=1, scheduled_on=dt.date(2026, 12, 3)),
+        partnership=model.Partnership(
+            cohort_id=None, person_a_id=1, person_b_id=2, started_on=dt.date(2026, 11, 1)
+        ),
+        partner=model.Person(name="Zoë مريم الحداد"),
+        time=", 18:30",
+    )
+    assert upcoming.label == "Thu 3 Dec 2026 with \u2068Zoë مريم الحداد\u2069, 18:30"

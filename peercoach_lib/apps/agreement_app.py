@@ -11,7 +11,7 @@ import pydantic
 import traitlets
 
 from peercoach_lib import agreement as ag
-from peercoach_lib import cohort, dates, documents, drafts, merging, partnerships
+from peercoach_lib import cohort, dates, documents, drafts, merging, partnerships, wording
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
@@ -680,7 +680,8 @@ class AgreementApp(widgets.VBox):
         self.no_pair.value = self._no_pair_notice(pairs)
         options = [("Choose a partnership…", None)] + [
             (
-                f"{people[p.person_a_id].name} & {people[p.person_b_id].name} "
+                f"{wording.isolated(people[p.person_a_id].name)} & "
+                f"{wording.isolated(people[p.person_b_id].name)} "
                 f"(since {dates.short(p.started_on)})",
                 p.id,
             )

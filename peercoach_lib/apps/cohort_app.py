@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from peercoach_lib import cohort, dates, partnerships
+from peercoach_lib import cohort, dates, partnerships, wording
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import Cohort, FlagFollowUp, Partnership, Person, Role
@@ -645,7 +645,11 @@ class CohortDashboardApp(widgets.VBox):
         # partnership ended.
         alone = [p for p in people if p.id not in active]
         options = [
-            (f"{p.name} ({'no partner now' if p.id in ever else 'not paired yet'})", p.id)
+            (
+                f"{wording.isolated(p.name)} "
+                f"({'no partner now' if p.id in ever else 'not paired yet'})",
+                p.id,
+            )
             for p in alone
         ] + [(p.name, p.id) for p in people if p.id in active]
         self._loading_pairing = True
