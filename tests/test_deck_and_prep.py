@@ -419,7 +419,8 @@ def test_a_name_written_right_to_left_keeps_the_time_after_it():
 
     assert wording.isolated("Ann Lee") == "Ann Lee"
     assert wording.isolated("Zoë مريم الحداد") == "\u2068Zoë مريم الحداد\u2069"
-    assert wording.isolated("יעל") == "\u2068יעל\u2069"
+    hebrew = "\u05d9\u05e2\u05dc"  # a Hebrew name
+    assert wording.isolated(hebrew) == f"\u2068{hebrew}\u2069"
     upcoming = prep.Upcoming(
         session=model.Session(partnership_id=1, scheduled_on=dt.date(2026, 12, 3)),
         partnership=model.Partnership(
