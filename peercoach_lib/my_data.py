@@ -593,6 +593,9 @@ def _checks(context: _Context, checks: list[SessionCheck]) -> list[Item]:
                         both,
                     ),
                     ("Total", f"{c.total} of 40", both),
+                    # The dashboard counts, pair by pair, the checks below the line (never the
+                    # answers): of a pair's one or two checks, whether this one was is told.
+                    ("Below the flag line", "yes" if c.flagged else "no", (ME, FACILITATOR)),
                 ),
                 date=context.session_day(c.session_id),
                 record_id=c.id,

@@ -96,6 +96,9 @@ def test_who_sees_each_field(store, pair, lives):
         ME,
         AGGREGATES,
     )
+    # The dashboard counts a pair's checks below the line: whether this one was is told.
+    below = _entry(items, "session_check", "Below the flag line")
+    assert (below.value, below.seen_by) == ("yes", (ME, FACILITATOR))  # 32 is below 36
     assert _entry(items, "lsi", "Satisfaction by area").seen_by == (ME, AGGREGATES)
     assert _entry(items, "lsi", "Importance by area").seen_by == (ME,)
     assert _entry(items, "lsi", "Note to self").seen_by == (ME,)
