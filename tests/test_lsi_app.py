@@ -173,6 +173,7 @@ def test_an_area_with_a_plan_under_way_links_to_that_plan(store, pair):
 
 def test_a_future_date_is_refused_and_nothing_is_saved(store, app):
     app.taken_on.value = TODAY + dt.timedelta(days=3)
+    assert "cannot be after today (1 Mar 2026)" in app.taken_on.message.value  # as chosen
     app.save_button.click()
     assert "cannot be after today (1 Mar 2026)" in app.taken_on.message.value
     app.taken_on.value = None

@@ -269,6 +269,9 @@ class LsiApp(widgets.VBox):
         if self._ratings() == self._shown_ratings:
             self._show_ratings(change["new"])
         self._warn_of_replacing()
+        day = change["new"]
+        if day is not None and day > self.today:  # said as it is chosen, not only on saving
+            self.taken_on.show("error", dates.after_today(self.today))
         self.refresh()  # compared with the assessment before the new date
 
     def _on_note(self, _change=None) -> None:
