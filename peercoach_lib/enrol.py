@@ -439,8 +439,11 @@ def enrol(
                 result.added.append(tx.save(new.replace(cohort_id=cohort.id)))
                 result.shared_email += [(result.added[-1], other) for other in shares[:1]]
             elif known.cohort_id not in (None, cohort.id):
+                # Named as the workbook knows them too, when the roster calls them otherwise.
+                also = f", in the workbook as {known.name}" if known.name != new.name else ""
                 problems.append(
-                    f"{at}{new.name} ({new.sign_in or new.email}) is already in another cohort, "
+                    f"{at}{new.name} ({new.sign_in or new.email}{also}) is already in another "
+                    "cohort, "
                     f"{names.get(known.cohort_id, '?')!r} (id {known.cohort_id}); a person "
                     "belongs to one cohort"
                 )

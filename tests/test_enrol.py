@@ -180,6 +180,14 @@ def test_a_person_of_another_cohort_is_refused_and_nothing_is_written(store):
     with pytest.raises(RosterRefused, match="already in another cohort"):
         enrol.enrol(store, enrol.read_roster("name,sign_in\nBen,ben\nAnn,ann\n"), "Spring")
     assert store.counts() == before
+    # Renamed since, the person is named as the workbook knows them too.
+    (ann,) = store.find(model.Person, name="Ann")
+    store.save(ann.replace(name="Ann Becker-Ross"))
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol(store, enrol.read_roster("name,sign_in\nAnn,ann\n"), "Spring")
+    assert "line 2: Ann (ann, in the workbook as Ann Becker-Ross) is already in another" in (
+        refused.value.problems[0]
+    )
 
 
 def test_enrol_and_people_from_the_command_line(tmp_path, monkeypatch, capsys):
