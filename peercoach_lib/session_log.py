@@ -63,6 +63,13 @@ class SessionEntry:
     own_loaded: dict | None = None
 
 
+#: Why a session that was not booked cannot be logged as put off.
+UNPLANNED_PUT_OFF = (
+    "only a booked session can be put off: log one held on another day as held, on the day it "
+    "was held"
+)
+
+
 def loggable_sessions(
     store: Store, partnership_id: int, *, today: dt.date, days_ahead: int = 7
 ) -> list[Session]:
@@ -290,17 +297,7 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
         if on is not None and (problem := date_problem(on, partnership)):
             raise ValidationError("Session", [FieldError("held_on", "Date", problem)])
         if not entry.session.planned and entry.session.status is SessionStatus.RESCHEDULED:
-            raise ValidationError(
-                "Session",
-                [
-                    FieldError(
-                        "status",
-                        "Status",
-                        "only a booked session can be put off: log one held on another day as "
-                        "held, on the day it was held",
-                    )
-                ],
-            )
+            raise ValidationError("Session", [FieldError("status", "Status", UNPLANNED_PUT_OFF)])
         if entry.session.id is not None and entry.own_loaded is not None:
             now = own_part(tx, entry.session.id, person_id)
             changed = tuple(part for part in OWN_PARTS if now[part] != entry.own_loaded.get(part))

@@ -185,8 +185,9 @@ def test_a_person_of_another_cohort_is_refused_and_nothing_is_written(store):
     store.save(ann.replace(name="Ann Becker-Ross"))
     with pytest.raises(RosterRefused) as refused:
         enrol.enrol(store, enrol.read_roster("name,sign_in\nAnn,ann\n"), "Spring")
-    assert "line 2: Ann (ann, in the workbook as Ann Becker-Ross) is already in another" in (
-        refused.value.problems[0]
+    assert (
+        "line 2: Ann (ann, in the workbook as Ann Becker-Ross) is already in another"
+        in (refused.value.problems[0])
     )
 
 

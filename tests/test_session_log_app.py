@@ -1401,6 +1401,7 @@ def test_an_unplanned_session_is_not_logged_as_put_off(demo_pair):
     app.session.value = UNPLANNED
     app.held_on.value = s1.scheduled_on - dt.timedelta(days=1)
     app.status.value = SessionStatus.RESCHEDULED
+    assert "only a booked session can be put off" in app.status.message.value  # as chosen
     before = len(store.find(model.Session, partnership_id=pair.id))
     app.save_button.click()
     assert "only a booked session can be put off" in app.status.message.value, app.result.value

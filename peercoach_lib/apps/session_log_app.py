@@ -772,6 +772,9 @@ class SessionLogApp(widgets.VBox):
         # A planned session put off can be booked again on its new date, here and now.
         moved = self.status.value is SessionStatus.RESCHEDULED and self.loaded_session is not None
         self.new_date.layout.display = "flex" if moved else "none"
+        # One that was not booked cannot be put off: said as it is chosen, not only on saving.
+        if self.status.value is SessionStatus.RESCHEDULED and self.session.value == UNPLANNED:
+            self.status.show("error", session_log.UNPLANNED_PUT_OFF)
 
     def _on_held_day(self, _change=None) -> None:
         """A session after today shown as held (one booked ahead, chosen): noted at once, not
