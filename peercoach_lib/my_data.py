@@ -325,7 +325,18 @@ def inventory(store: Store, person_id: int, *, today: dt.date | None = None) -> 
             *_drafts(context, tx.find(Draft, person_id=person_id)),
             *_history(tx, plans, pair_ids),
         ]
+    if me.cohort_id is None and all(p.cohort_id is None for p in pairs):
+        # In no cohort, nor any partnership of theirs: no facilitator's dashboard shows them.
+        items = [_without_facilitator(item) for item in items]
     return items
+
+
+def _without_facilitator(item: Item) -> Item:
+    entries = tuple(
+        replace(e, seen_by=tuple(w for w in e.seen_by if w not in (FACILITATOR, AGGREGATES)))
+        for e in item.entries
+    )
+    return replace(item, entries=entries)
 
 
 def by_kind(items: Iterable[Item]) -> dict[str, list[Item]]:

@@ -326,3 +326,17 @@ def test_days_of_stored_instants_are_the_persons_own(store, pair):
         my_data.day_text(dt.date(2026, 10, 2))
     )
     assert me.date == dt.date(2026, 10, 2)
+
+
+def test_someone_in_no_cohort_is_told_no_facilitator_sees_anything(store):
+    """Two friends who paired themselves, in no cohort: fields were marked as the
+    facilitator's to see, where there is none."""
+    a, b = (store.save(model.Person(name=n)) for n in ("Priya", "Tomas"))
+    pair = store.save(
+        model.Partnership(person_a_id=a.id, person_b_id=b.id, started_on=dt.date(2026, 3, 2))
+    )
+    store.save(model.Session(partnership_id=pair.id, scheduled_on=dt.date(2026, 3, 9)))
+    items = my_data.inventory(store, a.id, today=dt.date(2026, 3, 10))
+    seen = {w for item in items for e in item.entries for w in e.seen_by}
+    assert seen and not seen & {FACILITATOR, AGGREGATES}
+    assert _entry(items, "person", "Name").seen_by == (PARTNER,)
