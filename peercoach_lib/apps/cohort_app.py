@@ -815,20 +815,10 @@ class CohortDashboardApp(widgets.VBox):
             withheld.append("follow_through_recent")
         pairs[withheld] = np.nan
         # Counts stay whole numbers where a pair has none (days since a session: 6, not 6.0).
-        counts = [
-            "interval_days",
-            "planned",
-            "held_planned",
-            "held_unplanned",
-            "held",
-            "missed",
-            "days_since_last_held",
-            "checks",
-            "flagged_checks",
-            "checked_sessions",
-            "low_check_sessions",
-        ]
-        pairs[counts] = pairs[counts].round().astype("Int64")
+        for name in columns:
+            column = pairs[name]
+            if pd.api.types.is_float_dtype(column) and (column.dropna() % 1 == 0).all():
+                pairs[name] = column.astype("Int64")
         flags = self.view.flags.assign(pair_name=self.view.flags["pair"].map(self.names))
         flags = flags[["pair", "pair_name", *flags.columns.drop(["pair", "pair_name"])]]
         # The range is in the name: two ranges exported the same day are two files.

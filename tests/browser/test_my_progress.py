@@ -157,19 +157,30 @@ def check_a_chart_in_a_narrow_window(visit_) -> None:
     visit_.screenshot("my_progress-narrow")
 
 
-def test_a_chart_drawn_above_the_focused_control_keeps_it_in_view(workbook, visit):
-    """In a narrow window the keyboard reaches a chart's "Show the numbers" before the chart
-    above it is drawn; drawn, the chart pushed the button out of the window, the focus with it."""
-    visit_ = visit(workbook.url(NOTEBOOK, person=AMARA), viewport=(320, 700))
-    page = visit_.page
+def focused_before_the_chart(workbook, visit):
+    """My progress in a narrow window, the keyboard's focus on the first chart's "Show the
+    numbers" as soon as the button is there, before the chart above it is (the keyboard is
+    quick): the page, that chart's section and the button."""
+    page = visit(workbook.url(NOTEBOOK, person=AMARA), viewport=(320, 700)).page
     goals = section(page, "My goals")
     toggle = goals.get_by_role("button", name=re.compile("^Show the numbers"))
-    # As soon as the button is there, before the chart above it is: the keyboard is quick.
     toggle.wait_for(timeout=KERNEL_MS)
     toggle.focus()
     assert goals.locator(".peercoach-chart img").count() == 0, "drawn before the focus came"
+    return page, goals, toggle
+
+
+def drawn(goals) -> None:
+    """Wait until the section's chart is drawn and its picture decoded."""
     expect(goals.locator(".peercoach-chart img")).to_be_visible(timeout=KERNEL_MS)
     goals.locator(".peercoach-chart img").evaluate("img => img.decode()")
+
+
+def test_a_chart_drawn_above_the_focused_control_keeps_it_in_view(workbook, visit):
+    """In a narrow window the keyboard reaches a chart's "Show the numbers" before the chart
+    above it is drawn; drawn, the chart pushed the button out of the window, the focus with it."""
+    page, goals, toggle = focused_before_the_chart(workbook, visit)
+    drawn(goals)
     # The frame's new size is observed in a frame or two; a busy machine may take longer.
     in_view = "b => { const r = b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= 700; }"
     try:
@@ -192,20 +203,13 @@ SCROLLED = (
 def test_a_page_scrolled_by_hand_stays_where_it_was_taken(workbook, visit):
     """The focused control is brought back into view only for someone who has not scrolled
     away from it since: a chart drawn later does not pull the page back."""
-    visit_ = visit(workbook.url(NOTEBOOK, person=AMARA), viewport=(320, 700))
-    page = visit_.page
-    goals = section(page, "My goals")
-    toggle = goals.get_by_role("button", name=re.compile("^Show the numbers"))
-    toggle.wait_for(timeout=KERNEL_MS)
-    toggle.focus()
-    assert goals.locator(".peercoach-chart img").count() == 0, "drawn before the focus came"
+    page, goals, toggle = focused_before_the_chart(workbook, visit)
     page.mouse.move(160, 350)
     page.mouse.wheel(0, -100_000)  # back to the top, by hand, the focus left on the button
     page.wait_for_function(
         f"b => {{ {SCROLLED}; return scrolled(b) === 0; }}", arg=toggle.element_handle()
     )
-    expect(goals.locator(".peercoach-chart img")).to_be_visible(timeout=KERNEL_MS)
-    goals.locator(".peercoach-chart img").evaluate("img => img.decode()")
+    drawn(goals)
     page.wait_for_timeout(1000)
     assert toggle.evaluate(f"b => {{ {SCROLLED}; return scrolled(b); }}") == 0
     assert toggle.evaluate("b => b === document.activeElement")
