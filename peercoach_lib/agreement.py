@@ -974,7 +974,7 @@ def merge(loaded: Version, stored: Version, mine: Version, by: int | None) -> Ve
     # it is kept where this window did not change it, and a field both changed is a clash
     # (it was overwritten whole).
     own = [_own_part(version, by) for version in (was, now, new)]
-    if own[2][_AFFIRMED] and own[1][_AFFIRMED]:
+    if by is not None and own[2][_AFFIRMED] and own[1][_AFFIRMED]:
         own[2][_AFFIRMED] = own[1][_AFFIRMED]  # affirmed in both windows: once, the first time
     merged, clashes = merging.merge_values(
         base | own[0], theirs | own[1], ours | own[2], [*ours, *own[2]]
@@ -1033,7 +1033,7 @@ def draft_bookings(rows: Sequence[Sequence]) -> list[Booking]:
 
 def base_of_draft(base: Mapping, partnership_id: int) -> Version:
     """The version a draft's typing began from (see :func:`draft_base`), for :func:`merge`: its
-    shared fields and schedule, without either partner's part."""
+    shared fields and schedule, and the drafter's own part (never the other partner's)."""
     fields = {k: v for k, v in base.items() if k not in ("own_part", "schedule")}
     agreement = Agreement.model_validate({**fields, "partnership_id": partnership_id})
     if base.get("own_part"):

@@ -140,8 +140,8 @@ def load(
     reviewed = sessions.reviewed(commitments, all_sessions)
     # Followed up in a preparation for a session still to come: it counts from that day, once
     # the session is logged or the day is over (as the session counts, held against planned).
-    day = pd.to_datetime(reviewed["reviewed_on"])
-    reviewed = reviewed[(day < as_of) | ((day == as_of) & reviewed["logged"].astype(bool))]
+    day, today = pd.to_datetime(reviewed["reviewed_on"]), sessions_as_of
+    reviewed = reviewed[(day < today) | ((day == today) & reviewed["logged"].astype(bool))]
     recent = sessions.follow_through_since(reviewed, as_of - pd.Timedelta(weeks=4))
 
     held, planned, held_unplanned = sessions.held_and_planned(mine, sessions_as_of)

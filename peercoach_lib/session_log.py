@@ -85,32 +85,28 @@ def loggable_sessions(
     return sorted(out, key=lambda s: (s.day or today, s.id), reverse=True)
 
 
-def awaiting_part(store: Store, sessions: Sequence[Session], person_id: int) -> Session | None:
-    """The session held that waits for the person's own part: the latest one their partner
-    logged as held (up to today, of ``sessions``) where they have written nothing yet (no
-    notes, session check, feedback, commitment made or followed up), and later than every
-    session they have. Else None: a session they left without a word long ago is not put
-    before the one they logged last."""
-    held = [s for s in sessions if s.status is SessionStatus.HELD and s.id is not None]
+#: How long a session the partner logged waits for the person's own part, the log opening on
+#: it (two weeks: the longest usual gap between two sessions).
+AWAITING_DAYS = 14
+
+
+def awaiting_part(
+    store: Store, sessions: Sequence[Session], person_id: int, *, today: dt.date
+) -> Session | None:
+    """The session held that waits for the person's own part: the latest one logged as held
+    (up to today, of ``sessions``), in the last :data:`AWAITING_DAYS` days, where they have
+    logged nothing of their own yet (see :func:`own_part`: notes, check, feedback, goal
+    levels, commitments made or followed up). Else None: an older one, or one before the
+    latest, is not put before the day's own logging."""
+    held = [s for s in sessions if s.status is SessionStatus.HELD and s.day is not None]
     if not held:
         return None
-    ids = [s.id for s in held]
+    latest = max(held, key=lambda s: (s.day, s.id))
+    if (today - latest.day).days > AWAITING_DAYS:
+        return None
     with store.reading() as tx:
-        mine = {
-            *(n.session_id for n in tx.find(SessionNote, session_id=ids, person_id=person_id)),
-            *(c.session_id for c in tx.find(SessionCheck, session_id=ids, person_id=person_id)),
-            *(f.session_id for f in tx.find(Feedback, session_id=ids, author_id=person_id)),
-            *(
-                c.made_in_session_id
-                for c in tx.find(Commitment, made_in_session_id=ids, person_id=person_id)
-            ),
-            *(
-                c.reviewed_in_session_id
-                for c in tx.find(Commitment, reviewed_in_session_id=ids, person_id=person_id)
-            ),
-        }
-    latest = max(held, key=lambda s: (s.day or dt.date.min, s.id))
-    return latest if latest.id not in mine else None
+        mine = own_part(tx, latest.id, person_id)
+    return None if any(mine.values()) else latest
 
 
 def active_plans(store: Store, person_id: int) -> list[ChangePlan]:

@@ -1823,3 +1823,20 @@ def test_a_goal_too_long_is_named_in_its_error(store, pair, app):
         "goal 2 (\u201cRun Run Run Run Run Run Run Run Run Run\u2026\u201d): must be at most 500 "
         "characters (it has 599)"
     ) in html.unescape(app.goals.message.value)
+
+
+def test_an_error_from_create_stays_while_the_people_are_chosen(store, pair):
+    """A start left empty, said at Create, went as soon as a partner was chosen (the start's
+    note was worked out again and the error with it), as did "cannot be empty" under one name
+    box when the other was typed in."""
+    creator = AgreementApp(store, today=TODAY).new
+    creator.refresh()
+    creator.first.value = creator.second.value = NEW
+    creator.started.value = None
+    creator.create.click()
+    assert "choose the date the partnership starts" in creator.started.message.value
+    assert "cannot be empty" in creator.first_name.message.value
+    creator.second.value = pair["alice"].id
+    creator.second_name.value = "Someone"
+    assert "choose the date the partnership starts" in creator.started.message.value
+    assert "cannot be empty" in creator.first_name.message.value

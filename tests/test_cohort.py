@@ -1046,12 +1046,16 @@ def test_a_follow_up_prepared_for_todays_session_counts_once_it_is_logged(store,
         )
     )
 
-    def follow_through(**kwargs) -> float:
-        view = cohort.load(store, c.id, start=START, **kwargs)
-        return view.pairs.set_index("pair").loc[p1.id, "follow_through"]
+    columns = ["follow_through", "follow_through_recent"]
 
-    same = before.pairs.set_index("pair").loc[p1.id, "follow_through"]
+    def follow_through(**kwargs) -> list[float]:
+        view = cohort.load(store, c.id, start=START, **kwargs)
+        return list(view.pairs.set_index("pair").loc[p1.id, columns])
+
+    same = list(before.pairs.set_index("pair").loc[p1.id, columns])
     assert follow_through(end=today, today=today) == same  # not logged yet
-    assert follow_through(end=today, today=today + dt.timedelta(days=1)) < same  # day over
+    over = follow_through(end=today, today=today + dt.timedelta(days=1))  # the day over
+    assert all(now < was for now, was in zip(over, same, strict=True))
     store.save(tonight.replace(status="held", held_on=today))
-    assert follow_through(end=today, today=today) < same  # logged
+    logged = follow_through(end=today, today=today)
+    assert all(now < was for now, was in zip(logged, same, strict=True))

@@ -441,6 +441,26 @@ def test_a_session_my_partner_logged_opens_for_my_part_days_later(demo_pair):
     theirs.save_button.click()
     assert "Saved" in theirs.result.value, theirs.result.value
     assert partner_log(store, pair, friday).session.value == UNPLANNED
+    # Two weeks on, a session left without a word no longer comes first.
+    sessions = store.find(model.Session, partnership_id=pair.id)
+    awaiting = session_log.awaiting_part
+    assert awaiting(store, sessions, pair.person_b_id, today=friday) is None  # hers is there
+    for_her = awaiting(store, sessions, pair.person_a_id, today=friday)
+    assert for_her is None  # Zoë logged hers with the session
+    store.save(
+        model.Session(
+            partnership_id=pair.id,
+            planned=False,
+            scheduled_on=friday,
+            held_on=friday,
+            status=SessionStatus.HELD,
+        )
+    )
+    sessions = store.find(model.Session, partnership_id=pair.id)
+    (extra,) = [s for s in sessions if not s.planned and s.held_on == friday]
+    assert awaiting(store, sessions, pair.person_b_id, today=friday).id == extra.id
+    late = friday + dt.timedelta(days=session_log.AWAITING_DAYS + 1)
+    assert awaiting(store, sessions, pair.person_b_id, today=late) is None
 
 
 def partner_log(store, pair, today) -> SessionLogApp:

@@ -45,9 +45,6 @@ GOAL_LABEL_CHARS = 120
 NEW = "new"
 SPLIT_MINUTES = 15
 
-#: A new partnership starting more days than this before today is pointed out (four weeks: the
-#: longest rhythm a pair can agree).
-
 
 class PartnerPanel(widgets.VBox):
     """One partner's part: what confidentiality means to them, their affirmation, expectations."""
@@ -222,6 +219,7 @@ class NewPartnership(widgets.VBox):
         )
         for box in (self.first_zone, self.second_zone):
             forms.spell_time_zone(box)
+        self._taken_said: set[str] = set()  # the name boxes told their name is taken
         for box in (self.first_name, self.second_name):
             box.control.observe(runtime.guarded(self._on_name), names="value")
         self.started = forms.date("Starting on", "started_on", value=app.today)
@@ -252,8 +250,10 @@ class NewPartnership(widgets.VBox):
         forms.retire_when_mended(self.result, self.fields.values())
         for chooser in (self.first, self.second):
             chooser.control.observe(runtime.guarded(self._toggle_names), names="value")
-        for control in (self.started.control, self.cohort.control):
-            control.observe(runtime.guarded(self._on_started), names="value")
+        self.started.control.observe(runtime.guarded(self._on_started), names="value")
+        self.cohort.control.observe(
+            runtime.guarded(lambda _change: self._refresh_start_note()), names="value"
+        )
         self.create.on_click(runtime.settled(self._on_create))
         self.refresh()
 
@@ -310,8 +310,22 @@ class NewPartnership(widgets.VBox):
         for name in (self.first_name, self.second_name):
             if name.path in taken:
                 name.show("error", taken[name.path])
-            elif name.kind == "error":
-                name.show()
+                self._taken_said.add(name.path)
+            elif name.path in self._taken_said:  # only what this check said ("cannot be
+                self._taken_said.discard(name.path)  # empty", from Create, stays)
+                if name.kind == "error":
+                    name.show()
+
+    def _refresh_start_note(self) -> None:
+        """The back-dated start's note as the pair chosen now has it (an error on the start,
+        said at Create, stays until the start is changed)."""
+        if self.started.kind == "error":
+            return
+        note = self._start_note()
+        if note:
+            self.started.show("warning", note)
+        elif self.started.kind == "warning":
+            self.started.show()
 
     def _on_started(self, _change) -> None:
         """A start the workbook cannot take is said as it is chosen, not only at Create."""
@@ -344,7 +358,7 @@ class NewPartnership(widgets.VBox):
             for box in (name, zone):
                 box.layout.display = "flex" if chooser.value == NEW else "none"
         self.cohort.layout.display = "flex" if self._without_cohort() else "none"
-        self._on_started(None)  # a back-dated start's note depends on the pair's cohort
+        self._refresh_start_note()  # a back-dated start's note depends on the pair's cohort
 
     def _without_cohort(self) -> bool:
         """Whether the pair chosen would be in no cohort, where the workbook has some."""

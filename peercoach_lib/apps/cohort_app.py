@@ -183,6 +183,10 @@ class CohortDashboardApp(widgets.VBox):
         self.start.value, self.end.value = self._default_range(chosen)
         self._quiet = False
         self.refresh()
+        # The pairing form starts afresh in another cohort (a refusal in the last one said
+        # "Nobody was paired" at the first choice here).
+        self._paired = self._pairing_refused = False
+        self.pair_result.value = ""
         self._offer_pairing()
 
     def _default_range(self, chosen: Cohort) -> tuple[dt.date, dt.date]:
@@ -431,7 +435,8 @@ class CohortDashboardApp(widgets.VBox):
                 ).all()
             )
         named = [
-            f"{names.get(p.person_a_id, '?')} & {names.get(p.person_b_id, '?')} "
+            f"{wording.isolated(names.get(p.person_a_id, '?'))} & "
+            f"{wording.isolated(names.get(p.person_b_id, '?'))} "
             f"(from {dates.long(p.started_on)})"
             for p in later[:LATER_NAMED]
         ]
@@ -638,9 +643,9 @@ class CohortDashboardApp(widgets.VBox):
     def _offer_pairing(self) -> None:
         cohort_id = self.chooser.value
         people = self._people_to_pair()
-        partnerships = self.store.find(Partnership, cohort_id=cohort_id)
-        active = {pid for q in partnerships if q.is_active for pid in q.members}
-        ever = {pid for q in partnerships for pid in q.members}
+        pairs = self.store.find(Partnership, cohort_id=cohort_id)
+        active = {pid for q in pairs if q.is_active for pid in q.members}
+        ever = {pid for q in pairs for pid in q.members}
         # Those without a partner first: someone never paired is told apart from someone whose
         # partnership ended.
         alone = [p for p in people if p.id not in active]
@@ -728,10 +733,9 @@ class CohortDashboardApp(widgets.VBox):
         if self._paired:
             return  # what it said of the pair just made stays
         errors = self._pairing_faults(required=True)
-        self._show_pairing_faults(errors)
         self._pairing_refused = bool(errors)
+        self._show_pairing_faults(errors)  # says "Nobody was paired" when refused
         if errors:
-            self.pair_result.value = forms.refused(self.pair_fields, lead="Nobody was paired")
             return
         chosen = self.store.get(Cohort, self.chooser.value)
         opened_on = self._default_range(chosen)

@@ -285,8 +285,8 @@ class MyDataApp(widgets.VBox):
                 forms.heading("My time zone"),
                 widgets.HTML(
                     "<p style='font-size:14px'>The clock you read: a session's time is said in "
-                    "yours too where your partnership's agreement keeps another clock, and your "
-                    "day is this zone's.</p>"
+                    "yours too where your partnership's agreement keeps another clock; on a "
+                    "shared server, your day is this zone's too.</p>"
                 ),
                 self.zone,
                 self.zone_button,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import ipywidgets as widgets
 
 from peercoach_lib import agreement as ag
-from peercoach_lib import change_plan, dates, gas, merging, session_log
+from peercoach_lib import change_plan, dates, gas, merging, session_log, wording
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConflictError, ValidationError
@@ -372,7 +372,7 @@ class SessionLogApp(widgets.VBox):
         names = {p.id: p.name for p in self.store.find(Person)}
         self.pair.control.options = [
             (
-                f"With {names[p.partner_of(person_id)]}"
+                f"With {wording.isolated(names[p.partner_of(person_id)])}"
                 + ("" if p.is_active else f" (ended {dates.short(p.ended_on)})"),
                 p.id,
             )
@@ -486,7 +486,9 @@ class SessionLogApp(widgets.VBox):
     def _awaiting_my_part(self, sessions: list[Session]) -> int | None:
         if self.person.value is None:
             return None
-        waiting = session_log.awaiting_part(self.store, sessions, self.person.value)
+        waiting = session_log.awaiting_part(
+            self.store, sessions, self.person.value, today=self.today
+        )
         return waiting.id if waiting else None
 
     def _label(self, session: Session) -> str:
