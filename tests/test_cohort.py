@@ -1059,3 +1059,20 @@ def test_a_follow_up_prepared_for_todays_session_counts_once_it_is_logged(store,
     store.save(tonight.replace(status="held", held_on=today))
     logged = follow_through(end=today, today=today)
     assert all(now < was for now, was in zip(logged, same, strict=True))
+
+
+def test_the_pairing_form_starts_afresh_in_another_cohort(store, known):
+    """A refused "Pair them" in one cohort said "Nobody was paired" at the first choice made
+    in the next."""
+    c, _pairs = known
+    other = store.save(model.Cohort(name="Other", starts_on=START))
+    a, b = (store.save(model.Person(name=n, cohort_id=other.id)) for n in ("Uma", "Vic"))
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    app.pair_button.click()
+    assert "Nobody was paired" in app.pair_result.value
+    app.chooser.value = other.id
+    assert app.pair_result.value == ""
+    app.pair_person.value = a.id
+    assert app.pair_result.value == "" and app.pair_partner.message.value == ""
+    app.pair_partner.value = b.id
+    assert app.pair_result.value == ""
