@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
-from peercoach_lib import cohort, dates, lsi, sessions
+from peercoach_lib import cohort, dates, lsi, sessions, wording
 from peercoach_lib.model import LsiAssessment
 
 #: Okabe & Ito (2008), "Color universal design".
@@ -233,9 +233,20 @@ def _legend_labels(names: list[str], width: int = 90) -> list[str]:
     labels = [short(name) for name in names]
     alike = {label for label in labels if labels.count(label) > 1}
     return [
-        textwrap.fill(name, width) if label in alike else label
+        "\n".join(
+            _set_apart(line)
+            for line in (textwrap.fill(name, width) if label in alike else label).split("\n")
+        )
         for name, label in zip(names, labels, strict=True)
     ]
+
+
+def _set_apart(line: str) -> str:
+    """A line of a label whose words are written right to left, set apart from its tail in
+    brackets ("(from 3 Aug 2026)"): a line is laid out by its first letter, and the tail
+    of a Hebrew goal was drawn at its left."""
+    words, tail = re.match(r"^(.*?)(\s*\([^()]*\))?$", line).groups()
+    return wording.isolated(words) + (tail or "")
 
 
 def gas_progress(levels, scores, milestones, *, figure: Figure | None = None) -> Figure:

@@ -434,3 +434,22 @@ def test_day_ticks_are_named_as_days_and_a_narrow_panel_has_fewer():
     charts._dates(left)
     FigureCanvasAgg(narrow).draw()
     assert len([t for t in left.get_xticklabels() if t.get_text()]) <= 3
+
+
+def test_a_goal_written_right_to_left_keeps_its_tail_after_it_in_the_legend():
+    """A legend line is laid out by its first letter: a Hebrew goal's "(from 3 Aug 2026)" was
+    drawn at its left; the words are now set apart from the tail."""
+    hebrew = "\u05dc\u05e8\u05d5\u05e5 \u05d9\u05d5\u05ea\u05e8"
+    names = [f"{hebrew} (from 3 Aug 2026, first)", f"{hebrew} (from 3 Aug 2026, second)", "Walk"]
+    labels = charts._legend_labels(names)
+    assert labels == [
+        f"\u2068{hebrew}\u2069 (from 3 Aug 2026, first)",
+        f"\u2068{hebrew}\u2069 (from 3 Aug 2026, second)",
+        "Walk",
+    ]
+    # Written in full over lines, each line of its words is set apart alike.
+    long = [f"{hebrew} " * 12 + "(from 3 Aug 2026)"] * 2
+    for label in charts._legend_labels(long, width=40):
+        lines = label.split("\n")
+        assert len(lines) > 1
+        assert all(line.startswith("\u2068") for line in lines if hebrew[0] in line)

@@ -1076,3 +1076,18 @@ def test_the_pairing_form_starts_afresh_in_another_cohort(store, known):
     assert app.pair_result.value == "" and app.pair_partner.message.value == ""
     app.pair_partner.value = b.id
     assert app.pair_result.value == ""
+
+
+def test_a_right_to_left_name_keeps_its_place_in_the_grid_labels(store):
+    """A chart lays a label out by its first letter: a pair whose first name is Arabic was
+    drawn "Ann (…) & <name>", the partner first; each name is now set apart."""
+    c = store.save(model.Cohort(name="Spring"))
+    arabic = "\u0645\u0631\u064a\u0645 \u0627\u0644\u062d\u062f\u0627\u062f"
+    a, b = (store.save(model.Person(name=n, cohort_id=c.id)) for n in (arabic, "Ann"))
+    store.save(
+        model.Partnership(cohort_id=c.id, person_a_id=a.id, person_b_id=b.id, started_on=START)
+    )
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    assert f"\u2068{arabic}\u2069 &amp; Ann (" in app.grid_image.table.value
+    # The names as data stay as typed (the CSV, the flags).
+    assert app.names == {app.view.pairs["pair"].iloc[0]: f"{arabic} & Ann"}

@@ -303,12 +303,19 @@ class CohortDashboardApp(widgets.VBox):
         self.people_names = names
         return self._pair_labels(pairs)
 
-    def _pair_labels(self, pairs: pd.DataFrame, *, most: int | None = None) -> dict[int, str]:
-        """Each pair's names ("Ann & Bo"), each name cut to ``most`` characters if given."""
+    def _pair_labels(
+        self, pairs: pd.DataFrame, *, most: int | None = None, isolate: bool = False
+    ) -> dict[int, str]:
+        """Each pair's names ("Ann & Bo"), each name cut to ``most`` characters if given and,
+        with ``isolate``, set apart if it is written right to left (a chart lays a label out
+        by its first letter: one starting with an Arabic name was drawn "Ann Lee (12 d) &"
+        and the name, the pair's partner first)."""
         names = {
-            k: (v if most is None else cohort.shortened(v, most))
+            k: v if most is None else cohort.shortened(v, most)
             for k, v in self.people_names.items()
         }
+        if isolate:
+            names = {k: wording.isolated(v) for k, v in names.items()}
         label = (
             pairs["person_a_id"].map(names).fillna("?").astype(str)
             + " & "
@@ -388,7 +395,7 @@ class CohortDashboardApp(widgets.VBox):
             self.view.end,
             today=self.today,
         )
-        short = self._pair_labels(shown, most=cohort.GRID_NAME_CHARS)
+        short = self._pair_labels(shown, most=cohort.GRID_NAME_CHARS, isolate=True)
         labels = [
             f"{short[int(pid)]} ({cohort.since_label(days, last, active)})"
             for pid, days, last, active in zip(
