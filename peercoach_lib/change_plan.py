@@ -349,24 +349,35 @@ def plan_errors(plan: ChangePlan | Mapping) -> dict[str, str]:
         return {}
     errors: dict[str, str] = {}
     for k, step in enumerate(values.get("steps") or []):
-        due = step.get("by_when")
-        if isinstance(due, dt.date) and due < started:
-            errors[f"steps[{k}].by_when"] = (
-                f"By when (step {k + 1}): {dates.short(due)} is before the plan started "
-                f"({dates.short(started)})"
-            )
+        errors.update(row_date_error("steps", k, step, started))
     for k, milestone in enumerate(values.get("milestones") or []):
-        due = milestone.get("due_on")
-        if isinstance(due, dt.date) and due < started:
-            errors[f"milestones[{k}].due_on"] = (
-                f"Date (milestone {k + 1}): {dates.short(due)} is before the plan "
-                f"started ({dates.short(started)})"
-            )
+        errors.update(row_date_error("milestones", k, milestone, started))
         if not (milestone.get("description") or "").strip():
             errors[f"milestones[{k}].description"] = (
                 f"Milestone (milestone {k + 1}): say what you expect to have done by then"
             )
     return errors
+
+
+#: A row's date, and its name in a message, by the list it is in.
+_ROW_DATES = {
+    "steps": ("by_when", "By when", "step"),
+    "milestones": ("due_on", "Date", "milestone"),
+}
+
+
+def row_date_error(path: str, k: int, row: Mapping, started: dt.date | None) -> dict[str, str]:
+    """The error of row ``k`` of the plan's ``path`` ("steps" or "milestones") dated before
+    the plan ``started``, by field path (none if its date is fine): said as the date is
+    chosen, and on saving."""
+    name, label, noun = _ROW_DATES[path]
+    due = row.get(name)
+    if not isinstance(due, dt.date) or started is None or due >= started:
+        return {}
+    return {
+        f"{path}[{k}].{name}": f"{label} ({noun} {k + 1}): {dates.short(due)} is before the "
+        f"plan started ({dates.short(started)})"
+    }
 
 
 def step_notes(steps: Iterable[PlanStep | Mapping]) -> dict[str, str]:

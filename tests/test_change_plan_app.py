@@ -239,6 +239,29 @@ def test_a_step_due_before_the_plan_started_is_refused(store, pair, app):
     assert "Saved at" in app.result.value
 
 
+def test_a_date_before_the_plan_started_is_said_as_it_is_chosen(store, pair, app):
+    """A milestone's or step's date before the plan was said only once everything was typed
+    and saved; now under its row as it is chosen, and gone as it is mended."""
+    fill(app)
+    app.milestones.rows[1]["due_on"].value = TODAY - dt.timedelta(days=1)
+    assert "Date (milestone 2): 1 Mar 2026 is before the plan started (2 Mar 2026)" in (
+        app.milestones.notes[1].value
+    )
+    assert app.milestones.notes[0].value == ""
+    assert app.milestones.marked_names == ["Milestone 2"]
+    app.steps.rows[0]["by_when"].value = dt.date(2026, 2, 1)
+    assert "By when (step 1): 1 Feb 2026 is before the plan started" in app.steps.notes[0].value
+    # Another row's change leaves it said; the row's own mends it.
+    app.milestones.rows[0]["description"].value = "A first month walked"
+    assert "is before the plan started" in app.milestones.notes[1].value
+    app.milestones.rows[1]["due_on"].value = TODAY
+    assert app.milestones.notes[1].value == "" and app.milestones.kind is None
+    app.steps.rows[0]["by_when"].value = TODAY
+    assert app.steps.notes[0].value == ""
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+
+
 def test_gas_levels_still_to_describe_are_noted_but_do_not_block_saving(store, pair, app):
     fill(app)
     app.gas_levels["much_more"].value = ""

@@ -252,6 +252,24 @@ def test_impossible_input_is_refused_next_to_the_field(demo_pair):
     assert store.get(model.Session, s1.id).status is SessionStatus.SCHEDULED
 
 
+def test_a_commitment_due_before_the_session_is_said_as_its_date_is_chosen(demo_pair):
+    """It was said only on saving, once the whole log was typed."""
+    store, pair, _, (s1, *_rest) = demo_pair
+    app = open_log(store, pair, s1.scheduled_on)
+    app.held_on.value = s1.scheduled_on
+    row = app.new_commitments.append()
+    row["text"].value = "Call the bank"
+    row["by_when"].value = s1.scheduled_on - dt.timedelta(days=1)
+    assert (
+        "By when (commitment 1): a commitment cannot be due before the session "
+        f"({dates.short(s1.scheduled_on)})"
+    ) in app.new_commitments.notes[0].value
+    assert "peercoach-invalid" in row["by_when"]._dom_classes
+    row["by_when"].value = s1.scheduled_on
+    assert app.new_commitments.notes[0].value == ""
+    assert "peercoach-invalid" not in row["by_when"]._dom_classes
+
+
 def test_an_unplanned_session_without_a_date_is_told_once_beside_the_date(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
     app = open_log(store, pair, s1.scheduled_on)

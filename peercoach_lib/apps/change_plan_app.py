@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import logging
 from collections.abc import Callable
@@ -166,6 +167,8 @@ class ChangePlanApp(widgets.VBox):
             add_label="Add a milestone",
             noun="Milestone",
         )
+        for rows in (self.steps, self.milestones):
+            rows.check_row = functools.partial(self._row_date_error, rows.path)
         self.monthly = widgets.Button(
             description="Fill in monthly milestones",
             icon="calendar",
@@ -727,6 +730,10 @@ class ChangePlanApp(widgets.VBox):
                 field.show("warning", notes[path])
             else:
                 field.show()
+
+    def _row_date_error(self, path: str, k: int, row: dict) -> dict[str, str]:
+        """A step's or milestone's date before the plan started, said as it is chosen."""
+        return cp.row_date_error(path, k, row, self.saved.created_on if self.saved else self.today)
 
     def _on_monthly(self, _button) -> None:
         start = self.saved.created_on if self.saved else self.today

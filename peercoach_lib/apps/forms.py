@@ -809,6 +809,15 @@ _CSS = """
   }
   .peercoach-app table.peercoach-fields tr { padding: 4px 0; }
 }
+/* On a touch screen a slider moves by its handle alone: a swipe up or down that began on its
+   track scrolled nothing and set the rating to where the finger landed. Its handle is a
+   finger's size there; the box beside it still takes a number. */
+@media (pointer: coarse) {
+  .peercoach-app { --jp-widgets-slider-handle-size: 26px; }
+  .peercoach-app .widget-slider :is(.noUi-target, .noUi-target *) { touch-action: pan-y; }
+  .peercoach-app .widget-slider .noUi-base { pointer-events: none; }
+  .peercoach-app .widget-slider .noUi-handle { pointer-events: auto; touch-action: none; }
+}
 /* A button shown from code (display: flex) keeps its icon level with its words, as the
    buttons shown from the start do. */
 .peercoach-app :is(.widget-button, .widget-toggle-button) {
@@ -1330,6 +1339,9 @@ class RowList(widgets.VBox):
         self._lessened: list[Callable[[], None]] = []
         self._edited: list[Callable[[], None]] = []
         self._marked: list[widgets.DOMWidget] = []
+        #: What is wrong with a row as it stands (by field path, as :meth:`show_errors` takes
+        #: them), from its index and values: said as the row changes, not on saving only.
+        self.check_row: Callable[[int, dict], dict[str, str]] | None = None
         # The errors shown: each one's row (None for the list's own), its row's number when it
         # was shown, the controls it marks, and its text.
         self._errors: list[tuple[dict | None, int, list[widgets.DOMWidget], str]] = []
@@ -1353,13 +1365,25 @@ class RowList(widgets.VBox):
         self._on_changed()
 
     def _on_changed(self, row: dict | None = None) -> None:
-        """The person changed ``row`` (None: added a row): its errors and the list's own go."""
+        """The person changed ``row`` (None: added a row): its errors and the list's own go,
+        and what :attr:`check_row` finds wrong with it now is said at once."""
         _tell(self._edited)
-        if self._kind != "error":
+        had = self._kind == "error"
+        if had:
+            self._errors = [e for e in self._errors if e[0] is not None and e[0] is not row]
+        index = next((k for k, r in enumerate(self.rows) if r is row), None)
+        found = (
+            self.check_row(index, self.items()[index])
+            if self.check_row and index is not None
+            else {}
+        )
+        for path, text_ in found.items():
+            self._errors.append((row, index + 1, self._controls_at(path), text_))
+        if not had and not found:
             return
-        self._errors = [e for e in self._errors if e[0] is not None and e[0] is not row]
         self._render()
-        _tell(self._mended if not self._errors else self._lessened)
+        if had:
+            _tell(self._mended if not self._errors else self._lessened)
 
     def on_mended(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` when a change of the person's takes the list's error away."""

@@ -220,6 +220,7 @@ class SessionLogApp(widgets.VBox):
             noun="Commitment",
             key="id",
         )
+        self.new_commitments.check_row = self._due_before_session
         self.levels = widgets.VBox()
         self.most_helpful = forms.textarea("What was most helpful", "most_helpful", rows=2)
         self.less_helpful = forms.textarea("What was less helpful", "less_helpful", rows=2)
@@ -720,6 +721,17 @@ class SessionLogApp(widgets.VBox):
         field.control.observe(runtime.guarded(self._on_edit), names="value")
         return field
 
+    def _due_before_session(self, k: int, item: dict) -> dict[str, str]:
+        """A commitment made in this session due before it: said as its date is chosen, and
+        on saving."""
+        due, on = item["by_when"], self.held_on.value
+        if isinstance(due, dt.date) and on is not None and due < on:
+            return {
+                f"new_commitments[{k}].by_when": f"By when (commitment {k + 1}): a commitment "
+                f"cannot be due before the session ({dates.short(on)})"
+            }
+        return {}
+
     def _show_reviews(self, *, anew: bool = False) -> None:
         """The commitments to follow up in this session: of those still open, the ones made
         before the day in the date box (one made in a later session cannot be followed up in
@@ -1189,13 +1201,8 @@ class SessionLogApp(widgets.VBox):
                             else f"{error.label} (commitment {k + 1}): {error.message}"
                         )
                 # Said with the record's own problems, not a save later.
-                due, on = item["by_when"], self.held_on.value
-                if isinstance(due, dt.date) and on is not None and due < on:
-                    errors.setdefault(
-                        f"new_commitments[{k}].by_when",
-                        f"By when (commitment {k + 1}): a commitment cannot be due before the "
-                        "session",
-                    )
+                for path, text in self._due_before_session(k, item).items():
+                    errors.setdefault(path, text)
                 new.append(made)
         ratings = [
             GasRating(plan_id=f.plan_id, rated_on=self.held_on.value or self.today, level=f.value)

@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from peercoach_lib import dates, lsi
 from peercoach_lib.model import LsiAssessment
-from tests.browser.harness import KERNEL_MS, reach_charts, type_date
+from tests.browser.harness import KERNEL_MS, Visit, reach_charts, type_date
 from tests.browser.test_every_page import kernels
 
 NOTEBOOK = "lifestyle_satisfaction_index.ipynb"
@@ -281,3 +281,49 @@ def test_a_date_typed_part_by_part_is_saved_as_typed(workbook, visit):
         f"your assessment of {dates.long(day)}", timeout=KERNEL_MS
     )
     visit_.assert_clean()
+
+
+def _swipe(page: Page, x: float, y: float, dx: float, dy: float) -> None:
+    """A finger put down at (x, y) and moved by (dx, dy), as a touch screen sends it."""
+    cdp = page.context.new_cdp_session(page)
+    touch = cdp.send
+    touch("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for k in range(1, 13):
+        at = {"x": x + dx * k / 12, "y": y + dy * k / 12}
+        touch("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [at]})
+        page.wait_for_timeout(16)
+    touch("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(600)
+
+
+def test_on_a_touch_screen_a_swipe_over_a_slider_scrolls_and_its_handle_still_moves(
+    workbook, browser
+):
+    """A swipe up that began on a slider's track scrolled nothing and set the rating to where
+    the finger landed (a person scrolling a phone changed ratings without knowing); the
+    handle, dragged, still moves the rating."""
+    phone = browser.new_context(
+        is_mobile=True, has_touch=True, viewport={"width": 390, "height": 844}
+    )
+    try:
+        page = Visit.open(phone, workbook.url(NOTEBOOK, person=LEILA), viewport=(390, 844)).page
+        slider = handle(page, "Family", SATISFACTION)
+        slider.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        before = value(slider)
+        track = page.locator(".widget-slider").filter(has=slider).locator(".noUi-base")
+        box, knob = track.bounding_box(), slider.bounding_box()
+        # Well away from the handle, on the track's line.
+        far = 0.1 if knob["x"] > box["x"] + box["width"] / 2 else 0.9
+        x, y = box["x"] + box["width"] * far, box["y"] + box["height"] / 2
+        _swipe(page, x, y, 0, -250)
+        assert slider.bounding_box()["y"] < knob["y"] - 100  # the page scrolled
+        assert value(slider) == before
+        # Dragged by its handle, it moves.
+        knob = slider.bounding_box()
+        step = 1 if far == 0.9 else -1
+        _swipe(page, knob["x"] + knob["width"] / 2, knob["y"] + knob["height"] / 2, step * 90, 0)
+        expect(slider).not_to_have_attribute("aria-valuenow", f"{before}.0", timeout=KERNEL_MS)
+        assert (value(slider) - before) * step > 0
+    finally:
+        phone.close()
