@@ -1140,6 +1140,43 @@ def test_my_own_save_from_another_window_is_not_silently_undone(demo_pair):
     assert (note.text, check.heard) == ("Written in the second window", 3)
 
 
+def test_a_draft_left_in_a_closed_window_is_merged_with_what_i_saved_since(demo_pair):
+    """A draft typed in one window, closed unsaved while another window saved: reopened, the
+    draft was put over the saved log whole, with "Restored what you typed" alone, so one
+    click of Save undid the other window's save. Now the boxes the draft left alone show
+    what was saved, and what differs from the saved log is named."""
+    store, pair, s1, _s2 = two_sessions_with_follow_ups(demo_pair)
+    me = pair.person_a_id
+    first, second = reopened(store, pair, s1), reopened(store, pair, s1)
+    # The second saves a check and a note (a save drops my draft of the session)...
+    second.note.value = "Saved from the second window"
+    for name in second.check:
+        second.check[name].value = 8
+    second.save_button.click()
+    assert "Saved the held session" in second.result.value, second.result.value
+    # ...while the first, open since before, is typed in (kept as a draft) and closed unsaved.
+    first.note.value = "Typed in the first window"
+    first.most_helpful.value = "Kept from the first window"
+    third = reopened(store, pair, s1)
+    said = html.unescape(third.draft_bar.notice.value)
+    assert "Restored what you typed and had not saved" in said
+    assert (
+        "You saved your part of this session in another window since: what was saved there "
+        "for your session check is here; what you typed for your notes, changed there too, "
+        "stays in place of what was saved there."
+    ) in said
+    assert "It differs from your saved log in your notes, feedback: saving puts it" in said
+    assert third.check["heard"].value == 8  # the save, not the draft's empty check
+    assert (third.note.value, third.most_helpful.value) == (
+        "Typed in the first window",
+        "Kept from the first window",
+    )
+    third.save_button.click()
+    assert "Saved the held session" in third.result.value, third.result.value
+    (check,) = store.find(model.SessionCheck, session_id=s1.id, person_id=me)
+    assert check.heard == 8
+
+
 def test_two_windows_changing_different_boxes_of_my_feedback_keep_both(demo_pair):
     """One window saves "less helpful", the other then "what worked": the second is held back
     once, showing both boxes (it showed its own empty "less helpful", and saving again emptied

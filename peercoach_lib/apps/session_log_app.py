@@ -101,6 +101,29 @@ def _boxes(values: dict, part: str) -> dict:
     return out
 
 
+#: The form's values of the person's own part (every box of :data:`_FORM_KEYS`).
+_OWN_KEYS = tuple(k for keys in _FORM_KEYS.values() for k in keys)
+
+
+def _merged_own(base: dict, fresh: dict, mine: dict) -> tuple[dict, list[str], list[str]]:
+    """My own part as typed (``mine``) over what was saved since (``fresh``), both from
+    ``base``, box by box: the form's values to show (``fresh``'s, with the own part merged),
+    the parts where something saved since is shown, and the parts where a box changed both
+    ways (what was typed stays in it)."""
+    shown, taken, clashed = {}, [], []
+    for part in session_log.OWN_PARTS:
+        here = _boxes(mine, part)
+        merged, clashes = merging.merge_values(_boxes(base, part), _boxes(fresh, part), here)
+        merged.update({box: here[box] for box in clashes})  # what was typed here stays
+        shown.update(merged)
+        if clashes:
+            clashed.append(part)
+        if merged != here:  # some box shows what was saved there
+            edited = here != _boxes(base, part)
+            taken.append(f"{part} (beside your changes here)" if edited else part)
+    return {**fresh, **_unboxed(shown, {k: fresh[k] for k in _OWN_KEYS})}, taken, clashed
+
+
 def _unboxed(boxes: dict, like: dict) -> dict:
     """Form values from :func:`_boxes`, shaped as ``like`` holds them."""
     out = {}
@@ -580,8 +603,7 @@ class SessionLogApp(widgets.VBox):
             self.form_loaded = self.values()
             draft = session_log.load_draft(self.store, me, self._draft_key())
             if draft is not None:
-                self.apply(draft.data)
-                self.draft_bar.restored(draft.updated_at)
+                self.draft_bar.restored(draft.updated_at, also=self._restore(draft.data))
             elif typed is not None and self._same_day(session, typed.data.get("held_on")):
                 self.apply(_typed_over(self.values(), typed.data))
                 # The draft moves with it: kept for this session, gone from the unplanned one.
@@ -1013,7 +1035,50 @@ class SessionLogApp(widgets.VBox):
     def _draft_values(self) -> dict:
         """The form for its draft, with what it showed of the parts both partners log when it
         was opened: restored later, the draft brings back only the person's changes to them."""
-        return {**self.values(), "shown": {k: self.form_loaded.get(k) for k in _SHARED_KEYS}}
+        return {
+            **self.values(),
+            "shown": {k: self.form_loaded.get(k) for k in _SHARED_KEYS},
+            # My own part as saved when the typing began: restored, the draft is merged with
+            # what I saved since from another window, not put over it.
+            "own_shown": {k: self.form_loaded.get(k) for k in _OWN_KEYS},
+        }
+
+    def _restore(self, data: dict) -> str:
+        """Put the draft ``data`` into the form shown as saved, merged with what I saved of my
+        part since it was typed (from another window); what to say of it (HTML): what came from
+        that save, and where the draft differs from my saved log (a save puts it in place)."""
+        saved = self.values()
+        base = data.get("own_shown")
+        taken, clashed = [], []
+        if base is not None and any(base.get(k) != saved[k] for k in _OWN_KEYS):
+            merged, taken, clashed = _merged_own(base, saved, data)
+            data = {**data, **{k: merged[k] for k in _OWN_KEYS}}
+        self.apply(data)
+        if not (self.own_loaded and any(self.own_loaded.values())):
+            return ""  # nothing of mine saved yet: the draft is all there is
+        now = self.values()
+        differs = [
+            part for part in session_log.OWN_PARTS if _boxes(now, part) != _boxes(saved, part)
+        ]
+        said = []
+        if taken or clashed:
+            said.append(
+                "You saved your part of this session in another window since"
+                + (f": what was saved there for your {', '.join(taken)} is here" if taken else "")
+                + (
+                    f"{'; ' if taken else ': '}what you typed for your {', '.join(clashed)}, "
+                    "changed there too, stays in place of what was saved there"
+                    if clashed
+                    else ""
+                )
+                + "."
+            )
+        if differs:
+            said.append(
+                f"It differs from your saved log in your {', '.join(differs)}: saving puts it "
+                "in place of what is saved; \u201cDiscard the draft\u201d shows the log as saved."
+            )
+        return "".join(f" {html.escape(s)}" for s in said)
 
     def apply(self, data: dict) -> None:
         """Put a draft back into the form. Of the parts both partners log, those the person
@@ -1284,22 +1349,8 @@ class SessionLogApp(widgets.VBox):
             self._show_saved(self._session())
             fresh = self.values()
             self.form_loaded = fresh
-            shown, taken, clashed = {}, [], []
-            for part in session_log.OWN_PARTS:
-                here = _boxes(mine, part)
-                merged, clashes = merging.merge_values(
-                    _boxes(base, part), _boxes(fresh, part), here
-                )
-                merged.update({box: here[box] for box in clashes})  # what was typed here stays
-                shown.update(merged)
-                if clashes:
-                    clashed.append(part)
-                if merged != here:  # some box shows what was saved there
-                    edited = here != _boxes(base, part)
-                    taken.append(f"{part} (beside your changes here)" if edited else part)
-            own = {k for part in session_log.OWN_PARTS for k in _FORM_KEYS[part]}
-            shared = {k: mine[k] for k in _SHARED_KEYS}
-            self.apply({**fresh, **_unboxed(shown, {k: fresh[k] for k in own}), **shared})
+            merged, taken, clashed = _merged_own(base, fresh, mine)
+            self.apply({**merged, **{k: mine[k] for k in _SHARED_KEYS}})
         finally:
             self._loading = False
         self.own_loaded = stored
