@@ -101,7 +101,12 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _DEADLINE = re.compile(
     r"\b(?:by|until|till|before|within|in)\s+(?:the\s+)?(?:end|next|\d+|"
     + "|".join(_NUMBER_WORDS[:12] + _MONTHS + _SEASONS + _WEEKDAYS)
-    + r")\b|\b(?:deadline|today|tomorrow|tonight)\b",
+    + r")\b|\b(?:deadline|today|tomorrow|tonight)\b"
+    # A span of time from now: "for the next 8 weeks", "over six months", "this month".
+    r"|\b(?:for|over|during|throughout)\s+(?:the\s+)?(?:next\s+|coming\s+|following\s+)?"
+    r"(?:(?:\d+|" + "|".join(_NUMBER_WORDS[:12]) + r"|a|one)\s+)?"
+    r"(?:days?|weeks?|fortnights?|months?|years?|quarters?)\b"
+    r"|\b(?:this|next)\s+(?:week|fortnight|month|quarter|year)\b",
     re.IGNORECASE,
 )
 _VAGUE = [

@@ -25,6 +25,12 @@ from tests.examples import complete_plan
         # Other languages: a year is a date; other scripts get one honest hint, not five.
         ("Camminare al lavoro tre volte alla settimana entro il 31 marzo 2027", []),
         ("Walk 2000 steps every day at lunchtime with a colleague", ["Time-bound"]),
+        # A span of time from now is a time frame too (it was asked for "within eight weeks").
+        ("Run 3 times a week, 30 minutes each, for the next 8 weeks.", []),
+        ("Cook at home four nights a week over the coming three months", []),
+        ("Read two books this month", []),
+        # Minutes and hours measure a step, not a time frame.
+        ("Run 3 times a week for 30 minutes", ["Time-bound"]),
         ("أمشي إلى العمل ثلاث مرات في الأسبوع حتى نهاية مارس 2027", ["SMART"]),
         ("到2027年3月31日前每周步行上班三次", ["SMART"]),
         # Two sentences: often two goals, or a goal and a step ("Well put" was said of it).
