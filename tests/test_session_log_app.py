@@ -1568,9 +1568,17 @@ def test_a_session_booked_for_later_today_is_noted_when_logged_as_held(store, pa
     app.status.value = SessionStatus.HELD
     place = zone.rsplit("/", 1)[-1].replace("_", " ")
     assert (
-        f"this session is booked for {later:%H:%M} today ({place} time), still to come: a "
-        "session is logged as held once it has happened"
+        f"this session is booked for {later:%H:%M} today ({place} time), still to come: log it "
+        "once it has happened (met earlier today instead? then save it as held now)"
     ) in html.unescape(app.held_on.message.value)
+    # An unplanned session chosen names this evening's as the next booked (it named the one
+    # booked after today).
+    app.session.value = UNPLANNED
+    assert (
+        f"Met before the booked time? Your next session is booked for {later:%H:%M} today "
+        f"({place} time): choose it above."
+    ) in html.unescape(app.session.message.value)
+    app.session.value = tonight.id
     app.session.value = earlier.id  # a session gone by: nothing to say
     app.status.value = SessionStatus.HELD
     assert app.held_on.message.value == ""

@@ -223,7 +223,7 @@ class SessionLogApp(widgets.VBox):
         #: is what differs from them).
         self.form_loaded: dict = {}
         self.plan_names: dict[int, str] = {}
-        self.booked_ahead: list[Session] = []  # sessions booked for days after today
+        self.booked_ahead: list[Session] = []  # sessions booked for later today or after
         self.shown_parts: dict | None = None
         self.first_half = forms.integer("Minutes", "halves[0]", low=0, high=240, value=45)
         self.second_half = forms.integer("Minutes", "halves[1]", low=0, high=240, value=45)
@@ -471,7 +471,10 @@ class SessionLogApp(widgets.VBox):
                 for s in sessions
                 if s.status is SessionStatus.SCHEDULED
                 and s.scheduled_on is not None
-                and s.scheduled_on > self.today
+                and (
+                    s.scheduled_on > self.today
+                    or (s.scheduled_on == self.today and self._starts_later_today(s))
+                )
             ),
             key=lambda s: s.scheduled_on,
         )
@@ -637,9 +640,13 @@ class SessionLogApp(widgets.VBox):
         if session is not None or not soon:
             self.session.show()
             return
+        later = self._starts_later_today(soon[0])
         self.session.show(
             "warning",
-            f"Met before the booked day? Your next session is booked for "
+            f"Met before the booked time? Your next session is booked for {later:%H:%M} today "
+            f"({ag.zone_time(later.tzinfo.key)}): choose it above."
+            if later
+            else f"Met before the booked day? Your next session is booked for "
             f"{dates.long_weekday(soon[0].scheduled_on)}: choose it above, and give the day you "
             "met.",
         )
@@ -831,8 +838,8 @@ class SessionLogApp(widgets.VBox):
                 self.held_on.show(
                     "warning",
                     f"this session is booked for {starts:%H:%M} today "
-                    f"({ag.zone_time(starts.tzinfo.key)}), still to come: a session is "
-                    "logged as held once it has happened",
+                    f"({ag.zone_time(starts.tzinfo.key)}), still to come: log it once it has "
+                    "happened (met earlier today instead? then save it as held now)",
                 )
         elif self.held_on.kind == "warning":
             self.held_on.show()
