@@ -455,6 +455,24 @@ def held_parts(tx: Transaction, session_id: int, person_id: int) -> list[str]:
     return [part for part, there in found.items() if there]
 
 
+def unlogged_before(store: Store, session: Session, *, today: dt.date) -> list[Session]:
+    """The partnership's booked sessions gone by before ``session`` that nobody has logged
+    (held, missed or put off), earliest first: logged after a later one, what was committed
+    to in them would not be followed up in it."""
+    if session.scheduled_on is None:
+        return []
+    return sorted(
+        (
+            s
+            for s in store.find(Session, partnership_id=session.partnership_id)
+            if s.status is SessionStatus.SCHEDULED
+            and s.scheduled_on is not None
+            and s.scheduled_on < min(session.scheduled_on, today)
+        ),
+        key=lambda s: s.scheduled_on,
+    )
+
+
 def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 

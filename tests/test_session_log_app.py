@@ -1609,3 +1609,24 @@ def test_a_low_session_check_says_who_sees_the_flag(demo_pair):
         note = app.check_total.value
         assert "This raises a flag" in note and "talk about it together" in note
         assert ("your facilitator sees only that a flag was raised" in note) is in_cohort
+
+
+def test_a_later_session_chosen_names_earlier_ones_not_logged_yet(demo_pair):
+    """A pair catching up opened on the latest session gone by, whose follow-ups listed
+    nothing of what was committed to in the sessions before it, still to log: now said."""
+    store, pair, _plan, (s1, s2, s3) = demo_pair
+    app = open_log(store, pair, s3.scheduled_on)
+    app.session.value = s3.id
+    days = [dates.short_weekday(s.scheduled_on) for s in (s1, s2)]
+    assert (
+        f"2 earlier sessions not logged yet ({days[0]} and {days[1]}): log them first, held or "
+        "missed, so that what was committed to there is followed up here."
+    ) in html.unescape(app.session.message.value)
+    app.session.value = s1.id
+    assert app.session.message.value == ""
+    log(store, pair, s1, reviews={}, new=["Call the bank"], level=0)
+    app = open_log(store, pair, s3.scheduled_on)
+    app.session.value = s3.id
+    assert f"1 earlier session not logged yet ({days[1]}): log it first" in (
+        html.unescape(app.session.message.value)
+    )

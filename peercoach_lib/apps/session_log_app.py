@@ -635,9 +635,12 @@ class SessionLogApp(widgets.VBox):
         """On an unplanned session, the session booked next, when it is due within the agreed
         interval: a pair that met a few days early is logging that one, and would otherwise
         log a session more beside it."""
+        if session is not None:
+            self._say_unlogged_before(session)
+            return
         interval = self.agreement.frequency.interval_days if self.agreement else 14
         soon = [s for s in self.booked_ahead if (s.scheduled_on - self.today).days <= interval]
-        if session is not None or not soon:
+        if not soon:
             self.session.show()
             return
         later = self._starts_later_today(soon[0])
@@ -649,6 +652,26 @@ class SessionLogApp(widgets.VBox):
             else f"Met before the booked day? Your next session is booked for "
             f"{dates.long_weekday(soon[0].scheduled_on)}: choose it above, and give the day you "
             "met.",
+        )
+
+    def _say_unlogged_before(self, session: Session) -> None:
+        """Earlier sessions gone by and not logged, under the one chosen: a pair catching up
+        logs them in order, or a later one's follow-ups miss what was committed to in them."""
+        earlier = session_log.unlogged_before(self.store, session, today=self.today)
+        if not earlier:
+            self.session.show()
+            return
+        days = [dates.short_weekday(s.scheduled_on) for s in earlier]
+        named = (
+            (", ".join(days[:-1]) + f" and {days[-1]}" if len(days) > 1 else days[0])
+            if len(days) <= 3
+            else f"from {days[0]} to {days[-1]}"
+        )
+        self.session.show(
+            "warning",
+            f"{len(earlier)} earlier session{'s' if len(earlier) > 1 else ''} not logged yet "
+            f"({named}): log {'them' if len(earlier) > 1 else 'it'} first, held or missed, so "
+            "that what was committed to there is followed up here.",
         )
 
     def _show_saved(self, session: Session | None) -> None:
