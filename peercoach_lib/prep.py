@@ -47,6 +47,8 @@ class Upcoming:
     time: str = ""
     #: The time zone its day is a day of: its agreement's (None without one).
     time_zone: str | None = None
+    #: Whether the person has saved a preparation for it.
+    prepared: bool = False
 
     @property
     def label(self) -> str:
@@ -57,7 +59,8 @@ class Upcoming:
         )
         # The partner before the time, which may end with "your time": "... 12:00 your time
         # with Ann" read as if the time were Ann's.
-        return f"{when} with {wording.isolated(self.partner.name)}{self.time}"
+        done = " (prepared)" if self.prepared else ""
+        return f"{when} with {wording.isolated(self.partner.name)}{self.time}{done}"
 
 
 def upcoming_sessions(
@@ -90,6 +93,10 @@ def upcoming_sessions(
         agreements = {
             a.partnership_id: a for a in tx.find(Agreement, partnership_id=[p.id for p in pairs])
         }
+        prepared = {
+            p.session_id
+            for p in tx.find(SessionPrep, person_id=person_id, session_id=[s.id for s in sessions])
+        }
     by_id = {p.id: p for p in pairs}
     mine = people[person_id].time_zone if person_id in people else None
     out = []
@@ -104,6 +111,7 @@ def upcoming_sessions(
                 people[pair.partner_of(person_id)],
                 session_time(agreement, s, mine),
                 agreement.time_zone if agreement else None,
+                s.id in prepared,
             )
         )
     return out

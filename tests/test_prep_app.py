@@ -157,6 +157,27 @@ def test_each_session_has_its_own_preparation(store, pair, booked):
     assert len(store.find(model.SessionPrep)) == 2
 
 
+def test_the_session_chooser_says_which_sessions_are_prepared(store, pair, booked):
+    """Back on the page, it opens on the next session, empty: nothing said that another had
+    a preparation saved, which looked lost."""
+    sessions, _ = booked
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    labels = lambda: [label for label, _ in app.session.control.options]  # noqa: E731
+    assert not any("(prepared)" in label for label in labels())
+    app.session.value = sessions[1].id
+    app.purpose.value = "Second"
+    app.save_button.click()
+    assert "Saved at" in app.result.value
+    # Named so at once, the form staying on the session and as saved.
+    assert [("(prepared)" in label) for label in labels()] == [False, True]
+    assert app.session.value == sessions[1].id and app.purpose.value == "Second"
+    assert "Saved at" in app.result.value
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)  # opened again
+    assert app.session.value == sessions[0].id
+    assert [("(prepared)" in label) for label in labels()] == [False, True]
+    assert labels()[1].endswith(" (prepared)")
+
+
 def test_a_preparation_carried_on_from_a_session_put_off_says_so_until_saved(store, pair, booked):
     sessions, _ = booked
     app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)

@@ -3,6 +3,7 @@ partner shared; agreements due for review; questions for the coach."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import logging
@@ -766,6 +767,17 @@ class SessionPrepApp(widgets.VBox):
             if said:
                 field.show("error", said)
 
+    def _mark_prepared(self, chosen: prep.Upcoming) -> None:
+        """Name the session just prepared so in the chooser ("(prepared)"), staying on it."""
+        if chosen.prepared:
+            return
+        self.upcoming = [
+            dataclasses.replace(u, prepared=True) if u is chosen else u for u in self.upcoming
+        ]
+        with self.unsaved.quiet():
+            self.session.control.options = [(u.label, u.session.id) for u in self.upcoming]
+            self.session.value = chosen.session.id
+
     def _on_save(self, _button=None) -> None:
         chosen = self._selected()
         if self.person.value is None or chosen is None:
@@ -817,6 +829,7 @@ class SessionPrepApp(widgets.VBox):
         self.unsaved.mark_clean()
         self.draft_bar.clear()  # saving dropped the draft
         self.carried.value = ""  # saved here: this session's own now
+        self._mark_prepared(chosen)
         if "peercoach-warning" in self.deck_message.value:
             self.deck_message.value = ""  # a pin refused before the save is no longer news
         shared = (
