@@ -534,3 +534,29 @@ def test_a_session_moved_since_the_page_opened_is_not_prepared_for_out_of_sight(
         "since this page opened: reload the page and choose a session still to come"
     ) in app.result.value
     assert store.find(model.SessionPrep) == []
+
+
+def test_times_are_said_on_the_clock_of_the_person_under_i_am(store, pair, booked):
+    """Locally, "Saved at" and a draft's time were on the computer's clock while the session
+    beside them said "your time" on the person's own: an hour apart for someone in Warsaw on
+    a computer set to UTC."""
+    from zoneinfo import ZoneInfo
+
+    zone = "Asia/Kolkata"  # half an hour off every whole-hour zone: never the computer's
+    store.save(pair["alice"].replace(time_zone=zone))
+
+    def clock() -> set[str]:
+        there = dt.datetime.now(ZoneInfo(zone))
+        return {f"{t:%H:%M}" for t in (there, there + dt.timedelta(seconds=2))}
+
+    app = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.purpose.value = "Decide"
+    expected = clock()
+    app.save_button.click()
+    assert any(f"Saved at {hm}." in app.result.value for hm in expected), app.result.value
+    app.purpose.value = "Decide, and say why"  # kept as a draft
+    expected = clock()
+    again = SessionPrepApp(store, person_id=pair["alice"].id, today=TODAY)
+    said = again.draft_bar.notice.value
+    assert "Restored what you typed" in said
+    assert any(f" {hm})" in said for hm in expected), said

@@ -1358,7 +1358,9 @@ class AgreementApp(widgets.VBox):
                 else f"{html.escape(who.name) if who else 'Someone'} saved the agreement"
             )
             since = f" {saver} since: what was changed there shows too."
-        self.draft_bar.restored(found.updated_at, also=since)
+        self.draft_bar.restored(
+            found.updated_at, also=since, store=self.store, person_id=self.acting.value
+        )
 
     def _shown_from_draft(self, data: dict, me: int) -> tuple[dict, list[bool], ag.Version]:
         """What to show of a draft (see :meth:`_restore_draft`), which of its schedule's
@@ -1620,7 +1622,7 @@ class AgreementApp(widgets.VBox):
         self.load(self.partnership.id)
         self.result.value = forms.notice(
             "ok",
-            f"{forms.saved_at(self.store)}{kept} "
+            f"{forms.saved_at(self.store, self.acting.value)}{kept} "
             + (
                 "The agreement is in force."
                 if self.saved.in_force
@@ -1710,7 +1712,13 @@ class AgreementApp(widgets.VBox):
 
     def _history_html(self) -> str:
         names = {pid: person.name for pid, person in self.people.items()}
-        return forms.history_table(self.store.history(Agreement, self.saved.id), Agreement, names)
+        return forms.history_table(
+            self.store.history(Agreement, self.saved.id),
+            Agreement,
+            names,
+            store=self.store,
+            person_id=self.acting.value,
+        )
 
 
 def _on_a_line(sentence: str) -> str:

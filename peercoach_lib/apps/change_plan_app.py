@@ -426,7 +426,11 @@ class ChangePlanApp(widgets.VBox):
             )
         new_draft = next((d for d in drafted if cp.plan_of_draft(d) is None), None)
         if new_draft is not None and self.plan.value != NEW:
-            when = context.local_time(new_draft.updated_at) if new_draft.updated_at else None
+            when = (
+                context.local_time(new_draft.updated_at, self.store, self.person.value)
+                if new_draft.updated_at
+                else None
+            )
             said.append(
                 "You started a new plan"
                 + (f" on {dates.short(when)}" if when else "")
@@ -596,7 +600,7 @@ class ChangePlanApp(widgets.VBox):
             return False
         if base is not None:
             self.saved = base  # what the typing began from: a save merges against it
-        self.draft_bar.restored(draft.updated_at)
+        self.draft_bar.restored(draft.updated_at, store=self.store, person_id=self.person.value)
         return True
 
     def _on_edit(self, _change=None) -> None:
@@ -840,7 +844,9 @@ class ChangePlanApp(widgets.VBox):
             )
         if also:
             extra += " What you saved in another window meanwhile is kept too."
-        self.result.value = forms.notice("ok", f"{forms.saved_at(self.store)}{extra}")
+        self.result.value = forms.notice(
+            "ok", f"{forms.saved_at(self.store, self.person.value)}{extra}"
+        )
 
     def _clash(self, latest: ChangePlan, mine: ChangePlan, fields: tuple[str, ...]) -> None:
         """Saved in another window with ``fields`` changed differently: nothing is saved; the
@@ -874,7 +880,11 @@ class ChangePlanApp(widgets.VBox):
             "text/html",
         )
         self.history.value = forms.history_table(
-            self.store.history(ChangePlan, self.saved.id), ChangePlan, {me.id: me.name}
+            self.store.history(ChangePlan, self.saved.id),
+            ChangePlan,
+            {me.id: me.name},
+            store=self.store,
+            person_id=me.id,
         )
 
 

@@ -136,13 +136,14 @@ def today(store: Store | None = None) -> dt.date:
     return dt.datetime.now(ZoneInfo(me.time_zone)).date()
 
 
-def now(store: Store | None = None) -> dt.datetime:
-    """The time for the person at the page, as :func:`today` has the day: on a shared server
-    in the signed-in person's time zone, locally the computer's (naive, local)."""
-    me = viewer(store).person
-    if me is None:
+def now(store: Store | None = None, person_id: int | None = None) -> dt.datetime:
+    """The time for the person at the page: on a shared server in the signed-in person's time
+    zone; locally in that of the person chosen under "I am" (``person_id``: the clock their
+    "your time" is), else the computer's (naive, local)."""
+    found = zone(store, person_id)
+    if found is None:
         return dt.datetime.now()
-    return dt.datetime.now(ZoneInfo(me.time_zone))
+    return dt.datetime.now(ZoneInfo(found))
 
 
 def schedule_today(
@@ -160,19 +161,29 @@ def schedule_today(
     return dt.datetime.now(ZoneInfo(time_zone)).date()
 
 
-def local_time(moment: dt.datetime, store: Store | None = None) -> dt.datetime:
+def local_time(
+    moment: dt.datetime, store: Store | None = None, person_id: int | None = None
+) -> dt.datetime:
     """A stored instant (aware, UTC) as the person at the page reads clocks, as :func:`now`
-    has it: on a shared server in the signed-in person's time zone, locally the computer's."""
+    has it."""
     from peercoach_lib import dates
 
-    return dates.in_zone(moment, zone(store))
+    return dates.in_zone(moment, zone(store, person_id))
 
 
-def zone(store: Store | None = None) -> str | None:
+def zone(store: Store | None = None, person_id: int | None = None) -> str | None:
     """The time zone the person at the page reads clocks in: on a shared server the signed-in
-    person's; locally None, the computer's own clock."""
+    person's; locally that of the person chosen under "I am" (``person_id``, read from
+    ``store``), whose sessions say "your time" in it; else None, the computer's own clock."""
     me = viewer(store).person
-    return me.time_zone if me else None
+    if me is not None:
+        return me.time_zone
+    if person_id is None or store is None:
+        return None
+    from peercoach_lib.model import Person
+
+    chosen = store.find(Person, id=person_id)
+    return chosen[0].time_zone if chosen else None
 
 
 @contextmanager

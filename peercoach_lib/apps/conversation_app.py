@@ -461,7 +461,7 @@ class ConversationApp(widgets.VBox):
         self.agreed.value = data.get("agreed") or ""
         self.hold_to_it.value = data.get("hold_to_it") or ""
         self.review_on.value = _day_or_none(data.get("review_on"))
-        self.draft_bar.restored(draft.updated_at)
+        self.draft_bar.restored(draft.updated_at, store=self.store, person_id=self.person.value)
 
     def _on_edit(self, _change=None) -> None:
         """Keep what the person typed as a draft (or drop it, once the form is as stored)."""
@@ -602,7 +602,9 @@ class ConversationApp(widgets.VBox):
             else ""
         )
         result = self.prep_result if button is self.save_prep else self.after_result
-        result.value = forms.notice("ok", f"{forms.saved_at(self.store)} {shared}{review}")
+        result.value = forms.notice(
+            "ok", f"{forms.saved_at(self.store, self.person.value)} {shared}{review}"
+        )
 
     def _elsewhere(self, button, messages: dict[str, str]) -> str:
         """Which fields of the other part hold the save back (each button saves the whole
@@ -868,7 +870,9 @@ class ConversationApp(widgets.VBox):
             return
         self.unsaved.mark_clean("ending")
         shared = "Your partner can read it." if self.share_note.value else "It is private to you."
-        self.end_result.value = forms.notice("ok", f"{forms.saved_at(self.store)} {shared}")
+        self.end_result.value = forms.notice(
+            "ok", f"{forms.saved_at(self.store, self.person.value)} {shared}"
+        )
 
 
 def _day_or_none(text: str | None) -> dt.date | None:

@@ -518,11 +518,13 @@ class DraftBar(widgets.VBox):
         )
         super().__init__([self.notice, self.discard])
 
-    def restored(self, updated_at, *, also: str = "") -> None:
-        """Say a draft was restored; ``also`` (HTML) follows, for what else the form shows."""
+    def restored(self, updated_at, *, also: str = "", store=None, person_id=None) -> None:
+        """Say a draft was restored; ``also`` (HTML) follows, for what else the form shows.
+        Its time is read as :func:`context.local_time` has it (``person_id`` the person under
+        "I am", read from ``store``)."""
         from peercoach_lib.apps import context
 
-        when = context.local_time(updated_at)
+        when = context.local_time(updated_at, store, person_id)
         self.notice.value = notice(
             "info",
             "Restored what you typed and had not saved "
@@ -888,11 +890,12 @@ _TO_FIRST_ERROR = "peercoach-first-error"
 _CHANGED_SINCE = "Changed since: save again to keep the changes."
 
 
-def saved_at(store) -> str:
-    """ "Saved at 14:05", in the time of the person at the page (:func:`context.now`)."""
+def saved_at(store, person_id: int | None = None) -> str:
+    """ "Saved at 14:05", in the time of the person at the page (:func:`context.now`; locally
+    ``person_id``'s, the person under "I am")."""
     from peercoach_lib.apps import context
 
-    return f"Saved at {context.now(store):%H:%M}."
+    return f"Saved at {context.now(store, person_id):%H:%M}."
 
 
 def changed_since_saved(result: widgets.HTML) -> None:
@@ -1668,7 +1671,14 @@ def _parts_changed(record: type, name: str, change, names: Mapping[int, str]) ->
 HISTORY_SHOWN = 10
 
 
-def history_table(entries, record: type, names: Mapping[int, str] | None = None) -> str:
+def history_table(
+    entries,
+    record: type,
+    names: Mapping[int, str] | None = None,
+    *,
+    store=None,
+    person_id: int | None = None,
+) -> str:
     """The latest changes to a record, newest first: when, who (if known), what, and which fields
     went from what to what (a short value is shown; a long text or a list is named); times as
     the person at the page reads clocks (:func:`context.local_time`)."""
@@ -1681,7 +1691,7 @@ def history_table(entries, record: type, names: Mapping[int, str] | None = None)
             _change_text(record, n, c, names or {}) for n, c in entry.changes.items()
         ) or ("first saved" if entry.action.value == "created" else "-")
         who = (names or {}).get(entry.changed_by, "not recorded")
-        when = context.local_time(entry.changed_at)
+        when = context.local_time(entry.changed_at, store, person_id)
         rows.append(
             f"<tr><td>{dates.short(when)} {when:%H:%M}</td>"
             f"<td>{html.escape(who)}</td>"

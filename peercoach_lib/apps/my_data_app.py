@@ -340,7 +340,7 @@ class MyDataApp(widgets.VBox):
             ]
             self.person.value = chosen if chosen not in gone else None
         if chosen in gone:
-            when = context.local_time(gone[chosen].forgotten_at, self.store)
+            when = context.local_time(gone[chosen].forgotten_at, self.store, self.person.value)
             self.notice.value = forms.notice(
                 "info",
                 "The data of the person this link is for was deleted on "

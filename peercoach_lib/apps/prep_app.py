@@ -697,7 +697,7 @@ class SessionPrepApp(widgets.VBox):
                 review = reviews[str(row.commitment.id)]
                 row.status.value = CommitmentStatus(review["status"])
                 row.obstacle.value = review.get("obstacle") or ""
-        self.draft_bar.restored(draft.updated_at)
+        self.draft_bar.restored(draft.updated_at, store=self.store, person_id=self.person.value)
 
     def _on_edit(self, _change=None) -> None:
         """Keep what the person typed as a draft (or drop it, once the form is as stored)."""
@@ -838,7 +838,9 @@ class SessionPrepApp(widgets.VBox):
             else "It is private to you."
         )
         kept = " What you saved in another window meanwhile is kept too." if also else ""
-        self.result.value = forms.notice("ok", f"{forms.saved_at(self.store)} {shared}{kept}")
+        self.result.value = forms.notice(
+            "ok", f"{forms.saved_at(self.store, self.person.value)} {shared}{kept}"
+        )
 
 
 def build_prep_app(store: Store | None = None, **kwargs) -> widgets.Widget:

@@ -606,7 +606,12 @@ class SessionLogApp(widgets.VBox):
             self.form_loaded = self.values()
             draft = session_log.load_draft(self.store, me, self._draft_key())
             if draft is not None:
-                self.draft_bar.restored(draft.updated_at, also=self._restore(draft.data))
+                self.draft_bar.restored(
+                    draft.updated_at,
+                    also=self._restore(draft.data),
+                    store=self.store,
+                    person_id=me,
+                )
             elif typed is not None and self._same_day(session, typed.data.get("held_on")):
                 self.apply(_typed_over(self.values(), typed.data))
                 # The draft moves with it: kept for this session, gone from the unplanned one.
