@@ -440,3 +440,23 @@ def test_a_label_of_plain_text_is_named_as_it_reads():
     assert (
         "\u201cZo\u00eb &quot;Z&quot; &lt;b&gt;O&#x27;Brien&lt;/b&gt; coached Ravi\u201d" in summary
     )
+
+
+def test_a_check_list_holds_what_is_checked_in_the_order_chosen():
+    """The LSI's focus areas: a multiple select asked for Ctrl-click, said nowhere."""
+    chosen = forms.CheckList("Focus on")
+    seen = []
+    chosen.observe(lambda change: seen.append(change["new"]), names="value")
+    chosen.options = ["Money", "Family", "Health"]
+    assert [b.description for b in chosen.boxes] == ["Money", "Family", "Health"]
+    chosen.value = ("Health", "Money")  # as suggested: most wanting first
+    assert [b.value for b in chosen.boxes] == [True, False, True]
+    chosen.boxes[1].value = True  # checked by hand: after those checked before
+    assert chosen.value == ("Health", "Money", "Family")
+    chosen.boxes[2].value = False
+    assert chosen.value == ("Money", "Family")
+    # New options keep what is still offered, and nothing else.
+    chosen.options = ["Family", "Work"]
+    assert chosen.value == ("Family",)
+    assert [b.value for b in chosen.boxes] == [True, False]
+    assert seen[-1] == ("Family",)

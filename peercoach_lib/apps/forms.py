@@ -820,6 +820,15 @@ _CSS = """
   .peercoach-app .widget-slider .noUi-base { pointer-events: none; }
   .peercoach-app .widget-slider .noUi-handle { pointer-events: auto; touch-action: none; }
 }
+/* A check box of a list keeps its words beside it, a long name wrapping under its own start. */
+.peercoach-app .peercoach-checklist .widget-checkbox { height: auto; }
+.peercoach-app .peercoach-checklist .widget-checkbox label {
+  display: flex; align-items: center; gap: 6px; height: auto; line-height: 1.3;
+  padding: 4px 0;
+}
+.peercoach-app .peercoach-checklist .widget-checkbox input {
+  flex: none; margin: 0; height: auto;
+}
 /* A button shown from code (display: flex) keeps its icon level with its words, as the
    buttons shown from the start do. */
 .peercoach-app :is(.widget-button, .widget-toggle-button) {
@@ -1294,6 +1303,66 @@ def give_focus(widget: widgets.DOMWidget) -> None:
 
 #: The class of the row a list's "Add" button made last (the page focuses it).
 ADDED = "peercoach-added-row"
+
+
+class CheckList(widgets.HBox):
+    """A choice of any number of ``options``, as a check box each, with ``label`` in the
+    labels' column. ``value`` holds the options checked, in the order they were given or
+    checked (a multiple select asked for Ctrl-click, said nowhere, and showed half its
+    options in a box that scrolled)."""
+
+    value = traitlets.Tuple()
+    options = traitlets.List()
+
+    def __init__(self, label: str):
+        self.boxes: list[widgets.Checkbox] = []
+        self._syncing = False
+        self.grid = widgets.Box(
+            layout=widgets.Layout(flex_flow="row wrap", width="min(100%, 700px)")
+        )
+        title = widgets.HTML(
+            f"<div style='width:{LABEL_WIDTH};text-align:right;padding-right:8px;"
+            f"font-size:var(--jp-widgets-font-size)'>{html.escape(label)}</div>"
+        )
+        title.add_class("peercoach-rowlist-title")
+        super().__init__([title, self.grid])
+        self.add_class("peercoach-checklist")
+        self.observe(runtime.guarded(self._on_options), names="options")
+        self.observe(runtime.guarded(self._on_value), names="value")
+
+    def _on_options(self, _change=None) -> None:
+        self.boxes = [
+            widgets.Checkbox(
+                value=option in self.value,
+                description=str(option),
+                indent=False,
+                layout=widgets.Layout(width="min(100%, 220px)", margin="0 8px 0 0"),
+            )
+            for option in self.options
+        ]
+        for box in self.boxes:
+            box.observe(runtime.guarded(self._on_box), names="value")
+        self.grid.children = self.boxes
+        kept = tuple(v for v in self.value if v in self.options)
+        if kept != self.value:
+            self.value = kept
+
+    def _on_box(self, _change=None) -> None:
+        if self._syncing:
+            return
+        checked = [o for o, box in zip(self.options, self.boxes, strict=True) if box.value]
+        self.value = (
+            *(v for v in self.value if v in checked),
+            *(o for o in checked if o not in self.value),
+        )
+
+    def _on_value(self, _change=None) -> None:
+        self._syncing = True
+        try:
+            for option, box in zip(self.options, self.boxes, strict=True):
+                box.value = option in self.value
+        finally:
+            self._syncing = False
 
 
 class RowList(widgets.VBox):

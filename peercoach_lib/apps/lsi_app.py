@@ -101,13 +101,7 @@ class LsiApp(widgets.VBox):
         self.wheel = forms.ChartView(max_width="560px", name="my wheel")
         self.comparison_title = widgets.HTML()
         self.comparison = forms.ChartView(max_width="640px", name="compared with last time")
-        self.focus = widgets.SelectMultiple(
-            options=[],
-            rows=5,
-            description="Focus on",
-            style=forms._STYLE,
-            layout=widgets.Layout(width="min(100%, 640px)"),
-        )
+        self.focus = forms.CheckList("Focus on")
         self.plan_link = widgets.HTML()
         self.save_button = widgets.Button(
             description="Save assessment",
