@@ -48,6 +48,7 @@ from peercoach_lib.model import (
     SessionPrep,
     SessionStatus,
 )
+from peercoach_lib.model.flags import FROM_ONE_PARTNER
 from peercoach_lib.store import Store, Transaction, schema
 
 ME = "only me"
@@ -310,7 +311,16 @@ def inventory(store: Store, person_id: int, *, today: dt.date | None = None) -> 
         today = today or dates.in_zone(dt.datetime.now(dt.UTC), me.time_zone).date()
         items = [
             _person(me, cohorts.get(me.cohort_id)),
-            *_partnerships(context, pairs, tx.find(FlagEpisode, partnership_id=pair_ids), today),
+            *_partnerships(
+                context,
+                pairs,
+                [
+                    f
+                    for f in tx.find(FlagEpisode, partnership_id=pair_ids)
+                    if f.rule not in FROM_ONE_PARTNER
+                ],
+                today,
+            ),
             *_agreements(context, tx.find(Agreement, partnership_id=pair_ids), plans),
             *_sessions(context, sessions, today),
             *_preps(context, preps),

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from peercoach_lib import dates
 from peercoach_lib.errors import ImportRefused, ValidationError
 from peercoach_lib.model import Person, Record
+from peercoach_lib.model.flags import FROM_ONE_PARTNER
 from peercoach_lib.store import Store, Transaction, schema
 from peercoach_lib.store.mapping import TABLE_MAPS, TableMap, all_tables
 
@@ -117,7 +118,12 @@ def _person_records(tx: Transaction, person_id: int) -> dict[str, list[Record]]:
         "drafts": tx.find(m.Draft, person_id=person_id),
         "conversations": tx.find(m.Conversation, person_id=person_id),
         "ending_notes": tx.find(m.EndingNote, person_id=person_id),
-        "flag_episodes": tx.find(m.FlagEpisode, partnership_id=pair_ids),
+        # Not one raised from a partner's own answers (their session check): see FROM_ONE_PARTNER.
+        "flag_episodes": [
+            f
+            for f in tx.find(m.FlagEpisode, partnership_id=pair_ids)
+            if f.rule not in FROM_ONE_PARTNER
+        ],
     }
 
 

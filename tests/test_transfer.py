@@ -334,3 +334,29 @@ def test_a_record_that_differs_in_many_fields_names_the_first_few():
         "in Name, E-mail, Sign-in name, Role and 1 more"
     )
     assert transfer._differing(stored, stored) == ""
+
+
+def test_a_flag_raised_from_a_partners_session_check_is_not_in_a_persons_export(demo_store):
+    """A low-check flag on the pair told a person, in their export and My data, that their
+    partner's check was low (their own was not): a session check is the person's own."""
+    from peercoach_lib import my_data
+
+    flags = demo_store.find(model.FlagEpisode)
+    low = next(f for f in flags if f.rule is model.FlagRule.LOW_SESSION_CHECK)
+    pair = demo_store.get(model.Partnership, low.partnership_id)
+    for person in pair.members:
+        records = transfer.export_document(demo_store, person)["records"]
+        rules = {r["rule"] for r in records["flag_episodes"]}
+        assert "low session check" not in rules
+        said = " ".join(
+            entry.value
+            for item in my_data.inventory(demo_store, person)
+            if item.kind == "partnership"
+            for entry in item.entries
+        )
+        assert "low session check" not in said
+    # Those raised from what both partners see (their sessions, say) are still theirs.
+    other = next(f for f in flags if f.rule is not model.FlagRule.LOW_SESSION_CHECK)
+    person = demo_store.get(model.Partnership, other.partnership_id).person_a_id
+    records = transfer.export_document(demo_store, person)["records"]
+    assert other.id in {r["id"] for r in records["flag_episodes"]}

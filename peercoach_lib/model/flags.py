@@ -18,6 +18,12 @@ class FlagRule(StrEnum):
     LOW_SESSION_CHECK = "low session check"
 
 
+#: Rules raised from one partner's own answers (a session check is the person's and the
+#: facilitator's, in counts): a flag of theirs on the pair would tell the other partner what
+#: they answered, so a person's own view and export of the pair leave it out.
+FROM_ONE_PARTNER = frozenset({FlagRule.LOW_SESSION_CHECK})
+
+
 class FlagFollowUp(Record):
     """A flag on a pair that the facilitator has acted on (a courageous conversation, say)."""
 
