@@ -461,7 +461,8 @@ def test_marking_a_flag_followed_up(store, known):
     # The pair's conversation page, for the facilitator to send them (theirs to fill in).
     assert re.search(
         r"<a href='[^']*courageous_conversation\.ipynb\?partnership=\d+&amp;prompted=[a-z-]+'"
-        r"[^>]*>their conversation page</a>, to send them: it is theirs to fill in\)",
+        r"[^>]*>their conversation page<span class=\"peercoach-unseen\"> of [^<]+ &amp; [^<]+"
+        r"</span></a>, to send them: it is theirs to fill in\)",
         text.value,
     )
     button.click()
@@ -471,7 +472,7 @@ def test_marking_a_flag_followed_up(store, known):
     assert "Followed up on 30 Mar 2026" in refreshed.children[0].value
     # Marked today: a slip of the hand is taken back the same day.
     undo = refreshed.children[1]
-    assert undo.description == "Undo: not followed up" and not undo.disabled
+    assert undo.description == "Undo the follow-up mark" and not undo.disabled
     assert "peercoach-refocus" in undo._dom_classes  # the focus goes to it (page script)
     undo.click()
     assert store.find(model.FlagFollowUp) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import ipywidgets as widgets
+import pandas as pd
 import pytest
 
 from peercoach_lib import model
@@ -460,3 +461,11 @@ def test_a_check_list_holds_what_is_checked_in_the_order_chosen():
     assert chosen.value == ("Family",)
     assert [b.value for b in chosen.boxes] == [True, False]
     assert seen[-1] == ("Family",)
+
+
+def test_a_table_says_a_missing_whole_number_as_a_dash():
+    """The dashboard's spread table wrote "<NA>" for a pair with no figure yet."""
+    table = pd.DataFrame({"checks": pd.array([3, None], dtype="Int64"), "rate": [1.5, None]})
+    shown = forms.table_html(table)
+    assert "NA" not in shown
+    assert shown.count("<td>–</td>") == 2 and "<td>3</td>" in shown

@@ -524,7 +524,9 @@ class CohortDashboardApp(widgets.VBox):
                 f"{html.escape(flag.numbers[:1].upper() + flag.numbers[1:])}. "
                 f"<em>{html.escape(flag.action)}</em> "
                 f"(<a href='{html.escape(guide)}' style='{forms.LINK}'>their conversation "
-                "page</a>, to send them: it is theirs to fill in)."
+                # Heard with its pair: a screen reader lists a page's links, one per flag.
+                f"page{forms.unseen(' of ' + self.names.get(flag.pair, ''))}</a>, "
+                "to send them: it is theirs to fill in)."
                 + (
                     f" <span style='color:#1b6e2a'>✓ Followed up on "
                     f"{dates.short(pd.Timestamp(flag.followed_up_on))}.</span>"
@@ -541,7 +543,7 @@ class CohortDashboardApp(widgets.VBox):
                 and pd.Timestamp(flag.followed_up_on) == pd.Timestamp(self.today)
             )
             button = widgets.Button(
-                description="Undo: not followed up" if undo else "Mark followed up",
+                description="Undo the follow-up mark" if undo else "Mark followed up",
                 icon="undo" if undo else "check",
                 disabled=not undo and (done or not self._current),
                 layout=widgets.Layout(width="auto"),

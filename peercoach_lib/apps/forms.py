@@ -1157,6 +1157,9 @@ def table_html(table: pd.DataFrame, *, name: str = "Table") -> str:
             )
         elif shown[column].dtype == object:
             shown[column] = shown[column].map(_mixed)
+        elif isinstance(shown[column].dtype, pd.api.extensions.ExtensionDtype):
+            # Whole numbers that may be missing (Int64): pandas writes "<NA>" for them.
+            shown[column] = shown[column].astype(object).where(shown[column].notna(), "–")
     return (
         f'<div class="peercoach-scroll" data-name="{html.escape(name)}">'
         + shown.to_html(

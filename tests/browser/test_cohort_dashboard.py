@@ -134,7 +134,7 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     row = flag_row(page, rule, pair)
     followed = f"✓ Followed up on {dates.short(today)}."
     expect(row).to_contain_text(followed, timeout=KERNEL_MS)
-    undo = row.get_by_role("button", name="Undo: not followed up")
+    undo = row.get_by_role("button", name="Undo the follow-up mark")
     expect(undo).to_be_focused()
     page.keyboard.press("Enter")  # a slip of the hand, taken back
     expect(row).not_to_contain_text(followed, timeout=KERNEL_MS)
@@ -150,7 +150,7 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     visit_.assert_clean()
     row = flag_row(page, rule, pair)
     expect(row).to_contain_text(followed, timeout=KERNEL_MS)
-    expect(row.get_by_role("button", name="Undo: not followed up")).to_be_enabled()
+    expect(row.get_by_role("button", name="Undo the follow-up mark")).to_be_enabled()
     with Store(demo_database) as store:
         marked = store.find(FlagFollowUp, partnership_id=PARTNERSHIP, rule=rule)
     assert [(f.followed_up_on, f.by) for f in marked] == [(today, FACILITATOR)]
