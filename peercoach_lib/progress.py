@@ -90,11 +90,14 @@ def load(
     as_of: dt.date | None = None,
     settings: CohortSettings | None = None,
     schedule_day: Callable[[str | None], dt.date] | None = None,
+    partnership_id: int | None = None,
 ) -> Progress:
     """The person's progress by ``as_of`` (their today). Sessions count by their partnership's
     day, ``schedule_day(its agreement's time zone)`` where given (the apps'
     ``context.schedule_today``): a session held today in that zone, which the session log takes,
-    counts as held while the reader's clock is still on yesterday."""
+    counts as held while the reader's clock is still on yesterday. The sessions are those of
+    partnership ``partnership_id`` if it is one of the person's, else as
+    :func:`_partnership_shown` chooses."""
     as_of = pd.Timestamp(as_of or dt.date.today())
     settings = settings or CohortSettings()
     with store.reading() as tx:
@@ -106,7 +109,9 @@ def load(
             name: tx.frame(name)
             for name in ("sessions", "commitments", "gas_ratings", "session_checks")
         }
-        pair = _partnership_shown(pairs, set(frames["sessions"]["partnership_id"]))
+        pair = next((p for p in pairs if p.id == partnership_id), None) or _partnership_shown(
+            pairs, set(frames["sessions"]["partnership_id"])
+        )
         agreement = tx.find(Agreement, partnership_id=pair.id) if pair else []
         partner = tx.get(Person, pair.partner_of(person_id)).name if pair else None
     interval = agreement[0].frequency.interval_days if agreement else 14

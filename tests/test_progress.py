@@ -443,6 +443,46 @@ def test_a_new_partner_not_met_yet_does_not_hide_the_sessions_held_before(store,
     )
 
 
+def test_an_earlier_partnerships_sessions_can_be_chosen_once_a_new_one_has_met(store, pair):
+    """Once the new pair had met, the sessions with the partner before were out of reach:
+    "Sessions with" offers each partnership, the new one first; the address's partnership
+    opens on it."""
+    from peercoach_lib.apps.progress_app import ProgressApp
+
+    cleo_pair = _alice_with_cleo_after_bob(
+        store, pair, (dt.date(2026, 1, 12), dt.date(2026, 1, 26))
+    )
+    store.save(
+        model.Session(
+            partnership_id=cleo_pair.id,
+            scheduled_on=dt.date(2026, 2, 9),
+            held_on=dt.date(2026, 2, 9),
+            status=model.SessionStatus.HELD,
+        )
+    )
+    alice, first = pair["alice"], pair["partnership"]
+    app = ProgressApp(store, person_id=alice.id, today=dt.date(2026, 2, 20))
+    assert app.pair.layout.display == "flex"
+    assert [label for label, _ in app.pair.control.options] == [
+        "Cleo (from 2 Feb 2026)",
+        "Bob (ended 1 Feb 2026)",
+    ]
+    assert app.pair.value == cleo_pair.id and len(app.progress.sessions) == 1
+    app.pair.value = first.id
+    assert app.progress.partnership.id == first.id and len(app.progress.sessions) == 2
+    assert (
+        "With Bob (ended 1 February 2026): you held 2 of 2"
+        in app.sections["sessions"].reading.value
+    )
+    # Opened on it from the address; someone with one partnership is not asked.
+    again = ProgressApp(
+        store, person_id=alice.id, partnership_id=first.id, today=dt.date(2026, 2, 20)
+    )
+    assert again.pair.value == first.id and len(again.progress.sessions) == 2
+    cleo = ProgressApp(store, person_id=cleo_pair.partner_of(alice.id), today=dt.date(2026, 2, 20))
+    assert cleo.pair.layout.display == "none"
+
+
 def test_a_follow_up_prepared_for_a_session_to_come_counts_from_its_day(store, pair):
     alice = pair["alice"]
     first = pair["partnership"]

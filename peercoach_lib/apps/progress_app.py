@@ -8,9 +8,9 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from peercoach_lib import progress
+from peercoach_lib import dates, progress, wording
 from peercoach_lib.apps import context, forms, runtime
-from peercoach_lib.model import Cohort, CohortSettings, Person
+from peercoach_lib.model import Cohort, CohortSettings, Partnership, Person
 from peercoach_lib.store import Store
 
 LSI_APP = "lifestyle_satisfaction_index.ipynb"
@@ -112,9 +112,11 @@ class ProgressApp(widgets.VBox):
         store: Store | None = None,
         *,
         person_id: int | None = None,
+        partnership_id: int | None = None,
         today: dt.date | None = None,
     ):
         super().__init__(layout=widgets.Layout(max_width="1000px"))
+        self._offering = False
         self.add_class("peercoach-app")
         self.add_class("peercoach-progress")
         self.store = store or Store()
@@ -122,6 +124,10 @@ class ProgressApp(widgets.VBox):
         self._given_today = today
         self.progress: progress.Progress | None = None
         self.person = forms.dropdown("I am", "person_id", [])
+        #: Whose sessions "Meeting regularly" shows, for someone who has had more than one
+        #: partnership (an earlier one's were out of reach once a new one had met).
+        self.pair = forms.dropdown("Sessions with", "partnership_id", [])
+        self._given_pair = partnership_id
         self.demo = widgets.HTML()
         self.summary = widgets.HTML()
         self.sections = {
@@ -131,19 +137,60 @@ class ProgressApp(widgets.VBox):
             "lsi": ChartSection("Lifestyle Satisfaction Index", "lsi"),
             "checks": ChartSection("How my sessions went", "session-checks"),
         }
+        sessions = self.sections["sessions"]
+        sessions.children = [sessions.children[0], self.pair, *sessions.children[1:]]
         self.body = widgets.VBox([self.demo, self.summary, *self.sections.values()])
         self.children = [
             forms.stylesheet(),
             self.person,
-            forms.Place(person=self.person),
+            forms.Place(person=self.person, partnership=self.pair),
             self.body,
         ]
         # Choose before listening, so the person's data loads once (below), not twice.
         forms.offer_participants(self.person, self.store, person_id)
         self.person.control.observe(runtime.guarded(self._on_person), names="value")
+        self.pair.control.observe(runtime.guarded(self._on_pair), names="value")
         self._on_person()
 
     def _on_person(self, _change=None) -> None:
+        self._show(self._given_pair if _change is None else None)
+
+    def _on_pair(self, change=None) -> None:
+        if not self._offering:
+            self._show(self.pair.value)
+
+    def _offer_pairs(self, person_id: int, shown: Partnership | None) -> None:
+        """The person's partnerships, newest first, with the one shown chosen; offered only to
+        someone who has had more than one."""
+        pairs = sorted(
+            (p for p in self.store.find(Partnership) if person_id in p.members),
+            key=lambda p: (p.started_on, p.id),
+            reverse=True,
+        )
+        names = {
+            p.id: p.name
+            for p in self.store.find(Person, id=[q.partner_of(person_id) for q in pairs])
+        }
+        self._offering = True
+        try:
+            self.pair.control.options = [
+                (
+                    wording.isolated(names.get(p.partner_of(person_id), "?"))
+                    + (
+                        f" (ended {dates.short(p.ended_on)})"
+                        if not p.is_active
+                        else f" (from {dates.short(p.started_on)})"
+                    ),
+                    p.id,
+                )
+                for p in pairs
+            ]
+            self.pair.value = shown.id if shown else None
+        finally:
+            self._offering = False
+        self.pair.layout.display = "flex" if len(pairs) > 1 else "none"
+
+    def _show(self, partnership_id: int | None) -> None:
         person_id = self.person.value
         self.body.layout.display = "none" if person_id is None else "flex"
         if person_id is None:
@@ -158,8 +205,10 @@ class ProgressApp(widgets.VBox):
             schedule_day=lambda zone: context.schedule_today(
                 zone, self.store, given=self._given_today
             ),
+            partnership_id=partnership_id,
         )
         self.progress = p
+        self._offer_pairs(person_id, p.partnership)
         self.demo.value = forms.demo_notice() if me.is_demo else ""
         if p.is_empty:
             self.summary.value = forms.notice(
@@ -223,4 +272,5 @@ def build_progress_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     """The progress app; the person comes from the page's URL when not given."""
     runtime.prepare_charts()  # while a preheated kernel waits for its page
     kwargs.setdefault("person_id", context.person_param(store))
+    kwargs.setdefault("partnership_id", context.int_param("partnership"))
     return runtime.launch(ProgressApp, store, **kwargs)
