@@ -87,6 +87,8 @@ def test_a_preparation_is_saved_and_found_again(workbook, visit):
         "Your partner can see it (not your private notes).", timeout=KERNEL_MS
     )
     expect(page.get_by_text("Nothing was saved")).to_have_count(0)
+    # Read out: the notice comes with its words in it, which a screen reader does not say.
+    expect(page.locator("#peercoach-announcer")).to_contain_text("Saved at")
     visit_.assert_clean()
     visit_.screenshot("session_prep-saved")
 
