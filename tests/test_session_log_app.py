@@ -1630,3 +1630,22 @@ def test_a_later_session_chosen_names_earlier_ones_not_logged_yet(demo_pair):
     assert f"1 earlier session not logged yet ({days[1]}): log it first" in (
         html.unescape(app.session.message.value)
     )
+
+
+def test_choosing_missed_says_what_of_the_form_goes(demo_pair):
+    """Most of the form went out of sight on "Missed" without a word (a screen reader heard
+    nothing of it)."""
+    store, pair, _plan, (s1, _s2, _s3) = demo_pair
+    app = open_log(store, pair, s1.scheduled_on)
+    app.session.value = s1.id
+    app.status.value = SessionStatus.MISSED
+    assert (
+        "a session missed is logged with its day and your notes alone: minutes, commitments, "
+        "goal levels, feedback and the session check are for a session held"
+    ) in app.status.message.value
+    app.status.value = SessionStatus.RESCHEDULED
+    assert "a session put off is logged with its day, its new date and your notes" in (
+        app.status.message.value
+    )
+    app.status.value = SessionStatus.HELD
+    assert app.status.message.value == ""

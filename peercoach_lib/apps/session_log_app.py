@@ -846,6 +846,19 @@ class SessionLogApp(widgets.VBox):
         # One that was not booked cannot be put off: said as it is chosen, not only on saving.
         if self.status.value is SessionStatus.RESCHEDULED and self.session.value == UNPLANNED:
             self.status.show("error", session_log.UNPLANNED_PUT_OFF)
+        elif self.status.kind != "error":
+            # Most of the form goes out of sight: said, not left to be found missing.
+            if held or self.status.value is None:
+                self.status.show()
+            else:
+                missed = self.status.value is SessionStatus.MISSED
+                self.status.show(
+                    "warning",
+                    f"a session {'missed' if missed else 'put off'} is logged with its day"
+                    f"{'' if missed or not moved else ', its new date'} and your notes alone: "
+                    "minutes, commitments, goal levels, feedback and the session check are for "
+                    "a session held",
+                )
 
     def _on_held_day(self, _change=None) -> None:
         """A session after today shown as held (one booked ahead, chosen): noted at once, not
