@@ -469,3 +469,12 @@ def test_a_table_says_a_missing_whole_number_as_a_dash():
     shown = forms.table_html(table)
     assert "NA" not in shown
     assert shown.count("<td>–</td>") == 2 and "<td>3</td>" in shown
+
+
+def test_a_table_is_named_and_a_download_can_be_heard_with_what_it_is_of():
+    """A screen reader listed five unnamed tables and five "Chart (PNG)" links alike."""
+    shown = forms.table_html(pd.DataFrame({"a": [1]}), name="Numbers: my goals")
+    assert '<table class="dataframe peercoach-table" aria-label="Numbers: my goals">' in shown
+    link = forms.download_link("Chart (PNG)", "x.png", b"png", "image/png", heard=" of My goals")
+    assert '>Chart (PNG)<span class="peercoach-unseen"> of My goals</span></a>' in link
+    assert forms.download_link("Plan", "p.md", b"x", "text/markdown").endswith(">Plan</a>")

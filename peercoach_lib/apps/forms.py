@@ -1083,15 +1083,22 @@ def refusal(fields: Mapping[str, Field], exc: ValidationError, nothing_done: str
 
 
 def download_link(
-    label: str, filename: str, data: bytes, mime: str, *, in_sentence: bool = False
+    label: str,
+    filename: str,
+    data: bytes,
+    mime: str,
+    *,
+    in_sentence: bool = False,
+    heard: str = "",
 ) -> str:
     """An HTML link that downloads ``data`` as ``filename`` (no server round trip); spaced
-    from the next one in a row of links, unless it stands ``in_sentence``."""
+    from the next one in a row of links, unless it stands ``in_sentence``. ``heard`` follows
+    the label for a screen reader alone (what it is of, where a page has several alike)."""
     encoded = base64.b64encode(data).decode("ascii")
     space = "" if in_sentence else "margin-right:16px;"
     return (
         f'<a download="{html.escape(filename)}" href="data:{mime};base64,{encoded}" '
-        f'style="{space}{LINK}">{html.escape(label)}</a>'
+        f'style="{space}{LINK}">{html.escape(label)}{unseen(heard) if heard else ""}</a>'
     )
 
 
@@ -1168,6 +1175,10 @@ def table_html(table: pd.DataFrame, *, name: str = "Table") -> str:
             float_format="{:.2f}".format,
             classes="peercoach-table",
             border=0,
+        ).replace(  # named, for a screen reader's list of tables
+            '<table class="dataframe peercoach-table">',
+            f'<table class="dataframe peercoach-table" aria-label="{html.escape(name)}">',
+            1,
         )
         + "</div>"
     )

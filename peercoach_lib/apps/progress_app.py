@@ -55,13 +55,19 @@ class ChartSection(widgets.VBox):
 
         def offer(png: bytes) -> None:
             self.downloads.layout.display = "flex"
+            # Heard with their chart's title: five charts each offer the two.
             self.downloads.value = forms.download_link(
-                "Chart (PNG)", f"{stem}-{self.key}.png", png, "image/png"
+                "Chart (PNG)",
+                f"{stem}-{self.key}.png",
+                png,
+                "image/png",
+                heard=f" of {self.title}",
             ) + forms.download_link(
                 "Numbers (CSV)",
                 f"{stem}-{self.key}.csv",
                 table.to_csv(index=False).encode(),
                 "text/csv",
+                heard=f" of {self.title}",
             )
 
         self.chart.show_later(
