@@ -1028,8 +1028,9 @@ class Endings:
 
 
 def endings(store: Store, cohort_id: int, start: dt.date, end: dt.date) -> Endings:
-    """Partnerships of the cohort that ended between ``start`` and ``end``, and how long each
-    pair took from its first flag to recovering or ending (episodes closed in that time).
+    """Partnerships of the cohort that ended between ``start`` and ``end`` (not those called
+    off before they began), and how long each pair took from its first flag to recovering or
+    ending (episodes closed in that time).
 
     Reasons are counted by category only; the partners' own words are never read.
     """
@@ -1038,7 +1039,11 @@ def endings(store: Store, cohort_id: int, start: dt.date, end: dt.date) -> Endin
         ended = _frame(
             tx.connection,
             sa.select(p.c.id.label("pair"), p.c.end_reason).where(
-                p.c.cohort_id == cohort_id, p.c.ended_on.between(start, end)
+                p.c.cohort_id == cohort_id,
+                p.c.ended_on.between(start, end),
+                # Not a pairing called off before it began (it starts the day it ends): no
+                # partnership ended, and its reason would unlock the others' too soon.
+                p.c.ended_on > p.c.started_on,
             ),
         )
         episodes = _frame(

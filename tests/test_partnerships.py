@@ -353,5 +353,15 @@ def test_endings_count_reasons_and_the_days_from_first_flag(store, pair):
     empty = cohort.endings(store, cohort_id, dt.date(2027, 1, 1), dt.date(2027, 2, 1))
     assert empty.figures()["From the first flag to recovery (median)"] == "none in this range"
     assert empty.reasons.empty and empty.ended == 0 and not empty.reasons_withheld
+    # A pairing called off before it began (it starts the day it ends) ended no partnership:
+    # it neither counts nor unlocks the others' reasons.
+    called_off = _pair(store, cohort_id, "F")
+    store.save(
+        called_off.replace(
+            started_on=dt.date(2026, 5, 5), ended_on=dt.date(2026, 5, 5), end_reason="other"
+        )
+    )
+    assert cohort.endings(store, cohort_id, start, end).ended == 2
+    assert cohort.endings(store, cohort_id, start, end).reasons_withheld
     store.save(pairs[1].replace(ended_on=dt.date(2026, 5, 1), end_reason="not getting value"))
     assert not cohort.endings(store, cohort_id, start, end).reasons_withheld  # three ended
