@@ -784,14 +784,30 @@ _DRAFT_FORMS = {
 }
 
 
+def _draft_for(context: _Context, key: str) -> str:
+    """What a draft's ``key`` is for, as the person knows it: "Session of 3 Dec 2026 with Ann",
+    "with Ann" ("" when its key names neither a session nor a partnership of theirs)."""
+    session = re.search(r"\bsession:(\d+)\b", key)
+    if session and int(session[1]) in context.sessions:
+        return context.session_label(int(session[1]))
+    pair = re.search(r"\bpartnership:(\d+)\b", key)
+    if pair and int(pair[1]) in context.pairs:
+        unplanned = "an unplanned session " if "session:unplanned" in key else ""
+        return f"{unplanned}with {context.partner(int(pair[1]))}"
+    return ""
+
+
 def _drafts(context: _Context, drafts: list[Draft]) -> list[Item]:
     items = []
     for d in drafts:
         changed = context.day(d.updated_at)
+        about = _draft_for(context, d.key)
         items.append(
             Item(
                 "draft",
-                f"Unsaved {(_DRAFT_FORMS.get(d.kind) or d.kind.replace('_', ' ')).lower()}",
+                # Named for what it is of: two read alike ("Unsaved session log").
+                f"Unsaved {(_DRAFT_FORMS.get(d.kind) or d.kind.replace('_', ' ')).lower()}"
+                + (f": {about}" if about else ""),
                 _entries(
                     ("Last changed", day_text(changed), (ME,)),
                     ("What it holds", _short(d.data) or "nothing typed yet", (ME,)),

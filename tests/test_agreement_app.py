@@ -1459,7 +1459,7 @@ def test_a_draft_keeps_only_its_own_partners_part(store, pair, app):
     assert "Bob's words" not in str(draft.data)
     assert "Nothing leaves the call" in str(draft.data)  # her own part
     (item,) = my_data.by_kind(my_data.inventory(store, pair["alice"].id))["draft"]
-    assert item.label == "Unsaved first-session agreement"
+    assert item.label == "Unsaved first-session agreement: with Bob"  # which, of several
     held = {entry.label: entry.value for entry in item.entries}["What it holds"]
     assert "Alice's unsaved goal" in held and "Bob's words" not in held
 

@@ -340,3 +340,18 @@ def test_someone_in_no_cohort_is_told_no_facilitator_sees_anything(store):
     seen = {w for item in items for e in item.entries for w in e.seen_by}
     assert seen and not seen & {FACILITATOR, AGGREGATES}
     assert _entry(items, "person", "Name").seen_by == (PARTNER,)
+
+
+def test_a_draft_is_named_for_what_it_is_of(store, pair):
+    """Two drafts read "Unsaved session log" alike: which session, and with whom, was not said."""
+    from peercoach_lib import session_log
+
+    alice, p = pair["alice"], pair["partnership"]
+    booked = store.save(model.Session(partnership_id=p.id, scheduled_on=dt.date(2026, 3, 3)))
+    for key in (session_log.draft_key(p.id, booked.id), session_log.draft_key(p.id, None)):
+        store.save(model.Draft(person_id=alice.id, kind="session_log", key=key, data={"note": "x"}))
+    labels = sorted(i.label for i in my_data.by_kind(my_data.inventory(store, alice.id))["draft"])
+    assert labels == [
+        "Unsaved session log: Session of 3 Mar 2026 with Bob",
+        "Unsaved session log: an unplanned session with Bob",
+    ]
