@@ -1092,3 +1092,22 @@ def test_a_right_to_left_name_keeps_its_place_in_the_grid_labels(store):
     assert f"\u2068{arabic}\u2069 &amp; Ann (" in app.grid_image.table.value
     # The names as data stay as typed (the CSV, the flags).
     assert app.names == {app.view.pairs["pair"].iloc[0]: f"{arabic} & Ann"}
+
+
+def test_a_low_check_flag_is_not_named_on_the_conversation_page_sent_to_the_pair(store, known):
+    """The link the facilitator sends told both partners that "recent session checks were
+    low": one whose own check was not low learned the other's was."""
+    from peercoach_lib.apps import conversation_app
+
+    c, _pairs = known
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    links = {
+        row.children[0].value.split("</strong>")[0]: re.search(
+            r"href='([^']*)'", row.children[0].value
+        )[1]
+        for row in app.flags_box.children[1:]
+    }
+    assert any("Low session check" in flag for flag in links)
+    for flag, href in links.items():
+        assert ("prompted=" in href) is ("Low session check" not in flag), (flag, href)
+    assert "low session check" not in conversation_app.PROMPTS

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from peercoach_lib import charts, dates, demo, lsi, model, partnerships, progress
-from peercoach_lib.apps import progress_app, runtime
+from peercoach_lib.apps import forms, progress_app, runtime
 from peercoach_lib.apps.progress_app import ProgressApp
 from peercoach_lib.store import Store
 from tests.conftest import AS_OF
@@ -481,6 +481,10 @@ def test_an_earlier_partnerships_sessions_can_be_chosen_once_a_new_one_has_met(s
     assert again.pair.value == first.id and len(again.progress.sessions) == 2
     cleo = ProgressApp(store, person_id=cleo_pair.partner_of(alice.id), today=dt.date(2026, 2, 20))
     assert cleo.pair.layout.display == "none"
+    # The partnership looked back on stays out of the page's address: the other apps' links
+    # would open on the ended one.
+    (place,) = [w for w in app.children if isinstance(w, forms.Place)]
+    assert "partnership" not in place.value
 
 
 def test_a_follow_up_prepared_for_a_session_to_come_counts_from_its_day(store, pair):

@@ -268,6 +268,11 @@ def test_a_commitment_due_before_the_session_is_said_as_its_date_is_chosen(demo_
     row["by_when"].value = s1.scheduled_on
     assert app.new_commitments.notes[0].value == ""
     assert "peercoach-invalid" not in row["by_when"]._dom_classes
+    # The session's day moved after it: said then too, and gone as the day comes back.
+    app.held_on.value = s1.scheduled_on + dt.timedelta(days=1)
+    assert "a commitment cannot be due before the session" in app.new_commitments.notes[0].value
+    app.held_on.value = s1.scheduled_on
+    assert app.new_commitments.notes[0].value == ""
 
 
 def test_an_unplanned_session_without_a_date_is_told_once_beside_the_date(demo_pair):

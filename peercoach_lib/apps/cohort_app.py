@@ -16,6 +16,7 @@ from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import Cohort, FlagFollowUp, Partnership, Person, Role
 from peercoach_lib.model.base import EARLIEST_DATE, LATEST_DATE
+from peercoach_lib.model.flags import FROM_ONE_PARTNER
 from peercoach_lib.store import Store, schema
 
 log = logging.getLogger(__name__)
@@ -515,8 +516,12 @@ class CohortDashboardApp(widgets.VBox):
         ]
         for flag in flags.head(SHOWN_FLAGS).itertuples():
             done = not pd.isna(flag.followed_up_on)
+            # A rule raised from one partner's own answers is not named to the pair: the
+            # other would learn what they answered (see FROM_ONE_PARTNER).
             guide = context.link(
-                "courageous_conversation.ipynb", partnership=int(flag.pair), prompted=flag.rule
+                "courageous_conversation.ipynb",
+                partnership=int(flag.pair),
+                prompted=None if flag.rule in FROM_ONE_PARTNER else flag.rule,
             )
             text = widgets.HTML(
                 f"<div style='font-size:13px'><strong>⚑ {html.escape(flag.rule.capitalize())}"

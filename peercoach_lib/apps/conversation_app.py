@@ -40,9 +40,6 @@ PROMPTS = {
     FlagRule.ONE_SIDED.value: (
         "your facilitator's dashboard shows that one of you has had most of the coaching time"
     ),
-    FlagRule.LOW_SESSION_CHECK.value: (
-        "your facilitator's dashboard shows that recent session checks were low"
-    ),
     "session log": "you came here from the session log",
 }
 PREP_FIELDS = ("issue", "example", "feeling", "stakes", "my_part", "wish", "invitation")
@@ -378,7 +375,7 @@ class ConversationApp(widgets.VBox):
 
     def _fill_conversations(self, select) -> None:
         mine = conversation.of(self.store, self.person.value, self.partnership.id)
-        zone = context.zone(self.store)
+        zone = context.zone(self.store, self.person.value)
         options = [(conversation.label(c, zone), c.id) for c in mine]
         if self.partnership.is_active:
             options = [("Prepare a new conversation", NEW), *options]

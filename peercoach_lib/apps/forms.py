@@ -1428,6 +1428,7 @@ class RowList(widgets.VBox):
         #: What is wrong with a row as it stands (by field path, as :meth:`show_errors` takes
         #: them), from its index and values: said as the row changes, not on saving only.
         self.check_row: Callable[[int, dict], dict[str, str]] | None = None
+        self._live: list = []  # the errors check_row found, of those shown
         # The errors shown: each one's row (None for the list's own), its row's number when it
         # was shown, the controls it marks, and its text.
         self._errors: list[tuple[dict | None, int, list[widgets.DOMWidget], str]] = []
@@ -1458,18 +1459,41 @@ class RowList(widgets.VBox):
         if had:
             self._errors = [e for e in self._errors if e[0] is not None and e[0] is not row]
         index = next((k for k, r in enumerate(self.rows) if r is row), None)
-        found = (
-            self.check_row(index, self.items()[index])
-            if self.check_row and index is not None
-            else {}
-        )
-        for path, text_ in found.items():
-            self._errors.append((row, index + 1, self._controls_at(path), text_))
+        found = self._check(index) if index is not None else []
+        self._errors.extend(found)
         if not had and not found:
             return
         self._render()
-        if had:
-            _tell(self._mended if not self._errors else self._lessened)
+        _tell(self._mended if not self._errors else self._lessened)
+
+    def _check(self, index: int) -> list:
+        """What :attr:`check_row` finds wrong with row ``index`` now, as errors to show (kept
+        in :attr:`_live`, so that :meth:`recheck` can take them back)."""
+        if self.check_row is None:
+            return []
+        row = self.rows[index]
+        found = [
+            (row, index + 1, self._controls_at(path), text_)
+            for path, text_ in self.check_row(index, self.items()[index]).items()
+        ]
+        self._live.extend(found)
+        return found
+
+    def recheck(self) -> None:
+        """Check every row again with :attr:`check_row` (what it depends on outside the list
+        has changed: the session's day, say); other errors stay."""
+        if self.check_row is None:
+            return
+        had = self._kind == "error"
+        live = {id(e) for e in self._live}
+        self._errors = [e for e in self._errors if id(e) not in live]
+        self._live = []
+        for index in range(len(self.rows)):
+            self._errors.extend(self._check(index))
+        if not had and not self._errors:
+            return
+        self._render()
+        _tell(self._mended if not self._errors else self._lessened)
 
     def on_mended(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` when a change of the person's takes the list's error away."""

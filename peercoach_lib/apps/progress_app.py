@@ -149,7 +149,8 @@ class ProgressApp(widgets.VBox):
         self.children = [
             forms.stylesheet(),
             self.person,
-            forms.Place(person=self.person, partnership=self.pair),
+            # Not the partnership looked back on: the other apps' links would open on it.
+            forms.Place(person=self.person),
             self.body,
         ]
         # Choose before listening, so the person's data loads once (below), not twice.

@@ -114,14 +114,26 @@ def _merged_own(base: dict, fresh: dict, mine: dict) -> tuple[dict, list[str], l
     for part in session_log.OWN_PARTS:
         here = _boxes(mine, part)
         merged, clashes = merging.merge_values(_boxes(base, part), _boxes(fresh, part), here)
-        merged.update({box: here[box] for box in clashes})  # what was typed here stays
+        merged.update({box: here[box] for box in clashes if box in here})  # typed here stays
         shown.update(merged)
         if clashes:
             clashed.append(part)
-        if merged != here:  # some box shows what was saved there
+        # Some box typed here shows what was saved there (a box only there, a new goal's or
+        # follow-up's, is no one's change).
+        if any(merged.get(box) != value for box, value in here.items()):
             edited = here != _boxes(base, part)
             taken.append(f"{part} (beside your changes here)" if edited else part)
     return {**fresh, **_unboxed(shown, {k: fresh[k] for k in _OWN_KEYS})}, taken, clashed
+
+
+def _saved_since(base: dict, fresh: dict) -> bool:
+    """Whether my own part was saved differently since ``base`` was shown: a box both show
+    changed (a box only one has, a goal or follow-up row come or gone, is no save of mine)."""
+    for part in session_log.OWN_PARTS:
+        was, now = _boxes(base, part), _boxes(fresh, part)
+        if any(was[box] != now[box] for box in was.keys() & now.keys()):
+            return True
+    return False
 
 
 def _unboxed(boxes: dict, like: dict) -> dict:
@@ -662,7 +674,11 @@ class SessionLogApp(widgets.VBox):
     def _say_unlogged_before(self, session: Session) -> None:
         """Earlier sessions gone by and not logged, under the one chosen: a pair catching up
         logs them in order, or a later one's follow-ups miss what was committed to in them."""
-        earlier = session_log.unlogged_before(self.store, session, today=self.today)
+        earlier = (
+            session_log.unlogged_before(self.store, session, today=self.today)
+            if session.status is SessionStatus.SCHEDULED
+            else []
+        )
         if not earlier:
             self.session.show()
             return
@@ -864,6 +880,7 @@ class SessionLogApp(widgets.VBox):
         """A session after today shown as held (one booked ahead, chosen): noted at once, not
         only once everything is typed and saved."""
         self._show_reviews()
+        self.new_commitments.recheck()  # a commitment due before the day, or no longer
         day, held = self.held_on.value, self.status.value is SessionStatus.HELD
         starts = self._starts_later_today()
         if held and day is not None and day > self.today:
@@ -1098,7 +1115,7 @@ class SessionLogApp(widgets.VBox):
         saved = self.values()
         base = data.get("own_shown")
         taken, clashed = [], []
-        if base is not None and any(base.get(k) != saved[k] for k in _OWN_KEYS):
+        if base is not None and _saved_since(base, saved):
             merged, taken, clashed = _merged_own(base, saved, data)
             data = {**data, **{k: merged[k] for k in _OWN_KEYS}}
         self.apply(data)

@@ -115,7 +115,7 @@ def test_an_agreement_is_saved_and_found_again(workbook, visit):
     page.get_by_role("button", name="Save agreement").click()
     saved = page.get_by_role("status").filter(has_text="Saved at")
     expect(saved).to_contain_text("The agreement is in force.", timeout=KERNEL_MS)
-    expect(page.get_by_text("Nothing was saved")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Nothing was saved")).to_have_count(0)
     expect(page.get_by_role("link", name="Agreement (Markdown)")).to_be_visible()
     visit_.assert_clean()
     visit_.screenshot("first_session_agreement-saved")
@@ -165,28 +165,30 @@ def test_a_time_zone_that_does_not_exist_is_refused_and_nothing_saved_is_lost(wo
     )
     # What the person typed stays on the page for them to correct.
     expect(field(page, "Time zone")).to_have_value("Moon/Base")
-    expect(page.get_by_text("Saved at")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Saved at")).to_have_count(0)
     visit_.assert_clean()
 
     # Opened again, what was typed is back (Carmen's draft) with what is wrong said again;
     # discarding it shows the agreement as saved, untouched by the refused save.
     visit_.reload()
     visit_.assert_clean()
-    expect(page.get_by_text("Restored what you typed and had not saved")).to_be_visible(
-        timeout=KERNEL_MS
-    )
+    expect(
+        page.locator("#peercoach-main").get_by_text("Restored what you typed and had not saved")
+    ).to_be_visible(timeout=KERNEL_MS)
     expect(field(page, "Time zone")).to_have_value("Moon/Base")
     expect(field(page, labels[0])).to_have_value("This edit must not be saved")
     expect(message_under(page, "Time zone")).to_contain_text("must be a time zone name")
     page.get_by_role("button", name="Discard the draft").click()
-    expect(page.get_by_text("Draft discarded")).to_be_visible(timeout=KERNEL_MS)
+    expect(page.locator("#peercoach-main").get_by_text("Draft discarded")).to_be_visible(
+        timeout=KERNEL_MS
+    )
     for label, value in before.items():
         expect(field(page, label)).to_have_value(value, timeout=KERNEL_MS)
     expect(message_under(page, "Time zone")).to_have_count(0)
     visit_.reload()
     visit_.assert_clean()
     expect(field(page, "Time zone")).to_have_value(before["Time zone"])
-    expect(page.get_by_text("Restored what you typed")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Restored what you typed")).to_have_count(0)
 
 
 # Changing a running schedule. Neither test saves anything. Partnership 2 (Leila Rossi,
@@ -249,7 +251,7 @@ def test_half_a_time_is_said_beside_its_box_and_holds_back_the_save(workbook, vi
         "Nothing was saved: \u201cTime\u201d holds half a time (marked Error)."
     )
     page.wait_for_timeout(1500)  # a save, had it gone through, would have said so by now
-    expect(page.get_by_text("Saved at")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Saved at")).to_have_count(0)
     after = stored_agreement(demo_database)
     assert after.time == before.time and after.updated_at == before.updated_at
     time.fill(f"{before.time:%H:%M}")  # put right: the message goes
@@ -284,7 +286,7 @@ def test_a_held_back_save_puts_the_earlier_saved_notice_away(workbook, visit):
     page = visit_.page
     save = page.get_by_role("button", name="Save agreement")
     save.click()
-    saved = page.get_by_text("Saved at")
+    saved = page.locator("#peercoach-main").get_by_text("Saved at")
     expect(saved).to_be_visible(timeout=KERNEL_MS)
     time, kept = clear_half_the_time(page)
     save.click()
@@ -351,7 +353,7 @@ def test_a_year_of_five_digits_is_said_beside_its_box_and_holds_back_the_save(
         "(marked Error)."
     )
     page.wait_for_timeout(1500)
-    expect(page.get_by_text("Saved at")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Saved at")).to_have_count(0)
     after = stored_agreement(demo_database)
     assert after.updated_at == before.updated_at
     first.fill(kept)  # put right: the message goes

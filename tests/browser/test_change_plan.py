@@ -65,7 +65,9 @@ def move(handle: Locator, to: int) -> None:
 
 def rows(page: Page, title: str) -> Locator:
     """One of the plan's lists (steps, obstacles, milestones), by the title beside it."""
-    return page.locator(".peercoach-rowlist").filter(has=page.get_by_text(title, exact=True))
+    return page.locator(".peercoach-rowlist").filter(
+        has=page.locator("#peercoach-main").get_by_text(title, exact=True)
+    )
 
 
 def start_new_plan(page: Page) -> None:
@@ -78,15 +80,19 @@ def start_new_plan(page: Page) -> None:
     discards its own; a draft restored would fill the form again after it).
     """
     field(page, "Plan").select_option(label="Start a new plan…")
-    expect(page.get_by_text("Save the plan to download it.")).to_have_count(1, timeout=KERNEL_MS)
-    expect(page.get_by_text("Restored what you typed")).to_have_count(0)
+    expect(
+        page.locator("#peercoach-main").get_by_text("Save the plan to download it.")
+    ).to_have_count(1, timeout=KERNEL_MS)
+    expect(page.locator("#peercoach-main").get_by_text("Restored what you typed")).to_have_count(0)
     expect(field(page, "The change I want to make")).to_have_value("")
 
 
 def discard_draft(page: Page) -> None:
     """Leave nothing typed behind for the next test of Nadia's: drop what this one typed."""
     page.get_by_role("button", name="Discard the draft").click()
-    expect(page.get_by_text("Draft discarded")).to_be_visible(timeout=KERNEL_MS)
+    expect(page.locator("#peercoach-main").get_by_text("Draft discarded")).to_be_visible(
+        timeout=KERNEL_MS
+    )
 
 
 def list_error(page: Page, title: str) -> Locator:
@@ -117,7 +123,9 @@ def test_a_plan_with_steps_and_an_obstacle_is_saved_and_found_again(workbook, vi
     field(page, "Life area it serves").select_option(label="Health and energy")
     fill(field(page, "My goal, in one sentence"), goal)
     # The SMART helper reads the goal as it is typed.
-    expect(page.get_by_text("Well put.")).to_be_visible(timeout=KERNEL_MS)
+    expect(page.locator("#peercoach-main").get_by_text("Well put.")).to_be_visible(
+        timeout=KERNEL_MS
+    )
 
     steps = rows(page, "Steps")
     steps.get_by_role("button", name="Add a step").click()
@@ -249,7 +257,7 @@ def test_an_empty_step_and_a_reasonless_drop_are_refused_and_nothing_saved_is_lo
     expect(list_error(page, "Steps")).to_have_count(0, timeout=KERNEL_MS)
     expect(empty).not_to_have_attribute("aria-invalid", "true")
     expect(summary).to_have_count(0)  # nothing marked is left for it to point at
-    expect(page.get_by_text("Saved at")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Saved at")).to_have_count(0)
     visit_.assert_clean()
 
     visit_.reload()
@@ -258,18 +266,20 @@ def test_an_empty_step_and_a_reasonless_drop_are_refused_and_nothing_saved_is_lo
     plans.select_option(index=shown)
     # What was typed comes back (a draft, for Nadia alone), and says so; discarding it shows
     # the plan as saved, untouched by the refused save.
-    expect(page.get_by_text("Restored what you typed and had not saved")).to_be_visible(
-        timeout=KERNEL_MS
-    )
+    expect(
+        page.locator("#peercoach-main").get_by_text("Restored what you typed and had not saved")
+    ).to_be_visible(timeout=KERNEL_MS)
     expect(field(page, "The change I want to make")).to_have_value("This edit must not be saved")
     expect(steps.nth(len(kept))).to_have_value("Walk to the station")
     page.get_by_role("button", name="Discard the draft").click()
-    expect(page.get_by_text("Draft discarded")).to_be_visible(timeout=KERNEL_MS)
+    expect(page.locator("#peercoach-main").get_by_text("Draft discarded")).to_be_visible(
+        timeout=KERNEL_MS
+    )
     for label, value in before.items():
         expect(field(page, label)).to_have_value(value, timeout=KERNEL_MS)
     expect(steps).to_have_count(len(kept))
     assert [steps.nth(k).input_value() for k in range(len(kept))] == kept
-    expect(page.get_by_text("Restored what you typed")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Restored what you typed")).to_have_count(0)
 
 
 def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_saved(
@@ -328,7 +338,7 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
         "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderLeft]"
     ) == ["rgb(253, 232, 232)", "6px solid rgb(179, 38, 30)"]
     page.wait_for_timeout(1500)  # a save, had it gone through, would have said so by now
-    expect(page.get_by_text("Saved at")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Saved at")).to_have_count(0)
     expect(field(page, "Plan").locator("option", has_text=change)).to_have_count(0)
     # Another field marked already is counted with the box, not left out of the sentence.
     weight = field(page, "Weight against my other goals")
@@ -349,7 +359,7 @@ def test_a_day_the_calendar_does_not_have_is_said_beside_its_box_and_nothing_is_
     expect(error).to_have_count(0)
     expect(held).to_have_count(0)
     page.get_by_role("button", name="Save plan").click()
-    expect(page.get_by_text("Saved at")).to_be_visible(timeout=KERNEL_MS)
+    expect(page.locator("#peercoach-main").get_by_text("Saved at")).to_be_visible(timeout=KERNEL_MS)
     with Store(demo_database) as store:
         plan = next(p for p in store.find(ChangePlan, person_id=NADIA) if p.change == change)
     assert [(s.text, s.by_when) for s in plan.steps] == [("Mend the bike", dt.date(2027, 3, 1))]

@@ -63,7 +63,11 @@ def flag_row(page: Page, rule: str, pair: str):
     """A flag's line with its button, by the flag's rule and the pair's names."""
     return (
         page.locator(".widget-hbox")
-        .filter(has=page.get_by_text(f"{rule.capitalize()}: {pair}.", exact=False))
+        .filter(
+            has=page.locator("#peercoach-main").get_by_text(
+                f"{rule.capitalize()}: {pair}.", exact=False
+            )
+        )
         .filter(has=page.locator("button.widget-button"))
     )
 
@@ -110,7 +114,7 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     # The flags: how many, one line each with its button.
     flags = len(view.flags)
     count = f"{flags} flag{'s' if flags != 1 else ''} on {view.flags['pair'].nunique()} pair"
-    expect(page.get_by_text(count)).to_be_visible()
+    expect(page.locator("#peercoach-main").get_by_text(count)).to_be_visible()
     expect(page.get_by_role("button", name="Mark followed up")).to_have_count(min(flags, 40))
     followed_before = int(view.flags["followed_up_on"].notna().sum())
     expect(
@@ -165,7 +169,7 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     end = page.get_by_label("To", exact=True)
     end.fill((today + dt.timedelta(days=400)).isoformat())
     end.blur()
-    after_today = page.get_by_text("cannot be after today")
+    after_today = page.locator("#peercoach-main").get_by_text("cannot be after today")
     expect(after_today).to_be_visible(timeout=KERNEL_MS)
     type_date(page, end, "02312027")
     expect(page.locator(".peercoach-date-error")).to_be_visible()
@@ -196,7 +200,9 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     end.press("ArrowRight")
     page.keyboard.type("20266", delay=50)
     end.blur()
-    expect(page.get_by_text("a year of more than four digits")).to_be_visible()
+    expect(
+        page.locator("#peercoach-main").get_by_text("a year of more than four digits")
+    ).to_be_visible()
     expect(figures).to_be_hidden()
     end.fill(today.isoformat())
     end.blur()
@@ -211,7 +217,7 @@ def test_no_private_words_reach_the_facilitator(workbook, visit, demo_database):
     visit_ = visit(workbook.url(NOTEBOOK, cohort=COHORT))
     visit_.assert_clean()
     page = visit_.page
-    expect(page.get_by_text("Sessions held / planned")).to_be_visible()
+    expect(page.locator("#peercoach-main").get_by_text("Sessions held / planned")).to_be_visible()
     shown = "\n".join(
         [
             page.locator("body").inner_text(),

@@ -39,7 +39,7 @@ def test_prepare_talk_and_end_then_pair_again(workbook, visit, demo_database):
     visit_.assert_clean()
     page = visit_.page
     expect(field(page, "I am")).to_have_value(f"Quinn {token}")
-    expect(page.get_by_text("your sessions have lapsed")).to_be_visible()
+    expect(page.locator("#peercoach-main").get_by_text("your sessions have lapsed")).to_be_visible()
 
     # The wording is coached as the person writes; then a plain account is saved, privately.
     fill(page, "The issue, in one sentence", "You are unreliable and never on time")
@@ -62,9 +62,9 @@ def test_prepare_talk_and_end_then_pair_again(workbook, visit, demo_database):
     # Afterwards: they talked and decided to end.
     fill(page, "We talked on", dt.date.today().isoformat())
     field(page, "What we decided").select_option(label="Decided to end")
-    expect(page.get_by_text("Save this, then end the partnership below.")).to_be_visible(
-        timeout=KERNEL_MS
-    )
+    expect(
+        page.locator("#peercoach-main").get_by_text("Save this, then end the partnership below.")
+    ).to_be_visible(timeout=KERNEL_MS)
     page.get_by_role("button", name="Save what came of it").click()
     expect(page.get_by_role("status").filter(has_text="is shared with Robin")).to_be_visible(
         timeout=KERNEL_MS
@@ -76,7 +76,9 @@ def test_prepare_talk_and_end_then_pair_again(workbook, visit, demo_database):
         "Error: choose the reason that fits best", timeout=KERNEL_MS
     )
     expect(
-        page.get_by_text("tick this to confirm that you mean to end the partnership")
+        page.locator("#peercoach-main").get_by_text(
+            "tick this to confirm that you mean to end the partnership"
+        )
     ).to_be_visible()
     # The box's error is tied to it, as every field's: marked invalid, described by it.
     confirm = page.get_by_label(

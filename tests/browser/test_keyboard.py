@@ -82,7 +82,7 @@ def test_the_agreement_is_completed_and_saved_with_the_keyboard_alone(workbook, 
     assert visited[-1]["tag"] == "button"
     assert not to_type, f"not reached before Save: {list(to_type)}"
     p.keyboard.press("Enter")
-    expect(p.get_by_text("Saved at")).to_be_visible(timeout=30_000)
+    expect(p.locator("#peercoach-main").get_by_text("Saved at")).to_be_visible(timeout=30_000)
     page.assert_clean()
     assert_down_the_page(visited)
 
@@ -171,7 +171,7 @@ def test_a_session_is_logged_and_saved_with_the_keyboard_alone(workbook, visit, 
     expect(p.get_by_role("status").filter(has_text="Saved the held session")).to_be_visible(
         timeout=30_000
     )
-    expect(p.get_by_text("Nothing was saved")).to_have_count(0)
+    expect(p.locator("#peercoach-main").get_by_text("Nothing was saved")).to_have_count(0)
     page.assert_clean()
     assert_down_the_page(visited)
     with Store(demo_database) as store:

@@ -89,7 +89,7 @@ def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook
     assert shown["Work and career"] == (2, 9) and shown["Pace of life"] == (8, 4)
     # The results follow the sliders: once they show this index, the kernel has every value.
     draft = scored(shown)
-    expect(page.get_by_text("Index:")).to_have_text(
+    expect(page.locator("#peercoach-main").get_by_text("Index:")).to_have_text(
         f"Index: {lsi.index(draft):.1f}", timeout=KERNEL_MS
     )
     focus = lsi.focus_areas(draft)
@@ -111,7 +111,11 @@ def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook
     # Not saved yet, and leaving the page would drop it: the link waits for the save.
     plan = page.get_by_role("link", name="Start a Personal Change Plan")
     expect(plan).to_have_count(0)
-    expect(page.get_by_text("Save this assessment first: then a link here starts")).to_be_visible()
+    expect(
+        page.locator("#peercoach-main").get_by_text(
+            "Save this assessment first: then a link here starts"
+        )
+    ).to_be_visible()
     note = page.get_by_label("A note to myself (private)", exact=True)
     note.fill(f"A tiring month ({secrets.token_hex(3)})")
     note.press("Tab")
@@ -142,7 +146,9 @@ def test_an_assessment_is_saved_and_the_sliders_open_where_it_left_them(workbook
     visit_.reload()
     visit_.assert_clean()
     assert ratings(page) == shown
-    expect(page.get_by_text("Index:")).to_have_text(f"Index: {lsi.index(draft):.1f}")
+    expect(page.locator("#peercoach-main").get_by_text("Index:")).to_have_text(
+        f"Index: {lsi.index(draft):.1f}"
+    )
     expect(history_rows(page).first.locator("td").first).to_have_text(dates.short(dt.date.today()))
     expect(history_rows(page).first).to_contain_text(f"{lsi.index(draft):.1f}")
 
@@ -170,7 +176,9 @@ def test_an_impossible_or_future_date_is_refused_and_nothing_saved_is_lost(workb
         save.click()
         expect(date_message(page)).to_have_text(error, timeout=KERNEL_MS)
         expect(refused).to_be_visible()
-        expect(page.get_by_text("Saved your assessment")).to_have_count(0)
+        expect(page.locator("#peercoach-main").get_by_text("Saved your assessment")).to_have_count(
+            0
+        )
         expect(history_rows(page)).to_have_count(taken)
         visit_.assert_clean()
 
@@ -227,7 +235,7 @@ def test_leaving_with_unsaved_ratings_asks_first_and_staying_keeps_the_page_work
     home = page.get_by_role("navigation").get_by_role("link", name="Home", exact=True)
     slider = handle(page, "Money", SATISFACTION)
     move(slider, 3 if value(slider) != 3 else 4)
-    expect(page.get_by_text("Index:")).to_have_text(
+    expect(page.locator("#peercoach-main").get_by_text("Index:")).to_have_text(
         f"Index: {lsi.index(scored(ratings(page))):.1f}", timeout=KERNEL_MS
     )
 

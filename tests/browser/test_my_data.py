@@ -108,8 +108,8 @@ def test_share_then_unshare_reaches_the_partners_page_and_the_export_is_json(
     theirs = partners_page.page
     expect(field(theirs, "I am")).to_have_value(b.name)
     expect(theirs.get_by_role("heading", name=f"From {a.name}")).to_be_visible()
-    expect(theirs.get_by_text(prep.purpose)).to_be_visible()
-    expect(theirs.get_by_text(prep.private_notes)).to_have_count(0)
+    expect(theirs.locator("#peercoach-main").get_by_text(prep.purpose)).to_be_visible()
+    expect(theirs.locator("#peercoach-main").get_by_text(prep.private_notes)).to_have_count(0)
 
     # Private again: stored, and gone from the partner's page when it next opens.
     switch.uncheck()
@@ -121,8 +121,10 @@ def test_share_then_unshare_reaches_the_partners_page_and_the_export_is_json(
     partners_page.reload()
     partners_page.assert_clean()
     expect(theirs.get_by_role("heading", name=f"From {a.name}")).to_be_visible()
-    expect(theirs.get_by_text("Nothing shared with you yet")).to_be_visible()
-    expect(theirs.get_by_text(prep.purpose)).to_have_count(0)
+    expect(
+        theirs.locator("#peercoach-main").get_by_text("Nothing shared with you yet")
+    ).to_be_visible()
+    expect(theirs.locator("#peercoach-main").get_by_text(prep.purpose)).to_have_count(0)
 
     # The export: a link to one JSON file with the person's records.
     link = page.get_by_role("link", name="Export everything about me (JSON)")
@@ -155,7 +157,7 @@ def test_delete_me_refuses_a_wrong_name_then_deletes_with_the_right_one(
     visit_ = visit(workbook.url(NOTEBOOK, person=a.id))
     visit_.assert_clean()
     page = visit_.page
-    expect(page.get_by_text(people["note"].text)).to_be_visible()
+    expect(page.locator("#peercoach-main").get_by_text(people["note"].text)).to_be_visible()
     # By the keyboard: the focus does not go with the button pressed (to the top of the
     # page); it goes to what to type, then back to the button when the person keeps their data.
     start = page.get_by_role("button", name="Delete me…")
@@ -186,7 +188,7 @@ def test_delete_me_refuses_a_wrong_name_then_deletes_with_the_right_one(
     done = page.get_by_role("status").filter(has_text="Your data was deleted.")
     expect(done).to_contain_text("We replaced your name and e-mail", timeout=KERNEL_MS)
     expect(focused).to_contain_text("Your data was deleted.", timeout=KERNEL_MS)  # not lost
-    expect(page.get_by_text(people["note"].text)).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text(people["note"].text)).to_have_count(0)
     expect(page.locator(".peercoach-item")).to_have_count(0)
     expect(field(page, "I am").locator(f"option[value='{a.name}']")).to_have_count(0)
     visit_.assert_clean()
@@ -204,5 +206,5 @@ def test_delete_me_refuses_a_wrong_name_then_deletes_with_the_right_one(
     assert "person=" not in page.url
     visit_.open_again(workbook.url(NOTEBOOK, person=a.id))
     visit_.assert_clean()
-    expect(page.get_by_text("was deleted on")).to_be_visible()
-    expect(page.get_by_text(a.name)).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("was deleted on")).to_be_visible()
+    expect(page.locator("#peercoach-main").get_by_text(a.name)).to_have_count(0)

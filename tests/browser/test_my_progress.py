@@ -77,7 +77,7 @@ def check_person(page: Page, name: str, p: progress.Progress) -> None:
             expect(shown.get_by_role("link", name=label)).to_have_attribute(
                 "download", re.compile(rf"^progress-{first_name}-{today:%Y%m%d}-[a-z-]+\.{suffix}$")
             )
-    expect(page.get_by_text("Nothing to chart yet")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Nothing to chart yet")).to_have_count(0)
 
 
 def test_progress_charts_for_a_person_and_switching_to_their_partner(

@@ -117,12 +117,14 @@ def test_a_session_is_logged_and_found_again(workbook, visit, demo_database):
         fill(page, label, text)
     for label, value in CHECK.items():
         field(page, label).select_option(value=value)
-    expect(page.get_by_text("Total 36 of 40.")).to_be_visible(timeout=KERNEL_MS)
+    expect(page.locator("#peercoach-main").get_by_text("Total 36 of 40.")).to_be_visible(
+        timeout=KERNEL_MS
+    )
 
     page.get_by_role("button", name="Save session").click()
     saved = page.get_by_role("status").filter(has_text="Saved the held session")
     expect(saved).to_have_text(f"Saved the held session of {dates.long(today)}.", timeout=KERNEL_MS)
-    expect(page.get_by_text("Nothing was saved")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Nothing was saved")).to_have_count(0)
     # The form now shows the session as logged.
     session = f"{dates.short_weekday(today)} (held, unplanned)"
     expect(field(page, "Session")).to_have_value(session)
@@ -133,7 +135,7 @@ def test_a_session_is_logged_and_found_again(workbook, visit, demo_database):
     visit_.assert_clean()
     # Saved, the session is no longer a draft; logged today, it is where the log opens (not a
     # blank unplanned session on the same day, which could not be saved beside it).
-    expect(page.get_by_text("Restored what you typed")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Restored what you typed")).to_have_count(0)
     expect(field(page, "Session")).to_have_value(session)
     expect(field(page, "My notes (private)")).to_have_value(note, timeout=KERNEL_MS)
     expect(field(page, "Share these notes with my partner")).to_be_checked()
@@ -154,7 +156,7 @@ def test_a_session_is_logged_and_found_again(workbook, visit, demo_database):
         expect(field(page, label)).to_have_value(text)
     for label, value in CHECK.items():
         expect(field(page, label)).to_have_value(value)
-    expect(page.get_by_text("Total 36 of 40.")).to_be_visible()
+    expect(page.locator("#peercoach-main").get_by_text("Total 36 of 40.")).to_be_visible()
     visit_.assert_clean()
 
 
@@ -210,7 +212,7 @@ def test_a_session_held_in_the_future_is_refused_and_nothing_saved_is_lost(
     expect(message_under(page, "Date")).to_have_text(
         re.compile(r"Error: a session cannot be held after today \(\d+ \w{3} \d{4}\)")
     )
-    expect(page.get_by_text("Saved the")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Saved the")).to_have_count(0)
     # What the person typed stays on the page for them to correct.
     expect(field(page, "Date")).to_have_value(future.isoformat())
     visit_.assert_clean()
@@ -226,9 +228,9 @@ def test_a_session_held_in_the_future_is_refused_and_nothing_saved_is_lost(
     visit_.reload()
     visit_.assert_clean()
     field(page, "Session").select_option(value=session)
-    expect(page.get_by_text("Restored what you typed and had not saved")).to_be_visible(
-        timeout=KERNEL_MS
-    )
+    expect(
+        page.locator("#peercoach-main").get_by_text("Restored what you typed and had not saved")
+    ).to_be_visible(timeout=KERNEL_MS)
     expect(field(page, "Date")).to_have_value(future.isoformat())
     page.get_by_role("button", name="Discard the draft").click()
     expect(page.get_by_role("status").filter(has_text="Draft discarded")).to_be_visible(

@@ -86,7 +86,7 @@ def test_a_preparation_is_saved_and_found_again(workbook, visit):
     expect(saved).to_contain_text(
         "Your partner can see it (not your private notes).", timeout=KERNEL_MS
     )
-    expect(page.get_by_text("Nothing was saved")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Nothing was saved")).to_have_count(0)
     # Read out: the notice comes with its words in it, which a screen reader does not say.
     expect(page.locator("#peercoach-announcer")).to_contain_text("Saved at")
     visit_.assert_clean()
@@ -105,7 +105,7 @@ def test_a_preparation_is_saved_and_found_again(workbook, visit):
     status, what_got_in_the_way = commitment_rows(page)[first]
     expect(status).to_have_value("Partly")
     expect(what_got_in_the_way).to_have_value(obstacle)
-    expect(page.get_by_text("Saved at")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Saved at")).to_have_count(0)
 
 
 def test_an_empty_purpose_is_refused_and_nothing_saved_is_lost(workbook, visit):
@@ -134,7 +134,7 @@ def test_an_empty_purpose_is_refused_and_nothing_saved_is_lost(workbook, visit):
         timeout=KERNEL_MS,
     )
     expect(message_under(page, "Purpose: why this session?")).to_have_text("Error: cannot be empty")
-    expect(page.get_by_text("Saved at")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Saved at")).to_have_count(0)
     # What the person typed stays on the page for them to correct.
     expect(field(page, "Outcomes")).to_have_value("This edit must not be saved")
     visit_.assert_clean()
@@ -143,17 +143,21 @@ def test_an_empty_purpose_is_refused_and_nothing_saved_is_lost(workbook, visit):
     # the draft shows what is saved, untouched by the refused save.
     visit_.reload()
     visit_.assert_clean()
-    expect(page.get_by_text("Restored what you typed and had not saved")).to_be_visible()
+    expect(
+        page.locator("#peercoach-main").get_by_text("Restored what you typed and had not saved")
+    ).to_be_visible()
     expect(field(page, "Outcomes")).to_have_value("This edit must not be saved")
     # Shown from code, the button looks as those shown from the start do.
     assert_icon_level(page.get_by_role("button", name="Discard the draft"))
     page.get_by_role("button", name="Discard the draft").click()
-    expect(page.get_by_text("Draft discarded")).to_be_visible(timeout=KERNEL_MS)
+    expect(page.locator("#peercoach-main").get_by_text("Draft discarded")).to_be_visible(
+        timeout=KERNEL_MS
+    )
     expect(field(page, "Purpose: why this session?")).to_have_value(purpose)
     expect(field(page, "Outcomes")).to_have_value(outcomes)
     expect(message_under(page, "Purpose: why this session?")).to_have_count(0)
-    expect(page.get_by_text("Restored what you typed")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Restored what you typed")).to_have_count(0)
     visit_.reload()
     visit_.assert_clean()
     expect(field(page, "Outcomes")).to_have_value(outcomes)
-    expect(page.get_by_text("Restored what you typed")).to_have_count(0)
+    expect(page.locator("#peercoach-main").get_by_text("Restored what you typed")).to_have_count(0)
