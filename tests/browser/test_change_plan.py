@@ -65,9 +65,7 @@ def move(handle: Locator, to: int) -> None:
 
 def rows(page: Page, title: str) -> Locator:
     """One of the plan's lists (steps, obstacles, milestones), by the title beside it."""
-    return page.locator(".peercoach-rowlist").filter(
-        has=page.locator("#peercoach-main").get_by_text(title, exact=True)
-    )
+    return page.locator(".peercoach-rowlist").filter(has=page.get_by_text(title, exact=True))
 
 
 def start_new_plan(page: Page) -> None:

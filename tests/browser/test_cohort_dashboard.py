@@ -63,11 +63,7 @@ def flag_row(page: Page, rule: str, pair: str):
     """A flag's line with its button, by the flag's rule and the pair's names."""
     return (
         page.locator(".widget-hbox")
-        .filter(
-            has=page.locator("#peercoach-main").get_by_text(
-                f"{rule.capitalize()}: {pair}.", exact=False
-            )
-        )
+        .filter(has=page.get_by_text(f"{rule.capitalize()}: {pair}.", exact=False))
         .filter(has=page.locator("button.widget-button"))
     )
 
