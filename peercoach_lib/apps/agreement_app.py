@@ -1318,7 +1318,7 @@ class AgreementApp(widgets.VBox):
         self._drop_draft()
         self.load(self.partnership.id, restore=False)
         self.result.value = forms.notice("info", "Draft discarded: this is the agreement as saved.")
-        forms.give_focus(self.result)  # the button pressed went with the draft
+        forms.focus_after_discard(self.form)
 
     def _restore_draft(self) -> None:
         """Put the draft of the person under "I am" back on screen, over the agreement as

@@ -628,7 +628,7 @@ class ChangePlanApp(widgets.VBox):
         self._drop_draft()
         self._on_plan()
         self.result.value = forms.notice("info", "Draft discarded: this is the plan as saved.")
-        forms.give_focus(self.result)  # the button pressed went with the draft
+        forms.focus_after_discard(self.form)
 
     # -- helpers -----------------------------------------------------------------------------------
 

@@ -487,7 +487,7 @@ class ConversationApp(widgets.VBox):
         self.prep_result.value = forms.notice(
             "info", "Draft discarded: this is the conversation as saved."
         )
-        forms.give_focus(self.prep_result)  # the button pressed went with the draft
+        forms.focus_after_discard(self.prep_section)
 
     # -- live coaching -----------------------------------------------------------------------------
 

@@ -1215,7 +1215,7 @@ class SessionLogApp(widgets.VBox):
         session_log.discard_draft(self.store, self.person.value, self._draft_key())
         self._on_session()
         self.result.value = forms.notice("info", "Draft discarded: this is the session as saved.")
-        forms.give_focus(self.result)  # the button pressed went with the draft
+        forms.focus_after_discard(self.held_on)
 
     # -- saving ---------------------------------------------------------------------------------
 

@@ -447,10 +447,14 @@ def test_removing_a_row_with_the_keyboard_leaves_the_focus_on_its_list(workbook,
     page.keyboard.press("Enter")
     expect(keep).to_be_hidden(timeout=KERNEL_MS)
     expect(plan).to_be_focused(timeout=KERNEL_MS)
-    # Discarding the draft: the words that say so take the focus from the button gone.
+    # Discarding the draft: the plan's first field takes the focus from the button gone (the
+    # next Tab goes on through the plan, not out of it), and the page's announcer says so.
     page.get_by_role("button", name="Discard the draft").focus()
     page.keyboard.press("Enter")
-    expect(page.locator(":focus")).to_contain_text("Draft discarded", timeout=KERNEL_MS)
+    expect(field(page, "The change I want to make")).to_be_focused(timeout=KERNEL_MS)
+    expect(page.locator("#peercoach-announcer")).to_contain_text("Draft discarded")
+    page.keyboard.press("Tab")
+    expect(field(page, "Why it matters to me")).to_be_focused()
 
 
 def test_a_click_that_leaves_an_impossible_date_is_not_lost(workbook, visit):

@@ -237,6 +237,7 @@ def test_a_session_held_in_the_future_is_refused_and_nothing_saved_is_lost(
         timeout=KERNEL_MS
     )
     expect(field(page, "Date")).to_have_value(day.isoformat())
+    expect(field(page, "Date")).to_be_focused()  # the button pressed went with the draft
     for label, value in before.items():
         expect(field(page, label)).to_have_value(value)
     expect(message_under(page, "Date")).to_have_count(0)
