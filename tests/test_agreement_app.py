@@ -161,6 +161,32 @@ def test_a_tick_not_saved_yet_is_not_said_to_be_an_affirmation(store, pair):
     assert "<strong>In force.</strong>" in bob.status.value
 
 
+def test_an_affirmation_is_said_on_the_clock_of_the_person_under_i_am(store, pair, far_local_clock):
+    """09:00 UTC is 22:00 the day before in Pago Pago and 14:30 in Kolkata: each partner reads
+    the time on their own clock (it was the computer's, here 14 hours ahead of UTC)."""
+    first = AgreementApp(store, partnership_id=pair["partnership"].id, today=TODAY)
+    fill_everything(first, pair)
+    first.save_button.click()
+    stored = store.find(model.Agreement)[0]
+    moment = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    store.save(
+        stored.replace(
+            partners=[
+                s.replace(affirmed_at=moment) if s.affirmed_at else s for s in stored.partners
+            ]
+        )
+    )
+    store.save(pair["alice"].replace(time_zone="Pacific/Pago_Pago"))
+    store.save(pair["bob"].replace(time_zone="Asia/Kolkata"))
+    app = AgreementApp(
+        store, partnership_id=pair["partnership"].id, person_id=pair["alice"].id, today=TODAY
+    )
+    line = app.panels[0].affirmed_line
+    assert _text(line) == "Alice affirmed the ground rule on 1 March 2026 at 22:00."
+    app.acting.value = pair["bob"].id
+    assert _text(line) == "Alice affirmed the ground rule on 2 March 2026 at 14:30."
+
+
 def test_only_the_partner_themself_can_affirm(app, pair):
     app.acting.value = pair["alice"].id
     assert app.panels[0].affirm.disabled is False

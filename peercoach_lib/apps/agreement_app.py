@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from collections.abc import Callable
 
 import ipywidgets as widgets
 import pydantic
@@ -49,9 +50,12 @@ SPLIT_MINUTES = 15
 class PartnerPanel(widgets.VBox):
     """One partner's part: what confidentiality means to them, their affirmation, expectations."""
 
-    def __init__(self, index: int):
+    def __init__(self, index: int, zone: Callable[[], str | None] = context.zone):
         prefix = f"partners[{index}]"
         self.person: Person | None = None
+        #: The time zone the reader reads clocks in (:func:`context.zone`: the app gives the
+        #: person under "I am").
+        self.zone = zone
         self.affirmed_at: dt.datetime | None = None
         #: The affirmation as saved: a tick not saved yet is said to be one.
         self.saved_affirmed_at: dt.datetime | None = None
@@ -124,6 +128,7 @@ class PartnerPanel(widgets.VBox):
         """Only the partner themself writes their part and affirms (or withdraws) the rule."""
         mine = self.person is not None and self.person.id == acting
         self.affirm.disabled = not mine
+        self._show_affirmation()  # on the clock of whoever reads it now
         for field in self.fields:
             field.control.disabled = not mine
         if mine or self.person is None:
@@ -158,7 +163,7 @@ class PartnerPanel(widgets.VBox):
 
     def _show_affirmation(self) -> None:
         name = html.escape(self.person.name) if self.person else "This partner"
-        when = context.local_time(self.affirmed_at) if self.affirmed_at else None
+        when = dates.in_zone(self.affirmed_at, self.zone()) if self.affirmed_at else None
         if self.affirmation_unsaved:
             said = (
                 f"{name} affirms the ground rule once the agreement is saved."
@@ -501,7 +506,10 @@ class AgreementApp(widgets.VBox):
         self.acting = forms.dropdown("I am", "acting", [])
         self.status = widgets.HTML()
         self.demo = widgets.HTML()
-        self.panels = [PartnerPanel(0), PartnerPanel(1)]
+        self.panels = [
+            PartnerPanel(i, zone=lambda: context.zone(self.store, self.acting.value))
+            for i in (0, 1)
+        ]
         self.partner_tabs = widgets.Tab(children=self.panels)
 
         self.medium = forms.dropdown(
