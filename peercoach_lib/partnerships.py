@@ -3,7 +3,9 @@
 Either partner can end their partnership, with a reason: the category goes on the partnership
 (kept in its history; the facilitator sees only the category) and their own words go in an
 :class:`~peercoach_lib.model.EndingNote`, private unless they share it. Sessions booked after the
-end are cancelled, and flags still open on the pair close as "ended".
+end are cancelled, and flags still open on the pair close as "ended". Commitments no session
+followed up can still be followed up by their maker once it has ended
+(:func:`follow_up_after_end`).
 
 A facilitator pairs a person again with :func:`pair`: the new partnership starts with nothing but
 its two people, so it begins at its own first-session agreement, and every view of it reads only
@@ -19,6 +21,8 @@ from peercoach_lib import agreement as ag
 from peercoach_lib import dates, prep
 from peercoach_lib.errors import FieldError, ValidationError
 from peercoach_lib.model import (
+    Commitment,
+    CommitmentStatus,
     Draft,
     EndingNote,
     EndReason,
@@ -182,6 +186,74 @@ def cancelled_after_end(store: Store, partnership: Partnership) -> int:
             Session, partnership_id=partnership.id, planned=True, status=SessionStatus.CANCELLED
         )
     )
+
+
+def left_open(store: Store, partnership_id: int, person_id: int) -> list[Commitment]:
+    """The person's commitments in the partnership that no session followed up, in the order
+    they were made: still open, or followed up by :func:`follow_up_after_end`."""
+    return [
+        c
+        for c in store.find(
+            Commitment, partnership_id=partnership_id, person_id=person_id, order_by="id"
+        )
+        if c.reviewed_in_session_id is None
+    ]
+
+
+def follow_up_after_end(
+    store: Store, partnership_id: int, person_id: int, reviews: list[Commitment]
+) -> list[Commitment]:
+    """Save how the person's commitments went (status, what got in the way), where the
+    partnership ended before a session followed them up: ``reviews`` are those of
+    :func:`left_open` as changed on screen. "Not followed up yet" is a status too (a mistake
+    set right). Nothing is saved where anything is refused.
+
+    Raises :class:`ValidationError` while the partnership runs (its next session follows them
+    up), and for a commitment followed up at a session or removed meanwhile;
+    :class:`PermissionError` for someone else's commitment.
+    """
+    with store.transaction() as tx:
+        partnership = tx.get(Partnership, partnership_id)
+        if person_id not in partnership.members:
+            raise PermissionError("only a partner can follow up their commitments")
+        if partnership.is_active:
+            raise _refuse(
+                "Follow-up",
+                "reviews",
+                "Follow-up",
+                "the partnership is still running: follow commitments up at your next session",
+            )
+        saved, problems = [], []
+        for review in reviews:
+            found = tx.find(Commitment, id=review.id)
+            current = found[0] if found else None
+            if current is not None and (
+                current.person_id != person_id or current.partnership_id != partnership_id
+            ):
+                raise PermissionError("only its maker can follow up a commitment")
+            if current is None or current.reviewed_in_session_id is not None:
+                where = ""
+                if current is not None:
+                    session = tx.get(Session, current.reviewed_in_session_id)
+                    where = f" in the session of {dates.long(session.day)}" if session.day else ""
+                problems.append(
+                    FieldError(
+                        "reviews",
+                        "Follow-up",
+                        f"\u201c{review.text}\u201d was "
+                        + (f"followed up{where}" if current is not None else "removed")
+                        + " meanwhile: reload the page to see it",
+                    )
+                )
+                continue
+            open_ = review.status is CommitmentStatus.OPEN
+            changed = current.replace(
+                status=review.status, obstacle="" if open_ else review.obstacle
+            )
+            saved.append(tx.save(changed) if changed != current else current)
+        if problems:
+            raise ValidationError("Follow-up", problems)
+        return saved
 
 
 def close_flags(tx: Transaction, partnership_id: int, *, on: dt.date, outcome: FlagOutcome) -> int:

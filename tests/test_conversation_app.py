@@ -18,6 +18,8 @@ from peercoach_lib.apps.progress_app import ProgressApp
 from peercoach_lib.apps.session_log_app import SessionLogApp
 from peercoach_lib.model import (
     Agreement,
+    Commitment,
+    CommitmentStatus,
     Conversation,
     ConversationOutcome,
     EndingNote,
@@ -264,6 +266,53 @@ def test_ending_needs_a_reason_and_a_confirmation_then_cancels_what_was_booked(d
     notes = {n.person_id: n for n in demo_store.find(EndingNote, partnership_id=pair.id)}
     assert notes[partner].learned == "We never agreed what we each wanted"
     assert not notes[partner].shared and notes[me].learned == "Say early when it is not working"
+
+
+def test_commitments_no_session_followed_up_are_followed_up_after_the_end(demo_store, pair):
+    """Ended before its next session, a partnership left the commitments made at its last one
+    "not followed up yet" for good: after the end each partner says how their own went."""
+    me, partner = pair.members
+    for person, text in ((me, "Draft the proposal"), (partner, "Ask for the budget")):
+        demo_store.save(Commitment(partnership_id=pair.id, person_id=person, text=text))
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    assert app.left_section.layout.display == "none"  # running: its next session follows up
+    partnerships.end(demo_store, pair.id, by=partner, reason="life change", today=AS_OF)
+
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    mine = [
+        c
+        for c in demo_store.find(Commitment, partnership_id=pair.id, person_id=me)
+        if c.status is CommitmentStatus.OPEN and c.reviewed_in_session_id is None
+    ]
+    rows = list(app.left_rows.children)
+    assert app.left_section.layout.display == "flex"
+    assert [r.commitment.id for r in rows] == [c.id for c in mine]
+    assert "Ask for the budget" not in texts(app.left_section)  # the partner's own
+    row = next(r for r in rows if r.commitment.text == "Draft the proposal")
+    row.status.value = CommitmentStatus.NOT_DONE
+    row.obstacle.value = "x" * 5000
+    app.save_left.click()
+    assert plain(app.left_result.value).startswith(
+        f"Nothing was saved: {q('Draft the proposal')}, What got in the way:"
+    )
+    assert demo_store.get(Commitment, row.commitment.id).status is CommitmentStatus.OPEN
+    # Unsaved, it is held back like every other part of the page.
+    app.person.value = partner
+    assert app.person.value == me and "not saved" in app.unsaved.text.value
+    app.unsaved.keep_button.click()
+    row.obstacle.value = "The ending came first"
+    app.save_left.click()
+    assert plain(app.left_result.value).startswith("Saved at")
+    stored = demo_store.get(Commitment, row.commitment.id)
+    assert (stored.status, stored.obstacle) == (CommitmentStatus.NOT_DONE, "The ending came first")
+    assert stored.reviewed_in_session_id is None
+    # Opened again: still there to set right, as saved; nothing asked on leaving.
+    again = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    (shown,) = [r for r in again.left_rows.children if r.commitment.id == row.commitment.id]
+    assert shown.status.value is CommitmentStatus.NOT_DONE
+    again.person.value = partner
+    assert again.person.value == partner
+    assert "Ask for the budget" in texts(again.left_section)
 
 
 def test_a_new_partner_sees_nothing_of_the_earlier_partnership(demo_store):

@@ -10,6 +10,8 @@ from peercoach_lib import cohort, dates, partnerships
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import (
     Cohort,
+    Commitment,
+    CommitmentStatus,
     EndingNote,
     EndReason,
     FlagEpisode,
@@ -113,6 +115,73 @@ def test_the_other_partner_adds_their_own_note_after_the_end(store, pair):
     assert partnerships.ending_note(store, p.id, pair["alice"].id).learned == "Ask earlier"
     with pytest.raises(ValidationError, match="is not in this partnership"):
         partnerships.save_ending_note(store, note.replace(person_id=pair["fay"].id))
+
+
+def test_commitments_no_session_followed_up_are_followed_up_after_the_end(store, pair):
+    """A partnership ended before its next session leaves the commitments made at its last one
+    open, with no session to follow them up in: their maker says how they went afterwards."""
+    p, alice, bob = pair["partnership"], pair["alice"], pair["bob"]
+    (held,) = _book(store, pair, TODAY - dt.timedelta(days=14))
+    held = store.save(held.replace(status=SessionStatus.HELD, held_on=held.scheduled_on))
+
+    def commit(person, text, **extra):
+        return store.save(
+            Commitment(
+                partnership_id=p.id,
+                person_id=person.id,
+                made_in_session_id=held.id,
+                text=text,
+                **extra,
+            )
+        )
+
+    ran = commit(alice, "Run twice a week")
+    call = commit(alice, "Call my sister")
+    reviewed = commit(
+        alice, "Book the course", status=CommitmentStatus.DONE, reviewed_in_session_id=held.id
+    )
+    bobs = commit(bob, "Write the report")
+    assert partnerships.left_open(store, p.id, alice.id) == [ran, call]
+    with pytest.raises(ValidationError, match="follow commitments up at your next session"):
+        partnerships.follow_up_after_end(store, p.id, alice.id, [ran])
+
+    partnerships.end(store, p.id, by=bob.id, reason="life change", today=TODAY)
+    saved = partnerships.follow_up_after_end(
+        store,
+        p.id,
+        alice.id,
+        [
+            ran.replace(status=CommitmentStatus.PARTLY, obstacle="Rain"),
+            call.replace(obstacle="typed, then left not followed up"),
+        ],
+    )
+    assert [(c.status, c.obstacle) for c in saved] == [
+        (CommitmentStatus.PARTLY, "Rain"),
+        (CommitmentStatus.OPEN, ""),
+    ]
+    assert store.get(Commitment, ran.id).status is CommitmentStatus.PARTLY
+    # Still offered (to set right), with no session named as having followed them up.
+    assert [c.id for c in partnerships.left_open(store, p.id, alice.id)] == [ran.id, call.id]
+    assert store.get(Commitment, ran.id).reviewed_in_session_id is None
+    assert store.get(Commitment, reviewed.id) == reviewed
+
+    # One's partner's commitments are theirs alone; one followed up at a session meanwhile (a
+    # late log) is named, and nothing of the save is kept.
+    with pytest.raises(PermissionError):
+        partnerships.follow_up_after_end(store, p.id, alice.id, [bobs])
+    store.save(store.get(Commitment, call.id).replace(reviewed_in_session_id=held.id))
+    with pytest.raises(ValidationError) as caught:
+        partnerships.follow_up_after_end(
+            store,
+            p.id,
+            alice.id,
+            [ran.replace(status=CommitmentStatus.DONE), call.replace(status=CommitmentStatus.DONE)],
+        )
+    assert caught.value.messages() == {
+        "reviews": "\u201cCall my sister\u201d was followed up in the session of 16 February 2026 "
+        "meanwhile: reload the page to see it"
+    }
+    assert store.get(Commitment, ran.id).status is CommitmentStatus.PARTLY
 
 
 def test_ending_closes_the_pairs_open_flags_as_ended(store, pair):

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 
 from peercoach_lib import conversation, dates, drafts, partnerships, sharing
 from peercoach_lib.apps import context, forms, runtime
+from peercoach_lib.apps.commitments import CommitmentRow
 from peercoach_lib.errors import ConflictError, ValidationError
 from peercoach_lib.model import (
     Conversation,
@@ -164,6 +165,25 @@ class ConversationApp(widgets.VBox):
             ]
         )
         self.end_result = widgets.HTML()
+        # After the end: one's own commitments no session followed up, still to say how they
+        # went (there is no next session to do it in).
+        self.left_rows = widgets.VBox()
+        self.save_left = _button("Save how they went", "save")
+        self.left_result = widgets.HTML()
+        self.left_section = widgets.VBox(
+            [
+                forms.heading("Commitments no session followed up", 3),
+                widgets.HTML(
+                    "<p>The partnership ended before a session followed these up. You can still "
+                    "say how each went, for your own record: the figures on keeping commitments "
+                    "count only what was followed up at a session.</p>"
+                ),
+                self.left_rows,
+                self.save_left,
+                self.left_result,
+            ],
+            layout=widgets.Layout(display="none"),
+        )
 
         self.fields = {
             f.path: f
@@ -220,7 +240,13 @@ class ConversationApp(widgets.VBox):
             ]
         )
         self.ending_section = widgets.VBox(
-            [self.ending_heading, self.ending_state, self.ending_form, self.end_result]
+            [
+                self.ending_heading,
+                self.ending_state,
+                self.ending_form,
+                self.end_result,
+                self.left_section,
+            ]
         )
         self.unsaved = forms.UnsavedChanges(
             self._snapshot,
@@ -261,6 +287,7 @@ class ConversationApp(widgets.VBox):
         self.save_after.on_click(runtime.settled(self._on_save))
         self.end_button.on_click(runtime.settled(self._on_end))
         self.save_note.on_click(runtime.settled(self._on_save_note))
+        self.save_left.on_click(runtime.settled(self._on_save_left))
         self.draft_bar.discard.on_click(runtime.guarded(self._on_discard_draft))
         for field in self.fields.values():
             field.control.observe(runtime.guarded(self._on_edit), names="value")
@@ -284,6 +311,7 @@ class ConversationApp(widgets.VBox):
         return {
             "conversation": tuple(field.value for field in self.fields.values()),
             "ending": (*(f.value for f in self.end_fields.values()), self.share_note.value),
+            "left_open": tuple((r.status.value, r.obstacle.value) for r in self.left_rows.children),
         }
 
     def _on_person(self, _change=None) -> None:
@@ -661,6 +689,15 @@ class ConversationApp(widgets.VBox):
                 + " You can keep your own note on what you learned here."
                 + (f"<br>{calendar}" if calendar else ""),
             ) + self._partners_ending_note(q)
+        self._show_left_open(q)
+
+    def _show_left_open(self, q: Partnership) -> None:
+        """One's own commitments no session followed up, once the partnership has ended."""
+        left = [] if q.is_active else partnerships.left_open(self.store, q.id, self.person.value)
+        self.left_rows.children = [CommitmentRow(c, today=self.today) for c in left]
+        self.left_result.value = ""
+        self.left_section.layout.display = "flex" if left else "none"
+        self.unsaved.mark_clean("left_open")
 
     def _after_the_end(self, q: Partnership) -> str:
         """What became of the two after an ended partnership, as the person reads it (HTML): the
@@ -870,6 +907,35 @@ class ConversationApp(widgets.VBox):
         self.end_result.value = forms.notice(
             "ok", f"{forms.saved_at(self.store, self.person.value)} {shared}"
         )
+
+    def _on_save_left(self, _button) -> None:
+        """Save how one's commitments went, where the partnership ended before a session
+        followed them up (all or nothing)."""
+        reviews, problems = [], []
+        for row in self.left_rows.children:
+            try:
+                reviews.append(row.reviewed())
+            except ValidationError as exc:
+                text = row.commitment.text
+                problems += [f"\u201c{text}\u201d, {e.label}: {e.message}" for e in exc.errors]
+        if not problems:
+            try:
+                partnerships.follow_up_after_end(
+                    self.store, self.partnership.id, self.person.value, reviews
+                )
+            except ValidationError as exc:
+                problems = [e.message for e in exc.errors]
+            except Exception:
+                log.exception("saving the follow-ups after the end failed")
+                self.left_result.value = forms.notice(
+                    "error", "How they went could not be saved, so nothing was changed. Try again."
+                )
+                return
+        if problems:
+            self.left_result.value = forms.refused({}, problems)
+            return
+        self.unsaved.mark_clean("left_open")
+        self.left_result.value = forms.notice("ok", forms.saved_at(self.store, self.person.value))
 
 
 def _day_or_none(text: str | None) -> dt.date | None:
