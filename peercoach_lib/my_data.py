@@ -890,6 +890,22 @@ def set_shared(
         return tx.save(record.replace(shared=bool(shared)))
 
 
+def discard_draft(store: Store, person_id: int, draft_id: int) -> bool:
+    """Drop one of the person's drafts (what they typed and did not save); the form it was of
+    shows what is saved from then on. False when it was gone already (saved or discarded in
+    another window meanwhile); :class:`PermissionError` for someone else's."""
+    with store.transaction() as tx:
+        found = tx.find(Draft, id=draft_id)
+        if not found:
+            return False
+        if found[0].person_id != person_id:
+            raise PermissionError(
+                f"draft {draft_id} is not person {person_id}'s own, so they cannot discard it"
+            )
+        tx.delete(Draft, draft_id)
+        return True
+
+
 __all__ = [
     "AGGREGATES",
     "AUDIENCES",
@@ -903,6 +919,7 @@ __all__ = [
     "Kind",
     "by_kind",
     "day_text",
+    "discard_draft",
     "inventory",
     "set_shared",
 ]

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from peercoach_lib import cohort, model, my_data, sharing
+from peercoach_lib import cohort, drafts, model, my_data, sharing
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.apps.my_data_app import SHOWN, MyDataApp
 from peercoach_lib.apps.prep_app import SessionPrepApp
@@ -267,3 +267,47 @@ def test_a_person_sets_their_own_time_zone(store, pair):
     app.zone.value = "Europe/Paris"  # edited again: what was saved is no longer what it says
     assert app.zone_result.value == ""
     assert MyDataApp(store, person_id=alice.id).zone.value == "Asia/Kolkata"
+
+
+def test_a_draft_is_discarded_here_after_a_question(store, pair, lives):
+    """Drafts were listed with nowhere to drop one but in its own form."""
+    alice, bob = pair["alice"].id, pair["bob"].id
+    kept = [
+        drafts.keep(store, alice, "change_plan", f"plan:new:{k}", {"goal": f"GOAL-{k}"})
+        for k in range(SHOWN + 1)
+    ]
+    bobs = drafts.keep(store, bob, "change_plan", "plan:new", {"goal": "BOB-GOAL"})
+    app = MyDataApp(store, person_id=alice)
+    section = app.sections["draft"]
+    section.toggle.click()  # all shown
+    views = [*section.first.children, *section.rest.children]
+    assert len(views) == len([d for d in store.find(model.Draft) if d.person_id == alice])
+    view = next(v for v in views if v.item.record_id == kept[0].id)
+    assert view.discard.tooltip == view.item.label  # heard with what it is of
+    view.discard.click()
+    assert view.asking.layout.display == "flex" and view.discard.layout.display == "none"
+    view.keep.click()  # asked, and kept
+    assert view.asking.layout.display == "none" and store.find(model.Draft, id=kept[0].id)
+    view.discard.click()
+    view.confirm.click()
+    assert not store.find(model.Draft, id=kept[0].id)
+    assert store.find(model.Draft, id=kept[1].id) and store.find(model.Draft, id=bobs.id)
+    renewed = app.sections["draft"]
+    assert renewed is not section and renewed.expanded  # read again, still all shown
+    assert f"Draft discarded: {view.item.label}." in renewed.said.value
+    assert kept[0].id not in [
+        v.item.record_id for v in (*renewed.first.children, *renewed.rest.children)
+    ]
+    (encoded,) = re.findall(r"data:application/json;base64,([A-Za-z0-9+/=]+)", app.export.value)
+    exported = base64.b64decode(encoded).decode()
+    assert "GOAL-0" not in exported and "GOAL-2" in exported  # the download follows
+    # Discarded meanwhile in another window: said so, nothing wrong.
+    other = next(v for v in renewed.first.children if v.item.record_id == kept[1].id)
+    drafts.discard(store, alice, "change_plan", "plan:new:1")
+    other.discard.click()
+    other.confirm.click()
+    assert "Already gone" in app.sections["draft"].said.value
+    # Someone else's draft is not theirs to drop.
+    with pytest.raises(PermissionError):
+        my_data.discard_draft(store, alice, bobs.id)
+    assert store.find(model.Draft, id=bobs.id)

@@ -150,10 +150,92 @@ class SharedItemView(widgets.VBox):
         )
 
 
+class DraftItemView(widgets.VBox):
+    """A draft: what it holds, and a button to discard it, asked about first (what it holds is
+    lost; its form shows what is saved from then on)."""
+
+    def __init__(self, app: MyDataApp, item: Item):
+        self.app = app
+        self.item = item
+        self.card = widgets.HTML(item_html(item))
+        self.discard = forms.name_by_tooltip(
+            widgets.Button(
+                description="Discard this draft\u2026",
+                icon="trash",
+                tooltip=item.label,
+                layout=widgets.Layout(width="auto", align_self="flex-start"),
+            )
+        )
+        self.question = widgets.HTML(
+            "<span style='font-size:13px'>Discard it for good? What it holds cannot be "
+            "brought back; its form shows what is saved.</span>"
+        )
+        self.confirm = forms.name_by_tooltip(
+            widgets.Button(
+                description="Discard it",
+                icon="trash",
+                button_style="danger",
+                tooltip=item.label,
+                layout=widgets.Layout(width="auto", margin="0 0 0 8px"),
+            )
+        )
+        self.keep = forms.name_by_tooltip(
+            widgets.Button(
+                description="Keep it",
+                tooltip=item.label,
+                layout=widgets.Layout(width="auto", margin="0 0 0 8px"),
+            )
+        )
+        self.asking = widgets.HBox(
+            [self.question, self.confirm, self.keep],
+            layout=widgets.Layout(display="none", flex_flow="row wrap", align_items="center"),
+        )
+        self.status = widgets.HTML()
+        super().__init__([self.card, self.discard, self.asking, self.status], layout=_card_layout())
+        self.discard.on_click(runtime.guarded(self._on_ask))
+        self.keep.on_click(runtime.guarded(self._on_keep))
+        self.confirm.on_click(runtime.settled(self._on_discard))
+
+    def _on_ask(self, _button=None) -> None:
+        self.discard.layout.display = "none"
+        self.asking.layout.display = "flex"
+        forms.give_focus(self.question)  # the question read out before its buttons
+
+    def _on_keep(self, _button=None) -> None:
+        self.asking.layout.display = "none"
+        self.discard.layout.display = "flex"
+        forms.give_focus(self.discard)
+
+    def _on_discard(self, _button=None) -> None:
+        try:
+            gone = my_data.discard_draft(self.app.store, self.app.person.value, self.item.record_id)
+        except Exception:
+            log.exception("discarding draft %s failed", self.item.record_id)
+            self.status.value = forms.message_html(
+                "error", "not discarded just now, so it is still kept. Try again."
+            )
+            return
+        said = (
+            f"Draft discarded: {self.item.label}."
+            if gone
+            else f"Already gone (saved or discarded in another window): {self.item.label}."
+        )
+        self.app._renew("draft", said=said)
+        self.app._offer_export(self.app.person.value)  # the download no longer holds it
+
+
 class KindSection(widgets.VBox):
     """One kind of item: its heading, the newest few items, and the rest one click away."""
 
-    def __init__(self, app: MyDataApp, kind: str, items: list[Item]):
+    def __init__(
+        self,
+        app: MyDataApp,
+        kind: str,
+        items: list[Item],
+        *,
+        said: str = "",
+        expanded: bool = False,
+    ):
         self.kind = kind
         self.items = items
         about = my_data.KINDS[kind]
@@ -171,6 +253,8 @@ class KindSection(widgets.VBox):
         if kind in my_data.SHAREABLE:
             self.views = [SharedItemView(app, item) for item in items]
             views: list[widgets.Widget] = list(self.views)
+        elif kind == "draft":
+            views = [DraftItemView(app, item) for item in items]
         else:
             # Cards with nothing to operate are plain HTML: one widget each, quick to send.
             views = [widgets.HTML(item_html(item), layout=_card_layout()) for item in items]
@@ -186,9 +270,17 @@ class KindSection(widgets.VBox):
                 margin="2px 0",
             ),
         )
-        super().__init__([header, self.first, self.rest, self.toggle])
+        #: What was just done here (a draft discarded), said above the items.
+        self.said = widgets.HTML(forms.notice("ok", html.escape(said)) if said else "")
+        if said and not items:
+            self.first.children = [
+                widgets.HTML("<p style='font-size:13px'>No drafts are kept for you now.</p>")
+            ]
+        super().__init__([header, self.said, self.first, self.rest, self.toggle])
         self.add_class("peercoach-kind")
         self.toggle.on_click(runtime.guarded(self._on_toggle))
+        if expanded and len(items) > SHOWN:
+            self._on_toggle()  # as it was before its items were read again
 
     def _toggle_text(self, open_: bool) -> str:
         if open_:
@@ -397,17 +489,21 @@ class MyDataApp(widgets.VBox):
             f"({html.escape(ag.zone_time(name))}, {now:%H:%M} now).",
         )
 
-    def _renew(self, kind: str) -> None:
-        """Read one kind's items again, for who sees them now, and show them in its place."""
+    def _renew(self, kind: str, *, said: str = "") -> None:
+        """Read one kind's items again, for who sees them now, and show them in its place;
+        ``said`` (what was just done there) above them, taking the focus from the button gone
+        with the old ones."""
         old = self.sections.get(kind)
         if old is None:
             return
         found = [i for i in my_data.inventory(self.store, self.person.value) if i.kind == kind]
-        new = KindSection(self, kind, found)
+        new = KindSection(self, kind, found, said=said, expanded=old.expanded)
         self.sections[kind] = new
         self.inventory_box.children = [
             new if child is old else child for child in self.inventory_box.children
         ]
+        if said:
+            forms.give_focus(new)  # the next draft's button, else the section
 
     def _offer_facilitator_export(self, person_id: int | None) -> None:
         """A facilitator has no participant's workbook to list here, but what the workbook

@@ -15,7 +15,9 @@ import secrets
 
 from playwright.sync_api import expect
 
+from peercoach_lib import drafts
 from peercoach_lib.model import (
+    Draft,
     Person,
     Session,
     SessionHalf,
@@ -80,6 +82,9 @@ def test_share_then_unshare_reaches_the_partners_page_and_the_export_is_json(
     token = secrets.token_hex(3)
     people = _partners(demo_database, "Wren", "Kit", token)
     a, b, prep = people["a"], people["b"], people["prep"]
+    with Store(demo_database) as store:
+        for k in (1, 2):
+            drafts.keep(store, a.id, "change_plan", f"plan:new:{k}", {"goal": f"GOAL-{k}"})
 
     visit_ = visit(workbook.url(NOTEBOOK, person=a.id))
     visit_.assert_clean()
@@ -134,6 +139,26 @@ def test_share_then_unshare_reaches_the_partners_page_and_the_export_is_json(
     document = json.loads(base64.b64decode(href.split(",", 1)[1]))
     assert document["person"] == a.id
     assert [n["text"] for n in document["records"]["session_notes"]] == [people["note"].text]
+    visit_.assert_clean()
+
+    # A draft discarded here, by keyboard: asked first; then said, and the focus on the next.
+    discard = page.get_by_role("button", name=re.compile(r"^Discard this draft"))
+    expect(discard).to_have_count(2)
+    discard.first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(":focus")).to_contain_text("Discard it for good?", timeout=KERNEL_MS)
+    page.keyboard.press("Tab")  # from the question to its first answer
+    expect(page.get_by_role("button", name=re.compile(r"^Discard it:"))).to_be_focused(
+        timeout=KERNEL_MS
+    )
+    page.keyboard.press("Enter")
+    expect(page.locator("#peercoach-main").get_by_text("Draft discarded:")).to_be_visible(
+        timeout=KERNEL_MS
+    )
+    expect(discard).to_have_count(1)
+    expect(discard).to_be_focused(timeout=KERNEL_MS)
+    with Store(demo_database) as store:
+        assert len(store.find(Draft, person_id=a.id)) == 1
     visit_.assert_clean()
 
 
