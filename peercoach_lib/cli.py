@@ -356,6 +356,9 @@ def _demo(store, args) -> int:
     if args.if_empty and not store.is_empty():
         print(f"The database already holds data; no demo cohort added ({describe(store.url)}).")
         return 0
+    from peercoach_lib.model import Cohort
+
+    before = [c.name for c in store.find(Cohort) if c.is_demo]
     summary = demo.generate(
         store, pairs=args.pairs, weeks=args.weeks, seed=args.seed, as_of=args.as_of
     )
@@ -365,14 +368,18 @@ def _demo(store, args) -> int:
         if made != summary.pairs
         else ""
     )
-    from peercoach_lib.model import Cohort
-
     name = store.get(Cohort, summary.cohort_id).name
     print(
         f"{name} (cohort {summary.cohort_id}): {_counted(summary.pairs, 'pair')}{extra}, "
         f"{_counted(summary.weeks, 'week')} up to "
         f"{summary.as_of}, {summary.total_rows:,} rows written to {describe(store.url)}."
     )
+    if before:
+        print(
+            f"It is beside the demo data there already ({', '.join(before)}): "
+            "`peercoach demo --if-empty` adds a demo cohort to an empty database only.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -381,7 +388,11 @@ def _export(store, args) -> int:
 
     if args.csv is not None:
         paths = transfer.export_csv(store, args.csv)
-        print(f"Wrote {len(paths)} CSV files to {args.csv}.", file=sys.stderr)
+        print(
+            f"Wrote {len(paths)} CSV files to {args.csv}: everything stored, private notes "
+            "and drafts included, so keep them as safe as the database.",
+            file=sys.stderr,
+        )
         return 0
     document = transfer.export_document(store, args.person)
     text = transfer.write_json(document, args.output)

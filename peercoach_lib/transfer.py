@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from peercoach_lib import dates
+from peercoach_lib import dates, spreadsheets
 from peercoach_lib.errors import ImportRefused, ValidationError
 from peercoach_lib.model import Person, Record
 from peercoach_lib.model.flags import FROM_ONE_PARTNER
@@ -136,7 +136,8 @@ def write_json(document: dict[str, Any], output: Path | None) -> str:
 
 
 def export_csv(store: Store, folder: Path) -> list[Path]:
-    """One CSV file per table (child tables included), for analysis in any tool."""
+    """One CSV file per table (child tables included), for analysis in any tool: everything
+    stored, private words included (:mod:`peercoach_lib.spreadsheets` has how it is written)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     with store.reading() as tx:
@@ -146,7 +147,7 @@ def export_csv(store: Store, folder: Path) -> list[Path]:
                 if isinstance(table.c[column].type, sa.JSON):
                     frame[column] = frame[column].map(json.dumps)
             path = folder / f"{table.name}.csv"
-            frame.to_csv(path, index=False)
+            spreadsheets.write_csv(frame, path)
             written.append(path)
     return written
 

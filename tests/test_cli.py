@@ -214,6 +214,12 @@ def test_demo_fills_an_empty_database_once(db, capsys):
     with Store(db) as store:
         # The three pairs, and a partnership that ended with the one that followed it.
         assert store.counts()["partnerships"] == 3 + 2
+        first = store.find(model.Cohort)[0].name
+    # Without --if-empty, another beside it, said (a second run doubled the demo unsaid).
+    assert cli.main(args) == 0
+    said = capsys.readouterr()
+    assert "(2) (cohort 2)" in said.out
+    assert f"beside the demo data there already ({first})" in said.err
 
 
 def test_export_to_stdout_and_import_elsewhere(db, tmp_path, capsys, monkeypatch):

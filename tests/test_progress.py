@@ -91,7 +91,9 @@ def test_the_lsi_numbers_hold_the_index_of_every_assessment_and_each_areas_ratin
     link = re.search(
         r'download="[^"]+-lsi\.csv" href="data:text/csv;base64,([^"]+)"', section.downloads.value
     )
-    rows = list(csv.reader(io.StringIO(base64.b64decode(link[1]).decode())))
+    data = base64.b64decode(link[1])
+    assert data.startswith("\ufeff".encode())  # a spreadsheet reads its words as UTF-8
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == ["", *(dates.short(a.taken_on) for a in taken), "Change"]
     assert rows[1][:4] == ["Index (0–100)", *(str(lsi.index(a)) for a in taken)]
     for assessment in taken:
@@ -111,7 +113,8 @@ def test_the_numbers_on_the_page_read_as_words_and_the_csv_as_a_program_reads_th
     goals = app.sections["goals"]
     assert "<th>T-score</th>" in goals.chart.table.value
     assert "t_score" not in goals.chart.table.value
-    csv_text = base64.b64decode(re.findall(r'base64,([^"]+)"', goals.downloads.value)[-1]).decode()
+    data = re.findall(r'base64,([^"]+)"', goals.downloads.value)[-1]
+    csv_text = base64.b64decode(data).decode("utf-8-sig")
     assert csv_text.splitlines()[0] == "rated_on,goal,level,t_score"  # the CSV as it was
     follow = app.sections["follow_through"].chart.table.value
     assert "<th>Followed through</th>" in follow and "%</td>" in follow

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from peercoach_lib import cohort, dates, partnerships, wording
+from peercoach_lib import cohort, dates, partnerships, spreadsheets, wording
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ValidationError
 from peercoach_lib.model import Cohort, FlagFollowUp, Partnership, Person, Role
@@ -845,10 +845,10 @@ class CohortDashboardApp(widgets.VBox):
         self.downloads.value = forms.download_link(
             "Pairs (CSV)",
             f"{stem}-pairs.csv",
-            pairs[columns].round(3).to_csv(index=False).encode(),
+            spreadsheets.csv_bytes(pairs[columns].round(3)),
             "text/csv",
         ) + forms.download_link(
-            "Flags (CSV)", f"{stem}-flags.csv", flags.to_csv(index=False).encode(), "text/csv"
+            "Flags (CSV)", f"{stem}-flags.csv", spreadsheets.csv_bytes(flags), "text/csv"
         )
 
 

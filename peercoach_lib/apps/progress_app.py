@@ -8,7 +8,7 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from peercoach_lib import dates, progress, wording
+from peercoach_lib import dates, progress, spreadsheets, wording
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.model import Cohort, CohortSettings, Partnership, Person
 from peercoach_lib.store import Store
@@ -65,7 +65,7 @@ class ChartSection(widgets.VBox):
             ) + forms.download_link(
                 "Numbers (CSV)",
                 f"{stem}-{self.key}.csv",
-                table.to_csv(index=False).encode(),
+                spreadsheets.csv_bytes(table),
                 "text/csv",
                 heard=f" of {self.title}",
             )
