@@ -276,6 +276,32 @@ def test_until_sets_the_number_of_sessions(app, pair):
     ) in _text(app.count.message)
 
 
+@pytest.mark.parametrize("saved", [False, True])
+def test_a_schedule_held_back_by_a_wrong_number_follows_what_changed_meanwhile(
+    store, pair, app, saved
+):
+    """With the number of sessions wrong, a new first date and rhythm waited; mending the
+    number then only added sessions at the end of the old ones: saved every two weeks from
+    the old date beside "every week" from the new one."""
+    fill_everything(app, pair)  # fortnightly from 3 March, six sessions
+    if saved:
+        app.save_button.click()
+        assert "Saved at" in app.result.value
+    app.count.value = 0
+    assert "book at least one session" in _text(app.count.message)
+    app.frequency.value = Frequency.WEEKLY
+    app.first_date.value = dt.date(2026, 3, 10)
+    app.count.value = 10
+    booked = [b.on for b in app.bookings if not b.cancelled]
+    assert booked == [dt.date(2026, 3, 10) + dt.timedelta(weeks=k) for k in range(10)]
+    # The rhythm alone changed meanwhile: the schedule takes it on from where it was.
+    app.count.value = 0
+    app.frequency.value = Frequency.FORTNIGHTLY
+    app.count.value = 3
+    booked = [b.on for b in app.bookings if not b.cancelled]
+    assert booked == [dt.date(2026, 3, 10) + dt.timedelta(weeks=2 * k) for k in range(3)]
+
+
 def test_downloads_are_the_agreement_and_a_calendar(store, pair, app):
     fill_everything(app, pair)
     app.save_button.click()

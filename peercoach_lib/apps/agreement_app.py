@@ -496,6 +496,8 @@ class AgreementApp(widgets.VBox):
         #: Whom the page's link named, when they are not in the partnership shown.
         self.named_elsewhere: str | None = None
         self._loading = False
+        #: The schedule's inputs changed since it was last built (see _on_schedule_input).
+        self._held_back: set = set()
         # On a shared server a person sees only their own partnerships, acts only as themselves,
         # and is paired by the facilitator (the cohort dashboard), not here.
         self.viewer = context.viewer(self.store)
@@ -781,6 +783,7 @@ class AgreementApp(widgets.VBox):
         """Show the partnership's agreement as stored (or a fresh one), and over it, unless
         told not to (``restore``), the draft of the person under "I am"."""
         self._loading = True
+        self._held_back = set()
         try:
             self.partnership = self.store.get(Partnership, partnership_id)
             members = self.partnership.members
@@ -1041,6 +1044,10 @@ class AgreementApp(widgets.VBox):
         if self._loading:
             return
         forms.changed_since_saved(self.result)
+        # What changed waits with whatever changed before it while the schedule cannot be
+        # rebuilt: once it can, it follows them all (a new rhythm typed while the number was
+        # wrong is not left beside sessions on the old one).
+        self._held_back.add(change["owner"])
         if self.count.problem() and self.until.value is None:
             # No schedule from an impossible number of sessions: the error shows under it.
             # (With an end date set, the number follows the dates: a new end date mends it.)
@@ -1049,12 +1056,15 @@ class AgreementApp(widgets.VBox):
         # A changed first date re-anchors the schedule there; otherwise a saved agreement's
         # schedule keeps its place: it continues from its earliest session still to come,
         # never from the first session months ago.
-        moved_first = change["owner"] is self.first_date.control
+        moved_first = self.first_date.control in self._held_back
         if moved_first and self.logged:
-            self.check()  # held sessions: the first date is history (said under it)
-            return
-        # A new number of sessions (or end date) books more or fewer, moving none.
-        resize = change["owner"] in (self.count.control, self.until.control)
+            self._held_back.discard(self.first_date.control)
+            if change["owner"] is self.first_date.control:
+                self.check()  # held sessions: the first date is history (said under it)
+                return
+            moved_first = False
+        # A new number of sessions (or end date) alone books more or fewer, moving none.
+        resize = self._held_back <= {self.count.control, self.until.control}
         self._regenerate(anchor_on_first=moved_first, resize=resize)
         self._render_rows()
         self.check()
@@ -1170,6 +1180,7 @@ class AgreementApp(widgets.VBox):
             # under it); the schedule, and its number of sessions, stay as they were.
             return
         self.bookings = bookings
+        self._held_back = set()  # the schedule follows every change made to its inputs
         if until is not None:
             # The count follows the end date; no regeneration while it is set.
             self._set_count()
