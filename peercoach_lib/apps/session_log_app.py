@@ -862,6 +862,8 @@ class SessionLogApp(widgets.VBox):
         # One that was not booked cannot be put off: said as it is chosen, not only on saving.
         if self.status.value is SessionStatus.RESCHEDULED and self.session.value == UNPLANNED:
             self.status.show("error", session_log.UNPLANNED_PUT_OFF)
+        elif held and (problem := self._not_held_by_partner()):
+            self.status.show("error", problem)  # refused on saving: said before the rest is typed
         elif self.status.kind != "error":
             # Most of the form goes out of sight: said, not left to be found missing.
             if held or self.status.value is None:
@@ -875,6 +877,14 @@ class SessionLogApp(widgets.VBox):
                     "minutes, commitments, goal levels, feedback and the session check are for "
                     "a session held",
                 )
+
+    def _not_held_by_partner(self) -> str | None:
+        """Why the session chosen cannot be logged as held here: the partner logged it as
+        missed, with a note (see :func:`session_log.not_held_by_partner`)."""
+        session = self.loaded_session
+        if session is None or session.id is None or self.person.value is None:
+            return None
+        return session_log.not_held_by_partner(self.store, session, self.person.value)
 
     def _on_held_day(self, _change=None) -> None:
         """A session after today shown as held (one booked ahead, chosen): noted at once, not
