@@ -231,6 +231,7 @@ def test_ending_needs_a_reason_and_a_confirmation_then_cancels_what_was_booked(d
         "(.ics) to take them out of your calendar."
     ) in plain(app.end_result.value)
     (data,) = re.findall(r'href="data:text/calendar;base64,([^"]+)"', app.end_result.value)
+    assert "calendar" not in plain(app.ending_state.value)  # said once, not twice
     cancelled = {
         event.decoded("dtstart")
         for event in icalendar.Calendar.from_ical(base64.b64decode(data)).walk("VEVENT")

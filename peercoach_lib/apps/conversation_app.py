@@ -151,6 +151,7 @@ class ConversationApp(widgets.VBox):
         self.confirm_field = forms.Field(self.confirm, "confirm")
         self.confirm_message = self.confirm_field.message
         self.end_button = _button("End the partnership", "", style="danger")
+        forms.says_when_held(self.end_button, "The partnership was not ended")
         self.save_note = _button("Save my note", "save")
         self.end_controls = widgets.VBox([self.reason, self.ended_on])
         self.ending_form = widgets.VBox(
@@ -654,7 +655,9 @@ class ConversationApp(widgets.VBox):
 
     # -- ending ------------------------------------------------------------------------------------
 
-    def _show_ending(self) -> None:
+    def _show_ending(self, *, calendar: bool = True) -> None:
+        """The ending part as the partnership stands; ``calendar``: an ended one's sentence on
+        its calendar file (not where the notice of the ending just made says it)."""
         me, q = self.person.value, self.partnership
         note = partnerships.ending_note(self.store, q.id, me)
         forms.show_messages(self.end_fields, {})
@@ -681,7 +684,7 @@ class ConversationApp(widgets.VBox):
             )
         else:
             reason = q.end_reason.value if q.end_reason else "no reason given"
-            calendar = forms.ended_calendar_sentence(self.store, q)
+            calendar = forms.ended_calendar_sentence(self.store, q) if calendar else ""
             self.ending_state.value = forms.notice(
                 "info",
                 f"This partnership ended on {dates.long(q.ended_on)} ({html.escape(reason)})."
@@ -862,7 +865,7 @@ class ConversationApp(widgets.VBox):
             self.pair.value = ended.id
         self._show_prompt()
         self._fill_conversations(select=None)
-        self._show_ending()
+        self._show_ending(calendar=False)  # said once, below, with the ending
         cancelled = forms.ended_calendar_sentence(self.store, ended)
         ended_when = (
             f"was called off on {dates.long(ended.ended_on)}, before it began (it was to start "
