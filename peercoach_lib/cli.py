@@ -19,6 +19,7 @@ from peercoach_lib.errors import (
     ImportRefused,
     NotFoundError,
     RosterRefused,
+    storage_problem,
 )
 
 #: The most kernels kept ready per app (each is a Python process of some 150 MB).
@@ -260,6 +261,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # The database refusing (read-only, busy, unreachable): said in a line, not a traceback.
+        if (problem := storage_problem(exc)) is None:
+            raise
+        print(f"peercoach {args.command}: {problem}. Nothing was changed.", file=sys.stderr)
+        return 1
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -83,3 +83,58 @@ class RosterRefused(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("the roster was refused, nothing was written:\n  " + "\n  ".join(problems))
+
+
+#: What a database's own words about a failure mean for the person, and whether trying again
+#: can help: (words the driver says, what the workbook says).
+_STORAGE_PROBLEMS = (
+    (
+        "readonly database",
+        "the workbook's database is read-only here (its file, or its folder, cannot be "
+        "written), so nothing can be saved until whoever keeps the workbook makes it writable",
+    ),
+    (
+        "database is locked",
+        "the workbook's database was busy (another program held it for more than 30 seconds): "
+        "try again in a moment",
+    ),
+    (
+        "unable to open database file",
+        "the workbook's database file cannot be opened (its folder is missing or cannot be "
+        "read): whoever keeps the workbook can check where it is",
+    ),
+    (
+        "disk i/o error",
+        "the workbook's database could not be written to its disk (full, or gone): whoever "
+        "keeps the workbook can check it",
+    ),
+    (
+        "database or disk is full",
+        "the disk that holds the workbook's database is full: whoever keeps the workbook can "
+        "make room",
+    ),
+    (
+        "could not connect",
+        "the workbook's database server cannot be reached just now: try again in a moment",
+    ),
+    (
+        "connection refused",
+        "the workbook's database server cannot be reached just now: try again in a moment",
+    ),
+)
+
+
+def storage_problem(exc: BaseException | None) -> str | None:
+    """What stood in the way of reading or writing the database, in words a person can act
+    on (from an error the database driver raised, or one it caused), or None when ``exc`` is
+    not about the database itself."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        said = str(getattr(exc, "orig", None) or exc).lower()
+        if type(exc).__module__.split(".")[0] in {"sqlalchemy", "sqlite3", "psycopg"}:
+            for words, meaning in _STORAGE_PROBLEMS:
+                if words in said:
+                    return meaning
+        exc = exc.__cause__ or exc.__context__
+    return None

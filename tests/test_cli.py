@@ -394,3 +394,20 @@ def test_a_reader_going_away_stops_quietly(db, monkeypatch, capsys):
     monkeypatch.setattr(cli.sys.stdout, "fileno", lambda: 1, raising=False)
     assert cli.main(["info"]) == 1
     assert capsys.readouterr().err == "" and pointed
+
+
+def test_a_read_only_workbook_is_said_in_a_line_not_a_traceback(db, tmp_path, monkeypatch, capsys):
+    """enrol, forget and demo on a database that cannot be written ended in SQLAlchemy's
+    traceback; reading it still works."""
+    file = tmp_path / "cli.sqlite"
+    monkeypatch.setenv("PEERCOACH_DB", f"sqlite:///file:{file}?mode=ro&uri=true")
+    assert cli.main(["demo", "--pairs", "2", "--weeks", "2", "--as-of", str(AS_OF)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "peercoach demo: the workbook's database is read-only here (its file, or its folder, "
+        "cannot be written), so nothing can be saved until whoever keeps the workbook makes it "
+        "writable. Nothing was changed.\n"
+    )
+    assert cli.main(["info"]) == 0
+    with Store(f"sqlite:///{file}") as store:
+        assert store.is_empty()

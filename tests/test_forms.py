@@ -478,3 +478,34 @@ def test_a_table_is_named_and_a_download_can_be_heard_with_what_it_is_of():
     link = forms.download_link("Chart (PNG)", "x.png", b"png", "image/png", heard=" of My goals")
     assert '>Chart (PNG)<span class="peercoach-unseen"> of My goals</span></a>' in link
     assert forms.download_link("Plan", "p.md", b"x", "text/markdown").endswith(">Plan</a>")
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("attempt to write a readonly database", "is read-only here"),
+        ("database is locked", "was busy (another program held it"),
+        ("unable to open database file", "cannot be opened"),
+        ("database or disk is full", "is full"),
+    ],
+)
+def test_a_save_the_database_refused_says_why_and_whether_to_try_again(said, meant):
+    """A read-only or busy database gave "could not be saved ... Try again", which could never
+    work for the first."""
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    assert forms.try_again() == "Try again."  # outside any failure
+    try:
+        try:
+            raise sqlite3.OperationalError(said)
+        except sqlite3.OperationalError as exc:
+            raise sa.exc.OperationalError("INSERT", {}, exc) from exc
+    except Exception:
+        text = forms.try_again()
+    assert meant in text and "workbook's database" in text and text.endswith(".")
+    try:
+        raise ValueError("attempt to write a readonly database")  # not the database's own
+    except ValueError:
+        assert forms.try_again() == "Try again."

@@ -311,3 +311,20 @@ def test_a_draft_is_discarded_here_after_a_question(store, pair, lives):
     with pytest.raises(PermissionError):
         my_data.discard_draft(store, alice, bobs.id)
     assert store.find(model.Draft, id=bobs.id)
+
+
+def test_a_change_the_database_refuses_says_why(store, pair, lives):
+    """On a read-only workbook a share said "not saved ... Try again", which could never work."""
+    if not store.url.startswith("sqlite:///"):
+        pytest.skip("a read-only SQLite file")
+    from peercoach_lib.store import Store
+
+    path = store.url.removeprefix("sqlite:///")
+    with Store(f"sqlite:///file:{path}?mode=ro&uri=true") as read_only:
+        app = MyDataApp(read_only, person_id=pair["alice"].id)
+        view = app.sections["session_note"].views[0]
+        view.switch.value = not view.item.shared
+        said = view.status.value
+    assert "not saved, so it is still" in said and "is read-only here" in said
+    assert "Try again" not in said
+    assert view.switch.value is view.item.shared  # back as stored

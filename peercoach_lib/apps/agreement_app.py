@@ -1627,8 +1627,12 @@ class AgreementApp(widgets.VBox):
             log.exception("saving the agreement failed")
             self.result.value = forms.notice(
                 "error",
-                "The agreement could not be saved, so nothing was changed. Try again; "
-                "if it keeps happening, tell whoever runs this workbook.",
+                "The agreement could not be saved, so nothing was changed. "
+                + (
+                    forms.try_again()
+                    if forms.try_again() != "Try again."
+                    else "Try again; if it keeps happening, tell whoever runs this workbook."
+                ),
             )
             return
         kept = (

@@ -824,7 +824,8 @@ class ChangePlanApp(widgets.VBox):
         except Exception:
             log.exception("saving the change plan failed")
             self.result.value = forms.notice(
-                "error", "The plan could not be saved, so nothing was changed. Try again."
+                "error",
+                "The plan could not be saved, so nothing was changed. " + forms.try_again(),
             )
             return
         self.saved = saved

@@ -768,7 +768,8 @@ class CohortDashboardApp(widgets.VBox):
         except Exception:
             log.exception("pairing failed")
             self.pair_result.value = forms.notice(
-                "error", "The pair could not be saved, so nothing was changed. Try again."
+                "error",
+                "The pair could not be saved, so nothing was changed. " + forms.try_again(),
             )
             return
         names = {p.id: p.name for p in self.store.find(Person, id=list(new.members))}

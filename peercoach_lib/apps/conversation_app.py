@@ -606,7 +606,8 @@ class ConversationApp(widgets.VBox):
         except Exception:
             log.exception("saving the conversation failed")
             result.value = forms.notice(
-                "error", "The conversation could not be saved, so nothing was changed. Try again."
+                "error",
+                "The conversation could not be saved, so nothing was changed. " + forms.try_again(),
             )
             return
         forms.show_messages(self.fields, {})
@@ -842,7 +843,8 @@ class ConversationApp(widgets.VBox):
         except Exception:
             log.exception("ending the partnership failed")
             self.end_result.value = forms.notice(
-                "error", "The partnership could not be ended, so nothing was changed. Try again."
+                "error",
+                "The partnership could not be ended, so nothing was changed. " + forms.try_again(),
             )
             return
         was_to_start = self.partnership.started_on
@@ -902,7 +904,8 @@ class ConversationApp(widgets.VBox):
         except Exception:
             log.exception("saving the ending note failed")
             self.end_result.value = forms.notice(
-                "error", "Your note could not be saved, so nothing was changed. Try again."
+                "error",
+                "Your note could not be saved, so nothing was changed. " + forms.try_again(),
             )
             return
         self.unsaved.mark_clean("ending")
@@ -931,7 +934,9 @@ class ConversationApp(widgets.VBox):
             except Exception:
                 log.exception("saving the follow-ups after the end failed")
                 self.left_result.value = forms.notice(
-                    "error", "How they went could not be saved, so nothing was changed. Try again."
+                    "error",
+                    "How they went could not be saved, so nothing was changed. "
+                    + forms.try_again(),
                 )
                 return
         if problems:

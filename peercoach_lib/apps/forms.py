@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import logging
 import re
+import sys
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
@@ -25,7 +26,7 @@ from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from peercoach_lib import dates, drafts
 from peercoach_lib.apps import runtime
-from peercoach_lib.errors import ValidationError
+from peercoach_lib.errors import ValidationError, storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -904,6 +905,14 @@ _ABOUT_FIELDS = "peercoach-about-fields"
 #: A summary's link to the first field marked Error (followed by the page's script).
 _TO_FIRST_ERROR = "peercoach-first-error"
 _CHANGED_SINCE = "Changed since: save again to keep the changes."
+
+
+def try_again() -> str:
+    """The end of a notice that something could not be saved, said inside the ``except`` that
+    caught why: "Try again.", or, where the database itself stood in the way (read-only, busy,
+    out of reach), what did and whether trying again can help."""
+    problem = storage_problem(sys.exc_info()[1])
+    return f"{problem[:1].upper()}{problem[1:]}." if problem else "Try again."
 
 
 def saved_at(store, person_id: int | None = None) -> str:

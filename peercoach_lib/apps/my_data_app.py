@@ -136,7 +136,8 @@ class SharedItemView(widgets.VBox):
                 "error",
                 f"not saved, so it is still {still}"
                 + (f" ({reason})" if reason else "")
-                + ". Try again.",
+                + ". "
+                + forms.try_again(),
             )
             return
         self.item = self.item.with_shared(wanted)
@@ -212,7 +213,7 @@ class DraftItemView(widgets.VBox):
         except Exception:
             log.exception("discarding draft %s failed", self.item.record_id)
             self.status.value = forms.message_html(
-                "error", "not discarded just now, so it is still kept. Try again."
+                "error", "not discarded just now, so it is still kept. " + forms.try_again()
             )
             return
         said = (
@@ -598,7 +599,8 @@ class MyDataApp(widgets.VBox):
         except Exception:
             log.exception("deleting person %s failed", person_id)
             self.confirm_name.show(
-                "error", "your data could not be deleted just now, so nothing was. Try again."
+                "error",
+                "your data could not be deleted just now, so nothing was. " + forms.try_again(),
             )
             return
         self.me = None

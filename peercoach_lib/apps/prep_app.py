@@ -823,7 +823,8 @@ class SessionPrepApp(widgets.VBox):
         except Exception:
             log.exception("saving the preparation failed")
             self.result.value = forms.notice(
-                "error", "The preparation could not be saved, so nothing was changed. Try again."
+                "error",
+                "The preparation could not be saved, so nothing was changed. " + forms.try_again(),
             )
             return
         self.unsaved.mark_clean()

@@ -1490,8 +1490,8 @@ class SessionLogApp(widgets.VBox):
             log.exception("saving the session failed")
             self.result.value = forms.notice(
                 "error",
-                "The session could not be saved, so nothing "
-                "was changed; your draft is kept. Try again.",
+                "The session could not be saved, so nothing was changed; your draft is "
+                "kept. " + forms.try_again(),
             )
             return
         self._on_pair()
