@@ -85,6 +85,18 @@ class RosterRefused(Exception):
         super().__init__("the roster was refused, nothing was written:\n  " + "\n  ".join(problems))
 
 
+class DatabaseGone(Exception):
+    """The SQLite file the workbook opened was moved or deleted while it was open."""
+
+    def __init__(self, path: str):
+        self.path = path
+        super().__init__(
+            f"the workbook's database file ({path}) was moved or deleted while the workbook was "
+            "open, so nothing can be saved: whoever keeps the workbook can put it back, or "
+            "restart the workbook to begin a new one"
+        )
+
+
 #: What a database's own words about a failure mean for the person, and whether trying again
 #: can help: (words the driver says, what the workbook says).
 _STORAGE_PROBLEMS = (
@@ -131,6 +143,8 @@ def storage_problem(exc: BaseException | None) -> str | None:
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
+        if isinstance(exc, DatabaseGone):
+            return str(exc)
         said = str(getattr(exc, "orig", None) or exc).lower()
         if type(exc).__module__.split(".")[0] in {"sqlalchemy", "sqlite3", "psycopg"}:
             for words, meaning in _STORAGE_PROBLEMS:

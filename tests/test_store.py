@@ -423,3 +423,22 @@ def test_a_pair_saved_without_a_cohort_joins_its_partners_cohort(new_database):
     with Store(url) as store:
         cohorts = [store.get(model.Partnership, k).cohort_id for k in (1, 2, 3)]
     assert cohorts == [1, None, None]
+
+
+def test_a_database_file_moved_or_deleted_while_open_refuses_to_save(tmp_path):
+    """SQLite wrote on to the file unlinked: every save said it was made, and was lost."""
+    from peercoach_lib.errors import DatabaseGone, storage_problem
+    from peercoach_lib.model import Cohort
+
+    file = tmp_path / "wb.sqlite"
+    with Store(f"sqlite:///{file}") as store:
+        store.save(Cohort(name="Spring"))
+        file.rename(tmp_path / "moved.sqlite")
+        with pytest.raises(DatabaseGone) as caught:
+            store.save(Cohort(name="Summer"))
+        assert "was moved or deleted while the workbook was open" in storage_problem(caught.value)
+        # Another file in its place (a backup put back) is not the one opened either.
+        (tmp_path / "moved.sqlite").rename(tmp_path / "elsewhere.sqlite")
+        Store(f"sqlite:///{file}").close()
+        with pytest.raises(DatabaseGone):
+            store.save(Cohort(name="Summer"))

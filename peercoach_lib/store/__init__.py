@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from peercoach_lib.config import database_url, describe
-from peercoach_lib.errors import ConfigurationError, NotFoundError
+from peercoach_lib.errors import ConfigurationError, DatabaseGone, NotFoundError
 from peercoach_lib.model import FieldChange, HistoryAction, HistoryEntry, Person, Record
 from peercoach_lib.store import migrate, schema
 from peercoach_lib.store.engine import WRITE, create_engine
@@ -308,6 +309,33 @@ class Store:
                 raise ConfigurationError(
                     f"cannot open the database {describe(self.url)}: {reason}"
                 ) from None
+        #: The SQLite file written to, and which file it is (device, inode), or None.
+        self._file = self._file_identity()
+
+    def _file_identity(self) -> tuple[str, tuple[int, int]] | None:
+        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return None
+        path = os.path.abspath(path)
+        try:
+            found = os.stat(path)
+        except OSError:
+            return None
+        return path, (found.st_dev, found.st_ino)
+
+    def _check_file(self) -> None:
+        """Raise :class:`DatabaseGone` when the SQLite file opened is no longer at its path
+        (moved or deleted while open): SQLite would go on writing to the file unlinked, and
+        every save would be lost while saying it was made."""
+        if self._file is None:
+            return
+        path, identity = self._file
+        try:
+            found = os.stat(path)
+        except OSError:
+            found = None
+        if found is None or (found.st_dev, found.st_ino) != identity:
+            raise DatabaseGone(path)
 
     def __repr__(self) -> str:
         return f"Store({describe(self.url)!r})"
@@ -328,6 +356,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """One write transaction: everything done in the block is stored, or nothing is."""
+        self._check_file()
         connection = self.engine.connect().execution_options(**{WRITE: True})
         with connection, connection.begin():
             tx = Transaction(connection)
