@@ -147,6 +147,54 @@ def date_errors(
     return []
 
 
+def review_errors(
+    store: Store,
+    partnership: Partnership,
+    review_on: dt.date | None,
+    held_on: dt.date | None = None,
+) -> list[FieldError]:
+    """What is wrong with a review date (none when it is not given): for a form to say as the
+    date is chosen what saving it would refuse."""
+    if review_on is None:
+        return []
+    if held_on is not None and review_on <= held_on:
+        return [FieldError("review_on", "Review on", "must come after the day you talked")]
+    with store.reading() as tx:
+        return _review_errors(tx, partnership, review_on)
+
+
+def _review_errors(tx, partnership: Partnership, review: dt.date) -> list[FieldError]:
+    ended = partnership.ended_on
+    if ended is not None and review > ended:
+        # Reviews come up in preparations for sessions, and none come after the end.
+        return [
+            FieldError(
+                "review_on",
+                "Review on",
+                f"the partnership ended on {dates.long(ended)}: no session comes after it for "
+                "the review to come up in",
+            )
+        ]
+    logged = [
+        s.day
+        for s in tx.find(Session, partnership_id=partnership.id)
+        if s.status in (SessionStatus.HELD, SessionStatus.MISSED) and s.day is not None
+    ]
+    last = max(logged, default=None)
+    if last is not None and review <= last:
+        # A review comes up in the preparation for the first session on or after its date; one
+        # on or before a session already logged would never come up.
+        return [
+            FieldError(
+                "review_on",
+                "Review on",
+                f"must be after your last logged session ({dates.long(last)}): the review comes "
+                "up when you prepare the first session on or after it",
+            )
+        ]
+    return []
+
+
 def save(
     store: Store,
     conversation: Conversation,
@@ -186,42 +234,9 @@ def save(
                     "Courageous conversation", fields=clashes, merged=(stored, conversation)
                 )
         review = conversation.review_on
-        ended = partnership.ended_on
         new_review = review is not None and (stored is None or stored.review_on != review)
-        if new_review and ended is not None and review > ended:
-            # Reviews come up in preparations for sessions, and none come after the end.
-            raise ValidationError(
-                "Courageous conversation",
-                [
-                    FieldError(
-                        "review_on",
-                        "Review on",
-                        f"the partnership ended on {dates.long(ended)}: no session comes after "
-                        "it for the review to come up in",
-                    )
-                ],
-            )
-        if new_review:
-            logged = [
-                s.day
-                for s in tx.find(Session, partnership_id=partnership.id)
-                if s.status in (SessionStatus.HELD, SessionStatus.MISSED) and s.day is not None
-            ]
-            last = max(logged, default=None)
-            if last is not None and review <= last:
-                # A review comes up in the preparation for the first session on or after its
-                # date; one on or before a session already logged would never come up.
-                raise ValidationError(
-                    "Courageous conversation",
-                    [
-                        FieldError(
-                            "review_on",
-                            "Review on",
-                            f"must be after your last logged session ({dates.long(last)}): the "
-                            "review comes up when you prepare the first session on or after it",
-                        )
-                    ],
-                )
+        if new_review and (errors := _review_errors(tx, partnership, review)):
+            raise ValidationError("Courageous conversation", errors)
         saved = tx.save(conversation)
         drafts.drop(
             tx,

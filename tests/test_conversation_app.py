@@ -499,6 +499,40 @@ def test_a_future_talk_and_a_missing_agreement_are_marked_at_once(demo_store, pa
     assert conversation.of(demo_store, me, pair.id) == []
 
 
+def test_a_day_saving_would_refuse_is_said_as_it_is_chosen(demo_store, pair):
+    """A talk to come, a review before it or before the last logged session, an ending before
+    a session held: said only once the button was pressed."""
+    me = pair.members[0]
+    app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)
+    app.issue.value = "Our sessions keep running over"
+    app.held_on.value = AS_OF + dt.timedelta(days=3)
+    assert "cannot be after today" in app.held_on.message.value
+    app.held_on.value = AS_OF
+    assert app.held_on.kind is None
+    app.outcome.value = ConversationOutcome.AGREED
+    app.review_on.value = AS_OF - dt.timedelta(days=1)
+    assert "must come after the day you talked" in app.review_on.message.value
+    held = [
+        s.day
+        for s in demo_store.find(Session, partnership_id=pair.id)
+        if s.status in (SessionStatus.HELD, SessionStatus.MISSED)
+    ]
+    app.held_on.value = max(held) - dt.timedelta(days=1)
+    app.review_on.value = max(held)
+    assert "must be after your last logged session" in app.review_on.message.value
+    app.review_on.value = AS_OF + dt.timedelta(days=14)
+    assert app.review_on.kind is None
+    with demo_store.reading() as tx:
+        last_held = partnerships.last_held_day(tx, pair.id)
+    app.ended_on.value = last_held - dt.timedelta(days=1)
+    assert (
+        f"a session was held on {dates.long(last_held)}: the last day cannot be before it"
+        in app.ended_on.message.value
+    )
+    app.ended_on.value = AS_OF
+    assert app.ended_on.kind is None
+
+
 def test_an_error_goes_once_the_field_is_changed(demo_store, pair):
     me = pair.members[0]
     app = ConversationApp(demo_store, person_id=me, partnership_id=pair.id, today=AS_OF)

@@ -289,6 +289,10 @@ class ConversationApp(widgets.VBox):
         self.end_button.on_click(runtime.settled(self._on_end))
         self.save_note.on_click(runtime.settled(self._on_save_note))
         self.save_left.on_click(runtime.settled(self._on_save_left))
+        # What saving would refuse of a day is said as the day is chosen.
+        for field in (self.held_on, self.review_on):
+            field.control.observe(runtime.guarded(self._on_after_day), names="value")
+        self.ended_on.control.observe(runtime.guarded(self._on_end_day), names="value")
         self.draft_bar.discard.on_click(runtime.guarded(self._on_discard_draft))
         for field in self.fields.values():
             field.control.observe(runtime.guarded(self._on_edit), names="value")
@@ -913,6 +917,31 @@ class ConversationApp(widgets.VBox):
         self.end_result.value = forms.notice(
             "ok", f"{forms.saved_at(self.store, self.person.value)} {shared}"
         )
+
+    def _on_after_day(self, _change=None) -> None:
+        """The day they talked, or the review date, chosen: what saving would refuse of it
+        (a day to come, one outside the partnership; a review no session would bring up)."""
+        if self.partnership is None or self.person.value is None:
+            return
+        held, review = self.held_on.value, self.review_on.value
+        for error in conversation.date_errors(held, self.partnership, today=self.today):
+            self.held_on.show("error", error.message)
+        # A saved review date stands as saved (its sessions may have come since).
+        if review is not None and review != (self.current.review_on if self.current else None):
+            for error in conversation.review_errors(self.store, self.partnership, review, held):
+                self.review_on.show("error", error.message)
+
+    def _on_end_day(self, _change=None) -> None:
+        """The last day chosen: what ending on it would refuse, said at once."""
+        q, on = self.partnership, self.ended_on.value
+        if q is None or not q.is_active or on is None or self.person.value is None:
+            return
+        for problem in partnerships.ending_problems(
+            self.store, q.id, by=self.person.value, on=on, today=self.today
+        ):
+            if problem.path == "ended_on":
+                self.ended_on.show("error", problem.message)
+                return
 
     def _on_save_left(self, _button) -> None:
         """Save how one's commitments went, where the partnership ended before a session
