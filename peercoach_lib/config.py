@@ -62,6 +62,16 @@ def database_url(environ: Mapping[str, str] | None = None, *, cwd: Path | None =
         )
     if not raw:
         return _sqlite_url(str(data_dir() / DEFAULT_FILENAME))
+    scheme = raw.split(":", 1)[0].lower()
+    url_like = scheme in {"sqlite", "postgres", "postgresql"} or scheme.startswith(
+        ("sqlite+", "postgresql+")
+    )
+    if url_like and "://" not in raw:
+        # "sqlite:/tmp/x.sqlite": a URL missing its slashes, not a file named so.
+        raise ConfigurationError(
+            f"{DB_VARIABLE}={raw!r} is not a database URL: write sqlite:////absolute/path.sqlite "
+            "(four slashes), a plain file path, or postgresql+psycopg://user@host/db"
+        )
     if "://" not in raw:
         raw = "sqlite:///" + raw
     try:

@@ -507,8 +507,21 @@ def _partner_in_running_pair(tx, person: Person) -> str | None:
     return None
 
 
+#: How a spreadsheet's own file begins (.xlsx and .ods are zip files; .xls an OLE file).
+_SPREADSHEET_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
 def enrol_file(store: Store, path: Path, cohort_name: str) -> Enrolled:
     try:
+        with path.open("rb") as file:
+            start = file.read(4)
+        if start.startswith(_SPREADSHEET_STARTS):
+            raise RosterRefused(
+                [
+                    f"{path}: a spreadsheet's own file, not CSV: save it from the spreadsheet "
+                    'as "CSV UTF-8" and enrol that'
+                ]
+            )
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise RosterRefused(

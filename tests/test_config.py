@@ -41,6 +41,13 @@ def test_a_malformed_url_is_explained():
         config.database_url({"PEERCOACH_DB": "postgresql://user@host:notaport/db"})
 
 
+@pytest.mark.parametrize("value", ["sqlite:/tmp/x.sqlite", "sqlite:x.sqlite", "postgresql:db"])
+def test_a_url_missing_its_slashes_is_explained_not_taken_for_a_file_name(value):
+    """ "sqlite:/tmp/x.sqlite" became a file of that name in the current folder."""
+    with pytest.raises(ConfigurationError, match="four slashes"):
+        config.database_url({"PEERCOACH_DB": value})
+
+
 def test_notebooks_live_in_the_checkout():
     assert (config.notebooks_dir() / "index.ipynb").is_file()
     assert Path(config.data_dir()).name == "data"

@@ -388,6 +388,19 @@ def test_a_roster_saved_in_another_encoding_says_how_to_save_it(store, tmp_path)
     assert store.find(model.Person) == []
 
 
+@pytest.mark.parametrize("start", [b"PK\x03\x04", b"\xd0\xcf\x11\xe0"])
+def test_a_spreadsheet_s_own_file_is_named_as_such(store, tmp_path, start):
+    """An .xlsx given as the roster was said to lack a 'name' column."""
+    book = tmp_path / "roster.xlsx"
+    book.write_bytes(start + b"name,sign_in\n" + bytes(range(256)))
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol_file(store, book, "Spring")
+    assert refused.value.problems == [
+        f"{book}: a spreadsheet's own file, not CSV: save it from the spreadsheet as "
+        '"CSV UTF-8" and enrol that'
+    ]
+
+
 def test_a_cohort_name_differing_only_in_letter_case_is_asked_about(store):
     enrol.enrol(store, enrol.read_roster(ROSTER), "Winter 2026/27")
     with pytest.raises(RosterRefused) as refused:
