@@ -521,6 +521,13 @@ def _pair(
     )
 
 
+def together_before(store: Store, a: int, b: int) -> Partnership | None:
+    """The latest partnership of ``a`` and ``b`` that has ended, if they were partners before
+    (to pair them again is to say so: one of them may have ended it)."""
+    ended = [p for p in of_person(store, a) if b in p.members and not p.is_active]
+    return max(ended, key=lambda p: p.ended_on, default=None)
+
+
 def of_person(store: Store, person_id: int) -> list[Partnership]:
     """Every partnership the person has been in: the active ones first, then newest first."""
     with store.reading() as tx:

@@ -434,3 +434,27 @@ def test_endings_count_reasons_and_the_days_from_first_flag(store, pair):
     assert cohort.endings(store, cohort_id, start, end).reasons_withheld
     store.save(pairs[1].replace(ended_on=dt.date(2026, 5, 1), end_reason="not getting value"))
     assert not cohort.endings(store, cohort_id, start, end).reasons_withheld  # three ended
+
+
+def test_pairing_two_who_were_partners_before_says_how_that_ended(store, pair):
+    """The facilitator could pair two people again minutes after one of them ended their
+    partnership as not getting value, and nothing on the form said so."""
+    from peercoach_lib.apps.cohort_app import CohortDashboardApp
+
+    alice, bob = pair["alice"], pair["bob"]
+    assert partnerships.together_before(store, alice.id, bob.id) is None
+    partnerships.end(
+        store, pair["partnership"].id, by=bob.id, reason="not getting value", today=TODAY
+    )
+    ended = partnerships.together_before(store, alice.id, bob.id)
+    assert ended is not None and ended.ended_on == TODAY
+    app = CohortDashboardApp(store, cohort_id=pair["cohort"].id, today=TODAY)
+    app.pair_person.value = alice.id
+    app.pair_partner.value = bob.id
+    assert app.pair_partner.kind == "warning"
+    assert (
+        "they were partners before, until 2 March 2026 (it ended: not getting value): talk it "
+        "over with them both before pairing them again"
+    ) in app.pair_partner.message.value
+    app.pair_button.click()  # a note, not a refusal
+    assert partnerships.active_partnership(store, alice.id).partner_of(alice.id) == bob.id

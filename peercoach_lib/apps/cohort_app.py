@@ -715,6 +715,19 @@ class CohortDashboardApp(widgets.VBox):
             self.pair_result.value = forms.refused(self.pair_fields, lead="Nobody was paired")
         else:
             forms.restate(self.pair_result, self.pair_fields.values())
+        a, b = self.pair_person.value, self.pair_partner.value
+        named = a is not None and b is not None
+        if (
+            named
+            and not errors.keys() & {"person_a_id", "person_b_id"}
+            and (before := partnerships.together_before(self.store, a, b)) is not None
+        ):
+            reason = before.end_reason.value if before.end_reason else "no reason given"
+            self.pair_partner.show(
+                "warning",
+                f"they were partners before, until {dates.long(before.ended_on)} (it "
+                f"ended: {reason}): talk it over with them both before pairing them again",
+            )
         on = self.pair_start.value
         if "started_on" not in errors and on is not None:
             ahead = (on - self.today).days
