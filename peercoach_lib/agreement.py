@@ -338,6 +338,14 @@ def check(
             + ("sessions" if len(ahead) > 1 else "session")
             + " below"
         )
+    # Logistics the guide has the partners agree at the first session, not left open: what
+    # the schedule and the calendar do without them is said.
+    if ahead and agreement.day is None:
+        found.warnings["day"] = (
+            f"no day agreed yet: the sessions fall on the first session's weekday ({ahead[0]:%A})"
+        )
+    if ahead and agreement.time is None:
+        found.warnings["time"] = "no time agreed yet: calendars show the sessions as all-day events"
     if agreement.format.is_one_way and agreement.minutes_per_person < MIN_ONE_WAY_MINUTES:
         found.warnings["minutes_per_person"] = (
             f"the guide recommends at least {MIN_ONE_WAY_MINUTES} minutes of coaching each "

@@ -110,6 +110,7 @@ def _agreement(**changes) -> model.Agreement:
         minutes_per_person=45,
         frequency="weekly",
         day="Monday",
+        time=dt.time(18, 0),
         first_session_on=MON,
     )
     return model.Agreement(**{**base, **changes})
@@ -656,7 +657,14 @@ def test_an_agreed_day_no_session_to_come_falls_on_is_pointed_out():
         "or move the session below"
     )
     assert "day" not in ag.check(_agreement(), _weekly(8), today=MON).warnings
-    assert "day" not in ag.check(_agreement(day=None), _weekly(8), today=MON).warnings
+    # None agreed: said what the sessions follow instead (a blank agreement booked eight from
+    # today, with no day or time agreed, and nothing said); so is no time.
+    blank = ag.check(_agreement(day=None, time=None), _weekly(8), today=MON).warnings
+    assert (
+        blank["day"]
+        == "no day agreed yet: the sessions fall on the first session's weekday (Monday)"
+    )
+    assert blank["time"] == "no time agreed yet: calendars show the sessions as all-day events"
     # One session moved off the agreed day (a holiday) is no mismatch.
     moved = _weekly(8)
     moved[3] = ag.Booking(moved[3].on + dt.timedelta(days=2))
