@@ -112,8 +112,9 @@ _STORAGE_PROBLEMS = (
     ),
     (
         "unable to open database file",
-        "the workbook's database file cannot be opened (its folder is missing or cannot be "
-        "read): whoever keeps the workbook can check where it is",
+        "the workbook's database file cannot be opened (its folder is missing, or cannot be "
+        "read or written: SQLite keeps files of its own beside it): whoever keeps the workbook "
+        "can check where it is",
     ),
     (
         "disk i/o error",
