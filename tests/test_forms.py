@@ -368,6 +368,16 @@ def test_a_label_too_long_for_the_labels_column_goes_above_its_box():
     assert "peercoach-label-above" not in short.control._dom_classes
     assert "peercoach-label-above" in long.control._dom_classes
     assert ".peercoach-label-above > .widget-label" in forms.stylesheet().value
+    # A check box's words stand beside it: set under the labels' column, the box went twice
+    # as far in as the boxes above it (the ending's confirmation).
+    tick = forms.Field(
+        widgets.Checkbox(
+            description="I have talked with my partner, and booked sessions after this day "
+            "will be cancelled"
+        ),
+        "confirm",
+    )
+    assert "peercoach-label-above" not in tick.control._dom_classes
 
 
 @pytest.mark.parametrize(

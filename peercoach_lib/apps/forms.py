@@ -67,7 +67,9 @@ class Field(widgets.VBox):
         self._mended: list[Callable[[], None]] = []
         super().__init__([control, self.message])
         self.add_class("peercoach-field")
-        if len(getattr(control, "description", "") or "") > LONG_LABEL_CHARS:
+        # (A check box's words stand beside the box, not in the labels' column.)
+        long_label = len(getattr(control, "description", "") or "") > LONG_LABEL_CHARS
+        if long_label and not isinstance(control, widgets.Checkbox):
             control.add_class("peercoach-label-above")
         if control.has_trait("value"):
             control.observe(runtime.guarded(self._on_changed), names="value")
