@@ -519,3 +519,36 @@ def test_a_save_the_database_refused_says_why_and_whether_to_try_again(said, mea
         raise ValueError("attempt to write a readonly database")  # not the database's own
     except ValueError:
         assert forms.try_again() == "Try again."
+
+
+def test_typing_on_a_read_only_workbook_says_drafts_are_not_kept(store, pair):
+    """The page says what is typed is kept as a draft; on a read-only database none was, and
+    nothing said so."""
+    from peercoach_lib.store import Store
+
+    if not store.url.startswith("sqlite:///"):
+        pytest.skip("a read-only SQLite file")
+    path = store.url.removeprefix("sqlite:///")
+    bar = forms.DraftBar("the plan")
+    with Store(f"sqlite:///file:{path}?mode=ro&uri=true") as read_only:
+        bar.keep(
+            read_only,
+            pair["alice"].id,
+            "change_plan",
+            "plan:new",
+            lambda: {"goal": "Walk"},
+            as_stored=False,
+        )
+    assert "not kept as a draft just now" in bar.notice.value
+    assert "is read-only here" in bar.notice.value
+    assert store.find(model.Draft) == []
+    bar = forms.DraftBar("the plan")  # kept where it can be: nothing said
+    bar.keep(
+        store,
+        pair["alice"].id,
+        "change_plan",
+        "plan:new",
+        lambda: {"goal": "Walk"},
+        as_stored=False,
+    )
+    assert bar.notice.value == "" and len(store.find(model.Draft)) == 1

@@ -556,8 +556,14 @@ class DraftBar(widgets.VBox):
         error raised in a widget's observer would undo the person's typing)."""
         try:
             kept = drafts.keep_or_drop(store, person_id, kind, key, data(), as_stored=as_stored)
-        except Exception:
+        except Exception as exc:
             log.exception("the draft could not be kept")
+            if (problem := storage_problem(exc)) is not None:
+                # Said once, where drafts are spoken of: the page says what is typed is kept.
+                self.notice.value = notice(
+                    "info",
+                    f"What you type is not kept as a draft just now: {html.escape(problem)}.",
+                )
             return
         self.kept(kept)
 
