@@ -529,26 +529,16 @@ def test_typing_on_a_read_only_workbook_says_drafts_are_not_kept(store, pair):
     if not store.url.startswith("sqlite:///"):
         pytest.skip("a read-only SQLite file")
     path = store.url.removeprefix("sqlite:///")
-    bar = forms.DraftBar("the plan")
+
+    def typed(into) -> forms.DraftBar:
+        bar = forms.DraftBar("the plan")
+        args = (pair["alice"].id, "change_plan", "plan:new", lambda: {"goal": "Walk"})
+        bar.keep(into, *args, as_stored=False)
+        return bar
+
     with Store(f"sqlite:///file:{path}?mode=ro&uri=true") as read_only:
-        bar.keep(
-            read_only,
-            pair["alice"].id,
-            "change_plan",
-            "plan:new",
-            lambda: {"goal": "Walk"},
-            as_stored=False,
-        )
-    assert "not kept as a draft just now" in bar.notice.value
-    assert "is read-only here" in bar.notice.value
+        said = typed(read_only).notice.value
+    assert "not kept as a draft just now" in said and "is read-only here" in said
     assert store.find(model.Draft) == []
-    bar = forms.DraftBar("the plan")  # kept where it can be: nothing said
-    bar.keep(
-        store,
-        pair["alice"].id,
-        "change_plan",
-        "plan:new",
-        lambda: {"goal": "Walk"},
-        as_stored=False,
-    )
-    assert bar.notice.value == "" and len(store.find(model.Draft)) == 1
+    # Kept where it can be: nothing said.
+    assert typed(store).notice.value == "" and len(store.find(model.Draft)) == 1
