@@ -345,7 +345,10 @@ def check(
             f"no day agreed yet: the sessions fall on the first session's weekday ({ahead[0]:%A})"
         )
     if ahead and agreement.time is None:
-        found.warnings["time"] = "no time agreed yet: calendars show the sessions as all-day events"
+        found.warnings["time"] = (
+            "no time agreed yet: calendars show sessions without a time of their own as "
+            "all-day events"
+        )
     if agreement.format.is_one_way and agreement.minutes_per_person < MIN_ONE_WAY_MINUTES:
         found.warnings["minutes_per_person"] = (
             f"the guide recommends at least {MIN_ONE_WAY_MINUTES} minutes of coaching each "

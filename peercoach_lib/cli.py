@@ -265,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The database refusing (read-only, busy, unreachable): said in a line, not a traceback.
         if (problem := storage_problem(exc)) is None:
             raise
-        print(f"peercoach {args.command}: {problem}. Nothing was changed.", file=sys.stderr)
+        print(f"peercoach {args.command}: {problem}.", file=sys.stderr)
         return 1
 
 

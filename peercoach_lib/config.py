@@ -66,7 +66,7 @@ def database_url(environ: Mapping[str, str] | None = None, *, cwd: Path | None =
     url_like = scheme in {"sqlite", "postgres", "postgresql"} or scheme.startswith(
         ("sqlite+", "postgresql+")
     )
-    if url_like and "://" not in raw:
+    if url_like and ":" in raw and "://" not in raw:
         # "sqlite:/tmp/x.sqlite": a URL missing its slashes, not a file named so.
         raise ConfigurationError(
             f"{DB_VARIABLE}={raw!r} is not a database URL: write sqlite:////absolute/path.sqlite "

@@ -91,9 +91,8 @@ class DatabaseGone(Exception):
     def __init__(self, path: str):
         self.path = path
         super().__init__(
-            f"the workbook's database file ({path}) was moved or deleted while the workbook was "
-            "open, so nothing can be saved: whoever keeps the workbook can put it back, or "
-            "restart the workbook to begin a new one"
+            "the workbook's database file was moved or deleted while the workbook was open, so "
+            "nothing can be saved: whoever keeps the workbook can put it back and restart it"
         )
 
 
@@ -151,5 +150,5 @@ def storage_problem(exc: BaseException | None) -> str | None:
             for words, meaning in _STORAGE_PROBLEMS:
                 if words in said:
                     return meaning
-        exc = exc.__cause__ or exc.__context__
+        exc = exc.__cause__  # what the driver raised, not an error met while handling one
     return None

@@ -31,6 +31,8 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         column = out[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            column = column.astype(object)  # a marked cell is no category of the column's
         if column.dtype == object or pd.api.types.is_string_dtype(column):
             # Cell by cell, in the column's own type (map would make 7 among blanks 7.0).
             out[name] = pd.Series(

@@ -664,7 +664,9 @@ def test_an_agreed_day_no_session_to_come_falls_on_is_pointed_out():
         blank["day"]
         == "no day agreed yet: the sessions fall on the first session's weekday (Monday)"
     )
-    assert blank["time"] == "no time agreed yet: calendars show the sessions as all-day events"
+    assert blank["time"] == (
+        "no time agreed yet: calendars show sessions without a time of their own as all-day events"
+    )
     # One session moved off the agreed day (a holiday) is no mismatch.
     moved = _weekly(8)
     moved[3] = ag.Booking(moved[3].on + dt.timedelta(days=2))

@@ -406,7 +406,7 @@ def test_a_read_only_workbook_is_said_in_a_line_not_a_traceback(db, tmp_path, mo
     assert err == (
         "peercoach demo: the workbook's database is read-only here (its file, or its folder, "
         "cannot be written), so nothing can be saved until whoever keeps the workbook makes it "
-        "writable. Nothing was changed.\n"
+        "writable.\n"
     )
     assert cli.main(["info"]) == 0
     with Store(f"sqlite:///{file}") as store:

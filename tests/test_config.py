@@ -46,6 +46,10 @@ def test_a_url_missing_its_slashes_is_explained_not_taken_for_a_file_name(value)
     """ "sqlite:/tmp/x.sqlite" became a file of that name in the current folder."""
     with pytest.raises(ConfigurationError, match="four slashes"):
         config.database_url({"PEERCOACH_DB": value})
+    # A file that is only named so is a file.
+    assert config.database_url({"PEERCOACH_DB": "sqlite"}, cwd=Path("/tmp")) == (
+        "sqlite:////tmp/sqlite"
+    )
 
 
 def test_notebooks_live_in_the_checkout():

@@ -512,6 +512,10 @@ def test_a_day_saving_would_refuse_is_said_as_it_is_chosen(demo_store, pair):
     app.outcome.value = ConversationOutcome.AGREED
     app.review_on.value = AS_OF - dt.timedelta(days=1)
     assert "must come after the day you talked" in app.review_on.message.value
+    app.held_on.value = AS_OF - dt.timedelta(days=2)  # mends it: the error goes with it
+    assert app.review_on.kind is None
+    app.held_on.value = AS_OF
+    assert "must come after the day you talked" in app.review_on.message.value
     held = [
         s.day
         for s in demo_store.find(Session, partnership_id=pair.id)

@@ -35,6 +35,9 @@ def test_a_cell_a_spreadsheet_would_run_is_text_and_numbers_stay_numbers():
     assert frame["name"][0] == HOSTILE[0]  # the frame given is left as it was
     assert spreadsheets.as_text(pd.DataFrame(columns=["=x"])).columns.tolist() == ["'=x"]
     assert spreadsheets.as_text(pd.DataFrame({"a": ["\rCR"]}))["a"][0] == "'\rCR"
+    # A column of categories keeps its cells (a marked one is no category of the column's).
+    kinds = pd.DataFrame({"name": pd.Categorical(["=HYPERLINK(1)", "b"])})
+    assert spreadsheets.as_text(kinds)["name"].tolist() == ["'=HYPERLINK(1)", "b"]
 
 
 @pytest.mark.parametrize("name", HOSTILE[:2])

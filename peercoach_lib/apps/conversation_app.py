@@ -926,8 +926,11 @@ class ConversationApp(widgets.VBox):
         held, review = self.held_on.value, self.review_on.value
         for error in conversation.date_errors(held, self.partnership, today=self.today):
             self.held_on.show("error", error.message)
-        # A saved review date stands as saved (its sessions may have come since).
+        # A saved review date stands as saved (its sessions may have come since). Its error is
+        # said afresh: a new day they talked may have mended it.
         if review is not None and review != (self.current.review_on if self.current else None):
+            if self.review_on.kind == "error":
+                self.review_on.show()
             for error in conversation.review_errors(self.store, self.partnership, review, held):
                 self.review_on.show("error", error.message)
 
