@@ -320,10 +320,6 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
                     ],
                 )
         stored = tx.get(Session, mine.id) if mine.id is not None else None
-        if stored is not None and mine.status is SessionStatus.HELD:
-            partner = partnership.partner_of(person_id)
-            if problem := _logged_not_held(tx, stored, partner):
-                raise ValidationError("Session", [FieldError("status", "Status", problem)])
         session = tx.save(mine.revised(stored))
         sid = session.id
         if stored is not None and session.day != stored.day:
@@ -441,29 +437,6 @@ def _replace(tx: Transaction, kind, session_id: int, person_id: int, records) ->
         tx.save(new.replace(id=old.id, session_id=session_id))
     for new in records[len(existing) :]:
         tx.save(new.replace(session_id=session_id))
-
-
-def not_held_by_partner(store: Store, session: Session, person_id: int) -> str | None:
-    """Why ``person_id`` cannot log ``session`` as held: their partner logged it as missed (or
-    put off), with a note of their own saying so; None when nothing stands against it."""
-    with store.reading() as tx:
-        partnership = tx.get(Partnership, session.partnership_id)
-        return _logged_not_held(tx, session, partnership.partner_of(person_id))
-
-
-def _logged_not_held(tx: Transaction, session: Session, partner: int) -> str | None:
-    """A session logged as missed or put off, with the partner's note: held only if they change
-    their log (one partner's Held put over the other's Missed without a word)."""
-    if session.status not in (SessionStatus.MISSED, SessionStatus.RESCHEDULED):
-        return None
-    if not tx.find(SessionNote, session_id=session.id, person_id=partner):
-        return None
-    name = tx.get(Person, partner).name
-    how = "missed" if session.status is SessionStatus.MISSED else "put off"
-    return (
-        f"{name} logged this session as {how}, with a note: it stays {how} unless {name} "
-        "changes their log (talk it over with them first)"
-    )
 
 
 def held_parts(tx: Transaction, session_id: int, person_id: int) -> list[str]:

@@ -984,9 +984,10 @@ def test_a_session_the_partner_logged_as_held_is_not_made_missed_under_them(demo
     assert store.find(model.GasRating, session_id=s1.id) == []
 
 
-def test_a_session_the_partner_logged_as_missed_is_not_made_held_under_them(demo_pair):
+def test_a_session_logged_as_missed_is_made_held_with_a_word_first(demo_pair):
     """One partner's Held was put over the other's Missed, and their note saying so, without a
-    word to either: it is said as Held is chosen, refused, and the first partner may change it."""
+    word to either: it is said as Held is chosen (who logged Missed is not kept, so it is not
+    refused: the one who did may be setting a mistake right)."""
     store, pair, _, (s1, _s2, _s3) = demo_pair
     mine = open_log(store, pair, s1.scheduled_on)
     mine.session.value = s1.id
@@ -995,28 +996,25 @@ def test_a_session_the_partner_logged_as_missed_is_not_made_held_under_them(demo
     mine.save_button.click()
     assert "Saved the missed session" in mine.result.value
     first = store.get(model.Person, pair.person_a_id).name
-    refused = (
-        f"{first} logged this session as missed, with a note: it stays missed unless {first} "
-        "changes their log"
-    )
     theirs = partner_log(store, pair, s1.scheduled_on)
     theirs.session.value = s1.id
-    assert theirs.status.value is SessionStatus.MISSED and theirs.status.kind != "error"
+    assert theirs.status.value is SessionStatus.MISSED and "until now" not in (
+        theirs.status.message.value
+    )
     theirs.status.value = SessionStatus.HELD
-    assert refused in theirs.status.message.value  # as it is chosen
+    assert theirs.status.kind == "warning"
+    assert (
+        "logged as missed until now: saving it as held changes it for you both (if "
+        f"{first} logged it, talk it over with them first)"
+    ) in theirs.status.message.value
     theirs.held_on.value = s1.scheduled_on
     theirs.save_button.click()
-    assert refused in theirs.status.message.value and "Nothing was saved" in theirs.result.value
-    assert store.get(model.Session, s1.id).status is SessionStatus.MISSED
-    # The first partner may change their own log.
-    mine = open_log(store, pair, s1.scheduled_on)
-    mine.session.value = s1.id
-    mine.status.value = SessionStatus.HELD
-    assert mine.status.kind is None
-    mine.held_on.value = s1.scheduled_on
-    mine.save_button.click()
-    assert "Saved the held session" in mine.result.value, mine.result.value
+    assert "Saved the held session" in theirs.result.value, theirs.result.value
     assert store.get(model.Session, s1.id).status is SessionStatus.HELD
+    # Opened again as held: nothing more to say.
+    again = partner_log(store, pair, s1.scheduled_on)
+    again.session.value = s1.id
+    assert "until now" not in again.status.message.value
 
 
 def test_the_last_session_of_an_ended_partnership_can_still_be_logged(demo_pair):

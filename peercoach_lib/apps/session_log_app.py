@@ -862,8 +862,15 @@ class SessionLogApp(widgets.VBox):
         # One that was not booked cannot be put off: said as it is chosen, not only on saving.
         if self.status.value is SessionStatus.RESCHEDULED and self.session.value == UNPLANNED:
             self.status.show("error", session_log.UNPLANNED_PUT_OFF)
-        elif held and (problem := self._not_held_by_partner()):
-            self.status.show("error", problem)  # refused on saving: said before the rest is typed
+        elif held and (was := self._logged_not_held()):
+            # One partner's Held over a Missed the other may have logged, with their note:
+            # said before it is saved for both (who logged it is not kept).
+            partner = self.store.get(Person, self.partnership.partner_of(self.person.value))
+            self.status.show(
+                "warning",
+                f"logged as {was} until now: saving it as held changes it for you both (if "
+                f"{partner.name} logged it, talk it over with them first)",
+            )
         elif self.status.kind != "error":
             # Most of the form goes out of sight: said, not left to be found missing.
             if held or self.status.value is None:
@@ -878,13 +885,12 @@ class SessionLogApp(widgets.VBox):
                     "a session held",
                 )
 
-    def _not_held_by_partner(self) -> str | None:
-        """Why the session chosen cannot be logged as held here: the partner logged it as
-        missed, with a note (see :func:`session_log.not_held_by_partner`)."""
+    def _logged_not_held(self) -> str | None:
+        """How the session chosen is logged, when as missed ("missed"), else None."""
         session = self.loaded_session
         if session is None or session.id is None or self.person.value is None:
             return None
-        return session_log.not_held_by_partner(self.store, session, self.person.value)
+        return "missed" if session.status is SessionStatus.MISSED else None
 
     def _on_held_day(self, _change=None) -> None:
         """A session after today shown as held (one booked ahead, chosen): noted at once, not
