@@ -10,6 +10,7 @@ import re
 import pytest
 
 from peercoach_lib import cohort, drafts, model, my_data, sharing
+from peercoach_lib.apps import forms
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.apps.my_data_app import SHOWN, MyDataApp
 from peercoach_lib.apps.prep_app import SessionPrepApp
@@ -274,7 +275,7 @@ def test_a_draft_is_discarded_here_after_a_question(store, pair, lives):
     alice, bob = pair["alice"].id, pair["bob"].id
     kept = [
         drafts.keep(store, alice, "change_plan", f"plan:new:{k}", {"goal": f"GOAL-{k}"})
-        for k in range(SHOWN + 1)
+        for k in range(SHOWN + 3)
     ]
     bobs = drafts.keep(store, bob, "change_plan", "plan:new", {"goal": "BOB-GOAL"})
     app = MyDataApp(store, person_id=alice)
@@ -301,9 +302,20 @@ def test_a_draft_is_discarded_here_after_a_question(store, pair, lives):
     (encoded,) = re.findall(r"data:application/json;base64,([A-Za-z0-9+/=]+)", app.export.value)
     exported = base64.b64decode(encoded).decode()
     assert "GOAL-0" not in exported and "GOAL-2" in exported  # the download follows
+    # The focus goes on to the draft after the one discarded (the list is read again).
+    middle = renewed.drafts[1]
+    after = renewed.drafts[2].item.record_id
+    middle.discard.click()
+    middle.confirm.click()
+    renewed = app.sections["draft"]
+    focused = [
+        v.item.record_id for v in renewed.drafts if forms.TAKE_FOCUS in v.discard._dom_classes
+    ]
+    assert focused == [after]
     # Discarded meanwhile in another window: said so, nothing wrong.
-    other = next(v for v in renewed.first.children if v.item.record_id == kept[1].id)
-    drafts.discard(store, alice, "change_plan", "plan:new:1")
+    other = renewed.drafts[0]
+    (gone,) = store.find(model.Draft, id=other.item.record_id)
+    drafts.discard(store, alice, gone.kind, gone.key)
     other.discard.click()
     other.confirm.click()
     assert "Already gone" in app.sections["draft"].said.value

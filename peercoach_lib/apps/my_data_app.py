@@ -221,8 +221,13 @@ class DraftItemView(widgets.VBox):
             if gone
             else f"Already gone (saved or discarded in another window): {self.item.label}."
         )
-        self.app._renew("draft", said=said)
+        at = self.app.sections["draft"].drafts.index(self)
+        new = self.app._renew("draft", said=said)
         self.app._offer_export(self.app.person.value)  # the download no longer holds it
+        # The focus goes on to the draft that came after it (else the one before, else the
+        # section): the button pressed went with the list read again.
+        left = new.drafts if new is not None else []
+        forms.give_focus(left[min(at, len(left) - 1)].discard if left else new)
 
 
 class KindSection(widgets.VBox):
@@ -251,11 +256,13 @@ class KindSection(widgets.VBox):
         )
         #: The items' switches, for a kind that can be shared (otherwise none).
         self.views: list[SharedItemView] = []
+        #: The drafts, each with its button to discard it (for the kind "draft").
+        self.drafts: list[DraftItemView] = []
         if kind in my_data.SHAREABLE:
             self.views = [SharedItemView(app, item) for item in items]
             views: list[widgets.Widget] = list(self.views)
         elif kind == "draft":
-            views = [DraftItemView(app, item) for item in items]
+            views = self.drafts = [DraftItemView(app, item) for item in items]
         else:
             # Cards with nothing to operate are plain HTML: one widget each, quick to send.
             views = [widgets.HTML(item_html(item), layout=_card_layout()) for item in items]
@@ -490,21 +497,19 @@ class MyDataApp(widgets.VBox):
             f"({html.escape(ag.zone_time(name))}, {now:%H:%M} now).",
         )
 
-    def _renew(self, kind: str, *, said: str = "") -> None:
-        """Read one kind's items again, for who sees them now, and show them in its place;
-        ``said`` (what was just done there) above them, taking the focus from the button gone
-        with the old ones."""
+    def _renew(self, kind: str, *, said: str = "") -> KindSection | None:
+        """Read one kind's items again, for who sees them now, and show them in its place
+        (returned); ``said`` (what was just done there) above them."""
         old = self.sections.get(kind)
         if old is None:
-            return
+            return None
         found = [i for i in my_data.inventory(self.store, self.person.value) if i.kind == kind]
         new = KindSection(self, kind, found, said=said, expanded=old.expanded)
         self.sections[kind] = new
         self.inventory_box.children = [
             new if child is old else child for child in self.inventory_box.children
         ]
-        if said:
-            forms.give_focus(new)  # the next draft's button, else the section
+        return new
 
     def _offer_facilitator_export(self, person_id: int | None) -> None:
         """A facilitator has no participant's workbook to list here, but what the workbook

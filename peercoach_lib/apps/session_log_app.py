@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import html
 import logging
+import sys
 from zoneinfo import ZoneInfo
 
 import ipywidgets as widgets
@@ -14,7 +15,7 @@ from peercoach_lib import agreement as ag
 from peercoach_lib import change_plan, dates, gas, merging, session_log, wording
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.apps.commitments import CommitmentRow
-from peercoach_lib.errors import ConflictError, ValidationError
+from peercoach_lib.errors import ConflictError, ValidationError, storage_problem
 from peercoach_lib.model import (
     Agreement,
     Cohort,
@@ -1496,8 +1497,11 @@ class SessionLogApp(widgets.VBox):
             log.exception("saving the session failed")
             self.result.value = forms.notice(
                 "error",
-                "The session could not be saved, so nothing was changed; your draft is "
-                "kept. " + forms.try_again(),
+                "The session could not be saved, so nothing was changed"
+                # (A database that refuses the save refused the draft too: the page says so.)
+                + ("" if storage_problem(sys.exc_info()[1]) else "; your draft is kept")
+                + ". "
+                + forms.try_again(),
             )
             return
         self._on_pair()
