@@ -863,13 +863,13 @@ class SessionLogApp(widgets.VBox):
         # One that was not booked cannot be put off: said as it is chosen, not only on saving.
         if self.status.value is SessionStatus.RESCHEDULED and self.session.value == UNPLANNED:
             self.status.show("error", session_log.UNPLANNED_PUT_OFF)
-        elif held and (was := self._logged_not_held()):
+        elif held and self._was_missed():
             # One partner's Held over a Missed the other may have logged, with their note:
             # said before it is saved for both (who logged it is not kept).
             partner = self.store.get(Person, self.partnership.partner_of(self.person.value))
             self.status.show(
                 "warning",
-                f"logged as {was} until now: saving it as held changes it for you both (if "
+                "logged as missed until now: saving it as held changes it for you both (if "
                 f"{partner.name} logged it, talk it over with them first)",
             )
         elif self.status.kind != "error":
@@ -886,12 +886,11 @@ class SessionLogApp(widgets.VBox):
                     "a session held",
                 )
 
-    def _logged_not_held(self) -> str | None:
-        """How the session chosen is logged, when as missed ("missed"), else None."""
+    def _was_missed(self) -> bool:
+        """Whether the session chosen is logged as missed (as stored)."""
         session = self.loaded_session
-        if session is None or session.id is None or self.person.value is None:
-            return None
-        return "missed" if session.status is SessionStatus.MISSED else None
+        chosen = self.person.value is not None and session is not None
+        return chosen and session.status is SessionStatus.MISSED
 
     def _on_held_day(self, _change=None) -> None:
         """A session after today shown as held (one booked ahead, chosen): noted at once, not
