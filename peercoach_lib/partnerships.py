@@ -232,18 +232,8 @@ def follow_up_after_end(
             ):
                 raise PermissionError("only its maker can follow up a commitment")
             if current is None or current.reviewed_in_session_id is not None:
-                where = ""
-                if current is not None:
-                    session = tx.get(Session, current.reviewed_in_session_id)
-                    where = f" in the session of {dates.long(session.day)}" if session.day else ""
                 problems.append(
-                    FieldError(
-                        "reviews",
-                        "Follow-up",
-                        f"\u201c{review.text}\u201d was "
-                        + (f"followed up{where}" if current is not None else "removed")
-                        + " meanwhile: reload the page to see it",
-                    )
+                    prep.changed_meanwhile(tx, review, current, "reload the page to see it")
                 )
                 continue
             open_ = review.status is CommitmentStatus.OPEN

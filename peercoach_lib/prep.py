@@ -176,17 +176,7 @@ def save_follow_up(
             tx.save(current.replace(status=review.status, obstacle="", reviewed_in_session_id=None))
         return None
     if current is None or elsewhere:
-        where = ""
-        if current is not None:
-            other = tx.get(Session, current.reviewed_in_session_id)
-            where = f" in the session of {dates.long(other.day)}"
-        return FieldError(
-            "reviews",
-            "Follow-up",
-            f"“{review.text}” was "
-            + (f"followed up{where} meanwhile" if current is not None else "removed meanwhile")
-            + ": choose the session again to see it",
-        )
+        return changed_meanwhile(tx, review, current, "choose the session again to see it")
     if current.made_in_session_id is not None:
         made, here = tx.get(Session, current.made_in_session_id), tx.get(Session, session_id)
         made_on, here_on = made.day, here.day
@@ -203,6 +193,25 @@ def save_follow_up(
     if wanted != current:
         tx.save(wanted)
     return None
+
+
+def changed_meanwhile(
+    tx: Transaction, review: Commitment, current: Commitment | None, then: str
+) -> FieldError:
+    """The problem with following up ``review`` when the commitment was followed up in a
+    session (``current``, as stored now) or removed (None) since the form opened; ``then``
+    says what to do."""
+    where = ""
+    if current is not None:
+        other = tx.get(Session, current.reviewed_in_session_id)
+        where = f" in the session of {dates.long(other.day)}" if other.day else ""
+    return FieldError(
+        "reviews",
+        "Follow-up",
+        f"\u201c{review.text}\u201d was "
+        + (f"followed up{where}" if current is not None else "removed")
+        + f" meanwhile: {then}",
+    )
 
 
 def load(store: Store, session_id: int, person_id: int) -> SessionPrep | None:
