@@ -1337,7 +1337,7 @@ class AgreementApp(widgets.VBox):
         self._drop_draft()
         self.load(self.partnership.id, restore=False)
         self.result.value = forms.notice("info", "Draft discarded: this is the agreement as saved.")
-        forms.focus_after_discard(self.form)
+        forms.give_focus(self.form)  # the form as saved: the next Tab goes on through it
 
     def _restore_draft(self) -> None:
         """Put the draft of the person under "I am" back on screen, over the agreement as

@@ -628,7 +628,7 @@ class ChangePlanApp(widgets.VBox):
         self._drop_draft()
         self._on_plan()
         self.result.value = forms.notice("info", "Draft discarded: this is the plan as saved.")
-        forms.focus_after_discard(self.form)
+        forms.give_focus(self.form)  # the form as saved: the next Tab goes on through it
 
     # -- helpers -----------------------------------------------------------------------------------
 

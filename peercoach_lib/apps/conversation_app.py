@@ -520,7 +520,7 @@ class ConversationApp(widgets.VBox):
         self.prep_result.value = forms.notice(
             "info", "Draft discarded: this is the conversation as saved."
         )
-        forms.focus_after_discard(self.prep_section)
+        forms.give_focus(self.prep_section)  # the form as saved: the next Tab goes on through it
 
     # -- live coaching -----------------------------------------------------------------------------
 

@@ -572,13 +572,6 @@ class DraftBar(widgets.VBox):
         self.discard.layout.display = "none"
 
 
-def focus_after_discard(form: widgets.DOMWidget) -> None:
-    """After "Discard the draft" (the button pressed goes with the draft): the focus goes to
-    the first field of ``form``, what the draft was of, shown again as saved, so that the next
-    Tab goes on through it. The notice that says so is read out by the page's announcer."""
-    give_focus(form)
-
-
 def name_by_tooltip(button: widgets.Button) -> widgets.Button:
     """Let the page name ``button`` "<its words>: <its tooltip>" for assistive technology, while
     it shows its words alone (ipywidgets has no accessible-name setting of its own)."""

@@ -725,7 +725,7 @@ class SessionPrepApp(widgets.VBox):
         self.result.value = forms.notice(
             "info", "Draft discarded: this is the preparation as saved."
         )
-        forms.focus_after_discard(self.editor)
+        forms.give_focus(self.editor)  # the form as saved: the next Tab goes on through it
 
     def _show_partner(self, chosen: prep.Upcoming) -> None:
         """What the partner shared for this session, and the agreements to review at it."""

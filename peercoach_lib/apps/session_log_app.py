@@ -1231,7 +1231,7 @@ class SessionLogApp(widgets.VBox):
         session_log.discard_draft(self.store, self.person.value, self._draft_key())
         self._on_session()
         self.result.value = forms.notice("info", "Draft discarded: this is the session as saved.")
-        forms.focus_after_discard(self.held_on)
+        forms.give_focus(self.held_on)  # the form as saved: the next Tab goes on through it
 
     # -- saving ---------------------------------------------------------------------------------
 
