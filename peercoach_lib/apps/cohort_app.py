@@ -722,11 +722,12 @@ class CohortDashboardApp(widgets.VBox):
             and not errors.keys() & {"person_a_id", "person_b_id"}
             and (before := partnerships.together_before(self.store, a, b)) is not None
         ):
-            reason = before.end_reason.value if before.end_reason else "no reason given"
+            # Not why it ended: the dashboard tells no pair's reason (only reasons of three
+            # endings or more, counted together).
             self.pair_partner.show(
                 "warning",
-                f"they were partners before, until {dates.long(before.ended_on)} (it "
-                f"ended: {reason}): talk it over with them both before pairing them again",
+                f"they were partners before, until {dates.long(before.ended_on)}: talk it "
+                "over with them both before pairing them again",
             )
         on = self.pair_start.value
         if "started_on" not in errors and on is not None:
