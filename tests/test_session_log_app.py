@@ -842,6 +842,39 @@ def test_a_rescheduled_session_held_after_all_cancels_the_booking_made_in_its_pl
     assert store.get(model.SessionPrep, made.id).session_id == again.id  # and with it again
 
 
+def _agreement_count(store, pair) -> int:
+    from peercoach_lib.apps.agreement_app import AgreementApp
+
+    return AgreementApp(store, person_id=pair.person_a_id, partnership_id=pair.id).count.value
+
+
+def test_a_session_put_off_with_no_new_day_says_the_agreement_counts_one_fewer(demo_pair):
+    store, pair, _, (s1, *_rest) = demo_pair
+    counted = _agreement_count(store, pair)
+    app = open_log(store, pair, s1.scheduled_on)
+    app.session.value = s1.id
+    app.status.value = SessionStatus.RESCHEDULED
+    app.save_button.click()
+    fewer = "No new day is booked for it, so your agreement counts one session fewer"
+    assert fewer in app.result.value, app.result.value
+    assert _agreement_count(store, pair) == counted - 1  # as said
+    # Booked again: the count is back, and nothing is said of one fewer.
+    app.new_date.value = s1.scheduled_on + dt.timedelta(days=2)
+    app.save_button.click()
+    assert "Booked again on" in app.result.value and fewer not in app.result.value
+    assert _agreement_count(store, pair) == counted
+    # The new day taken away: its booking is cancelled, and the count one fewer again.
+    app.new_date.value = None
+    app.save_button.click()
+    assert "is cancelled." in app.result.value and fewer in app.result.value, app.result.value
+    assert _agreement_count(store, pair) == counted - 1
+    # Held on its day after all: nothing fewer.
+    app.status.value = SessionStatus.HELD
+    app.save_button.click()
+    assert fewer not in app.result.value, app.result.value
+    assert _agreement_count(store, pair) == counted
+
+
 def test_a_new_day_taken_away_cancels_its_booking(demo_pair):
     store, pair, _, (s1, _s2, _s3) = demo_pair
     app, again = _rescheduled(store, pair, s1, s1.scheduled_on + dt.timedelta(days=2))

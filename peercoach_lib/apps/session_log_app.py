@@ -1514,19 +1514,33 @@ class SessionLogApp(widgets.VBox):
 
     def _rebooking_said(self, before: Session | None, saved: Session) -> str:
         """What a save did to the session booked in place of ``saved`` (``before``: that
-        booking before the save), in a sentence, or nothing when it stayed as it was."""
+        booking before the save), in a sentence, or nothing when it stayed as it was. A
+        session put off with no new day is off: the agreement counts one session fewer, which
+        is said on every save of it (else nothing on the page says so)."""
         after = session_log.replacement(self.store, saved.id)
-        if after is None or after.status not in (SessionStatus.SCHEDULED, SessionStatus.CANCELLED):
-            return ""
+        said = ""
         was = (before.status, before.scheduled_on) if before is not None else None
-        if (after.status, after.scheduled_on) == was:
-            return ""
-        if after.status is SessionStatus.SCHEDULED:
-            return (
-                f" Booked again on {dates.long(after.scheduled_on)}: it is in your schedule and "
-                "calendar."
+        if after is not None and (after.status, after.scheduled_on) != was:
+            if after.status is SessionStatus.SCHEDULED:
+                said = (
+                    f" Booked again on {dates.long(after.scheduled_on)}: it is in your schedule "
+                    "and calendar."
+                )
+            elif after.status is SessionStatus.CANCELLED:
+                said = (
+                    f" The session booked in its place on {dates.long(after.scheduled_on)} is "
+                    "cancelled."
+                )
+        if (
+            saved.status is SessionStatus.RESCHEDULED
+            and saved.planned
+            and session_log.booked_instead(self.store, saved) is None
+        ):
+            said += (
+                " No new day is booked for it, so your agreement counts one session fewer until "
+                "one is (a New date here books it)."
             )
-        return f" The session booked in its place on {dates.long(after.scheduled_on)} is cancelled."
+        return said
 
 
 def build_session_log_app(store: Store | None = None, **kwargs) -> widgets.Widget:
