@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from peercoach_lib import agreement, cohort, dates, model, partnerships
+from peercoach_lib.apps import forms
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.model import CommitmentStatus as CS
 
@@ -868,6 +869,37 @@ def test_an_impossible_range_hides_the_figures_instead_of_leaving_old_ones(store
     assert app.end.message.value == ""
     app.start.value = START
     assert app.start.message.value == "" and app.results.layout.display == "flex"
+
+
+def test_the_range_in_the_address_is_shown_again_and_followed(store, known, monkeypatch):
+    """A reload (or a link) shows the range chosen, not the cohort's default again."""
+    from peercoach_lib.apps.cohort_app import build_cohort_app
+
+    c, _ = known
+    other = store.save(model.Cohort(name="Other", facilitator_id=c.facilitator_id))
+    later = START + dt.timedelta(days=14)
+    monkeypatch.setenv("QUERY_STRING", f"cohort={c.id}&from={later.isoformat()}&to=2026-03-20")
+    app = build_cohort_app(store, today=END)
+    assert (app.start.value, app.end.value) == (later, D(2026, 3, 20))
+    assert app.view.start == later and app.view.end == D(2026, 3, 20)
+    place = next(w for w in app.children if isinstance(w, forms.Place))
+    assert f'data-cohort="{c.id}" data-from="{later}" data-to="2026-03-20"' in place.value
+    app.start.value = START  # the page's address follows
+    assert f'data-from="{START}"' in place.value
+    # Another cohort opens on its own range, not on the one the page was opened with.
+    app.chooser.value = other.id
+    assert app.end.value == END
+    app.chooser.value = c.id
+    assert (app.start.value, app.end.value) == (START, END)
+    # One end alone, or a day that is no day: the other end as the cohort opens.
+    monkeypatch.setenv("QUERY_STRING", f"cohort={c.id}&from=2026-02-31&to=2026-03-20")
+    app = build_cohort_app(store, today=END)
+    assert (app.start.value, app.end.value) == (START, D(2026, 3, 20))
+    # A range that cannot be is shown as asked, and said beside its box, as if typed.
+    monkeypatch.setenv("QUERY_STRING", f"cohort={c.id}&to={END + dt.timedelta(days=3)}")
+    app = build_cohort_app(store, today=END)
+    assert "cannot be after today" in app.end.message.value
+    assert app.results.layout.display == "none"
 
 
 def test_flags_of_a_past_range_are_shown_but_not_marked(store, known):

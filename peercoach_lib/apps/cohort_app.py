@@ -42,16 +42,21 @@ class CohortDashboardApp(widgets.VBox):
         *,
         cohort_id: int | None = None,
         person_id: int | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
         today: dt.date | None = None,
     ):
         """``person_id``: who is at the page (a link from their home page); a facilitator of
-        one of the cohorts finds it chosen, when no cohort is named."""
+        one of the cohorts finds it chosen, when no cohort is named. ``start`` and ``end``: the
+        range the cohort chosen on opening shows, either end in place of its default (the
+        page's address keeps the range chosen, so that a reload or a link shows it again)."""
         super().__init__(layout=widgets.Layout(max_width="1100px"))
         self.add_class("peercoach-app")
         self.add_class("peercoach-cohort")
         self.store = store or Store()
         self.today = today or context.today(self.store)
         self.view: cohort.CohortView | None = None
+        self._asked_range = (start, end)
         self.names: dict[int, str] = {}
         self.people_names: dict[int, str] = {}
         self.viewer = context.viewer(self.store)
@@ -143,7 +148,7 @@ class CohortDashboardApp(widgets.VBox):
         self.children = [
             forms.stylesheet(),
             self.chooser,
-            forms.Place(cohort=self.chooser),
+            forms.Place(cohort=self.chooser, **{"from": self.start, "to": self.end}),
             self.body,
         ]
 
@@ -181,7 +186,11 @@ class CohortDashboardApp(widgets.VBox):
         chosen = self.store.get(Cohort, cohort_id)
         self.demo.value = forms.demo_notice() if chosen.is_demo else ""
         self._quiet = True
-        self.start.value, self.end.value = self._default_range(chosen)
+        start, end = self._default_range(chosen)
+        # The range the page was opened with, for the cohort it opened on (another cohort
+        # chosen opens on its own range); a range that cannot be is shown as asked, and said.
+        asked, self._asked_range = self._asked_range, (None, None)
+        self.start.value, self.end.value = asked[0] or start, asked[1] or end
         self._quiet = False
         self.refresh()
         # The pairing form starts afresh in another cohort (a refusal in the last one said
@@ -903,4 +912,6 @@ def build_cohort_app(store: Store | None = None, **kwargs) -> widgets.Widget:
     runtime.prepare_charts()  # while a preheated kernel waits for its page
     kwargs.setdefault("cohort_id", context.int_param("cohort"))
     kwargs.setdefault("person_id", context.person_param(store))
+    kwargs.setdefault("start", context.date_param("from"))
+    kwargs.setdefault("end", context.date_param("to"))
     return runtime.launch(CohortDashboardApp, store, **kwargs)

@@ -62,6 +62,15 @@ def int_param(name: str, environ: Mapping[str, str] | None = None) -> int | None
     return value if value is not None and value > 0 else None
 
 
+def date_param(name: str, environ: Mapping[str, str] | None = None) -> dt.date | None:
+    """A day the URL names as ``?from=2026-09-01`` (None when absent or not such a day)."""
+    values = url_params(environ).get(name, [])
+    try:
+        return dt.date.fromisoformat(values[0].strip()) if values else None
+    except ValueError:
+        return None
+
+
 def list_param(name: str, environ: Mapping[str, str] | None = None) -> list[str]:
     return [v.strip() for v in url_params(environ).get(name, []) if v.strip()]
 

@@ -1845,8 +1845,10 @@ class Place(widgets.HTML):
     and ``?cohort=`` from the address it was opened with; once someone else is chosen here,
     they would open the other apps for the person chosen before. This widget holds the
     choosers' values in a hidden element the page watches: on a change, the page puts them in
-    its address (a reload keeps the choice) and in its links. Only whole ids count; a
-    chooser on "Choose…" (or on something else, such as "Start a new plan") clears its part.
+    its address (a reload keeps the choice) and in its links. Only whole ids and days count;
+    a chooser on "Choose…" (or on something else, such as "Start a new plan") clears its part.
+    Days (a dashboard's range, ``from`` and ``to``) are the page's own: its address keeps them,
+    its links to other apps do not carry them.
     """
 
     def __init__(self, **choosers: Field):
@@ -1859,6 +1861,8 @@ class Place(widgets.HTML):
 
     def _render(self, _change=None) -> None:
         def part(value) -> str:
+            if isinstance(value, dt.date):
+                return value.isoformat()
             return str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
 
         attributes = " ".join(

@@ -188,6 +188,11 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     held = narrower["Sessions held / planned"].partition(" (")[0]  # (its reason under it)
     expect(figures).to_contain_text(held, timeout=KERNEL_MS)
     expect(start).to_be_focused()
+    # The page's address keeps the range (a reload shows it again); links to the other apps
+    # do not carry it.
+    expect(page).to_have_url(re.compile(rf"[?&]from={later.isoformat()}(&|$)"))
+    hrefs = page.locator(".peercoach-nav a").evaluate_all("links => links.map(a => a.href)")
+    assert hrefs and not [h for h in hrefs if "from=" in h or "to=" in h], hrefs
     start.press("Tab")
     # A year of five digits: the figures of the day before are put away (they are not about
     # what the box shows), and come back once it is put right.
