@@ -5,7 +5,9 @@ was booked in before the agreement's changed (written out with its rules, so cal
 daylight-saving changes right), with a reminder. Each event's UID is derived from
 the partnership and the session, so downloading the file again updates the entries already in a
 calendar instead of adding copies; a moved session carries a higher SEQUENCE, a cancelled one
-(or one logged as rescheduled) STATUS:CANCELLED.
+(or one logged as rescheduled) STATUS:CANCELLED. Until both partners have affirmed the agreement,
+the sessions are STATUS:TENTATIVE (proposed, not yet agreed); the file downloaded again once it
+is in force confirms them (a newer DTSTAMP; a change of status alone needs no higher SEQUENCE).
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ def schedule_ics(
         ]
         if caller is not None:
             lines.append(f"{caller.name} calls.")
+        if not agreement.in_force:
+            lines.append("Proposed: the agreement is not yet affirmed by both partners.")
         lines.append("Prepare: what do you want from this session?")
         event.add("description", " ".join(lines))
         start = session_start(agreement, session)
@@ -99,7 +103,7 @@ def schedule_ics(
         if off:
             event.add("status", "CANCELLED")
         else:
-            event.add("status", "CONFIRMED")
+            event.add("status", "CONFIRMED" if agreement.in_force else "TENTATIVE")
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
             if start is None:

@@ -21,6 +21,7 @@ def booked(store, pair):
     first = dt.date(2026, 3, 17)
     agreement = model.Agreement(
         partnership_id=pair["partnership"].id,
+        partners=[_affirmed(pair["alice"].id), _affirmed(pair["bob"].id)],
         frequency="weekly",
         time=dt.time(18, 30),
         time_zone="Europe/London",
@@ -31,6 +32,14 @@ def booked(store, pair):
     dates = ag.schedule_dates(first, Frequency.WEEKLY, count=4)
     saved, bookings = ag.save(store, agreement, [ag.Booking(d) for d in dates])
     return saved, bookings
+
+
+def _affirmed(person_id: int) -> model.PartnerSection:
+    return model.PartnerSection(
+        person_id=person_id,
+        confidentiality_meaning="Nothing leaves the call.",
+        affirmed_at=dt.datetime(2026, 3, 10, 18, tzinfo=dt.UTC),
+    )
 
 
 def _events(data: bytes) -> list[icalendar.Event]:
@@ -98,6 +107,28 @@ def test_a_second_export_keeps_the_uids_and_a_move_raises_the_sequence(store, pa
     assert [int(e["sequence"]) for e in after] == [0, 1, 1, 0]
     assert [str(e["status"]) for e in after] == ["CONFIRMED", "CONFIRMED", "CANCELLED", "CONFIRMED"]
     assert after[2].walk("VALARM") == []
+
+
+def test_sessions_are_tentative_until_both_partners_have_affirmed(store, pair, booked):
+    saved, bookings = booked
+    agreed = _events(calendar.partnership_calendar(store, pair["partnership"].id))
+    alice_only = saved.replace(partners=[saved.partners[0]])
+    for proposed in (saved.replace(partners=[]), alice_only):
+        ag.save(store, proposed, bookings)
+        events = _events(calendar.partnership_calendar(store, pair["partnership"].id))
+        assert [str(e["status"]) for e in events] == ["TENTATIVE"] * 4
+        assert "Proposed: the agreement is not yet affirmed by both partners." in str(
+            events[0]["description"]
+        )
+        assert all(e.walk("VALARM") for e in events)  # a reminder all the same
+    # Affirmed by both: the same entries, confirmed, on the same sequence.
+    ag.save(store, alice_only.replace(partners=saved.partners), bookings)
+    events = _events(calendar.partnership_calendar(store, pair["partnership"].id))
+    assert [str(e["status"]) for e in events] == ["CONFIRMED"] * 4
+    assert [(str(e["uid"]), int(e["sequence"])) for e in events] == [
+        (str(e["uid"]), int(e["sequence"])) for e in agreed
+    ]
+    assert "Proposed" not in str(events[0]["description"])
 
 
 def test_without_a_time_sessions_are_all_day(store, pair):
