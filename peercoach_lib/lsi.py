@@ -142,6 +142,24 @@ def over_time(assessments: list[LsiAssessment]) -> pd.DataFrame:
     return out
 
 
+def by_day(assessments: list[LsiAssessment]) -> pd.DataFrame:
+    """Every assessment on a row of its own, oldest first, for a spreadsheet: its day
+    (``taken_on``, a date a spreadsheet reads as one), the index, then each area's satisfaction,
+    areas in the order of :func:`over_time` (blank where an assessment did not ask the area)."""
+    ordered = sorted(assessments, key=lambda a: a.taken_on)
+    areas = list(dict.fromkeys(a.area for one in reversed(ordered) for a in one.areas))
+    rows = [
+        {
+            "taken_on": one.taken_on,
+            "index": index(one),
+            **{a.area: a.satisfaction for a in one.areas},
+        }
+        for one in ordered
+    ]
+    table = pd.DataFrame(rows, columns=["taken_on", "index", *areas])
+    return table.astype({area: "Int64" for area in areas})
+
+
 def index_change(before: LsiAssessment, after: LsiAssessment) -> float:
     return round(index(after) - index(before), 1)
 

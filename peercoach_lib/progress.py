@@ -47,6 +47,7 @@ class Progress:
     lsi_index: pd.DataFrame  # taken_on, index
     lsi_change: pd.DataFrame  # area, first, latest, change
     lsi_table: pd.DataFrame  # the index and each area, by assessment (lsi.over_time)
+    lsi_by_day: pd.DataFrame  # the same, an assessment a row, for a spreadsheet (lsi.by_day)
     checks: pd.DataFrame  # date, total, flagged
     check_threshold: int
     partner: str | None = None  # the partner's name in ``partnership``
@@ -211,6 +212,7 @@ def load(
         lsi_index=lsi_index,
         lsi_change=lsi_change,
         lsi_table=lsi.over_time(assessments),
+        lsi_by_day=lsi.by_day(assessments),
         checks=check_table,
         check_threshold=settings.check_total_below,
         plans=len(plans),

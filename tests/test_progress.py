@@ -79,7 +79,9 @@ def test_the_lsi_numbers_hold_the_index_of_every_assessment_and_each_areas_ratin
     sixteen_weeks,
 ):
     """The chart draws the index on each day: its table and its CSV hold each of them (they
-    held the change per area alone), and the areas' ratings on each day."""
+    held the change per area alone), and the areas' ratings on each day. The page's table has
+    a column a day, to read; the CSV a row a day, its days as dates, for a spreadsheet (it had
+    the page's layout: days as headings a spreadsheet cannot sort or chart, a blank heading)."""
     person = sixteen_weeks.find(model.Person, role="participant")[0]
     app = ProgressApp(sixteen_weeks, person_id=person.id, today=AS_OF)
     taken = sorted(
@@ -94,14 +96,15 @@ def test_the_lsi_numbers_hold_the_index_of_every_assessment_and_each_areas_ratin
     data = base64.b64decode(link[1])
     assert data.startswith("\ufeff".encode())  # a spreadsheet reads its words as UTF-8
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == ["", *(dates.short(a.taken_on) for a in taken), "Change"]
-    assert rows[1][:4] == ["Index (0–100)", *(str(lsi.index(a)) for a in taken)]
+    area = taken[-1].areas[0]
+    assert rows[0][:3] == ["taken_on", "index", area.area]
+    assert [r[:2] for r in rows[1:]] == [[a.taken_on.isoformat(), str(lsi.index(a))] for a in taken]
+    assert rows[-1][2] == str(area.satisfaction)
+    read = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", parse_dates=["taken_on"])
+    assert read["taken_on"].is_monotonic_increasing and len(read.columns) == len(rows[0])
     for assessment in taken:
         assert f"<th>{dates.short(assessment.taken_on)}</th>" in shown
         assert f"<td>{lsi.index(assessment):.1f}</td>" in shown
-    area = taken[-1].areas[0]
-    row = next(r for r in rows if r[0] == area.area)
-    assert row[3] == str(area.satisfaction)
     assert "None" not in shown and "nan" not in shown
 
 

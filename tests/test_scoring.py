@@ -130,6 +130,18 @@ def test_every_assessment_side_by_side_with_the_index_and_the_change():
     assert lsi.over_time([]).to_dict("list") == {"": ["Index (0–100)"]}
 
 
+def test_every_assessment_on_a_row_of_its_own_for_a_spreadsheet():
+    first = assessment(4, 6, 5, areas=["Work", "Money", "Fun"], on=dt.date(2026, 1, 5))
+    latest = assessment(7, 6, 8, areas=["Work", "Money", "Health"], on=dt.date(2026, 3, 2))
+    table = lsi.by_day([latest, first])  # given in any order: oldest first
+    assert table.to_csv(index=False).splitlines() == [
+        "taken_on,index,Work,Money,Health,Fun",
+        "2026-01-05,50.0,4,6,,5",
+        "2026-03-02,70.0,7,6,8,",
+    ]
+    assert list(lsi.by_day([]).columns) == ["taken_on", "index"]
+
+
 def test_the_area_list_comes_from_data_and_is_checked(tmp_path):
     assert lsi.load_areas()[:2] == ["Work and career", "Money"]
     assert len(lsi.load_areas()) == 10

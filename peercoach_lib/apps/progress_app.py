@@ -36,10 +36,13 @@ class ChartSection(widgets.VBox):
         stem: str,
         *,
         next_step: tuple[str, str] | None = None,
+        download: pd.DataFrame | None = None,
     ) -> None:
         """Show the reading, and the chart that ``figure()`` makes (``figure`` is None when
         there is nothing to draw) once the person reaches it. ``next_step`` (words, address)
-        follows the reading as a link: where to make the first of what the chart draws."""
+        follows the reading as a link: where to make the first of what the chart draws.
+        ``download``: the numbers the CSV holds, when laid out for a spreadsheet otherwise than
+        ``table`` is for reading (else ``table``)."""
         link = (
             f" <a href='{html.escape(next_step[1])}' style='{forms.LINK}'>"
             f"{html.escape(next_step[0])}</a>"
@@ -65,7 +68,7 @@ class ChartSection(widgets.VBox):
             ) + forms.download_link(
                 "Numbers (CSV)",
                 f"{stem}-{self.key}.csv",
-                spreadsheets.csv_bytes(table),
+                spreadsheets.csv_bytes(table if download is None else download),
                 "text/csv",
                 heard=f" of {self.title}",
             )
@@ -260,6 +263,7 @@ class ProgressApp(widgets.VBox):
             else None,
             p.lsi_table,
             stem,
+            download=p.lsi_by_day,
             next_step=(
                 "Take the Lifestyle Satisfaction Index",
                 context.link(LSI_APP, person=me.id),
