@@ -211,6 +211,26 @@ def test_an_impossible_or_future_date_is_refused_and_nothing_saved_is_lost(workb
     family.focus()
     page.keyboard.press("ArrowRight")
     expect(said).to_have_count(0)
+    # Typed and left with Tab, as a keyboard user does: the slider takes it as on Enter (it
+    # showed the number and kept the rating it had, which was saved).
+    typed.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("3")
+    page.keyboard.press("Tab")
+    expect(family).to_have_attribute("aria-valuenow", re.compile(r"^3(\.0+)?$"))
+    expect(said).to_have_count(0)
+    # Past the scale and left with Tab: 10, said beside the slider and to a screen reader
+    # (a note put there with its words in it is not read out by itself).
+    typed.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("15")
+    page.keyboard.press("Tab")
+    over = (
+        "Note: \u201c15\u201d is not on the scale of 0 to 10 in whole numbers: the slider is at 10."
+    )
+    expect(said).to_have_text(over)
+    expect(family).to_have_attribute("aria-valuenow", re.compile(r"^10(\.0+)?$"))
+    expect(page.locator("#peercoach-announcer")).to_have_text(over)
 
     visit_.reload()
     visit_.assert_clean()
