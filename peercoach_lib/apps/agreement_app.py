@@ -223,7 +223,7 @@ class NewPartnership(widgets.VBox):
             "Second partner's time zone", "person_b_zone", value=zone
         )
         for box in (self.first_zone, self.second_zone):
-            forms.spell_time_zone(box)
+            forms.time_zone_as_left(box)
         self._taken_said: set[str] = set()  # the name boxes told their name is taken
         for box in (self.first_name, self.second_name):
             box.control.observe(runtime.guarded(self._on_name), names="value")
@@ -390,8 +390,10 @@ class NewPartnership(widgets.VBox):
                     people.append(Person(name=name.value, time_zone=zone.value))
                 except ValidationError as exc:
                     for error in exc.errors:
-                        box = zone if error.path == "time_zone" else name
-                        errors.setdefault(box.path, error.message)
+                        if error.path == "time_zone":  # said as the box was left
+                            errors.setdefault(zone.path, forms.NO_TIME_ZONE)
+                        else:
+                            errors.setdefault(name.path, error.message)
             else:
                 people.append(chooser.value)
         if len(people) == 2 and isinstance(people[0], int) and people[0] == people[1]:

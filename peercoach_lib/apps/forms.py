@@ -631,7 +631,7 @@ def _number(control, label: str, path: str, low: float, high: float) -> NumberFi
 
 def time_zone(label: str, path: str, *, value: str = "") -> Field:
     """A time zone, chosen from the list or typed ("europe/madrid" is shown as it is saved,
-    Europe/Madrid, see :func:`spell_time_zone`)."""
+    Europe/Madrid, see :func:`time_zone_as_left`)."""
     from peercoach_lib.model.base import time_zone_names
 
     return Field(
@@ -649,15 +649,26 @@ def time_zone(label: str, path: str, *, value: str = "") -> Field:
     )
 
 
-def spell_time_zone(field: Field) -> None:
-    """Show a time zone typed as the list does not spell it ("europe/paris ") as it is
-    saved ("Europe/Paris"), as it is left."""
+#: What a time zone box says of a name that is no time zone ("India", "Mars/Olympus").
+NO_TIME_ZONE = "choose a time zone from the list, such as Europe/Madrid or Asia/Kolkata"
+
+
+def time_zone_as_left(field: Field) -> None:
+    """As a time zone box is left: show a name typed as the list does not spell it
+    ("europe/paris ") as it is saved ("Europe/Paris"), and say beside it that a name which is
+    no time zone ("India") is none (it was said only on saving; an empty box is for the save
+    to say)."""
     from peercoach_lib.model.base import time_zone_name
 
     def spell(change) -> None:
-        name = time_zone_name(change["new"] or "")
-        if name is not None and name != change["new"]:
+        typed = change["new"] or ""
+        name = time_zone_name(typed)
+        if name is not None and name != typed:
             field.value = name
+        elif name is None and typed.strip():
+            field.show("error", NO_TIME_ZONE)
+        elif field.kind == "error":
+            field.show()
 
     field.control.observe(runtime.guarded(spell), names="value")
 

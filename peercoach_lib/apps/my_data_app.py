@@ -369,7 +369,7 @@ class MyDataApp(widgets.VBox):
         # The clock the person reads: their day, "your time" beside a session's, and the
         # times things were saved on a shared server are reckoned on it.
         self.zone = forms.time_zone("My time zone", "time_zone")
-        forms.spell_time_zone(self.zone)
+        forms.time_zone_as_left(self.zone)
         self.zone_button = widgets.Button(
             description="Save my time zone",
             icon="save",
@@ -481,9 +481,7 @@ class MyDataApp(widgets.VBox):
             return
         name = time_zone_name(self.zone.value or "")
         if name is None:
-            self.zone.show(
-                "error", "choose a time zone from the list, such as Europe/Madrid or Asia/Kolkata"
-            )
+            self.zone.show("error", forms.NO_TIME_ZONE)
             self.zone_result.value = ""
             return
         self.zone.show()
