@@ -380,6 +380,7 @@ _STATUS_STYLE = {
     "held": ("o", OKABE_ITO["blue"], "held"),
     "missed": ("X", OKABE_ITO["vermillion"], "missed"),
     "rescheduled": ("D", OKABE_ITO["orange"], "rescheduled"),
+    "not logged": ("s", "none", "not logged"),  # a booked day gone by: hollow, a square
     "scheduled": ("o", "none", "booked"),
     "cancelled": ("_", OKABE_ITO["grey"], "cancelled"),
 }
@@ -422,7 +423,13 @@ def cadence_chart(timeline, gaps, interval_days: int, *, ax: Axes | None = None)
                 s=70,
                 label=label,
                 facecolors=colour,
-                edgecolors=OKABE_ITO["blue"] if colour == "none" else colour,
+                edgecolors=(
+                    colour
+                    if colour != "none"
+                    else TEXT
+                    if status == "not logged"
+                    else OKABE_ITO["blue"]
+                ),
                 gid=f"session-{status}",
             )
     ax.set_yticks([])

@@ -56,6 +56,8 @@ class Progress:
     #: Planned sessions due by now that ``planned`` leaves out: put off to another day (counted
     #: there), and cancelled.
     put_off: int = 0
+    #: Of ``put_off``, those with no new day booked (else counted on their new day).
+    not_rebooked: int = 0
     cancelled: int = 0
 
     @property
@@ -153,8 +155,20 @@ def load(
     held, planned, held_unplanned = sessions.held_and_planned(mine, sessions_as_of)
     due = mine["planned"].astype(bool) & (pd.to_datetime(mine["scheduled_on"]) <= sessions_as_of)
     left_out = mine.loc[due, "status"].astype(str).value_counts()
+    # Put off with a new day booked (by a booking not cancelled since): counted on that day.
+    rebooked = set(mine.loc[mine["status"].astype(str) != "cancelled", "replaces_id"].dropna())
+    put_off = due & (mine["status"].astype(str) == "rescheduled")
+    not_rebooked = int((put_off & ~mine["id"].isin(rebooked)).sum())
+    # A booked day gone by that nobody logged is "not logged", as the dashboard has it: not
+    # still to come ("scheduled").
+    gone_by = pd.to_datetime(mine["scheduled_on"]) < sessions_as_of
+    status = (
+        mine["status"]
+        .astype(str)
+        .where(~(gone_by & (mine["status"].astype(str) == "scheduled")), "not logged")
+    )
     timeline = (
-        mine.assign(date=mine["held_on"].fillna(mine["scheduled_on"]))[
+        mine.assign(date=mine["held_on"].fillna(mine["scheduled_on"]), status=status)[
             ["date", "status", "planned"]
         ]
         .sort_values("date")
@@ -217,6 +231,7 @@ def load(
         check_threshold=settings.check_total_below,
         plans=len(plans),
         put_off=int(left_out.get("rescheduled", 0)),
+        not_rebooked=not_rebooked,
         cancelled=int(left_out.get("cancelled", 0)),
     )
 
@@ -295,14 +310,17 @@ def read_cadence(p: Progress) -> str:
     extra = p.held_unplanned
     # The sessions the table lists as planned that the count leaves out, said, so that the
     # two agree.
+    rebooked = p.put_off - p.not_rebooked
     left_out = [
-        f"{p.put_off} put off (counted on {'its' if p.put_off == 1 else 'their'} new "
-        f"day{'' if p.put_off == 1 else 's'})"
-        if p.put_off
+        f"{rebooked} put off (counted on {'its' if rebooked == 1 else 'their'} new "
+        f"day{'' if rebooked == 1 else 's'})"
+        if rebooked
         else "",
+        f"{p.not_rebooked} put off with no new day" if p.not_rebooked else "",
         f"{p.cancelled} cancelled" if p.cancelled else "",
     ]
-    aside = " and ".join(s for s in left_out if s)
+    left_out = [s for s in left_out if s]
+    aside = lsi.listing(left_out) if left_out else ""
     if p.planned:
         held = (
             f"You held {p.held} of {p.planned} planned sessions so far"

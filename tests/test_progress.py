@@ -390,6 +390,7 @@ def test_unplanned_sessions_held_are_told_apart_from_planned_ones():
         partnership=None,
         partner=None,
         put_off=0,
+        not_rebooked=0,
         cancelled=0,
     )
     assert pg.read_cadence(p).startswith(
@@ -401,7 +402,13 @@ def test_unplanned_sessions_held_are_told_apart_from_planned_ones():
         "You held 12 of 16 planned sessions so far, not counting 1 put off (counted on its new "
         "day) and 2 cancelled, and 2 unplanned."
     )
-    p.put_off, p.cancelled = 0, 0
+    # One put off with no new day is not counted on one (it said it was).
+    p.put_off, p.not_rebooked = 3, 1
+    assert pg.read_cadence(p).startswith(
+        "You held 12 of 16 planned sessions so far, not counting 2 put off (counted on their "
+        "new days), 1 put off with no new day and 2 cancelled, and 2 unplanned."
+    )
+    p.put_off, p.not_rebooked, p.cancelled = 0, 0, 0
     assert pg.read_cadence(p).endswith("Every gap stayed within your agreed 14 days.")
     p.interval_agreed = False
     assert pg.read_cadence(p).endswith(
@@ -603,3 +610,50 @@ def test_a_dropped_plan_marks_no_milestones(store, pair):
     p = progress.load(store, alice.id, as_of=dt.date(2026, 2, 10))
     assert list(p.milestones["goal"]) == ["Walk"]
     assert "in 2 plans" not in progress.read_gas(p)
+
+
+def test_a_booked_day_nobody_logged_and_a_session_put_off_with_no_new_day(store, pair):
+    """A day gone by that nobody logged read "scheduled" (still to come) in the table, the CSV
+    and the chart, where the dashboard says "not logged"; a session put off with no new day
+    was said to be "counted on its new day"."""
+    from peercoach_lib import agreement as ag
+    from peercoach_lib import session_log
+
+    first = dt.date(2026, 3, 3)
+    agreement = model.Agreement(
+        partnership_id=pair["partnership"].id,
+        frequency="weekly",
+        minutes_per_person=30,
+        first_session_on=first,
+    )
+    days = ag.schedule_dates(first, model.Frequency.WEEKLY, count=5)
+    ag.save(store, agreement, [ag.Booking(d) for d in days])
+    s1, s2, s3, s4, s5 = sorted(
+        store.find(model.Session, partnership_id=pair["partnership"].id),
+        key=lambda s: s.scheduled_on,
+    )
+    store.save(s1.replace(status=model.SessionStatus.MISSED))
+    store.save(s2.replace(status=model.SessionStatus.RESCHEDULED))  # no new day
+    store.save(s3.replace(status=model.SessionStatus.RESCHEDULED))
+    store.save(
+        model.Session(
+            partnership_id=s3.partnership_id,
+            scheduled_on=s3.scheduled_on + dt.timedelta(days=2),
+            replaces_id=s3.id,
+            planned=True,
+        )
+    )
+    assert session_log.booked_instead(store, store.get(model.Session, s3.id)) is not None
+    p = progress.load(store, pair["alice"].id, as_of=s4.scheduled_on + dt.timedelta(days=1))
+    by_day = dict(zip(p.sessions["date"].dt.date, p.sessions["status"], strict=True))
+    assert by_day[s4.scheduled_on] == "not logged"  # gone by, nobody logged it
+    assert by_day[s3.scheduled_on + dt.timedelta(days=2)] == "not logged"
+    assert by_day[s5.scheduled_on] == "scheduled"  # still to come
+    assert (p.put_off, p.not_rebooked) == (2, 1)
+    assert (
+        "not counting 1 put off (counted on its new day) and 1 put off with no new day"
+        in progress.read_cadence(p)
+    )
+    figure = charts.cadence_chart(p.sessions, p.gaps, p.interval_days)
+    legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert "not logged" in legend and "booked" in legend
