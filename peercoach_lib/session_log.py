@@ -151,7 +151,11 @@ def open_commitments(
 def date_problem(on: dt.date, partnership: Partnership) -> str | None:
     """What is wrong with logging a session of ``partnership`` on ``on``, or None."""
     if on < partnership.started_on:
-        return f"the partnership started on {dates.long(partnership.started_on)}"
+        # (Said of a partnership paired to start later too: no tense.)
+        return (
+            "a session can be logged from the partnership's first day, "
+            f"{dates.long(partnership.started_on)}"
+        )
     if partnership.ended_on is not None and on > partnership.ended_on:
         return f"the partnership ended on {dates.long(partnership.ended_on)}"
     return None

@@ -1007,6 +1007,15 @@ def test_no_session_is_booked_before_the_partnership_started(store, pair, app):
     assert "before the partnership started on 5 January 2026" in app.schedule_field.message.value
 
 
+def test_a_partnership_paired_to_start_later_starts_not_started(store, pair):
+    """Its first date before the start was refused as "the partnership started on" a day
+    still to come."""
+    early = AgreementApp(store, partnership_id=pair["partnership"].id, today=dt.date(2025, 12, 1))
+    fill_everything(early, pair)
+    early.first_date.value = dt.date(2025, 12, 29)
+    assert "the partnership starts on 5 January 2026" in early.first_date.message.value
+
+
 def test_an_emptied_first_date_asks_for_one_and_keeps_the_schedule(store, pair, app):
     fill_everything(app, pair)
     booked = [b.on for b in app.bookings]

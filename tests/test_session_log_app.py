@@ -408,6 +408,21 @@ def test_minutes_out_of_range_are_refused_not_changed(demo_pair, minutes):
     assert app.first_half.message.value == ""
 
 
+def test_a_partnership_paired_to_start_later_says_when_its_sessions_can_be_logged(demo_pair):
+    store, pair, _, _sessions = demo_pair
+    before = pair.started_on - dt.timedelta(days=10)
+    app = open_log(store, pair, before)
+    assert (
+        f"This partnership starts on {dates.long(pair.started_on)}: its sessions can be logged "
+        "from that day"
+    ) in app.no_pair.value
+    app.session.value = UNPLANNED
+    app.held_on.value = before
+    app.save_button.click()
+    assert "the partnership's first day" in html.unescape(app.held_on.message.value)
+    assert "starts on" not in open_log(store, pair, pair.started_on).no_pair.value
+
+
 def test_a_session_outside_the_partnership_is_refused(demo_pair):
     store, pair, _, (s1, *_rest) = demo_pair
     app = open_log(store, pair, s1.scheduled_on)
@@ -415,7 +430,10 @@ def test_a_session_outside_the_partnership_is_refused(demo_pair):
     app.held_on.value = pair.started_on - dt.timedelta(days=1)
     before = store.find(model.Session, partnership_id=pair.id)
     app.save_button.click()
-    assert f"the partnership started on {dates.long(pair.started_on)}" in app.held_on.message.value
+    assert (
+        f"a session can be logged from the partnership's first day, {dates.long(pair.started_on)}"
+        in html.unescape(app.held_on.message.value)
+    )
     assert store.find(model.Session, partnership_id=pair.id) == before
     # The store's own guard, for any other caller.
     entry, errors = app.entry()
@@ -429,7 +447,7 @@ def test_a_session_outside_the_partnership_is_refused(demo_pair):
             model.SessionHalf(coach_id=pair.person_a_id, client_id=pair.person_b_id, minutes=30)
         ],
     )
-    with pytest.raises(ValidationError, match="the partnership started on"):
+    with pytest.raises(ValidationError, match="from the partnership's first day"):
         session_log.save(store, pair.person_a_id, session_log.SessionEntry(session=early))
     assert store.find(model.Session, partnership_id=pair.id) == before
     # No date at all: said so (one the browser cannot read, such as 31 February, is said by

@@ -1193,6 +1193,10 @@ class AgreementApp(widgets.VBox):
         off the end)."""
         return [b for b in self.bookings if b.cancelled and _booking_key(b) in self._on_purpose]
 
+    def _starts(self, started: dt.date) -> str:
+        """ "starts" for a partnership paired to start later, else "started"."""
+        return "starts" if started > self.today else "started"
+
     def _set_count(self) -> None:
         """The number of sessions as the schedule has it: those held or missed, and those
         booked (a session cancelled below is one fewer)."""
@@ -1532,8 +1536,8 @@ class AgreementApp(widgets.VBox):
                 )
             elif first is not None and first < started:
                 findings.errors["first_session_on"] = (
-                    f"the partnership started on {dates.long(started)}: its first session is on "
-                    "that day or later"
+                    f"the partnership {self._starts(started)} on {dates.long(started)}: its first "
+                    "session is on that day or later"
                 )
             elif early:
                 pointed.update(
@@ -1543,7 +1547,7 @@ class AgreementApp(widgets.VBox):
                     findings.errors,
                     "schedule",
                     f"a session is booked on {dates.short(early[0])}, before the partnership "
-                    f"started on {dates.long(started)}",
+                    f"{self._starts(started)} on {dates.long(started)}",
                 )
         if saving and self.acting.value is None:
             findings.errors["acting"] = "choose who you are: every change is kept with a name"

@@ -471,6 +471,15 @@ class SessionLogApp(widgets.VBox):
             self.store,
             given=self._given_today,
         )
+        if self.partnership.started_on > self.today:
+            # Paired to start later: nothing to log yet (saving today's was refused, in the
+            # past tense).
+            self.no_pair.value = forms.notice(
+                "info",
+                f"This partnership starts on {dates.long(self.partnership.started_on)}: its "
+                "sessions can be logged from that day. Until then, the first-session agreement "
+                "is where to agree how you will meet.",
+            )
         cohort = (
             self.store.get(Cohort, self.partnership.cohort_id)
             if self.partnership.cohort_id
