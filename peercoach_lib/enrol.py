@@ -160,6 +160,13 @@ def _rows(reader: csv.DictReader, problems: list[str], skipped: int) -> Iterator
             return
 
 
+def _column(heading: str) -> str:
+    """A header cell as a column's name: letter case, spaces and hyphens as the spreadsheet
+    has them ("E-mail", "Time zone") are the columns' ("email", "time_zone")."""
+    name = re.sub(r"[\s-]+", "_", heading.strip().lower())
+    return "email" if name == "e_mail" else name
+
+
 def _header_start(text: str) -> tuple[int, str | None]:
     """How many lines come before the header (blank lines, a spreadsheet's "sep=;" line), and
     the delimiter such a line names."""
@@ -215,12 +222,17 @@ def _read_roster(text: str) -> tuple[Roster, list[str]]:
         fieldnames = reader.fieldnames
     except csv.Error as exc:
         raise RosterRefused([f"{at}: {_quote_problem(exc)}"]) from None
-    header = [h.strip().lower() for h in (fieldnames or [])]
+    # Spelled as people write them in a spreadsheet ("E-mail", "Time zone", "Sign-in").
+    header = [_column(h) for h in (fieldnames or [])]
     if "name" not in header:
         raise RosterRefused(
             [f"{at}: the header must name a 'name' column (the columns are {', '.join(COLUMNS)})"]
         )
-    unknown = [h for h in header if h and h not in COLUMNS]
+    unknown = [
+        raw.strip()
+        for raw, h in zip(fieldnames or [], header, strict=True)
+        if h and h not in COLUMNS
+    ]
     if unknown:
         raise RosterRefused(
             [
@@ -428,6 +440,15 @@ def enrol(
                 ),
                 None,
             )
+            if namesake is not None and namesake in shares:
+                # The same name and e-mail under another sign-in: the same person, most likely,
+                # whose sign-in the roster would change (telling them apart made a duplicate).
+                problems.append(
+                    f"{at}{new.name} ({new.sign_in}): the workbook has {namesake.name} with this "
+                    f"e-mail under the sign-in {namesake.sign_in!r}; a roster never changes a "
+                    f"sign-in name: give theirs ({namesake.sign_in}) if this is them"
+                )
+                continue
             if namesake is not None:
                 problems.append(
                     f"{at}{new.name} ({new.sign_in or new.email}): someone else in the workbook "

@@ -115,6 +115,33 @@ def test_a_roster_without_sign_in_names_finds_people_by_e_mail_every_time(store)
         enrol.enrol(store, enrol.read_roster("name,email\nFay,fay@example.org\n"), "Spring 2027")
 
 
+def test_headings_as_a_spreadsheet_writes_them_name_the_columns(store):
+    """ "E-mail" and "Time zone" (as the README and people write them) were unknown columns."""
+    roster = "Name,Sign-in,E-mail,Role,Time zone\nAnn Archer,ann,ann@example.org,,Asia/Kolkata\n"
+    done = enrol.enrol(store, enrol.read_roster(roster), "Spring 2027")
+    (ann,) = done.added
+    assert (ann.sign_in, ann.email, ann.time_zone) == ("ann", "ann@example.org", "Asia/Kolkata")
+    with pytest.raises(RosterRefused, match=r"unknown column\(s\) 'Home Office'"):
+        enrol.read_roster("Name,E-mail,Home Office\nAnn,a@example.org,x\n")
+
+
+def test_a_new_sign_in_for_someone_enrolled_is_refused_as_such(store):
+    """The same name and e-mail under a new sign-in was refused as two people of one name,
+    with "add what tells the two apart": doing so made a duplicate of the person."""
+    enrol.enrol(store, enrol.read_roster(ROSTER), "Spring 2027")
+    fay = next(p for p in store.find(model.Person) if p.email == "fay@example.org")
+    renamed = f"name,sign_in,email\n{fay.name},fay.f,fay@example.org\n"
+    with pytest.raises(RosterRefused) as refused:
+        enrol.enrol(store, enrol.read_roster(renamed), "Spring 2027")
+    said = str(refused.value)
+    assert (
+        f"{fay.name} (fay.f): the workbook has {fay.name} with this e-mail under the sign-in "
+        f"{fay.sign_in!r}; a roster never changes a sign-in name: give theirs ({fay.sign_in}) if "
+        "this is them"
+    ) in said
+    assert "tells the two apart" not in said
+
+
 @pytest.mark.parametrize(
     ("roster", "expected"),
     [
