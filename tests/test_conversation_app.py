@@ -9,7 +9,7 @@ import re
 import icalendar
 import pytest
 
-from peercoach_lib import conversation, dates, partnerships
+from peercoach_lib import conversation, dates, partnerships, wording
 from peercoach_lib.apps.agreement_app import AgreementApp
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.apps.conversation_app import ConversationApp
@@ -439,7 +439,14 @@ def test_the_dashboard_pairs_someone_again_and_counts_the_ending(demo_store):
     assert f"Nobody was paired: {q('New partner')} needs attention" in plain(app.pair_result.value)
     app.pair_button.click()
     assert "must be someone else" in app.pair_partner.message.value
-    taken = next(v for label, v in options.items() if v and label not in unpaired)
+    busy = [label for label in labels if label not in unpaired]
+    # Someone in a running partnership says so in the list, with whom (they were listed by
+    # name alone, as if free to pair).
+    pairs = {pid: p for p in demo_store.find(Partnership) if p.is_active for pid in p.members}
+    for label in busy:
+        partner = demo_store.get(Person, pairs[options[label]].partner_of(options[label]))
+        assert label.endswith(f"(paired with {wording.isolated(partner.name)})"), label
+    taken = options[busy[0]]
     app.pair_partner.value = taken  # someone in a running partnership: said as it is chosen
     assert "is in a running partnership with" in app.pair_partner.message.value
     # With the day emptied, "Pair them" says that and the partner's fault at once (the

@@ -667,8 +667,12 @@ class CohortDashboardApp(widgets.VBox):
         cohort_id = self.chooser.value
         people = self._people_to_pair()
         pairs = self.store.find(Partnership, cohort_id=cohort_id)
-        active = {pid for q in pairs if q.is_active for pid in q.members}
+        partner_of = {pid: q.partner_of(pid) for q in pairs if q.is_active for pid in q.members}
+        active = set(partner_of)
         ever = {pid for q in pairs for pid in q.members}
+        names = {p.id: p.name for p in people} | {
+            p.id: p.name for p in self.store.find(Person, id=sorted(set(partner_of.values())))
+        }
         # Those without a partner first: someone never paired is told apart from someone whose
         # partnership ended.
         alone = [p for p in people if p.id not in active]
@@ -679,7 +683,16 @@ class CohortDashboardApp(widgets.VBox):
                 p.id,
             )
             for p in alone
-        ] + [(p.name, p.id) for p in people if p.id in active]
+        ] + [
+            # Said in the list, not only once chosen: a running partnership must end first.
+            (
+                f"{wording.isolated(p.name)} (paired with "
+                f"{wording.isolated(names.get(partner_of[p.id], 'someone'))})",
+                p.id,
+            )
+            for p in people
+            if p.id in active
+        ]
         self._loading_pairing = True
         try:
             for field, prompt in (
