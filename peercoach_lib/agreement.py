@@ -754,7 +754,27 @@ def zone_place(zone: str) -> str:
         sign, hours = fixed.groups()
         behind = sign == "+"
         return "UTC" + ("\u2212" if behind else "+") + hours
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
+    last = zone.rsplit("/", 1)[-1]
+    return _PLACE_NAMES.get(last, last.replace("_", " "))
+
+
+#: Places the time zone database spells without their punctuation or accents, as they are
+#: written ("America/St_Johns" is St John's).
+_PLACE_NAMES = {
+    "St_Johns": "St John\u2019s",
+    "DumontDUrville": "Dumont d\u2019Urville",
+    "Sao_Paulo": "S\u00e3o Paulo",
+    "Bogota": "Bogot\u00e1",
+    "Asuncion": "Asunci\u00f3n",
+    "Ciudad_Juarez": "Ciudad Ju\u00e1rez",
+    "Merida": "M\u00e9rida",
+    "Cancun": "Canc\u00fan",
+    "Curacao": "Cura\u00e7ao",
+    "Reykjavik": "Reykjav\u00edk",
+    "Zurich": "Z\u00fcrich",
+    "Busingen": "B\u00fcsingen",
+    "St_Barthelemy": "Saint-Barth\u00e9lemy",
+}
 
 
 def to_weekday(bookings: Sequence[Booking], weekday: int, *, today: dt.date) -> list[Booking]:
