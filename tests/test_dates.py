@@ -27,7 +27,7 @@ def test_a_day_is_written_without_a_leading_zero():
 def test_messages_and_tables_use_it():
     pair = Partnership(id=1, cohort_id=1, person_a_id=1, person_b_id=2, started_on=SEVENTH)
     problem = session_log.date_problem(SEVENTH - dt.timedelta(days=1), pair)
-    assert problem is not None and "started on 7 September 2026" in problem
+    assert problem is not None and "first day, 7 September 2026" in problem
     table = pd.DataFrame({"Day": pd.to_datetime([SEVENTH, None])})
     shown = forms.table_html(table)
     assert "<td>7 Sep 2026</td>" in shown and "<td>–</td>" in shown

@@ -670,9 +670,17 @@ class CohortDashboardApp(widgets.VBox):
         partner_of = {pid: q.partner_of(pid) for q in pairs if q.is_active for pid in q.members}
         active = set(partner_of)
         ever = {pid for q in pairs for pid in q.members}
-        names = {p.id: p.name for p in people} | {
-            p.id: p.name for p in self.store.find(Person, id=sorted(set(partner_of.values())))
-        }
+        names = {p.id: p.name for p in people}
+        if missing := sorted(set(partner_of.values()) - set(names)):
+            # (In another cohort, say: ids and names only, as everywhere on this page.)
+            with self.store.reading() as tx:
+                names |= dict(
+                    tx.connection.execute(
+                        sa.select(schema.persons.c.id, schema.persons.c.name).where(
+                            schema.persons.c.id.in_(missing)
+                        )
+                    ).all()
+                )
         # Those without a partner first: someone never paired is told apart from someone whose
         # partnership ended.
         alone = [p for p in people if p.id not in active]
