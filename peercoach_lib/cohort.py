@@ -950,11 +950,19 @@ def track_flags(store: Store, view: CohortView, *, on: dt.date | None = None) ->
     it became overdue (the last held session plus the lapse allowance), otherwise from ``on``. An
     open episode whose flag is no longer raised closes as recovered; one on a pair that has ended
     closes as ended, on the day it ended.
+
+    Episodes are noted as the dashboard is looked at, and sessions are often logged days or
+    weeks late. A pair's lapse is told by its sessions, so an open lapsing episode follows them:
+    it closes on the day the pair met again (not the day someone looked), from the day the pair
+    became overdue as its sessions now say (a session logged late may show it later); and a
+    pair that met during the episode and is quiet again closes it on that meeting and opens
+    another.
     """
 
     on = on or view.end
     raised = {(int(r.pair), str(r.rule)) for r in view.flags.itertuples()}
     pairs = view.pairs.set_index("pair")
+    lapsing = FlagRule.LAPSING.value
     opened = closed = 0
     with store.transaction() as tx:
         in_cohort = [int(p) for p in pairs.index]
@@ -962,10 +970,43 @@ def track_flags(store: Store, view: CohortView, *, on: dt.date | None = None) ->
             (e.partnership_id, e.rule.value): e
             for e in tx.find(FlagEpisode, partnership_id=in_cohort, closed_on=None)
         }
+        met = _held_days(tx, sorted(p for p, rule in open_now if rule == lapsing), on)
         for key, episode in open_now.items():
+            pair = pairs.loc[key[0]]
+            if key[1] == lapsing and key[0] in met:
+                # The first meeting on or after the day it was raised ends it, as the
+                # sessions now say; the one before it says when the pair became overdue.
+                days = met[key[0]]
+                after = next((d for d in days if d >= episode.raised_on), None)
+                if after is not None:
+                    before = max((d for d in days if d < after), default=None)
+                    start = before or pair["started_on"].date()
+                    overdue = start + dt.timedelta(days=_allowance(pair, view) + 1)
+                    if overdue < after:
+                        tx.save(
+                            episode.replace(
+                                raised_on=max(overdue, episode.raised_on),
+                                closed_on=after,
+                                outcome=FlagOutcome.RECOVERED,
+                            )
+                        )
+                    else:  # met in time after all, as the sessions logged since say
+                        tx.delete(FlagEpisode, episode.id)
+                    closed += 1
+                    if key in raised:  # quiet again since: a new episode
+                        tx.save(
+                            FlagEpisode(
+                                partnership_id=key[0],
+                                rule=key[1],
+                                raised_on=max(
+                                    _raised_on(pair, key[1], view.cohort.settings, on), after
+                                ),
+                            )
+                        )
+                        opened += 1
+                    continue
             if key in raised:
                 continue
-            pair = pairs.loc[key[0]]
             ended = pair["ended_on"]
             if not pair["active"] and pd.notna(ended):
                 when, outcome = ended.date(), FlagOutcome.ENDED
@@ -983,6 +1024,31 @@ def track_flags(store: Store, view: CohortView, *, on: dt.date | None = None) ->
             )
             opened += 1
     return opened, closed
+
+
+def _held_days(tx, pair_ids: list[int], on: dt.date) -> dict[int, list[dt.date]]:
+    """The days each of ``pair_ids`` held a session, up to ``on``, in order (one query)."""
+    if not pair_ids:
+        return {}
+    table = schema.sessions
+    rows = tx.connection.execute(
+        sa.select(table.c.partnership_id, table.c.held_on)
+        .where(
+            table.c.partnership_id.in_(pair_ids),
+            table.c.status == "held",
+            table.c.held_on <= on,
+        )
+        .order_by(table.c.partnership_id, table.c.held_on)
+    )
+    days: dict[int, list[dt.date]] = {}
+    for pair_id, held_on in rows:
+        days.setdefault(int(pair_id), []).append(held_on)
+    return days
+
+
+def _allowance(pair: pd.Series, view: CohortView) -> int:
+    """Days a pair may go without a session before it is lapsing (the rule's own line)."""
+    return int(np.ceil(view.cohort.settings.lapse_factor * pair["interval_days"]))
 
 
 def _raised_on(pair: pd.Series, rule: str, settings: CohortSettings, on: dt.date) -> dt.date:

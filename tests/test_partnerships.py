@@ -366,7 +366,63 @@ def test_flags_open_episodes_that_close_on_recovery(store, pair):
     later = quiet + dt.timedelta(days=3)
     assert cohort.track_flags(store, _view(store, pair["cohort"].id, later), on=later) == (0, 1)
     (episode,) = store.find(FlagEpisode)
-    assert (episode.closed_on, episode.outcome) == (later, FlagOutcome.RECOVERED)
+    # Closed on the day they met again, not the day someone looked.
+    assert (episode.closed_on, episode.outcome) == (quiet, FlagOutcome.RECOVERED)
+
+
+def _lapsing_since_january(store, pair) -> FlagEpisode:
+    """Held three weeks in January, seen lapsing on 23 February: an episode from 10 February
+    (the last held, 19 January, plus the 21 days allowed, plus one)."""
+    p = pair["partnership"]
+    for week in range(3):
+        _held(store, p, dt.date(2026, 1, 5) + dt.timedelta(weeks=week))
+    seen = dt.date(2026, 2, 23)
+    cohort.track_flags(store, _view(store, pair["cohort"].id, seen), on=seen)
+    (episode,) = store.find(FlagEpisode)
+    assert episode.raised_on == dt.date(2026, 2, 10) and episode.closed_on is None
+    return episode
+
+
+def _held(store, p, day):
+    store.save(Session(partnership_id=p.id, scheduled_on=day, status="held", held_on=day))
+
+
+def _look(store, pair, day):
+    return cohort.track_flags(store, _view(store, pair["cohort"].id, day), on=day)
+
+
+def test_a_lapse_follows_the_sessions_logged_after_it_was_seen(store, pair):
+    """A session logged late, before the day the episode was raised, shows the pair became
+    overdue later: the episode said "lapsing from 10 February" to the facilitator's medians and
+    to both partners' My data, and recovered on the day the dashboard was next opened."""
+    _lapsing_since_january(store, pair)
+    _held(store, pair["partnership"], dt.date(2026, 2, 1))  # logged late
+    _held(store, pair["partnership"], dt.date(2026, 2, 28))
+    assert _look(store, pair, dt.date(2026, 3, 20)) == (0, 1)
+    (episode,) = store.find(FlagEpisode)
+    assert (episode.raised_on, episode.closed_on, episode.outcome) == (
+        dt.date(2026, 2, 23),  # 1 February + 22 days
+        dt.date(2026, 2, 28),
+        FlagOutcome.RECOVERED,
+    )
+
+
+def test_a_lapse_the_sessions_logged_late_disprove_is_gone(store, pair):
+    _lapsing_since_january(store, pair)
+    for day in (dt.date(2026, 2, 5), dt.date(2026, 2, 20)):  # met in time, logged late
+        _held(store, pair["partnership"], day)
+    assert _look(store, pair, dt.date(2026, 2, 24)) == (0, 1)
+    assert store.find(FlagEpisode) == []
+
+
+def test_a_pair_that_met_during_a_lapse_and_went_quiet_again_has_two(store, pair):
+    _lapsing_since_january(store, pair)
+    _held(store, pair["partnership"], dt.date(2026, 2, 12))  # logged late
+    assert _look(store, pair, dt.date(2026, 3, 10)) == (1, 1)  # quiet again since
+    first, second = sorted(store.find(FlagEpisode), key=lambda e: e.raised_on)
+    assert (first.raised_on, first.closed_on) == (dt.date(2026, 2, 10), dt.date(2026, 2, 12))
+    assert (second.raised_on, second.closed_on) == (dt.date(2026, 3, 6), None)
+    assert _look(store, pair, dt.date(2026, 3, 10)) == (0, 0)  # looking again changes nothing
 
 
 def _pair(store, cohort_id, name):
