@@ -154,11 +154,13 @@ def load(
 
     held, planned, held_unplanned = sessions.held_and_planned(mine, sessions_as_of)
     due = mine["planned"].astype(bool) & (pd.to_datetime(mine["scheduled_on"]) <= sessions_as_of)
-    left_out = mine.loc[due, "status"].astype(str).value_counts()
-    # Put off with a new day booked (by a booking not cancelled since): counted on that day.
-    rebooked = set(mine.loc[mine["status"].astype(str) != "cancelled", "replaces_id"].dropna())
-    put_off = due & (mine["status"].astype(str) == "rescheduled")
-    not_rebooked = int((put_off & ~mine["id"].isin(rebooked)).sum())
+    status_ = mine["status"].astype(str)
+    # A booking made in place of a session put off, cancelled since, is that session's new
+    # day taken away: said with it (put off with no new day), not as a cancelled session too.
+    taken_away = mine["replaces_id"].notna() & (status_ == "cancelled")
+    left_out = mine.loc[due & ~taken_away, "status"].astype(str).value_counts()
+    put_off = mine.loc[due & (status_ == "rescheduled"), "id"]
+    not_rebooked = sum(sessions.booked_instead(mine, int(s)) is None for s in put_off)
     # A booked day gone by that nobody logged is "not logged", as the dashboard has it: not
     # still to come ("scheduled").
     gone_by = pd.to_datetime(mine["scheduled_on"]) < sessions_as_of

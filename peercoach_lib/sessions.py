@@ -152,3 +152,23 @@ def percent(share: float) -> str:
 def rate_text(rate: float | None) -> str:
     """A rate as people read it: "75%", or "no commitments to count"."""
     return "no commitments to count" if rate is None or math.isnan(rate) else percent(rate)
+
+
+def booked_instead(frame: pd.DataFrame, session_id: int) -> int | None:
+    """Of a partnership's sessions (``frame``: id, status, replaces_id), the booking where the
+    pair now meets in place of session ``session_id``, put off: the last of the bookings made
+    one in place of the other (one put off itself leads on), unless it was cancelled; else
+    None. As ``session_log.booked_instead`` reads the store, for a frame."""
+    by_replaced = frame.dropna(subset=["replaces_id"]).drop_duplicates("replaces_id")
+    by_replaced = by_replaced.set_index(by_replaced["replaces_id"].astype(int))
+    found, seen = None, {session_id}
+    while session_id in by_replaced.index:
+        row = by_replaced.loc[session_id]
+        found = row
+        if str(row["status"]) != "rescheduled" or int(row["id"]) in seen:
+            break
+        seen.add(int(row["id"]))
+        session_id = int(row["id"])
+    if found is None or str(found["status"]) == "cancelled":
+        return None
+    return int(found["id"])

@@ -657,3 +657,22 @@ def test_a_booked_day_nobody_logged_and_a_session_put_off_with_no_new_day(store,
     figure = charts.cadence_chart(p.sessions, p.gaps, p.interval_days)
     legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
     assert "not logged" in legend and "booked" in legend
+    # Put off again from its new day, and that booking's day taken away: all three sessions
+    # are put off with no new day (the first read "counted on its new day", judged by the
+    # booking made in its place alone), and the booking taken away is not a cancelled session.
+    (again,) = store.find(model.Session, replaces_id=s3.id)
+    store.save(again.replace(status=model.SessionStatus.RESCHEDULED))
+    store.save(
+        model.Session(
+            partnership_id=s3.partnership_id,
+            scheduled_on=s3.scheduled_on + dt.timedelta(days=4),
+            replaces_id=again.id,
+            planned=True,
+            status=model.SessionStatus.CANCELLED,
+        )
+    )
+    p = progress.load(store, pair["alice"].id, as_of=s4.scheduled_on + dt.timedelta(days=1))
+    assert (p.put_off, p.not_rebooked, p.cancelled) == (3, 3, 0)
+    assert "not counting 3 put off with no new day" in progress.read_cadence(p)
+    for put_off in (s2, s3, again):
+        assert session_log.booked_instead(store, store.get(model.Session, put_off.id)) is None
