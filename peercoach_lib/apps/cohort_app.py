@@ -57,6 +57,7 @@ class CohortDashboardApp(widgets.VBox):
         self.today = today or context.today(self.store)
         self.view: cohort.CohortView | None = None
         self._asked_range = (start, end)
+        self._range_default: tuple[dt.date | None, dt.date | None] = (None, None)
         self.names: dict[int, str] = {}
         self.people_names: dict[int, str] = {}
         self.viewer = context.viewer(self.store)
@@ -148,7 +149,16 @@ class CohortDashboardApp(widgets.VBox):
         self.children = [
             forms.stylesheet(),
             self.chooser,
-            forms.Place(cohort=self.chooser, **{"from": self.start, "to": self.end}),
+            # The range in the address only where it is not the one the cohort opens on: a
+            # range ending today, kept as a day, would end on that day when opened later.
+            forms.Place(
+                cohort=self.chooser,
+                **{"from": self.start, "to": self.end},
+                defaults={
+                    "from": lambda: self._range_default[0],
+                    "to": lambda: self._range_default[1],
+                },
+            ),
             self.body,
         ]
 
@@ -186,7 +196,7 @@ class CohortDashboardApp(widgets.VBox):
         chosen = self.store.get(Cohort, cohort_id)
         self.demo.value = forms.demo_notice() if chosen.is_demo else ""
         self._quiet = True
-        start, end = self._default_range(chosen)
+        start, end = self._range_default = self._default_range(chosen)
         # The range the page was opened with, for the cohort it opened on (another cohort
         # chosen opens on its own range); a range that cannot be is shown as asked, and said.
         asked, self._asked_range = self._asked_range, (None, None)

@@ -1859,13 +1859,15 @@ class Place(widgets.HTML):
     its address (a reload keeps the choice) and in its links. Only whole ids and days count;
     a chooser on "Choose…" (or on something else, such as "Start a new plan") clears its part.
     Days (a dashboard's range, ``from`` and ``to``) are the page's own: its address keeps them,
-    its links to other apps do not carry them.
+    its links to other apps do not carry them. ``defaults`` give, for a chooser, what the page
+    shows when its address does not name it: that value clears its part too.
     """
 
-    def __init__(self, **choosers: Field):
+    def __init__(self, *, defaults: dict[str, Callable[[], object]] | None = None, **choosers):
         super().__init__(layout=widgets.Layout(display="none"))
         self.add_class("peercoach-place-keeper")
-        self._choosers = choosers
+        self._choosers: dict[str, Field] = choosers
+        self._defaults = defaults or {}
         for field in choosers.values():
             field.control.observe(runtime.guarded(self._render), names="value")
         self._render()
@@ -1876,8 +1878,13 @@ class Place(widgets.HTML):
                 return value.isoformat()
             return str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
 
+        def shown(name: str, value):
+            default = self._defaults.get(name)
+            return None if default is not None and value == default() else value
+
         attributes = " ".join(
-            f'data-{name}="{part(field.value)}"' for name, field in self._choosers.items()
+            f'data-{name}="{part(shown(name, field.value))}"'
+            for name, field in self._choosers.items()
         )
         self.value = f'<span class="peercoach-place" {attributes}></span>'
 
