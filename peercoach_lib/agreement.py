@@ -774,6 +774,15 @@ _PLACE_NAMES = {
     "Zurich": "Z\u00fcrich",
     "Busingen": "B\u00fcsingen",
     "St_Barthelemy": "Saint-Barth\u00e9lemy",
+    "Belem": "Bel\u00e9m",
+    "Maceio": "Macei\u00f3",
+    "Cuiaba": "Cuiab\u00e1",
+    "Santarem": "Santar\u00e9m",
+    "Araguaina": "Aragua\u00edna",
+    "Mazatlan": "Mazatl\u00e1n",
+    "Galapagos": "Gal\u00e1pagos",
+    "Chisinau": "Chi\u0219in\u0103u",
+    "Lower_Princes": "Lower Prince\u2019s Quarter",
 }
 
 

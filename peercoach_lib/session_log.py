@@ -148,12 +148,13 @@ def open_commitments(
     return sorted(found, key=lambda c: c.id)
 
 
-def date_problem(on: dt.date, partnership: Partnership) -> str | None:
-    """What is wrong with logging a session of ``partnership`` on ``on``, or None."""
+def date_problem(on: dt.date, partnership: Partnership, *, done: str = "logged") -> str | None:
+    """What is wrong with a session of ``partnership`` on ``on`` (``done``: logged, or booked),
+    or None."""
     if on < partnership.started_on:
         # (Said of a partnership paired to start later too: no tense.)
         return (
-            "a session can be logged from the partnership's first day, "
+            f"a session can be {done} from the partnership's first day, "
             f"{dates.long(partnership.started_on)}"
         )
     if partnership.ended_on is not None and on > partnership.ended_on:
@@ -526,7 +527,7 @@ def rebook_problem(
             "choose a day still to come (a session already held on another day is logged as an "
             "unplanned one)"
         )
-    if problem := date_problem(day, partnership):
+    if problem := date_problem(day, partnership, done="booked"):
         return problem
     instead = replacement(store, session.id)
     if any(instead is None or s.id != instead.id for s in booked_on(store, partnership.id, day)):

@@ -1543,6 +1543,7 @@ class SessionLogApp(widgets.VBox):
         if (
             saved.status is SessionStatus.RESCHEDULED
             and saved.planned
+            and self.partnership.is_active  # (no new day can be booked after an ending)
             and session_log.booked_instead(self.store, saved) is None
         ):
             said += (
