@@ -492,6 +492,8 @@ def test_a_session_says_when_it_starts_in_the_readers_time_too():
     # Spelled as written, not as the database has it ("St Johns time").
     assert ag.zone_time("America/St_Johns") == "St John\u2019s time"
     assert ag.zone_place("America/Sao_Paulo") == "S\u00e3o Paulo"
+    assert ag.zone_place("America/Lower_Princes") == "Lower Prince\u2019s Quarter"
+    assert ag.zone_place("Europe/Chisinau") == "Chi\u0219in\u0103u"
     assert ag.zone_place("UTC") == "UTC"
     # A fixed offset's sign is the other way round in its name: Etc/GMT+5 is behind UTC.
     assert ag.zone_place("Etc/GMT+5") == "UTC\u22125" and ag.zone_place("Etc/GMT-3") == "UTC+3"

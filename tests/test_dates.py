@@ -8,7 +8,7 @@ import pandas as pd
 
 from peercoach_lib import dates, session_log
 from peercoach_lib.apps import forms
-from peercoach_lib.model import Partnership
+from peercoach_lib.model import Partnership, Session
 
 SEVENTH = dt.date(2026, 9, 7)
 
@@ -28,6 +28,11 @@ def test_messages_and_tables_use_it():
     pair = Partnership(id=1, cohort_id=1, person_a_id=1, person_b_id=2, started_on=SEVENTH)
     problem = session_log.date_problem(SEVENTH - dt.timedelta(days=1), pair)
     assert problem is not None and "first day, 7 September 2026" in problem
+    # A new day for a session put off is booked, not logged, there.
+    moved = Session(id=5, partnership_id=1, scheduled_on=SEVENTH + dt.timedelta(days=7))
+    day = SEVENTH - dt.timedelta(days=1)
+    said = session_log.rebook_problem(None, moved, day, pair, today=day - dt.timedelta(days=5))
+    assert said == "a session can be booked from the partnership's first day, 7 September 2026"
     table = pd.DataFrame({"Day": pd.to_datetime([SEVENTH, None])})
     shown = forms.table_html(table)
     assert "<td>7 Sep 2026</td>" in shown and "<td>–</td>" in shown

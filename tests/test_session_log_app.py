@@ -1085,6 +1085,11 @@ def test_the_last_session_of_an_ended_partnership_can_still_be_logged(demo_pair)
     assert "Saved the held session" in theirs.result.value
     (feedback,) = store.find(model.Feedback, session_id=s1.id, author_id=pair.person_b_id)
     assert feedback.most_helpful == "The last question"
+    # A session put off is not said to await "a New date here": none can be booked now.
+    put_off = store.get(model.Session, s1.id).replace(
+        status=SessionStatus.RESCHEDULED, held_on=None
+    )
+    assert theirs._rebooking_said(None, put_off) == ""
     # After the end, nothing more: an unplanned session the day after is refused.
     theirs.session.value = UNPLANNED
     theirs.held_on.value = day + dt.timedelta(days=1)
