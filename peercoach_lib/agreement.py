@@ -871,8 +871,11 @@ def save(
             agreement.replace(session_count=max(active, 1), updated_by=by), by=by, also=moves
         )
         before = existing[0] if existing else None
-        entry_changed = before is not None and any(
-            getattr(before, name) != getattr(agreement, name) for name in CALENDAR_FIELDS
+        entry_changed = before is not None and (
+            any(getattr(before, name) != getattr(agreement, name) for name in CALENDAR_FIELDS)
+            # Proposed or agreed (TENTATIVE or CONFIRMED): a calendar takes the change only
+            # with a higher SEQUENCE.
+            or before.in_force != agreement.in_force
         )
         saved = []
         for booking in bookings:

@@ -7,7 +7,7 @@ the partnership and the session, so downloading the file again updates the entri
 calendar instead of adding copies; a moved session carries a higher SEQUENCE, a cancelled one
 (or one logged as rescheduled) STATUS:CANCELLED. Until both partners have affirmed the agreement,
 the sessions are STATUS:TENTATIVE (proposed, not yet agreed); the file downloaded again once it
-is in force confirms them (a newer DTSTAMP; a change of status alone needs no higher SEQUENCE).
+is in force confirms them (each entry's SEQUENCE rises, so calendars take the change).
 """
 
 from __future__ import annotations
