@@ -21,6 +21,7 @@ from peercoach_lib.config import data_dir
 from peercoach_lib.model import LsiAssessment
 from peercoach_lib.model.base import Record
 from peercoach_lib.store import Store
+from peercoach_lib.wording import listed
 
 AREAS_FILE = "lsi_areas.json"
 FOCUS_COUNT = 3
@@ -172,7 +173,7 @@ def areas_differ(before: LsiAssessment, after: LsiAssessment) -> str:
     new = [name for key, name in second.items() if key not in first]
     gone = [name for key, name in first.items() if key not in second]
     return "; ".join(
-        f"{word}: {listing(names)}"
+        f"{word}: {listed(names)}"
         for word, names in (("new", new), ("no longer asked", gone))
         if names
     )
@@ -201,17 +202,12 @@ def save(store: Store, assessment: LsiAssessment) -> tuple[LsiAssessment, LsiAss
 # -- what the charts show, in words (their alt text) ---------------------------------------------
 
 
-def listing(names: list[str]) -> str:
-    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def describe_wheel(assessment: LsiAssessment) -> str:
     """The wheel in one sentence: the index, and the most and least satisfying areas."""
     table = frame(assessment)
     top, bottom = table["satisfaction"].max(), table["satisfaction"].min()
-    most = listing(list(table.loc[table["satisfaction"] == top, "area"]))
-    least = listing(list(table.loc[table["satisfaction"] == bottom, "area"]))
+    most = listed(list(table.loc[table["satisfaction"] == top, "area"]))
+    least = listed(list(table.loc[table["satisfaction"] == bottom, "area"]))
     if top == bottom:
         return (
             f"Life satisfaction wheel of {len(table)} areas, index {index(assessment):.0f} of "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from peercoach_lib import change_plan, dates, lsi, sessions
+from peercoach_lib import change_plan, dates, lsi, sessions, wording
 from peercoach_lib.model import (
     Agreement,
     ChangePlan,
@@ -322,7 +322,7 @@ def read_cadence(p: Progress) -> str:
         f"{p.cancelled} cancelled" if p.cancelled else "",
     ]
     left_out = [s for s in left_out if s]
-    aside = lsi.listing(left_out) if left_out else ""
+    aside = wording.listed(left_out)
     if p.planned:
         held = (
             f"You held {p.held} of {p.planned} planned sessions so far"

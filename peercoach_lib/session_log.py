@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peercoach_lib import dates, drafts, merging, prep
+from peercoach_lib import dates, drafts, merging, prep, wording
 from peercoach_lib.errors import ConflictError, FieldError, ValidationError
 from peercoach_lib.model import (
     ChangePlan,
@@ -319,8 +319,8 @@ def save(store: Store, person_id: int, entry: SessionEntry) -> Session:
                             "status",
                             "Status",
                             f"{name} logged this session as held, with their "
-                            f"{_and(logged)}: it stays held unless {name} changes their log "
-                            "(talk it over with them first)",
+                            f"{wording.listed(logged)}: it stays held unless {name} changes "
+                            "their log (talk it over with them first)",
                         )
                     ],
                 )
@@ -476,10 +476,6 @@ def unlogged_before(store: Store, session: Session, *, today: dt.date) -> list[S
         ),
         key=lambda s: s.scheduled_on,
     )
-
-
-def _and(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def replacement(store: Store | Transaction, session_id: int) -> Session | None:

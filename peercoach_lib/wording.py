@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _SENTENCE_END = re.compile(r"[.!?]+\s+(?!\d)\S")
 #: Abbreviations whose full stop ends no sentence ("since Oct. 1").
@@ -11,6 +12,12 @@ _ABBREVIATION = re.compile(
     r"\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mrs?|ms|dr|st|e\.g|i\.e|etc|vs|approx)\.",
     re.IGNORECASE,
 )
+
+
+def listed(items: Iterable[str]) -> str:
+    """Items as a sentence lists them: "A", "A and B", "A, B and C" ("" for none)."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def isolated(name: str) -> str:

@@ -12,7 +12,7 @@ import ipywidgets as widgets
 
 from peercoach_lib import agreement as ag
 from peercoach_lib import change_plan as cp
-from peercoach_lib import dates, documents, drafts, gas, lsi, merging, partnerships
+from peercoach_lib import dates, documents, drafts, gas, lsi, merging, partnerships, wording
 from peercoach_lib.apps import context, forms, runtime
 from peercoach_lib.errors import ConfigurationError, ValidationError
 from peercoach_lib.model import (
@@ -404,7 +404,7 @@ class ChangePlanApp(widgets.VBox):
             others = self.focus[1:]
             said.append(
                 f"A plan serves one life area: this one is for {html.escape(self.focus[0])}. "
-                + html.escape(lsi.listing(others))
+                + html.escape(wording.listed(others))
                 + (" can have one of its own" if len(others) == 1 else " can each have one")
                 + ": save this plan, then choose “Start a new plan…” under Plan."
             )
@@ -518,7 +518,8 @@ class ChangePlanApp(widgets.VBox):
             change=change,
             lsi_area=area,
             why_it_matters=(
-                f"My Lifestyle Satisfaction Index suggested focusing on {lsi.listing(self.focus)}."
+                "My Lifestyle Satisfaction Index suggested focusing on "
+                f"{wording.listed(self.focus)}."
                 if self.focus
                 else ""
             ),

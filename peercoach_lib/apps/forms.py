@@ -27,6 +27,7 @@ from ipywidgets.widgets.widget_description import DescriptionWidget
 from peercoach_lib import dates, drafts
 from peercoach_lib.apps import runtime
 from peercoach_lib.errors import ValidationError, storage_problem
+from peercoach_lib.wording import listed
 
 log = logging.getLogger(__name__)
 
@@ -988,12 +989,6 @@ def _needs(names: list[str]) -> str:
         subject = listed(unique)
     verb = "needs" if len(names) == 1 else "need"
     return f"{subject} {verb} attention (marked Error)"
-
-
-def listed(items: Iterable[str]) -> str:
-    """Items as a sentence lists them: "A", "A and B", "A, B and C"."""
-    items = list(items)
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def named_fields(labels: Iterable[str]) -> str:
