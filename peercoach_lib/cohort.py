@@ -833,9 +833,7 @@ def week_grid(
         "missed": 4,
         "held": 5,
     }
-    status = rows["status"].astype(str)
-    past = day.dt.date < today
-    rows["status"] = status.mask(status.eq("scheduled") & past, "not logged").replace(
+    rows["status"] = sessions.with_not_logged(rows["status"], day, today).replace(
         {"scheduled": "booked"}
     )
     rows.loc[rows["later"], "status"] = "booked"

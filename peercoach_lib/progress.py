@@ -163,12 +163,7 @@ def load(
     not_rebooked = sum(sessions.booked_instead(mine, int(s)) is None for s in put_off)
     # A booked day gone by that nobody logged is "not logged", as the dashboard has it: not
     # still to come ("scheduled").
-    gone_by = pd.to_datetime(mine["scheduled_on"]) < sessions_as_of
-    status = (
-        mine["status"]
-        .astype(str)
-        .where(~(gone_by & (mine["status"].astype(str) == "scheduled")), "not logged")
-    )
+    status = sessions.with_not_logged(mine["status"], mine["scheduled_on"], sessions_as_of.date())
     timeline = (
         mine.assign(date=mine["held_on"].fillna(mine["scheduled_on"]), status=status)[
             ["date", "status", "planned"]

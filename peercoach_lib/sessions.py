@@ -14,6 +14,7 @@ access, so that the same code serves one person's progress and a whole cohort.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -172,3 +173,12 @@ def booked_instead(frame: pd.DataFrame, session_id: int) -> int | None:
     if found is None or str(found["status"]) == "cancelled":
         return None
     return int(found["id"])
+
+
+def with_not_logged(status: pd.Series, day: pd.Series, today: dt.date) -> pd.Series:
+    """Sessions' ``status`` (as text) with a booked day gone by that nobody logged, "scheduled"
+    before ``today``, told as "not logged": it is not still to come (the dashboard's grid and
+    My progress say so alike)."""
+    status = status.astype(str)
+    past = pd.to_datetime(day) < pd.Timestamp(today)
+    return status.mask(status.eq("scheduled") & past, "not logged")
