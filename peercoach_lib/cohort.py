@@ -979,7 +979,8 @@ def track_flags(store: Store, view: CohortView, *, on: dt.date | None = None) ->
                 if after is not None:
                     before = max((d for d in days if d < after), default=None)
                     start = before or pair["started_on"].date()
-                    overdue = start + dt.timedelta(days=_allowance(pair, view) + 1)
+                    allowance = _allowance(pair, view.cohort.settings)
+                    overdue = start + dt.timedelta(days=allowance + 1)
                     if overdue < after:
                         tx.save(
                             episode.replace(
@@ -1025,33 +1026,33 @@ def track_flags(store: Store, view: CohortView, *, on: dt.date | None = None) ->
 
 
 def _held_days(tx, pair_ids: list[int], on: dt.date) -> dict[int, list[dt.date]]:
-    """The days each of ``pair_ids`` held a session, up to ``on``, in order (one query)."""
-    if not pair_ids:
-        return {}
+    """The days each of ``pair_ids`` held a session, up to ``on``, in order (a query for each
+    500 pairs: a database takes so many values in one)."""
     table = schema.sessions
-    rows = tx.connection.execute(
-        sa.select(table.c.partnership_id, table.c.held_on)
-        .where(
-            table.c.partnership_id.in_(pair_ids),
-            table.c.status == "held",
-            table.c.held_on <= on,
-        )
-        .order_by(table.c.partnership_id, table.c.held_on)
-    )
     days: dict[int, list[dt.date]] = {}
-    for pair_id, held_on in rows:
-        days.setdefault(int(pair_id), []).append(held_on)
+    for chunk in range(0, len(pair_ids), 500):
+        rows = tx.connection.execute(
+            sa.select(table.c.partnership_id, table.c.held_on)
+            .where(
+                table.c.partnership_id.in_(pair_ids[chunk : chunk + 500]),
+                table.c.status == "held",
+                table.c.held_on <= on,
+            )
+            .order_by(table.c.partnership_id, table.c.held_on)
+        )
+        for pair_id, held_on in rows:
+            days.setdefault(int(pair_id), []).append(held_on)
     return days
 
 
-def _allowance(pair: pd.Series, view: CohortView) -> int:
+def _allowance(pair: pd.Series, settings: CohortSettings) -> int:
     """Days a pair may go without a session before it is lapsing (the rule's own line)."""
-    return int(np.ceil(view.cohort.settings.lapse_factor * pair["interval_days"]))
+    return int(np.ceil(settings.lapse_factor * pair["interval_days"]))
 
 
 def _raised_on(pair: pd.Series, rule: str, settings: CohortSettings, on: dt.date) -> dt.date:
     if rule == FlagRule.LAPSING.value and pair["days_since_last"] > 0:
-        allowance = int(np.ceil(settings.lapse_factor * pair["interval_days"]))
+        allowance = _allowance(pair, settings)
         since = on - dt.timedelta(days=int(pair["days_since_last"]))
         overdue = since + dt.timedelta(days=allowance + 1)
         return min(max(overdue, pair["started_on"].date()), on)
