@@ -1474,6 +1474,8 @@ class AgreementApp(widgets.VBox):
             agreement = Agreement.model_validate(self.values())
         except ValidationError as exc:
             findings.errors.update(exc.messages())
+        if "time_zone" in findings.errors:  # as every time zone box on the pages says it
+            findings.errors["time_zone"] = forms.NO_TIME_ZONE
         # A goal's problem says which goal ("goal 3 (“Run a …”): must be at most 500
         # characters"): the box holds them all.
         lines = self._goal_lines()
