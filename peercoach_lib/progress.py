@@ -158,7 +158,7 @@ def load(
     # A booking made in place of a session put off, cancelled since, is that session's new
     # day taken away: said with it (put off with no new day), not as a cancelled session too.
     taken_away = mine["replaces_id"].notna() & (status_ == "cancelled")
-    left_out = mine.loc[due & ~taken_away, "status"].astype(str).value_counts()
+    left_out = status_[due & ~taken_away].value_counts()
     put_off = mine.loc[due & (status_ == "rescheduled"), "id"]
     not_rebooked = sum(sessions.booked_instead(mine, int(s)) is None for s in put_off)
     # A booked day gone by that nobody logged is "not logged", as the dashboard has it: not
