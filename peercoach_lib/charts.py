@@ -7,6 +7,7 @@ forms of colour blindness; every value that a colour shows is also written as a 
 from __future__ import annotations
 
 import io
+import math
 import re
 import textwrap
 
@@ -649,6 +650,35 @@ def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
     return ax.figure
 
 
+#: What each measure of ``cohort.SPREAD`` can be, in the unit its panel shows: ticks stay
+#: within it (no "101%" beside pairs who all kept every commitment).
+_SPREAD_BOUNDS = {
+    "follow_through": (0, 100),
+    "minute_balance": (0, 50),
+    "check_mean": (0, 40),
+}
+
+_ANY = (-math.inf, math.inf)
+
+#: The narrowest range a spread panel shows, in its unit: pairs close together are shown close
+#: together on a scale of whole numbers, not spread across ticks of 66.25%, 66.50%, ...
+_SPREAD_MIN_SPAN = 4
+
+
+def _spread_range(values: pd.Series, bounds: tuple[float, float]) -> tuple[float, float] | None:
+    """The range to bin ``values`` over when they lie closer together than
+    :data:`_SPREAD_MIN_SPAN` (about their middle, within ``bounds`` or as far as they reach),
+    or None to leave it to the histogram."""
+    low, high = float(values.min()), float(values.max())
+    if high - low >= _SPREAD_MIN_SPAN:
+        return None
+    floor, ceiling = min(bounds[0], low), max(bounds[1], high)
+    middle = (low + high) / 2
+    left, right = middle - _SPREAD_MIN_SPAN / 2, middle + _SPREAD_MIN_SPAN / 2
+    shift = max(floor - left, 0) - max(right - ceiling, 0)
+    return left + shift, right + shift
+
+
 def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None) -> Figure:
     """How the pairs spread on each measure of ``cohort.SPREAD``; a measure of too few people
     shows a note instead."""
@@ -665,9 +695,10 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         ax.spines[["top", "right"]].set_visible(False)
         values = (pairs[column].dropna() * scale) if shown.get(column) else pd.Series(dtype=float)
         bins = min(20, max(5, len(values) // 3))
+        span = None if values.empty else _spread_range(values, _SPREAD_BOUNDS.get(column, _ANY))
         if column in cohort.PEOPLES_ANSWERS and not values.empty:
             # People's own answers: no bar may stand for one or two pairs.
-            bins = cohort.grouped_bins(values)
+            bins = cohort.grouped_bins(values, span=span)
             if bins is None:
                 values = pd.Series(dtype=float)
         if values.empty:
@@ -691,11 +722,14 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         ax.hist(
             values,
             bins=bins,
+            range=None if isinstance(bins, np.ndarray) else span,
             color=OKABE_ITO["blue"],
             edgecolor="white",
             gid=f"hist-{column}",
         )
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole pairs
+        # Whole numbers, as the panel says its median (no ticks of 66.25%, 66.50%, ...).
+        ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         if unit == "%":  # ticks in the unit the panel's median is said in (49.5%, not 49.50)
             ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}%"))
         if column in cohort.PEOPLES_ANSWERS and len(bins) == 2:

@@ -906,18 +906,21 @@ def describe_grid(grid: pd.DataFrame, labels: list[str], *, by_name: bool = Fals
     return said
 
 
-def grouped_bins(values: pd.Series, *, most: int = 20) -> np.ndarray | None:
+def grouped_bins(
+    values: pd.Series, *, most: int = 20, span: tuple[float, float] | None = None
+) -> np.ndarray | None:
     """Bin edges for a histogram of ``values`` whose every bar holds at least
-    :data:`MIN_GROUP` of them (as many equal bins as allow that, up to ``most``), so that no
-    bar stands for one or two pairs; None when even one bar of them all would be too few."""
+    :data:`MIN_GROUP` of them (as many equal bins as allow that, up to ``most``, over ``span``
+    or the values' own range), so that no bar stands for one or two pairs; None when even one
+    bar of them all would be too few."""
     values = values.dropna().to_numpy(dtype=float)
     if len(values) < MIN_GROUP:
         return None
     for bins in range(most, 1, -1):
-        counts, edges = np.histogram(values, bins=bins)
+        counts, edges = np.histogram(values, bins=bins, range=span)
         if counts[counts > 0].min() >= MIN_GROUP:
             return edges
-    return np.histogram_bin_edges(values, bins=1)  # one bar of them all
+    return np.histogram_bin_edges(values, bins=1, range=span)  # one bar of them all
 
 
 def describe_spread(pairs: pd.DataFrame, shown: dict[str, bool], titles: dict[str, str]) -> str:

@@ -184,6 +184,33 @@ def test_the_spread_has_a_panel_per_measure_counts_whole_pairs_and_hides_small_g
     assert [t.get_text() for t in panels[4].texts] == ["too few to show"]
 
 
+def test_pairs_close_together_are_ticked_at_whole_numbers_within_the_scale():
+    """Near-equal pairs ticked 66.25%, 66.50%, ... where the page says 66%; pairs who all kept
+    every commitment must not be ticked at 101%."""
+    shown = dict.fromkeys(cohort.SPREAD, True)
+    close = pd.DataFrame({column: [0.6625, 0.665, 0.6675] for column in cohort.SPREAD})
+    close["minute_balance"] = [0.4625, 0.465, 0.4675]  # at most half of the minutes
+    close["check_mean"] = [30.1, 30.2, 30.3]
+    full = pd.DataFrame({column: [1.0] * 4 for column in cohort.SPREAD})
+    full["minute_balance"] = [0.5] * 4  # even shares: the most the measure can be
+    full["check_mean"] = [40.0] * 4
+    for pairs in (close, full):
+        figure = charts.distributions(pairs, shown)
+        figure.canvas.draw()
+        for ax, (column, (_, scale, _)) in zip(figure.axes, cohort.SPREAD.items(), strict=False):
+            if not ax.get_visible() or not _bars(ax):
+                continue
+            left, right = ax.get_xlim()
+            ticks = [t for t in ax.get_xticks() if left <= t <= right]
+            assert len(ticks) >= 3, (column, ticks)
+            assert all(float(t).is_integer() for t in ticks), (column, ticks)
+            top = {"follow_through": 100, "minute_balance": 50, "check_mean": 40}.get(column)
+            if top is not None:
+                assert max(ticks) <= top, (column, ticks)
+            values = pairs[column] * scale
+            assert left <= values.min() and values.max() <= right  # every pair in view
+
+
 def test_no_bar_of_session_checks_stands_for_one_or_two_pairs():
     """A pair's check average is its partners' own answers: its bar, with a low-check flag
     beside the pair's name, would tell what they answered."""
