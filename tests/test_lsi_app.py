@@ -473,3 +473,34 @@ def test_a_day_between_two_saved_starts_from_the_one_before_it(store, pair, app)
     assert [row.satisfaction.value for row in app.rows] == SAT
     app.taken_on.value = TODAY + dt.timedelta(days=1)  # after both: the latest
     assert [row.satisfaction.value for row in app.rows] == later
+
+
+def test_an_importance_moved_keeps_the_charts_drawn_and_a_satisfaction_redraws_them(
+    store, pair, monkeypatch
+):
+    """The wheel and the comparison draw satisfaction alone: an importance moved brings new
+    words and numbers (its priority gap) but not a new picture, which took a kernel a good
+    part of a second each time, slider move after slider move."""
+    from peercoach_lib import charts
+
+    store.save(
+        model.LsiAssessment(
+            person_id=pair["alice"].id,
+            taken_on=dt.date(2026, 1, 5),
+            areas=[{"area": a, "satisfaction": 4} for a in lsi.load_areas()],
+        )
+    )
+    app = LsiApp(store, person_id=pair["alice"].id, today=TODAY)
+    app.rows[0].satisfaction.value = 7  # the comparison is shown
+    drawn = []
+    to_png = charts.to_png
+    monkeypatch.setattr(charts, "to_png", lambda figure: drawn.append(figure) or to_png(figure))
+    wheel, comparison = app.wheel.png, app.comparison.png
+    app.rows[1].importance.value = 10
+    assert drawn == []
+    assert (app.wheel.png, app.comparison.png) == (wheel, comparison)
+    gap = 10 - app.rows[1].satisfaction.value
+    assert f"<td>{gap}</td>" in app.wheel.table.value  # its numbers follow the move
+    app.rows[1].satisfaction.value = 9
+    assert len(drawn) == 2 and app.wheel.png != wheel and app.comparison.png != comparison
+    assert app.wheel.alt == lsi.describe_wheel(app._current())

@@ -15,7 +15,7 @@ import logging
 import re
 import sys
 import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from enum import StrEnum
 
 import ipywidgets as widgets
@@ -1251,12 +1251,15 @@ class ChartView(widgets.VBox):
         self.toggle.add_class("peercoach-disclosure")  # the page says it opens and closes
         self.table = widgets.HTML(layout=widgets.Layout(display="none"))
         self._pending: tuple | None = None
+        #: What the picture shown was drawn from (see :meth:`show_later`'s ``key``).
+        self._drawn_from: object = None
         super().__init__([self.image, widgets.HBox([self.draw_button, self.toggle]), self.table])
         self.toggle.observe(runtime.guarded(self._on_toggle), names="value")
         self.draw_button.on_click(runtime.guarded(lambda _button: self.draw()))
 
     def show(self, png: bytes, alt: str, table: pd.DataFrame | None = None) -> None:
         self._pending = None
+        self._drawn_from = None
         self.png, self.alt = png, alt
         encoded = base64.b64encode(png).decode("ascii")
         # In a narrow window the picture keeps a width its words can be read at, and its frame
@@ -1278,11 +1281,22 @@ class ChartView(widgets.VBox):
         table: pd.DataFrame | None = None,
         *,
         then: Callable[[bytes], None] | None = None,
+        key: Hashable | None = None,
     ) -> None:
         """Show the PNG that ``draw()`` makes, when the person reaches the chart (then call
         ``then(png)``). Drawn at once where no page script can ask for it (outside Voilà), and
-        once the chart has been drawn before: the person has seen it and expects it current."""
-        self._pending = (draw, alt, table, then)
+        once the chart has been drawn before: the person has seen it and expects it current.
+
+        ``key`` stands for what the picture is drawn from: a picture shown of the same key is
+        kept, with the new words and table (the LSI wheel when only an importance moved), and
+        not drawn again."""
+        if key is not None and self.png and self._pending is None and key == self._drawn_from:
+            self.show(self.png, alt, table)
+            self._drawn_from = key
+            if then is not None:
+                then(self.png)
+            return
+        self._pending = (draw, alt, table, then, key)
         if self.png or not runtime.served():
             self.draw()
             return
@@ -1295,9 +1309,10 @@ class ChartView(widgets.VBox):
         """Draw the chart asked for by :meth:`show_later`, if it is still to be drawn."""
         if self._pending is None:
             return
-        draw, alt, table, then = self._pending
+        draw, alt, table, then, key = self._pending
         png = draw()
         self.show(png, alt, table)
+        self._drawn_from = key
         if then is not None:
             then(png)
 

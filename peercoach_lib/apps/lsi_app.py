@@ -426,6 +426,7 @@ class LsiApp(widgets.VBox):
             lambda: runtime.charts().to_png(runtime.charts().lsi_wheel(current)),
             lsi.describe_wheel(current),
             lsi.frame(current).rename(columns={"gap": "priority gap"}),
+            key=_satisfaction(current),  # not drawn again as an importance moves
         )
         earlier = self._earlier()
         if earlier is not None and not self._as_left():
@@ -434,6 +435,7 @@ class LsiApp(widgets.VBox):
                 lambda: runtime.charts().to_png(runtime.charts().lsi_comparison(earlier, now)),
                 lsi.describe_comparison(earlier, now),
                 _comparison_numbers(earlier, now),
+                key=(_satisfaction(earlier), _satisfaction(now)),
             )
 
     def _earlier(self) -> LsiAssessment | None:
@@ -557,6 +559,11 @@ class LsiApp(widgets.VBox):
             "<th style='text-align:left'>Suggested focus</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
+
+
+def _satisfaction(assessment: LsiAssessment) -> tuple:
+    """What the LSI's charts draw of an assessment: its day, and each area's satisfaction."""
+    return assessment.taken_on, tuple((a.area, a.satisfaction) for a in assessment.areas)
 
 
 def _comparison_numbers(earlier: LsiAssessment, now: LsiAssessment) -> pd.DataFrame:
