@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from peercoach_lib import __version__
+from peercoach_lib import __version__, wording
 from peercoach_lib.config import DB_VARIABLE, describe
 from peercoach_lib.errors import (
     ConfigurationError,
@@ -549,7 +549,7 @@ def _people(store, args) -> int:
             p.sign_in or p.email or "-",
             partnership(p.id),
         )
-        for p in store.find(Person, order_by="name", **where)
+        for p in sorted(store.find(Person, **where), key=lambda p: wording.name_key(p.name))
         if p.forgotten_at is None
     ]
     header = ("id", "name", "role", "cohort", "signs in as", "partnership")

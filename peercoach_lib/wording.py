@@ -20,6 +20,32 @@ def listed(items: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
+#: Letters that Unicode does not take apart into a letter and a mark, as people alphabetize
+#: them: "Łukasz" among the Ls, "Øyvind" among the Os.
+_OWN_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "\u0131": "i",  # dotless i
+        "ŀ": "l",
+        "þ": "th",
+        "æ": "ae",
+        "œ": "oe",
+    }
+)
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """A key that puts names in the order people look for them in a list: letters whatever
+    their case and accents ("émile" and "Émile" beside "Emma", "Łukasz" among the Ls; a
+    database or a plain sort puts every lower-case or accented name after "Zoë")."""
+    folded = unicodedata.normalize("NFKD", name.casefold()).translate(_OWN_LETTERS)
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)), name
+
+
 def isolated(name: str) -> str:
     """A name written right to left set apart from the text around it (Unicode's first-strong
     isolate), so that in a line of plain text (a chooser's option) the words and numbers

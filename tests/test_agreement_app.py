@@ -1907,3 +1907,23 @@ def test_an_error_from_create_stays_while_the_people_are_chosen(store, pair):
     creator.second_name.value = "Someone"
     assert "choose the date the partnership starts" in creator.started.message.value
     assert "cannot be empty" in creator.first_name.message.value
+
+
+def test_people_and_cohorts_are_listed_as_people_alphabetize_them(store, pair):
+    """A database sorts every lower-case or accented name after "Zoë": a facilitator looking
+    for Émile or Łukasz among the Es and Ls did not find them there."""
+    cohort = pair["cohort"]
+    for name in ("Zoë Adams", "Łukasz Nowak", "émile Roy", "Emma Stone", "Lars Berg"):
+        store.save(model.Person(name=name, cohort_id=cohort.id))
+    store.save(model.Cohort(name="Été cohort", facilitator_id=pair["fay"].id))
+    store.save(model.Cohort(name="Zeta cohort", facilitator_id=pair["fay"].id))
+    app = AgreementApp(store, today=TODAY)
+    names = [label for label, value in app.new.first.control.options if isinstance(value, int)]
+    assert names == [
+        "Alice", "Bob", "émile Roy", "Emma Stone", "Lars Berg", "Łukasz Nowak", "Zoë Adams"
+    ]  # fmt: skip
+    cohorts = [label for label, value in app.new.cohort.control.options if value is not None]
+    assert cohorts.index("Été cohort") < cohorts.index("Zeta cohort")
+    i_am = forms.dropdown("I am", "person_id", [])
+    forms.offer_participants(i_am, store, None)
+    assert [label for label, value in i_am.control.options if value is not None] == names

@@ -411,3 +411,14 @@ def test_a_read_only_workbook_is_said_in_a_line_not_a_traceback(db, tmp_path, mo
     assert cli.main(["info"]) == 0
     with Store(f"sqlite:///{file}") as store:
         assert store.is_empty()
+
+
+def test_people_are_listed_in_alphabetical_order(db, capsys):
+    with Store(db) as store:
+        for name in ("Zoë Adams", "Łukasz Nowak", "émile Roy", "Emma Stone", "Lars Berg"):
+            store.save(model.Person(name=name))
+    assert cli.main(["people"]) == 0
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert [line.split("  ")[1].strip() for line in lines] == [
+        "émile Roy", "Emma Stone", "Lars Berg", "Łukasz Nowak", "Zoë Adams"
+    ]  # fmt: skip

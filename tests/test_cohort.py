@@ -1147,3 +1147,24 @@ def test_a_low_check_flag_is_not_named_on_the_conversation_page_sent_to_the_pair
     for flag, href in links.items():
         assert ("prompted=" in href) is ("Low session check" not in flag), (flag, href)
     assert "low session check" not in conversation_app.PROMPTS
+
+
+def test_the_pairing_list_and_the_grid_by_name_are_in_alphabetical_order(store):
+    c = store.save(model.Cohort(name="Spring"))
+    people = {
+        n: store.save(model.Person(name=n, cohort_id=c.id))
+        for n in ("Zoë", "Łukasz", "émile", "Emma", "Lars", "adam")
+    }
+    for a, b in (("Zoë", "adam"), ("Łukasz", "Lars")):
+        store.save(
+            model.Partnership(
+                cohort_id=c.id, person_a_id=people[a].id, person_b_id=people[b].id, started_on=START
+            )
+        )
+    app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    listed = [label.split(" (")[0] for label, v in app.pair_person.control.options if v]
+    # Those without a partner first, then those with one: each in alphabetical order.
+    assert listed == ["émile", "Emma", "adam", "Lars", "Łukasz", "Zoë"]
+    app.sort.value = "name"
+    table = app.grid_image.table.value
+    assert table.index("Łukasz &amp; Lars") < table.index("Zoë &amp; adam")

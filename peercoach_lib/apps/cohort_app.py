@@ -162,7 +162,9 @@ class CohortDashboardApp(widgets.VBox):
             self.body,
         ]
 
-        cohorts = self.viewer.cohorts(self.store.find(Cohort, order_by="name"))
+        cohorts = self.viewer.cohorts(
+            sorted(self.store.find(Cohort), key=lambda c: wording.name_key(c.name))
+        )
         if self.viewer.signed_in and not cohorts:
             self.children = [forms.stylesheet(), widgets.HTML(no_cohort(self.viewer))]
             return
@@ -391,7 +393,9 @@ class CohortDashboardApp(widgets.VBox):
             return
         pairs = self.view.pairs
         if self.sort.value == "name":
-            pairs = pairs.assign(label=pairs["pair"].map(self.names)).sort_values("label")
+            pairs = pairs.assign(label=pairs["pair"].map(self.names)).sort_values(
+                "label", key=lambda labels: labels.map(wording.name_key)
+            )
         shown = pairs.head(SHOWN_PAIRS)
         every_pair = self.store.find(Partnership, cohort_id=self.chooser.value)
         later, later_said = self._starting_later(every_pair)
@@ -663,15 +667,14 @@ class CohortDashboardApp(widgets.VBox):
         facilitator's page reads nothing else about a person."""
         persons = schema.persons
         with self.store.reading() as tx:
-            return tx.connection.execute(
-                sa.select(persons.c.id, persons.c.name)
-                .where(
+            rows = tx.connection.execute(
+                sa.select(persons.c.id, persons.c.name).where(
                     persons.c.cohort_id == self.chooser.value,
                     persons.c.role == Role.PARTICIPANT.value,
                     persons.c.forgotten_at.is_(None),
                 )
-                .order_by(persons.c.name)
             ).all()
+        return sorted(rows, key=lambda row: wording.name_key(row.name))
 
     def _offer_pairing(self) -> None:
         cohort_id = self.chooser.value

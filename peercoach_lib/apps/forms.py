@@ -24,7 +24,7 @@ import pydantic
 import traitlets
 from ipywidgets.widgets.widget_description import DescriptionWidget
 
-from peercoach_lib import dates, drafts
+from peercoach_lib import dates, drafts, wording
 from peercoach_lib.apps import runtime
 from peercoach_lib.errors import ValidationError, storage_problem
 from peercoach_lib.wording import listed
@@ -1920,9 +1920,10 @@ def offer_participants(field: Field, store, chosen: int | None) -> None:
         field.control.options = [(me.name, me.id)]
         field.value = me.id
         return
-    people = [
-        p for p in store.find(Person, role="participant", order_by="name") if p.forgotten_at is None
-    ]
+    people = sorted(
+        (p for p in store.find(Person, role="participant") if p.forgotten_at is None),
+        key=lambda p: wording.name_key(p.name),
+    )
     field.control.options = [("Choose who you are…", None), *((p.name, p.id) for p in people)]
     field.value = chosen if chosen in {p.id for p in people} else None
     if chosen is not None and field.value is None:
