@@ -964,21 +964,36 @@ def test_a_pair_is_judged_lapsing_by_the_interval_its_schedule_books(frequency):
     assert cohort.INTERVAL_DAYS[frequency.value] == frequency.interval_days == interval
 
 
-def test_long_names_are_cut_short_in_the_grid_each_on_its_own(store, known):
+def test_long_names_are_cut_short_on_the_grid_and_whole_in_its_words_and_table(
+    store, known, monkeypatch
+):
+    """The chart cuts long names (they would squeeze the grid); its alt text and table, which
+    a screen reader reads instead, cut them too, so its reader never heard them whole."""
+    from peercoach_lib import charts
+
     c, pairs = known
     long = "Maximiliane Alexandrina von Hohenzollern"
-    for person in (pairs["p1"].person_a_id, pairs["p2"].person_a_id):
-        store.save(store.get(model.Person, person).replace(name=long))
+    for q in pairs.values():  # every pair: whichever waited longest comes first
+        store.save(store.get(model.Person, q.person_a_id).replace(name=long))
+    drawn = []
+    heatmap = charts.week_heatmap
+    monkeypatch.setattr(
+        charts, "week_heatmap", lambda grid, labels: drawn.append(labels) or heatmap(grid, labels)
+    )
     app = CohortDashboardApp(store, cohort_id=c.id, today=END)
+    partners = [store.get(model.Person, pairs[p].person_b_id).name for p in ("p1", "p2")]
+    cut = cohort.shortened(long, cohort.GRID_NAME_CHARS)
+    (labels,) = drawn
+    # On the chart: cut, both partners named (the rows differ).
+    assert all(any(label.startswith(f"{cut} & {b} (") for label in labels) for b in partners)
+    assert not any(long in label for label in labels)
+    # In its words and its table: whole.
     table = app.grid_image.table.value
-    assert long not in table
-    shown = [
-        f"{cohort.shortened(long, cohort.GRID_NAME_CHARS)} &amp; "
-        f"{store.get(model.Person, pairs[p].person_b_id).name}"
-        for p in ("p1", "p2")
-    ]
-    assert all(row in table for row in shown)  # both partners named: the rows differ
-    assert long in str(app.names.values())  # whole everywhere else
+    assert all(f"{long} &amp; {b} (" in table for b in partners)
+    first = app.grid_image.alt.split("First row (longest since a held session): ")[1]
+    assert labels[0].startswith(cut)  # a pair of a long name waited longest
+    assert first.startswith(labels[0].replace(cut, long).split(" (")[0])
+    assert long in str(app.names.values())
 
 
 def test_the_spread_sentence_and_the_headline_round_a_median_alike():

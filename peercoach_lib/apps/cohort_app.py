@@ -419,22 +419,27 @@ class CohortDashboardApp(widgets.VBox):
             self.view.end,
             today=self.today,
         )
-        short = self._pair_labels(shown, most=cohort.GRID_NAME_CHARS, isolate=True)
-        labels = [
-            f"{short[int(pid)]} ({cohort.since_label(days, last, active)})"
-            for pid, days, last, active in zip(
-                shown["pair"],
-                shown["days_since_last"],
-                shown["last_held"],
-                shown["active"],
-                strict=True,
+        waits = [
+            cohort.since_label(days, last, active)
+            for days, last, active in zip(
+                shown["days_since_last"], shown["last_held"], shown["active"], strict=True
             )
+        ]
+        # Names cut short on the chart only (long ones would squeeze the grid): its words and
+        # table, which a screen reader reads, name the pairs in full.
+        short = self._pair_labels(shown, most=cohort.GRID_NAME_CHARS, isolate=True)
+        whole = self._pair_labels(shown, isolate=True)
+        drawn = [
+            f"{short[int(pid)]} ({wait})" for pid, wait in zip(shown["pair"], waits, strict=True)
+        ]
+        labels = [
+            f"{whole[int(pid)]} ({wait})" for pid, wait in zip(shown["pair"], waits, strict=True)
         ]
         table = grid.copy()
         table.columns = [dates.day_month(week) for week in table.columns]
         table.insert(0, "pair", labels)
         self.grid_image.show_later(
-            lambda: runtime.charts().to_png(runtime.charts().week_heatmap(grid, labels)),
+            lambda: runtime.charts().to_png(runtime.charts().week_heatmap(grid, drawn)),
             cohort.describe_grid(grid, labels, by_name=self.sort.value == "name"),
             table,
         )
