@@ -311,8 +311,9 @@ def _queries(
         reviewed_yet,
     )
 
-    # Coaching minutes each partner received over the pair's last four held sessions by the end:
-    # per pair, a walk back along the (pair, held day) index that stops after four sessions.
+    # Coaching minutes each partner received over the sessions held in the range (the pair's
+    # figure), and over the pair's last four held sessions by the end (the one-sided flag's):
+    # for those, per pair, a walk back along the (pair, held day) index that stops after four.
     recent_held = s.alias("recent_held")
     last_four = (
         sa.select(recent_held.c.id)
@@ -325,17 +326,36 @@ def _queries(
         .limit(4)
         .correlate(p)
     )
-    out["minutes"] = _frame(
-        connection,
-        sa.select(
-            p.c.id.label("pair"),
+
+    def received(suffix: str) -> tuple:
+        return (
             sa.func.sum(sa.case((h.c.client_id == p.c.person_a_id, h.c.minutes), else_=0)).label(
-                "minutes_a"
+                f"minutes_a{suffix}"
             ),
             sa.func.sum(sa.case((h.c.client_id == p.c.person_b_id, h.c.minutes), else_=0)).label(
-                "minutes_b"
+                f"minutes_b{suffix}"
             ),
         )
+
+    out["minutes"] = _frame(
+        connection,
+        sa.select(p.c.id.label("pair"), *received(""))
+        .select_from(
+            p.join(
+                s,
+                sa.and_(
+                    s.c.partnership_id == p.c.id,
+                    s.c.status == "held",
+                    s.c.held_on.between(start, end),
+                ),
+            ).join(h, h.c.session_id == s.c.id)
+        )
+        .where(p.c.cohort_id == cohort_id)
+        .group_by(p.c.id),
+    )
+    out["minutes_recent"] = _frame(
+        connection,
+        sa.select(p.c.id.label("pair"), *received("_recent"))
         # The pair condition too: without it PostgreSQL runs the walk for every session. As
         # "+ 0", so that SQLite still walks once per pair rather than once per session.
         .select_from(
@@ -517,7 +537,14 @@ def _pairs(
     frames: dict[str, pd.DataFrame], start: dt.date, end: dt.date, settings: CohortSettings
 ) -> pd.DataFrame:
     pairs = frames["pairs"].copy()
-    for name in ("sessions", "missed_in_a_row", "commitments", "minutes", "checks"):
+    for name in (
+        "sessions",
+        "missed_in_a_row",
+        "commitments",
+        "minutes",
+        "minutes_recent",
+        "checks",
+    ):
         pairs = pairs.merge(frames[name], on="pair", how="left")
     counts = [
         "held",
@@ -534,6 +561,8 @@ def _pairs(
         "not_done_recent",
         "minutes_a",
         "minutes_b",
+        "minutes_a_recent",
+        "minutes_b_recent",
         "checks",
         "check_total_sum",
         "flagged_checks",
@@ -555,10 +584,9 @@ def _pairs(
     pairs["follow_through_recent"] = (
         pairs["done_recent"] + 0.5 * pairs["partly_recent"]
     ) / recent.replace(0, np.nan)
-    minutes = pairs["minutes_a"] + pairs["minutes_b"]
-    pairs["minute_balance"] = np.minimum(pairs["minutes_a"], pairs["minutes_b"]) / minutes.replace(
-        0, np.nan
-    )
+    for suffix in ("", "_recent"):  # the range's, and the last four sessions' (the flag's)
+        a, b = pairs[f"minutes_a{suffix}"], pairs[f"minutes_b{suffix}"]
+        pairs[f"minute_balance{suffix}"] = np.minimum(a, b) / (a + b).replace(0, np.nan)
     pairs["check_mean"] = pairs["check_total_sum"] / pairs["checks"].replace(0, np.nan)
 
     # GAS and LSI change per partner in each pair, then the pair's mean (what the facilitator
@@ -651,14 +679,14 @@ def find_flags(
             }
         )
     )
-    one_sided = active[active["minute_balance"] < ONE_SIDED_SHARE]
+    one_sided = active[active["minute_balance_recent"] < ONE_SIDED_SHARE]
     rows.append(
         pd.DataFrame(
             {
                 "pair": one_sided["pair"],
                 "rule": FlagRule.ONE_SIDED.value,
                 "numbers": "one partner received "
-                + (one_sided["minute_balance"] * 100).round().astype(int).astype(str)
+                + (one_sided["minute_balance_recent"] * 100).round().astype(int).astype(str)
                 + "% of the coaching minutes over the last four sessions",
                 "action": ACTION + " about sharing the time",
             }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import matplotlib.colors
 import matplotlib.dates as mdates
@@ -209,6 +210,26 @@ def test_pairs_close_together_are_ticked_at_whole_numbers_within_the_scale():
                 assert max(ticks) <= top, (column, ticks)
             values = pairs[column] * scale
             assert left <= values.min() and values.max() <= right  # every pair in view
+
+
+@pytest.mark.parametrize("low, high", [(0.6, 0.92), (0.32, 0.96), (0.3, 0.48), (0.0, 1.0)])
+def test_the_spread_ticks_never_run_into_each_other(low, high):
+    """Whole-number ticks at every step read "60%64%68%72%..." as one run of text."""
+    values = [low + (high - low) * k / 12 for k in range(13)]
+    figure = charts.distributions(
+        pd.DataFrame(dict.fromkeys(cohort.SPREAD, values)), dict.fromkeys(cohort.SPREAD, True)
+    )
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    for ax in figure.axes:
+        boxes = sorted(
+            (t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()),
+            key=lambda box: box.x0,
+        )
+        gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(boxes)]
+        assert all(gap > 2 for gap in gaps), (ax.get_title(), gaps)
 
 
 def test_no_bar_of_session_checks_stands_for_one_or_two_pairs():

@@ -133,7 +133,12 @@ def test_per_pair_figures(store, known):
     assert not p4.active and p4.held == 1
 
 
-def test_the_minute_balance_is_of_the_last_four_held_days_and_low_sessions_count_once(store):
+def test_the_minute_balance_is_the_ranges_and_the_last_four_held_days_and_low_sessions_count_once(
+    store,
+):
+    """The pair's minute balance is of the sessions held in the range, beside its other
+    figures (it was the last four sessions' alone: a pair that ended months before a range
+    still showed one in its spread); the one-sided flag's is of the last four held by the end."""
     fay = store.save(model.Person(name="Fay", role="facilitator"))
     c = store.save(model.Cohort(name="Balance", facilitator_id=fay.id, starts_on=START))
     a, b = (store.save(model.Person(name=n, cohort_id=c.id)) for n in ("Ann", "Bo"))
@@ -186,9 +191,20 @@ def test_the_minute_balance_is_of_the_last_four_held_days_and_low_sessions_count
                 )
             )
     row = cohort.load(store, c.id, start=START, end=END).pairs.iloc[0]
-    assert (row.minutes_a, row.minutes_b, row.minute_balance) == (180, 180, 0.5)
+    assert (row.minutes_a_recent, row.minutes_b_recent, row.minute_balance_recent) == (
+        180,
+        180,
+        0.5,
+    )
+    # The range holds the six held by the end: two of them one-sided, one each way.
+    assert (row.minutes_a, row.minutes_b, row.minute_balance) == (190, 350, 190 / 540)
     assert (row.checks, row.flagged_checks) == (6, 3)
     assert (row.checked_sessions, row.low_check_sessions) == (3, 2)
+    # A range from the 20th holds three of them; one ending before any holds none.
+    late = cohort.load(store, c.id, start=D(2026, 3, 20), end=END).pairs.iloc[0]
+    assert (late.minutes_a, late.minutes_b, late.minute_balance) == (135, 135, 0.5)
+    early = cohort.load(store, c.id, start=START, end=D(2026, 3, 3)).pairs.iloc[0]
+    assert np.isnan(early.minute_balance) and np.isnan(early.minute_balance_recent)
 
 
 def test_each_flag_rule(store, known):

@@ -883,6 +883,7 @@ class CohortDashboardApp(widgets.VBox):
             "follow_through",
             "follow_through_recent",
             "minute_balance",
+            "minute_balance_recent",
             "checks",
             "flagged_checks",
             "checked_sessions",
