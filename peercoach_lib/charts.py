@@ -655,7 +655,6 @@ def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
 _SPREAD_BOUNDS = {
     "follow_through": (0, 100),
     "minute_balance": (0, 50),
-    "check_mean": (0, 40),
 }
 
 _ANY = (-math.inf, math.inf)
@@ -679,6 +678,15 @@ def _spread_range(values: pd.Series, bounds: tuple[float, float]) -> tuple[float
     return left + shift, right + shift
 
 
+def _from_to(edges, unit: str) -> str:
+    """What one bar of them all holds, by its edges: "28 to 38", or "at 37" (half a unit
+    either side of it: values that all round to 37)."""
+    low, high = edges
+    if float(low).is_integer():
+        return f"{int(low)} to {int(high)}{unit}"
+    return f"at {sessions.whole((low + high) / 2)}{unit}"
+
+
 def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None) -> Figure:
     """How the pairs spread on each measure of ``cohort.SPREAD``; a measure of too few people
     shows a note instead."""
@@ -698,7 +706,8 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         span = None if values.empty else _spread_range(values, _SPREAD_BOUNDS.get(column, _ANY))
         if column in cohort.PEOPLES_ANSWERS and not values.empty:
             # People's own answers: no bar may stand for one or two pairs.
-            bins = cohort.grouped_bins(values, span=span)
+            # Over the answers' own range: one bar of them all fills the panel, its words in it.
+            bins, span = cohort.grouped_bins(values), None
             if bins is None:
                 values = pd.Series(dtype=float)
         if values.empty:
@@ -722,7 +731,7 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         ax.hist(
             values,
             bins=bins,
-            range=None if isinstance(bins, np.ndarray) else span,
+            range=span,
             color=OKABE_ITO["blue"],
             edgecolor="white",
             gid=f"hist-{column}",
@@ -733,13 +742,18 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         if unit == "%":  # ticks in the unit the panel's median is said in (49.5%, not 49.50)
             ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}%"))
         if column in cohort.PEOPLES_ANSWERS and len(bins) == 2:
-            # One bar of them all says little on its own: what it holds, and why no finer.
+            # One bar of them all says little on its own: what it holds, and why no finer
+            # (answers all alike have no finer), ticked at the whole numbers it runs between.
+            ax.set_xticks(range(math.ceil(bins[0]), math.floor(bins[1]) + 1))
+            why = (
+                ""
+                if values.min() == values.max()
+                else f"\n(a narrower bar would\nhold fewer than {cohort.MIN_GROUP})"
+            )
             ax.text(
                 0.5,
                 0.45,
-                f"all {len(values)} pairs,\n{sessions.whole(values.min())} to "
-                f"{sessions.whole(values.max())}{unit}\n(a narrower bar would\nhold fewer "
-                f"than {cohort.MIN_GROUP})",
+                f"all {len(values)} pairs,\n{_from_to(bins, unit)}{why}",
                 transform=ax.transAxes,
                 ha="center",
                 va="center",

@@ -14,6 +14,7 @@ one count per pair.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -934,21 +935,26 @@ def describe_grid(grid: pd.DataFrame, labels: list[str], *, by_name: bool = Fals
     return said
 
 
-def grouped_bins(
-    values: pd.Series, *, most: int = 20, span: tuple[float, float] | None = None
-) -> np.ndarray | None:
+def grouped_bins(values: pd.Series, *, most: int = 20) -> np.ndarray | None:
     """Bin edges for a histogram of ``values`` whose every bar holds at least
-    :data:`MIN_GROUP` of them (as many equal bins as allow that, up to ``most``, over ``span``
-    or the values' own range), so that no bar stands for one or two pairs; None when even one
-    bar of them all would be too few."""
+    :data:`MIN_GROUP` of them (as many equal bins as allow that, up to ``most``), so that no
+    bar stands for one or two pairs; None when even one bar of them all would be too few.
+    One bar of them all (values all alike, say: not one filled bin of many, a sliver) runs
+    between the whole numbers around them, or half a unit either side of a whole number they
+    all round to."""
     values = values.dropna().to_numpy(dtype=float)
     if len(values) < MIN_GROUP:
         return None
     for bins in range(most, 1, -1):
-        counts, edges = np.histogram(values, bins=bins, range=span)
-        if counts[counts > 0].min() >= MIN_GROUP:
+        counts, edges = np.histogram(values, bins=bins)
+        filled = counts[counts > 0]
+        if len(filled) > 1 and filled.min() >= MIN_GROUP:
             return edges
-    return np.histogram_bin_edges(values, bins=1, range=span)  # one bar of them all
+    low, high = math.floor(values.min()), math.ceil(values.max())
+    if high - low < 1 or sessions.whole(values.min()) == sessions.whole(values.max()):
+        middle = sessions.whole(values.min())
+        return np.array([middle - 0.5, middle + 0.5])
+    return np.array([float(low), float(high)])
 
 
 def describe_spread(pairs: pd.DataFrame, shown: dict[str, bool], titles: dict[str, str]) -> str:
