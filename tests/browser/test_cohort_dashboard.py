@@ -209,6 +209,17 @@ def test_dashboard_figures_charts_flags_and_following_up(workbook, visit, demo_d
     end.blur()
     expect(figures).to_be_visible(timeout=KERNEL_MS)
     expect(figures).to_contain_text(held)
+    # A day the calendar lacks typed with the focus still in the box (as one that looks done):
+    # the figures go at once, and why is said as the typing stops, not only once it is left.
+    end.focus()
+    page.keyboard.type("02302026", delay=50)
+    expect(figures).to_be_hidden()
+    expect(page.locator(".peercoach-date-error")).to_be_visible()
+    assert end.evaluate("input => input.matches(':focus-within')")
+    end.fill(today.isoformat())
+    end.blur()
+    expect(figures).to_be_visible(timeout=KERNEL_MS)
+    expect(page.locator(".peercoach-date-error")).to_have_count(0)
     visit_.assert_clean()
 
 
