@@ -770,7 +770,7 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         ax.text(
             0.98 if on_right else 0.02,
             0.95,
-            f"median {sessions.whole(median)}{unit}",
+            f"median {cohort.median_text(column, median / scale)}",
             transform=ax.transAxes,
             ha="right" if on_right else "left",
             va="top",

@@ -14,6 +14,7 @@ one count per pair.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -734,6 +735,18 @@ def nothing_shown(pairs: pd.DataFrame, column: str) -> str:
     return TOO_FEW if raters in pairs and bool((pairs[raters] > 0).any()) else NO_CHANGE
 
 
+def median_text(column: str, value: float) -> str:
+    """A median across pairs of a measure of :data:`SPREAD` as the page says it, wherever it
+    is said (headline, chart, its words): "79%", "37.6", "+1.6", "0.0"; halves rounded up (a
+    median of 11.25 read "+11.2" in the headline and "11" on the chart)."""
+    if column in ("follow_through", "minute_balance"):
+        return sessions.percent(value)
+    tenths = sessions.whole(value * 10) / 10
+    if column == "check_mean":
+        return f"{tenths:.1f}"
+    return "0.0" if tenths == 0 else f"{tenths:+.1f}"  # a change
+
+
 def _median(
     values: pd.Series, people: int, fmt: Callable[[float], str], *, empty: str = NO_DATA
 ) -> str:
@@ -785,19 +798,21 @@ def headline(
         "Pairs active": f"{int((active['held'] > 0).sum())} of {len(active)}",
         "Sessions held / planned": _held_of_planned(pairs),
         "Median follow-through": _median(
-            pairs["follow_through"], made_of("follow_through"), sessions.percent
+            pairs["follow_through"],
+            made_of("follow_through"),
+            functools.partial(median_text, "follow_through"),
         ),
         "Sessions with a low check": share,
         "Median GAS T-score change": _median(
             pairs["gas_change"],
             made_of("gas_change"),
-            "{:+.1f}".format,
+            functools.partial(median_text, "gas_change"),
             empty=nothing_shown(pairs, "gas_change"),
         ),
         "Median LSI change": _median(
             pairs["lsi_change"],
             made_of("lsi_change"),
-            "{:+.1f}".format,
+            functools.partial(median_text, "lsi_change"),
             empty=nothing_shown(pairs, "lsi_change"),
         ),
     }
@@ -965,12 +980,8 @@ def describe_spread(pairs: pd.DataFrame, shown: dict[str, bool], titles: dict[st
         grouped = column not in PEOPLES_ANSWERS or grouped_bins(values) is not None
         if values.empty or not shown.get(column) or not grouped:
             parts.append(f"{title}: {nothing_shown(pairs, column) if values.empty else TOO_FEW}")
-        elif column in ("follow_through", "minute_balance"):
-            parts.append(f"{title}: median {sessions.percent(values.median())}")
-        elif column == "check_mean":
-            parts.append(f"{title}: median {values.median():.1f}")
-        else:  # a change
-            parts.append(f"{title}: median {values.median():+.1f}")
+        else:
+            parts.append(f"{title}: median {median_text(column, values.median())}")
     many = f"{len(pairs)} pairs" if len(pairs) != 1 else "1 pair"
     return f"How the {many} spread. " + "; ".join(parts) + "."
 

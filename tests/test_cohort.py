@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peercoach_lib import agreement, cohort, dates, model, partnerships
+from peercoach_lib import agreement, charts, cohort, dates, model, partnerships
 from peercoach_lib.apps import forms
 from peercoach_lib.apps.cohort_app import CohortDashboardApp
 from peercoach_lib.model import CommitmentStatus as CS
@@ -1017,6 +1017,36 @@ def test_the_spread_sentence_and_the_headline_round_a_median_alike():
     shown = {"follow_through": True, "minute_balance": True}
     said = cohort.describe_spread(pairs, shown, {"follow_through": "Follow-through"})
     assert "Follow-through: median 63%." in said
+
+
+@pytest.mark.parametrize(
+    "changes, said", [([11.0, 11.5], "+11.3"), ([1.6, 1.6, 1.6], "+1.6"), ([-0.04, 0.04], "0.0")]
+)
+def test_a_change_s_median_reads_alike_in_the_headline_the_chart_and_its_words(changes, said):
+    """The headline said "+1.6" beside a chart's "median 2", "+11.2" for a median of 11.25,
+    and "+0.0" for no change."""
+    pairs = pd.DataFrame(
+        {
+            "pair": range(len(changes)),
+            "active": True,
+            "held": 1,
+            **dict.fromkeys(("follow_through", "minute_balance", "check_mean"), float("nan")),
+            "gas_change": changes,
+            "lsi_change": changes,
+            "checked_sessions": 0,
+            "low_check_sessions": 0,
+            "planned": 1,
+            "held_planned": 1,
+            "held_unplanned": 0,
+        }
+    )
+    headline = cohort.headline(pairs, people=6)
+    assert headline["Median GAS T-score change"] == headline["Median LSI change"] == said
+    shown = dict.fromkeys(cohort.SPREAD, True)
+    words = cohort.describe_spread(pairs, shown, {"gas_change": "GAS T-score change"})
+    assert f"GAS T-score change: median {said}." in words
+    panel = charts.distributions(pairs, shown).axes[3]
+    assert [t.get_text() for t in panel.texts] == [f"median {said}"]
 
 
 def test_a_measure_is_made_of_the_people_who_rated_not_two_per_pair(store, known):
