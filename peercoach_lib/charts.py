@@ -744,7 +744,8 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         if column in cohort.PEOPLES_ANSWERS and len(bins) == 2:
             # One bar of them all says little on its own: what it holds, and why no finer
             # (answers all alike have no finer), ticked at the whole numbers it runs between.
-            ax.set_xticks(range(math.ceil(bins[0]), math.floor(bins[1]) + 1))
+            if bins[1] - bins[0] <= _SPREAD_MIN_SPAN:  # a narrow bar: not left to the locator
+                ax.set_xticks(range(math.ceil(bins[0]), math.floor(bins[1]) + 1))
             why = (
                 ""
                 if values.min() == values.max()
