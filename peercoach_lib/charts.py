@@ -655,6 +655,7 @@ def week_heatmap(grid, labels: list[str], *, ax: Axes | None = None) -> Figure:
 _SPREAD_BOUNDS = {
     "follow_through": (0, 100),
     "minute_balance": (0, 50),
+    "check_mean": (0, 40),
 }
 
 _ANY = (-math.inf, math.inf)
@@ -678,10 +679,12 @@ def _spread_range(values: pd.Series, bounds: tuple[float, float]) -> tuple[float
     return left + shift, right + shift
 
 
-def _from_to(edges, unit: str) -> str:
-    """What one bar of them all holds, by its edges: "28 to 38", or "at 37" (half a unit
-    either side of it: values that all round to 37)."""
+def _from_to(edges, values: pd.Series, unit: str) -> str:
+    """What one bar of them all holds: "28 to 38" (its edges), "at 37.5" (answers all alike,
+    as the median says them), or "at 37" (half a unit either side: answers that round to 37)."""
     low, high = edges
+    if values.min() == values.max():
+        return f"at {values.min():g}{unit}"
     if float(low).is_integer():
         return f"{int(low)} to {int(high)}{unit}"
     return f"at {sessions.whole((low + high) / 2)}{unit}"
@@ -703,13 +706,17 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         ax.spines[["top", "right"]].set_visible(False)
         values = (pairs[column].dropna() * scale) if shown.get(column) else pd.Series(dtype=float)
         bins = min(20, max(5, len(values) // 3))
+        widen = None
         span = None if values.empty else _spread_range(values, _SPREAD_BOUNDS.get(column, _ANY))
         if column in cohort.PEOPLES_ANSWERS and not values.empty:
-            # People's own answers: no bar may stand for one or two pairs.
-            # Over the answers' own range: one bar of them all fills the panel, its words in it.
-            bins, span = cohort.grouped_bins(values), None
+            # People's own answers: no bar may stand for one or two pairs, binned over their
+            # own range; one bar of them all fills the panel (its words in it), several close
+            # together are shown on the wider range (``widen``), as the other measures are.
+            bins, widen, span = cohort.grouped_bins(values), span, None
             if bins is None:
                 values = pd.Series(dtype=float)
+            elif len(bins) == 2:
+                widen = None
         if values.empty:
             ax.text(
                 0.5,
@@ -737,6 +744,8 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
             gid=f"hist-{column}",
         )
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole pairs
+        if column in cohort.PEOPLES_ANSWERS and widen is not None:
+            ax.set_xlim(widen)
         # Whole numbers, as the panel says its median (no ticks of 66.25%, 66.50%, ...).
         ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         if unit == "%":  # ticks in the unit the panel's median is said in (49.5%, not 49.50)
@@ -754,7 +763,7 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
             ax.text(
                 0.5,
                 0.45,
-                f"all {len(values)} pairs,\n{_from_to(bins, unit)}{why}",
+                f"all {len(values)} pairs,\n{_from_to(bins, values, unit)}{why}",
                 transform=ax.transAxes,
                 ha="center",
                 va="center",

@@ -549,7 +549,7 @@ def _people(store, args) -> int:
             p.sign_in or p.email or "-",
             partnership(p.id),
         )
-        for p in sorted(store.find(Person, **where), key=lambda p: wording.name_key(p.name))
+        for p in sorted(store.find(Person, **where), key=lambda p: wording.alphabetical(p.name))
         if p.forgotten_at is None
     ]
     header = ("id", "name", "role", "cohort", "signs in as", "partnership")

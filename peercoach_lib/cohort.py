@@ -929,7 +929,8 @@ def since_label(days: int, last_held, active: bool) -> str:
 def describe_grid(grid: pd.DataFrame, labels: list[str], *, by_name: bool = False) -> str:
     """The week grid in one sentence: how many sessions of each kind, and who waited longest.
 
-    ``labels`` name the grid's rows in order, as the chart does ("A & B (12 d)"); ``by_name``
+    ``labels`` name the grid's rows in order ("A & B (12 d)", the names whole where the
+    chart cuts them); ``by_name``
     says the rows are in order of name rather than of days since a held session.
     """
     counts = pd.Series(grid.to_numpy().ravel()).value_counts()
@@ -955,8 +956,8 @@ def grouped_bins(values: pd.Series, *, most: int = 20) -> np.ndarray | None:
     :data:`MIN_GROUP` of them (as many equal bins as allow that, up to ``most``), so that no
     bar stands for one or two pairs; None when even one bar of them all would be too few.
     One bar of them all (values all alike, say: not one filled bin of many, a sliver) runs
-    between the whole numbers around them, or half a unit either side of a whole number they
-    all round to."""
+    between the whole numbers around them, or half a unit either side of the value they all
+    are, or of the whole number they all round to."""
     values = values.dropna().to_numpy(dtype=float)
     if len(values) < MIN_GROUP:
         return None
@@ -965,11 +966,12 @@ def grouped_bins(values: pd.Series, *, most: int = 20) -> np.ndarray | None:
         filled = counts[counts > 0]
         if len(filled) > 1 and filled.min() >= MIN_GROUP:
             return edges
-    low, high = math.floor(values.min()), math.ceil(values.max())
-    if high - low < 1 or sessions.whole(values.min()) == sessions.whole(values.max()):
+    if values.min() == values.max():
+        return np.array([values.min() - 0.5, values.min() + 0.5])
+    if sessions.whole(values.min()) == sessions.whole(values.max()):
         middle = sessions.whole(values.min())
         return np.array([middle - 0.5, middle + 0.5])
-    return np.array([float(low), float(high)])
+    return np.array([float(math.floor(values.min())), float(math.ceil(values.max()))])
 
 
 def describe_spread(pairs: pd.DataFrame, shown: dict[str, bool], titles: dict[str, str]) -> str:

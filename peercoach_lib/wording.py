@@ -38,12 +38,17 @@ _OWN_LETTERS = str.maketrans(
 )
 
 
-def name_key(name: str) -> tuple[str, str]:
-    """A key that puts names in the order people look for them in a list: letters whatever
-    their case and accents ("émile" and "Émile" beside "Emma", "Łukasz" among the Ls; a
-    database or a plain sort puts every lower-case or accented name after "Zoë")."""
+def alphabetical(name: str) -> tuple[str, str]:
+    """A sort key that puts names in the order people look for them in a list: by their
+    letters, whatever their case, accents and punctuation ("émile" beside "Emma", "Łukasz"
+    among the Ls, "O'Brien" after "Oakley"; a plain sort, SQLite's too, puts every lower-case
+    or accented name after "Zoë"). (:func:`partnerships.name_key` is another thing: whether
+    two names are the same.)"""
     folded = unicodedata.normalize("NFKD", name.casefold()).translate(_OWN_LETTERS)
-    return "".join(ch for ch in folded if not unicodedata.combining(ch)), name
+    letters = "".join(
+        ch for ch in folded if not unicodedata.combining(ch) and (ch.isalnum() or ch.isspace())
+    )
+    return letters, name
 
 
 def isolated(name: str) -> str:

@@ -241,6 +241,7 @@ def test_the_spread_ticks_never_run_into_each_other(low, high):
         ([37.2, 38.8, 37.5, 38.0, 38.4], (37, 39), "all 5 pairs,\n37 to 39"),
         ([40.0] * 4, (39.5, 40.5), "all 4 pairs,\nat 40"),
         ([36.6, 37.4, 37.0], (36.5, 37.5), "all 3 pairs,\nat 37"),
+        ([37.5] * 3, (37.0, 38.0), "all 3 pairs,\nat 37.5"),  # (the median says 37.5)
     ],
 )
 def test_session_checks_close_together_are_one_bar_over_their_own_range(checks, edges, said):
@@ -260,6 +261,16 @@ def test_session_checks_close_together_are_one_bar_over_their_own_range(checks, 
     assert [t for t in panel.get_xticks() if edges[0] <= t <= edges[1]] == list(
         range(math.ceil(edges[0]), math.floor(edges[1]) + 1)
     )
+
+
+def test_session_checks_in_several_bars_close_together_are_ticked_at_whole_numbers():
+    shown = dict.fromkeys(cohort.SPREAD, True)
+    pairs = pd.DataFrame({column: [37.1] * 3 + [37.3] * 3 for column in cohort.SPREAD})
+    panel = charts.distributions(pairs, shown).axes[2]
+    assert len([b for b in _bars(panel, "hist-check_mean") if b.get_height()]) == 2
+    left, right = panel.get_xlim()
+    ticks = [t for t in panel.get_xticks() if left <= t <= right]
+    assert len(ticks) >= 3 and all(float(t).is_integer() for t in ticks), ticks
 
 
 def test_no_bar_of_session_checks_stands_for_one_or_two_pairs():

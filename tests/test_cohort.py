@@ -205,6 +205,12 @@ def test_the_minute_balance_is_the_ranges_and_the_last_four_held_days_and_low_se
     assert (late.minutes_a, late.minutes_b, late.minute_balance) == (135, 135, 0.5)
     early = cohort.load(store, c.id, start=START, end=D(2026, 3, 3)).pairs.iloc[0]
     assert np.isnan(early.minute_balance) and np.isnan(early.minute_balance_recent)
+    # The one-sided flag reads the last four: from the 17th to the 20th the range's two
+    # sessions are even, the last four held by the 20th are not (100 minutes of 360 to Ann).
+    view = cohort.load(store, c.id, start=D(2026, 3, 17), end=D(2026, 3, 20))
+    assert view.pairs.iloc[0].minute_balance == 0.5
+    (flag,) = view.flags[view.flags["rule"] == model.FlagRule.ONE_SIDED.value].itertuples()
+    assert "received 28% of the coaching minutes over the last four sessions" in flag.numbers
 
 
 def test_each_flag_rule(store, known):

@@ -343,14 +343,14 @@ class NewPartnership(widgets.VBox):
                 for p in self.app.store.find(Person, role="participant")
                 if p.forgotten_at is None  # "Former participant" is no one to pair
             ),
-            key=lambda p: wording.name_key(p.name),
+            key=lambda p: wording.alphabetical(p.name),
         )
         self.people = {p.id: p for p in people}
         options = [("Choose…", None), *((p.name, p.id) for p in people), ("Someone new…", NEW)]
         for chooser in (self.first, self.second):
             chooser.control.options = options
             chooser.value = None
-        cohorts = sorted(self.app.store.find(Cohort), key=lambda c: wording.name_key(c.name))
+        cohorts = sorted(self.app.store.find(Cohort), key=lambda c: wording.alphabetical(c.name))
         self.cohort.control.options = [
             ("None: no facilitator sees this pair", None),
             *((c.name, c.id) for c in cohorts),

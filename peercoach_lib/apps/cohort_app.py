@@ -163,7 +163,7 @@ class CohortDashboardApp(widgets.VBox):
         ]
 
         cohorts = self.viewer.cohorts(
-            sorted(self.store.find(Cohort), key=lambda c: wording.name_key(c.name))
+            sorted(self.store.find(Cohort), key=lambda c: wording.alphabetical(c.name))
         )
         if self.viewer.signed_in and not cohorts:
             self.children = [forms.stylesheet(), widgets.HTML(no_cohort(self.viewer))]
@@ -394,7 +394,7 @@ class CohortDashboardApp(widgets.VBox):
         pairs = self.view.pairs
         if self.sort.value == "name":
             pairs = pairs.assign(label=pairs["pair"].map(self.names)).sort_values(
-                "label", key=lambda labels: labels.map(wording.name_key)
+                "label", key=lambda labels: labels.map(wording.alphabetical)
             )
         shown = pairs.head(SHOWN_PAIRS)
         every_pair = self.store.find(Partnership, cohort_id=self.chooser.value)
@@ -679,7 +679,7 @@ class CohortDashboardApp(widgets.VBox):
                     persons.c.forgotten_at.is_(None),
                 )
             ).all()
-        return sorted(rows, key=lambda row: wording.name_key(row.name))
+        return sorted(rows, key=lambda row: wording.alphabetical(row.name))
 
     def _offer_pairing(self) -> None:
         cohort_id = self.chooser.value
@@ -893,8 +893,9 @@ class CohortDashboardApp(widgets.VBox):
         ]
         # What the page withholds (fewer than three people behind it), the CSV withholds too.
         withheld = [c for c, ok in self._shown().items() if not ok]
-        if "follow_through" in withheld:
-            withheld.append("follow_through_recent")
+        for column in ("follow_through", "minute_balance"):
+            if column in withheld:
+                withheld.append(f"{column}_recent")
         pairs[withheld] = np.nan
         # Counts stay whole numbers where a pair has none (days since a session: 6, not 6.0).
         for name in columns:

@@ -1922,7 +1922,7 @@ def offer_participants(field: Field, store, chosen: int | None) -> None:
         return
     people = sorted(
         (p for p in store.find(Person, role="participant") if p.forgotten_at is None),
-        key=lambda p: wording.name_key(p.name),
+        key=lambda p: wording.alphabetical(p.name),
     )
     field.control.options = [("Choose who you are…", None), *((p.name, p.id) for p in people)]
     field.value = chosen if chosen in {p.id for p in people} else None
