@@ -706,17 +706,17 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         ax.spines[["top", "right"]].set_visible(False)
         values = (pairs[column].dropna() * scale) if shown.get(column) else pd.Series(dtype=float)
         bins = min(20, max(5, len(values) // 3))
-        widen = None
         span = None if values.empty else _spread_range(values, _SPREAD_BOUNDS.get(column, _ANY))
+        one_bar = False
         if column in cohort.PEOPLES_ANSWERS and not values.empty:
             # People's own answers: no bar may stand for one or two pairs, binned over their
             # own range; one bar of them all fills the panel (its words in it), several close
-            # together are shown on the wider range (``widen``), as the other measures are.
-            bins, widen, span = cohort.grouped_bins(values), span, None
+            # together are shown on the wider range, as the other measures are.
+            bins = cohort.grouped_bins(values)
             if bins is None:
                 values = pd.Series(dtype=float)
-            elif len(bins) == 2:
-                widen = None
+            else:
+                one_bar = len(bins) == 2
         if values.empty:
             ax.text(
                 0.5,
@@ -738,19 +738,19 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
         ax.hist(
             values,
             bins=bins,
-            range=span,
+            range=None if isinstance(bins, np.ndarray) else span,
             color=OKABE_ITO["blue"],
             edgecolor="white",
             gid=f"hist-{column}",
         )
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole pairs
-        if column in cohort.PEOPLES_ANSWERS and widen is not None:
-            ax.set_xlim(widen)
+        if isinstance(bins, np.ndarray) and span is not None and not one_bar:
+            ax.set_xlim(span)
         # Whole numbers, as the panel says its median (no ticks of 66.25%, 66.50%, ...).
         ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         if unit == "%":  # ticks in the unit the panel's median is said in (49.5%, not 49.50)
             ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}%"))
-        if column in cohort.PEOPLES_ANSWERS and len(bins) == 2:
+        if one_bar:
             # One bar of them all says little on its own: what it holds, and why no finer
             # (answers all alike have no finer), ticked at the whole numbers it runs between.
             if bins[1] - bins[0] <= _SPREAD_MIN_SPAN:  # a narrow bar: not left to the locator
