@@ -712,7 +712,7 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
             # People's own answers: no bar may stand for one or two pairs, binned over their
             # own range; one bar of them all fills the panel (its words in it), several close
             # together are shown on the wider range, as the other measures are.
-            bins = cohort.grouped_bins(values)
+            bins = cohort.grouped_bins(values, span=span)
             if bins is None:
                 values = pd.Series(dtype=float)
             else:
@@ -744,8 +744,6 @@ def distributions(pairs, shown: dict[str, bool], *, figure: Figure | None = None
             gid=f"hist-{column}",
         )
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole pairs
-        if isinstance(bins, np.ndarray) and span is not None and not one_bar:
-            ax.set_xlim(span)
         # Whole numbers, as the panel says its median (no ticks of 66.25%, 66.50%, ...).
         ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         if unit == "%":  # ticks in the unit the panel's median is said in (49.5%, not 49.50)

@@ -951,9 +951,12 @@ def describe_grid(grid: pd.DataFrame, labels: list[str], *, by_name: bool = Fals
     return said
 
 
-def grouped_bins(values: pd.Series, *, most: int = 20) -> np.ndarray | None:
+def grouped_bins(
+    values: pd.Series, *, most: int = 20, span: tuple[float, float] | None = None
+) -> np.ndarray | None:
     """Bin edges for a histogram of ``values`` whose every bar holds at least
-    :data:`MIN_GROUP` of them (as many equal bins as allow that, up to ``most``), so that no
+    :data:`MIN_GROUP` of them (as many equal bins as allow that, up to ``most``, over ``span``
+    or the values' own range: bars close together on a wider scale stay visible), so that no
     bar stands for one or two pairs; None when even one bar of them all would be too few.
     One bar of them all (values all alike, say: not one filled bin of many, a sliver) runs
     between the whole numbers around them, or half a unit either side of the value they all
@@ -962,7 +965,7 @@ def grouped_bins(values: pd.Series, *, most: int = 20) -> np.ndarray | None:
     if len(values) < MIN_GROUP:
         return None
     for bins in range(most, 1, -1):
-        counts, edges = np.histogram(values, bins=bins)
+        counts, edges = np.histogram(values, bins=bins, range=span)
         filled = counts[counts > 0]
         if len(filled) > 1 and filled.min() >= MIN_GROUP:
             return edges

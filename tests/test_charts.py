@@ -267,7 +267,10 @@ def test_session_checks_in_several_bars_close_together_are_ticked_at_whole_numbe
     shown = dict.fromkeys(cohort.SPREAD, True)
     pairs = pd.DataFrame({column: [37.1] * 3 + [37.3] * 3 for column in cohort.SPREAD})
     panel = charts.distributions(pairs, shown).axes[2]
-    assert len([b for b in _bars(panel, "hist-check_mean") if b.get_height()]) == 2
+    bars = [b for b in _bars(panel, "hist-check_mean") if b.get_height()]
+    assert len(bars) == 2
+    left, right = panel.get_xlim()
+    assert all(bar.get_width() >= (right - left) / 40 for bar in bars)  # seen, not slivers
     left, right = panel.get_xlim()
     ticks = [t for t in panel.get_xticks() if left <= t <= right]
     assert len(ticks) >= 3 and all(float(t).is_integer() for t in ticks), ticks
